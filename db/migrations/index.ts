@@ -1,0 +1,13 @@
+// Append-only: a new migration gets the next number and a line at the end. Never edit one that has shipped.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_create_app_meta_and_sessions.ts';
+import * as m0002 from './0002_create_organisation.ts';
+import * as m0003 from './0003_create_people.ts';
+import * as m0004 from './0004_create_accounts.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001_create_app_meta_and_sessions': m0001,
+  '0002_create_organisation': m0002,
+  '0003_create_people': m0003,
+  '0004_create_accounts': m0004,
+};

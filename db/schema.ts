@@ -1,0 +1,72 @@
+// The database's tables as kysely sees them. Each block names the domain that owns the table.
+import type { Generated } from 'kysely';
+
+// kernel
+export interface AppMetaTable { key: string; value: string }
+export interface SessionsTable { sid: string; sess: string; expires: number; account_id: number | null }
+
+// people (organisation)
+export interface MunicipalitiesTable { id: Generated<number>; name: string; created_at: string }
+export interface AreasTable { id: Generated<number>; municipality_id: number; name: string }
+export type UnitKind = 'preschool' | 'school' | 'fritids';
+export interface UnitsTable { id: Generated<number>; municipality_id: number; area_id: number | null; name: string; kind: UnitKind }
+export interface UnitOpeningHoursTable { unit_id: number; weekday: number; opens: string; closes: string }
+export interface GroupsTable { id: Generated<number>; unit_id: number; name: string }
+
+// people (persons and their links)
+export type IdentityKind = 'personnummer' | 'samordningsnummer';
+export interface PersonsTable {
+  id: Generated<number>;
+  municipality_id: number;
+  first_name: string;
+  last_name: string;
+  identity_number: string | null;
+  identity_kind: IdentityKind | null;
+  birth_date: string | null;
+  protected_identity: number;
+  street_address: string | null;
+  postal_code: string | null;
+  city: string | null;
+  email: string | null;
+  phone: string | null;
+  created_at: string;
+}
+export type HourLimit = 'none' | '15h_week' | '525h_year';
+export interface PlacementsTable {
+  id: Generated<number>; child_id: number; group_id: number; start_date: string; end_date: string | null; hour_limit: HourLimit;
+}
+export interface GuardianshipsTable { id: Generated<number>; guardian_id: number; child_id: number; other_household: number }
+export type StaffRole = 'unit_head' | 'staff';
+export interface StaffAssignmentsTable { id: Generated<number>; person_id: number; unit_id: number; group_id: number | null; role: StaffRole }
+export interface MunicipalityAdminsTable { person_id: number; municipality_id: number }
+
+// accounts
+export interface AccountsTable {
+  id: Generated<number>;
+  person_id: number;
+  username: string;
+  username_key: string;
+  email: string | null;
+  email_key: string | null;
+  password_hash: string;
+  language: string;
+  created_at: string;
+  last_login_at: string | null;
+  closed_at: string | null;
+}
+
+export interface Database {
+  app_meta: AppMetaTable;
+  sessions: SessionsTable;
+  municipalities: MunicipalitiesTable;
+  areas: AreasTable;
+  units: UnitsTable;
+  unit_opening_hours: UnitOpeningHoursTable;
+  groups: GroupsTable;
+  persons: PersonsTable;
+  placements: PlacementsTable;
+  guardianships: GuardianshipsTable;
+  staff_assignments: StaffAssignmentsTable;
+  municipality_admins: MunicipalityAdminsTable;
+  accounts: AccountsTable;
+}

@@ -1,0 +1,56 @@
+// `npm test`: the type check, then every test file under test/, then one line with how many passed and failed.
+// Node 20's `node --test` finds no .ts file by itself (and passes with 0 tests), so the files are listed here.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+if (!fs.existsSync(chromium)) {
+  console.error(`The browser tests need Debian's chromium at ${chromium}, and it is missing. Install it with:\n\n`
+    + '  apt-get update && apt-get install -y chromium\n\n(or set CHROMIUM_PATH). No test was run.');
+  process.exit(1);
+}
+
+const typecheck = spawnSync('npx', ['tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
+if (typecheck.status !== 0) {
+  console.error('The type check failed. No test was run.');
+  process.exit(1);
+}
+
+const only = process.argv.slice(2);
+const files = only.length ? only : findTests('test');
+if (files.length === 0) {
+  console.error('No test files found under test/.');
+  process.exit(1);
+}
+
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, NODE_ENV: 'test' },
+});
+let output = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  output += chunk.toString();
+});
+child.on('close', (code) => {
+  const count = (name) => Number(output.match(new RegExp(`^ℹ ${name} (\\d+)`, 'm'))?.[1] ?? 0);
+  const tests = count('tests');
+  const passed = count('pass');
+  const failed = count('fail');
+  console.log(`\n${files.length} test files, ${tests} tests`);
+  console.log(`${passed} passed, ${failed} failed`);
+  if (tests === 0) {
+    console.error('No test ran: that is a failure, not a pass.');
+    process.exit(1);
+  }
+  process.exit(code === 0 && failed === 0 ? 0 : 1);
+});
+
+function findTests(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return findTests(full);
+    return entry.name.endsWith('.test.ts') ? [full] : [];
+  }).sort();
+}

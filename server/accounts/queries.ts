@@ -1,0 +1,50 @@
+import type { Db } from '../kernel/db.ts';
+import type { SignedInAccount } from '../kernel/http.ts';
+import { loginKey } from './passwords.ts';
+
+export interface AccountForLogin { id: number; person_id: number; password_hash: string; closed_at: string | null }
+
+/** The account a username or e-mail address names, whatever its case and surrounding spaces. */
+export async function findAccountByLogin(db: Db, name: string): Promise<AccountForLogin | undefined> {
+  const key = loginKey(name);
+  if (!key) return undefined;
+  return db.selectFrom('accounts')
+    .select(['id', 'person_id', 'password_hash', 'closed_at'])
+    .where((eb) => eb.or([eb('username_key', '=', key), eb('email_key', '=', key)]))
+    .orderBy('id').executeTakeFirst();
+}
+
+export async function findSignedInAccount(db: Db, accountId: number): Promise<SignedInAccount | undefined> {
+  const row = await db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id')
+    .select(['accounts.id', 'accounts.person_id', 'accounts.username', 'accounts.language', 'persons.first_name', 'persons.last_name'])
+    .where('accounts.id', '=', accountId).where('accounts.closed_at', 'is', null).executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id, personId: row.person_id, username: row.username, language: row.language,
+    displayName: `${row.first_name} ${row.last_name}`,
+  };
+}
+
+export async function recordLogin(db: Db, accountId: number, at: Date): Promise<void> {
+  await db.updateTable('accounts').set({ last_login_at: at.toISOString() }).where('id', '=', accountId).execute();
+}
+
+export async function setLanguage(db: Db, accountId: number, language: string): Promise<void> {
+  await db.updateTable('accounts').set({ language }).where('id', '=', accountId).execute();
+}
+
+export interface NewAccount { personId: number; username: string; email: string | null; passwordHash: string; language?: string }
+
+export async function createAccount(db: Db, account: NewAccount, at: Date): Promise<number> {
+  const row = await db.insertInto('accounts').values({
+    person_id: account.personId,
+    username: account.username,
+    username_key: loginKey(account.username),
+    email: account.email,
+    email_key: account.email ? loginKey(account.email) : null,
+    password_hash: account.passwordHash,
+    language: account.language ?? 'sv',
+    created_at: at.toISOString(),
+  }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -1,0 +1,92 @@
+import type { Request, Response } from 'express';
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import type { Config } from '../config.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { Db } from '../kernel/db.ts';
+import { field, safeReturnPath, type RouteTable } from '../kernel/http.ts';
+import { languageByCode } from '../kernel/i18n.ts';
+import { render } from '../kernel/views.ts';
+import { loginKey, MAX_LOGIN_NAME, MAX_PASSWORD, verifyPassword } from './passwords.ts';
+import { findAccountByLogin, recordLogin, setLanguage } from './queries.ts';
+
+export interface AccountsDeps { db: Db; clock: Clock; config: Config; dummyHash: string }
+
+const FIFTEEN_MINUTES = 15 * 60_000;
+
+export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
+  const { db, clock, config } = deps;
+  const tooManyAttempts = (req: Request, res: Response) => renderLogin(req, res, { form: 'login.errors.tooMany' }, 429);
+  const limitPerAddress = rateLimit({
+    windowMs: FIFTEEN_MINUTES, limit: config.loginLimitPerAddress, standardHeaders: 'draft-8', legacyHeaders: false,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''), handler: tooManyAttempts,
+  });
+  const limitPerAccount = rateLimit({
+    windowMs: FIFTEEN_MINUTES, limit: config.loginLimitPerAccount, standardHeaders: 'draft-8', legacyHeaders: false,
+    skipSuccessfulRequests: true, keyGenerator: (req) => `account:${loginKey(field(req.body, 'username'))}`, handler: tooManyAttempts,
+  });
+
+  routes.publicGet('/login', (req, res) => {
+    if (req.actor) return res.redirect(303, '/');
+    renderLogin(req, res, {});
+  });
+
+  routes.publicPost('/login', limitPerAddress, limitPerAccount, async (req, res) => {
+    const username = field(req.body, 'username');
+    const password = field(req.body, 'password');
+    const errors = validateLogin(username, password);
+    if (Object.keys(errors).length > 0) return renderLogin(req, res, errors, 400);
+
+    const account = await findAccountByLogin(db, username);
+    // Verify against a dummy hash when there is no account, so both answers take the same time.
+    const matches = await verifyPassword(account?.password_hash ?? deps.dummyHash, password.trim());
+    if (!account || !matches || account.closed_at) return renderLogin(req, res, { form: 'login.errors.wrong' }, 401);
+
+    await regenerateSession(req);
+    req.session.accountId = account.id;
+    req.session.loginAt = clock.now().toISOString();
+    if (field(req.body, 'remember') === 'yes') req.session.cookie.maxAge = config.rememberMeDays * 86_400_000;
+    await recordLogin(db, account.id, clock.now());
+    res.redirect(303, safeReturnPath(field(req.body, 'next')));
+  });
+
+  routes.post('/logout', 'session.end', (req, res, next) => {
+    req.session.destroy((err) => {
+      if (err) return next(err);
+      res.clearCookie(SESSION_COOKIE).redirect(303, '/login');
+    });
+  });
+
+  routes.publicPost('/language', async (req, res) => {
+    const language = languageByCode(field(req.body, 'language'));
+    if (language) {
+      req.session.language = language.code;
+      if (req.account) await setLanguage(db, req.account.id, language.code);
+    }
+    res.redirect(303, safeReturnPath(field(req.body, 'next')));
+  });
+}
+
+export const SESSION_COOKIE = 'vardag.sid';
+
+type LoginErrors = Partial<Record<'username' | 'password' | 'form', string>>;
+
+function validateLogin(username: string, password: string): LoginErrors {
+  const errors: LoginErrors = {};
+  if (!username.trim()) errors.username = 'login.errors.usernameMissing';
+  else if (username.length > MAX_LOGIN_NAME) errors.username = 'login.errors.usernameTooLong';
+  if (!password.trim()) errors.password = 'login.errors.passwordMissing';
+  else if (password.length > MAX_PASSWORD) errors.password = 'login.errors.passwordTooLong';
+  return errors;
+}
+
+function renderLogin(req: Request, res: Response, errors: LoginErrors, status = 200): void {
+  const next = safeReturnPath(req.method === 'GET' ? req.query.next : field(req.body, 'next'));
+  render(req, res, 'accounts/login', {
+    errors,
+    values: { username: field(req.body, 'username'), remember: field(req.body, 'remember') === 'yes', next },
+  }, status);
+}
+
+function regenerateSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+}

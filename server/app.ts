@@ -1,0 +1,125 @@
+// The composition root: the request pipeline top to bottom, then each domain's routes, then 404 and errors.
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import compression from 'compression';
+import { csrfSync } from 'csrf-sync';
+import type { Config } from './config.ts';
+import { today, type Clock } from './kernel/clock.ts';
+import type { Db } from './kernel/db.ts';
+import { createGuard, HttpError, RouteTable } from './kernel/http.ts';
+import { DEFAULT_LANGUAGE, languageByCode, translator } from './kernel/i18n.ts';
+import { DatabaseSessionStore } from './kernel/session-store.ts';
+import { createAssets, createEta, render, STATIC_DIR } from './kernel/views.ts';
+import { accountRoutes, SESSION_COOKIE } from './accounts/routes.ts';
+import { findSignedInAccount } from './accounts/queries.ts';
+import { loadActor, locate } from './people/relations.ts';
+import { peopleRoutes } from './people/routes.ts';
+import { startRoutes } from './start/routes.ts';
+
+export interface AppDeps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  /** Whether the database is a demo database (decided when it was created, never by the environment). */
+  demo: boolean;
+  sessionSecret: string;
+  /** A hash to verify against when a login names no account, so both answers take the same time. */
+  dummyHash: string;
+}
+
+export interface VardagApp { app: express.Express; routes: RouteTable; close(): void }
+
+const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
+
+export function createApp(deps: AppDeps): VardagApp {
+  const { db, clock, config } = deps;
+  const app = express();
+  const assets = createAssets([HTMX_FILE]);
+  app.locals.eta = createEta(config.production);
+  app.locals.assets = assets;
+  app.locals.demo = deps.demo;
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+
+  app.use(helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"], connectSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"],
+        baseUri: ["'none'"], objectSrc: ["'none'"],
+      },
+    },
+    strictTransportSecurity: config.trustProxy !== false,
+  }));
+  if (config.compression) app.use(compression());
+
+  const staticOptions = { immutable: true, maxAge: '365d', index: false, fallthrough: true } as const;
+  app.get(`/static/${assets.version}/vendor/htmx.min.js`, (_req, res) => res.sendFile(HTMX_FILE, staticOptions));
+  app.use(`/static/${assets.version}`, express.static(STATIC_DIR, staticOptions));
+  app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(STATIC_DIR, 'img/favicon.ico'), { maxAge: '7d' }));
+
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+
+  const store = new DatabaseSessionStore(db, { maxAnonymous: config.maxAnonymousSessions, now: () => clock.now().getTime() });
+  app.use(session({
+    name: SESSION_COOKIE, secret: deps.sessionSecret, store, resave: false, saveUninitialized: false, rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.sessionIdleMinutes * 60_000 },
+  }));
+  app.use(signedInUser(db, clock));
+  app.use(language);
+
+  const { csrfSynchronisedProtection, invalidCsrfTokenError } = csrfSync({
+    size: 32,
+    getTokenFromRequest: (req) => req.get('x-csrf-token') ?? (req.body as Record<string, string> | undefined)?._csrf,
+  });
+  app.use(csrfSynchronisedProtection);
+
+  const router = express.Router();
+  const routes = new RouteTable(router, createGuard((kind, id) => locate(db, kind, id, today(clock))));
+  accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash });
+  startRoutes(routes, { db, clock });
+  peopleRoutes(routes, { db, clock });
+  app.use(router);
+
+  app.use((req, res) => render(req, res, 'errors/404', {}, 404));
+  app.use(errorPages(invalidCsrfTokenError));
+  return { app, routes, close: () => store.close() };
+}
+
+function signedInUser(db: Db, clock: Clock): RequestHandler {
+  return async (req, _res, next) => {
+    const accountId = req.session?.accountId;
+    if (accountId === undefined) return next();
+    const account = await findSignedInAccount(db, accountId);
+    if (!account) {
+      delete req.session.accountId;
+      return next();
+    }
+    req.account = account;
+    req.actor = await loadActor(db, { id: account.id, person_id: account.personId }, 'password', today(clock));
+    next();
+  };
+}
+
+const language: RequestHandler = (req, _res, next) => {
+  req.language = languageByCode(req.account?.language) ?? languageByCode(req.session?.language) ?? DEFAULT_LANGUAGE;
+  req.t = translator(req.language);
+  next();
+};
+
+function errorPages(csrfError: unknown): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (!req.t) language(req, res, () => undefined);
+    if (err === csrfError) return render(req, res, 'errors/csrf', {}, 403);
+    const status = err instanceof HttpError ? err.status : Number((err as { status?: unknown }).status) || 500;
+    if (status === 404) return render(req, res, 'errors/404', {}, 404);
+    if (status === 403) return render(req, res, 'errors/403', {}, 403);
+    if (status >= 400 && status < 500) return render(req, res, 'errors/400', {}, status);
+    console.error(err);
+    render(req, res, 'errors/500', {}, 500);
+  };
+}

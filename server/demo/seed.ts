@@ -1,0 +1,242 @@
+// The demo municipality: created once, on an empty database in demo mode, never on a real one.
+import type { Transaction } from 'kysely';
+import type { Database, HourLimit, StaffRole, UnitKind } from '../../db/schema.ts';
+import { createAccount } from '../accounts/queries.ts';
+
+export const DEMO_PASSWORD = 'vardag-demo';
+
+export interface DemoLogin { username: string; who: string }
+
+/** The fixed demo accounts, as README lists them. */
+export const DEMO_LOGINS: readonly DemoLogin[] = [
+  { username: 'admin', who: 'Demokommun: kommunadministratör' },
+  { username: 'rektor', who: 'Förskolan Solrosen: rektor' },
+  { username: 'pedagog', who: 'Förskolan Solrosen, Blåbär: pedagog' },
+  { username: 'pedagog2', who: 'Förskolan Solrosen, Lingon: pedagog' },
+  { username: 'pedagog3', who: 'Förskolan Vitsippan, Humlan: pedagog (annan enhet)' },
+  { username: 'vardnadshavare', who: 'vårdnadshavare till Elsa (Blåbär) och Oskar (Björkskolan 2B)' },
+  { username: 'vardnadshavare2', who: 'vårdnadshavare till Elsa, i ett annat hushåll' },
+  { username: 'vardnadshavare3', who: 'vårdnadshavare till Nora (Blåbär, skyddad identitet)' },
+  { username: 'grannadmin', who: 'Grannkommun: kommunadministratör' },
+];
+
+const GIRLS = ['Alice', 'Maja', 'Vera', 'Ella', 'Wilma', 'Alma', 'Selma', 'Ebba', 'Lilly', 'Astrid', 'Freja', 'Signe', 'Olivia', 'Ines', 'Saga', 'Agnes', 'Stella', 'Juni', 'Tyra', 'Molly', 'Leah', 'Hedda', 'Siri', 'Amira', 'Hanna'];
+const BOYS = ['Noah', 'William', 'Hugo', 'Liam', 'Lucas', 'Oliver', 'Elias', 'Adam', 'Alexander', 'Matteo', 'Ludvig', 'Leo', 'Charlie', 'Theo', 'Vincent', 'Nils', 'Harry', 'Melvin', 'Sam', 'Omar', 'Isak', 'Malte', 'Milo', 'Viggo', 'Yusuf'];
+const ADULTS = ['Anna', 'Erik', 'Sofia', 'Johan', 'Lina', 'Mikael', 'Sara', 'Daniel', 'Maria', 'Fredrik', 'Elin', 'Andreas', 'Jenny', 'Peter', 'Fatima', 'Ahmed', 'Linnea', 'Jonas', 'Camilla', 'Mattias', 'Hiba', 'Markus', 'Emelie', 'Tobias', 'Nadia', 'Patrik', 'Karolina', 'Henrik', 'Ida', 'David'];
+const SURNAMES = ['Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson', 'Svensson', 'Gustafsson', 'Pettersson', 'Jonsson', 'Jansson', 'Hansson', 'Bengtsson', 'Lindberg', 'Jakobsson', 'Magnusson', 'Lindström', 'Olofsson', 'Lindqvist', 'Axelsson', 'Berglund', 'Mohammed', 'Lundgren', 'Sandberg', 'Ali', 'Forsberg', 'Sjöberg', 'Wallin', 'Engström'];
+const STREETS = ['Storgatan', 'Kyrkogatan', 'Skolvägen', 'Björkvägen', 'Ekvägen', 'Ängsvägen', 'Parkgatan', 'Tallstigen', 'Hamngatan', 'Sjövägen'];
+
+/** A valid Swedish personnummer (YYYYMMDD-NNNC) for a birth date; add 60 to the day for a samordningsnummer. */
+export function identityNumber(birthDate: string, serial: number, samordning = false): string {
+  const [y, m, d] = birthDate.split('-');
+  const day = String(Number(d) + (samordning ? 60 : 0)).padStart(2, '0');
+  const body = `${y.slice(2)}${m}${day}${String(serial % 1000).padStart(3, '0')}`;
+  return `${y}${m}${day}-${body.slice(6)}${luhn(body)}`;
+}
+
+function luhn(digits: string): number {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let n = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
+    if (n > 9) n -= 9;
+    sum += n;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+function addDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+interface PersonInput {
+  first: string; last: string; birthDate?: string; serial?: number; identity?: 'personnummer' | 'samordningsnummer' | 'none';
+  protectedIdentity?: boolean; address?: { street: string; postalCode: string; city: string }; email?: string; phone?: string;
+}
+
+class Seeder {
+  private serial = 100;
+  private counter = 0;
+  constructor(private readonly trx: Transaction<Database>, private readonly now: Date, private readonly passwordHash: string) {}
+
+  get createdAt(): string { return this.now.toISOString(); }
+
+  async municipality(name: string): Promise<number> {
+    return (await this.trx.insertInto('municipalities').values({ name, created_at: this.createdAt }).returning('id').executeTakeFirstOrThrow()).id;
+  }
+
+  async area(municipalityId: number, name: string): Promise<number> {
+    return (await this.trx.insertInto('areas').values({ municipality_id: municipalityId, name }).returning('id').executeTakeFirstOrThrow()).id;
+  }
+
+  async unit(municipalityId: number, areaId: number | null, name: string, kind: UnitKind, opens: string, closes: string): Promise<number> {
+    const { id } = await this.trx.insertInto('units').values({ municipality_id: municipalityId, area_id: areaId, name, kind })
+      .returning('id').executeTakeFirstOrThrow();
+    await this.trx.insertInto('unit_opening_hours')
+      .values([1, 2, 3, 4, 5].map((weekday) => ({ unit_id: id, weekday, opens, closes }))).execute();
+    return id;
+  }
+
+  async group(unitId: number, name: string): Promise<number> {
+    return (await this.trx.insertInto('groups').values({ unit_id: unitId, name }).returning('id').executeTakeFirstOrThrow()).id;
+  }
+
+  async person(municipalityId: number, p: PersonInput): Promise<number> {
+    const kind = p.identity ?? 'personnummer';
+    const birthDate = p.birthDate ?? null;
+    const number = birthDate && kind !== 'none' ? identityNumber(birthDate, (p.serial ?? this.serial++), kind === 'samordningsnummer') : null;
+    const { id } = await this.trx.insertInto('persons').values({
+      municipality_id: municipalityId, first_name: p.first, last_name: p.last,
+      identity_number: number, identity_kind: number ? kind as 'personnummer' | 'samordningsnummer' : null,
+      birth_date: birthDate, protected_identity: p.protectedIdentity ? 1 : 0,
+      street_address: p.address?.street ?? null, postal_code: p.address?.postalCode ?? null, city: p.address?.city ?? null,
+      email: p.email ?? null, phone: p.phone ?? null, created_at: this.createdAt,
+    }).returning('id').executeTakeFirstOrThrow();
+    return id;
+  }
+
+  async adult(municipalityId: number, first: string, last: string, extra: Partial<PersonInput> = {}): Promise<number> {
+    const n = this.counter++;
+    const birthDate = `19${80 + (n % 14)}-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + ((n * 7) % 28)).padStart(2, '0')}`;
+    return this.person(municipalityId, {
+      first, last, birthDate,
+      address: { street: `${STREETS[n % STREETS.length]} ${1 + (n % 40)}`, postalCode: `462 ${30 + (n % 60)}`, city: 'Demostad' },
+      email: `${ascii(first)}.${ascii(last)}${n}@example.com`,
+      phone: `070-${String(1000000 + n * 7919).slice(-7).replace(/(\d{3})(\d{2})(\d{2})/, '$1 $2 $3')}`,
+      ...extra,
+    });
+  }
+
+  async placement(childId: number, groupId: number, startDate: string, hourLimit: HourLimit = 'none'): Promise<void> {
+    await this.trx.insertInto('placements').values({ child_id: childId, group_id: groupId, start_date: startDate, end_date: null, hour_limit: hourLimit }).execute();
+  }
+
+  async guardian(guardianId: number, childId: number, otherHousehold = false): Promise<void> {
+    await this.trx.insertInto('guardianships').values({ guardian_id: guardianId, child_id: childId, other_household: otherHousehold ? 1 : 0 }).execute();
+  }
+
+  async staff(personId: number, unitId: number, groupId: number | null, role: StaffRole = 'staff'): Promise<void> {
+    await this.trx.insertInto('staff_assignments').values({ person_id: personId, unit_id: unitId, group_id: groupId, role }).execute();
+  }
+
+  async admin(personId: number, municipalityId: number): Promise<void> {
+    await this.trx.insertInto('municipality_admins').values({ person_id: personId, municipality_id: municipalityId }).execute();
+  }
+
+  async account(personId: number, username: string): Promise<void> {
+    await createAccount(this.trx, { personId, username, email: null, passwordHash: this.passwordHash }, this.now);
+  }
+}
+
+function ascii(name: string): string {
+  return name.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '');
+}
+
+/** Seeds Demokommun and Grannkommun. `passwordHash` is the hash of DEMO_PASSWORD, made once by the caller. */
+export async function seedDemo(trx: Transaction<Database>, options: { passwordHash: string; now: Date; today: string }): Promise<void> {
+  {
+    const s = new Seeder(trx, options.now, options.passwordHash);
+    const started = addDays(options.today, -200);
+    const demo = await s.municipality('Demokommun');
+    const north = await s.area(demo, 'Norra området');
+    const south = await s.area(demo, 'Södra området');
+    const solrosen = await s.unit(demo, north, 'Förskolan Solrosen', 'preschool', '06:30', '18:00');
+    const vitsippan = await s.unit(demo, south, 'Förskolan Vitsippan', 'preschool', '06:30', '17:30');
+    const bjorkskolan = await s.unit(demo, north, 'Björkskolan', 'school', '08:00', '15:00');
+    const larkan = await s.unit(demo, north, 'Björkskolans fritidshem', 'fritids', '06:30', '18:00');
+    const blabar = await s.group(solrosen, 'Blåbär');
+    const lingon = await s.group(solrosen, 'Lingon');
+    const humlan = await s.group(vitsippan, 'Humlan');
+    const myran = await s.group(vitsippan, 'Myran');
+    const class2b = await s.group(bjorkskolan, '2B');
+    const class4a = await s.group(bjorkskolan, '4A');
+    const fritids = await s.group(larkan, 'Lärkan');
+
+    // The fixed demo people.
+    const admin = await s.adult(demo, 'Karin', 'Lindqvist');
+    await s.admin(admin, demo);
+    await s.account(admin, 'admin');
+    const rektor = await s.adult(demo, 'Maria', 'Ek');
+    await s.staff(rektor, solrosen, null, 'unit_head');
+    await s.account(rektor, 'rektor');
+    const pedagog = await s.adult(demo, 'Sara', 'Holm');
+    await s.staff(pedagog, solrosen, blabar);
+    await s.account(pedagog, 'pedagog');
+    const pedagog2 = await s.adult(demo, 'Ali', 'Hassan');
+    await s.staff(pedagog2, solrosen, lingon);
+    await s.account(pedagog2, 'pedagog2');
+    const pedagog3 = await s.adult(demo, 'Lena', 'Strand');
+    await s.staff(pedagog3, vitsippan, humlan);
+    await s.account(pedagog3, 'pedagog3');
+    for (const [first, last, unit, group] of [
+      ['Kerstin', 'Dahl', solrosen, blabar], ['Pontus', 'Nyberg', solrosen, lingon], ['Yasmin', 'Farah', vitsippan, myran],
+      ['Göran', 'Björk', bjorkskolan, class2b], ['Helena', 'Vik', bjorkskolan, class4a], ['Mats', 'Ström', larkan, fritids],
+    ] as const) await s.staff(await s.adult(demo, first, last), unit, group);
+    await s.staff(await s.adult(demo, 'Ulla', 'Rektorsson'), vitsippan, null, 'unit_head');
+    const schoolHead = await s.adult(demo, 'Bo', 'Skoglund');
+    await s.staff(schoolHead, bjorkskolan, null, 'unit_head');
+    await s.staff(schoolHead, larkan, null, 'unit_head');
+
+    // Emma: guardian of Elsa (Blåbär) and Oskar (2B + fritids). Johan: Elsa's guardian in another household.
+    const emma = await s.adult(demo, 'Emma', 'Andersson');
+    await s.account(emma, 'vardnadshavare');
+    const johan = await s.adult(demo, 'Johan', 'Berg');
+    await s.account(johan, 'vardnadshavare2');
+    const elsa = await s.person(demo, { first: 'Elsa', last: 'Andersson', birthDate: '2022-03-14', address: { street: 'Storgatan 12', postalCode: '462 32', city: 'Demostad' } });
+    await s.placement(elsa, blabar, started);
+    await s.guardian(emma, elsa);
+    await s.guardian(johan, elsa, true);
+    const oskar = await s.person(demo, { first: 'Oskar', last: 'Andersson', birthDate: '2018-06-02', address: { street: 'Storgatan 12', postalCode: '462 32', city: 'Demostad' } });
+    await s.placement(oskar, class2b, started);
+    await s.placement(oskar, fritids, started);
+    await s.guardian(emma, oskar);
+
+    // Nora has protected identity, and so has her guardian Leila; Karim (same household) has an account.
+    const leila = await s.adult(demo, 'Leila', 'Haddad', { protectedIdentity: true, address: { street: 'Hemlig väg 1', postalCode: '462 99', city: 'Demostad' } });
+    const karim = await s.adult(demo, 'Karim', 'Haddad');
+    await s.account(karim, 'vardnadshavare3');
+    const nora = await s.person(demo, { first: 'Nora', last: 'Haddad', birthDate: '2021-09-30', protectedIdentity: true, address: { street: 'Hemlig väg 1', postalCode: '462 99', city: 'Demostad' } });
+    await s.placement(nora, blabar, started);
+    await s.guardian(leila, nora);
+    await s.guardian(karim, nora);
+
+    // The other children: families of one or two guardians, some with two households.
+    const groups: [number, number, string, number][] = [ // group, children, first birth year, of which 15 h/week
+      [blabar, 10, '2021', 2], [lingon, 12, '2020', 1], [humlan, 10, '2021', 2], [myran, 9, '2019', 0],
+      [class2b, 9, '2018', 0], [class4a, 8, '2016', 0],
+    ];
+    let family = 0;
+    for (const [group, count, year, limited] of groups) {
+      for (let i = 0; i < count; i++, family++) {
+        const girl = family % 2 === 0;
+        const last = SURNAMES[family % SURNAMES.length];
+        const birthDate = `${Number(year) + (i % 2)}-${String(1 + ((family * 5) % 12)).padStart(2, '0')}-${String(1 + ((family * 11) % 28)).padStart(2, '0')}`;
+        const identity = family === 7 ? 'samordningsnummer' : family === 13 ? 'none' : 'personnummer';
+        const child = await s.person(demo, {
+          first: (girl ? GIRLS : BOYS)[family % 25], last, birthDate, identity,
+          address: { street: `${STREETS[family % STREETS.length]} ${2 + family}`, postalCode: `462 ${40 + (family % 50)}`, city: 'Demostad' },
+        });
+        const hourLimit: HourLimit = i < limited ? '15h_week' : group === myran && i === 0 ? '525h_year' : 'none';
+        await s.placement(child, group, family === 20 ? addDays(options.today, 20) : started, hourLimit);
+        const first = await s.adult(demo, ADULTS[family % ADULTS.length], last);
+        await s.guardian(first, child);
+        if (family % 3 !== 2) await s.guardian(await s.adult(demo, ADULTS[(family + 11) % ADULTS.length], family % 5 === 0 ? SURNAMES[(family + 3) % 30] : last), child, family % 5 === 0);
+      }
+    }
+
+    // Grannkommun: a small neighbour that Demokommun must never see.
+    const granne = await s.municipality('Grannkommun');
+    const ekorren = await s.unit(granne, null, 'Förskolan Ekorren', 'preschool', '07:00', '17:00');
+    const ekollon = await s.group(ekorren, 'Ekollon');
+    const grannadmin = await s.adult(granne, 'Per', 'Grann');
+    await s.admin(grannadmin, granne);
+    await s.account(grannadmin, 'grannadmin');
+    await s.staff(await s.adult(granne, 'Eva', 'Ekman'), ekorren, ekollon);
+    for (let i = 0; i < 5; i++) {
+      const child = await s.person(granne, { first: GIRLS[(i * 3 + 5) % 25], last: 'Grannberg', birthDate: `2021-0${i + 1}-1${i}` });
+      await s.placement(child, ekollon, started);
+      await s.guardian(await s.adult(granne, ADULTS[(i * 7) % 30], 'Grannberg'), child);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+// Every action in Vardag, declared once with the rules that allow it. Routes name an action; the policy decides.
+// Read it as: "<action> is allowed for <rules>". A record that is not yours answers 404 (see policy.ts).
+
+/** What an action is about; its id comes from the route parameter of the same name (`:childId`...). */
+export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 'personOfChild';
+
+export type Rule =
+  | 'signed-in'              // any signed-in user, about themselves (start page, logout)
+  | 'guardian-of-child'      // a legal guardian of the child (or of a child in the group)
+  | 'student-self'           // the child themself, with a student account
+  | 'staff-of-group'         // staff assigned to the child's group / the group
+  | 'staff-of-unit'          // staff assigned anywhere in the unit
+  | 'head-of-unit'           // unit head (rektor/förskolechef) of the unit
+  | 'admin-of-municipality'  // municipality administrator of the record's municipality
+  | 'self'                   // the person is the user themself
+  | 'same-household-guardian'; // a guardian of the child living in the child's registered household, about that household
+
+export interface ActionDefinition {
+  target: TargetKind;
+  allow: readonly Rule[];
+  /** Needs a strong (BankID/SSO) login; step-up plugs in here. */
+  strongLogin?: boolean;
+  /** For details of a person with protected identity: 'hide' shows them to nobody, 'staff-only' drops guardian rules. */
+  protectedIdentity?: 'hide' | 'staff-only';
+}
+
+const STAFF_OF_CHILD = ['staff-of-group', 'head-of-unit', 'admin-of-municipality'] as const;
+
+export const actions = {
+  // the user's own pages
+  'start.read': { target: 'none', allow: ['signed-in'] },
+  'session.end': { target: 'none', allow: ['signed-in'] },
+  'account.language.update': { target: 'none', allow: ['signed-in'] },
+
+  // a child
+  'child.start.read': { target: 'child', allow: ['guardian-of-child', 'student-self'] },
+  'child.info.read': { target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD] },
+  'child.absence.report': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
+
+  // details of a person seen beside a child (a guardian on the child's page, the child themself)
+  'person.contact.read': {
+    target: 'personOfChild', allow: ['self', 'same-household-guardian', ...STAFF_OF_CHILD], protectedIdentity: 'staff-only',
+  },
+  'person.address.read': {
+    target: 'personOfChild', allow: ['self', 'same-household-guardian', ...STAFF_OF_CHILD], protectedIdentity: 'hide',
+  },
+
+  // a group (avdelning/klass)
+  'group.read': { target: 'group', allow: ['guardian-of-child', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
+  'group.children.read': { target: 'group', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'] },
+  'group.today.read': { target: 'group', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'] },
+
+  // a unit (förskola/skola)
+  'unit.read': { target: 'unit', allow: ['staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
+  'unit.settings.update': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+
+  // a municipality
+  'municipality.read': { target: 'municipality', allow: ['admin-of-municipality'] },
+} as const satisfies Record<string, ActionDefinition>;
+
+export type Action = keyof typeof actions;
+
+export function actionDefinition(action: Action): ActionDefinition {
+  return actions[action];
+}

@@ -1,0 +1,41 @@
+// Every "now" and "today" in Vardag comes from a Clock, so tests can set the day. Day boundaries are Stockholm's.
+export interface Clock { now(): Date }
+
+export const TIME_ZONE = 'Europe/Stockholm';
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock for tests: starts at the given instant and moves only when told. */
+export class FixedClock implements Clock {
+  private current: Date;
+  constructor(iso: string) { this.current = new Date(iso); }
+  now(): Date { return new Date(this.current); }
+  set(iso: string): void { this.current = new Date(iso); }
+}
+
+const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar date in Stockholm, as YYYY-MM-DD. */
+export function stockholmDate(instant: Date): string {
+  return dayFormat.format(instant);
+}
+
+export function today(clock: Clock): string {
+  return stockholmDate(clock.now());
+}
+
+/** ISO 8601 week number and week-year of a YYYY-MM-DD date ("vecka 13"). */
+export function isoWeek(date: string): { year: number; week: number } {
+  const d = new Date(`${date}T00:00:00Z`);
+  const weekday = d.getUTCDay() || 7;
+  d.setUTCDate(d.getUTCDate() + 4 - weekday);
+  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return { year: d.getUTCFullYear(), week };
+}
+
+/** Whole years between a birth date and a day, both YYYY-MM-DD. */
+export function ageOn(birthDate: string, day: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number);
+  const [y, m, d] = day.split('-').map(Number);
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}

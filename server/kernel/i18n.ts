@@ -1,0 +1,48 @@
+// One translation catalogue per language (server/locales/*.json), read through i18next. Swedish is the default and
+// the fallback; Arabic is right-to-left.
+import fs from 'node:fs';
+import path from 'node:path';
+import i18next, { type TFunction } from 'i18next';
+import { TIME_ZONE } from './clock.ts';
+
+export interface Language { code: string; name: string; dir: 'ltr' | 'rtl'; locale: string }
+
+export const LANGUAGES: readonly Language[] = [
+  { code: 'sv', name: 'Svenska', dir: 'ltr', locale: 'sv-SE' },
+  { code: 'en', name: 'English', dir: 'ltr', locale: 'en-GB' },
+  { code: 'ar', name: 'العربية', dir: 'rtl', locale: 'ar-SE' },
+];
+export const DEFAULT_LANGUAGE = LANGUAGES[0];
+
+export const LOCALES_DIR = path.resolve(import.meta.dirname, '../locales');
+
+export function languageByCode(code: string | undefined | null): Language | undefined {
+  return LANGUAGES.find((l) => l.code === code);
+}
+
+export function readCatalogue(code: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, `${code}.json`), 'utf8')) as Record<string, unknown>;
+}
+
+const instance = i18next.createInstance();
+void instance.init({
+  initAsync: false,
+  resources: Object.fromEntries(LANGUAGES.map((l) => [l.code, { translation: readCatalogue(l.code) }])),
+  lng: DEFAULT_LANGUAGE.code,
+  fallbackLng: DEFAULT_LANGUAGE.code,
+  interpolation: { escapeValue: false }, // Eta escapes on output
+  returnNull: false,
+});
+
+export function translator(language: Language): TFunction {
+  return instance.getFixedT(language.code);
+}
+
+/** "tisdag 24 november" in the user's language, for a YYYY-MM-DD date. */
+export function formatDate(date: string, language: Language, options: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long' }): string {
+  return new Intl.DateTimeFormat(language.locale, { ...options, timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+}
+
+export function formatDateTime(instant: Date, language: Language): string {
+  return new Intl.DateTimeFormat(language.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(instant);
+}

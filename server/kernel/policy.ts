@@ -1,0 +1,79 @@
+// The one place that decides who may do what. It reads the action table and the facts of the user and the record;
+// it knows no SQL: the people module gathers the facts (see server/people/relations.ts).
+import { actionDefinition, type Action, type Rule } from './actions.ts';
+
+export type AuthLevel = 'password' | 'strong';
+
+/** The signed-in user, with every relation the rules need, loaded once per request. */
+export interface Actor {
+  accountId: number;
+  personId: number;
+  authLevel: AuthLevel;
+  adminOf: ReadonlySet<number>;        // municipality ids
+  headOf: ReadonlySet<number>;         // unit ids
+  staffUnits: ReadonlySet<number>;     // unit ids where the user has any assignment
+  staffGroups: ReadonlySet<number>;    // group ids
+  guardianOf: ReadonlyMap<number, { otherHousehold: boolean }>; // child id -> guardianship
+  isStudent: boolean;                  // the user's person is a child with a placement
+}
+
+/** Where a record sits in the organisation, and whose it is. */
+export interface Location {
+  municipalityId: number;
+  unitIds: readonly number[];
+  groupIds: readonly number[];
+  /** Children the record belongs to: the child itself, or the children of a group. */
+  childIds: readonly number[];
+  /** For details of a person seen beside a child. */
+  person?: { id: number; protectedIdentity: boolean; otherHousehold: boolean };
+}
+
+export type Decision = 'allow' | 'deny' | 'needs-strong-login';
+
+export function decide(actor: Actor | undefined, action: Action, location: Location | null): Decision {
+  if (!actor) return 'deny';
+  const definition = actionDefinition(action);
+  if (definition.target !== 'none' && !location) return 'deny';
+  const protectedPerson = location?.person?.protectedIdentity ?? false;
+  if (protectedPerson && definition.protectedIdentity === 'hide') return 'deny';
+  const rules = protectedPerson && definition.protectedIdentity === 'staff-only'
+    ? definition.allow.filter((rule) => rule !== 'same-household-guardian' && rule !== 'guardian-of-child')
+    : definition.allow;
+  if (!rules.some((rule) => ruleHolds(rule, actor, location))) return 'deny';
+  if (definition.strongLogin && actor.authLevel !== 'strong') return 'needs-strong-login';
+  return 'allow';
+}
+
+export function allows(actor: Actor | undefined, action: Action, location: Location | null): boolean {
+  return decide(actor, action, location) === 'allow';
+}
+
+function ruleHolds(rule: Rule, actor: Actor, at: Location | null): boolean {
+  if (rule === 'signed-in') return true;
+  if (!at) return false;
+  switch (rule) {
+    case 'guardian-of-child':
+      return at.childIds.some((id) => actor.guardianOf.has(id));
+    case 'student-self':
+      return actor.isStudent && at.childIds.includes(actor.personId);
+    case 'staff-of-group':
+      return at.groupIds.some((id) => actor.staffGroups.has(id));
+    case 'staff-of-unit':
+      return at.unitIds.some((id) => actor.staffUnits.has(id));
+    case 'head-of-unit':
+      return at.unitIds.some((id) => actor.headOf.has(id));
+    case 'admin-of-municipality':
+      return actor.adminOf.has(at.municipalityId);
+    case 'self':
+      return at.person?.id === actor.personId;
+    case 'same-household-guardian':
+      return sameHousehold(actor, at);
+  }
+}
+
+/** A guardian in the child's registered household, looking at that household's details (never another's). */
+function sameHousehold(actor: Actor, at: Location): boolean {
+  if (!at.person || at.childIds.length !== 1) return false;
+  const own = actor.guardianOf.get(at.childIds[0]);
+  return own !== undefined && !own.otherHousehold && !at.person.otherHousehold;
+}

@@ -1,0 +1,88 @@
+import session from 'express-session';
+import type { Db } from './db.ts';
+
+type Callback<T> = (err?: unknown, value?: T) => void;
+export interface SessionWithAccount extends session.SessionData { accountId?: number }
+
+const MINUTE = 60_000;
+
+/**
+ * express-session's store on our own database. Each row carries the account id, so a user's other sessions can be
+ * listed and ended. Anonymous sessions (a login form's CSRF token) are capped in number, so a flood of visitors
+ * cannot fill the disk: past the cap the oldest anonymous rows go first.
+ */
+export class DatabaseSessionStore extends session.Store {
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly db: Db, private readonly options: { maxAnonymous: number; now: () => number }) {
+    super();
+    this.timer = setInterval(() => void this.prune(), 10 * MINUTE);
+    this.timer.unref();
+  }
+
+  async prune(): Promise<void> {
+    await this.db.deleteFrom('sessions').where('expires', '<=', this.options.now()).execute();
+  }
+
+  override get(sid: string, callback: Callback<session.SessionData | null>): void {
+    this.settle(callback, async () => {
+      const row = await this.db.selectFrom('sessions').select('sess')
+        .where('sid', '=', sid).where('expires', '>', this.options.now()).executeTakeFirst();
+      return row ? (JSON.parse(row.sess) as session.SessionData) : null;
+    });
+  }
+
+  override set(sid: string, data: session.SessionData, callback?: Callback<void>): void {
+    this.settle(callback, async () => {
+      const row = { sid, sess: JSON.stringify(data), expires: this.expiry(data), account_id: (data as SessionWithAccount).accountId ?? null };
+      await this.db.insertInto('sessions').values(row)
+        .onConflict((oc) => oc.column('sid').doUpdateSet({ sess: row.sess, expires: row.expires, account_id: row.account_id }))
+        .execute();
+      if (row.account_id === null) await this.capAnonymous();
+    });
+  }
+
+  override touch(sid: string, data: session.SessionData, callback?: () => void): void {
+    // Rolling sessions touch on every request; write only when the expiry moved by more than a minute.
+    const expires = this.expiry(data);
+    this.settle(callback, async () => {
+      await this.db.updateTable('sessions').set({ expires })
+        .where('sid', '=', sid).where('expires', '<', expires - MINUTE).execute();
+    });
+  }
+
+  override destroy(sid: string, callback?: Callback<void>): void {
+    this.settle(callback, async () => {
+      await this.db.deleteFrom('sessions').where('sid', '=', sid).execute();
+    });
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  private expiry(data: session.SessionData): number {
+    const expires = data.cookie?.expires;
+    return expires ? new Date(expires).getTime() : this.options.now() + 120 * MINUTE;
+  }
+
+  private async capAnonymous(): Promise<void> {
+    const { n } = await this.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', 'is', null).executeTakeFirstOrThrow();
+    const excess = Number(n) - this.options.maxAnonymous;
+    if (excess <= 0) return;
+    const oldest = this.db.selectFrom('sessions').select('sid').where('account_id', 'is', null).orderBy('expires').limit(excess);
+    await this.db.deleteFrom('sessions').where('sid', 'in', oldest).execute();
+  }
+
+  private settle<T>(callback: Callback<T> | undefined, work: () => Promise<T>): void {
+    work().then((value) => callback?.(undefined, value), (err: unknown) => callback?.(err));
+  }
+}
+
+/** Ends every session of an account but the one given (password reset, "log out my other devices"). */
+export async function endOtherSessions(db: Db, accountId: number, keepSid?: string): Promise<void> {
+  let query = db.deleteFrom('sessions').where('account_id', '=', accountId);
+  if (keepSid) query = query.where('sid', '!=', keepSid);
+  await query.execute();
+}

@@ -1,0 +1,60 @@
+// Rendering with Eta: every page gets the same base data (translator, language, the signed-in user, CSRF token).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Eta } from 'eta';
+import type { Request, Response } from 'express';
+import { formatDate, LANGUAGES } from './i18n.ts';
+import { isoWeek } from './clock.ts';
+
+export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
+export const STATIC_DIR = path.resolve(import.meta.dirname, '../../static');
+
+export function createEta(cache: boolean): Eta {
+  return new Eta({ views: VIEWS_DIR, cache, autoEscape: true, autoTrim: [false, 'nl'], defaultExtension: '.eta' });
+}
+
+/** Static files by versioned name: `/static/<version>/css/vardag.css`, so they can be cached for a year. */
+export interface Assets { version: string; url(file: string): string }
+
+export function createAssets(extraFiles: string[]): Assets {
+  const hash = crypto.createHash('sha256');
+  for (const file of [...listFiles(STATIC_DIR), ...extraFiles].sort()) hash.update(file).update(fs.readFileSync(file));
+  const version = hash.digest('hex').slice(0, 10);
+  return { version, url: (file) => `/static/${version}/${file}` };
+}
+
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(full) : [full];
+  });
+}
+
+export function baseData(req: Request, res: Response): Record<string, unknown> {
+  const language = req.language;
+  return {
+    t: req.t,
+    lang: language.code,
+    dir: language.dir,
+    languages: LANGUAGES,
+    account: req.account,
+    actor: req.actor,
+    demo: res.app.locals.demo === true,
+    asset: (res.app.locals.assets as Assets).url,
+    path: req.path,
+    csrfToken: () => req.csrfToken?.() ?? '',
+    date: (day: string) => formatDate(day, language),
+    longDate: (day: string) => formatDate(day, language, { day: 'numeric', month: 'long', year: 'numeric' }),
+    weekdayName: (isoWeekday: number) => formatDate(`2024-01-0${isoWeekday}`, language, { weekday: 'long' }),
+    week: (day: string) => isoWeek(day).week,
+    errors: {},
+    values: {},
+  };
+}
+
+export function render(req: Request, res: Response, view: string, data: Record<string, unknown> = {}, status = 200): void {
+  const eta = res.app.locals.eta as Eta;
+  const html = eta.render(view, { ...baseData(req, res), ...data });
+  res.status(status).type('html').send(html);
+}

@@ -1,0 +1,62 @@
+// `npm start`: open and migrate the database, settle demo or real, and serve.
+import crypto from 'node:crypto';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { systemClock, today } from './kernel/clock.ts';
+import { migrateToLatest, openDatabase, readMeta, writeMeta, type Db } from './kernel/db.ts';
+import { hashPassword } from './accounts/passwords.ts';
+import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.ts';
+import { DemoDatabaseInProduction, settleMode } from './demo/mode.ts';
+
+const config = loadConfig();
+const connection = openDatabase(config.databaseFile);
+await migrateToLatest(connection.db);
+
+let settled;
+try {
+  settled = await settleMode(connection.db, config.production, async (trx) => {
+    const now = systemClock.now();
+    await seedDemo(trx, { passwordHash: await hashPassword(DEMO_PASSWORD), now, today: today(systemClock) });
+  });
+} catch (err) {
+  if (!(err instanceof DemoDatabaseInProduction)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
+
+const { app, close } = createApp({
+  db: connection.db, clock: systemClock, config, demo: settled.mode === 'demo',
+  sessionSecret: config.sessionSecret ?? (await storedSecret(connection.db)),
+  dummyHash: await hashPassword(crypto.randomBytes(16).toString('hex')),
+});
+
+const server = app.listen(config.port, () => {
+  console.log(`Vardag serves http://localhost:${config.port} (${settled.mode === 'demo' ? 'demo database' : 'real database'}: ${config.databaseFile})`);
+  if (settled.mode === 'demo') printDemoLogins();
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    server.close(async () => {
+      close();
+      await connection.close();
+      process.exit(0);
+    });
+    server.closeAllConnections();
+  });
+}
+
+/** A session secret made once per database, so restarts keep everyone logged in without configuration. */
+async function storedSecret(db: Db): Promise<string> {
+  const existing = await readMeta(db, 'session_secret');
+  if (existing) return existing;
+  const secret = crypto.randomBytes(32).toString('hex');
+  await writeMeta(db, 'session_secret', secret);
+  return secret;
+}
+
+function printDemoLogins(): void {
+  console.log(`\nDemoläge. Logga in med något av dessa konton, lösenord: ${DEMO_PASSWORD}`);
+  for (const login of DEMO_LOGINS) console.log(`  ${login.username.padEnd(16)} ${login.who}`);
+  console.log('');
+}

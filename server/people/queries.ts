@@ -1,0 +1,169 @@
+// Who is who: children, guardians, staff and the organisation, always reached through the user.
+import type { Db } from '../kernel/db.ts';
+import type { Actor } from '../kernel/policy.ts';
+import type { UnitKind } from '../../db/schema.ts';
+import { currentPlacements } from './relations.ts';
+
+export interface ChildSummary {
+  id: number; firstName: string; lastName: string;
+  groupId: number; groupName: string; unitId: number; unitName: string; unitKind: UnitKind;
+}
+
+/** A guardian's children with a current or coming placement, oldest first, each in their first placement's group. */
+export async function childrenOfGuardian(db: Db, guardianId: number, today: string): Promise<ChildSummary[]> {
+  const rows = await currentPlacements(db, today)
+    .innerJoin('guardianships', 'guardianships.child_id', 'placements.child_id')
+    .innerJoin('persons', 'persons.id', 'placements.child_id')
+    .select(['persons.id', 'persons.first_name', 'persons.last_name', 'persons.birth_date', 'placements.start_date',
+      'groups.id as group_id', 'groups.name as group_name', 'units.id as unit_id', 'units.name as unit_name', 'units.kind'])
+    .where('guardianships.guardian_id', '=', guardianId)
+    .orderBy('persons.birth_date').orderBy('persons.id').orderBy('placements.start_date')
+    .execute();
+  const seen = new Set<number>();
+  return rows.filter((r) => !seen.has(r.id) && seen.add(r.id)).map((r) => ({
+    id: r.id, firstName: r.first_name, lastName: r.last_name,
+    groupId: r.group_id, groupName: r.group_name, unitId: r.unit_id, unitName: r.unit_name, unitKind: r.kind,
+  }));
+}
+
+export interface GroupSummary { id: number; name: string; unitId: number; unitName: string }
+
+/** The groups a staff member works in, and every group of the units they head. */
+export async function groupsOfStaff(db: Db, actor: Actor): Promise<GroupSummary[]> {
+  const groupIds = [...actor.staffGroups];
+  const unitIds = [...actor.headOf];
+  if (groupIds.length === 0 && unitIds.length === 0) return [];
+  const rows = await db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
+    .select(['groups.id', 'groups.name', 'units.id as unit_id', 'units.name as unit_name'])
+    .where((eb) => eb.or([
+      ...(groupIds.length ? [eb('groups.id', 'in', groupIds)] : []),
+      ...(unitIds.length ? [eb('groups.unit_id', 'in', unitIds)] : []),
+    ]))
+    .orderBy('units.name').orderBy('groups.name').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, unitId: r.unit_id, unitName: r.unit_name }));
+}
+
+export interface NamedRecord { id: number; name: string }
+
+export async function unitsHeadedBy(db: Db, actor: Actor): Promise<NamedRecord[]> {
+  const ids = [...actor.headOf];
+  if (ids.length === 0) return [];
+  return db.selectFrom('units').select(['id', 'name']).where('id', 'in', ids).orderBy('name').execute();
+}
+
+export async function municipalitiesAdministeredBy(db: Db, actor: Actor): Promise<NamedRecord[]> {
+  const ids = [...actor.adminOf];
+  if (ids.length === 0) return [];
+  return db.selectFrom('municipalities').select(['id', 'name']).where('id', 'in', ids).orderBy('name').execute();
+}
+
+export interface PersonDetails {
+  id: number; firstName: string; lastName: string; protectedIdentity: boolean;
+  streetAddress: string | null; postalCode: string | null; city: string | null; email: string | null; phone: string | null;
+}
+
+const personColumns = ['persons.id', 'persons.first_name', 'persons.last_name', 'persons.protected_identity',
+  'persons.street_address', 'persons.postal_code', 'persons.city', 'persons.email', 'persons.phone'] as const;
+
+function toPerson(r: {
+  id: number; first_name: string; last_name: string; protected_identity: number; street_address: string | null;
+  postal_code: string | null; city: string | null; email: string | null; phone: string | null;
+}): PersonDetails {
+  return {
+    id: r.id, firstName: r.first_name, lastName: r.last_name, protectedIdentity: r.protected_identity === 1,
+    streetAddress: r.street_address, postalCode: r.postal_code, city: r.city, email: r.email, phone: r.phone,
+  };
+}
+
+export interface ChildProfile {
+  child: PersonDetails & { birthDate: string | null };
+  placements: { groupId: number; groupName: string; unitId: number; unitName: string; startDate: string; endDate: string | null; hourLimit: string }[];
+  guardians: (PersonDetails & { otherHousehold: boolean })[];
+}
+
+export async function childProfile(db: Db, childId: number, today: string): Promise<ChildProfile | undefined> {
+  const child = await db.selectFrom('persons').select([...personColumns, 'persons.birth_date'])
+    .where('persons.id', '=', childId).executeTakeFirst();
+  if (!child) return undefined;
+  const placements = await currentPlacements(db, today)
+    .select(['groups.id as group_id', 'groups.name as group_name', 'units.id as unit_id', 'units.name as unit_name',
+      'placements.start_date', 'placements.end_date', 'placements.hour_limit'])
+    .where('placements.child_id', '=', childId).orderBy('placements.start_date').execute();
+  const guardians = await db.selectFrom('guardianships').innerJoin('persons', 'persons.id', 'guardianships.guardian_id')
+    .select([...personColumns, 'guardianships.other_household'])
+    .where('guardianships.child_id', '=', childId).orderBy('guardianships.other_household').orderBy('persons.id').execute();
+  return {
+    child: { ...toPerson(child), birthDate: child.birth_date },
+    placements: placements.map((p) => ({
+      groupId: p.group_id, groupName: p.group_name, unitId: p.unit_id, unitName: p.unit_name,
+      startDate: p.start_date, endDate: p.end_date, hourLimit: p.hour_limit,
+    })),
+    guardians: guardians.map((g) => ({ ...toPerson(g), otherHousehold: g.other_household === 1 })),
+  };
+}
+
+export interface GroupPage {
+  id: number; name: string; unitId: number; unitName: string;
+  staff: { id: number; name: string; role: string }[];
+}
+
+export async function groupPage(db: Db, groupId: number): Promise<GroupPage | undefined> {
+  const group = await db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
+    .select(['groups.id', 'groups.name', 'units.id as unit_id', 'units.name as unit_name'])
+    .where('groups.id', '=', groupId).executeTakeFirst();
+  if (!group) return undefined;
+  const staff = await db.selectFrom('staff_assignments').innerJoin('persons', 'persons.id', 'staff_assignments.person_id')
+    .select(['persons.id', 'persons.first_name', 'persons.last_name', 'staff_assignments.role'])
+    .where('staff_assignments.group_id', '=', groupId).orderBy('persons.first_name').execute();
+  return {
+    id: group.id, name: group.name, unitId: group.unit_id, unitName: group.unit_name,
+    staff: staff.map((s) => ({ id: s.id, name: `${s.first_name} ${s.last_name}`, role: s.role })),
+  };
+}
+
+export interface ChildInGroup { id: number; firstName: string; lastName: string; birthDate: string | null }
+
+export async function childrenInGroup(db: Db, groupId: number, today: string): Promise<ChildInGroup[]> {
+  const rows = await currentPlacements(db, today).innerJoin('persons', 'persons.id', 'placements.child_id')
+    .select(['persons.id', 'persons.first_name', 'persons.last_name', 'persons.birth_date'])
+    .where('placements.group_id', '=', groupId).orderBy('persons.first_name').orderBy('persons.last_name').execute();
+  return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, birthDate: r.birth_date }));
+}
+
+export interface UnitPage {
+  id: number; name: string; kind: UnitKind; municipalityId: number;
+  openingHours: { weekday: number; opens: string; closes: string }[];
+  groups: { id: number; name: string; children: number }[];
+  heads: string[];
+}
+
+export async function unitPage(db: Db, unitId: number, today: string): Promise<UnitPage | undefined> {
+  const unit = await db.selectFrom('units').select(['id', 'name', 'kind', 'municipality_id']).where('id', '=', unitId).executeTakeFirst();
+  if (!unit) return undefined;
+  const [openingHours, groups, counts, heads] = await Promise.all([
+    db.selectFrom('unit_opening_hours').select(['weekday', 'opens', 'closes']).where('unit_id', '=', unitId).orderBy('weekday').execute(),
+    db.selectFrom('groups').select(['id', 'name']).where('unit_id', '=', unitId).orderBy('name').execute(),
+    currentPlacements(db, today).select(['placements.group_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('groups.unit_id', '=', unitId).groupBy('placements.group_id').execute(),
+    db.selectFrom('staff_assignments').innerJoin('persons', 'persons.id', 'staff_assignments.person_id')
+      .select(['persons.first_name', 'persons.last_name'])
+      .where('staff_assignments.unit_id', '=', unitId).where('staff_assignments.role', '=', 'unit_head').execute(),
+  ]);
+  const childrenPerGroup = new Map(counts.map((c) => [c.group_id, Number(c.n)]));
+  return {
+    id: unit.id, name: unit.name, kind: unit.kind, municipalityId: unit.municipality_id, openingHours,
+    groups: groups.map((g) => ({ ...g, children: childrenPerGroup.get(g.id) ?? 0 })),
+    heads: heads.map((h) => `${h.first_name} ${h.last_name}`),
+  };
+}
+
+export interface MunicipalityPage { id: number; name: string; units: { id: number; name: string; kind: UnitKind; area: string | null }[] }
+
+export async function municipalityPage(db: Db, municipalityId: number): Promise<MunicipalityPage | undefined> {
+  const municipality = await db.selectFrom('municipalities').select(['id', 'name']).where('id', '=', municipalityId).executeTakeFirst();
+  if (!municipality) return undefined;
+  const units = await db.selectFrom('units').leftJoin('areas', 'areas.id', 'units.area_id')
+    .select(['units.id', 'units.name', 'units.kind', 'areas.name as area'])
+    .where('units.municipality_id', '=', municipalityId).orderBy('units.name').execute();
+  return { ...municipality, units };
+}

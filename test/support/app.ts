@@ -1,0 +1,71 @@
+// A real Vardag on a real SQLite file per test file, with the demo municipality and a clock the test controls.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { createApp } from '../../server/app.ts';
+import { loadConfig, type Config } from '../../server/config.ts';
+import { FixedClock, today } from '../../server/kernel/clock.ts';
+import { migrateToLatest, openDatabase, type Db } from '../../server/kernel/db.ts';
+import { hashPassword } from '../../server/accounts/passwords.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../server/demo/seed.ts';
+import { settleMode } from '../../server/demo/mode.ts';
+import type express from 'express';
+import type { RouteTable } from '../../server/kernel/http.ts';
+
+/** Tuesday 24 November 2026, 10:00 in Stockholm. */
+export const DEFAULT_NOW = '2026-11-24T09:00:00Z';
+export const CHEAP_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
+let demoHash: Promise<string> | undefined;
+export const demoPasswordHash = () => (demoHash ??= hashPassword(DEMO_PASSWORD, CHEAP_HASHING));
+
+export interface TestApp {
+  app: express.Express; db: Db; clock: FixedClock; routes: RouteTable; dir: string; config: Config;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(options: { now?: string; env?: Record<string, string>; demo?: boolean } = {}): Promise<TestApp> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vardag-test-'));
+  const config = loadConfig({ VARDAG_DATA_DIR: dir, ...options.env });
+  const connection = openDatabase(config.databaseFile);
+  await migrateToLatest(connection.db);
+  const clock = new FixedClock(options.now ?? DEFAULT_NOW);
+  const passwordHash = await demoPasswordHash();
+  const production = options.demo === false;
+  await settleMode(connection.db, production, (trx) => seedDemo(trx, { passwordHash, now: clock.now(), today: today(clock) }));
+  const { app, routes, close } = createApp({
+    db: connection.db, clock, config, demo: !production, sessionSecret: 'test-secret', dummyHash: passwordHash,
+  });
+  return {
+    app, db: connection.db, clock, routes, dir, config,
+    close: async () => {
+      close();
+      await connection.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The CSRF token of the first form on a page. */
+export function csrfFrom(html: string): string {
+  const token = html.match(/name="_csrf" value="([^"]+)"/)?.[1];
+  if (!token) throw new Error('No CSRF token on the page');
+  return token;
+}
+
+export type Agent = ReturnType<typeof request.agent>;
+
+/** An agent logged in as one of the demo accounts. */
+export async function signIn(app: express.Express, username: string, password = DEMO_PASSWORD): Promise<Agent> {
+  const agent = request.agent(app);
+  const page = await agent.get('/login');
+  const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username, password });
+  if (res.status !== 303) throw new Error(`Login as ${username} failed with ${res.status}`);
+  return agent;
+}
+
+/** A fresh CSRF token for a signed-in agent, read from the start page. */
+export async function csrfOf(agent: Agent): Promise<string> {
+  return csrfFrom((await agent.get('/')).text);
+}
