@@ -1,0 +1,195 @@
+// The permission matrix: every registered route, tried as every kind of user. The expected outcomes are written
+// here by hand, not derived from the action table they check.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { sql } from 'kysely';
+import { csrfFrom, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { groupId, municipalityId, personId, unitId } from '../support/demo.ts';
+
+const ACTORS = ['anonymous', 'admin', 'rektor', 'pedagog', 'pedagog2', 'pedagog3', 'vardnadshavare', 'vardnadshavare2',
+  'vardnadshavare3', 'grannadmin'] as const;
+type ActorName = (typeof ACTORS)[number];
+
+/** 200 ok · 404 not found · 401 refused login · 'login' redirect to the login page · 'back' a redirect elsewhere */
+type Outcome = 200 | 401 | 404 | 'login' | 'back';
+type Row = Record<ActorName, Outcome>;
+
+const signedIn = (outcome: Outcome): Row => ({ ...everyone(outcome), anonymous: 'login' });
+function everyone(outcome: Outcome): Row {
+  return Object.fromEntries(ACTORS.map((a) => [a, outcome])) as Row;
+}
+
+// The probe records: Elsa (Blåbär, Förskolan Solrosen, Demokommun) and her group, unit and municipality.
+// Emma (vardnadshavare) and Johan (vardnadshavare2, other household) are Elsa's guardians; Karim (vardnadshavare3)
+// is Nora's, who is also in Blåbär. pedagog is staff of Blåbär, pedagog2 of Lingon (same unit), pedagog3 of another
+// unit; rektor heads Solrosen.
+const MATRIX: Record<string, Row> = {
+  'GET /login': { ...everyone('back'), anonymous: 200 },
+  'POST /login': everyone(401), // with a wrong password
+  'POST /language': everyone('back'),
+  'GET /': signedIn(200),
+  'POST /logout': signedIn('login'),
+  'GET /children/:childId': {
+    anonymous: 'login', admin: 404, rektor: 404, pedagog: 404, pedagog2: 404, pedagog3: 404,
+    vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 404, grannadmin: 404,
+  },
+  'GET /children/:childId/info': {
+    anonymous: 'login', admin: 200, rektor: 200, pedagog: 200, pedagog2: 404, pedagog3: 404,
+    vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 404, grannadmin: 404,
+  },
+  'GET /groups/:groupId': {
+    anonymous: 'login', admin: 200, rektor: 200, pedagog: 200, pedagog2: 200, pedagog3: 404,
+    vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200, grannadmin: 404,
+  },
+  'GET /units/:unitId': {
+    anonymous: 'login', admin: 200, rektor: 200, pedagog: 200, pedagog2: 200, pedagog3: 404,
+    vardnadshavare: 404, vardnadshavare2: 404, vardnadshavare3: 404, grannadmin: 404,
+  },
+  'GET /municipalities/:municipalityId': {
+    anonymous: 'login', admin: 200, rektor: 404, pedagog: 404, pedagog2: 404, pedagog3: 404,
+    vardnadshavare: 404, vardnadshavare2: 404, vardnadshavare3: 404, grannadmin: 404,
+  },
+};
+
+/** Groups whose children each actor may see, written out by hand. */
+const VISIBLE_GROUPS: Record<ActorName, string[]> = {
+  anonymous: [],
+  admin: ['Blåbär', 'Lingon', 'Humlan', 'Myran', '2B', '4A', 'Lärkan'],
+  rektor: ['Blåbär', 'Lingon'],
+  pedagog: ['Blåbär'],
+  pedagog2: ['Lingon'],
+  pedagog3: ['Humlan'],
+  vardnadshavare: [],
+  vardnadshavare2: [],
+  vardnadshavare3: [],
+  grannadmin: ['Ekollon'],
+};
+const VISIBLE_CHILDREN: Record<ActorName, string[]> = {
+  anonymous: [], admin: [], rektor: [], pedagog: [], pedagog2: [], pedagog3: [],
+  vardnadshavare: ['Elsa Andersson', 'Oskar Andersson'], vardnadshavare2: ['Elsa Andersson'], vardnadshavare3: ['Nora Haddad'],
+  grannadmin: [],
+};
+
+describe('the permission matrix', () => {
+  let t: TestApp;
+  const agents = new Map<ActorName, Agent>();
+  let ids: Record<'own' | 'foreign', Record<string, number>>;
+  let allChildren: { name: string; group: string }[];
+
+  before(async () => {
+    t = await startTestApp();
+    for (const actor of ACTORS) agents.set(actor, actor === 'anonymous' ? request.agent(t.app) : await signIn(t.app, actor));
+    const demo = { childId: await personId(t.db, 'Elsa', 'Andersson'), groupId: await groupId(t.db, 'Blåbär'),
+      unitId: await unitId(t.db, 'Förskolan Solrosen'), municipalityId: await municipalityId(t.db, 'Demokommun') };
+    const granne = { childId: (await childrenOf(t, 'Ekollon'))[0].id, groupId: await groupId(t.db, 'Ekollon'),
+      unitId: await unitId(t.db, 'Förskolan Ekorren'), municipalityId: await municipalityId(t.db, 'Grannkommun') };
+    ids = { own: demo, foreign: granne };
+    allChildren = (await t.db.selectFrom('placements').innerJoin('persons', 'persons.id', 'placements.child_id')
+      .innerJoin('groups', 'groups.id', 'placements.group_id')
+      .select(['persons.first_name', 'persons.last_name', 'groups.name']).execute())
+      .map((r) => ({ name: `${r.first_name} ${r.last_name}`, group: r.name }));
+  });
+  after(() => t.close());
+
+  it('covers every registered route, and only those', () => {
+    const registered = t.routes.entries.map((e) => `${e.method} ${e.path}`).sort();
+    assert.deepEqual(registered, Object.keys(MATRIX).sort());
+  });
+
+  for (const [route, row] of Object.entries(MATRIX)) {
+    const [method, path] = route.split(' ');
+    describe(route, () => {
+      for (const actor of ACTORS) {
+        it(`as ${actor}: ${row[actor]}`, async () => {
+          const agent = await agentFor(actor, method, path);
+          const res = await call(agent, method, fill(path, ids.own), actor);
+          assertOutcome(res, row[actor], `${route} as ${actor}`);
+          if (res.status === 200) assertNamesOnlyVisibleChildren(res.text, actor, route);
+        });
+
+        if (path.includes(':')) {
+          it(`as ${actor}: a record of the other municipality is not found`, async () => {
+            const other = actor === 'grannadmin' ? ids.own : ids.foreign;
+            const res = await call(await agentFor(actor, method, path), method, fill(path, other), actor);
+            assertOutcome(res, actor === 'anonymous' ? 'login' : 404, `${route} as ${actor}, other municipality`);
+          });
+          it(`as ${actor}: an id that does not exist and one that is not a number are not found`, async () => {
+            const agent = await agentFor(actor, method, path);
+            for (const bad of ['987654', 'abc', '0', '1e3']) {
+              const target = path.replace(/:[a-zA-Z]+/g, bad);
+              assertOutcome(await call(agent, method, target, actor), actor === 'anonymous' ? 'login' : 404, `${target} as ${actor}`);
+            }
+          });
+        }
+      }
+    });
+  }
+
+  it('a refused POST changes no row', async () => {
+    const before = await fingerprint(t);
+    const anonymous = request.agent(t.app);
+    const page = await anonymous.get('/login');
+    await anonymous.post('/logout').type('form').send({ _csrf: csrfFrom(page.text) });
+    await anonymous.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username: 'admin', password: 'fel' });
+    assert.equal(await fingerprint(t), before);
+  });
+
+  async function agentFor(actor: ActorName, method: string, path: string): Promise<Agent> {
+    // Logging out ends the session, so that probe gets a fresh login of its own.
+    if (method === 'POST' && path === '/logout' && actor !== 'anonymous') return signIn(t.app, actor);
+    return agents.get(actor)!;
+  }
+
+  async function call(agent: Agent, method: string, path: string, actor: ActorName) {
+    if (method === 'GET') return agent.get(path);
+    const page = await agent.get(actor === 'anonymous' ? '/login' : '/');
+    const body: Record<string, string> = { _csrf: csrfFrom(page.text) };
+    if (path === '/login') Object.assign(body, { username: actor === 'anonymous' ? 'admin' : actor, password: 'fel-losenord' });
+    if (path === '/language') Object.assign(body, { language: 'sv', next: '/' });
+    return agent.post(path).type('form').send(body);
+  }
+
+  function assertNamesOnlyVisibleChildren(html: string, actor: ActorName, route: string) {
+    const visible = new Set(VISIBLE_CHILDREN[actor]);
+    for (const child of allChildren) {
+      if (VISIBLE_GROUPS[actor].includes(child.group) || visible.has(child.name)) continue;
+      assert.ok(!html.includes(child.name), `${route} as ${actor} names ${child.name} (${child.group})`);
+    }
+  }
+});
+
+function fill(path: string, ids: Record<string, number>): string {
+  return path.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
+    if (!(name in ids)) throw new Error(`No probe id for :${name}`);
+    return String(ids[name]);
+  });
+}
+
+function assertOutcome(res: request.Response, expected: Outcome, label: string) {
+  if (expected === 'login') {
+    assert.equal(res.status, 303, `${label}: ${res.status}`);
+    assert.match(res.headers.location, /^\/login/, label);
+  } else if (expected === 'back') {
+    assert.equal(res.status, 303, `${label}: ${res.status}`);
+    assert.doesNotMatch(res.headers.location, /^\/login/, label);
+  } else {
+    assert.equal(res.status, expected, `${label}: ${res.status}`);
+  }
+}
+
+async function childrenOf(t: TestApp, group: string) {
+  return t.db.selectFrom('placements').innerJoin('groups', 'groups.id', 'placements.group_id')
+    .select('placements.child_id as id').where('groups.name', '=', group).execute();
+}
+
+/** Every row of every table but the sessions, as one string. */
+async function fingerprint(t: TestApp): Promise<string> {
+  const tables = await t.db.introspection.getTables();
+  const parts: string[] = [];
+  for (const table of tables.filter((tb) => tb.name !== 'sessions' && !tb.name.startsWith('kysely_'))) {
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(t.db);
+    parts.push(`${table.name}:${JSON.stringify(rows.rows)}`);
+  }
+  return parts.join('\n');
+}
