@@ -6,7 +6,7 @@ export interface AppMetaTable { key: string; value: string }
 export interface SessionsTable { sid: string; sess: string; expires: number; account_id: number | null }
 
 // people (organisation)
-export interface MunicipalitiesTable { id: Generated<number>; name: string; created_at: string }
+export interface MunicipalitiesTable { id: Generated<number>; name: string; created_at: string; terms_of_use: string | null }
 export interface AreasTable { id: Generated<number>; municipality_id: number; name: string }
 export type UnitKind = 'preschool' | 'school' | 'fritids';
 export interface UnitsTable { id: Generated<number>; municipality_id: number; area_id: number | null; name: string; kind: UnitKind }
@@ -55,6 +55,25 @@ export interface AccountsTable {
   closed_at: string | null;
 }
 
+// settings
+export interface UnitSettingsTable { unit_id: number; lock_days: number; plan_ahead_months: number; invite_days_before: number }
+export interface UnitBoxesTable { unit_id: number; box: string; enabled: number }
+export interface UnitClosedDaysTable { id: Generated<number>; unit_id: number; date: string; reason: string }
+export interface GroupSettingsTable { group_id: number; change_cutoff: string | null }
+export interface SettingsChangesTable {
+  id: Generated<number>; municipality_id: number; unit_id: number | null; setting: string;
+  old_value: string | null; new_value: string | null; changed_by: number; changed_at: string;
+}
+
+// notifications and messages (the header's bell and envelope)
+export interface NotificationsTable {
+  id: Generated<number>; account_id: number; child_id: number | null; kind: string; params: string; url: string;
+  created_at: string; read_at: string | null;
+}
+export interface MessageThreadsTable { id: Generated<number>; municipality_id: number; subject: string; created_at: string }
+export interface MessagesTable { id: Generated<number>; thread_id: number; sender_account_id: number; body: string; sent_at: string }
+export interface MessageRecipientsTable { message_id: number; account_id: number; read_at: string | null }
+
 export interface Database {
   app_meta: AppMetaTable;
   sessions: SessionsTable;
@@ -69,4 +88,13 @@ export interface Database {
   staff_assignments: StaffAssignmentsTable;
   municipality_admins: MunicipalityAdminsTable;
   accounts: AccountsTable;
+  unit_settings: UnitSettingsTable;
+  unit_boxes: UnitBoxesTable;
+  unit_closed_days: UnitClosedDaysTable;
+  group_settings: GroupSettingsTable;
+  settings_changes: SettingsChangesTable;
+  notifications: NotificationsTable;
+  message_threads: MessageThreadsTable;
+  messages: MessagesTable;
+  message_recipients: MessageRecipientsTable;
 }

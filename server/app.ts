@@ -18,6 +18,11 @@ import { findSignedInAccount } from './accounts/queries.ts';
 import { loadActor, locate } from './people/relations.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { startRoutes } from './start/routes.ts';
+import { settingsRoutes } from './settings/routes.ts';
+import { notificationRoutes } from './notifications/routes.ts';
+import { unreadNotifications } from './notifications/queries.ts';
+import { messageRoutes } from './messages/routes.ts';
+import { unreadMessages } from './messages/queries.ts';
 
 export interface AppDeps {
   db: Db;
@@ -83,6 +88,9 @@ export function createApp(deps: AppDeps): VardagApp {
   accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash });
   startRoutes(routes, { db, clock });
   peopleRoutes(routes, { db, clock });
+  settingsRoutes(routes, { db, clock });
+  notificationRoutes(routes, { db, clock });
+  messageRoutes(routes, { db });
   app.use(router);
 
   app.use((req, res) => render(req, res, 'errors/404', {}, 404));
@@ -91,7 +99,7 @@ export function createApp(deps: AppDeps): VardagApp {
 }
 
 function signedInUser(db: Db, clock: Clock): RequestHandler {
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     const accountId = req.session?.accountId;
     if (accountId === undefined) return next();
     const account = await findSignedInAccount(db, accountId);
@@ -100,7 +108,14 @@ function signedInUser(db: Db, clock: Clock): RequestHandler {
       return next();
     }
     req.account = account;
-    req.actor = await loadActor(db, { id: account.id, person_id: account.personId }, 'password', today(clock));
+    const fullPage = req.method === 'GET' && !req.get('HX-Request');
+    const [actor, notifications, messages] = await Promise.all([
+      loadActor(db, { id: account.id, person_id: account.personId }, 'password', today(clock)),
+      fullPage ? unreadNotifications(db, account.id) : 0,
+      fullPage ? unreadMessages(db, account.id) : 0,
+    ]);
+    req.actor = actor;
+    res.locals.unread = { notifications, messages };
     next();
   };
 }
@@ -111,15 +126,23 @@ const language: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** Error pages in the user's language; the details go to the log, never to the user. */
 function errorPages(csrfError: unknown): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (!req.t) language(req, res, () => undefined);
-    if (err === csrfError) return render(req, res, 'errors/csrf', {}, 403);
-    const status = err instanceof HttpError ? err.status : Number((err as { status?: unknown }).status) || 500;
-    if (status === 404) return render(req, res, 'errors/404', {}, 404);
-    if (status === 403) return render(req, res, 'errors/403', {}, 403);
-    if (status >= 400 && status < 500) return render(req, res, 'errors/400', {}, status);
-    console.error(err);
-    render(req, res, 'errors/500', {}, 500);
+    const status = err === csrfError ? 403 : err instanceof HttpError ? err.status : Number((err as { status?: unknown }).status) || 500;
+    const view = err === csrfError ? 'errors/csrf'
+      : status === 404 ? 'errors/404' : status === 403 ? 'errors/403' : status >= 400 && status < 500 ? 'errors/400' : 'errors/500';
+    if (status >= 500) console.error(err);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    try {
+      render(req, res, view, {}, status);
+    } catch (renderError) {
+      console.error(renderError);
+      res.status(status).type('text').send(req.t('errors.server.title'));
+    }
   };
 }

@@ -4,10 +4,14 @@ import * as m0001 from './0001_create_app_meta_and_sessions.ts';
 import * as m0002 from './0002_create_organisation.ts';
 import * as m0003 from './0003_create_people.ts';
 import * as m0004 from './0004_create_accounts.ts';
+import * as m0005 from './0005_create_unit_settings.ts';
+import * as m0006 from './0006_create_notifications_and_messages.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
   '0002_create_organisation': m0002,
   '0003_create_people': m0003,
   '0004_create_accounts': m0004,
+  '0005_create_unit_settings': m0005,
+  '0006_create_notifications_and_messages': m0006,
 };

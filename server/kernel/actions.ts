@@ -31,6 +31,8 @@ export const actions = {
   'start.read': { target: 'none', allow: ['signed-in'] },
   'session.end': { target: 'none', allow: ['signed-in'] },
   'account.language.update': { target: 'none', allow: ['signed-in'] },
+  'notifications.read': { target: 'none', allow: ['signed-in'] },
+  'messages.read': { target: 'none', allow: ['signed-in'] },
 
   // a child
   'child.start.read': { target: 'child', allow: ['guardian-of-child', 'student-self'] },
@@ -52,10 +54,12 @@ export const actions = {
 
   // a unit (förskola/skola)
   'unit.read': { target: 'unit', allow: ['staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
+  'unit.settings.read': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
   'unit.settings.update': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
 
   // a municipality
   'municipality.read': { target: 'municipality', allow: ['admin-of-municipality'] },
+  'municipality.terms.update': { target: 'municipality', allow: ['admin-of-municipality'] },
 } as const satisfies Record<string, ActionDefinition>;
 
 export type Action = keyof typeof actions;

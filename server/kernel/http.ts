@@ -24,7 +24,7 @@ declare global {
 }
 
 declare module 'express-session' {
-  interface SessionData { accountId?: number; childId?: number; language?: string; loginAt?: string }
+  interface SessionData { accountId?: number; childId?: number; language?: string; loginAt?: string; flash?: string }
 }
 
 export class HttpError extends Error {
@@ -107,8 +107,26 @@ export function safeReturnPath(raw: unknown): string {
   return typeof raw === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(raw) && raw.length < 500 ? raw : '/';
 }
 
+/** Reads every value of a repeated form field (checkboxes); non-text values are dropped. */
+export function fields(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  const list = Array.isArray(value) ? value : [value];
+  return list.filter((v): v is string => typeof v === 'string');
+}
+
 /** Reads a text field from a parsed form body; anything else (arrays, objects) reads as empty. */
 export function field(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : '';
+}
+
+/** A one-time message for the next page ("Ändringarna är sparade"). */
+export function flash(req: Request, key: string): void {
+  req.session.flash = key;
+}
+
+export function takeFlash(req: Request): string | undefined {
+  const key = req.session?.flash;
+  if (key) delete req.session.flash;
+  return key;
 }

@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Eta } from 'eta';
 import type { Request, Response } from 'express';
-import { formatDate, LANGUAGES } from './i18n.ts';
+import { formatDate, formatDateTime, LANGUAGES } from './i18n.ts';
 import { isoWeek } from './clock.ts';
+import { takeFlash } from './http.ts';
 
 export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
 export const STATIC_DIR = path.resolve(import.meta.dirname, '../../static');
@@ -39,6 +40,7 @@ export function baseData(req: Request, res: Response): Record<string, unknown> {
     dir: language.dir,
     languages: LANGUAGES,
     account: req.account,
+    unread: res.locals.unread ?? { notifications: 0, messages: 0 },
     actor: req.actor,
     demo: res.app.locals.demo === true,
     asset: (res.app.locals.assets as Assets).url,
@@ -48,6 +50,8 @@ export function baseData(req: Request, res: Response): Record<string, unknown> {
     longDate: (day: string) => formatDate(day, language, { day: 'numeric', month: 'long', year: 'numeric' }),
     weekdayName: (isoWeekday: number) => formatDate(`2024-01-0${isoWeekday}`, language, { weekday: 'long' }),
     week: (day: string) => isoWeek(day).week,
+    dateTime: (iso: string) => formatDateTime(new Date(iso), language),
+    flash: takeFlash(req),
     errors: {},
     values: {},
   };

@@ -26,6 +26,18 @@ export async function childrenOfGuardian(db: Db, guardianId: number, today: stri
   }));
 }
 
+/** One child's first current placement, for a viewer the policy already allowed. */
+export async function childSummary(db: Db, childId: number, today: string): Promise<ChildSummary | undefined> {
+  const r = await currentPlacements(db, today).innerJoin('persons', 'persons.id', 'placements.child_id')
+    .select(['persons.id', 'persons.first_name', 'persons.last_name', 'groups.id as group_id', 'groups.name as group_name',
+      'units.id as unit_id', 'units.name as unit_name', 'units.kind'])
+    .where('placements.child_id', '=', childId).orderBy('placements.start_date').executeTakeFirst();
+  return r && {
+    id: r.id, firstName: r.first_name, lastName: r.last_name,
+    groupId: r.group_id, groupName: r.group_name, unitId: r.unit_id, unitName: r.unit_name, unitKind: r.kind,
+  };
+}
+
 export interface GroupSummary { id: number; name: string; unitId: number; unitName: string }
 
 /** The groups a staff member works in, and every group of the units they head. */

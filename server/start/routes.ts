@@ -1,28 +1,49 @@
-// The start page: a guardian's chosen child with the child switcher; staff's groups; heads' units; admins' municipality.
+// The start page: a guardian's chosen child with its boxes and the child switcher; staff's groups; heads' units;
+// admins' municipality. Each box also answers alone at its own URL (htmx gets the partial, a browser a full page).
 import type { Request, Response } from 'express';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
-import type { RouteTable } from '../kernel/http.ts';
+import { notFound, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
-import { childrenOfGuardian, groupsOfStaff, municipalitiesAdministeredBy, unitsHeadedBy } from '../people/queries.ts';
+import { childSummary, childrenOfGuardian, groupsOfStaff, municipalitiesAdministeredBy, unitsHeadedBy } from '../people/queries.ts';
+import { BOXES } from '../settings/boxes.ts';
+import { enabledBoxes } from '../settings/queries.ts';
+import { boxesFor, loadBox } from './boxes.ts';
 
-export function startRoutes(routes: RouteTable, deps: { db: Db; clock: Clock }): void {
+interface Deps { db: Db; clock: Clock }
+
+export function startRoutes(routes: RouteTable, deps: Deps): void {
   routes.get('/', 'start.read', (req, res) => renderStart(req, res, deps, req.session.childId));
 
   routes.get('/children/:childId', 'child.start.read', (req, res) => {
     req.session.childId = req.targetId;
     return renderStart(req, res, deps, req.targetId);
   });
+
+  for (const key of BOXES) {
+    routes.get(`/children/:childId/boxes/${key}`, 'child.start.read', async (req, res) => {
+      const { db, clock } = deps;
+      const child = await childSummary(db, req.targetId!, today(clock));
+      if (!child || !(await enabledBoxes(db, child.unitId))[key]) throw notFound();
+      const box = await loadBox({ db, clock, child }, key);
+      if (!box) throw notFound();
+      if (req.get('HX-Request')) return render(req, res, 'start/box', { box, child });
+      const children = await childrenOfGuardian(db, req.actor!.personId, today(clock));
+      render(req, res, 'start/box-page', { box, child, children });
+    });
+  }
 }
 
-async function renderStart(req: Request, res: Response, { db, clock }: { db: Db; clock: Clock }, wanted: number | undefined) {
+async function renderStart(req: Request, res: Response, { db, clock }: Deps, wanted: number | undefined) {
   const actor = req.actor!;
+  const day = today(clock);
   const [children, groups, units, municipalities] = await Promise.all([
-    childrenOfGuardian(db, actor.personId, today(clock)),
+    childrenOfGuardian(db, actor.personId, day),
     groupsOfStaff(db, actor),
     unitsHeadedBy(db, actor),
     municipalitiesAdministeredBy(db, actor),
   ]);
-  const child = children.find((c) => c.id === wanted) ?? children[0];
-  render(req, res, 'start/page', { children, child, groups, units, municipalities });
+  const child = children.find((c) => c.id === wanted) ?? children[0] ?? (actor.isStudent ? await childSummary(db, actor.personId, day) : undefined);
+  const boxes = child ? await boxesFor({ db, clock, child }) : [];
+  render(req, res, 'start/page', { children, child, boxes, groups, units, municipalities });
 }

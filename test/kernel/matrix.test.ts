@@ -24,16 +24,30 @@ function everyone(outcome: Outcome): Row {
 // Emma (vardnadshavare) and Johan (vardnadshavare2, other household) are Elsa's guardians; Karim (vardnadshavare3)
 // is Nora's, who is also in Blåbär. pedagog is staff of Blåbär, pedagog2 of Lingon (same unit), pedagog3 of another
 // unit; rektor heads Solrosen.
+const CHILD_PAGE: Row = {
+  anonymous: 'login', admin: 404, rektor: 404, pedagog: 404, pedagog2: 404, pedagog3: 404,
+  vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 404, grannadmin: 404,
+};
+const UNIT_SETTINGS = (ok: Outcome): Row => ({ ...signedIn(404), admin: ok, rektor: ok });
+
 const MATRIX: Record<string, Row> = {
   'GET /login': { ...everyone('back'), anonymous: 200 },
   'POST /login': everyone(401), // with a wrong password
   'POST /language': everyone('back'),
   'GET /': signedIn(200),
   'POST /logout': signedIn('login'),
-  'GET /children/:childId': {
-    anonymous: 'login', admin: 404, rektor: 404, pedagog: 404, pedagog2: 404, pedagog3: 404,
-    vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 404, grannadmin: 404,
-  },
+  'GET /notifications': signedIn(200),
+  'POST /notifications/read': signedIn('back'),
+  'GET /messages': signedIn(200),
+  'GET /children/:childId': CHILD_PAGE,
+  'GET /children/:childId/boxes/absence': CHILD_PAGE,
+  'GET /children/:childId/boxes/information': CHILD_PAGE,
+  'GET /children/:childId/boxes/calendar': CHILD_PAGE,
+  'GET /children/:childId/boxes/contacts': CHILD_PAGE,
+  'GET /children/:childId/boxes/documentation': CHILD_PAGE,
+  'GET /children/:childId/boxes/blog': CHILD_PAGE,
+  'GET /children/:childId/boxes/schedule': CHILD_PAGE,
+  'GET /children/:childId/boxes/talks': signedIn(404), // no talk times are bookable, so the box is not there
   'GET /children/:childId/info': {
     anonymous: 'login', admin: 200, rektor: 200, pedagog: 200, pedagog2: 404, pedagog3: 404,
     vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 404, grannadmin: 404,
@@ -46,10 +60,15 @@ const MATRIX: Record<string, Row> = {
     anonymous: 'login', admin: 200, rektor: 200, pedagog: 200, pedagog2: 200, pedagog3: 404,
     vardnadshavare: 404, vardnadshavare2: 404, vardnadshavare3: 404, grannadmin: 404,
   },
-  'GET /municipalities/:municipalityId': {
-    anonymous: 'login', admin: 200, rektor: 404, pedagog: 404, pedagog2: 404, pedagog3: 404,
-    vardnadshavare: 404, vardnadshavare2: 404, vardnadshavare3: 404, grannadmin: 404,
-  },
+  'GET /units/:unitId/settings': UNIT_SETTINGS(200),
+  'POST /units/:unitId/settings/boxes': UNIT_SETTINGS('back'),
+  'POST /units/:unitId/settings/opening-hours': UNIT_SETTINGS('back'),
+  'POST /units/:unitId/settings/care-times': UNIT_SETTINGS('back'),
+  'POST /units/:unitId/closed-days': UNIT_SETTINGS('back'),
+  'POST /units/:unitId/closed-days/:closedDayId/delete': UNIT_SETTINGS('back'),
+  'GET /municipalities/:municipalityId': { ...signedIn(404), admin: 200 },
+  'GET /municipalities/:municipalityId/terms': { ...signedIn(404), admin: 200 },
+  'POST /municipalities/:municipalityId/terms': { ...signedIn(404), admin: 'back' },
 };
 
 /** Groups whose children each actor may see, written out by hand. */
@@ -75,6 +94,7 @@ describe('the permission matrix', () => {
   let t: TestApp;
   const agents = new Map<ActorName, Agent>();
   let ids: Record<'own' | 'foreign', Record<string, number>>;
+  let closedDaysMade = 0;
   let allChildren: { name: string; group: string }[];
 
   before(async () => {
@@ -103,16 +123,24 @@ describe('the permission matrix', () => {
       for (const actor of ACTORS) {
         it(`as ${actor}: ${row[actor]}`, async () => {
           const agent = await agentFor(actor, method, path);
-          const res = await call(agent, method, fill(path, ids.own), actor);
+          const target = fill(path, await probe('own', path));
+          const before = method === 'POST' ? await fingerprint(t) : '';
+          const res = await call(agent, method, target, actor);
           assertOutcome(res, row[actor], `${route} as ${actor}`);
           if (res.status === 200) assertNamesOnlyVisibleChildren(res.text, actor, route);
+          if (method === 'POST' && (res.status === 404 || res.status === 401 || row[actor] === 'login')) {
+            assert.equal(await fingerprint(t), before, `refused ${route} as ${actor} changed a row`);
+          }
         });
 
         if (path.includes(':')) {
           it(`as ${actor}: a record of the other municipality is not found`, async () => {
-            const other = actor === 'grannadmin' ? ids.own : ids.foreign;
-            const res = await call(await agentFor(actor, method, path), method, fill(path, other), actor);
+            const other = fill(path, await probe(actor === 'grannadmin' ? 'own' : 'foreign', path));
+            const agent = await agentFor(actor, method, path);
+            const before = await fingerprint(t);
+            const res = await call(agent, method, other, actor);
             assertOutcome(res, actor === 'anonymous' ? 'login' : 404, `${route} as ${actor}, other municipality`);
+            if (method === 'POST') assert.equal(await fingerprint(t), before, `${route} as ${actor} changed a row`);
           });
           it(`as ${actor}: an id that does not exist and one that is not a number are not found`, async () => {
             const agent = await agentFor(actor, method, path);
@@ -126,14 +154,14 @@ describe('the permission matrix', () => {
     });
   }
 
-  it('a refused POST changes no row', async () => {
-    const before = await fingerprint(t);
-    const anonymous = request.agent(t.app);
-    const page = await anonymous.get('/login');
-    await anonymous.post('/logout').type('form').send({ _csrf: csrfFrom(page.text) });
-    await anonymous.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username: 'admin', password: 'fel' });
-    assert.equal(await fingerprint(t), before);
-  });
+  /** The probe ids of one municipality; a route that deletes a closed day gets a fresh one, since it uses it up. */
+  async function probe(side: 'own' | 'foreign', path: string): Promise<Record<string, number>> {
+    if (!path.includes(':closedDayId')) return ids[side];
+    const date = new Date(Date.UTC(2027, 0, 1 + closedDaysMade++)).toISOString().slice(0, 10);
+    const day = await t.db.insertInto('unit_closed_days').values({ unit_id: ids[side].unitId, date, reason: 'Planeringsdag' })
+      .returning('id').executeTakeFirstOrThrow();
+    return { ...ids[side], closedDayId: day.id };
+  }
 
   async function agentFor(actor: ActorName, method: string, path: string): Promise<Agent> {
     // Logging out ends the session, so that probe gets a fresh login of its own.
@@ -141,13 +169,25 @@ describe('the permission matrix', () => {
     return agents.get(actor)!;
   }
 
+  let newClosedDays = 0;
   async function call(agent: Agent, method: string, path: string, actor: ActorName) {
     if (method === 'GET') return agent.get(path);
     const page = await agent.get(actor === 'anonymous' ? '/login' : '/');
-    const body: Record<string, string> = { _csrf: csrfFrom(page.text) };
-    if (path === '/login') Object.assign(body, { username: actor === 'anonymous' ? 'admin' : actor, password: 'fel-losenord' });
-    if (path === '/language') Object.assign(body, { language: 'sv', next: '/' });
-    return agent.post(path).type('form').send(body);
+    const body = new URLSearchParams({ _csrf: csrfFrom(page.text) });
+    for (const [name, value] of validForm(path, actor)) body.append(name, value);
+    return agent.post(path).type('form').send(body.toString());
+  }
+
+  /** A valid form for each POST route, so that a refusal can only come from the policy. */
+  function validForm(path: string, actor: ActorName): [string, string][] {
+    if (path === '/login') return [['username', actor === 'anonymous' ? 'admin' : actor], ['password', 'fel-losenord']];
+    if (path === '/language') return [['language', 'sv'], ['next', '/']];
+    if (path.endsWith('/settings/boxes')) return ['absence', 'information', 'calendar', 'contacts', 'documentation', 'blog', 'schedule', 'talks'].map((b) => ['boxes', b]);
+    if (path.endsWith('/settings/opening-hours')) return [1, 2, 3, 4, 5].flatMap((d) => [[`opens_${d}`, '06:30'], [`closes_${d}`, '18:00']] as [string, string][]);
+    if (path.endsWith('/settings/care-times')) return [['lock_days', '0'], ['plan_ahead_months', '12'], ['invite_days_before', '14']];
+    if (path.endsWith('/closed-days')) return [['date', new Date(Date.UTC(2028, 0, 1 + newClosedDays++)).toISOString().slice(0, 10)], ['reason', 'Studiedag']];
+    if (path.endsWith('/terms')) return [['terms', 'Bilder får bara laddas ner för privat bruk.']];
+    return [];
   }
 
   function assertNamesOnlyVisibleChildren(html: string, actor: ActorName, route: string) {

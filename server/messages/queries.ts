@@ -1,0 +1,25 @@
+// The envelope: messages to one account. The messaging issue builds writing and threads on these tables.
+import type { Db } from '../kernel/db.ts';
+
+export async function unreadMessages(db: Db, accountId: number): Promise<number> {
+  const row = await db.selectFrom('message_recipients').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId).where('read_at', 'is', null).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface InboxThread { id: number; subject: string; lastSentAt: string; unread: number }
+
+export async function inbox(db: Db, accountId: number, limit = 50): Promise<InboxThread[]> {
+  const rows = await db.selectFrom('message_recipients')
+    .innerJoin('messages', 'messages.id', 'message_recipients.message_id')
+    .innerJoin('message_threads', 'message_threads.id', 'messages.thread_id')
+    .select((eb) => [
+      'message_threads.id', 'message_threads.subject',
+      eb.fn.max('messages.sent_at').as('last_sent_at'),
+      eb.fn.sum<number>(eb.case().when('message_recipients.read_at', 'is', null).then(1).else(0).end()).as('unread'),
+    ])
+    .where('message_recipients.account_id', '=', accountId)
+    .groupBy(['message_threads.id', 'message_threads.subject'])
+    .orderBy('last_sent_at', 'desc').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, subject: r.subject, lastSentAt: String(r.last_sent_at), unread: Number(r.unread) }));
+}

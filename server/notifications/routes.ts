@@ -1,0 +1,17 @@
+import type { Clock } from '../kernel/clock.ts';
+import type { Db } from '../kernel/db.ts';
+import { safeReturnPath, type RouteTable } from '../kernel/http.ts';
+import { render } from '../kernel/views.ts';
+import { latestNotifications, markAllRead } from './queries.ts';
+
+export function notificationRoutes(routes: RouteTable, { db, clock }: { db: Db; clock: Clock }): void {
+  routes.get('/notifications', 'notifications.read', async (req, res) => {
+    const notifications = await latestNotifications(db, req.account!.id);
+    render(req, res, 'notifications/page', { notifications: notifications.map((n) => ({ ...n, url: safeReturnPath(n.url) })) });
+  });
+
+  routes.post('/notifications/read', 'notifications.read', async (req, res) => {
+    await markAllRead(db, req.account!.id, clock.now());
+    res.redirect(303, '/notifications');
+  });
+}

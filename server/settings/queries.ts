@@ -1,0 +1,162 @@
+// Each unit's settings, read by later features (absence, schedule, invitations) and changed with who and when.
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Db } from '../kernel/db.ts';
+import { BOXES, type BoxKey } from './boxes.ts';
+import { WEEKDAYS, type CareRules, type Hours } from './rules.ts';
+
+export interface UnitRules { lockDays: number; planAheadMonths: number; inviteDaysBefore: number }
+export const DEFAULT_RULES: UnitRules = { lockDays: 0, planAheadMonths: 12, inviteDaysBefore: 14 };
+
+export async function unitRules(db: Db, unitId: number): Promise<UnitRules> {
+  const row = await db.selectFrom('unit_settings').select(['lock_days', 'plan_ahead_months', 'invite_days_before'])
+    .where('unit_id', '=', unitId).executeTakeFirst();
+  return row ? { lockDays: row.lock_days, planAheadMonths: row.plan_ahead_months, inviteDaysBefore: row.invite_days_before } : DEFAULT_RULES;
+}
+
+/** Which start-page boxes the unit shows; a box the unit never chose is on. */
+export async function enabledBoxes(db: Db, unitId: number): Promise<Record<BoxKey, boolean>> {
+  const rows = await db.selectFrom('unit_boxes').select(['box', 'enabled']).where('unit_id', '=', unitId).execute();
+  const chosen = new Map(rows.map((r) => [r.box, r.enabled === 1]));
+  return Object.fromEntries(BOXES.map((box) => [box, chosen.get(box) ?? true])) as Record<BoxKey, boolean>;
+}
+
+export async function openingHours(db: Db, unitId: number): Promise<Record<number, Hours>> {
+  const rows = await db.selectFrom('unit_opening_hours').select(['weekday', 'opens', 'closes']).where('unit_id', '=', unitId).execute();
+  const byDay = new Map(rows.map((r) => [r.weekday, { opens: r.opens, closes: r.closes }]));
+  return Object.fromEntries(WEEKDAYS.map((d) => [d, byDay.get(d) ?? null]));
+}
+
+export interface ClosedDay { id: number; date: string; reason: string }
+
+export async function closedDays(db: Db, unitId: number, from: string, to?: string): Promise<ClosedDay[]> {
+  let query = db.selectFrom('unit_closed_days').select(['id', 'date', 'reason']).where('unit_id', '=', unitId).where('date', '>=', from);
+  if (to) query = query.where('date', '<=', to);
+  return query.orderBy('date').execute();
+}
+
+export interface GroupCutoff { groupId: number; name: string; cutoff: string | null }
+
+export async function groupCutoffs(db: Db, unitId: number): Promise<GroupCutoff[]> {
+  const rows = await db.selectFrom('groups').leftJoin('group_settings', 'group_settings.group_id', 'groups.id')
+    .select(['groups.id', 'groups.name', 'group_settings.change_cutoff']).where('groups.unit_id', '=', unitId).orderBy('groups.name').execute();
+  return rows.map((r) => ({ groupId: r.id, name: r.name, cutoff: r.change_cutoff ?? null }));
+}
+
+export async function termsOfUse(db: Db, municipalityId: number): Promise<string | null> {
+  const row = await db.selectFrom('municipalities').select('terms_of_use').where('id', '=', municipalityId).executeTakeFirst();
+  return row?.terms_of_use ?? null;
+}
+
+export interface SettingsChange { setting: string; oldValue: string | null; newValue: string | null; changedBy: string; changedAt: string }
+
+export async function settingsHistory(db: Db, scope: { unitId: number } | { municipalityId: number }, limit = 30): Promise<SettingsChange[]> {
+  let query = db.selectFrom('settings_changes')
+    .innerJoin('accounts', 'accounts.id', 'settings_changes.changed_by')
+    .innerJoin('persons', 'persons.id', 'accounts.person_id')
+    .select(['settings_changes.setting', 'settings_changes.old_value', 'settings_changes.new_value', 'settings_changes.changed_at',
+      'persons.first_name', 'persons.last_name']);
+  query = 'unitId' in scope
+    ? query.where('settings_changes.unit_id', '=', scope.unitId)
+    : query.where('settings_changes.municipality_id', '=', scope.municipalityId).where('settings_changes.unit_id', 'is', null);
+  const rows = await query.orderBy('settings_changes.id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({
+    setting: r.setting, oldValue: r.old_value, newValue: r.new_value, changedAt: r.changed_at, changedBy: `${r.first_name} ${r.last_name}`,
+  }));
+}
+
+/** Who changes what, and when: every write below records each value it changes. */
+export interface Change { municipalityId: number; unitId: number | null; by: number; at: Date }
+
+type Trx = Kysely<Database>;
+
+async function record(trx: Trx, change: Change, setting: string, oldValue: string | null, newValue: string | null): Promise<void> {
+  if (oldValue === newValue) return;
+  await trx.insertInto('settings_changes').values({
+    municipality_id: change.municipalityId, unit_id: change.unitId, setting, old_value: oldValue, new_value: newValue,
+    changed_by: change.by, changed_at: change.at.toISOString(),
+  }).execute();
+}
+
+export async function saveBoxes(db: Db, unitId: number, boxes: Record<BoxKey, boolean>, change: Change): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await enabledBoxes(trx, unitId);
+    for (const box of BOXES) {
+      await trx.insertInto('unit_boxes').values({ unit_id: unitId, box, enabled: boxes[box] ? 1 : 0 })
+        .onConflict((oc) => oc.columns(['unit_id', 'box']).doUpdateSet({ enabled: boxes[box] ? 1 : 0 })).execute();
+      await record(trx, change, `box:${box}`, onOff(before[box]), onOff(boxes[box]));
+    }
+  });
+}
+
+export async function saveOpeningHours(db: Db, unitId: number, hours: Record<number, Hours>, change: Change): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await openingHours(trx, unitId);
+    await trx.deleteFrom('unit_opening_hours').where('unit_id', '=', unitId).execute();
+    for (const day of WEEKDAYS) {
+      const h = hours[day];
+      if (h) await trx.insertInto('unit_opening_hours').values({ unit_id: unitId, weekday: day, opens: h.opens, closes: h.closes }).execute();
+      await record(trx, change, `opening_hours:${day}`, hoursText(before[day]), hoursText(h));
+    }
+  });
+}
+
+export async function saveCareRules(db: Db, unitId: number, rules: CareRules, change: Change): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await unitRules(trx, unitId);
+    const row = { lock_days: rules.lockDays, plan_ahead_months: rules.planAheadMonths, invite_days_before: rules.inviteDaysBefore };
+    await trx.insertInto('unit_settings').values({ unit_id: unitId, ...row })
+      .onConflict((oc) => oc.column('unit_id').doUpdateSet(row)).execute();
+    await record(trx, change, 'lock_days', String(before.lockDays), String(rules.lockDays));
+    await record(trx, change, 'plan_ahead_months', String(before.planAheadMonths), String(rules.planAheadMonths));
+    await record(trx, change, 'invite_days_before', String(before.inviteDaysBefore), String(rules.inviteDaysBefore));
+    const groups = await groupCutoffs(trx, unitId);
+    for (const group of groups) {
+      if (!rules.cutoffs.has(group.groupId)) continue;
+      const cutoff = rules.cutoffs.get(group.groupId) ?? null;
+      await trx.insertInto('group_settings').values({ group_id: group.groupId, change_cutoff: cutoff })
+        .onConflict((oc) => oc.column('group_id').doUpdateSet({ change_cutoff: cutoff })).execute();
+      await record(trx, change, `change_cutoff:${group.name}`, group.cutoff, cutoff);
+    }
+  });
+}
+
+export type AddClosedDay = { ok: true } | { ok: false; error: 'already-closed' };
+
+export async function addClosedDay(db: Db, unitId: number, day: { date: string; reason: string }, change: Change): Promise<AddClosedDay> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('unit_closed_days').select('id').where('unit_id', '=', unitId).where('date', '=', day.date).executeTakeFirst();
+    if (existing) return { ok: false, error: 'already-closed' } as const;
+    await trx.insertInto('unit_closed_days').values({ unit_id: unitId, date: day.date, reason: day.reason }).execute();
+    await record(trx, change, 'closed_day', null, `${day.date} ${day.reason}`);
+    return { ok: true } as const;
+  });
+}
+
+/** Removes a closed day of this unit; a day of another unit is not found. */
+export async function removeClosedDay(db: Db, unitId: number, closedDayId: number, change: Change): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const day = await trx.selectFrom('unit_closed_days').select(['date', 'reason'])
+      .where('id', '=', closedDayId).where('unit_id', '=', unitId).executeTakeFirst();
+    if (!day) return false;
+    await trx.deleteFrom('unit_closed_days').where('id', '=', closedDayId).execute();
+    await record(trx, change, 'closed_day', `${day.date} ${day.reason}`, null);
+    return true;
+  });
+}
+
+export async function saveTerms(db: Db, municipalityId: number, text: string, change: Change): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await termsOfUse(trx, municipalityId);
+    await trx.updateTable('municipalities').set({ terms_of_use: text }).where('id', '=', municipalityId).execute();
+    await record(trx, change, 'terms_of_use', before, text);
+  });
+}
+
+function onOff(on: boolean): string {
+  return on ? 'on' : 'off';
+}
+
+function hoursText(h: Hours): string {
+  return h ? `${h.opens}–${h.closes}` : 'closed';
+}

@@ -1,0 +1,104 @@
+// Validation of the unit settings forms: each rule broken gives a catalogue key at its field.
+import { BOXES, isBox, type BoxKey } from './boxes.ts';
+
+export type FieldErrors = Record<string, string>;
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isTime(value: string): boolean {
+  return TIME.test(value);
+}
+
+export function isDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+export function parseBoxes(chosen: string[]): Record<BoxKey, boolean> {
+  const on = new Set(chosen.filter(isBox));
+  return Object.fromEntries(BOXES.map((box) => [box, on.has(box)])) as Record<BoxKey, boolean>;
+}
+
+export type Hours = { opens: string; closes: string } | null;
+export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+
+/** Opening hours per ISO weekday; a weekday with both fields empty is closed. */
+export function parseOpeningHours(form: (name: string) => string): Parsed<Record<number, Hours>> {
+  const errors: FieldErrors = {};
+  const value: Record<number, Hours> = {};
+  for (const day of WEEKDAYS) {
+    const opens = form(`opens_${day}`).trim();
+    const closes = form(`closes_${day}`).trim();
+    if (!opens && !closes) {
+      value[day] = null;
+    } else if (!isTime(opens)) {
+      errors[`opens_${day}`] = opens ? 'settings.errors.timeFormat' : 'settings.errors.opensMissing';
+    } else if (!isTime(closes)) {
+      errors[`closes_${day}`] = closes ? 'settings.errors.timeFormat' : 'settings.errors.closesMissing';
+    } else if (closes <= opens) {
+      errors[`closes_${day}`] = 'settings.errors.closesBeforeOpens';
+    } else {
+      value[day] = { opens, closes };
+    }
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value };
+}
+
+export interface CareRules {
+  lockDays: number; planAheadMonths: number; inviteDaysBefore: number; cutoffs: Map<number, string | null>;
+}
+
+const LIMITS = {
+  lock_days: [0, 60, 'settings.errors.lockDays'],
+  plan_ahead_months: [1, 24, 'settings.errors.planAhead'],
+  invite_days_before: [0, 90, 'settings.errors.inviteDays'],
+} as const;
+
+export function parseCareRules(form: (name: string) => string, groupIds: number[]): Parsed<CareRules> {
+  const errors: FieldErrors = {};
+  const numbers: Record<string, number> = {};
+  for (const [name, [min, max, message]] of Object.entries(LIMITS)) {
+    const raw = form(name).trim();
+    const n = Number(raw);
+    if (!/^\d{1,3}$/.test(raw) || n < min || n > max) errors[name] = message;
+    else numbers[name] = n;
+  }
+  const cutoffs = new Map<number, string | null>();
+  for (const id of groupIds) {
+    const raw = form(`cutoff_${id}`).trim();
+    if (raw && !isTime(raw)) errors[`cutoff_${id}`] = 'settings.errors.timeFormat';
+    else cutoffs.set(id, raw || null);
+  }
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return {
+    ok: true,
+    value: { lockDays: numbers.lock_days, planAheadMonths: numbers.plan_ahead_months, inviteDaysBefore: numbers.invite_days_before, cutoffs },
+  };
+}
+
+export const MAX_REASON = 200;
+
+export function parseClosedDay(form: (name: string) => string, today: string): Parsed<{ date: string; reason: string }> {
+  const errors: FieldErrors = {};
+  const date = form('date').trim();
+  const reason = form('reason').trim();
+  if (!date) errors.date = 'settings.errors.dateMissing';
+  else if (!isDate(date)) errors.date = 'settings.errors.dateFormat';
+  else if (date < today) errors.date = 'settings.errors.datePast';
+  else if (date > `${Number(today.slice(0, 4)) + 2}${today.slice(4)}`) errors.date = 'settings.errors.dateTooFar';
+  if (!reason) errors.reason = 'settings.errors.reasonMissing';
+  else if (reason.length > MAX_REASON) errors.reason = 'settings.errors.reasonTooLong';
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: { date, reason } };
+}
+
+export const MAX_TERMS = 20_000;
+
+export function parseTerms(text: string): Parsed<string> {
+  const value = text.replace(/\r\n/g, '\n').trim();
+  if (!value) return { ok: false, errors: { terms: 'settings.errors.termsMissing' } };
+  if (value.length > MAX_TERMS) return { ok: false, errors: { terms: 'settings.errors.termsTooLong' } };
+  return { ok: true, value };
+}
