@@ -67,6 +67,7 @@ export function createApp(deps: AppDeps): VardagApp {
   app.use(`/static/${assets.version}`, express.static(STATIC_DIR, staticOptions));
   app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(STATIC_DIR, 'img/favicon.ico'), { maxAge: '7d' }));
 
+  if (config.benchBaseline) app.get('/bench/baseline', baseline());
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
 
   const store = new DatabaseSessionStore(db, { maxAnonymous: config.maxAnonymousSessions, now: () => clock.now().getTime() });
@@ -96,6 +97,17 @@ export function createApp(deps: AppDeps): VardagApp {
   app.use((req, res) => render(req, res, 'errors/404', {}, 404));
   app.use(errorPages(invalidCsrfTokenError));
   return { app, routes, close: () => store.close() };
+}
+
+/** For `npm run bench`: a fixed text of `?bytes=` length, through the same helmet and compression as every page. */
+function baseline(): RequestHandler {
+  const texts = new Map<number, string>();
+  return (req, res) => {
+    const bytes = Math.min(Number(req.query.bytes) || 10_000, 1_000_000);
+    let text = texts.get(bytes);
+    if (!text) texts.set(bytes, (text = 'Vardag '.repeat(Math.ceil(bytes / 7)).slice(0, bytes)));
+    res.type('html').send(text);
+  };
 }
 
 function signedInUser(db: Db, clock: Clock): RequestHandler {

@@ -14,6 +14,8 @@ export interface Config {
   compression: boolean;
   loginLimitPerAccount: number;
   loginLimitPerAddress: number;
+  /** `npm run bench` only: serve /bench/baseline, a fixed string to compare the real pages with. */
+  benchBaseline: boolean;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -39,5 +41,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     compression: env.COMPRESSION !== 'off',
     loginLimitPerAccount: intFrom(env, 'LOGIN_LIMIT_PER_ACCOUNT', 10),
     loginLimitPerAddress: intFrom(env, 'LOGIN_LIMIT_PER_ADDRESS', 50),
+    benchBaseline: env.VARDAG_BENCH_BASELINE === '1',
   };
 }
