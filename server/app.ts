@@ -105,9 +105,21 @@ function baseline(): RequestHandler {
   return (req, res) => {
     const bytes = Math.min(Number(req.query.bytes) || 10_000, 1_000_000);
     let text = texts.get(bytes);
-    if (!text) texts.set(bytes, (text = 'Vardag '.repeat(Math.ceil(bytes / 7)).slice(0, bytes)));
+    if (!text) texts.set(bytes, (text = baselineText(bytes)));
     res.type('html').send(text);
   };
+}
+
+/** Text that compresses about as well as a page: words picked by a fixed pseudo-random sequence. */
+function baselineText(bytes: number): string {
+  const words = ['förskola', 'frånvaro', 'vecka', 'Blåbär', 'barn', '<li>', '</li>', 'class="box"', 'href="/children/', 'Kalender', '08:00', 'vårdnadshavare'];
+  let seed = 42;
+  let text = '';
+  while (text.length < bytes) {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    text += `${words[seed % words.length]}${seed % 97} `;
+  }
+  return text.slice(0, bytes);
 }
 
 function signedInUser(db: Db, clock: Clock): RequestHandler {

@@ -1,0 +1,159 @@
+// The real Vardag on a loopback port and Debian's Chromium driven by playwright-core, for the browser tests.
+// One app and one browser per test file; each test opens its own context (fresh cookies), with JavaScript on or off.
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { DEMO_PASSWORD } from '../../server/demo/seed.ts';
+import { startTestApp, type TestApp } from './app.ts';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic',
+];
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+export interface BrowserHarness {
+  t: TestApp;
+  browser: Browser;
+  baseURL: string;
+  /** A fresh context (no cookies) with JavaScript on or off. Closed by `close()` if the test does not. */
+  context(options?: { javaScript?: boolean; width?: number }): Promise<BrowserContext>;
+  /** A page in a fresh context, watched for console errors and CSP violations. */
+  page(options?: { javaScript?: boolean; width?: number }): Promise<WatchedPage>;
+  close(): Promise<void>;
+}
+
+export interface WatchedPage { page: Page; problems: Problems }
+
+export async function startBrowserHarness(options: Parameters<typeof startTestApp>[0] = {}): Promise<BrowserHarness> {
+  const t = await startTestApp(options);
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await listen(t);
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 20_000 });
+  } catch (err) {
+    await closeServer(server);
+    await t.close();
+    throw err;
+  }
+  const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const contexts = new Set<BrowserContext>();
+  const openBrowser = browser;
+
+  const context = async ({ javaScript = true, width = 1024 } = {}) => {
+    const ctx = await openBrowser.newContext({
+      baseURL, javaScriptEnabled: javaScript, locale: 'sv-SE', viewport: { width, height: 800 },
+    });
+    ctx.setDefaultTimeout(5_000);
+    ctx.setDefaultNavigationTimeout(10_000);
+    contexts.add(ctx);
+    ctx.on('close', () => contexts.delete(ctx));
+    return ctx;
+  };
+
+  return {
+    t, browser: openBrowser, baseURL, context,
+    async page(options = {}) {
+      const page = await (await context(options)).newPage();
+      return { page, problems: watch(page) };
+    },
+    async close() {
+      for (const ctx of [...contexts]) await ctx.close().catch(() => undefined);
+      await openBrowser.close().catch(() => undefined);
+      await closeServer(server);
+      await t.close();
+    },
+  };
+}
+
+function listen(t: TestApp): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = t.app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(server)));
+    server.on('error', reject);
+  });
+}
+
+function closeServer(server: Server | undefined): Promise<void> {
+  if (!server) return Promise.resolve();
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** Console errors, uncaught page errors and CSP violations of one page. */
+export interface Problems {
+  readonly list: string[];
+  /** Fails with every problem seen so far. */
+  assertNone(): void;
+}
+
+export function watch(page: Page): Problems {
+  const list: string[] = [];
+  // Addresses of the documents the page itself navigated to. Chromium logs "Failed to load resource" for a document
+  // answered with an error status (the 404 page, a login form sent back with 400); that status is the page's
+  // answer, which the tests assert themselves, so it is not counted. A failed stylesheet or script still is.
+  const documents = new Set<string>();
+  page.on('request', (request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) documents.add(request.url());
+  });
+  page.on('console', (message) => {
+    const text = message.text();
+    const where = message.location();
+    if (/^Failed to load resource: the server responded with a status of [45]\d\d/.test(text) && documents.has(where.url)) return;
+    // Chromium reports CSP violations as console errors; a violation reported at any level still counts.
+    if (message.type() === 'error' || /Content.Security.Policy/i.test(text)) {
+      list.push(`console.${message.type()}: ${text}${where.url ? ` (${where.url}:${where.lineNumber})` : ''}`);
+    }
+  });
+  page.on('pageerror', (error) => list.push(`page error: ${error.message}`));
+  return {
+    list,
+    assertNone() {
+      assert.deepEqual(list, [], `console errors or CSP violations on ${page.url()}:\n${list.join('\n')}`);
+    },
+  };
+}
+
+/** Logs in through the real login form; resolves once the browser has landed on the page after the login. */
+export async function login(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  if (!new URL(page.url(), 'http://x').pathname.startsWith('/login')) await page.goto('/login');
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname !== '/login', { waitUntil: 'load' }),
+    page.locator('form[action="/login"] [type=submit]').click(),
+  ]);
+}
+
+/** Chooses a language in the footer's language form and waits for the page to come back in it. */
+export async function chooseLanguage(page: Page, code: string): Promise<void> {
+  await page.locator('#language-choice').selectOption(code);
+  await page.locator('form.language-form [type=submit]').click();
+  // The form posts and is sent back to the same address: wait for the new document, then for it to finish loading.
+  await page.locator(`html[lang="${code}"]`).waitFor({ state: 'attached' });
+  await page.waitForLoadState('load');
+}
+
+export interface AxeViolation { id: string; impact?: string | null; help: string; helpUrl: string; nodes: { target: unknown; failureSummary?: string; html: string }[] }
+
+/** The WCAG 2.1 A and AA violations axe finds on the page (JavaScript must be on: axe never finishes without it). */
+export async function axe(page: Page): Promise<AxeViolation[]> {
+  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  return result.violations;
+}
+
+/** The violations as readable text, for an assertion message. */
+export function describeViolations(violations: AxeViolation[]): string {
+  return violations.map((v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help} ${v.helpUrl}\n`
+    + v.nodes.map((n) => `  ${JSON.stringify(n.target)} ${n.html}\n    ${(n.failureSummary ?? '').replace(/\n/g, '\n    ')}`).join('\n'))
+    .join('\n');
+}
+
+/** Asserts that axe finds no WCAG 2.1 A/AA violation, naming each one in the message if it does. */
+export async function assertAccessible(page: Page, what: string): Promise<void> {
+  const violations = await axe(page);
+  assert.equal(violations.length, 0, `${what} (${page.url()}): ${violations.length} axe violation(s)\n${describeViolations(violations)}`);
+}
