@@ -6,7 +6,7 @@ import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { FixedClock, today } from '../../server/kernel/clock.ts';
-import { migrateToLatest, openDatabase, type Db } from '../../server/kernel/db.ts';
+import { migrateToLatest, openDatabase, readMeta, type Db } from '../../server/kernel/db.ts';
 import { hashPassword } from '../../server/accounts/passwords.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../server/demo/seed.ts';
 import { settleMode } from '../../server/demo/mode.ts';
@@ -25,15 +25,33 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { now?: string; env?: Record<string, string>; demo?: boolean } = {}): Promise<TestApp> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vardag-test-'));
+export interface TestAppOptions {
+  now?: string;
+  env?: Record<string, string>;
+  demo?: boolean;
+  /**
+   * Open the database already in this folder (made e.g. by `npm run admin` or `npm start`) as it is: no seed, and demo
+   * or real as the database says (`demo` is ignored). The folder is left in place on close.
+   */
+  existingDataDir?: string;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const existing = options.existingDataDir;
+  const dir = existing ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vardag-test-'));
   const config = loadConfig({ VARDAG_DATA_DIR: dir, ...options.env });
   const connection = openDatabase(config.databaseFile);
   await migrateToLatest(connection.db);
   const clock = new FixedClock(options.now ?? DEFAULT_NOW);
   const passwordHash = await demoPasswordHash();
-  const production = options.demo === false;
-  await settleMode(connection.db, production, (trx) => seedDemo(trx, { passwordHash, now: clock.now(), today: today(clock) }));
+  let production = options.demo === false;
+  if (existing) {
+    const mode = await readMeta(connection.db, 'mode');
+    if (mode !== 'demo' && mode !== 'production') throw new Error(`The database in ${existing} has no mode: it was never settled`);
+    production = mode === 'production';
+  } else {
+    await settleMode(connection.db, production, (trx) => seedDemo(trx, { passwordHash, now: clock.now(), today: today(clock) }));
+  }
   const { app, routes, close } = createApp({
     db: connection.db, clock, config, demo: !production, sessionSecret: 'test-secret', dummyHash: passwordHash,
   });
@@ -42,7 +60,7 @@ export async function startTestApp(options: { now?: string; env?: Record<string,
     close: async () => {
       close();
       await connection.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!existing) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -68,4 +86,14 @@ export async function signIn(app: express.Express, username: string, password = 
 /** A fresh CSRF token for a signed-in agent, read from the start page. */
 export async function csrfOf(agent: Agent): Promise<string> {
   return csrfFrom((await agent.get('/')).text);
+}
+
+/** The session cookie of a fresh login, for clients other than supertest (raw http, a browser). */
+export async function sessionCookie(app: express.Express, username: string, password = DEMO_PASSWORD): Promise<string> {
+  const page = await request(app).get('/login');
+  const anonymous = String(page.headers['set-cookie']).split(';')[0];
+  const res = await request(app).post('/login').set('Cookie', anonymous).type('form')
+    .send({ _csrf: csrfFrom(page.text), username, password });
+  if (res.status !== 303) throw new Error(`Login as ${username} failed with ${res.status}`);
+  return String(res.headers['set-cookie']).split(';')[0];
 }
