@@ -50,6 +50,22 @@ function addDays(day: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The first Monday–Friday at least `days` days after `day`. */
+function nextWeekday(day: string, days: number): string {
+  let candidate = addDays(day, days);
+  while ([0, 6].includes(new Date(`${candidate}T00:00:00Z`).getUTCDay())) candidate = addDays(candidate, 1);
+  return candidate;
+}
+
+/** Demokommun's terms of use: seed 003's rules, on private use of pictures among them. */
+export const DEMO_TERMS = `Vardag är en kommunikationsplats mellan förskolan eller skolan och hemmet. Du får information om verksamheten, till exempel kommande aktiviteter, veckan som gått, kalendrar, omsorgstider, dokument och bilder.
+
+Genom att godkänna villkoren intygar jag att mitt e-postkonto är mitt personliga ansvar och att ingen obehörig har tillgång till det, och att mitt konto bara används av mig.
+
+Jag är medveten om att det endast är tillåtet att ladda ner bilder och videoklipp för privat bruk. Det är inte tillåtet att sprida dem vidare, till exempel i sociala medier, eller att använda dem i sammanhang där personer som kan identifieras inte har gett sitt godkännande.
+
+Jag skickar bara lämpliga meddelanden till andra användare.`;
+
 interface PersonInput {
   first: string; last: string; birthDate?: string; serial?: number; identity?: 'personnummer' | 'samordningsnummer' | 'none';
   protectedIdentity?: boolean; address?: { street: string; postalCode: string; city: string }; email?: string; phone?: string;
@@ -139,6 +155,7 @@ export async function seedDemo(trx: Transaction<Database>, options: { passwordHa
     const s = new Seeder(trx, options.now, options.passwordHash);
     const started = addDays(options.today, -200);
     const demo = await s.municipality('Demokommun');
+    await trx.updateTable('municipalities').set({ terms_of_use: DEMO_TERMS }).where('id', '=', demo).execute();
     const north = await s.area(demo, 'Norra området');
     const south = await s.area(demo, 'Södra området');
     const solrosen = await s.unit(demo, north, 'Förskolan Solrosen', 'preschool', '06:30', '18:00');
@@ -152,6 +169,11 @@ export async function seedDemo(trx: Transaction<Database>, options: { passwordHa
     const class2b = await s.group(bjorkskolan, '2B');
     const class4a = await s.group(bjorkskolan, '4A');
     const fritids = await s.group(larkan, 'Lärkan');
+
+    // Unit settings: a planning day, a lock window at Solrosen, and a group that changes by the day before.
+    await trx.insertInto('unit_closed_days').values({ unit_id: solrosen, date: nextWeekday(options.today, 17), reason: 'Planeringsdag' }).execute();
+    await trx.insertInto('unit_settings').values({ unit_id: solrosen, lock_days: 2, plan_ahead_months: 12, invite_days_before: 14 }).execute();
+    await trx.insertInto('group_settings').values({ group_id: humlan, change_cutoff: '14:00' }).execute();
 
     // The fixed demo people.
     const admin = await s.adult(demo, 'Karin', 'Lindqvist');

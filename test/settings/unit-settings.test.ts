@@ -57,7 +57,7 @@ describe('unit settings', () => {
   it('adds a closed day with its reason and shows it with the week number', async () => {
     const res = await post(`/units/${solrosen}/closed-days`, [['date', '2026-12-04'], ['reason', 'Planeringsdag']]);
     assert.equal(res.status, 303);
-    assert.deepEqual((await closedDays(t.db, solrosen, '2026-11-24')).map((d) => [d.date, d.reason]), [['2026-12-04', 'Planeringsdag']]);
+    assert.deepEqual((await closedDays(t.db, solrosen, '2026-12-04', '2026-12-04')).map((d) => [d.date, d.reason]), [['2026-12-04', 'Planeringsdag']]);
     const page = await rektor.get(`/units/${solrosen}/settings`);
     assert.match(page.text, /fredag 4 december<\/strong> \(vecka 49\): Planeringsdag/);
   });
@@ -71,17 +71,17 @@ describe('unit settings', () => {
     assert.match(malformed.text, /Skriv datumet som åååå-mm-dd/);
     const twice = await post(`/units/${solrosen}/closed-days`, [['date', '2026-12-04'], ['reason', 'Igen']]);
     assert.match(twice.text, /Den dagen är redan inlagd som stängd/);
-    assert.equal((await closedDays(t.db, solrosen, '2026-11-24')).length, 1);
+    assert.deepEqual((await closedDays(t.db, solrosen, '2026-12-04', '2026-12-04')).map((d) => d.reason), ['Planeringsdag']);
   });
 
   it('removes a closed day of its own unit only', async () => {
-    const [day] = await closedDays(t.db, solrosen, '2026-11-24');
+    const [day] = await closedDays(t.db, solrosen, '2026-12-04', '2026-12-04');
     const vitsippan = await unitId(t.db, 'Förskolan Vitsippan');
     const wrongUnit = await post(`/units/${vitsippan}/closed-days/${day.id}/delete`, []);
     assert.equal(wrongUnit.status, 404, 'rektor heads Solrosen, not Vitsippan');
     const removed = await post(`/units/${solrosen}/closed-days/${day.id}/delete`, []);
     assert.equal(removed.status, 303);
-    assert.equal((await closedDays(t.db, solrosen, '2026-11-24')).length, 0);
+    assert.equal((await closedDays(t.db, solrosen, '2026-12-04', '2026-12-04')).length, 0);
   });
 
   it('stores the lock window, how far ahead, invitation days and a per-group cut-off', async () => {
