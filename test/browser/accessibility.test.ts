@@ -80,6 +80,38 @@ describe('accessibility (axe, WCAG 2.1 AA)', () => {
     await assertAccessible(page, 'municipality page');
   }));
 
+  it("the unit settings page, and with an error at a field", () => withPage(async (page) => {
+    await login(page, 'rektor');
+    await follow(page, page.getByRole('region', { name: 'Mina enheter' }).getByRole('link').first());
+    await follow(page, page.getByRole('link', { name: 'Inställningar för enheten' }));
+    assert.match(new URL(page.url()).pathname, /^\/units\/\d+\/settings$/);
+    await assertAccessible(page, 'unit settings page');
+
+    await page.getByLabel('Datum').fill('2020-01-01');
+    await page.getByLabel('Anledning').fill('Planeringsdag');
+    await page.getByRole('button', { name: 'Lägg till', exact: true }).click();
+    await page.locator('.error-summary').waitFor();
+    assert.match(await page.title(), /^Fel: /);
+    await assertAccessible(page, 'unit settings page with an error');
+  }));
+
+  it("the administrator's terms of use page", () => withPage(async (page) => {
+    await login(page, 'admin');
+    await follow(page, page.getByRole('region', { name: 'Kommunen' }).getByRole('link').first());
+    await follow(page, page.getByRole('link', { name: 'Användarvillkor' }));
+    await assertAccessible(page, 'terms of use page');
+  }));
+
+  it('a box on a page of its own, the notifications and the messages', () => withPage(async (page) => {
+    await login(page, 'vardnadshavare');
+    await follow(page, page.getByRole('link', { name: 'Kalender' }));
+    await assertAccessible(page, 'calendar box page');
+    await page.goto('/notifications');
+    await assertAccessible(page, 'notifications');
+    await page.goto('/messages');
+    await assertAccessible(page, 'messages');
+  }));
+
   it('the 404 page', () => withPage(async (page) => {
     const response = await page.goto('/finns/inte');
     assert.equal(response?.status(), 404);
