@@ -1,0 +1,168 @@
+// `npm run admin -- <command>`: administration from the server's shell. For now one command:
+//
+//   NODE_ENV=production npm run admin -- create-admin --municipality "Exempelkommun" --username anna.admin \
+//     --name "Anna Andersson" --email anna@example.se
+//
+// creates a municipality administrator (and the municipality, when no municipality has that name). The password is
+// asked for on a terminal, without echo, or read as one line from standard input.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../server/config.ts';
+import { systemClock, today } from '../server/kernel/clock.ts';
+import { migrateToLatest, openDatabase, type Db } from '../server/kernel/db.ts';
+import { hashPassword } from '../server/accounts/passwords.ts';
+import {
+  createFirstAdmin, FIRST_ADMIN_MESSAGES, loginConflict, validateFirstAdminFields, validatePassword,
+} from '../server/accounts/first-admin.ts';
+import { DEMO_PASSWORD, seedDemo } from '../server/demo/seed.ts';
+import { DemoDatabaseInProduction, settleMode } from '../server/demo/mode.ts';
+
+const USAGE = `Usage:
+  npm run admin -- create-admin --municipality "Exempelkommun" --username anna.admin \\
+    --name "Anna Andersson" --email anna@example.se
+
+The password is asked for (or read as one line from standard input when not run in a terminal).
+The database is the one in VARDAG_DATA_DIR (default: data). Run with NODE_ENV=production for a real database.`;
+
+class Failure extends Error {
+  constructor(message: string, readonly exitCode = 1) { super(message); }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    if (command === undefined) throw new Failure('No command given.', 2);
+    return;
+  }
+  if (command !== 'create-admin') throw new Failure(`Unknown command "${command}".\n\n${USAGE}`, 2);
+  await createAdminCommand(rest);
+}
+
+async function createAdminCommand(args: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        municipality: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' },
+      },
+      strict: true, allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new Failure(`${(err as Error).message}\n\n${USAGE}`, 2);
+  }
+  const fields = {
+    municipality: values.municipality ?? '', username: values.username ?? '', name: values.name ?? '', email: values.email ?? '',
+  };
+  const missing = (['municipality', 'username', 'name', 'email'] as const).filter((k) => values[k] === undefined);
+  if (missing.length) throw new Failure(`Missing ${missing.map((k) => `--${k}`).join(', ')}.\n\n${USAGE}`, 2);
+  const invalid = validateFirstAdminFields(fields);
+  if (invalid) throw new Failure(FIRST_ADMIN_MESSAGES[invalid]);
+
+  const config = loadConfig();
+  const connection = openDatabase(config.databaseFile);
+  try {
+    await migrateToLatest(connection.db);
+    const mode = await settle(connection.db, config.production);
+    if (mode.created) {
+      console.error(mode.mode === 'demo'
+        ? `Created a new DEMO database in ${config.databaseFile} (NODE_ENV is not production).`
+        : `Created a new real database in ${config.databaseFile}.`);
+    } else if (mode.mode === 'demo') {
+      console.error(`Note: ${config.databaseFile} is a demo database.`);
+    }
+    const conflict = await loginConflict(connection.db, fields);
+    if (conflict) throw new Failure(FIRST_ADMIN_MESSAGES[conflict]);
+
+    const password = await readPassword();
+    const weak = validatePassword(password);
+    if (weak) throw new Failure(FIRST_ADMIN_MESSAGES[weak]);
+
+    const result = await createFirstAdmin(connection.db, { ...fields, password }, { now: systemClock.now() });
+    if (!result.ok) throw new Failure(FIRST_ADMIN_MESSAGES[result.error]);
+    const municipality = await connection.db.selectFrom('municipalities').select('name')
+      .where('id', '=', result.municipalityId).executeTakeFirstOrThrow();
+    console.log(`Created administrator ${fields.username.trim()} (account ${result.accountId}) of ${municipality.name}`
+      + `${result.municipalityCreated ? ' (new municipality)' : ''}.`);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Like `npm start`: a new database becomes a demo unless NODE_ENV=production, and production refuses a demo. */
+async function settle(db: Db, production: boolean) {
+  try {
+    return await settleMode(db, production, async (trx) => {
+      await seedDemo(trx, { passwordHash: await hashPassword(DEMO_PASSWORD), now: systemClock.now(), today: today(systemClock) });
+    });
+  } catch (err) {
+    if (err instanceof DemoDatabaseInProduction) throw new Failure(err.message);
+    throw err;
+  }
+}
+
+function readPassword(): Promise<string> {
+  return process.stdin.isTTY ? readHiddenLine('Password for the new administrator: ').then(async (first) => {
+    const again = await readHiddenLine('The same password again: ');
+    if (again !== first) throw new Failure('The two passwords differ. Nothing was created.');
+    return first;
+  }) : readLine();
+}
+
+/** The first line of standard input, without its line ending (spaces are kept, so that validation sees them). */
+function readLine(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    let buffered = '';
+    const finish = (line: string) => {
+      stdin.off('data', onData).off('end', onEnd).off('error', reject);
+      stdin.pause();
+      resolve(line.replace(/\r$/u, ''));
+    };
+    const onData = (chunk: string) => {
+      buffered += chunk;
+      const newline = buffered.indexOf('\n');
+      if (newline >= 0) finish(buffered.slice(0, newline));
+    };
+    const onEnd = () => finish(buffered);
+    stdin.setEncoding('utf8');
+    stdin.on('data', onData).on('end', onEnd).on('error', reject);
+  });
+}
+
+/** A line typed on the terminal without echo. Ctrl-C or Ctrl-D on an empty line gives up. */
+function readHiddenLine(prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    stdin.setEncoding('utf8');
+    stdin.setRawMode(true); // before the prompt, so that nothing typed after it is echoed
+    process.stderr.write(prompt);
+    let line = '';
+    const done = (error?: Error) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+      if (error) reject(error); else resolve(line);
+    };
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === '\r' || char === '\n') return done();
+        if (char === '\u0003' || (char === '\u0004' && line === '')) return done(new Failure('Cancelled. Nothing was created.', 130));
+        if (char === '\u007f' || char === '\b') line = [...line].slice(0, -1).join('');
+        else if (char === '\u0015') line = ''; // Ctrl-U
+        else if (char >= ' ') line += char;
+      }
+    };
+    stdin.resume();
+    stdin.on('data', onData);
+  });
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof Failure)) throw err;
+  console.error(err.message);
+  process.exitCode = err.exitCode;
+}
