@@ -1,0 +1,41 @@
+// Rules for what a person chooses: a username and a new password. Each rule broken is a catalogue key.
+import { dictionary } from '@zxcvbn-ts/language-common';
+import { MAX_PASSWORD } from './passwords.ts';
+
+export const MIN_PASSWORD = 10;
+export const MAX_USERNAME = 64;
+
+// Swedish favourites that an English list misses.
+const SWEDISH_COMMON = ['lösenord', 'losenord', 'lösenord1', 'lösenord123', 'sommar2024', 'sommar2025', 'sommar2026',
+  'hemligt123', 'qwertyuiop', 'asdfghjkl', 'förskolan', 'forskolan123', 'vardag-demo', 'vardag123', '1234567890'];
+const COMMON = new Set([...(dictionary['passwords-common'] as string[]), ...SWEDISH_COMMON].map((p) => p.toLowerCase()));
+
+export type PasswordProblem = 'account.errors.passwordMissing' | 'account.errors.passwordTooShort' | 'account.errors.passwordTooLong'
+  | 'account.errors.passwordSpaces' | 'account.errors.passwordCommon';
+
+/** A new password: at least 10 characters, not a well-known one, no composition rules, no space at either end. */
+export function passwordProblem(password: string): PasswordProblem | undefined {
+  if (!password) return 'account.errors.passwordMissing';
+  if (password !== password.trim()) return 'account.errors.passwordSpaces';
+  if ([...password].length < MIN_PASSWORD) return 'account.errors.passwordTooShort';
+  if (password.length > MAX_PASSWORD) return 'account.errors.passwordTooLong';
+  if (COMMON.has(password.toLowerCase())) return 'account.errors.passwordCommon';
+  return undefined;
+}
+
+export type UsernameProblem = 'account.errors.usernameMissing' | 'account.errors.usernameTooLong' | 'account.errors.usernameCharacters';
+
+/** Letters, digits and spaces, and of punctuation only . - ' _ (seed 003). Uniqueness is checked against the database. */
+export function usernameProblem(username: string): UsernameProblem | undefined {
+  const name = username.trim();
+  if (!name) return 'account.errors.usernameMissing';
+  if (name.length > MAX_USERNAME) return 'account.errors.usernameTooLong';
+  if (!/^[\p{L}\p{N} .\-'_]+$/u.test(name)) return 'account.errors.usernameCharacters';
+  return undefined;
+}
+
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
+
+export function isEmail(value: string): boolean {
+  return value.length <= 254 && EMAIL.test(value);
+}
