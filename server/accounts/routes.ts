@@ -1,51 +1,34 @@
 import type { Request, Response } from 'express';
-import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import type { Config } from '../config.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { field, safeReturnPath, type RouteTable } from '../kernel/http.ts';
 import { languageByCode } from '../kernel/i18n.ts';
 import { render } from '../kernel/views.ts';
-import { loginKey, MAX_LOGIN_NAME, MAX_PASSWORD, verifyPassword } from './passwords.ts';
-import { findAccountByLogin, recordLogin, setLanguage } from './queries.ts';
+import { MAX_LOGIN_NAME, MAX_PASSWORD } from './passwords.ts';
+import { authenticate, passwordAttemptLimits, startSession } from './sessions.ts';
+import { setLanguage } from './queries.ts';
 
 export interface AccountsDeps { db: Db; clock: Clock; config: Config; dummyHash: string }
-
-const FIFTEEN_MINUTES = 15 * 60_000;
 
 export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
   const { db, clock, config } = deps;
   const tooManyAttempts = (req: Request, res: Response) => renderLogin(req, res, { form: 'login.errors.tooMany' }, 429);
-  const limitPerAddress = rateLimit({
-    windowMs: FIFTEEN_MINUTES, limit: config.loginLimitPerAddress, standardHeaders: 'draft-8', legacyHeaders: false,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''), handler: tooManyAttempts,
-  });
-  const limitPerAccount = rateLimit({
-    windowMs: FIFTEEN_MINUTES, limit: config.loginLimitPerAccount, standardHeaders: 'draft-8', legacyHeaders: false,
-    skipSuccessfulRequests: true, keyGenerator: (req) => `account:${loginKey(field(req.body, 'username'))}`, handler: tooManyAttempts,
-  });
+  const limits = passwordAttemptLimits(config, tooManyAttempts);
 
   routes.publicGet('/login', (req, res) => {
     if (req.actor) return res.redirect(303, '/');
     renderLogin(req, res, {});
   });
 
-  routes.publicPost('/login', limitPerAddress, limitPerAccount, async (req, res) => {
+  routes.publicPost('/login', ...limits, async (req, res) => {
     const username = field(req.body, 'username');
     const password = field(req.body, 'password');
     const errors = validateLogin(username, password);
     if (Object.keys(errors).length > 0) return renderLogin(req, res, errors, 400);
-
-    const account = await findAccountByLogin(db, username);
-    // Verify against a dummy hash when there is no account, so both answers take the same time.
-    const matches = await verifyPassword(account?.password_hash ?? deps.dummyHash, password.trim());
-    if (!account || !matches || account.closed_at) return renderLogin(req, res, { form: 'login.errors.wrong' }, 401);
-
-    await regenerateSession(req);
-    req.session.accountId = account.id;
-    req.session.loginAt = clock.now().toISOString();
-    if (field(req.body, 'remember') === 'yes') req.session.cookie.maxAge = config.rememberMeDays * 86_400_000;
-    await recordLogin(db, account.id, clock.now());
+    const account = await authenticate(db, username, password, deps.dummyHash);
+    if (!account) return renderLogin(req, res, { form: 'login.errors.wrong' }, 401);
+    await startSession(req, db, clock, account.id, field(req.body, 'remember') === 'yes' ? config.rememberMeDays : undefined);
     res.redirect(303, safeReturnPath(field(req.body, 'next')));
   });
 
@@ -85,8 +68,4 @@ function renderLogin(req: Request, res: Response, errors: LoginErrors, status = 
     errors,
     values: { username: field(req.body, 'username'), remember: field(req.body, 'remember') === 'yes', next },
   }, status);
-}
-
-function regenerateSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
 }
