@@ -1,0 +1,28 @@
+// The invitation e-mail (seed 003): the upper link for a new account, the lower one for those who already have one.
+import type { Config } from '../config.ts';
+import { languageByCode, DEFAULT_LANGUAGE, formatDate } from '../kernel/i18n.ts';
+import { stockholmDate } from '../kernel/clock.ts';
+import { composeMail } from '../mail/compose.ts';
+import { queueMail } from '../mail/outbox.ts';
+import { formatKey } from './keys.ts';
+import { invitationForMail, type InvitationMailer } from './queries.ts';
+
+export function invitationMailer(config: Pick<Config, 'publicUrl'>): InvitationMailer {
+  return async (trx, invitationId, key, now) => {
+    const invitation = await invitationForMail(trx, invitationId);
+    if (!invitation) return;
+    const language = languageByCode(invitation.language) ?? DEFAULT_LANGUAGE;
+    const expires = await trx.selectFrom('invitation_keys').select('expires_at').where('invitation_id', '=', invitationId)
+      .orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const mail = composeMail('invitation', language, {
+      name: invitation.guardianName,
+      children: invitation.children.join(', '),
+      unit: invitation.unitName,
+      key: formatKey(key),
+      registerUrl: `${config.publicUrl}/register_invite/${key}`,
+      linkUrl: `${config.publicUrl}/register_invite/${key}/link`,
+      expires: formatDate(stockholmDate(new Date(expires.expires_at)), language, { day: 'numeric', month: 'long', year: 'numeric' }),
+    });
+    await queueMail(trx, { to: invitation.email, ...mail }, now);
+  };
+}

@@ -1,0 +1,115 @@
+// Invitations held until their day, guardians who already have an account, and keys linked to an existing account.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { csrfFrom, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { personId } from '../support/demo.ts';
+import { sendDueInvitations } from '../../server/invitations/queries.ts';
+import { invitationMailer } from '../../server/invitations/mail.ts';
+import { today } from '../../server/kernel/clock.ts';
+
+describe('held invitations, existing accounts and linking', () => {
+  let t: TestApp;
+  before(async () => { t = await startTestApp(); });
+  after(() => t.close());
+
+  async function invite(staff: Agent, childId: number, guardianId: number, email: string) {
+    const page = await staff.get(`/children/${childId}/invitations/new`);
+    const body = new URLSearchParams({ _csrf: csrfFrom(page.text), invite: String(guardianId), [`email_${guardianId}`]: email,
+      [`language_${guardianId}`]: 'sv', confirm: 'yes' });
+    return staff.post(`/children/${childId}/invitations`).type('form').send(body.toString());
+  }
+  const keyIn = (text: string | null) => text?.match(/\/register_invite\/([A-Z2-9]{12})\b/)?.[1];
+  const lastMail = () => t.db.selectFrom('mail_outbox').selectAll().orderBy('id', 'desc').executeTakeFirst();
+
+  it('holds an invitation for a later placement and sends it 14 days before the first day', async () => {
+    // Leah (Lingon) starts 20 days from today; her guardian Hiba is invited on day 6.
+    const leah = await personId(t.db, 'Leah', 'Axelsson');
+    const hiba = await personId(t.db, 'Hiba', 'Axelsson');
+    const teacher = await signIn(t.app, 'pedagog2');
+    const page = await teacher.get(`/children/${leah}/invitations/new`);
+    assert.match(page.text, /Inbjudan skickas måndag 30 november|Inbjudan skickas 30 november/);
+    assert.equal((await invite(teacher, leah, hiba, 'hiba@example.com')).status, 303);
+    assert.equal(await lastMail(), undefined, 'held: nothing sent today');
+    const mail = invitationMailer({ publicUrl: 'https://vardag.example.se' });
+
+    t.clock.set('2026-11-29T09:00:00Z');
+    assert.equal(await sendDueInvitations(t.db, t.clock.now(), today(t.clock), mail), 0, 'not yet on the day before');
+    t.clock.set('2026-11-30T06:00:00Z');
+    assert.equal(await sendDueInvitations(t.db, t.clock.now(), today(t.clock), mail), 1);
+    assert.equal(await sendDueInvitations(t.db, t.clock.now(), today(t.clock), mail), 0, 'sent once');
+    const sent = await lastMail();
+    assert.equal(sent?.recipient, 'hiba@example.com');
+    assert.match(sent!.text_body!, /https:\/\/vardag\.example\.se\/register_invite\/[A-Z2-9]{12}/);
+    t.clock.set('2026-11-24T09:00:00Z');
+  });
+
+  it('does not invite a guardian who has an account: the child appears with a notification', async () => {
+    const elsa = await personId(t.db, 'Elsa', 'Andersson');
+    const emma = await personId(t.db, 'Emma', 'Andersson');
+    const teacher = await signIn(t.app, 'pedagog');
+    const page = await teacher.get(`/children/${elsa}/invitations/new`);
+    assert.match(page.text, /Har redan ett konto/);
+    const before = await t.db.selectFrom('invitations').select('id').execute();
+    await invite(teacher, elsa, emma, '');
+    assert.equal((await t.db.selectFrom('invitations').select('id').execute()).length, before.length, 'no invitation');
+    const guardian = await signIn(t.app, 'vardnadshavare');
+    assert.match((await guardian.get('/notifications')).text, /Elsa har lagts till på ditt konto/);
+  });
+
+  it("links a key to a teacher's account when the teacher is that child's parent, and only that child", async () => {
+    // Pontus Nyberg teaches in Lingon and has no guardian role; the registry lists the parent of Alice as Anna.
+    const alice = await personId(t.db, 'Alice', 'Johansson');
+    const anna = await personId(t.db, 'Anna', 'Johansson');
+    const teacher = await signIn(t.app, 'pedagog');
+    await invite(teacher, alice, anna, 'anna@example.com');
+    const key = keyIn((await lastMail())!.text_body)!;
+
+    const pedagog2 = await signIn(t.app, 'pedagog2'); // Ali Hassan: staff, guardian of nobody
+    const form = await pedagog2.get('/settings/invitation');
+    const linked = await pedagog2.post('/settings/invitation').type('form').send({ _csrf: csrfFrom(form.text), key: key.toLowerCase() });
+    assert.equal(linked.status, 303);
+    const start = await pedagog2.get('/');
+    assert.match(start.text, /Alice Johansson/);
+    const ali = await personId(t.db, 'Ali', 'Hassan');
+    const children = await t.db.selectFrom('guardianships').select('child_id').where('guardian_id', '=', ali).execute();
+    assert.deepEqual(children.map((c) => c.child_id), [alice], 'exactly the children the invitation covers');
+  });
+
+  it("refuses a key for another guardian on an account that is already someone's guardian", async () => {
+    const child = (await t.db.selectFrom('placements').innerJoin('groups', 'groups.id', 'placements.group_id')
+      .select('placements.child_id').where('groups.name', '=', 'Blåbär').orderBy('placements.child_id').offset(5).limit(1).executeTakeFirstOrThrow()).child_id;
+    const guardian = await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', child).executeTakeFirstOrThrow();
+    const teacher = await signIn(t.app, 'pedagog');
+    await invite(teacher, child, guardian.guardian_id, 'someone@example.com');
+    const key = keyIn((await lastMail())!.text_body)!;
+
+    const emma = await signIn(t.app, 'vardnadshavare');
+    const form = await emma.get('/settings/invitation');
+    const refused = await emma.post('/settings/invitation').type('form').send({ _csrf: csrfFrom(form.text), key });
+    assert.equal(refused.status, 400);
+    assert.match(refused.text, /gäller en annan vårdnadshavare/);
+    const used = await t.db.selectFrom('invitation_keys').select('used_at').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    assert.equal(used.used_at, null, 'the key is still usable by its guardian');
+  });
+
+  it('links a key from the mail\'s lower link after logging in ("Jag har redan ett konto")', async () => {
+    const alice = await personId(t.db, 'Alice', 'Johansson');
+    const andreas = await personId(t.db, 'Andreas', 'Eriksson');
+    const teacher = await signIn(t.app, 'pedagog');
+    await invite(teacher, alice, andreas, 'andreas@example.com');
+    const key = keyIn((await lastMail())!.text_body)!;
+    // Andreas had made an account earlier (say, for an older child): the admin-side record is made directly here.
+    await t.db.insertInto('accounts').values({ person_id: andreas, username: 'andreas', username_key: 'andreas', email: null, email_key: null,
+      password_hash: (await t.db.selectFrom('accounts').select('password_hash').where('username', '=', 'pedagog').executeTakeFirstOrThrow()).password_hash,
+      language: 'sv', created_at: t.clock.now().toISOString() }).execute();
+    const { default: request } = await import('supertest');
+    const visitor = request.agent(t.app);
+    const page = await visitor.get(`/register_invite/${key}/link`);
+    assert.match(page.text, /Koppla inbjudan till ditt konto/);
+    const wrong = await visitor.post('/register_invite/link').type('form').send({ _csrf: csrfFrom(page.text), username: 'andreas', password: 'fel', key });
+    assert.equal(wrong.status, 401);
+    const ok = await visitor.post('/register_invite/link').type('form').send({ _csrf: csrfFrom(page.text), username: 'Andreas ', password: 'vardag-demo', key });
+    assert.equal(ok.status, 303);
+    assert.match((await visitor.get('/')).text, /Alice Johansson/);
+  });
+});
