@@ -74,6 +74,17 @@ export interface MessageThreadsTable { id: Generated<number>; municipality_id: n
 export interface MessagesTable { id: Generated<number>; thread_id: number; sender_account_id: number; body: string; sent_at: string }
 export interface MessageRecipientsTable { message_id: number; account_id: number; read_at: string | null }
 
+// kernel: background jobs; mail: the outbox
+export interface JobsTable {
+  id: Generated<number>; kind: string; payload: string; run_at: string; attempts: Generated<number>; last_error: string | null;
+  locked_until: string | null; done_at: string | null; failed_at: string | null; created_at: string;
+}
+export interface MailOutboxTable {
+  id: Generated<number>; recipient: string; subject: string; text_body: string | null; html_body: string | null;
+  created_at: string; sent_at: string | null; failed_at: string | null; attempts: Generated<number>; last_error: string | null;
+  demo_mailbox: Generated<number>;
+}
+
 export interface Database {
   app_meta: AppMetaTable;
   sessions: SessionsTable;
@@ -97,4 +108,6 @@ export interface Database {
   message_threads: MessageThreadsTable;
   messages: MessagesTable;
   message_recipients: MessageRecipientsTable;
+  jobs: JobsTable;
+  mail_outbox: MailOutboxTable;
 }

@@ -1,26 +1,39 @@
-// `npm run admin -- <command>`: administration from the server's shell. For now one command:
+// `npm run admin -- <command>`: administration from the server's shell.
 //
 //   NODE_ENV=production npm run admin -- create-admin --municipality "Exempelkommun" --username anna.admin \
 //     --name "Anna Andersson" --email anna@example.se
 //
 // creates a municipality administrator (and the municipality, when no municipality has that name). The password is
 // asked for on a terminal, without echo, or read as one line from standard input.
+//
+//   NODE_ENV=production SMTP_URL=... npm run admin -- send-test-mail --to anna@example.se [--language en]
+//
+// sends a test mail through the outbox at once, to check the mail settings.
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
 import { systemClock, today } from '../server/kernel/clock.ts';
-import { migrateToLatest, openDatabase, type Db } from '../server/kernel/db.ts';
+import { migrateToLatest, openDatabase, readMeta, type Db } from '../server/kernel/db.ts';
 import { hashPassword } from '../server/accounts/passwords.ts';
 import {
   createFirstAdmin, FIRST_ADMIN_MESSAGES, loginConflict, validateFirstAdminFields, validatePassword,
 } from '../server/accounts/first-admin.ts';
 import { DEMO_PASSWORD, seedDemo } from '../server/demo/seed.ts';
 import { DemoDatabaseInProduction, settleMode } from '../server/demo/mode.ts';
+import { languageByCode, LANGUAGES } from '../server/kernel/i18n.ts';
+import { composeMail } from '../server/mail/compose.ts';
+import { isMailAddress, queueMail } from '../server/mail/outbox.ts';
+import { chooseMailTransport, sendOutboxMail } from '../server/mail/sender.ts';
 
 const USAGE = `Usage:
   npm run admin -- create-admin --municipality "Exempelkommun" --username anna.admin \\
     --name "Anna Andersson" --email anna@example.se
 
 The password is asked for (or read as one line from standard input when not run in a terminal).
+
+  npm run admin -- send-test-mail --to anna@example.se [--language sv|en|ar]
+
+Sends a test mail at once, the way Vardag sends every mail (SMTP_URL, MAIL_FROM), and says whether it went.
 The database is the one in VARDAG_DATA_DIR (default: data). Run with NODE_ENV=production for a real database.`;
 
 class Failure extends Error {
@@ -34,6 +47,7 @@ async function main(argv: string[]): Promise<void> {
     if (command === undefined) throw new Failure('No command given.', 2);
     return;
   }
+  if (command === 'send-test-mail') return sendTestMailCommand(rest);
   if (command !== 'create-admin') throw new Failure(`Unknown command "${command}".\n\n${USAGE}`, 2);
   await createAdminCommand(rest);
 }
@@ -84,6 +98,49 @@ async function createAdminCommand(args: string[]): Promise<void> {
       .where('id', '=', result.municipalityId).executeTakeFirstOrThrow();
     console.log(`Created administrator ${fields.username.trim()} (account ${result.accountId}) of ${municipality.name}`
       + `${result.municipalityCreated ? ' (new municipality)' : ''}.`);
+  } finally {
+    await connection.close();
+  }
+}
+
+async function sendTestMailCommand(args: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { to: { type: 'string' }, language: { type: 'string' } }, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new Failure(`${(err as Error).message}\n\n${USAGE}`, 2);
+  }
+  if (values.to === undefined) throw new Failure(`Missing --to.\n\n${USAGE}`, 2);
+  const to = values.to.trim();
+  if (!isMailAddress(to)) throw new Failure(`"${to}" is not an e-mail address.`, 2);
+  const language = languageByCode(values.language ?? 'sv');
+  if (!language) throw new Failure(`--language must be one of ${LANGUAGES.map((l) => l.code).join(', ')}.`, 2);
+
+  const config = loadConfig();
+  if (!fs.existsSync(config.databaseFile)) throw new Failure(`There is no database in ${config.databaseFile}: start Vardag once first.`);
+  const connection = openDatabase(config.databaseFile);
+  try {
+    await migrateToLatest(connection.db);
+    const mode = await readMeta(connection.db, 'mode');
+    if (mode !== 'demo' && mode !== 'production') throw new Failure(`The database in ${config.databaseFile} was never started: start Vardag once first.`);
+    if (mode === 'demo' && config.production) throw new Failure(new DemoDatabaseInProduction().message);
+    const transport = chooseMailTransport(config.smtpUrl, mode === 'demo');
+    if (!transport) throw new Failure('SMTP_URL is not set, so Vardag sends no e-mail. Set it (e.g. SMTP_URL=smtp://user:password@mail.example.se:587) and try again.');
+
+    const now = systemClock.now();
+    const mail = composeMail('test-mail', language, { publicUrl: config.publicUrl });
+    // Queued like every mail, but sent from here at once; its job waits ten minutes, so a running Vardag does not
+    // take it meanwhile. Should sending fail here, Vardag sends it then (and retries like any mail).
+    const mailId = await queueMail(connection.db, { to, ...mail }, now, { sendAt: new Date(now.getTime() + 10 * 60_000) });
+    try {
+      await sendOutboxMail({ db: connection.db, clock: systemClock, transport, from: config.mailFrom }, mailId);
+    } catch (err) {
+      throw new Failure(`The test mail could not be sent: ${(err as Error).message}\n`
+        + 'It stays in the outbox; a running Vardag tries again in ten minutes.');
+    }
+    console.log(transport === 'demo-mailbox'
+      ? `This demo database has no SMTP_URL: the test mail to ${to} is in the demo mailbox, ${config.publicUrl}/demo/mailbox.`
+      : `Sent a test mail to ${to} from ${config.mailFrom}. If it does not arrive, look in the spam folder and at the mail server's log.`);
   } finally {
     await connection.close();
   }

@@ -22,6 +22,7 @@ import { settingsRoutes } from './settings/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { unreadNotifications } from './notifications/queries.ts';
 import { messageRoutes } from './messages/routes.ts';
+import { demoMailboxRoutes } from './demo/mailbox.ts';
 import { unreadMessages } from './messages/queries.ts';
 
 export interface AppDeps {
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): VardagApp {
   settingsRoutes(routes, { db, clock });
   notificationRoutes(routes, { db, clock });
   messageRoutes(routes, { db });
+  if (deps.demo) demoMailboxRoutes(routes, { db }); // a real database has no demo mailbox, whatever its config
   app.use(router);
 
   app.use((req, res) => render(req, res, 'errors/404', {}, 404));

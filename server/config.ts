@@ -16,6 +16,16 @@ export interface Config {
   loginLimitPerAddress: number;
   /** `npm run bench` only: serve /bench/baseline, a fixed string to compare the real pages with. */
   benchBaseline: boolean;
+  /** E-mail: the SMTP server (smtp://user:pass@host:587, smtps://... for TLS from the start); unset: none. */
+  smtpUrl: string | undefined;
+  /** The From of every mail. */
+  mailFrom: string;
+  /** The site's address as users reach it, for links in mails; no trailing slash. */
+  publicUrl: string;
+  /** Background jobs: how often to look for due jobs, how long a claimed job stays locked, the first retry's wait. */
+  jobsPollMs: number;
+  jobsLockMs: number;
+  jobsRetryMs: number;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -25,6 +35,19 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
   return value;
 }
+
+function publicUrlFrom(raw: string | undefined, port: number): string {
+  if (!raw) return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`PUBLIC_URL must be a web address like https://vardag.example.se, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`PUBLIC_URL must start with https://, got "${raw}"`);
+  return url.href.replace(/\/+$/, '');
+}
+
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.VARDAG_DATA_DIR || 'data');
@@ -42,5 +65,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLimitPerAccount: intFrom(env, 'LOGIN_LIMIT_PER_ACCOUNT', 10),
     loginLimitPerAddress: intFrom(env, 'LOGIN_LIMIT_PER_ADDRESS', 50),
     benchBaseline: env.VARDAG_BENCH_BASELINE === '1',
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || 'Vardag <no-reply@localhost>',
+    publicUrl: publicUrlFrom(env.PUBLIC_URL, intFrom(env, 'PORT', 3000)),
+    jobsPollMs: intFrom(env, 'JOBS_POLL_MS', 2_000),
+    jobsLockMs: intFrom(env, 'JOBS_LOCK_MS', 120_000),
+    jobsRetryMs: intFrom(env, 'JOBS_RETRY_MS', 30_000),
   };
 }

@@ -7,6 +7,8 @@ import { migrateToLatest, openDatabase, readMeta, writeMeta, type Db } from './k
 import { hashPassword } from './accounts/passwords.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.ts';
 import { DemoDatabaseInProduction, settleMode } from './demo/mode.ts';
+import { JobRunner } from './kernel/jobs.ts';
+import { chooseMailTransport, registerMailJobs } from './mail/sender.ts';
 
 const config = loadConfig();
 const connection = openDatabase(config.databaseFile);
@@ -30,6 +32,19 @@ const { app, close } = createApp({
   dummyHash: await hashPassword(crypto.randomBytes(16).toString('hex')),
 });
 
+// Background jobs: mail first; each domain that queues jobs registers its handlers here.
+const runner = new JobRunner({
+  db: connection.db, clock: systemClock, pollMs: config.jobsPollMs, lockMs: config.jobsLockMs, retryBaseMs: config.jobsRetryMs,
+});
+const mailTransport = chooseMailTransport(config.smtpUrl, settled.mode === 'demo');
+if (mailTransport) {
+  registerMailJobs(runner, { db: connection.db, clock: systemClock, transport: mailTransport, from: config.mailFrom });
+  if (mailTransport === 'demo-mailbox') console.log(`No SMTP_URL: e-mail goes to the demo mailbox, ${config.publicUrl}/demo/mailbox (for admins).`);
+} else {
+  console.warn('Warning: SMTP_URL is not set, so no e-mail is sent. Mail is kept in the outbox and sent once Vardag runs with SMTP_URL.');
+}
+runner.start();
+
 const server = app.listen(config.port, () => {
   console.log(`Vardag serves http://localhost:${config.port} (${settled.mode === 'demo' ? 'demo database' : 'real database'}: ${config.databaseFile})`);
   if (settled.mode === 'demo') printDemoLogins();
@@ -38,6 +53,7 @@ const server = app.listen(config.port, () => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     server.close(async () => {
+      await runner.stop();
       close();
       await connection.close();
       process.exit(0);

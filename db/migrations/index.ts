@@ -6,6 +6,7 @@ import * as m0003 from './0003_create_people.ts';
 import * as m0004 from './0004_create_accounts.ts';
 import * as m0005 from './0005_create_unit_settings.ts';
 import * as m0006 from './0006_create_notifications_and_messages.ts';
+import * as m0007 from './0007_create_jobs_and_mail_outbox.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_create_accounts': m0004,
   '0005_create_unit_settings': m0005,
   '0006_create_notifications_and_messages': m0006,
+  '0007_create_jobs_and_mail_outbox': m0007,
 };

@@ -13,7 +13,8 @@ export type Rule =
   | 'head-of-unit'           // unit head (rektor/förskolechef) of the unit
   | 'admin-of-municipality'  // municipality administrator of the record's municipality
   | 'self'                   // the person is the user themself
-  | 'same-household-guardian'; // a guardian of the child living in the child's registered household, about that household
+  | 'same-household-guardian' // a guardian of the child living in the child's registered household, about that household
+  | 'any-admin';             // an administrator of any municipality (the demo mailbox, which is the whole database's)
 
 export interface ActionDefinition {
   target: TargetKind;
@@ -60,6 +61,9 @@ export const actions = {
   // a municipality
   'municipality.read': { target: 'municipality', allow: ['admin-of-municipality'] },
   'municipality.terms.update': { target: 'municipality', allow: ['admin-of-municipality'] },
+
+  // a demo database only: the demo mailbox, where mail goes instead of being sent (server/demo/mailbox.ts)
+  'demo.mailbox.read': { target: 'none', allow: ['any-admin'] },
 } as const satisfies Record<string, ActionDefinition>;
 
 export type Action = keyof typeof actions;

@@ -375,6 +375,8 @@ function serverKeys(file: string, text: string, namespaces: string[], excluded: 
       }
     }
     if (token.kind !== 'string') return;
+    const [call, name] = [list[n - 1], list[n - 2]];
+    if (call?.kind === 'punct' && call.value === '(' && name?.kind === 'ident' && name.value === 'jobKind') return; // a job's kind
     const next = list[n + 1];
     if (full.test(token.value) && !excluded.has(token.value)) uses.push({ key: token.value, where: where(token.pos) });
     else if (prefix.test(token.value) && next?.kind === 'punct' && next.value === '+') uses.push({ key: `${token.value}${WILDCARD}`, where: where(token.pos) });
@@ -423,7 +425,7 @@ describe('the keys the code uses', () => {
       undefined, undefined, undefined, undefined, undefined, 'is not in sv.json', 'names a group of texts, not a text',
       'has the prefix "a.none.", which is no group in sv.json', 'is not in sv.json',
     ]);
-    const server = serverKeys('x.ts', `const e = { form: 'a.b' }; const f = 'a.wrong'; route('a.read'); db.select('a.id'); g('a.kind.' + k);`,
+    const server = serverKeys('x.ts', `const e = { form: 'a.b' }; const f = 'a.wrong'; route('a.read'); db.select('a.id'); g('a.kind.' + k); jobKind('a.job');`,
       ['a'], new Set(['a.read', 'a.id']));
     assert.deepEqual(server.map((u) => `${show(u.key)} ${keyProblem(u.key, c) ?? 'ok'}`), ['a.b ok', 'a.wrong is not in sv.json', 'a.kind.… ok']);
     const view = viewKeys('v.eta', `<p><%= it.t('a.b') %></p>\n<% if (x) { %><%~ it.t('a.box.' + it.k + '.title') %><% } %>`);

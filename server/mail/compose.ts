@@ -1,0 +1,65 @@
+// Mails are written like pages: two Eta templates per mail, views/mail/<name>.text.eta (plain text, nothing escaped)
+// and views/mail/<name>.html.eta (escaped, in views/mail/layout.html.eta), in the recipient's language.
+import { Eta } from 'eta';
+import type { Language } from '../kernel/i18n.ts';
+import { translator } from '../kernel/i18n.ts';
+import { VIEWS_DIR } from '../kernel/views.ts';
+
+const cache = process.env.NODE_ENV === 'production';
+const htmlEta = new Eta({ views: VIEWS_DIR, cache, autoEscape: true, autoTrim: [false, 'nl'] });
+// Text keeps its line breaks as written (an empty line is a paragraph); tidyText evens out what tags leave behind.
+const textEta = new Eta({ views: VIEWS_DIR, cache, autoEscape: false, autoTrim: false });
+
+export interface ComposedMail { subject: string; text: string; html: string }
+
+/**
+ * Renders the mail `name` in `language`. The templates get `{ t, lang, dir, ...data, subject }`; the subject is the
+ * catalogue's `mail.<name>.subject` with `data` as its variables. Throws if the result holds a personal identity
+ * number: a mail never carries one, whatever a caller passed in.
+ */
+export function composeMail(name: string, language: Language, data: Record<string, unknown>): ComposedMail {
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`composeMail: "${name}" is not a mail name`);
+  const t = translator(language);
+  const subject = t(`mail.${name}.subject`, data).replace(/\s+/g, ' ').trim();
+  const context = { t, lang: language.code, dir: language.dir, ...data, subject };
+  const text = tidyText(textEta.render(`mail/${name}.text.eta`, context));
+  const html = htmlEta.render(`mail/${name}.html.eta`, context);
+  const found = findIdentityNumbers(`${subject}\n${text}\n${html}`);
+  if (found.length) throw new Error(`composeMail: the mail "${name}" would contain a personal identity number; it was not composed`);
+  return { subject, text, html };
+}
+
+/** Trailing spaces off (but for the signature line "-- "), at most one empty line in a row, one line break at the end. */
+function tidyText(text: string): string {
+  return `${text.replace(/^(?!-- $)(.*?)[ \t]+$/gm, '$1').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+}
+
+// A personnummer or samordningsnummer: YYMMDD-NNNN / YYMMDD+NNNN, YYYYMMDD-NNNN, or YYYYMMDDNNNN (a ten-digit run
+// without a separator is left alone: it is far more often a phone number).
+const IDENTITY_NUMBER = /(?<![\d-])((?:19|20)?)(\d{6})([-+])(\d{4})(?![\d-])|(?<![\d-])(19|20)(\d{6})(\d{4})(?![\d-])/g;
+
+/** The personal identity numbers in a text: shaped like one, with a real month and day, and the right check digit. */
+export function findIdentityNumbers(text: string): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(IDENTITY_NUMBER)) {
+    const date = m[2] ?? m[6];
+    const serial = m[4] ?? m[7];
+    const month = Number(date.slice(2, 4));
+    const day = Number(date.slice(4, 6));
+    const plainDay = day > 60 ? day - 60 : day; // samordningsnummer: day + 60
+    if (month < 1 || month > 12 || plainDay < 1 || plainDay > 31) continue;
+    if (luhn(`${date}${serial.slice(0, 3)}`) !== Number(serial[3])) continue;
+    found.push(m[0]);
+  }
+  return found;
+}
+
+function luhn(digits: string): number {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let n = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
+    if (n > 9) n -= 9;
+    sum += n;
+  }
+  return (10 - (sum % 10)) % 10;
+}
