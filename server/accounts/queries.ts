@@ -16,12 +16,12 @@ export async function findAccountByLogin(db: Db, name: string): Promise<AccountF
 
 export async function findSignedInAccount(db: Db, accountId: number): Promise<SignedInAccount | undefined> {
   const row = await db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id')
-    .select(['accounts.id', 'accounts.person_id', 'accounts.username', 'accounts.language', 'persons.first_name', 'persons.last_name'])
+    .select(['accounts.id', 'accounts.person_id', 'accounts.username', 'accounts.language', 'accounts.display_name', 'persons.first_name', 'persons.last_name'])
     .where('accounts.id', '=', accountId).where('accounts.closed_at', 'is', null).executeTakeFirst();
   if (!row) return undefined;
   return {
     id: row.id, personId: row.person_id, username: row.username, language: row.language,
-    displayName: `${row.first_name} ${row.last_name}`,
+    displayName: row.display_name ?? `${row.first_name} ${row.last_name}`,
   };
 }
 
