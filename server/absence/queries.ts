@@ -1,0 +1,146 @@
+// Absence reports and arrivals/departures, each change kept in the child's care history (who, when, old → new).
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Db } from '../kernel/db.ts';
+import type { Location } from '../kernel/policy.ts';
+import { locateChild } from '../people/relations.ts';
+import { closedDays, openingHours } from '../settings/queries.ts';
+import type { Calendar } from './rules.ts';
+
+type Trx = Kysely<Database>;
+
+export async function unitCalendar(db: Db, unitId: number, from: string, to: string): Promise<Calendar> {
+  const [hours, closed] = await Promise.all([openingHours(db, unitId), closedDays(db, unitId, from, to)]);
+  return { hours, closed: new Set(closed.map((d) => d.date)) };
+}
+
+export async function recordHistory(trx: Trx, entry: { childId: number; date: string; what: string; old: unknown; new: unknown; by: number; at: Date }) {
+  await trx.insertInto('care_history').values({
+    child_id: entry.childId, date: entry.date, what: entry.what,
+    old_value: entry.old === null ? null : JSON.stringify(entry.old), new_value: entry.new === null ? null : JSON.stringify(entry.new),
+    changed_by: entry.by, changed_at: entry.at.toISOString(),
+  }).execute();
+}
+
+export interface NewAbsence {
+  childIds: number[]; days: Record<number, string[]>; starts: string | null; ends: string | null; comment: string | null;
+  kind: 'reported' | 'unreported'; by: number; now: Date;
+}
+
+/** Reports absence for each child on its open days; a day already reported is replaced by the new report. */
+export async function reportAbsence(db: Db, a: NewAbsence): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    let created = 0;
+    for (const childId of a.childIds) {
+      for (const date of a.days[childId] ?? []) {
+        const existing = await trx.selectFrom('absences').select(['id', 'starts', 'ends', 'comment'])
+          .where('child_id', '=', childId).where('date', '=', date).where('cancelled_at', 'is', null).executeTakeFirst();
+        if (existing) {
+          await trx.updateTable('absences').set({ cancelled_at: a.now.toISOString(), cancelled_by: a.by }).where('id', '=', existing.id).execute();
+        }
+        await trx.insertInto('absences').values({
+          child_id: childId, date, starts: a.starts, ends: a.ends, kind: a.kind, comment: a.comment, created_by: a.by, created_at: a.now.toISOString(),
+        }).execute();
+        await recordHistory(trx, { childId, date, what: 'absence', old: existing ? absenceValue(existing) : null,
+          new: absenceValue({ starts: a.starts, ends: a.ends, comment: a.comment }), by: a.by, at: a.now });
+        created++;
+      }
+    }
+    return created;
+  });
+}
+
+function absenceValue(a: { starts: string | null; ends: string | null; comment: string | null }) {
+  return { wholeDay: a.starts === null, starts: a.starts, ends: a.ends, comment: a.comment };
+}
+
+export interface AbsenceItem {
+  id: number; childId: number; childName: string; date: string; starts: string | null; ends: string | null; comment: string | null;
+  kind: 'reported' | 'unreported'; reportedBy: string; reportedByStaff: boolean;
+}
+
+function absenceList(db: Db) {
+  return db.selectFrom('absences')
+    .innerJoin('persons as child', 'child.id', 'absences.child_id')
+    .innerJoin('accounts', 'accounts.id', 'absences.created_by')
+    .innerJoin('persons as reporter', 'reporter.id', 'accounts.person_id')
+    .select((eb) => ['absences.id', 'absences.child_id', 'absences.date', 'absences.starts', 'absences.ends', 'absences.comment',
+      'absences.kind', 'child.first_name as child_name', 'accounts.display_name', 'reporter.first_name', 'reporter.last_name',
+      eb.exists(eb.selectFrom('staff_assignments').select('staff_assignments.id').whereRef('staff_assignments.person_id', '=', 'reporter.id'))
+        .as('by_staff')])
+    .where('absences.cancelled_at', 'is', null);
+}
+
+function toItem(r: {
+  id: number; child_id: number; date: string; starts: string | null; ends: string | null; comment: string | null; kind: 'reported' | 'unreported';
+  child_name: string; display_name: string | null; first_name: string; last_name: string; by_staff: unknown;
+}): AbsenceItem {
+  return {
+    id: r.id, childId: r.child_id, childName: r.child_name, date: r.date, starts: r.starts, ends: r.ends, comment: r.comment, kind: r.kind,
+    reportedBy: r.display_name ?? `${r.first_name} ${r.last_name}`, reportedByStaff: Boolean(r.by_staff),
+  };
+}
+
+/** Reports for the children from `from` on (to `to`), in date order. */
+export async function absencesOf(db: Db, childIds: number[], from: string, to?: string): Promise<AbsenceItem[]> {
+  if (childIds.length === 0) return [];
+  let query = absenceList(db).where('absences.child_id', 'in', childIds).where('absences.date', '>=', from);
+  if (to) query = query.where('absences.date', '<=', to);
+  return (await query.orderBy('absences.date').orderBy('absences.child_id').execute()).map(toItem);
+}
+
+export async function absenceById(db: Db, id: number): Promise<AbsenceItem | undefined> {
+  const row = await absenceList(db).where('absences.id', '=', id).executeTakeFirst();
+  return row && toItem(row);
+}
+
+/** An absence sits where its child is. */
+export async function locateAbsence(db: Db, absenceId: number, today: string): Promise<Location | null> {
+  const row = await db.selectFrom('absences').select('child_id').where('id', '=', absenceId).where('cancelled_at', 'is', null).executeTakeFirst();
+  return row ? locateChild(db, row.child_id, today) : null;
+}
+
+export async function cancelAbsence(db: Db, absence: AbsenceItem, by: number, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('absences').set({ cancelled_at: now.toISOString(), cancelled_by: by }).where('id', '=', absence.id).execute();
+    await recordHistory(trx, { childId: absence.childId, date: absence.date, what: 'absence',
+      old: absenceValue(absence), new: null, by, at: now });
+  });
+}
+
+export interface Attendance { childId: number; arrivedAt: string | null; leftAt: string | null }
+
+export async function attendancesOn(db: Db, childIds: number[], date: string): Promise<Map<number, Attendance>> {
+  if (childIds.length === 0) return new Map();
+  const rows = await db.selectFrom('attendances').select(['child_id', 'arrived_at', 'left_at'])
+    .where('child_id', 'in', childIds).where('date', '=', date).execute();
+  return new Map(rows.map((r) => [r.child_id, { childId: r.child_id, arrivedAt: r.arrived_at, leftAt: r.left_at }]));
+}
+
+/** Checks a child in or out at `time` (HH:MM) today; arriving again clears a departure. */
+export async function markAttendance(db: Db, a: { childId: number; date: string; event: 'arrive' | 'leave'; time: string; by: number; now: Date }) {
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('attendances').select(['arrived_at', 'left_at'])
+      .where('child_id', '=', a.childId).where('date', '=', a.date).executeTakeFirst();
+    const after = a.event === 'arrive'
+      ? { arrived_at: a.time, left_at: null }
+      : { arrived_at: before?.arrived_at ?? null, left_at: a.time };
+    await trx.insertInto('attendances').values({ child_id: a.childId, date: a.date, ...after, updated_by: a.by })
+      .onConflict((oc) => oc.columns(['child_id', 'date']).doUpdateSet({ ...after, updated_by: a.by })).execute();
+    await recordHistory(trx, { childId: a.childId, date: a.date, what: 'attendance', old: before ?? null, new: after, by: a.by, at: a.now });
+  });
+}
+
+export interface HistoryEntry { date: string; what: string; old: unknown; new: unknown; by: string; at: string }
+
+export async function careHistory(db: Db, childId: number, limit = 100): Promise<HistoryEntry[]> {
+  const rows = await db.selectFrom('care_history').innerJoin('accounts', 'accounts.id', 'care_history.changed_by')
+    .innerJoin('persons', 'persons.id', 'accounts.person_id')
+    .select(['care_history.date', 'care_history.what', 'care_history.old_value', 'care_history.new_value', 'care_history.changed_at',
+      'accounts.display_name', 'persons.first_name', 'persons.last_name'])
+    .where('care_history.child_id', '=', childId).orderBy('care_history.id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({
+    date: r.date, what: r.what, at: r.changed_at, by: r.display_name ?? `${r.first_name} ${r.last_name}`,
+    old: r.old_value === null ? null : JSON.parse(r.old_value), new: r.new_value === null ? null : JSON.parse(r.new_value),
+  }));
+}
