@@ -1,0 +1,81 @@
+// Reporting absence (guardians, and staff on their behalf) and cancelling a report that has not started.
+import type { Request, Response } from 'express';
+import { stockholmTime, today, type Clock } from '../kernel/clock.ts';
+import type { Db } from '../kernel/db.ts';
+import { field, fields, flash, notFound, safeReturnPath, type RouteTable } from '../kernel/http.ts';
+import { render } from '../kernel/views.ts';
+import { loadBox } from '../start/boxes.ts';
+import { childSummary } from '../people/queries.ts';
+import { absenceContext, type AbsenceContext } from './context.ts';
+import { absenceById, cancelAbsence, reportAbsence, unitCalendar } from './queries.ts';
+import { cancellable, openDays, parseAbsence } from './rules.ts';
+
+interface Deps { db: Db; clock: Clock }
+
+export function absenceRoutes(routes: RouteTable, deps: Deps): void {
+  const { db, clock } = deps;
+
+  routes.get('/children/:childId/absence', 'child.absence.report', async (req, res) => {
+    const context = await contextFor(req, deps);
+    renderPage(req, res, context, {}, { when: 'range', from: context.next ?? context.today, to: '' });
+  });
+
+  routes.post('/children/:childId/absences', 'child.absence.report', async (req, res) => {
+    const context = await contextFor(req, deps);
+    const parsed = parseAbsence((name) => field(req.body, name), context);
+    const children = [context.child, ...context.siblings.filter((s) => fields(req.body, 'siblings').includes(String(s.id)))];
+    const days: Record<number, string[]> = {};
+    if (parsed.ok) {
+      for (const child of children) {
+        const calendar = child.unitId === context.child.unitId ? context.calendar
+          : await unitCalendar(db, child.unitId, parsed.value.from, parsed.value.to);
+        days[child.id] = openDays(parsed.value.from, parsed.value.to, calendar);
+      }
+    }
+    if (!parsed.ok || Object.values(days).every((d) => d.length === 0)) {
+      const errors = parsed.ok ? { from: 'absence.errors.closed' } : parsed.errors;
+      if (fromBox(req)) return renderBox(req, res, deps, errors);
+      return renderPage(req, res, context, errors, req.body as Record<string, unknown>, 400);
+    }
+    await reportAbsence(db, {
+      childIds: children.map((c) => c.id), days, starts: parsed.value.starts, ends: parsed.value.ends, comment: parsed.value.comment,
+      kind: 'reported', by: req.account!.id, now: clock.now(),
+    });
+    if (fromBox(req)) return renderBox(req, res, deps, {}, 'absence.reported');
+    flash(req, 'absence.reported');
+    res.redirect(303, safeReturnPath(field(req.body, 'next') || `/children/${context.child.id}/absence`));
+  });
+
+  routes.post('/absences/:absenceId/cancel', 'absence.cancel', async (req, res) => {
+    const absence = await absenceById(db, req.targetId!);
+    if (!absence || !cancellable(absence, today(clock), stockholmTime(clock.now()))) throw notFound();
+    await cancelAbsence(db, absence, req.account!.id, clock.now());
+    if (fromBox(req)) return renderBox(req, res, deps, {}, 'absence.cancelled', absence.childId);
+    flash(req, 'absence.cancelled');
+    res.redirect(303, safeReturnPath(field(req.body, 'next') || `/children/${absence.childId}/absence`));
+  });
+}
+
+async function contextFor(req: Request, { db, clock }: Deps): Promise<AbsenceContext> {
+  const context = await absenceContext(db, clock, req.targetId!, req.actor);
+  if (!context) throw notFound();
+  return context;
+}
+
+/** htmx posts from the box and gets the box back; without JavaScript the same form redirects. */
+function fromBox(req: Request): boolean {
+  return req.get('HX-Request') !== undefined && field(req.body, 'source') === 'box';
+}
+
+async function renderBox(req: Request, res: Response, { db, clock }: Deps, errors: Record<string, string>, message?: string, childId?: number) {
+  const child = await childSummary(db, childId ?? req.targetId!, today(clock));
+  if (!child) throw notFound();
+  const box = await loadBox({ db, clock, child }, 'absence');
+  if (!box) throw notFound();
+  render(req, res, 'start/box', { box, child, errors, message, values: Object.keys(errors).length ? req.body : {} },
+    Object.keys(errors).length ? 400 : 200);
+}
+
+function renderPage(req: Request, res: Response, context: AbsenceContext, errors: Record<string, string>, values: Record<string, unknown>, status = 200) {
+  render(req, res, 'absence/page', { ...context, errors, values: { ...values, siblings: fields(req.body, 'siblings') } }, status);
+}
