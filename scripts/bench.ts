@@ -1,0 +1,407 @@
+// `npm run bench`: how fast the guardian's pages are on a realistic data set, measured against a fixed text served
+// through the same helmet and compression (the baseline), on this machine. See README, "Performance".
+//
+//   npm run bench                          5000 children, 10 s per route after 5 s of warm-up
+//   npm run bench -- --quick               3 s per route after 2 s of warm-up (under a minute once the data set is cached)
+//   npm run bench -- --children 20000 --json bench.json --profile
+//
+// Steps: build (or reuse) the data set in .bench/, put guardian sessions in its `sessions` table, start one server
+// as production runs it, measure the start page's transfer size, load each route with autocannon in a separate
+// process, stop the server, print the table. A route that answers anything but 2xx, or fails, fails the run.
+import crypto from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import signature from 'cookie-signature';
+import { openDatabase } from '../server/kernel/db.ts';
+import { BENCH_DIR, ensureDataset } from './bench/dataset.ts';
+import type { LoadJob, LoadResult } from './bench/load.ts';
+import { formatProfile, summariseProfile, type ProfileSummary } from './bench/profile.ts';
+import { decoded, get, machineCpuSeconds, startServer, type RunningServer } from './bench/server.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SESSION_SECRET = 'vardag-bench-session-secret-not-for-production';
+const SESSION_COOKIE = 'vardag.sid';
+const FAR_FUTURE = Date.UTC(2099, 0, 1);
+const PAGE_LIMIT_BYTES = 30 * 1024;
+const P99_LIMIT_MS = 50;
+const RPS_RATIO_TARGET = 0.3;
+/** Cores used by other processes while a route is measured above which the figures are called unreliable. */
+const OTHER_LOAD_WARNING = 0.25;
+
+const USAGE = `npm run bench -- [options]
+
+  --children N       children in the data set (default 5000); cached in .bench/ per N
+  --quick            3 s per route after 2 s of warm-up (default: 10 s after 5 s)
+  --duration S       seconds measured per route (overrides --quick)
+  --warmup S         seconds of warm-up load per route, not measured (overrides --quick)
+  --connections C    concurrent connections (default 50)
+  --sessions K       guardian sessions the page routes rotate over (default 500)
+  --routes LIST      comma-separated subset of: start,box,login,baseline (default: all)
+  --json FILE        also write the figures as JSON
+  --profile          run the server with --cpu-prof and print where its time went
+  --help`;
+
+type RouteKey = 'start' | 'box' | 'login' | 'baseline';
+const ROUTE_KEYS: readonly RouteKey[] = ['start', 'box', 'login', 'baseline'];
+
+interface Settings {
+  children: number; duration: number; warmup: number; connections: number; sessions: number; quick: boolean;
+  routes: RouteKey[]; json?: string; profile: boolean;
+}
+
+interface BenchSession { accountId: number; childId: number; cookie: string }
+
+interface RouteFigures extends LoadResult {
+  key: RouteKey;
+  path: string;
+  /** The server's CPU time per measured request (all its threads), and its CPU use while measured (1 = one core). */
+  serverCpu: { msPerRequest: number; cores: number } | null;
+  /** Cores busy while measured: the server, the load generator, and every other process of the machine. */
+  cores: { server: number; load: number; other: number } | null;
+  ratio: { rps: number | null; p50: number | null; p99: number | null };
+}
+
+interface TransferPart { url: string; kind: 'html' | 'css' | 'js'; bytes: number; uncompressedBytes: number; encoding: string }
+interface TransferSize { parts: TransferPart[]; total: number; limit: number; withinLimit: boolean }
+
+const started = performance.now();
+const progress = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
+
+let server: RunningServer | undefined;
+let loadProcess: ChildProcess | undefined;
+let stopping = false;
+
+async function cleanUp(): Promise<void> {
+  if (loadProcess && loadProcess.exitCode === null) loadProcess.kill('SIGTERM');
+  if (server) await server.stop();
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    progress(`${signal}: stopping the server`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+function parseSettings(argv: string[]): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      children: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' },
+      connections: { type: 'string' }, sessions: { type: 'string' }, routes: { type: 'string' }, json: { type: 'string' },
+      profile: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const number = (raw: string | undefined, fallback: number, name: string, min: number): number => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}, got "${raw}"\n\n${USAGE}`);
+    return value;
+  };
+  const quick = values.quick === true;
+  const routes = values.routes ? values.routes.split(',').map((r) => r.trim()) : [...ROUTE_KEYS];
+  for (const r of routes) if (!ROUTE_KEYS.includes(r as RouteKey)) throw new Error(`unknown route "${r}" in --routes\n\n${USAGE}`);
+  return {
+    children: Math.round(number(values.children, 5000, 'children', 10)),
+    duration: number(values.duration, quick ? 3 : 10, 'duration', 1),
+    warmup: number(values.warmup, quick ? 2 : 5, 'warmup', 0),
+    connections: Math.round(number(values.connections, 50, 'connections', 1)),
+    sessions: Math.round(number(values.sessions, 500, 'sessions', 1)),
+    quick,
+    routes: routes as RouteKey[],
+    json: values.json,
+    profile: values.profile === true,
+  };
+}
+
+/** Replaces every session with K guardian sessions (as a login would write them), returning their cookies. */
+async function prepareSessions(databaseFile: string, count: number): Promise<BenchSession[]> {
+  const connection = openDatabase(databaseFile);
+  try {
+    const guardians = await connection.db.selectFrom('accounts')
+      .innerJoin('guardianships', 'guardianships.guardian_id', 'accounts.person_id')
+      .select((eb) => ['accounts.id as accountId', eb.fn.min<number>('guardianships.child_id').as('childId')])
+      .where('accounts.closed_at', 'is', null)
+      .groupBy('accounts.id').orderBy('accounts.id').execute();
+    if (guardians.length === 0) throw new Error('the data set has no guardian accounts');
+    const k = Math.min(count, guardians.length);
+    const chosen = Array.from({ length: k }, (_, i) => guardians[Math.floor((i * guardians.length) / k)]);
+    const expires = new Date(FAR_FUTURE).toISOString();
+    const sessions = chosen.map((g) => {
+      const sid = crypto.randomBytes(24).toString('base64url');
+      const sess = JSON.stringify({
+        cookie: { originalMaxAge: 7_200_000, expires, httpOnly: true, path: '/', sameSite: 'lax' }, accountId: g.accountId,
+      });
+      const cookie = `${SESSION_COOKIE}=${encodeURIComponent(`s:${signature.sign(sid, SESSION_SECRET)}`)}`;
+      return { row: { sid, sess, expires: FAR_FUTURE, account_id: g.accountId }, session: { accountId: g.accountId, childId: Number(g.childId), cookie } };
+    });
+    await connection.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('sessions').execute();
+      for (let i = 0; i < sessions.length; i += 500) {
+        await trx.insertInto('sessions').values(sessions.slice(i, i + 500).map((s) => s.row)).execute();
+      }
+    });
+    return sessions.map((s) => s.session);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The start page as a browser on a fresh cache fetches it: the HTML and its stylesheets and scripts, gzipped. */
+async function measureTransfer(origin: string, session: BenchSession): Promise<TransferSize> {
+  const page = await get(`${origin}/`, { cookie: session.cookie, 'accept-encoding': 'gzip' });
+  if (page.status !== 200) throw new Error(`GET / with a guardian session answered ${page.status}, not 200`);
+  const html = decoded(page).toString('utf8');
+  if (!html.includes('class="boxes"')) throw new Error('GET / with a guardian session did not show a child\'s boxes');
+  const parts: TransferPart[] = [{
+    url: '/', kind: 'html', bytes: page.body.length, uncompressedBytes: Buffer.byteLength(html), encoding: String(page.headers['content-encoding'] ?? 'identity'),
+  }];
+  const stylesheets = [...html.matchAll(/<link\b[^>]*>/g)].map((m) => m[0])
+    .filter((tag) => /\brel=["']?stylesheet\b/.test(tag)).map((tag) => /\bhref=["']([^"']+)["']/.exec(tag)?.[1]);
+  const scripts = [...html.matchAll(/<script\b[^>]*\bsrc=["']([^"']+)["'][^>]*>/g)].map((m) => m[1]);
+  for (const [kind, urls] of [['css', stylesheets], ['js', scripts]] as const) {
+    for (const url of urls) {
+      if (!url) continue;
+      const res = await get(new URL(url, origin).href, { 'accept-encoding': 'gzip' });
+      if (res.status !== 200) throw new Error(`GET ${url} (linked from the start page) answered ${res.status}`);
+      parts.push({ url, kind, bytes: res.body.length, uncompressedBytes: decoded(res).length, encoding: String(res.headers['content-encoding'] ?? 'identity') });
+    }
+  }
+  const total = parts.reduce((n, p) => n + p.bytes, 0);
+  return { parts, total, limit: PAGE_LIMIT_BYTES, withinLimit: total <= PAGE_LIMIT_BYTES };
+}
+
+/** Runs one load job in its own process; `onMeasuring` is called when its warm-up is over. */
+function runLoad(job: LoadJob, onMeasuring: () => void): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/load.ts')], {
+      cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    loadProcess = child;
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('{"event":"measuring"}\n')) {
+        out = out.replace('{"event":"measuring"}\n', '');
+        onMeasuring();
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      loadProcess = undefined;
+      if (code !== 0) return reject(new Error(`the load runner for ${job.name} exited with code ${code}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as LoadResult);
+      } catch {
+        reject(new Error(`the load runner for ${job.name} printed no result: ${out}`));
+      }
+    });
+    child.stdin.end(JSON.stringify(job));
+  });
+}
+
+/** Cores the machine keeps busy over one second while the bench itself waits. */
+async function otherLoad(): Promise<number | undefined> {
+  const before = machineCpuSeconds();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const after = machineCpuSeconds();
+  return before === undefined || after === undefined ? undefined : Math.round((after - before) * 100) / 100;
+}
+
+const ratio = (a: number, b: number | undefined): number | null => (b ? Math.round((a / b) * 100) / 100 : null);
+const fmt = (n: number | null, digits = 2) => (n === null ? '–' : n.toFixed(digits));
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const settings = parseSettings(process.argv.slice(2));
+  const machine = {
+    cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  };
+  progress(`machine: ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}`);
+
+  const idle = await otherLoad();
+  if (idle !== undefined) {
+    progress(`machine load before the run: ${idle} cores busy`
+      + (idle > OTHER_LOAD_WARNING ? ' — !! other processes are running; the figures will be low and noisy' : ''));
+  }
+
+  progress(`data set: ${settings.children} children`);
+  const dataset = await ensureDataset(settings.children, (line) => progress(`  ${line}`));
+  progress(dataset.cached
+    ? `  cached: ${path.relative(ROOT, dataset.databaseFile)} (built ${dataset.summary.builtAt} in ${dataset.summary.buildSeconds} s)`
+    : `  built in ${dataset.summary.buildSeconds} s: ${path.relative(ROOT, dataset.databaseFile)}`);
+
+  const sessions = await prepareSessions(dataset.databaseFile, settings.sessions);
+  progress(`${sessions.length} guardian sessions written to the sessions table`);
+
+  const profileDir = settings.profile ? path.join(BENCH_DIR, 'profiles', new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
+  progress(`starting the server (NODE_ENV=production${profileDir ? ', --cpu-prof' : ''})`);
+  server = await startServer({ dataDir: dataset.dir, sessionSecret: SESSION_SECRET, logFile: path.join(BENCH_DIR, 'server.log'), profileDir });
+  progress(`  answering at ${server.origin}`);
+
+  let transfer: TransferSize;
+  const figures: RouteFigures[] = [];
+  try {
+    transfer = await measureTransfer(server.origin, sessions[0]);
+    const htmlBytes = transfer.parts[0].uncompressedBytes;
+    progress(`start page: ${htmlBytes} bytes of HTML, ${transfer.total} bytes gzipped with its CSS and JS`);
+
+    const box = await get(`${server.origin}/children/${sessions[0].childId}/boxes/absence`, { cookie: sessions[0].cookie, 'hx-request': 'true' });
+    if (box.status !== 200) throw new Error(`the box partial answered ${box.status} for the first guardian`);
+
+    const jobs: Record<RouteKey, Omit<LoadJob, 'origin' | 'connections' | 'duration' | 'warmup' | 'headers'> & { path: string }> = {
+      start: { name: 'start page', path: 'GET /', requests: sessions.map((s) => ({ path: '/', headers: { cookie: s.cookie } })) },
+      box: {
+        name: 'box partial', path: 'GET /children/:id/boxes/absence (HX-Request)',
+        requests: sessions.map((s) => ({ path: `/children/${s.childId}/boxes/absence`, headers: { cookie: s.cookie, 'hx-request': 'true' } })),
+      },
+      login: { name: 'login page', path: 'GET /login (anonymous)', requests: [{ path: '/login' }] },
+      baseline: { name: 'baseline', path: `GET /bench/baseline?bytes=${htmlBytes}`, requests: [{ path: `/bench/baseline?bytes=${htmlBytes}` }] },
+    };
+    for (const key of settings.routes) {
+      const job = jobs[key];
+      progress(`${job.name}: ${job.path}, ${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s`);
+      const running = server;
+      let atStart: { server?: number; machine?: number; at: number } | undefined;
+      const result = await runLoad({
+        name: job.name, origin: server.origin, connections: settings.connections, duration: settings.duration, warmup: settings.warmup,
+        headers: { 'accept-encoding': 'gzip' }, requests: job.requests,
+      }, () => { atStart = { server: running.cpuSeconds(), machine: machineCpuSeconds(), at: performance.now() }; });
+      const serverEnd = running.cpuSeconds();
+      const machineEnd = machineCpuSeconds();
+      const seconds = atStart ? (performance.now() - atStart.at) / 1000 : 0;
+      const round2 = (n: number) => Math.round(n * 100) / 100;
+      const serverSeconds = atStart?.server === undefined || serverEnd === undefined ? undefined : serverEnd - atStart.server;
+      const serverCpu = serverSeconds === undefined || result.requests === 0 || seconds === 0 ? null
+        : { msPerRequest: round2((serverSeconds * 1000) / result.requests), cores: round2(serverSeconds / seconds) };
+      const cores = serverSeconds === undefined || atStart?.machine === undefined || machineEnd === undefined || seconds === 0 ? null : {
+        server: round2(serverSeconds / seconds), load: round2(result.cpuSeconds / seconds),
+        other: round2(Math.max(0, (machineEnd - atStart.machine - serverSeconds - result.cpuSeconds) / seconds)),
+      };
+      progress(`  ${Math.round(result.rps)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`
+        + (serverCpu ? `, server CPU ${serverCpu.msPerRequest} ms/request` : '')
+        + (cores ? `; cores busy: server ${cores.server}, load generator ${cores.load}, other processes ${cores.other}` : '')
+        + (result.non2xx || result.errors || result.timeouts ? `  !! ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts` : ''));
+      if (cores && cores.other > OTHER_LOAD_WARNING) progress(`  !! other processes kept ${cores.other} cores busy: this route's figures are low`);
+      figures.push({ ...result, key, path: job.path, serverCpu, cores, ratio: { rps: null, p50: null, p99: null } });
+    }
+  } finally {
+    progress('stopping the server');
+    await server.stop();
+    server = undefined;
+  }
+
+  const baseline = figures.find((f) => f.key === 'baseline');
+  for (const f of figures) {
+    f.ratio = { rps: ratio(f.rps, baseline?.rps), p50: ratio(f.latency.p50, baseline?.latency.p50), p99: ratio(f.latency.p99, baseline?.latency.p99) };
+  }
+
+  let profile: { file: string; summary: ProfileSummary } | undefined;
+  if (profileDir && fs.existsSync(profileDir)) {
+    // One profile per thread (tsx's module loader runs in a worker): the main thread is the busiest.
+    const profiles = fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => ({ file: path.relative(ROOT, path.join(profileDir, f)), summary: summariseProfile(path.join(profileDir, f)) }));
+    profile = profiles.sort((a, b) => (b.summary.totalMs - b.summary.idleMs) - (a.summary.totalMs - a.summary.idleMs))[0];
+  }
+
+  // The report.
+  const date = new Date().toISOString();
+  const out: string[] = [];
+  out.push(`Vardag bench, ${date}`);
+  out.push(`machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, node ${machine.node}, ${machine.platform}`);
+  const s = dataset.summary;
+  out.push(`data set: ${s.children} children in ${s.families} families, ${s.guardians} guardians, ${s.staff} staff, ${s.accounts} accounts; `
+    + `${s.areas} areas, ${s.units.preschool} preschools, ${s.units.school} schools, ${s.units.fritids} fritids, ${s.groups} groups`
+    + ` (${dataset.cached ? 'cached' : `built in ${s.buildSeconds} s`})`);
+  out.push(`load: ${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s per route, `
+    + `${sessions.length} guardian sessions round-robin, Accept-Encoding: gzip; autocannon in its own process\n`);
+  out.push(table(
+    ['route', 'req/s', 'p50 ms', 'p99 ms', 'rps/base', 'p50/base', 'p99/base', 'cpu ms/req', 'cores s/l/o', 'non-2xx', 'errors'],
+    figures.map((f) => [
+      `${f.name}  ${f.path}`, f.rps.toFixed(0), String(f.latency.p50), String(f.latency.p99),
+      fmt(f.ratio.rps), fmt(f.ratio.p50), fmt(f.ratio.p99), f.serverCpu ? f.serverCpu.msPerRequest.toFixed(2) : '–',
+      f.cores ? `${f.cores.server.toFixed(1)}/${f.cores.load.toFixed(1)}/${f.cores.other.toFixed(1)}` : '–',
+      String(f.non2xx), String(f.errors + f.timeouts),
+    ]),
+  ));
+  out.push('rps/base: route req/s ÷ baseline req/s (higher is better); p50/base, p99/base: route latency ÷ baseline latency;\n'
+    + 'cpu ms/req: the server process\'s CPU time per request (all threads); cores s/l/o: cores busy while measured,\n'
+    + 'server / load generator / other processes.');
+  const disturbed = figures.filter((f) => f.cores && f.cores.other > OTHER_LOAD_WARNING);
+  if (disturbed.length) {
+    out.push(`!! other processes kept more than ${OTHER_LOAD_WARNING} cores busy while measuring ${disturbed.map((f) => f.name).join(', ')}:`
+      + ' those figures are low; run again on a quiet machine.');
+  }
+  out.push('');
+  out.push(`start page transfer size, gzipped, with its CSS and JS (fresh cache): ${transfer.total} bytes = ${kib(transfer.total)}`
+    + ` — ${transfer.withinLimit ? 'within' : 'OVER'} the 30 KiB budget`);
+  for (const p of transfer.parts) out.push(`  ${p.kind.padEnd(4)} ${String(p.bytes).padStart(7)} bytes (${p.encoding}; ${p.uncompressedBytes} uncompressed)  ${p.url}`);
+
+  const start = figures.find((f) => f.key === 'start');
+  const targets = {
+    startPageRpsRatio: start?.ratio.rps === null || !start ? null : { value: start.ratio.rps, target: `≥ ${RPS_RATIO_TARGET}`, met: start.ratio.rps >= RPS_RATIO_TARGET },
+    startPageP99: start ? { value: start.latency.p99, target: `< ${P99_LIMIT_MS} ms`, met: start.latency.p99 < P99_LIMIT_MS } : null,
+    startPageBytesGzip: { value: transfer.total, target: `≤ ${PAGE_LIMIT_BYTES}`, met: transfer.withinLimit },
+  };
+  out.push('');
+  out.push('targets (a benchmark, not a test):');
+  if (targets.startPageRpsRatio) out.push(`  start page throughput ≥ 30 % of the baseline: ${Math.round(targets.startPageRpsRatio.value * 100)} % — ${targets.startPageRpsRatio.met ? 'met' : 'MISSED'}`);
+  if (targets.startPageP99) out.push(`  start page p99 < ${P99_LIMIT_MS} ms at ${settings.connections} connections: ${targets.startPageP99.value} ms — ${targets.startPageP99.met ? 'met' : 'MISSED'}`);
+  out.push(`  start page ≤ 30 KiB gzipped: ${kib(transfer.total)} — ${transfer.withinLimit ? 'met' : 'MISSED'}`);
+
+  const failed = figures.filter((f) => f.non2xx > 0 || f.errors > 0 || f.timeouts > 0);
+  if (failed.length) {
+    out.push('');
+    for (const f of failed) {
+      out.push(`!!! ${f.name} (${f.path}): ${f.non2xx} non-2xx answers ${JSON.stringify(f.statusCodes)}, ${f.errors} errors, ${f.timeouts} timeouts`
+        + ' — its figures do not measure the page. See .bench/server.log.');
+    }
+  }
+  if (profile) out.push('', `server CPU profile: ${profile.file}`, formatProfile(profile.summary));
+  console.log(out.join('\n'));
+
+  if (settings.json) {
+    const report = {
+      date, machine,
+      settings: { connections: settings.connections, duration: settings.duration, warmup: settings.warmup, sessions: sessions.length, quick: settings.quick },
+      machineLoadBefore: idle ?? null,
+      dataset: { ...s, cached: dataset.cached, databaseBytes: fs.statSync(dataset.databaseFile).size },
+      routes: figures.map((f) => ({
+        name: f.name, route: f.path, rps: Math.round(f.rps * 10) / 10, p50: f.latency.p50, p90: f.latency.p90, p99: f.latency.p99,
+        mean: f.latency.mean, max: f.latency.max, ratio: f.ratio, serverCpu: f.serverCpu, cores: f.cores, requests: f.requests, seconds: f.seconds,
+        non2xx: f.non2xx, errors: f.errors, timeouts: f.timeouts, statusCodes: f.statusCodes,
+      })),
+      startPageBytesGzip: transfer,
+      targets,
+      failedRoutes: failed.map((f) => f.name),
+      ...(profile ? { profile: { file: profile.file, ...profile.summary } } : {}),
+    };
+    fs.writeFileSync(settings.json, `${JSON.stringify(report, null, 2)}\n`);
+    progress(`figures written to ${settings.json}`);
+  }
+  if (failed.length) console.error(`\nFAILED: ${failed.map((f) => f.name).join(', ')} answered non-2xx or failed.`);
+  return failed.length ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), async (err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  await cleanUp().catch(() => undefined);
+  process.exit(1);
+});

@@ -1,0 +1,386 @@
+// The bench data set: one municipality with three areas, preschools and schools (with fritids) of about 50–100
+// children, groups of about 15–22, families of one to three children with one or two guardians (some in two
+// households), staff, and an account for every adult. Deterministic: the same N gives the same rows.
+//
+// The data set is cached in `.bench/data-<N>-<hash>/vardag.sqlite`; the hash covers the migration file names and
+// this file, so changing either builds a new one. Everything is written in one transaction with multi-row inserts.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Insertable } from 'kysely';
+import type { Database, HourLimit, UnitKind } from '../../db/schema.ts';
+import { migrateToLatest, openDatabase, type Db } from '../../server/kernel/db.ts';
+import { hashPassword, loginKey } from '../../server/accounts/passwords.ts';
+
+export const BENCH_PASSWORD = 'vardag-bench';
+const ROOT = path.resolve(import.meta.dirname, '../..');
+export const BENCH_DIR = path.join(ROOT, '.bench');
+
+/** Fixed dates, so the cached data set does not depend on the day it was built. */
+const CREATED_AT = '2025-06-01T08:00:00.000Z';
+const TERM_START = '2025-08-18';
+const REFERENCE_YEAR = 2025;
+
+export interface DatasetSummary {
+  children: number; families: number; guardians: number; staff: number; admins: number; accounts: number;
+  areas: number; units: Record<UnitKind, number>; groups: number; placements: number; guardianships: number;
+  notifications: number; messageRecipients: number; buildSeconds: number; builtAt: string; hash: string;
+}
+
+export interface Dataset { dir: string; databaseFile: string; summary: DatasetSummary; cached: boolean }
+
+/** The cache key: migration file names and this file's source. */
+export function datasetHash(): string {
+  const hash = crypto.createHash('sha256');
+  for (const name of fs.readdirSync(path.join(ROOT, 'db/migrations')).sort()) hash.update(`${name}\n`);
+  hash.update(fs.readFileSync(import.meta.filename));
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** Returns the cached data set for `children`, building it first when there is none. */
+export async function ensureDataset(children: number, log: (line: string) => void): Promise<Dataset> {
+  const hash = datasetHash();
+  const name = `data-${children}-${hash}`;
+  const dir = path.join(BENCH_DIR, name);
+  const databaseFile = path.join(dir, 'vardag.sqlite');
+  const summaryFile = path.join(dir, 'dataset.json');
+  if (fs.existsSync(summaryFile) && fs.existsSync(databaseFile)) {
+    return { dir, databaseFile, summary: JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as DatasetSummary, cached: true };
+  }
+
+  // Data sets of the same size but an older hash are stale: remove them.
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  for (const entry of fs.readdirSync(BENCH_DIR)) {
+    if (entry.startsWith(`data-${children}-`) && entry !== name) {
+      log(`removing stale data set .bench/${entry}`);
+      fs.rmSync(path.join(BENCH_DIR, entry), { recursive: true, force: true });
+    }
+  }
+
+  const started = performance.now();
+  const buildDir = path.join(BENCH_DIR, `${name}.building-${process.pid}`);
+  fs.rmSync(buildDir, { recursive: true, force: true });
+  const connection = openDatabase(path.join(buildDir, 'vardag.sqlite'));
+  try {
+    await migrateToLatest(connection.db);
+    log('hashing the bench password (argon2, once)');
+    const passwordHash = await hashPassword(BENCH_PASSWORD);
+    log(`generating ${children} children with families, staff and units`);
+    const rows = generate(children, passwordHash);
+    log(`writing ${countRows(rows)} rows`);
+    await write(connection.db, rows);
+    const summary: DatasetSummary = {
+      ...rows.summary, buildSeconds: Math.round((performance.now() - started) / 100) / 10, builtAt: new Date().toISOString(), hash,
+    };
+    fs.writeFileSync(path.join(buildDir, 'dataset.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    await connection.close();
+    fs.renameSync(buildDir, dir);
+    return { dir, databaseFile, summary, cached: false };
+  } catch (err) {
+    await connection.close().catch(() => undefined);
+    fs.rmSync(buildDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Generation: plain objects with explicit ids (the database is new, so the ids are ours to choose).
+
+interface Rows {
+  municipalities: Insertable<Database['municipalities']>[];
+  areas: Insertable<Database['areas']>[];
+  units: Insertable<Database['units']>[];
+  unit_opening_hours: Insertable<Database['unit_opening_hours']>[];
+  unit_settings: Insertable<Database['unit_settings']>[];
+  unit_boxes: Insertable<Database['unit_boxes']>[];
+  groups: Insertable<Database['groups']>[];
+  persons: Insertable<Database['persons']>[];
+  placements: Insertable<Database['placements']>[];
+  guardianships: Insertable<Database['guardianships']>[];
+  staff_assignments: Insertable<Database['staff_assignments']>[];
+  municipality_admins: Insertable<Database['municipality_admins']>[];
+  accounts: Insertable<Database['accounts']>[];
+  notifications: Insertable<Database['notifications']>[];
+  message_threads: Insertable<Database['message_threads']>[];
+  messages: Insertable<Database['messages']>[];
+  message_recipients: Insertable<Database['message_recipients']>[];
+  summary: Omit<DatasetSummary, 'buildSeconds' | 'builtAt' | 'hash'>;
+}
+
+/** Insertion order: every table after the tables it references. */
+const TABLES = [
+  'municipalities', 'areas', 'units', 'unit_opening_hours', 'unit_settings', 'unit_boxes', 'groups', 'persons',
+  'placements', 'guardianships', 'staff_assignments', 'municipality_admins', 'accounts', 'notifications',
+  'message_threads', 'messages', 'message_recipients',
+] as const satisfies readonly (keyof Database)[];
+
+function countRows(rows: Rows): number {
+  return TABLES.reduce((n, table) => n + rows[table].length, 0);
+}
+
+const GIRLS = ['Alice', 'Maja', 'Vera', 'Ella', 'Wilma', 'Alma', 'Selma', 'Ebba', 'Lilly', 'Astrid', 'Freja', 'Signe', 'Olivia', 'Ines', 'Saga', 'Agnes', 'Stella', 'Juni', 'Tyra', 'Molly', 'Leah', 'Hedda', 'Siri', 'Amira', 'Hanna', 'Ellen', 'Nova', 'Elvira', 'Lova', 'Idun'];
+const BOYS = ['Noah', 'William', 'Hugo', 'Liam', 'Lucas', 'Oliver', 'Elias', 'Adam', 'Alexander', 'Matteo', 'Ludvig', 'Leo', 'Charlie', 'Theo', 'Vincent', 'Nils', 'Harry', 'Melvin', 'Sam', 'Omar', 'Isak', 'Malte', 'Milo', 'Viggo', 'Yusuf', 'Otto', 'Sixten', 'Albin', 'Loke', 'Edvin'];
+const ADULTS = ['Anna', 'Erik', 'Sofia', 'Johan', 'Lina', 'Mikael', 'Sara', 'Daniel', 'Maria', 'Fredrik', 'Elin', 'Andreas', 'Jenny', 'Peter', 'Fatima', 'Ahmed', 'Linnea', 'Jonas', 'Camilla', 'Mattias', 'Hiba', 'Markus', 'Emelie', 'Tobias', 'Nadia', 'Patrik', 'Karolina', 'Henrik', 'Ida', 'David', 'Zeynep', 'Mehmet', 'Aisha', 'Hassan', 'Emma', 'Martin'];
+const SURNAMES = ['Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson', 'Svensson', 'Gustafsson', 'Pettersson', 'Jonsson', 'Jansson', 'Hansson', 'Bengtsson', 'Lindberg', 'Jakobsson', 'Magnusson', 'Lindström', 'Olofsson', 'Lindqvist', 'Axelsson', 'Berglund', 'Mohammed', 'Lundgren', 'Sandberg', 'Ali', 'Forsberg', 'Sjöberg', 'Wallin', 'Engström', 'Hussein', 'Danielsson', 'Håkansson', 'Lund', 'Åberg', 'Öberg'];
+const STREETS = ['Storgatan', 'Kyrkogatan', 'Skolvägen', 'Björkvägen', 'Ekvägen', 'Ängsvägen', 'Parkgatan', 'Tallstigen', 'Hamngatan', 'Sjövägen', 'Lärkvägen', 'Granvägen'];
+const AREAS = ['Norra området', 'Södra området', 'Centrala området'];
+const UNIT_NAMES = ['Solrosen', 'Vitsippan', 'Blåklinten', 'Prästkragen', 'Linnean', 'Smultronet', 'Ekorren', 'Myrstacken', 'Trollskogen', 'Regnbågen', 'Kastanjen', 'Lönnen', 'Björken', 'Hasseln', 'Stjärnan', 'Månen', 'Äppelgården', 'Vindsnurran', 'Ugglan', 'Humlan'];
+const GROUP_NAMES = ['Blåbär', 'Lingon', 'Hallon', 'Jordgubben', 'Krusbär', 'Vinbär', 'Nypon', 'Hjortron', 'Björnbär', 'Körsbär'];
+const BOXES_SOMETIMES_OFF = ['blog', 'documentation', 'schedule'];
+
+/** mulberry32: a small seeded generator, so the data set is the same every time. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function luhn(digits: string): number {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let n = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
+    if (n > 9) n -= 9;
+    sum += n;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+function ascii(name: string): string {
+  return name.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '');
+}
+
+interface Child { personId: number; familyId: number; kind: 'preschool' | 'school'; fritids: boolean }
+interface Family { id: number; area: number; guardianIds: number[]; otherHousehold: boolean }
+
+function generate(childCount: number, passwordHash: string): Rows {
+  const rand = random(20_250_818);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
+  const int = (min: number, max: number): number => min + Math.floor(rand() * (max - min + 1));
+
+  const rows: Rows = {
+    municipalities: [], areas: [], units: [], unit_opening_hours: [], unit_settings: [], unit_boxes: [], groups: [],
+    persons: [], placements: [], guardianships: [], staff_assignments: [], municipality_admins: [], accounts: [],
+    notifications: [], message_threads: [], messages: [], message_recipients: [],
+    summary: {
+      children: childCount, families: 0, guardians: 0, staff: 0, admins: 1, accounts: 0, areas: AREAS.length,
+      units: { preschool: 0, school: 0, fritids: 0 }, groups: 0, placements: 0, guardianships: 0, notifications: 0, messageRecipients: 0,
+    },
+  };
+  const municipalityId = 1;
+  rows.municipalities.push({ id: municipalityId, name: 'Benchkommun', created_at: CREATED_AT, terms_of_use: null });
+  AREAS.forEach((name, i) => rows.areas.push({ id: i + 1, municipality_id: municipalityId, name }));
+
+  // Persons. Identity numbers are unique per birth date by a serial.
+  const serials = new Map<string, number>();
+  const accountOfPerson = new Map<number, number>();
+  const person = (p: {
+    first: string; last: string; birthDate: string; protectedIdentity?: boolean; adult: boolean; street?: string; postalCode?: string;
+  }): number => {
+    const id = rows.persons.length + 1;
+    const serial = serials.get(p.birthDate) ?? 0;
+    serials.set(p.birthDate, serial + 1);
+    const [y, m, d] = p.birthDate.split('-');
+    const body = `${y.slice(2)}${m}${d}${String(serial % 1000).padStart(3, '0')}`;
+    const identity = serial < 1000 ? `${y}${m}${d}-${body.slice(6)}${luhn(body)}` : null;
+    rows.persons.push({
+      id, municipality_id: municipalityId, first_name: p.first, last_name: p.last,
+      identity_number: identity, identity_kind: identity ? 'personnummer' : null, birth_date: p.birthDate,
+      protected_identity: p.protectedIdentity ? 1 : 0,
+      street_address: p.street ?? null, postal_code: p.postalCode ?? null, city: p.street ? 'Benchstad' : null,
+      email: p.adult ? `${ascii(p.first)}.${ascii(p.last)}.${id}@example.com` : null,
+      phone: p.adult ? `070-${String(1_000_000 + ((id * 7919) % 9_000_000)).slice(-7).replace(/(\d{3})(\d{2})(\d{2})/, '$1 $2 $3')}` : null,
+      created_at: CREATED_AT,
+    });
+    return id;
+  };
+  const account = (personId: number, username: string): number => {
+    const id = rows.accounts.length + 1;
+    const email = rows.persons[personId - 1].email ?? null;
+    rows.accounts.push({
+      id, person_id: personId, username, username_key: loginKey(username), email, email_key: email ? loginKey(email) : null,
+      password_hash: passwordHash, language: rand() < 0.06 ? pick(['en', 'ar']) : 'sv', created_at: CREATED_AT,
+      last_login_at: null, closed_at: null,
+    });
+    accountOfPerson.set(personId, id);
+    return id;
+  };
+  const birthDate = (ageFrom: number, ageTo: number): string =>
+    `${REFERENCE_YEAR - int(ageFrom, ageTo)}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`;
+
+  // Families: one to three children, one or two guardians; some guardians live in two households.
+  const families: Family[] = [];
+  const children: Child[] = [];
+  while (children.length < childCount) {
+    const familyId = families.length + 1;
+    const last = pick(SURNAMES);
+    const street = `${pick(STREETS)} ${int(1, 80)}`;
+    const postalCode = `46${int(1, 9)} ${int(10, 99)}`;
+    const protectedIdentity = rand() < 0.004;
+    const twoGuardians = rand() < 0.8;
+    const otherHousehold = twoGuardians && rand() < 0.12;
+    const guardianIds = [person({ first: pick(ADULTS), last, birthDate: birthDate(26, 48), adult: true, street, postalCode, protectedIdentity })];
+    if (twoGuardians) {
+      const secondLast = otherHousehold || rand() < 0.25 ? pick(SURNAMES) : last;
+      guardianIds.push(person({
+        first: pick(ADULTS), last: secondLast, birthDate: birthDate(26, 50), adult: true, protectedIdentity,
+        street: otherHousehold ? `${pick(STREETS)} ${int(1, 80)}` : street, postalCode,
+      }));
+    }
+    families.push({ id: familyId, area: int(0, AREAS.length - 1), guardianIds, otherHousehold });
+    const size = Math.min(childCount - children.length, rand() < 0.55 ? 1 : rand() < 0.78 ? 2 : 3);
+    for (let i = 0; i < size; i++) {
+      const school = rand() < 0.25;
+      const childId = person({
+        first: pick(rand() < 0.5 ? GIRLS : BOYS), last, birthDate: school ? birthDate(6, 9) : birthDate(1, 5), adult: false,
+        street, postalCode, protectedIdentity,
+      });
+      children.push({ personId: childId, familyId, kind: school ? 'school' : 'preschool', fritids: school && rand() < 0.8 });
+      guardianIds.forEach((guardianId, g) => {
+        rows.guardianships.push({ id: rows.guardianships.length + 1, guardian_id: guardianId, child_id: childId, other_household: g === 1 && otherHousehold ? 1 : 0 });
+      });
+    }
+  }
+  rows.summary.families = families.length;
+  rows.summary.guardians = families.reduce((n, f) => n + f.guardianIds.length, 0);
+  for (const family of families) for (const g of family.guardianIds) account(g, `vh${g}`);
+
+  // Units and groups, per area and kind; a family's children are next to each other, so siblings mostly share a unit.
+  const staffMember = (unitId: number, groupId: number | null, role: 'unit_head' | 'staff'): number => {
+    const id = person({ first: pick(ADULTS), last: pick(SURNAMES), birthDate: birthDate(22, 64), adult: true });
+    rows.staff_assignments.push({ id: rows.staff_assignments.length + 1, person_id: id, unit_id: unitId, group_id: groupId, role });
+    account(id, `personal${id}`);
+    rows.summary.staff++;
+    return id;
+  };
+  const addUnit = (areaIndex: number, kind: UnitKind, name: string, members: Child[], head: number | null): { unitId: number; head: number } => {
+    const unitId = rows.units.length + 1;
+    rows.units.push({ id: unitId, municipality_id: municipalityId, area_id: areaIndex + 1, name, kind });
+    rows.summary.units[kind]++;
+    const [opens, closes] = kind === 'school' ? ['08:00', '15:00'] : [pick(['06:00', '06:30', '07:00']), pick(['17:30', '18:00', '18:30'])];
+    for (let weekday = 1; weekday <= 5; weekday++) rows.unit_opening_hours.push({ unit_id: unitId, weekday, opens, closes });
+    rows.unit_settings.push({ unit_id: unitId, lock_days: pick([0, 0, 1, 2]), plan_ahead_months: 12, invite_days_before: 14 });
+    if (rand() < 0.2) rows.unit_boxes.push({ unit_id: unitId, box: pick(BOXES_SOMETIMES_OFF), enabled: 0 });
+    let headId = head;
+    if (headId === null) headId = staffMember(unitId, null, 'unit_head');
+    else rows.staff_assignments.push({ id: rows.staff_assignments.length + 1, person_id: headId, unit_id: unitId, group_id: null, role: 'unit_head' });
+
+    const groupCount = Math.max(1, Math.round(members.length / 18.5));
+    const groupIds: number[] = [];
+    for (let g = 0; g < groupCount; g++) {
+      const groupId = rows.groups.length + 1;
+      const groupName = kind === 'school' ? `${1 + (g % 4)}${'ABC'[Math.floor(g / 4) % 3]}` : kind === 'fritids' ? `Fritids ${g + 1}` : GROUP_NAMES[g % GROUP_NAMES.length];
+      rows.groups.push({ id: groupId, unit_id: unitId, name: groupName });
+      groupIds.push(groupId);
+      for (let s = 0; s < (kind === 'preschool' ? 3 : 2); s++) staffMember(unitId, groupId, 'staff');
+    }
+    // Round-robin over the groups, so siblings next to each other land in different groups.
+    members.forEach((child, i) => {
+      const hourLimit: HourLimit = kind === 'preschool' && rand() < 0.08 ? '15h_week' : 'none';
+      rows.placements.push({
+        id: rows.placements.length + 1, child_id: child.personId, group_id: groupIds[i % groupIds.length],
+        start_date: rand() < 0.7 ? TERM_START : `2025-${pick(['09', '10', '11'])}-${String(int(1, 28)).padStart(2, '0')}`, end_date: null, hour_limit: hourLimit,
+      });
+    });
+    return { unitId, head: headId };
+  };
+  /** Splits a list into units of about 75 children (50–100). */
+  const split = (list: Child[]): Child[][] => {
+    if (list.length === 0) return [];
+    const count = Math.max(1, Math.round(list.length / 75));
+    const weights = Array.from({ length: count }, () => 0.7 + rand() * 0.6);
+    const total = weights.reduce((a, b) => a + b, 0);
+    const parts: Child[][] = [];
+    let from = 0;
+    weights.forEach((w, i) => {
+      const to = i === count - 1 ? list.length : Math.min(list.length, from + Math.round((list.length * w) / total));
+      parts.push(list.slice(from, to));
+      from = to;
+    });
+    return parts;
+  };
+  let unitNumber = 0;
+  const unitName = (kind: UnitKind): string => {
+    const base = UNIT_NAMES[unitNumber % UNIT_NAMES.length];
+    const round = Math.floor(unitNumber++ / UNIT_NAMES.length);
+    const suffix = round === 0 ? '' : ` ${round + 1}`;
+    return kind === 'preschool' ? `Förskolan ${base}${suffix}` : `${base}skolan${suffix}`;
+  };
+  const familyArea = new Map(families.map((f) => [f.id, f.area]));
+  for (let area = 0; area < AREAS.length; area++) {
+    const inArea = children.filter((c) => familyArea.get(c.familyId) === area);
+    for (const members of split(inArea.filter((c) => c.kind === 'preschool'))) addUnit(area, 'preschool', unitName('preschool'), members, null);
+    for (const members of split(inArea.filter((c) => c.kind === 'school'))) {
+      const name = unitName('school');
+      const school = addUnit(area, 'school', name, members, null);
+      const fritids = members.filter((c) => c.fritids);
+      if (fritids.length) addUnit(area, 'fritids', `${name}s fritidshem`, fritids, school.head);
+    }
+  }
+  rows.summary.groups = rows.groups.length;
+  rows.summary.placements = rows.placements.length;
+  rows.summary.guardianships = rows.guardianships.length;
+
+  // The municipality administrator.
+  const admin = person({ first: 'Karin', last: 'Lindqvist', birthDate: '1975-04-02', adult: true });
+  rows.municipality_admins.push({ person_id: admin, municipality_id: municipalityId });
+  account(admin, 'admin');
+  rows.summary.accounts = rows.accounts.length;
+
+  // The bell: a "child added" notification per guardian and child, most of them read.
+  for (const g of rows.guardianships) {
+    const accountId = accountOfPerson.get(g.guardian_id)!;
+    const child = rows.persons[g.child_id - 1];
+    rows.notifications.push({
+      id: rows.notifications.length + 1, account_id: accountId, child_id: g.child_id, kind: 'childAdded',
+      params: JSON.stringify({ child: child.first_name }), url: `/children/${g.child_id}`,
+      created_at: CREATED_AT, read_at: rand() < 0.85 ? CREATED_AT : null,
+    });
+  }
+  rows.summary.notifications = rows.notifications.length;
+
+  // The envelope: each unit's head sent three letters to the unit's guardians; most are read.
+  const guardiansOfChild = new Map<number, number[]>();
+  for (const g of rows.guardianships) guardiansOfChild.set(g.child_id, [...(guardiansOfChild.get(g.child_id) ?? []), g.guardian_id]);
+  const unitOfGroup = new Map(rows.groups.map((g) => [g.id!, g.unit_id]));
+  const guardianAccountsOfUnit = new Map<number, Set<number>>();
+  for (const p of rows.placements) {
+    const unitId = unitOfGroup.get(p.group_id)!;
+    const set = guardianAccountsOfUnit.get(unitId) ?? new Set<number>();
+    for (const g of guardiansOfChild.get(p.child_id) ?? []) set.add(accountOfPerson.get(g)!);
+    guardianAccountsOfUnit.set(unitId, set);
+  }
+  const headOfUnit = new Map(rows.staff_assignments.filter((s) => s.role === 'unit_head').map((s) => [s.unit_id, s.person_id]));
+  for (const unit of rows.units) {
+    const sender = accountOfPerson.get(headOfUnit.get(unit.id!)!)!;
+    for (let week = 0; week < 3; week++) {
+      const threadId = rows.message_threads.length + 1;
+      const sentAt = `2025-09-${String(5 + week * 7).padStart(2, '0')}T14:00:00.000Z`;
+      rows.message_threads.push({ id: threadId, municipality_id: municipalityId, subject: `Veckobrev vecka ${36 + week}`, created_at: sentAt });
+      const messageId = rows.messages.length + 1;
+      rows.messages.push({ id: messageId, thread_id: threadId, sender_account_id: sender, body: `Hej! Här kommer veckobrevet från ${unit.name}.`, sent_at: sentAt });
+      for (const accountId of guardianAccountsOfUnit.get(unit.id!) ?? []) {
+        rows.message_recipients.push({ message_id: messageId, account_id: accountId, read_at: rand() < 0.75 ? sentAt : null });
+      }
+    }
+  }
+  rows.summary.messageRecipients = rows.message_recipients.length;
+  return rows;
+}
+
+/** Everything in one transaction, 500 rows per INSERT. */
+async function write(db: Db, rows: Rows): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('app_meta').values({ key: 'mode', value: 'production' }).execute();
+    for (const table of TABLES) {
+      const list = rows[table] as Insertable<Database[typeof table]>[];
+      for (let i = 0; i < list.length; i += 500) {
+        await trx.insertInto(table).values(list.slice(i, i + 500) as never).execute();
+      }
+    }
+  });
+}
