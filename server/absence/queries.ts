@@ -27,9 +27,12 @@ export interface NewAbsence {
   kind: 'reported' | 'unreported'; by: number; now: Date;
 }
 
-/** Reports absence for each child on its open days; a day already reported is replaced by the new report. */
-export async function reportAbsence(db: Db, a: NewAbsence): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+/**
+ * Reports absence for each child on its open days; a day already reported is replaced by the new report. In its own
+ * transaction, or in `inTrx` (the caller's, e.g. with the notices the report causes).
+ */
+export async function reportAbsence(db: Db, a: NewAbsence, inTrx?: Trx): Promise<number> {
+  const report = async (trx: Trx) => {
     let created = 0;
     for (const childId of a.childIds) {
       for (const date of a.days[childId] ?? []) {
@@ -47,7 +50,8 @@ export async function reportAbsence(db: Db, a: NewAbsence): Promise<number> {
       }
     }
     return created;
-  });
+  };
+  return inTrx ? report(inTrx) : db.transaction().execute(report);
 }
 
 function absenceValue(a: { starts: string | null; ends: string | null; comment: string | null }) {

@@ -2,13 +2,15 @@
 import type { Request, Response } from 'express';
 import { stockholmTime, today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
-import { field, fields, flash, notFound, safeReturnPath, type RouteTable } from '../kernel/http.ts';
+import { field, fields, flash, HttpError, notFound, safeReturnPath, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { loadBox } from '../start/boxes.ts';
 import { childSummary } from '../people/queries.ts';
 import { absenceContext, type AbsenceContext } from './context.ts';
-import { absenceById, cancelAbsence, reportAbsence, unitCalendar } from './queries.ts';
-import { cancellable, openDays, parseAbsence } from './rules.ts';
+import { absenceById, cancelAbsence, markAttendance, reportAbsence, unitCalendar } from './queries.ts';
+import { groupDay } from './today.ts';
+import { addDays, cancellable, openDays, parseAbsence } from './rules.ts';
+import { isDate } from '../settings/rules.ts';
 
 interface Deps { db: Db; clock: Clock }
 
@@ -46,6 +48,18 @@ export function absenceRoutes(routes: RouteTable, deps: Deps): void {
     res.redirect(303, safeReturnPath(field(req.body, 'next') || `/children/${context.child.id}/absence`));
   });
 
+  routes.get('/groups/:groupId/today', 'group.today.read', (req, res) => renderToday(req, res, deps));
+
+  // One tap: arrived or left, now. htmx gets the list back; a plain form goes back to the Today page.
+  routes.post('/children/:childId/attendance', 'child.attendance.update', async (req, res) => {
+    const event = field(req.body, 'event');
+    if (event !== 'arrive' && event !== 'leave') throw new HttpError(400);
+    await markAttendance(db, { childId: req.targetId!, date: today(clock), event, time: stockholmTime(clock.now()), by: req.account!.id, now: clock.now() });
+    const group = req.target!.groupIds[0];
+    if (req.get('HX-Request')) return renderToday(req, res, deps, group);
+    res.redirect(303, `/groups/${group}/today`);
+  });
+
   routes.post('/absences/:absenceId/cancel', 'absence.cancel', async (req, res) => {
     const absence = await absenceById(db, req.targetId!);
     if (!absence || !cancellable(absence, today(clock), stockholmTime(clock.now()))) throw notFound();
@@ -74,6 +88,20 @@ async function renderBox(req: Request, res: Response, { db, clock }: Deps, error
   if (!box) throw notFound();
   render(req, res, 'start/box', { box, child, errors, message, values: Object.keys(errors).length ? req.body : {} },
     Object.keys(errors).length ? 400 : 200);
+}
+
+async function renderToday(req: Request, res: Response, { db, clock }: Deps, groupId = req.targetId!) {
+  const group = await db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
+    .select(['groups.id', 'groups.name', 'groups.unit_id', 'units.name as unit_name']).where('groups.id', '=', groupId).executeTakeFirst();
+  if (!group) throw notFound();
+  const day = today(clock);
+  const requested = typeof req.query.date === 'string' && isDate(req.query.date) ? req.query.date : day;
+  const data = await groupDay(db, { id: group.id, unitId: group.unit_id }, requested, day);
+  const view = req.get('HX-Request') ? 'absence/today-list' : 'absence/today';
+  render(req, res, view, {
+    group, day: requested, isToday: requested === day, previous: addDays(requested, -1), next: addDays(requested, 1), ...data,
+    now: stockholmTime(clock.now()),
+  });
 }
 
 function renderPage(req: Request, res: Response, context: AbsenceContext, errors: Record<string, string>, values: Record<string, unknown>, status = 200) {

@@ -13,6 +13,8 @@ const MINUTE = 60_000;
  */
 export class DatabaseSessionStore extends session.Store {
   private readonly timer: NodeJS.Timeout;
+  /** The expiry each session had when last read, so a touch that would change nothing writes nothing. */
+  private readonly knownExpiry = new Map<string, number>();
 
   constructor(private readonly db: Db, private readonly options: { maxAnonymous: number; now: () => number }) {
     super();
@@ -26,9 +28,11 @@ export class DatabaseSessionStore extends session.Store {
 
   override get(sid: string, callback: Callback<session.SessionData | null>): void {
     this.settle(callback, async () => {
-      const row = await this.db.selectFrom('sessions').select('sess')
+      const row = await this.db.selectFrom('sessions').select(['sess', 'expires'])
         .where('sid', '=', sid).where('expires', '>', this.options.now()).executeTakeFirst();
-      return row ? (JSON.parse(row.sess) as session.SessionData) : null;
+      if (!row) return null;
+      this.remember(sid, Number(row.expires));
+      return JSON.parse(row.sess) as session.SessionData;
     });
   }
 
@@ -45,13 +49,20 @@ export class DatabaseSessionStore extends session.Store {
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
     // Rolling sessions touch on every request; write only when the expiry moved by more than a minute.
     const expires = this.expiry(data);
+    const known = this.knownExpiry.get(sid);
+    if (known !== undefined && known >= expires - MINUTE) {
+      callback?.();
+      return;
+    }
     this.settle(callback, async () => {
       await this.db.updateTable('sessions').set({ expires })
         .where('sid', '=', sid).where('expires', '<', expires - MINUTE).execute();
+      this.remember(sid, expires);
     });
   }
 
   override destroy(sid: string, callback?: Callback<void>): void {
+    this.knownExpiry.delete(sid);
     this.settle(callback, async () => {
       await this.db.deleteFrom('sessions').where('sid', '=', sid).execute();
     });
@@ -59,6 +70,11 @@ export class DatabaseSessionStore extends session.Store {
 
   close(): void {
     clearInterval(this.timer);
+  }
+
+  private remember(sid: string, expires: number): void {
+    if (this.knownExpiry.size >= 10_000) this.knownExpiry.clear();
+    this.knownExpiry.set(sid, expires);
   }
 
   private expiry(data: session.SessionData): number {

@@ -3,25 +3,36 @@
 import type { Db } from '../kernel/db.ts';
 import type { Actor, AuthLevel, Location } from '../kernel/policy.ts';
 import type { TargetKind } from '../kernel/actions.ts';
+import { closureRequestHolder } from '../accounts/closure-queries.ts';
 
+/** Every relation of the user in one query (run on each request): admin of, staff in, guardian of, a pupil. */
 export async function loadActor(db: Db, account: { id: number; person_id: number }, authLevel: AuthLevel, today: string): Promise<Actor> {
   const personId = account.person_id;
-  const [admins, assignments, guardianships, ownPlacement] = await Promise.all([
-    db.selectFrom('municipality_admins').select('municipality_id').where('person_id', '=', personId).execute(),
-    db.selectFrom('staff_assignments').select(['unit_id', 'group_id', 'role']).where('person_id', '=', personId).execute(),
-    db.selectFrom('guardianships').select(['child_id', 'other_household']).where('guardian_id', '=', personId).execute(),
-    currentPlacements(db, today).select('placements.id').where('placements.child_id', '=', personId).executeTakeFirst(),
-  ]);
+  const rows = await db.selectFrom('municipality_admins')
+    .select((eb) => [eb.val('admin').as('kind'), 'municipality_id as a', eb.val(null).$castTo<number | null>().as('b'), eb.val(null).$castTo<string | null>().as('c')])
+    .where('person_id', '=', personId)
+    .unionAll(db.selectFrom('staff_assignments')
+      .select(['role as kind', 'unit_id as a', 'group_id as b', (eb) => eb.val(null).$castTo<string | null>().as('c')])
+      .where('person_id', '=', personId))
+    .unionAll(db.selectFrom('guardianships')
+      .select((eb) => [eb.val('guardian').as('kind'), 'child_id as a', 'other_household as b', eb.val(null).$castTo<string | null>().as('c')])
+      .where('guardian_id', '=', personId))
+    .unionAll(db.selectFrom('placements')
+      .select((eb) => [eb.val('pupil').as('kind'), 'id as a', eb.val(null).$castTo<number | null>().as('b'), 'end_date as c'])
+      .where('child_id', '=', personId))
+    .execute();
+  const of = (kind: string) => rows.filter((r) => r.kind === kind);
+  const assignments = rows.filter((r) => r.kind === 'staff' || r.kind === 'unit_head');
   return {
     accountId: account.id,
     personId,
     authLevel,
-    adminOf: new Set(admins.map((a) => a.municipality_id)),
-    headOf: new Set(assignments.filter((a) => a.role === 'unit_head').map((a) => a.unit_id)),
-    staffUnits: new Set(assignments.map((a) => a.unit_id)),
-    staffGroups: new Set(assignments.flatMap((a) => (a.group_id === null ? [] : [a.group_id]))),
-    guardianOf: new Map(guardianships.map((g) => [g.child_id, { otherHousehold: g.other_household === 1 }])),
-    isStudent: ownPlacement !== undefined,
+    adminOf: new Set(of('admin').map((r) => Number(r.a))),
+    headOf: new Set(of('unit_head').map((r) => Number(r.a))),
+    staffUnits: new Set(assignments.map((r) => Number(r.a))),
+    staffGroups: new Set(assignments.flatMap((r) => (r.b === null ? [] : [Number(r.b)]))),
+    guardianOf: new Map(of('guardian').map((r) => [Number(r.a), { otherHousehold: Number(r.b) === 1 }])),
+    isStudent: of('pupil').some((r) => r.c === null || String(r.c) >= today),
   };
 }
 
@@ -41,6 +52,9 @@ export async function locate(db: Db, kind: TargetKind, id: number, today: string
     case 'unit': return locateUnit(db, id);
     case 'municipality': return locateMunicipality(db, id);
     case 'personOfChild': throw new Error('personOfChild is located with locatePersonOfChild');
+    case 'invitation': return null; // located by the invitations domain (server/invitations/queries.ts)
+    case 'absence': return null; // located by the absence domain (server/absence/queries.ts)
+    case 'closureRequest': return locateClosureRequest(db, id, today);
   }
 }
 
@@ -79,6 +93,31 @@ async function locateUnit(db: Db, unitId: number): Promise<Location | null> {
 async function locateMunicipality(db: Db, municipalityId: number): Promise<Location | null> {
   const found = await db.selectFrom('municipalities').select('id').where('id', '=', municipalityId).executeTakeFirst();
   return found ? { municipalityId, unitIds: [], groupIds: [], childIds: [] } : null;
+}
+
+/** A request to close an account sits where its holder is (see locateAccountHolder). */
+async function locateClosureRequest(db: Db, requestId: number, today: string): Promise<Location | null> {
+  const holder = await closureRequestHolder(db, requestId);
+  return holder ? locateAccountHolder(db, holder.personId, today) : null;
+}
+
+/**
+ * Where an account holder belongs, for whoever handles their account: the units of their children's current
+ * placements (and their own, for a student). Staff and administrators belong to no unit here, so only their
+ * municipality's administrator is allowed, never a unit head (who might be their colleague or manager).
+ */
+export async function locateAccountHolder(db: Db, personId: number, today: string): Promise<Location | null> {
+  const person = await db.selectFrom('persons').select('municipality_id').where('id', '=', personId).executeTakeFirst();
+  if (!person) return null;
+  const [staff, admin] = await Promise.all([
+    db.selectFrom('staff_assignments').select('id').where('person_id', '=', personId).executeTakeFirst(),
+    db.selectFrom('municipality_admins').select('person_id').where('person_id', '=', personId).executeTakeFirst(),
+  ]);
+  if (staff || admin) return { municipalityId: person.municipality_id, unitIds: [], groupIds: [], childIds: [] };
+  const children = db.selectFrom('guardianships').select('child_id').where('guardian_id', '=', personId);
+  const units = await currentPlacements(db, today).select('groups.unit_id').distinct()
+    .where((eb) => eb.or([eb('placements.child_id', 'in', children), eb('placements.child_id', '=', personId)])).execute();
+  return { municipalityId: person.municipality_id, unitIds: units.map((u) => u.unit_id), groupIds: [], childIds: [] };
 }
 
 /** A person seen beside a child: the child, or one of the child's guardians. */

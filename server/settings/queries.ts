@@ -8,7 +8,32 @@ import { WEEKDAYS, type CareRules, type Hours } from './rules.ts';
 export interface UnitRules { lockDays: number; planAheadMonths: number; inviteDaysBefore: number }
 export const DEFAULT_RULES: UnitRules = { lockDays: 0, planAheadMonths: 12, inviteDaysBefore: 14 };
 
+/**
+ * A unit's boxes, rules and opening hours are read on every start page and change a few times a year, always through
+ * the save functions below, which forget the unit's entries. (One process per database; several processes would need
+ * a shared cache or none.) Reads inside a transaction pass the transaction, not `db`, and so always read the table.
+ */
+const unitCache = new WeakMap<object, Map<string, unknown>>();
+
+async function cachedPerUnit<T>(db: Db, key: string, load: () => Promise<T>): Promise<T> {
+  let entries = unitCache.get(db);
+  if (!entries) unitCache.set(db, (entries = new Map()));
+  if (entries.has(key)) return entries.get(key) as T;
+  const value = await load();
+  entries.set(key, value);
+  return value;
+}
+
+function forgetUnit(db: Db, unitId: number): void {
+  const entries = unitCache.get(db);
+  for (const kind of ['rules', 'boxes', 'hours']) entries?.delete(`${kind}:${unitId}`);
+}
+
 export async function unitRules(db: Db, unitId: number): Promise<UnitRules> {
+  return cachedPerUnit(db, `rules:${unitId}`, () => readUnitRules(db, unitId));
+}
+
+async function readUnitRules(db: Db, unitId: number): Promise<UnitRules> {
   const row = await db.selectFrom('unit_settings').select(['lock_days', 'plan_ahead_months', 'invite_days_before'])
     .where('unit_id', '=', unitId).executeTakeFirst();
   return row ? { lockDays: row.lock_days, planAheadMonths: row.plan_ahead_months, inviteDaysBefore: row.invite_days_before } : DEFAULT_RULES;
@@ -16,12 +41,20 @@ export async function unitRules(db: Db, unitId: number): Promise<UnitRules> {
 
 /** Which start-page boxes the unit shows; a box the unit never chose is on. */
 export async function enabledBoxes(db: Db, unitId: number): Promise<Record<BoxKey, boolean>> {
+  return cachedPerUnit(db, `boxes:${unitId}`, () => readEnabledBoxes(db, unitId));
+}
+
+async function readEnabledBoxes(db: Db, unitId: number): Promise<Record<BoxKey, boolean>> {
   const rows = await db.selectFrom('unit_boxes').select(['box', 'enabled']).where('unit_id', '=', unitId).execute();
   const chosen = new Map(rows.map((r) => [r.box, r.enabled === 1]));
   return Object.fromEntries(BOXES.map((box) => [box, chosen.get(box) ?? true])) as Record<BoxKey, boolean>;
 }
 
 export async function openingHours(db: Db, unitId: number): Promise<Record<number, Hours>> {
+  return cachedPerUnit(db, `hours:${unitId}`, () => readOpeningHours(db, unitId));
+}
+
+async function readOpeningHours(db: Db, unitId: number): Promise<Record<number, Hours>> {
   const rows = await db.selectFrom('unit_opening_hours').select(['weekday', 'opens', 'closes']).where('unit_id', '=', unitId).execute();
   const byDay = new Map(rows.map((r) => [r.weekday, { opens: r.opens, closes: r.closes }]));
   return Object.fromEntries(WEEKDAYS.map((d) => [d, byDay.get(d) ?? null]));
@@ -87,6 +120,7 @@ export async function saveBoxes(db: Db, unitId: number, boxes: Record<BoxKey, bo
       await record(trx, change, `box:${box}`, onOff(before[box]), onOff(boxes[box]));
     }
   });
+  forgetUnit(db, unitId);
 }
 
 export async function saveOpeningHours(db: Db, unitId: number, hours: Record<number, Hours>, change: Change): Promise<void> {
@@ -99,6 +133,7 @@ export async function saveOpeningHours(db: Db, unitId: number, hours: Record<num
       await record(trx, change, `opening_hours:${day}`, hoursText(before[day]), hoursText(h));
     }
   });
+  forgetUnit(db, unitId);
 }
 
 export async function saveCareRules(db: Db, unitId: number, rules: CareRules, change: Change): Promise<void> {
@@ -119,6 +154,7 @@ export async function saveCareRules(db: Db, unitId: number, rules: CareRules, ch
       await record(trx, change, `change_cutoff:${group.name}`, group.cutoff, cutoff);
     }
   });
+  forgetUnit(db, unitId);
 }
 
 export type AddClosedDay = { ok: true } | { ok: false; error: 'already-closed' };

@@ -1,0 +1,82 @@
+// The staff's Today: who is expected, away or off, check-in and check-out in one tap, and children per half hour.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { csrfFrom, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { groupId, personId } from '../support/demo.ts';
+
+describe("the staff's Today page", () => {
+  let t: TestApp;
+  let teacher: Agent;
+  let blabar: number;
+  let elsa: number;
+  let alice: number;
+  before(async () => {
+    t = await startTestApp({ now: '2026-11-24T07:00:00Z' }); // Tuesday, 08:00 in Stockholm
+    teacher = await signIn(t.app, 'pedagog');
+    blabar = await groupId(t.db, 'Blåbär');
+    elsa = await personId(t.db, 'Elsa', 'Andersson');
+    alice = await personId(t.db, 'Alice', 'Johansson');
+    const times = (child: number, starts: string | null, ends: string | null, dayOff = 0) => ({
+      child_id: child, date: '2026-11-24', starts, ends, day_off: dayOff, comment: null, registered_by: 1,
+      updated_at: '2026-11-20T10:00:00Z', version: 1, staff_comment: null, staff_comment_by: null, staff_comment_at: null,
+    });
+    await t.db.insertInto('care_times').values([times(elsa, '07:30', '16:00'), times(alice, '08:00', '12:00')]).execute();
+  });
+  after(() => t.close());
+
+  const row = (html: string, name: string) => html.match(new RegExp(`<li class="row status-([a-zA-Z]+)">\\s*<span>\\s*<a[^>]*><strong>${name}</strong>[\\s\\S]*?</li>`));
+
+  it('shows expected times and a guardian\'s absence report at once', async () => {
+    const emma = await signIn(t.app, 'vardnadshavare');
+    const start = await emma.get(`/children/${elsa}`);
+    await emma.post(`/children/${elsa}/absences`).type('form').send({ _csrf: csrfFrom(start.text), when: 'today', comment: 'Tandläkaren' });
+
+    const page = await teacher.get(`/groups/${blabar}/today`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /tisdag 24 november, vecka 48/);
+    assert.equal(row(page.text, 'Elsa Andersson')?.[1], 'absent');
+    assert.match(row(page.text, 'Elsa Andersson')![0], /Frånvarande hela dagen: Tandläkaren/);
+    assert.equal(row(page.text, 'Alice Johansson')?.[1], 'expected');
+    assert.match(row(page.text, 'Alice Johansson')![0], /08:00–12:00/);
+  });
+
+  it('checks a child in and out in one tap each; htmx gets the list back', async () => {
+    const page = await teacher.get(`/groups/${blabar}/today`);
+    const arrive = await teacher.post(`/children/${alice}/attendance`).set('HX-Request', 'true').type('form')
+      .send({ _csrf: csrfFrom(page.text), event: 'arrive' });
+    assert.equal(arrive.status, 200);
+    assert.match(arrive.text, /^<div id="today-list"/);
+    assert.equal(row(arrive.text, 'Alice Johansson')?.[1], 'present');
+    assert.match(row(arrive.text, 'Alice Johansson')![0], /kom 08:00/);
+
+    t.clock.set('2026-11-24T11:05:00Z');
+    const leave = await teacher.post(`/children/${alice}/attendance`).type('form').send({ _csrf: csrfFrom(page.text), event: 'leave' });
+    assert.equal(leave.status, 303, 'without JavaScript the form goes back to the page');
+    const after = await teacher.get(`/groups/${blabar}/today`);
+    assert.equal(row(after.text, 'Alice Johansson')?.[1], 'left');
+    assert.match(row(after.text, 'Alice Johansson')![0], /gick 12:05/);
+    t.clock.set('2026-11-24T07:00:00Z');
+  });
+
+  it('counts the children expected each half hour, leaving out the absent', async () => {
+    const page = await teacher.get(`/groups/${blabar}/today`);
+    const cells = [...page.text.matchAll(/<th scope="col">(\d\d:\d\d)<\/th>/g)].map((m) => m[1]);
+    const counts = page.text.match(/<th scope="row">Barn<\/th>((?:<td>\d+<\/td>)+)/)![1].match(/\d+/g)!.map(Number);
+    const at = (time: string) => counts[cells.indexOf(time)];
+    assert.equal(cells[0], '06:30');
+    assert.equal(at('07:30'), 0, 'Elsa is absent all day');
+    assert.equal(at('08:00'), 1, 'Alice from 08:00');
+    assert.equal(at('12:00'), 0, 'Alice until 12:00');
+  });
+
+  it('shows a day ahead, without check-in buttons', async () => {
+    const page = await teacher.get(`/groups/${blabar}/today?date=2026-11-25`);
+    assert.match(page.text, /onsdag 25 november/);
+    assert.doesNotMatch(page.text, /name="event"/);
+  });
+
+  it('is not for staff of another group', async () => {
+    const other = await signIn(t.app, 'pedagog2');
+    assert.equal((await other.get(`/groups/${blabar}/today`)).status, 404);
+  });
+});
