@@ -53,6 +53,8 @@ export interface AccountsTable {
   created_at: string;
   last_login_at: string | null;
   closed_at: string | null;
+  /** The account's own mobile number, +46..., for SMS notices (migration 0009). */
+  mobile: string | null;
 }
 
 // settings
@@ -85,6 +87,21 @@ export interface MailOutboxTable {
   demo_mailbox: Generated<number>;
 }
 
+// accounts: the person's own settings (migration 0009)
+export interface PasswordResetTokensTable {
+  id: Generated<number>; account_id: number; token_hash: string; created_at: string; expires_at: string; used_at: string | null;
+}
+export interface AccountEmailsTable {
+  id: Generated<number>; account_id: number; email: string; email_key: string; created_at: string; verified_at: string | null;
+  token_hash: string | null; token_expires_at: string | null;
+}
+export type NotificationChannel = 'email' | 'none';
+export interface AccountNotificationChoicesTable { account_id: number; kind: string; channel: NotificationChannel }
+export interface AccountClosureRequestsTable {
+  id: Generated<number>; account_id: number; requested_at: string; handled_at: string | null; handled_by: number | null;
+  outcome: 'closed' | 'withdrawn' | null;
+}
+
 export interface Database {
   app_meta: AppMetaTable;
   sessions: SessionsTable;
@@ -110,4 +127,8 @@ export interface Database {
   message_recipients: MessageRecipientsTable;
   jobs: JobsTable;
   mail_outbox: MailOutboxTable;
+  password_reset_tokens: PasswordResetTokensTable;
+  account_emails: AccountEmailsTable;
+  account_notification_choices: AccountNotificationChoicesTable;
+  account_closure_requests: AccountClosureRequestsTable;
 }

@@ -14,6 +14,9 @@ export interface Config {
   compression: boolean;
   loginLimitPerAccount: number;
   loginLimitPerAddress: number;
+  /** "Glömt lösenord?" requests per username/e-mail address, and per IP address, per hour. */
+  resetLimitPerAccount: number;
+  resetLimitPerAddress: number;
   /** `npm run bench` only: serve /bench/baseline, a fixed string to compare the real pages with. */
   benchBaseline: boolean;
   /** E-mail: the SMTP server (smtp://user:pass@host:587, smtps://... for TLS from the start); unset: none. */
@@ -64,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     compression: env.COMPRESSION !== 'off',
     loginLimitPerAccount: intFrom(env, 'LOGIN_LIMIT_PER_ACCOUNT', 10),
     loginLimitPerAddress: intFrom(env, 'LOGIN_LIMIT_PER_ADDRESS', 50),
+    resetLimitPerAccount: intFrom(env, 'RESET_LIMIT_PER_ACCOUNT', 5),
+    resetLimitPerAddress: intFrom(env, 'RESET_LIMIT_PER_ADDRESS', 20),
     benchBaseline: env.VARDAG_BENCH_BASELINE === '1',
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || 'Vardag <no-reply@localhost>',

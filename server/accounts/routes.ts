@@ -8,8 +8,12 @@ import { render } from '../kernel/views.ts';
 import { MAX_LOGIN_NAME, MAX_PASSWORD } from './passwords.ts';
 import { authenticate, passwordAttemptLimits, startSession } from './sessions.ts';
 import { setLanguage } from './queries.ts';
+import type { HashingOptions } from './passwords.ts';
+import { closureRoutes } from './closure.ts';
+import { passwordResetRoutes } from './password-reset.ts';
+import { settingsPageRoutes } from './settings.ts';
 
-export interface AccountsDeps { db: Db; clock: Clock; config: Config; dummyHash: string }
+export interface AccountsDeps { db: Db; clock: Clock; config: Config; dummyHash: string; hashing?: HashingOptions }
 
 export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
   const { db, clock, config } = deps;
@@ -47,6 +51,10 @@ export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
     }
     res.redirect(303, safeReturnPath(field(req.body, 'next')));
   });
+
+  passwordResetRoutes(routes, deps);
+  settingsPageRoutes(routes, deps);
+  closureRoutes(routes, deps);
 }
 
 export const SESSION_COOKIE = 'vardag.sid';

@@ -39,3 +39,22 @@ const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{
 export function isEmail(value: string): boolean {
   return value.length <= 254 && EMAIL.test(value);
 }
+
+export type MobileProblem = 'accountSettings.errors.mobileInvalid';
+
+/**
+ * A Swedish mobile number as people write it (070-123 45 67, +46 70 123 45 67, 0046701234567) in the form +46701234567;
+ * empty means none. Mobile numbers are the 10-digit 07x numbers of the ranges 070, 072, 073, 076 and 079.
+ */
+export function parseMobile(raw: string): { ok: true; value: string | null } | { ok: false; error: MobileProblem } {
+  const compact = raw.replace(/[\s\-().]/g, '');
+  if (!compact) return { ok: true, value: null };
+  const match = compact.match(/^(?:(?:\+|00)460?|0)(7[02369]\d{7})$/);
+  return match ? { ok: true, value: `+46${match[1]}` } : { ok: false, error: 'accountSettings.errors.mobileInvalid' };
+}
+
+/** +46701234567 as a Swede writes it: 070-123 45 67. */
+export function formatMobile(mobile: string): string {
+  const national = `0${mobile.replace(/^\+46/, '')}`;
+  return national.replace(/^(\d{3})(\d{3})(\d{2})(\d{2})$/, '$1-$2 $3 $4');
+}

@@ -21,6 +21,7 @@ export async function startSession(req: Request, db: Db, clock: Clock, accountId
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
   req.session.accountId = accountId;
   req.session.loginAt = clock.now().toISOString();
+  req.session.agent = req.get('user-agent')?.slice(0, 300); // tells the sessions apart in the settings
   if (rememberDays) req.session.cookie.maxAge = rememberDays * 86_400_000;
   await recordLogin(db, accountId, clock.now());
 }

@@ -2,7 +2,8 @@
 // Read it as: "<action> is allowed for <rules>". A record that is not yours answers 404 (see policy.ts).
 
 /** What an action is about; its id comes from the route parameter of the same name (`:childId`...). */
-export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 'personOfChild';
+export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 'personOfChild'
+  | 'closureRequest'; // a request to close an account: where the account holder's children are (staff: the municipality)
 
 export type Rule =
   | 'signed-in'              // any signed-in user, about themselves (start page, logout)
@@ -34,6 +35,9 @@ export const actions = {
   'account.language.update': { target: 'none', allow: ['signed-in'] },
   'notifications.read': { target: 'none', allow: ['signed-in'] },
   'messages.read': { target: 'none', allow: ['signed-in'] },
+  'account.settings.read': { target: 'none', allow: ['signed-in'] },
+  'account.settings.update': { target: 'none', allow: ['signed-in'] },
+  'account.closure.request': { target: 'none', allow: ['signed-in'] },
 
   // a child
   'child.start.read': { target: 'child', allow: ['guardian-of-child', 'student-self'] },
@@ -57,10 +61,15 @@ export const actions = {
   'unit.read': { target: 'unit', allow: ['staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
   'unit.settings.read': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
   'unit.settings.update': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'unit.closureRequests.read': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+
+  // a request to close an account: the head of a unit where the holder's children are; for staff, only the admin
+  'account.closure.handle': { target: 'closureRequest', allow: ['head-of-unit', 'admin-of-municipality'] },
 
   // a municipality
   'municipality.read': { target: 'municipality', allow: ['admin-of-municipality'] },
   'municipality.terms.update': { target: 'municipality', allow: ['admin-of-municipality'] },
+  'municipality.closureRequests.read': { target: 'municipality', allow: ['admin-of-municipality'] },
 
   // a demo database only: the demo mailbox, where mail goes instead of being sent (server/demo/mailbox.ts)
   'demo.mailbox.read': { target: 'none', allow: ['any-admin'] },

@@ -24,7 +24,7 @@ declare global {
 }
 
 declare module 'express-session' {
-  interface SessionData { accountId?: number; childId?: number; language?: string; loginAt?: string; flash?: string }
+  interface SessionData { accountId?: number; childId?: number; language?: string; loginAt?: string; flash?: string; agent?: string }
 }
 
 export class HttpError extends Error {

@@ -21,3 +21,11 @@ export async function markAllRead(db: Db, accountId: number, at: Date): Promise<
   await db.updateTable('notifications').set({ read_at: at.toISOString() })
     .where('account_id', '=', accountId).where('read_at', 'is', null).execute();
 }
+
+/** A notification to each account; `kind` names its text `notifications.kinds.<kind>`, filled with `params`. */
+export async function notify(db: Db, accountIds: readonly number[], n: { kind: string; params: Record<string, string>; url: string }, at: Date): Promise<void> {
+  if (accountIds.length === 0) return;
+  await db.insertInto('notifications').values(accountIds.map((accountId) => ({
+    account_id: accountId, child_id: null, kind: n.kind, params: JSON.stringify(n.params), url: n.url, created_at: at.toISOString(), read_at: null,
+  }))).execute();
+}

@@ -179,3 +179,16 @@ export async function municipalityPage(db: Db, municipalityId: number): Promise<
     .where('units.municipality_id', '=', municipalityId).orderBy('units.name').execute();
   return { ...municipality, units };
 }
+
+/** The persons who head any of the units, and the administrators of a municipality (who handle what is theirs). */
+export async function unitHeadPersons(db: Db, unitIds: readonly number[]): Promise<number[]> {
+  if (unitIds.length === 0) return [];
+  const rows = await db.selectFrom('staff_assignments').select('person_id').distinct()
+    .where('unit_id', 'in', unitIds).where('role', '=', 'unit_head').execute();
+  return rows.map((r) => r.person_id);
+}
+
+export async function municipalityAdminPersons(db: Db, municipalityId: number): Promise<number[]> {
+  const rows = await db.selectFrom('municipality_admins').select('person_id').where('municipality_id', '=', municipalityId).execute();
+  return rows.map((r) => r.person_id);
+}

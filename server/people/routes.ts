@@ -31,13 +31,19 @@ export function peopleRoutes(routes: RouteTable, { db, clock }: { db: Db; clock:
   routes.get('/units/:unitId', 'unit.read', async (req, res) => {
     const unit = await unitPage(db, target(req).id, today(clock));
     if (!unit) throw notFound();
-    render(req, res, 'people/unit', { unit, canEditSettings: allows(req.actor, 'unit.settings.update', target(req).location) });
+    render(req, res, 'people/unit', {
+      unit, canEditSettings: allows(req.actor, 'unit.settings.update', target(req).location),
+      canSeeClosureRequests: allows(req.actor, 'unit.closureRequests.read', target(req).location),
+    });
   });
 
   routes.get('/municipalities/:municipalityId', 'municipality.read', async (req, res) => {
     const municipality = await municipalityPage(db, target(req).id);
     if (!municipality) throw notFound();
-    render(req, res, 'people/municipality', { municipality, canEditTerms: allows(req.actor, 'municipality.terms.update', target(req).location) });
+    render(req, res, 'people/municipality', {
+      municipality, canEditTerms: allows(req.actor, 'municipality.terms.update', target(req).location),
+      canSeeClosureRequests: allows(req.actor, 'municipality.closureRequests.read', target(req).location),
+    });
   });
 }
 

@@ -4,20 +4,24 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { sql } from 'kysely';
-import { csrfFrom, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { csrfFrom, demoPasswordHash, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { groupId, municipalityId, personId, unitId } from '../support/demo.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
 import { DEFAULT_LANGUAGE } from '../../server/kernel/i18n.ts';
 import { composeMail } from '../../server/mail/compose.ts';
 import { queueMail } from '../../server/mail/outbox.ts';
 import { registerMailJobs } from '../../server/mail/sender.ts';
+import { createAccount } from '../../server/accounts/queries.ts';
+import { requestClosure } from '../../server/accounts/closure-queries.ts';
+import { createResetToken } from '../../server/accounts/reset-queries.ts';
+import { addEmail } from '../../server/accounts/settings-queries.ts';
 
 const ACTORS = ['anonymous', 'admin', 'rektor', 'pedagog', 'pedagog2', 'pedagog3', 'vardnadshavare', 'vardnadshavare2',
   'vardnadshavare3', 'grannadmin'] as const;
 type ActorName = (typeof ACTORS)[number];
 
-/** 200 ok · 404 not found · 401 refused login · 'login' redirect to the login page · 'back' a redirect elsewhere */
-type Outcome = 200 | 401 | 404 | 'login' | 'back';
+/** 200 ok · 400 form refused · 404 not found · 401 refused login · 'login' redirect to the login page · 'back' a redirect elsewhere */
+type Outcome = 200 | 400 | 401 | 404 | 'login' | 'back';
 type Row = Record<ActorName, Outcome>;
 
 const signedIn = (outcome: Outcome): Row => ({ ...everyone(outcome), anonymous: 'login' });
@@ -80,6 +84,30 @@ const MATRIX: Record<string, Row> = {
   // the demo mailbox (the matrix runs on a demo database) holds the whole database's mail: both admins read it
   'GET /demo/mailbox': { ...signedIn(404), admin: 200, grannadmin: 200 },
   'GET /demo/mailbox/:mailId': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  // a forgotten password: public, the same answer for everyone; a valid link sets the password and sends to the login
+  'GET /password/forgot': everyone(200),
+  'POST /password/forgot': everyone(200),
+  'GET /password/reset/:token': everyone(200),
+  'POST /password/reset/:token': everyone('login'),
+  'GET /email/verify/:token': everyone(200),
+  'POST /email/verify/:token': everyone(200),
+  // "Mina inställningar": each signed-in user, about their own account only
+  'GET /settings': signedIn(200),
+  'POST /settings/username': signedIn('back'), // the user's own username again
+  'POST /settings/password': signedIn(400), // a wrong current password
+  'POST /settings/emails': signedIn('back'),
+  'POST /settings/emails/:emailId/remove': { ...signedIn(404), vardnadshavare: 'back' }, // an address of Emma's
+  'POST /settings/emails/:emailId/make-login': { ...signedIn(404), vardnadshavare: 'back' },
+  'POST /settings/mobile': signedIn('back'),
+  'POST /settings/notifications': signedIn('back'),
+  'POST /settings/sessions/end': signedIn('back'),
+  'POST /settings/sessions/end-others': signedIn('back'),
+  'POST /settings/close': signedIn('back'),
+  'POST /settings/close/withdraw': signedIn('back'),
+  // closing the account of a guardian of a Solrosen child: its head and the admin; nobody else, not even the guardian
+  'GET /units/:unitId/closure-requests': UNIT_SETTINGS(200),
+  'GET /municipalities/:municipalityId/closure-requests': { ...signedIn(404), admin: 200 },
+  'POST /closure-requests/:closureRequestId/close': UNIT_SETTINGS('back'),
 };
 
 /** Groups whose children each actor may see, written out by hand. */
@@ -107,6 +135,7 @@ describe('the permission matrix', () => {
   let ids: Record<'own' | 'foreign', Record<string, number>>;
   let closedDaysMade = 0;
   let demoMailId = 0;
+  let probeAddresses = 0;
   let allChildren: { name: string; group: string }[];
 
   before(async () => {
@@ -141,12 +170,14 @@ describe('the permission matrix', () => {
           const res = await call(agent, method, target, actor);
           assertOutcome(res, row[actor], `${route} as ${actor}`);
           if (res.status === 200) assertNamesOnlyVisibleChildren(res.text, actor, route);
-          if (method === 'POST' && (res.status === 404 || res.status === 401 || row[actor] === 'login')) {
+          // (A public route that sends to the login page did its work: setting a password with a link does.)
+          const refused = res.status === 404 || res.status === 401 || (row[actor] === 'login' && !isPublic(method, path));
+          if (method === 'POST' && refused) {
             assert.equal(await fingerprint(t), before, `refused ${route} as ${actor} changed a row`);
           }
         });
 
-        if (path.includes(':')) {
+        if (/:[a-zA-Z]+Id\b/.test(path)) {
           if (!DATABASE_WIDE.has(route)) it(`as ${actor}: a record of the other municipality is not found`, async () => {
             const other = fill(path, await probe(actor === 'grannadmin' ? 'own' : 'foreign', path));
             const agent = await agentFor(actor, method, path);
@@ -168,8 +199,11 @@ describe('the permission matrix', () => {
   }
 
   /** The probe ids of one municipality; a route that deletes a closed day gets a fresh one, since it uses it up. */
-  async function probe(side: 'own' | 'foreign', path: string): Promise<Record<string, number>> {
+  async function probe(side: 'own' | 'foreign', path: string): Promise<Record<string, number | string>> {
     if (path.includes(':mailId')) return { ...ids[side], mailId: demoMailId };
+    if (path.includes(':token')) return { ...ids[side], token: await freshToken(path) };
+    if (path.includes(':emailId')) return { ...ids[side], emailId: await freshEmail(side) };
+    if (path.includes(':closureRequestId')) return { ...ids[side], closureRequestId: await freshClosureRequest(side) };
     if (!path.includes(':closedDayId')) return ids[side];
     const date = new Date(Date.UTC(2027, 0, 1 + closedDaysMade++)).toISOString().slice(0, 10);
     const day = await t.db.insertInto('unit_closed_days').values({ unit_id: ids[side].unitId, date, reason: 'Planeringsdag' })
@@ -177,7 +211,53 @@ describe('the permission matrix', () => {
     return { ...ids[side], closedDayId: day.id };
   }
 
+  /** A guardian in the side's probe group with an account of its own (not a demo login, since probes change it). */
+  async function probeAccount(side: 'own' | 'foreign'): Promise<number> {
+    const username = `probe-${side}`;
+    const existing = await t.db.selectFrom('accounts').select('id').where('username', '=', username).executeTakeFirst();
+    if (existing) return existing.id;
+    const guardian = await t.db.selectFrom('guardianships').leftJoin('accounts', 'accounts.person_id', 'guardianships.guardian_id')
+      .innerJoin('placements', 'placements.child_id', 'guardianships.child_id')
+      .select('guardianships.guardian_id').where('placements.group_id', '=', ids[side].groupId)
+      .where('accounts.id', 'is', null).orderBy('guardianships.guardian_id').executeTakeFirstOrThrow();
+    return createAccount(t.db, { personId: guardian.guardian_id, username, email: null, passwordHash: await demoPasswordHash() }, t.clock.now());
+  }
+
+  /** A fresh link of the probe account: a "Glömt lösenord?" link or a link to verify an added address. */
+  async function freshToken(path: string): Promise<string> {
+    const account = await probeAccount('own');
+    if (path.startsWith('/password/reset/')) return createResetToken(t.db, account, t.clock.now());
+    const added = await addEmail(t.db, { id: account, email: null }, `probe-${probeAddresses++}@example.com`, t.clock.now());
+    if (!added.ok) throw new Error(added.error);
+    return added.token;
+  }
+
+  /** A verified extra address of Emma's (vardnadshavare) or, for the other side, of the Grannkommun probe account. */
+  async function freshEmail(side: 'own' | 'foreign'): Promise<number> {
+    const owner = side === 'own'
+      ? (await t.db.selectFrom('accounts').select('id').where('username', '=', 'vardnadshavare').executeTakeFirstOrThrow()).id
+      : await probeAccount('foreign');
+    const email = `probe-${probeAddresses++}@example.com`;
+    const { id } = await t.db.insertInto('account_emails').values({ account_id: owner, email, email_key: email,
+      created_at: t.clock.now().toISOString(), verified_at: t.clock.now().toISOString(), token_hash: null, token_expires_at: null })
+      .returning('id').executeTakeFirstOrThrow();
+    return id;
+  }
+
+  /** An open request to close the side's probe account (reopened first, as an earlier probe may have closed it). */
+  async function freshClosureRequest(side: 'own' | 'foreign'): Promise<number> {
+    const account = await probeAccount(side);
+    await t.db.updateTable('accounts').set({ closed_at: null }).where('id', '=', account).execute();
+    return (await requestClosure(t.db, account, t.clock.now())).id;
+  }
+
+  function isPublic(method: string, path: string): boolean {
+    return t.routes.entries.some((e) => e.method === method && e.path === path && e.access === 'public');
+  }
+
   async function agentFor(actor: ActorName, method: string, path: string): Promise<Agent> {
+    // Setting a password with a link starts this browser afresh, so that probe gets a fresh login too.
+    if (method === 'POST' && path.startsWith('/password/reset/') && actor !== 'anonymous') return signIn(t.app, actor);
     // Logging out ends the session, so that probe gets a fresh login of its own.
     if (method === 'POST' && path === '/logout' && actor !== 'anonymous') return signIn(t.app, actor);
     return agents.get(actor)!;
@@ -201,6 +281,16 @@ describe('the permission matrix', () => {
     if (path.endsWith('/settings/care-times')) return [['lock_days', '0'], ['plan_ahead_months', '12'], ['invite_days_before', '14']];
     if (path.endsWith('/closed-days')) return [['date', new Date(Date.UTC(2028, 0, 1 + newClosedDays++)).toISOString().slice(0, 10)], ['reason', 'Studiedag']];
     if (path.endsWith('/terms')) return [['terms', 'Bilder får bara laddas ner för privat bruk.']];
+    if (path === '/password/forgot') return [['name', actor === 'anonymous' ? 'admin' : actor]];
+    if (path.startsWith('/password/reset/')) return [['password', 'blå-cykel-regn-tisdag']];
+    if (path === '/settings/username') return [['username', actor]];
+    if (path === '/settings/password') return [['current_password', 'fel-losenord'], ['new_password', 'blå-cykel-regn-tisdag']];
+    if (path === '/settings/emails') return [['email', `${actor}-extra@example.com`]];
+    if (path === '/settings/mobile') return [['mobile', '070-123 45 67']];
+    if (path === '/settings/notifications') return ['messages', 'absence', 'information', 'calendar', 'documentation', 'blog'].map((k) => [`notify_${k}`, 'email']);
+    if (path === '/settings/sessions/end') return [['session', 'no-such-session']];
+    if (path === '/settings/close') return [['confirm_close', 'yes']];
+    if (path.endsWith('/close')) return [['next', '/']];
     return [];
   }
 
@@ -213,7 +303,7 @@ describe('the permission matrix', () => {
   }
 });
 
-function fill(path: string, ids: Record<string, number>): string {
+function fill(path: string, ids: Record<string, number | string>): string {
   return path.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
     if (!(name in ids)) throw new Error(`No probe id for :${name}`);
     return String(ids[name]);

@@ -1,0 +1,78 @@
+// Requests to close an account. The person asks in their settings; the head of a unit where their children are (for
+// staff and administrators: the municipality's administrator) closes it. Guardianships and the person stay: only the
+// login goes.
+import type { Db } from '../kernel/db.ts';
+import { endOtherSessions } from '../kernel/session-store.ts';
+
+/** The person whose account a request is about, for the policy (see locateAccountHolder in people/relations.ts). */
+export async function closureRequestHolder(db: Db, requestId: number): Promise<{ personId: number } | undefined> {
+  const row = await db.selectFrom('account_closure_requests').innerJoin('accounts', 'accounts.id', 'account_closure_requests.account_id')
+    .select('accounts.person_id').where('account_closure_requests.id', '=', requestId).executeTakeFirst();
+  return row && { personId: row.person_id };
+}
+
+export async function openClosureRequest(db: Db, accountId: number): Promise<{ id: number; requestedAt: string } | undefined> {
+  const row = await db.selectFrom('account_closure_requests').select(['id', 'requested_at'])
+    .where('account_id', '=', accountId).where('handled_at', 'is', null).executeTakeFirst();
+  return row && { id: row.id, requestedAt: row.requested_at };
+}
+
+/** Asks to close the account; asking again while a request is open changes nothing. Returns the open request's id. */
+export async function requestClosure(db: Db, accountId: number, now: Date): Promise<{ id: number; created: boolean }> {
+  const inserted = await db.insertInto('account_closure_requests')
+    .values({ account_id: accountId, requested_at: now.toISOString(), handled_at: null, handled_by: null, outcome: null })
+    .onConflict((oc) => oc.column('account_id').where('handled_at', 'is', null).doNothing())
+    .returning('id').executeTakeFirst();
+  if (inserted) return { id: inserted.id, created: true };
+  return { id: (await openClosureRequest(db, accountId))!.id, created: false };
+}
+
+export async function withdrawClosure(db: Db, accountId: number, now: Date): Promise<boolean> {
+  const result = await db.updateTable('account_closure_requests').set({ handled_at: now.toISOString(), handled_by: accountId, outcome: 'withdrawn' })
+    .where('account_id', '=', accountId).where('handled_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface ClosureRequest {
+  id: number; accountId: number; personId: number; name: string; username: string; requestedAt: string;
+}
+
+/** The open requests of accounts whose person belongs to the municipality, oldest first. */
+export async function openClosureRequestsIn(db: Db, municipalityId: number): Promise<ClosureRequest[]> {
+  const rows = await db.selectFrom('account_closure_requests')
+    .innerJoin('accounts', 'accounts.id', 'account_closure_requests.account_id')
+    .innerJoin('persons', 'persons.id', 'accounts.person_id')
+    .select(['account_closure_requests.id', 'account_closure_requests.account_id', 'account_closure_requests.requested_at',
+      'accounts.person_id', 'accounts.username', 'persons.first_name', 'persons.last_name'])
+    .where('persons.municipality_id', '=', municipalityId).where('account_closure_requests.handled_at', 'is', null)
+    .where('accounts.closed_at', 'is', null)
+    .orderBy('account_closure_requests.requested_at').execute();
+  return rows.map((r) => ({
+    id: r.id, accountId: r.account_id, personId: r.person_id, name: `${r.first_name} ${r.last_name}`, username: r.username, requestedAt: r.requested_at,
+  }));
+}
+
+export type CloseAccount = { ok: true; name: string } | { ok: false; error: 'already-handled' };
+
+/** Closes the account of an open request: closed_at set, every session ended, the request marked handled. */
+export async function closeAccount(db: Db, requestId: number, by: number, now: Date): Promise<CloseAccount> {
+  const at = now.toISOString();
+  return db.transaction().execute(async (trx): Promise<CloseAccount> => {
+    const request = await trx.selectFrom('account_closure_requests').innerJoin('accounts', 'accounts.id', 'account_closure_requests.account_id')
+      .innerJoin('persons', 'persons.id', 'accounts.person_id')
+      .select(['account_closure_requests.account_id', 'account_closure_requests.handled_at', 'persons.first_name', 'persons.last_name'])
+      .where('account_closure_requests.id', '=', requestId).executeTakeFirstOrThrow();
+    if (request.handled_at) return { ok: false, error: 'already-handled' };
+    await trx.updateTable('account_closure_requests').set({ handled_at: at, handled_by: by, outcome: 'closed' }).where('id', '=', requestId).execute();
+    await trx.updateTable('accounts').set({ closed_at: at }).where('id', '=', request.account_id).where('closed_at', 'is', null).execute();
+    await endOtherSessions(trx, request.account_id);
+    return { ok: true, name: `${request.first_name} ${request.last_name}` };
+  });
+}
+
+/** The open accounts of the given persons. */
+export async function accountIdsOfPersons(db: Db, personIds: readonly number[]): Promise<number[]> {
+  if (personIds.length === 0) return [];
+  const rows = await db.selectFrom('accounts').select('id').where('person_id', 'in', personIds).where('closed_at', 'is', null).execute();
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,25 @@
+// The account's own mails: a link to choose a new password, and a link to verify an added address. Each is written
+// in the account's language and names the person by first name only (never a personnummer).
+import type { Db } from '../kernel/db.ts';
+import { DEFAULT_LANGUAGE, languageByCode } from '../kernel/i18n.ts';
+import { composeMail } from '../mail/compose.ts';
+import { queueMail } from '../mail/outbox.ts';
+import { RESET_LINK_MINUTES, type ResetRecipient } from './reset-queries.ts';
+import { VERIFY_LINK_HOURS } from './settings-queries.ts';
+
+/** One mail per address, so no recipient sees the others. */
+export async function queuePasswordResetMail(db: Db, publicUrl: string, account: ResetRecipient, token: string, now: Date): Promise<void> {
+  const mail = composeMail('password-reset', languageByCode(account.language) ?? DEFAULT_LANGUAGE, {
+    name: account.firstName, username: account.username, url: `${publicUrl}/password/reset/${token}`, minutes: RESET_LINK_MINUTES,
+  });
+  for (const to of account.addresses) await queueMail(db, { to, ...mail }, now);
+}
+
+export async function queueVerifyEmailMail(
+  db: Db, publicUrl: string, to: string, account: { firstName: string; language: string }, token: string, now: Date,
+): Promise<void> {
+  const mail = composeMail('verify-email', languageByCode(account.language) ?? DEFAULT_LANGUAGE, {
+    name: account.firstName, email: to, url: `${publicUrl}/email/verify/${token}`, hours: VERIFY_LINK_HOURS,
+  });
+  await queueMail(db, { to, ...mail }, now);
+}

@@ -1,0 +1,211 @@
+// "Mina inställningar": what a person changes about their own account. Every query here is scoped to the account
+// it is given, so a record of someone else's is simply not found.
+import type { Db } from '../kernel/db.ts';
+import type { NotificationChannel } from '../../db/schema.ts';
+import { endOtherSessions } from '../kernel/session-store.ts';
+import { loginKey } from './passwords.ts';
+import { useUpResetTokens } from './reset-queries.ts';
+import { hashToken, looksLikeToken, newToken } from './tokens.ts';
+
+export const VERIFY_LINK_HOURS = 24;
+
+export interface OwnAccount { id: number; username: string; email: string | null; mobile: string | null; language: string; firstName: string }
+
+export async function ownAccount(db: Db, accountId: number): Promise<OwnAccount | undefined> {
+  const row = await db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id')
+    .select(['accounts.id', 'accounts.username', 'accounts.email', 'accounts.mobile', 'accounts.language', 'persons.first_name'])
+    .where('accounts.id', '=', accountId).executeTakeFirst();
+  return row && { id: row.id, username: row.username, email: row.email, mobile: row.mobile, language: row.language, firstName: row.first_name };
+}
+
+export async function passwordHashOf(db: Db, accountId: number): Promise<string> {
+  return (await db.selectFrom('accounts').select('password_hash').where('id', '=', accountId).executeTakeFirstOrThrow()).password_hash;
+}
+
+/**
+ * Whether a name is another account's login: login matches what is typed against usernames and login e-mail
+ * addresses alike, regardless of case, so a new username must be neither.
+ */
+export async function loginNameTaken(db: Db, name: string, exceptAccountId: number): Promise<boolean> {
+  const key = loginKey(name);
+  const row = await db.selectFrom('accounts').select('id').where('id', '!=', exceptAccountId)
+    .where((eb) => eb.or([eb('username_key', '=', key), eb('email_key', '=', key)])).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Changes the username unless another account has it (checked in the same transaction); false when taken. */
+export async function changeUsername(db: Db, accountId: number, username: string): Promise<boolean> {
+  const name = username.trim();
+  return db.transaction().execute(async (trx) => {
+    if (await loginNameTaken(trx, name, accountId)) return false;
+    await trx.updateTable('accounts').set({ username: name, username_key: loginKey(name) }).where('id', '=', accountId).execute();
+    return true;
+  });
+}
+
+/** A new password: the old links to choose one stop working, and every other session of the account ends. */
+export async function changePassword(db: Db, accountId: number, passwordHash: string, keepSid: string, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', accountId).execute();
+    await useUpResetTokens(trx, accountId, now);
+    await endOtherSessions(trx, accountId, keepSid);
+  });
+}
+
+export async function setMobile(db: Db, accountId: number, mobile: string | null): Promise<void> {
+  await db.updateTable('accounts').set({ mobile }).where('id', '=', accountId).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Extra e-mail addresses, each verified by a link before mail goes to it.
+
+export interface ExtraEmail { id: number; email: string; verified: boolean }
+
+export async function extraEmails(db: Db, accountId: number): Promise<ExtraEmail[]> {
+  const rows = await db.selectFrom('account_emails').select(['id', 'email', 'verified_at'])
+    .where('account_id', '=', accountId).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, email: r.email, verified: r.verified_at !== null }));
+}
+
+export type AddEmail = { ok: true; token: string } | { ok: false; error: 'is-login' | 'already-verified' };
+
+/** Adds an address (or, for one not yet verified, makes a new link for it); the token is for the mail only. */
+export async function addEmail(db: Db, account: { id: number; email: string | null }, email: string, now: Date): Promise<AddEmail> {
+  const key = loginKey(email);
+  if (account.email && loginKey(account.email) === key) return { ok: false, error: 'is-login' };
+  const existing = await db.selectFrom('account_emails').select(['id', 'verified_at'])
+    .where('account_id', '=', account.id).where('email_key', '=', key).executeTakeFirst();
+  if (existing?.verified_at) return { ok: false, error: 'already-verified' };
+  const { token, hash } = newToken();
+  const link = { token_hash: hash, token_expires_at: new Date(now.getTime() + VERIFY_LINK_HOURS * 3_600_000).toISOString() };
+  if (existing) {
+    await db.updateTable('account_emails').set({ email: email.trim(), ...link }).where('id', '=', existing.id).execute();
+  } else {
+    await db.insertInto('account_emails').values({
+      account_id: account.id, email: email.trim(), email_key: key, created_at: now.toISOString(), verified_at: null, ...link,
+    }).execute();
+  }
+  return { ok: true, token };
+}
+
+export type VerifyLink =
+  | { state: 'valid' | 'verified'; id: number; email: string }
+  | { state: 'unknown' | 'expired' };
+
+/** What a verification link is now. A link stays known after use, so it can say the address is already verified. */
+export async function verifyLink(db: Db, token: string, now: Date): Promise<VerifyLink> {
+  if (!looksLikeToken(token)) return { state: 'unknown' };
+  const row = await db.selectFrom('account_emails').innerJoin('accounts', 'accounts.id', 'account_emails.account_id')
+    .select(['account_emails.id', 'account_emails.email', 'account_emails.verified_at', 'account_emails.token_expires_at', 'accounts.closed_at'])
+    .where('account_emails.token_hash', '=', hashToken(token)).executeTakeFirst();
+  if (!row || row.closed_at) return { state: 'unknown' };
+  if (row.verified_at) return { state: 'verified', id: row.id, email: row.email };
+  if (!row.token_expires_at || row.token_expires_at <= now.toISOString()) return { state: 'expired' };
+  return { state: 'valid', id: row.id, email: row.email };
+}
+
+export async function markVerified(db: Db, emailId: number, now: Date): Promise<void> {
+  await db.updateTable('account_emails').set({ verified_at: now.toISOString() })
+    .where('id', '=', emailId).where('verified_at', 'is', null).execute();
+}
+
+export async function removeEmail(db: Db, accountId: number, emailId: number): Promise<boolean> {
+  const result = await db.deleteFrom('account_emails').where('id', '=', emailId).where('account_id', '=', accountId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+export type MakeLoginEmail = { ok: true } | { ok: false; error: 'not-found' | 'not-verified' | 'taken' };
+
+/**
+ * A verified address becomes the login e-mail; the previous login address stays on the account as an extra address
+ * (mail went to it until now), so nothing is lost and the person can remove it.
+ */
+export async function makeLoginEmail(db: Db, account: { id: number; email: string | null }, emailId: number, now: Date): Promise<MakeLoginEmail> {
+  return db.transaction().execute(async (trx): Promise<MakeLoginEmail> => {
+    const row = await trx.selectFrom('account_emails').select(['email', 'email_key', 'verified_at'])
+      .where('id', '=', emailId).where('account_id', '=', account.id).executeTakeFirst();
+    if (!row) return { ok: false, error: 'not-found' };
+    if (!row.verified_at) return { ok: false, error: 'not-verified' };
+    if (await loginNameTaken(trx, row.email, account.id)) return { ok: false, error: 'taken' };
+    await trx.updateTable('accounts').set({ email: row.email, email_key: row.email_key }).where('id', '=', account.id).execute();
+    if (account.email) {
+      await trx.updateTable('account_emails')
+        .set({ email: account.email, email_key: loginKey(account.email), verified_at: now.toISOString(), token_hash: null, token_expires_at: null })
+        .where('id', '=', emailId).execute();
+    } else {
+      await trx.deleteFrom('account_emails').where('id', '=', emailId).execute();
+    }
+    return { ok: true };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Notification choices: for each kind of news, by e-mail or not at all (push and SMS come later). Stored now; the
+// messaging issue reads them with notificationChoices().
+
+export const NOTIFICATION_KINDS = ['messages', 'absence', 'information', 'calendar', 'documentation', 'blog'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export const NOTIFICATION_CHANNELS: readonly NotificationChannel[] = ['email', 'none'];
+
+/** Until a person chooses: by e-mail what needs them (messages, absence, the unit's information), the rest not. */
+export const DEFAULT_CHANNELS: Readonly<Record<NotificationKind, NotificationChannel>> = {
+  messages: 'email', absence: 'email', information: 'email', calendar: 'none', documentation: 'none', blog: 'none',
+};
+
+export async function notificationChoices(db: Db, accountId: number): Promise<Record<NotificationKind, NotificationChannel>> {
+  const rows = await db.selectFrom('account_notification_choices').select(['kind', 'channel']).where('account_id', '=', accountId).execute();
+  const choices = { ...DEFAULT_CHANNELS };
+  for (const row of rows) if ((NOTIFICATION_KINDS as readonly string[]).includes(row.kind)) choices[row.kind as NotificationKind] = row.channel;
+  return choices;
+}
+
+export async function saveNotificationChoices(db: Db, accountId: number, choices: Record<NotificationKind, NotificationChannel>): Promise<void> {
+  const rows = NOTIFICATION_KINDS.map((kind) => ({ account_id: accountId, kind, channel: choices[kind] }));
+  await db.insertInto('account_notification_choices').values(rows)
+    .onConflict((oc) => oc.columns(['account_id', 'kind']).doUpdateSet((eb) => ({ channel: eb.ref('excluded.channel') })))
+    .execute();
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Sessions: where the account is logged in. A session is named on the page by a hash of its id, never the id itself.
+
+export interface AccountSession {
+  handle: string; current: boolean; agent: string | undefined; loginAt: string | undefined; lastSeen: string | undefined; expires: string;
+}
+
+interface StoredSession { cookie?: { originalMaxAge?: number | null }; loginAt?: string; agent?: string }
+
+export function sessionHandle(sid: string): string {
+  return hashToken(sid).slice(0, 32);
+}
+
+export async function sessionsOf(db: Db, accountId: number, currentSid: string, now: Date): Promise<AccountSession[]> {
+  const rows = await db.selectFrom('sessions').select(['sid', 'sess', 'expires'])
+    .where('account_id', '=', accountId).where('expires', '>', now.getTime()).orderBy('expires', 'desc').execute();
+  const sessions = rows.map((row) => {
+    let data: StoredSession = {};
+    try {
+      data = JSON.parse(row.sess) as StoredSession;
+    } catch { /* an unreadable row still shows, and can be ended */ }
+    const maxAge = data.cookie?.originalMaxAge;
+    return {
+      handle: sessionHandle(row.sid),
+      current: row.sid === currentSid,
+      agent: data.agent,
+      loginAt: data.loginAt,
+      // Rolling sessions move their expiry on each visit (to within a minute), so the last visit is derivable.
+      lastSeen: typeof maxAge === 'number' ? new Date(Number(row.expires) - maxAge).toISOString() : undefined,
+      expires: new Date(Number(row.expires)).toISOString(),
+    };
+  });
+  return sessions.sort((a, b) => Number(b.current) - Number(a.current));
+}
+
+/** Ends one of the account's sessions, never the current one (logging out does that); false when none matched. */
+export async function endSession(db: Db, accountId: number, handle: string, currentSid: string): Promise<boolean> {
+  const rows = await db.selectFrom('sessions').select('sid').where('account_id', '=', accountId).execute();
+  const match = rows.find((row) => row.sid !== currentSid && sessionHandle(row.sid) === handle);
+  if (!match) return false;
+  await db.deleteFrom('sessions').where('sid', '=', match.sid).where('account_id', '=', accountId).execute();
+  return true;
+}
