@@ -86,6 +86,12 @@ export interface MailOutboxTable {
   created_at: string; sent_at: string | null; failed_at: string | null; attempts: Generated<number>; last_error: string | null;
   demo_mailbox: Generated<number>;
 }
+// sms: the outbox (migration 0012); recipient in E.164, `day` YYYY-MM-DD for the once-per-child-per-day rule
+export interface SmsOutboxTable {
+  id: Generated<number>; recipient: string; message: string; child_id: number | null; day: string | null; created_at: string;
+  sent_at: string | null; failed_at: string | null; attempts: Generated<number>; last_error: string | null;
+  demo_outbox: Generated<number>; provider_id: string | null;
+}
 
 // accounts: the person's own settings (migration 0009)
 export interface PasswordResetTokensTable {
@@ -127,6 +133,7 @@ export interface Database {
   message_recipients: MessageRecipientsTable;
   jobs: JobsTable;
   mail_outbox: MailOutboxTable;
+  sms_outbox: SmsOutboxTable;
   password_reset_tokens: PasswordResetTokensTable;
   account_emails: AccountEmailsTable;
   account_notification_choices: AccountNotificationChoicesTable;

@@ -18,11 +18,13 @@ import { findSignedInAccount } from './accounts/queries.ts';
 import { loadActor, locate } from './people/relations.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { startRoutes } from './start/routes.ts';
+import { unreportedAbsenceRoutes } from './absence/unreported.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { unreadNotifications } from './notifications/queries.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { demoMailboxRoutes } from './demo/mailbox.ts';
+import { demoSmsRoutes } from './demo/sms.ts';
 import { unreadMessages } from './messages/queries.ts';
 
 export interface AppDeps {
@@ -91,9 +93,11 @@ export function createApp(deps: AppDeps): VardagApp {
   startRoutes(routes, { db, clock });
   peopleRoutes(routes, { db, clock });
   settingsRoutes(routes, { db, clock });
+  unreportedAbsenceRoutes(routes, { db, clock });
   notificationRoutes(routes, { db, clock });
   messageRoutes(routes, { db });
   if (deps.demo) demoMailboxRoutes(routes, { db }); // a real database has no demo mailbox, whatever its config
+  if (deps.demo) demoSmsRoutes(routes, { db }); // ...nor a demo SMS outbox
   app.use(router);
 
   app.use((req, res) => render(req, res, 'errors/404', {}, 404));

@@ -29,6 +29,13 @@ export interface Config {
   jobsPollMs: number;
   jobsLockMs: number;
   jobsRetryMs: number;
+  /** SMS: the gateway that takes a form POST of from/to/message (46elks style: https://api.46elks.com/a1/sms); unset: none. */
+  smsGatewayUrl: string | undefined;
+  /** HTTP Basic auth for the gateway (46elks: the API username and password). */
+  smsGatewayUsername: string | undefined;
+  smsGatewayPassword: string | undefined;
+  /** The sender shown on the phone: 3–11 letters and digits, or a number in E.164. */
+  smsFrom: string;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -51,6 +58,25 @@ function publicUrlFrom(raw: string | undefined, port: number): string {
   return url.href.replace(/\/+$/, '');
 }
 
+function smsGatewayUrlFrom(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`SMS_GATEWAY_URL must be a web address like https://api.46elks.com/a1/sms, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('SMS_GATEWAY_URL must start with https://');
+  if (url.username || url.password) throw new Error('SMS_GATEWAY_URL must not hold the login: set SMS_GATEWAY_USERNAME and SMS_GATEWAY_PASSWORD');
+  return url.href;
+}
+
+/** An alphanumeric sender (3–11 letters and digits, starting with a letter, as operators allow) or an E.164 number. */
+function smsFromFrom(raw: string | undefined): string {
+  if (!raw) return 'Vardag';
+  if (/^[A-Za-z][A-Za-z0-9]{2,10}$/.test(raw) || /^\+[1-9]\d{6,14}$/.test(raw)) return raw;
+  throw new Error(`SMS_FROM must be 3-11 letters and digits (e.g. Vardag) or a number like +46701234567, got "${raw}"`);
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.VARDAG_DATA_DIR || 'data');
@@ -76,5 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsPollMs: intFrom(env, 'JOBS_POLL_MS', 2_000),
     jobsLockMs: intFrom(env, 'JOBS_LOCK_MS', 120_000),
     jobsRetryMs: intFrom(env, 'JOBS_RETRY_MS', 30_000),
+    smsGatewayUrl: smsGatewayUrlFrom(env.SMS_GATEWAY_URL),
+    smsGatewayUsername: env.SMS_GATEWAY_USERNAME || undefined,
+    smsGatewayPassword: env.SMS_GATEWAY_PASSWORD || undefined,
+    smsFrom: smsFromFrom(env.SMS_FROM),
   };
 }

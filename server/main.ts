@@ -9,6 +9,7 @@ import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.ts';
 import { DemoDatabaseInProduction, settleMode } from './demo/mode.ts';
 import { JobRunner } from './kernel/jobs.ts';
 import { chooseMailTransport, registerMailJobs } from './mail/sender.ts';
+import { chooseSmsGateway, registerSmsJobs } from './sms/sender.ts';
 
 const config = loadConfig();
 const connection = openDatabase(config.databaseFile);
@@ -42,6 +43,15 @@ if (mailTransport) {
   if (mailTransport === 'demo-mailbox') console.log(`No SMTP_URL: e-mail goes to the demo mailbox, ${config.publicUrl}/demo/mailbox (for admins).`);
 } else {
   console.warn('Warning: SMTP_URL is not set, so no e-mail is sent. Mail is kept in the outbox and sent once Vardag runs with SMTP_URL.');
+}
+const smsGateway = chooseSmsGateway(config.smsGatewayUrl === undefined ? undefined
+  : { url: config.smsGatewayUrl, username: config.smsGatewayUsername, password: config.smsGatewayPassword }, settled.mode === 'demo');
+if (smsGateway) {
+  registerSmsJobs(runner, { db: connection.db, clock: systemClock, gateway: smsGateway, from: config.smsFrom });
+  if (smsGateway === 'demo-outbox') console.log(`No SMS_GATEWAY_URL: SMS go to the demo SMS outbox, ${config.publicUrl}/demo/sms (for admins).`);
+  else if (settled.mode === 'demo') console.log('SMS_GATEWAY_URL on a demo database: only mobile numbers users entered themselves get SMS; the rest go to /demo/sms.');
+} else {
+  console.warn('Warning: SMS_GATEWAY_URL is not set, so no SMS is sent. SMS are kept in the outbox and sent once Vardag runs with SMS_GATEWAY_URL (unless by then older than a day).');
 }
 runner.start();
 

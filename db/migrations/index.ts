@@ -8,6 +8,7 @@ import * as m0005 from './0005_create_unit_settings.ts';
 import * as m0006 from './0006_create_notifications_and_messages.ts';
 import * as m0007 from './0007_create_jobs_and_mail_outbox.ts';
 import * as m0009 from './0009_create_account_settings.ts';
+import * as m0012 from './0012_create_sms_outbox.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_create_notifications_and_messages': m0006,
   '0007_create_jobs_and_mail_outbox': m0007,
   '0009_create_account_settings': m0009,
+  '0012_create_sms_outbox': m0012,
 };

@@ -43,6 +43,8 @@ export const actions = {
   'child.start.read': { target: 'child', allow: ['guardian-of-child', 'student-self'] },
   'child.info.read': { target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD] },
   'child.absence.report': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
+  // school staff mark an absence as unreported (ogiltig frånvaro); only for a child in a school (server/absence/unreported.ts)
+  'child.absence.markUnreported': { target: 'child', allow: STAFF_OF_CHILD },
 
   // details of a person seen beside a child (a guardian on the child's page, the child themself)
   'person.contact.read': {
@@ -73,6 +75,8 @@ export const actions = {
 
   // a demo database only: the demo mailbox, where mail goes instead of being sent (server/demo/mailbox.ts)
   'demo.mailbox.read': { target: 'none', allow: ['any-admin'] },
+  // ...and the demo SMS outbox, where SMS go instead of being sent (server/demo/sms.ts)
+  'demo.sms.read': { target: 'none', allow: ['any-admin'] },
 } as const satisfies Record<string, ActionDefinition>;
 
 export type Action = keyof typeof actions;

@@ -11,6 +11,8 @@ import { DEFAULT_LANGUAGE } from '../../server/kernel/i18n.ts';
 import { composeMail } from '../../server/mail/compose.ts';
 import { queueMail } from '../../server/mail/outbox.ts';
 import { registerMailJobs } from '../../server/mail/sender.ts';
+import { queueSms } from '../../server/sms/outbox.ts';
+import { registerSmsJobs } from '../../server/sms/sender.ts';
 import { createAccount } from '../../server/accounts/queries.ts';
 import { requestClosure } from '../../server/accounts/closure-queries.ts';
 import { createResetToken } from '../../server/accounts/reset-queries.ts';
@@ -81,9 +83,14 @@ const MATRIX: Record<string, Row> = {
   'GET /municipalities/:municipalityId': { ...signedIn(404), admin: 200 },
   'GET /municipalities/:municipalityId/terms': { ...signedIn(404), admin: 200 },
   'POST /municipalities/:municipalityId/terms': { ...signedIn(404), admin: 'back' },
+  // marking an unreported absence, probed with Oskar (Björkskolan 2B; a preschool child has none): of these actors only the
+  // admin is staff of his (the school's own staff: test/sms/unreported-absence.test.ts)
+  'POST /children/:childId/absences/unreported': { ...signedIn(404), admin: 'back' },
   // the demo mailbox (the matrix runs on a demo database) holds the whole database's mail: both admins read it
   'GET /demo/mailbox': { ...signedIn(404), admin: 200, grannadmin: 200 },
   'GET /demo/mailbox/:mailId': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  // the demo SMS outbox: each admin reads the SMS about their own municipality's children (grannadmin none of Oskar's)
+  'GET /demo/sms': { ...signedIn(404), admin: 200, grannadmin: 200 },
   // a forgotten password: public, the same answer for everyone; a valid link sets the password and sends to the login
   'GET /password/forgot': everyone(200),
   'POST /password/forgot': everyone(200),
@@ -135,6 +142,7 @@ describe('the permission matrix', () => {
   let ids: Record<'own' | 'foreign', Record<string, number>>;
   let closedDaysMade = 0;
   let demoMailId = 0;
+  let oskarId = 0;
   let probeAddresses = 0;
   let allChildren: { name: string; group: string }[];
 
@@ -147,6 +155,8 @@ describe('the permission matrix', () => {
       unitId: await unitId(t.db, 'Förskolan Ekorren'), municipalityId: await municipalityId(t.db, 'Grannkommun') };
     ids = { own: demo, foreign: granne };
     demoMailId = await deliveredDemoMail(t);
+    oskarId = await personId(t.db, 'Oskar', 'Andersson');
+    await deliveredDemoSms(t, oskarId);
     allChildren = (await t.db.selectFrom('placements').innerJoin('persons', 'persons.id', 'placements.child_id')
       .innerJoin('groups', 'groups.id', 'placements.group_id')
       .select(['persons.first_name', 'persons.last_name', 'groups.name']).execute())
@@ -200,6 +210,7 @@ describe('the permission matrix', () => {
 
   /** The probe ids of one municipality; a route that deletes a closed day gets a fresh one, since it uses it up. */
   async function probe(side: 'own' | 'foreign', path: string): Promise<Record<string, number | string>> {
+    if (path.endsWith('/absences/unreported')) return { ...ids[side], childId: side === 'own' ? oskarId : ids[side].childId };
     if (path.includes(':mailId')) return { ...ids[side], mailId: demoMailId };
     if (path.includes(':token')) return { ...ids[side], token: await freshToken(path) };
     if (path.includes(':emailId')) return { ...ids[side], emailId: await freshEmail(side) };
@@ -275,6 +286,7 @@ describe('the permission matrix', () => {
   /** A valid form for each POST route, so that a refusal can only come from the policy. */
   function validForm(path: string, actor: ActorName): [string, string][] {
     if (path === '/login') return [['username', actor === 'anonymous' ? 'admin' : actor], ['password', 'fel-losenord']];
+    if (path.endsWith('/absences/unreported')) return [['from', '08:00'], ['to', '09:00']]; // today's first lesson
     if (path === '/language') return [['language', 'sv'], ['next', '/']];
     if (path.endsWith('/settings/boxes')) return ['absence', 'information', 'calendar', 'contacts', 'documentation', 'blog', 'schedule', 'talks'].map((b) => ['boxes', b]);
     if (path.endsWith('/settings/opening-hours')) return [1, 2, 3, 4, 5].flatMap((d) => [[`opens_${d}`, '06:30'], [`closes_${d}`, '18:00']] as [string, string][]);
@@ -347,4 +359,13 @@ async function deliveredDemoMail(t: TestApp): Promise<number> {
   await runner.runDue();
   await runner.stop();
   return id;
+}
+
+/** An SMS about Oskar delivered to the demo SMS outbox, the way a demo database without SMS_GATEWAY_URL delivers every SMS. */
+async function deliveredDemoSms(t: TestApp, oskar: number): Promise<void> {
+  await queueSms(t.db, { to: '+46701234567', message: 'Vardag: Oskar har ogiltig frånvaro i dag.', childId: oskar, day: '2026-11-23' }, t.clock.now());
+  const runner = new JobRunner({ db: t.db, clock: t.clock, log: () => undefined });
+  registerSmsJobs(runner, { db: t.db, clock: t.clock, gateway: 'demo-outbox', from: 'Vardag' });
+  await runner.runDue();
+  await runner.stop();
 }

@@ -1,0 +1,63 @@
+// The SMS outbox: every SMS is a row in `sms_outbox` first, and an `sms.send` job sends it (server/sms/sender.ts).
+// Queue an SMS in the transaction of the change that causes it, so the change and its SMS are stored together.
+import type { Transaction } from 'kysely';
+import type { Database, Db } from '../kernel/db.ts';
+import { enqueueJob, jobKind } from '../kernel/jobs.ts';
+import { parseMobile } from '../accounts/rules.ts';
+import { findIdentityNumbers } from '../mail/compose.ts';
+
+/** The job that sends one outbox SMS; its payload is `{ smsId }`. */
+export const SMS_SEND_JOB = jobKind('sms.send');
+
+/** Longer than any SMS Vardag writes (a long one is sent as up to four parts); a guard against a runaway text. */
+export const MAX_SMS_LENGTH = 600;
+
+export interface NewSms {
+  /** The recipient in E.164, e.g. +46701234567. */
+  to: string;
+  message: string;
+  /** What the SMS is about: with `day`, at most one SMS is queued per child, day and number. */
+  childId?: number | null;
+  /** YYYY-MM-DD. */
+  day?: string | null;
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** Whether a number is in E.164: a plus, the country code and the number, no spaces (+46701234567). */
+export function isE164(number: string): boolean {
+  return E164.test(number);
+}
+
+/**
+ * A Swedish mobile number as written in a register or by a person (070-123 45 67, +46 70 123 45 67) in E.164
+ * (+46701234567), read the way "Mina inställningar" reads one; undefined for anything else, a landline included.
+ */
+export function swedishMobile(raw: string | null | undefined): string | undefined {
+  const parsed = parseMobile(raw ?? '');
+  return parsed.ok && parsed.value ? parsed.value : undefined;
+}
+
+/**
+ * Stores the SMS and queues its sending, both in `db` (a transaction of the caller's, or a new one). Returns the
+ * outbox id, or undefined when an SMS about the same child and day to the same number is queued already (sent or not):
+ * then nothing is stored. Refuses a recipient that is not E.164 and a text that holds a personal identity number.
+ */
+export async function queueSms(db: Db | Transaction<Database>, sms: NewSms, now: Date): Promise<number | undefined> {
+  if (!isE164(sms.to)) throw new Error('queueSms: the recipient is not a number in E.164 (+46701234567)');
+  const message = sms.message.replace(/\s+/g, ' ').trim();
+  if (!message) throw new Error('queueSms: the message is empty');
+  if (message.length > MAX_SMS_LENGTH) throw new Error(`queueSms: the message is longer than ${MAX_SMS_LENGTH} characters`);
+  if (findIdentityNumbers(message).length) throw new Error('queueSms: the message would contain a personal identity number; it was not queued');
+  if (sms.day != null && !/^\d{4}-\d{2}-\d{2}$/.test(sms.day)) throw new Error('queueSms: the day is not YYYY-MM-DD');
+  const store = async (trx: Db | Transaction<Database>) => {
+    const row = await trx.insertInto('sms_outbox').values({
+      recipient: sms.to, message, child_id: sms.childId ?? null, day: sms.day ?? null, created_at: now.toISOString(),
+    }).onConflict((oc) => oc.columns(['child_id', 'day', 'recipient']).doNothing())
+      .returning('id').executeTakeFirst();
+    if (!row) return undefined;
+    await enqueueJob(trx, SMS_SEND_JOB, { smsId: row.id }, now);
+    return row.id;
+  };
+  return db.isTransaction ? store(db) : db.transaction().execute(store);
+}
