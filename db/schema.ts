@@ -6,7 +6,7 @@ export interface AppMetaTable { key: string; value: string }
 export interface SessionsTable { sid: string; sess: string; expires: number; account_id: number | null }
 
 // people (organisation)
-export interface MunicipalitiesTable { id: Generated<number>; name: string; created_at: string; terms_of_use: string | null }
+export interface MunicipalitiesTable { id: Generated<number>; name: string; created_at: string; terms_of_use: string | null; invitation_valid_days: Generated<number> }
 export interface AreasTable { id: Generated<number>; municipality_id: number; name: string }
 export type UnitKind = 'preschool' | 'school' | 'fritids';
 export interface UnitsTable { id: Generated<number>; municipality_id: number; area_id: number | null; name: string; kind: UnitKind }
@@ -53,6 +53,7 @@ export interface AccountsTable {
   created_at: string;
   last_login_at: string | null;
   closed_at: string | null;
+  display_name: string | null;
   /** The account's own mobile number, +46..., for SMS notices (migration 0009). */
   mobile: string | null;
 }
@@ -75,6 +76,17 @@ export interface NotificationsTable {
 export interface MessageThreadsTable { id: Generated<number>; municipality_id: number; subject: string; created_at: string }
 export interface MessagesTable { id: Generated<number>; thread_id: number; sender_account_id: number; body: string; sent_at: string }
 export interface MessageRecipientsTable { message_id: number; account_id: number; read_at: string | null }
+
+// invitations
+export interface InvitationsTable {
+  id: Generated<number>; municipality_id: number; guardian_id: number; email: string | null; language: string; send_on: string;
+  created_by: number; created_at: string; revoked_at: string | null; used_at: string | null; used_by_account: number | null;
+}
+export interface InvitationChildrenTable { invitation_id: number; child_id: number }
+export interface InvitationKeysTable {
+  id: Generated<number>; invitation_id: number; key_hash: string; delivery: 'email' | 'paper'; created_at: string; expires_at: string;
+  opened_at: string | null; used_at: string | null; revoked_at: string | null;
+}
 
 // kernel: background jobs; mail: the outbox
 export interface JobsTable {
@@ -108,6 +120,26 @@ export interface AccountClosureRequestsTable {
   outcome: 'closed' | 'withdrawn' | null;
 }
 
+// absence and attendance
+export interface AbsencesTable {
+  id: Generated<number>; child_id: number; date: string; starts: string | null; ends: string | null; kind: 'reported' | 'unreported';
+  comment: string | null; created_by: number; created_at: string; cancelled_at: string | null; cancelled_by: number | null;
+}
+export interface AttendancesTable { id: Generated<number>; child_id: number; date: string; arrived_at: string | null; left_at: string | null; updated_by: number }
+export interface CareHistoryTable {
+  id: Generated<number>; child_id: number; date: string; what: string; old_value: string | null; new_value: string | null;
+  changed_by: number; changed_at: string;
+}
+
+// care times (Tidsregistrering)
+export interface CareTimesTable {
+  id: Generated<number>; child_id: number; date: string; starts: string | null; ends: string | null; day_off: number;
+  comment: string | null; registered_by: number | null; updated_at: string; version: number;
+  staff_comment: string | null; staff_comment_by: number | null; staff_comment_at: string | null;
+}
+export interface StandardSchedulesTable { id: Generated<number>; child_id: number; valid_from: string; created_by: number; created_at: string }
+export interface StandardCareTimesTable { schedule_id: number; weekday: number; starts: string | null; ends: string | null; day_off: number }
+
 export interface Database {
   app_meta: AppMetaTable;
   sessions: SessionsTable;
@@ -134,8 +166,17 @@ export interface Database {
   jobs: JobsTable;
   mail_outbox: MailOutboxTable;
   sms_outbox: SmsOutboxTable;
+  invitations: InvitationsTable;
+  invitation_children: InvitationChildrenTable;
+  invitation_keys: InvitationKeysTable;
+  absences: AbsencesTable;
+  attendances: AttendancesTable;
+  care_history: CareHistoryTable;
   password_reset_tokens: PasswordResetTokensTable;
   account_emails: AccountEmailsTable;
   account_notification_choices: AccountNotificationChoicesTable;
   account_closure_requests: AccountClosureRequestsTable;
+  care_times: CareTimesTable;
+  standard_schedules: StandardSchedulesTable;
+  standard_care_times: StandardCareTimesTable;
 }

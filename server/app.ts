@@ -15,10 +15,19 @@ import { DatabaseSessionStore } from './kernel/session-store.ts';
 import { createAssets, createEta, render, STATIC_DIR } from './kernel/views.ts';
 import { accountRoutes, SESSION_COOKIE } from './accounts/routes.ts';
 import { findSignedInAccount } from './accounts/queries.ts';
+import type { HashingOptions } from './accounts/passwords.ts';
 import { loadActor, locate } from './people/relations.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { startRoutes } from './start/routes.ts';
+import { invitationRoutes } from './invitations/routes.ts';
+import { registrationRoutes } from './invitations/registration.ts';
+import { locateInvitation } from './invitations/queries.ts';
+import { locateAbsence } from './absence/queries.ts';
+import { absenceRoutes } from './absence/routes.ts';
+import { scheduleRoutes } from './schedule/routes.ts';
 import { unreportedAbsenceRoutes } from './absence/unreported.ts';
+import type { TargetKind } from './kernel/actions.ts';
+import type { Location } from './kernel/policy.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { unreadNotifications } from './notifications/queries.ts';
@@ -36,6 +45,8 @@ export interface AppDeps {
   sessionSecret: string;
   /** A hash to verify against when a login names no account, so both answers take the same time. */
   dummyHash: string;
+  /** argon2id parameters for new passwords; tests pass cheaper ones. */
+  hashing?: HashingOptions;
 }
 
 export interface VardagApp { app: express.Express; routes: RouteTable; close(): void }
@@ -88,12 +99,20 @@ export function createApp(deps: AppDeps): VardagApp {
   app.use(csrfSynchronisedProtection);
 
   const router = express.Router();
-  const routes = new RouteTable(router, createGuard((kind, id) => locate(db, kind, id, today(clock))));
-  accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash });
+  // Records owned by a feature domain are located by that domain; the rest by the people module.
+  const locators: Partial<Record<TargetKind, (db: Db, id: number, day: string) => Promise<Location | null>>> = {
+    invitation: locateInvitation, absence: locateAbsence,
+  };
+  const routes = new RouteTable(router, createGuard((kind, id) => (locators[kind] ?? ((d, i, day) => locate(d, kind, i, day)))(db, id, today(clock))));
+  accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
   startRoutes(routes, { db, clock });
   peopleRoutes(routes, { db, clock });
   settingsRoutes(routes, { db, clock });
+  invitationRoutes(routes, { db, clock, config });
+  absenceRoutes(routes, { db, clock });
+  scheduleRoutes(routes, { db, clock });
   unreportedAbsenceRoutes(routes, { db, clock });
+  registrationRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
   notificationRoutes(routes, { db, clock });
   messageRoutes(routes, { db });
   if (deps.demo) demoMailboxRoutes(routes, { db }); // a real database has no demo mailbox, whatever its config

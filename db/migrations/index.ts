@@ -7,7 +7,10 @@ import * as m0004 from './0004_create_accounts.ts';
 import * as m0005 from './0005_create_unit_settings.ts';
 import * as m0006 from './0006_create_notifications_and_messages.ts';
 import * as m0007 from './0007_create_jobs_and_mail_outbox.ts';
+import * as m0008 from './0008_create_invitations.ts';
 import * as m0009 from './0009_create_account_settings.ts';
+import * as m0010 from './0010_create_absences_and_attendance.ts';
+import * as m0011 from './0011_create_care_times.ts';
 import * as m0012 from './0012_create_sms_outbox.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -18,6 +21,9 @@ export const migrations: Record<string, Migration> = {
   '0005_create_unit_settings': m0005,
   '0006_create_notifications_and_messages': m0006,
   '0007_create_jobs_and_mail_outbox': m0007,
+  '0008_create_invitations': m0008,
   '0009_create_account_settings': m0009,
+  '0010_create_absences_and_attendance': m0010,
+  '0011_create_care_times': m0011,
   '0012_create_sms_outbox': m0012,
 };

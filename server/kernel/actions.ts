@@ -2,8 +2,9 @@
 // Read it as: "<action> is allowed for <rules>". A record that is not yours answers 404 (see policy.ts).
 
 /** What an action is about; its id comes from the route parameter of the same name (`:childId`...). */
-export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 'personOfChild'
-  | 'closureRequest'; // a request to close an account: where the account holder's children are (staff: the municipality)
+export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 'personOfChild' | 'invitation'
+  | 'closureRequest' // a request to close an account: where the account holder's children are (staff: the municipality)
+  | 'absence'; // an absence report: where its child is
 
 export type Rule =
   | 'signed-in'              // any signed-in user, about themselves (start page, logout)
@@ -38,11 +39,19 @@ export const actions = {
   'account.settings.read': { target: 'none', allow: ['signed-in'] },
   'account.settings.update': { target: 'none', allow: ['signed-in'] },
   'account.closure.request': { target: 'none', allow: ['signed-in'] },
+  'account.invitation.use': { target: 'none', allow: ['signed-in'] },
 
   // a child
   'child.start.read': { target: 'child', allow: ['guardian-of-child', 'student-self'] },
   'child.info.read': { target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD] },
   'child.absence.report': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
+  'absence.cancel': { target: 'absence', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
+  'child.attendance.update': { target: 'child', allow: STAFF_OF_CHILD },
+  // care times (Tidsregistrering): a student sees their own, but does not register fritids times (seed 001)
+  'child.schedule.read': { target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD] },
+  'child.schedule.update': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
+  'child.schedule.comment': { target: 'child', allow: STAFF_OF_CHILD },
+  'child.history.read': { target: 'child', allow: STAFF_OF_CHILD },
   // school staff mark an absence as unreported (ogiltig frånvaro); only for a child in a school (server/absence/unreported.ts)
   'child.absence.markUnreported': { target: 'child', allow: STAFF_OF_CHILD },
 
@@ -53,6 +62,11 @@ export const actions = {
   'person.address.read': {
     target: 'personOfChild', allow: ['self', 'same-household-guardian', ...STAFF_OF_CHILD], protectedIdentity: 'hide',
   },
+
+  // invitations of a child's guardians (they sit where the child is)
+  'child.invitations.create': { target: 'child', allow: STAFF_OF_CHILD },
+  'group.invitations.read': { target: 'group', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'] },
+  'invitation.manage': { target: 'invitation', allow: STAFF_OF_CHILD },
 
   // a group (avdelning/klass)
   'group.read': { target: 'group', allow: ['guardian-of-child', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },

@@ -5,6 +5,8 @@ import type { Db } from '../kernel/db.ts';
 import type { ChildSummary } from '../people/queries.ts';
 import { BOXES, type BoxKey } from '../settings/boxes.ts';
 import { enabledBoxes } from '../settings/queries.ts';
+import { scheduleBox } from '../schedule/queries.ts';
+import { absenceBox } from '../absence/box.ts';
 
 export interface BoxContext { db: Db; clock: Clock; child: ChildSummary }
 
@@ -19,13 +21,13 @@ export interface BoxDefinition {
 const notBuiltYet = (key: BoxKey): BoxDefinition => ({ key, view: '/start/box-not-built', load: async () => ({}) });
 
 export const BOX_DEFINITIONS: Record<BoxKey, BoxDefinition> = {
-  absence: notBuiltYet('absence'),
+  absence: absenceBox,
   information: notBuiltYet('information'),
   calendar: notBuiltYet('calendar'),
   contacts: notBuiltYet('contacts'),
   documentation: notBuiltYet('documentation'),
   blog: notBuiltYet('blog'),
-  schedule: notBuiltYet('schedule'),
+  schedule: { key: 'schedule', view: '/schedule/box', load: scheduleBox },
   // Shown only when the unit has bookable talk times; the talks feature adds them.
   talks: { key: 'talks', view: '/start/box-not-built', load: async () => null },
 };

@@ -40,6 +40,8 @@ const CHILD_PAGE: Row = {
   vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 404, grannadmin: 404,
 };
 const UNIT_SETTINGS = (ok: Outcome): Row => ({ ...signedIn(404), admin: ok, rektor: ok });
+const STAFF_OF_ELSA = (ok: Outcome): Row => ({ ...signedIn(404), admin: ok, rektor: ok, pedagog: ok });
+const ELSA_REPORTERS = (ok: Outcome): Row => ({ ...STAFF_OF_ELSA(ok), vardnadshavare: ok, vardnadshavare2: ok });
 
 /** Routes whose records belong to no municipality, so there is no "record of the other municipality" to try. */
 const DATABASE_WIDE = new Set(['GET /demo/mailbox/:mailId']);
@@ -81,6 +83,34 @@ const MATRIX: Record<string, Row> = {
   'POST /units/:unitId/closed-days': UNIT_SETTINGS('back'),
   'POST /units/:unitId/closed-days/:closedDayId/delete': UNIT_SETTINGS('back'),
   'GET /municipalities/:municipalityId': { ...signedIn(404), admin: 200 },
+  // absence and the day: Elsa's guardians (both households) and the staff of her group report; staff see Today
+  'GET /children/:childId/absence': ELSA_REPORTERS(200),
+  'POST /children/:childId/absences': ELSA_REPORTERS('back'),
+  'POST /absences/:absenceId/cancel': ELSA_REPORTERS('back'),
+  'GET /groups/:groupId/today': STAFF_OF_ELSA(200),
+  'POST /children/:childId/attendance': STAFF_OF_ELSA('back'),
+  // care times: Elsa's guardians (both households) and the staff of her group register; only staff comment a day and see her history
+  'GET /children/:childId/schedule': ELSA_REPORTERS(200),
+  'POST /children/:childId/schedule': ELSA_REPORTERS('back'),
+  'GET /children/:childId/schedule/standard': ELSA_REPORTERS(200),
+  'POST /children/:childId/schedule/standard': ELSA_REPORTERS('back'),
+  'POST /children/:childId/schedule/comment': STAFF_OF_ELSA('back'),
+  'GET /children/:childId/history': STAFF_OF_ELSA(200),
+  // invitations: staff of Elsa's group (pedagog), the head of Solrosen and the admin; never guardians
+  'GET /children/:childId/invitations/new': STAFF_OF_ELSA(200),
+  'POST /children/:childId/invitations': STAFF_OF_ELSA(200), // without confirm=yes: the review page
+  'GET /groups/:groupId/invitations': STAFF_OF_ELSA(200),
+  'POST /invitations/:invitationId/resend': STAFF_OF_ELSA('back'),
+  'POST /invitations/:invitationId/revoke': STAFF_OF_ELSA('back'),
+  'POST /invitations/:invitationId/print': STAFF_OF_ELSA(200),
+  // a guardian with a key: public; an unknown key is said to be unknown, to anyone
+  'GET /register_invite': everyone(200),
+  'GET /register_invite/:key': everyone(200),
+  'POST /register_invite': everyone(400),
+  'GET /register_invite/:key/link': everyone(200),
+  'POST /register_invite/link': { ...everyone(400), anonymous: 401 }, // anonymous with a wrong password; others: unknown key
+  'GET /settings/invitation': signedIn(200),
+  'POST /settings/invitation': signedIn(400), // an unknown key
   'GET /municipalities/:municipalityId/terms': { ...signedIn(404), admin: 200 },
   'POST /municipalities/:municipalityId/terms': { ...signedIn(404), admin: 'back' },
   // marking an unreported absence, probed with Oskar (Björkskolan 2B; a preschool child has none): of these actors only the
@@ -144,6 +174,7 @@ describe('the permission matrix', () => {
   let demoMailId = 0;
   let oskarId = 0;
   let probeAddresses = 0;
+  let elsaGuardian = 0;
   let allChildren: { name: string; group: string }[];
 
   before(async () => {
@@ -157,6 +188,7 @@ describe('the permission matrix', () => {
     demoMailId = await deliveredDemoMail(t);
     oskarId = await personId(t.db, 'Oskar', 'Andersson');
     await deliveredDemoSms(t, oskarId);
+    elsaGuardian = (await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', demo.childId).executeTakeFirstOrThrow()).guardian_id;
     allChildren = (await t.db.selectFrom('placements').innerJoin('persons', 'persons.id', 'placements.child_id')
       .innerJoin('groups', 'groups.id', 'placements.group_id')
       .select(['persons.first_name', 'persons.last_name', 'groups.name']).execute())
@@ -211,6 +243,9 @@ describe('the permission matrix', () => {
   /** The probe ids of one municipality; a route that deletes a closed day gets a fresh one, since it uses it up. */
   async function probe(side: 'own' | 'foreign', path: string): Promise<Record<string, number | string>> {
     if (path.endsWith('/absences/unreported')) return { ...ids[side], childId: side === 'own' ? oskarId : ids[side].childId };
+    if (path.includes(':invitationId')) return { ...ids[side], invitationId: await freshInvitation(side) };
+    if (path.includes(':absenceId')) return { ...ids[side], absenceId: await freshAbsence(side) };
+    if (path.includes(':key')) return { ...ids[side], key: 'AAAABBBBCCCC' };
     if (path.includes(':mailId')) return { ...ids[side], mailId: demoMailId };
     if (path.includes(':token')) return { ...ids[side], token: await freshToken(path) };
     if (path.includes(':emailId')) return { ...ids[side], emailId: await freshEmail(side) };
@@ -220,6 +255,20 @@ describe('the permission matrix', () => {
     const day = await t.db.insertInto('unit_closed_days').values({ unit_id: ids[side].unitId, date, reason: 'Planeringsdag' })
       .returning('id').executeTakeFirstOrThrow();
     return { ...ids[side], closedDayId: day.id };
+  }
+
+  /** An open invitation with a key for a guardian of the side's probe child; each call gets its own, as revoking uses it up. */
+  async function freshInvitation(side: 'own' | 'foreign'): Promise<number> {
+    const child = ids[side].childId;
+    const guardian = await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', child).executeTakeFirstOrThrow();
+    const municipality = ids[side].municipalityId;
+    const now = new Date().toISOString();
+    const { id } = await t.db.insertInto('invitations').values({ municipality_id: municipality, guardian_id: guardian.guardian_id,
+      email: 'probe@example.com', language: 'sv', send_on: '2026-11-24', created_by: 1, created_at: now }).returning('id').executeTakeFirstOrThrow();
+    await t.db.insertInto('invitation_children').values({ invitation_id: id, child_id: child }).execute();
+    await t.db.insertInto('invitation_keys').values({ invitation_id: id, key_hash: `probe-${id}`, delivery: 'email', created_at: now,
+      expires_at: '2099-01-01T00:00:00Z' }).execute();
+    return id;
   }
 
   /** A guardian in the side's probe group with an account of its own (not a demo login, since probes change it). */
@@ -266,6 +315,13 @@ describe('the permission matrix', () => {
     return t.routes.entries.some((e) => e.method === method && e.path === path && e.access === 'public');
   }
 
+  /** A report for the side's probe child on a day ahead; each call gets its own, as cancelling uses it up. */
+  async function freshAbsence(side: 'own' | 'foreign'): Promise<number> {
+    const { id } = await t.db.insertInto('absences').values({ child_id: ids[side].childId, date: '2026-12-03', starts: null, ends: null,
+      kind: 'reported', comment: null, created_by: 1, created_at: new Date().toISOString() }).returning('id').executeTakeFirstOrThrow();
+    return id;
+  }
+
   async function agentFor(actor: ActorName, method: string, path: string): Promise<Agent> {
     // Setting a password with a link starts this browser afresh, so that probe gets a fresh login too.
     if (method === 'POST' && path.startsWith('/password/reset/') && actor !== 'anonymous') return signIn(t.app, actor);
@@ -293,6 +349,20 @@ describe('the permission matrix', () => {
     if (path.endsWith('/settings/care-times')) return [['lock_days', '0'], ['plan_ahead_months', '12'], ['invite_days_before', '14']];
     if (path.endsWith('/closed-days')) return [['date', new Date(Date.UTC(2028, 0, 1 + newClosedDays++)).toISOString().slice(0, 10)], ['reason', 'Studiedag']];
     if (path.endsWith('/terms')) return [['terms', 'Bilder får bara laddas ner för privat bruk.']];
+    if (path.endsWith('/absences')) return [['when', 'range'], ['from', '2026-12-02']];
+    if (path.endsWith('/attendance')) return [['event', 'arrive']];
+    if (path.endsWith('/schedule')) { // each actor its own week of 2027, so that no save meets another's (a conflict)
+      const n = ACTORS.indexOf(actor);
+      const monday = new Date(Date.UTC(2027, 0, 11 + 7 * n)).toISOString().slice(0, 10);
+      return [['week', `2027-W${String(2 + n).padStart(2, '0')}`], [`starts_${monday}`, '08:00'], [`ends_${monday}`, '15:00']];
+    }
+    if (path.endsWith('/schedule/standard')) return [['starts_1', '08:00'], ['ends_1', '15:00']];
+    if (path.endsWith('/schedule/comment')) return [['date', '2026-12-01'], ['staff_comment', 'Utflykt']];
+    if (path.endsWith('/invitations')) return [['invite', String(elsaGuardian)], [`email_${elsaGuardian}`, 'probe@example.com'], [`language_${elsaGuardian}`, 'sv']];
+    if (path === '/register_invite') return [['key', 'AAAA-BBBB-CCCC'], ['username', 'ny förälder'], ['email', 'ny@example.com'],
+      ['email_confirm', 'ny@example.com'], ['name', 'Ny Förälder'], ['password', 'blå cykel i regnet'], ['terms', 'yes']];
+    if (path === '/register_invite/link') return [['key', 'AAAA-BBBB-CCCC'], ['username', actor === 'anonymous' ? 'admin' : actor], ['password', 'fel-losenord']];
+    if (path === '/settings/invitation') return [['key', 'AAAA-BBBB-CCCC']];
     if (path === '/password/forgot') return [['name', actor === 'anonymous' ? 'admin' : actor]];
     if (path.startsWith('/password/reset/')) return [['password', 'blå-cykel-regn-tisdag']];
     if (path === '/settings/username') return [['username', actor]];
