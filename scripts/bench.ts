@@ -39,13 +39,14 @@ const USAGE = `npm run bench -- [options]
   --warmup S         seconds of warm-up load per route, not measured (overrides --quick)
   --connections C    concurrent connections (default 50)
   --sessions K       guardian sessions the page routes rotate over (default 500)
-  --routes LIST      comma-separated subset of: start,box,login,baseline (default: all)
+  --routes LIST      comma-separated subset of: start,box,week,login,baseline (default: all)
   --json FILE        also write the figures as JSON
   --profile          run the server with --cpu-prof and print where its time went
   --help`;
 
-type RouteKey = 'start' | 'box' | 'login' | 'baseline';
-const ROUTE_KEYS: readonly RouteKey[] = ['start', 'box', 'login', 'baseline'];
+type RouteKey = 'start' | 'box' | 'week' | 'login' | 'baseline';
+const ROUTE_KEYS: readonly RouteKey[] = ['start', 'box', 'week', 'login', 'baseline'];
+const WEEK_RPS_RATIO_TARGET = 0.25;
 
 interface Settings {
   children: number; duration: number; warmup: number; connections: number; sessions: number; quick: boolean;
@@ -156,6 +157,57 @@ async function prepareSessions(databaseFile: string, count: number): Promise<Ben
   }
 }
 
+/**
+ * For the week view: each session's first child with care times (preschool or fritids), with this week's weekdays
+ * registered by the guardian and a standard week, as a family that uses Tidsregistrering has them.
+ */
+async function prepareCareTimes(databaseFile: string, sessions: BenchSession[]): Promise<BenchSession[]> {
+  const connection = openDatabase(databaseFile);
+  try {
+    const db = connection.db;
+    const accounts = sessions.map((s) => s.accountId);
+    const rows = await db.selectFrom('accounts').innerJoin('guardianships', 'guardianships.guardian_id', 'accounts.person_id')
+      .innerJoin('placements', 'placements.child_id', 'guardianships.child_id').innerJoin('groups', 'groups.id', 'placements.group_id')
+      .innerJoin('units', 'units.id', 'groups.unit_id')
+      .select((eb) => ['accounts.id as accountId', eb.fn.min<number>('guardianships.child_id').as('childId')])
+      .where('units.kind', 'in', ['preschool', 'fritids']).where('accounts.id', 'in', accounts)
+      .groupBy('accounts.id').execute();
+    const careChild = new Map(rows.map((r) => [r.accountId, Number(r.childId)]));
+    const chosen = sessions.filter((s) => careChild.has(s.accountId)).map((s) => ({ ...s, childId: careChild.get(s.accountId)! }));
+    const now = new Date();
+    const monday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - ((now.getUTCDay() + 6) % 7)));
+    const day = (n: number) => new Date(monday.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+    const childIds = [...new Set(chosen.map((s) => s.childId))];
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < childIds.length; i += 500) {
+        const ids = childIds.slice(i, i + 500);
+        await trx.deleteFrom('care_times').where('child_id', 'in', ids).execute();
+        const old = trx.selectFrom('standard_schedules').select('id').where('child_id', 'in', ids);
+        await trx.deleteFrom('standard_care_times').where('schedule_id', 'in', old).execute();
+        await trx.deleteFrom('standard_schedules').where('child_id', 'in', ids).execute();
+      }
+      const seen = new Set<number>();
+      for (const s of chosen) {
+        if (seen.has(s.childId)) continue;
+        seen.add(s.childId);
+        const at = now.toISOString();
+        await trx.insertInto('care_times').values([0, 1, 2, 3].map((n) => ({
+          child_id: s.childId, date: day(n), starts: '07:30', ends: n === 3 ? '15:00' : '16:30', day_off: 0, comment: n === 1 ? 'Mormor hämtar' : null,
+          registered_by: s.accountId, updated_at: at, version: 1, staff_comment: null, staff_comment_by: null, staff_comment_at: null,
+        }))).execute();
+        const { id } = await trx.insertInto('standard_schedules').values({ child_id: s.childId, valid_from: day(-28), created_by: s.accountId, created_at: at })
+          .returning('id').executeTakeFirstOrThrow();
+        await trx.insertInto('standard_care_times').values([1, 2, 3, 4, 5].map((weekday) => ({
+          schedule_id: id, weekday, starts: '08:00', ends: weekday === 5 ? '14:00' : '16:00', day_off: 0,
+        }))).execute();
+      }
+    });
+    return chosen;
+  } finally {
+    await connection.close();
+  }
+}
+
 /** The start page as a browser on a fresh cache fetches it: the HTML and its stylesheets and scripts, gzipped. */
 async function measureTransfer(origin: string, session: BenchSession): Promise<TransferSize> {
   const page = await get(`${origin}/`, { cookie: session.cookie, 'accept-encoding': 'gzip' });
@@ -250,6 +302,11 @@ async function main(): Promise<number> {
 
   const sessions = await prepareSessions(dataset.databaseFile, settings.sessions);
   progress(`${sessions.length} guardian sessions written to the sessions table`);
+  const careSessions = settings.routes.includes('week') ? await prepareCareTimes(dataset.databaseFile, sessions) : [];
+  if (settings.routes.includes('week')) {
+    if (careSessions.length === 0) throw new Error('no guardian session has a child with care times (preschool or fritids)');
+    progress(`${careSessions.length} of them with a child with care times: this week registered, a standard week`);
+  }
 
   const profileDir = settings.profile ? path.join(BENCH_DIR, 'profiles', new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
   progress(`starting the server (NODE_ENV=production${profileDir ? ', --cpu-prof' : ''})`);
@@ -271,6 +328,10 @@ async function main(): Promise<number> {
       box: {
         name: 'box partial', path: 'GET /children/:id/boxes/absence (HX-Request)',
         requests: sessions.map((s) => ({ path: `/children/${s.childId}/boxes/absence`, headers: { cookie: s.cookie, 'hx-request': 'true' } })),
+      },
+      week: {
+        name: 'week view', path: 'GET /children/:id/schedule (care times)',
+        requests: careSessions.map((s) => ({ path: `/children/${s.childId}/schedule`, headers: { cookie: s.cookie } })),
       },
       login: { name: 'login page', path: 'GET /login (anonymous)', requests: [{ path: '/login' }] },
       baseline: { name: 'baseline', path: `GET /bench/baseline?bytes=${htmlBytes}`, requests: [{ path: `/bench/baseline?bytes=${htmlBytes}` }] },
@@ -355,16 +416,19 @@ async function main(): Promise<number> {
   for (const p of transfer.parts) out.push(`  ${p.kind.padEnd(4)} ${String(p.bytes).padStart(7)} bytes (${p.encoding}; ${p.uncompressedBytes} uncompressed)  ${p.url}`);
 
   const start = figures.find((f) => f.key === 'start');
+  const week = figures.find((f) => f.key === 'week');
   const targets = {
     startPageRpsRatio: start?.ratio.rps === null || !start ? null : { value: start.ratio.rps, target: `≥ ${RPS_RATIO_TARGET}`, met: start.ratio.rps >= RPS_RATIO_TARGET },
     startPageP99: start ? { value: start.latency.p99, target: `< ${P99_LIMIT_MS} ms`, met: start.latency.p99 < P99_LIMIT_MS } : null,
     startPageBytesGzip: { value: transfer.total, target: `≤ ${PAGE_LIMIT_BYTES}`, met: transfer.withinLimit },
+    weekViewRpsRatio: week?.ratio.rps === null || !week ? null : { value: week.ratio.rps, target: `≥ ${WEEK_RPS_RATIO_TARGET}`, met: week.ratio.rps >= WEEK_RPS_RATIO_TARGET },
   };
   out.push('');
   out.push('targets (a benchmark, not a test):');
   if (targets.startPageRpsRatio) out.push(`  start page throughput ≥ 30 % of the baseline: ${Math.round(targets.startPageRpsRatio.value * 100)} % — ${targets.startPageRpsRatio.met ? 'met' : 'MISSED'}`);
   if (targets.startPageP99) out.push(`  start page p99 < ${P99_LIMIT_MS} ms at ${settings.connections} connections: ${targets.startPageP99.value} ms — ${targets.startPageP99.met ? 'met' : 'MISSED'}`);
   out.push(`  start page ≤ 30 KiB gzipped: ${kib(transfer.total)} — ${transfer.withinLimit ? 'met' : 'MISSED'}`);
+  if (targets.weekViewRpsRatio) out.push(`  week view throughput ≥ 25 % of the baseline: ${Math.round(targets.weekViewRpsRatio.value * 100)} % — ${targets.weekViewRpsRatio.met ? 'met' : 'MISSED'}`);
 
   const failed = figures.filter((f) => f.non2xx > 0 || f.errors > 0 || f.timeouts > 0);
   if (failed.length) {

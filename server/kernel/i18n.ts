@@ -55,11 +55,22 @@ export function translator(language: Language): TFunction {
   return memo;
 }
 
+const LONG_DAY: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long' };
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Making an Intl.DateTimeFormat takes far longer than using one (a week view writes dozens of dates): keep them. */
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let format = formatters.get(key);
+  if (!format) formatters.set(key, (format = new Intl.DateTimeFormat(locale, options)));
+  return format;
+}
+
 /** "tisdag 24 november" in the user's language, for a YYYY-MM-DD date. */
-export function formatDate(date: string, language: Language, options: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long' }): string {
-  return new Intl.DateTimeFormat(language.locale, { ...options, timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+export function formatDate(date: string, language: Language, options: Intl.DateTimeFormatOptions = LONG_DAY): string {
+  return dateFormat(language.locale, { ...options, timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
 
 export function formatDateTime(instant: Date, language: Language): string {
-  return new Intl.DateTimeFormat(language.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(instant);
+  return dateFormat(language.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(instant);
 }
