@@ -10,6 +10,7 @@ import { DemoDatabaseInProduction, settleMode } from './demo/mode.ts';
 import { JobRunner } from './kernel/jobs.ts';
 import { chooseMailTransport, registerMailJobs } from './mail/sender.ts';
 import { chooseSmsGateway, registerSmsJobs } from './sms/sender.ts';
+import { registerInvitationJobs } from './invitations/jobs.ts';
 
 const config = loadConfig();
 const connection = openDatabase(config.databaseFile);
@@ -53,6 +54,7 @@ if (smsGateway) {
 } else {
   console.warn('Warning: SMS_GATEWAY_URL is not set, so no SMS is sent. SMS are kept in the outbox and sent once Vardag runs with SMS_GATEWAY_URL (unless by then older than a day).');
 }
+registerInvitationJobs(runner, { db: connection.db, clock: systemClock, config });
 runner.start();
 
 const server = app.listen(config.port, () => {

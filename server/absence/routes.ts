@@ -92,7 +92,7 @@ async function renderBox(req: Request, res: Response, { db, clock }: Deps, error
 
 async function renderToday(req: Request, res: Response, { db, clock }: Deps, groupId = req.targetId!) {
   const group = await db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
-    .select(['groups.id', 'groups.name', 'groups.unit_id', 'units.name as unit_name']).where('groups.id', '=', groupId).executeTakeFirst();
+    .select(['groups.id', 'groups.name', 'groups.unit_id', 'units.name as unit_name', 'units.kind as unit_kind']).where('groups.id', '=', groupId).executeTakeFirst();
   if (!group) throw notFound();
   const day = today(clock);
   const requested = typeof req.query.date === 'string' && isDate(req.query.date) ? req.query.date : day;

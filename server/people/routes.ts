@@ -17,6 +17,7 @@ export function peopleRoutes(routes: RouteTable, { db, clock }: { db: Db; clock:
       child: { ...visibleDetails(actor, location, profile.child, false), birthDate: profile.child.birthDate },
       placements: profile.placements,
       guardians: profile.guardians.map((g) => visibleDetails(actor, location, g, g.otherHousehold)),
+      canInvite: allows(actor, 'child.invitations.create', location),
     });
   });
 
@@ -25,7 +26,9 @@ export function peopleRoutes(routes: RouteTable, { db, clock }: { db: Db; clock:
     if (!group) throw notFound();
     const showChildren = allows(req.actor, 'group.children.read', target(req).location);
     const children = showChildren ? await childrenInGroup(db, group.id, today(clock)) : undefined;
-    render(req, res, 'people/group', { group, children });
+    const canSeeInvitations = allows(req.actor, 'group.invitations.read', target(req).location);
+    const canSeeToday = allows(req.actor, 'group.today.read', target(req).location);
+    render(req, res, 'people/group', { group, children, canSeeInvitations, canSeeToday });
   });
 
   routes.get('/units/:unitId', 'unit.read', async (req, res) => {

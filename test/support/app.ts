@@ -53,7 +53,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     await settleMode(connection.db, production, (trx) => seedDemo(trx, { passwordHash, now: clock.now(), today: today(clock) }));
   }
   const { app, routes, close } = createApp({
-    db: connection.db, clock, config, demo: !production, sessionSecret: 'test-secret', dummyHash: passwordHash,
+    db: connection.db, clock, config, demo: !production, sessionSecret: 'test-secret', dummyHash: passwordHash, hashing: CHEAP_HASHING,
   });
   return {
     app, db: connection.db, clock, routes, dir, config,
