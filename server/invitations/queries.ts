@@ -245,7 +245,7 @@ async function useKey(trx: Trx, lookup: { keyId: number; invitationId: number },
 
 export interface Registration { key: string; username: string; email: string | null; displayName: string; passwordHash: string; language: string }
 export type RegistrationResult =
-  | { ok: true; accountId: number }
+  | { ok: true; accountId: number; sharedEmail: boolean }
   | { ok: false; error: KeyProblem | 'username-taken' | 'email-taken' | 'already-has-account' };
 
 /** Creates the account of the invited guardian, in one transaction: all of it happens, or none. */
@@ -254,16 +254,24 @@ export async function registerWithKey(db: Db, r: Registration, now: Date): Promi
     const lookup = await lookUpKey(trx, r.key, now);
     if (!lookup.ok) return { ok: false, error: lookup.problem };
     if (await loginTaken(trx, r.username)) return { ok: false, error: 'username-taken' };
-    if (r.email && await loginTaken(trx, r.email)) return { ok: false, error: 'email-taken' };
+    // Two guardians may share one address (a household's): the invitation went to it, so the second account gets it
+    // as a verified address for mail and password resets, and logs in by username.
+    const shared = r.email !== null && await loginTaken(trx, r.email);
+    if (shared && (!lookup.email || loginKey(lookup.email) !== loginKey(r.email!))) return { ok: false, error: 'email-taken' };
     const existing = await trx.selectFrom('accounts').select('id').where('person_id', '=', lookup.guardianId).executeTakeFirst();
     if (existing) return { ok: false, error: 'already-has-account' };
+    const loginEmail = shared ? null : r.email;
     const { id } = await trx.insertInto('accounts').values({
       person_id: lookup.guardianId, username: r.username.trim(), username_key: loginKey(r.username),
-      email: r.email, email_key: r.email ? loginKey(r.email) : null, password_hash: r.passwordHash, language: r.language,
+      email: loginEmail, email_key: loginEmail ? loginKey(loginEmail) : null, password_hash: r.passwordHash, language: r.language,
       display_name: r.displayName, created_at: now.toISOString(),
     }).returning('id').executeTakeFirstOrThrow();
+    if (shared) {
+      await trx.insertInto('account_emails').values({ account_id: id, email: r.email!.trim(), email_key: loginKey(r.email!),
+        created_at: now.toISOString(), verified_at: now.toISOString(), token_hash: null, token_expires_at: null }).execute();
+    }
     if (!(await useKey(trx, lookup, id, now))) throw new KeyRaceLost();
-    return { ok: true, accountId: id };
+    return { ok: true, accountId: id, sharedEmail: shared };
   }).catch((err: unknown) => {
     if (err instanceof KeyRaceLost) return { ok: false, error: 'used' } as const;
     throw err;

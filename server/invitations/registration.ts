@@ -58,7 +58,7 @@ export function registrationRoutes(routes: RouteTable, deps: Deps): void {
       if (accountId === undefined) return renderRegister(req, res, deps, undefined, values, registrationError(result.error));
       return signedInTo(req, res, deps, accountId);
     }
-    await signedInTo(req, res, deps, result.accountId);
+    await signedInTo(req, res, deps, result.accountId, result.sharedEmail ? 'register.sharedEmail' : undefined);
   });
 
   routes.publicGet('/register_invite/:key/link', async (req, res) => {
@@ -135,8 +135,9 @@ async function sameSubmissionAgain({ db }: Deps, v: RegistrationValues): Promise
   return account && (await verifyPassword(account.password_hash, v.password)) ? account.id : undefined;
 }
 
-async function signedInTo(req: Request, res: Response, { db, clock }: Deps, accountId: number): Promise<void> {
+async function signedInTo(req: Request, res: Response, { db, clock }: Deps, accountId: number, message?: string): Promise<void> {
   await startSession(req, db, clock, accountId);
+  if (message) flash(req, message);
   res.redirect(303, '/');
 }
 

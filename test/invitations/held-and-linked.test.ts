@@ -112,4 +112,29 @@ describe('held invitations, existing accounts and linking', () => {
     assert.equal(ok.status, 303);
     assert.match((await visitor.get('/')).text, /Alice Johansson/);
   });
+
+  it('gives two guardians who share one e-mail address a key and an account each', async () => {
+    // Nora's guardians Leila and Karim: Karim has an account with the household's address as his login e-mail.
+    const nora = await personId(t.db, 'Nora', 'Haddad');
+    const leila = await personId(t.db, 'Leila', 'Haddad');
+    await t.db.updateTable('accounts').set({ email: 'familjen@example.com', email_key: 'familjen@example.com' })
+      .where('username', '=', 'vardnadshavare3').execute();
+    const teacher = await signIn(t.app, 'pedagog');
+    await invite(teacher, nora, leila, 'familjen@example.com');
+    const key = keyIn((await lastMail())!.text_body)!;
+    const { default: request } = await import('supertest');
+    const guardian = request.agent(t.app);
+    const form = await guardian.get(`/register_invite/${key}`);
+    const created = await guardian.post('/register_invite').type('form').send({ _csrf: csrfFrom(form.text), key, username: 'leila',
+      email: 'familjen@example.com', email_confirm: 'familjen@example.com', name: 'Leila Haddad', password: 'fem små grodor', terms: 'yes' });
+    assert.equal(created.status, 303);
+    assert.match((await guardian.get('/')).text, /används också av ett annat konto/);
+    const accounts = await t.db.selectFrom('accounts').select(['username', 'email']).where('person_id', 'in', [leila,
+      (await t.db.selectFrom('accounts').select('person_id').where('username', '=', 'vardnadshavare3').executeTakeFirstOrThrow()).person_id]).execute();
+    assert.equal(accounts.length, 2, 'one account each');
+    const extra = await t.db.selectFrom('account_emails').innerJoin('accounts', 'accounts.id', 'account_emails.account_id')
+      .select(['accounts.username', 'account_emails.verified_at']).where('account_emails.email_key', '=', 'familjen@example.com').execute();
+    assert.deepEqual(extra.map((e) => e.username), ['leila']);
+    assert.ok(extra[0].verified_at, 'the invitation reached that address, so it is verified');
+  });
 });
