@@ -189,6 +189,14 @@ export async function saveTerms(db: Db, municipalityId: number, text: string, ch
   });
 }
 
+export async function saveInvitationValidity(db: Db, municipalityId: number, days: number, change: Change): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('municipalities').select('invitation_valid_days').where('id', '=', municipalityId).executeTakeFirstOrThrow();
+    await trx.updateTable('municipalities').set({ invitation_valid_days: days }).where('id', '=', municipalityId).execute();
+    await record(trx, change, 'invitation_valid_days', String(before.invitation_valid_days), String(days));
+  });
+}
+
 function onOff(on: boolean): string {
   return on ? 'on' : 'off';
 }

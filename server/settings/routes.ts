@@ -7,9 +7,9 @@ import { render } from '../kernel/views.ts';
 import { BOXES } from './boxes.ts';
 import {
   addClosedDay, closedDays, enabledBoxes, groupCutoffs, openingHours, removeClosedDay, saveBoxes, saveCareRules,
-  saveOpeningHours, saveTerms, settingsHistory, termsOfUse, unitRules, type Change,
+  saveInvitationValidity, saveOpeningHours, saveTerms, settingsHistory, termsOfUse, unitRules, type Change,
 } from './queries.ts';
-import { parseBoxes, parseCareRules, parseClosedDay, parseOpeningHours, parseTerms, WEEKDAYS, type FieldErrors } from './rules.ts';
+import { parseBoxes, parseCareRules, parseClosedDay, parseInvitationDays, parseOpeningHours, parseTerms, WEEKDAYS, type FieldErrors } from './rules.ts';
 
 interface Deps { db: Db; clock: Clock }
 
@@ -57,8 +57,12 @@ export function settingsRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.post('/municipalities/:municipalityId/terms', 'municipality.terms.update', async (req, res) => {
     const parsed = parseTerms(field(req.body, 'terms'));
-    if (!parsed.ok) return renderTerms(req, res, deps, parsed.errors);
-    await saveTerms(db, req.targetId!, parsed.value, { ...changeBy(req, clock), unitId: null });
+    const days = parseInvitationDays(field(req.body, 'invitation_valid_days'));
+    const errors = { ...(parsed.ok ? {} : parsed.errors), ...(days.ok ? {} : days.errors) };
+    if (!parsed.ok || !days.ok) return renderTerms(req, res, deps, errors);
+    const change = { ...changeBy(req, clock), unitId: null };
+    await saveTerms(db, req.targetId!, parsed.value, change);
+    if (days.value !== undefined) await saveInvitationValidity(db, req.targetId!, days.value, change);
     flash(req, 'settings.saved');
     res.redirect(303, `/municipalities/${req.targetId}/terms`);
   });
@@ -103,8 +107,10 @@ async function renderUnitSettings(req: Request, res: Response, { db, clock }: De
 
 async function renderTerms(req: Request, res: Response, { db }: Deps, errors: FieldErrors = {}): Promise<void> {
   const municipalityId = req.targetId!;
-  const municipality = await db.selectFrom('municipalities').select(['id', 'name']).where('id', '=', municipalityId).executeTakeFirstOrThrow();
-  const terms = Object.keys(errors).length ? field(req.body, 'terms') : ((await termsOfUse(db, municipalityId)) ?? '');
+  const municipality = await db.selectFrom('municipalities').select(['id', 'name', 'invitation_valid_days']).where('id', '=', municipalityId).executeTakeFirstOrThrow();
+  const submitted = Object.keys(errors).length > 0;
+  const terms = submitted ? field(req.body, 'terms') : ((await termsOfUse(db, municipalityId)) ?? '');
+  const days = submitted ? field(req.body, 'invitation_valid_days') : String(municipality.invitation_valid_days);
   const history = await settingsHistory(db, { municipalityId }, 10);
-  render(req, res, 'settings/terms', { municipality, values: { terms }, errors, history }, Object.keys(errors).length ? 400 : 200);
+  render(req, res, 'settings/terms', { municipality, values: { terms, invitation_valid_days: days }, errors, history }, submitted ? 400 : 200);
 }

@@ -102,3 +102,12 @@ export function parseTerms(text: string): Parsed<string> {
   if (value.length > MAX_TERMS) return { ok: false, errors: { terms: 'settings.errors.termsTooLong' } };
   return { ok: true, value };
 }
+
+/** How many days an invitation key stays valid in the municipality (seed 001: 14); empty leaves it as it is. */
+export function parseInvitationDays(raw: string): Parsed<number | undefined> {
+  const value = raw.trim();
+  if (!value) return { ok: true, value: undefined };
+  const days = Number(value);
+  if (!/^\d{1,2}$/.test(value) || days < 1 || days > 60) return { ok: false, errors: { invitation_valid_days: 'settings.errors.invitationDays' } };
+  return { ok: true, value: days };
+}

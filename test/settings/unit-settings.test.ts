@@ -121,5 +121,12 @@ describe('unit settings', () => {
     const after = await admin.get(`/municipalities/${demokommun}/terms`);
     assert.match(after.text, new RegExp(`<textarea[^>]*>${text}</textarea>`));
     assert.match(after.text, /Användarvillkoren ändrades/);
+
+    const zero = await admin.post(`/municipalities/${demokommun}/terms`).type('form').send({ _csrf: csrfFrom(page.text), terms: text, invitation_valid_days: '0' });
+    assert.equal(zero.status, 400);
+    assert.match(zero.text, /mellan 1 och 60/);
+    await admin.post(`/municipalities/${demokommun}/terms`).type('form').send({ _csrf: csrfFrom(page.text), terms: text, invitation_valid_days: '21' });
+    const row = await t.db.selectFrom('municipalities').select('invitation_valid_days').where('id', '=', demokommun).executeTakeFirstOrThrow();
+    assert.equal(row.invitation_valid_days, 21, 'invitation keys of the municipality now last 21 days');
   });
 });
