@@ -150,7 +150,13 @@ function ascii(name: string): string {
 }
 
 /** Seeds Demokommun and Grannkommun. `passwordHash` is the hash of DEMO_PASSWORD, made once by the caller. */
-export async function seedDemo(trx: Transaction<Database>, options: { passwordHash: string; now: Date; today: string }): Promise<void> {
+export interface DemoOptions {
+  passwordHash: string; now: Date; today: string;
+  /** Standard care times for most preschool and fritids children (on for `npm start`; tests make their own). */
+  careTimes?: boolean;
+}
+
+export async function seedDemo(trx: Transaction<Database>, options: DemoOptions): Promise<void> {
   {
     const s = new Seeder(trx, options.now, options.passwordHash);
     const started = addDays(options.today, -200);
@@ -245,6 +251,23 @@ export async function seedDemo(trx: Transaction<Database>, options: { passwordHa
         await s.guardian(first, child);
         if (family % 3 !== 2) await s.guardian(await s.adult(demo, ADULTS[(family + 11) % ADULTS.length], family % 5 === 0 ? SURNAMES[(family + 3) % 30] : last), child, family % 5 === 0);
       }
+    }
+
+    // Standard care times for the children in preschool and fritids, so Today and the week view have something to show.
+    const registrar = await trx.selectFrom('accounts').select('id').where('username', '=', 'pedagog').executeTakeFirstOrThrow();
+    const careChildren = options.careTimes === false ? [] : await trx.selectFrom('placements').select(['child_id', 'hour_limit'])
+      .where('group_id', 'in', [blabar, lingon, humlan, myran, fritids]).orderBy('child_id').execute();
+    for (const [i, child] of careChildren.entries()) {
+      if (i % 7 === 3) continue; // a few have registered nothing yet
+      const { id } = await trx.insertInto('standard_schedules')
+        .values({ child_id: child.child_id, valid_from: started, created_by: registrar.id, created_at: options.now.toISOString() })
+        .returning('id').executeTakeFirstOrThrow();
+      const starts = ['07:00', '07:30', '08:00', '08:15'][i % 4];
+      const ends = child.hour_limit === '15h_week' ? '11:00' : ['15:30', '16:00', '16:30', '17:00'][i % 4];
+      await trx.insertInto('standard_care_times').values([1, 2, 3, 4, 5].map((weekday) => {
+        const off = child.hour_limit === '15h_week' ? weekday > 3 : weekday === 5 && i % 3 === 0;
+        return { schedule_id: id, weekday, starts: off ? null : starts, ends: off ? null : ends, day_off: off ? 1 : 0 };
+      })).execute();
     }
 
     // Grannkommun: a small neighbour that Demokommun must never see.

@@ -80,3 +80,19 @@ describe("the staff's Today page", () => {
     assert.equal((await other.get(`/groups/${blabar}/today`)).status, 404);
   });
 });
+
+describe('the demo municipality on Today', () => {
+  it('has standard care times, so a demo shows children expected per half hour', async () => {
+    const t = await startTestApp({ careTimes: true });
+    try {
+      const teacher = await signIn(t.app, 'pedagog');
+      const page = await teacher.get(`/groups/${await groupId(t.db, 'Blåbär')}/today`);
+      const expected = [...page.text.matchAll(/<li class="row status-expected">/g)].length;
+      assert.ok(expected >= 8, `${expected} children expected`);
+      const counts = page.text.match(/<th scope="row">Barn<\/th>((?:<td>\d+<\/td>)+)/)![1].match(/\d+/g)!.map(Number);
+      assert.ok(Math.max(...counts) >= 8, 'most of the group is there at midday');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -34,6 +34,8 @@ export interface TestAppOptions {
    * or real as the database says (`demo` is ignored). The folder is left in place on close.
    */
   existingDataDir?: string;
+  /** Seed the demo's standard care times too (off: tests register what they need). */
+  careTimes?: boolean;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -50,7 +52,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     if (mode !== 'demo' && mode !== 'production') throw new Error(`The database in ${existing} has no mode: it was never settled`);
     production = mode === 'production';
   } else {
-    await settleMode(connection.db, production, (trx) => seedDemo(trx, { passwordHash, now: clock.now(), today: today(clock) }));
+    await settleMode(connection.db, production, (trx) => seedDemo(trx, { passwordHash, now: clock.now(), today: today(clock), careTimes: options.careTimes ?? false }));
   }
   const { app, routes, close } = createApp({
     db: connection.db, clock, config, demo: !production, sessionSecret: 'test-secret', dummyHash: passwordHash, hashing: CHEAP_HASHING,
