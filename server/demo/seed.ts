@@ -2,6 +2,7 @@
 import type { Transaction } from 'kysely';
 import type { Database, HourLimit, StaffRole, UnitKind } from '../../db/schema.ts';
 import { createAccount } from '../accounts/queries.ts';
+import { identityNumber } from '../people/identity-numbers.ts';
 
 export const DEMO_PASSWORD = 'vardag-demo';
 
@@ -25,24 +26,6 @@ const BOYS = ['Noah', 'William', 'Hugo', 'Liam', 'Lucas', 'Oliver', 'Elias', 'Ad
 const ADULTS = ['Anna', 'Erik', 'Sofia', 'Johan', 'Lina', 'Mikael', 'Sara', 'Daniel', 'Maria', 'Fredrik', 'Elin', 'Andreas', 'Jenny', 'Peter', 'Fatima', 'Ahmed', 'Linnea', 'Jonas', 'Camilla', 'Mattias', 'Hiba', 'Markus', 'Emelie', 'Tobias', 'Nadia', 'Patrik', 'Karolina', 'Henrik', 'Ida', 'David'];
 const SURNAMES = ['Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson', 'Svensson', 'Gustafsson', 'Pettersson', 'Jonsson', 'Jansson', 'Hansson', 'Bengtsson', 'Lindberg', 'Jakobsson', 'Magnusson', 'Lindström', 'Olofsson', 'Lindqvist', 'Axelsson', 'Berglund', 'Mohammed', 'Lundgren', 'Sandberg', 'Ali', 'Forsberg', 'Sjöberg', 'Wallin', 'Engström'];
 const STREETS = ['Storgatan', 'Kyrkogatan', 'Skolvägen', 'Björkvägen', 'Ekvägen', 'Ängsvägen', 'Parkgatan', 'Tallstigen', 'Hamngatan', 'Sjövägen'];
-
-/** A valid Swedish personnummer (YYYYMMDD-NNNC) for a birth date; add 60 to the day for a samordningsnummer. */
-export function identityNumber(birthDate: string, serial: number, samordning = false): string {
-  const [y, m, d] = birthDate.split('-');
-  const day = String(Number(d) + (samordning ? 60 : 0)).padStart(2, '0');
-  const body = `${y.slice(2)}${m}${day}${String(serial % 1000).padStart(3, '0')}`;
-  return `${y}${m}${day}-${body.slice(6)}${luhn(body)}`;
-}
-
-function luhn(digits: string): number {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let n = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
-    if (n > 9) n -= 9;
-    sum += n;
-  }
-  return (10 - (sum % 10)) % 10;
-}
 
 function addDays(day: string, days: number): string {
   const d = new Date(`${day}T00:00:00Z`);

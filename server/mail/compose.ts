@@ -4,6 +4,7 @@ import { Eta } from 'eta';
 import type { Language } from '../kernel/i18n.ts';
 import { translator } from '../kernel/i18n.ts';
 import { VIEWS_DIR } from '../kernel/views.ts';
+import { checkDigit } from '../people/identity-numbers.ts';
 
 const cache = process.env.NODE_ENV === 'production';
 const htmlEta = new Eta({ views: VIEWS_DIR, cache, autoEscape: true, autoTrim: [false, 'nl'] });
@@ -48,18 +49,8 @@ export function findIdentityNumbers(text: string): string[] {
     const day = Number(date.slice(4, 6));
     const plainDay = day > 60 ? day - 60 : day; // samordningsnummer: day + 60
     if (month < 1 || month > 12 || plainDay < 1 || plainDay > 31) continue;
-    if (luhn(`${date}${serial.slice(0, 3)}`) !== Number(serial[3])) continue;
+    if (checkDigit(`${date}${serial.slice(0, 3)}`) !== Number(serial[3])) continue;
     found.push(m[0]);
   }
   return found;
-}
-
-function luhn(digits: string): number {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let n = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
-    if (n > 9) n -= 9;
-    sum += n;
-  }
-  return (10 - (sum % 10)) % 10;
 }

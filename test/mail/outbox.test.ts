@@ -7,7 +7,7 @@ import { languageByCode, type Language } from '../../server/kernel/i18n.ts';
 import { composeMail, findIdentityNumbers } from '../../server/mail/compose.ts';
 import { MAIL_SEND_JOB, queueMail } from '../../server/mail/outbox.ts';
 import { createSmtpTransport, MAIL_MAX_ATTEMPTS, registerMailJobs } from '../../server/mail/sender.ts';
-import { identityNumber } from '../../server/demo/seed.ts';
+import { identityNumber } from '../../server/people/identity-numbers.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { TestSmtpServer } from '../support/smtp.ts';
 

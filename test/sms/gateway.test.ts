@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../server/config.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
-import { identityNumber } from '../../server/demo/seed.ts';
+import { identityNumber } from '../../server/people/identity-numbers.ts';
 import { isE164, queueSms, SMS_SEND_JOB, swedishMobile } from '../../server/sms/outbox.ts';
 import {
   chooseSmsGateway, createElksGateway, registerSmsJobs, SMS_MAX_ATTEMPTS, SMS_MAX_REFUSED_ATTEMPTS, SMS_STALE_HOURS,
