@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { assertAccessible, chooseLanguage, login, startBrowserHarness, type BrowserHarness, type WatchedPage } from '../support/browser.ts';
+import { assertAccessible, chooseLanguage, login, startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
 
 describe('accessibility (axe, WCAG 2.1 AA)', () => {
   let h: BrowserHarness;
@@ -10,15 +10,7 @@ describe('accessibility (axe, WCAG 2.1 AA)', () => {
   after(() => h.close());
 
   /** A fresh page with JavaScript on; checks it saw no console error or CSP violation, then closes it. */
-  async function withPage(test: (page: Page) => Promise<void>): Promise<void> {
-    const watched: WatchedPage = await h.page({ javaScript: true });
-    try {
-      await test(watched.page);
-      watched.problems.assertNone();
-    } finally {
-      await watched.page.context().close();
-    }
-  }
+  const withPage = (test: (page: Page) => Promise<void>) => h.withPage({ javaScript: true }, test);
 
   const follow = async (page: Page, link: ReturnType<Page['getByRole']>) => {
     const href = await link.getAttribute('href');

@@ -10,15 +10,7 @@ describe('account pages in a browser', () => {
   before(async () => { h = await startBrowserHarness({ env: { PUBLIC_URL: 'http://127.0.0.1' } }); });
   after(() => h.close());
 
-  async function withPage(javaScript: boolean, test: (page: Page) => Promise<void>): Promise<void> {
-    const watched = await h.page({ javaScript, width: 390 });
-    try {
-      await test(watched.page);
-      watched.problems.assertNone();
-    } finally {
-      await watched.page.context().close();
-    }
-  }
+  const withPage = (javaScript: boolean, test: (page: Page) => Promise<void>) => h.withPage({ javaScript, width: 390 }, test);
 
   const submit = async (page: Page, form: string) => {
     await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), page.locator(`${form} [type=submit]`).click()]);

@@ -15,15 +15,7 @@ describe('care times in a browser', () => {
   });
   after(() => h.close());
 
-  async function withPage(javaScript: boolean, test: (page: Page) => Promise<void>): Promise<void> {
-    const watched = await h.page({ javaScript, width: 390 });
-    try {
-      await test(watched.page);
-      watched.problems.assertNone();
-    } finally {
-      await watched.page.context().close();
-    }
-  }
+  const withPage = (javaScript: boolean, test: (page: Page) => Promise<void>) => h.withPage({ javaScript, width: 390 }, test);
 
   const save = async (page: Page) => {
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Spara veckan' }).click()]);

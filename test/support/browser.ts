@@ -23,6 +23,8 @@ export interface BrowserHarness {
   context(options?: { javaScript?: boolean; width?: number }): Promise<BrowserContext>;
   /** A page in a fresh context, watched for console errors and CSP violations. */
   page(options?: { javaScript?: boolean; width?: number }): Promise<WatchedPage>;
+  /** Runs `test` on a fresh watched page, then fails on any console error or CSP violation, and closes the page. */
+  withPage(options: { javaScript?: boolean; width?: number }, test: (page: Page) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,11 +57,21 @@ export async function startBrowserHarness(options: Parameters<typeof startTestAp
     return ctx;
   };
 
+  const page = async (options = {}) => {
+    const opened = await (await context(options)).newPage();
+    return { page: opened, problems: watch(opened) };
+  };
+
   return {
-    t, browser: openBrowser, baseURL, context,
-    async page(options = {}) {
-      const page = await (await context(options)).newPage();
-      return { page, problems: watch(page) };
+    t, browser: openBrowser, baseURL, context, page,
+    async withPage(options, test) {
+      const watched = await page(options);
+      try {
+        await test(watched.page);
+        watched.problems.assertNone();
+      } finally {
+        await watched.page.context().close();
+      }
     },
     async close() {
       for (const ctx of [...contexts]) await ctx.close().catch(() => undefined);
