@@ -22,7 +22,7 @@ const KEY_PROBLEM = {
 
 export function registrationRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock, config } = deps;
-  const tooMany = (req: Request, res: Response) => renderLink(req, res, deps, { form: 'login.errors.tooMany' }, 429);
+  const tooMany = (req: Request, res: Response) => renderLink(req, res, { form: 'login.errors.tooMany' }, 429);
   const limits = passwordAttemptLimits(config, tooMany);
 
   routes.publicGet('/register_invite', (req, res) => {
@@ -63,21 +63,21 @@ export function registrationRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.publicGet('/register_invite/:key/link', async (req, res) => {
     const key = normalizeKey(String(req.params.key));
-    await renderLink(req, res, deps, {}, 200, key ? formatKey(key) : String(req.params.key));
+    renderLink(req, res, {}, 200, key ? formatKey(key) : String(req.params.key));
   });
 
   routes.publicPost('/register_invite/link', ...limits, async (req, res) => {
     const key = normalizeKey(field(req.body, 'key'));
-    if (!key) return renderLink(req, res, deps, { key: 'register.errors.keyFormat' }, 400);
+    if (!key) return renderLink(req, res, { key: 'register.errors.keyFormat' }, 400);
     let account = req.account ? { id: req.account.id, person_id: req.account.personId } : undefined;
     if (!account) {
       account = await authenticate(db, field(req.body, 'username'), field(req.body, 'password'), deps.dummyHash);
-      if (!account) return renderLink(req, res, deps, { form: 'login.errors.wrong' }, 401);
+      if (!account) return renderLink(req, res, { form: 'login.errors.wrong' }, 401);
     }
     const linked = await linkKeyToAccount(db, key, { id: account.id, personId: account.person_id }, clock.now());
     if (!linked.ok) {
       const error = linked.error === 'not-your-invitation' ? 'register.key.notYours' : KEY_PROBLEM[linked.error];
-      return renderLink(req, res, deps, { key: error }, 400);
+      return renderLink(req, res, { key: error }, 400);
     }
     if (!req.account) await startSession(req, db, clock, account.id);
     flash(req, 'register.linked');
@@ -150,7 +150,7 @@ async function renderRegister(req: Request, res: Response, { db }: Deps, lookup:
   }, Object.keys(errors).length ? 400 : 200);
 }
 
-async function renderLink(req: Request, res: Response, _deps: Deps, errors: Errors, status = 200, key?: string): Promise<void> {
+function renderLink(req: Request, res: Response, errors: Errors, status = 200, key?: string): void {
   render(req, res, 'invitations/link', {
     values: { key: key ?? field(req.body, 'key'), username: field(req.body, 'username') }, errors, signedIn: req.account !== undefined,
   }, status);
