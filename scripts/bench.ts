@@ -1,13 +1,16 @@
-// `npm run bench`: how fast the guardian's pages are on a realistic data set, measured against a fixed text served
+// `npm run bench`: how fast the guardians' and staff's pages are on a realistic data set (with a year of history),
+// and how many absence reports a second the server takes without losing one, measured against a fixed text served
 // through the same helmet and compression (the baseline), on this machine. See README, "Performance".
 //
 //   npm run bench                          5000 children, 10 s per route after 5 s of warm-up
 //   npm run bench -- --quick               3 s per route after 2 s of warm-up (under a minute once the data set is cached)
 //   npm run bench -- --children 20000 --json bench.json --profile
 //
-// Steps: build (or reuse) the data set in .bench/, put guardian sessions in its `sessions` table, start one server
-// as production runs it, measure the start page's transfer size, load each route with autocannon in a separate
-// process, stop the server, print the table. A route that answers anything but 2xx, or fails, fails the run.
+// Steps: build (or reuse) the data set in .bench/, put guardian and staff sessions in its `sessions` table (each with
+// its CSRF token), start one server as production runs it, measure the start page's transfer size, load each route
+// with autocannon in a separate process, stop the server, print the table. A route that answers anything but 2xx
+// (for the absence reports: 2xx or 3xx), or fails, or loses a write, fails the run. The absence reports the run
+// wrote are deleted again afterwards, so the cached data set stays as it was built.
 import crypto from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,10 +19,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import signature from 'cookie-signature';
 import { openDatabase } from '../server/kernel/db.ts';
+import { stockholmDate } from '../server/kernel/clock.ts';
+import { childSummary } from '../server/people/queries.ts';
+import { unitRules } from '../server/settings/queries.ts';
+import { unitCalendar } from '../server/absence/queries.ts';
+import { addDays, addMonths, openDays } from '../server/absence/rules.ts';
 import { BENCH_DIR, ensureDataset } from './bench/dataset.ts';
 import type { LoadJob, LoadResult } from './bench/load.ts';
 import { formatProfile, summariseProfile, type ProfileSummary } from './bench/profile.ts';
-import { decoded, get, machineCpuSeconds, startServer, type RunningServer } from './bench/server.ts';
+import { decoded, get, machineCpuSeconds, post, startServer, type RunningServer } from './bench/server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SESSION_SECRET = 'vardag-bench-session-secret-not-for-production';
@@ -28,6 +36,7 @@ const FAR_FUTURE = Date.UTC(2099, 0, 1);
 const PAGE_LIMIT_BYTES = 30 * 1024;
 const P99_LIMIT_MS = 50;
 const RPS_RATIO_TARGET = 0.3;
+const WRITES_PER_SECOND_TARGET = 1000;
 /** Cores used by other processes while a route is measured above which the figures are called unreliable. */
 const OTHER_LOAD_WARNING = 0.25;
 
@@ -39,21 +48,42 @@ const USAGE = `npm run bench -- [options]
   --warmup S         seconds of warm-up load per route, not measured (overrides --quick)
   --connections C    concurrent connections (default 50)
   --sessions K       guardian sessions the page routes rotate over (default 500)
-  --routes LIST      comma-separated subset of: start,box,week,login,baseline (default: all)
+  --staff K          staff sessions the Today page rotates over (default 200)
+  --routes LIST      comma-separated subset of: start,box,week,today,login,absence,baseline (default: all)
   --json FILE        also write the figures as JSON
   --profile          run the server with --cpu-prof and print where its time went
   --help`;
 
-type RouteKey = 'start' | 'box' | 'week' | 'login' | 'baseline';
-const ROUTE_KEYS: readonly RouteKey[] = ['start', 'box', 'week', 'login', 'baseline'];
+type RouteKey = 'start' | 'box' | 'week' | 'today' | 'login' | 'absence' | 'baseline';
+const ROUTE_KEYS: readonly RouteKey[] = ['start', 'box', 'week', 'today', 'login', 'absence', 'baseline'];
 const WEEK_RPS_RATIO_TARGET = 0.25;
+const TODAY_RPS_RATIO_TARGET = 0.25;
 
 interface Settings {
-  children: number; duration: number; warmup: number; connections: number; sessions: number; quick: boolean;
+  children: number; duration: number; warmup: number; connections: number; sessions: number; staff: number; quick: boolean;
   routes: RouteKey[]; json?: string; profile: boolean;
 }
 
-interface BenchSession { accountId: number; childId: number; cookie: string }
+interface BenchSession { accountId: number; childId: number; cookie: string; csrfToken: string }
+interface StaffSession { accountId: number; groupId: number; cookie: string }
+
+/** The absence reports' writes: every success (warm-up included) against the rows the run added. */
+interface WriteFigures {
+  /** Answers 2xx or 3xx (a 303 is the form's success), warm-up and measurement together. */
+  successes: number;
+  /** Answers of any other status. */
+  failures: number;
+  /** Absence rows added by the run, counted after it. */
+  rows: number;
+  /** Successes whose (child, day) has no new absence row. */
+  lost: number;
+  /** Rows written for requests the load generator stopped waiting for at the end of the warm-up or the run. */
+  unanswered: number;
+  /** Successes per second while measured. */
+  perSecond: number;
+  /** Distinct (child, day) pairs prepared; more requests than these would repeat one. */
+  pairs: number;
+}
 
 interface RouteFigures extends LoadResult {
   key: RouteKey;
@@ -63,6 +93,9 @@ interface RouteFigures extends LoadResult {
   /** Cores busy while measured: the server, the load generator, and every other process of the machine. */
   cores: { server: number; load: number; other: number } | null;
   ratio: { rps: number | null; p50: number | null; p99: number | null };
+  /** Answers that fail the route: non-2xx (for the absence reports: neither 2xx nor 3xx), errors, timeouts. */
+  failedAnswers: number;
+  writes?: WriteFigures;
 }
 
 interface TransferPart { url: string; kind: 'html' | 'css' | 'js'; bytes: number; uncompressedBytes: number; encoding: string }
@@ -94,7 +127,7 @@ function parseSettings(argv: string[]): Settings {
     args: argv,
     options: {
       children: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' },
-      connections: { type: 'string' }, sessions: { type: 'string' }, routes: { type: 'string' }, json: { type: 'string' },
+      connections: { type: 'string' }, sessions: { type: 'string' }, staff: { type: 'string' }, routes: { type: 'string' }, json: { type: 'string' },
       profile: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -117,6 +150,7 @@ function parseSettings(argv: string[]): Settings {
     warmup: number(values.warmup, quick ? 2 : 5, 'warmup', 0),
     connections: Math.round(number(values.connections, 50, 'connections', 1)),
     sessions: Math.round(number(values.sessions, 500, 'sessions', 1)),
+    staff: Math.round(number(values.staff, 200, 'staff', 1)),
     quick,
     routes: routes as RouteKey[],
     json: values.json,
@@ -124,8 +158,23 @@ function parseSettings(argv: string[]): Settings {
   };
 }
 
-/** Replaces every session with K guardian sessions (as a login would write them), returning their cookies. */
-async function prepareSessions(databaseFile: string, count: number): Promise<BenchSession[]> {
+/** A session row as a login writes it, with the CSRF token csrf-sync keeps in the session (`csrfToken`). */
+function sessionRow(accountId: number) {
+  const sid = crypto.randomBytes(24).toString('base64url');
+  const csrfToken = crypto.randomBytes(32).toString('hex');
+  const sess = JSON.stringify({
+    cookie: { originalMaxAge: 7_200_000, expires: new Date(FAR_FUTURE).toISOString(), httpOnly: true, path: '/', sameSite: 'lax' },
+    accountId, csrfToken,
+  });
+  const cookie = `${SESSION_COOKIE}=${encodeURIComponent(`s:${signature.sign(sid, SESSION_SECRET)}`)}`;
+  return { row: { sid, sess, expires: FAR_FUTURE, account_id: accountId }, cookie, csrfToken };
+}
+
+/**
+ * Replaces every session with K guardian sessions and K' staff sessions (each a staff member of a group, spread over
+ * the groups), as a login would write them, returning their cookies.
+ */
+async function prepareSessions(databaseFile: string, count: number, staffCount: number): Promise<{ guardians: BenchSession[]; staff: StaffSession[] }> {
   const connection = openDatabase(databaseFile);
   try {
     const guardians = await connection.db.selectFrom('accounts')
@@ -136,22 +185,27 @@ async function prepareSessions(databaseFile: string, count: number): Promise<Ben
     if (guardians.length === 0) throw new Error('the data set has no guardian accounts');
     const k = Math.min(count, guardians.length);
     const chosen = Array.from({ length: k }, (_, i) => guardians[Math.floor((i * guardians.length) / k)]);
-    const expires = new Date(FAR_FUTURE).toISOString();
     const sessions = chosen.map((g) => {
-      const sid = crypto.randomBytes(24).toString('base64url');
-      const sess = JSON.stringify({
-        cookie: { originalMaxAge: 7_200_000, expires, httpOnly: true, path: '/', sameSite: 'lax' }, accountId: g.accountId,
-      });
-      const cookie = `${SESSION_COOKIE}=${encodeURIComponent(`s:${signature.sign(sid, SESSION_SECRET)}`)}`;
-      return { row: { sid, sess, expires: FAR_FUTURE, account_id: g.accountId }, session: { accountId: g.accountId, childId: Number(g.childId), cookie } };
+      const { row, cookie, csrfToken } = sessionRow(g.accountId);
+      return { row, session: { accountId: g.accountId, childId: Number(g.childId), cookie, csrfToken } };
     });
+    const staffMembers = await connection.db.selectFrom('staff_assignments').innerJoin('accounts', 'accounts.person_id', 'staff_assignments.person_id')
+      .select(['accounts.id as accountId', 'staff_assignments.group_id as groupId'])
+      .where('staff_assignments.role', '=', 'staff').where('staff_assignments.group_id', 'is not', null).where('accounts.closed_at', 'is', null)
+      .orderBy('staff_assignments.group_id').orderBy('accounts.id').execute();
+    const ks = Math.min(staffCount, staffMembers.length);
+    const staff = Array.from({ length: ks }, (_, i) => staffMembers[Math.floor((i * staffMembers.length) / ks)]).map((m) => {
+      const { row, cookie } = sessionRow(m.accountId);
+      return { row, session: { accountId: m.accountId, groupId: Number(m.groupId), cookie } };
+    });
+    const rows = [...sessions, ...staff].map((s) => s.row);
     await connection.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('sessions').execute();
-      for (let i = 0; i < sessions.length; i += 500) {
-        await trx.insertInto('sessions').values(sessions.slice(i, i + 500).map((s) => s.row)).execute();
+      for (let i = 0; i < rows.length; i += 500) {
+        await trx.insertInto('sessions').values(rows.slice(i, i + 500)).execute();
       }
     });
-    return sessions.map((s) => s.session);
+    return { guardians: sessions.map((s) => s.session), staff: staff.map((s) => s.session) };
   } finally {
     await connection.close();
   }
@@ -181,7 +235,8 @@ async function prepareCareTimes(databaseFile: string, sessions: BenchSession[]):
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < childIds.length; i += 500) {
         const ids = childIds.slice(i, i + 500);
-        await trx.deleteFrom('care_times').where('child_id', 'in', ids).execute();
+        // This week only: the data set's history stays.
+        await trx.deleteFrom('care_times').where('child_id', 'in', ids).where('date', '>=', day(0)).where('date', '<=', day(6)).execute();
         const old = trx.selectFrom('standard_schedules').select('id').where('child_id', 'in', ids);
         await trx.deleteFrom('standard_care_times').where('schedule_id', 'in', old).execute();
         await trx.deleteFrom('standard_schedules').where('child_id', 'in', ids).execute();
@@ -203,6 +258,90 @@ async function prepareCareTimes(databaseFile: string, sessions: BenchSession[]):
       }
     });
     return chosen;
+  } finally {
+    await connection.close();
+  }
+}
+
+interface AbsencePlan {
+  /** Every (child, day) once: each session's child on the open days from tomorrow to its unit's "how far ahead". */
+  requests: LoadJob['requests'];
+  /** The highest absence and care-history ids before the run: what the run adds is above them. */
+  absenceIdBefore: number;
+  historyIdBefore: number;
+}
+
+/**
+ * For the absence reports: one request per (child, day), each session's child on its unit's open days (closed days
+ * and weekends skipped, so every report writes one row) from tomorrow to the last day the unit plans ahead, sent
+ * day by day across the children, so concurrent requests are for different children.
+ */
+async function prepareAbsences(databaseFile: string, sessions: BenchSession[]): Promise<AbsencePlan> {
+  const connection = openDatabase(databaseFile);
+  try {
+    const db = connection.db;
+    const day = stockholmDate(new Date());
+    const perSession: { session: BenchSession; days: string[] }[] = [];
+    const seen = new Set<number>();
+    for (const session of sessions) {
+      if (seen.has(session.childId)) continue;
+      seen.add(session.childId);
+      const child = await childSummary(db, session.childId, day);
+      if (!child) continue;
+      const rules = await unitRules(db, child.unitId);
+      const from = addDays(day, 1);
+      const to = addDays(addMonths(day, rules.planAheadMonths), -1);
+      perSession.push({ session, days: openDays(from, to, await unitCalendar(db, child.unitId, from, to)) });
+    }
+    const requests: LoadJob['requests'] = [];
+    const longest = Math.max(0, ...perSession.map((p) => p.days.length));
+    for (let n = 0; n < longest; n++) {
+      for (const { session, days } of perSession) {
+        if (n >= days.length) continue;
+        requests.push({
+          method: 'POST', path: `/children/${session.childId}/absences`, body: `when=range&from=${days[n]}`,
+          headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken, 'content-type': 'application/x-www-form-urlencoded' },
+        });
+      }
+    }
+    const max = async (table: 'absences' | 'care_history') =>
+      Number((await db.selectFrom(table).select((eb) => eb.fn.max<number>('id').as('id')).executeTakeFirst())?.id ?? 0);
+    return { requests, absenceIdBefore: await max('absences'), historyIdBefore: await max('care_history') };
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The (child, day) of each absence row above the id, as `child/day`. */
+async function absencePairsAbove(databaseFile: string, id: number): Promise<Set<string>> {
+  const connection = openDatabase(databaseFile);
+  try {
+    const rows = await connection.db.selectFrom('absences').select(['child_id', 'date']).where('id', '>', id).execute();
+    return new Set(rows.map((r) => `${r.child_id}/${r.date}`));
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Absence rows above the id, counted after the run. */
+async function absenceRowsAbove(databaseFile: string, id: number): Promise<number> {
+  const connection = openDatabase(databaseFile);
+  try {
+    const row = await connection.db.selectFrom('absences').select((eb) => eb.fn.countAll<number>().as('n')).where('id', '>', id).executeTakeFirstOrThrow();
+    return Number(row.n);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Takes the run's absence reports (and their care history) out of the cached data set again. */
+async function removeAbsencesAbove(databaseFile: string, plan: AbsencePlan): Promise<void> {
+  const connection = openDatabase(databaseFile);
+  try {
+    await connection.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('absences').where('id', '>', plan.absenceIdBefore).execute();
+      await trx.deleteFrom('care_history').where('id', '>', plan.historyIdBefore).execute();
+    });
   } finally {
     await connection.close();
   }
@@ -300,13 +439,16 @@ async function main(): Promise<number> {
     ? `  cached: ${path.relative(ROOT, dataset.databaseFile)} (built ${dataset.summary.builtAt} in ${dataset.summary.buildSeconds} s)`
     : `  built in ${dataset.summary.buildSeconds} s: ${path.relative(ROOT, dataset.databaseFile)}`);
 
-  const sessions = await prepareSessions(dataset.databaseFile, settings.sessions);
-  progress(`${sessions.length} guardian sessions written to the sessions table`);
+  const { guardians: sessions, staff: staffSessions } = await prepareSessions(dataset.databaseFile, settings.sessions, settings.staff);
+  progress(`${sessions.length} guardian and ${staffSessions.length} staff sessions written to the sessions table`);
   const careSessions = settings.routes.includes('week') ? await prepareCareTimes(dataset.databaseFile, sessions) : [];
   if (settings.routes.includes('week')) {
     if (careSessions.length === 0) throw new Error('no guardian session has a child with care times (preschool or fritids)');
     progress(`${careSessions.length} of them with a child with care times: this week registered, a standard week`);
   }
+  if (settings.routes.includes('today') && staffSessions.length === 0) throw new Error('the data set has no staff member of a group');
+  let absencePlan = settings.routes.includes('absence') ? await prepareAbsences(dataset.databaseFile, sessions) : undefined;
+  if (absencePlan) progress(`absence reports: ${absencePlan.requests.length} distinct (child, day) pairs on open days ahead`);
 
   const profileDir = settings.profile ? path.join(BENCH_DIR, 'profiles', new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
   progress(`starting the server (NODE_ENV=production${profileDir ? ', --cpu-prof' : ''})`);
@@ -322,6 +464,19 @@ async function main(): Promise<number> {
 
     const box = await get(`${server.origin}/children/${sessions[0].childId}/boxes/absence`, { cookie: sessions[0].cookie, 'hx-request': 'true' });
     if (box.status !== 200) throw new Error(`the box partial answered ${box.status} for the first guardian`);
+    if (staffSessions.length) {
+      const today = await get(`${server.origin}/groups/${staffSessions[0].groupId}/today`, { cookie: staffSessions[0].cookie });
+      if (today.status !== 200) throw new Error(`the Today page answered ${today.status} for the first staff member`);
+    }
+    if (absencePlan) {
+      // One report by hand first (its row is removed with the rest): it must succeed with a 303.
+      const [first, ...rest] = absencePlan.requests;
+      if (!first) throw new Error('no (child, day) to report absence for');
+      const answer = await post(`${server.origin}${first.path}`, first.headers ?? {}, first.body ?? '');
+      if (answer.status !== 303) throw new Error(`reporting absence (${first.path}, ${first.body}) answered ${answer.status}, not 303`);
+      absencePlan = { ...absencePlan, requests: rest };
+    }
+    const absenceRowsBefore = absencePlan ? await absenceRowsAbove(dataset.databaseFile, absencePlan.absenceIdBefore) : 0;
 
     const jobs: Record<RouteKey, Omit<LoadJob, 'origin' | 'connections' | 'duration' | 'warmup' | 'headers'> & { path: string }> = {
       start: { name: 'start page', path: 'GET /', requests: sessions.map((s) => ({ path: '/', headers: { cookie: s.cookie } })) },
@@ -333,7 +488,14 @@ async function main(): Promise<number> {
         name: 'week view', path: 'GET /children/:id/schedule (care times)',
         requests: careSessions.map((s) => ({ path: `/children/${s.childId}/schedule`, headers: { cookie: s.cookie } })),
       },
+      today: {
+        name: 'Today (staff)', path: 'GET /groups/:id/today',
+        requests: staffSessions.map((s) => ({ path: `/groups/${s.groupId}/today`, headers: { cookie: s.cookie } })),
+      },
       login: { name: 'login page', path: 'GET /login (anonymous)', requests: [{ path: '/login' }] },
+      absence: {
+        name: 'absence reports', path: 'POST /children/:id/absences (distinct child and day)', requests: absencePlan?.requests ?? [],
+      },
       baseline: { name: 'baseline', path: `GET /bench/baseline?bytes=${htmlBytes}`, requests: [{ path: `/bench/baseline?bytes=${htmlBytes}` }] },
     };
     for (const key of settings.routes) {
@@ -343,7 +505,7 @@ async function main(): Promise<number> {
       let atStart: { server?: number; machine?: number; at: number } | undefined;
       const result = await runLoad({
         name: job.name, origin: server.origin, connections: settings.connections, duration: settings.duration, warmup: settings.warmup,
-        headers: { 'accept-encoding': 'gzip' }, requests: job.requests,
+        headers: { 'accept-encoding': 'gzip' }, requests: job.requests, listSuccesses: key === 'absence',
       }, () => { atStart = { server: running.cpuSeconds(), machine: machineCpuSeconds(), at: performance.now() }; });
       const serverEnd = running.cpuSeconds();
       const machineEnd = machineCpuSeconds();
@@ -361,12 +523,35 @@ async function main(): Promise<number> {
         + (cores ? `; cores busy: server ${cores.server}, load generator ${cores.load}, other processes ${cores.other}` : '')
         + (result.non2xx || result.errors || result.timeouts ? `  !! ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts` : ''));
       if (cores && cores.other > OTHER_LOAD_WARNING) progress(`  !! other processes kept ${cores.other} cores busy: this route's figures are low`);
-      figures.push({ ...result, key, path: job.path, serverCpu, cores, ratio: { rps: null, p50: null, p99: null } });
+      let writes: WriteFigures | undefined;
+      let failedAnswers = result.non2xx + result.errors + result.timeouts;
+      if (key === 'absence' && absencePlan) {
+        const success = (codes: Record<string, number>) => Object.entries(codes).reduce((n, [code, count]) => n + (Number(code) >= 200 && Number(code) < 400 ? count : 0), 0);
+        const all = Object.values(result.allStatusCodes).reduce((a, b) => a + b, 0);
+        const successes = success(result.allStatusCodes);
+        const rows = (await absenceRowsAbove(dataset.databaseFile, absencePlan.absenceIdBefore)) - absenceRowsBefore;
+        const written = await absencePairsAbove(dataset.databaseFile, absencePlan.absenceIdBefore);
+        const pairOf = (index: number) => {
+          const r = job.requests[index];
+          return `${/\/children\/(\d+)\//.exec(r.path)?.[1]}/${/from=([0-9-]+)/.exec(r.body ?? '')?.[1]}`;
+        };
+        const lost = (result.succeeded ?? []).filter((index) => !written.has(pairOf(index))).length;
+        writes = {
+          successes, failures: all - successes, rows, lost, unanswered: rows - (successes - lost),
+          perSecond: Math.round((success(result.statusCodes) / (result.seconds || settings.duration)) * 10) / 10, pairs: job.requests.length,
+        };
+        failedAnswers = writes.failures + result.errors + result.timeouts;
+        progress(`  ${writes.perSecond} writes/s; ${successes} successes (warm-up included), ${rows} rows written, ${writes.lost} lost, `
+          + `${writes.unanswered} written for requests left unanswered when the load stopped, ${writes.failures} failed answers`
+          + (all > job.requests.length ? `  !! ${all} requests for ${job.requests.length} pairs: some repeated a (child, day)` : ''));
+      }
+      figures.push({ ...result, key, path: job.path, serverCpu, cores, ratio: { rps: null, p50: null, p99: null }, failedAnswers, writes });
     }
   } finally {
     progress('stopping the server');
     await server.stop();
     server = undefined;
+    if (absencePlan) await removeAbsencesAbove(dataset.databaseFile, absencePlan);
   }
 
   const baseline = figures.find((f) => f.key === 'baseline');
@@ -391,20 +576,25 @@ async function main(): Promise<number> {
   out.push(`data set: ${s.children} children in ${s.families} families, ${s.guardians} guardians, ${s.staff} staff, ${s.accounts} accounts; `
     + `${s.areas} areas, ${s.units.preschool} preschools, ${s.units.school} schools, ${s.units.fritids} fritids, ${s.groups} groups`
     + ` (${dataset.cached ? 'cached' : `built in ${s.buildSeconds} s`})`);
+  if (s.history) {
+    const h = s.history;
+    out.push(`history ${h.from} – ${h.to}: ${h.careTimes} care times (two weeks ahead included), ${h.absences} absences, ${h.attendances} attendances, `
+      + `${h.careHistory} care-history rows, ${h.standardSchedules} standard schedules, ${h.closedDays} closed days`);
+  }
   out.push(`load: ${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s per route, `
-    + `${sessions.length} guardian sessions round-robin, Accept-Encoding: gzip; autocannon in its own process\n`);
+    + `${sessions.length} guardian and ${staffSessions.length} staff sessions round-robin, Accept-Encoding: gzip; autocannon in its own process\n`);
   out.push(table(
     ['route', 'req/s', 'p50 ms', 'p99 ms', 'rps/base', 'p50/base', 'p99/base', 'cpu ms/req', 'cores s/l/o', 'non-2xx', 'errors'],
     figures.map((f) => [
       `${f.name}  ${f.path}`, f.rps.toFixed(0), String(f.latency.p50), String(f.latency.p99),
       fmt(f.ratio.rps), fmt(f.ratio.p50), fmt(f.ratio.p99), f.serverCpu ? f.serverCpu.msPerRequest.toFixed(2) : '–',
       f.cores ? `${f.cores.server.toFixed(1)}/${f.cores.load.toFixed(1)}/${f.cores.other.toFixed(1)}` : '–',
-      String(f.non2xx), String(f.errors + f.timeouts),
+      String(f.key === 'absence' ? f.writes?.failures ?? f.non2xx : f.non2xx), String(f.errors + f.timeouts),
     ]),
   ));
   out.push('rps/base: route req/s ÷ baseline req/s (higher is better); p50/base, p99/base: route latency ÷ baseline latency;\n'
     + 'cpu ms/req: the server process\'s CPU time per request (all threads); cores s/l/o: cores busy while measured,\n'
-    + 'server / load generator / other processes.');
+    + 'server / load generator / other processes; non-2xx: for the absence reports, answers neither 2xx nor 3xx (303 is success).');
   const disturbed = figures.filter((f) => f.cores && f.cores.other > OTHER_LOAD_WARNING);
   if (disturbed.length) {
     out.push(`!! other processes kept more than ${OTHER_LOAD_WARNING} cores busy while measuring ${disturbed.map((f) => f.name).join(', ')}:`
@@ -417,11 +607,19 @@ async function main(): Promise<number> {
 
   const start = figures.find((f) => f.key === 'start');
   const week = figures.find((f) => f.key === 'week');
+  const todayPage = figures.find((f) => f.key === 'today');
+  const absence = figures.find((f) => f.key === 'absence');
   const targets = {
     startPageRpsRatio: start?.ratio.rps === null || !start ? null : { value: start.ratio.rps, target: `≥ ${RPS_RATIO_TARGET}`, met: start.ratio.rps >= RPS_RATIO_TARGET },
     startPageP99: start ? { value: start.latency.p99, target: `< ${P99_LIMIT_MS} ms`, met: start.latency.p99 < P99_LIMIT_MS } : null,
     startPageBytesGzip: { value: transfer.total, target: `≤ ${PAGE_LIMIT_BYTES}`, met: transfer.withinLimit },
     weekViewRpsRatio: week?.ratio.rps === null || !week ? null : { value: week.ratio.rps, target: `≥ ${WEEK_RPS_RATIO_TARGET}`, met: week.ratio.rps >= WEEK_RPS_RATIO_TARGET },
+    todayRpsRatio: todayPage?.ratio.rps === null || !todayPage ? null : { value: todayPage.ratio.rps, target: `≥ ${TODAY_RPS_RATIO_TARGET}`, met: todayPage.ratio.rps >= TODAY_RPS_RATIO_TARGET },
+    absenceWrites: !absence?.writes ? null : {
+      value: absence.writes.perSecond, failedAnswers: absence.failedAnswers, lost: absence.writes.lost,
+      target: `≥ ${WRITES_PER_SECOND_TARGET}/s, 0 errors, 0 lost`,
+      met: absence.writes.perSecond >= WRITES_PER_SECOND_TARGET && absence.failedAnswers === 0 && absence.writes.lost === 0,
+    },
   };
   out.push('');
   out.push('targets (a benchmark, not a test):');
@@ -429,13 +627,20 @@ async function main(): Promise<number> {
   if (targets.startPageP99) out.push(`  start page p99 < ${P99_LIMIT_MS} ms at ${settings.connections} connections: ${targets.startPageP99.value} ms — ${targets.startPageP99.met ? 'met' : 'MISSED'}`);
   out.push(`  start page ≤ 30 KiB gzipped: ${kib(transfer.total)} — ${transfer.withinLimit ? 'met' : 'MISSED'}`);
   if (targets.weekViewRpsRatio) out.push(`  week view throughput ≥ 25 % of the baseline: ${Math.round(targets.weekViewRpsRatio.value * 100)} % — ${targets.weekViewRpsRatio.met ? 'met' : 'MISSED'}`);
+  if (targets.todayRpsRatio) out.push(`  Today page throughput ≥ 25 % of the baseline: ${Math.round(targets.todayRpsRatio.value * 100)} % — ${targets.todayRpsRatio.met ? 'met' : 'MISSED'}`);
+  if (targets.absenceWrites && absence?.writes) {
+    const w = absence.writes;
+    out.push(`  absence reports ≥ ${WRITES_PER_SECOND_TARGET}/s sustained, 0 errors, 0 lost writes: ${w.perSecond}/s, ${absence.failedAnswers} failed answers, `
+      + `${w.lost} lost (${w.successes} successes each checked for its row; ${w.rows} rows, ${w.unanswered} of them for requests in flight when the`
+      + ` load stopped) — ${targets.absenceWrites.met ? 'met' : 'MISSED'}`);
+  }
 
-  const failed = figures.filter((f) => f.non2xx > 0 || f.errors > 0 || f.timeouts > 0);
+  const failed = figures.filter((f) => f.failedAnswers > 0 || (f.writes && f.writes.lost !== 0));
   if (failed.length) {
     out.push('');
     for (const f of failed) {
-      out.push(`!!! ${f.name} (${f.path}): ${f.non2xx} non-2xx answers ${JSON.stringify(f.statusCodes)}, ${f.errors} errors, ${f.timeouts} timeouts`
-        + ' — its figures do not measure the page. See .bench/server.log.');
+      out.push(`!!! ${f.name} (${f.path}): ${f.failedAnswers} failed answers ${JSON.stringify(f.allStatusCodes)}, ${f.errors} errors, ${f.timeouts} timeouts`
+        + (f.writes?.lost ? `, ${f.writes.lost} lost writes` : '') + ' — its figures do not measure the route. See .bench/server.log.');
     }
   }
   if (profile) out.push('', `server CPU profile: ${profile.file}`, formatProfile(profile.summary));
@@ -444,13 +649,17 @@ async function main(): Promise<number> {
   if (settings.json) {
     const report = {
       date, machine,
-      settings: { connections: settings.connections, duration: settings.duration, warmup: settings.warmup, sessions: sessions.length, quick: settings.quick },
+      settings: {
+        connections: settings.connections, duration: settings.duration, warmup: settings.warmup, sessions: sessions.length,
+        staffSessions: staffSessions.length, quick: settings.quick,
+      },
       machineLoadBefore: idle ?? null,
       dataset: { ...s, cached: dataset.cached, databaseBytes: fs.statSync(dataset.databaseFile).size },
       routes: figures.map((f) => ({
         name: f.name, route: f.path, rps: Math.round(f.rps * 10) / 10, p50: f.latency.p50, p90: f.latency.p90, p99: f.latency.p99,
         mean: f.latency.mean, max: f.latency.max, ratio: f.ratio, serverCpu: f.serverCpu, cores: f.cores, requests: f.requests, seconds: f.seconds,
-        non2xx: f.non2xx, errors: f.errors, timeouts: f.timeouts, statusCodes: f.statusCodes,
+        non2xx: f.non2xx, errors: f.errors, timeouts: f.timeouts, statusCodes: f.statusCodes, allStatusCodes: f.allStatusCodes,
+        failedAnswers: f.failedAnswers, ...(f.writes ? { writes: f.writes } : {}),
       })),
       startPageBytesGzip: transfer,
       targets,
@@ -460,7 +669,7 @@ async function main(): Promise<number> {
     fs.writeFileSync(settings.json, `${JSON.stringify(report, null, 2)}\n`);
     progress(`figures written to ${settings.json}`);
   }
-  if (failed.length) console.error(`\nFAILED: ${failed.map((f) => f.name).join(', ')} answered non-2xx or failed.`);
+  if (failed.length) console.error(`\nFAILED: ${failed.map((f) => f.name).join(', ')} answered non-2xx, failed or lost writes.`);
   return failed.length ? 1 : 0;
 }
 

@@ -1,14 +1,20 @@
 // The bench data set: one municipality with three areas, preschools and schools (with fritids) of about 50–100
 // children, groups of about 15–22, families of one to three children with one or two guardians (some in two
-// households), staff, and an account for every adult. Deterministic: the same N gives the same rows.
+// households), staff, and an account for every adult; and a year of history up to the day it is built: every
+// child's care times (weekdays, with days off and summer weeks), absences (about 6 %), arrivals and departures,
+// each with its care-history rows, standard schedules for most preschool and fritids children, and a few closed
+// days per unit. Deterministic: the same N built on the same day gives the same rows.
 //
 // The data set is cached in `.bench/data-<N>-<hash>/vardag.sqlite`; the hash covers the migration file names and
-// this file, so changing either builds a new one. Everything is written in one transaction with multi-row inserts.
+// this file, so changing either builds a new one (the history then ends the day before; an older cached set keeps
+// its own year, which is as good for the bench). Everything is written in one transaction: the organisation with
+// multi-row inserts, the history (millions of rows) with prepared single-row inserts.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Insertable } from 'kysely';
 import type { Database, HourLimit, UnitKind } from '../../db/schema.ts';
+import type SQLite from 'better-sqlite3';
 import { migrateToLatest, openDatabase, type Db } from '../../server/kernel/db.ts';
 import { hashPassword, loginKey } from '../../server/accounts/passwords.ts';
 
@@ -25,6 +31,13 @@ export interface DatasetSummary {
   children: number; families: number; guardians: number; staff: number; admins: number; accounts: number;
   areas: number; units: Record<UnitKind, number>; groups: number; placements: number; guardianships: number;
   notifications: number; messageRecipients: number; buildSeconds: number; builtAt: string; hash: string;
+  /** The year of history (absent in data sets built before it existed). */
+  history?: HistorySummary;
+}
+
+export interface HistorySummary {
+  from: string; to: string; careTimes: number; absences: number; attendances: number; careHistory: number;
+  standardSchedules: number; closedDays: number;
 }
 
 export interface Dataset { dir: string; databaseFile: string; summary: DatasetSummary; cached: boolean }
@@ -67,10 +80,12 @@ export async function ensureDataset(children: number, log: (line: string) => voi
     const passwordHash = await hashPassword(BENCH_PASSWORD);
     log(`generating ${children} children with families, staff and units`);
     const rows = generate(children, passwordHash);
-    log(`writing ${countRows(rows)} rows`);
-    await write(connection.db, rows);
+    log(`writing ${countRows(rows)} rows, then a year of history`);
+    const history = await write(connection.db, connection.sqlite, rows, new Date().toISOString().slice(0, 10));
+    log(`history ${history.from} – ${history.to}: ${history.careTimes} care times, ${history.absences} absences, `
+      + `${history.attendances} attendances, ${history.careHistory} care-history rows`);
     const summary: DatasetSummary = {
-      ...rows.summary, buildSeconds: Math.round((performance.now() - started) / 100) / 10, builtAt: new Date().toISOString(), hash,
+      ...rows.summary, history, buildSeconds: Math.round((performance.now() - started) / 100) / 10, builtAt: new Date().toISOString(), hash,
     };
     fs.writeFileSync(path.join(buildDir, 'dataset.json'), `${JSON.stringify(summary, null, 2)}\n`);
     await connection.close();
@@ -372,8 +387,9 @@ function generate(childCount: number, passwordHash: string): Rows {
   return rows;
 }
 
-/** Everything in one transaction, 500 rows per INSERT. */
-async function write(db: Db, rows: Rows): Promise<void> {
+/** Everything in one transaction: the organisation 500 rows per INSERT, then the history (see writeHistory). */
+async function write(db: Db, sqlite: SQLite.Database, rows: Rows, buildDay: string): Promise<HistorySummary> {
+  let history: HistorySummary | undefined;
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('app_meta').values({ key: 'mode', value: 'production' }).execute();
     for (const table of TABLES) {
@@ -382,5 +398,174 @@ async function write(db: Db, rows: Rows): Promise<void> {
         await trx.insertInto(table).values(list.slice(i, i + 500) as never).execute();
       }
     }
+    // The same connection, so inside the same transaction.
+    history = writeHistory(sqlite, rows, buildDay);
   });
+  return history!;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A year of history, as the app would have written it: guardians register care times a week ahead (one
+// care-history row per day), report absence in the morning (staff mark some unreported), staff tap arrivals and
+// departures (one care-history row each); standard schedules from the placement's start.
+
+const DAY_MS = 86_400_000;
+const PRESCHOOL_STARTS = ['06:45', '07:00', '07:15', '07:30', '07:45', '08:00', '08:15', '08:30'];
+const PRESCHOOL_ENDS = ['14:30', '15:00', '15:30', '16:00', '16:15', '16:30', '17:00'];
+const FRITIDS_STARTS = ['07:00', '07:15', '07:30', '07:45', '08:00'];
+const FRITIDS_ENDS = ['14:00', '15:00', '15:30', '16:00', '16:30', '17:00'];
+const ABSENCE_COMMENTS = [null, null, null, 'Förkyld', 'Feber', 'Magsjuk', 'Tandläkare', 'Ledig med mormor'];
+
+const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const weekdayOf = (ms: number): number => new Date(ms).getUTCDay() || 7;
+const shift = (time: string, minutes: number): string => {
+  const total = Math.min(19 * 60, Math.max(6 * 60, Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5)) + minutes));
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
+};
+const at = (date: string, time: string): string => `${date}T${time}:00.000Z`;
+
+function writeHistory(sqlite: SQLite.Database, rows: Rows, buildDay: string): HistorySummary {
+  const rand = random(20_251_127);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
+  const int = (min: number, max: number): number => min + Math.floor(rand() * (max - min + 1));
+
+  const buildMs = Date.parse(`${buildDay}T00:00:00Z`);
+  const firstMs = buildMs - 365 * DAY_MS;
+  const lastPastMs = buildMs - DAY_MS;
+  /** Guardians register care times two weeks ahead too, so Today and the week view have registered days. */
+  const lastCareMs = buildMs + 13 * DAY_MS;
+  const summary: HistorySummary = {
+    from: isoDay(firstMs), to: isoDay(lastPastMs), careTimes: 0, absences: 0, attendances: 0, careHistory: 0, standardSchedules: 0, closedDays: 0,
+  };
+
+  const insertCare = sqlite.prepare(`INSERT INTO care_times (child_id, date, starts, ends, day_off, comment, registered_by, updated_at, version)
+    VALUES (?, ?, ?, ?, ?, NULL, ?, ?, 1)`);
+  const insertAbsence = sqlite.prepare(`INSERT INTO absences (child_id, date, starts, ends, kind, comment, created_by, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertAttendance = sqlite.prepare('INSERT INTO attendances (child_id, date, arrived_at, left_at, updated_by) VALUES (?, ?, ?, ?, ?)');
+  const insertHistory = sqlite.prepare(`INSERT INTO care_history (child_id, date, what, old_value, new_value, changed_by, changed_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertSchedule = sqlite.prepare('INSERT INTO standard_schedules (child_id, valid_from, created_by, created_at) VALUES (?, ?, ?, ?)');
+  const insertStandardDay = sqlite.prepare('INSERT INTO standard_care_times (schedule_id, weekday, starts, ends, day_off) VALUES (?, ?, ?, ?, ?)');
+  const insertClosed = sqlite.prepare('INSERT INTO unit_closed_days (unit_id, date, reason) VALUES (?, ?, ?)');
+  const history = (childId: number, date: string, what: string, old: unknown, value: unknown, by: number, when: string) => {
+    insertHistory.run(childId, date, what, old === null ? null : JSON.stringify(old), value === null ? null : JSON.stringify(value), by, when);
+    summary.careHistory++;
+  };
+
+  // Who is who.
+  const accountOf = new Map(rows.accounts.map((a) => [a.person_id, a.id!]));
+  const unitOfGroup = new Map(rows.groups.map((g) => [g.id!, g.unit_id]));
+  const kindOfUnit = new Map(rows.units.map((u) => [u.id!, u.kind]));
+  const staffOfGroup = new Map<number, number[]>();
+  for (const s of rows.staff_assignments) {
+    if (s.group_id === null || s.group_id === undefined) continue;
+    staffOfGroup.set(s.group_id, [...(staffOfGroup.get(s.group_id) ?? []), accountOf.get(s.person_id)!]);
+  }
+  const guardianAccounts = new Map<number, number[]>();
+  for (const g of rows.guardianships) guardianAccounts.set(g.child_id, [...(guardianAccounts.get(g.child_id) ?? []), accountOf.get(g.guardian_id)!]);
+  const placementsOf = new Map<number, { groupId: number; unitId: number; kind: UnitKind; start: string }[]>();
+  for (const p of rows.placements) {
+    const unitId = unitOfGroup.get(p.group_id)!;
+    placementsOf.set(p.child_id, [...(placementsOf.get(p.child_id) ?? []), { groupId: p.group_id, unitId, kind: kindOfUnit.get(unitId)!, start: p.start_date }]);
+  }
+
+  // Planning days: five in the past year and three ahead per unit, none within a week of the build day.
+  const closedOf = new Map<number, Set<string>>();
+  for (const unit of rows.units) {
+    const days = new Set<string>();
+    while (days.size < 8) {
+      const offset = days.size < 5 ? -int(8, 360) : int(8, 360);
+      const ms = buildMs + offset * DAY_MS;
+      if (weekdayOf(ms) <= 5) days.add(isoDay(ms));
+    }
+    for (const date of days) insertClosed.run(unit.id, date, 'Planeringsdag');
+    summary.closedDays += days.size;
+    closedOf.set(unit.id!, days);
+  }
+
+  const year = (ms: number) => new Date(ms).getUTCFullYear();
+  for (const [childId, placements] of placementsOf) {
+    const care = placements.find((p) => p.kind !== 'school');
+    const main = placements.find((p) => p.kind === 'school') ?? placements[0];
+    const guardians = guardianAccounts.get(childId) ?? [];
+    const guardian = guardians[0];
+    const staff = staffOfGroup.get(main.groupId) ?? [guardian];
+    const start = Math.max(firstMs, Date.parse(`${placements.reduce((a, p) => (p.start < a ? p.start : a), '9999')}T00:00:00Z`));
+    const fritids = care?.kind === 'fritids';
+    const usualStarts = care ? pick(fritids ? FRITIDS_STARTS : PRESCHOOL_STARTS) : '08:00';
+    const usualEnds = care ? pick(fritids ? FRITIDS_ENDS : PRESCHOOL_ENDS) : pick(['13:30', '14:30', '15:00']);
+    const shortFriday = rand() < 0.3;
+    const fridayOff = !fritids && rand() < 0.08;
+    // Four summer weeks off, starting in one of the first three weeks of July; most stay home over Christmas.
+    const summerOff = new Set<number>();
+    for (let y = year(firstMs); y <= year(lastCareMs); y++) {
+      const july = Date.UTC(y, 6, 1 + int(0, 14));
+      for (let d = 0; d < 28; d++) summerOff.add(july + d * DAY_MS);
+    }
+    const christmasOff = rand() < 0.7;
+    const closed = closedOf.get(care?.unitId ?? main.unitId)!;
+
+    if (care && rand() < 0.8) {
+      const validFrom = isoDay(start);
+      const { lastInsertRowid } = insertSchedule.run(childId, validFrom, guardian, at(isoDay(start - 7 * DAY_MS), '20:00'));
+      const pattern: Record<string, { starts: string | null; ends: string | null; dayOff: boolean }> = {};
+      for (let weekday = 1; weekday <= 5; weekday++) {
+        const off = weekday === 5 && fridayOff;
+        const ends = weekday === 5 && shortFriday ? shift(usualEnds, -60) : usualEnds;
+        insertStandardDay.run(lastInsertRowid, weekday, off ? null : usualStarts, off ? null : ends, off ? 1 : 0);
+        pattern[weekday] = { starts: off ? null : usualStarts, ends: off ? null : ends, dayOff: off };
+      }
+      history(childId, validFrom, 'standard', null, pattern, guardian, at(isoDay(start - 7 * DAY_MS), '20:00'));
+      summary.standardSchedules++;
+    }
+
+    for (let ms = start; ms <= lastCareMs; ms += DAY_MS) {
+      const weekday = weekdayOf(ms);
+      if (weekday > 5) continue;
+      const date = isoDay(ms);
+      if (closed.has(date)) continue;
+      const month = new Date(ms).getUTCMonth();
+      const dayOfMonth = new Date(ms).getUTCDate();
+      const holiday = (christmasOff && ((month === 11 && dayOfMonth >= 23) || (month === 0 && dayOfMonth <= 6))) || summerOff.has(ms);
+      let starts = usualStarts;
+      let ends = weekday === 5 && shortFriday ? shift(usualEnds, -60) : usualEnds;
+      if (rand() < 0.2) {
+        starts = shift(starts, pick([-30, -15, 15, 30]));
+        ends = shift(ends, pick([-60, -30, 30]));
+      }
+      const dayOff = holiday || (weekday === 5 && fridayOff) || rand() < 0.03;
+      if (care) {
+        // Registered on the Sunday evening before the week.
+        const registeredAt = at(isoDay(ms - (weekday) * DAY_MS), '19:30');
+        insertCare.run(childId, date, dayOff ? null : starts, dayOff ? null : ends, dayOff ? 1 : 0, guardian, registeredAt);
+        history(childId, date, 'times', null, { starts: dayOff ? null : starts, ends: dayOff ? null : ends, dayOff, comment: null }, guardian, registeredAt);
+        summary.careTimes++;
+      }
+      if (ms > lastPastMs || (dayOff && care)) continue;
+      if (!care && holiday) continue; // school holidays: no attendance for pupils without fritids
+
+      let absence: { starts: string | null; ends: string | null } | null = null;
+      if (rand() < 0.065) {
+        const part = !care && rand() < 0.15;
+        absence = part ? { starts: '10:00', ends: pick(['11:30', '12:00', '13:00']) } : { starts: null, ends: null };
+        const reported = rand() < 0.93;
+        const by = reported ? pick(guardians) : pick(staff);
+        const comment = reported ? pick(ABSENCE_COMMENTS) : null;
+        const createdAt = at(date, reported ? `0${int(6, 7)}:${String(int(0, 59)).padStart(2, '0')}` : '09:05');
+        insertAbsence.run(childId, date, absence.starts, absence.ends, reported ? 'reported' : 'unreported', comment, by, createdAt);
+        history(childId, date, 'absence', null, { wholeDay: absence.starts === null, starts: absence.starts, ends: absence.ends, comment }, by, createdAt);
+        summary.absences++;
+        if (absence.starts === null) continue;
+      }
+      const arrived = shift(starts, int(-10, 15));
+      const left = shift(ends, int(-20, 5));
+      const by = pick(staff);
+      insertAttendance.run(childId, date, arrived, left, by);
+      history(childId, date, 'attendance', null, { arrived_at: arrived, left_at: null }, by, at(date, arrived));
+      history(childId, date, 'attendance', { arrived_at: arrived, left_at: null }, { arrived_at: arrived, left_at: left }, by, at(date, left));
+      summary.attendances++;
+    }
+  }
+  return summary;
 }

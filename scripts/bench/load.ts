@@ -4,7 +4,8 @@
 //
 // Reads a LoadJob as JSON on standard input and prints a LoadResult as JSON on standard output, its last line; before
 // it, the line {"event":"measuring"} says when the warm-up is over. The job's requests are sent round-robin (each
-// with its own path and headers, e.g. one session cookie per guardian).
+// with its own method, path, headers and body, e.g. one session cookie per guardian); every answer, warm-up
+// included, is also tallied by status (for a write route, whose rows are counted against its successes).
 import autocannon from 'autocannon';
 
 export interface LoadJob {
@@ -18,7 +19,9 @@ export interface LoadJob {
   /** Headers sent with every request. */
   headers: Record<string, string>;
   /** Sent round-robin, one per request. */
-  requests: { path: string; headers?: Record<string, string> }[];
+  requests: { path: string; method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> }[];
+  /** List which requests (indexes into `requests`) were answered 2xx or 3xx, e.g. to check each one's write. */
+  listSuccesses?: boolean;
 }
 
 export interface LoadResult {
@@ -33,6 +36,10 @@ export interface LoadResult {
   timeouts: number;
   statusCodes: Record<string, number>;
   warmupRequests: number;
+  /** Every answer by status, warm-up and measurement together. */
+  allStatusCodes: Record<string, number>;
+  /** With `listSuccesses`: the indexes of the requests answered 2xx or 3xx, warm-up included. */
+  succeeded?: number[];
   /** CPU seconds this load generator used while measuring. */
   cpuSeconds: number;
 }
@@ -42,6 +49,8 @@ async function main(): Promise<void> {
   if (job.requests.length === 0) throw new Error('the job has no requests');
   let next = 0;
   const first = job.requests[0];
+  const allStatusCodes: Record<string, number> = {};
+  const succeeded: number[] = [];
   const run = autocannon({
     url: job.origin,
     connections: job.connections,
@@ -49,11 +58,22 @@ async function main(): Promise<void> {
     headers: job.headers,
     ...(job.warmup > 0 ? { warmup: { connections: job.connections, duration: job.warmup } } : {}),
     requests: [{
-      method: 'GET',
+      method: first.method ?? 'GET',
       path: first.path,
-      setupRequest: (request) => {
-        const chosen = job.requests[next++ % job.requests.length];
-        return { ...request, path: chosen.path, headers: { ...request.headers, ...chosen.headers } };
+      // A connection sends one request at a time, and autocannon reports its answer before setting up the next: the
+      // connection's context holds the index of the request being answered.
+      setupRequest: (request, context) => {
+        const index = next++ % job.requests.length;
+        context.index = index;
+        const chosen = job.requests[index];
+        return {
+          ...request, method: chosen.method ?? 'GET', path: chosen.path, headers: { ...request.headers, ...chosen.headers },
+          ...(chosen.body === undefined ? {} : { body: chosen.body }),
+        };
+      },
+      onResponse: (status, _body, context) => {
+        allStatusCodes[status] = (allStatusCodes[status] ?? 0) + 1;
+        if (job.listSuccesses && status >= 200 && status < 400) succeeded.push(context.index as number);
       },
     }],
   });
@@ -77,6 +97,8 @@ async function main(): Promise<void> {
     timeouts: result.timeouts,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
     warmupRequests: warmup?.requests?.total ?? 0,
+    allStatusCodes,
+    ...(job.listSuccesses ? { succeeded } : {}),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);

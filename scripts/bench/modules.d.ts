@@ -13,6 +13,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
+    /** Called with every answer, warm-up included. */
+    onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
   }
   interface Histogram {
     average: number; mean: number; stddev: number; min: number; max: number; total?: number;

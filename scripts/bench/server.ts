@@ -146,6 +146,23 @@ export function get(url: string, headers: Record<string, string>): Promise<RawRe
   });
 }
 
+/** A POST of a form body, the answer as sent. */
+export function post(url: string, headers: Record<string, string>, body: string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method: 'POST', agent: false,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)), ...headers },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** The body decoded from its Content-Encoding. */
 export function decoded(res: RawResponse): Buffer {
   const encoding = res.headers['content-encoding'];
