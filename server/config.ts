@@ -6,7 +6,7 @@ export interface Config {
   databaseFile: string;
   production: boolean;
   /** Express "trust proxy": set when Vardag runs behind a TLS-terminating proxy, so cookies get Secure. */
-  trustProxy: string | false;
+  trustProxy: string | number | boolean;
   sessionSecret: string | undefined;
   sessionIdleMinutes: number;
   rememberMeDays: number;
@@ -78,6 +78,15 @@ function smsFromFrom(raw: string | undefined): string {
   throw new Error(`SMS_FROM must be 3-11 letters and digits (e.g. Vardag) or a number like +46701234567, got "${raw}"`);
 }
 
+/** Express's "trust proxy": a number of hops ("1"), true/false, or addresses ("loopback", "10.0.0.1"). */
+function trustProxyFrom(raw: string | undefined): Config['trustProxy'] {
+  const value = raw?.trim();
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.VARDAG_DATA_DIR || 'data');
   return {
@@ -85,7 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseFile: path.join(dataDir, 'vardag.sqlite'),
     production: env.NODE_ENV === 'production',
-    trustProxy: env.TRUST_PROXY ? env.TRUST_PROXY : false,
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
     sessionSecret: env.SESSION_SECRET || undefined,
     sessionIdleMinutes: intFrom(env, 'SESSION_IDLE_MINUTES', 120),
     rememberMeDays: intFrom(env, 'SESSION_REMEMBER_DAYS', 30),
