@@ -28,7 +28,8 @@ export async function absenceContext(db: Db, clock: Clock, childId: number, acto
   const rules = await unitRules(db, child.unitId);
   const lastDay = addMonths(day, rules.planAheadMonths);
   const calendar = await unitCalendar(db, child.unitId, day, lastDay);
-  const siblings = actor ? await reportableSiblings(db, actor, child.id, day) : [];
+  // Siblings are the guardian's other children; staff reporting on a guardian's behalf get none (not their own kids).
+  const siblings = actor?.guardianOf.has(child.id) ? await reportableSiblings(db, actor, child.id, day) : [];
   const now = stockholmTime(clock.now());
   const upcoming = (await absencesOf(db, [child.id], day)).map((a) => ({ ...a, cancellable: cancellable(a, day, now) }));
   return {

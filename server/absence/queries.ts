@@ -36,8 +36,10 @@ export async function reportAbsence(db: Db, a: NewAbsence, inTrx?: Trx): Promise
     let created = 0;
     for (const childId of a.childIds) {
       for (const date of a.days[childId] ?? []) {
-        const existing = await trx.selectFrom('absences').select(['id', 'starts', 'ends', 'comment'])
+        const existing = await trx.selectFrom('absences').select(['id', 'starts', 'ends', 'comment', 'kind'])
           .where('child_id', '=', childId).where('date', '=', date).where('cancelled_at', 'is', null).executeTakeFirst();
+        // A school's mark of unreported absence stays: a report afterwards does not replace it (staff may cancel it).
+        if (existing?.kind === 'unreported' && a.kind === 'reported') continue;
         if (existing) {
           await trx.updateTable('absences').set({ cancelled_at: a.now.toISOString(), cancelled_by: a.by }).where('id', '=', existing.id).execute();
         }

@@ -109,4 +109,18 @@ describe('reporting absence', () => {
     assert.equal(res.status, 303);
     assert.match((await emma.get(`/children/${elsa}/absence`)).text, /Anmäld av Sara Holm \(personal\)/);
   });
+
+  it("keeps the school's mark of unreported absence when a guardian reports the same day afterwards", async () => {
+    await t.db.insertInto('absences').values({ child_id: oskar, date: '2026-11-24', starts: null, ends: null, kind: 'unreported',
+      comment: null, created_by: 1, created_at: t.clock.now().toISOString() }).execute();
+    await post(`/children/${oskar}/absences`, { when: 'today', comment: 'Sjuk' });
+    const today = (await active(oskar)).filter((a) => a.date === '2026-11-24');
+    assert.deepEqual(today.map((a) => a.kind), ['unreported']);
+  });
+
+  it("offers siblings only to the children's guardian, not to staff reporting on their behalf", async () => {
+    assert.match((await emma.get(`/children/${elsa}/absence`)).text, /Gäller även/);
+    const teacher = await signIn(t.app, 'pedagog');
+    assert.doesNotMatch((await teacher.get(`/children/${elsa}/absence`)).text, /Gäller även/);
+  });
 });
