@@ -1,6 +1,7 @@
 // Rules for what a person chooses: a username and a new password. Each rule broken is a catalogue key.
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { MAX_PASSWORD } from './passwords.ts';
+import { containsIdentityNumber } from '../people/identity-numbers.ts';
 
 export const MIN_PASSWORD = 10;
 export const MAX_USERNAME = 64;
@@ -23,7 +24,8 @@ export function passwordProblem(password: string): PasswordProblem | undefined {
   return undefined;
 }
 
-export type UsernameProblem = 'account.errors.usernameMissing' | 'account.errors.usernameTooLong' | 'account.errors.usernameCharacters';
+export type UsernameProblem = 'account.errors.usernameMissing' | 'account.errors.usernameTooLong' | 'account.errors.usernameCharacters'
+  | 'account.errors.usernameIdentity';
 
 /** Letters, digits and spaces, and of punctuation only . - ' _ (seed 003). Uniqueness is checked against the database. */
 export function usernameProblem(username: string): UsernameProblem | undefined {
@@ -31,13 +33,15 @@ export function usernameProblem(username: string): UsernameProblem | undefined {
   if (!name) return 'account.errors.usernameMissing';
   if (name.length > MAX_USERNAME) return 'account.errors.usernameTooLong';
   if (!/^[\p{L}\p{N} .\-'_]+$/u.test(name)) return 'account.errors.usernameCharacters';
+  if (containsIdentityNumber(name)) return 'account.errors.usernameIdentity';
   return undefined;
 }
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
 
+/** A plausible e-mail address, and none that carries a personnummer (mail must never show one). */
 export function isEmail(value: string): boolean {
-  return value.length <= 254 && EMAIL.test(value);
+  return value.length <= 254 && EMAIL.test(value) && !containsIdentityNumber(value);
 }
 
 export type MobileProblem = 'accountSettings.errors.mobileInvalid';

@@ -10,6 +10,7 @@ import { hashPassword, loginKey, verifyPassword, type HashingOptions } from '../
 import { isEmail, passwordProblem, usernameProblem } from '../accounts/rules.ts';
 import { authenticate, passwordAttemptLimits, startSession } from '../accounts/sessions.ts';
 import { termsOfUse } from '../settings/queries.ts';
+import { containsIdentityNumber } from '../people/identity-numbers.ts';
 import { formatKey, normalizeKey } from './keys.ts';
 import { linkKeyToAccount, lookUpKey, markOpened, registerWithKey, type KeyLookup } from './queries.ts';
 
@@ -116,6 +117,7 @@ function validateRegistration(v: RegistrationValues, lookup: KeyLookup | undefin
   else if (email && loginKey(email) !== loginKey(v.email_confirm)) errors.email_confirm = 'register.errors.emailMismatch';
   if (!v.name.trim()) errors.name = 'register.errors.nameMissing';
   else if (v.name.trim().length > 100) errors.name = 'register.errors.nameTooLong';
+  else if (containsIdentityNumber(v.name)) errors.name = 'register.errors.nameIdentity';
   const password = passwordProblem(v.password);
   if (password) errors.password = password;
   if (v.terms !== 'yes') errors.terms = 'register.errors.terms';

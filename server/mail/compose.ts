@@ -4,7 +4,9 @@ import { Eta } from 'eta';
 import type { Language } from '../kernel/i18n.ts';
 import { translator } from '../kernel/i18n.ts';
 import { VIEWS_DIR } from '../kernel/views.ts';
-import { checkDigit } from '../people/identity-numbers.ts';
+import { findIdentityNumbers } from '../people/identity-numbers.ts';
+
+export { findIdentityNumbers };
 
 const cache = process.env.NODE_ENV === 'production';
 const htmlEta = new Eta({ views: VIEWS_DIR, cache, autoEscape: true, autoTrim: [false, 'nl'] });
@@ -33,24 +35,4 @@ export function composeMail(name: string, language: Language, data: Record<strin
 /** Trailing spaces off (but for the signature line "-- "), at most one empty line in a row, one line break at the end. */
 function tidyText(text: string): string {
   return `${text.replace(/^(?!-- $)(.*?)[ \t]+$/gm, '$1').replace(/\n{3,}/g, '\n\n').trim()}\n`;
-}
-
-// A personnummer or samordningsnummer: YYMMDD-NNNN / YYMMDD+NNNN, YYYYMMDD-NNNN, or YYYYMMDDNNNN (a ten-digit run
-// without a separator is left alone: it is far more often a phone number).
-const IDENTITY_NUMBER = /(?<![\d-])((?:19|20)?)(\d{6})([-+])(\d{4})(?![\d-])|(?<![\d-])(19|20)(\d{6})(\d{4})(?![\d-])/g;
-
-/** The personal identity numbers in a text: shaped like one, with a real month and day, and the right check digit. */
-export function findIdentityNumbers(text: string): string[] {
-  const found: string[] = [];
-  for (const m of text.matchAll(IDENTITY_NUMBER)) {
-    const date = m[2] ?? m[6];
-    const serial = m[4] ?? m[7];
-    const month = Number(date.slice(2, 4));
-    const day = Number(date.slice(4, 6));
-    const plainDay = day > 60 ? day - 60 : day; // samordningsnummer: day + 60
-    if (month < 1 || month > 12 || plainDay < 1 || plainDay > 31) continue;
-    if (checkDigit(`${date}${serial.slice(0, 3)}`) !== Number(serial[3])) continue;
-    found.push(m[0]);
-  }
-  return found;
 }

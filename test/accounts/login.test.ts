@@ -138,3 +138,16 @@ describe('login', () => {
 function sessionCookie(header: string[] | string | undefined): string | undefined {
   return String(header ?? '').match(/vardag\.sid=([^;]+)/)?.[1];
 }
+
+describe('what a person types never carries a personnummer', () => {
+  it('refuses a username, a name or an e-mail address that holds one', async () => {
+    const { usernameProblem, isEmail } = await import('../../server/accounts/rules.ts');
+    const { identityNumber } = await import('../../server/people/identity-numbers.ts');
+    const number = identityNumber('2015-01-01', 123);
+    assert.equal(usernameProblem(number), 'account.errors.usernameIdentity');
+    assert.equal(usernameProblem(`anna ${number.replace('-', '')}`), 'account.errors.usernameIdentity');
+    assert.equal(usernameProblem('anna 2015'), undefined);
+    assert.equal(isEmail(`${number}@example.com`), false);
+    assert.equal(isEmail('anna.2015@example.com'), true);
+  });
+});
