@@ -125,7 +125,9 @@ export interface AbsencesTable {
   id: Generated<number>; child_id: number; date: string; starts: string | null; ends: string | null; kind: 'reported' | 'unreported';
   comment: string | null; created_by: number; created_at: string; cancelled_at: string | null; cancelled_by: number | null;
 }
-export interface AttendancesTable { id: Generated<number>; child_id: number; date: string; arrived_at: string | null; left_at: string | null; updated_by: number }
+export interface AttendancesTable {
+  id: Generated<number>; child_id: number; group_id: number; date: string; arrived_at: string | null; left_at: string | null; updated_by: number;
+}
 export interface CareHistoryTable {
   id: Generated<number>; child_id: number; date: string; what: string; old_value: string | null; new_value: string | null;
   changed_by: number; changed_at: string;

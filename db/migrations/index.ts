@@ -12,6 +12,7 @@ import * as m0009 from './0009_create_account_settings.ts';
 import * as m0010 from './0010_create_absences_and_attendance.ts';
 import * as m0011 from './0011_create_care_times.ts';
 import * as m0012 from './0012_create_sms_outbox.ts';
+import * as m0013 from './0013_key_attendance_by_group.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_create_absences_and_attendance': m0010,
   '0011_create_care_times': m0011,
   '0012_create_sms_outbox': m0012,
+  '0013_key_attendance_by_group': m0013,
 };

@@ -442,7 +442,7 @@ function writeHistory(sqlite: SQLite.Database, rows: Rows, buildDay: string): Hi
     VALUES (?, ?, ?, ?, ?, NULL, ?, ?, 1)`);
   const insertAbsence = sqlite.prepare(`INSERT INTO absences (child_id, date, starts, ends, kind, comment, created_by, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertAttendance = sqlite.prepare('INSERT INTO attendances (child_id, date, arrived_at, left_at, updated_by) VALUES (?, ?, ?, ?, ?)');
+  const insertAttendance = sqlite.prepare('INSERT INTO attendances (child_id, group_id, date, arrived_at, left_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)');
   const insertHistory = sqlite.prepare(`INSERT INTO care_history (child_id, date, what, old_value, new_value, changed_by, changed_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const insertSchedule = sqlite.prepare('INSERT INTO standard_schedules (child_id, valid_from, created_by, created_at) VALUES (?, ?, ?, ?)');
@@ -561,7 +561,7 @@ function writeHistory(sqlite: SQLite.Database, rows: Rows, buildDay: string): Hi
       const arrived = shift(starts, int(-10, 15));
       const left = shift(ends, int(-20, 5));
       const by = pick(staff);
-      insertAttendance.run(childId, date, arrived, left, by);
+      insertAttendance.run(childId, main.groupId, date, arrived, left, by);
       history(childId, date, 'attendance', null, { arrived_at: arrived, left_at: null }, by, at(date, arrived));
       history(childId, date, 'attendance', { arrived_at: arrived, left_at: null }, { arrived_at: arrived, left_at: left }, by, at(date, left));
       summary.attendances++;

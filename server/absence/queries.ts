@@ -116,23 +116,24 @@ export async function cancelAbsence(db: Db, absence: AbsenceItem, by: number, no
 
 export interface Attendance { childId: number; arrivedAt: string | null; leftAt: string | null }
 
-export async function attendancesOn(db: Db, childIds: number[], date: string): Promise<Map<number, Attendance>> {
+/** Arrivals and departures in one group on a day. */
+export async function attendancesOn(db: Db, childIds: number[], date: string, groupId: number): Promise<Map<number, Attendance>> {
   if (childIds.length === 0) return new Map();
   const rows = await db.selectFrom('attendances').select(['child_id', 'arrived_at', 'left_at'])
-    .where('child_id', 'in', childIds).where('date', '=', date).execute();
+    .where('child_id', 'in', childIds).where('group_id', '=', groupId).where('date', '=', date).execute();
   return new Map(rows.map((r) => [r.child_id, { childId: r.child_id, arrivedAt: r.arrived_at, leftAt: r.left_at }]));
 }
 
-/** Checks a child in or out at `time` (HH:MM) today; arriving again clears a departure. */
-export async function markAttendance(db: Db, a: { childId: number; date: string; event: 'arrive' | 'leave'; time: string; by: number; now: Date }) {
+/** Checks a child in or out of a group at `time` (HH:MM) today; arriving again clears a departure. */
+export async function markAttendance(db: Db, a: { childId: number; groupId: number; date: string; event: 'arrive' | 'leave'; time: string; by: number; now: Date }) {
   await db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('attendances').select(['arrived_at', 'left_at'])
-      .where('child_id', '=', a.childId).where('date', '=', a.date).executeTakeFirst();
+      .where('child_id', '=', a.childId).where('group_id', '=', a.groupId).where('date', '=', a.date).executeTakeFirst();
     const after = a.event === 'arrive'
       ? { arrived_at: a.time, left_at: null }
       : { arrived_at: before?.arrived_at ?? null, left_at: a.time };
-    await trx.insertInto('attendances').values({ child_id: a.childId, date: a.date, ...after, updated_by: a.by })
-      .onConflict((oc) => oc.columns(['child_id', 'date']).doUpdateSet({ ...after, updated_by: a.by })).execute();
+    await trx.insertInto('attendances').values({ child_id: a.childId, group_id: a.groupId, date: a.date, ...after, updated_by: a.by })
+      .onConflict((oc) => oc.columns(['child_id', 'group_id', 'date']).doUpdateSet({ ...after, updated_by: a.by })).execute();
     await recordHistory(trx, { childId: a.childId, date: a.date, what: 'attendance', old: before ?? null, new: after, by: a.by, at: a.now });
   });
 }

@@ -2,7 +2,9 @@
 import type { Request, Response } from 'express';
 import { stockholmTime, today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
-import { field, fields, flash, HttpError, notFound, safeReturnPath, type RouteTable } from '../kernel/http.ts';
+import { field, fields, flash, HttpError, notFound, parseId, safeReturnPath, type RouteTable } from '../kernel/http.ts';
+import { allows, type Location } from '../kernel/policy.ts';
+import { locateGroup } from '../people/relations.ts';
 import { render } from '../kernel/views.ts';
 import { loadBox } from '../start/boxes.ts';
 import { childSummary } from '../people/queries.ts';
@@ -54,8 +56,8 @@ export function absenceRoutes(routes: RouteTable, deps: Deps): void {
   routes.post('/children/:childId/attendance', 'child.attendance.update', async (req, res) => {
     const event = field(req.body, 'event');
     if (event !== 'arrive' && event !== 'leave') throw new HttpError(400);
-    await markAttendance(db, { childId: req.targetId!, date: today(clock), event, time: stockholmTime(clock.now()), by: req.account!.id, now: clock.now() });
-    const group = req.target!.groupIds[0];
+    const group = await attendanceGroup(req, deps);
+    await markAttendance(db, { childId: req.targetId!, groupId: group, date: today(clock), event, time: stockholmTime(clock.now()), by: req.account!.id, now: clock.now() });
     if (req.get('HX-Request')) return renderToday(req, res, deps, group);
     res.redirect(303, `/groups/${group}/today`);
   });
@@ -68,6 +70,20 @@ export function absenceRoutes(routes: RouteTable, deps: Deps): void {
     flash(req, 'absence.cancelled');
     res.redirect(303, safeReturnPath(field(req.body, 'next') || `/children/${absence.childId}/absence`));
   });
+}
+
+/**
+ * The group whose Today the check-in belongs to: one the child is placed in and the user may act for. A child in a
+ * class and in fritids has one arrival in each; a teacher of the class cannot check the child out of fritids.
+ */
+async function attendanceGroup(req: Request, { db, clock }: Deps): Promise<number> {
+  const groupId = parseId(field(req.body, 'group'));
+  const child = req.target!;
+  if (groupId === undefined || !child.groupIds.includes(groupId)) throw notFound();
+  const group = await locateGroup(db, groupId, today(clock));
+  const here: Location | null = group && { ...group, childIds: [req.targetId!] };
+  if (!allows(req.actor, 'child.attendance.update', here)) throw notFound();
+  return groupId;
 }
 
 async function contextFor(req: Request, { db, clock }: Deps): Promise<AbsenceContext> {

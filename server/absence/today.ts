@@ -31,7 +31,7 @@ export async function groupDay(db: Db, group: { id: number; unitId: number }, da
   const children = await childrenInGroup(db, group.id, date < today ? today : date);
   const ids = children.map((c) => c.id);
   const [care, absences, attendance, hours] = await Promise.all([
-    expectedCare(db, ids, date), absencesOf(db, ids, date, date), attendancesOn(db, ids, date), openingHours(db, group.unitId),
+    expectedCare(db, ids, date), absencesOf(db, ids, date, date), attendancesOn(db, ids, date, group.id), openingHours(db, group.unitId),
   ]);
   const absenceOf = new Map(absences.map((a) => [a.childId, a]));
   const days: ChildDay[] = children.map((c) => {

@@ -43,14 +43,14 @@ describe("the staff's Today page", () => {
   it('checks a child in and out in one tap each; htmx gets the list back', async () => {
     const page = await teacher.get(`/groups/${blabar}/today`);
     const arrive = await teacher.post(`/children/${alice}/attendance`).set('HX-Request', 'true').type('form')
-      .send({ _csrf: csrfFrom(page.text), event: 'arrive' });
+      .send({ _csrf: csrfFrom(page.text), event: 'arrive', group: String(blabar) });
     assert.equal(arrive.status, 200);
     assert.match(arrive.text, /^<div id="today-list"/);
     assert.equal(row(arrive.text, 'Alice Johansson')?.[1], 'present');
     assert.match(row(arrive.text, 'Alice Johansson')![0], /kom 08:00/);
 
     t.clock.set('2026-11-24T11:05:00Z');
-    const leave = await teacher.post(`/children/${alice}/attendance`).type('form').send({ _csrf: csrfFrom(page.text), event: 'leave' });
+    const leave = await teacher.post(`/children/${alice}/attendance`).type('form').send({ _csrf: csrfFrom(page.text), event: 'leave', group: String(blabar) });
     assert.equal(leave.status, 303, 'without JavaScript the form goes back to the page');
     const after = await teacher.get(`/groups/${blabar}/today`);
     assert.equal(row(after.text, 'Alice Johansson')?.[1], 'left');
@@ -73,6 +73,27 @@ describe("the staff's Today page", () => {
     const page = await teacher.get(`/groups/${blabar}/today?date=2026-11-25`);
     assert.match(page.text, /onsdag 25 november/);
     assert.doesNotMatch(page.text, /name="event"/);
+  });
+
+  it("checks in only to a group of the child's that the teacher works in", async () => {
+    const page = await teacher.get(`/groups/${blabar}/today`);
+    const lingon = await groupId(t.db, 'Lingon');
+    const wrong = await teacher.post(`/children/${elsa}/attendance`).type('form').send({ _csrf: csrfFrom(page.text), event: 'arrive', group: String(lingon) });
+    assert.equal(wrong.status, 404, 'Elsa is not in Lingon');
+    const missing = await teacher.post(`/children/${elsa}/attendance`).type('form').send({ _csrf: csrfFrom(page.text), event: 'arrive' });
+    assert.equal(missing.status, 404);
+  });
+
+  it("keeps a pupil's arrival in class apart from fritids", async () => {
+    const admin = await signIn(t.app, 'admin');
+    const oskar = await personId(t.db, 'Oskar', 'Andersson');
+    const [class2b, larkan] = [await groupId(t.db, '2B'), await groupId(t.db, 'Lärkan')];
+    const page = await admin.get(`/groups/${class2b}/today`);
+    for (const event of ['arrive', 'leave']) {
+      await admin.post(`/children/${oskar}/attendance`).type('form').send({ _csrf: csrfFrom(page.text), event, group: String(class2b) });
+    }
+    assert.equal(row((await admin.get(`/groups/${class2b}/today`)).text, 'Oskar Andersson')?.[1], 'left');
+    assert.notEqual(row((await admin.get(`/groups/${larkan}/today`)).text, 'Oskar Andersson')?.[1], 'left', 'leaving class is not leaving fritids');
   });
 
   it('is not for staff of another group', async () => {

@@ -350,7 +350,7 @@ describe('the permission matrix', () => {
     if (path.endsWith('/closed-days')) return [['date', new Date(Date.UTC(2028, 0, 1 + newClosedDays++)).toISOString().slice(0, 10)], ['reason', 'Studiedag']];
     if (path.endsWith('/terms')) return [['terms', 'Bilder får bara laddas ner för privat bruk.']];
     if (path.endsWith('/absences')) return [['when', 'range'], ['from', '2026-12-02']];
-    if (path.endsWith('/attendance')) return [['event', 'arrive']];
+    if (path.endsWith('/attendance')) return [['event', 'arrive'], ['group', String(ids.own.groupId)]];
     if (path.endsWith('/schedule')) { // each actor its own week of 2027, so that no save meets another's (a conflict)
       const n = ACTORS.indexOf(actor);
       const monday = new Date(Date.UTC(2027, 0, 11 + 7 * n)).toISOString().slice(0, 10);
