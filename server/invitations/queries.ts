@@ -288,6 +288,24 @@ export async function loginTaken(db: Trx, name: string): Promise<boolean> {
   return row !== undefined;
 }
 
+/**
+ * Whether an account's person may take over the invited guardian's role: the same human recorded twice (a teacher
+ * whose own child starts): no guardian role and no placement of their own, the same municipality, the same name, and
+ * no personnummer that says otherwise. Anyone else who got hold of a key (the staff who printed it) is refused.
+ */
+async function samePersonWithoutGuardianRole(trx: Trx, personId: number, guardianId: number): Promise<boolean> {
+  const [person, guardian, guardianRole, placement] = await Promise.all([
+    trx.selectFrom('persons').select(['municipality_id', 'first_name', 'last_name', 'identity_number']).where('id', '=', personId).executeTakeFirst(),
+    trx.selectFrom('persons').select(['municipality_id', 'first_name', 'last_name', 'identity_number']).where('id', '=', guardianId).executeTakeFirst(),
+    trx.selectFrom('guardianships').select('id').where('guardian_id', '=', personId).executeTakeFirst(),
+    trx.selectFrom('placements').select('id').where('child_id', '=', personId).executeTakeFirst(),
+  ]);
+  if (!person || !guardian || guardianRole || placement) return false;
+  const name = (p: { first_name: string; last_name: string }) => loginKey(`${p.first_name} ${p.last_name}`).replace(/\s+/g, ' ');
+  return person.municipality_id === guardian.municipality_id && name(person) === name(guardian)
+    && (!person.identity_number || !guardian.identity_number || person.identity_number === guardian.identity_number);
+}
+
 export type LinkResult = { ok: true; children: number[] } | { ok: false; error: KeyProblem | 'not-your-invitation' };
 
 /**
@@ -302,8 +320,7 @@ export async function linkKeyToAccount(db: Db, key: string, account: { id: numbe
     const children = (await trx.selectFrom('invitation_children').select('child_id').where('invitation_id', '=', lookup.invitationId).execute())
       .map((c) => c.child_id);
     if (account.personId !== lookup.guardianId) {
-      const isGuardian = await trx.selectFrom('guardianships').select('id').where('guardian_id', '=', account.personId).executeTakeFirst();
-      if (isGuardian) return { ok: false, error: 'not-your-invitation' };
+      if (!(await samePersonWithoutGuardianRole(trx, account.personId, lookup.guardianId))) return { ok: false, error: 'not-your-invitation' };
       for (const childId of children) {
         const registry = await trx.selectFrom('guardianships').select('other_household')
           .where('guardian_id', '=', lookup.guardianId).where('child_id', '=', childId).executeTakeFirst();

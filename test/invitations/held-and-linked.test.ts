@@ -57,21 +57,35 @@ describe('held invitations, existing accounts and linking', () => {
   });
 
   it("links a key to a teacher's account when the teacher is that child's parent, and only that child", async () => {
-    // Pontus Nyberg teaches in Lingon and has no guardian role; the registry lists the parent of Alice as Anna.
+    // Anna Johansson, the registry's guardian of Alice, also works at Vitsippan: recorded as staff without a personnummer.
     const alice = await personId(t.db, 'Alice', 'Johansson');
     const anna = await personId(t.db, 'Anna', 'Johansson');
     const teacher = await signIn(t.app, 'pedagog');
     await invite(teacher, alice, anna, 'anna@example.com');
     const key = keyIn((await lastMail())!.text_body)!;
 
-    const pedagog2 = await signIn(t.app, 'pedagog2'); // Ali Hassan: staff, guardian of nobody
-    const form = await pedagog2.get('/settings/invitation');
-    const linked = await pedagog2.post('/settings/invitation').type('form').send({ _csrf: csrfFrom(form.text), key: key.toLowerCase() });
+    const municipality = (await t.db.selectFrom('persons').select('municipality_id').where('id', '=', anna).executeTakeFirstOrThrow()).municipality_id;
+    const { id: staffAnna } = await t.db.insertInto('persons').values({ municipality_id: municipality, first_name: 'Anna', last_name: 'Johansson',
+      identity_number: null, identity_kind: null, birth_date: null, protected_identity: 0, street_address: null, postal_code: null, city: null,
+      email: null, phone: null, created_at: t.clock.now().toISOString() }).returning('id').executeTakeFirstOrThrow();
+    const vitsippan = (await t.db.selectFrom('units').select('id').where('name', '=', 'Förskolan Vitsippan').executeTakeFirstOrThrow()).id;
+    await t.db.insertInto('staff_assignments').values({ person_id: staffAnna, unit_id: vitsippan, group_id: null, role: 'staff' }).execute();
+    const hash = (await t.db.selectFrom('accounts').select('password_hash').where('username', '=', 'pedagog').executeTakeFirstOrThrow()).password_hash;
+    await t.db.insertInto('accounts').values({ person_id: staffAnna, username: 'anna.personal', username_key: 'anna.personal', email: null,
+      email_key: null, password_hash: hash, language: 'sv', created_at: t.clock.now().toISOString() }).execute();
+
+    const stranger = await signIn(t.app, 'pedagog2'); // Ali Hassan: staff, guardian of nobody, not Anna
+    const form = await stranger.get('/settings/invitation');
+    const refused = await stranger.post('/settings/invitation').type('form').send({ _csrf: csrfFrom(form.text), key });
+    assert.equal(refused.status, 400, 'a key in the wrong hands makes nobody a guardian');
+    assert.doesNotMatch((await stranger.get('/')).text, /Alice Johansson/);
+
+    const parent = await signIn(t.app, 'anna.personal');
+    const page = await parent.get('/settings/invitation');
+    const linked = await parent.post('/settings/invitation').type('form').send({ _csrf: csrfFrom(page.text), key: key.toLowerCase() });
     assert.equal(linked.status, 303);
-    const start = await pedagog2.get('/');
-    assert.match(start.text, /Alice Johansson/);
-    const ali = await personId(t.db, 'Ali', 'Hassan');
-    const children = await t.db.selectFrom('guardianships').select('child_id').where('guardian_id', '=', ali).execute();
+    assert.match((await parent.get('/')).text, /Alice Johansson/);
+    const children = await t.db.selectFrom('guardianships').select('child_id').where('guardian_id', '=', staffAnna).execute();
     assert.deepEqual(children.map((c) => c.child_id), [alice], 'exactly the children the invitation covers');
   });
 
