@@ -9,7 +9,7 @@ import { invitationForMail, type InvitationMailer } from './queries.ts';
 
 export function invitationMailer(config: Pick<Config, 'publicUrl'>): InvitationMailer {
   return async (trx, invitationId, key, now) => {
-    const invitation = await invitationForMail(trx, invitationId);
+    const invitation = await invitationForMail(trx, invitationId, now);
     if (!invitation) return;
     const language = languageByCode(invitation.language) ?? DEFAULT_LANGUAGE;
     const expires = await trx.selectFrom('invitation_keys').select('expires_at').where('invitation_id', '=', invitationId)

@@ -4,6 +4,7 @@ import type { Database } from '../../db/schema.ts';
 import type { Db } from '../kernel/db.ts';
 import type { Location } from '../kernel/policy.ts';
 import { locateChild } from '../people/relations.ts';
+import { stockholmDate } from '../kernel/clock.ts';
 import { loginKey } from '../accounts/passwords.ts';
 import { formatKey, hashKey, newKey } from './keys.ts';
 import { invitationState, type InvitationState, type KeyProblem } from './rules.ts';
@@ -193,7 +194,7 @@ export interface InvitationForMail {
   email: string; language: string; guardianName: string; children: string[]; unitName: string; municipalityName: string;
 }
 
-export async function invitationForMail(trx: Trx, invitationId: number): Promise<InvitationForMail | undefined> {
+export async function invitationForMail(trx: Trx, invitationId: number, now: Date): Promise<InvitationForMail | undefined> {
   const row = await trx.selectFrom('invitations').innerJoin('persons', 'persons.id', 'invitations.guardian_id')
     .innerJoin('municipalities', 'municipalities.id', 'invitations.municipality_id')
     .select(['invitations.email', 'invitations.language', 'persons.first_name', 'municipalities.name'])
@@ -202,7 +203,9 @@ export async function invitationForMail(trx: Trx, invitationId: number): Promise
   const children = await trx.selectFrom('invitation_children').innerJoin('persons', 'persons.id', 'invitation_children.child_id')
     .innerJoin('placements', 'placements.child_id', 'persons.id').innerJoin('groups', 'groups.id', 'placements.group_id')
     .innerJoin('units', 'units.id', 'groups.unit_id')
-    .select(['persons.first_name', 'units.name']).where('invitation_children.invitation_id', '=', invitationId).execute();
+    .select(['persons.first_name', 'units.name']).where('invitation_children.invitation_id', '=', invitationId)
+    .where((eb) => eb.or([eb('placements.end_date', 'is', null), eb('placements.end_date', '>=', stockholmDate(now))]))
+    .orderBy('placements.start_date').execute();
   return {
     email: row.email, language: row.language, guardianName: row.first_name, municipalityName: row.name,
     children: [...new Set(children.map((c) => c.first_name))], unitName: children[0]?.name ?? row.name,
