@@ -8,7 +8,7 @@ import compression from 'compression';
 import { csrfSync } from 'csrf-sync';
 import type { Config } from './config.ts';
 import { today, type Clock } from './kernel/clock.ts';
-import type { Db } from './kernel/db.ts';
+import { prepared, type Db } from './kernel/db.ts';
 import { createGuard, HttpError, RouteTable } from './kernel/http.ts';
 import { DEFAULT_LANGUAGE, languageByCode, translator } from './kernel/i18n.ts';
 import { DatabaseSessionStore } from './kernel/session-store.ts';
@@ -30,11 +30,11 @@ import type { TargetKind } from './kernel/actions.ts';
 import type { Location } from './kernel/policy.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
-import { unreadNotifications } from './notifications/queries.ts';
+import { unreadNotificationsQuery } from './notifications/queries.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { demoMailboxRoutes } from './demo/mailbox.ts';
 import { demoSmsRoutes } from './demo/sms.ts';
-import { unreadMessages } from './messages/queries.ts';
+import { unreadMessagesQuery } from './messages/queries.ts';
 
 export interface AppDeps {
   db: Db;
@@ -158,15 +158,24 @@ function signedInUser(db: Db, clock: Clock): RequestHandler {
     }
     req.account = account;
     const fullPage = req.method === 'GET' && !req.get('HX-Request');
-    const [actor, notifications, messages] = await Promise.all([
+    const [actor, unread] = await Promise.all([
       loadActor(db, { id: account.id, person_id: account.personId }, 'password', today(clock)),
-      fullPage ? unreadNotifications(db, account.id) : 0,
-      fullPage ? unreadMessages(db, account.id) : 0,
+      fullPage ? unreadCounts(db, account.id) : { notifications: 0, messages: 0 },
     ]);
     req.actor = actor;
-    res.locals.unread = { notifications, messages };
+    res.locals.unread = unread;
     next();
   };
+}
+
+/** The header's bell and envelope: both counts in one query. */
+const unreadQuery = prepared((db: Db, accountId: number) => db.selectNoFrom([
+  unreadNotificationsQuery(db, accountId).as('notifications'), unreadMessagesQuery(db, accountId).as('messages'),
+]));
+
+async function unreadCounts(db: Db, accountId: number): Promise<{ notifications: number; messages: number }> {
+  const [row] = await unreadQuery(db, accountId);
+  return { notifications: Number(row.notifications), messages: Number(row.messages) };
 }
 
 const language: RequestHandler = (req, _res, next) => {

@@ -6,7 +6,7 @@ export const absenceBox: BoxDefinition = {
   key: 'absence',
   view: '/absence/box',
   load: async ({ db, clock, child }) => {
-    const context = await absenceContext(db, clock, child.id);
+    const context = await absenceContext(db, clock, child);
     return context ? { ...context, upcoming: context.upcoming.slice(0, 3), more: context.upcoming.length > 3 } : null;
   },
 };

@@ -1,7 +1,7 @@
 // Absence reports and arrivals/departures, each change kept in the child's care history (who, when, old → new).
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import type { Db } from '../kernel/db.ts';
+import { prepared, type Db } from '../kernel/db.ts';
 import type { Location } from '../kernel/policy.ts';
 import { locateChild } from '../people/relations.ts';
 import { closedDays, openingHours } from '../settings/queries.ts';
@@ -87,9 +87,13 @@ function toItem(r: {
   };
 }
 
+const childsAbsencesFrom = prepared((db: Db, childId: number, from: string) => absenceList(db)
+  .where('absences.child_id', 'in', [childId]).where('absences.date', '>=', from).orderBy('absences.date').orderBy('absences.child_id'));
+
 /** Reports for the children from `from` on (to `to`), in date order. */
 export async function absencesOf(db: Db, childIds: number[], from: string, to?: string): Promise<AbsenceItem[]> {
   if (childIds.length === 0) return [];
+  if (childIds.length === 1 && !to) return (await childsAbsencesFrom(db, childIds[0], from)).map(toItem);
   let query = absenceList(db).where('absences.child_id', 'in', childIds).where('absences.date', '>=', from);
   if (to) query = query.where('absences.date', '<=', to);
   return (await query.orderBy('absences.date').orderBy('absences.child_id').execute()).map(toItem);

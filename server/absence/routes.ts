@@ -1,14 +1,14 @@
 // Reporting absence (guardians, and staff on their behalf) and cancelling a report that has not started.
 import type { Request, Response } from 'express';
 import { stockholmTime, today, type Clock } from '../kernel/clock.ts';
-import type { Db } from '../kernel/db.ts';
+import { prepared, type Db } from '../kernel/db.ts';
 import { field, fields, flash, HttpError, notFound, parseId, safeReturnPath, type RouteTable } from '../kernel/http.ts';
 import { allows, type Location } from '../kernel/policy.ts';
 import { locateGroup } from '../people/relations.ts';
 import { render } from '../kernel/views.ts';
 import { loadBox } from '../start/boxes.ts';
 import { childSummary } from '../people/queries.ts';
-import { absenceContext, type AbsenceContext } from './context.ts';
+import { absenceContext, absenceDays, reportableSiblings, type AbsenceContext } from './context.ts';
 import { absenceById, cancelAbsence, markAttendance, reportAbsence, unitCalendar } from './queries.ts';
 import { groupDay } from './today.ts';
 import { addDays, cancellable, openDays, parseAbsence } from './rules.ts';
@@ -25,9 +25,14 @@ export function absenceRoutes(routes: RouteTable, deps: Deps): void {
   });
 
   routes.post('/children/:childId/absences', 'child.absence.report', async (req, res) => {
-    const context = await contextFor(req, deps);
+    // The open days to check the report against; the siblings only when the form names some, and the whole page
+    // (coming reports and all) only when the report is refused and the form is shown again.
+    const context = await absenceDays(db, clock, req.targetId!);
+    if (!context) throw notFound();
     const parsed = parseAbsence((name) => field(req.body, name), context);
-    const children = [context.child, ...context.siblings.filter((s) => fields(req.body, 'siblings').includes(String(s.id)))];
+    const wanted = fields(req.body, 'siblings');
+    const siblings = wanted.length && req.actor ? await reportableSiblings(db, req.actor, context.child.id, context.today) : [];
+    const children = [context.child, ...siblings.filter((s) => wanted.includes(String(s.id)))];
     const days: Record<number, string[]> = {};
     if (parsed.ok) {
       for (const child of children) {
@@ -39,7 +44,7 @@ export function absenceRoutes(routes: RouteTable, deps: Deps): void {
     if (!parsed.ok || Object.values(days).every((d) => d.length === 0)) {
       const errors = parsed.ok ? { from: 'absence.errors.closed' } : parsed.errors;
       if (fromBox(req)) return renderBox(req, res, deps, errors);
-      return renderPage(req, res, context, errors, req.body as Record<string, unknown>, 400);
+      return renderPage(req, res, await contextFor(req, deps), errors, req.body as Record<string, unknown>, 400);
     }
     await reportAbsence(db, {
       childIds: children.map((c) => c.id), days, starts: parsed.value.starts, ends: parsed.value.ends, comment: parsed.value.comment,
@@ -106,9 +111,11 @@ async function renderBox(req: Request, res: Response, { db, clock }: Deps, error
     Object.keys(errors).length ? 400 : 200);
 }
 
+const groupOfToday = prepared((db: Db, groupId: number) => db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
+  .select(['groups.id', 'groups.name', 'groups.unit_id', 'units.name as unit_name', 'units.kind as unit_kind']).where('groups.id', '=', groupId));
+
 async function renderToday(req: Request, res: Response, { db, clock }: Deps, groupId = req.targetId!) {
-  const group = await db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
-    .select(['groups.id', 'groups.name', 'groups.unit_id', 'units.name as unit_name', 'units.kind as unit_kind']).where('groups.id', '=', groupId).executeTakeFirst();
+  const [group] = await groupOfToday(db, groupId);
   if (!group) throw notFound();
   const day = today(clock);
   const requested = typeof req.query.date === 'string' && isDate(req.query.date) ? req.query.date : day;

@@ -1,7 +1,8 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, SqliteDialect, type Compilable } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { migrations } from '../../db/migrations/index.ts';
 
@@ -43,6 +44,33 @@ function withStatementCache(sqlite: SQLite.Database, size = 1000) {
       return statement;
     },
   };
+}
+
+/**
+ * A query that kysely builds and compiles once instead of on every call (building a query costs more than running
+ * it: a page asks a dozen). `build` is called once with a marker for each argument; the compiled SQL is kept, with
+ * which parameter is which argument, and every call runs that SQL with its own values, on the `db` it is given (a
+ * transaction too). Only for a query whose shape does not depend on its arguments: each argument must be a plain
+ * value compared in the query (not an `in` list, not used in a condition of `build`), which the first call checks.
+ */
+export function prepared<A extends unknown[], R>(build: (db: Db, ...args: A) => Compilable<R>): (db: Db, ...args: A) => Promise<R[]> {
+  let compiled: { sql: string; slots: ({ arg: number } | { value: unknown })[] } | undefined;
+  return async (db, ...args) => {
+    compiled ??= compileOnce(db, build, args.length);
+    const parameters = compiled.slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value));
+    const { rows } = await db.executeQuery(CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>);
+    return rows;
+  };
+}
+
+function compileOnce<A extends unknown[], R>(db: Db, build: (db: Db, ...args: A) => Compilable<R>, count: number) {
+  const markers = Array.from({ length: count }, (_, i) => `\u0000vardag-argument-${i}-${crypto.randomUUID()}\u0000`);
+  const query = build(db, ...(markers as unknown as A)).compile();
+  if (markers.some((m) => query.sql.includes(m))) throw new Error(`prepared: an argument is part of the SQL text: ${query.sql}`);
+  const slots = query.parameters.map((p) => (typeof p === 'string' && markers.includes(p) ? { arg: markers.indexOf(p) } : { value: p }));
+  const used = new Set(slots.flatMap((s) => ('arg' in s ? [s.arg] : [])));
+  if (used.size !== count) throw new Error(`prepared: ${count - used.size} argument(s) are not plain parameters of ${query.sql}`);
+  return { sql: query.sql, slots };
 }
 
 export async function migrateToLatest(db: Db): Promise<void> {

@@ -1,10 +1,13 @@
 import session from 'express-session';
-import type { Db } from './db.ts';
+import { prepared, type Db } from './db.ts';
 
 type Callback<T> = (err?: unknown, value?: T) => void;
 export interface SessionWithAccount extends session.SessionData { accountId?: number }
 
 const MINUTE = 60_000;
+
+const readSession = prepared((db: Db, sid: string, now: number) =>
+  db.selectFrom('sessions').select(['sess', 'expires']).where('sid', '=', sid).where('expires', '>', now));
 
 /**
  * express-session's store on our own database. Each row carries the account id, so a user's other sessions can be
@@ -28,8 +31,7 @@ export class DatabaseSessionStore extends session.Store {
 
   override get(sid: string, callback: Callback<session.SessionData | null>): void {
     this.settle(callback, async () => {
-      const row = await this.db.selectFrom('sessions').select(['sess', 'expires'])
-        .where('sid', '=', sid).where('expires', '>', this.options.now()).executeTakeFirst();
+      const [row] = await readSession(this.db, sid, this.options.now());
       if (!row) return null;
       this.remember(sid, Number(row.expires));
       return JSON.parse(row.sess) as session.SessionData;

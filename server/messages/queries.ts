@@ -2,9 +2,14 @@
 import type { Db } from '../kernel/db.ts';
 
 export async function unreadMessages(db: Db, accountId: number): Promise<number> {
-  const row = await db.selectFrom('message_recipients').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('account_id', '=', accountId).where('read_at', 'is', null).executeTakeFirstOrThrow();
+  const row = await unreadMessagesQuery(db, accountId).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The count as a query, for the header to ask together with other counts (see server/app.ts). */
+export function unreadMessagesQuery(db: Db, accountId: number) {
+  return db.selectFrom('message_recipients').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId).where('read_at', 'is', null);
 }
 
 export interface InboxThread { id: number; subject: string; lastSentAt: string; unread: number }

@@ -2,9 +2,14 @@
 import type { Db } from '../kernel/db.ts';
 
 export async function unreadNotifications(db: Db, accountId: number): Promise<number> {
-  const row = await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('account_id', '=', accountId).where('read_at', 'is', null).executeTakeFirstOrThrow();
+  const row = await unreadNotificationsQuery(db, accountId).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The count as a query, for the header to ask together with other counts (see server/app.ts). */
+export function unreadNotificationsQuery(db: Db, accountId: number) {
+  return db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId).where('read_at', 'is', null);
 }
 
 export interface NotificationItem { id: number; kind: string; params: Record<string, string>; url: string; createdAt: string; read: boolean }

@@ -1,5 +1,5 @@
 // Who is who: children, guardians, staff and the organisation, always reached through the user.
-import type { Db } from '../kernel/db.ts';
+import { prepared, type Db } from '../kernel/db.ts';
 import type { Actor } from '../kernel/policy.ts';
 import type { UnitKind } from '../../db/schema.ts';
 import { currentPlacements } from './relations.ts';
@@ -11,14 +11,7 @@ export interface ChildSummary {
 
 /** A guardian's children with a current or coming placement, oldest first, each in their first placement's group. */
 export async function childrenOfGuardian(db: Db, guardianId: number, today: string): Promise<ChildSummary[]> {
-  const rows = await currentPlacements(db, today)
-    .innerJoin('guardianships', 'guardianships.child_id', 'placements.child_id')
-    .innerJoin('persons', 'persons.id', 'placements.child_id')
-    .select(['persons.id', 'persons.first_name', 'persons.last_name', 'persons.birth_date', 'placements.start_date',
-      'groups.id as group_id', 'groups.name as group_name', 'units.id as unit_id', 'units.name as unit_name', 'units.kind'])
-    .where('guardianships.guardian_id', '=', guardianId)
-    .orderBy('persons.birth_date').orderBy('persons.id').orderBy('placements.start_date')
-    .execute();
+  const rows = await guardiansChildren(db, guardianId, today);
   const seen = new Set<number>();
   return rows.filter((r) => !seen.has(r.id) && seen.add(r.id)).map((r) => ({
     id: r.id, firstName: r.first_name, lastName: r.last_name,
@@ -26,12 +19,23 @@ export async function childrenOfGuardian(db: Db, guardianId: number, today: stri
   }));
 }
 
+const guardiansChildren = prepared((db: Db, guardianId: number, today: string) => currentPlacements(db, today)
+  .innerJoin('guardianships', 'guardianships.child_id', 'placements.child_id')
+  .innerJoin('persons', 'persons.id', 'placements.child_id')
+  .select(['persons.id', 'persons.first_name', 'persons.last_name', 'persons.birth_date', 'placements.start_date',
+    'groups.id as group_id', 'groups.name as group_name', 'units.id as unit_id', 'units.name as unit_name', 'units.kind'])
+  .where('guardianships.guardian_id', '=', guardianId)
+  .orderBy('persons.birth_date').orderBy('persons.id').orderBy('placements.start_date'));
+
+const firstPlacement = prepared((db: Db, childId: number, today: string) => currentPlacements(db, today)
+  .innerJoin('persons', 'persons.id', 'placements.child_id')
+  .select(['persons.id', 'persons.first_name', 'persons.last_name', 'groups.id as group_id', 'groups.name as group_name',
+    'units.id as unit_id', 'units.name as unit_name', 'units.kind'])
+  .where('placements.child_id', '=', childId).orderBy('placements.start_date'));
+
 /** One child's first current placement, for a viewer the policy already allowed. */
 export async function childSummary(db: Db, childId: number, today: string): Promise<ChildSummary | undefined> {
-  const r = await currentPlacements(db, today).innerJoin('persons', 'persons.id', 'placements.child_id')
-    .select(['persons.id', 'persons.first_name', 'persons.last_name', 'groups.id as group_id', 'groups.name as group_name',
-      'units.id as unit_id', 'units.name as unit_name', 'units.kind'])
-    .where('placements.child_id', '=', childId).orderBy('placements.start_date').executeTakeFirst();
+  const [r] = await firstPlacement(db, childId, today);
   return r && {
     id: r.id, firstName: r.first_name, lastName: r.last_name,
     groupId: r.group_id, groupName: r.group_name, unitId: r.unit_id, unitName: r.unit_name, unitKind: r.kind,
@@ -135,10 +139,13 @@ export async function groupPage(db: Db, groupId: number): Promise<GroupPage | un
 
 export interface ChildInGroup { id: number; firstName: string; lastName: string; birthDate: string | null }
 
+const placedInGroup = prepared((db: Db, groupId: number, today: string) => currentPlacements(db, today)
+  .innerJoin('persons', 'persons.id', 'placements.child_id')
+  .select(['persons.id', 'persons.first_name', 'persons.last_name', 'persons.birth_date'])
+  .where('placements.group_id', '=', groupId).orderBy('persons.first_name').orderBy('persons.last_name'));
+
 export async function childrenInGroup(db: Db, groupId: number, today: string): Promise<ChildInGroup[]> {
-  const rows = await currentPlacements(db, today).innerJoin('persons', 'persons.id', 'placements.child_id')
-    .select(['persons.id', 'persons.first_name', 'persons.last_name', 'persons.birth_date'])
-    .where('placements.group_id', '=', groupId).orderBy('persons.first_name').orderBy('persons.last_name').execute();
+  const rows = await placedInGroup(db, groupId, today);
   return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, birthDate: r.birth_date }));
 }
 

@@ -1,6 +1,6 @@
 // The facts the policy needs, read from the people and organisation tables: who the user is to whom, and where a
 // record sits. Only current and future placements count: a child who has left is no longer the staff's.
-import type { Db } from '../kernel/db.ts';
+import { prepared, type Db } from '../kernel/db.ts';
 import type { Actor, AuthLevel, Location } from '../kernel/policy.ts';
 import type { TargetKind } from '../kernel/actions.ts';
 import { closureRequestHolder } from '../accounts/closure-queries.ts';
@@ -8,19 +8,7 @@ import { closureRequestHolder } from '../accounts/closure-queries.ts';
 /** Every relation of the user in one query (run on each request): admin of, staff in, guardian of, a pupil. */
 export async function loadActor(db: Db, account: { id: number; person_id: number }, authLevel: AuthLevel, today: string): Promise<Actor> {
   const personId = account.person_id;
-  const rows = await db.selectFrom('municipality_admins')
-    .select((eb) => [eb.val('admin').as('kind'), 'municipality_id as a', eb.val(null).$castTo<number | null>().as('b'), eb.val(null).$castTo<string | null>().as('c')])
-    .where('person_id', '=', personId)
-    .unionAll(db.selectFrom('staff_assignments')
-      .select(['role as kind', 'unit_id as a', 'group_id as b', (eb) => eb.val(null).$castTo<string | null>().as('c')])
-      .where('person_id', '=', personId))
-    .unionAll(db.selectFrom('guardianships')
-      .select((eb) => [eb.val('guardian').as('kind'), 'child_id as a', 'other_household as b', eb.val(null).$castTo<string | null>().as('c')])
-      .where('guardian_id', '=', personId))
-    .unionAll(db.selectFrom('placements')
-      .select((eb) => [eb.val('pupil').as('kind'), 'id as a', eb.val(null).$castTo<number | null>().as('b'), 'end_date as c'])
-      .where('child_id', '=', personId))
-    .execute();
+  const rows = await relationsOf(db, personId);
   const of = (kind: string) => rows.filter((r) => r.kind === kind);
   const assignments = rows.filter((r) => r.kind === 'staff' || r.kind === 'unit_head');
   return {
@@ -35,6 +23,19 @@ export async function loadActor(db: Db, account: { id: number; person_id: number
     isStudent: of('pupil').some((r) => r.c === null || String(r.c) >= today),
   };
 }
+
+const relationsOf = prepared((db: Db, personId: number) => db.selectFrom('municipality_admins')
+    .select((eb) => [eb.val('admin').as('kind'), 'municipality_id as a', eb.val(null).$castTo<number | null>().as('b'), eb.val(null).$castTo<string | null>().as('c')])
+    .where('person_id', '=', personId)
+    .unionAll(db.selectFrom('staff_assignments')
+      .select(['role as kind', 'unit_id as a', 'group_id as b', (eb) => eb.val(null).$castTo<string | null>().as('c')])
+      .where('person_id', '=', personId))
+    .unionAll(db.selectFrom('guardianships')
+      .select((eb) => [eb.val('guardian').as('kind'), 'child_id as a', 'other_household as b', eb.val(null).$castTo<string | null>().as('c')])
+      .where('guardian_id', '=', personId))
+    .unionAll(db.selectFrom('placements')
+      .select((eb) => [eb.val('pupil').as('kind'), 'id as a', eb.val(null).$castTo<number | null>().as('b'), 'end_date as c'])
+      .where('child_id', '=', personId)));
 
 /** Placements that have not ended by `today`, joined to their group and unit. */
 export function currentPlacements(db: Db, today: string) {
@@ -58,10 +59,18 @@ export async function locate(db: Db, kind: TargetKind, id: number, today: string
   }
 }
 
+const placementsOfChild = prepared((db: Db, childId: number, today: string) => currentPlacements(db, today)
+  .select(['placements.group_id', 'groups.unit_id', 'units.municipality_id'])
+  .where('placements.child_id', '=', childId));
+
+const groupWithUnit = prepared((db: Db, groupId: number) => db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
+  .select(['groups.unit_id', 'units.municipality_id']).where('groups.id', '=', groupId));
+
+const childrenPlacedInGroup = prepared((db: Db, groupId: number, today: string) => currentPlacements(db, today).select('placements.child_id')
+  .where('placements.group_id', '=', groupId));
+
 export async function locateChild(db: Db, childId: number, today: string): Promise<Location | null> {
-  const rows = await currentPlacements(db, today)
-    .select(['placements.group_id', 'groups.unit_id', 'units.municipality_id'])
-    .where('placements.child_id', '=', childId).execute();
+  const rows = await placementsOfChild(db, childId, today);
   if (rows.length === 0) return null;
   return {
     municipalityId: rows[0].municipality_id,
@@ -72,11 +81,9 @@ export async function locateChild(db: Db, childId: number, today: string): Promi
 }
 
 export async function locateGroup(db: Db, groupId: number, today: string): Promise<Location | null> {
-  const group = await db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
-    .select(['groups.unit_id', 'units.municipality_id']).where('groups.id', '=', groupId).executeTakeFirst();
+  const [group] = await groupWithUnit(db, groupId);
   if (!group) return null;
-  const children = await currentPlacements(db, today).select('placements.child_id')
-    .where('placements.group_id', '=', groupId).execute();
+  const children = await childrenPlacedInGroup(db, groupId, today);
   return {
     municipalityId: group.municipality_id,
     unitIds: [group.unit_id],

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, HourLimit, UnitKind } from '../../db/schema.ts';
 import { isoWeek, today, type Clock } from '../kernel/clock.ts';
-import type { Db } from '../kernel/db.ts';
+import { prepared, type Db } from '../kernel/db.ts';
 import { recordHistory } from '../absence/queries.ts';
 import { addDays, isOpen, isoWeekday, type Calendar } from '../absence/rules.ts';
 import { currentPlacements } from '../people/relations.ts';
@@ -22,12 +22,15 @@ export interface CarePlacement {
 }
 
 /** The child's current or coming placement with care times (preschool or fritids), the earliest first. */
+const carePlacements = prepared((db: Db, childId: number, today: string) => currentPlacements(db, today)
+  .innerJoin('persons', 'persons.id', 'placements.child_id')
+  .select(['persons.first_name', 'persons.last_name', 'groups.id as group_id', 'groups.name as group_name', 'units.id as unit_id',
+    'units.name as unit_name', 'units.kind', 'placements.start_date', 'placements.end_date', 'placements.hour_limit'])
+  .where('placements.child_id', '=', childId).where('units.kind', 'in', CARE_KINDS)
+  .orderBy('placements.start_date').orderBy('placements.id'));
+
 export async function carePlacement(db: Db, childId: number, today: string): Promise<CarePlacement | undefined> {
-  const r = await currentPlacements(db, today).innerJoin('persons', 'persons.id', 'placements.child_id')
-    .select(['persons.first_name', 'persons.last_name', 'groups.id as group_id', 'groups.name as group_name', 'units.id as unit_id',
-      'units.name as unit_name', 'units.kind', 'placements.start_date', 'placements.end_date', 'placements.hour_limit'])
-    .where('placements.child_id', '=', childId).where('units.kind', 'in', CARE_KINDS)
-    .orderBy('placements.start_date').orderBy('placements.id').executeTakeFirst();
+  const [r] = await carePlacements(db, childId, today);
   return r && {
     childId, firstName: r.first_name, lastName: r.last_name, groupId: r.group_id, groupName: r.group_name, unitId: r.unit_id,
     unitName: r.unit_name, unitKind: r.kind, startDate: r.start_date, endDate: r.end_date, hourLimit: r.hour_limit,
@@ -76,9 +79,11 @@ function toRegistered(r: RegisteredRow): RegisteredDay {
 }
 
 /** The child's registered days from `from` to `to`, by date. */
+const registeredBetween = prepared((db: Db, childId: number, from: string, to: string) => registeredDays(db)
+  .where('care_times.child_id', '=', childId).where('care_times.date', '>=', from).where('care_times.date', '<=', to));
+
 export async function careTimesOf(db: Db, childId: number, from: string, to: string): Promise<Map<string, RegisteredDay>> {
-  const rows = await registeredDays(db).where('care_times.child_id', '=', childId)
-    .where('care_times.date', '>=', from).where('care_times.date', '<=', to).execute();
+  const rows = await registeredBetween(db, childId, from, to);
   return new Map(rows.map((r) => [r.date, toRegistered(r)]));
 }
 
@@ -88,13 +93,15 @@ export async function careTimesOf(db: Db, childId: number, from: string, to: str
 export interface StandardSchedule { id: number; validFrom: string; days: WeekPattern; createdBy: string; createdAt: string }
 
 /** The child's standard schedules that apply on some day up to `to`: the one in force before `from`, and every later one. */
+const schedulesUpTo = prepared((db: Db, childId: number, to: string) => db.selectFrom('standard_schedules')
+  .innerJoin('accounts', 'accounts.id', 'standard_schedules.created_by').innerJoin('persons', 'persons.id', 'accounts.person_id')
+  .select(['standard_schedules.id', 'standard_schedules.valid_from', 'standard_schedules.created_at', 'accounts.display_name',
+    'persons.first_name', 'persons.last_name'])
+  .where('standard_schedules.child_id', '=', childId).where('standard_schedules.valid_from', '<=', to)
+  .orderBy('standard_schedules.valid_from'));
+
 export async function standardSchedules(db: Db, childId: number, from: string, to: string): Promise<StandardSchedule[]> {
-  const all = await db.selectFrom('standard_schedules')
-    .innerJoin('accounts', 'accounts.id', 'standard_schedules.created_by').innerJoin('persons', 'persons.id', 'accounts.person_id')
-    .select(['standard_schedules.id', 'standard_schedules.valid_from', 'standard_schedules.created_at', 'accounts.display_name',
-      'persons.first_name', 'persons.last_name'])
-    .where('standard_schedules.child_id', '=', childId).where('standard_schedules.valid_from', '<=', to)
-    .orderBy('standard_schedules.valid_from').execute();
+  const all = await schedulesUpTo(db, childId, to);
   let firstInForce = 0;
   all.forEach((s, n) => { if (s.valid_from <= from) firstInForce = n; });
   const wanted = all.slice(firstInForce);

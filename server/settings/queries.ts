@@ -1,7 +1,7 @@
 // Each unit's settings, read by later features (absence, schedule, invitations) and changed with who and when.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import type { Db } from '../kernel/db.ts';
+import { prepared, type Db } from '../kernel/db.ts';
 import { BOXES, type BoxKey } from './boxes.ts';
 import { WEEKDAYS, type CareRules, type Hours } from './rules.ts';
 
@@ -62,17 +62,22 @@ async function readOpeningHours(db: Db, unitId: number): Promise<Record<number, 
 
 export interface ClosedDay { id: number; date: string; reason: string }
 
+const closedFrom = prepared((db: Db, unitId: number, from: string) => db.selectFrom('unit_closed_days').select(['id', 'date', 'reason'])
+  .where('unit_id', '=', unitId).where('date', '>=', from).orderBy('date'));
+const closedBetween = prepared((db: Db, unitId: number, from: string, to: string) => db.selectFrom('unit_closed_days')
+  .select(['id', 'date', 'reason']).where('unit_id', '=', unitId).where('date', '>=', from).where('date', '<=', to).orderBy('date'));
+
 export async function closedDays(db: Db, unitId: number, from: string, to?: string): Promise<ClosedDay[]> {
-  let query = db.selectFrom('unit_closed_days').select(['id', 'date', 'reason']).where('unit_id', '=', unitId).where('date', '>=', from);
-  if (to) query = query.where('date', '<=', to);
-  return query.orderBy('date').execute();
+  return to ? closedBetween(db, unitId, from, to) : closedFrom(db, unitId, from);
 }
 
 export interface GroupCutoff { groupId: number; name: string; cutoff: string | null }
 
+const cutoffsOfUnit = prepared((db: Db, unitId: number) => db.selectFrom('groups').leftJoin('group_settings', 'group_settings.group_id', 'groups.id')
+  .select(['groups.id', 'groups.name', 'group_settings.change_cutoff']).where('groups.unit_id', '=', unitId).orderBy('groups.name'));
+
 export async function groupCutoffs(db: Db, unitId: number): Promise<GroupCutoff[]> {
-  const rows = await db.selectFrom('groups').leftJoin('group_settings', 'group_settings.group_id', 'groups.id')
-    .select(['groups.id', 'groups.name', 'group_settings.change_cutoff']).where('groups.unit_id', '=', unitId).orderBy('groups.name').execute();
+  const rows = await cutoffsOfUnit(db, unitId);
   return rows.map((r) => ({ groupId: r.id, name: r.name, cutoff: r.change_cutoff ?? null }));
 }
 
