@@ -36,20 +36,59 @@ void instance.init({
 
 const translators = new Map<string, TFunction>();
 
+/** Options i18next reads itself (plurals, context, defaults, other languages...): a call with any of them goes to i18next. */
+const I18NEXT_OPTIONS = new Set(['count', 'context', 'defaultValue', 'lng', 'lngs', 'fallbackLng', 'ns', 'returnObjects', 'returnDetails',
+  'joinArrays', 'postProcess', 'interpolation', 'skipInterpolation', 'replace', 'ordinal', 'keyPrefix', 'nsSeparator', 'keySeparator']);
+const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
  * The translation function of a language. A page looks up dozens of texts and i18next takes 10–15 µs for each, so a
- * plain key (no variables, no count) is looked up once per language and kept.
+ * plain key (no variables, no count) is looked up once per language and kept, and a text with plain `{{name}}`
+ * placeholders filled with plain values (strings, numbers) is filled in here from the kept text, as i18next would
+ * (escapeValue is off: Eta escapes). Anything else — a count, a context, a missing value, a missing text — goes to
+ * i18next.
  */
 export function translator(language: Language): TFunction {
   const existing = translators.get(language.code);
   if (existing) return existing;
   const t = instance.getFixedT(language.code);
+  const slow = t as unknown as (...args: unknown[]) => string;
   const plain = new Map<string, string>();
+  /** Each key's text with placeholders, or null when it is not one for filling in here. */
+  const templates = new Map<string, string | null>();
+  const templateOf = (key: string): string | null => {
+    let template = templates.get(key);
+    if (template !== undefined) return template;
+    const own = instance.getResource(language.code, 'translation', key) as unknown;
+    const text = own === undefined ? instance.getResource(DEFAULT_LANGUAGE.code, 'translation', key) as unknown : own;
+    template = typeof text === 'string' && [...text.matchAll(PLACEHOLDER)].every((m) => PLAIN_NAME.test(m[1])) ? text : null;
+    templates.set(key, template);
+    return template;
+  };
   const memo = ((key: string | string[], ...rest: unknown[]) => {
-    if (rest.length > 0 || typeof key !== 'string') return (t as unknown as (...args: unknown[]) => string)(key, ...rest);
-    let text = plain.get(key);
-    if (text === undefined) plain.set(key, (text = t(key)));
-    return text;
+    if (typeof key !== 'string') return slow(key, ...rest);
+    if (rest.length === 0) {
+      let text = plain.get(key);
+      if (text === undefined) plain.set(key, (text = t(key)));
+      return text;
+    }
+    const options = rest[0];
+    if (rest.length > 1 || typeof options !== 'object' || options === null || Object.getPrototypeOf(options) !== Object.prototype) return slow(key, ...rest);
+    const values = options as Record<string, unknown>;
+    for (const name in values) {
+      const value = values[name];
+      if (I18NEXT_OPTIONS.has(name) || name.startsWith('defaultValue') || (typeof value !== 'string' && typeof value !== 'number')) return slow(key, ...rest);
+    }
+    const template = templateOf(key);
+    if (template === null) return slow(key, ...rest);
+    let missing = false;
+    const text = template.replace(PLACEHOLDER, (_, name: string) => {
+      const value = Object.hasOwn(values, name) ? values[name] : undefined;
+      if (value === undefined) missing = true;
+      return String(value);
+    });
+    return missing ? slow(key, ...rest) : text;
   }) as unknown as TFunction;
   translators.set(language.code, memo);
   return memo;
