@@ -1,7 +1,7 @@
 // Absence reports and arrivals/departures, each change kept in the child's care history (who, when, old → new).
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { prepared, type Db } from '../kernel/db.ts';
+import { jsonValues, prepared, type Db } from '../kernel/db.ts';
 import type { Location } from '../kernel/policy.ts';
 import { locateChild } from '../people/relations.ts';
 import { closedDays, openingHours } from '../settings/queries.ts';
@@ -90,10 +90,15 @@ function toItem(r: {
 const childsAbsencesFrom = prepared((db: Db, childId: number, from: string) => absenceList(db)
   .where('absences.child_id', 'in', [childId]).where('absences.date', '>=', from).orderBy('absences.date').orderBy('absences.child_id'));
 
+const absencesBetween = prepared((db: Db, childIds: string, from: string, to: string) => absenceList(db)
+  .where('absences.child_id', 'in', jsonValues<number>(childIds)).where('absences.date', '>=', from).where('absences.date', '<=', to)
+  .orderBy('absences.date').orderBy('absences.child_id'));
+
 /** Reports for the children from `from` on (to `to`), in date order. */
 export async function absencesOf(db: Db, childIds: number[], from: string, to?: string): Promise<AbsenceItem[]> {
   if (childIds.length === 0) return [];
   if (childIds.length === 1 && !to) return (await childsAbsencesFrom(db, childIds[0], from)).map(toItem);
+  if (to) return (await absencesBetween(db, JSON.stringify(childIds), from, to)).map(toItem);
   let query = absenceList(db).where('absences.child_id', 'in', childIds).where('absences.date', '>=', from);
   if (to) query = query.where('absences.date', '<=', to);
   return (await query.orderBy('absences.date').orderBy('absences.child_id').execute()).map(toItem);
@@ -121,10 +126,13 @@ export async function cancelAbsence(db: Db, absence: AbsenceItem, by: number, no
 export interface Attendance { childId: number; arrivedAt: string | null; leftAt: string | null }
 
 /** Arrivals and departures in one group on a day. */
+const attendancesInGroup = prepared((db: Db, childIds: string, groupId: number, date: string) => db.selectFrom('attendances')
+  .select(['child_id', 'arrived_at', 'left_at'])
+  .where('child_id', 'in', jsonValues<number>(childIds)).where('group_id', '=', groupId).where('date', '=', date));
+
 export async function attendancesOn(db: Db, childIds: number[], date: string, groupId: number): Promise<Map<number, Attendance>> {
   if (childIds.length === 0) return new Map();
-  const rows = await db.selectFrom('attendances').select(['child_id', 'arrived_at', 'left_at'])
-    .where('child_id', 'in', childIds).where('group_id', '=', groupId).where('date', '=', date).execute();
+  const rows = await attendancesInGroup(db, JSON.stringify(childIds), groupId, date);
   return new Map(rows.map((r) => [r.child_id, { childId: r.child_id, arrivedAt: r.arrived_at, leftAt: r.left_at }]));
 }
 

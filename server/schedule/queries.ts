@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, HourLimit, UnitKind } from '../../db/schema.ts';
 import { isoWeek, today, type Clock } from '../kernel/clock.ts';
-import { prepared, type Db } from '../kernel/db.ts';
+import { jsonValues, prepared, type Db } from '../kernel/db.ts';
 import { recordHistory } from '../absence/queries.ts';
 import { addDays, isOpen, isoWeekday, type Calendar } from '../absence/rules.ts';
 import { currentPlacements } from '../people/relations.ts';
@@ -150,10 +150,24 @@ export interface ExpectedCare {
  * Each child's expected care on `date`: registered times (or "Ledig"), else the standard schedule's day when the
  * child's care unit is open and the placement covers the day. A child with neither is left out ("not registered").
  */
+const registeredOn = prepared((db: Db, childIds: string, date: string) => registeredDays(db)
+  .where('care_times.child_id', 'in', jsonValues<number>(childIds)).where('care_times.date', '=', date));
+const schedulesInForce = prepared((db: Db, childIds: string, date: string) => db.selectFrom('standard_schedules')
+  .select(['id', 'child_id', 'valid_from']).where('child_id', 'in', jsonValues<number>(childIds)).where('valid_from', '<=', date).orderBy('valid_from'));
+const standardWeekday = prepared((db: Db, scheduleIds: string, weekday: number) => db.selectFrom('standard_care_times')
+  .select(['schedule_id', 'starts', 'ends', 'day_off']).where('schedule_id', 'in', jsonValues<number>(scheduleIds)).where('weekday', '=', weekday));
+const carePlacementsOn = prepared((db: Db, childIds: string, date: string) => currentPlacements(db, date)
+  .select(['placements.child_id', 'groups.unit_id', 'placements.start_date', 'placements.end_date'])
+  .where('placements.child_id', 'in', jsonValues<number>(childIds)).where('units.kind', 'in', CARE_KINDS).where('placements.start_date', '<=', date));
+const unitsOpenOn = prepared((db: Db, unitIds: string, weekday: number) => db.selectFrom('unit_opening_hours').select('unit_id')
+  .where('unit_id', 'in', jsonValues<number>(unitIds)).where('weekday', '=', weekday));
+const unitsClosedOn = prepared((db: Db, unitIds: string, date: string) => db.selectFrom('unit_closed_days').select('unit_id')
+  .where('unit_id', 'in', jsonValues<number>(unitIds)).where('date', '=', date));
+
 export async function expectedCare(db: Db, childIds: number[], date: string): Promise<Map<number, ExpectedCare>> {
   const result = new Map<number, ExpectedCare>();
   if (childIds.length === 0) return result;
-  const rows = await registeredDays(db).where('care_times.child_id', 'in', childIds).where('care_times.date', '=', date).execute();
+  const rows = await registeredOn(db, JSON.stringify(childIds), date);
   const byChild = new Map(rows.map((r) => [r.child_id, toRegistered(r)]));
   for (const [childId, day] of byChild) {
     if (!registers(day)) continue;
@@ -166,24 +180,17 @@ export async function expectedCare(db: Db, childIds: number[], date: string): Pr
   if (rest.length === 0) return result;
 
   const weekday = isoWeekday(date);
-  const schedules = await db.selectFrom('standard_schedules').select(['id', 'child_id', 'valid_from'])
-    .where('child_id', 'in', rest).where('valid_from', '<=', date).orderBy('valid_from').execute();
+  const schedules = await schedulesInForce(db, JSON.stringify(rest), date);
   const inForce = new Map<number, number>(); // child -> schedule id (the latest valid_from wins)
   for (const s of schedules) inForce.set(s.child_id, s.id);
   if (inForce.size === 0) return result;
   const [standardDays, placements] = await Promise.all([
-    db.selectFrom('standard_care_times').select(['schedule_id', 'starts', 'ends', 'day_off'])
-      .where('schedule_id', 'in', [...inForce.values()]).where('weekday', '=', weekday).execute(),
-    currentPlacements(db, date).select(['placements.child_id', 'groups.unit_id', 'placements.start_date', 'placements.end_date'])
-      .where('placements.child_id', 'in', [...inForce.keys()]).where('units.kind', 'in', CARE_KINDS)
-      .where('placements.start_date', '<=', date).execute(),
+    standardWeekday(db, JSON.stringify([...inForce.values()]), weekday),
+    carePlacementsOn(db, JSON.stringify([...inForce.keys()]), date),
   ]);
   const units = [...new Set(placements.map((p) => p.unit_id))];
   if (units.length === 0) return result;
-  const [open, closed] = await Promise.all([
-    db.selectFrom('unit_opening_hours').select('unit_id').where('unit_id', 'in', units).where('weekday', '=', weekday).execute(),
-    db.selectFrom('unit_closed_days').select('unit_id').where('unit_id', 'in', units).where('date', '=', date).execute(),
-  ]);
+  const [open, closed] = await Promise.all([unitsOpenOn(db, JSON.stringify(units), weekday), unitsClosedOn(db, JSON.stringify(units), date)]);
   const openUnits = new Set(open.map((o) => o.unit_id));
   for (const c of closed) openUnits.delete(c.unit_id);
   const cared = new Set(placements.filter((p) => openUnits.has(p.unit_id)).map((p) => p.child_id));
