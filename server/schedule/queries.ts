@@ -150,7 +150,12 @@ export interface ExpectedCare {
  * Each child's expected care on `date`: registered times (or "Ledig"), else the standard schedule's day when the
  * child's care unit is open and the placement covers the day. A child with neither is left out ("not registered").
  */
-const registeredOn = prepared((db: Db, childIds: string, date: string) => registeredDays(db)
+/** The children's registered day for the Today page: its values and who registered it (the page shows no more). */
+const registeredOn = prepared((db: Db, childIds: string, date: string) => db.selectFrom('care_times')
+  .leftJoin('accounts as reg', 'reg.id', 'care_times.registered_by')
+  .leftJoin('persons as reg_person', 'reg_person.id', 'reg.person_id')
+  .select(['care_times.child_id', 'care_times.starts', 'care_times.ends', 'care_times.day_off', 'care_times.comment',
+    'care_times.staff_comment', 'reg.display_name as reg_display', 'reg_person.first_name as reg_first', 'reg_person.last_name as reg_last'])
   .where('care_times.child_id', 'in', jsonValues<number>(childIds)).where('care_times.date', '=', date));
 const schedulesInForce = prepared((db: Db, childIds: string, date: string) => db.selectFrom('standard_schedules')
   .select(['id', 'child_id', 'valid_from']).where('child_id', 'in', jsonValues<number>(childIds)).where('valid_from', '<=', date).orderBy('valid_from'));
@@ -168,12 +173,15 @@ export async function expectedCare(db: Db, childIds: number[], date: string): Pr
   const result = new Map<number, ExpectedCare>();
   if (childIds.length === 0) return result;
   const rows = await registeredOn(db, JSON.stringify(childIds), date);
-  const byChild = new Map(rows.map((r) => [r.child_id, toRegistered(r)]));
+  const byChild = new Map(rows.map((r) => [r.child_id, {
+    starts: r.starts, ends: r.ends, dayOff: r.day_off === 1, comment: r.comment, staffComment: r.staff_comment,
+    registeredBy: nameOf(r.reg_display, r.reg_first, r.reg_last),
+  }]));
   for (const [childId, day] of byChild) {
     if (!registers(day)) continue;
     result.set(childId, {
       starts: day.starts, ends: day.ends, dayOff: day.dayOff, source: 'registered', comment: day.comment,
-      staffComment: day.staffComment, registeredBy: day.registeredBy?.name ?? null,
+      staffComment: day.staffComment, registeredBy: day.registeredBy,
     });
   }
   const rest = childIds.filter((id) => !result.has(id));
