@@ -14,13 +14,21 @@ export async function unitCalendar(db: Db, unitId: number, from: string, to: str
   return { hours, closed: new Set(closed.map((d) => d.date)) };
 }
 
+const insertHistory = prepared((trx: Trx, childId: number, date: string, what: string, old: string | null, value: string | null, by: number, at: string) =>
+  trx.insertInto('care_history').values({ child_id: childId, date, what, old_value: old, new_value: value, changed_by: by, changed_at: at }));
+
 export async function recordHistory(trx: Trx, entry: { childId: number; date: string; what: string; old: unknown; new: unknown; by: number; at: Date }) {
-  await trx.insertInto('care_history').values({
-    child_id: entry.childId, date: entry.date, what: entry.what,
-    old_value: entry.old === null ? null : JSON.stringify(entry.old), new_value: entry.new === null ? null : JSON.stringify(entry.new),
-    changed_by: entry.by, changed_at: entry.at.toISOString(),
-  }).execute();
+  await insertHistory(trx, entry.childId, entry.date, entry.what, entry.old === null ? null : JSON.stringify(entry.old),
+    entry.new === null ? null : JSON.stringify(entry.new), entry.by, entry.at.toISOString());
 }
+
+const reportedOn = prepared((trx: Trx, childId: number, date: string) => trx.selectFrom('absences').select(['id', 'starts', 'ends', 'comment', 'kind'])
+  .where('child_id', '=', childId).where('date', '=', date).where('cancelled_at', 'is', null));
+
+const insertAbsence = prepared((trx: Trx, childId: number, date: string, starts: string | null, ends: string | null,
+  kind: 'reported' | 'unreported', comment: string | null, by: number, at: string) => trx.insertInto('absences').values({
+  child_id: childId, date, starts, ends, kind, comment, created_by: by, created_at: at,
+}));
 
 export interface NewAbsence {
   childIds: number[]; days: Record<number, string[]>; starts: string | null; ends: string | null; comment: string | null;
@@ -36,16 +44,13 @@ export async function reportAbsence(db: Db, a: NewAbsence, inTrx?: Trx): Promise
     let created = 0;
     for (const childId of a.childIds) {
       for (const date of a.days[childId] ?? []) {
-        const existing = await trx.selectFrom('absences').select(['id', 'starts', 'ends', 'comment', 'kind'])
-          .where('child_id', '=', childId).where('date', '=', date).where('cancelled_at', 'is', null).executeTakeFirst();
+        const [existing] = await reportedOn(trx, childId, date);
         // A school's mark of unreported absence stays: a report afterwards does not replace it (staff may cancel it).
         if (existing?.kind === 'unreported' && a.kind === 'reported') continue;
         if (existing) {
           await trx.updateTable('absences').set({ cancelled_at: a.now.toISOString(), cancelled_by: a.by }).where('id', '=', existing.id).execute();
         }
-        await trx.insertInto('absences').values({
-          child_id: childId, date, starts: a.starts, ends: a.ends, kind: a.kind, comment: a.comment, created_by: a.by, created_at: a.now.toISOString(),
-        }).execute();
+        await insertAbsence(trx, childId, date, a.starts, a.ends, a.kind, a.comment, a.by, a.now.toISOString());
         await recordHistory(trx, { childId, date, what: 'absence', old: existing ? absenceValue(existing) : null,
           new: absenceValue({ starts: a.starts, ends: a.ends, comment: a.comment }), by: a.by, at: a.now });
         created++;

@@ -6,6 +6,10 @@ export interface SessionWithAccount extends session.SessionData { accountId?: nu
 
 const MINUTE = 60_000;
 
+const writeSession = prepared((db: Db, sid: string, sess: string, expires: number, accountId: number | null) => db.insertInto('sessions')
+  .values({ sid, sess, expires, account_id: accountId })
+  .onConflict((oc) => oc.column('sid').doUpdateSet({ sess, expires, account_id: accountId })));
+
 const readSession = prepared((db: Db, sid: string, now: number) =>
   db.selectFrom('sessions').select(['sess', 'expires']).where('sid', '=', sid).where('expires', '>', now));
 
@@ -41,9 +45,7 @@ export class DatabaseSessionStore extends session.Store {
   override set(sid: string, data: session.SessionData, callback?: Callback<void>): void {
     this.settle(callback, async () => {
       const row = { sid, sess: JSON.stringify(data), expires: this.expiry(data), account_id: (data as SessionWithAccount).accountId ?? null };
-      await this.db.insertInto('sessions').values(row)
-        .onConflict((oc) => oc.column('sid').doUpdateSet({ sess: row.sess, expires: row.expires, account_id: row.account_id }))
-        .execute();
+      await writeSession(this.db, row.sid, row.sess, row.expires, row.account_id);
       if (row.account_id === null) await this.capAnonymous();
     });
   }
