@@ -14,9 +14,20 @@ export class FixedClock implements Clock {
 
 const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
-/** The calendar date in Stockholm, as YYYY-MM-DD. */
+let lastMinute = Number.NaN;
+let lastDate = '';
+
+/**
+ * The calendar date in Stockholm, as YYYY-MM-DD. Formatting takes microseconds and a request asks for today a dozen
+ * times, so the last minute's answer is kept (time zones change the date on whole minutes).
+ */
 export function stockholmDate(instant: Date): string {
-  return dayFormat.format(instant);
+  const minute = Math.floor(instant.getTime() / 60_000);
+  if (minute !== lastMinute) {
+    lastDate = dayFormat.format(instant);
+    lastMinute = minute;
+  }
+  return lastDate;
 }
 
 export function today(clock: Clock): string {
