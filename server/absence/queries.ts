@@ -1,7 +1,8 @@
 // Absence reports and arrivals/departures, each change kept in the child's care history (who, when, old → new).
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { jsonValues, prepared, type Db } from '../kernel/db.ts';
+import { prepared, type Db } from '../kernel/db.ts';
+import { jsonValues } from '../../db/sql.ts';
 import type { Location } from '../kernel/policy.ts';
 import { locateChild } from '../people/relations.ts';
 import { closedDays, openingHours } from '../settings/queries.ts';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, sql, SqliteDialect, type Compilable, type RawBuilder } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, SqliteDialect, type Compilable } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { migrations } from '../../db/migrations/index.ts';
 
@@ -66,13 +66,6 @@ export function prepared<A extends unknown[], R>(build: (db: Db, ...args: A) => 
   };
 }
 
-/**
- * The values of a list given as one JSON text (`JSON.stringify(ids)`), for `where(column, 'in', jsonValues(json))`:
- * a prepared query keeps one shape however long the list is.
- */
-export function jsonValues<T extends number | string>(json: string): RawBuilder<T> {
-  return sql<T>`(select value from json_each(${json}))`;
-}
 
 function compileOnce<A extends unknown[], R>(db: Db, build: (db: Db, ...args: A) => Compilable<R>, count: number) {
   const markers = Array.from({ length: count }, (_, i) => `\u0000vardag-argument-${i}-${crypto.randomUUID()}\u0000`);

@@ -3,7 +3,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, HourLimit, UnitKind } from '../../db/schema.ts';
 import { isoWeek, today, type Clock } from '../kernel/clock.ts';
-import { jsonValues, prepared, type Db } from '../kernel/db.ts';
+import { prepared, type Db } from '../kernel/db.ts';
+import { jsonValues } from '../../db/sql.ts';
 import { recordHistory } from '../absence/queries.ts';
 import { addDays, isOpen, isoWeekday, type Calendar } from '../absence/rules.ts';
 import { currentPlacements } from '../people/relations.ts';
