@@ -105,9 +105,20 @@ function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.D
   return format;
 }
 
+/** Date styles the views use on every page: their formatters are found without building a key. */
+export const LONG_DATE: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', year: 'numeric' };
+export const WEEKDAY_NAME: Intl.DateTimeFormatOptions = { weekday: 'long' };
+const KEPT_STYLES = new Map<Intl.DateTimeFormatOptions, Map<string, Intl.DateTimeFormat>>([[LONG_DAY, new Map()], [LONG_DATE, new Map()], [WEEKDAY_NAME, new Map()]]);
+
 /** "tisdag 24 november" in the user's language, for a YYYY-MM-DD date. */
 export function formatDate(date: string, language: Language, options: Intl.DateTimeFormatOptions = LONG_DAY): string {
-  return dateFormat(language.locale, { ...options, timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+  const kept = KEPT_STYLES.get(options);
+  let format = kept?.get(language.locale);
+  if (!format) {
+    format = dateFormat(language.locale, { ...options, timeZone: 'UTC' });
+    kept?.set(language.locale, format);
+  }
+  return format.format(new Date(`${date}T00:00:00Z`));
 }
 
 export function formatDateTime(instant: Date, language: Language): string {

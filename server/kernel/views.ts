@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Eta } from 'eta';
 import type { Request, Response } from 'express';
-import { formatDate, formatDateTime, LANGUAGES } from './i18n.ts';
+import { formatDate, formatDateTime, LANGUAGES, LONG_DATE, WEEKDAY_NAME } from './i18n.ts';
 import { isoWeek } from './clock.ts';
 import { takeFlash } from './http.ts';
 
@@ -47,8 +47,8 @@ export function baseData(req: Request, res: Response): Record<string, unknown> {
     path: req.path,
     csrfToken: () => req.csrfToken?.() ?? '',
     date: (day: string) => formatDate(day, language),
-    longDate: (day: string) => formatDate(day, language, { day: 'numeric', month: 'long', year: 'numeric' }),
-    weekdayName: (isoWeekday: number) => formatDate(`2024-01-0${isoWeekday}`, language, { weekday: 'long' }),
+    longDate: (day: string) => formatDate(day, language, LONG_DATE),
+    weekdayName: (isoWeekday: number) => formatDate(`2024-01-0${isoWeekday}`, language, WEEKDAY_NAME),
     week: (day: string) => isoWeek(day).week,
     dateTime: (iso: string) => formatDateTime(new Date(iso), language),
     flash: takeFlash(req),

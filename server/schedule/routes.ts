@@ -322,7 +322,7 @@ function renderWeek(req: Request, res: Response, page: WeekPage, options: WeekOp
   const thursday = addDays(page.monday, 3);
   const period = limitPeriod(page.placement.hourLimit, thursday);
   const locked = page.asGuardian && page.canUpdate ? lockedDays(days, rules) : { window: [], cutoff: [] };
-  const list = (dates: string[]) => new Intl.ListFormat(req.language.locale, { type: 'conjunction' }).format(dates.map((d) => formatDate(d, req.language)));
+  const list = (dates: string[]) => listFormat(req.language.locale).format(dates.map((d) => formatDate(d, req.language)));
   const values: Record<string, string> = {};
   if (posted) for (const name of ['week_starts', 'week_ends', 'repeat_weeks']) values[name] = field(body, name);
   const t = quickTranslations(req);
@@ -362,6 +362,15 @@ function renderNoPlacement(req: Request, res: Response, { db, clock }: Deps): Pr
  * values are plain strings and numbers (no count, so no plural) is filled in here from the text without values, which
  * the translator keeps; the rest, and a text naming a value not given, go to i18next.
  */
+const listFormats = new Map<string, Intl.ListFormat>();
+
+/** "måndag, tisdag och onsdag": one kept formatter per locale (making one takes far longer than using it). */
+function listFormat(locale: string): Intl.ListFormat {
+  let format = listFormats.get(locale);
+  if (!format) listFormats.set(locale, (format = new Intl.ListFormat(locale, { type: 'conjunction' })));
+  return format;
+}
+
 function quickTranslations(req: Request): Request['t'] {
   const withValues = req.t as unknown as (key: string, options: Record<string, unknown>) => string;
   return ((key: string, options?: Record<string, unknown>) => {
