@@ -17,6 +17,7 @@ import type { Database, HourLimit, UnitKind } from '../../db/schema.ts';
 import type SQLite from 'better-sqlite3';
 import { migrateToLatest, openDatabase, type Db } from '../../server/kernel/db.ts';
 import { hashPassword, loginKey } from '../../server/accounts/passwords.ts';
+import { checkDigit } from '../../server/people/identity-numbers.ts';
 
 export const BENCH_PASSWORD = 'vardag-bench';
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -155,15 +156,6 @@ function random(seed: number): () => number {
   };
 }
 
-function luhn(digits: string): number {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let n = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
-    if (n > 9) n -= 9;
-    sum += n;
-  }
-  return (10 - (sum % 10)) % 10;
-}
 
 function ascii(name: string): string {
   return name.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '');
@@ -201,7 +193,7 @@ function generate(childCount: number, passwordHash: string): Rows {
     serials.set(p.birthDate, serial + 1);
     const [y, m, d] = p.birthDate.split('-');
     const body = `${y.slice(2)}${m}${d}${String(serial % 1000).padStart(3, '0')}`;
-    const identity = serial < 1000 ? `${y}${m}${d}-${body.slice(6)}${luhn(body)}` : null;
+    const identity = serial < 1000 ? `${y}${m}${d}-${body.slice(6)}${checkDigit(body)}` : null;
     rows.persons.push({
       id, municipality_id: municipalityId, first_name: p.first, last_name: p.last,
       identity_number: identity, identity_kind: identity ? 'personnummer' : null, birth_date: p.birthDate,
