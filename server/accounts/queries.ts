@@ -1,4 +1,4 @@
-import type { Db } from '../kernel/db.ts';
+import { prepared, type Db } from '../kernel/db.ts';
 import type { SignedInAccount } from '../kernel/http.ts';
 import { loginKey } from './passwords.ts';
 
@@ -14,10 +14,14 @@ export async function findAccountByLogin(db: Db, name: string): Promise<AccountF
     .orderBy('id').executeTakeFirst();
 }
 
+// Read on every request of a signed-in user: compiled once.
+const signedInAccount = prepared((db: Db, accountId: number) => db.selectFrom('accounts')
+  .innerJoin('persons', 'persons.id', 'accounts.person_id')
+  .select(['accounts.id', 'accounts.person_id', 'accounts.username', 'accounts.language', 'accounts.display_name', 'persons.first_name', 'persons.last_name'])
+  .where('accounts.id', '=', accountId).where('accounts.closed_at', 'is', null));
+
 export async function findSignedInAccount(db: Db, accountId: number): Promise<SignedInAccount | undefined> {
-  const row = await db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id')
-    .select(['accounts.id', 'accounts.person_id', 'accounts.username', 'accounts.language', 'accounts.display_name', 'persons.first_name', 'persons.last_name'])
-    .where('accounts.id', '=', accountId).where('accounts.closed_at', 'is', null).executeTakeFirst();
+  const [row] = await signedInAccount(db, accountId);
   if (!row) return undefined;
   return {
     id: row.id, personId: row.person_id, username: row.username, language: row.language,
