@@ -22,12 +22,12 @@ import { openDatabase } from '../server/kernel/db.ts';
 import { stockholmDate } from '../server/kernel/clock.ts';
 import { childSummary } from '../server/people/queries.ts';
 import { unitRules } from '../server/settings/queries.ts';
-import { unitCalendar } from '../server/absence/queries.ts';
-import { addDays, addMonths, openDays } from '../server/absence/rules.ts';
 import { BENCH_DIR, ensureDataset } from './bench/dataset.ts';
 import type { LoadJob, LoadResult } from './bench/load.ts';
 import { formatProfile, summariseProfile, type ProfileSummary } from './bench/profile.ts';
 import { decoded, get, machineCpuSeconds, post, startServer, type RunningServer } from './bench/server.ts';
+import { unitCalendar, openDays } from '../server/settings/calendar.ts';
+import { addDays, addMonths } from '../server/kernel/dates.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SESSION_SECRET = 'vardag-bench-session-secret-not-for-production';

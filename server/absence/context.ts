@@ -6,8 +6,10 @@ import { allows, type Actor } from '../kernel/policy.ts';
 import { childSummary, childrenOfGuardian, type ChildSummary } from '../people/queries.ts';
 import { locateChild } from '../people/relations.ts';
 import { unitRules } from '../settings/queries.ts';
-import { absencesOf, unitCalendar, type AbsenceItem } from './queries.ts';
-import { addMonths, cancellable, isOpen, nextOpenDay, type Calendar } from './rules.ts';
+import { absencesOf, type AbsenceItem } from './queries.ts';
+import { cancellable } from './rules.ts';
+import { unitCalendar, isOpen, nextOpenDay, type Calendar } from '../settings/calendar.ts';
+import { addMonths } from '../kernel/dates.ts';
 
 /** Which days a report for the child may cover: what a posted report is checked against. */
 export interface AbsenceDays {

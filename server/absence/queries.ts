@@ -3,17 +3,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { prepared, type Db } from '../kernel/db.ts';
 import { jsonValues } from '../../db/sql.ts';
+import type { Locators } from '../kernel/http.ts';
 import type { Location } from '../kernel/policy.ts';
 import { locateChild } from '../people/relations.ts';
-import { closedDays, openingHours } from '../settings/queries.ts';
-import type { Calendar } from './rules.ts';
 
 type Trx = Kysely<Database>;
-
-export async function unitCalendar(db: Db, unitId: number, from: string, to: string): Promise<Calendar> {
-  const [hours, closed] = await Promise.all([openingHours(db, unitId), closedDays(db, unitId, from, to)]);
-  return { hours, closed: new Set(closed.map((d) => d.date)) };
-}
 
 const insertHistory = prepared((trx: Trx, childId: number, date: string, what: string, old: string | null, value: string | null, by: number, at: string) =>
   trx.insertInto('care_history').values({ child_id: childId, date, what, old_value: old, new_value: value, changed_by: by, changed_at: at }));
@@ -116,10 +110,13 @@ export async function absenceById(db: Db, id: number): Promise<AbsenceItem | und
 }
 
 /** An absence sits where its child is. */
-export async function locateAbsence(db: Db, absenceId: number, today: string): Promise<Location | null> {
+async function locateAbsence(db: Db, absenceId: number, today: string): Promise<Location | null> {
   const row = await db.selectFrom('absences').select('child_id').where('id', '=', absenceId).where('cancelled_at', 'is', null).executeTakeFirst();
   return row ? locateChild(db, row.child_id, today) : null;
 }
+
+/** The records of this module that routes name by id. */
+export const absenceLocators = { absence: locateAbsence } satisfies Partial<Locators>;
 
 export async function cancelAbsence(db: Db, absence: AbsenceItem, by: number, now: Date): Promise<void> {
   await db.transaction().execute(async (trx) => {

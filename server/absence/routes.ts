@@ -9,10 +9,11 @@ import { render } from '../kernel/views.ts';
 import { loadBox } from '../start/boxes.ts';
 import { childSummary } from '../people/queries.ts';
 import { absenceContext, absenceDays, reportableSiblings, type AbsenceContext } from './context.ts';
-import { absenceById, cancelAbsence, markAttendance, reportAbsence, unitCalendar } from './queries.ts';
+import { absenceById, cancelAbsence, markAttendance, reportAbsence } from './queries.ts';
 import { groupDay } from './today.ts';
-import { addDays, cancellable, openDays, parseAbsence } from './rules.ts';
-import { isDate } from '../settings/rules.ts';
+import { cancellable, parseAbsence } from './rules.ts';
+import { unitCalendar, openDays } from '../settings/calendar.ts';
+import { addDays, isDate } from '../kernel/dates.ts';
 
 interface Deps { db: Db; clock: Clock }
 

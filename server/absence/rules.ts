@@ -1,44 +1,8 @@
 // Absence rules: which days a report covers, what a guardian may report, and when a report can still be cancelled.
 // Absence is never locked: it can be reported for today and any later day within the unit's "how far ahead".
-import type { Hours } from '../settings/rules.ts';
-import { isDate, isTime } from '../settings/rules.ts';
+import { isDate, isTime } from '../kernel/dates.ts';
 
 export const MAX_COMMENT = 300;
-
-export function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-export function addMonths(day: string, months: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  return d.toISOString().slice(0, 10);
-}
-
-export function isoWeekday(day: string): number {
-  return new Date(`${day}T00:00:00Z`).getUTCDay() || 7;
-}
-
-export interface Calendar { hours: Record<number, Hours>; closed: Set<string> }
-
-export function isOpen(day: string, calendar: Calendar): boolean {
-  return calendar.hours[isoWeekday(day)] !== null && calendar.hours[isoWeekday(day)] !== undefined && !calendar.closed.has(day);
-}
-
-/** The days the unit is open from `from` to `to`, both included. */
-export function openDays(from: string, to: string, calendar: Calendar): string[] {
-  const days: string[] = [];
-  for (let day = from; day <= to; day = addDays(day, 1)) if (isOpen(day, calendar)) days.push(day);
-  return days;
-}
-
-/** The first open day after `day` ("i morgon", or Monday after a Friday), within `lastDay`. */
-export function nextOpenDay(day: string, calendar: Calendar, lastDay: string): string | undefined {
-  for (let next = addDays(day, 1); next <= lastDay; next = addDays(next, 1)) if (isOpen(next, calendar)) return next;
-  return undefined;
-}
 
 export interface AbsenceRequest { from: string; to: string; starts: string | null; ends: string | null; comment: string | null }
 export type AbsenceErrors = Record<string, string>;

@@ -5,7 +5,7 @@ import { childrenInGroup } from '../people/queries.ts';
 import { expectedCare } from '../schedule/queries.ts';
 import { openingHours } from '../settings/queries.ts';
 import { absencesOf, attendancesOn, type AbsenceItem, type Attendance } from './queries.ts';
-import { isoWeekday } from './rules.ts';
+import { isoWeekday } from '../kernel/dates.ts';
 
 export type DayStatus = 'left' | 'present' | 'absent' | 'partlyAbsent' | 'dayOff' | 'expected' | 'notRegistered';
 

@@ -8,10 +8,10 @@ import type { Db } from '../kernel/db.ts';
 import { field, flash, notFound, safeReturnPath, type RouteTable } from '../kernel/http.ts';
 import { allows, type Location } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
-import { isDate, isTime } from '../settings/rules.ts';
 import { notifyUnreportedAbsence } from '../sms/absence.ts';
-import { reportAbsence, unitCalendar } from './queries.ts';
-import { addDays, isOpen } from './rules.ts';
+import { reportAbsence } from './queries.ts';
+import { isDate, isTime, addDays } from '../kernel/dates.ts';
+import { unitCalendar, isOpen } from '../settings/calendar.ts';
 
 interface Deps { db: Db; clock: Clock }
 

@@ -2,14 +2,20 @@
 // staff and administrators: the municipality's administrator) closes it. Guardianships and the person stay: only the
 // login goes.
 import type { Db } from '../kernel/db.ts';
+import type { Locators } from '../kernel/http.ts';
+import type { Location } from '../kernel/policy.ts';
 import { endOtherSessions } from '../kernel/session-store.ts';
+import { locateAccountHolder } from '../people/relations.ts';
 
-/** The person whose account a request is about, for the policy (see locateAccountHolder in people/relations.ts). */
-export async function closureRequestHolder(db: Db, requestId: number): Promise<{ personId: number } | undefined> {
+/** A request to close an account sits where its holder is (see locateAccountHolder in people/relations.ts). */
+async function locateClosureRequest(db: Db, requestId: number, today: string): Promise<Location | null> {
   const row = await db.selectFrom('account_closure_requests').innerJoin('accounts', 'accounts.id', 'account_closure_requests.account_id')
     .select('accounts.person_id').where('account_closure_requests.id', '=', requestId).executeTakeFirst();
-  return row && { personId: row.person_id };
+  return row ? locateAccountHolder(db, row.person_id, today) : null;
 }
+
+/** The records of this module that routes name by id. */
+export const accountLocators = { closureRequest: locateClosureRequest } satisfies Partial<Locators>;
 
 export async function openClosureRequest(db: Db, accountId: number): Promise<{ id: number; requestedAt: string } | undefined> {
   const row = await db.selectFrom('account_closure_requests').select(['id', 'requested_at'])

@@ -36,11 +36,9 @@ export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
     res.redirect(303, safeReturnPath(field(req.body, 'next')));
   });
 
-  routes.post('/logout', 'session.end', (req, res, next) => {
-    req.session.destroy((err) => {
-      if (err) return next(err);
-      res.clearCookie(SESSION_COOKIE).redirect(303, '/login');
-    });
+  routes.post('/logout', 'session.end', async (req, res) => {
+    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+    res.clearCookie(SESSION_COOKIE).redirect(303, '/login');
   });
 
   routes.publicPost('/language', async (req, res) => {

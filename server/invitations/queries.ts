@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Db } from '../kernel/db.ts';
+import type { Locators } from '../kernel/http.ts';
 import type { Location } from '../kernel/policy.ts';
 import { locateChild } from '../people/relations.ts';
 import { stockholmDate } from '../kernel/clock.ts';
@@ -84,7 +85,7 @@ export async function invitationById(db: Db, id: number, now: Date): Promise<Inv
 }
 
 /** An invitation sits where its children are: staff of their groups, their unit heads and admins manage it. */
-export async function locateInvitation(db: Db, invitationId: number, today: string): Promise<Location | null> {
+async function locateInvitation(db: Db, invitationId: number, today: string): Promise<Location | null> {
   const children = await db.selectFrom('invitation_children').select('child_id').where('invitation_id', '=', invitationId).execute();
   const locations = (await Promise.all(children.map((c) => locateChild(db, c.child_id, today)))).filter((l): l is Location => l !== null);
   if (locations.length === 0) return null;
@@ -93,6 +94,9 @@ export async function locateInvitation(db: Db, invitationId: number, today: stri
     unitIds: locations.flatMap((l) => l.unitIds), groupIds: locations.flatMap((l) => l.groupIds), childIds: locations.flatMap((l) => l.childIds),
   };
 }
+
+/** The records of this module that routes name by id. */
+export const invitationLocators = { invitation: locateInvitation } satisfies Partial<Locators>;
 
 export interface NewInvitation { guardianId: number; email: string | null; language: string; sendOn: string }
 

@@ -34,23 +34,6 @@ export function today(clock: Clock): string {
   return stockholmDate(clock.now());
 }
 
-/** ISO 8601 week number and week-year of a YYYY-MM-DD date ("vecka 13"). */
-export function isoWeek(date: string): { year: number; week: number } {
-  const d = new Date(`${date}T00:00:00Z`);
-  const weekday = d.getUTCDay() || 7;
-  d.setUTCDate(d.getUTCDate() + 4 - weekday);
-  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
-  const week = Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
-  return { year: d.getUTCFullYear(), week };
-}
-
-/** Whole years between a birth date and a day, both YYYY-MM-DD. */
-export function ageOn(birthDate: string, day: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number);
-  const [y, m, d] = day.split('-').map(Number);
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}
-
 const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /** The clock time in Stockholm, as HH:MM. */

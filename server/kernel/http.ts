@@ -2,7 +2,8 @@
 // the guard that asks the policy, rendering, and the error pages.
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { TFunction } from 'i18next';
-import { actionDefinition, type Action, type TargetKind } from './actions.ts';
+import { actionDefinition, type actions, type Action, type TargetKind } from './actions.ts';
+import type { Db } from './db.ts';
 import { decide, type Actor, type Location } from './policy.ts';
 import type { Language } from './i18n.ts';
 
@@ -16,8 +17,8 @@ declare global {
       account?: SignedInAccount;
       language: Language;
       t: TFunction;
-      /** The record the route's action is about, found and allowed by the guard. */
-      target?: Location;
+      /** Being replaced by the route context (RouteContext): the located record and its id. */
+      target?: Located;
       targetId?: number;
     }
   }
@@ -34,55 +35,85 @@ export const notFound = (): HttpError => new HttpError(404, 'Not found');
 
 export type Access = Action | 'public';
 export interface RouteEntry { method: 'GET' | 'POST'; path: string; access: Access }
-type Handler = (req: Request, res: Response, next: NextFunction) => unknown;
+type Middleware = (req: Request, res: Response, next: NextFunction) => unknown;
+
+/** The record a route's action is about, found by its locator and allowed by the policy: its id and where it sits. */
+export type Located = Location & { id: number };
+
+/** The kinds of record that are found by an id in the route (`:childId`...); each has a locator (see Locators). */
+export type LocatedKind = Exclude<TargetKind, 'none' | 'personOfChild'>;
+
+/** How each kind of record is found: every domain exports the locators of its records, and app.ts collects them all. */
+export type Locators = { [K in LocatedKind]: (db: Db, id: number, today: string) => Promise<Location | null> };
+
+type TargetOf<A extends Action> = (typeof actions)[A]['target'] extends LocatedKind ? Located : undefined;
+
+/** What the guard checked, handed to the route's handler: the signed-in user, their account, and the located record. */
+export interface RouteContext<A extends Action> { actor: Actor; account: SignedInAccount; target: TargetOf<A> }
+
+export type GuardedHandler<A extends Action> = (req: Request, res: Response, context: RouteContext<A>) => unknown;
+type PublicHandler = (req: Request, res: Response, next: NextFunction) => unknown;
 
 export function targetParam(kind: TargetKind): string | undefined {
   return kind === 'none' || kind === 'personOfChild' ? undefined : `${kind}Id`;
 }
 
+const CONTEXT = Symbol('route context');
+type GuardedRequest = Request & { [CONTEXT]?: { actor: Actor; account: SignedInAccount; target: Located | undefined } };
+
 /**
  * Every route of the app is added here with the action it performs. Login is required unless a route is added with
- * `publicGet`/`publicPost`, so a forgotten route fails closed. The list is what the matrix test walks.
+ * `publicGet`/`publicPost`, so a forgotten route fails closed. The list is what the matrix test walks. A guarded
+ * route's handler gets what the guard checked as its third argument; middlewares (rate limits) may come before it.
  */
 export class RouteTable {
   readonly entries: RouteEntry[] = [];
   constructor(private readonly router: Router, private readonly guard: (action: Action) => RequestHandler) {}
 
-  get(path: string, action: Action, ...handlers: Handler[]): void { this.add('GET', path, action, handlers); }
-  post(path: string, action: Action, ...handlers: Handler[]): void { this.add('POST', path, action, handlers); }
-  publicGet(path: string, ...handlers: Handler[]): void { this.add('GET', path, 'public', handlers); }
-  publicPost(path: string, ...handlers: Handler[]): void { this.add('POST', path, 'public', handlers); }
+  get<A extends Action>(path: string, action: A, ...chain: [...Middleware[], GuardedHandler<A>]): void { this.guarded('GET', path, action, chain); }
+  post<A extends Action>(path: string, action: A, ...chain: [...Middleware[], GuardedHandler<A>]): void { this.guarded('POST', path, action, chain); }
+  publicGet(path: string, ...handlers: PublicHandler[]): void { this.add('GET', path, 'public', handlers); }
+  publicPost(path: string, ...handlers: PublicHandler[]): void { this.add('POST', path, 'public', handlers); }
 
-  private add(method: 'GET' | 'POST', path: string, access: Access, handlers: Handler[]): void {
-    if (access !== 'public') {
-      const param = targetParam(actionDefinition(access).target);
-      if (param && !path.includes(`:${param}`)) throw new Error(`${method} ${path}: action ${access} needs :${param}`);
-    }
+  private guarded<A extends Action>(method: 'GET' | 'POST', path: string, action: A, chain: unknown[]): void {
+    const param = targetParam(actionDefinition(action).target);
+    if (param && !path.includes(`:${param}`)) throw new Error(`${method} ${path}: action ${action} needs :${param}`);
+    const handler = chain[chain.length - 1] as GuardedHandler<A>;
+    const withContext: Middleware = (req, res) => {
+      const context = (req as GuardedRequest)[CONTEXT];
+      if (!context) throw new Error(`${method} ${path}: the guard did not run`);
+      return handler(req, res, context as RouteContext<A>);
+    };
+    this.add(method, path, action, [this.guard(action), ...(chain.slice(0, -1) as Middleware[]), withContext]);
+  }
+
+  private add(method: 'GET' | 'POST', path: string, access: Access, handlers: Middleware[]): void {
     this.entries.push({ method, path, access });
-    const chain = access === 'public' ? handlers : [this.guard(access), ...handlers];
-    if (method === 'GET') this.router.get(path, ...(chain as RequestHandler[]));
-    else this.router.post(path, ...(chain as RequestHandler[]));
+    if (method === 'GET') this.router.get(path, ...(handlers as RequestHandler[]));
+    else this.router.post(path, ...(handlers as RequestHandler[]));
   }
 }
 
-export type Locator = (kind: TargetKind, id: number, req: Request) => Promise<Location | null>;
-
 /** Sign-in first, then the policy: a record that is not yours, or does not exist, is the same 404. */
-export function createGuard(locate: Locator): (action: Action) => RequestHandler {
+export function createGuard(locators: Locators, db: Db, today: () => string): (action: Action) => RequestHandler {
   return (action) => async (req, res, next) => {
-    if (!req.actor) return redirectToLogin(req, res);
-    const param = targetParam(actionDefinition(action).target);
-    let location: Location | null = null;
+    if (!req.actor || !req.account) return redirectToLogin(req, res);
+    const kind = actionDefinition(action).target;
+    const param = targetParam(kind);
+    let target: Located | undefined;
     if (param) {
       const id = parseId(req.params[param]);
       if (id === undefined) throw notFound();
-      location = await locate(actionDefinition(action).target, id, req);
-      req.targetId = id;
+      const location = await locators[kind as LocatedKind](db, id, today());
+      target = location ? { ...location, id } : undefined;
+      if (!target) throw notFound();
     }
-    const decision = decide(req.actor, action, location);
+    const decision = decide(req.actor, action, target ?? null);
     if (decision === 'needs-strong-login') throw new HttpError(403, 'Strong login required');
     if (decision === 'deny') throw notFound();
-    req.target = location ?? undefined;
+    (req as GuardedRequest)[CONTEXT] = { actor: req.actor, account: req.account, target };
+    req.target = target;
+    req.targetId = target?.id;
     next();
   };
 }

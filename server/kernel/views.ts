@@ -5,8 +5,9 @@ import path from 'node:path';
 import { Eta } from 'eta';
 import type { Request, Response } from 'express';
 import { formatDate, formatDateTime, LANGUAGES, LONG_DATE, WEEKDAY_NAME } from './i18n.ts';
-import { isoWeek } from './clock.ts';
 import { takeFlash } from './http.ts';
+import type { FieldError } from './forms.ts';
+import { isoWeek } from './dates.ts';
 
 export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
 export const STATIC_DIR = path.resolve(import.meta.dirname, '../../static');
@@ -51,6 +52,7 @@ export function baseData(req: Request, res: Response): Record<string, unknown> {
     weekdayName: (isoWeekday: number) => formatDate(`2024-01-0${isoWeekday}`, language, WEEKDAY_NAME),
     week: (day: string) => isoWeek(day).week,
     dateTime: (iso: string) => formatDateTime(new Date(iso), language),
+    errorMessage: (error: FieldError | string) => fieldMessage(req, error),
     flash: takeFlash(req),
     errors: {},
     values: {},
@@ -61,4 +63,11 @@ export function render(req: Request, res: Response, view: string, data: Record<s
   const eta = res.app.locals.eta as Eta;
   const html = eta.render(view, { ...baseData(req, res), ...data });
   res.status(status).type('html').send(html);
+}
+
+/** A form error in the reader's language, its dates written out ("onsdag 2 december"). */
+export function fieldMessage(req: Request, error: FieldError | string): string {
+  if (typeof error === 'string') return String(req.t(error));
+  const dates = Object.entries(error.dates ?? {}).map(([name, date]) => [name, formatDate(date, req.language)]);
+  return String(dates.length || error.params ? req.t(error.key, { ...error.params, ...Object.fromEntries(dates) }) : req.t(error.key));
 }

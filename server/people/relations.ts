@@ -2,8 +2,7 @@
 // record sits. Only current and future placements count: a child who has left is no longer the staff's.
 import { prepared, type Db } from '../kernel/db.ts';
 import type { Actor, AuthLevel, Location } from '../kernel/policy.ts';
-import type { TargetKind } from '../kernel/actions.ts';
-import { closureRequestHolder } from '../accounts/closure-queries.ts';
+import type { Locators } from '../kernel/http.ts';
 
 /** Every relation of the user in one query (run on each request): admin of, staff in, guardian of, a pupil. */
 export async function loadActor(db: Db, account: { id: number; person_id: number }, authLevel: AuthLevel, today: string): Promise<Actor> {
@@ -45,20 +44,6 @@ export function currentPlacements(db: Db, today: string) {
     .where((eb) => eb.or([eb('placements.end_date', 'is', null), eb('placements.end_date', '>=', today)]));
 }
 
-export async function locate(db: Db, kind: TargetKind, id: number, today: string): Promise<Location | null> {
-  switch (kind) {
-    case 'none': return null;
-    case 'child': return locateChild(db, id, today);
-    case 'group': return locateGroup(db, id, today);
-    case 'unit': return locateUnit(db, id);
-    case 'municipality': return locateMunicipality(db, id);
-    case 'personOfChild': throw new Error('personOfChild is located with locatePersonOfChild');
-    case 'invitation': return null; // located by the invitations domain (server/invitations/queries.ts)
-    case 'absence': return null; // located by the absence domain (server/absence/queries.ts)
-    case 'closureRequest': return locateClosureRequest(db, id, today);
-  }
-}
-
 const placementsOfChild = prepared((db: Db, childId: number, today: string) => currentPlacements(db, today)
   .select(['placements.group_id', 'groups.unit_id', 'units.municipality_id'])
   .where('placements.child_id', '=', childId));
@@ -92,20 +77,14 @@ export async function locateGroup(db: Db, groupId: number, today: string): Promi
   };
 }
 
-async function locateUnit(db: Db, unitId: number): Promise<Location | null> {
+export async function locateUnit(db: Db, unitId: number): Promise<Location | null> {
   const unit = await db.selectFrom('units').select('municipality_id').where('id', '=', unitId).executeTakeFirst();
   return unit ? { municipalityId: unit.municipality_id, unitIds: [unitId], groupIds: [], childIds: [] } : null;
 }
 
-async function locateMunicipality(db: Db, municipalityId: number): Promise<Location | null> {
+export async function locateMunicipality(db: Db, municipalityId: number): Promise<Location | null> {
   const found = await db.selectFrom('municipalities').select('id').where('id', '=', municipalityId).executeTakeFirst();
   return found ? { municipalityId, unitIds: [], groupIds: [], childIds: [] } : null;
-}
-
-/** A request to close an account sits where its holder is (see locateAccountHolder). */
-async function locateClosureRequest(db: Db, requestId: number, today: string): Promise<Location | null> {
-  const holder = await closureRequestHolder(db, requestId);
-  return holder ? locateAccountHolder(db, holder.personId, today) : null;
 }
 
 /**
@@ -134,3 +113,8 @@ export function locatePersonOfChild(
 ): Location {
   return { ...child, person };
 }
+
+/** The records of the organisation, found by their id in a route. */
+export const peopleLocators = {
+  child: locateChild, group: locateGroup, unit: (db, id) => locateUnit(db, id), municipality: (db, id) => locateMunicipality(db, id),
+} satisfies Partial<Locators>;

@@ -2,14 +2,15 @@
 // Every change is kept in the child's care history (server/absence/queries.ts, what: 'times' or 'standard').
 import type { Kysely } from 'kysely';
 import type { Database, HourLimit, UnitKind } from '../../db/schema.ts';
-import { isoWeek, today, type Clock } from '../kernel/clock.ts';
+import { today, type Clock } from '../kernel/clock.ts';
 import { prepared, type Db } from '../kernel/db.ts';
 import { jsonValues } from '../../db/sql.ts';
 import { recordHistory } from '../absence/queries.ts';
-import { addDays, isOpen, isoWeekday, type Calendar } from '../absence/rules.ts';
 import { currentPlacements } from '../people/relations.ts';
 import { closedDays, groupCutoffs, openingHours, unitRules, type UnitRules } from '../settings/queries.ts';
-import { effectiveOn, mondayOf, registers, weekDays, type DayValue, type WeekPattern } from './rules.ts';
+import { effectiveOn, registers, type DayValue, type WeekPattern } from './rules.ts';
+import { isoWeek, addDays, isoWeekday, mondayOf, weekDays } from '../kernel/dates.ts';
+import { isOpen, type Calendar } from '../settings/calendar.ts';
 
 type Trx = Kysely<Database>;
 

@@ -1,26 +1,18 @@
 // Care times (Tidsregistrering): the week view and form, standard times, the staff's comment, the child's history.
 // Plain forms that post and redirect; the rules are in rules.ts, the tables in queries.ts.
 import type { Request, Response } from 'express';
-import { isoWeek, stockholmTime, today, type Clock } from '../kernel/clock.ts';
+import { stockholmTime, today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { field, fields, flash, HttpError, notFound, type RouteTable } from '../kernel/http.ts';
 import { formatDate, formatDateTime } from '../kernel/i18n.ts';
 import { allows } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
-import { addDays, isoWeekday } from '../absence/rules.ts';
 import { careHistory, type HistoryEntry } from '../absence/queries.ts';
 import { childSummary, childrenOfGuardian } from '../people/queries.ts';
 import { locateChild } from '../people/relations.ts';
-import { isDate, WEEKDAYS } from '../settings/rules.ts';
-import {
-  carePlacement, loadChildCare, saveDays, saveStaffComment, saveStandard, type CarePlacement, type ChildCare, type DayWrite,
-} from './queries.ts';
-import {
-  careMinutes, changeRules, copyToSibling, dayState, effectiveOn, firstStandardDay, hoursText, lastBookableDay, limitPeriod,
-  lockedDays, MAX_COMMENT, MAX_REPEAT_WEEKS, mondayOf, mondayOfWeek, overLimit, parseDay, parseWas, planWeek, rawOf, registers,
-  repeatPattern, scheduleOn, STANDARD_WEEK_LIMIT, standardOn, usage, wasText, weekDays, weekKey, type ChangeRules, type DayValue, type FieldError,
-  type FieldErrors, type RawDay, type WeekPattern, type WeekPlan,
-} from './rules.ts';
+import { carePlacement, loadChildCare, saveDays, saveStaffComment, saveStandard, type CarePlacement, type ChildCare, type DayWrite } from './queries.ts';
+import { careMinutes, changeRules, copyToSibling, dayState, effectiveOn, firstStandardDay, hoursText, lastBookableDay, limitPeriod, lockedDays, MAX_COMMENT, MAX_REPEAT_WEEKS, overLimit, parseDay, parseWas, planWeek, rawOf, registers, repeatPattern, scheduleOn, STANDARD_WEEK_LIMIT, standardOn, usage, wasText, type ChangeRules, type DayValue, type FieldError, type FieldErrors, type RawDay, type WeekPattern, type WeekPlan } from './rules.ts';
+import { isoWeek, addDays, isoWeekday, isDate, WEEKDAYS, mondayOf, mondayOfWeek, weekDays, weekKey } from '../kernel/dates.ts';
 
 interface Deps { db: Db; clock: Clock }
 

@@ -1,10 +1,10 @@
 // Care-time rules: ISO weeks, which days a user may still change and why not, reading a day from the week form,
 // and the hours a placement allows. Pure functions: the routes load the facts, these decide.
-import { isoWeek } from '../kernel/clock.ts';
-import { addDays, addMonths, isOpen, isoWeekday, type Calendar } from '../absence/rules.ts';
+import { addDays, addMonths, isoWeekday, minutesOf, mondayOf } from '../kernel/dates.ts';
 import type { Hours } from '../settings/rules.ts';
 import type { HourLimit } from '../../db/schema.ts';
 import type { ChildCare, StandardSchedule } from './queries.ts';
+import { isOpen, type Calendar } from '../settings/calendar.ts';
 
 export const MAX_COMMENT = 300;
 export const MAX_REPEAT_WEEKS = 52;
@@ -25,38 +25,6 @@ export function sameTimes(a: DayValue, b: DayValue): boolean {
 
 export function sameDay(a: DayValue, b: DayValue): boolean {
   return sameTimes(a, b) && (a.comment ?? '') === (b.comment ?? '');
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Weeks
-
-/** "2026-W48" for any day of ISO week 48 of 2026. */
-export function weekKey(date: string): string {
-  const { year, week } = isoWeek(date);
-  return `${year}-W${String(week).padStart(2, '0')}`;
-}
-
-export function weeksInYear(year: number): number {
-  return isoWeek(`${year}-12-28`).week;
-}
-
-/** The Monday of an ISO week, or undefined for a key that names no week ("2026-W54", "x"). */
-export function mondayOfWeek(key: string): string | undefined {
-  const m = /^(\d{4})-W(\d{2})$/.exec(key);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const week = Number(m[2]);
-  if (year < 2000 || year > 2100 || week < 1 || week > weeksInYear(year)) return undefined;
-  const jan4 = `${year}-01-04`; // always in week 1
-  return addDays(jan4, (week - 1) * 7 - (isoWeekday(jan4) - 1));
-}
-
-export function mondayOf(date: string): string {
-  return addDays(date, 1 - isoWeekday(date));
-}
-
-export function weekDays(monday: string): string[] {
-  return [0, 1, 2, 3, 4, 5, 6].map((n) => addDays(monday, n));
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -158,10 +126,6 @@ export function parseDay(
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Hours
-
-export function minutesOf(time: string): number {
-  return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
-}
 
 /** Minutes of care a day's value books. */
 export function careMinutes(v: DayValue | null | undefined): number {

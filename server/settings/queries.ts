@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { prepared, type Db } from '../kernel/db.ts';
 import { BOXES, type BoxKey } from './boxes.ts';
-import { WEEKDAYS, type CareRules, type Hours } from './rules.ts';
+import { type CareRules, type Hours } from './rules.ts';
+import { WEEKDAYS } from '../kernel/dates.ts';
 
 export interface UnitRules { lockDays: number; planAheadMonths: number; inviteDaysBefore: number }
 export const DEFAULT_RULES: UnitRules = { lockDays: 0, planAheadMonths: 12, inviteDaysBefore: 14 };

@@ -5,11 +5,9 @@ import type { Db } from '../kernel/db.ts';
 import { field, fields, flash, notFound, parseId, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { BOXES } from './boxes.ts';
-import {
-  addClosedDay, closedDays, enabledBoxes, groupCutoffs, openingHours, removeClosedDay, saveBoxes, saveCareRules,
-  saveInvitationValidity, saveOpeningHours, saveTerms, settingsHistory, termsOfUse, unitRules, type Change,
-} from './queries.ts';
-import { parseBoxes, parseCareRules, parseClosedDay, parseInvitationDays, parseOpeningHours, parseTerms, WEEKDAYS, type FieldErrors } from './rules.ts';
+import { addClosedDay, closedDays, enabledBoxes, groupCutoffs, openingHours, removeClosedDay, saveBoxes, saveCareRules, saveInvitationValidity, saveOpeningHours, saveTerms, settingsHistory, termsOfUse, unitRules, type Change } from './queries.ts';
+import { parseBoxes, parseCareRules, parseClosedDay, parseInvitationDays, parseOpeningHours, parseTerms, type FieldErrors } from './rules.ts';
+import { WEEKDAYS } from '../kernel/dates.ts';
 
 interface Deps { db: Db; clock: Clock }
 

@@ -1,29 +1,17 @@
 // Validation of the unit settings forms: each rule broken gives a catalogue key at its field.
+import { isDate, isTime, WEEKDAYS } from '../kernel/dates.ts';
 import { BOXES, isBox, type BoxKey } from './boxes.ts';
 
 export type FieldErrors = Record<string, string>;
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
-
-const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-export function isTime(value: string): boolean {
-  return TIME.test(value);
-}
-
-export function isDate(value: string): boolean {
-  if (!DATE.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
 
 export function parseBoxes(chosen: string[]): Record<BoxKey, boolean> {
   const on = new Set(chosen.filter(isBox));
   return Object.fromEntries(BOXES.map((box) => [box, on.has(box)])) as Record<BoxKey, boolean>;
 }
 
+/** A unit's opening hours on one weekday, or null when it is closed that weekday. */
 export type Hours = { opens: string; closes: string } | null;
-export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
 /** Opening hours per ISO weekday; a weekday with both fields empty is closed. */
 export function parseOpeningHours(form: (name: string) => string): Parsed<Record<number, Hours>> {

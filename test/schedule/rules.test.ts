@@ -2,10 +2,8 @@
 // reading a day of the form.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  beforeCutoff, dayState, firstStandardDay, lockedDays, mondayOfWeek, normaliseTime, parseDay, touched, weekDays, weekKey, weeksInYear,
-  type ChangeRules, type FieldErrors,
-} from '../../server/schedule/rules.ts';
+import { beforeCutoff, dayState, firstStandardDay, lockedDays, normaliseTime, parseDay, touched, type ChangeRules, type FieldErrors } from '../../server/schedule/rules.ts';
+import { mondayOfWeek, weekDays, weekKey, weeksInYear } from '../../server/kernel/dates.ts';
 
 const weekdays = { opens: '06:30', closes: '18:00' };
 const calendar = { hours: { 1: weekdays, 2: weekdays, 3: weekdays, 4: weekdays, 5: weekdays, 6: null, 7: null }, closed: new Set(['2026-12-11']) };

@@ -1,0 +1,16 @@
+// What a form's rules say back: an error at each field that was wrong, as a catalogue key with its values. Every form
+// of Vardag uses this one shape, and the partials views/partials/error-summary.eta and field-error.eta show it
+// (GOV.UK's pattern: a summary at the top linking to each field, the message again above the field).
+
+/** A message key, its values, and dates to be written out in the reader's language ("onsdag 2 december"). */
+export interface FieldError { key: string; params?: Record<string, string | number>; dates?: Record<string, string> }
+
+/** Errors by the name of the field they belong to; `form` for an error about the whole form. */
+export type FieldErrors = Record<string, FieldError>;
+
+/** A form read by its rules: the value to act on, or what was wrong. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+export function hasErrors(errors: FieldErrors): boolean {
+  return Object.keys(errors).length > 0;
+}
