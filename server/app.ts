@@ -20,6 +20,7 @@ import { loadActor, peopleLocators } from './people/relations.ts';
 import { accountLocators } from './accounts/closure-queries.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { startRoutes } from './start/routes.ts';
+import { BOX_KEYS } from './start/boxes.ts';
 import { invitationRoutes } from './invitations/routes.ts';
 import { registrationRoutes } from './invitations/registration.ts';
 import { invitationLocators } from './invitations/queries.ts';
@@ -104,7 +105,7 @@ export function createApp(deps: AppDeps): VardagApp {
   accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
   startRoutes(routes, { db, clock });
   peopleRoutes(routes, { db, clock });
-  settingsRoutes(routes, { db, clock });
+  settingsRoutes(routes, { db, clock, boxes: BOX_KEYS });
   invitationRoutes(routes, { db, clock, config });
   absenceRoutes(routes, { db, clock });
   scheduleRoutes(routes, { db, clock });

@@ -6,6 +6,8 @@ import { jsonValues } from '../../db/sql.ts';
 import type { Locators } from '../kernel/http.ts';
 import type { Location } from '../kernel/policy.ts';
 import { locateChild } from '../people/relations.ts';
+import { personFirstName } from '../people/queries.ts';
+import { accountIsStaff, accountName } from '../accounts/queries.ts';
 
 type Trx = Kysely<Database>;
 
@@ -67,23 +69,19 @@ export interface AbsenceItem {
 
 function absenceList(db: Db) {
   return db.selectFrom('absences')
-    .innerJoin('persons as child', 'child.id', 'absences.child_id')
-    .innerJoin('accounts', 'accounts.id', 'absences.created_by')
-    .innerJoin('persons as reporter', 'reporter.id', 'accounts.person_id')
     .select((eb) => ['absences.id', 'absences.child_id', 'absences.date', 'absences.starts', 'absences.ends', 'absences.comment',
-      'absences.kind', 'child.first_name as child_name', 'accounts.display_name', 'reporter.first_name', 'reporter.last_name',
-      eb.exists(eb.selectFrom('staff_assignments').select('staff_assignments.id').whereRef('staff_assignments.person_id', '=', 'reporter.id'))
-        .as('by_staff')])
+      'absences.kind', personFirstName(eb, 'absences.child_id').as('child_name'), accountName(eb, 'absences.created_by').as('reported_by'),
+      accountIsStaff(eb, 'absences.created_by').as('by_staff')])
     .where('absences.cancelled_at', 'is', null);
 }
 
 function toItem(r: {
   id: number; child_id: number; date: string; starts: string | null; ends: string | null; comment: string | null; kind: 'reported' | 'unreported';
-  child_name: string; display_name: string | null; first_name: string; last_name: string; by_staff: unknown;
+  child_name: string | null; reported_by: string | null; by_staff: unknown;
 }): AbsenceItem {
   return {
-    id: r.id, childId: r.child_id, childName: r.child_name, date: r.date, starts: r.starts, ends: r.ends, comment: r.comment, kind: r.kind,
-    reportedBy: r.display_name ?? `${r.first_name} ${r.last_name}`, reportedByStaff: Boolean(r.by_staff),
+    id: r.id, childId: r.child_id, childName: r.child_name ?? '', date: r.date, starts: r.starts, ends: r.ends, comment: r.comment, kind: r.kind,
+    reportedBy: r.reported_by ?? '', reportedByStaff: Boolean(r.by_staff),
   };
 }
 

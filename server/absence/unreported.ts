@@ -8,7 +8,7 @@ import type { Db } from '../kernel/db.ts';
 import { field, flash, notFound, safeReturnPath, type RouteTable } from '../kernel/http.ts';
 import { allows, type Location } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
-import { notifyUnreportedAbsence } from '../sms/absence.ts';
+import { notifyUnreportedAbsence } from './unreported-notice.ts';
 import { reportAbsence } from './queries.ts';
 import { isDate, isTime, addDays } from '../kernel/dates.ts';
 import { unitCalendar, isOpen } from '../settings/calendar.ts';

@@ -1,4 +1,6 @@
-import { prepared, type Db } from '../kernel/db.ts';
+import { sql, type ExpressionBuilder } from 'kysely';
+import { prepared, type Database, type Db } from '../kernel/db.ts';
+import { isStaffPerson, personName } from '../people/queries.ts';
 import type { SignedInAccount } from '../kernel/http.ts';
 import { loginKey } from './passwords.ts';
 
@@ -51,4 +53,24 @@ export async function createAccount(db: Db, account: NewAccount, at: Date): Prom
     created_at: at.toISOString(),
   }).returning('id').executeTakeFirstOrThrow();
   return row.id;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Pieces of queries for other modules: who did something, named by the account id in the outer query's column `ref`
+// ("Anmäld av …", "Registrerad av …"), without naming this module's table outside it.
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any outer query: only `ref` is read from it
+type OuterQuery = ExpressionBuilder<Database, any>;
+
+/** The account's display name, else its person's "First Last". */
+export function accountName(eb: OuterQuery, ref: string) {
+  return eb.selectFrom('accounts')
+    .select((inner) => inner.fn.coalesce('accounts.display_name', personName(inner, 'accounts.person_id')).as('name'))
+    .where('accounts.id', '=', sql.ref<number>(ref));
+}
+
+/** Whether the account's person works anywhere: their registrations are marked as the staff's. */
+export function accountIsStaff(eb: OuterQuery, ref: string) {
+  return eb.exists(eb.selectFrom('accounts').select('accounts.id')
+    .where('accounts.id', '=', sql.ref<number>(ref)).where((inner) => isStaffPerson(inner, 'accounts.person_id')));
 }

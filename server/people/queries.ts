@@ -1,8 +1,32 @@
 // Who is who: children, guardians, staff and the organisation, always reached through the user.
-import { prepared, type Db } from '../kernel/db.ts';
+import { sql, type ExpressionBuilder } from 'kysely';
+import { prepared, type Database, type Db } from '../kernel/db.ts';
 import type { Actor } from '../kernel/policy.ts';
 import type { UnitKind } from '../../db/schema.ts';
 import { currentPlacements } from './relations.ts';
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Pieces of queries for other modules: who a person is, asked inside their own query (a correlated subquery), so a
+// list of absences or care times names its people without another round trip and without naming this module's tables.
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any outer query: only `ref` is read from it
+type OuterQuery = ExpressionBuilder<Database, any>;
+
+/** "First Last" of the person whose id is the outer query's column `ref`. */
+export function personName(eb: OuterQuery, ref: string) {
+  return eb.selectFrom('persons').select(sql<string>`persons.first_name || ' ' || persons.last_name`.as('name'))
+    .where('persons.id', '=', sql.ref<number>(ref));
+}
+
+/** The first name of the person whose id is the outer query's column `ref` (a child is named by first name). */
+export function personFirstName(eb: OuterQuery, ref: string) {
+  return eb.selectFrom('persons').select('persons.first_name').where('persons.id', '=', sql.ref<number>(ref));
+}
+
+/** Whether the person whose id is the outer query's column `ref` works anywhere (a staff assignment). */
+export function isStaffPerson(eb: OuterQuery, ref: string) {
+  return eb.exists(eb.selectFrom('staff_assignments').select('staff_assignments.id').where('staff_assignments.person_id', '=', sql.ref<number>(ref)));
+}
 
 export interface ChildSummary {
   id: number; firstName: string; lastName: string;

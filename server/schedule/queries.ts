@@ -2,15 +2,14 @@
 // Every change is kept in the child's care history (server/absence/queries.ts, what: 'times' or 'standard').
 import type { Kysely } from 'kysely';
 import type { Database, HourLimit, UnitKind } from '../../db/schema.ts';
-import { today, type Clock } from '../kernel/clock.ts';
 import { prepared, type Db } from '../kernel/db.ts';
 import { jsonValues } from '../../db/sql.ts';
 import { recordHistory } from '../absence/queries.ts';
 import { currentPlacements } from '../people/relations.ts';
 import { closedDays, groupCutoffs, openingHours, unitRules, type UnitRules } from '../settings/queries.ts';
-import { effectiveOn, registers, type DayValue, type WeekPattern } from './rules.ts';
-import { isoWeek, addDays, isoWeekday, mondayOf, weekDays } from '../kernel/dates.ts';
-import { isOpen, type Calendar } from '../settings/calendar.ts';
+import { registers, type DayValue, type WeekPattern } from './rules.ts';
+import { isoWeekday } from '../kernel/dates.ts';
+import type { Calendar } from '../settings/calendar.ts';
 
 type Trx = Kysely<Database>;
 
@@ -326,33 +325,4 @@ async function patternOf(trx: Trx, scheduleId: number): Promise<Record<string, u
 
 function patternJson(days: WeekPattern): Record<string, unknown> {
   return Object.fromEntries([...days].sort(([a], [b]) => a - b).map(([weekday, v]) => [weekday, { starts: v.starts, ends: v.ends, dayOff: v.dayOff }]));
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// The start page's box
-
-export interface BoxDay { date: string; weekday: number; starts: string | null; ends: string | null; dayOff: boolean; closed: boolean; source: 'registered' | 'standard' | 'none' }
-
-/** This week in short ("mån 07:30–16:00", "tis Ledig"); null (no box) for a child without care times. */
-export async function scheduleBox({ db, clock, child }: { db: Db; clock: Clock; child: { id: number } }): Promise<Record<string, unknown> | null> {
-  const day = today(clock);
-  const placement = await carePlacement(db, child.id, day);
-  if (!placement) return null;
-  const monday = mondayOf(day);
-  const care = await loadChildCare(db, placement, monday, addDays(monday, 6));
-  const days: BoxDay[] = [];
-  for (const date of weekDays(monday)) {
-    const registered = care.registered.get(date);
-    const value = effectiveOn(care, date);
-    const open = isOpen(date, care.calendar);
-    if (!open && !(registered && registers(registered))) {
-      if (isoWeekday(date) <= 5 && care.calendar.closed.has(date)) days.push({ date, weekday: isoWeekday(date), starts: null, ends: null, dayOff: false, closed: true, source: 'none' });
-      continue;
-    }
-    days.push({
-      date, weekday: isoWeekday(date), starts: value?.dayOff ? null : value?.starts ?? null, ends: value?.dayOff ? null : value?.ends ?? null,
-      dayOff: value?.dayOff ?? false, closed: false, source: registered && registers(registered) ? 'registered' : value ? 'standard' : 'none',
-    });
-  }
-  return { childId: child.id, week: isoWeek(day).week, days };
 }

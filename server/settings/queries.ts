@@ -2,7 +2,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { prepared, type Db } from '../kernel/db.ts';
-import { BOXES, type BoxKey } from './boxes.ts';
 import { type CareRules, type Hours } from './rules.ts';
 import { WEEKDAYS } from '../kernel/dates.ts';
 
@@ -40,15 +39,15 @@ async function readUnitRules(db: Db, unitId: number): Promise<UnitRules> {
   return row ? { lockDays: row.lock_days, planAheadMonths: row.plan_ahead_months, inviteDaysBefore: row.invite_days_before } : DEFAULT_RULES;
 }
 
-/** Which start-page boxes the unit shows; a box the unit never chose is on. */
-export async function enabledBoxes(db: Db, unitId: number): Promise<Record<BoxKey, boolean>> {
-  return cachedPerUnit(db, `boxes:${unitId}`, () => readEnabledBoxes(db, unitId));
+/** Which of the start page's boxes (`keys`, the start page's list) the unit shows; a box the unit never chose is on. */
+export async function enabledBoxes<Key extends string>(db: Db, unitId: number, keys: readonly Key[]): Promise<Record<Key, boolean>> {
+  const chosen = await cachedPerUnit(db, `boxes:${unitId}`, () => readChosenBoxes(db, unitId));
+  return Object.fromEntries(keys.map((box) => [box, chosen.get(box) ?? true])) as Record<Key, boolean>;
 }
 
-async function readEnabledBoxes(db: Db, unitId: number): Promise<Record<BoxKey, boolean>> {
+async function readChosenBoxes(db: Db, unitId: number): Promise<Map<string, boolean>> {
   const rows = await db.selectFrom('unit_boxes').select(['box', 'enabled']).where('unit_id', '=', unitId).execute();
-  const chosen = new Map(rows.map((r) => [r.box, r.enabled === 1]));
-  return Object.fromEntries(BOXES.map((box) => [box, chosen.get(box) ?? true])) as Record<BoxKey, boolean>;
+  return new Map(rows.map((r) => [r.box, r.enabled === 1]));
 }
 
 export async function openingHours(db: Db, unitId: number): Promise<Record<number, Hours>> {
@@ -117,10 +116,10 @@ async function record(trx: Trx, change: Change, setting: string, oldValue: strin
   }).execute();
 }
 
-export async function saveBoxes(db: Db, unitId: number, boxes: Record<BoxKey, boolean>, change: Change): Promise<void> {
+export async function saveBoxes(db: Db, unitId: number, boxes: Record<string, boolean>, change: Change): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const before = await enabledBoxes(trx, unitId);
-    for (const box of BOXES) {
+    const before = await enabledBoxes(trx, unitId, Object.keys(boxes));
+    for (const box of Object.keys(boxes)) {
       await trx.insertInto('unit_boxes').values({ unit_id: unitId, box, enabled: boxes[box] ? 1 : 0 })
         .onConflict((oc) => oc.columns(['unit_id', 'box']).doUpdateSet({ enabled: boxes[box] ? 1 : 0 })).execute();
       await record(trx, change, `box:${box}`, onOff(before[box]), onOff(boxes[box]));

@@ -4,12 +4,12 @@ import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { field, fields, flash, notFound, parseId, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
-import { BOXES } from './boxes.ts';
 import { addClosedDay, closedDays, enabledBoxes, groupCutoffs, openingHours, removeClosedDay, saveBoxes, saveCareRules, saveInvitationValidity, saveOpeningHours, saveTerms, settingsHistory, termsOfUse, unitRules, type Change } from './queries.ts';
 import { parseBoxes, parseCareRules, parseClosedDay, parseInvitationDays, parseOpeningHours, parseTerms, type FieldErrors } from './rules.ts';
 import { WEEKDAYS } from '../kernel/dates.ts';
 
-interface Deps { db: Db; clock: Clock }
+/** `boxes`: the keys of the start page's boxes, which a unit turns on and off. */
+interface Deps { db: Db; clock: Clock; boxes: readonly string[] }
 
 export function settingsRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock } = deps;
@@ -18,7 +18,7 @@ export function settingsRoutes(routes: RouteTable, deps: Deps): void {
   routes.get('/units/:unitId/settings', 'unit.settings.read', (req, res) => renderUnitSettings(req, res, deps));
 
   routes.post('/units/:unitId/settings/boxes', 'unit.settings.update', async (req, res) => {
-    await saveBoxes(db, unitOf(req), parseBoxes(fields(req.body, 'boxes')), changeBy(req, clock));
+    await saveBoxes(db, unitOf(req), parseBoxes(fields(req.body, 'boxes'), deps.boxes), changeBy(req, clock));
     savedTo(req, res, 'boxes');
   });
 
@@ -80,12 +80,12 @@ function savedTo(req: Request, res: Response, section: string): void {
   res.redirect(303, `/units/${unitOf(req)}/settings#${section}`);
 }
 
-async function renderUnitSettings(req: Request, res: Response, { db, clock }: Deps, errors: FieldErrors = {}): Promise<void> {
+async function renderUnitSettings(req: Request, res: Response, { db, clock, boxes: boxKeys }: Deps, errors: FieldErrors = {}): Promise<void> {
   const unitId = unitOf(req);
   const unit = await db.selectFrom('units').select(['id', 'name', 'kind']).where('id', '=', unitId).executeTakeFirst();
   if (!unit) throw notFound();
   const [boxes, hours, rules, cutoffs, closed, history] = await Promise.all([
-    enabledBoxes(db, unitId), openingHours(db, unitId), unitRules(db, unitId), groupCutoffs(db, unitId),
+    enabledBoxes(db, unitId, boxKeys), openingHours(db, unitId), unitRules(db, unitId), groupCutoffs(db, unitId),
     closedDays(db, unitId, today(clock)), settingsHistory(db, { unitId }),
   ]);
   const stored: Record<string, string> = {
@@ -98,7 +98,7 @@ async function renderUnitSettings(req: Request, res: Response, { db, clock }: De
   for (const g of cutoffs) stored[`cutoff_${g.groupId}`] = g.cutoff ?? '';
   const typed = Object.keys(errors).length ? (req.body as Record<string, string>) : {};
   render(req, res, 'settings/unit', {
-    unit, boxes, allBoxes: BOXES, weekdays: WEEKDAYS, cutoffs, closed, history, errors,
+    unit, boxes, allBoxes: boxKeys, weekdays: WEEKDAYS, cutoffs, closed, history, errors,
     values: { ...stored, ...typed },
   }, Object.keys(errors).length ? 400 : 200);
 }

@@ -1,13 +1,13 @@
 // Validation of the unit settings forms: each rule broken gives a catalogue key at its field.
 import { isDate, isTime, WEEKDAYS } from '../kernel/dates.ts';
-import { BOXES, isBox, type BoxKey } from './boxes.ts';
 
 export type FieldErrors = Record<string, string>;
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
-export function parseBoxes(chosen: string[]): Record<BoxKey, boolean> {
-  const on = new Set(chosen.filter(isBox));
-  return Object.fromEntries(BOXES.map((box) => [box, on.has(box)])) as Record<BoxKey, boolean>;
+/** The boxes ticked in the form, out of the start page's boxes `keys`; any other value is ignored. */
+export function parseBoxes(chosen: string[], keys: readonly string[]): Record<string, boolean> {
+  const on = new Set(chosen);
+  return Object.fromEntries(keys.map((box) => [box, on.has(box)]));
 }
 
 /** A unit's opening hours on one weekday, or null when it is closed that weekday. */

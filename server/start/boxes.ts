@@ -1,36 +1,29 @@
-// The boxes of the start page. Each box has its own partial and URL; a feature that is not built yet says so, and
-// a box never shows made-up content. A feature issue replaces its box's `view` and `load` with the real ones.
-import type { Clock } from '../kernel/clock.ts';
-import type { Db } from '../kernel/db.ts';
+// The boxes of the start page, in the order seed 000 lists them: the one list. Each box comes from its domain's
+// box.ts; a feature that is not built yet says so, and a box never shows made-up content. The unit settings offer
+// these keys (app.ts hands them over), so a new box is added here and nowhere else.
+import { defineBox, type BoxContext } from '../kernel/boxes.ts';
 import type { ChildSummary } from '../people/queries.ts';
-import { BOXES, type BoxKey } from '../settings/boxes.ts';
 import { enabledBoxes } from '../settings/queries.ts';
-import { scheduleBox } from '../schedule/queries.ts';
 import { absenceBox } from '../absence/box.ts';
+import { scheduleBox } from '../schedule/box.ts';
 
-export interface BoxContext { db: Db; clock: Clock; child: ChildSummary }
+const notBuiltYet = <const Key extends string>(key: Key) =>
+  defineBox<ChildSummary, Key>({ key, view: '/start/box-not-built', load: async () => ({}) });
 
-export interface BoxDefinition {
-  key: BoxKey;
-  /** The partial inside the box frame (views/start/box.eta). */
-  view: string;
-  /** The box's data, or null when the box has nothing to show and is left out (talks with no bookable time). */
-  load(context: BoxContext): Promise<Record<string, unknown> | null>;
-}
-
-const notBuiltYet = (key: BoxKey): BoxDefinition => ({ key, view: '/start/box-not-built', load: async () => ({}) });
-
-export const BOX_DEFINITIONS: Record<BoxKey, BoxDefinition> = {
-  absence: absenceBox,
-  information: notBuiltYet('information'),
-  calendar: notBuiltYet('calendar'),
-  contacts: notBuiltYet('contacts'),
-  documentation: notBuiltYet('documentation'),
-  blog: notBuiltYet('blog'),
-  schedule: { key: 'schedule', view: '/schedule/box', load: scheduleBox },
+export const BOXES = [
+  absenceBox,
+  notBuiltYet('information'),
+  notBuiltYet('calendar'),
+  notBuiltYet('contacts'),
+  notBuiltYet('documentation'),
+  notBuiltYet('blog'),
+  scheduleBox,
   // Shown only when the unit has bookable talk times; the talks feature adds them.
-  talks: { key: 'talks', view: '/start/box-not-built', load: async () => null },
-};
+  defineBox<ChildSummary, 'talks'>({ key: 'talks', view: '/start/box-not-built', load: async () => null }),
+] as const;
+
+export type BoxKey = (typeof BOXES)[number]['key'];
+export const BOX_KEYS: readonly BoxKey[] = BOXES.map((box) => box.key);
 
 export interface RenderedBox { key: BoxKey; view: string; url: string; data: Record<string, unknown> }
 
@@ -39,14 +32,14 @@ export function boxUrl(childId: number, key: BoxKey): string {
 }
 
 /** The boxes of a child's start page: those the child's unit enabled and that have something to show. */
-export async function boxesFor(context: BoxContext): Promise<RenderedBox[]> {
-  const enabled = await enabledBoxes(context.db, context.child.unitId);
-  const loaded = await Promise.all(BOXES.filter((key) => enabled[key]).map((key) => loadBox(context, key)));
+export async function boxesFor(context: BoxContext<ChildSummary>): Promise<RenderedBox[]> {
+  const enabled = await enabledBoxes(context.db, context.child.unitId, BOX_KEYS);
+  const loaded = await Promise.all(BOX_KEYS.filter((key) => enabled[key]).map((key) => loadBox(context, key)));
   return loaded.filter((box): box is RenderedBox => box !== null);
 }
 
-export async function loadBox(context: BoxContext, key: BoxKey): Promise<RenderedBox | null> {
-  const definition = BOX_DEFINITIONS[key];
+export async function loadBox(context: BoxContext<ChildSummary>, key: BoxKey): Promise<RenderedBox | null> {
+  const definition = BOXES.find((box) => box.key === key)!;
   const data = await definition.load(context);
   return data ? { key, view: definition.view, url: boxUrl(context.child.id, key), data } : null;
 }

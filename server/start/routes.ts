@@ -6,9 +6,8 @@ import type { Db } from '../kernel/db.ts';
 import { notFound, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { childSummary, childrenOfGuardian, groupsOfStaff, municipalitiesAdministeredBy, unitsHeadedBy } from '../people/queries.ts';
-import { BOXES } from '../settings/boxes.ts';
 import { enabledBoxes } from '../settings/queries.ts';
-import { boxesFor, loadBox } from './boxes.ts';
+import { BOX_KEYS, boxesFor, loadBox } from './boxes.ts';
 
 interface Deps { db: Db; clock: Clock }
 
@@ -20,11 +19,11 @@ export function startRoutes(routes: RouteTable, deps: Deps): void {
     return renderStart(req, res, deps, req.targetId);
   });
 
-  for (const key of BOXES) {
+  for (const key of BOX_KEYS) {
     routes.get(`/children/:childId/boxes/${key}`, 'child.start.read', async (req, res) => {
       const { db, clock } = deps;
       const child = await childSummary(db, req.targetId!, today(clock));
-      if (!child || !(await enabledBoxes(db, child.unitId))[key]) throw notFound();
+      if (!child || !(await enabledBoxes(db, child.unitId, BOX_KEYS))[key]) throw notFound();
       const box = await loadBox({ db, clock, child }, key);
       if (!box) throw notFound();
       if (req.get('HX-Request')) return render(req, res, 'start/box', { box, child });

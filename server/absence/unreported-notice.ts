@@ -4,7 +4,7 @@ import type { Transaction } from 'kysely';
 import { stockholmDate } from '../kernel/clock.ts';
 import type { Database, Db } from '../kernel/db.ts';
 import { DEFAULT_LANGUAGE, languageByCode, translator } from '../kernel/i18n.ts';
-import { isE164, queueSms, swedishMobile } from './outbox.ts';
+import { isE164, queueSms, swedishMobile } from '../sms/outbox.ts';
 
 /** The kind of the notification; its text is `notifications.kinds.unreportedAbsence` (`_lessons` for a time span). */
 export const UNREPORTED_ABSENCE_NOTIFICATION = 'unreportedAbsence';

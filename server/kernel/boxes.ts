@@ -1,0 +1,19 @@
+// A box of the guardian's start page (Frånvaro, Tidsregistrering...): its data loader and its partial. Each domain
+// that has a box declares it in its own box.ts; server/start/boxes.ts is the one list of them.
+import type { Clock } from './clock.ts';
+import type { Db } from './db.ts';
+
+export interface BoxContext<Child> { db: Db; clock: Clock; child: Child }
+
+export interface BoxDefinition<Child, Key extends string = string> {
+  key: Key;
+  /** The partial inside the box frame (views/start/box.eta), given the loaded data as `data`. */
+  view: string;
+  /** The box's data, or null when the box has nothing to show and is left out (talks with no bookable time). */
+  load(context: BoxContext<Child>): Promise<Record<string, unknown> | null>;
+}
+
+/** Declares a box, keeping its key as a literal type (so the list of boxes knows every key). */
+export function defineBox<Child, const Key extends string>(box: BoxDefinition<Child, Key>): BoxDefinition<Child, Key> {
+  return box;
+}
