@@ -1,4 +1,4 @@
-// `npm test`: the type check, then every test file under test/, then one line with how many passed and failed.
+// `npm test`: the type check, the linter, then every test file under test/, then one line with how many passed and failed.
 // Node 20's `node --test` finds no .ts file by itself (and passes with 0 tests), so the files are listed here.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +14,12 @@ if (!fs.existsSync(chromium)) {
 const typecheck = spawnSync('npx', ['tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
 if (typecheck.status !== 0) {
   console.error('The type check failed. No test was run.');
+  process.exit(1);
+}
+
+const lint = spawnSync('npx', ['biome', 'lint', '--max-diagnostics=50'], { stdio: 'inherit' });
+if (lint.status !== 0) {
+  console.error('The linter (Biome, biome.json) found errors. No test was run.');
   process.exit(1);
 }
 

@@ -16,7 +16,7 @@ const config = loadConfig();
 const connection = openDatabase(config.databaseFile);
 await migrateToLatest(connection.db);
 
-let settled;
+let settled: Awaited<ReturnType<typeof settleMode>>;
 try {
   settled = await settleMode(connection.db, config.production, async (trx) => {
     const now = systemClock.now();

@@ -180,7 +180,7 @@ function generate(childCount: number, passwordHash: string): Rows {
   };
   const municipalityId = 1;
   rows.municipalities.push({ id: municipalityId, name: 'Benchkommun', created_at: CREATED_AT, terms_of_use: null });
-  AREAS.forEach((name, i) => rows.areas.push({ id: i + 1, municipality_id: municipalityId, name }));
+  for (const [i, name] of AREAS.entries()) rows.areas.push({ id: i + 1, municipality_id: municipalityId, name });
 
   // Persons. Identity numbers are unique per birth date by a serial.
   const serials = new Map<string, number>();
@@ -483,7 +483,7 @@ function writeHistory(sqlite: SQLite.Database, rows: Rows, buildDay: string): Hi
     const guardians = guardianAccounts.get(childId) ?? [];
     const guardian = guardians[0];
     const staff = staffOfGroup.get(main.groupId) ?? [guardian];
-    const start = Math.max(firstMs, Date.parse(`${placements.reduce((a, p) => (p.start < a ? p.start : a), '9999')}T00:00:00Z`));
+    const start = Math.max(firstMs, Date.parse(`${placements.map((p) => p.start).sort()[0] ?? '9999'}T00:00:00Z`));
     const fritids = care?.kind === 'fritids';
     const usualStarts = care ? pick(fritids ? FRITIDS_STARTS : PRESCHOOL_STARTS) : '08:00';
     const usualEnds = care ? pick(fritids ? FRITIDS_ENDS : PRESCHOOL_ENDS) : pick(['13:30', '14:30', '15:00']);

@@ -59,7 +59,7 @@ export async function createAccount(db: Db, account: NewAccount, at: Date): Prom
 // Pieces of queries for other modules: who did something, named by the account id in the outer query's column `ref`
 // ("Anmäld av …", "Registrerad av …"), without naming this module's table outside it.
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any outer query: only `ref` is read from it
+// biome-ignore lint/suspicious/noExplicitAny: any outer query will do: only its column `ref` is read
 type OuterQuery = ExpressionBuilder<Database, any>;
 
 /** The account's display name, else its person's "First Last". */

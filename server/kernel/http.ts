@@ -10,7 +10,6 @@ import type { Language } from './i18n.ts';
 export interface SignedInAccount { id: number; personId: number; username: string; displayName: string; language: string }
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       actor?: Actor;

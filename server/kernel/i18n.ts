@@ -69,8 +69,10 @@ export function translator(language: Language): TFunction {
   const memo = ((key: string | string[], ...rest: unknown[]) => {
     if (typeof key !== 'string') return slow(key, ...rest);
     if (rest.length === 0) {
-      let text = plain.get(key);
-      if (text === undefined) plain.set(key, (text = t(key)));
+      const kept = plain.get(key);
+      if (kept !== undefined) return kept;
+      const text = t(key);
+      plain.set(key, text);
       return text;
     }
     const options = rest[0];
@@ -100,8 +102,10 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 /** Making an Intl.DateTimeFormat takes far longer than using one (a week view writes dozens of dates): keep them. */
 function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = `${locale} ${JSON.stringify(options)}`;
-  let format = formatters.get(key);
-  if (!format) formatters.set(key, (format = new Intl.DateTimeFormat(locale, options)));
+  const kept = formatters.get(key);
+  if (kept) return kept;
+  const format = new Intl.DateTimeFormat(locale, options);
+  formatters.set(key, format);
   return format;
 }
 

@@ -9,13 +9,15 @@ import type { Transaction } from 'kysely';
 import type { Clock } from './clock.ts';
 import type { Database, Db } from './db.ts';
 
-type JobHandler = (payload: any) => Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each kind's handler declares the shape of its own payload (JSON from the jobs table)
+type JobHandler = (payload: any) => Promise<void>;
 
 export interface JobKindOptions {
   /** Attempts (each claim counts, a run cut short by a crash too) before the job is given up. */
   maxAttempts?: number;
   /** Called once when the job is given up, e.g. to erase what must not stay stored. */
-  onGiveUp?: (payload: any, lastError: string) => Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: as for the handler, the kind's own payload shape
+  onGiveUp?: (payload: any, lastError: string) => Promise<void>;
 }
 
 export interface JobRunnerOptions {

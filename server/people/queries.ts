@@ -9,7 +9,7 @@ import { currentPlacements } from './relations.ts';
 // Pieces of queries for other modules: who a person is, asked inside their own query (a correlated subquery), so a
 // list of absences or care times names its people without another round trip and without naming this module's tables.
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any outer query: only `ref` is read from it
+// biome-ignore lint/suspicious/noExplicitAny: any outer query will do: only its column `ref` is read
 type OuterQuery = ExpressionBuilder<Database, any>;
 
 /** "First Last" of the person whose id is the outer query's column `ref`. */
