@@ -53,18 +53,13 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function createAdminCommand(args: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        municipality: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' },
-      },
-      strict: true, allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new Failure(`${(err as Error).message}\n\n${USAGE}`, 2);
-  }
+  const { values } = parseCommand(() => parseArgs({
+    args,
+    options: {
+      municipality: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' },
+    },
+    strict: true, allowPositionals: false,
+  }));
   const fields = {
     municipality: values.municipality ?? '', username: values.username ?? '', name: values.name ?? '', email: values.email ?? '',
   };
@@ -94,9 +89,7 @@ async function createAdminCommand(args: string[]): Promise<void> {
 
     const result = await createFirstAdmin(connection.db, { ...fields, password }, { now: systemClock.now() });
     if (!result.ok) throw new Failure(FIRST_ADMIN_MESSAGES[result.error]);
-    const municipality = await connection.db.selectFrom('municipalities').select('name')
-      .where('id', '=', result.municipalityId).executeTakeFirstOrThrow();
-    console.log(`Created administrator ${fields.username.trim()} (account ${result.accountId}) of ${municipality.name}`
+    console.log(`Created administrator ${fields.username.trim()} (account ${result.accountId}) of ${result.municipalityName}`
       + `${result.municipalityCreated ? ' (new municipality)' : ''}.`);
   } finally {
     await connection.close();
@@ -104,12 +97,7 @@ async function createAdminCommand(args: string[]): Promise<void> {
 }
 
 async function sendTestMailCommand(args: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { to: { type: 'string' }, language: { type: 'string' } }, strict: true, allowPositionals: false }));
-  } catch (err) {
-    throw new Failure(`${(err as Error).message}\n\n${USAGE}`, 2);
-  }
+  const { values } = parseCommand(() => parseArgs({ args, options: { to: { type: 'string' }, language: { type: 'string' } }, strict: true, allowPositionals: false }));
   if (values.to === undefined) throw new Failure(`Missing --to.\n\n${USAGE}`, 2);
   const to = values.to.trim();
   if (!isMailAddress(to)) throw new Failure(`"${to}" is not an e-mail address.`, 2);
@@ -143,6 +131,15 @@ async function sendTestMailCommand(args: string[]): Promise<void> {
       : `Sent a test mail to ${to} from ${config.mailFrom}. If it does not arrive, look in the spam folder and at the mail server's log.`);
   } finally {
     await connection.close();
+  }
+}
+
+/** The command's options as parseArgs reads them; a mistyped option ends the command with the usage. */
+function parseCommand<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new Failure(`${(err as Error).message}\n\n${USAGE}`, 2);
   }
 }
 

@@ -8,33 +8,35 @@ import compression from 'compression';
 import { csrfSync } from 'csrf-sync';
 import type { Config } from './config.ts';
 import { today, type Clock } from './kernel/clock.ts';
-import { prepared, type Db } from './kernel/db.ts';
+import type { Db } from './kernel/db.ts';
 import { createGuard, HttpError, RouteTable, type Locators } from './kernel/http.ts';
 import { DEFAULT_LANGUAGE, languageByCode, translator } from './kernel/i18n.ts';
 import { DatabaseSessionStore } from './kernel/session-store.ts';
 import { createAssets, createEta, render, STATIC_DIR } from './kernel/views.ts';
+import { benchBaseline } from './kernel/bench-baseline.ts';
 import { accountRoutes, SESSION_COOKIE } from './accounts/routes.ts';
-import { findSignedInAccount } from './accounts/queries.ts';
+import { signedInUser } from './accounts/signed-in.ts';
 import type { HashingOptions } from './accounts/passwords.ts';
-import { loadActor, peopleLocators } from './people/relations.ts';
+import { peopleLocators } from './people/relations.ts';
 import { accountLocators } from './accounts/closure-queries.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { startRoutes } from './start/routes.ts';
 import { BOX_KEYS } from './start/boxes.ts';
+import { headerCounts } from './start/header-counts.ts';
 import { invitationRoutes } from './invitations/routes.ts';
 import { registrationRoutes } from './invitations/registration.ts';
 import { invitationLocators } from './invitations/queries.ts';
 import { absenceLocators } from './absence/queries.ts';
 import { absenceRoutes } from './absence/routes.ts';
+import { attendanceRoutes } from './attendance/routes.ts';
 import { scheduleRoutes } from './schedule/routes.ts';
-import { unreportedAbsenceRoutes } from './absence/unreported.ts';
+import { historyRoutes } from './history/routes.ts';
 import { settingsRoutes } from './settings/routes.ts';
+import { openingHours } from './settings/queries.ts';
 import { notificationRoutes } from './notifications/routes.ts';
-import { unreadNotificationsQuery } from './notifications/queries.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { demoMailboxRoutes } from './demo/mailbox.ts';
 import { demoSmsRoutes } from './demo/sms.ts';
-import { unreadMessagesQuery } from './messages/queries.ts';
 
 export interface AppDeps {
   db: Db;
@@ -81,7 +83,7 @@ export function createApp(deps: AppDeps): VardagApp {
   app.use(`/static/${assets.version}`, express.static(STATIC_DIR, staticOptions));
   app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(STATIC_DIR, 'img/favicon.ico'), { maxAge: '7d' }));
 
-  if (config.benchBaseline) app.get('/bench/baseline', baseline());
+  if (config.benchBaseline) app.get('/bench/baseline', benchBaseline());
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
 
   const store = new DatabaseSessionStore(db, { maxAnonymous: config.maxAnonymousSessions, now: () => clock.now().getTime() });
@@ -89,7 +91,7 @@ export function createApp(deps: AppDeps): VardagApp {
     name: SESSION_COOKIE, secret: deps.sessionSecret, store, resave: false, saveUninitialized: false, rolling: true,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.sessionIdleMinutes * 60_000 },
   }));
-  app.use(signedInUser(db, clock));
+  app.use(signedInUser({ db, clock, headerCounts: (accountId) => headerCounts(db, accountId) }));
   app.use(language);
 
   const { csrfSynchronisedProtection, invalidCsrfTokenError } = csrfSync({
@@ -104,12 +106,13 @@ export function createApp(deps: AppDeps): VardagApp {
   const routes = new RouteTable(router, createGuard(locators, db, () => today(clock)));
   accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
   startRoutes(routes, { db, clock });
-  peopleRoutes(routes, { db, clock });
+  peopleRoutes(routes, { db, clock, openingHours });
   settingsRoutes(routes, { db, clock, boxes: BOX_KEYS });
   invitationRoutes(routes, { db, clock, config });
   absenceRoutes(routes, { db, clock });
+  attendanceRoutes(routes, { db, clock });
   scheduleRoutes(routes, { db, clock });
-  unreportedAbsenceRoutes(routes, { db, clock });
+  historyRoutes(routes, { db, clock });
   registrationRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
   notificationRoutes(routes, { db, clock });
   messageRoutes(routes, { db });
@@ -120,60 +123,6 @@ export function createApp(deps: AppDeps): VardagApp {
   app.use((req, res) => render(req, res, 'errors/404', {}, 404));
   app.use(errorPages(invalidCsrfTokenError));
   return { app, routes, close: () => store.close() };
-}
-
-/** For `npm run bench`: a fixed text of `?bytes=` length, through the same helmet and compression as every page. */
-function baseline(): RequestHandler {
-  const texts = new Map<number, string>();
-  return (req, res) => {
-    const bytes = Math.min(Number(req.query.bytes) || 10_000, 1_000_000);
-    let text = texts.get(bytes);
-    if (!text) texts.set(bytes, (text = baselineText(bytes)));
-    res.type('html').send(text);
-  };
-}
-
-/** Text that compresses about as well as a page: words picked by a fixed pseudo-random sequence. */
-function baselineText(bytes: number): string {
-  const words = ['förskola', 'frånvaro', 'vecka', 'Blåbär', 'barn', '<li>', '</li>', 'class="box"', 'href="/children/', 'Kalender', '08:00', 'vårdnadshavare'];
-  let seed = 42;
-  let text = '';
-  while (text.length < bytes) {
-    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-    text += `${words[seed % words.length]}${seed % 97} `;
-  }
-  return text.slice(0, bytes);
-}
-
-function signedInUser(db: Db, clock: Clock): RequestHandler {
-  return async (req, res, next) => {
-    const accountId = req.session?.accountId;
-    if (accountId === undefined) return next();
-    const account = await findSignedInAccount(db, accountId);
-    if (!account) {
-      delete req.session.accountId;
-      return next();
-    }
-    req.account = account;
-    const fullPage = req.method === 'GET' && !req.get('HX-Request');
-    const [actor, unread] = await Promise.all([
-      loadActor(db, { id: account.id, person_id: account.personId }, 'password', today(clock)),
-      fullPage ? unreadCounts(db, account.id) : { notifications: 0, messages: 0 },
-    ]);
-    req.actor = actor;
-    res.locals.unread = unread;
-    next();
-  };
-}
-
-/** The header's bell and envelope: both counts in one query. */
-const unreadQuery = prepared((db: Db, accountId: number) => db.selectNoFrom([
-  unreadNotificationsQuery(db, accountId).as('notifications'), unreadMessagesQuery(db, accountId).as('messages'),
-]));
-
-async function unreadCounts(db: Db, accountId: number): Promise<{ notifications: number; messages: number }> {
-  const [row] = await unreadQuery(db, accountId);
-  return { notifications: Number(row.notifications), messages: Number(row.messages) };
 }
 
 const language: RequestHandler = (req, _res, next) => {

@@ -1,4 +1,5 @@
-// Absence reports and arrivals/departures, each change kept in the child's care history (who, when, old → new).
+// Absence reports: a guardian's (or staff's on their behalf), or a school's mark of unreported absence. Each change
+// is kept in the child's care history (who, when, old → new).
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { prepared, type Db } from '../kernel/db.ts';
@@ -8,16 +9,9 @@ import type { Location } from '../kernel/policy.ts';
 import { locateChild } from '../people/relations.ts';
 import { personFirstName } from '../people/queries.ts';
 import { accountIsStaff, accountName } from '../accounts/queries.ts';
+import { recordHistory } from '../history/queries.ts';
 
 type Trx = Kysely<Database>;
-
-const insertHistory = prepared((trx: Trx, childId: number, date: string, what: string, old: string | null, value: string | null, by: number, at: string) =>
-  trx.insertInto('care_history').values({ child_id: childId, date, what, old_value: old, new_value: value, changed_by: by, changed_at: at }));
-
-export async function recordHistory(trx: Trx, entry: { childId: number; date: string; what: string; old: unknown; new: unknown; by: number; at: Date }) {
-  await insertHistory(trx, entry.childId, entry.date, entry.what, entry.old === null ? null : JSON.stringify(entry.old),
-    entry.new === null ? null : JSON.stringify(entry.new), entry.by, entry.at.toISOString());
-}
 
 const reportedOn = prepared((trx: Trx, childId: number, date: string) => trx.selectFrom('absences').select(['id', 'starts', 'ends', 'comment', 'kind'])
   .where('child_id', '=', childId).where('date', '=', date).where('cancelled_at', 'is', null));
@@ -97,8 +91,7 @@ export async function absencesOf(db: Db, childIds: number[], from: string, to?: 
   if (childIds.length === 0) return [];
   if (childIds.length === 1 && !to) return (await childsAbsencesFrom(db, childIds[0], from)).map(toItem);
   if (to) return (await absencesBetween(db, JSON.stringify(childIds), from, to)).map(toItem);
-  let query = absenceList(db).where('absences.child_id', 'in', childIds).where('absences.date', '>=', from);
-  if (to) query = query.where('absences.date', '<=', to);
+  const query = absenceList(db).where('absences.child_id', 'in', childIds).where('absences.date', '>=', from);
   return (await query.orderBy('absences.date').orderBy('absences.child_id').execute()).map(toItem);
 }
 
@@ -124,43 +117,10 @@ export async function cancelAbsence(db: Db, absence: AbsenceItem, by: number, no
   });
 }
 
-export interface Attendance { childId: number; arrivedAt: string | null; leftAt: string | null }
+const guardianReportOn = prepared((db: Db, childId: number, date: string) => db.selectFrom('absences').select('id')
+  .where('child_id', '=', childId).where('date', '=', date).where('kind', '=', 'reported').where('cancelled_at', 'is', null));
 
-/** Arrivals and departures in one group on a day. */
-const attendancesInGroup = prepared((db: Db, childIds: string, groupId: number, date: string) => db.selectFrom('attendances')
-  .select(['child_id', 'arrived_at', 'left_at'])
-  .where('child_id', 'in', jsonValues<number>(childIds)).where('group_id', '=', groupId).where('date', '=', date));
-
-export async function attendancesOn(db: Db, childIds: number[], date: string, groupId: number): Promise<Map<number, Attendance>> {
-  if (childIds.length === 0) return new Map();
-  const rows = await attendancesInGroup(db, JSON.stringify(childIds), groupId, date);
-  return new Map(rows.map((r) => [r.child_id, { childId: r.child_id, arrivedAt: r.arrived_at, leftAt: r.left_at }]));
-}
-
-/** Checks a child in or out of a group at `time` (HH:MM) today; arriving again clears a departure. */
-export async function markAttendance(db: Db, a: { childId: number; groupId: number; date: string; event: 'arrive' | 'leave'; time: string; by: number; now: Date }) {
-  await db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('attendances').select(['arrived_at', 'left_at'])
-      .where('child_id', '=', a.childId).where('group_id', '=', a.groupId).where('date', '=', a.date).executeTakeFirst();
-    const after = a.event === 'arrive'
-      ? { arrived_at: a.time, left_at: null }
-      : { arrived_at: before?.arrived_at ?? null, left_at: a.time };
-    await trx.insertInto('attendances').values({ child_id: a.childId, group_id: a.groupId, date: a.date, ...after, updated_by: a.by })
-      .onConflict((oc) => oc.columns(['child_id', 'group_id', 'date']).doUpdateSet({ ...after, updated_by: a.by })).execute();
-    await recordHistory(trx, { childId: a.childId, date: a.date, what: 'attendance', old: before ?? null, new: after, by: a.by, at: a.now });
-  });
-}
-
-export interface HistoryEntry { date: string; what: string; old: unknown; new: unknown; by: string; at: string }
-
-export async function careHistory(db: Db, childId: number, limit = 100): Promise<HistoryEntry[]> {
-  const rows = await db.selectFrom('care_history').innerJoin('accounts', 'accounts.id', 'care_history.changed_by')
-    .innerJoin('persons', 'persons.id', 'accounts.person_id')
-    .select(['care_history.date', 'care_history.what', 'care_history.old_value', 'care_history.new_value', 'care_history.changed_at',
-      'accounts.display_name', 'persons.first_name', 'persons.last_name'])
-    .where('care_history.child_id', '=', childId).orderBy('care_history.id', 'desc').limit(limit).execute();
-  return rows.map((r) => ({
-    date: r.date, what: r.what, at: r.changed_at, by: r.display_name ?? `${r.first_name} ${r.last_name}`,
-    old: r.old_value === null ? null : JSON.parse(r.old_value), new: r.new_value === null ? null : JSON.parse(r.new_value),
-  }));
+/** Whether a guardian (or staff on their behalf) has reported the child absent on the day. */
+export async function isReportedAbsent(db: Db, childId: number, date: string): Promise<boolean> {
+  return (await guardianReportOn(db, childId, date)).length > 0;
 }

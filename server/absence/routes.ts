@@ -1,133 +1,94 @@
-// Reporting absence (guardians, and staff on their behalf) and cancelling a report that has not started.
+// Reporting absence (guardians, and staff on their behalf), cancelling a report that has not started, and school
+// staff marking an absence as unreported. The start page's box posts the same forms: htmx gets the box back.
 import type { Request, Response } from 'express';
-import { stockholmTime, today, type Clock } from '../kernel/clock.ts';
-import { prepared, type Db } from '../kernel/db.ts';
-import { field, fields, flash, HttpError, notFound, parseId, safeReturnPath, type RouteTable } from '../kernel/http.ts';
-import { allows, type Location } from '../kernel/policy.ts';
-import { locateGroup } from '../people/relations.ts';
+import { today, type Clock } from '../kernel/clock.ts';
+import type { Db } from '../kernel/db.ts';
+import { postedFromBox } from '../kernel/boxes.ts';
+import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
+import { field, fields, flash, notFound, safeReturnPath, type RouteTable } from '../kernel/http.ts';
+import type { Actor } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
-import { loadBox } from '../start/boxes.ts';
-import { childSummary } from '../people/queries.ts';
-import { absenceContext, absenceDays, reportableSiblings, type AbsenceContext } from './context.ts';
-import { absenceById, cancelAbsence, markAttendance, reportAbsence } from './queries.ts';
-import { groupDay } from './today.ts';
-import { cancellable, parseAbsence } from './rules.ts';
-import { unitCalendar, openDays } from '../settings/calendar.ts';
-import { addDays, isDate } from '../kernel/dates.ts';
+import { childSummary, firstNameOf } from '../people/queries.ts';
+import { absenceBox, loadAbsenceBox } from './box.ts';
+import { absenceContext, type AbsenceContext } from './context.ts';
+import { cancelReport, reportFromForm } from './report.ts';
+import { markUnreported, type UnreportedOutcome } from './unreported.ts';
 
 interface Deps { db: Db; clock: Clock }
 
 export function absenceRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock } = deps;
 
-  routes.get('/children/:childId/absence', 'child.absence.report', async (req, res) => {
-    const context = await contextFor(req, deps);
+  routes.get('/children/:childId/absence', 'child.absence.report', async (req, res, { actor, target }) => {
+    const context = await contextFor(deps, target.id, actor);
     renderPage(req, res, context, {}, { when: 'range', from: context.next ?? context.today, to: '' });
   });
 
-  routes.post('/children/:childId/absences', 'child.absence.report', async (req, res) => {
-    // The open days to check the report against; the siblings only when the form names some, and the whole page
-    // (coming reports and all) only when the report is refused and the form is shown again.
-    const context = await absenceDays(db, clock, req.targetId!);
-    if (!context) throw notFound();
-    const parsed = parseAbsence((name) => field(req.body, name), context);
-    const wanted = fields(req.body, 'siblings');
-    const siblings = wanted.length && req.actor ? await reportableSiblings(db, req.actor, context.child.id, context.today) : [];
-    const children = [context.child, ...siblings.filter((s) => wanted.includes(String(s.id)))];
-    const days: Record<number, string[]> = {};
-    if (parsed.ok) {
-      for (const child of children) {
-        const calendar = child.unitId === context.child.unitId ? context.calendar
-          : await unitCalendar(db, child.unitId, parsed.value.from, parsed.value.to);
-        days[child.id] = openDays(parsed.value.from, parsed.value.to, calendar);
-      }
-    }
-    if (!parsed.ok || Object.values(days).every((d) => d.length === 0)) {
-      const errors = parsed.ok ? { from: 'absence.errors.closed' } : parsed.errors;
-      if (fromBox(req)) return renderBox(req, res, deps, errors);
-      return renderPage(req, res, await contextFor(req, deps), errors, req.body as Record<string, unknown>, 400);
-    }
-    await reportAbsence(db, {
-      childIds: children.map((c) => c.id), days, starts: parsed.value.starts, ends: parsed.value.ends, comment: parsed.value.comment,
-      kind: 'reported', by: req.account!.id, now: clock.now(),
+  routes.post('/children/:childId/absences', 'child.absence.report', async (req, res, { actor, account, target }) => {
+    const outcome = await reportFromForm(db, clock, {
+      actor, childId: target.id, form: (name) => field(req.body, name), siblings: fields(req.body, 'siblings'), by: account.id,
     });
-    if (fromBox(req)) return renderBox(req, res, deps, {}, 'absence.reported');
+    if (!outcome.ok && outcome.error === 'not-found') throw notFound();
+    if (!outcome.ok) {
+      if (postedFromBox(req, absenceBox.key)) return renderBox(req, res, deps, target.id, { errors: outcome.errors });
+      return renderPage(req, res, await contextFor(deps, target.id, actor), outcome.errors, req.body as Record<string, unknown>, 400);
+    }
+    if (postedFromBox(req, absenceBox.key)) return renderBox(req, res, deps, target.id, { message: 'absence.reported' });
     flash(req, 'absence.reported');
-    res.redirect(303, safeReturnPath(field(req.body, 'next') || `/children/${context.child.id}/absence`));
+    res.redirect(303, safeReturnPath(field(req.body, 'next') || `/children/${target.id}/absence`));
   });
 
-  routes.get('/groups/:groupId/today', 'group.today.read', (req, res) => renderToday(req, res, deps));
-
-  // One tap: arrived or left, now. htmx gets the list back; a plain form goes back to the Today page.
-  routes.post('/children/:childId/attendance', 'child.attendance.update', async (req, res) => {
-    const event = field(req.body, 'event');
-    if (event !== 'arrive' && event !== 'leave') throw new HttpError(400);
-    const group = await attendanceGroup(req, deps);
-    await markAttendance(db, { childId: req.targetId!, groupId: group, date: today(clock), event, time: stockholmTime(clock.now()), by: req.account!.id, now: clock.now() });
-    if (req.get('HX-Request')) return renderToday(req, res, deps, group);
-    res.redirect(303, `/groups/${group}/today`);
-  });
-
-  routes.post('/absences/:absenceId/cancel', 'absence.cancel', async (req, res) => {
-    const absence = await absenceById(db, req.targetId!);
-    if (!absence || !cancellable(absence, today(clock), stockholmTime(clock.now()))) throw notFound();
-    await cancelAbsence(db, absence, req.account!.id, clock.now());
-    if (fromBox(req)) return renderBox(req, res, deps, {}, 'absence.cancelled', absence.childId);
+  routes.post('/absences/:absenceId/cancel', 'absence.cancel', async (req, res, { account, target }) => {
+    const absence = await cancelReport(db, clock, target.id, account.id);
+    if (!absence) throw notFound();
+    if (postedFromBox(req, absenceBox.key)) return renderBox(req, res, deps, absence.childId, { message: 'absence.cancelled' });
     flash(req, 'absence.cancelled');
     res.redirect(303, safeReturnPath(field(req.body, 'next') || `/children/${absence.childId}/absence`));
   });
+
+  // From Today's one-tap button (today, the whole day) or the form it leads to when something is wrong.
+  routes.post('/children/:childId/absences/unreported', 'child.absence.markUnreported', async (req, res, { account, target }) => {
+    const outcome = await markUnreported(db, clock, { childId: target.id, form: (name) => field(req.body, name), by: account.id });
+    if (!outcome.ok && outcome.error === 'not-in-school') throw notFound();
+    if (!outcome.ok) return renderUnreportedForm(req, res, db, target.id, unreportedErrors(outcome));
+    flash(req, 'unreportedAbsence.marked');
+    res.redirect(303, safeReturnPath(field(req.body, 'next') || `/groups/${outcome.groupId}/today`));
+  });
 }
 
-/**
- * The group whose Today the check-in belongs to: one the child is placed in and the user may act for. A child in a
- * class and in fritids has one arrival in each; a teacher of the class cannot check the child out of fritids.
- */
-async function attendanceGroup(req: Request, { db, clock }: Deps): Promise<number> {
-  const groupId = parseId(field(req.body, 'group'));
-  const child = req.target!;
-  if (groupId === undefined || !child.groupIds.includes(groupId)) throw notFound();
-  const group = await locateGroup(db, groupId, today(clock));
-  const here: Location | null = group && { ...group, childIds: [req.targetId!] };
-  if (!allows(req.actor, 'child.attendance.update', here)) throw notFound();
-  return groupId;
-}
-
-async function contextFor(req: Request, { db, clock }: Deps): Promise<AbsenceContext> {
-  const context = await absenceContext(db, clock, req.targetId!, req.actor);
+async function contextFor({ db, clock }: Deps, childId: number, actor: Actor): Promise<AbsenceContext> {
+  const context = await absenceContext(db, clock, childId, actor);
   if (!context) throw notFound();
   return context;
 }
 
-/** htmx posts from the box and gets the box back; without JavaScript the same form redirects. */
-function fromBox(req: Request): boolean {
-  return req.get('HX-Request') !== undefined && field(req.body, 'source') === 'box';
-}
-
-async function renderBox(req: Request, res: Response, { db, clock }: Deps, errors: Record<string, string>, message?: string, childId?: number) {
-  const child = await childSummary(db, childId ?? req.targetId!, today(clock));
-  if (!child) throw notFound();
-  const box = await loadBox({ db, clock, child }, 'absence');
-  if (!box) throw notFound();
-  render(req, res, 'start/box', { box, child, errors, message, values: Object.keys(errors).length ? req.body : {} },
-    Object.keys(errors).length ? 400 : 200);
-}
-
-const groupOfToday = prepared((db: Db, groupId: number) => db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
-  .select(['groups.id', 'groups.name', 'groups.unit_id', 'units.name as unit_name', 'units.kind as unit_kind']).where('groups.id', '=', groupId));
-
-async function renderToday(req: Request, res: Response, { db, clock }: Deps, groupId = req.targetId!) {
-  const [group] = await groupOfToday(db, groupId);
-  if (!group) throw notFound();
-  const day = today(clock);
-  const requested = typeof req.query.date === 'string' && isDate(req.query.date) ? req.query.date : day;
-  const data = await groupDay(db, { id: group.id, unitId: group.unit_id }, requested, day);
-  const view = req.get('HX-Request') ? 'absence/today-list' : 'absence/today';
-  render(req, res, view, {
-    group, day: requested, isToday: requested === day, previous: addDays(requested, -1), next: addDays(requested, 1), ...data,
-    now: stockholmTime(clock.now()),
-  });
-}
-
-function renderPage(req: Request, res: Response, context: AbsenceContext, errors: Record<string, string>, values: Record<string, unknown>, status = 200) {
+function renderPage(req: Request, res: Response, context: AbsenceContext, errors: FieldErrors, values: Record<string, unknown>, status = 200) {
   render(req, res, 'absence/page', { ...context, errors, values: { ...values, siblings: fields(req.body, 'siblings') } }, status);
+}
+
+/** The box alone, after a report or a cancel from it: with the first error, or with what was done. */
+async function renderBox(req: Request, res: Response, { db, clock }: Deps, childId: number, said: { errors?: FieldErrors; message?: string }) {
+  const child = await childSummary(db, childId, today(clock));
+  if (!child) throw notFound();
+  const box = await loadAbsenceBox({ db, clock, child });
+  if (!box) throw notFound();
+  const errors = said.errors ?? {};
+  const failed = hasErrors(errors);
+  render(req, res, 'start/box', { box, child, errors, message: said.message, values: failed ? req.body : {} }, failed ? 400 : 200);
+}
+
+function unreportedErrors(outcome: Exclude<UnreportedOutcome, { ok: true } | { error: 'not-in-school' }>): FieldErrors {
+  switch (outcome.error) {
+    case 'invalid': return outcome.errors;
+    case 'not-placed': return { date: { key: 'unreportedAbsence.errors.notPlaced' } };
+    case 'closed': return { date: { key: 'unreportedAbsence.errors.closed' } };
+    case 'already-reported': return { date: { key: 'unreportedAbsence.errors.alreadyReported' } };
+  }
+}
+
+/** The form again, with what was wrong: the Today page's small form has no room for errors. */
+async function renderUnreportedForm(req: Request, res: Response, db: Db, childId: number, errors: FieldErrors): Promise<void> {
+  const child = { id: childId, firstName: (await firstNameOf(db, childId)) ?? '' };
+  const values = { date: field(req.body, 'date'), from: field(req.body, 'from'), to: field(req.body, 'to'), next: field(req.body, 'next') };
+  render(req, res, 'absence/mark-unreported', { title: req.t('unreportedAbsence.title', { name: child.firstName }), child, errors, values }, 400);
 }

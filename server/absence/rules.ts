@@ -1,31 +1,32 @@
-// Absence rules: which days a report covers, what a guardian may report, and when a report can still be cancelled.
-// Absence is never locked: it can be reported for today and any later day within the unit's "how far ahead".
-import { isDate, isTime } from '../kernel/dates.ts';
+// Absence rules: which days a report covers, what a guardian may report, when a report can still be cancelled, and
+// what school staff may mark as unreported. Absence is never locked: it can be reported for today and any later day
+// within the unit's "how far ahead".
+import { addDays, isDate, isTime } from '../kernel/dates.ts';
+import type { FieldErrors, Parsed } from '../kernel/forms.ts';
 
 export const MAX_COMMENT = 300;
 
 export interface AbsenceRequest { from: string; to: string; starts: string | null; ends: string | null; comment: string | null }
-export type AbsenceErrors = Record<string, string>;
 
 /** Reads the absence form: `when` is today, next (the next open day) or range (from–to); a school may take part of a day. */
 export function parseAbsence(form: (name: string) => string, context: {
   today: string; next: string | undefined; lastDay: string; partOfDayAllowed: boolean;
-}): { ok: true; value: AbsenceRequest } | { ok: false; errors: AbsenceErrors } {
-  const errors: AbsenceErrors = {};
+}): Parsed<AbsenceRequest> {
+  const errors: FieldErrors = {};
   const when = form('when');
   let from = form('from').trim();
   let to = form('to').trim() || from;
   if (when === 'today') from = to = context.today;
   else if (when === 'next') from = to = context.next ?? '';
   else {
-    if (!from) errors.from = 'absence.errors.fromMissing';
-    else if (!isDate(from)) errors.from = 'absence.errors.dateFormat';
-    else if (from < context.today) errors.from = 'absence.errors.past';
-    if (!errors.from && !isDate(to)) errors.to = 'absence.errors.dateFormat';
-    else if (!errors.from && to < from) errors.to = 'absence.errors.toBeforeFrom';
+    if (!from) errors.from = { key: 'absence.errors.fromMissing' };
+    else if (!isDate(from)) errors.from = { key: 'absence.errors.dateFormat' };
+    else if (from < context.today) errors.from = { key: 'absence.errors.past' };
+    if (!errors.from && !isDate(to)) errors.to = { key: 'absence.errors.dateFormat' };
+    else if (!errors.from && to < from) errors.to = { key: 'absence.errors.toBeforeFrom' };
   }
-  if (!errors.from && !errors.to && to > context.lastDay) errors[when === 'range' || !when ? 'to' : 'from'] = 'absence.errors.tooFar';
-  if (!from && !errors.from && !errors.to) errors.from = 'absence.errors.noOpenDay';
+  if (!errors.from && !errors.to && to > context.lastDay) errors[when === 'range' || !when ? 'to' : 'from'] = { key: 'absence.errors.tooFar' };
+  if (!from && !errors.from && !errors.to) errors.from = { key: 'absence.errors.noOpenDay' };
 
   const partOfDay = form('part') === 'yes';
   let starts: string | null = null;
@@ -33,13 +34,13 @@ export function parseAbsence(form: (name: string) => string, context: {
   if (partOfDay && context.partOfDayAllowed) {
     starts = form('starts').trim();
     ends = form('ends').trim();
-    if (!isTime(starts)) errors.starts = 'absence.errors.timeFormat';
-    if (!isTime(ends)) errors.ends = 'absence.errors.timeFormat';
-    else if (isTime(starts) && ends <= starts) errors.ends = 'absence.errors.endsBeforeStarts';
-    if (from !== to) errors.to = 'absence.errors.partOneDay';
+    if (!isTime(starts)) errors.starts = { key: 'absence.errors.timeFormat' };
+    if (!isTime(ends)) errors.ends = { key: 'absence.errors.timeFormat' };
+    else if (isTime(starts) && ends <= starts) errors.ends = { key: 'absence.errors.endsBeforeStarts' };
+    if (from !== to) errors.to = { key: 'absence.errors.partOneDay' };
   }
   const comment = form('comment').trim();
-  if (comment.length > MAX_COMMENT) errors.comment = 'absence.errors.commentTooLong';
+  if (comment.length > MAX_COMMENT) errors.comment = { key: 'absence.errors.commentTooLong' };
   if (Object.keys(errors).length) return { ok: false, errors };
   return { ok: true, value: { from, to, starts, ends, comment: comment || null } };
 }
@@ -48,4 +49,33 @@ export function parseAbsence(form: (name: string) => string, context: {
 export function cancellable(absence: { date: string; starts: string | null }, today: string, nowTime: string): boolean {
   if (absence.date > today) return true;
   return absence.date === today && absence.starts !== null && absence.starts > nowTime;
+}
+
+/** How many days back staff may still mark an absence as unreported. */
+export const UNREPORTED_DAYS_BACK = 7;
+
+export interface UnreportedRequest { date: string; from: string | null; to: string | null }
+
+/**
+ * Reads the form for marking an absence as unreported: `date` (YYYY-MM-DD, empty for today; today or up to a week
+ * back) and, for part of the day, `from` and `to` (HH:MM, from before to; today not starting later than now).
+ */
+export function parseUnreported(form: (name: string) => string, context: { today: string; now: string }): Parsed<UnreportedRequest> {
+  const errors: FieldErrors = {};
+  const date = form('date').trim() || context.today;
+  if (!isDate(date)) errors.date = { key: 'unreportedAbsence.errors.dateFormat' };
+  else if (date > context.today) errors.date = { key: 'unreportedAbsence.errors.future' };
+  else if (date < addDays(context.today, -UNREPORTED_DAYS_BACK)) errors.date = { key: 'unreportedAbsence.errors.tooOld' };
+  const from = form('from').trim();
+  const to = form('to').trim();
+  if (from || to) {
+    if (!from) errors.from = { key: 'unreportedAbsence.errors.fromMissing' };
+    else if (!isTime(from)) errors.from = { key: 'unreportedAbsence.errors.timeFormat' };
+    else if (date === context.today && from > context.now) errors.from = { key: 'unreportedAbsence.errors.notYet' };
+    if (!to) errors.to = { key: 'unreportedAbsence.errors.toMissing' };
+    else if (!isTime(to)) errors.to = { key: 'unreportedAbsence.errors.timeFormat' };
+    else if (isTime(from) && to <= from) errors.to = { key: 'unreportedAbsence.errors.toBeforeFrom' };
+  }
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return { ok: true, value: { date, from: from || null, to: to || null } };
 }

@@ -1,13 +1,16 @@
 // Telling the guardians that school staff marked a child's absence as unreported (ogiltig frånvaro): a notification in
 // Vardag every time, and at most one SMS per child and day to each guardian's mobile number.
-import type { Transaction } from 'kysely';
 import { stockholmDate } from '../kernel/clock.ts';
-import type { Database, Db } from '../kernel/db.ts';
+import type { Db } from '../kernel/db.ts';
 import { DEFAULT_LANGUAGE, languageByCode, translator } from '../kernel/i18n.ts';
+import { openAccountsOf } from '../accounts/queries.ts';
+import { defineNotificationKind } from '../notifications/kinds.ts';
+import { notify } from '../notifications/queries.ts';
+import { guardiansOfChild } from '../people/queries.ts';
 import { isE164, queueSms, swedishMobile } from '../sms/outbox.ts';
 
-/** The kind of the notification; its text is `notifications.kinds.unreportedAbsence` (`_lessons` for a time span). */
-export const UNREPORTED_ABSENCE_NOTIFICATION = 'unreportedAbsence';
+/** The notification; its text is `notifications.kinds.unreportedAbsence` (`_lessons` for a time span). */
+export const unreportedAbsenceNotification = defineNotificationKind({ key: 'unreportedAbsence', topic: 'absence' });
 
 export interface UnreportedAbsenceNotice {
   childId: number;
@@ -37,37 +40,27 @@ interface Recipient { language: string | null; mobile: string | undefined; phone
  * account's own mobile number when it has one, else the person's phone when that is a Swedish mobile number. The SMS
  * is in the account's language (Swedish without an account). Pass the transaction of the change that causes it.
  */
-export async function notifyUnreportedAbsence(db: Db | Transaction<Database>, n: UnreportedAbsenceNotice): Promise<NoticeResult> {
-  const rows = await db.selectFrom('guardianships')
-    .innerJoin('persons', 'persons.id', 'guardianships.guardian_id')
-    .leftJoin('accounts', (join) => join.onRef('accounts.person_id', '=', 'persons.id').on('accounts.closed_at', 'is', null))
-    .select(['persons.id as person_id', 'persons.phone', 'accounts.id as account_id', 'accounts.language', 'accounts.mobile'])
-    .where('guardianships.child_id', '=', n.childId)
-    .orderBy('persons.id').orderBy('accounts.id').execute();
+export async function notifyUnreportedAbsence(db: Db, n: UnreportedAbsenceNotice): Promise<NoticeResult> {
+  const guardians = (await guardiansOfChild(db, n.childId)).sort((a, b) => a.id - b.id);
+  const accounts = await openAccountsOf(db, guardians.map((g) => g.id));
+  const accountsOf = (personId: number) => accounts.filter((a) => a.personId === personId);
+  const notified = guardians.flatMap((g) => accountsOf(g.id).map((a) => a.id));
 
-  const accounts = [...new Set(rows.flatMap((r) => (r.account_id === null ? [] : [r.account_id])))];
   const lessons = n.from !== undefined && n.to !== undefined;
-  const params: Record<string, string> = lessons
-    ? { child: n.childFirstName, date: n.date, from: n.from!, to: n.to!, context: 'lessons' }
+  const params: Record<string, string> = n.from !== undefined && n.to !== undefined
+    ? { child: n.childFirstName, date: n.date, from: n.from, to: n.to, context: 'lessons' }
     : { child: n.childFirstName, date: n.date };
-  if (accounts.length) {
-    await db.insertInto('notifications').values(accounts.map((accountId) => ({
-      account_id: accountId, child_id: n.childId, kind: UNREPORTED_ABSENCE_NOTIFICATION, params: JSON.stringify(params),
-      url: `/children/${n.childId}`, created_at: n.now.toISOString(), read_at: null,
-    }))).execute();
-  }
+  await notify(db, { accountIds: notified, kind: unreportedAbsenceNotification, childId: n.childId, params, url: `/children/${n.childId}`, at: n.now });
 
   // One recipient per guardian: the first open account with a mobile number of its own, else the register's phone.
-  const byPerson = new Map<number, Recipient>();
-  for (const r of rows) {
-    const own = r.mobile && isE164(r.mobile) ? r.mobile : undefined;
-    const known = byPerson.get(r.person_id);
-    if (!known) byPerson.set(r.person_id, { language: r.language, mobile: own, phone: swedishMobile(r.phone) });
-    else if (own && !known.mobile) byPerson.set(r.person_id, { ...known, language: r.language, mobile: own });
-  }
+  const recipients: Recipient[] = guardians.map((g) => {
+    const own = accountsOf(g.id).find((a) => a.mobile && isE164(a.mobile));
+    const first = accountsOf(g.id)[0];
+    return { language: (own ?? first)?.language ?? null, mobile: own?.mobile ?? undefined, phone: swedishMobile(g.phone) };
+  });
   const smsIds: number[] = [];
   const variant = `${n.date === stockholmDate(n.now) ? 'today' : 'day'}${lessons ? 'Lessons' : ''}`;
-  for (const recipient of byPerson.values()) {
+  for (const recipient of recipients) {
     const mobile = recipient.mobile ?? recipient.phone;
     if (!mobile) continue;
     const t = translator(languageByCode(recipient.language) ?? DEFAULT_LANGUAGE);
@@ -75,5 +68,5 @@ export async function notifyUnreportedAbsence(db: Db | Transaction<Database>, n:
     const id = await queueSms(db, { to: mobile, message, childId: n.childId, day: n.date }, n.now);
     if (id !== undefined) smsIds.push(id);
   }
-  return { notifiedAccounts: accounts, smsIds };
+  return { notifiedAccounts: notified, smsIds };
 }

@@ -5,6 +5,7 @@ import type { Db } from '../kernel/db.ts';
 import type { Locators } from '../kernel/http.ts';
 import type { Location } from '../kernel/policy.ts';
 import { endOtherSessions } from '../kernel/session-store.ts';
+import { personMunicipality, personName } from '../people/queries.ts';
 import { locateAccountHolder } from '../people/relations.ts';
 
 /** A request to close an account sits where its holder is (see locateAccountHolder in people/relations.ts). */
@@ -30,7 +31,9 @@ export async function requestClosure(db: Db, accountId: number, now: Date): Prom
     .onConflict((oc) => oc.column('account_id').where('handled_at', 'is', null).doNothing())
     .returning('id').executeTakeFirst();
   if (inserted) return { id: inserted.id, created: true };
-  return { id: (await openClosureRequest(db, accountId))!.id, created: false };
+  const open = await openClosureRequest(db, accountId);
+  if (!open) throw new Error(`account ${accountId}: the open closure request was not found`);
+  return { id: open.id, created: false };
 }
 
 export async function withdrawClosure(db: Db, accountId: number, now: Date): Promise<boolean> {
@@ -47,14 +50,14 @@ export interface ClosureRequest {
 export async function openClosureRequestsIn(db: Db, municipalityId: number): Promise<ClosureRequest[]> {
   const rows = await db.selectFrom('account_closure_requests')
     .innerJoin('accounts', 'accounts.id', 'account_closure_requests.account_id')
-    .innerJoin('persons', 'persons.id', 'accounts.person_id')
     .select(['account_closure_requests.id', 'account_closure_requests.account_id', 'account_closure_requests.requested_at',
-      'accounts.person_id', 'accounts.username', 'persons.first_name', 'persons.last_name'])
-    .where('persons.municipality_id', '=', municipalityId).where('account_closure_requests.handled_at', 'is', null)
-    .where('accounts.closed_at', 'is', null)
+      'accounts.person_id', 'accounts.username'])
+    .select((eb) => personName(eb, 'accounts.person_id').as('name'))
+    .where((eb) => eb(personMunicipality(eb, 'accounts.person_id'), '=', municipalityId))
+    .where('account_closure_requests.handled_at', 'is', null).where('accounts.closed_at', 'is', null)
     .orderBy('account_closure_requests.requested_at').execute();
   return rows.map((r) => ({
-    id: r.id, accountId: r.account_id, personId: r.person_id, name: `${r.first_name} ${r.last_name}`, username: r.username, requestedAt: r.requested_at,
+    id: r.id, accountId: r.account_id, personId: r.person_id, name: r.name ?? '', username: r.username, requestedAt: r.requested_at,
   }));
 }
 
@@ -65,20 +68,13 @@ export async function closeAccount(db: Db, requestId: number, by: number, now: D
   const at = now.toISOString();
   return db.transaction().execute(async (trx): Promise<CloseAccount> => {
     const request = await trx.selectFrom('account_closure_requests').innerJoin('accounts', 'accounts.id', 'account_closure_requests.account_id')
-      .innerJoin('persons', 'persons.id', 'accounts.person_id')
-      .select(['account_closure_requests.account_id', 'account_closure_requests.handled_at', 'persons.first_name', 'persons.last_name'])
+      .select(['account_closure_requests.account_id', 'account_closure_requests.handled_at'])
+      .select((eb) => personName(eb, 'accounts.person_id').as('name'))
       .where('account_closure_requests.id', '=', requestId).executeTakeFirstOrThrow();
     if (request.handled_at) return { ok: false, error: 'already-handled' };
     await trx.updateTable('account_closure_requests').set({ handled_at: at, handled_by: by, outcome: 'closed' }).where('id', '=', requestId).execute();
     await trx.updateTable('accounts').set({ closed_at: at }).where('id', '=', request.account_id).where('closed_at', 'is', null).execute();
     await endOtherSessions(trx, request.account_id);
-    return { ok: true, name: `${request.first_name} ${request.last_name}` };
+    return { ok: true, name: request.name ?? '' };
   });
-}
-
-/** The open accounts of the given persons. */
-export async function accountIdsOfPersons(db: Db, personIds: readonly number[]): Promise<number[]> {
-  if (personIds.length === 0) return [];
-  const rows = await db.selectFrom('accounts').select('id').where('person_id', 'in', personIds).where('closed_at', 'is', null).execute();
-  return rows.map((r) => r.id);
 }

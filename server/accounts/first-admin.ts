@@ -1,7 +1,8 @@
 // The first municipality administrator of a database (`npm run admin -- create-admin`): the municipality (found by
 // name or created), the person, the admin role and the account, in one transaction, or nothing at all.
 import type { Db } from '../kernel/db.ts';
-import { createAccount } from './queries.ts';
+import { addMunicipalityAdmin, createPerson, findOrCreateMunicipality } from '../people/commands.ts';
+import { createAccount, loginTaken } from './queries.ts';
 import { hashPassword, loginKey, MAX_LOGIN_NAME, MAX_PASSWORD } from './passwords.ts';
 
 export const MIN_ADMIN_PASSWORD = 10;
@@ -17,7 +18,7 @@ export type FirstAdminError =
   | 'password-missing' | 'password-too-short' | 'password-too-long' | 'password-spaces';
 
 export type FirstAdminResult =
-  | { ok: true; accountId: number; personId: number; municipalityId: number; municipalityCreated: boolean }
+  | { ok: true; accountId: number; personId: number; municipalityId: number; municipalityName: string; municipalityCreated: boolean }
   | { ok: false; error: FirstAdminError };
 
 /** What each error means, for the person at the terminal. */
@@ -82,10 +83,8 @@ export function validatePassword(password: string): FirstAdminError | undefined 
  * e-mail addresses, so each is checked against both.
  */
 export async function loginConflict(db: Db, fields: Pick<FirstAdminFields, 'username' | 'email'>): Promise<FirstAdminError | undefined> {
-  const taken = async (key: string) => (await db.selectFrom('accounts').select('id')
-    .where((eb) => eb.or([eb('username_key', '=', key), eb('email_key', '=', key)])).executeTakeFirst()) !== undefined;
-  if (await taken(loginKey(fields.username))) return 'username-taken';
-  if (await taken(loginKey(fields.email))) return 'email-taken';
+  if (await loginTaken(db, fields.username)) return 'username-taken';
+  if (await loginTaken(db, fields.email)) return 'email-taken';
   return undefined;
 }
 
@@ -97,30 +96,23 @@ export async function createFirstAdmin(db: Db, input: FirstAdminInput, options: 
   if (conflict) return { ok: false, error: conflict };
 
   const passwordHash = await hashPassword(input.password);
-  const { first, last } = splitName(input.name)!;
+  const name = splitName(input.name);
+  if (!name) return { ok: false, error: 'name-incomplete' };
   const username = input.username.trim();
   const email = input.email.trim();
   const municipalityName = input.municipality.trim().replace(/\s+/gu, ' ');
-  const createdAt = options.now.toISOString();
 
   return db.transaction().execute(async (trx): Promise<FirstAdminResult> => {
     // Checked again inside the transaction: another process may have taken the name while the hash was made.
     const raced = await loginConflict(trx, input);
     if (raced) return { ok: false, error: raced };
 
-    const wanted = loginKey(municipalityName);
-    const existing = (await trx.selectFrom('municipalities').select(['id', 'name']).orderBy('id').execute())
-      .find((m) => loginKey(m.name) === wanted);
-    const municipalityId = existing?.id ?? (await trx.insertInto('municipalities')
-      .values({ name: municipalityName, created_at: createdAt }).returning('id').executeTakeFirstOrThrow()).id;
-
-    const { id: personId } = await trx.insertInto('persons').values({
-      municipality_id: municipalityId, first_name: first, last_name: last,
-      identity_number: null, identity_kind: null, birth_date: null, protected_identity: 0,
-      street_address: null, postal_code: null, city: null, email, phone: null, created_at: createdAt,
-    }).returning('id').executeTakeFirstOrThrow();
-    await trx.insertInto('municipality_admins').values({ person_id: personId, municipality_id: municipalityId }).execute();
+    const municipality = await findOrCreateMunicipality(trx, municipalityName, (a, b) => loginKey(a) === loginKey(b), options.now);
+    const personId = await createPerson(trx, { municipalityId: municipality.id, firstName: name.first, lastName: name.last, email }, options.now);
+    await addMunicipalityAdmin(trx, personId, municipality.id);
     const accountId = await createAccount(trx, { personId, username, email, passwordHash }, options.now);
-    return { ok: true, accountId, personId, municipalityId, municipalityCreated: existing === undefined };
+    return {
+      ok: true, accountId, personId, municipalityId: municipality.id, municipalityName: municipality.name, municipalityCreated: municipality.created,
+    };
   });
 }

@@ -4,8 +4,23 @@ import type { Db } from '../kernel/db.ts';
 import { DEFAULT_LANGUAGE, languageByCode } from '../kernel/i18n.ts';
 import { composeMail } from '../mail/compose.ts';
 import { queueMail } from '../mail/outbox.ts';
-import { RESET_LINK_MINUTES, type ResetRecipient } from './reset-queries.ts';
+import { accountsToReset, createResetToken, RESET_LINK_MINUTES, type ResetRecipient } from './reset-queries.ts';
 import { VERIFY_LINK_HOURS } from './settings-queries.ts';
+
+/** A new link to each account the name leads to (see accountsToReset), mailed to each of its addresses. */
+export async function mailResetLinks(db: Db, publicUrl: string, name: string, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const account of await accountsToReset(trx, name)) {
+      const token = await createResetToken(trx, account.accountId, now);
+      try {
+        await queuePasswordResetMail(trx, publicUrl, account, token, now);
+      } catch (err) {
+        // A mail that cannot be composed (it would show a personnummer) is not sent; the answer stays the same.
+        console.error(`Password reset mail for account ${account.accountId} not sent: ${String(err)}`);
+      }
+    }
+  });
+}
 
 /** One mail per address, so no recipient sees the others. */
 export async function queuePasswordResetMail(db: Db, publicUrl: string, account: ResetRecipient, token: string, now: Date): Promise<void> {

@@ -5,11 +5,12 @@ import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import type { Config } from '../config.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
+import type { FieldErrors } from '../kernel/forms.ts';
 import { field, flash, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
-import { queuePasswordResetMail } from './mails.ts';
+import { mailResetLinks } from './mails.ts';
 import { hashPassword, loginKey, MAX_LOGIN_NAME, type HashingOptions } from './passwords.ts';
-import { accountsToReset, createResetToken, RESET_LINK_MINUTES, resetLink, resetPassword } from './reset-queries.ts';
+import { RESET_LINK_MINUTES, resetLink, resetPassword } from './reset-queries.ts';
 import { MIN_PASSWORD, passwordProblem } from './rules.ts';
 
 interface Deps { db: Db; clock: Clock; config: Config; hashing?: HashingOptions }
@@ -18,7 +19,7 @@ const HOUR = 60 * 60_000;
 
 export function passwordResetRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock, config } = deps;
-  const tooMany = (req: Request, res: Response) => renderForgot(req, res, { form: 'password.forgot.errors.tooMany' }, 429);
+  const tooMany = (req: Request, res: Response) => renderForgot(req, res, { form: { key: 'password.forgot.errors.tooMany' } }, 429);
   const limitPerAddress = rateLimit({
     windowMs: HOUR, limit: config.resetLimitPerAddress, standardHeaders: 'draft-8', legacyHeaders: false,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''), handler: tooMany,
@@ -32,20 +33,9 @@ export function passwordResetRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.publicPost('/password/forgot', limitPerAddress, limitPerAccount, async (req, res) => {
     const name = field(req.body, 'name');
-    if (!name.trim()) return renderForgot(req, res, { name: 'password.forgot.errors.nameMissing' }, 400);
-    if (name.length > MAX_LOGIN_NAME) return renderForgot(req, res, { name: 'password.forgot.errors.nameTooLong' }, 400);
-    const now = clock.now();
-    await db.transaction().execute(async (trx) => {
-      for (const account of await accountsToReset(trx, name)) {
-        const token = await createResetToken(trx, account.accountId, now);
-        try {
-          await queuePasswordResetMail(trx, config.publicUrl, account, token, now);
-        } catch (err) {
-          // A mail that cannot be composed (it would show a personnummer) is not sent; the answer stays the same.
-          console.error(`Password reset mail for account ${account.accountId} not sent: ${String(err)}`);
-        }
-      }
-    });
+    if (!name.trim()) return renderForgot(req, res, { name: { key: 'password.forgot.errors.nameMissing' } }, 400);
+    if (name.length > MAX_LOGIN_NAME) return renderForgot(req, res, { name: { key: 'password.forgot.errors.nameTooLong' } }, 400);
+    await mailResetLinks(db, config.publicUrl, name, clock.now());
     // The same page whether an account was found, had no address, or does not exist.
     render(req, res, 'accounts/forgot-sent', { minutes: RESET_LINK_MINUTES });
   });
@@ -61,7 +51,7 @@ export function passwordResetRoutes(routes: RouteTable, deps: Deps): void {
     if (link.state !== 'valid') return renderBadLink(req, res, link.state);
     const password = field(req.body, 'password');
     const problem = passwordProblem(password);
-    if (problem) return renderReset(req, res, link.username, { password: problem }, 400);
+    if (problem) return renderReset(req, res, link.username, { password: { key: problem } }, 400);
     const changed = await resetPassword(db, link, await hashPassword(password, deps.hashing), clock.now());
     if (!changed) return renderBadLink(req, res, 'used'); // the other tab was quicker
     // This browser starts afresh too: whoever was logged in here, the next step is to log in with the new password.
@@ -71,13 +61,11 @@ export function passwordResetRoutes(routes: RouteTable, deps: Deps): void {
   });
 }
 
-type Errors = Partial<Record<'name' | 'password' | 'form', string>>;
-
-function renderForgot(req: Request, res: Response, errors: Errors, status = 200): void {
+function renderForgot(req: Request, res: Response, errors: FieldErrors, status = 200): void {
   render(req, res, 'accounts/forgot', { errors, values: { name: field(req.body, 'name') } }, status);
 }
 
-function renderReset(req: Request, res: Response, username: string, errors: Errors, status = 200): void {
+function renderReset(req: Request, res: Response, username: string, errors: FieldErrors, status = 200): void {
   render(req, res, 'accounts/reset', { errors, username, token: String(req.params.token), minLength: MIN_PASSWORD }, status);
 }
 

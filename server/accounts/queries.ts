@@ -18,17 +18,14 @@ export async function findAccountByLogin(db: Db, name: string): Promise<AccountF
 
 // Read on every request of a signed-in user: compiled once.
 const signedInAccount = prepared((db: Db, accountId: number) => db.selectFrom('accounts')
-  .innerJoin('persons', 'persons.id', 'accounts.person_id')
-  .select(['accounts.id', 'accounts.person_id', 'accounts.username', 'accounts.language', 'accounts.display_name', 'persons.first_name', 'persons.last_name'])
+  .select(['accounts.id', 'accounts.person_id', 'accounts.username', 'accounts.language'])
+  .select((eb) => eb.fn.coalesce('accounts.display_name', personName(eb, 'accounts.person_id')).$castTo<string>().as('display_name'))
   .where('accounts.id', '=', accountId).where('accounts.closed_at', 'is', null));
 
 export async function findSignedInAccount(db: Db, accountId: number): Promise<SignedInAccount | undefined> {
   const [row] = await signedInAccount(db, accountId);
   if (!row) return undefined;
-  return {
-    id: row.id, personId: row.person_id, username: row.username, language: row.language,
-    displayName: row.display_name ?? `${row.first_name} ${row.last_name}`,
-  };
+  return { id: row.id, personId: row.person_id, username: row.username, language: row.language, displayName: row.display_name };
 }
 
 export async function recordLogin(db: Db, accountId: number, at: Date): Promise<void> {
@@ -39,7 +36,11 @@ export async function setLanguage(db: Db, accountId: number, language: string): 
   await db.updateTable('accounts').set({ language }).where('id', '=', accountId).execute();
 }
 
-export interface NewAccount { personId: number; username: string; email: string | null; passwordHash: string; language?: string }
+export interface NewAccount {
+  personId: number; username: string; email: string | null; passwordHash: string; language?: string;
+  /** The name the person chose to be shown by (a guardian registering); without it, the registry's name. */
+  displayName?: string;
+}
 
 export async function createAccount(db: Db, account: NewAccount, at: Date): Promise<number> {
   const row = await db.insertInto('accounts').values({
@@ -50,9 +51,42 @@ export async function createAccount(db: Db, account: NewAccount, at: Date): Prom
     email_key: account.email ? loginKey(account.email) : null,
     password_hash: account.passwordHash,
     language: account.language ?? 'sv',
+    display_name: account.displayName ?? null,
     created_at: at.toISOString(),
   }).returning('id').executeTakeFirstOrThrow();
   return row.id;
+}
+
+/**
+ * Whether a name is the login of an account (other than `exceptAccountId`): login matches what is typed against
+ * usernames and login e-mail addresses alike, regardless of case, so a new username or login address must be neither.
+ */
+export async function loginTaken(db: Db, name: string, exceptAccountId?: number): Promise<boolean> {
+  const key = loginKey(name);
+  let query = db.selectFrom('accounts').select('id').where((eb) => eb.or([eb('username_key', '=', key), eb('email_key', '=', key)]));
+  if (exceptAccountId !== undefined) query = query.where('id', '!=', exceptAccountId);
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+/** Whether the person has an account, open or closed (a person has at most one). */
+export async function personHasAccount(db: Db, personId: number): Promise<boolean> {
+  return (await db.selectFrom('accounts').select('id').where('person_id', '=', personId).executeTakeFirst()) !== undefined;
+}
+
+export interface OpenAccount { id: number; personId: number; language: string; mobile: string | null }
+
+/** The open accounts of the persons, oldest first. */
+export async function openAccountsOf(db: Db, personIds: readonly number[]): Promise<OpenAccount[]> {
+  if (personIds.length === 0) return [];
+  const rows = await db.selectFrom('accounts').select(['id', 'person_id', 'language', 'mobile'])
+    .where('person_id', 'in', personIds).where('closed_at', 'is', null).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, personId: r.person_id, language: r.language, mobile: r.mobile }));
+}
+
+/** Whether an open account holds the number as its own mobile number (entered in Mina inställningar). */
+export async function isOpenAccountMobile(db: Db, mobile: string): Promise<boolean> {
+  const row = await db.selectFrom('accounts').select('id').where('mobile', '=', mobile).where('closed_at', 'is', null).executeTakeFirst();
+  return row !== undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

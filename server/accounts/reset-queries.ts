@@ -2,6 +2,7 @@
 // every other link of the account and ends all its sessions, in one transaction.
 import type { Db } from '../kernel/db.ts';
 import { endOtherSessions } from '../kernel/session-store.ts';
+import { personFirstName } from '../people/queries.ts';
 import { loginKey } from './passwords.ts';
 import { hashToken, looksLikeToken, newToken } from './tokens.ts';
 
@@ -21,8 +22,8 @@ export async function accountsToReset(db: Db, name: string): Promise<ResetRecipi
   const key = loginKey(name);
   if (!key) return [];
   const byExtra = db.selectFrom('account_emails').select('account_id').where('email_key', '=', key).where('verified_at', 'is not', null);
-  const accounts = await db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id')
-    .select(['accounts.id', 'accounts.username', 'accounts.email', 'accounts.language', 'persons.first_name'])
+  const accounts = await db.selectFrom('accounts')
+    .select((eb) => ['accounts.id', 'accounts.username', 'accounts.email', 'accounts.language', personFirstName(eb, 'accounts.person_id').as('first_name')])
     .where('accounts.closed_at', 'is', null)
     .where((eb) => eb.or([eb('accounts.username_key', '=', key), eb('accounts.email_key', '=', key), eb('accounts.id', 'in', byExtra)]))
     .orderBy('accounts.id').execute();
@@ -30,7 +31,7 @@ export async function accountsToReset(db: Db, name: string): Promise<ResetRecipi
   for (const account of accounts) {
     const addresses = await mailAddressesOf(db, account.id, account.email);
     if (addresses.length === 0) continue;
-    result.push({ accountId: account.id, username: account.username, firstName: account.first_name, language: account.language, addresses });
+    result.push({ accountId: account.id, username: account.username, firstName: account.first_name ?? '', language: account.language, addresses });
   }
   return result;
 }

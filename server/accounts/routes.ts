@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { Config } from '../config.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
+import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
 import { field, safeReturnPath, type RouteTable } from '../kernel/http.ts';
 import { languageByCode } from '../kernel/i18n.ts';
 import { render } from '../kernel/views.ts';
@@ -17,7 +18,7 @@ export interface AccountsDeps { db: Db; clock: Clock; config: Config; dummyHash:
 
 export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
   const { db, clock, config } = deps;
-  const tooManyAttempts = (req: Request, res: Response) => renderLogin(req, res, { form: 'login.errors.tooMany' }, 429);
+  const tooManyAttempts = (req: Request, res: Response) => renderLogin(req, res, { form: { key: 'login.errors.tooMany' } }, 429);
   const limits = passwordAttemptLimits(config, tooManyAttempts);
 
   routes.publicGet('/login', (req, res) => {
@@ -29,9 +30,9 @@ export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
     const username = field(req.body, 'username');
     const password = field(req.body, 'password');
     const errors = validateLogin(username, password);
-    if (Object.keys(errors).length > 0) return renderLogin(req, res, errors, 400);
+    if (hasErrors(errors)) return renderLogin(req, res, errors, 400);
     const account = await authenticate(db, username, password, deps.dummyHash);
-    if (!account) return renderLogin(req, res, { form: 'login.errors.wrong' }, 401);
+    if (!account) return renderLogin(req, res, { form: { key: 'login.errors.wrong' } }, 401);
     await startSession(req, db, clock, account.id, field(req.body, 'remember') === 'yes' ? config.rememberMeDays : undefined);
     res.redirect(303, safeReturnPath(field(req.body, 'next')));
   });
@@ -57,18 +58,16 @@ export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
 
 export const SESSION_COOKIE = 'vardag.sid';
 
-type LoginErrors = Partial<Record<'username' | 'password' | 'form', string>>;
-
-function validateLogin(username: string, password: string): LoginErrors {
-  const errors: LoginErrors = {};
-  if (!username.trim()) errors.username = 'login.errors.usernameMissing';
-  else if (username.length > MAX_LOGIN_NAME) errors.username = 'login.errors.usernameTooLong';
-  if (!password.trim()) errors.password = 'login.errors.passwordMissing';
-  else if (password.length > MAX_PASSWORD) errors.password = 'login.errors.passwordTooLong';
+function validateLogin(username: string, password: string): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!username.trim()) errors.username = { key: 'login.errors.usernameMissing' };
+  else if (username.length > MAX_LOGIN_NAME) errors.username = { key: 'login.errors.usernameTooLong' };
+  if (!password.trim()) errors.password = { key: 'login.errors.passwordMissing' };
+  else if (password.length > MAX_PASSWORD) errors.password = { key: 'login.errors.passwordTooLong' };
   return errors;
 }
 
-function renderLogin(req: Request, res: Response, errors: LoginErrors, status = 200): void {
+function renderLogin(req: Request, res: Response, errors: FieldErrors, status = 200): void {
   const next = safeReturnPath(req.method === 'GET' ? req.query.next : field(req.body, 'next'));
   render(req, res, 'accounts/login', {
     errors,

@@ -1,9 +1,10 @@
 // "Mina inställningar": what a person changes about their own account. Every query here is scoped to the account
 // it is given, so a record of someone else's is simply not found.
 import type { Db } from '../kernel/db.ts';
-import type { NotificationChannel } from '../../db/schema.ts';
-import { endOtherSessions } from '../kernel/session-store.ts';
+import { endOtherSessions, endSessionOfAccount, sessionsOfAccount } from '../kernel/session-store.ts';
+import { personFirstName } from '../people/queries.ts';
 import { loginKey } from './passwords.ts';
+import { loginTaken } from './queries.ts';
 import { useUpResetTokens } from './reset-queries.ts';
 import { hashToken, looksLikeToken, newToken } from './tokens.ts';
 
@@ -12,32 +13,22 @@ export const VERIFY_LINK_HOURS = 24;
 export interface OwnAccount { id: number; username: string; email: string | null; mobile: string | null; language: string; firstName: string }
 
 export async function ownAccount(db: Db, accountId: number): Promise<OwnAccount | undefined> {
-  const row = await db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id')
-    .select(['accounts.id', 'accounts.username', 'accounts.email', 'accounts.mobile', 'accounts.language', 'persons.first_name'])
+  const row = await db.selectFrom('accounts')
+    .select((eb) => ['accounts.id', 'accounts.username', 'accounts.email', 'accounts.mobile', 'accounts.language',
+      personFirstName(eb, 'accounts.person_id').as('first_name')])
     .where('accounts.id', '=', accountId).executeTakeFirst();
-  return row && { id: row.id, username: row.username, email: row.email, mobile: row.mobile, language: row.language, firstName: row.first_name };
+  return row && { id: row.id, username: row.username, email: row.email, mobile: row.mobile, language: row.language, firstName: row.first_name ?? '' };
 }
 
 export async function passwordHashOf(db: Db, accountId: number): Promise<string> {
   return (await db.selectFrom('accounts').select('password_hash').where('id', '=', accountId).executeTakeFirstOrThrow()).password_hash;
 }
 
-/**
- * Whether a name is another account's login: login matches what is typed against usernames and login e-mail
- * addresses alike, regardless of case, so a new username must be neither.
- */
-export async function loginNameTaken(db: Db, name: string, exceptAccountId: number): Promise<boolean> {
-  const key = loginKey(name);
-  const row = await db.selectFrom('accounts').select('id').where('id', '!=', exceptAccountId)
-    .where((eb) => eb.or([eb('username_key', '=', key), eb('email_key', '=', key)])).executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Changes the username unless another account has it (checked in the same transaction); false when taken. */
 export async function changeUsername(db: Db, accountId: number, username: string): Promise<boolean> {
   const name = username.trim();
   return db.transaction().execute(async (trx) => {
-    if (await loginNameTaken(trx, name, accountId)) return false;
+    if (await loginTaken(trx, name, accountId)) return false;
     await trx.updateTable('accounts').set({ username: name, username_key: loginKey(name) }).where('id', '=', accountId).execute();
     return true;
   });
@@ -88,6 +79,14 @@ export async function addEmail(db: Db, account: { id: number; email: string | nu
   return { ok: true, token };
 }
 
+/** An address that is verified already: the one an invitation went to, shared by two guardians of a household. */
+export async function addVerifiedEmail(db: Db, accountId: number, email: string, now: Date): Promise<void> {
+  await db.insertInto('account_emails').values({
+    account_id: accountId, email: email.trim(), email_key: loginKey(email), created_at: now.toISOString(), verified_at: now.toISOString(),
+    token_hash: null, token_expires_at: null,
+  }).execute();
+}
+
 export type VerifyLink =
   | { state: 'valid' | 'verified'; id: number; email: string }
   | { state: 'unknown' | 'expired' };
@@ -126,7 +125,7 @@ export async function makeLoginEmail(db: Db, account: { id: number; email: strin
       .where('id', '=', emailId).where('account_id', '=', account.id).executeTakeFirst();
     if (!row) return { ok: false, error: 'not-found' };
     if (!row.verified_at) return { ok: false, error: 'not-verified' };
-    if (await loginNameTaken(trx, row.email, account.id)) return { ok: false, error: 'taken' };
+    if (await loginTaken(trx, row.email, account.id)) return { ok: false, error: 'taken' };
     await trx.updateTable('accounts').set({ email: row.email, email_key: row.email_key }).where('id', '=', account.id).execute();
     if (account.email) {
       await trx.updateTable('account_emails')
@@ -137,33 +136,6 @@ export async function makeLoginEmail(db: Db, account: { id: number; email: strin
     }
     return { ok: true };
   });
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Notification choices: for each kind of news, by e-mail or not at all (push and SMS come later). Stored now; the
-// messaging issue reads them with notificationChoices().
-
-export const NOTIFICATION_KINDS = ['messages', 'absence', 'information', 'calendar', 'documentation', 'blog'] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-export const NOTIFICATION_CHANNELS: readonly NotificationChannel[] = ['email', 'none'];
-
-/** Until a person chooses: by e-mail what needs them (messages, absence, the unit's information), the rest not. */
-export const DEFAULT_CHANNELS: Readonly<Record<NotificationKind, NotificationChannel>> = {
-  messages: 'email', absence: 'email', information: 'email', calendar: 'none', documentation: 'none', blog: 'none',
-};
-
-export async function notificationChoices(db: Db, accountId: number): Promise<Record<NotificationKind, NotificationChannel>> {
-  const rows = await db.selectFrom('account_notification_choices').select(['kind', 'channel']).where('account_id', '=', accountId).execute();
-  const choices = { ...DEFAULT_CHANNELS };
-  for (const row of rows) if ((NOTIFICATION_KINDS as readonly string[]).includes(row.kind)) choices[row.kind as NotificationKind] = row.channel;
-  return choices;
-}
-
-export async function saveNotificationChoices(db: Db, accountId: number, choices: Record<NotificationKind, NotificationChannel>): Promise<void> {
-  const rows = NOTIFICATION_KINDS.map((kind) => ({ account_id: accountId, kind, channel: choices[kind] }));
-  await db.insertInto('account_notification_choices').values(rows)
-    .onConflict((oc) => oc.columns(['account_id', 'kind']).doUpdateSet((eb) => ({ channel: eb.ref('excluded.channel') })))
-    .execute();
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -180,8 +152,7 @@ export function sessionHandle(sid: string): string {
 }
 
 export async function sessionsOf(db: Db, accountId: number, currentSid: string, now: Date): Promise<AccountSession[]> {
-  const rows = await db.selectFrom('sessions').select(['sid', 'sess', 'expires'])
-    .where('account_id', '=', accountId).where('expires', '>', now.getTime()).orderBy('expires', 'desc').execute();
+  const rows = await sessionsOfAccount(db, accountId, now);
   const sessions = rows.map((row) => {
     let data: StoredSession = {};
     try {
@@ -203,9 +174,8 @@ export async function sessionsOf(db: Db, accountId: number, currentSid: string, 
 
 /** Ends one of the account's sessions, never the current one (logging out does that); false when none matched. */
 export async function endSession(db: Db, accountId: number, handle: string, currentSid: string): Promise<boolean> {
-  const rows = await db.selectFrom('sessions').select('sid').where('account_id', '=', accountId).execute();
-  const match = rows.find((row) => row.sid !== currentSid && sessionHandle(row.sid) === handle);
+  const match = (await sessionsOfAccount(db, accountId)).find((row) => row.sid !== currentSid && sessionHandle(row.sid) === handle);
   if (!match) return false;
-  await db.deleteFrom('sessions').where('sid', '=', match.sid).where('account_id', '=', accountId).execute();
+  await endSessionOfAccount(db, accountId, match.sid);
   return true;
 }

@@ -7,127 +7,105 @@ import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../config.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
+import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
 import { field, flash, notFound, parseId, type RouteTable } from '../kernel/http.ts';
 import { LANGUAGES } from '../kernel/i18n.ts';
 import { endOtherSessions } from '../kernel/session-store.ts';
 import { render } from '../kernel/views.ts';
-import type { NotificationChannel } from '../../db/schema.ts';
+import { NOTIFICATION_CHANNELS, NOTIFICATION_TOPICS } from '../notifications/kinds.ts';
+import { notificationChoices, saveNotificationChoices } from '../notifications/queries.ts';
 import { openClosureRequest } from './closure-queries.ts';
-import { queueVerifyEmailMail } from './mails.ts';
-import { hashPassword, MAX_PASSWORD, verifyPassword, type HashingOptions } from './passwords.ts';
-import { formatMobile, isEmail, MIN_PASSWORD, parseMobile, passwordProblem, usernameProblem } from './rules.ts';
+import { addOwnEmail, changeOwnPassword, choiceField, parseNotificationChoices } from './own-settings.ts';
+import type { HashingOptions } from './passwords.ts';
+import { formatMobile, MIN_PASSWORD, parseMobile, usernameProblem } from './rules.ts';
 import {
-  addEmail, changePassword, changeUsername, endSession, extraEmails, makeLoginEmail, markVerified, NOTIFICATION_CHANNELS,
-  NOTIFICATION_KINDS, notificationChoices, ownAccount, passwordHashOf, removeEmail, saveNotificationChoices, sessionsOf, setMobile,
-  VERIFY_LINK_HOURS, verifyLink, type NotificationKind,
+  changeUsername, endSession, extraEmails, makeLoginEmail, markVerified, ownAccount, removeEmail, sessionsOf, setMobile,
+  VERIFY_LINK_HOURS, verifyLink,
 } from './settings-queries.ts';
 
 interface Deps { db: Db; clock: Clock; config: Config; hashing?: HashingOptions }
-
-type Errors = Record<string, string>;
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
 export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock, config } = deps;
-  const me = (req: Request) => req.account!.id;
   const saved = (req: Request, res: Response, key: string, section: string) => {
     flash(req, `accountSettings.saved.${key}`);
     res.redirect(303, `/settings#${section}`);
   };
+  const page = (req: Request, res: Response, accountId: number, errors: FieldErrors = {}) => renderSettings(req, res, deps, accountId, errors);
   // Guessing the current password from a session left open is as slow as guessing it at the login.
   const limitPasswordTries = rateLimit({
     windowMs: FIFTEEN_MINUTES, limit: config.loginLimitPerAccount, standardHeaders: 'draft-8', legacyHeaders: false,
     skipSuccessfulRequests: true, keyGenerator: (req) => `settings-password:${req.account?.id ?? 0}`,
-    handler: (req, res, next) => void renderSettings(req, res, deps, { current_password: 'accountSettings.errors.tooManyTries' }, 429).catch(next),
+    handler: (req, res, next) => {
+      if (!req.account) return next(notFound());
+      renderSettings(req, res, deps, req.account.id, { current_password: { key: 'accountSettings.errors.tooManyTries' } }, 429).catch(next);
+    },
   });
 
-  routes.get('/settings', 'account.settings.read', (req, res) => renderSettings(req, res, deps));
+  routes.get('/settings', 'account.settings.read', (req, res, { account }) => page(req, res, account.id));
 
-  routes.post('/settings/username', 'account.settings.update', async (req, res) => {
+  routes.post('/settings/username', 'account.settings.update', async (req, res, { account }) => {
     const username = field(req.body, 'username');
     const problem = usernameProblem(username);
-    if (problem) return renderSettings(req, res, deps, { username: problem });
-    if (!(await changeUsername(db, me(req), username))) return renderSettings(req, res, deps, { username: 'accountSettings.errors.usernameTaken' });
+    if (problem) return page(req, res, account.id, { username: { key: problem } });
+    if (!(await changeUsername(db, account.id, username))) return page(req, res, account.id, { username: { key: 'accountSettings.errors.usernameTaken' } });
     saved(req, res, 'username', 'username-section');
   });
 
-  routes.post('/settings/password', 'account.settings.update', limitPasswordTries, async (req, res) => {
-    const current = field(req.body, 'current_password');
-    const next = field(req.body, 'new_password');
-    const errors: Errors = {};
-    if (!current) errors.current_password = 'accountSettings.errors.currentMissing';
-    else if (current.length > MAX_PASSWORD || !(await verifyPassword(await passwordHashOf(db, me(req)), current.trim()))) {
-      errors.current_password = 'accountSettings.errors.currentWrong';
-    }
-    const problem = passwordProblem(next);
-    if (problem) errors.new_password = problem;
-    if (Object.keys(errors).length) return renderSettings(req, res, deps, errors);
-    await changePassword(db, me(req), await hashPassword(next, deps.hashing), req.sessionID, clock.now());
+  routes.post('/settings/password', 'account.settings.update', limitPasswordTries, async (req, res, { account }) => {
+    const typed = { current: field(req.body, 'current_password'), next: field(req.body, 'new_password') };
+    const changed = await changeOwnPassword(db, account.id, typed, { sid: req.sessionID, now: clock.now(), hashing: deps.hashing });
+    if (!changed.ok) return page(req, res, account.id, changed.errors);
     saved(req, res, 'password', 'password-section');
   });
 
-  routes.post('/settings/emails', 'account.settings.update', async (req, res) => {
-    const email = field(req.body, 'email').trim();
-    if (!email) return renderSettings(req, res, deps, { email: 'accountSettings.errors.emailMissing' });
-    if (!isEmail(email)) return renderSettings(req, res, deps, { email: 'accountSettings.errors.emailInvalid' });
-    const account = (await ownAccount(db, me(req)))!;
-    const now = clock.now();
-    const added = await db.transaction().execute(async (trx) => {
-      const result = await addEmail(trx, account, email, now);
-      if (result.ok) await queueVerifyEmailMail(trx, config.publicUrl, email, account, result.token, now);
-      return result;
-    });
-    if (!added.ok) {
-      return renderSettings(req, res, deps, { email: added.error === 'is-login' ? 'accountSettings.errors.emailIsLogin' : 'accountSettings.errors.emailAlreadyVerified' });
-    }
+  routes.post('/settings/emails', 'account.settings.update', async (req, res, { account }) => {
+    const added = await addOwnEmail(db, config.publicUrl, account.id, field(req.body, 'email'), clock.now());
+    if (!added.ok) return page(req, res, account.id, added.errors);
     saved(req, res, 'emailAdded', 'email-section');
   });
 
-  routes.post('/settings/emails/:emailId/remove', 'account.settings.update', async (req, res) => {
+  routes.post('/settings/emails/:emailId/remove', 'account.settings.update', async (req, res, { account }) => {
     const id = parseId(req.params.emailId);
-    if (id === undefined || !(await removeEmail(db, me(req), id))) throw notFound();
+    if (id === undefined || !(await removeEmail(db, account.id, id))) throw notFound();
     saved(req, res, 'emailRemoved', 'email-section');
   });
 
-  routes.post('/settings/emails/:emailId/make-login', 'account.settings.update', async (req, res) => {
+  routes.post('/settings/emails/:emailId/make-login', 'account.settings.update', async (req, res, { account }) => {
     const id = parseId(req.params.emailId);
-    if (id === undefined) throw notFound();
-    const result = await makeLoginEmail(db, (await ownAccount(db, me(req)))!, id, clock.now());
+    const own = await ownAccount(db, account.id);
+    if (id === undefined || !own) throw notFound();
+    const result = await makeLoginEmail(db, own, id, clock.now());
     if (!result.ok && result.error === 'not-found') throw notFound();
     if (!result.ok) {
-      return renderSettings(req, res, deps, { email: result.error === 'taken' ? 'accountSettings.errors.emailTaken' : 'accountSettings.errors.emailNotVerified' });
+      return page(req, res, account.id, { email: { key: result.error === 'taken' ? 'accountSettings.errors.emailTaken' : 'accountSettings.errors.emailNotVerified' } });
     }
     saved(req, res, 'loginEmail', 'email-section');
   });
 
-  routes.post('/settings/mobile', 'account.settings.update', async (req, res) => {
+  routes.post('/settings/mobile', 'account.settings.update', async (req, res, { account }) => {
     const parsed = parseMobile(field(req.body, 'mobile'));
-    if (!parsed.ok) return renderSettings(req, res, deps, { mobile: parsed.error });
-    await setMobile(db, me(req), parsed.value);
+    if (!parsed.ok) return page(req, res, account.id, { mobile: { key: parsed.error } });
+    await setMobile(db, account.id, parsed.value);
     saved(req, res, 'mobile', 'mobile-section');
   });
 
-  routes.post('/settings/notifications', 'account.settings.update', async (req, res) => {
-    const errors: Errors = {};
-    const choices = {} as Record<NotificationKind, NotificationChannel>;
-    for (const kind of NOTIFICATION_KINDS) {
-      const value = field(req.body, `notify_${kind}`);
-      if ((NOTIFICATION_CHANNELS as readonly string[]).includes(value)) choices[kind] = value as NotificationChannel;
-      else errors[`notify_${kind}`] = 'accountSettings.errors.channelMissing';
-    }
-    if (Object.keys(errors).length) return renderSettings(req, res, deps, errors);
-    await saveNotificationChoices(db, me(req), choices);
+  routes.post('/settings/notifications', 'account.settings.update', async (req, res, { account }) => {
+    const choices = parseNotificationChoices((name) => field(req.body, name));
+    if (!choices.ok) return page(req, res, account.id, choices.errors);
+    await saveNotificationChoices(db, account.id, choices.value);
     saved(req, res, 'notifications', 'notifications-section');
   });
 
-  routes.post('/settings/sessions/end', 'account.settings.update', async (req, res) => {
-    const ended = await endSession(db, me(req), field(req.body, 'session'), req.sessionID);
+  routes.post('/settings/sessions/end', 'account.settings.update', async (req, res, { account }) => {
+    const ended = await endSession(db, account.id, field(req.body, 'session'), req.sessionID);
     saved(req, res, ended ? 'sessionEnded' : 'sessionGone', 'sessions-section');
   });
 
-  routes.post('/settings/sessions/end-others', 'account.settings.update', async (req, res) => {
-    await endOtherSessions(db, me(req), req.sessionID);
+  routes.post('/settings/sessions/end-others', 'account.settings.update', async (req, res, { account }) => {
+    await endOtherSessions(db, account.id, req.sessionID);
     saved(req, res, 'otherSessionsEnded', 'sessions-section');
   });
 
@@ -152,26 +130,28 @@ function renderVerify(req: Request, res: Response, state: 'confirm' | 'done' | '
 }
 
 /** Sections of the page and the form fields each holds, so a failed form is refilled with what was typed. */
-const TYPED_FIELDS = ['username', 'email', 'mobile', 'confirm_close', ...NOTIFICATION_KINDS.map((k) => `notify_${k}`)];
+const TYPED_FIELDS = ['username', 'email', 'mobile', 'confirm_close', ...NOTIFICATION_TOPICS.map(choiceField)];
 
-export async function renderSettings(req: Request, res: Response, { db, clock }: Deps, errors: Errors = {}, status?: number): Promise<void> {
-  const account = await ownAccount(db, req.account!.id);
+export async function renderSettings(
+  req: Request, res: Response, { db, clock }: Pick<Deps, 'db' | 'clock'>, accountId: number, errors: FieldErrors = {}, status?: number,
+): Promise<void> {
+  const account = await ownAccount(db, accountId);
   if (!account) throw notFound();
   const [emails, choices, sessions, closure] = await Promise.all([
     extraEmails(db, account.id), notificationChoices(db, account.id), sessionsOf(db, account.id, req.sessionID, clock.now()),
     openClosureRequest(db, account.id),
   ]);
   const stored: Record<string, string> = { username: account.username, mobile: account.mobile ? formatMobile(account.mobile) : '' };
-  for (const kind of NOTIFICATION_KINDS) stored[`notify_${kind}`] = choices[kind];
+  for (const topic of NOTIFICATION_TOPICS) stored[choiceField(topic)] = choices[topic];
   const typed: Record<string, string> = {};
-  if (Object.keys(errors).length) for (const name of TYPED_FIELDS) if (name in (req.body ?? {})) typed[name] = field(req.body, name);
+  if (hasErrors(errors)) for (const name of TYPED_FIELDS) if (name in (req.body ?? {})) typed[name] = field(req.body, name);
   render(req, res, 'accounts/settings', {
     title: req.t('accountSettings.title'),
-    settings: account, emails, closure, languages: LANGUAGES, kinds: NOTIFICATION_KINDS, channels: NOTIFICATION_CHANNELS,
+    settings: account, emails, closure, languages: LANGUAGES, topics: NOTIFICATION_TOPICS, channels: NOTIFICATION_CHANNELS,
     sessions: sessions.map((session) => ({ ...session, device: describeAgent(session.agent) })),
     minLength: MIN_PASSWORD, verifyHours: VERIFY_LINK_HOURS, hasVerifiedEmail: account.email !== null || emails.some((e) => e.verified),
     errors, values: { ...stored, ...typed },
-  }, status ?? (Object.keys(errors).length ? 400 : 200));
+  }, status ?? (hasErrors(errors) ? 400 : 200));
 }
 
 /** "Firefox", "Android" from a User-Agent header: enough for a person to tell their phone from their computer. */

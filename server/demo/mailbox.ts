@@ -7,28 +7,20 @@
 import type { Db } from '../kernel/db.ts';
 import { notFound, parseId, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
+import { demoMailbox, demoMailboxMail } from '../mail/outbox.ts';
 
 const SHOWN = 200;
 
 export function demoMailboxRoutes(routes: RouteTable, { db }: { db: Db }): void {
   routes.get('/demo/mailbox', 'demo.mailbox.read', async (req, res) => {
-    const mails = await db.selectFrom('mail_outbox').select(['id', 'recipient', 'subject', 'sent_at'])
-      .where('demo_mailbox', '=', 1).orderBy('sent_at', 'desc').orderBy('id', 'desc').limit(SHOWN).execute();
-    render(req, res, 'demo/mailbox', {
-      title: req.t('demo.mailbox.title'),
-      mails: mails.map((m) => ({ id: m.id, to: m.recipient, subject: m.subject, sentAt: m.sent_at })),
-    });
+    render(req, res, 'demo/mailbox', { title: req.t('demo.mailbox.title'), mails: await demoMailbox(db, SHOWN) });
   });
 
   routes.get('/demo/mailbox/:mailId', 'demo.mailbox.read', async (req, res) => {
     const id = parseId(req.params.mailId);
-    if (id === undefined) throw notFound();
-    const mail = await db.selectFrom('mail_outbox').select(['id', 'recipient', 'subject', 'sent_at', 'text_body'])
-      .where('id', '=', id).where('demo_mailbox', '=', 1).executeTakeFirst();
+    const mail = id === undefined ? undefined : await demoMailboxMail(db, id);
     if (!mail) throw notFound();
-    render(req, res, 'demo/mail', {
-      mail: { to: mail.recipient, subject: mail.subject, sentAt: mail.sent_at, paragraphs: paragraphs(mail.text_body ?? '') },
-    });
+    render(req, res, 'demo/mail', { mail: { to: mail.to, subject: mail.subject, sentAt: mail.sentAt, paragraphs: paragraphs(mail.text) } });
   });
 }
 

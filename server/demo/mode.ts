@@ -1,6 +1,6 @@
 // Being a demo is a property of the database, written once when it is created; the environment cannot change it.
 import type { Transaction } from 'kysely';
-import { readMeta, type Database, type Db, type DatabaseMode } from '../kernel/db.ts';
+import { insertMeta, readMeta, type Database, type Db, type DatabaseMode } from '../kernel/db.ts';
 
 export class DemoDatabaseInProduction extends Error {
   constructor() {
@@ -23,7 +23,7 @@ export async function settleMode(
   }
   const mode: DatabaseMode = production ? 'production' : 'demo';
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('app_meta').values({ key: 'mode', value: mode }).execute();
+    await insertMeta(trx, 'mode', mode);
     if (mode === 'demo') await seed(trx);
   });
   return { mode, created: true };

@@ -1,8 +1,15 @@
 // The demo municipality: created once, on an empty database in demo mode, never on a real one.
 import type { Transaction } from 'kysely';
 import type { Database, HourLimit, StaffRole, UnitKind } from '../../db/schema.ts';
+import { addDays, isoWeekday } from '../kernel/dates.ts';
 import { createAccount } from '../accounts/queries.ts';
+import {
+  addGuardianship, addMunicipalityAdmin, addPlacement, assignStaff, createArea, createGroup, createMunicipality, createPerson, createUnit,
+} from '../people/commands.ts';
 import { identityNumber } from '../people/identity-numbers.ts';
+import { insertFirstStandard } from '../schedule/queries.ts';
+import type { WeekPattern } from '../schedule/rules.ts';
+import { setInitialUnitSettings } from '../settings/queries.ts';
 
 export const DEMO_PASSWORD = 'vardag-demo';
 
@@ -27,16 +34,10 @@ const ADULTS = ['Anna', 'Erik', 'Sofia', 'Johan', 'Lina', 'Mikael', 'Sara', 'Dan
 const SURNAMES = ['Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson', 'Svensson', 'Gustafsson', 'Pettersson', 'Jonsson', 'Jansson', 'Hansson', 'Bengtsson', 'Lindberg', 'Jakobsson', 'Magnusson', 'Lindström', 'Olofsson', 'Lindqvist', 'Axelsson', 'Berglund', 'Mohammed', 'Lundgren', 'Sandberg', 'Ali', 'Forsberg', 'Sjöberg', 'Wallin', 'Engström'];
 const STREETS = ['Storgatan', 'Kyrkogatan', 'Skolvägen', 'Björkvägen', 'Ekvägen', 'Ängsvägen', 'Parkgatan', 'Tallstigen', 'Hamngatan', 'Sjövägen'];
 
-function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 /** The first Monday–Friday at least `days` days after `day`. */
 function nextWeekday(day: string, days: number): string {
   let candidate = addDays(day, days);
-  while ([0, 6].includes(new Date(`${candidate}T00:00:00Z`).getUTCDay())) candidate = addDays(candidate, 1);
+  while (isoWeekday(candidate) > 5) candidate = addDays(candidate, 1);
   return candidate;
 }
 
@@ -54,45 +55,42 @@ interface PersonInput {
   protectedIdentity?: boolean; address?: { street: string; postalCode: string; city: string }; email?: string; phone?: string;
 }
 
+/** Writes the demo's people through people's commands, remembering what the care times need. */
 class Seeder {
   private serial = 100;
   private counter = 0;
+  /** Every placement made, for the standard care times at the end. */
+  readonly placements: { childId: number; groupId: number; hourLimit: HourLimit }[] = [];
+  /** Account ids by username. */
+  readonly accounts = new Map<string, number>();
   constructor(private readonly trx: Transaction<Database>, private readonly now: Date, private readonly passwordHash: string) {}
 
-  get createdAt(): string { return this.now.toISOString(); }
-
-  async municipality(name: string): Promise<number> {
-    return (await this.trx.insertInto('municipalities').values({ name, created_at: this.createdAt }).returning('id').executeTakeFirstOrThrow()).id;
+  municipality(name: string, termsOfUse?: string): Promise<number> {
+    return createMunicipality(this.trx, { name, termsOfUse }, this.now);
   }
 
-  async area(municipalityId: number, name: string): Promise<number> {
-    return (await this.trx.insertInto('areas').values({ municipality_id: municipalityId, name }).returning('id').executeTakeFirstOrThrow()).id;
+  area(municipalityId: number, name: string): Promise<number> {
+    return createArea(this.trx, municipalityId, name);
   }
 
   async unit(municipalityId: number, areaId: number | null, name: string, kind: UnitKind, opens: string, closes: string): Promise<number> {
-    const { id } = await this.trx.insertInto('units').values({ municipality_id: municipalityId, area_id: areaId, name, kind })
-      .returning('id').executeTakeFirstOrThrow();
-    await this.trx.insertInto('unit_opening_hours')
-      .values([1, 2, 3, 4, 5].map((weekday) => ({ unit_id: id, weekday, opens, closes }))).execute();
+    const id = await createUnit(this.trx, { municipalityId, areaId, name, kind });
+    await setInitialUnitSettings(this.trx, id, { openingHours: Object.fromEntries([1, 2, 3, 4, 5].map((weekday) => [weekday, { opens, closes }])) });
     return id;
   }
 
-  async group(unitId: number, name: string): Promise<number> {
-    return (await this.trx.insertInto('groups').values({ unit_id: unitId, name }).returning('id').executeTakeFirstOrThrow()).id;
+  group(unitId: number, name: string): Promise<number> {
+    return createGroup(this.trx, unitId, name);
   }
 
-  async person(municipalityId: number, p: PersonInput): Promise<number> {
+  person(municipalityId: number, p: PersonInput): Promise<number> {
     const kind = p.identity ?? 'personnummer';
     const birthDate = p.birthDate ?? null;
     const number = birthDate && kind !== 'none' ? identityNumber(birthDate, (p.serial ?? this.serial++), kind === 'samordningsnummer') : null;
-    const { id } = await this.trx.insertInto('persons').values({
-      municipality_id: municipalityId, first_name: p.first, last_name: p.last,
-      identity_number: number, identity_kind: number ? kind as 'personnummer' | 'samordningsnummer' : null,
-      birth_date: birthDate, protected_identity: p.protectedIdentity ? 1 : 0,
-      street_address: p.address?.street ?? null, postal_code: p.address?.postalCode ?? null, city: p.address?.city ?? null,
-      email: p.email ?? null, phone: p.phone ?? null, created_at: this.createdAt,
-    }).returning('id').executeTakeFirstOrThrow();
-    return id;
+    return createPerson(this.trx, {
+      municipalityId, firstName: p.first, lastName: p.last, identity: number && kind !== 'none' ? { number, kind } : null, birthDate,
+      protectedIdentity: p.protectedIdentity, address: p.address, email: p.email, phone: p.phone,
+    }, this.now);
   }
 
   async adult(municipalityId: number, first: string, last: string, extra: Partial<PersonInput> = {}): Promise<number> {
@@ -108,23 +106,24 @@ class Seeder {
   }
 
   async placement(childId: number, groupId: number, startDate: string, hourLimit: HourLimit = 'none'): Promise<void> {
-    await this.trx.insertInto('placements').values({ child_id: childId, group_id: groupId, start_date: startDate, end_date: null, hour_limit: hourLimit }).execute();
+    await addPlacement(this.trx, { childId, groupId, startDate, hourLimit });
+    this.placements.push({ childId, groupId, hourLimit });
   }
 
-  async guardian(guardianId: number, childId: number, otherHousehold = false): Promise<void> {
-    await this.trx.insertInto('guardianships').values({ guardian_id: guardianId, child_id: childId, other_household: otherHousehold ? 1 : 0 }).execute();
+  guardian(guardianId: number, childId: number, otherHousehold = false): Promise<void> {
+    return addGuardianship(this.trx, { guardianId, childId, otherHousehold });
   }
 
-  async staff(personId: number, unitId: number, groupId: number | null, role: StaffRole = 'staff'): Promise<void> {
-    await this.trx.insertInto('staff_assignments').values({ person_id: personId, unit_id: unitId, group_id: groupId, role }).execute();
+  staff(personId: number, unitId: number, groupId: number | null, role: StaffRole = 'staff'): Promise<void> {
+    return assignStaff(this.trx, { personId, unitId, groupId, role });
   }
 
-  async admin(personId: number, municipalityId: number): Promise<void> {
-    await this.trx.insertInto('municipality_admins').values({ person_id: personId, municipality_id: municipalityId }).execute();
+  admin(personId: number, municipalityId: number): Promise<void> {
+    return addMunicipalityAdmin(this.trx, personId, municipalityId);
   }
 
   async account(personId: number, username: string): Promise<void> {
-    await createAccount(this.trx, { personId, username, email: null, passwordHash: this.passwordHash }, this.now);
+    this.accounts.set(username, await createAccount(this.trx, { personId, username, email: null, passwordHash: this.passwordHash }, this.now));
   }
 }
 
@@ -143,8 +142,7 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
   {
     const s = new Seeder(trx, options.now, options.passwordHash);
     const started = addDays(options.today, -200);
-    const demo = await s.municipality('Demokommun');
-    await trx.updateTable('municipalities').set({ terms_of_use: DEMO_TERMS }).where('id', '=', demo).execute();
+    const demo = await s.municipality('Demokommun', DEMO_TERMS);
     const north = await s.area(demo, 'Norra området');
     const south = await s.area(demo, 'Södra området');
     const solrosen = await s.unit(demo, north, 'Förskolan Solrosen', 'preschool', '06:30', '18:00');
@@ -160,9 +158,10 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
     const fritids = await s.group(larkan, 'Lärkan');
 
     // Unit settings: a planning day, a lock window at Solrosen, and a group that changes by the day before.
-    await trx.insertInto('unit_closed_days').values({ unit_id: solrosen, date: nextWeekday(options.today, 17), reason: 'Planeringsdag' }).execute();
-    await trx.insertInto('unit_settings').values({ unit_id: solrosen, lock_days: 2, plan_ahead_months: 12, invite_days_before: 14 }).execute();
-    await trx.insertInto('group_settings').values({ group_id: humlan, change_cutoff: '14:00' }).execute();
+    await setInitialUnitSettings(trx, solrosen, {
+      closedDays: [{ date: nextWeekday(options.today, 17), reason: 'Planeringsdag' }], rules: { lockDays: 2, planAheadMonths: 12, inviteDaysBefore: 14 },
+    });
+    await setInitialUnitSettings(trx, vitsippan, { cutoffs: new Map([[humlan, '14:00']]) });
 
     // The fixed demo people.
     const admin = await s.adult(demo, 'Karin', 'Lindqvist');
@@ -237,20 +236,19 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
     }
 
     // Standard care times for the children in preschool and fritids, so Today and the week view have something to show.
-    const registrar = await trx.selectFrom('accounts').select('id').where('username', '=', 'pedagog').executeTakeFirstOrThrow();
-    const careChildren = options.careTimes === false ? [] : await trx.selectFrom('placements').select(['child_id', 'hour_limit'])
-      .where('group_id', 'in', [blabar, lingon, humlan, myran, fritids]).orderBy('child_id').execute();
+    const registrar = s.accounts.get('pedagog');
+    if (registrar === undefined) throw new Error('the demo has no account pedagog to register the care times');
+    const careGroups = new Set([blabar, lingon, humlan, myran, fritids]);
+    const careChildren = options.careTimes === false ? [] : s.placements.filter((p) => careGroups.has(p.groupId)).sort((a, b) => a.childId - b.childId);
     for (const [i, child] of careChildren.entries()) {
       if (i % 7 === 3) continue; // a few have registered nothing yet
-      const { id } = await trx.insertInto('standard_schedules')
-        .values({ child_id: child.child_id, valid_from: started, created_by: registrar.id, created_at: options.now.toISOString() })
-        .returning('id').executeTakeFirstOrThrow();
       const starts = ['07:00', '07:30', '08:00', '08:15'][i % 4];
-      const ends = child.hour_limit === '15h_week' ? '11:00' : ['15:30', '16:00', '16:30', '17:00'][i % 4];
-      await trx.insertInto('standard_care_times').values([1, 2, 3, 4, 5].map((weekday) => {
-        const off = child.hour_limit === '15h_week' ? weekday > 3 : weekday === 5 && i % 3 === 0;
-        return { schedule_id: id, weekday, starts: off ? null : starts, ends: off ? null : ends, day_off: off ? 1 : 0 };
-      })).execute();
+      const ends = child.hourLimit === '15h_week' ? '11:00' : ['15:30', '16:00', '16:30', '17:00'][i % 4];
+      const days: WeekPattern = new Map([1, 2, 3, 4, 5].map((weekday) => {
+        const off = child.hourLimit === '15h_week' ? weekday > 3 : weekday === 5 && i % 3 === 0;
+        return [weekday, { starts: off ? null : starts, ends: off ? null : ends, dayOff: off, comment: null }];
+      }));
+      await insertFirstStandard(trx, { childId: child.childId, validFrom: started, days, by: registrar, now: options.now });
     }
 
     // Grannkommun: a small neighbour that Demokommun must never see.

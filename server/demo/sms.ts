@@ -6,25 +6,13 @@
 import type { Db } from '../kernel/db.ts';
 import type { RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
+import { demoSmsOutbox } from '../sms/outbox.ts';
 
 const SHOWN = 200;
 
 export function demoSmsRoutes(routes: RouteTable, { db }: { db: Db }): void {
-  routes.get('/demo/sms', 'demo.sms.read', async (req, res) => {
-    const municipalities = [...req.actor!.adminOf];
-    const rows = await db.selectFrom('sms_outbox')
-      .leftJoin('persons as child', 'child.id', 'sms_outbox.child_id')
-      .select(['sms_outbox.id', 'sms_outbox.recipient', 'sms_outbox.message', 'sms_outbox.sent_at', 'sms_outbox.day',
-        'child.first_name', 'child.last_name'])
-      .where('sms_outbox.demo_outbox', '=', 1)
-      .where((eb) => eb.or([eb('sms_outbox.child_id', 'is', null), eb('child.municipality_id', 'in', municipalities)]))
-      .orderBy('sms_outbox.sent_at', 'desc').orderBy('sms_outbox.id', 'desc').limit(SHOWN).execute();
-    render(req, res, 'demo/sms', {
-      title: req.t('demo.sms.title'),
-      messages: rows.map((r) => ({
-        id: r.id, to: r.recipient, message: r.message, sentAt: r.sent_at!, day: r.day,
-        child: r.first_name === null ? null : `${r.first_name} ${r.last_name}`,
-      })),
-    });
+  routes.get('/demo/sms', 'demo.sms.read', async (req, res, { actor }) => {
+    const messages = await demoSmsOutbox(db, [...actor.adminOf], SHOWN);
+    render(req, res, 'demo/sms', { title: req.t('demo.sms.title'), messages });
   });
 }

@@ -22,7 +22,7 @@ export function normalizeKey(typed: string): string | undefined {
 }
 
 export function formatKey(key: string): string {
-  return key.match(/.{1,4}/g)!.join('-');
+  return (key.match(/.{1,4}/g) ?? []).join('-');
 }
 
 export function hashKey(key: string): string {

@@ -12,8 +12,6 @@ export function invitationMailer(config: Pick<Config, 'publicUrl'>): InvitationM
     const invitation = await invitationForMail(trx, invitationId, now);
     if (!invitation) return;
     const language = languageByCode(invitation.language) ?? DEFAULT_LANGUAGE;
-    const expires = await trx.selectFrom('invitation_keys').select('expires_at').where('invitation_id', '=', invitationId)
-      .orderBy('id', 'desc').executeTakeFirstOrThrow();
     const mail = composeMail('invitation', language, {
       name: invitation.guardianName,
       children: invitation.children.join(', '),
@@ -21,7 +19,7 @@ export function invitationMailer(config: Pick<Config, 'publicUrl'>): InvitationM
       key: formatKey(key),
       registerUrl: `${config.publicUrl}/register_invite/${key}`,
       linkUrl: `${config.publicUrl}/register_invite/${key}/link`,
-      expires: formatDate(stockholmDate(new Date(expires.expires_at)), language, { day: 'numeric', month: 'long', year: 'numeric' }),
+      expires: formatDate(stockholmDate(new Date(invitation.expiresAt)), language, { day: 'numeric', month: 'long', year: 'numeric' }),
     });
     await queueMail(trx, { to: invitation.email, ...mail }, now);
   };

@@ -18,9 +18,22 @@ export type Rule =
   | 'same-household-guardian' // a guardian of the child living in the child's registered household, about that household
   | 'any-admin';             // an administrator of any municipality (the demo mailbox, which is the whole database's)
 
+/**
+ * Which of a child's groups an action counts, when not all of them: the rules are asked about those groups and their
+ * units only, and a child in none of them is not found.
+ * - 'school-groups': the child's groups in a school (unit kind 'school'): fritids staff and a preschool's head do not
+ *   mark school absence.
+ * - 'chosen-group': the one group the request names (Location.chosenGroupId), which must be one of the child's: a
+ *   check-in belongs to that group's Today, so a teacher of the class cannot check the child out of fritids. The
+ *   guard, which knows no form, asks about any one group; the handler asks again naming the group.
+ */
+export type GroupScope = 'school-groups' | 'chosen-group';
+
 export interface ActionDefinition {
   target: TargetKind;
   allow: readonly Rule[];
+  /** For an action on a child: only some of the child's groups count (see GroupScope). */
+  only?: GroupScope;
   /** Needs a strong (BankID/SSO) login; step-up plugs in here. */
   strongLogin?: boolean;
   /** For details of a person with protected identity: 'hide' shows them to nobody, 'staff-only' drops guardian rules. */
@@ -46,14 +59,15 @@ export const actions = {
   'child.info.read': { target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD] },
   'child.absence.report': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
   'absence.cancel': { target: 'absence', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
-  'child.attendance.update': { target: 'child', allow: STAFF_OF_CHILD },
+  // arrived / left: staff of the group whose Today it is (one of the child's), its unit's head, the admin
+  'child.attendance.update': { target: 'child', allow: STAFF_OF_CHILD, only: 'chosen-group' },
   // care times (Tidsregistrering): a student sees their own, but does not register fritids times (seed 001)
   'child.schedule.read': { target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD] },
   'child.schedule.update': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
   'child.schedule.comment': { target: 'child', allow: STAFF_OF_CHILD },
   'child.history.read': { target: 'child', allow: STAFF_OF_CHILD },
-  // school staff mark an absence as unreported (ogiltig frånvaro); only for a child in a school (server/absence/unreported.ts)
-  'child.absence.markUnreported': { target: 'child', allow: STAFF_OF_CHILD },
+  // school staff mark an absence as unreported (ogiltig frånvaro): staff of the child's class, the school's head, the admin
+  'child.absence.markUnreported': { target: 'child', allow: STAFF_OF_CHILD, only: 'school-groups' },
 
   // details of a person seen beside a child (a guardian on the child's page, the child themself)
   'person.contact.read': {

@@ -17,3 +17,16 @@ export interface BoxDefinition<Child, Key extends string = string> {
 export function defineBox<Child, const Key extends string>(box: BoxDefinition<Child, Key>): BoxDefinition<Child, Key> {
   return box;
 }
+
+/** A box's own URL: htmx gets the box alone there, a browser without JavaScript a page with the box. */
+export function boxUrl(childId: number, key: string): string {
+  return `/children/${childId}/boxes/${key}`;
+}
+
+/**
+ * Whether htmx posted a form of the box with this key: the box's forms target the box itself (its element is
+ * `box-<key>`, views/start/box.eta) and so get the box back; the same form without JavaScript gets a redirect.
+ */
+export function postedFromBox(req: { get(name: string): string | undefined }, key: string): boolean {
+  return req.get('HX-Target') === `box-${key}`;
+}

@@ -36,7 +36,15 @@ export function today(clock: Clock): string {
 
 const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
-/** The clock time in Stockholm, as HH:MM. */
+let lastTimeMinute = Number.NaN;
+let lastTime = '';
+
+/** The clock time in Stockholm, as HH:MM (kept for the minute, as the date is). */
 export function stockholmTime(instant: Date): string {
-  return timeFormat.format(instant);
+  const minute = Math.floor(instant.getTime() / 60_000);
+  if (minute !== lastTimeMinute) {
+    lastTime = timeFormat.format(instant);
+    lastTimeMinute = minute;
+  }
+  return lastTime;
 }

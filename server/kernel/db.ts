@@ -95,3 +95,18 @@ export async function writeMeta(db: Db, key: string, value: string): Promise<voi
   await db.insertInto('app_meta').values({ key, value })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
 }
+
+/** Stores a value under a key that has none yet; fails when it has one (so two processes cannot both set it up). */
+export async function insertMeta(db: Db, key: string, value: string): Promise<void> {
+  await db.insertInto('app_meta').values({ key, value }).execute();
+}
+
+/** The value stored under `key`; the first call stores `make()` (of two processes racing, both get the first one's). */
+export async function readOrCreateMeta(db: Db, key: string, make: () => string): Promise<string> {
+  const existing = await readMeta(db, key);
+  if (existing !== undefined) return existing;
+  await db.insertInto('app_meta').values({ key, value: make() }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  const stored = await readMeta(db, key);
+  if (stored === undefined) throw new Error(`app_meta: "${key}" was not stored`);
+  return stored;
+}

@@ -42,12 +42,24 @@ const I18NEXT_OPTIONS = new Set(['count', 'context', 'defaultValue', 'lng', 'lng
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** A text cut at its placeholders: `parts[0] + value of names[0] + parts[1] + …`. */
+interface Template { parts: string[]; names: string[] }
+
+/** A text whose placeholders are all plain `{{name}}`s, which the translator fills in itself; null for any other. */
+function fillable(text: unknown): Template | null {
+  if (typeof text !== 'string') return null;
+  const pieces = text.split(PLACEHOLDER);
+  const names = pieces.filter((_, n) => n % 2 === 1);
+  return names.every((name) => PLAIN_NAME.test(name)) ? { parts: pieces.filter((_, n) => n % 2 === 0), names } : null;
+}
+
 /**
  * The translation function of a language. A page looks up dozens of texts and i18next takes 10–15 µs for each, so a
  * plain key (no variables, no count) is looked up once per language and kept, and a text with plain `{{name}}`
  * placeholders filled with plain values (strings, numbers) is filled in here from the kept text, as i18next would
- * (escapeValue is off: Eta escapes). Anything else — a count, a context, a missing value, a missing text — goes to
- * i18next.
+ * (escapeValue is off: Eta escapes). A numeric `count` picks the plural text as i18next does (`key_zero` for 0 when
+ * there is one, then `key_<plural category>`, then `key`, in the language and then in Swedish). Anything else — a
+ * context, other i18next options, a missing value, a missing text — goes to i18next.
  */
 export function translator(language: Language): TFunction {
   const existing = translators.get(language.code);
@@ -55,15 +67,40 @@ export function translator(language: Language): TFunction {
   const t = instance.getFixedT(language.code);
   const slow = t as unknown as (...args: unknown[]) => string;
   const plain = new Map<string, string>();
+  const codes = [...new Set([language.code, DEFAULT_LANGUAGE.code])];
+  const pluralRules = codes.map((code) => new Intl.PluralRules(code));
+  /** The text of a key as i18next finds it: undefined when missing, else whatever the catalogue holds. */
+  const resource = (code: string, key: string) => instance.getResource(code, 'translation', key) as unknown;
   /** Each key's text with placeholders, or null when it is not one for filling in here. */
-  const templates = new Map<string, string | null>();
-  const templateOf = (key: string): string | null => {
+  const templates = new Map<string, Template | null>();
+  const templateOf = (key: string): Template | null => {
     let template = templates.get(key);
     if (template !== undefined) return template;
-    const own = instance.getResource(language.code, 'translation', key) as unknown;
-    const text = own === undefined ? instance.getResource(DEFAULT_LANGUAGE.code, 'translation', key) as unknown : own;
-    template = typeof text === 'string' && [...text.matchAll(PLACEHOLDER)].every((m) => PLAIN_NAME.test(m[1])) ? text : null;
+    const own = resource(language.code, key);
+    template = fillable(own === undefined ? resource(DEFAULT_LANGUAGE.code, key) : own);
     templates.set(key, template);
+    return template;
+  };
+  /** The plural texts by key and count (a whole count below 1000: unread counts, days), found once each. */
+  const pluralTemplates = new Map<string, (Template | null)[]>();
+  const pluralTemplateOf = (key: string, count: number): Template | null => {
+    const kept = Number.isInteger(count) && count >= 0 && count < 1000;
+    const known = kept ? pluralTemplates.get(key)?.[count] : undefined;
+    if (known !== undefined) return known;
+    let template: Template | null = null;
+    search: for (const [n, code] of codes.entries()) {
+      for (const candidate of [...(count === 0 ? [`${key}_zero`] : []), `${key}_${pluralRules[n].select(count)}`, key]) {
+        const text = resource(code, candidate);
+        if (text === undefined || text === null) continue;
+        template = fillable(text);
+        break search;
+      }
+    }
+    if (kept) {
+      const byCount = pluralTemplates.get(key) ?? [];
+      byCount[count] = template;
+      pluralTemplates.set(key, byCount);
+    }
     return template;
   };
   const memo = ((key: string | string[], ...rest: unknown[]) => {
@@ -78,19 +115,22 @@ export function translator(language: Language): TFunction {
     const options = rest[0];
     if (rest.length > 1 || typeof options !== 'object' || options === null || Object.getPrototypeOf(options) !== Object.prototype) return slow(key, ...rest);
     const values = options as Record<string, unknown>;
+    let count: number | undefined;
     for (const name in values) {
       const value = values[name];
-      if (I18NEXT_OPTIONS.has(name) || name.startsWith('defaultValue') || (typeof value !== 'string' && typeof value !== 'number')) return slow(key, ...rest);
+      if (name === 'count' && typeof value === 'number') count = value;
+      else if (I18NEXT_OPTIONS.has(name) || name.startsWith('defaultValue') || (typeof value !== 'string' && typeof value !== 'number')) return slow(key, ...rest);
     }
-    const template = templateOf(key);
+    const template = count === undefined ? templateOf(key) : pluralTemplateOf(key, count);
     if (template === null) return slow(key, ...rest);
-    let missing = false;
-    const text = template.replace(PLACEHOLDER, (_, name: string) => {
-      const value = Object.hasOwn(values, name) ? values[name] : undefined;
-      if (value === undefined) missing = true;
-      return String(value);
-    });
-    return missing ? slow(key, ...rest) : text;
+    const { parts, names } = template;
+    let text = parts[0];
+    for (let n = 0; n < names.length; n++) {
+      const value = Object.hasOwn(values, names[n]) ? values[names[n]] : undefined;
+      if (value === undefined) return slow(key, ...rest);
+      text += String(value) + parts[n + 1];
+    }
+    return text;
   }) as unknown as TFunction;
   translators.set(language.code, memo);
   return memo;

@@ -1,6 +1,6 @@
 // The one place that decides who may do what. It reads the action table and the facts of the user and the record;
 // it knows no SQL: the people module gathers the facts (see server/people/relations.ts).
-import { actionDefinition, type Action, type Rule } from './actions.ts';
+import { actionDefinition, type Action, type GroupScope, type Rule } from './actions.ts';
 
 export type AuthLevel = 'password' | 'strong';
 
@@ -26,26 +26,43 @@ export interface Location {
   childIds: readonly number[];
   /** For details of a person seen beside a child. */
   person?: { id: number; protectedIdentity: boolean; otherHousehold: boolean };
+  /** A child's groups with their unit's kind, for an action that counts only some of them (`only` in actions.ts). */
+  groups?: readonly PlacedGroup[];
+  /** The one group of the child's that a request is about (a check-in belongs to one group's Today). */
+  chosenGroupId?: number;
 }
+
+/** A group a child is placed in, and its unit. */
+export interface PlacedGroup { id: number; unitId: number; unitKind: string }
 
 export type Decision = 'allow' | 'deny' | 'needs-strong-login';
 
 export function decide(actor: Actor | undefined, action: Action, location: Location | null): Decision {
   if (!actor) return 'deny';
   const definition = actionDefinition(action);
-  if (definition.target !== 'none' && !location) return 'deny';
-  const protectedPerson = location?.person?.protectedIdentity ?? false;
+  const at = location && definition.only ? onlyGroups(location, definition.only) : location;
+  if (definition.target !== 'none' && !at) return 'deny';
+  const protectedPerson = at?.person?.protectedIdentity ?? false;
   if (protectedPerson && definition.protectedIdentity === 'hide') return 'deny';
   const rules = protectedPerson && definition.protectedIdentity === 'staff-only'
     ? definition.allow.filter((rule) => rule !== 'same-household-guardian' && rule !== 'guardian-of-child')
     : definition.allow;
-  if (!rules.some((rule) => ruleHolds(rule, actor, location))) return 'deny';
+  if (!rules.some((rule) => ruleHolds(rule, actor, at))) return 'deny';
   if (definition.strongLogin && actor.authLevel !== 'strong') return 'needs-strong-login';
   return 'allow';
 }
 
 export function allows(actor: Actor | undefined, action: Action, location: Location | null): boolean {
   return decide(actor, action, location) === 'allow';
+}
+
+/** The record with only the groups the action counts, and their units; null when the child is in none of them. */
+function onlyGroups(location: Location, scope: GroupScope): Location | null {
+  const counted = (group: PlacedGroup) => (scope === 'school-groups' ? group.unitKind === 'school'
+    : location.chosenGroupId === undefined || group.id === location.chosenGroupId);
+  const groups = (location.groups ?? []).filter(counted);
+  if (groups.length === 0) return null;
+  return { ...location, groups, groupIds: groups.map((g) => g.id), unitIds: [...new Set(groups.map((g) => g.unitId))] };
 }
 
 function ruleHolds(rule: Rule, actor: Actor, at: Location | null): boolean {

@@ -106,3 +106,17 @@ export async function endOtherSessions(db: Db, accountId: number, keepSid?: stri
   if (keepSid) query = query.where('sid', '!=', keepSid);
   await query.execute();
 }
+
+export interface StoredSessionRow { sid: string; sess: string; expires: number }
+
+/** The account's sessions that have not expired by `now` (without it, all of them), the one that lasts longest first. */
+export async function sessionsOfAccount(db: Db, accountId: number, now?: Date): Promise<StoredSessionRow[]> {
+  let query = db.selectFrom('sessions').select(['sid', 'sess', 'expires']).where('account_id', '=', accountId);
+  if (now) query = query.where('expires', '>', now.getTime());
+  return query.orderBy('expires', 'desc').execute();
+}
+
+/** Ends one session, if it is the account's. */
+export async function endSessionOfAccount(db: Db, accountId: number, sid: string): Promise<void> {
+  await db.deleteFrom('sessions').where('sid', '=', sid).where('account_id', '=', accountId).execute();
+}

@@ -13,7 +13,22 @@ export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
 export const STATIC_DIR = path.resolve(import.meta.dirname, '../../static');
 
 export function createEta(cache: boolean): Eta {
-  return new Eta({ views: VIEWS_DIR, cache, autoEscape: true, autoTrim: [false, 'nl'], defaultExtension: '.eta' });
+  const eta = new Eta({ views: VIEWS_DIR, cache, autoEscape: true, autoTrim: [false, 'nl'], defaultExtension: '.eta' });
+  if (cache) {
+    // Eta finds a template's file anew on every render and include (a page has a dozen): with cached templates, keep
+    // where each name led from each including file.
+    const resolve = eta.resolvePath.bind(eta);
+    const resolved = new Map<string, string>();
+    eta.resolvePath = (template: string, options?: { filepath?: string }) => {
+      const key = `${options?.filepath ?? ''}\u0000${template}`;
+      const kept = resolved.get(key);
+      if (kept !== undefined) return kept;
+      const file = resolve(template, options);
+      resolved.set(key, file);
+      return file;
+    };
+  }
+  return eta;
 }
 
 /** Static files by versioned name: `/static/<version>/css/vardag.css`, so they can be cached for a year. */

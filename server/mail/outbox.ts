@@ -33,3 +33,33 @@ export async function queueMail(db: Db | Transaction<Database>, mail: Mail, now:
   };
   return db.isTransaction ? store(db) : db.transaction().execute(store);
 }
+
+/** A mail given up is never sent: its body (a link, a key) must not stay readable either. */
+export async function giveUpMail(db: Db, mailId: number, at: Date): Promise<void> {
+  await db.updateTable('mail_outbox').set({ failed_at: at.toISOString(), text_body: null, html_body: null })
+    .where('id', '=', mailId).where('sent_at', 'is', null).execute();
+}
+
+/** Deletes the mails sent or given up before `before` (a sent mail's body is gone already). */
+export async function pruneMail(db: Db, before: Date): Promise<void> {
+  await db.deleteFrom('mail_outbox').where((eb) => eb.or([eb('sent_at', '<', before.toISOString()), eb('failed_at', '<', before.toISOString())])).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The demo mailbox (demo databases only, see server/demo/mailbox.ts): the mails delivered to it instead of being sent.
+
+export interface DeliveredMail { id: number; to: string; subject: string; sentAt: string | null }
+
+/** The newest mails of the demo mailbox first. */
+export async function demoMailbox(db: Db, limit: number): Promise<DeliveredMail[]> {
+  const rows = await db.selectFrom('mail_outbox').select(['id', 'recipient', 'subject', 'sent_at'])
+    .where('demo_mailbox', '=', 1).orderBy('sent_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map((m) => ({ id: m.id, to: m.recipient, subject: m.subject, sentAt: m.sent_at }));
+}
+
+/** One mail of the demo mailbox, with its text body. */
+export async function demoMailboxMail(db: Db, id: number): Promise<(DeliveredMail & { text: string }) | undefined> {
+  const m = await db.selectFrom('mail_outbox').select(['id', 'recipient', 'subject', 'sent_at', 'text_body'])
+    .where('id', '=', id).where('demo_mailbox', '=', 1).executeTakeFirst();
+  return m && { id: m.id, to: m.recipient, subject: m.subject, sentAt: m.sent_at, text: m.text_body ?? '' };
+}

@@ -7,10 +7,10 @@
 import crypto from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Clock } from '../kernel/clock.ts';
-import type { Db } from '../kernel/db.ts';
-import { readMeta } from '../kernel/db.ts';
+import { readMeta, readOrCreateMeta, type Db } from '../kernel/db.ts';
 import type { JobRunner } from '../kernel/jobs.ts';
-import { MAIL_SEND_JOB } from './outbox.ts';
+import { registerOutbox } from '../kernel/outbox.ts';
+import { giveUpMail, MAIL_SEND_JOB, pruneMail } from './outbox.ts';
 
 /** What sends a message; nodemailer's SMTP transport in production. */
 export interface MailTransport {
@@ -49,18 +49,9 @@ export function chooseMailTransport(smtpUrl: string | undefined, demo: boolean):
 }
 
 export function registerMailJobs(runner: JobRunner, opts: MailJobOptions): void {
-  runner.register(MAIL_SEND_JOB, (payload: { mailId?: unknown }) => sendOutboxMail(opts, Number(payload?.mailId)), {
-    maxAttempts: MAIL_MAX_ATTEMPTS,
-    // A mail given up is never sent: its body (a link, a key) must not stay readable either.
-    onGiveUp: async (payload: { mailId?: unknown } | undefined) => {
-      await opts.db.updateTable('mail_outbox')
-        .set({ failed_at: opts.clock.now().toISOString(), text_body: null, html_body: null })
-        .where('id', '=', Number(payload?.mailId)).where('sent_at', 'is', null).execute();
-    },
-  });
-  runner.every('prune-mail-outbox', 6 * 60 * 60_000, async () => {
-    const before = new Date(opts.clock.now().getTime() - KEEP_SENT_MAIL_DAYS * 24 * 60 * 60_000).toISOString();
-    await opts.db.deleteFrom('mail_outbox').where((eb) => eb.or([eb('sent_at', '<', before), eb('failed_at', '<', before)])).execute();
+  registerOutbox(runner, opts.clock, {
+    name: 'mail-outbox', job: MAIL_SEND_JOB, idField: 'mailId', maxAttempts: MAIL_MAX_ATTEMPTS, keepDays: KEEP_SENT_MAIL_DAYS,
+    send: (mailId) => sendOutboxMail(opts, mailId), giveUp: (mailId, at) => giveUpMail(opts.db, mailId, at), prune: (before) => pruneMail(opts.db, before),
   });
 }
 
@@ -110,11 +101,6 @@ export async function messageId(db: Db, mailId: number, from: string): Promise<s
 
 const MESSAGE_ID_KEY = 'mail_message_id_random';
 
-async function databaseRandom(db: Db): Promise<string> {
-  const existing = await readMeta(db, MESSAGE_ID_KEY);
-  if (existing) return existing;
-  // Two processes may race here: the first insert wins and both read it back.
-  await db.insertInto('app_meta').values({ key: MESSAGE_ID_KEY, value: crypto.randomBytes(8).toString('hex') })
-    .onConflict((oc) => oc.column('key').doNothing()).execute();
-  return (await readMeta(db, MESSAGE_ID_KEY))!;
+function databaseRandom(db: Db): Promise<string> {
+  return readOrCreateMeta(db, MESSAGE_ID_KEY, () => crypto.randomBytes(8).toString('hex'));
 }

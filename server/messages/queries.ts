@@ -1,12 +1,8 @@
 // The envelope: messages to one account. The messaging issue builds writing and threads on these tables.
 import type { Db } from '../kernel/db.ts';
 
-export async function unreadMessages(db: Db, accountId: number): Promise<number> {
-  const row = await unreadMessagesQuery(db, accountId).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/** The count as a query, for the header to ask together with other counts (see server/app.ts). */
+/** How many messages the account has not read, as a query: the header asks it together with other counts
+ * (server/start/header-counts.ts). */
 export function unreadMessagesQuery(db: Db, accountId: number) {
   return db.selectFrom('message_recipients').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('account_id', '=', accountId).where('read_at', 'is', null);

@@ -1,5 +1,8 @@
-// The bell: notifications to one account. Later features add rows; the header counts the unread ones.
+// The bell: notifications to one account, written by every domain through notify(); the header counts the unread
+// ones. And what each account chose to hear about by e-mail.
+import type { NotificationChannel } from '../../db/schema.ts';
 import type { Db } from '../kernel/db.ts';
+import { DEFAULT_CHANNELS, NOTIFICATION_TOPICS, type NotificationKind, type NotificationTopic } from './kinds.ts';
 
 export async function unreadNotifications(db: Db, accountId: number): Promise<number> {
   const row = await unreadNotificationsQuery(db, accountId).executeTakeFirstOrThrow();
@@ -27,10 +30,46 @@ export async function markAllRead(db: Db, accountId: number, at: Date): Promise<
     .where('account_id', '=', accountId).where('read_at', 'is', null).execute();
 }
 
-/** A notification to each account; `kind` names its text `notifications.kinds.<kind>`, filled with `params`. */
-export async function notify(db: Db, accountIds: readonly number[], n: { kind: string; params: Record<string, string>; url: string }, at: Date): Promise<void> {
-  if (accountIds.length === 0) return;
-  await db.insertInto('notifications').values(accountIds.map((accountId) => ({
-    account_id: accountId, child_id: null, kind: n.kind, params: JSON.stringify(n.params), url: n.url, created_at: at.toISOString(), read_at: null,
+export interface NewNotification {
+  accountIds: readonly number[];
+  kind: NotificationKind;
+  /** The child it is about, if any. */
+  childId?: number | null;
+  /** The values of the kind's text. */
+  params: Record<string, string>;
+  /** Where the notification leads: a path on our own site. */
+  url: string;
+  at: Date;
+}
+
+/**
+ * The one writer of notifications: one to each account, of a kind its domain declared (see kinds.ts). Pass the
+ * transaction of the change that causes it, so both are stored or neither is.
+ */
+export async function notify(db: Db, n: NewNotification): Promise<void> {
+  if (n.accountIds.length === 0) return;
+  await db.insertInto('notifications').values(n.accountIds.map((accountId) => ({
+    account_id: accountId, child_id: n.childId ?? null, kind: n.kind.key, params: JSON.stringify(n.params), url: n.url,
+    created_at: n.at.toISOString(), read_at: null,
   }))).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Each account's choices: for each topic of news, by e-mail or not at all (push and SMS come later). Stored now; the
+// messaging issue reads them with notificationChoices().
+
+export type NotificationChoices = Record<NotificationTopic, NotificationChannel>;
+
+export async function notificationChoices(db: Db, accountId: number): Promise<NotificationChoices> {
+  const rows = await db.selectFrom('account_notification_choices').select(['kind', 'channel']).where('account_id', '=', accountId).execute();
+  const choices = { ...DEFAULT_CHANNELS };
+  for (const row of rows) if ((NOTIFICATION_TOPICS as readonly string[]).includes(row.kind)) choices[row.kind as NotificationTopic] = row.channel;
+  return choices;
+}
+
+export async function saveNotificationChoices(db: Db, accountId: number, choices: NotificationChoices): Promise<void> {
+  const rows = NOTIFICATION_TOPICS.map((topic) => ({ account_id: accountId, kind: topic, channel: choices[topic] }));
+  await db.insertInto('account_notification_choices').values(rows)
+    .onConflict((oc) => oc.columns(['account_id', 'kind']).doUpdateSet((eb) => ({ channel: eb.ref('excluded.channel') })))
+    .execute();
 }

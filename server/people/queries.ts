@@ -2,7 +2,8 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import { prepared, type Database, type Db } from '../kernel/db.ts';
 import type { Actor } from '../kernel/policy.ts';
-import type { UnitKind } from '../../db/schema.ts';
+import type { HourLimit, UnitKind } from '../../db/schema.ts';
+import { jsonValues } from '../../db/sql.ts';
 import { currentPlacements } from './relations.ts';
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -26,6 +27,11 @@ export function personFirstName(eb: OuterQuery, ref: string) {
 /** Whether the person whose id is the outer query's column `ref` works anywhere (a staff assignment). */
 export function isStaffPerson(eb: OuterQuery, ref: string) {
   return eb.exists(eb.selectFrom('staff_assignments').select('staff_assignments.id').where('staff_assignments.person_id', '=', sql.ref<number>(ref)));
+}
+
+/** The municipality of the person whose id is the outer query's column `ref`. */
+export function personMunicipality(eb: OuterQuery, ref: string) {
+  return eb.selectFrom('persons').select('persons.municipality_id').where('persons.id', '=', sql.ref<number>(ref));
 }
 
 export interface ChildSummary {
@@ -64,6 +70,51 @@ export async function childSummary(db: Db, childId: number, today: string): Prom
     id: r.id, firstName: r.first_name, lastName: r.last_name,
     groupId: r.group_id, groupName: r.group_name, unitId: r.unit_id, unitName: r.unit_name, unitKind: r.kind,
   };
+}
+
+/** A child's placement with its group and unit, and the child's name. */
+export interface PlacementDetails extends Omit<ChildSummary, 'id'> {
+  childId: number; startDate: string; endDate: string | null; hourLimit: HourLimit;
+}
+
+/** One kept query per list of unit kinds (each caller asks with one constant list, e.g. the kinds with care times). */
+function perKinds<Q>(build: (kinds: readonly UnitKind[]) => Q): (kinds: readonly UnitKind[]) => Q {
+  const queries = new Map<string, Q>();
+  return (kinds) => {
+    const key = kinds.join(',');
+    const kept = queries.get(key);
+    if (kept) return kept;
+    const query = build(kinds);
+    queries.set(key, query);
+    return query;
+  };
+}
+
+const placementsOfKinds = perKinds((kinds) => prepared((db: Db, childId: number, today: string) => currentPlacements(db, today)
+  .innerJoin('persons', 'persons.id', 'placements.child_id')
+  .select(['persons.first_name', 'persons.last_name', 'groups.id as group_id', 'groups.name as group_name', 'units.id as unit_id',
+    'units.name as unit_name', 'units.kind', 'placements.start_date', 'placements.end_date', 'placements.hour_limit'])
+  .where('placements.child_id', '=', childId).where('units.kind', 'in', kinds)
+  .orderBy('placements.start_date').orderBy('placements.id')));
+
+/** The child's current and coming placements in units of the given kinds, the earliest first. */
+export async function childPlacements(db: Db, childId: number, today: string, kinds: readonly UnitKind[]): Promise<PlacementDetails[]> {
+  const rows = await placementsOfKinds(kinds)(db, childId, today);
+  return rows.map((r) => ({
+    childId, firstName: r.first_name, lastName: r.last_name, groupId: r.group_id, groupName: r.group_name, unitId: r.unit_id,
+    unitName: r.unit_name, unitKind: r.kind, startDate: r.start_date, endDate: r.end_date, hourLimit: r.hour_limit,
+  }));
+}
+
+const placementsOnDay = perKinds((kinds) => prepared((db: Db, childIds: string, date: string) => currentPlacements(db, date)
+  .select(['placements.child_id', 'groups.unit_id'])
+  .where('placements.child_id', 'in', jsonValues<number>(childIds)).where('units.kind', 'in', kinds).where('placements.start_date', '<=', date)));
+
+/** Of the children, each placement on `date` in a unit of the given kinds: which child, in which unit. */
+export async function placementsOn(db: Db, childIds: readonly number[], date: string, kinds: readonly UnitKind[]): Promise<{ childId: number; unitId: number }[]> {
+  if (childIds.length === 0) return [];
+  const rows = await placementsOnDay(kinds)(db, JSON.stringify(childIds), date);
+  return rows.map((r) => ({ childId: r.child_id, unitId: r.unit_id }));
 }
 
 export interface GroupSummary { id: number; name: string; unitId: number; unitName: string }
@@ -129,16 +180,14 @@ export async function childProfile(db: Db, childId: number, today: string): Prom
     .select(['groups.id as group_id', 'groups.name as group_name', 'units.id as unit_id', 'units.name as unit_name',
       'placements.start_date', 'placements.end_date', 'placements.hour_limit'])
     .where('placements.child_id', '=', childId).orderBy('placements.start_date').execute();
-  const guardians = await db.selectFrom('guardianships').innerJoin('persons', 'persons.id', 'guardianships.guardian_id')
-    .select([...personColumns, 'guardianships.other_household'])
-    .where('guardianships.child_id', '=', childId).orderBy('guardianships.other_household').orderBy('persons.id').execute();
+  const guardians = await guardiansOfChild(db, childId);
   return {
     child: { ...toPerson(child), birthDate: child.birth_date },
     placements: placements.map((p) => ({
       groupId: p.group_id, groupName: p.group_name, unitId: p.unit_id, unitName: p.unit_name,
       startDate: p.start_date, endDate: p.end_date, hourLimit: p.hour_limit,
     })),
-    guardians: guardians.map((g) => ({ ...toPerson(g), otherHousehold: g.other_household === 1 })),
+    guardians,
   };
 }
 
@@ -173,19 +222,60 @@ export async function childrenInGroup(db: Db, groupId: number, today: string): P
   return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, birthDate: r.birth_date }));
 }
 
-export interface UnitPage {
-  id: number; name: string; kind: UnitKind; municipalityId: number;
-  openingHours: { weekday: number; opens: string; closes: string }[];
+export interface GroupWithUnit extends GroupSummary { unitKind: UnitKind }
+
+const groupAndUnit = prepared((db: Db, groupId: number) => db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
+  .select(['groups.id', 'groups.name', 'groups.unit_id', 'units.name as unit_name', 'units.kind']).where('groups.id', '=', groupId));
+
+/** A group with its unit's name and kind. */
+export async function groupWithUnit(db: Db, groupId: number): Promise<GroupWithUnit | undefined> {
+  const [r] = await groupAndUnit(db, groupId);
+  return r && { id: r.id, name: r.name, unitId: r.unit_id, unitName: r.unit_name, unitKind: r.kind };
+}
+
+export interface SchoolPlacement { groupId: number; unitId: number; unitName: string; startDate: string; endDate: string | null }
+
+/** The child's placements in a school (not preschool, not fritids) that have started by `day` and had not ended by `endedSince`. */
+export async function schoolPlacements(db: Db, childId: number, day: string, endedSince: string): Promise<SchoolPlacement[]> {
+  const rows = await db.selectFrom('placements').innerJoin('groups', 'groups.id', 'placements.group_id')
+    .innerJoin('units', 'units.id', 'groups.unit_id')
+    .select(['placements.group_id', 'groups.unit_id', 'units.name', 'placements.start_date', 'placements.end_date'])
+    .where('placements.child_id', '=', childId).where('units.kind', '=', 'school').where('placements.start_date', '<=', day)
+    .where((eb) => eb.or([eb('placements.end_date', 'is', null), eb('placements.end_date', '>=', endedSince)]))
+    .orderBy('placements.start_date').execute();
+  return rows.map((r) => ({ groupId: r.group_id, unitId: r.unit_id, unitName: r.name, startDate: r.start_date, endDate: r.end_date }));
+}
+
+export interface UnitRecord { id: number; name: string; kind: UnitKind; municipalityId: number }
+
+export async function findUnit(db: Db, unitId: number): Promise<UnitRecord | undefined> {
+  const unit = await db.selectFrom('units').select(['id', 'name', 'kind', 'municipality_id']).where('id', '=', unitId).executeTakeFirst();
+  return unit && { id: unit.id, name: unit.name, kind: unit.kind, municipalityId: unit.municipality_id };
+}
+
+const unitsGroups = prepared((db: Db, unitId: number) => db.selectFrom('groups').select(['id', 'name']).where('unit_id', '=', unitId).orderBy('name'));
+
+/** A unit's groups, by name. */
+export async function groupsOfUnit(db: Db, unitId: number): Promise<NamedRecord[]> {
+  return unitsGroups(db, unitId);
+}
+
+/** The ids of a unit's groups as a subquery, for a module that keeps something per group (`where group_id in …`). */
+export function groupIdsOfUnit(db: Db, unitId: number) {
+  return db.selectFrom('groups').select('groups.id').where('groups.unit_id', '=', unitId);
+}
+
+/** The unit page's people: its groups with how many children each has today, and who heads it. */
+export interface UnitPage extends UnitRecord {
   groups: { id: number; name: string; children: number }[];
   heads: string[];
 }
 
 export async function unitPage(db: Db, unitId: number, today: string): Promise<UnitPage | undefined> {
-  const unit = await db.selectFrom('units').select(['id', 'name', 'kind', 'municipality_id']).where('id', '=', unitId).executeTakeFirst();
+  const unit = await findUnit(db, unitId);
   if (!unit) return undefined;
-  const [openingHours, groups, counts, heads] = await Promise.all([
-    db.selectFrom('unit_opening_hours').select(['weekday', 'opens', 'closes']).where('unit_id', '=', unitId).orderBy('weekday').execute(),
-    db.selectFrom('groups').select(['id', 'name']).where('unit_id', '=', unitId).orderBy('name').execute(),
+  const [groups, counts, heads] = await Promise.all([
+    groupsOfUnit(db, unitId),
     currentPlacements(db, today).select(['placements.group_id', (eb) => eb.fn.countAll<number>().as('n')])
       .where('groups.unit_id', '=', unitId).groupBy('placements.group_id').execute(),
     db.selectFrom('staff_assignments').innerJoin('persons', 'persons.id', 'staff_assignments.person_id')
@@ -194,7 +284,7 @@ export async function unitPage(db: Db, unitId: number, today: string): Promise<U
   ]);
   const childrenPerGroup = new Map(counts.map((c) => [c.group_id, Number(c.n)]));
   return {
-    id: unit.id, name: unit.name, kind: unit.kind, municipalityId: unit.municipality_id, openingHours,
+    ...unit,
     groups: groups.map((g) => ({ ...g, children: childrenPerGroup.get(g.id) ?? 0 })),
     heads: heads.map((h) => `${h.first_name} ${h.last_name}`),
   };
@@ -222,4 +312,58 @@ export async function unitHeadPersons(db: Db, unitIds: readonly number[]): Promi
 export async function municipalityAdminPersons(db: Db, municipalityId: number): Promise<number[]> {
   const rows = await db.selectFrom('municipality_admins').select('person_id').where('municipality_id', '=', municipalityId).execute();
   return rows.map((r) => r.person_id);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Single facts for other modules: a person's first name, a child's guardians, a person as the registry knows them.
+
+export async function firstNameOf(db: Db, personId: number): Promise<string | undefined> {
+  return (await db.selectFrom('persons').select('first_name').where('id', '=', personId).executeTakeFirst())?.first_name;
+}
+
+/** The child's legal guardians, the child's own household first. */
+export async function guardiansOfChild(db: Db, childId: number): Promise<(PersonDetails & { otherHousehold: boolean })[]> {
+  const rows = await db.selectFrom('guardianships').innerJoin('persons', 'persons.id', 'guardianships.guardian_id')
+    .select([...personColumns, 'guardianships.other_household'])
+    .where('guardianships.child_id', '=', childId).orderBy('guardianships.other_household').orderBy('persons.id').execute();
+  return rows.map((g) => ({ ...toPerson(g), otherHousehold: g.other_household === 1 }));
+}
+
+/** Whether the person is the child's guardian, and in which household; undefined when not. */
+export async function guardianshipOf(db: Db, guardianId: number, childId: number): Promise<{ otherHousehold: boolean } | undefined> {
+  const row = await db.selectFrom('guardianships').select('other_household')
+    .where('guardian_id', '=', guardianId).where('child_id', '=', childId).executeTakeFirst();
+  return row && { otherHousehold: row.other_household === 1 };
+}
+
+export interface RegisteredPerson {
+  municipalityId: number; firstName: string; lastName: string; identityNumber: string | null;
+  /** Guardian of some child. */
+  isGuardian: boolean;
+  /** Placed in some group, now or ever (a child or a pupil). */
+  isPlaced: boolean;
+}
+
+/** A person as the registry knows them, with whether they have a guardian's or a child's role anywhere. */
+export async function registeredPerson(db: Db, personId: number): Promise<RegisteredPerson | undefined> {
+  const [person, guardianship, placement] = await Promise.all([
+    db.selectFrom('persons').select(['municipality_id', 'first_name', 'last_name', 'identity_number']).where('id', '=', personId).executeTakeFirst(),
+    db.selectFrom('guardianships').select('id').where('guardian_id', '=', personId).executeTakeFirst(),
+    db.selectFrom('placements').select('id').where('child_id', '=', personId).executeTakeFirst(),
+  ]);
+  return person && {
+    municipalityId: person.municipality_id, firstName: person.first_name, lastName: person.last_name, identityNumber: person.identity_number,
+    isGuardian: guardianship !== undefined, isPlaced: placement !== undefined,
+  };
+}
+
+export interface ChildPlacement { childId: number; firstName: string; unitName: string; startDate: string }
+
+/** The current and coming placements of the children, the earliest start first. */
+export async function placementsOfChildren(db: Db, childIds: readonly number[], today: string): Promise<ChildPlacement[]> {
+  if (childIds.length === 0) return [];
+  const rows = await currentPlacements(db, today).innerJoin('persons', 'persons.id', 'placements.child_id')
+    .select(['placements.child_id', 'persons.first_name', 'units.name', 'placements.start_date'])
+    .where('placements.child_id', 'in', childIds).orderBy('placements.start_date').execute();
+  return rows.map((r) => ({ childId: r.child_id, firstName: r.first_name, unitName: r.name, startDate: r.start_date }));
 }

@@ -45,7 +45,7 @@ export function currentPlacements(db: Db, today: string) {
 }
 
 const placementsOfChild = prepared((db: Db, childId: number, today: string) => currentPlacements(db, today)
-  .select(['placements.group_id', 'groups.unit_id', 'units.municipality_id'])
+  .select(['placements.group_id', 'groups.unit_id', 'units.municipality_id', 'units.kind'])
   .where('placements.child_id', '=', childId));
 
 const groupWithUnit = prepared((db: Db, groupId: number) => db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
@@ -62,6 +62,7 @@ export async function locateChild(db: Db, childId: number, today: string): Promi
     unitIds: rows.map((r) => r.unit_id),
     groupIds: rows.map((r) => r.group_id),
     childIds: [childId],
+    groups: rows.map((r) => ({ id: r.group_id, unitId: r.unit_id, unitKind: r.kind })),
   };
 }
 

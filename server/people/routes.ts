@@ -1,57 +1,58 @@
-import type { Request } from 'express';
+// The organisation's pages: a child's details (what of each person the viewer may see), a group, a unit and a
+// municipality, each with the links the viewer's role allows.
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
+import { WEEKDAYS } from '../kernel/dates.ts';
 import { allows } from '../kernel/policy.ts';
 import { notFound, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { childProfile, childrenInGroup, groupPage, municipalityPage, unitPage } from './queries.ts';
 import { visibleDetails } from './visibility.ts';
 
-export function peopleRoutes(routes: RouteTable, { db, clock }: { db: Db; clock: Clock }): void {
-  routes.get('/children/:childId/info', 'child.info.read', async (req, res) => {
-    const profile = await childProfile(db, target(req).id, today(clock));
+/** A unit's opening hours per ISO weekday, null when closed: kept by the unit settings, handed over by app.ts. */
+type OpeningHours = (db: Db, unitId: number) => Promise<Record<number, { opens: string; closes: string } | null>>;
+
+interface Deps { db: Db; clock: Clock; openingHours: OpeningHours }
+
+export function peopleRoutes(routes: RouteTable, { db, clock, openingHours }: Deps): void {
+  routes.get('/children/:childId/info', 'child.info.read', async (req, res, { actor, target }) => {
+    const profile = await childProfile(db, target.id, today(clock));
     if (!profile) throw notFound();
-    const location = target(req).location;
-    const actor = req.actor!;
     render(req, res, 'people/child', {
-      child: { ...visibleDetails(actor, location, profile.child, false), birthDate: profile.child.birthDate },
+      child: { ...visibleDetails(actor, target, profile.child, false), birthDate: profile.child.birthDate },
       placements: profile.placements,
-      guardians: profile.guardians.map((g) => visibleDetails(actor, location, g, g.otherHousehold)),
-      canInvite: allows(actor, 'child.invitations.create', location),
+      guardians: profile.guardians.map((g) => visibleDetails(actor, target, g, g.otherHousehold)),
+      canInvite: allows(actor, 'child.invitations.create', target),
     });
   });
 
-  routes.get('/groups/:groupId', 'group.read', async (req, res) => {
-    const group = await groupPage(db, target(req).id);
+  routes.get('/groups/:groupId', 'group.read', async (req, res, { actor, target }) => {
+    const group = await groupPage(db, target.id);
     if (!group) throw notFound();
-    const showChildren = allows(req.actor, 'group.children.read', target(req).location);
+    const showChildren = allows(actor, 'group.children.read', target);
     const children = showChildren ? await childrenInGroup(db, group.id, today(clock)) : undefined;
-    const canSeeInvitations = allows(req.actor, 'group.invitations.read', target(req).location);
-    const canSeeToday = allows(req.actor, 'group.today.read', target(req).location);
+    const canSeeInvitations = allows(actor, 'group.invitations.read', target);
+    const canSeeToday = allows(actor, 'group.today.read', target);
     render(req, res, 'people/group', { group, children, canSeeInvitations, canSeeToday });
   });
 
-  routes.get('/units/:unitId', 'unit.read', async (req, res) => {
-    const unit = await unitPage(db, target(req).id, today(clock));
+  routes.get('/units/:unitId', 'unit.read', async (req, res, { actor, target }) => {
+    const [unit, hours] = await Promise.all([unitPage(db, target.id, today(clock)), openingHours(db, target.id)]);
     if (!unit) throw notFound();
     render(req, res, 'people/unit', {
-      unit, canEditSettings: allows(req.actor, 'unit.settings.update', target(req).location),
-      canSeeClosureRequests: allows(req.actor, 'unit.closureRequests.read', target(req).location),
+      unit,
+      openingHours: WEEKDAYS.flatMap((weekday) => (hours[weekday] ? [{ weekday, ...hours[weekday] }] : [])),
+      canEditSettings: allows(actor, 'unit.settings.update', target),
+      canSeeClosureRequests: allows(actor, 'unit.closureRequests.read', target),
     });
   });
 
-  routes.get('/municipalities/:municipalityId', 'municipality.read', async (req, res) => {
-    const municipality = await municipalityPage(db, target(req).id);
+  routes.get('/municipalities/:municipalityId', 'municipality.read', async (req, res, { actor, target }) => {
+    const municipality = await municipalityPage(db, target.id);
     if (!municipality) throw notFound();
     render(req, res, 'people/municipality', {
-      municipality, canEditTerms: allows(req.actor, 'municipality.terms.update', target(req).location),
-      canSeeClosureRequests: allows(req.actor, 'municipality.closureRequests.read', target(req).location),
+      municipality, canEditTerms: allows(actor, 'municipality.terms.update', target),
+      canSeeClosureRequests: allows(actor, 'municipality.closureRequests.read', target),
     });
   });
-}
-
-/** The record the guard already found and allowed for this route. */
-function target(req: Request) {
-  if (req.targetId === undefined || !req.target) throw notFound();
-  return { id: req.targetId, location: req.target };
 }

@@ -1,12 +1,13 @@
 // Care times: each child's registered days, standard weekly schedules, and what the staff can expect on a day.
-// Every change is kept in the child's care history (server/absence/queries.ts, what: 'times' or 'standard').
+// Every change is kept in the child's care history (server/history/, what: 'times' or 'standard').
 import type { Kysely } from 'kysely';
-import type { Database, HourLimit, UnitKind } from '../../db/schema.ts';
+import type { Database, UnitKind } from '../../db/schema.ts';
 import { prepared, type Db } from '../kernel/db.ts';
 import { jsonValues } from '../../db/sql.ts';
-import { recordHistory } from '../absence/queries.ts';
-import { currentPlacements } from '../people/relations.ts';
-import { closedDays, groupCutoffs, openingHours, unitRules, type UnitRules } from '../settings/queries.ts';
+import { recordHistory } from '../history/queries.ts';
+import { accountIsStaff, accountName } from '../accounts/queries.ts';
+import { childPlacements, placementsOn, type PlacementDetails } from '../people/queries.ts';
+import { closedDays, groupCutoff, openingHours, unitRules, unitsOpenOn, type UnitRules } from '../settings/queries.ts';
 import { registers, type DayValue, type WeekPattern } from './rules.ts';
 import { isoWeekday } from '../kernel/dates.ts';
 import type { Calendar } from '../settings/calendar.ts';
@@ -16,26 +17,12 @@ type Trx = Kysely<Database>;
 /** Units whose placements have care times: preschool and fritids (a school class has none). */
 export const CARE_KINDS: readonly UnitKind[] = ['preschool', 'fritids'];
 
-export interface CarePlacement {
-  childId: number; firstName: string; lastName: string;
-  groupId: number; groupName: string; unitId: number; unitName: string; unitKind: UnitKind;
-  startDate: string; endDate: string | null; hourLimit: HourLimit;
-}
+export type CarePlacement = PlacementDetails;
 
 /** The child's current or coming placement with care times (preschool or fritids), the earliest first. */
-const carePlacements = prepared((db: Db, childId: number, today: string) => currentPlacements(db, today)
-  .innerJoin('persons', 'persons.id', 'placements.child_id')
-  .select(['persons.first_name', 'persons.last_name', 'groups.id as group_id', 'groups.name as group_name', 'units.id as unit_id',
-    'units.name as unit_name', 'units.kind', 'placements.start_date', 'placements.end_date', 'placements.hour_limit'])
-  .where('placements.child_id', '=', childId).where('units.kind', 'in', CARE_KINDS)
-  .orderBy('placements.start_date').orderBy('placements.id'));
-
 export async function carePlacement(db: Db, childId: number, today: string): Promise<CarePlacement | undefined> {
-  const [r] = await carePlacements(db, childId, today);
-  return r && {
-    childId, firstName: r.first_name, lastName: r.last_name, groupId: r.group_id, groupName: r.group_name, unitId: r.unit_id,
-    unitName: r.unit_name, unitKind: r.kind, startDate: r.start_date, endDate: r.end_date, hourLimit: r.hour_limit,
-  };
+  const [first] = await childPlacements(db, childId, today, CARE_KINDS);
+  return first;
 }
 
 export interface Person { name: string; staff: boolean }
@@ -50,42 +37,21 @@ export interface RegisteredDay extends DayValue {
   staffCommentBy: string | null;
 }
 
-function registeredDays(db: Db) {
-  return db.selectFrom('care_times')
-    .leftJoin('accounts as reg', 'reg.id', 'care_times.registered_by')
-    .leftJoin('persons as reg_person', 'reg_person.id', 'reg.person_id')
-    .leftJoin('accounts as staff', 'staff.id', 'care_times.staff_comment_by')
-    .leftJoin('persons as staff_person', 'staff_person.id', 'staff.person_id')
-    .select((eb) => ['care_times.child_id', 'care_times.date', 'care_times.starts', 'care_times.ends', 'care_times.day_off',
-      'care_times.comment', 'care_times.version', 'care_times.updated_at', 'care_times.staff_comment',
-      'reg.display_name as reg_display', 'reg_person.first_name as reg_first', 'reg_person.last_name as reg_last',
-      'staff.display_name as staff_display', 'staff_person.first_name as staff_first', 'staff_person.last_name as staff_last',
-      eb.exists(eb.selectFrom('staff_assignments').select('staff_assignments.id').whereRef('staff_assignments.person_id', '=', 'reg_person.id'))
-        .as('reg_is_staff')]);
-}
-
-type RegisteredRow = Awaited<ReturnType<ReturnType<typeof registeredDays>['execute']>>[number];
-
-function nameOf(display: string | null, first: string | null, last: string | null): string | null {
-  return display ?? (first === null ? null : `${first} ${last ?? ''}`.trim());
-}
-
-function toRegistered(r: RegisteredRow): RegisteredDay {
-  const name = nameOf(r.reg_display, r.reg_first, r.reg_last);
-  return {
-    date: r.date, starts: r.starts, ends: r.ends, dayOff: r.day_off === 1, comment: r.comment, version: r.version, updatedAt: r.updated_at,
-    registeredBy: name === null ? null : { name, staff: Boolean(r.reg_is_staff) },
-    staffComment: r.staff_comment, staffCommentBy: nameOf(r.staff_display, r.staff_first, r.staff_last),
-  };
-}
-
-/** The child's registered days from `from` to `to`, by date. */
-const registeredBetween = prepared((db: Db, childId: number, from: string, to: string) => registeredDays(db)
+/** The child's registered days from `from` to `to`, with who registered each and who wrote the staff's comment. */
+const registeredBetween = prepared((db: Db, childId: number, from: string, to: string) => db.selectFrom('care_times')
+  .select((eb) => ['care_times.date', 'care_times.starts', 'care_times.ends', 'care_times.day_off', 'care_times.comment',
+    'care_times.version', 'care_times.updated_at', 'care_times.staff_comment',
+    accountName(eb, 'care_times.registered_by').as('registered_by'), accountIsStaff(eb, 'care_times.registered_by').as('registered_by_staff'),
+    accountName(eb, 'care_times.staff_comment_by').as('staff_comment_by')])
   .where('care_times.child_id', '=', childId).where('care_times.date', '>=', from).where('care_times.date', '<=', to));
 
 export async function careTimesOf(db: Db, childId: number, from: string, to: string): Promise<Map<string, RegisteredDay>> {
   const rows = await registeredBetween(db, childId, from, to);
-  return new Map(rows.map((r) => [r.date, toRegistered(r)]));
+  return new Map(rows.map((r) => [r.date, {
+    date: r.date, starts: r.starts, ends: r.ends, dayOff: r.day_off === 1, comment: r.comment, version: r.version, updatedAt: r.updated_at,
+    registeredBy: r.registered_by === null ? null : { name: r.registered_by, staff: Boolean(r.registered_by_staff) },
+    staffComment: r.staff_comment, staffCommentBy: r.staff_comment_by,
+  }]));
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -93,26 +59,34 @@ export async function careTimesOf(db: Db, childId: number, from: string, to: str
 
 export interface StandardSchedule { id: number; validFrom: string; days: WeekPattern; createdBy: string; createdAt: string }
 
-/** The child's standard schedules that apply on some day up to `to`: the one in force before `from`, and every later one. */
-const schedulesUpTo = prepared((db: Db, childId: number, to: string) => db.selectFrom('standard_schedules')
-  .innerJoin('accounts', 'accounts.id', 'standard_schedules.created_by').innerJoin('persons', 'persons.id', 'accounts.person_id')
-  .select(['standard_schedules.id', 'standard_schedules.valid_from', 'standard_schedules.created_at', 'accounts.display_name',
-    'persons.first_name', 'persons.last_name'])
+/**
+ * The child's standard schedules that apply on some day from `from` to `to` (the one in force on `from`, and every
+ * later one), each row one of its days (none for a schedule without days).
+ */
+const schedulesBetween = prepared((db: Db, childId: number, from: string, to: string) => db.selectFrom('standard_schedules')
+  .leftJoin('standard_care_times', 'standard_care_times.schedule_id', 'standard_schedules.id')
+  .select((eb) => ['standard_schedules.id', 'standard_schedules.valid_from', 'standard_schedules.created_at',
+    accountName(eb, 'standard_schedules.created_by').as('created_by'),
+    'standard_care_times.weekday', 'standard_care_times.starts', 'standard_care_times.ends', 'standard_care_times.day_off'])
   .where('standard_schedules.child_id', '=', childId).where('standard_schedules.valid_from', '<=', to)
+  .where('standard_schedules.valid_from', '>=', (eb) => eb.fn.coalesce(
+    eb.selectFrom('standard_schedules as in_force').select((inner) => inner.fn.max('in_force.valid_from').as('valid_from'))
+      .where('in_force.child_id', '=', childId).where('in_force.valid_from', '<=', from),
+    eb.val('')))
   .orderBy('standard_schedules.valid_from'));
 
 export async function standardSchedules(db: Db, childId: number, from: string, to: string): Promise<StandardSchedule[]> {
-  const all = await schedulesUpTo(db, childId, to);
-  let firstInForce = 0;
-  all.forEach((s, n) => { if (s.valid_from <= from) firstInForce = n; });
-  const wanted = all.slice(firstInForce);
-  if (wanted.length === 0) return [];
-  const days = await db.selectFrom('standard_care_times').selectAll().where('schedule_id', 'in', wanted.map((s) => s.id)).execute();
-  return wanted.map((s) => ({
-    id: s.id, validFrom: s.valid_from, createdAt: s.created_at, createdBy: nameOf(s.display_name, s.first_name, s.last_name) ?? '',
-    days: new Map(days.filter((d) => d.schedule_id === s.id)
-      .map((d) => [d.weekday, { starts: d.starts, ends: d.ends, dayOff: d.day_off === 1, comment: null }])),
-  }));
+  const rows = await schedulesBetween(db, childId, from, to);
+  const schedules: StandardSchedule[] = [];
+  for (const r of rows) {
+    let schedule = schedules[schedules.length - 1];
+    if (schedule?.id !== r.id) {
+      schedule = { id: r.id, validFrom: r.valid_from, createdAt: r.created_at, createdBy: r.created_by ?? '', days: new Map() };
+      schedules.push(schedule);
+    }
+    if (r.weekday !== null) schedule.days.set(r.weekday, { starts: r.starts, ends: r.ends, dayOff: r.day_off === 1, comment: null });
+  }
+  return schedules;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -130,11 +104,10 @@ export interface ChildCare {
 }
 
 export async function loadChildCare(db: Db, placement: CarePlacement, from: string, to: string): Promise<ChildCare> {
-  const [rules, cutoffs, hours, closed, registered, schedules] = await Promise.all([
-    unitRules(db, placement.unitId), groupCutoffs(db, placement.unitId), openingHours(db, placement.unitId),
+  const [rules, cutoff, hours, closed, registered, schedules] = await Promise.all([
+    unitRules(db, placement.unitId), groupCutoff(db, placement.groupId), openingHours(db, placement.unitId),
     closedDays(db, placement.unitId, from, to), careTimesOf(db, placement.childId, from, to), standardSchedules(db, placement.childId, from, to),
   ]);
-  const cutoff = cutoffs.find((g) => g.groupId === placement.groupId)?.cutoff ?? null;
   const calendar: Calendar = { hours, closed: new Set(closed.map((d) => d.date)) };
   return { placement, rules, cutoff, calendar, closedReasons: new Map(closed.map((d) => [d.date, d.reason])), registered, schedules };
 }
@@ -147,36 +120,26 @@ export interface ExpectedCare {
   comment: string | null; staffComment: string | null; registeredBy: string | null;
 }
 
-/**
- * Each child's expected care on `date`: registered times (or "Ledig"), else the standard schedule's day when the
- * child's care unit is open and the placement covers the day. A child with neither is left out ("not registered").
- */
 /** The children's registered day for the Today page: its values and who registered it (the page shows no more). */
 const registeredOn = prepared((db: Db, childIds: string, date: string) => db.selectFrom('care_times')
-  .leftJoin('accounts as reg', 'reg.id', 'care_times.registered_by')
-  .leftJoin('persons as reg_person', 'reg_person.id', 'reg.person_id')
-  .select(['care_times.child_id', 'care_times.starts', 'care_times.ends', 'care_times.day_off', 'care_times.comment',
-    'care_times.staff_comment', 'reg.display_name as reg_display', 'reg_person.first_name as reg_first', 'reg_person.last_name as reg_last'])
+  .select((eb) => ['care_times.child_id', 'care_times.starts', 'care_times.ends', 'care_times.day_off', 'care_times.comment',
+    'care_times.staff_comment', accountName(eb, 'care_times.registered_by').as('registered_by')])
   .where('care_times.child_id', 'in', jsonValues<number>(childIds)).where('care_times.date', '=', date));
 const schedulesInForce = prepared((db: Db, childIds: string, date: string) => db.selectFrom('standard_schedules')
   .select(['id', 'child_id', 'valid_from']).where('child_id', 'in', jsonValues<number>(childIds)).where('valid_from', '<=', date).orderBy('valid_from'));
 const standardWeekday = prepared((db: Db, scheduleIds: string, weekday: number) => db.selectFrom('standard_care_times')
   .select(['schedule_id', 'starts', 'ends', 'day_off']).where('schedule_id', 'in', jsonValues<number>(scheduleIds)).where('weekday', '=', weekday));
-const carePlacementsOn = prepared((db: Db, childIds: string, date: string) => currentPlacements(db, date)
-  .select(['placements.child_id', 'groups.unit_id', 'placements.start_date', 'placements.end_date'])
-  .where('placements.child_id', 'in', jsonValues<number>(childIds)).where('units.kind', 'in', CARE_KINDS).where('placements.start_date', '<=', date));
-const unitsOpenOn = prepared((db: Db, unitIds: string, weekday: number) => db.selectFrom('unit_opening_hours').select('unit_id')
-  .where('unit_id', 'in', jsonValues<number>(unitIds)).where('weekday', '=', weekday));
-const unitsClosedOn = prepared((db: Db, unitIds: string, date: string) => db.selectFrom('unit_closed_days').select('unit_id')
-  .where('unit_id', 'in', jsonValues<number>(unitIds)).where('date', '=', date));
 
+/**
+ * Each child's expected care on `date`: registered times (or "Ledig"), else the standard schedule's day when the
+ * child's care unit is open and the placement covers the day. A child with neither is left out ("not registered").
+ */
 export async function expectedCare(db: Db, childIds: number[], date: string): Promise<Map<number, ExpectedCare>> {
   const result = new Map<number, ExpectedCare>();
   if (childIds.length === 0) return result;
   const rows = await registeredOn(db, JSON.stringify(childIds), date);
   const byChild = new Map(rows.map((r) => [r.child_id, {
-    starts: r.starts, ends: r.ends, dayOff: r.day_off === 1, comment: r.comment, staffComment: r.staff_comment,
-    registeredBy: nameOf(r.reg_display, r.reg_first, r.reg_last),
+    starts: r.starts, ends: r.ends, dayOff: r.day_off === 1, comment: r.comment, staffComment: r.staff_comment, registeredBy: r.registered_by,
   }]));
   for (const [childId, day] of byChild) {
     if (!registers(day)) continue;
@@ -195,14 +158,12 @@ export async function expectedCare(db: Db, childIds: number[], date: string): Pr
   if (inForce.size === 0) return result;
   const [standardDays, placements] = await Promise.all([
     standardWeekday(db, JSON.stringify([...inForce.values()]), weekday),
-    carePlacementsOn(db, JSON.stringify([...inForce.keys()]), date),
+    placementsOn(db, [...inForce.keys()], date, CARE_KINDS),
   ]);
-  const units = [...new Set(placements.map((p) => p.unit_id))];
+  const units = [...new Set(placements.map((p) => p.unitId))];
   if (units.length === 0) return result;
-  const [open, closed] = await Promise.all([unitsOpenOn(db, JSON.stringify(units), weekday), unitsClosedOn(db, JSON.stringify(units), date)]);
-  const openUnits = new Set(open.map((o) => o.unit_id));
-  for (const c of closed) openUnits.delete(c.unit_id);
-  const cared = new Set(placements.filter((p) => openUnits.has(p.unit_id)).map((p) => p.child_id));
+  const openUnits = await unitsOpenOn(db, units, date);
+  const cared = new Set(placements.filter((p) => openUnits.has(p.unitId)).map((p) => p.childId));
   const daysBySchedule = new Map(standardDays.map((d) => [d.schedule_id, d]));
   for (const [childId, scheduleId] of inForce) {
     const day = daysBySchedule.get(scheduleId);
@@ -325,4 +286,16 @@ async function patternOf(trx: Trx, scheduleId: number): Promise<Record<string, u
 
 function patternJson(days: WeekPattern): Record<string, unknown> {
   return Object.fromEntries([...days].sort(([a], [b]) => a - b).map(([weekday, v]) => [weekday, { starts: v.starts, ends: v.ends, dayOff: v.dayOff }]));
+}
+
+/**
+ * A child's first standard schedule, written as it is, without a line in the child's history (nothing was changed by
+ * anyone): for the demo municipality, and later for care times brought over from another system.
+ */
+export async function insertFirstStandard(trx: Db, s: { childId: number; validFrom: string; days: WeekPattern; by: number; now: Date }): Promise<void> {
+  const { id } = await trx.insertInto('standard_schedules')
+    .values({ child_id: s.childId, valid_from: s.validFrom, created_by: s.by, created_at: s.now.toISOString() })
+    .returning('id').executeTakeFirstOrThrow();
+  const rows = [...s.days].map(([weekday, v]) => ({ schedule_id: id, weekday, starts: v.starts, ends: v.ends, day_off: v.dayOff ? 1 : 0 }));
+  if (rows.length) await trx.insertInto('standard_care_times').values(rows).execute();
 }

@@ -1,6 +1,7 @@
-// Care-time rules: ISO weeks, which days a user may still change and why not, reading a day from the week form,
-// and the hours a placement allows. Pure functions: the routes load the facts, these decide.
-import { addDays, addMonths, isoWeekday, minutesOf, mondayOf } from '../kernel/dates.ts';
+// Care-time rules: which days a user may still change and why not, reading the week, staff comment and standard week
+// forms, and the hours a placement allows. Pure functions: the use cases load the facts, these decide.
+import { addDays, addMonths, isDate, isoWeek, isoWeekday, minutesOf, mondayOf } from '../kernel/dates.ts';
+import type { FieldError, FieldErrors } from '../kernel/forms.ts';
 import type { Hours } from '../settings/rules.ts';
 import type { HourLimit } from '../../db/schema.ts';
 import type { ChildCare, StandardSchedule } from './queries.ts';
@@ -49,8 +50,14 @@ export interface ChangeRules {
   asGuardian: boolean;
 }
 
+let lastBookable = { today: '', months: Number.NaN, day: '' };
+
+/** The last day times can be registered for (asked for every day a page shows: the last answer is kept). */
 export function lastBookableDay(rules: Pick<ChangeRules, 'today' | 'planAheadMonths'>): string {
-  return addMonths(rules.today, rules.planAheadMonths);
+  if (rules.today !== lastBookable.today || rules.planAheadMonths !== lastBookable.months) {
+    lastBookable = { today: rules.today, months: rules.planAheadMonths, day: addMonths(rules.today, rules.planAheadMonths) };
+  }
+  return lastBookable.day;
 }
 
 export function dayState(date: string, rules: ChangeRules): DayState {
@@ -84,10 +91,6 @@ export function lockedDays(days: string[], rules: ChangeRules): { window: string
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Reading the form
-
-/** A message key, its values, and dates to be written out in the reader's language. */
-export type FieldError = { key: string; params?: Record<string, string | number>; dates?: Record<string, string> };
-export type FieldErrors = Record<string, FieldError>;
 
 /** "7:30", "07.30" and "0730" as "07:30"; undefined when it is no time of day. */
 export function normaliseTime(raw: string): string | undefined {
@@ -142,9 +145,16 @@ export function limitPeriod(limit: HourLimit, date: string): LimitPeriod | undef
   return undefined;
 }
 
-/** "12,5" in Swedish, "12.5" in English: hours with at most one decimal. */
+const hourFormats = new Map<string, Intl.NumberFormat>();
+
+/** "12,5" in Swedish, "12.5" in English: hours with at most one decimal (one kept formatter per locale). */
 export function hoursText(minutes: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(minutes / 60);
+  let format = hourFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+    hourFormats.set(locale, format);
+  }
+  return format.format(minutes / 60);
 }
 
 /** Days of a standard schedule: the weekday (1–7) to its value. */
@@ -409,4 +419,76 @@ export function overLimit(care: ChildCare, changed: ReadonlyMap<string, DayValue
     if (after.minutes > before.minutes) return { before, after };
   }
   return undefined;
+}
+
+/** The message for changes that book more than the placement allows: the week, a repeated week, or the year. */
+export function overLimitError(over: { after: Usage }, monday: string, locale: string): FieldError {
+  const { period, minutes } = over.after;
+  const used = hoursText(minutes, locale);
+  if (period.limit === '525h_year') return { key: 'schedule.errors.overYear', params: { used, limit: period.hours, year: period.from.slice(0, 4) } };
+  if (period.from === monday) return { key: 'schedule.errors.overWeek', params: { used, limit: period.hours } };
+  return { key: 'schedule.errors.overWeekRepeat', params: { used, limit: period.hours, week: isoWeek(period.from).week } };
+}
+
+/** "Upprepa" and its number of weeks: 0 when not ticked; 1 to MAX_REPEAT_WEEKS, else an error at the field. */
+export function parseRepeat(repeat: string, weeksRaw: string): { weeks: number; error?: FieldError } {
+  if (repeat !== 'yes') return { weeks: 0 };
+  const raw = weeksRaw.trim();
+  const weeks = Number(raw);
+  if (!/^\d{1,2}$/.test(raw) || weeks < 1 || weeks > MAX_REPEAT_WEEKS) {
+    return { weeks: 0, error: { key: 'schedule.errors.repeatWeeks', params: { max: MAX_REPEAT_WEEKS } } };
+  }
+  return { weeks };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The staff's comment on a day
+
+/** The staff's comment as it is saved: spaces collapsed; empty removes the comment. */
+export interface StaffComment { date: string; text: string }
+
+/** A day of the placement, no further ahead than two years, and a comment of at most MAX_COMMENT characters. */
+export function parseStaffComment(
+  raw: { date: string; text: string }, placement: { startDate: string; endDate: string | null }, today: string,
+): { comment: StaffComment; errors: FieldErrors } {
+  const date = raw.date.trim();
+  const text = raw.text.trim().replace(/\s+/g, ' ');
+  const errors: FieldErrors = {};
+  const lastDay = lastBookableDay({ today, planAheadMonths: 24 });
+  if (!date) errors.comment_date = { key: 'schedule.errors.dateMissing' };
+  else if (!isDate(date)) errors.comment_date = { key: 'schedule.errors.dateFormat' };
+  else if (date < placement.startDate || (placement.endDate !== null && date > placement.endDate)) errors.comment_date = { key: 'schedule.errors.noPlacement' };
+  else if (date > lastDay) errors.comment_date = { key: 'schedule.errors.tooFar', dates: { date: lastDay } };
+  if (text.length > MAX_COMMENT) errors.staff_comment = { key: 'schedule.errors.commentTooLong', params: { max: MAX_COMMENT } };
+  return { comment: { date, text }, errors };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The standard week form
+
+/** A standard week as typed: each open weekday's fields, and the day it starts from (empty: the earliest). */
+export interface RawStandardWeek { days: Map<number, Omit<RawDay, 'comment'>>; validFrom: string }
+
+/**
+ * The standard week form: valid times within each weekday's opening hours (or "Ledig"), a first day from `earliest`
+ * to the last bookable day, and for a placement with an hour limit at most STANDARD_WEEK_LIMIT hours.
+ */
+export function parseStandardWeek(
+  raw: RawStandardWeek, limits: { hours: Record<number, Hours>; earliest: string; lastDay: string; hourLimit: HourLimit; locale: string },
+): { days: WeekPattern; validFrom: string; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const days: WeekPattern = new Map();
+  for (const [weekday, day] of raw.days) {
+    const value = parseDay({ ...day, comment: '' }, String(weekday), limits.hours[weekday] ?? null, errors);
+    if (value && registers(value)) days.set(weekday, value);
+  }
+  const validFrom = raw.validFrom.trim() || limits.earliest;
+  if (!isDate(validFrom)) errors.valid_from = { key: 'schedule.errors.dateFormat' };
+  else if (validFrom < limits.earliest) errors.valid_from = { key: 'schedule.errors.validFromEarly', dates: { date: limits.earliest } };
+  else if (validFrom > limits.lastDay) errors.valid_from = { key: 'schedule.errors.tooFar', dates: { date: limits.lastDay } };
+  const minutes = [...days.values()].reduce((sum, v) => sum + careMinutes(v), 0);
+  if (limits.hourLimit !== 'none' && minutes > STANDARD_WEEK_LIMIT * 60) {
+    errors.hours = { key: 'schedule.errors.standardOverWeek', params: { used: hoursText(minutes, limits.locale), limit: STANDARD_WEEK_LIMIT } };
+  }
+  return { days, validFrom, errors };
 }

@@ -2,8 +2,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { prepared, type Db } from '../kernel/db.ts';
-import { type CareRules, type Hours } from './rules.ts';
-import { WEEKDAYS } from '../kernel/dates.ts';
+import type { CareRules, Hours } from './rules.ts';
+import { isoWeekday, WEEKDAYS } from '../kernel/dates.ts';
+import { jsonValues } from '../../db/sql.ts';
+import { accountName } from '../accounts/queries.ts';
+import { groupIdsOfUnit, groupsOfUnit } from '../people/queries.ts';
+import { municipalitySettings, setInvitationValidDays, setTermsOfUse, termsOfUse } from '../people/municipality-settings.ts';
 
 export interface UnitRules { lockDays: number; planAheadMonths: number; inviteDaysBefore: number }
 export const DEFAULT_RULES: UnitRules = { lockDays: 0, planAheadMonths: 12, inviteDaysBefore: 14 };
@@ -17,7 +21,10 @@ const unitCache = new WeakMap<object, Map<string, unknown>>();
 
 async function cachedPerUnit<T>(db: Db, key: string, load: () => Promise<T>): Promise<T> {
   let entries = unitCache.get(db);
-  if (!entries) unitCache.set(db, (entries = new Map()));
+  if (!entries) {
+    entries = new Map();
+    unitCache.set(db, entries);
+  }
   if (entries.has(key)) return entries.get(key) as T;
   const value = await load();
   entries.set(key, value);
@@ -71,35 +78,56 @@ export async function closedDays(db: Db, unitId: number, from: string, to?: stri
   return to ? closedBetween(db, unitId, from, to) : closedFrom(db, unitId, from);
 }
 
+const unitsWithHoursOn = prepared((db: Db, unitIds: string, weekday: number) => db.selectFrom('unit_opening_hours').select('unit_id')
+  .where('unit_id', 'in', jsonValues<number>(unitIds)).where('weekday', '=', weekday));
+const unitsClosedOn = prepared((db: Db, unitIds: string, date: string) => db.selectFrom('unit_closed_days').select('unit_id')
+  .where('unit_id', 'in', jsonValues<number>(unitIds)).where('date', '=', date));
+
+/** Of the units, those open on `date`: with opening hours that weekday, and not closed that day (the staff's Today). */
+export async function unitsOpenOn(db: Db, unitIds: readonly number[], date: string): Promise<Set<number>> {
+  if (unitIds.length === 0) return new Set();
+  const ids = JSON.stringify(unitIds);
+  const [open, closed] = await Promise.all([unitsWithHoursOn(db, ids, isoWeekday(date)), unitsClosedOn(db, ids, date)]);
+  const units = new Set(open.map((o) => o.unit_id));
+  for (const c of closed) units.delete(c.unit_id);
+  return units;
+}
+
 export interface GroupCutoff { groupId: number; name: string; cutoff: string | null }
 
-const cutoffsOfUnit = prepared((db: Db, unitId: number) => db.selectFrom('groups').leftJoin('group_settings', 'group_settings.group_id', 'groups.id')
-  .select(['groups.id', 'groups.name', 'group_settings.change_cutoff']).where('groups.unit_id', '=', unitId).orderBy('groups.name'));
+const cutoffsOfUnit = prepared((db: Db, unitId: number) => db.selectFrom('group_settings').select(['group_id', 'change_cutoff'])
+  .where('group_id', 'in', groupIdsOfUnit(db, unitId)));
 
+/** Each group of the unit (by name) with its cut-off time for changes, null where the group has none. */
 export async function groupCutoffs(db: Db, unitId: number): Promise<GroupCutoff[]> {
-  const rows = await cutoffsOfUnit(db, unitId);
-  return rows.map((r) => ({ groupId: r.id, name: r.name, cutoff: r.change_cutoff ?? null }));
+  const [groups, settings] = await Promise.all([groupsOfUnit(db, unitId), cutoffsOfUnit(db, unitId)]);
+  const cutoffOf = new Map(settings.map((s) => [s.group_id, s.change_cutoff]));
+  return groups.map((g) => ({ groupId: g.id, name: g.name, cutoff: cutoffOf.get(g.id) ?? null }));
 }
 
-export async function termsOfUse(db: Db, municipalityId: number): Promise<string | null> {
-  const row = await db.selectFrom('municipalities').select('terms_of_use').where('id', '=', municipalityId).executeTakeFirst();
-  return row?.terms_of_use ?? null;
+const cutoffOfGroup = prepared((db: Db, groupId: number) => db.selectFrom('group_settings').select('change_cutoff').where('group_id', '=', groupId));
+
+/** One group's cut-off time for changes (HH:MM the day before), null when it has none (a child's week page). */
+export async function groupCutoff(db: Db, groupId: number): Promise<string | null> {
+  const [row] = await cutoffOfGroup(db, groupId);
+  return row?.change_cutoff ?? null;
 }
+
+/** The terms of use a guardian accepts when registering in the municipality (kept on the municipality's row). */
+export { termsOfUse };
 
 export interface SettingsChange { setting: string; oldValue: string | null; newValue: string | null; changedBy: string; changedAt: string }
 
 export async function settingsHistory(db: Db, scope: { unitId: number } | { municipalityId: number }, limit = 30): Promise<SettingsChange[]> {
   let query = db.selectFrom('settings_changes')
-    .innerJoin('accounts', 'accounts.id', 'settings_changes.changed_by')
-    .innerJoin('persons', 'persons.id', 'accounts.person_id')
-    .select(['settings_changes.setting', 'settings_changes.old_value', 'settings_changes.new_value', 'settings_changes.changed_at',
-      'persons.first_name', 'persons.last_name']);
+    .select((eb) => ['settings_changes.setting', 'settings_changes.old_value', 'settings_changes.new_value', 'settings_changes.changed_at',
+      accountName(eb, 'settings_changes.changed_by').as('changed_by')]);
   query = 'unitId' in scope
     ? query.where('settings_changes.unit_id', '=', scope.unitId)
     : query.where('settings_changes.municipality_id', '=', scope.municipalityId).where('settings_changes.unit_id', 'is', null);
   const rows = await query.orderBy('settings_changes.id', 'desc').limit(limit).execute();
   return rows.map((r) => ({
-    setting: r.setting, oldValue: r.old_value, newValue: r.new_value, changedAt: r.changed_at, changedBy: `${r.first_name} ${r.last_name}`,
+    setting: r.setting, oldValue: r.old_value, newValue: r.new_value, changedAt: r.changed_at, changedBy: r.changed_by ?? '',
   }));
 }
 
@@ -189,16 +217,17 @@ export async function removeClosedDay(db: Db, unitId: number, closedDayId: numbe
 export async function saveTerms(db: Db, municipalityId: number, text: string, change: Change): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const before = await termsOfUse(trx, municipalityId);
-    await trx.updateTable('municipalities').set({ terms_of_use: text }).where('id', '=', municipalityId).execute();
+    await setTermsOfUse(trx, municipalityId, text);
     await record(trx, change, 'terms_of_use', before, text);
   });
 }
 
 export async function saveInvitationValidity(db: Db, municipalityId: number, days: number, change: Change): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('municipalities').select('invitation_valid_days').where('id', '=', municipalityId).executeTakeFirstOrThrow();
-    await trx.updateTable('municipalities').set({ invitation_valid_days: days }).where('id', '=', municipalityId).execute();
-    await record(trx, change, 'invitation_valid_days', String(before.invitation_valid_days), String(days));
+    const before = await municipalitySettings(trx, municipalityId);
+    if (!before) throw new Error(`No municipality ${municipalityId}`);
+    await setInvitationValidDays(trx, municipalityId, days);
+    await record(trx, change, 'invitation_valid_days', String(before.invitationValidDays), String(days));
   });
 }
 
@@ -208,4 +237,22 @@ function onOff(on: boolean): string {
 
 function hoursText(h: Hours): string {
   return h ? `${h.opens}–${h.closes}` : 'closed';
+}
+
+/**
+ * The settings of a unit being set up (the demo municipality, later the import of a new unit): written as they are,
+ * without a line in the history, since nobody changed anything. Opening hours by ISO weekday; change cutoffs by group.
+ */
+export async function setInitialUnitSettings(trx: Db, unitId: number, settings: {
+  openingHours?: Record<number, Hours>; rules?: UnitRules; closedDays?: { date: string; reason: string }[]; cutoffs?: Map<number, string | null>;
+}): Promise<void> {
+  const hours = Object.entries(settings.openingHours ?? {}).flatMap(([weekday, h]) => (h ? [{ unit_id: unitId, weekday: Number(weekday), ...h }] : []));
+  if (hours.length) await trx.insertInto('unit_opening_hours').values(hours).execute();
+  if (settings.closedDays?.length) await trx.insertInto('unit_closed_days').values(settings.closedDays.map((d) => ({ unit_id: unitId, ...d }))).execute();
+  const rules = settings.rules;
+  if (rules) {
+    await trx.insertInto('unit_settings')
+      .values({ unit_id: unitId, lock_days: rules.lockDays, plan_ahead_months: rules.planAheadMonths, invite_days_before: rules.inviteDaysBefore }).execute();
+  }
+  for (const [groupId, cutoff] of settings.cutoffs ?? []) await trx.insertInto('group_settings').values({ group_id: groupId, change_cutoff: cutoff }).execute();
 }

@@ -1,8 +1,6 @@
 // Validation of the unit settings forms: each rule broken gives a catalogue key at its field.
 import { isDate, isTime, WEEKDAYS } from '../kernel/dates.ts';
-
-export type FieldErrors = Record<string, string>;
-export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+import { hasErrors, type FieldErrors, type Parsed } from '../kernel/forms.ts';
 
 /** The boxes ticked in the form, out of the start page's boxes `keys`; any other value is ignored. */
 export function parseBoxes(chosen: string[], keys: readonly string[]): Record<string, boolean> {
@@ -23,16 +21,16 @@ export function parseOpeningHours(form: (name: string) => string): Parsed<Record
     if (!opens && !closes) {
       value[day] = null;
     } else if (!isTime(opens)) {
-      errors[`opens_${day}`] = opens ? 'settings.errors.timeFormat' : 'settings.errors.opensMissing';
+      errors[`opens_${day}`] = { key: opens ? 'settings.errors.timeFormat' : 'settings.errors.opensMissing' };
     } else if (!isTime(closes)) {
-      errors[`closes_${day}`] = closes ? 'settings.errors.timeFormat' : 'settings.errors.closesMissing';
+      errors[`closes_${day}`] = { key: closes ? 'settings.errors.timeFormat' : 'settings.errors.closesMissing' };
     } else if (closes <= opens) {
-      errors[`closes_${day}`] = 'settings.errors.closesBeforeOpens';
+      errors[`closes_${day}`] = { key: 'settings.errors.closesBeforeOpens' };
     } else {
       value[day] = { opens, closes };
     }
   }
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value };
+  return hasErrors(errors) ? { ok: false, errors } : { ok: true, value };
 }
 
 export interface CareRules {
@@ -51,16 +49,16 @@ export function parseCareRules(form: (name: string) => string, groupIds: number[
   for (const [name, [min, max, message]] of Object.entries(LIMITS)) {
     const raw = form(name).trim();
     const n = Number(raw);
-    if (!/^\d{1,3}$/.test(raw) || n < min || n > max) errors[name] = message;
+    if (!/^\d{1,3}$/.test(raw) || n < min || n > max) errors[name] = { key: message };
     else numbers[name] = n;
   }
   const cutoffs = new Map<number, string | null>();
   for (const id of groupIds) {
     const raw = form(`cutoff_${id}`).trim();
-    if (raw && !isTime(raw)) errors[`cutoff_${id}`] = 'settings.errors.timeFormat';
+    if (raw && !isTime(raw)) errors[`cutoff_${id}`] = { key: 'settings.errors.timeFormat' };
     else cutoffs.set(id, raw || null);
   }
-  if (Object.keys(errors).length) return { ok: false, errors };
+  if (hasErrors(errors)) return { ok: false, errors };
   return {
     ok: true,
     value: { lockDays: numbers.lock_days, planAheadMonths: numbers.plan_ahead_months, inviteDaysBefore: numbers.invite_days_before, cutoffs },
@@ -73,21 +71,21 @@ export function parseClosedDay(form: (name: string) => string, today: string): P
   const errors: FieldErrors = {};
   const date = form('date').trim();
   const reason = form('reason').trim();
-  if (!date) errors.date = 'settings.errors.dateMissing';
-  else if (!isDate(date)) errors.date = 'settings.errors.dateFormat';
-  else if (date < today) errors.date = 'settings.errors.datePast';
-  else if (date > `${Number(today.slice(0, 4)) + 2}${today.slice(4)}`) errors.date = 'settings.errors.dateTooFar';
-  if (!reason) errors.reason = 'settings.errors.reasonMissing';
-  else if (reason.length > MAX_REASON) errors.reason = 'settings.errors.reasonTooLong';
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: { date, reason } };
+  if (!date) errors.date = { key: 'settings.errors.dateMissing' };
+  else if (!isDate(date)) errors.date = { key: 'settings.errors.dateFormat' };
+  else if (date < today) errors.date = { key: 'settings.errors.datePast' };
+  else if (date > `${Number(today.slice(0, 4)) + 2}${today.slice(4)}`) errors.date = { key: 'settings.errors.dateTooFar' };
+  if (!reason) errors.reason = { key: 'settings.errors.reasonMissing' };
+  else if (reason.length > MAX_REASON) errors.reason = { key: 'settings.errors.reasonTooLong' };
+  return hasErrors(errors) ? { ok: false, errors } : { ok: true, value: { date, reason } };
 }
 
 export const MAX_TERMS = 20_000;
 
 export function parseTerms(text: string): Parsed<string> {
   const value = text.replace(/\r\n/g, '\n').trim();
-  if (!value) return { ok: false, errors: { terms: 'settings.errors.termsMissing' } };
-  if (value.length > MAX_TERMS) return { ok: false, errors: { terms: 'settings.errors.termsTooLong' } };
+  if (!value) return { ok: false, errors: { terms: { key: 'settings.errors.termsMissing' } } };
+  if (value.length > MAX_TERMS) return { ok: false, errors: { terms: { key: 'settings.errors.termsTooLong' } } };
   return { ok: true, value };
 }
 
@@ -96,6 +94,6 @@ export function parseInvitationDays(raw: string): Parsed<number | undefined> {
   const value = raw.trim();
   if (!value) return { ok: true, value: undefined };
   const days = Number(value);
-  if (!/^\d{1,2}$/.test(value) || days < 1 || days > 60) return { ok: false, errors: { invitation_valid_days: 'settings.errors.invitationDays' } };
+  if (!/^\d{1,2}$/.test(value) || days < 1 || days > 60) return { ok: false, errors: { invitation_valid_days: { key: 'settings.errors.invitationDays' } } };
   return { ok: true, value: days };
 }

@@ -5,6 +5,7 @@ import type { Database, Db } from '../kernel/db.ts';
 import { enqueueJob, jobKind } from '../kernel/jobs.ts';
 import { parseMobile } from '../accounts/rules.ts';
 import { findIdentityNumbers } from '../mail/compose.ts';
+import { personMunicipality, personName } from '../people/queries.ts';
 
 /** The job that sends one outbox SMS; its payload is `{ smsId }`. */
 export const SMS_SEND_JOB = jobKind('sms.send');
@@ -60,4 +61,29 @@ export async function queueSms(db: Db | Transaction<Database>, sms: NewSms, now:
     return row.id;
   };
   return db.isTransaction ? store(db) : db.transaction().execute(store);
+}
+
+export async function giveUpSms(db: Db, smsId: number, at: Date): Promise<void> {
+  await db.updateTable('sms_outbox').set({ failed_at: at.toISOString() }).where('id', '=', smsId).where('sent_at', 'is', null).execute();
+}
+
+/** Deletes the SMS sent or given up before `before`. */
+export async function pruneSms(db: Db, before: Date): Promise<void> {
+  await db.deleteFrom('sms_outbox').where((eb) => eb.or([eb('sent_at', '<', before.toISOString()), eb('failed_at', '<', before.toISOString())])).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The demo SMS outbox (demo databases only, see server/demo/sms.ts): the SMS delivered to it instead of being sent.
+
+export interface DeliveredSms { id: number; to: string; message: string; sentAt: string | null; day: string | null; child: string | null }
+
+/** The newest first: the SMS about no child, and those about children of the given municipalities. */
+export async function demoSmsOutbox(db: Db, municipalityIds: readonly number[], limit: number): Promise<DeliveredSms[]> {
+  const rows = await db.selectFrom('sms_outbox')
+    .select(['sms_outbox.id', 'sms_outbox.recipient', 'sms_outbox.message', 'sms_outbox.sent_at', 'sms_outbox.day'])
+    .select((eb) => personName(eb, 'sms_outbox.child_id').as('child'))
+    .where('sms_outbox.demo_outbox', '=', 1)
+    .where((eb) => eb.or([eb('sms_outbox.child_id', 'is', null), eb(personMunicipality(eb, 'sms_outbox.child_id'), 'in', [...municipalityIds])]))
+    .orderBy('sms_outbox.sent_at', 'desc').orderBy('sms_outbox.id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, to: r.recipient, message: r.message, sentAt: r.sent_at, day: r.day, child: r.child ?? null }));
 }

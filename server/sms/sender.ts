@@ -7,10 +7,11 @@
 // 408, 429 and a gateway that cannot be reached are retried with the job runner's backoff; any other 4xx means the
 // gateway refuses this SMS (a bad number, bad credentials...), so it is given up after a few attempts.
 import type { Clock } from '../kernel/clock.ts';
-import type { Db } from '../kernel/db.ts';
-import { readMeta } from '../kernel/db.ts';
+import { readMeta, type Db } from '../kernel/db.ts';
 import type { JobRunner } from '../kernel/jobs.ts';
-import { SMS_SEND_JOB } from './outbox.ts';
+import { registerOutbox } from '../kernel/outbox.ts';
+import { isOpenAccountMobile } from '../accounts/queries.ts';
+import { giveUpSms, pruneSms, SMS_SEND_JOB } from './outbox.ts';
 
 export interface SmsMessage { from: string; to: string; message: string }
 
@@ -86,16 +87,9 @@ export function chooseSmsGateway(settings: SmsGatewaySettings | undefined, demo:
 }
 
 export function registerSmsJobs(runner: JobRunner, opts: SmsJobOptions): void {
-  runner.register(SMS_SEND_JOB, (payload: { smsId?: unknown }) => sendOutboxSms(opts, Number(payload?.smsId)), {
-    maxAttempts: SMS_MAX_ATTEMPTS,
-    onGiveUp: async (payload: { smsId?: unknown } | undefined) => {
-      await opts.db.updateTable('sms_outbox').set({ failed_at: opts.clock.now().toISOString() })
-        .where('id', '=', Number(payload?.smsId)).where('sent_at', 'is', null).execute();
-    },
-  });
-  runner.every('prune-sms-outbox', 6 * 60 * 60_000, async () => {
-    const before = new Date(opts.clock.now().getTime() - KEEP_SMS_DAYS * 24 * 60 * 60_000).toISOString();
-    await opts.db.deleteFrom('sms_outbox').where((eb) => eb.or([eb('sent_at', '<', before), eb('failed_at', '<', before)])).execute();
+  registerOutbox(runner, opts.clock, {
+    name: 'sms-outbox', job: SMS_SEND_JOB, idField: 'smsId', maxAttempts: SMS_MAX_ATTEMPTS, keepDays: KEEP_SMS_DAYS,
+    send: (smsId) => sendOutboxSms(opts, smsId), giveUp: (smsId, at) => giveUpSms(opts.db, smsId, at), prune: (before) => pruneSms(opts.db, before),
   });
 }
 
@@ -117,7 +111,7 @@ export async function sendOutboxSms(opts: SmsJobOptions, smsId: number): Promise
   // A demo database's people are made up, but their 07x numbers may be somebody's real phone: with a gateway, a demo
   // database texts only a number an account holder entered as their own; everything else goes to the demo outbox.
   const demo = (await readMeta(db, 'mode')) === 'demo';
-  if (gateway === 'demo-outbox' || (demo && !(await isAccountMobile(db, sms.recipient)))) {
+  if (gateway === 'demo-outbox' || (demo && !(await isOpenAccountMobile(db, sms.recipient)))) {
     if (!demo) {
       const error = 'The demo SMS outbox is only for demo databases, and this database is real: set SMS_GATEWAY_URL';
       await db.updateTable('sms_outbox').set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error })).where('id', '=', smsId).execute();
@@ -150,12 +144,6 @@ export async function sendOutboxSms(opts: SmsJobOptions, smsId: number): Promise
   await db.updateTable('sms_outbox')
     .set((eb) => ({ sent_at: clock.now().toISOString(), attempts: eb('attempts', '+', 1), last_error: null, provider_id: sent.providerId ?? null }))
     .where('id', '=', smsId).execute();
-}
-
-/** Whether an open account holds the number as its own mobile number (entered in Mina inställningar). */
-async function isAccountMobile(db: Db, number: string): Promise<boolean> {
-  const row = await db.selectFrom('accounts').select('id').where('mobile', '=', number).where('closed_at', 'is', null).executeTakeFirst();
-  return row !== undefined;
 }
 
 function providerId(body: string): string | undefined {

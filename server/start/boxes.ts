@@ -1,7 +1,7 @@
 // The boxes of the start page, in the order seed 000 lists them: the one list. Each box comes from its domain's
 // box.ts; a feature that is not built yet says so, and a box never shows made-up content. The unit settings offer
 // these keys (app.ts hands them over), so a new box is added here and nowhere else.
-import { defineBox, type BoxContext } from '../kernel/boxes.ts';
+import { boxUrl, defineBox, type BoxContext } from '../kernel/boxes.ts';
 import type { ChildSummary } from '../people/queries.ts';
 import { enabledBoxes } from '../settings/queries.ts';
 import { absenceBox } from '../absence/box.ts';
@@ -27,10 +27,6 @@ export const BOX_KEYS: readonly BoxKey[] = BOXES.map((box) => box.key);
 
 export interface RenderedBox { key: BoxKey; view: string; url: string; data: Record<string, unknown> }
 
-export function boxUrl(childId: number, key: BoxKey): string {
-  return `/children/${childId}/boxes/${key}`;
-}
-
 /** The boxes of a child's start page: those the child's unit enabled and that have something to show. */
 export async function boxesFor(context: BoxContext<ChildSummary>): Promise<RenderedBox[]> {
   const enabled = await enabledBoxes(context.db, context.child.unitId, BOX_KEYS);
@@ -39,7 +35,8 @@ export async function boxesFor(context: BoxContext<ChildSummary>): Promise<Rende
 }
 
 export async function loadBox(context: BoxContext<ChildSummary>, key: BoxKey): Promise<RenderedBox | null> {
-  const definition = BOXES.find((box) => box.key === key)!;
+  const definition = BOXES.find((box) => box.key === key);
+  if (!definition) throw new Error(`No box ${key}`);
   const data = await definition.load(context);
   return data ? { key, view: definition.view, url: boxUrl(context.child.id, key), data } : null;
 }

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { notFound, type RouteTable } from '../kernel/http.ts';
+import type { Actor } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
 import { childSummary, childrenOfGuardian, groupsOfStaff, municipalitiesAdministeredBy, unitsHeadedBy } from '../people/queries.ts';
 import { enabledBoxes } from '../settings/queries.ts';
@@ -12,29 +13,29 @@ import { BOX_KEYS, boxesFor, loadBox } from './boxes.ts';
 interface Deps { db: Db; clock: Clock }
 
 export function startRoutes(routes: RouteTable, deps: Deps): void {
-  routes.get('/', 'start.read', (req, res) => renderStart(req, res, deps, req.session.childId));
+  routes.get('/', 'start.read', (req, res, { actor }) => renderStart(req, res, deps, actor, req.session.childId));
 
-  routes.get('/children/:childId', 'child.start.read', (req, res) => {
-    req.session.childId = req.targetId;
-    return renderStart(req, res, deps, req.targetId);
+  routes.get('/children/:childId', 'child.start.read', (req, res, { actor, target }) => {
+    req.session.childId = target.id;
+    return renderStart(req, res, deps, actor, target.id);
   });
 
   for (const key of BOX_KEYS) {
-    routes.get(`/children/:childId/boxes/${key}`, 'child.start.read', async (req, res) => {
+    routes.get(`/children/:childId/boxes/${key}`, 'child.start.read', async (req, res, { actor, target }) => {
       const { db, clock } = deps;
-      const child = await childSummary(db, req.targetId!, today(clock));
+      const child = await childSummary(db, target.id, today(clock));
       if (!child || !(await enabledBoxes(db, child.unitId, BOX_KEYS))[key]) throw notFound();
       const box = await loadBox({ db, clock, child }, key);
       if (!box) throw notFound();
+      // htmx asks for the box alone (it swaps itself); a browser without JavaScript gets it on a page of its own.
       if (req.get('HX-Request')) return render(req, res, 'start/box', { box, child });
-      const children = await childrenOfGuardian(db, req.actor!.personId, today(clock));
+      const children = await childrenOfGuardian(db, actor.personId, today(clock));
       render(req, res, 'start/box-page', { box, child, children });
     });
   }
 }
 
-async function renderStart(req: Request, res: Response, { db, clock }: Deps, wanted: number | undefined) {
-  const actor = req.actor!;
+async function renderStart(req: Request, res: Response, { db, clock }: Deps, actor: Actor, wanted: number | undefined) {
   const day = today(clock);
   const [children, groups, units, municipalities] = await Promise.all([
     childrenOfGuardian(db, actor.personId, day),

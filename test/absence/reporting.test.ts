@@ -1,7 +1,7 @@
 // A guardian reports absence: today or the next open day in two taps, or a range; siblings at once; cancel until started.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { csrfFrom, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { csrfFrom, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { personId } from '../support/demo.ts';
 
 describe('reporting absence', () => {
@@ -21,12 +21,8 @@ describe('reporting absence', () => {
     .where('child_id', '=', childId).where('cancelled_at', 'is', null).orderBy('date').execute();
 
   async function post(path: string, fields: Record<string, string | string[]>, htmx = false) {
-    const page = await emma.get(`/children/${elsa}`);
-    const body = new URLSearchParams({ _csrf: csrfFrom(page.text) });
-    for (const [k, v] of Object.entries(fields)) for (const value of [v].flat()) body.append(k, value);
-    const req = emma.post(path).type('form');
-    if (htmx) req.set('HX-Request', 'true');
-    return req.send(body.toString());
+    const asHtmx = { 'HX-Request': 'true', 'HX-Target': 'box-absence' }; // as htmx posts the box's forms
+    return postForm(emma, `/children/${elsa}`, path, fields, htmx ? asHtmx : {});
   }
 
   it('reports today from the box with htmx and gets the box back, showing the report', async () => {

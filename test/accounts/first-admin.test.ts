@@ -3,8 +3,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { sql } from 'kysely';
@@ -13,19 +11,13 @@ import { settleMode } from '../../server/demo/mode.ts';
 import { createFirstAdmin, splitName, type FirstAdminInput } from '../../server/accounts/first-admin.ts';
 import { signIn, startTestApp, type TestApp } from '../support/app.ts';
 import { countRows } from '../support/demo.ts';
+import { removeTempDirs, tempDir } from '../support/system.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const PASSWORD = 'Ett långt lösenord 42';
 const ANNA = ['--municipality', 'Exempelkommun', '--username', 'anna.admin', '--name', 'Anna Andersson', '--email', 'anna@example.se'];
 
 const children = new Set<ChildProcess>();
-const dirs: string[] = [];
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vardag-admin-'));
-  dirs.push(dir);
-  return dir;
-}
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
@@ -70,11 +62,11 @@ async function counts(dataDir: string) {
 
 after(async () => {
   for (const child of children) child.kill('SIGKILL');
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 describe('npm run admin -- create-admin', () => {
-  const dataDir = tempDir();
+  const dataDir = tempDir('admin');
   let first: Run;
   let t: TestApp | undefined;
   before(async () => { first = await runAdmin(ANNA, { dataDir, password: PASSWORD }); });
@@ -209,7 +201,7 @@ describe('npm run admin -- create-admin', () => {
 
 describe('create-admin and demo databases', () => {
   it('makes an empty database a demo without NODE_ENV=production (like npm start), and production then refuses it', async () => {
-    const dataDir = tempDir();
+    const dataDir = tempDir('admin');
     const demo = await runAdmin(ANNA, { dataDir, password: PASSWORD, production: false });
     assert.equal(demo.code, 0, demo.stderr);
     assert.match(demo.stderr, /demo database/i);
@@ -238,7 +230,7 @@ describe('createFirstAdmin', () => {
   });
   const now = new Date('2026-11-24T09:00:00Z');
   before(async () => {
-    c = open(tempDir());
+    c = open(tempDir('admin'));
     await migrateToLatest(c.db);
     await settleMode(c.db, true, async () => { throw new Error('a real database is never seeded'); });
   });

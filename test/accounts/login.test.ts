@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { csrfFrom, signIn, startTestApp, type TestApp } from '../support/app.ts';
+import { csrfFrom, postForm, signIn, startTestApp, type TestApp } from '../support/app.ts';
 import { countRows } from '../support/demo.ts';
 
 describe('login', () => {
@@ -9,10 +9,7 @@ describe('login', () => {
   before(async () => { t = await startTestApp({ env: { MAX_ANONYMOUS_SESSIONS: '5', LOGIN_LIMIT_PER_ACCOUNT: '5' } }); });
   after(() => t.close());
 
-  async function postLogin(fields: Record<string, string>, agent = request.agent(t.app)) {
-    const page = await agent.get('/login');
-    return agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), ...fields });
-  }
+  const postLogin = (fields: Record<string, string>, agent = request.agent(t.app)) => postForm(agent, '/login', '/login', fields);
 
   it('shows a labelled form in Swedish', async () => {
     const res = await request(t.app).get('/login');

@@ -4,32 +4,27 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { JobRunner } from '../../server/kernel/jobs.ts';
-import { createSmtpTransport, registerMailJobs } from '../../server/mail/sender.ts';
-import { csrfFrom, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
-import { TestSmtpServer, type ReceivedMail } from '../support/smtp.ts';
+import { csrfFrom, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { linkPath, startMailDelivery, type MailDelivery } from '../support/mail.ts';
+import type { ReceivedMail } from '../support/smtp.ts';
 
 const SITE = 'https://vardag.test';
 const NEW_PASSWORD = 'blå-cykel-regn-tisdag';
 
 describe('forgotten password', () => {
   let t: TestApp;
-  let smtp: TestSmtpServer;
-  let runner: JobRunner;
+  let delivery: MailDelivery;
 
   before(async () => {
     t = await startTestApp({ env: { PUBLIC_URL: SITE, RESET_LIMIT_PER_ACCOUNT: '3', RESET_LIMIT_PER_ADDRESS: '100' } });
-    smtp = await TestSmtpServer.start();
-    runner = new JobRunner({ db: t.db, clock: t.clock, log: () => undefined });
-    registerMailJobs(runner, { db: t.db, clock: t.clock, transport: createSmtpTransport(smtp.url), from: 'Vardag <no-reply@vardag.test>' });
+    delivery = await startMailDelivery(t);
     await setAccount('vardnadshavare', { email: 'emma@example.se', language: 'sv' });
     await setAccount('vardnadshavare2', { email: 'johan@example.com', language: 'en' });
     await setAccount('pedagog3', { email: 'lena@example.se', language: 'sv' });
     await setAccount('admin', { email: 'karin@example.se', language: 'sv' });
   });
   after(async () => {
-    await runner.stop();
-    await smtp.stop();
+    await delivery.stop();
     await t.close();
   });
 
@@ -40,20 +35,13 @@ describe('forgotten password', () => {
   const accountOf = (username: string) => t.db.selectFrom('accounts').selectAll().where('username', '=', username).executeTakeFirstOrThrow();
 
   async function askForLink(name: string, agent: Agent = request.agent(t.app)) {
-    const page = await agent.get('/password/forgot');
-    return agent.post('/password/forgot').type('form').send({ _csrf: csrfFrom(page.text), name });
+    return postForm(agent, '/password/forgot', '/password/forgot', { name });
   }
 
-  /** Sends what the outbox holds (through the job runner, to the SMTP server) and returns the `count` new mails. */
-  async function deliver(count: number): Promise<ReceivedMail[]> {
-    const before = smtp.mails.length;
-    await runner.runDue();
-    await smtp.waitFor(before + count);
-    return smtp.mails.slice(before);
-  }
+  const deliver = (count: number) => delivery.deliver(count);
 
   function linkIn(mail: ReceivedMail): string {
-    const url = mail.text?.match(/https:\/\/vardag\.test(\/password\/reset\/[A-Za-z0-9_-]+)/)?.[1];
+    const url = linkPath(mail.text, SITE, /\/password\/reset\/[A-Za-z0-9_-]+/);
     assert.ok(url, `the mail holds a link: ${mail.text}`);
     assert.ok(mail.html?.includes(`${SITE}${url}`), 'the HTML part holds the same link');
     return url;
@@ -65,9 +53,7 @@ describe('forgotten password', () => {
   }
 
   async function canLogIn(username: string, password: string): Promise<boolean> {
-    const agent = request.agent(t.app);
-    const page = await agent.get('/login');
-    const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username, password });
+    const res = await postForm(request.agent(t.app), '/login', '/login', { username, password });
     return res.status === 303;
   }
 

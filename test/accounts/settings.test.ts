@@ -6,41 +6,30 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createAccount } from '../../server/accounts/queries.ts';
 import { sessionHandle } from '../../server/accounts/settings-queries.ts';
-import { JobRunner } from '../../server/kernel/jobs.ts';
-import { createSmtpTransport, registerMailJobs } from '../../server/mail/sender.ts';
-import { csrfFrom, demoPasswordHash, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { csrfFrom, demoPasswordHash, postForm, signIn, startTestApp, type Agent, type FormFields, type TestApp } from '../support/app.ts';
 import { groupId, personId, unitId } from '../support/demo.ts';
-import { TestSmtpServer, type ReceivedMail } from '../support/smtp.ts';
+import { linkPath, startMailDelivery, type MailDelivery } from '../support/mail.ts';
 
 const SITE = 'https://vardag.test';
 const FIREFOX_ANDROID = 'Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0';
 
 describe('my settings', () => {
   let t: TestApp;
-  let smtp: TestSmtpServer;
-  let runner: JobRunner;
+  let delivery: MailDelivery;
 
   before(async () => {
     t = await startTestApp({ env: { PUBLIC_URL: SITE } });
-    smtp = await TestSmtpServer.start();
-    runner = new JobRunner({ db: t.db, clock: t.clock, log: () => undefined });
-    registerMailJobs(runner, { db: t.db, clock: t.clock, transport: createSmtpTransport(smtp.url), from: 'Vardag <no-reply@vardag.test>' });
+    delivery = await startMailDelivery(t);
   });
   after(async () => {
-    await runner.stop();
-    await smtp.stop();
+    await delivery.stop();
     await t.close();
   });
 
   const accountOf = (username: string) => t.db.selectFrom('accounts').selectAll().where('username', '=', username).executeTakeFirstOrThrow();
 
   /** Posts a settings form the way the page does: with the CSRF token of the settings page. */
-  async function post(agent: Agent, path: string, fields: Record<string, string | string[]>) {
-    const page = await agent.get('/settings');
-    const body = new URLSearchParams({ _csrf: csrfFrom(page.text) });
-    for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
-    return agent.post(path).type('form').send(body.toString());
-  }
+  const post = (agent: Agent, path: string, fields: FormFields) => postForm(agent, '/settings', path, fields);
 
   async function saved(agent: Agent, res: request.Response, section: string): Promise<string> {
     assert.equal(res.status, 303, res.text);
@@ -50,12 +39,7 @@ describe('my settings', () => {
     return page.text;
   }
 
-  async function deliver(count: number): Promise<ReceivedMail[]> {
-    const before = smtp.mails.length;
-    await runner.runDue();
-    await smtp.waitFor(before + count);
-    return smtp.mails.slice(before);
-  }
+  const deliver = (count: number) => delivery.deliver(count);
 
   it('is linked from the header next to the name, and shows every part', async () => {
     const agent = await signIn(t.app, 'vardnadshavare');
@@ -148,7 +132,7 @@ describe('my settings', () => {
       assert.equal(mail.subject, 'Bekräfta din e-postadress i Vardag');
       assert.match(mail.text ?? '', /Du har lagt till Emma\.Hem@Example\.se i ditt konto i Vardag/);
       assert.match(mail.text ?? '', /Länken gäller i 24 timmar/);
-      const path = mail.text?.match(/https:\/\/vardag\.test(\/email\/verify\/[A-Za-z0-9_-]{43})/)?.[1];
+      const path = linkPath(mail.text, SITE, /\/email\/verify\/[A-Za-z0-9_-]{43}/);
       assert.ok(path, mail.text);
 
       // Opening the link (even by a mail scanner, not logged in) only shows a button.
@@ -189,7 +173,7 @@ describe('my settings', () => {
       const agent = await signIn(t.app, 'vardnadshavare3');
       await post(agent, '/settings/emails', { email: 'karim@example.se' });
       const [mail] = await deliver(1);
-      const path = mail.text!.match(/https:\/\/vardag\.test(\/email\/verify\/\S+)/)![1];
+      const path = linkPath(mail.text, SITE, /\/email\/verify\/\S+/)!;
       const start = t.clock.now();
       try {
         t.clock.set(new Date(start.getTime() + 24 * 3_600_000 + 1000).toISOString());
@@ -289,8 +273,7 @@ describe('my settings', () => {
   describe('sessions', () => {
     async function phoneOf(username: string): Promise<Agent> {
       const agent = request.agent(t.app).set('User-Agent', FIREFOX_ANDROID);
-      const page = await agent.get('/login');
-      const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username, password: 'vardag-demo' });
+      const res = await postForm(agent, '/login', '/login', { username, password: 'vardag-demo' });
       assert.equal(res.status, 303);
       return agent;
     }

@@ -1,8 +1,9 @@
 // Invitations held until their day, guardians who already have an account, and keys linked to an existing account.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { csrfFrom, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { csrfFrom, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { personId } from '../support/demo.ts';
+import { invitationKeyIn as keyIn } from '../support/mail.ts';
 import { sendDueInvitations } from '../../server/invitations/queries.ts';
 import { invitationMailer } from '../../server/invitations/mail.ts';
 import { today } from '../../server/kernel/clock.ts';
@@ -13,12 +14,9 @@ describe('held invitations, existing accounts and linking', () => {
   after(() => t.close());
 
   async function invite(staff: Agent, childId: number, guardianId: number, email: string) {
-    const page = await staff.get(`/children/${childId}/invitations/new`);
-    const body = new URLSearchParams({ _csrf: csrfFrom(page.text), invite: String(guardianId), [`email_${guardianId}`]: email,
-      [`language_${guardianId}`]: 'sv', confirm: 'yes' });
-    return staff.post(`/children/${childId}/invitations`).type('form').send(body.toString());
+    return postForm(staff, `/children/${childId}/invitations/new`, `/children/${childId}/invitations`, {
+      invite: String(guardianId), [`email_${guardianId}`]: email, [`language_${guardianId}`]: 'sv', confirm: 'yes' });
   }
-  const keyIn = (text: string | null) => text?.match(/\/register_invite\/([A-Z2-9]{12})\b/)?.[1];
   const lastMail = () => t.db.selectFrom('mail_outbox').selectAll().orderBy('id', 'desc').executeTakeFirst();
 
   it('holds an invitation for a later placement and sends it 14 days before the first day', async () => {

@@ -2,8 +2,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { csrfFrom, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { csrfFrom, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { groupId, personId } from '../support/demo.ts';
+import { invitationKeyIn as keyIn } from '../support/mail.ts';
 
 describe('inviting guardians and registering with the key', () => {
   let t: TestApp;
@@ -22,14 +23,11 @@ describe('inviting guardians and registering with the key', () => {
   after(() => t.close());
 
   const outbox = () => t.db.selectFrom('mail_outbox').selectAll().orderBy('id').execute();
-  const keyIn = (text: string | null) => text?.match(/\/register_invite\/([A-Z2-9]{12})\b/)?.[1];
 
   async function invite(childId: number, choices: Record<string, string>[], confirm?: string) {
-    const page = await teacher.get(`/children/${childId}/invitations/new`);
-    const body = new URLSearchParams({ _csrf: csrfFrom(page.text) });
-    for (const c of choices) for (const [k, v] of Object.entries(c)) body.append(k, v);
-    if (confirm) body.append('confirm', confirm);
-    return teacher.post(`/children/${childId}/invitations`).type('form').send(body.toString());
+    const fields = choices.flatMap((c) => Object.entries(c));
+    if (confirm) fields.push(['confirm', confirm]);
+    return postForm(teacher, `/children/${childId}/invitations/new`, `/children/${childId}/invitations`, fields);
   }
 
   it('shows who will be reached before anything is sent, and sends only on confirmation', async () => {

@@ -3,25 +3,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { csrfFrom, signIn, startTestApp, type TestApp } from '../support/app.ts';
+import { csrfFrom, postForm, signIn, startTestApp, type TestApp } from '../support/app.ts';
 import { personId } from '../support/demo.ts';
-import { TestSmtpServer } from '../support/smtp.ts';
-import { JobRunner } from '../../server/kernel/jobs.ts';
-import { createSmtpTransport, registerMailJobs } from '../../server/mail/sender.ts';
+import { linkPath, startMailDelivery, type MailDelivery } from '../support/mail.ts';
 
 describe('an invitation by real e-mail', () => {
   let t: TestApp;
-  let smtp: TestSmtpServer;
-  let runner: JobRunner;
+  let delivery: MailDelivery;
   before(async () => {
-    smtp = await TestSmtpServer.start();
     t = await startTestApp({ env: { PUBLIC_URL: 'https://vardag.example.se' } });
-    runner = new JobRunner({ db: t.db, clock: t.clock, log: () => undefined });
-    registerMailJobs(runner, { db: t.db, clock: t.clock, transport: createSmtpTransport(smtp.url), from: 'Vardag <no-reply@vardag.example.se>' });
+    delivery = await startMailDelivery(t, { from: 'Vardag <no-reply@vardag.example.se>' });
   });
   after(async () => {
-    await runner.stop();
-    await smtp.stop();
+    await delivery.stop();
     await t.close();
   });
 
@@ -29,17 +23,16 @@ describe('an invitation by real e-mail', () => {
     const alice = await personId(t.db, 'Alice', 'Johansson');
     const andreas = await personId(t.db, 'Andreas', 'Eriksson');
     const teacher = await signIn(t.app, 'pedagog');
-    const page = await teacher.get(`/children/${alice}/invitations/new`);
-    const body = new URLSearchParams({ _csrf: csrfFrom(page.text), invite: String(andreas), [`email_${andreas}`]: 'andreas@example.com',
-      [`language_${andreas}`]: 'en', confirm: 'yes' });
-    assert.equal((await teacher.post(`/children/${alice}/invitations`).type('form').send(body.toString())).status, 303);
+    const invited = await postForm(teacher, `/children/${alice}/invitations/new`, `/children/${alice}/invitations`, {
+      invite: String(andreas), [`email_${andreas}`]: 'andreas@example.com', [`language_${andreas}`]: 'en', confirm: 'yes' });
+    assert.equal(invited.status, 303);
 
-    assert.equal(await runner.runDue(), 1);
-    const [mail] = await smtp.waitFor(1);
+    assert.equal(await delivery.runner.runDue(), 1);
+    const [mail] = await delivery.smtp.waitFor(1);
     assert.deepEqual(mail.envelopeTo, ['andreas@example.com']);
     assert.match(mail.subject, /Invitation to Vardag from Förskolan Solrosen/, 'in the language the teacher chose');
     assert.ok(mail.html?.includes('register_invite'), 'an HTML part with the link');
-    const link = mail.text?.match(/https:\/\/vardag\.example\.se(\/register_invite\/[A-Z2-9]{12})\n/)?.[1];
+    const link = linkPath(mail.text, 'https://vardag.example.se', /\/register_invite\/[A-Z2-9]{12}(?=\n)/);
     assert.ok(link, `the link in the mail: ${mail.text}`);
     const outbox = await t.db.selectFrom('mail_outbox').select(['sent_at', 'text_body', 'html_body']).executeTakeFirstOrThrow();
     assert.ok(outbox.sent_at);

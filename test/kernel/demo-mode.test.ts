@@ -3,38 +3,20 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, readMeta } from '../../server/kernel/db.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../../server/demo/seed.ts';
+import { freePort, removeTempDirs, tempDir } from '../support/system.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const START_TIMEOUT = 60_000;
 
 const children = new Set<ChildProcess>();
-const dirs: string[] = [];
 
 after(() => {
   for (const child of children) child.kill('SIGKILL');
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDirs();
 });
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vardag-mode-'));
-  dirs.push(dir);
-  return dir;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().once('error', reject).listen(0, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Server {
   port: number;
@@ -59,12 +41,12 @@ async function startServer(dataDir: string, production: boolean): Promise<Server
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
-  child.stdout.on('data', (chunk) => { stdout += chunk; listeners.forEach((l) => l()); });
+  child.stdout.on('data', (chunk) => { stdout += chunk; for (const l of listeners) l(); });
   child.stderr.on('data', (chunk) => { stderr += chunk; });
   const exited = new Promise<number | string>((resolve) => {
     child.on('close', (code, signal) => {
       children.delete(child);
-      listeners.forEach((l) => l());
+      for (const l of listeners) l();
       resolve(code ?? signal ?? 'unknown');
     });
   });
@@ -117,7 +99,7 @@ const BANNER = /class="demo-banner"|Demoläge/;
 
 describe('npm start: demo or real', { concurrency: true }, () => {
   it('makes an empty database a demo without NODE_ENV=production, which production then refuses', async () => {
-    const dataDir = tempDir();
+    const dataDir = tempDir('mode');
     const demo = await startServer(dataDir, false);
     await demo.serving();
     await waitForOutput(demo, DEMO_LOGINS[DEMO_LOGINS.length - 1].username);
@@ -147,7 +129,7 @@ describe('npm start: demo or real', { concurrency: true }, () => {
   });
 
   it('makes an empty database real with NODE_ENV=production, and it stays real without NODE_ENV', async () => {
-    const dataDir = tempDir();
+    const dataDir = tempDir('mode');
     const real = await startServer(dataDir, true);
     await real.serving();
     assert.match(real.stdout, /real database/);

@@ -2,13 +2,12 @@
 // the end, a job of a process that died runs again after its lock, and two processes never run one job twice.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FixedClock } from '../../server/kernel/clock.ts';
 import { migrateToLatest, openDatabase, type Connection } from '../../server/kernel/db.ts';
 import { enqueueJob, JobRunner, retryDelay } from '../../server/kernel/jobs.ts';
+import { removeDir, tempDir } from '../support/system.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -21,14 +20,14 @@ describe('the job runner', () => {
   const runners: JobRunner[] = [];
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vardag-jobs-'));
+    dir = tempDir('jobs');
     connection = openDatabase(path.join(dir, 'vardag.sqlite'));
     await migrateToLatest(connection.db);
   });
   after(async () => {
     await Promise.all(runners.map((r) => r.stop()));
     await connection.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
   beforeEach(async () => {
     await connection.db.deleteFrom('jobs').execute();

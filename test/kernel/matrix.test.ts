@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { sql } from 'kysely';
-import { csrfFrom, demoPasswordHash, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { demoPasswordHash, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { groupId, municipalityId, personId, unitId } from '../support/demo.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
 import { DEFAULT_LANGUAGE } from '../../server/kernel/i18n.ts';
@@ -333,10 +333,7 @@ describe('the permission matrix', () => {
   let newClosedDays = 0;
   async function call(agent: Agent, method: string, path: string, actor: ActorName) {
     if (method === 'GET') return agent.get(path);
-    const page = await agent.get(actor === 'anonymous' ? '/login' : '/');
-    const body = new URLSearchParams({ _csrf: csrfFrom(page.text) });
-    for (const [name, value] of validForm(path, actor)) body.append(name, value);
-    return agent.post(path).type('form').send(body.toString());
+    return postForm(agent, actor === 'anonymous' ? '/login' : '/', path, validForm(path, actor));
   }
 
   /** A valid form for each POST route, so that a refusal can only come from the policy. */

@@ -49,6 +49,28 @@ describe('translator', () => {
     });
   }
 
+  /** Each plural text's key without its suffix, and the names of its placeholders besides the count. */
+  const plurals = new Map<string, Set<string>>();
+  for (const [key, text] of leaves(readCatalogue(DEFAULT_LANGUAGE.code)).filter(([k]) => PLURAL_SUFFIX.test(k))) {
+    const names = plurals.get(key.replace(PLURAL_SUFFIX, '')) ?? new Set();
+    for (const m of text.matchAll(/\{\{([^{}]*)\}\}/g)) if (m[1] !== 'count') names.add(m[1]);
+    plurals.set(key.replace(PLURAL_SUFFIX, ''), names);
+  }
+
+  for (const language of LANGUAGES) {
+    it(`picks every ${language.code} plural text for a count as i18next does`, () => {
+      assert.ok(plurals.size > 5, `only ${plurals.size}`);
+      const t = translator(language);
+      const expected = reference.getFixedT(language.code) as unknown as TFunction;
+      for (const [key, names] of plurals) {
+        const values = Object.fromEntries([...names].map((n) => [n, `Värde <${n}> & $t(x)`]));
+        for (const count of [0, 1, 2, 3, 5, 11, 100, 1.5]) {
+          assert.equal(t(key, { ...values, count }), expected(key, { ...values, count }), `${key} with count ${count}`);
+        }
+      }
+    });
+  }
+
   it('leaves counts, missing texts and other options to i18next', () => {
     const t = translator(DEFAULT_LANGUAGE);
     const expected = reference.getFixedT(DEFAULT_LANGUAGE.code) as unknown as TFunction;

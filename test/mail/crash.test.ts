@@ -3,16 +3,15 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase } from '../../server/kernel/db.ts';
 import { languageByCode } from '../../server/kernel/i18n.ts';
 import { composeMail } from '../../server/mail/compose.ts';
 import { queueMail } from '../../server/mail/outbox.ts';
-import { freePort, TestSmtpServer } from '../support/smtp.ts';
+import { TestSmtpServer } from '../support/smtp.ts';
+import { freePort, removeDir, tempDir } from '../support/system.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LOCK_MS = 1500;
@@ -60,8 +59,8 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
 
 describe('mail and a server killed with SIGKILL', () => {
   it('sends each queued mail exactly once after the server is killed mid-send and started again', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vardag-crash-'));
-    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const dataDir = tempDir('crash');
+    cleanups.push(() => removeDir(dataDir));
     const smtpPort = await freePort();
 
     // Where the SMTP server will be, first a server that takes the connection and never answers: the app's first
@@ -69,7 +68,7 @@ describe('mail and a server killed with SIGKILL', () => {
     const sockets = new Set<net.Socket>();
     const silent = net.createServer((socket) => { sockets.add(socket); socket.on('error', () => undefined); });
     await new Promise<void>((resolve) => silent.listen(smtpPort, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => { sockets.forEach((s) => s.destroy()); silent.close(resolve); }));
+    cleanups.push(() => new Promise((resolve) => { for (const s of sockets) s.destroy(); silent.close(resolve); }));
 
     const first = await startApp(dataDir, smtpPort);
     const connection = openDatabase(path.join(dataDir, 'vardag.sqlite'));
@@ -96,7 +95,7 @@ describe('mail and a server killed with SIGKILL', () => {
     const locked = await db.selectFrom('jobs').select(['locked_until', 'done_at']).where('locked_until', 'is not', null).execute();
     assert.equal(locked.length, 1, 'the killed process left one job locked');
 
-    sockets.forEach((s) => s.destroy());
+    for (const s of sockets) s.destroy();
     await new Promise((resolve) => silent.close(resolve));
     const smtp = await TestSmtpServer.start(smtpPort);
     cleanups.push(() => smtp.stop());

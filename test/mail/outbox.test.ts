@@ -2,14 +2,15 @@
 // a delivered mail's body is erased, a server that is down delays mail and loses none, and no mail holds a personnummer.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { JobRunner } from '../../server/kernel/jobs.ts';
+import type { JobRunner } from '../../server/kernel/jobs.ts';
 import { languageByCode, type Language } from '../../server/kernel/i18n.ts';
 import { composeMail, findIdentityNumbers } from '../../server/mail/compose.ts';
 import { MAIL_SEND_JOB, queueMail } from '../../server/mail/outbox.ts';
-import { createSmtpTransport, MAIL_MAX_ATTEMPTS, registerMailJobs } from '../../server/mail/sender.ts';
+import { MAIL_MAX_ATTEMPTS } from '../../server/mail/sender.ts';
 import { identityNumber } from '../../server/people/identity-numbers.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { TestSmtpServer } from '../support/smtp.ts';
+import { startMailDelivery, type MailDelivery } from '../support/mail.ts';
+import type { TestSmtpServer } from '../support/smtp.ts';
 
 const FROM = 'Vardag <no-reply@vardag.test>';
 const SITE = 'https://vardag.test';
@@ -20,17 +21,16 @@ describe('the e-mail outbox', () => {
   let t: TestApp;
   let smtp: TestSmtpServer;
   let runner: JobRunner;
+  let delivery: MailDelivery;
   const logs: string[] = [];
 
   before(async () => {
     t = await startTestApp();
-    smtp = await TestSmtpServer.start();
-    runner = new JobRunner({ db: t.db, clock: t.clock, log: (m) => logs.push(m) });
-    registerMailJobs(runner, { db: t.db, clock: t.clock, transport: createSmtpTransport(smtp.url), from: FROM });
+    delivery = await startMailDelivery(t, { from: FROM, log: (m) => logs.push(m) });
+    ({ smtp, runner } = delivery);
   });
   after(async () => {
-    await runner.stop();
-    await smtp.stop();
+    await delivery.stop();
     await t.close();
   });
 

@@ -3,12 +3,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { migrateToLatest, openDatabase, type Connection } from '../../server/kernel/db.ts';
 import { settleMode } from '../../server/demo/mode.ts';
 import { TestSmtpServer } from '../support/smtp.ts';
+import { removeDir, tempDir } from '../support/system.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -29,7 +28,7 @@ describe('npm run admin -- send-test-mail', { concurrency: true }, () => {
   let smtp: TestSmtpServer;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vardag-testmail-'));
+    dir = tempDir('testmail');
     connection = openDatabase(path.join(dir, 'vardag.sqlite'));
     await migrateToLatest(connection.db);
     await settleMode(connection.db, true, async () => undefined);
@@ -38,7 +37,7 @@ describe('npm run admin -- send-test-mail', { concurrency: true }, () => {
   after(async () => {
     await smtp.stop();
     await connection.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
 
   it('sends a test mail through SMTP_URL at once, in the language asked for', async () => {

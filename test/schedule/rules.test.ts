@@ -2,7 +2,8 @@
 // reading a day of the form.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { beforeCutoff, dayState, firstStandardDay, lockedDays, normaliseTime, parseDay, touched, type ChangeRules, type FieldErrors } from '../../server/schedule/rules.ts';
+import { beforeCutoff, dayState, firstStandardDay, lockedDays, normaliseTime, parseDay, touched, type ChangeRules } from '../../server/schedule/rules.ts';
+import type { FieldErrors } from '../../server/kernel/forms.ts';
 import { mondayOfWeek, weekDays, weekKey, weeksInYear } from '../../server/kernel/dates.ts';
 
 const weekdays = { opens: '06:30', closes: '18:00' };

@@ -74,9 +74,8 @@ export function textOf(html: string, id: string): string {
   let depth = 0;
   const re = new RegExp(`<(/?)${tag}\\b[^>]*>`, 'g');
   re.lastIndex = open;
-  let m: RegExpExecArray | null;
   let end = html.length;
-  while ((m = re.exec(html))) {
+  for (let m = re.exec(html); m; m = re.exec(html)) {
     depth += m[1] ? -1 : 1;
     if (depth === 0) { end = m.index; break; }
   }

@@ -35,7 +35,7 @@ const action = (child: number) => `/children/${child}/schedule`;
 const errorAt = (html: string, name: string) => textOf(html, `${name}-error`).replace(/^Fel:\s*/, '');
 
 /** The value the form shows in a field. */
-function valueOf(html: string, name: string): string | undefined {
+function fieldValue(html: string, name: string): string | undefined {
   return new RegExp(`<input id="${name}" name="${name}"[^>]*value="([^"]*)"`).exec(html)?.[1];
 }
 
@@ -57,8 +57,8 @@ describe('care times: the week form', () => {
     assert.match(res.text, /Öppet 06:30–18:00/);
     assert.match(textOf(res.text, 'week'),
       /Onsdag 25 november och torsdag 26 november är låsta eftersom Förskolan Solrosen planerar 2 dagar framåt; dagens tider kan du fortfarande ändra\./);
-    for (const date of ['2026-11-24', '2026-11-27']) assert.ok(valueOf(res.text, `starts_${date}`) !== undefined, `a field for ${date}`);
-    for (const date of ['2026-11-23', '2026-11-25', '2026-11-26']) assert.equal(valueOf(res.text, `starts_${date}`), undefined, `no field for ${date}`);
+    for (const date of ['2026-11-24', '2026-11-27']) assert.ok(fieldValue(res.text, `starts_${date}`) !== undefined, `a field for ${date}`);
+    for (const date of ['2026-11-23', '2026-11-25', '2026-11-26']) assert.equal(fieldValue(res.text, `starts_${date}`), undefined, `no field for ${date}`);
     assert.match(textOf(res.text, 'day_2026-11-25'), /Låst: bara dagens tider kan ändras så här nära inpå\./);
     assert.match(textOf(res.text, 'day_2026-11-23'), /Dagen har varit\./);
   });
@@ -82,7 +82,7 @@ describe('care times: the week form', () => {
 
     const page = await emma.get(res.headers.location);
     assert.match(page.text, /Tiderna är sparade\./);
-    assert.equal(valueOf(page.text, 'starts_2026-11-30'), '07:30');
+    assert.equal(fieldValue(page.text, 'starts_2026-11-30'), '07:30');
     assert.match(textOf(page.text, 'day_2026-11-30'), /Registrerad av Emma Andersson/);
     assert.match(page.text, /id="off_2026-12-01" name="off_2026-12-01" type="checkbox" value="yes" checked/);
     assert.match(textOf(page.text, 'day_2026-12-03'), /Inga tider registrerade/);
@@ -111,13 +111,13 @@ describe('care times: the week form', () => {
   it('refuses a closed day: no fields for it, and a forged one is refused at the day', async () => {
     const page = await emma.get(weekUrl(ids.elsa, '2026-W50'));
     assert.match(textOf(page.text, 'day_2026-12-11'), /Stängt: Planeringsdag/);
-    assert.equal(valueOf(page.text, 'starts_2026-12-11'), undefined);
+    assert.equal(fieldValue(page.text, 'starts_2026-12-11'), undefined);
     const res = await submit(emma, action(ids.elsa), formFields(page.text, action(ids.elsa)), {
       'starts_2026-12-10': '08:00', 'ends_2026-12-10': '15:00', 'starts_2026-12-11': '08:00', 'ends_2026-12-11': '15:00',
     });
     assert.equal(res.status, 400);
     assert.equal(errorAt(res.text, 'day_2026-12-11'), 'Det är stängt den dagen');
-    assert.equal(valueOf(res.text, 'starts_2026-12-10'), '08:00', 'the rest of the form is kept');
+    assert.equal(fieldValue(res.text, 'starts_2026-12-10'), '08:00', 'the rest of the form is kept');
     assert.equal((await rows(t, ids.elsa)).filter((r) => r.date.startsWith('2026-12-1')).length, 0);
   });
 
@@ -164,31 +164,31 @@ describe('care times: bad input is refused at the field, nothing is saved, the f
     const html = await refused('2026-W49', { 'starts_2026-12-01': '16:00', 'ends_2026-12-01': '08:00', 'starts_2026-12-02': '08:00', 'ends_2026-12-02': '15:00' });
     assert.equal(errorAt(html, 'ends_2026-12-01'), 'Hämtningen måste vara senare än lämningen');
     assert.match(html, /<input id="ends_2026-12-01"[^>]*aria-describedby="ends_2026-12-01-error" aria-invalid="true">/);
-    assert.equal(valueOf(html, 'starts_2026-12-01'), '16:00');
-    assert.equal(valueOf(html, 'ends_2026-12-01'), '08:00');
-    assert.equal(valueOf(html, 'starts_2026-12-02'), '08:00', 'a good day of the same form is not saved either, but kept');
+    assert.equal(fieldValue(html, 'starts_2026-12-01'), '16:00');
+    assert.equal(fieldValue(html, 'ends_2026-12-01'), '08:00');
+    assert.equal(fieldValue(html, 'starts_2026-12-02'), '08:00', 'a good day of the same form is not saved either, but kept');
   });
 
   it('times outside the opening hours', async () => {
     const html = await refused('2026-W49', { 'starts_2026-11-30': '06:00', 'ends_2026-11-30': '18:30' });
     assert.equal(errorAt(html, 'starts_2026-11-30'), 'Det öppnar först 06:30');
     assert.equal(errorAt(html, 'ends_2026-11-30'), 'Det stänger 18:00');
-    assert.equal(valueOf(html, 'starts_2026-11-30'), '06:00');
+    assert.equal(fieldValue(html, 'starts_2026-11-30'), '06:00');
   });
 
   it('a locked day', async () => {
     const html = await refused('2026-W48', { 'starts_2026-11-25': '08:00', 'ends_2026-11-25': '15:00', 'starts_2026-11-27': '08:00', 'ends_2026-11-27': '15:00' });
     assert.equal(errorAt(html, 'day_2026-11-25'), 'Dagen är låst: bara dagens tider kan ändras så här nära inpå');
-    assert.equal(valueOf(html, 'starts_2026-11-27'), '08:00');
+    assert.equal(fieldValue(html, 'starts_2026-11-27'), '08:00');
   });
 
   it('a day too far ahead', async () => {
     const page = await emma.get(weekUrl(ids.elsa, '2027-W47'));
     assert.match(textOf(page.text, 'day_2027-11-25'), /Så långt fram går det inte att registrera tider än\./);
-    assert.equal(valueOf(page.text, 'starts_2027-11-25'), undefined);
+    assert.equal(fieldValue(page.text, 'starts_2027-11-25'), undefined);
     const html = await refused('2027-W47', { 'starts_2027-11-24': '08:00', 'ends_2027-11-24': '15:00', 'starts_2027-11-25': '08:00', 'ends_2027-11-25': '15:00' });
     assert.equal(errorAt(html, 'day_2027-11-25'), 'Så långt fram går det inte att registrera tider än; sista dagen är onsdag 24 november');
-    assert.equal(valueOf(html, 'starts_2027-11-24'), '08:00');
+    assert.equal(fieldValue(html, 'starts_2027-11-24'), '08:00');
   });
 
   it('a bad time, a too long comment and a bad number of weeks', async () => {
@@ -198,7 +198,7 @@ describe('care times: bad input is refused at the field, nothing is saved, the f
     assert.equal(errorAt(html, 'starts_2026-11-30'), 'Skriv tiden som tt:mm, till exempel 07:30');
     assert.equal(errorAt(html, 'comment_2026-12-01'), 'Kommentaren får vara högst 300 tecken');
     assert.equal(errorAt(html, 'repeat_weeks'), 'Skriv ett antal veckor mellan 1 och 52');
-    assert.equal(valueOf(html, 'repeat_weeks'), '99');
+    assert.equal(fieldValue(html, 'repeat_weeks'), '99');
     assert.match(html, /id="repeat" name="repeat" type="checkbox" value="yes"[^>]* checked/);
   });
 });
@@ -245,7 +245,7 @@ describe('care times: the lock window and the cut-off the day before, with the c
       const page = await emma.get(weekUrl(ids.elsa, '2026-W48'));
       assert.match(textOf(page.text, 'week'),
         /Tisdag 24 november och onsdag 25 november går inte att ändra längre eftersom Blåbär tar emot ändringar senast kl\. 14:00 dagen innan\./);
-      assert.equal(valueOf(page.text, 'starts_2026-11-25'), undefined);
+      assert.equal(fieldValue(page.text, 'starts_2026-11-25'), undefined);
       const forged = await submit(emma, action(ids.elsa), formFields(page.text, action(ids.elsa)), { 'starts_2026-11-25': '09:00', 'ends_2026-11-25': '15:00' });
       assert.equal(forged.status, 400);
       assert.equal(errorAt(forged.text, 'day_2026-11-25'), 'Dagen är låst: ändringar görs senast kl. 14:00 dagen innan');
@@ -283,7 +283,7 @@ describe('care times: the hour limit of the placement', () => {
       Object.fromEntries(days.flatMap((d) => [[`starts_${d}`, '08:00'], [`ends_${d}`, '12:00']])));
     assert.equal(tooMuch.status, 400);
     assert.equal(errorAt(tooMuch.text, 'hours'), 'Veckan blir 20 timmar, men placeringen omfattar högst 15 timmar i veckan');
-    assert.equal(valueOf(tooMuch.text, 'ends_2026-12-04'), '12:00');
+    assert.equal(fieldValue(tooMuch.text, 'ends_2026-12-04'), '12:00');
     assert.deepEqual(await rows(t, ids.elsa), []);
 
     const enough = await submit(emma, action(ids.elsa), formFields(page.text, action(ids.elsa)),

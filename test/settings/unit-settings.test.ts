@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { csrfFrom, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { groupId, municipalityId, unitId } from '../support/demo.ts';
 import { closedDays, groupCutoffs, openingHours, unitRules } from '../../server/settings/queries.ts';
 
@@ -15,11 +15,7 @@ describe('unit settings', () => {
   });
   after(() => t.close());
 
-  async function post(path: string, fields: [string, string][]) {
-    const page = await rektor.get(`/units/${solrosen}/settings`);
-    const body = new URLSearchParams([['_csrf', csrfFrom(page.text)], ...fields]);
-    return rektor.post(path).type('form').send(body.toString());
-  }
+  const post = (path: string, fields: [string, string][]) => postForm(rektor, `/units/${solrosen}/settings`, path, fields);
 
   const weekHours = (overrides: Record<string, string> = {}): [string, string][] => [1, 2, 3, 4, 5, 6, 7].flatMap((d) => [
     [`opens_${d}`, overrides[`opens_${d}`] ?? (d <= 5 ? '06:30' : '')],
@@ -111,21 +107,21 @@ describe('unit settings', () => {
   it("lets the admin write the municipality's terms of use, and keeps the change", async () => {
     const admin = await signIn(t.app, 'admin');
     const demokommun = await municipalityId(t.db, 'Demokommun');
-    const page = await admin.get(`/municipalities/${demokommun}/terms`);
-    const empty = await admin.post(`/municipalities/${demokommun}/terms`).type('form').send({ _csrf: csrfFrom(page.text), terms: '  ' });
+    const terms = `/municipalities/${demokommun}/terms`;
+    const empty = await postForm(admin, terms, terms, { terms: '  ' });
     assert.equal(empty.status, 400);
     assert.match(empty.text, /Skriv villkoren/);
     const text = 'Bilder får bara laddas ner för privat bruk.';
-    const saved = await admin.post(`/municipalities/${demokommun}/terms`).type('form').send({ _csrf: csrfFrom(page.text), terms: text });
+    const saved = await postForm(admin, terms, terms, { terms: text });
     assert.equal(saved.status, 303);
-    const after = await admin.get(`/municipalities/${demokommun}/terms`);
+    const after = await admin.get(terms);
     assert.match(after.text, new RegExp(`<textarea[^>]*>${text}</textarea>`));
     assert.match(after.text, /Användarvillkoren ändrades/);
 
-    const zero = await admin.post(`/municipalities/${demokommun}/terms`).type('form').send({ _csrf: csrfFrom(page.text), terms: text, invitation_valid_days: '0' });
+    const zero = await postForm(admin, terms, terms, { terms: text, invitation_valid_days: '0' });
     assert.equal(zero.status, 400);
     assert.match(zero.text, /mellan 1 och 60/);
-    await admin.post(`/municipalities/${demokommun}/terms`).type('form').send({ _csrf: csrfFrom(page.text), terms: text, invitation_valid_days: '21' });
+    await postForm(admin, terms, terms, { terms: text, invitation_valid_days: '21' });
     const row = await t.db.selectFrom('municipalities').select('invitation_valid_days').where('id', '=', demokommun).executeTakeFirstOrThrow();
     assert.equal(row.invitation_valid_days, 21, 'invitation keys of the municipality now last 21 days');
   });

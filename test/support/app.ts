@@ -1,7 +1,4 @@
 // A real Vardag on a real SQLite file per test file, with the demo municipality and a clock the test controls.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
@@ -12,6 +9,7 @@ import { DEMO_PASSWORD, seedDemo } from '../../server/demo/seed.ts';
 import { settleMode } from '../../server/demo/mode.ts';
 import type express from 'express';
 import type { RouteTable } from '../../server/kernel/http.ts';
+import { removeDir, tempDir } from './system.ts';
 
 /** Tuesday 24 November 2026, 10:00 in Stockholm. */
 export const DEFAULT_NOW = '2026-11-24T09:00:00Z';
@@ -40,7 +38,7 @@ export interface TestAppOptions {
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const existing = options.existingDataDir;
-  const dir = existing ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vardag-test-'));
+  const dir = existing ?? tempDir('test');
   const config = loadConfig({ VARDAG_DATA_DIR: dir, ...options.env });
   const connection = openDatabase(config.databaseFile);
   await migrateToLatest(connection.db);
@@ -62,7 +60,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     close: async () => {
       close();
       await connection.close();
-      if (!existing) fs.rmSync(dir, { recursive: true, force: true });
+      if (!existing) removeDir(dir);
     },
   };
 }
@@ -79,10 +77,24 @@ export type Agent = ReturnType<typeof request.agent>;
 /** An agent logged in as one of the demo accounts. */
 export async function signIn(app: express.Express, username: string, password = DEMO_PASSWORD): Promise<Agent> {
   const agent = request.agent(app);
-  const page = await agent.get('/login');
-  const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username, password });
+  const res = await postForm(agent, '/login', '/login', { username, password });
   if (res.status !== 303) throw new Error(`Login as ${username} failed with ${res.status}`);
   return agent;
+}
+
+/** A form's fields by name (a list sends the field once per value), or as name–value pairs in the order sent. */
+export type FormFields = Record<string, string | string[]> | [string, string][];
+
+/**
+ * Posts a form the way its page does: opens `page` for the CSRF token it carries, then sends `fields` to `action`.
+ * `headers` go with the post (as htmx sends `HX-Request`).
+ */
+export async function postForm(agent: Agent, page: string, action: string, fields: FormFields = {}, headers: Record<string, string> = {}) {
+  const opened = await agent.get(page);
+  const body = new URLSearchParams({ _csrf: csrfFrom(opened.text) });
+  const pairs = Array.isArray(fields) ? fields : Object.entries(fields).flatMap(([name, value]) => [value].flat().map((v) => [name, v]));
+  for (const [name, value] of pairs) body.append(name, value);
+  return agent.post(action).set(headers).type('form').send(body.toString());
 }
 
 /** A fresh CSRF token for a signed-in agent, read from the start page. */

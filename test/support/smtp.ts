@@ -1,6 +1,6 @@
 // A real SMTP server on a loopback port (smtp-server), which keeps every mail it receives, decoded enough to read:
 // headers, subject and the text and HTML parts. It can be stopped and started again on the same port.
-import net from 'node:net';
+import type net from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
@@ -46,7 +46,7 @@ export class TestSmtpServer {
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
           this.mails.push({ ...parseMessage(raw), envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw });
-          this.waiters.forEach((w) => w());
+          for (const waiter of this.waiters) waiter();
           callback();
         });
       },
@@ -87,16 +87,6 @@ export class TestSmtpServer {
       check();
     });
   }
-}
-
-/** A free TCP port on loopback (nothing listens on it when this resolves). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,60 @@
+// What a person changes on "Mina inställningar" when more than one step is involved: each change checks what was
+// typed, stores it, and says back either that it is done or the errors at their fields.
+import type { NotificationChannel } from '../../db/schema.ts';
+import type { Db } from '../kernel/db.ts';
+import { hasErrors, type FieldErrors, type Parsed } from '../kernel/forms.ts';
+import { NOTIFICATION_CHANNELS, NOTIFICATION_TOPICS } from '../notifications/kinds.ts';
+import type { NotificationChoices } from '../notifications/queries.ts';
+import { queueVerifyEmailMail } from './mails.ts';
+import { hashPassword, MAX_PASSWORD, verifyPassword, type HashingOptions } from './passwords.ts';
+import { isEmail, passwordProblem } from './rules.ts';
+import { addEmail, changePassword, ownAccount, passwordHashOf } from './settings-queries.ts';
+
+export type Change = { ok: true } | { ok: false; errors: FieldErrors };
+
+/** A new password, given the current one: every other session of the account ends (the one in `keepSid` stays). */
+export async function changeOwnPassword(
+  db: Db, accountId: number, typed: { current: string; next: string }, keep: { sid: string; now: Date; hashing?: HashingOptions },
+): Promise<Change> {
+  const errors: FieldErrors = {};
+  if (!typed.current) errors.current_password = { key: 'accountSettings.errors.currentMissing' };
+  else if (typed.current.length > MAX_PASSWORD || !(await verifyPassword(await passwordHashOf(db, accountId), typed.current.trim()))) {
+    errors.current_password = { key: 'accountSettings.errors.currentWrong' };
+  }
+  const problem = passwordProblem(typed.next);
+  if (problem) errors.new_password = { key: problem };
+  if (hasErrors(errors)) return { ok: false, errors };
+  await changePassword(db, accountId, await hashPassword(typed.next, keep.hashing), keep.sid, keep.now);
+  return { ok: true };
+}
+
+/** An extra address, not used until the person follows the link mailed to it (a new link for one not yet verified). */
+export async function addOwnEmail(db: Db, publicUrl: string, accountId: number, typed: string, now: Date): Promise<Change> {
+  const email = typed.trim();
+  if (!email) return { ok: false, errors: { email: { key: 'accountSettings.errors.emailMissing' } } };
+  if (!isEmail(email)) return { ok: false, errors: { email: { key: 'accountSettings.errors.emailInvalid' } } };
+  const account = await ownAccount(db, accountId);
+  if (!account) throw new Error(`account ${accountId} was not found`);
+  const added = await db.transaction().execute(async (trx) => {
+    const result = await addEmail(trx, account, email, now);
+    if (result.ok) await queueVerifyEmailMail(trx, publicUrl, email, account, result.token, now);
+    return result;
+  });
+  if (added.ok) return { ok: true };
+  return { ok: false, errors: { email: { key: added.error === 'is-login' ? 'accountSettings.errors.emailIsLogin' : 'accountSettings.errors.emailAlreadyVerified' } } };
+}
+
+/** The form's field for a topic of news. */
+export const choiceField = (topic: string): string => `notify_${topic}`;
+
+/** A channel chosen for every topic of news, or an error at each topic without one. */
+export function parseNotificationChoices(form: (name: string) => string): Parsed<NotificationChoices> {
+  const errors: FieldErrors = {};
+  const choices: Partial<NotificationChoices> = {};
+  for (const topic of NOTIFICATION_TOPICS) {
+    const value = form(choiceField(topic));
+    if ((NOTIFICATION_CHANNELS as readonly string[]).includes(value)) choices[topic] = value as NotificationChannel;
+    else errors[choiceField(topic)] = { key: 'accountSettings.errors.channelMissing' };
+  }
+  return hasErrors(errors) ? { ok: false, errors } : { ok: true, value: choices as NotificationChoices };
+}

@@ -1,0 +1,36 @@
+// Who is asking: on every request with a session, the signed-in account (a closed account signs out) and what the
+// account may do as its person (the actor the policy asks about); for a full page also what the header counts.
+import type { RequestHandler } from 'express';
+import { today, type Clock } from '../kernel/clock.ts';
+import type { Db } from '../kernel/db.ts';
+import { loadActor } from '../people/relations.ts';
+import { findSignedInAccount } from './queries.ts';
+
+interface Deps {
+  db: Db;
+  clock: Clock;
+  /** What a full page's header shows for the account (the unread counts), read together with the actor. */
+  headerCounts: (accountId: number) => Promise<object>;
+}
+
+export function signedInUser({ db, clock, headerCounts }: Deps): RequestHandler {
+  return async (req, res, next) => {
+    const accountId = req.session?.accountId;
+    if (accountId === undefined) return next();
+    const account = await findSignedInAccount(db, accountId);
+    if (!account) {
+      delete req.session.accountId;
+      return next();
+    }
+    req.account = account;
+    // An htmx swap or a form post has no header: nothing to count (the layout's base data shows none).
+    const fullPage = req.method === 'GET' && !req.get('HX-Request');
+    const [actor, counts] = await Promise.all([
+      loadActor(db, { id: account.id, person_id: account.personId }, 'password', today(clock)),
+      fullPage ? headerCounts(account.id) : undefined,
+    ]);
+    req.actor = actor;
+    if (counts) res.locals.unread = counts;
+    next();
+  };
+}

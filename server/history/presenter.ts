@@ -1,0 +1,56 @@
+// The history page's lines in the reader's words: each change's kind, and its value before and after as text
+// ("08:00–16:00", "Frånvaro hela dagen", "kom 07:45").
+import type { TFunction } from 'i18next';
+import type { HistoryEntry } from './queries.ts';
+
+export interface HistoryLine { date: string; what: string; before: string; after: string; by: string; at: string }
+
+const KINDS = ['times', 'standard', 'absence', 'attendance'];
+
+export function historyLine(t: TFunction, e: HistoryEntry): HistoryLine {
+  return {
+    date: e.date, what: t(`schedule.history.kind.${KINDS.includes(e.what) ? e.what : 'other'}`),
+    before: historyValue(t, e.what, e.old), after: historyValue(t, e.what, e.new), by: e.by, at: e.at,
+  };
+}
+
+export function historyValue(t: TFunction, what: string, value: unknown): string {
+  if (value === null || value === undefined || typeof value !== 'object') return t('schedule.history.empty');
+  const v = value as Record<string, unknown>;
+  if (what === 'times') {
+    if ('staffComment' in v) return t('schedule.history.staffComment', { text: text(v.staffComment) ?? '' });
+    const times = dayText(t, v);
+    return text(v.comment) ? `${times}. ${t('schedule.guardianComment', { text: text(v.comment) })}` : times;
+  }
+  if (what === 'standard') {
+    const days = Object.entries(v).map(([weekday, day]) => `${t(`schedule.weekdayShort.${weekday}`)} ${dayText(t, (day ?? {}) as Record<string, unknown>)}`);
+    return days.length ? days.join(', ') : t('schedule.value.none');
+  }
+  if (what === 'absence') {
+    const absence = v.wholeDay === false && text(v.starts)
+      ? t('schedule.history.absencePart', { starts: text(v.starts), ends: text(v.ends) })
+      : t('schedule.history.absenceWhole');
+    return text(v.comment) ? `${absence}. ${t('schedule.guardianComment', { text: text(v.comment) })}` : absence;
+  }
+  if (what === 'attendance') {
+    const parts = [
+      ...(text(v.arrived_at) ? [t('schedule.history.arrived', { time: text(v.arrived_at) })] : []),
+      ...(text(v.left_at) ? [t('schedule.history.left', { time: text(v.left_at) })] : []),
+    ];
+    return parts.length ? parts.join(', ') : t('schedule.history.empty');
+  }
+  return JSON.stringify(value);
+}
+
+function text(x: unknown): string | null {
+  return typeof x === 'string' ? x : null;
+}
+
+/** A registered or standard day as kept in the history: its times, a day off, or nothing. */
+function dayText(t: TFunction, v: Record<string, unknown>): string {
+  const starts = text(v.starts);
+  const ends = text(v.ends);
+  if (v.dayOff === true) return t('schedule.value.dayOff');
+  if (starts === null || ends === null) return t('schedule.value.none');
+  return t('schedule.value.times', { starts, ends });
+}

@@ -1,0 +1,105 @@
+// What the care-time pages and their forms start from, for one user and one child: a week of days (with the siblings
+// a guardian may copy it to), or the standard times. The use cases (save-*.ts) and the presenters (*-view.ts) both
+// work on these.
+import { stockholmTime, today, type Clock } from '../kernel/clock.ts';
+import type { Db } from '../kernel/db.ts';
+import { addDays, weekDays, WEEKDAYS } from '../kernel/dates.ts';
+import type { Located, SignedInAccount } from '../kernel/http.ts';
+import { allows, type Actor } from '../kernel/policy.ts';
+import { childrenOfGuardian } from '../people/queries.ts';
+import { locateChild } from '../people/relations.ts';
+import { carePlacement, loadChildCare, type CarePlacement, type ChildCare } from './queries.ts';
+import { changeRules, firstStandardDay, limitPeriod, type ChangeRules } from './rules.ts';
+
+export interface ScheduleDeps { db: Db; clock: Clock }
+
+/** The signed-in user acting on the child the route's guard located and allowed (the route's context). */
+export interface ChildContext { actor: Actor; account: SignedInAccount; target: Located }
+
+export interface Sibling { id: number; firstName: string; placement: CarePlacement }
+
+/** Everything the week page shows, for one child, one week and one user. */
+export interface WeekPage {
+  placement: CarePlacement;
+  monday: string;
+  days: string[];
+  care: ChildCare;
+  rules: ChangeRules;
+  asGuardian: boolean;
+  canUpdate: boolean;
+  canComment: boolean;
+  canHistory: boolean;
+  siblings: Sibling[];
+}
+
+/** Today and the clock time in Stockholm, which the rules compare against. */
+export function moment(clock: Clock): { today: string; now: string } {
+  return { today: today(clock), now: stockholmTime(clock.now()) };
+}
+
+/** The days whose data a page about the weeks from `monday` to `lastMonday` needs: for a yearly limit, whole years. */
+export function dataRange(placement: CarePlacement, monday: string, lastMonday: string): { from: string; to: string } {
+  const sunday = addDays(lastMonday, 6);
+  const first = limitPeriod(placement.hourLimit, monday);
+  const last = limitPeriod(placement.hourLimit, sunday);
+  return { from: first && first.from < monday ? first.from : monday, to: last && last.to > sunday ? last.to : sunday };
+}
+
+/**
+ * The week from `monday` of the child the guard located, for the user; with `extraWeeks` following weeks' data (a
+ * repeat). Undefined when the child has no placement with care times.
+ */
+export async function loadWeek(
+  { db, clock }: ScheduleDeps, actor: Actor, child: Located, monday: string, extraWeeks = 0,
+): Promise<WeekPage | undefined> {
+  const placement = await carePlacement(db, child.id, today(clock));
+  if (!placement) return undefined;
+  const range = dataRange(placement, monday, addDays(monday, 7 * extraWeeks));
+  const care = await loadChildCare(db, placement, range.from, range.to);
+  const asGuardian = actor.guardianOf.has(child.id);
+  const canUpdate = allows(actor, 'child.schedule.update', child);
+  return {
+    placement, monday, days: weekDays(monday), care, rules: changeRules(care, moment(clock), asGuardian), asGuardian, canUpdate,
+    canComment: allows(actor, 'child.schedule.comment', child),
+    canHistory: allows(actor, 'child.history.read', child),
+    siblings: canUpdate && asGuardian ? await siblingsOf({ db, clock }, actor, child.id) : [],
+  };
+}
+
+/** The guardian's other children with care times that the guardian may register. */
+export async function siblingsOf({ db, clock }: ScheduleDeps, actor: Actor, childId: number): Promise<Sibling[]> {
+  if (actor.guardianOf.size < 2) return [];
+  const day = today(clock);
+  const children = (await childrenOfGuardian(db, actor.personId, day)).filter((c) => c.id !== childId);
+  const siblings: Sibling[] = [];
+  for (const child of children) {
+    const [placement, location] = await Promise.all([carePlacement(db, child.id, day), locateChild(db, child.id, day)]);
+    if (placement && allows(actor, 'child.schedule.update', location)) siblings.push({ id: child.id, firstName: child.firstName, placement });
+  }
+  return siblings;
+}
+
+/** Everything the standard times page shows, for one child and one user. */
+export interface StandardPage {
+  placement: CarePlacement;
+  care: ChildCare;
+  rules: ChangeRules;
+  /** The weekdays the unit opens: the ones a standard week has. */
+  openWeekdays: number[];
+  /** The first day new standard times can start from, for this user. */
+  earliest: string;
+  canUpdate: boolean;
+}
+
+/** The standard times of the child the guard located, for the user. Undefined when the child has no placement with care times. */
+export async function loadStandard({ db, clock }: ScheduleDeps, actor: Actor, child: Located): Promise<StandardPage | undefined> {
+  const day = today(clock);
+  const placement = await carePlacement(db, child.id, day);
+  if (!placement) return undefined;
+  const care = await loadChildCare(db, placement, day, addDays(day, 800));
+  const rules = changeRules(care, moment(clock), actor.guardianOf.has(placement.childId));
+  return {
+    placement, care, rules, openWeekdays: WEEKDAYS.filter((d) => care.calendar.hours[d] !== null && care.calendar.hours[d] !== undefined),
+    earliest: firstStandardDay(rules), canUpdate: allows(actor, 'child.schedule.update', child),
+  };
+}
