@@ -211,7 +211,7 @@ function lex(src: string, base = 0): Token[] {
     let value = '';
     i++;
     while (i < src.length && src[i] !== quote) {
-      if (src[i] === '\\') { value += unescape(src[i + 1]); i += 2; continue; }
+      if (src[i] === '\\') { value += escapedChar(src[i + 1]); i += 2; continue; }
       if (src[i] === '\n') break; // unterminated: stop at the line's end
       value += src[i++];
     }
@@ -225,7 +225,7 @@ function lex(src: string, base = 0): Token[] {
     let value = '';
     i++;
     while (i < src.length && src[i] !== '`') {
-      if (src[i] === '\\') { value += unescape(src[i + 1]); i += 2; continue; }
+      if (src[i] === '\\') { value += escapedChar(src[i + 1]); i += 2; continue; }
       if (src[i] === '$' && src[i + 1] === '{') {
         quasis.push(value);
         value = '';
@@ -254,7 +254,7 @@ function lex(src: string, base = 0): Token[] {
   }
 }
 
-function unescape(ch: string | undefined): string {
+function escapedChar(ch: string | undefined): string {
   return ch === 'n' ? '\n' : ch === 't' ? '\t' : ch ?? '';
 }
 
@@ -268,7 +268,7 @@ interface KeyUse { key: string; where: string }
 function tCallKeys(tokens: Token[]): { key: string; pos: number }[] {
   const found: { key: string; pos: number }[] = [];
   tokens.forEach((token, n) => {
-    if (token.kind === 'template') token.subs.forEach((sub) => found.push(...tCallKeys(sub)));
+    if (token.kind === 'template') for (const sub of token.subs) found.push(...tCallKeys(sub));
     const previous = tokens[n - 1];
     if (token.kind !== 'ident' || token.value !== 't') return;
     if (tokens[n + 1]?.kind !== 'punct' || (tokens[n + 1] as { value: string }).value !== '(') return;
