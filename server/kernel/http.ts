@@ -16,9 +16,6 @@ declare global {
       account?: SignedInAccount;
       language: Language;
       t: TFunction;
-      /** Being replaced by the route context (RouteContext): the located record and its id. */
-      target?: Located;
-      targetId?: number;
     }
   }
 }
@@ -111,8 +108,6 @@ export function createGuard(locators: Locators, db: Db, today: () => string): (a
     if (decision === 'needs-strong-login') throw new HttpError(403, 'Strong login required');
     if (decision === 'deny') throw notFound();
     (req as GuardedRequest)[CONTEXT] = { actor: req.actor, account: req.account, target };
-    req.target = target;
-    req.targetId = target?.id;
     next();
   };
 }

@@ -67,7 +67,7 @@ export function baseData(req: Request, res: Response): Record<string, unknown> {
     weekdayName: (isoWeekday: number) => formatDate(`2024-01-0${isoWeekday}`, language, WEEKDAY_NAME),
     week: (day: string) => isoWeek(day).week,
     dateTime: (iso: string) => formatDateTime(new Date(iso), language),
-    errorMessage: (error: FieldError | string) => fieldMessage(req, error),
+    errorMessage: (error: FieldError) => fieldMessage(req, error),
     flash: takeFlash(req),
     errors: {},
     values: {},
@@ -81,8 +81,7 @@ export function render(req: Request, res: Response, view: string, data: Record<s
 }
 
 /** A form error in the reader's language, its dates written out ("onsdag 2 december"). */
-export function fieldMessage(req: Request, error: FieldError | string): string {
-  if (typeof error === 'string') return String(req.t(error));
+export function fieldMessage(req: Request, error: FieldError): string {
   const dates = Object.entries(error.dates ?? {}).map(([name, date]) => [name, formatDate(date, req.language)]);
   return String(dates.length || error.params ? req.t(error.key, { ...error.params, ...Object.fromEntries(dates) }) : req.t(error.key));
 }
