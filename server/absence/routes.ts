@@ -3,13 +3,13 @@
 import type { Request, Response } from 'express';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
-import { postedFromBox } from '../kernel/boxes.ts';
+import { loadBox, postedFromBox } from '../kernel/boxes.ts';
 import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
 import { field, fields, flash, notFound, safeReturnPath, type RouteTable } from '../kernel/http.ts';
 import type { Actor } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
 import { childSummary, firstNameOf } from '../people/queries.ts';
-import { absenceBox, loadAbsenceBox } from './box.ts';
+import { absenceBox } from './box.ts';
 import { absenceContext, type AbsenceContext } from './context.ts';
 import { cancelReport, reportFromForm } from './report.ts';
 import { markUnreported, type UnreportedOutcome } from './unreported.ts';
@@ -70,7 +70,7 @@ function renderPage(req: Request, res: Response, context: AbsenceContext, errors
 async function renderBox(req: Request, res: Response, { db, clock }: Deps, childId: number, said: { errors?: FieldErrors; message?: string }) {
   const child = await childSummary(db, childId, today(clock));
   if (!child) throw notFound();
-  const box = await loadAbsenceBox({ db, clock, child });
+  const box = await loadBox(absenceBox, { db, clock, child });
   if (!box) throw notFound();
   const errors = said.errors ?? {};
   const failed = hasErrors(errors);

@@ -1,5 +1,5 @@
-import { sql, type ExpressionBuilder } from 'kysely';
-import { prepared, type Database, type Db } from '../kernel/db.ts';
+import { sql } from 'kysely';
+import { prepared, type Db, type OuterQuery } from '../kernel/db.ts';
 import { isStaffPerson, personName } from '../people/queries.ts';
 import type { SignedInAccount } from '../kernel/http.ts';
 import { loginKey } from './passwords.ts';
@@ -93,13 +93,16 @@ export async function isOpenAccountMobile(db: Db, mobile: string): Promise<boole
 // Pieces of queries for other modules: who did something, named by the account id in the outer query's column `ref`
 // ("Anmäld av …", "Registrerad av …"), without naming this module's table outside it.
 
-// biome-ignore lint/suspicious/noExplicitAny: any outer query will do: only its column `ref` is read
-type OuterQuery = ExpressionBuilder<Database, any>;
-
 /** The account's display name, else its person's "First Last". */
 export function accountName(eb: OuterQuery, ref: string) {
   return eb.selectFrom('accounts')
     .select((inner) => inner.fn.coalesce('accounts.display_name', personName(inner, 'accounts.person_id')).as('name'))
+    .where('accounts.id', '=', sql.ref<number>(ref));
+}
+
+/** The "First Last" of the account's person, whatever display name the account chose (who changed a setting). */
+export function accountPersonName(eb: OuterQuery, ref: string) {
+  return eb.selectFrom('accounts').select((inner) => personName(inner, 'accounts.person_id').as('name'))
     .where('accounts.id', '=', sql.ref<number>(ref));
 }
 

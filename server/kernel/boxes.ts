@@ -23,6 +23,17 @@ export function boxUrl(childId: number, key: string): string {
   return `/children/${childId}/boxes/${key}`;
 }
 
+/** A loaded box, ready for its frame (views/start/box.eta). */
+export interface RenderedBox<Key extends string = string> { key: Key; view: string; url: string; data: Record<string, unknown> }
+
+/** Loads a box for a child; null when it has nothing to show. */
+export async function loadBox<Child extends { id: number }, Key extends string>(
+  box: BoxDefinition<Child, Key>, context: BoxContext<Child>,
+): Promise<RenderedBox<Key> | null> {
+  const data = await box.load(context);
+  return data ? { key: box.key, view: box.view, url: boxUrl(context.child.id, box.key), data } : null;
+}
+
 /**
  * Whether htmx posted a form of the box with this key: the box's forms target the box itself (its element is
  * `box-<key>`, views/start/box.eta) and so get the box back; the same form without JavaScript gets a redirect.

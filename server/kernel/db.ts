@@ -2,12 +2,19 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, SqliteDialect, type Compilable } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, SqliteDialect, type Compilable, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { migrations } from '../../db/migrations/index.ts';
 
 export type Db = Kysely<Database>;
 export type { Database };
+
+/**
+ * The query a query fragment (a correlated subquery such as `personName(eb, ref)`) is placed in: the fragment reads
+ * only the outer query's column `ref`, whatever tables the outer query has.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any outer query will do: only its column `ref` is read
+export type OuterQuery = ExpressionBuilder<Database, any>;
 
 export interface Connection {
   db: Db;

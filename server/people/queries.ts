@@ -1,6 +1,6 @@
 // Who is who: children, guardians, staff and the organisation, always reached through the user.
-import { sql, type ExpressionBuilder } from 'kysely';
-import { prepared, type Database, type Db } from '../kernel/db.ts';
+import { sql } from 'kysely';
+import { prepared, type Db, type OuterQuery } from '../kernel/db.ts';
 import type { Actor } from '../kernel/policy.ts';
 import type { HourLimit, UnitKind } from '../../db/schema.ts';
 import { jsonValues } from '../../db/sql.ts';
@@ -9,9 +9,6 @@ import { currentPlacements } from './relations.ts';
 // ---------------------------------------------------------------------------------------------------------------------
 // Pieces of queries for other modules: who a person is, asked inside their own query (a correlated subquery), so a
 // list of absences or care times names its people without another round trip and without naming this module's tables.
-
-// biome-ignore lint/suspicious/noExplicitAny: any outer query will do: only its column `ref` is read
-type OuterQuery = ExpressionBuilder<Database, any>;
 
 /** "First Last" of the person whose id is the outer query's column `ref`. */
 export function personName(eb: OuterQuery, ref: string) {

@@ -5,7 +5,7 @@ import { prepared, type Db } from '../kernel/db.ts';
 import type { CareRules, Hours } from './rules.ts';
 import { isoWeekday, WEEKDAYS } from '../kernel/dates.ts';
 import { jsonValues } from '../../db/sql.ts';
-import { accountName } from '../accounts/queries.ts';
+import { accountPersonName } from '../accounts/queries.ts';
 import { groupIdsOfUnit, groupsOfUnit } from '../people/queries.ts';
 import { municipalitySettings, setInvitationValidDays, setTermsOfUse, termsOfUse } from '../people/municipality-settings.ts';
 
@@ -121,7 +121,7 @@ export interface SettingsChange { setting: string; oldValue: string | null; newV
 export async function settingsHistory(db: Db, scope: { unitId: number } | { municipalityId: number }, limit = 30): Promise<SettingsChange[]> {
   let query = db.selectFrom('settings_changes')
     .select((eb) => ['settings_changes.setting', 'settings_changes.old_value', 'settings_changes.new_value', 'settings_changes.changed_at',
-      accountName(eb, 'settings_changes.changed_by').as('changed_by')]);
+      accountPersonName(eb, 'settings_changes.changed_by').as('changed_by')]);
   query = 'unitId' in scope
     ? query.where('settings_changes.unit_id', '=', scope.unitId)
     : query.where('settings_changes.municipality_id', '=', scope.municipalityId).where('settings_changes.unit_id', 'is', null);

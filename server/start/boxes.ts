@@ -1,7 +1,7 @@
-// The boxes of the start page, in the order seed 000 lists them: the one list. Each box comes from its domain's
+// The boxes of the start page, in the order they appear: the one list. Each box comes from its domain's
 // box.ts; a feature that is not built yet says so, and a box never shows made-up content. The unit settings offer
 // these keys (app.ts hands them over), so a new box is added here and nowhere else.
-import { boxUrl, defineBox, type BoxContext } from '../kernel/boxes.ts';
+import { defineBox, loadBox as loadDefinedBox, type BoxContext, type RenderedBox } from '../kernel/boxes.ts';
 import type { ChildSummary } from '../people/queries.ts';
 import { enabledBoxes } from '../settings/queries.ts';
 import { absenceBox } from '../absence/box.ts';
@@ -25,18 +25,16 @@ export const BOXES = [
 export type BoxKey = (typeof BOXES)[number]['key'];
 export const BOX_KEYS: readonly BoxKey[] = BOXES.map((box) => box.key);
 
-export interface RenderedBox { key: BoxKey; view: string; url: string; data: Record<string, unknown> }
-
 /** The boxes of a child's start page: those the child's unit enabled and that have something to show. */
-export async function boxesFor(context: BoxContext<ChildSummary>): Promise<RenderedBox[]> {
+export async function boxesFor(context: BoxContext<ChildSummary>): Promise<RenderedBox<BoxKey>[]> {
   const enabled = await enabledBoxes(context.db, context.child.unitId, BOX_KEYS);
   const loaded = await Promise.all(BOX_KEYS.filter((key) => enabled[key]).map((key) => loadBox(context, key)));
-  return loaded.filter((box): box is RenderedBox => box !== null);
+  return loaded.filter((box) => box !== null);
 }
 
-export async function loadBox(context: BoxContext<ChildSummary>, key: BoxKey): Promise<RenderedBox | null> {
+/** One box of the list by its key. */
+export async function loadBox(context: BoxContext<ChildSummary>, key: BoxKey): Promise<RenderedBox<BoxKey> | null> {
   const definition = BOXES.find((box) => box.key === key);
   if (!definition) throw new Error(`No box ${key}`);
-  const data = await definition.load(context);
-  return data ? { key, view: definition.view, url: boxUrl(context.child.id, key), data } : null;
+  return loadDefinedBox<ChildSummary, BoxKey>(definition, context);
 }
