@@ -114,6 +114,8 @@ export interface AccountEmailsTable {
   token_hash: string | null; token_expires_at: string | null;
 }
 export type NotificationChannel = 'email' | 'none';
+// `kind` holds a topic of news ('messages', 'absence'…: NOTIFICATION_TOPICS in server/notifications/kinds.ts), one
+// choice for every kind of notification of that topic; it is not a notification's kind.
 export interface AccountNotificationChoicesTable { account_id: number; kind: string; channel: NotificationChannel }
 export interface AccountClosureRequestsTable {
   id: Generated<number>; account_id: number; requested_at: string; handled_at: string | null; handled_by: number | null;

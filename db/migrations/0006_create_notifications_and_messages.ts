@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 
-// The tables behind the header's bell and envelope. The messaging issue fills and extends them.
+// The tables behind the header's bell and envelope. Writing messages is still to be built: it fills and extends them.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('notifications')
     .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { oneOf } from '../check.ts';
 
-// Invitations of guardians by key (seeds 002, 003), and the name an account shows to others.
+// Invitations of guardians by key, and the name an account shows to others.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('accounts').addColumn('display_name', 'text').execute();
   await db.schema.alterTable('municipalities').addColumn('invitation_valid_days', 'integer', (c) => c.notNull().defaultTo(14)).execute();

@@ -2,7 +2,7 @@
 // or up to a week back, on a day the child was in the school and the school was open. The absence is stored the way
 // every absence is (reportAbsence, kind 'unreported') and the guardians are told (unreported-notice.ts) in the same
 // transaction: a notification each time, an SMS at most once per child and day. Who may mark it is the action
-// table's: only the child's school groups count (actions.ts, 'school-groups').
+// table's: only the child's school groups whose placement has started count (actions.ts, 'school-groups').
 import { stockholmTime, today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { addDays } from '../kernel/dates.ts';

@@ -23,7 +23,7 @@ export async function mailResetLinks(db: Db, publicUrl: string, name: string, no
 }
 
 /** One mail per address, so no recipient sees the others. */
-export async function queuePasswordResetMail(db: Db, publicUrl: string, account: ResetRecipient, token: string, now: Date): Promise<void> {
+async function queuePasswordResetMail(db: Db, publicUrl: string, account: ResetRecipient, token: string, now: Date): Promise<void> {
   const mail = composeMail('password-reset', languageByCode(account.language) ?? DEFAULT_LANGUAGE, {
     name: account.firstName, username: account.username, url: `${publicUrl}/password/reset/${token}`, minutes: RESET_LINK_MINUTES,
   });

@@ -1,4 +1,4 @@
-// "Glömt lösenord?" (seed 000 #4): a link by e-mail to choose a new password. The answer to a request is the same
+// "Glömt lösenord?": a link by e-mail to choose a new password. The answer to a request is the same
 // whether or not the account exists; a link works once, for an hour.
 import type { Request, Response } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';

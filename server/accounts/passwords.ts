@@ -1,3 +1,4 @@
+// Passwords are stored only as argon2id hashes; usernames and e-mail addresses are compared by their login key.
 import argon2 from 'argon2';
 
 /** argon2id parameters; tests pass cheaper ones. Verification reads the parameters from the stored hash. */
@@ -18,7 +19,7 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
 
 /**
  * Usernames and e-mail addresses are matched without regard to case, and the spaces that a copy-paste brings along
- * are ignored (seed 000 #6 names both as why people cannot log in).
+ * are ignored: both are common reasons why people cannot log in.
  */
 export function loginKey(name: string): string {
   return name.trim().normalize('NFC').toLocaleLowerCase('sv-SE');

@@ -1,3 +1,5 @@
+// Accounts: a person's login (username, e-mail, password hash), language and mobile number, and the pieces of queries
+// other modules use to name who did something.
 import { sql } from 'kysely';
 import { prepared, type Db, type OuterQuery } from '../kernel/db.ts';
 import { isStaffPerson, personName } from '../people/queries.ts';
@@ -14,6 +16,11 @@ export async function findAccountByLogin(db: Db, name: string): Promise<AccountF
     .select(['id', 'person_id', 'password_hash', 'closed_at'])
     .where((eb) => eb.or([eb('username_key', '=', key), eb('email_key', '=', key)]))
     .orderBy('id').executeTakeFirst();
+}
+
+/** The account whose username (not login e-mail) is `username`, whatever its case and surrounding spaces; open or closed. */
+export async function findAccountByUsername(db: Db, username: string): Promise<{ id: number; password_hash: string } | undefined> {
+  return db.selectFrom('accounts').select(['id', 'password_hash']).where('username_key', '=', loginKey(username)).executeTakeFirst();
 }
 
 // Read on every request of a signed-in user: compiled once.

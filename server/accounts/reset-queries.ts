@@ -37,7 +37,7 @@ export async function accountsToReset(db: Db, name: string): Promise<ResetRecipi
 }
 
 /** Where mail to an account goes: its login e-mail address and its verified extra addresses, each once. */
-export async function mailAddressesOf(db: Db, accountId: number, loginEmail: string | null): Promise<string[]> {
+async function mailAddressesOf(db: Db, accountId: number, loginEmail: string | null): Promise<string[]> {
   const extra = await db.selectFrom('account_emails').select('email')
     .where('account_id', '=', accountId).where('verified_at', 'is not', null).orderBy('id').execute();
   const seen = new Set<string>();

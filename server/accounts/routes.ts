@@ -1,3 +1,5 @@
+// Logging in and out and choosing a language; the account's other pages (a forgotten password, "Mina inställningar",
+// closing an account) add their routes from here.
 import type { Request, Response } from 'express';
 import type { Config } from '../config.ts';
 import type { Clock } from '../kernel/clock.ts';
@@ -10,9 +12,9 @@ import { MAX_LOGIN_NAME, MAX_PASSWORD } from './passwords.ts';
 import { authenticate, passwordAttemptLimits, startSession } from './sessions.ts';
 import { setLanguage } from './queries.ts';
 import type { HashingOptions } from './passwords.ts';
-import { closureRoutes } from './closure.ts';
+import { closureRoutes } from './closure-routes.ts';
 import { passwordResetRoutes } from './password-reset.ts';
-import { settingsPageRoutes } from './settings.ts';
+import { settingsPageRoutes } from './settings-routes.ts';
 
 export interface AccountsDeps { db: Db; clock: Clock; config: Config; dummyHash: string; hashing?: HashingOptions }
 

@@ -27,7 +27,7 @@ export function passwordProblem(password: string): PasswordProblem | undefined {
 export type UsernameProblem = 'account.errors.usernameMissing' | 'account.errors.usernameTooLong' | 'account.errors.usernameCharacters'
   | 'account.errors.usernameIdentity';
 
-/** Letters, digits and spaces, and of punctuation only . - ' _ (seed 003). Uniqueness is checked against the database. */
+/** Letters, digits and spaces, and of punctuation only . - ' _. Uniqueness is checked against the database. */
 export function usernameProblem(username: string): UsernameProblem | undefined {
   const name = username.trim();
   if (!name) return 'account.errors.usernameMissing';

@@ -3,8 +3,7 @@ import type { Request, Response } from 'express';
 import { stockholmTime, today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { isDate } from '../kernel/dates.ts';
-import { field, HttpError, notFound, parseId, type RouteTable } from '../kernel/http.ts';
-import { allows } from '../kernel/policy.ts';
+import { field, HttpError, notFound, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { markAttendance } from './queries.ts';
 import { todayPage } from './today.ts';
@@ -16,14 +15,12 @@ export function attendanceRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.get('/groups/:groupId/today', 'group.today.read', (req, res, { target }) => renderToday(req, res, deps, target.id));
 
-  // One tap: arrived or left, now, in the group whose Today it is. htmx gets the list back; a plain form goes back to
-  // the Today page.
-  routes.post('/children/:childId/attendance', 'child.attendance.update', async (req, res, { actor, account, target }) => {
+  // One tap: arrived or left, now, in the group whose Today it is (the form's `group`: the guard has checked that it is
+  // one of the child's and the user's to mark). htmx gets the list back; a plain form goes back to the Today page.
+  routes.post('/children/:childId/attendance', 'child.attendance.update', async (req, res, { account, target }) => {
     const event = field(req.body, 'event');
     if (event !== 'arrive' && event !== 'leave') throw new HttpError(400);
-    // The guard allowed the child; the policy is asked again about the group the form names ('chosen-group').
-    const groupId = parseId(field(req.body, 'group'));
-    if (groupId === undefined || !allows(actor, 'child.attendance.update', { ...target, chosenGroupId: groupId })) throw notFound();
+    const groupId = target.chosenGroupId;
     const now = clock.now();
     await markAttendance(db, { childId: target.id, groupId, date: today(clock), event, time: stockholmTime(now), by: account.id, now });
     if (req.get('HX-Request')) return renderToday(req, res, deps, groupId);

@@ -41,7 +41,7 @@ function nextWeekday(day: string, days: number): string {
   return candidate;
 }
 
-/** Demokommun's terms of use: seed 003's rules, on private use of pictures among them. */
+/** Demokommun's terms of use, which a guardian accepts when registering (among them: pictures for private use only). */
 export const DEMO_TERMS = `Vardag är en kommunikationsplats mellan förskolan eller skolan och hemmet. Du får information om verksamheten, till exempel kommande aktiviteter, veckan som gått, kalendrar, omsorgstider, dokument och bilder.
 
 Genom att godkänna villkoren intygar jag att mitt e-postkonto är mitt personliga ansvar och att ingen obehörig har tillgång till det, och att mitt konto bara används av mig.

@@ -18,7 +18,7 @@ export interface GuardianToInvite {
 }
 
 /** The child's legal guardians as the sender will reach them: registry e-mail, household, account, open invitation. */
-export async function guardiansToInvite(db: Db, childId: number, now: Date): Promise<GuardianToInvite[]> {
+async function guardiansToInvite(db: Db, childId: number, now: Date): Promise<GuardianToInvite[]> {
   const guardians = await guardiansOfChild(db, childId);
   const [accounts, open] = await Promise.all([openAccountsOf(db, guardians.map((g) => g.id)), openInvitationsFor(db, childId, now)]);
   return guardians.map((g) => ({

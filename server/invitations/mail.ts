@@ -1,4 +1,4 @@
-// The invitation e-mail (seed 003): the upper link for a new account, the lower one for those who already have one.
+// The invitation e-mail: the upper link for a new account, the lower one for those who already have one.
 import type { Config } from '../config.ts';
 import { languageByCode, DEFAULT_LANGUAGE, formatDate } from '../kernel/i18n.ts';
 import { stockholmDate } from '../kernel/clock.ts';

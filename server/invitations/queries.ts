@@ -3,11 +3,11 @@
 import type { Db } from '../kernel/db.ts';
 import type { Locators } from '../kernel/http.ts';
 import type { Location } from '../kernel/policy.ts';
-import { municipalitySettings } from '../people/municipality-settings.ts';
+import { municipalityTerms } from '../people/municipality-terms.ts';
 import { childrenInGroup, personFirstName, personName, placementsOfChildren } from '../people/queries.ts';
 import { locateChild } from '../people/relations.ts';
 import { stockholmDate } from '../kernel/clock.ts';
-import { formatKey, hashKey, newKey } from './keys.ts';
+import { hashKey, newKey } from './keys.ts';
 import { invitationState, type InvitationState, type KeyProblem } from './rules.ts';
 
 /** The open invitations (waiting, sent or opened) that cover the child, by guardian. */
@@ -106,7 +106,7 @@ export async function issueKey(trx: Db, invitationId: number, delivery: 'email' 
   await trx.updateTable('invitation_keys').set({ revoked_at: now.toISOString() })
     .where('invitation_id', '=', invitationId).where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
   const invitation = await trx.selectFrom('invitations').select('municipality_id').where('id', '=', invitationId).executeTakeFirstOrThrow();
-  const municipality = await municipalitySettings(trx, invitation.municipality_id);
+  const municipality = await municipalityTerms(trx, invitation.municipality_id);
   if (!municipality) throw new Error(`invitation ${invitationId}: its municipality was not found`);
   const days = municipality.invitationValidDays;
   const key = newKey();
@@ -158,7 +158,7 @@ export async function invitationForMail(trx: Db, invitationId: number, now: Date
   const [childIds, key, municipality] = await Promise.all([
     invitationChildren(trx, invitationId),
     trx.selectFrom('invitation_keys').select('expires_at').where('invitation_id', '=', invitationId).orderBy('id', 'desc').executeTakeFirstOrThrow(),
-    municipalitySettings(trx, row.municipality_id),
+    municipalityTerms(trx, row.municipality_id),
   ]);
   const children = await placementsOfChildren(trx, childIds, stockholmDate(now));
   const municipalityName = municipality?.name ?? '';
@@ -207,5 +207,3 @@ export async function useKey(trx: Db, lookup: { keyId: number; invitationId: num
   await trx.updateTable('invitations').set({ used_at: now.toISOString(), used_by_account: accountId }).where('id', '=', lookup.invitationId).execute();
   return true;
 }
-
-export { formatKey };

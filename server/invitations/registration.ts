@@ -1,4 +1,4 @@
-// A guardian with a key: /register_invite/<key> (seed 003) creates the account; "Jag har redan ett konto" and
+// A guardian with a key: /register_invite/<key> creates the account; "Jag har redan ett konto" and
 // "Utnyttja inbjudan" in the settings link the key to an account the guardian already has.
 import type { Request, Response } from 'express';
 import type { Config } from '../config.ts';
@@ -9,7 +9,7 @@ import { field, flash, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import type { HashingOptions } from '../accounts/passwords.ts';
 import { passwordAttemptLimits, startSession } from '../accounts/sessions.ts';
-import { termsOfUse } from '../settings/queries.ts';
+import { termsOfUse } from '../people/municipality-terms.ts';
 import { formatKey, normalizeKey } from './keys.ts';
 import { lookUpKey, markOpened, type KeyLookup } from './queries.ts';
 import { KEY_PROBLEM_MESSAGES, type RegistrationValues } from './rules.ts';
@@ -40,7 +40,7 @@ export function registrationRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.publicPost('/register_invite', async (req, res) => {
     const values = registrationValues(req);
-    const outcome = await registerFromForm(db, values, req.language.code, { now: clock.now(), dummyHash: deps.dummyHash, hashing: deps.hashing });
+    const outcome = await registerFromForm(db, values, req.language.code, { now: clock.now(), hashing: deps.hashing });
     if (!outcome.ok) return renderRegister(req, res, deps, outcome.lookup, values, outcome.errors);
     await signedInTo(req, res, deps, outcome);
   });
@@ -56,7 +56,7 @@ export function registrationRoutes(routes: RouteTable, deps: Deps): void {
       : { username: field(req.body, 'username'), password: field(req.body, 'password'), dummyHash: deps.dummyHash };
     const outcome = await linkFromForm(db, field(req.body, 'key'), holder, clock.now());
     if (!outcome.ok) return renderLink(req, res, outcome.errors, outcome.status);
-    if (req.account) return done(req, res, outcome);
+    if (req.account) return toStartPage(req, res, outcome);
     await signedInTo(req, res, deps, outcome);
   });
 
@@ -65,7 +65,7 @@ export function registrationRoutes(routes: RouteTable, deps: Deps): void {
   routes.post('/settings/invitation', 'account.invitation.use', async (req, res, { account }) => {
     const outcome = await linkFromForm(db, field(req.body, 'key'), account, clock.now());
     if (!outcome.ok) return renderUseKey(req, res, outcome.errors, outcome.status);
-    done(req, res, outcome);
+    toStartPage(req, res, outcome);
   });
 }
 
@@ -76,10 +76,10 @@ function registrationValues(req: Request): RegistrationValues {
 
 async function signedInTo(req: Request, res: Response, { db, clock }: Deps, outcome: Extract<FormOutcome, { ok: true }>): Promise<void> {
   await startSession(req, db, clock, outcome.accountId);
-  done(req, res, outcome);
+  toStartPage(req, res, outcome);
 }
 
-function done(req: Request, res: Response, outcome: Extract<FormOutcome, { ok: true }>): void {
+function toStartPage(req: Request, res: Response, outcome: Extract<FormOutcome, { ok: true }>): void {
   if (outcome.message) flash(req, outcome.message);
   res.redirect(303, '/');
 }

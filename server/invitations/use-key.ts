@@ -2,8 +2,8 @@
 // already has. Each in one transaction: all of it happens, or none.
 import type { Db } from '../kernel/db.ts';
 import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
-import { hashPassword, loginKey, type HashingOptions } from '../accounts/passwords.ts';
-import { createAccount, loginTaken, personHasAccount } from '../accounts/queries.ts';
+import { hashPassword, loginKey, verifyPassword, type HashingOptions } from '../accounts/passwords.ts';
+import { createAccount, findAccountByUsername, loginTaken, personHasAccount } from '../accounts/queries.ts';
 import { authenticate } from '../accounts/sessions.ts';
 import { addVerifiedEmail } from '../accounts/settings-queries.ts';
 import { addGuardianship } from '../people/commands.ts';
@@ -12,13 +12,13 @@ import { normalizeKey } from './keys.ts';
 import { invitationChildren, lookUpKey, useKey, type KeyLookup } from './queries.ts';
 import { KEY_PROBLEM_MESSAGES, validateRegistration, type KeyProblem, type RegistrationValues } from './rules.ts';
 
-export interface Registration { key: string; username: string; email: string | null; displayName: string; passwordHash: string; language: string }
-export type RegistrationResult =
+interface Registration { key: string; username: string; email: string | null; displayName: string; passwordHash: string; language: string }
+type RegistrationResult =
   | { ok: true; accountId: number; sharedEmail: boolean }
   | { ok: false; error: KeyProblem | 'username-taken' | 'email-taken' | 'already-has-account' };
 
 /** Creates the account of the invited guardian, in one transaction: all of it happens, or none. */
-export async function registerWithKey(db: Db, r: Registration, now: Date): Promise<RegistrationResult> {
+async function registerWithKey(db: Db, r: Registration, now: Date): Promise<RegistrationResult> {
   return db.transaction().execute(async (trx): Promise<RegistrationResult> => {
     const lookup = await lookUpKey(trx, r.key, now);
     if (!lookup.ok) return { ok: false, error: lookup.problem };
@@ -56,14 +56,14 @@ async function samePersonWithoutGuardianRole(trx: Db, personId: number, guardian
     && (!person.identityNumber || !guardian.identityNumber || person.identityNumber === guardian.identityNumber);
 }
 
-export type LinkResult = { ok: true; children: number[] } | { ok: false; error: KeyProblem | 'not-your-invitation' };
+type LinkResult = { ok: true; children: number[] } | { ok: false; error: KeyProblem | 'not-your-invitation' };
 
 /**
- * Links a key to an existing account (seed 003, alternatives 1 and 2). The key belongs to one guardian: it attaches only
- * to that guardian's own account, or to an account whose person is no guardian yet (a teacher whose own child starts),
- * who then becomes guardian of exactly the children the invitation covers.
+ * Links a key to an account the guardian already has ("Jag har redan ett konto", "Utnyttja inbjudan"). The key
+ * belongs to one guardian: it attaches only to that guardian's own account, or to an account whose person is no
+ * guardian yet (a teacher whose own child starts), who then becomes guardian of exactly the children it covers.
  */
-export async function linkKeyToAccount(db: Db, key: string, account: { id: number; personId: number }, now: Date): Promise<LinkResult> {
+async function linkKeyToAccount(db: Db, key: string, account: { id: number; personId: number }, now: Date): Promise<LinkResult> {
   return db.transaction().execute(async (trx): Promise<LinkResult> => {
     const lookup = await lookUpKey(trx, key, now);
     if (!lookup.ok) return { ok: false, error: lookup.problem };
@@ -95,7 +95,7 @@ export type FormOutcome =
  * used by the first; when the first made this very account (the same username and password), both sign in.
  */
 export async function registerFromForm(
-  db: Db, values: RegistrationValues, language: string, options: { now: Date; dummyHash: string; hashing?: HashingOptions },
+  db: Db, values: RegistrationValues, language: string, options: { now: Date; hashing?: HashingOptions },
 ): Promise<FormOutcome> {
   const key = normalizeKey(values.key);
   const lookup = key ? await lookUpKey(db, key, options.now) : undefined;
@@ -106,9 +106,15 @@ export async function registerFromForm(
     passwordHash: await hashPassword(values.password, options.hashing),
   }, options.now);
   if (result.ok) return { ok: true, accountId: result.accountId, message: result.sharedEmail ? 'register.sharedEmail' : undefined };
-  const again = result.error === 'used' ? await authenticate(db, values.username, values.password, options.dummyHash) : undefined;
-  if (again) return { ok: true, accountId: again.id };
+  const again = result.error === 'used' ? await sameFormAgain(db, values) : undefined;
+  if (again !== undefined) return { ok: true, accountId: again };
   return { ok: false, errors: registrationErrors(result.error), status: 400 };
+}
+
+/** A form sent twice: the first made the account; the second, with the same username and password, signs in to it. */
+async function sameFormAgain(db: Db, values: RegistrationValues): Promise<number | undefined> {
+  const account = await findAccountByUsername(db, values.username);
+  return account && (await verifyPassword(account.password_hash, values.password)) ? account.id : undefined;
 }
 
 function registrationErrors(error: Extract<RegistrationResult, { ok: false }>['error']): FieldErrors {
@@ -124,7 +130,7 @@ export async function linkFromForm(
 ): Promise<FormOutcome> {
   const key = normalizeKey(typedKey);
   if (!key) return { ok: false, errors: { key: { key: 'register.errors.keyFormat' } }, status: 400 };
-  const account = 'id' in holder ? holder : await loggedIn(db, holder);
+  const account = 'id' in holder ? holder : await accountOfLogin(db, holder);
   if (!account) return { ok: false, errors: { form: { key: 'login.errors.wrong' } }, status: 401 };
   const linked = await linkKeyToAccount(db, key, account, now);
   if (linked.ok) return { ok: true, accountId: account.id, message: 'register.linked' };
@@ -132,7 +138,7 @@ export async function linkFromForm(
   return { ok: false, errors: { key: { key: error } }, status: 400 };
 }
 
-async function loggedIn(db: Db, login: { username: string; password: string; dummyHash: string }) {
+async function accountOfLogin(db: Db, login: { username: string; password: string; dummyHash: string }) {
   const account = await authenticate(db, login.username, login.password, login.dummyHash);
   return account && { id: account.id, personId: account.person_id };
 }

@@ -19,15 +19,15 @@ export type Rule =
   | 'any-admin';             // an administrator of any municipality (the demo mailbox, which is the whole database's)
 
 /**
- * Which of a child's groups an action counts, when not all of them: the rules are asked about those groups and their
- * units only, and a child in none of them is not found.
- * - 'school-groups': the child's groups in a school (unit kind 'school'): fritids staff and a preschool's head do not
- *   mark school absence.
- * - 'chosen-group': the one group the request names (Location.chosenGroupId), which must be one of the child's: a
- *   check-in belongs to that group's Today, so a teacher of the class cannot check the child out of fritids. The
- *   guard, which knows no form, asks about any one group; the handler asks again naming the group.
+ * Which of a child's groups an action counts, when not all of them: the rules are asked about each counted group (its
+ * unit and its municipality) on its own, and a child in none of them is not found.
+ * - 'school-groups': the child's groups in a school (unit kind 'school') whose placement has started: fritids staff, a
+ *   preschool's head and the teacher of a class the child only joins later do not mark school absence.
+ * - 'chosen-group': the one group named by the posted form's `field`, which must be one of the child's (the guard
+ *   reads it into Location.chosenGroupId; without one, or with another group, the action is denied): a check-in
+ *   belongs to that group's Today, so a teacher of the class cannot check the child out of fritids.
  */
-export type GroupScope = 'school-groups' | 'chosen-group';
+export type GroupScope = { scope: 'school-groups' } | { scope: 'chosen-group'; field: string };
 
 export interface ActionDefinition {
   target: TargetKind;
@@ -60,14 +60,14 @@ export const actions = {
   'child.absence.report': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
   'absence.cancel': { target: 'absence', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
   // arrived / left: staff of the group whose Today it is (one of the child's), its unit's head, the admin
-  'child.attendance.update': { target: 'child', allow: STAFF_OF_CHILD, only: 'chosen-group' },
-  // care times (Tidsregistrering): a student sees their own, but does not register fritids times (seed 001)
+  'child.attendance.update': { target: 'child', allow: STAFF_OF_CHILD, only: { scope: 'chosen-group', field: 'group' } },
+  // care times (Tidsregistrering): a student sees their own fritids times; a guardian or staff registers them, not the student
   'child.schedule.read': { target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD] },
   'child.schedule.update': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
   'child.schedule.comment': { target: 'child', allow: STAFF_OF_CHILD },
   'child.history.read': { target: 'child', allow: STAFF_OF_CHILD },
   // school staff mark an absence as unreported (ogiltig frånvaro): staff of the child's class, the school's head, the admin
-  'child.absence.markUnreported': { target: 'child', allow: STAFF_OF_CHILD, only: 'school-groups' },
+  'child.absence.markUnreported': { target: 'child', allow: STAFF_OF_CHILD, only: { scope: 'school-groups' } },
 
   // details of a person seen beside a child (a guardian on the child's page, the child themself)
   'person.contact.read': {

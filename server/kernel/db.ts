@@ -1,3 +1,5 @@
+// The SQLite database: opening it, its migrations, queries compiled once (`prepared`), and the app's own key-value
+// store (app_meta).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

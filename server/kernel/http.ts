@@ -42,7 +42,10 @@ export type LocatedKind = Exclude<TargetKind, 'none' | 'personOfChild'>;
 /** How each kind of record is found: every domain exports the locators of its records, and app.ts collects them all. */
 export type Locators = { [K in LocatedKind]: (db: Db, id: number, today: string) => Promise<Location | null> };
 
-type TargetOf<A extends Action> = (typeof actions)[A]['target'] extends LocatedKind ? Located : undefined;
+/** The located record; for a 'chosen-group' action, with the group the form named, which the policy made sure is the child's. */
+type TargetOf<A extends Action> = (typeof actions)[A]['target'] extends LocatedKind
+  ? (typeof actions)[A] extends { only: { scope: 'chosen-group' } } ? Located & { chosenGroupId: number } : Located
+  : undefined;
 
 /** What the guard checked, handed to the route's handler: the signed-in user, their account, and the located record. */
 export interface RouteContext<A extends Action> { actor: Actor; account: SignedInAccount; target: TargetOf<A> }
@@ -90,19 +93,24 @@ export class RouteTable {
   }
 }
 
-/** Sign-in first, then the policy: a record that is not yours, or does not exist, is the same 404. */
+/**
+ * Sign-in first, then the policy: a record that is not yours, or does not exist, is the same 404. For a 'chosen-group'
+ * action the group comes from the posted form (parsed before the router), so the policy decides about that group.
+ */
 export function createGuard(locators: Locators, db: Db, today: () => string): (action: Action) => RequestHandler {
   return (action) => async (req, res, next) => {
     if (!req.actor || !req.account) return redirectToLogin(req, res);
-    const kind = actionDefinition(action).target;
+    const { target: kind, only } = actionDefinition(action);
     const param = targetParam(kind);
     let target: Located | undefined;
     if (param) {
       const id = parseId(req.params[param]);
       if (id === undefined) throw notFound();
       const location = await locators[kind as LocatedKind](db, id, today());
-      target = location ? { ...location, id } : undefined;
-      if (!target) throw notFound();
+      if (!location) throw notFound();
+      target = { ...location, id };
+      const chosenGroupId = only?.scope === 'chosen-group' ? parseId(field(req.body, only.field)) : undefined;
+      if (chosenGroupId !== undefined) target.chosenGroupId = chosenGroupId;
     }
     const decision = decide(req.actor, action, target ?? null);
     if (decision === 'needs-strong-login') throw new HttpError(403, 'Strong login required');

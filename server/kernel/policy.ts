@@ -26,28 +26,28 @@ export interface Location {
   childIds: readonly number[];
   /** For details of a person seen beside a child. */
   person?: { id: number; protectedIdentity: boolean; otherHousehold: boolean };
-  /** A child's groups with their unit's kind, for an action that counts only some of them (`only` in actions.ts). */
+  /** A child's groups, each where it sits, for an action that counts only some of them (`only` in actions.ts). */
   groups?: readonly PlacedGroup[];
-  /** The one group of the child's that a request is about (a check-in belongs to one group's Today). */
+  /** The group a request names, for a 'chosen-group' action (the guard reads it from the form). */
   chosenGroupId?: number;
 }
 
-/** A group a child is placed in, and its unit. */
-export interface PlacedGroup { id: number; unitId: number; unitKind: string }
+/** A group a child is placed in: its unit and the unit's kind and municipality, and whether the placement has started. */
+export interface PlacedGroup { id: number; unitId: number; unitKind: string; municipalityId: number; started: boolean }
 
 export type Decision = 'allow' | 'deny' | 'needs-strong-login';
 
 export function decide(actor: Actor | undefined, action: Action, location: Location | null): Decision {
   if (!actor) return 'deny';
   const definition = actionDefinition(action);
-  const at = location && definition.only ? onlyGroups(location, definition.only) : location;
-  if (definition.target !== 'none' && !at) return 'deny';
-  const protectedPerson = at?.person?.protectedIdentity ?? false;
+  if (definition.target !== 'none' && !location) return 'deny';
+  const places = location && definition.only ? countedGroups(location, definition.only) : [location];
+  const protectedPerson = location?.person?.protectedIdentity ?? false;
   if (protectedPerson && definition.protectedIdentity === 'hide') return 'deny';
   const rules = protectedPerson && definition.protectedIdentity === 'staff-only'
     ? definition.allow.filter((rule) => rule !== 'same-household-guardian' && rule !== 'guardian-of-child')
     : definition.allow;
-  if (!rules.some((rule) => ruleHolds(rule, actor, at))) return 'deny';
+  if (!places.some((at) => rules.some((rule) => ruleHolds(rule, actor, at)))) return 'deny';
   if (definition.strongLogin && actor.authLevel !== 'strong') return 'needs-strong-login';
   return 'allow';
 }
@@ -56,13 +56,16 @@ export function allows(actor: Actor | undefined, action: Action, location: Locat
   return decide(actor, action, location) === 'allow';
 }
 
-/** The record with only the groups the action counts, and their units; null when the child is in none of them. */
-function onlyGroups(location: Location, scope: GroupScope): Location | null {
-  const counted = (group: PlacedGroup) => (scope === 'school-groups' ? group.unitKind === 'school'
-    : location.chosenGroupId === undefined || group.id === location.chosenGroupId);
-  const groups = (location.groups ?? []).filter(counted);
-  if (groups.length === 0) return null;
-  return { ...location, groups, groupIds: groups.map((g) => g.id), unitIds: [...new Set(groups.map((g) => g.unitId))] };
+/**
+ * The record as each group the action counts sees it: that group, its unit and its municipality (a child may be placed
+ * in two municipalities); none when the child is in no such group.
+ */
+function countedGroups(location: Location, only: GroupScope): Location[] {
+  const counted = (group: PlacedGroup) => (only.scope === 'school-groups' ? group.unitKind === 'school' && group.started
+    : group.id === location.chosenGroupId);
+  return (location.groups ?? []).filter(counted).map((group) => ({
+    ...location, municipalityId: group.municipalityId, unitIds: [group.unitId], groupIds: [group.id], groups: [group],
+  }));
 }
 
 function ruleHolds(rule: Rule, actor: Actor, at: Location | null): boolean {

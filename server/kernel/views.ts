@@ -48,7 +48,7 @@ function listFiles(dir: string): string[] {
   });
 }
 
-export function baseData(req: Request, res: Response): Record<string, unknown> {
+function baseData(req: Request, res: Response): Record<string, unknown> {
   const language = req.language;
   return {
     t: req.t,
@@ -81,7 +81,7 @@ export function render(req: Request, res: Response, view: string, data: Record<s
 }
 
 /** A form error in the reader's language, its dates written out ("onsdag 2 december"). */
-export function fieldMessage(req: Request, error: FieldError): string {
+function fieldMessage(req: Request, error: FieldError): string {
   const dates = Object.entries(error.dates ?? {}).map(([name, date]) => [name, formatDate(date, req.language)]);
   return String(dates.length || error.params ? req.t(error.key, { ...error.params, ...Object.fromEntries(dates) }) : req.t(error.key));
 }

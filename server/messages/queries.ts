@@ -1,4 +1,4 @@
-// The envelope: messages to one account. The messaging issue builds writing and threads on these tables.
+// The envelope: messages to one account. Writing messages and their threads is still to be built, on these tables.
 import type { Db } from '../kernel/db.ts';
 
 /** How many messages the account has not read, as a query: the header asks it together with other counts

@@ -8,17 +8,17 @@
 // domain, so every domain may import it.
 import type { NotificationChannel } from '../../db/schema.ts';
 
-/** The topics of news, in the order the settings page lists them, and how each reaches a person until they choose. */
-const TOPIC_DEFAULTS = {
+/**
+ * The topics of news, in the order the settings page lists them, and how each reaches a person until they choose: by
+ * e-mail what needs them (messages, absence, the unit's information), the rest not.
+ */
+export const DEFAULT_CHANNELS = {
   messages: 'email', absence: 'email', information: 'email', calendar: 'none', documentation: 'none', blog: 'none',
 } as const satisfies Record<string, NotificationChannel>;
 
-export type NotificationTopic = keyof typeof TOPIC_DEFAULTS;
-export const NOTIFICATION_TOPICS = Object.keys(TOPIC_DEFAULTS) as NotificationTopic[];
+export type NotificationTopic = keyof typeof DEFAULT_CHANNELS;
+export const NOTIFICATION_TOPICS = Object.keys(DEFAULT_CHANNELS) as NotificationTopic[];
 export const NOTIFICATION_CHANNELS: readonly NotificationChannel[] = ['email', 'none'];
-
-/** Until a person chooses: by e-mail what needs them (messages, absence, the unit's information), the rest not. */
-export const DEFAULT_CHANNELS: Readonly<Record<NotificationTopic, NotificationChannel>> = TOPIC_DEFAULTS;
 
 export interface NotificationKind<Key extends string = string> {
   /** Stored with each notification; its text is `notifications.kinds.<key>`. */

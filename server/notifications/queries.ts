@@ -4,12 +4,7 @@ import type { NotificationChannel } from '../../db/schema.ts';
 import type { Db } from '../kernel/db.ts';
 import { DEFAULT_CHANNELS, NOTIFICATION_TOPICS, type NotificationKind, type NotificationTopic } from './kinds.ts';
 
-export async function unreadNotifications(db: Db, accountId: number): Promise<number> {
-  const row = await unreadNotificationsQuery(db, accountId).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/** The count as a query, for the header to ask together with other counts (see server/app.ts). */
+/** The count of the account's unread notifications as a query, for the header to ask with other counts. */
 export function unreadNotificationsQuery(db: Db, accountId: number) {
   return db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('account_id', '=', accountId).where('read_at', 'is', null);
@@ -55,14 +50,14 @@ export async function notify(db: Db, n: NewNotification): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
-// Each account's choices: for each topic of news, by e-mail or not at all (push and SMS come later). Stored now; the
-// messaging issue reads them with notificationChoices().
+// Each account's choices: for each topic of news, by e-mail or not at all (push and SMS come later). Stored now; a
+// mail about news, once something sends one, asks notificationChoices() whether the person wants it.
 
 export type NotificationChoices = Record<NotificationTopic, NotificationChannel>;
 
 export async function notificationChoices(db: Db, accountId: number): Promise<NotificationChoices> {
   const rows = await db.selectFrom('account_notification_choices').select(['kind', 'channel']).where('account_id', '=', accountId).execute();
-  const choices = { ...DEFAULT_CHANNELS };
+  const choices: NotificationChoices = { ...DEFAULT_CHANNELS };
   for (const row of rows) if ((NOTIFICATION_TOPICS as readonly string[]).includes(row.kind)) choices[row.kind as NotificationTopic] = row.channel;
   return choices;
 }

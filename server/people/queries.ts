@@ -75,7 +75,7 @@ export interface PlacementDetails extends Omit<ChildSummary, 'id'> {
 }
 
 /** One kept query per list of unit kinds (each caller asks with one constant list, e.g. the kinds with care times). */
-function perKinds<Q>(build: (kinds: readonly UnitKind[]) => Q): (kinds: readonly UnitKind[]) => Q {
+function keptPerKindList<Q>(build: (kinds: readonly UnitKind[]) => Q): (kinds: readonly UnitKind[]) => Q {
   const queries = new Map<string, Q>();
   return (kinds) => {
     const key = kinds.join(',');
@@ -87,7 +87,7 @@ function perKinds<Q>(build: (kinds: readonly UnitKind[]) => Q): (kinds: readonly
   };
 }
 
-const placementsOfKinds = perKinds((kinds) => prepared((db: Db, childId: number, today: string) => currentPlacements(db, today)
+const placementsOfKinds = keptPerKindList((kinds) => prepared((db: Db, childId: number, today: string) => currentPlacements(db, today)
   .innerJoin('persons', 'persons.id', 'placements.child_id')
   .select(['persons.first_name', 'persons.last_name', 'groups.id as group_id', 'groups.name as group_name', 'units.id as unit_id',
     'units.name as unit_name', 'units.kind', 'placements.start_date', 'placements.end_date', 'placements.hour_limit'])
@@ -103,7 +103,7 @@ export async function childPlacements(db: Db, childId: number, today: string, ki
   }));
 }
 
-const placementsOnDay = perKinds((kinds) => prepared((db: Db, childIds: string, date: string) => currentPlacements(db, date)
+const placementsOnDay = keptPerKindList((kinds) => prepared((db: Db, childIds: string, date: string) => currentPlacements(db, date)
   .select(['placements.child_id', 'groups.unit_id'])
   .where('placements.child_id', 'in', jsonValues<number>(childIds)).where('units.kind', 'in', kinds).where('placements.start_date', '<=', date)));
 
@@ -219,16 +219,8 @@ export async function childrenInGroup(db: Db, groupId: number, today: string): P
   return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, birthDate: r.birth_date }));
 }
 
-export interface GroupWithUnit extends GroupSummary { unitKind: UnitKind }
-
-const groupAndUnit = prepared((db: Db, groupId: number) => db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
-  .select(['groups.id', 'groups.name', 'groups.unit_id', 'units.name as unit_name', 'units.kind']).where('groups.id', '=', groupId));
-
-/** A group with its unit's name and kind. */
-export async function groupWithUnit(db: Db, groupId: number): Promise<GroupWithUnit | undefined> {
-  const [r] = await groupAndUnit(db, groupId);
-  return r && { id: r.id, name: r.name, unitId: r.unit_id, unitName: r.unit_name, unitKind: r.kind };
-}
+/** A group with its unit's name, kind and municipality (one query, in relations.ts, which the policy's locator uses too). */
+export { groupWithUnit, type GroupWithUnit } from './relations.ts';
 
 export interface SchoolPlacement { groupId: number; unitId: number; unitName: string; startDate: string; endDate: string | null }
 

@@ -1,5 +1,6 @@
 // The facts the policy needs, read from the people and organisation tables: who the user is to whom, and where a
 // record sits. Only current and future placements count: a child who has left is no longer the staff's.
+import type { UnitKind } from '../../db/schema.ts';
 import { prepared, type Db } from '../kernel/db.ts';
 import type { Actor, AuthLevel, Location } from '../kernel/policy.ts';
 import type { Locators } from '../kernel/http.ts';
@@ -45,11 +46,21 @@ export function currentPlacements(db: Db, today: string) {
 }
 
 const placementsOfChild = prepared((db: Db, childId: number, today: string) => currentPlacements(db, today)
-  .select(['placements.group_id', 'groups.unit_id', 'units.municipality_id', 'units.kind'])
+  .select(['placements.group_id', 'placements.start_date', 'groups.unit_id', 'units.municipality_id', 'units.kind'])
   .where('placements.child_id', '=', childId));
 
-const groupWithUnit = prepared((db: Db, groupId: number) => db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
-  .select(['groups.unit_id', 'units.municipality_id']).where('groups.id', '=', groupId));
+/** A group with its unit's name, kind and municipality. */
+export interface GroupWithUnit { id: number; name: string; unitId: number; unitName: string; unitKind: UnitKind; municipalityId: number }
+
+const groupAndUnit = prepared((db: Db, groupId: number) => db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
+  .select(['groups.id', 'groups.name', 'groups.unit_id', 'units.name as unit_name', 'units.kind', 'units.municipality_id'])
+  .where('groups.id', '=', groupId));
+
+/** A group with its unit (people/queries.ts hands it on to the other modules). */
+export async function groupWithUnit(db: Db, groupId: number): Promise<GroupWithUnit | undefined> {
+  const [r] = await groupAndUnit(db, groupId);
+  return r && { id: r.id, name: r.name, unitId: r.unit_id, unitName: r.unit_name, unitKind: r.kind, municipalityId: r.municipality_id };
+}
 
 const childrenPlacedInGroup = prepared((db: Db, groupId: number, today: string) => currentPlacements(db, today).select('placements.child_id')
   .where('placements.group_id', '=', groupId));
@@ -62,17 +73,19 @@ export async function locateChild(db: Db, childId: number, today: string): Promi
     unitIds: rows.map((r) => r.unit_id),
     groupIds: rows.map((r) => r.group_id),
     childIds: [childId],
-    groups: rows.map((r) => ({ id: r.group_id, unitId: r.unit_id, unitKind: r.kind })),
+    groups: rows.map((r) => ({
+      id: r.group_id, unitId: r.unit_id, unitKind: r.kind, municipalityId: r.municipality_id, started: r.start_date <= today,
+    })),
   };
 }
 
 export async function locateGroup(db: Db, groupId: number, today: string): Promise<Location | null> {
-  const [group] = await groupWithUnit(db, groupId);
+  const group = await groupWithUnit(db, groupId);
   if (!group) return null;
   const children = await childrenPlacedInGroup(db, groupId, today);
   return {
-    municipalityId: group.municipality_id,
-    unitIds: [group.unit_id],
+    municipalityId: group.municipalityId,
+    unitIds: [group.unitId],
     groupIds: [groupId],
     childIds: children.map((c) => c.child_id),
   };

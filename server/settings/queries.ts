@@ -1,13 +1,11 @@
 // Each unit's settings, read by later features (absence, schedule, invitations) and changed with who and when.
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
 import { prepared, type Db } from '../kernel/db.ts';
 import type { CareRules, Hours } from './rules.ts';
 import { isoWeekday, WEEKDAYS } from '../kernel/dates.ts';
 import { jsonValues } from '../../db/sql.ts';
 import { accountPersonName } from '../accounts/queries.ts';
 import { groupIdsOfUnit, groupsOfUnit } from '../people/queries.ts';
-import { municipalitySettings, setInvitationValidDays, setTermsOfUse, termsOfUse } from '../people/municipality-settings.ts';
+import { municipalityTerms, setInvitationValidDays, setTermsOfUse, termsOfUse } from '../people/municipality-terms.ts';
 
 export interface UnitRules { lockDays: number; planAheadMonths: number; inviteDaysBefore: number }
 export const DEFAULT_RULES: UnitRules = { lockDays: 0, planAheadMonths: 12, inviteDaysBefore: 14 };
@@ -113,9 +111,6 @@ export async function groupCutoff(db: Db, groupId: number): Promise<string | nul
   return row?.change_cutoff ?? null;
 }
 
-/** The terms of use a guardian accepts when registering in the municipality (kept on the municipality's row). */
-export { termsOfUse };
-
 export interface SettingsChange { setting: string; oldValue: string | null; newValue: string | null; changedBy: string; changedAt: string }
 
 export async function settingsHistory(db: Db, scope: { unitId: number } | { municipalityId: number }, limit = 30): Promise<SettingsChange[]> {
@@ -134,9 +129,7 @@ export async function settingsHistory(db: Db, scope: { unitId: number } | { muni
 /** Who changes what, and when: every write below records each value it changes. */
 export interface Change { municipalityId: number; unitId: number | null; by: number; at: Date }
 
-type Trx = Kysely<Database>;
-
-async function record(trx: Trx, change: Change, setting: string, oldValue: string | null, newValue: string | null): Promise<void> {
+async function recordChange(trx: Db, change: Change, setting: string, oldValue: string | null, newValue: string | null): Promise<void> {
   if (oldValue === newValue) return;
   await trx.insertInto('settings_changes').values({
     municipality_id: change.municipalityId, unit_id: change.unitId, setting, old_value: oldValue, new_value: newValue,
@@ -150,7 +143,7 @@ export async function saveBoxes(db: Db, unitId: number, boxes: Record<string, bo
     for (const box of Object.keys(boxes)) {
       await trx.insertInto('unit_boxes').values({ unit_id: unitId, box, enabled: boxes[box] ? 1 : 0 })
         .onConflict((oc) => oc.columns(['unit_id', 'box']).doUpdateSet({ enabled: boxes[box] ? 1 : 0 })).execute();
-      await record(trx, change, `box:${box}`, onOff(before[box]), onOff(boxes[box]));
+      await recordChange(trx, change, `box:${box}`, onOff(before[box]), onOff(boxes[box]));
     }
   });
   forgetUnit(db, unitId);
@@ -163,7 +156,7 @@ export async function saveOpeningHours(db: Db, unitId: number, hours: Record<num
     for (const day of WEEKDAYS) {
       const h = hours[day];
       if (h) await trx.insertInto('unit_opening_hours').values({ unit_id: unitId, weekday: day, opens: h.opens, closes: h.closes }).execute();
-      await record(trx, change, `opening_hours:${day}`, hoursText(before[day]), hoursText(h));
+      await recordChange(trx, change, `opening_hours:${day}`, hoursText(before[day]), hoursText(h));
     }
   });
   forgetUnit(db, unitId);
@@ -175,16 +168,16 @@ export async function saveCareRules(db: Db, unitId: number, rules: CareRules, ch
     const row = { lock_days: rules.lockDays, plan_ahead_months: rules.planAheadMonths, invite_days_before: rules.inviteDaysBefore };
     await trx.insertInto('unit_settings').values({ unit_id: unitId, ...row })
       .onConflict((oc) => oc.column('unit_id').doUpdateSet(row)).execute();
-    await record(trx, change, 'lock_days', String(before.lockDays), String(rules.lockDays));
-    await record(trx, change, 'plan_ahead_months', String(before.planAheadMonths), String(rules.planAheadMonths));
-    await record(trx, change, 'invite_days_before', String(before.inviteDaysBefore), String(rules.inviteDaysBefore));
+    await recordChange(trx, change, 'lock_days', String(before.lockDays), String(rules.lockDays));
+    await recordChange(trx, change, 'plan_ahead_months', String(before.planAheadMonths), String(rules.planAheadMonths));
+    await recordChange(trx, change, 'invite_days_before', String(before.inviteDaysBefore), String(rules.inviteDaysBefore));
     const groups = await groupCutoffs(trx, unitId);
     for (const group of groups) {
       if (!rules.cutoffs.has(group.groupId)) continue;
       const cutoff = rules.cutoffs.get(group.groupId) ?? null;
       await trx.insertInto('group_settings').values({ group_id: group.groupId, change_cutoff: cutoff })
         .onConflict((oc) => oc.column('group_id').doUpdateSet({ change_cutoff: cutoff })).execute();
-      await record(trx, change, `change_cutoff:${group.name}`, group.cutoff, cutoff);
+      await recordChange(trx, change, `change_cutoff:${group.name}`, group.cutoff, cutoff);
     }
   });
   forgetUnit(db, unitId);
@@ -197,7 +190,7 @@ export async function addClosedDay(db: Db, unitId: number, day: { date: string; 
     const existing = await trx.selectFrom('unit_closed_days').select('id').where('unit_id', '=', unitId).where('date', '=', day.date).executeTakeFirst();
     if (existing) return { ok: false, error: 'already-closed' } as const;
     await trx.insertInto('unit_closed_days').values({ unit_id: unitId, date: day.date, reason: day.reason }).execute();
-    await record(trx, change, 'closed_day', null, `${day.date} ${day.reason}`);
+    await recordChange(trx, change, 'closed_day', null, `${day.date} ${day.reason}`);
     return { ok: true } as const;
   });
 }
@@ -209,7 +202,7 @@ export async function removeClosedDay(db: Db, unitId: number, closedDayId: numbe
       .where('id', '=', closedDayId).where('unit_id', '=', unitId).executeTakeFirst();
     if (!day) return false;
     await trx.deleteFrom('unit_closed_days').where('id', '=', closedDayId).execute();
-    await record(trx, change, 'closed_day', `${day.date} ${day.reason}`, null);
+    await recordChange(trx, change, 'closed_day', `${day.date} ${day.reason}`, null);
     return true;
   });
 }
@@ -218,16 +211,16 @@ export async function saveTerms(db: Db, municipalityId: number, text: string, ch
   await db.transaction().execute(async (trx) => {
     const before = await termsOfUse(trx, municipalityId);
     await setTermsOfUse(trx, municipalityId, text);
-    await record(trx, change, 'terms_of_use', before, text);
+    await recordChange(trx, change, 'terms_of_use', before, text);
   });
 }
 
 export async function saveInvitationValidity(db: Db, municipalityId: number, days: number, change: Change): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const before = await municipalitySettings(trx, municipalityId);
+    const before = await municipalityTerms(trx, municipalityId);
     if (!before) throw new Error(`No municipality ${municipalityId}`);
     await setInvitationValidDays(trx, municipalityId, days);
-    await record(trx, change, 'invitation_valid_days', String(before.invitationValidDays), String(days));
+    await recordChange(trx, change, 'invitation_valid_days', String(before.invitationValidDays), String(days));
   });
 }
 
@@ -241,7 +234,8 @@ function hoursText(h: Hours): string {
 
 /**
  * The settings of a unit being set up (the demo municipality, later the import of a new unit): written as they are,
- * without a line in the history, since nobody changed anything. Opening hours by ISO weekday; change cutoffs by group.
+ * without a line in the history, since nobody changed anything. Opening hours by ISO weekday; change cutoffs by group,
+ * each a group of the unit (another unit's group is refused).
  */
 export async function setInitialUnitSettings(trx: Db, unitId: number, settings: {
   openingHours?: Record<number, Hours>; rules?: UnitRules; closedDays?: { date: string; reason: string }[]; cutoffs?: Map<number, string | null>;
@@ -254,5 +248,10 @@ export async function setInitialUnitSettings(trx: Db, unitId: number, settings: 
     await trx.insertInto('unit_settings')
       .values({ unit_id: unitId, lock_days: rules.lockDays, plan_ahead_months: rules.planAheadMonths, invite_days_before: rules.inviteDaysBefore }).execute();
   }
-  for (const [groupId, cutoff] of settings.cutoffs ?? []) await trx.insertInto('group_settings').values({ group_id: groupId, change_cutoff: cutoff }).execute();
+  if (!settings.cutoffs?.size) return;
+  const ownGroups = new Set((await groupsOfUnit(trx, unitId)).map((g) => g.id));
+  for (const [groupId, cutoff] of settings.cutoffs) {
+    if (!ownGroups.has(groupId)) throw new Error(`group ${groupId} is not a group of unit ${unitId}`);
+    await trx.insertInto('group_settings').values({ group_id: groupId, change_cutoff: cutoff }).execute();
+  }
 }

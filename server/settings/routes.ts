@@ -7,7 +7,7 @@ import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
 import { field, fields, flash, notFound, parseId, type Located, type RouteTable, type SignedInAccount } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { findUnit } from '../people/queries.ts';
-import { municipalitySettings } from '../people/municipality-settings.ts';
+import { municipalityTerms } from '../people/municipality-terms.ts';
 import { addClosedDay, closedDays, enabledBoxes, groupCutoffs, openingHours, removeClosedDay, saveBoxes, saveCareRules, saveInvitationValidity, saveOpeningHours, saveTerms, settingsHistory, unitRules, type Change } from './queries.ts';
 import { parseBoxes, parseCareRules, parseClosedDay, parseInvitationDays, parseOpeningHours, parseTerms } from './rules.ts';
 
@@ -101,7 +101,7 @@ async function renderUnitSettings(req: Request, res: Response, { db, clock, boxe
 }
 
 async function renderTerms(req: Request, res: Response, { db }: Deps, target: Located, errors: FieldErrors = {}): Promise<void> {
-  const municipality = await municipalitySettings(db, target.id);
+  const municipality = await municipalityTerms(db, target.id);
   if (!municipality) throw notFound();
   const submitted = hasErrors(errors);
   const terms = submitted ? field(req.body, 'terms') : (municipality.termsOfUse ?? '');

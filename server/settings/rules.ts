@@ -89,7 +89,7 @@ export function parseTerms(text: string): Parsed<string> {
   return { ok: true, value };
 }
 
-/** How many days an invitation key stays valid in the municipality (seed 001: 14); empty leaves it as it is. */
+/** How many days an invitation key stays valid in the municipality (14 until the municipality changes it); empty leaves it as it is. */
 export function parseInvitationDays(raw: string): Parsed<number | undefined> {
   const value = raw.trim();
   if (!value) return { ok: true, value: undefined };

@@ -94,7 +94,7 @@ export function registerSmsJobs(runner: JobRunner, opts: SmsJobOptions): void {
 }
 
 /** Sends one outbox SMS unless it is sent or given up already (a job run twice sends once, as far as this process can tell). */
-export async function sendOutboxSms(opts: SmsJobOptions, smsId: number): Promise<void> {
+async function sendOutboxSms(opts: SmsJobOptions, smsId: number): Promise<void> {
   const { db, clock, gateway } = opts;
   const log = opts.log ?? ((msg: string) => console.log(msg));
   const sms = await db.selectFrom('sms_outbox').selectAll().where('id', '=', smsId).executeTakeFirst();

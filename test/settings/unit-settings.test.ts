@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { groupId, municipalityId, unitId } from '../support/demo.ts';
-import { closedDays, groupCutoffs, openingHours, unitRules } from '../../server/settings/queries.ts';
+import { closedDays, groupCutoffs, openingHours, setInitialUnitSettings, unitRules } from '../../server/settings/queries.ts';
 
 describe('unit settings', () => {
   let t: TestApp;
@@ -124,5 +124,20 @@ describe('unit settings', () => {
     await postForm(admin, terms, terms, { terms: text, invitation_valid_days: '21' });
     const row = await t.db.selectFrom('municipalities').select('invitation_valid_days').where('id', '=', demokommun).executeTakeFirstOrThrow();
     assert.equal(row.invitation_valid_days, 21, 'invitation keys of the municipality now last 21 days');
+  });
+
+  it('names who changed a setting by their registered name, whatever name their account shows', async () => {
+    await t.db.updateTable('accounts').set({ display_name: 'Rektorn' }).where('username', '=', 'rektor').execute();
+    await post(`/units/${solrosen}/settings/opening-hours`, weekHours({ opens_2: '07:00' }));
+    const page = await rektor.get(`/units/${solrosen}/settings`);
+    assert.match(page.text, /Maria Ek:<\/span>\s*Öppettider tisdag/);
+    assert.doesNotMatch(page.text, /Rektorn:<\/span>/);
+  });
+
+  it('refuses to set up a cut-off for a group of another unit', async () => {
+    const humlan = await groupId(t.db, 'Humlan');
+    await assert.rejects(setInitialUnitSettings(t.db, solrosen, { cutoffs: new Map([[humlan, '12:00']]) }), /not a group of unit/);
+    const vitsippan = await unitId(t.db, 'Förskolan Vitsippan');
+    assert.equal((await groupCutoffs(t.db, vitsippan)).find((g) => g.groupId === humlan)?.cutoff, '14:00', 'Humlan keeps its own cut-off');
   });
 });

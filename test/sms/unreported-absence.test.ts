@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { JobRunner } from '../../server/kernel/jobs.ts';
 import { createAccount } from '../../server/accounts/queries.ts';
 import { reportAbsence } from '../../server/absence/queries.ts';
+import { addPlacement } from '../../server/people/commands.ts';
 import { findIdentityNumbers } from '../../server/mail/compose.ts';
 import { SMS_SEND_JOB, swedishMobile } from '../../server/sms/outbox.ts';
 import { createElksGateway, registerSmsJobs } from '../../server/sms/sender.ts';
@@ -43,6 +44,10 @@ describe('marking an unreported absence', () => {
       await createAccount(t.db, { personId: await personId(t.db, first, last), username, email: null, passwordHash: await demoPasswordHash() }, t.clock.now());
     }
     goran = await signIn(t.app, 'goran');
+    // Oskar moves up to 4A next term; Helena teaches 4A and has a login.
+    await addPlacement(t.db, { childId: oskar, groupId: await groupId(t.db, '4A'), startDate: '2027-01-11' });
+    await createAccount(t.db, { personId: await personId(t.db, 'Helena', 'Vik'), username: 'helena', email: null,
+      passwordHash: await demoPasswordHash() }, t.clock.now());
   });
   after(async () => {
     await runner.stop();
@@ -195,5 +200,15 @@ describe('marking an unreported absence', () => {
       assert.equal((await mark(await signIn(t.app, user), oskar)).status, 404, user);
     }
     assert.equal((await mark(await signIn(t.app, 'admin'), oskar, { date: '2026-11-18' })).status, 303, 'the admin of Demokommun may');
+  });
+
+  it('staff of a class the child joins next term cannot mark the child unreported', async () => {
+    const written = async () => JSON.stringify([await t.db.selectFrom('absences').selectAll().execute(),
+      await t.db.selectFrom('sms_outbox').selectAll().execute(), await t.db.selectFrom('notifications').selectAll().execute()]);
+    const before = await written();
+    const helena = await signIn(t.app, 'helena');
+    assert.equal((await mark(helena, oskar)).status, 404, 'today');
+    assert.equal((await mark(helena, oskar, { date: '2026-11-20' })).status, 404, 'a day last week');
+    assert.equal(await written(), before, 'nothing was stored');
   });
 });

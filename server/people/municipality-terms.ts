@@ -2,9 +2,10 @@
 // registering, and how many days an invitation key stays valid. Settings changes them (and logs each change).
 import type { Db } from '../kernel/db.ts';
 
-export interface MunicipalitySettings { id: number; name: string; termsOfUse: string | null; invitationValidDays: number }
+export interface MunicipalityTerms { id: number; name: string; termsOfUse: string | null; invitationValidDays: number }
 
-export async function municipalitySettings(db: Db, municipalityId: number): Promise<MunicipalitySettings | undefined> {
+/** The municipality's name, its terms of use and how long its invitation keys stay valid. */
+export async function municipalityTerms(db: Db, municipalityId: number): Promise<MunicipalityTerms | undefined> {
   const row = await db.selectFrom('municipalities').select(['id', 'name', 'terms_of_use', 'invitation_valid_days'])
     .where('id', '=', municipalityId).executeTakeFirst();
   return row && { id: row.id, name: row.name, termsOfUse: row.terms_of_use, invitationValidDays: row.invitation_valid_days };

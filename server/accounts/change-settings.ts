@@ -10,12 +10,12 @@ import { hashPassword, MAX_PASSWORD, verifyPassword, type HashingOptions } from 
 import { isEmail, passwordProblem } from './rules.ts';
 import { addEmail, changePassword, ownAccount, passwordHashOf } from './settings-queries.ts';
 
-export type Change = { ok: true } | { ok: false; errors: FieldErrors };
+export type ChangeOutcome = { ok: true } | { ok: false; errors: FieldErrors };
 
 /** A new password, given the current one: every other session of the account ends (the one in `keepSid` stays). */
 export async function changeOwnPassword(
   db: Db, accountId: number, typed: { current: string; next: string }, keep: { sid: string; now: Date; hashing?: HashingOptions },
-): Promise<Change> {
+): Promise<ChangeOutcome> {
   const errors: FieldErrors = {};
   if (!typed.current) errors.current_password = { key: 'accountSettings.errors.currentMissing' };
   else if (typed.current.length > MAX_PASSWORD || !(await verifyPassword(await passwordHashOf(db, accountId), typed.current.trim()))) {
@@ -29,7 +29,7 @@ export async function changeOwnPassword(
 }
 
 /** An extra address, not used until the person follows the link mailed to it (a new link for one not yet verified). */
-export async function addOwnEmail(db: Db, publicUrl: string, accountId: number, typed: string, now: Date): Promise<Change> {
+export async function addOwnEmail(db: Db, publicUrl: string, accountId: number, typed: string, now: Date): Promise<ChangeOutcome> {
   const email = typed.trim();
   if (!email) return { ok: false, errors: { email: { key: 'accountSettings.errors.emailMissing' } } };
   if (!isEmail(email)) return { ok: false, errors: { email: { key: 'accountSettings.errors.emailInvalid' } } };

@@ -1,4 +1,4 @@
-// "Mina inställningar" (seeds 000 #5, 003, 004): username, password, e-mail addresses, mobile number, language,
+// "Mina inställningar": username, password, e-mail addresses, mobile number, language,
 // notification choices, where the account is logged in, and a request to close the account. Each part is its own
 // plain form that posts, saves and comes back to /settings; on an error the page is shown again with the message at
 // the field and what was typed (never a password).
@@ -15,7 +15,7 @@ import { render } from '../kernel/views.ts';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_TOPICS } from '../notifications/kinds.ts';
 import { notificationChoices, saveNotificationChoices } from '../notifications/queries.ts';
 import { openClosureRequest } from './closure-queries.ts';
-import { addOwnEmail, changeOwnPassword, choiceField, parseNotificationChoices } from './own-settings.ts';
+import { addOwnEmail, changeOwnPassword, choiceField, parseNotificationChoices } from './change-settings.ts';
 import type { HashingOptions } from './passwords.ts';
 import { formatMobile, MIN_PASSWORD, parseMobile, usernameProblem } from './rules.ts';
 import {
@@ -33,7 +33,7 @@ export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
     flash(req, `accountSettings.saved.${key}`);
     res.redirect(303, `/settings#${section}`);
   };
-  const page = (req: Request, res: Response, accountId: number, errors: FieldErrors = {}) => renderSettings(req, res, deps, accountId, errors);
+  const settingsPage = (req: Request, res: Response, accountId: number, errors: FieldErrors = {}) => renderSettings(req, res, deps, accountId, errors);
   // Guessing the current password from a session left open is as slow as guessing it at the login.
   const limitPasswordTries = rateLimit({
     windowMs: FIFTEEN_MINUTES, limit: config.loginLimitPerAccount, standardHeaders: 'draft-8', legacyHeaders: false,
@@ -44,26 +44,26 @@ export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
     },
   });
 
-  routes.get('/settings', 'account.settings.read', (req, res, { account }) => page(req, res, account.id));
+  routes.get('/settings', 'account.settings.read', (req, res, { account }) => settingsPage(req, res, account.id));
 
   routes.post('/settings/username', 'account.settings.update', async (req, res, { account }) => {
     const username = field(req.body, 'username');
     const problem = usernameProblem(username);
-    if (problem) return page(req, res, account.id, { username: { key: problem } });
-    if (!(await changeUsername(db, account.id, username))) return page(req, res, account.id, { username: { key: 'accountSettings.errors.usernameTaken' } });
+    if (problem) return settingsPage(req, res, account.id, { username: { key: problem } });
+    if (!(await changeUsername(db, account.id, username))) return settingsPage(req, res, account.id, { username: { key: 'accountSettings.errors.usernameTaken' } });
     saved(req, res, 'username', 'username-section');
   });
 
   routes.post('/settings/password', 'account.settings.update', limitPasswordTries, async (req, res, { account }) => {
     const typed = { current: field(req.body, 'current_password'), next: field(req.body, 'new_password') };
     const changed = await changeOwnPassword(db, account.id, typed, { sid: req.sessionID, now: clock.now(), hashing: deps.hashing });
-    if (!changed.ok) return page(req, res, account.id, changed.errors);
+    if (!changed.ok) return settingsPage(req, res, account.id, changed.errors);
     saved(req, res, 'password', 'password-section');
   });
 
   routes.post('/settings/emails', 'account.settings.update', async (req, res, { account }) => {
     const added = await addOwnEmail(db, config.publicUrl, account.id, field(req.body, 'email'), clock.now());
-    if (!added.ok) return page(req, res, account.id, added.errors);
+    if (!added.ok) return settingsPage(req, res, account.id, added.errors);
     saved(req, res, 'emailAdded', 'email-section');
   });
 
@@ -80,21 +80,21 @@ export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
     const result = await makeLoginEmail(db, own, id, clock.now());
     if (!result.ok && result.error === 'not-found') throw notFound();
     if (!result.ok) {
-      return page(req, res, account.id, { email: { key: result.error === 'taken' ? 'accountSettings.errors.emailTaken' : 'accountSettings.errors.emailNotVerified' } });
+      return settingsPage(req, res, account.id, { email: { key: result.error === 'taken' ? 'accountSettings.errors.emailTaken' : 'accountSettings.errors.emailNotVerified' } });
     }
     saved(req, res, 'loginEmail', 'email-section');
   });
 
   routes.post('/settings/mobile', 'account.settings.update', async (req, res, { account }) => {
     const parsed = parseMobile(field(req.body, 'mobile'));
-    if (!parsed.ok) return page(req, res, account.id, { mobile: { key: parsed.error } });
+    if (!parsed.ok) return settingsPage(req, res, account.id, { mobile: { key: parsed.error } });
     await setMobile(db, account.id, parsed.value);
     saved(req, res, 'mobile', 'mobile-section');
   });
 
   routes.post('/settings/notifications', 'account.settings.update', async (req, res, { account }) => {
     const choices = parseNotificationChoices((name) => field(req.body, name));
-    if (!choices.ok) return page(req, res, account.id, choices.errors);
+    if (!choices.ok) return settingsPage(req, res, account.id, choices.errors);
     await saveNotificationChoices(db, account.id, choices.value);
     saved(req, res, 'notifications', 'notifications-section');
   });
@@ -155,7 +155,7 @@ export async function renderSettings(
 }
 
 /** "Firefox", "Android" from a User-Agent header: enough for a person to tell their phone from their computer. */
-export function describeAgent(agent: string | undefined): { browser?: string; os?: string } {
+function describeAgent(agent: string | undefined): { browser?: string; os?: string } {
   if (!agent) return {};
   const browser = /Edg(e|A|iOS)?\//.test(agent) ? 'Edge' : /OPR\/|Opera/.test(agent) ? 'Opera'
     : /SamsungBrowser\//.test(agent) ? 'Samsung Internet' : /Firefox\/|FxiOS\//.test(agent) ? 'Firefox'

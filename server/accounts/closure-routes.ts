@@ -1,4 +1,4 @@
-// Closing an account (seed 004: "close the account at any time"). The person asks in their settings; the head of a
+// Closing an account, which a person may ask for at any time. The person asks in their settings; the head of a
 // unit where their children are gets a notification and closes it from the unit's list. Staff and administrators
 // are closed by their municipality's administrator, who also sees every request of the municipality.
 import type { Request, Response } from 'express';
@@ -7,12 +7,12 @@ import type { Config } from '../config.ts';
 import type { Db } from '../kernel/db.ts';
 import { field, flash, notFound, safeReturnPath, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
-import { municipalitySettings } from '../people/municipality-settings.ts';
+import { municipalityTerms } from '../people/municipality-terms.ts';
 import { findUnit } from '../people/queries.ts';
 import { closeAccount, withdrawClosure } from './closure-queries.ts';
-import { askToClose, closureRequestsWhere, type ListedRequest } from './closing.ts';
+import { askToClose, closureRequestsWhere, type ListedRequest } from './close-account.ts';
 import type { HashingOptions } from './passwords.ts';
-import { renderSettings } from './settings.ts';
+import { renderSettings } from './settings-routes.ts';
 
 interface Deps { db: Db; clock: Clock; config: Config; hashing?: HashingOptions }
 
@@ -41,7 +41,7 @@ export function closureRoutes(routes: RouteTable, deps: Deps): void {
   });
 
   routes.get('/municipalities/:municipalityId/closure-requests', 'municipality.closureRequests.read', async (req, res, { target }) => {
-    const municipality = await municipalitySettings(db, target.id);
+    const municipality = await municipalityTerms(db, target.id);
     if (!municipality) throw notFound();
     renderList(req, res, municipality.name, await closureRequestsWhere(db, today(clock), target.id, () => true));
   });
