@@ -97,6 +97,8 @@ export interface MailOutboxTable {
   id: Generated<number>; recipient: string; subject: string; text_body: string | null; html_body: string | null;
   created_at: string; sent_at: string | null; failed_at: string | null; attempts: Generated<number>; last_error: string | null;
   demo_mailbox: Generated<number>;
+  /** The municipality the mail concerns (migration 0015); NULL for a mail about none, such as a test mail. */
+  municipality_id: number | null;
 }
 // sms: the outbox (migration 0012); recipient in E.164, `day` YYYY-MM-DD for the once-per-child-per-day rule
 export interface SmsOutboxTable {
@@ -144,6 +146,9 @@ export interface CareTimesTable {
 export interface StandardSchedulesTable { id: Generated<number>; child_id: number; valid_from: string; created_by: number; created_at: string }
 export interface StandardCareTimesTable { schedule_id: number; weekday: number; starts: string | null; ends: string | null; day_off: number }
 
+// accounts: failed password checks per address, account and invitation key (server/accounts/login-limits.ts)
+export interface LoginLimitsTable { subject: string; failures: number; window_ends_at: string }
+
 export interface Database {
   app_meta: AppMetaTable;
   sessions: SessionsTable;
@@ -158,6 +163,7 @@ export interface Database {
   staff_assignments: StaffAssignmentsTable;
   municipality_admins: MunicipalityAdminsTable;
   accounts: AccountsTable;
+  login_limits: LoginLimitsTable;
   unit_settings: UnitSettingsTable;
   unit_boxes: UnitBoxesTable;
   unit_closed_days: UnitClosedDaysTable;

@@ -119,7 +119,9 @@ async function sendTestMailCommand(args: string[]): Promise<void> {
     const mail = composeMail('test-mail', language, { publicUrl: config.publicUrl });
     // Queued like every mail, but sent from here at once; its job waits ten minutes, so a running Vardag does not
     // take it meanwhile. Should sending fail here, Vardag sends it then (and retries like any mail).
-    const mailId = await queueMail(connection.db, { to, ...mail }, now, { sendAt: new Date(now.getTime() + 10 * 60_000) });
+    const mailId = await queueMail(connection.db, { to, ...mail }, now, {
+      sendAt: new Date(now.getTime() + 10 * 60_000), municipalityId: null, // about no municipality: every demo admin sees it
+    });
     try {
       await sendOutboxMail({ db: connection.db, clock: systemClock, transport, from: config.mailFrom }, mailId);
     } catch (err) {

@@ -82,6 +82,9 @@ export function createApp(deps: AppDeps): VardagApp {
   app.get(`/static/${assets.version}/vendor/htmx.min.js`, (_req, res) => res.sendFile(HTMX_FILE, staticOptions));
   app.use(`/static/${assets.version}`, express.static(STATIC_DIR, staticOptions));
   app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(STATIC_DIR, 'img/favicon.ico'), { maxAge: '7d' }));
+  // Everything below is a page, a partial, a redirect or an error page, most of them personal or carrying a CSRF token:
+  // none may be kept by a shared cache or shown again by the back button after logout on a shared computer.
+  app.use(noStore);
 
   if (config.benchBaseline) app.get('/bench/baseline', benchBaseline());
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
@@ -124,6 +127,11 @@ export function createApp(deps: AppDeps): VardagApp {
   app.use(errorPages(invalidCsrfTokenError));
   return { app, routes, close: () => store.close() };
 }
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'private, no-store');
+  next();
+};
 
 const language: RequestHandler = (req, _res, next) => {
   req.language = languageByCode(req.account?.language) ?? languageByCode(req.session?.language) ?? DEFAULT_LANGUAGE;

@@ -13,6 +13,8 @@ import * as m0010 from './0010_create_absences_and_attendance.ts';
 import * as m0011 from './0011_create_care_times.ts';
 import * as m0012 from './0012_create_sms_outbox.ts';
 import * as m0013 from './0013_key_attendance_by_group.ts';
+import * as m0014 from './0014_create_login_limits.ts';
+import * as m0015 from './0015_add_municipality_to_mail_outbox.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -28,4 +30,6 @@ export const migrations: Record<string, Migration> = {
   '0011_create_care_times': m0011,
   '0012_create_sms_outbox': m0012,
   '0013_key_attendance_by_group': m0013,
+  '0014_create_login_limits': m0014,
+  '0015_add_municipality_to_mail_outbox': m0015,
 };

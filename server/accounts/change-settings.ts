@@ -5,21 +5,30 @@ import type { Db } from '../kernel/db.ts';
 import { hasErrors, type FieldErrors, type Parsed } from '../kernel/forms.ts';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_TOPICS } from '../notifications/kinds.ts';
 import type { NotificationChoices } from '../notifications/queries.ts';
+import type { LoginLimits } from './login-limits.ts';
 import { queueVerifyEmailMail } from './mails.ts';
 import { hashPassword, MAX_PASSWORD, verifyPassword, type HashingOptions } from './passwords.ts';
 import { isEmail, passwordProblem } from './rules.ts';
 import { addEmail, changePassword, ownAccount, passwordHashOf } from './settings-queries.ts';
 
-export type ChangeOutcome = { ok: true } | { ok: false; errors: FieldErrors };
+export type ChangeOutcome = { ok: true } | { ok: false; errors: FieldErrors; retryAfter?: number };
 
-/** A new password, given the current one: every other session of the account ends (the one in `keepSid` stays). */
+/**
+ * A new password, given the current one: every other session of the account ends (the one in `keepSid` stays).
+ * Guessing the current password from a session left open counts in the login limits like guessing it at the login.
+ */
 export async function changeOwnPassword(
-  db: Db, accountId: number, typed: { current: string; next: string }, keep: { sid: string; now: Date; hashing?: HashingOptions },
+  db: Db, accountId: number, typed: { current: string; next: string },
+  keep: { sid: string; now: Date; hashing?: HashingOptions; limits: LoginLimits; address: string },
 ): Promise<ChangeOutcome> {
   const errors: FieldErrors = {};
   if (!typed.current) errors.current_password = { key: 'accountSettings.errors.currentMissing' };
-  else if (typed.current.length > MAX_PASSWORD || !(await verifyPassword(await passwordHashOf(db, accountId), typed.current.trim()))) {
-    errors.current_password = { key: 'accountSettings.errors.currentWrong' };
+  else {
+    const begun = await keep.limits.begin({ address: keep.address, accountId });
+    if (!begun.ok) return { ok: false, errors: { current_password: { key: 'accountSettings.errors.tooManyTries' } }, retryAfter: begun.retryAfter };
+    if (typed.current.length > MAX_PASSWORD || !(await verifyPassword(await passwordHashOf(db, accountId), typed.current.trim()))) {
+      errors.current_password = { key: 'accountSettings.errors.currentWrong' };
+    } else await begun.succeeded();
   }
   const problem = passwordProblem(typed.next);
   if (problem) errors.new_password = { key: problem };

@@ -27,14 +27,14 @@ async function queuePasswordResetMail(db: Db, publicUrl: string, account: ResetR
   const mail = composeMail('password-reset', languageByCode(account.language) ?? DEFAULT_LANGUAGE, {
     name: account.firstName, username: account.username, url: `${publicUrl}/password/reset/${token}`, minutes: RESET_LINK_MINUTES,
   });
-  for (const to of account.addresses) await queueMail(db, { to, ...mail }, now);
+  for (const to of account.addresses) await queueMail(db, { to, ...mail }, now, { municipalityId: account.municipalityId });
 }
 
 export async function queueVerifyEmailMail(
-  db: Db, publicUrl: string, to: string, account: { firstName: string; language: string }, token: string, now: Date,
+  db: Db, publicUrl: string, to: string, account: { firstName: string; language: string; municipalityId: number | null }, token: string, now: Date,
 ): Promise<void> {
   const mail = composeMail('verify-email', languageByCode(account.language) ?? DEFAULT_LANGUAGE, {
     name: account.firstName, email: to, url: `${publicUrl}/email/verify/${token}`, hours: VERIFY_LINK_HOURS,
   });
-  await queueMail(db, { to, ...mail }, now);
+  await queueMail(db, { to, ...mail }, now, { municipalityId: account.municipalityId });
 }

@@ -2,7 +2,7 @@
 // every other link of the account and ends all its sessions, in one transaction.
 import type { Db } from '../kernel/db.ts';
 import { endOtherSessions } from '../kernel/session-store.ts';
-import { personFirstName } from '../people/queries.ts';
+import { personFirstName, personMunicipality } from '../people/queries.ts';
 import { loginKey } from './passwords.ts';
 import { hashToken, looksLikeToken, newToken } from './tokens.ts';
 
@@ -10,6 +10,8 @@ export const RESET_LINK_MINUTES = 60;
 
 export interface ResetRecipient {
   accountId: number; username: string; firstName: string; language: string;
+  /** The municipality of the account's person: the demo mailbox shows the link only to its admins. */
+  municipalityId: number | null;
   /** The login e-mail address and every verified extra address, each once. */
   addresses: string[];
 }
@@ -23,7 +25,8 @@ export async function accountsToReset(db: Db, name: string): Promise<ResetRecipi
   if (!key) return [];
   const byExtra = db.selectFrom('account_emails').select('account_id').where('email_key', '=', key).where('verified_at', 'is not', null);
   const accounts = await db.selectFrom('accounts')
-    .select((eb) => ['accounts.id', 'accounts.username', 'accounts.email', 'accounts.language', personFirstName(eb, 'accounts.person_id').as('first_name')])
+    .select((eb) => ['accounts.id', 'accounts.username', 'accounts.email', 'accounts.language', personFirstName(eb, 'accounts.person_id').as('first_name'),
+      personMunicipality(eb, 'accounts.person_id').as('municipality_id')])
     .where('accounts.closed_at', 'is', null)
     .where((eb) => eb.or([eb('accounts.username_key', '=', key), eb('accounts.email_key', '=', key), eb('accounts.id', 'in', byExtra)]))
     .orderBy('accounts.id').execute();
@@ -31,7 +34,8 @@ export async function accountsToReset(db: Db, name: string): Promise<ResetRecipi
   for (const account of accounts) {
     const addresses = await mailAddressesOf(db, account.id, account.email);
     if (addresses.length === 0) continue;
-    result.push({ accountId: account.id, username: account.username, firstName: account.first_name ?? '', language: account.language, addresses });
+    result.push({ accountId: account.id, username: account.username, firstName: account.first_name ?? '', language: account.language,
+      municipalityId: account.municipality_id ?? null, addresses });
   }
   return result;
 }

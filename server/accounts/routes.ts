@@ -9,7 +9,8 @@ import { field, safeReturnPath, type RouteTable } from '../kernel/http.ts';
 import { languageByCode } from '../kernel/i18n.ts';
 import { render } from '../kernel/views.ts';
 import { MAX_LOGIN_NAME, MAX_PASSWORD } from './passwords.ts';
-import { authenticate, passwordAttemptLimits, startSession } from './sessions.ts';
+import { addressOf, loginLimits } from './login-limits.ts';
+import { checkLogin, startSession } from './sessions.ts';
 import { setLanguage } from './queries.ts';
 import type { HashingOptions } from './passwords.ts';
 import { closureRoutes } from './closure-routes.ts';
@@ -20,22 +21,25 @@ export interface AccountsDeps { db: Db; clock: Clock; config: Config; dummyHash:
 
 export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
   const { db, clock, config } = deps;
-  const tooManyAttempts = (req: Request, res: Response) => renderLogin(req, res, { form: { key: 'login.errors.tooMany' } }, 429);
-  const limits = passwordAttemptLimits(config, tooManyAttempts);
+  const limits = loginLimits(db, clock, config);
 
   routes.publicGet('/login', (req, res) => {
     if (req.actor) return res.redirect(303, '/');
     renderLogin(req, res, {});
   });
 
-  routes.publicPost('/login', ...limits, async (req, res) => {
+  routes.publicPost('/login', async (req, res) => {
     const username = field(req.body, 'username');
     const password = field(req.body, 'password');
     const errors = validateLogin(username, password);
     if (hasErrors(errors)) return renderLogin(req, res, errors, 400);
-    const account = await authenticate(db, username, password, deps.dummyHash);
-    if (!account) return renderLogin(req, res, { form: { key: 'login.errors.wrong' } }, 401);
-    await startSession(req, db, clock, account.id, field(req.body, 'remember') === 'yes' ? config.rememberMeDays : undefined);
+    const checked = await checkLogin(db, limits, addressOf(req), { username, password }, deps.dummyHash);
+    if (!checked.ok && checked.error === 'limited') {
+      res.set('Retry-After', String(checked.retryAfter));
+      return renderLogin(req, res, { form: { key: 'login.errors.tooMany' } }, 429);
+    }
+    if (!checked.ok) return renderLogin(req, res, { form: { key: 'login.errors.wrong' } }, 401);
+    await startSession(req, db, clock, checked.account.id, field(req.body, 'remember') === 'yes' ? config.rememberMeDays : undefined);
     res.redirect(303, safeReturnPath(field(req.body, 'next')));
   });
 

@@ -2,7 +2,7 @@
 // it is given, so a record of someone else's is simply not found.
 import type { Db } from '../kernel/db.ts';
 import { endOtherSessions, endSessionOfAccount, sessionsOfAccount } from '../kernel/session-store.ts';
-import { personFirstName } from '../people/queries.ts';
+import { personFirstName, personMunicipality } from '../people/queries.ts';
 import { loginKey } from './passwords.ts';
 import { loginTaken } from './queries.ts';
 import { useUpResetTokens } from './reset-queries.ts';
@@ -10,14 +10,21 @@ import { hashToken, looksLikeToken, newToken } from './tokens.ts';
 
 export const VERIFY_LINK_HOURS = 24;
 
-export interface OwnAccount { id: number; username: string; email: string | null; mobile: string | null; language: string; firstName: string }
+export interface OwnAccount {
+  id: number; username: string; email: string | null; mobile: string | null; language: string; firstName: string;
+  /** The municipality of the account's person (its mails show in that municipality's demo mailbox). */
+  municipalityId: number | null;
+}
 
 export async function ownAccount(db: Db, accountId: number): Promise<OwnAccount | undefined> {
   const row = await db.selectFrom('accounts')
     .select((eb) => ['accounts.id', 'accounts.username', 'accounts.email', 'accounts.mobile', 'accounts.language',
-      personFirstName(eb, 'accounts.person_id').as('first_name')])
+      personFirstName(eb, 'accounts.person_id').as('first_name'), personMunicipality(eb, 'accounts.person_id').as('municipality_id')])
     .where('accounts.id', '=', accountId).executeTakeFirst();
-  return row && { id: row.id, username: row.username, email: row.email, mobile: row.mobile, language: row.language, firstName: row.first_name ?? '' };
+  return row && {
+    id: row.id, username: row.username, email: row.email, mobile: row.mobile, language: row.language, firstName: row.first_name ?? '',
+    municipalityId: row.municipality_id ?? null,
+  };
 }
 
 export async function passwordHashOf(db: Db, accountId: number): Promise<string> {

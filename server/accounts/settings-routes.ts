@@ -3,7 +3,6 @@
 // plain form that posts, saves and comes back to /settings; on an error the page is shown again with the message at
 // the field and what was typed (never a password).
 import type { Request, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../config.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
@@ -15,6 +14,7 @@ import { render } from '../kernel/views.ts';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_TOPICS } from '../notifications/kinds.ts';
 import { notificationChoices, saveNotificationChoices } from '../notifications/queries.ts';
 import { openClosureRequest } from './closure-queries.ts';
+import { addressOf, loginLimits } from './login-limits.ts';
 import { addOwnEmail, changeOwnPassword, choiceField, parseNotificationChoices } from './change-settings.ts';
 import type { HashingOptions } from './passwords.ts';
 import { formatMobile, MIN_PASSWORD, parseMobile, usernameProblem } from './rules.ts';
@@ -25,8 +25,6 @@ import {
 
 interface Deps { db: Db; clock: Clock; config: Config; hashing?: HashingOptions }
 
-const FIFTEEN_MINUTES = 15 * 60_000;
-
 export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock, config } = deps;
   const saved = (req: Request, res: Response, key: string, section: string) => {
@@ -34,15 +32,7 @@ export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
     res.redirect(303, `/settings#${section}`);
   };
   const settingsPage = (req: Request, res: Response, accountId: number, errors: FieldErrors = {}) => renderSettings(req, res, deps, accountId, errors);
-  // Guessing the current password from a session left open is as slow as guessing it at the login.
-  const limitPasswordTries = rateLimit({
-    windowMs: FIFTEEN_MINUTES, limit: config.loginLimitPerAccount, standardHeaders: 'draft-8', legacyHeaders: false,
-    skipSuccessfulRequests: true, keyGenerator: (req) => `settings-password:${req.account?.id ?? 0}`,
-    handler: (req, res, next) => {
-      if (!req.account) return next(notFound());
-      renderSettings(req, res, deps, req.account.id, { current_password: { key: 'accountSettings.errors.tooManyTries' } }, 429).catch(next);
-    },
-  });
+  const limits = loginLimits(db, clock, config);
 
   routes.get('/settings', 'account.settings.read', (req, res, { account }) => settingsPage(req, res, account.id));
 
@@ -54,9 +44,13 @@ export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
     saved(req, res, 'username', 'username-section');
   });
 
-  routes.post('/settings/password', 'account.settings.update', limitPasswordTries, async (req, res, { account }) => {
+  routes.post('/settings/password', 'account.settings.update', async (req, res, { account }) => {
     const typed = { current: field(req.body, 'current_password'), next: field(req.body, 'new_password') };
-    const changed = await changeOwnPassword(db, account.id, typed, { sid: req.sessionID, now: clock.now(), hashing: deps.hashing });
+    const changed = await changeOwnPassword(db, account.id, typed, { sid: req.sessionID, now: clock.now(), hashing: deps.hashing, limits, address: addressOf(req) });
+    if (!changed.ok && changed.retryAfter !== undefined) {
+      res.set('Retry-After', String(changed.retryAfter));
+      return renderSettings(req, res, deps, account.id, changed.errors, 429);
+    }
     if (!changed.ok) return settingsPage(req, res, account.id, changed.errors);
     saved(req, res, 'password', 'password-section');
   });

@@ -1,9 +1,8 @@
 // The demo mailbox: on a demo database without SMTP_URL every mail is delivered here instead of being sent, so the
 // flows that mail (invitations, password reset...) can be tried. Registered only on a demo database (app.ts).
 //
-// The outbox does not record a municipality per mail, so the mailbox is the whole demo database's: every admin of
-// the demo (Demokommun's and Grannkommun's alike) reads every mail in it. That is acceptable for made-up people in a
-// demo; a real database has no mailbox page at all.
+// Like the demo SMS outbox, a mail records the municipality it concerns (see queueMail): an admin sees the mails of the
+// municipalities they administer and the mails about none (a test mail), never another municipality's invitation keys.
 import type { Db } from '../kernel/db.ts';
 import { notFound, parseId, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
@@ -12,13 +11,13 @@ import { demoMailbox, demoMailboxMail } from '../mail/outbox.ts';
 const SHOWN = 200;
 
 export function demoMailboxRoutes(routes: RouteTable, { db }: { db: Db }): void {
-  routes.get('/demo/mailbox', 'demo.mailbox.read', async (req, res) => {
-    render(req, res, 'demo/mailbox', { title: req.t('demo.mailbox.title'), mails: await demoMailbox(db, SHOWN) });
+  routes.get('/demo/mailbox', 'demo.mailbox.read', async (req, res, { actor }) => {
+    render(req, res, 'demo/mailbox', { title: req.t('demo.mailbox.title'), mails: await demoMailbox(db, [...actor.adminOf], SHOWN) });
   });
 
-  routes.get('/demo/mailbox/:mailId', 'demo.mailbox.read', async (req, res) => {
+  routes.get('/demo/mailbox/:mailId', 'demo.mailbox.read', async (req, res, { actor }) => {
     const id = parseId(req.params.mailId);
-    const mail = id === undefined ? undefined : await demoMailboxMail(db, id);
+    const mail = id === undefined ? undefined : await demoMailboxMail(db, [...actor.adminOf], id);
     if (!mail) throw notFound();
     render(req, res, 'demo/mail', { mail: { to: mail.to, subject: mail.subject, sentAt: mail.sentAt, paragraphs: paragraphs(mail.text) } });
   });

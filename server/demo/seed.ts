@@ -26,6 +26,10 @@ export const DEMO_LOGINS: readonly DemoLogin[] = [
   { username: 'vardnadshavare2', who: 'vårdnadshavare till Elsa, i ett annat hushåll' },
   { username: 'vardnadshavare3', who: 'vårdnadshavare till Nora (Blåbär, skyddad identitet)' },
   { username: 'grannadmin', who: 'Grannkommun: kommunadministratör' },
+  { username: 'larare2b', who: 'Björkskolan, 2B: lärare' },
+  { username: 'fritids', who: 'Björkskolans fritidshem, Lärkan: pedagog' },
+  { username: 'rektor2', who: 'Förskolan Vitsippan: rektor (annan enhet)' },
+  { username: 'elev', who: 'Björkskolan, 4A: elev' },
 ];
 
 const GIRLS = ['Alice', 'Maja', 'Vera', 'Ella', 'Wilma', 'Alma', 'Selma', 'Ebba', 'Lilly', 'Astrid', 'Freja', 'Signe', 'Olivia', 'Ines', 'Saga', 'Agnes', 'Stella', 'Juni', 'Tyra', 'Molly', 'Leah', 'Hedda', 'Siri', 'Amira', 'Hanna'];
@@ -217,6 +221,7 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
       [class2b, 9, '2018', 0], [class4a, 8, '2016', 0],
     ];
     let family = 0;
+    let pupil: number | undefined; // the first child of 4A gets a student account at the end
     for (const [group, count, year, limited] of groups) {
       for (let i = 0; i < count; i++, family++) {
         const girl = family % 2 === 0;
@@ -229,6 +234,7 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
         });
         const hourLimit: HourLimit = i < limited ? '15h_week' : group === myran && i === 0 ? '525h_year' : 'none';
         await s.placement(child, group, family === 20 ? addDays(options.today, 20) : started, hourLimit);
+        if (group === class4a && i === 0) pupil = child;
         const first = await s.adult(demo, ADULTS[family % ADULTS.length], last);
         await s.guardian(first, child);
         if (family % 3 !== 2) await s.guardian(await s.adult(demo, ADULTS[(family + 11) % ADULTS.length], family % 5 === 0 ? SURNAMES[(family + 3) % 30] : last), child, family % 5 === 0);
@@ -264,5 +270,23 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
       await s.placement(child, ekollon, started);
       await s.guardian(await s.adult(granne, ADULTS[(i * 7) % 30], 'Grannberg'), child);
     }
+
+    // Added later, at the end so that the ids above stay as they were (and new people, as tests give Göran, Mats and
+    // Ulla logins of their own): a second teacher of 2B, a second at the fritids and a second head of Vitsippan, each
+    // with a login; a login for a pupil of 4A; and Linnea, whose placement in Blåbär ended last month.
+    const teacher2b = await s.adult(demo, 'Tove', 'Almqvist');
+    await s.staff(teacher2b, bjorkskolan, class2b);
+    await s.account(teacher2b, 'larare2b');
+    const fritidsTeacher = await s.adult(demo, 'Jesper', 'Fors');
+    await s.staff(fritidsTeacher, larkan, fritids);
+    await s.account(fritidsTeacher, 'fritids');
+    const rektor2 = await s.adult(demo, 'Agneta', 'Holmér');
+    await s.staff(rektor2, vitsippan, null, 'unit_head');
+    await s.account(rektor2, 'rektor2');
+    if (pupil === undefined) throw new Error('the demo has no pupil in 4A');
+    await s.account(pupil, 'elev');
+    const leaver = await s.person(demo, { first: 'Linnea', last: 'Slutberg', birthDate: '2021-05-20', address: { street: 'Ängsvägen 40', postalCode: '462 77', city: 'Demostad' } });
+    await addPlacement(trx, { childId: leaver, groupId: blabar, startDate: started, endDate: addDays(`${options.today.slice(0, 8)}01`, -1) });
+    await s.guardian(await s.adult(demo, 'Petra', 'Slutberg'), leaver);
   }
 }

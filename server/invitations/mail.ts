@@ -21,6 +21,6 @@ export function invitationMailer(config: Pick<Config, 'publicUrl'>): InvitationM
       linkUrl: `${config.publicUrl}/register_invite/${key}/link`,
       expires: formatDate(stockholmDate(new Date(invitation.expiresAt)), language, { day: 'numeric', month: 'long', year: 'numeric' }),
     });
-    await queueMail(trx, { to: invitation.email, ...mail }, now);
+    await queueMail(trx, { to: invitation.email, ...mail }, now, { municipalityId: invitation.municipalityId });
   };
 }

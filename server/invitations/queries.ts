@@ -146,6 +146,7 @@ export async function sendDueInvitations(db: Db, now: Date, today: string, mail:
 
 export interface InvitationForMail {
   email: string; language: string; guardianName: string; children: string[]; unitName: string; municipalityName: string;
+  municipalityId: number;
   /** When the newest key stops working. */
   expiresAt: string;
 }
@@ -163,7 +164,7 @@ export async function invitationForMail(trx: Db, invitationId: number, now: Date
   const children = await placementsOfChildren(trx, childIds, stockholmDate(now));
   const municipalityName = municipality?.name ?? '';
   return {
-    email: row.email, language: row.language, guardianName: row.first_name ?? '', municipalityName,
+    email: row.email, language: row.language, guardianName: row.first_name ?? '', municipalityName, municipalityId: row.municipality_id,
     children: [...new Set(children.map((c) => c.firstName))], unitName: children[0]?.unitName ?? municipalityName, expiresAt: key.expires_at,
   };
 }
@@ -206,4 +207,12 @@ export async function useKey(trx: Db, lookup: { keyId: number; invitationId: num
   if (Number(used.numUpdatedRows) !== 1) return false;
   await trx.updateTable('invitations').set({ used_at: now.toISOString(), used_by_account: accountId }).where('id', '=', lookup.invitationId).execute();
   return true;
+}
+
+/** The account that used the key, when it is a used key (whose form may arrive twice: a double submit). */
+export async function keyUsedBy(db: Db, key: string): Promise<number | undefined> {
+  const row = await db.selectFrom('invitation_keys').innerJoin('invitations', 'invitations.id', 'invitation_keys.invitation_id')
+    .select('invitations.used_by_account').where('invitation_keys.key_hash', '=', hashKey(key))
+    .where('invitation_keys.used_at', 'is not', null).executeTakeFirst();
+  return row?.used_by_account ?? undefined;
 }

@@ -8,7 +8,8 @@ import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
 import { field, flash, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import type { HashingOptions } from '../accounts/passwords.ts';
-import { passwordAttemptLimits, startSession } from '../accounts/sessions.ts';
+import { addressOf, loginLimits } from '../accounts/login-limits.ts';
+import { startSession } from '../accounts/sessions.ts';
 import { termsOfUse } from '../people/municipality-terms.ts';
 import { formatKey, normalizeKey } from './keys.ts';
 import { lookUpKey, markOpened, type KeyLookup } from './queries.ts';
@@ -19,8 +20,7 @@ interface Deps { db: Db; clock: Clock; config: Config; dummyHash: string; hashin
 
 export function registrationRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock, config } = deps;
-  const tooMany = (req: Request, res: Response) => renderLink(req, res, { form: { key: 'login.errors.tooMany' } }, 429);
-  const limits = passwordAttemptLimits(config, tooMany);
+  const limits = loginLimits(db, clock, config);
 
   routes.publicGet('/register_invite', (req, res) => {
     const typed = typeof req.query.key === 'string' ? req.query.key : '';
@@ -40,8 +40,8 @@ export function registrationRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.publicPost('/register_invite', async (req, res) => {
     const values = registrationValues(req);
-    const outcome = await registerFromForm(db, values, req.language.code, { now: clock.now(), hashing: deps.hashing });
-    if (!outcome.ok) return renderRegister(req, res, deps, outcome.lookup, values, outcome.errors);
+    const outcome = await registerFromForm(db, values, req.language.code, { now: clock.now(), hashing: deps.hashing, limits, address: addressOf(req) });
+    if (!outcome.ok) return renderRegister(req, res, deps, outcome.lookup, values, outcome.errors, retryLater(res, outcome));
     await signedInTo(req, res, deps, outcome);
   });
 
@@ -50,12 +50,12 @@ export function registrationRoutes(routes: RouteTable, deps: Deps): void {
     renderLink(req, res, {}, 200, key ? formatKey(key) : String(req.params.key));
   });
 
-  routes.publicPost('/register_invite/link', ...limits, async (req, res) => {
+  routes.publicPost('/register_invite/link', async (req, res) => {
     const holder = req.account
       ? { id: req.account.id, personId: req.account.personId }
-      : { username: field(req.body, 'username'), password: field(req.body, 'password'), dummyHash: deps.dummyHash };
+      : { username: field(req.body, 'username'), password: field(req.body, 'password'), dummyHash: deps.dummyHash, limits, address: addressOf(req) };
     const outcome = await linkFromForm(db, field(req.body, 'key'), holder, clock.now());
-    if (!outcome.ok) return renderLink(req, res, outcome.errors, outcome.status);
+    if (!outcome.ok) return renderLink(req, res, outcome.errors, retryLater(res, outcome));
     if (req.account) return toStartPage(req, res, outcome);
     await signedInTo(req, res, deps, outcome);
   });
@@ -67,6 +67,12 @@ export function registrationRoutes(routes: RouteTable, deps: Deps): void {
     if (!outcome.ok) return renderUseKey(req, res, outcome.errors, outcome.status);
     toStartPage(req, res, outcome);
   });
+}
+
+/** The status of a refused form; a limited one says when to try again. */
+function retryLater(res: Response, outcome: Extract<FormOutcome, { ok: false }>): number {
+  if (outcome.retryAfter !== undefined) res.set('Retry-After', String(outcome.retryAfter));
+  return outcome.status;
 }
 
 function registrationValues(req: Request): RegistrationValues {
@@ -85,12 +91,12 @@ function toStartPage(req: Request, res: Response, outcome: Extract<FormOutcome, 
 }
 
 async function renderRegister(req: Request, res: Response, { db }: Deps, lookup: Extract<KeyLookup, { ok: true }> | undefined,
-  values: Partial<RegistrationValues>, errors: FieldErrors = {}): Promise<void> {
+  values: Partial<RegistrationValues>, errors: FieldErrors = {}, status?: number): Promise<void> {
   const terms = lookup ? await termsOfUse(db, lookup.municipalityId) : null;
   const { password: _password, ...refill } = values;
   render(req, res, 'invitations/register', {
     values: refill, errors, terms, paper: lookup?.delivery === 'paper', keyKnown: lookup !== undefined,
-  }, hasErrors(errors) ? 400 : 200);
+  }, status ?? (hasErrors(errors) ? 400 : 200));
 }
 
 function renderLink(req: Request, res: Response, errors: FieldErrors, status = 200, key?: string): void {

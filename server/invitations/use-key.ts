@@ -4,30 +4,43 @@ import type { Db } from '../kernel/db.ts';
 import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
 import { hashPassword, loginKey, verifyPassword, type HashingOptions } from '../accounts/passwords.ts';
 import { createAccount, findAccountByUsername, loginTaken, personHasAccount } from '../accounts/queries.ts';
-import { authenticate } from '../accounts/sessions.ts';
+import type { LoginLimits } from '../accounts/login-limits.ts';
+import { checkLogin } from '../accounts/sessions.ts';
 import { addVerifiedEmail } from '../accounts/settings-queries.ts';
 import { addGuardianship } from '../people/commands.ts';
 import { guardianshipOf, registeredPerson } from '../people/queries.ts';
-import { normalizeKey } from './keys.ts';
-import { invitationChildren, lookUpKey, useKey, type KeyLookup } from './queries.ts';
+import { hashKey, normalizeKey } from './keys.ts';
+import { invitationChildren, keyUsedBy, lookUpKey, useKey, type KeyLookup } from './queries.ts';
 import { KEY_PROBLEM_MESSAGES, validateRegistration, type KeyProblem, type RegistrationValues } from './rules.ts';
 
 interface Registration { key: string; username: string; email: string | null; displayName: string; passwordHash: string; language: string }
 type RegistrationResult =
   | { ok: true; accountId: number; sharedEmail: boolean }
-  | { ok: false; error: KeyProblem | 'username-taken' | 'email-taken' | 'already-has-account' };
+  | { ok: false; error: KeyProblem | RegistrationProblem };
+
+type RegistrationProblem = 'username-taken' | 'email-taken' | 'already-has-account';
+
+/**
+ * What stops the registration besides the key, all of it cheap: checked before the password is hashed, and again in
+ * the transaction that creates the account. `shared` is an address the household already logs in with.
+ */
+async function registrationProblem(db: Db, lookup: Extract<KeyLookup, { ok: true }>, r: { username: string; email: string | null }): Promise<{ problem?: RegistrationProblem; shared: boolean }> {
+  if (await loginTaken(db, r.username)) return { problem: 'username-taken', shared: false };
+  // Two guardians may share one address (a household's): the invitation went to it, so the second account gets it
+  // as a verified address for mail and password resets, and logs in by username.
+  const shared = r.email !== null && await loginTaken(db, r.email);
+  if (shared && (!lookup.email || loginKey(lookup.email) !== loginKey(r.email ?? ''))) return { problem: 'email-taken', shared };
+  if (await personHasAccount(db, lookup.guardianId)) return { problem: 'already-has-account', shared };
+  return { shared };
+}
 
 /** Creates the account of the invited guardian, in one transaction: all of it happens, or none. */
 async function registerWithKey(db: Db, r: Registration, now: Date): Promise<RegistrationResult> {
   return db.transaction().execute(async (trx): Promise<RegistrationResult> => {
     const lookup = await lookUpKey(trx, r.key, now);
     if (!lookup.ok) return { ok: false, error: lookup.problem };
-    if (await loginTaken(trx, r.username)) return { ok: false, error: 'username-taken' };
-    // Two guardians may share one address (a household's): the invitation went to it, so the second account gets it
-    // as a verified address for mail and password resets, and logs in by username.
-    const shared = r.email !== null && await loginTaken(trx, r.email);
-    if (shared && (!lookup.email || loginKey(lookup.email) !== loginKey(r.email ?? ''))) return { ok: false, error: 'email-taken' };
-    if (await personHasAccount(trx, lookup.guardianId)) return { ok: false, error: 'already-has-account' };
+    const { problem, shared } = await registrationProblem(trx, lookup, r);
+    if (problem) return { ok: false, error: problem };
     const id = await createAccount(trx, {
       personId: lookup.guardianId, username: r.username.trim(), email: shared ? null : r.email, passwordHash: r.passwordHash,
       language: r.language, displayName: r.displayName,
@@ -88,33 +101,70 @@ async function linkKeyToAccount(db: Db, key: string, account: { id: number; pers
 
 export type FormOutcome =
   | { ok: true; accountId: number; message?: string }
-  | { ok: false; errors: FieldErrors; status: 400 | 401; lookup?: Extract<KeyLookup, { ok: true }> };
+  | { ok: false; errors: FieldErrors; status: 400 | 401 | 429; lookup?: Extract<KeyLookup, { ok: true }>; retryAfter?: number };
+
+const TOO_MANY: FieldErrors = { form: { key: 'login.errors.tooMany' } };
+const limited = (retryAfter: number): FormOutcome => ({ ok: false, errors: TOO_MANY, status: 429, retryAfter });
 
 /**
- * The registration form: a new account for the invited guardian. A form sent twice (a double click) finds the key
- * used by the first; when the first made this very account (the same username and password), both sign in.
+ * The registration form: a new account for the invited guardian. The cheap checks come first (the form, the key, a
+ * free username) and the password is hashed only when the account can be made; every refusal that tells something
+ * (the key, a taken username, a password) counts in the login limits per address and per key, from the moment the
+ * form arrives (a burst cannot outrun the count). A form sent twice (a double click) finds the key used by the first;
+ * the second signs in only to the account this key made, with its password, counted like a login.
  */
 export async function registerFromForm(
-  db: Db, values: RegistrationValues, language: string, options: { now: Date; hashing?: HashingOptions },
+  db: Db, values: RegistrationValues, language: string,
+  options: { now: Date; hashing?: HashingOptions; limits: LoginLimits; address: string },
 ): Promise<FormOutcome> {
   const key = normalizeKey(values.key);
+  const begun = await options.limits.begin({ address: options.address, keyHash: key ? hashKey(key) : undefined });
+  if (!begun.ok) return limited(begun.retryAfter);
+  const signIn = async (accountId: number, message?: string): Promise<FormOutcome> => {
+    await begun.succeeded();
+    return { ok: true, accountId, message };
+  };
   const lookup = key ? await lookUpKey(db, key, options.now) : undefined;
   const errors = validateRegistration(values, lookup);
-  if (!key || hasErrors(errors)) return { ok: false, errors, status: 400, lookup: lookup?.ok ? lookup : undefined };
+  if (key && lookup?.ok === false) {
+    const again = lookup.problem === 'used' ? await sameFormAgain(db, key, values, options.limits) : undefined;
+    if (again?.ok === true) return signIn(again.accountId);
+    if (again?.ok === false && again.retryAfter !== undefined) return limited(again.retryAfter);
+    return { ok: false, errors, status: 400 };
+  }
+  if (!key || !lookup?.ok || hasErrors(errors)) {
+    await begun.succeeded(); // the form's own rules tell nothing about keys or accounts: not counted
+    return { ok: false, errors, status: 400, lookup: lookup?.ok ? lookup : undefined };
+  }
+  const registration = { username: values.username, email: values.email.trim() || null };
+  const { problem } = await registrationProblem(db, lookup, registration);
+  if (problem) return { ok: false, errors: registrationErrors(problem), status: 400, lookup };
   const result = await registerWithKey(db, {
-    key, username: values.username, email: values.email.trim() || null, displayName: values.name.trim(), language,
-    passwordHash: await hashPassword(values.password, options.hashing),
+    key, ...registration, displayName: values.name.trim(), language, passwordHash: await hashPassword(values.password, options.hashing),
   }, options.now);
-  if (result.ok) return { ok: true, accountId: result.accountId, message: result.sharedEmail ? 'register.sharedEmail' : undefined };
-  const again = result.error === 'used' ? await sameFormAgain(db, values) : undefined;
-  if (again !== undefined) return { ok: true, accountId: again };
+  if (result.ok) return signIn(result.accountId, result.sharedEmail ? 'register.sharedEmail' : undefined);
+  if (result.error === 'used') {
+    const again = await sameFormAgain(db, key, values, options.limits);
+    if (again.ok) return signIn(again.accountId);
+    if (again.retryAfter !== undefined) return limited(again.retryAfter);
+  }
   return { ok: false, errors: registrationErrors(result.error), status: 400 };
 }
 
-/** A form sent twice: the first made the account; the second, with the same username and password, signs in to it. */
-async function sameFormAgain(db: Db, values: RegistrationValues): Promise<number | undefined> {
-  const account = await findAccountByUsername(db, values.username);
-  return account && (await verifyPassword(account.password_hash, values.password)) ? account.id : undefined;
+/**
+ * A form sent twice: the first made the account with the key; the second, with the same username and password, signs
+ * in to it. Only the account this key made, its password checked within that account's login limit.
+ */
+async function sameFormAgain(
+  db: Db, key: string, values: RegistrationValues, limits: LoginLimits,
+): Promise<{ ok: true; accountId: number } | { ok: false; retryAfter?: number }> {
+  const [usedBy, account] = await Promise.all([keyUsedBy(db, key), findAccountByUsername(db, values.username)]);
+  if (usedBy === undefined || account?.id !== usedBy) return { ok: false };
+  const begun = await limits.begin({ accountId: account.id });
+  if (!begun.ok) return { ok: false, retryAfter: begun.retryAfter };
+  if (!(await verifyPassword(account.password_hash, values.password))) return { ok: false };
+  await begun.succeeded();
+  return { ok: true, accountId: account.id };
 }
 
 function registrationErrors(error: Extract<RegistrationResult, { ok: false }>['error']): FieldErrors {
@@ -124,21 +174,25 @@ function registrationErrors(error: Extract<RegistrationResult, { ok: false }>['e
   return { key: { key: KEY_PROBLEM_MESSAGES[error] } };
 }
 
-/** "Jag har redan ett konto" and "Utnyttja inbjudan": the key linked to the signed-in account, or to the one logged in with. */
-export async function linkFromForm(
-  db: Db, typedKey: string, holder: { id: number; personId: number } | { username: string; password: string; dummyHash: string }, now: Date,
-): Promise<FormOutcome> {
+/** Logging in on "Jag har redan ett konto": the password is checked in the login limits, from this address. */
+export interface LinkLogin { username: string; password: string; dummyHash: string; limits: LoginLimits; address: string }
+
+/**
+ * "Jag har redan ett konto" and "Utnyttja inbjudan": the key linked to the signed-in account, or to the one logged in
+ * with. Logging in, the key is checked before the password, and a wrong key gets the same answer as a wrong password.
+ */
+export async function linkFromForm(db: Db, typedKey: string, holder: { id: number; personId: number } | LinkLogin, now: Date): Promise<FormOutcome> {
   const key = normalizeKey(typedKey);
   if (!key) return { ok: false, errors: { key: { key: 'register.errors.keyFormat' } }, status: 400 };
-  const account = 'id' in holder ? holder : await accountOfLogin(db, holder);
-  if (!account) return { ok: false, errors: { form: { key: 'login.errors.wrong' } }, status: 401 };
+  let account: { id: number; personId: number };
+  if ('id' in holder) account = holder;
+  else {
+    const checked = await checkLogin(db, holder.limits, holder.address, holder, holder.dummyHash, async () => (await lookUpKey(db, key, now)).ok);
+    if (!checked.ok) return checked.error === 'limited' ? limited(checked.retryAfter) : { ok: false, errors: { form: { key: 'register.link.wrong' } }, status: 401 };
+    account = { id: checked.account.id, personId: checked.account.person_id };
+  }
   const linked = await linkKeyToAccount(db, key, account, now);
   if (linked.ok) return { ok: true, accountId: account.id, message: 'register.linked' };
   const error = linked.error === 'not-your-invitation' ? 'register.key.notYours' : KEY_PROBLEM_MESSAGES[linked.error];
   return { ok: false, errors: { key: { key: error } }, status: 400 };
-}
-
-async function accountOfLogin(db: Db, login: { username: string; password: string; dummyHash: string }) {
-  const account = await authenticate(db, login.username, login.password, login.dummyHash);
-  return account && { id: account.id, personId: account.person_id };
 }

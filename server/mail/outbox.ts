@@ -1,6 +1,6 @@
 // The e-mail outbox: every mail is a row in `mail_outbox` first, and a `mail.send` job sends it (server/mail/sender.ts).
 // Queue a mail in the transaction of the change that causes it, so the change and its mail are stored together.
-import type { Transaction } from 'kysely';
+import type { ExpressionBuilder, Transaction } from 'kysely';
 import type { Database, Db } from '../kernel/db.ts';
 import { enqueueJob, jobKind } from '../kernel/jobs.ts';
 
@@ -17,16 +17,23 @@ export function isMailAddress(address: string): boolean {
   return address.length <= 254 && ADDRESS.test(address);
 }
 
-/**
- * Stores the mail and queues its sending, both in `db` (a transaction of the caller's, or a new one). `sendAt` holds
- * the sending back until then (default: now).
- */
-export async function queueMail(db: Db | Transaction<Database>, mail: Mail, now: Date, options: { sendAt?: Date } = {}): Promise<number> {
+export interface QueueOptions {
+  /** Holds the sending back until then (default: now). */
+  sendAt?: Date;
+  /**
+   * The municipality the mail concerns: an invitation's, or the account's person's for its own mails. The demo mailbox
+   * shows a mail only to admins of it; a mail about no municipality (null, the default: a test mail) to every admin.
+   */
+  municipalityId?: number | null;
+}
+
+/** Stores the mail and queues its sending, both in `db` (a transaction of the caller's, or a new one). */
+export async function queueMail(db: Db | Transaction<Database>, mail: Mail, now: Date, options: QueueOptions = {}): Promise<number> {
   if (!isMailAddress(mail.to)) throw new Error('queueMail: the recipient is not one plain e-mail address');
   const store = async (trx: Db | Transaction<Database>) => {
     const { id } = await trx.insertInto('mail_outbox').values({
       recipient: mail.to, subject: mail.subject.replace(/[\r\n]+/g, ' ').trim(), text_body: mail.text, html_body: mail.html,
-      created_at: now.toISOString(),
+      created_at: now.toISOString(), municipality_id: options.municipalityId ?? null,
     }).returning('id').executeTakeFirstOrThrow();
     await enqueueJob(trx, MAIL_SEND_JOB, { mailId: id }, options.sendAt ?? now, now);
     return id;
@@ -50,16 +57,25 @@ export async function pruneMail(db: Db, before: Date): Promise<void> {
 
 export interface DeliveredMail { id: number; to: string; subject: string; sentAt: string | null }
 
-/** The newest mails of the demo mailbox first. */
-export async function demoMailbox(db: Db, limit: number): Promise<DeliveredMail[]> {
+/** The newest mails of the demo mailbox first: those about the given municipalities, and those about none. */
+export async function demoMailbox(db: Db, municipalityIds: readonly number[], limit: number): Promise<DeliveredMail[]> {
   const rows = await db.selectFrom('mail_outbox').select(['id', 'recipient', 'subject', 'sent_at'])
-    .where('demo_mailbox', '=', 1).orderBy('sent_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    .where('demo_mailbox', '=', 1).where((eb) => ofMunicipalities(eb, municipalityIds))
+    .orderBy('sent_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   return rows.map((m) => ({ id: m.id, to: m.recipient, subject: m.subject, sentAt: m.sent_at }));
 }
 
-/** One mail of the demo mailbox, with its text body. */
-export async function demoMailboxMail(db: Db, id: number): Promise<(DeliveredMail & { text: string }) | undefined> {
+/** One mail of the demo mailbox, with its text body, if it is about one of the given municipalities or about none. */
+export async function demoMailboxMail(
+  db: Db, municipalityIds: readonly number[], id: number,
+): Promise<(DeliveredMail & { text: string }) | undefined> {
   const m = await db.selectFrom('mail_outbox').select(['id', 'recipient', 'subject', 'sent_at', 'text_body'])
-    .where('id', '=', id).where('demo_mailbox', '=', 1).executeTakeFirst();
+    .where('id', '=', id).where('demo_mailbox', '=', 1).where((eb) => ofMunicipalities(eb, municipalityIds)).executeTakeFirst();
   return m && { id: m.id, to: m.recipient, subject: m.subject, sentAt: m.sent_at, text: m.text_body ?? '' };
+}
+
+/** A mail about none of the municipalities is everyone's (a test mail); the others are their admins'. */
+function ofMunicipalities(eb: ExpressionBuilder<Database, 'mail_outbox'>, municipalityIds: readonly number[]) {
+  const none = eb('mail_outbox.municipality_id', 'is', null);
+  return municipalityIds.length ? eb.or([none, eb('mail_outbox.municipality_id', 'in', [...municipalityIds])]) : none;
 }

@@ -8,7 +8,8 @@ import { languageByCode } from '../../server/kernel/i18n.ts';
 import { composeMail } from '../../server/mail/compose.ts';
 import { queueMail } from '../../server/mail/outbox.ts';
 import { chooseMailTransport, registerMailJobs } from '../../server/mail/sender.ts';
-import { signIn, startTestApp, type TestApp } from '../support/app.ts';
+import { postForm, signIn, startTestApp, type TestApp } from '../support/app.ts';
+import { municipalityId, personId } from '../support/demo.ts';
 
 const SITE = 'https://vardag.test';
 const sv = languageByCode('sv')!;
@@ -77,6 +78,80 @@ describe('the demo mailbox on a demo database', () => {
     assert.match(anonymous.headers.location, /^\/login/);
     const queued = await queueMail(t.db, { to: 'later@example.com', ...composeMail('test-mail', sv, { publicUrl: SITE }) }, t.clock.now());
     assert.equal((await (await signIn(t.app, 'admin')).get(`/demo/mailbox/${queued}`)).status, 404, 'a mail not delivered yet');
+  });
+});
+
+describe('the demo mailbox, scoped by municipality', () => {
+  let t: TestApp;
+  let runner: JobRunner;
+  let invitationMail: number;
+  let testMail: number;
+
+  before(async () => {
+    t = await startTestApp();
+    runner = new JobRunner({ db: t.db, clock: t.clock, log: () => undefined });
+    registerMailJobs(runner, { db: t.db, clock: t.clock, transport: 'demo-mailbox', from: 'Vardag <no-reply@localhost>' });
+    // Staff of Blåbär invite Anna, Alice's guardian, the way the page does: the mail carries a key to Demokommun.
+    const alice = await personId(t.db, 'Alice', 'Johansson');
+    const anna = await personId(t.db, 'Anna', 'Johansson');
+    const sent = await postForm(await signIn(t.app, 'pedagog'), `/children/${alice}/invitations/new`, `/children/${alice}/invitations`,
+      { invite: String(anna), [`email_${anna}`]: 'anna.ny@example.com', [`language_${anna}`]: 'sv', confirm: 'yes' });
+    assert.equal(sent.status, 303);
+    testMail = await queueMail(t.db, { to: 'test@example.com', ...composeMail('test-mail', sv, { publicUrl: SITE }) }, t.clock.now());
+    assert.equal(await runner.runDue(), 2);
+    const row = await t.db.selectFrom('mail_outbox').select(['id', 'municipality_id']).where('recipient', '=', 'anna.ny@example.com')
+      .executeTakeFirstOrThrow();
+    invitationMail = row.id;
+    assert.equal(row.municipality_id, await municipalityId(t.db, 'Demokommun'), 'the invitation mail records its municipality');
+  });
+  after(async () => {
+    await runner.stop();
+    await t.close();
+  });
+
+  const listed = (html: string) => [...html.matchAll(/<a href="\/demo\/mailbox\/(\d+)">/g)].map((m) => Number(m[1]));
+
+  it("does not show Grannkommun's admin Demokommun's invitation, neither in the list nor by its address", async () => {
+    const grannadmin = await signIn(t.app, 'grannadmin');
+    const list = await grannadmin.get('/demo/mailbox');
+    assert.equal(list.status, 200);
+    assert.ok(!listed(list.text).includes(invitationMail), 'not in the list');
+    assert.doesNotMatch(list.text, /anna\.ny@example\.com|Inbjudan till Vardag/);
+    const direct = await grannadmin.get(`/demo/mailbox/${invitationMail}`);
+    assert.equal(direct.status, 404);
+    assert.doesNotMatch(direct.text, /register_invite/);
+  });
+
+  it("shows Demokommun's admin its invitation, key and all", async () => {
+    const admin = await signIn(t.app, 'admin');
+    assert.ok(listed((await admin.get('/demo/mailbox')).text).includes(invitationMail));
+    const mail = await admin.get(`/demo/mailbox/${invitationMail}`);
+    assert.equal(mail.status, 200);
+    assert.match(mail.text, /\/register_invite\/[A-Z2-9]{12}/);
+  });
+
+  it("keeps an account's own mails (a password reset link, an address to verify) in its person's municipality", async () => {
+    const before = (await t.db.selectFrom('mail_outbox').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow()).id ?? 0;
+    await t.db.updateTable('accounts').set({ email: 'emma@example.se', email_key: 'emma@example.se' }).where('username', '=', 'vardnadshavare').execute();
+    assert.equal((await postForm(request.agent(t.app), '/password/forgot', '/password/forgot', { name: 'vardnadshavare' })).status, 200);
+    assert.equal((await postForm(await signIn(t.app, 'vardnadshavare'), '/settings', '/settings/emails', { email: 'emma.ny@example.se' })).status, 303);
+    assert.equal(await runner.runDue(), 2);
+    const mails = await t.db.selectFrom('mail_outbox').select(['id', 'municipality_id']).where('id', '>', Number(before)).execute();
+    assert.equal(mails.length, 2);
+    const demokommun = await municipalityId(t.db, 'Demokommun');
+    const grannadmin = await signIn(t.app, 'grannadmin');
+    for (const mail of mails) {
+      assert.equal(mail.municipality_id, demokommun);
+      assert.equal((await grannadmin.get(`/demo/mailbox/${mail.id}`)).status, 404);
+    }
+  });
+
+  it('shows a mail about no municipality (a test mail) to the admins of both', async () => {
+    for (const admin of ['admin', 'grannadmin']) {
+      const agent = await signIn(t.app, admin);
+      assert.ok(listed((await agent.get('/demo/mailbox')).text).includes(testMail), admin);
+      assert.equal((await agent.get(`/demo/mailbox/${testMail}`)).status, 200, admin);
+    }
   });
 });
 
