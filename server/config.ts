@@ -17,6 +17,9 @@ export interface Config {
   /** "Glömt lösenord?" requests per username/e-mail address, and per IP address, per hour. */
   resetLimitPerAccount: number;
   resetLimitPerAddress: number;
+  /** Mails to verify an added e-mail address, per account and per e-mail address they go to, per hour. */
+  verifyMailLimitPerAccount: number;
+  verifyMailLimitPerAddress: number;
   /** `npm run bench` only: serve /bench/baseline, a fixed string to compare the real pages with. */
   benchBaseline: boolean;
   /** E-mail: the SMTP server (smtp://user:pass@host:587, smtps://... for TLS from the start); unset: none. */
@@ -104,6 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLimitPerAddress: intFrom(env, 'LOGIN_LIMIT_PER_ADDRESS', 50),
     resetLimitPerAccount: intFrom(env, 'RESET_LIMIT_PER_ACCOUNT', 5),
     resetLimitPerAddress: intFrom(env, 'RESET_LIMIT_PER_ADDRESS', 20),
+    verifyMailLimitPerAccount: intFrom(env, 'VERIFY_MAIL_LIMIT_PER_ACCOUNT', 5),
+    verifyMailLimitPerAddress: intFrom(env, 'VERIFY_MAIL_LIMIT_PER_ADDRESS', 3),
     benchBaseline: env.VARDAG_BENCH_BASELINE === '1',
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || 'Vardag <no-reply@localhost>',

@@ -3,6 +3,7 @@
 // plain form that posts, saves and comes back to /settings; on an error the page is shown again with the message at
 // the field and what was typed (never a password).
 import type { Request, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../config.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
@@ -16,12 +17,14 @@ import { notificationChoices, saveNotificationChoices } from '../notifications/q
 import { openClosureRequest } from './closure-queries.ts';
 import { addressOf, loginLimits } from './login-limits.ts';
 import { addOwnEmail, changeOwnPassword, choiceField, parseNotificationChoices } from './change-settings.ts';
-import type { HashingOptions } from './passwords.ts';
+import { loginKey, type HashingOptions } from './passwords.ts';
 import { formatMobile, MIN_PASSWORD, parseMobile, usernameProblem } from './rules.ts';
 import {
   changeUsername, endSession, extraEmails, makeLoginEmail, markVerified, ownAccount, removeEmail, sessionsOf, setMobile,
   VERIFY_LINK_HOURS, verifyLink,
 } from './settings-queries.ts';
+
+const HOUR = 60 * 60_000;
 
 interface Deps { db: Db; clock: Clock; config: Config; hashing?: HashingOptions }
 
@@ -33,6 +36,17 @@ export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
   };
   const settingsPage = (req: Request, res: Response, accountId: number, errors: FieldErrors = {}) => renderSettings(req, res, deps, accountId, errors);
   const limits = loginLimits(db, clock, config);
+  // Verification mails, like "Glömt lösenord?" links: so many an hour per account and per address they go to. Only a
+  // request that queued a mail counts (a refused or invalid one answers 4xx and takes its count back).
+  const tooManyMails = (req: Request, res: Response) => {
+    if (!req.account) throw notFound();
+    return renderSettings(req, res, deps, req.account.id, { email: { key: 'accountSettings.errors.tooManyMails' } }, 429);
+  };
+  const mailLimit = (limit: number, key: (req: Request) => string) => rateLimit({
+    windowMs: HOUR, limit, standardHeaders: 'draft-8', legacyHeaders: false, skipFailedRequests: true, keyGenerator: key, handler: tooManyMails,
+  });
+  const verifyMailsPerAccount = mailLimit(config.verifyMailLimitPerAccount, (req) => `verify-mail:account:${req.account?.id ?? ''}`);
+  const verifyMailsPerAddress = mailLimit(config.verifyMailLimitPerAddress, (req) => `verify-mail:email:${loginKey(field(req.body, 'email'))}`);
 
   routes.get('/settings', 'account.settings.read', (req, res, { account }) => settingsPage(req, res, account.id));
 
@@ -55,7 +69,7 @@ export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
     saved(req, res, 'password', 'password-section');
   });
 
-  routes.post('/settings/emails', 'account.settings.update', async (req, res, { account }) => {
+  routes.post('/settings/emails', 'account.settings.update', verifyMailsPerAccount, verifyMailsPerAddress, async (req, res, { account }) => {
     const added = await addOwnEmail(db, config.publicUrl, account.id, field(req.body, 'email'), clock.now());
     if (!added.ok) return settingsPage(req, res, account.id, added.errors);
     saved(req, res, 'emailAdded', 'email-section');

@@ -58,6 +58,24 @@ describe('login limits', () => {
     }
   });
 
+  it('limits failures from one address spread over many real accounts, none of them over its own limit', async () => {
+    await forget();
+    // eight different usernames, real and unknown mixed, each tried once with a wrong password: no account reaches its limit of 3
+    const names = ['admin', 'okand-1', 'rektor', 'pedagog', 'okand-2', 'pedagog2', 'vardnadshavare', 'vardnadshavare2'];
+    for (const [i, name] of names.entries()) assert.equal((await login(name, `fel${i}`)).status, 401, `${name}, failure ${i + 1} of 8`);
+    for (const name of ['pedagog3', 'okand-3', 'admin']) {
+      const blocked = await login(name, name === 'okand-3' ? 'fel' : 'vardag-demo');
+      assert.equal(blocked.status, 429, `${name} after 8 failures from the address`);
+      assert.match(blocked.text, /För många inloggningsförsök/);
+    }
+    const accounts = await t.db.selectFrom('login_limits').select('failures').where('subject', 'like', 'account:%')
+      .where('failures', '>', 0).execute();
+    assert.equal(accounts.length, 6, 'each real account counted its own failure, and only that');
+    assert.ok(accounts.every((r) => r.failures === 1), 'no account over its own limit: the address limit refused');
+    const address = await t.db.selectFrom('login_limits').select('failures').where('subject', 'like', 'address:%').executeTakeFirstOrThrow();
+    assert.equal(address.failures, 8, 'a refused attempt is not one more failure');
+  });
+
   it('lets a burst of guesses sent at once check no more passwords than the limit', async () => {
     await forget();
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => login('rektor', `gissning${i}`)));

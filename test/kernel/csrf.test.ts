@@ -1,0 +1,170 @@
+// Every state-changing route refuses an htmx POST (`HX-Request: true`) that has no valid CSRF token: with no token at
+// all and with a wrong one in `x-csrf-token`, as a signed-in user who may do it (or, for a public route, anonymously
+// with a session of its own), and nothing changes. Walked over every POST route of the RouteTable, so a new route is
+// covered without new code.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { sql } from 'kysely';
+import { csrfFrom, csrfOf, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { groupId, municipalityId, personId, unitId } from '../support/demo.ts';
+import { requestClosure } from '../../server/accounts/closure-queries.ts';
+import { createResetToken } from '../../server/accounts/reset-queries.ts';
+import { addEmail } from '../../server/accounts/settings-queries.ts';
+import { createInvitation, issueKey } from '../../server/invitations/queries.ts';
+
+/** Tables a refused request may write: the sessions (an anonymous visitor gets one), and the login counters. */
+const BOOKKEEPING = new Set(['sessions', 'login_limits']);
+
+describe('CSRF on htmx POSTs', () => {
+  let t: TestApp;
+  const agents = new Map<string, Agent>();
+  let ids: Record<string, string>;
+  let emmaAccount: number;
+  let closedDays = 0;
+
+  before(async () => {
+    t = await startTestApp({ env: { LOGIN_LIMIT_PER_ADDRESS: '1000', LOGIN_LIMIT_PER_ACCOUNT: '1000' } });
+    for (const actor of ['admin', 'vardnadshavare', 'larare2b', 'rektor']) agents.set(actor, await signIn(t.app, actor));
+    const anonymous = request.agent(t.app);
+    await anonymous.get('/login'); // a session of its own, so that a wrong token is checked against a real one
+    agents.set('anonymous', anonymous);
+    const elsa = await personId(t.db, 'Elsa', 'Andersson');
+    emmaAccount = (await t.db.selectFrom('accounts').select('id').where('username', '=', 'vardnadshavare').executeTakeFirstOrThrow()).id;
+    ids = {
+      childId: String(elsa), groupId: String(await groupId(t.db, 'Blåbär')), unitId: String(await unitId(t.db, 'Förskolan Solrosen')),
+      municipalityId: String(await municipalityId(t.db, 'Demokommun')),
+    };
+  });
+  after(() => t.close());
+
+  /** Who may do it: the admin may do nearly everything; an address is Emma's own; an unreported absence is Oskar's teacher's. */
+  function actorFor(path: string, access: string): string {
+    if (access === 'public') return 'anonymous';
+    if (path.includes(':emailId')) return 'vardnadshavare';
+    if (path.endsWith('/absences/unreported')) return 'larare2b';
+    if (path.includes(':closureRequestId')) return 'rektor';
+    return 'admin';
+  }
+
+  /** The path with real demo records; records that a route uses up are made fresh each time. */
+  async function fill(path: string): Promise<string> {
+    const now = t.clock.now();
+    const values: Record<string, string> = { ...ids };
+    if (path.endsWith('/absences/unreported')) values.childId = String(await personId(t.db, 'Oskar', 'Andersson'));
+    if (path.includes(':token')) {
+      if (path.startsWith('/password/reset/')) values.token = await createResetToken(t.db, emmaAccount, now);
+      else {
+        const added = await addEmail(t.db, { id: emmaAccount, email: null }, `csrf-${Math.random()}@example.com`, now);
+        if (!added.ok) throw new Error(added.error);
+        values.token = added.token;
+      }
+    }
+    if (path.includes(':emailId')) {
+      const email = `csrf-${Math.random()}@example.com`;
+      const row = await t.db.insertInto('account_emails').values({ account_id: emmaAccount, email, email_key: email,
+        verified_at: now.toISOString(), created_at: now.toISOString(), token_hash: null, token_expires_at: null }).returning('id').executeTakeFirstOrThrow();
+      values.emailId = String(row.id);
+    }
+    if (path.includes(':invitationId')) {
+      const guardian = await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', Number(ids.childId)).executeTakeFirstOrThrow();
+      const invitation = await createInvitation(t.db, { guardianId: guardian.guardian_id, email: 'csrf@example.com', language: 'sv',
+        sendOn: '2026-11-24', childId: Number(ids.childId), municipalityId: Number(ids.municipalityId), by: emmaAccount, now });
+      await issueKey(t.db, invitation, 'email', now);
+      values.invitationId = String(invitation);
+    }
+    if (path.includes(':absenceId')) {
+      const { id } = await t.db.insertInto('absences').values({ child_id: Number(ids.childId), date: '2026-12-03', starts: null, ends: null,
+        kind: 'reported', comment: null, created_by: emmaAccount, created_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
+      values.absenceId = String(id);
+    }
+    if (path.includes(':closedDayId')) {
+      const date = new Date(Date.UTC(2029, 0, 1 + closedDays++)).toISOString().slice(0, 10);
+      const { id } = await t.db.insertInto('unit_closed_days').values({ unit_id: Number(ids.unitId), date, reason: 'Planeringsdag' })
+        .returning('id').executeTakeFirstOrThrow();
+      values.closedDayId = String(id);
+    }
+    if (path.includes(':closureRequestId')) {
+      const guardian = (await t.db.selectFrom('accounts').select('id').where('username', '=', 'vardnadshavare2').executeTakeFirstOrThrow()).id;
+      values.closureRequestId = String((await requestClosure(t.db, guardian, now)).id);
+    }
+    return path.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
+      if (!(name in values)) throw new Error(`No demo record for :${name}`);
+      return values[name];
+    });
+  }
+
+  it('walks a real list of POST routes, public ones among them', () => {
+    const posts = t.routes.entries.filter((e) => e.method === 'POST');
+    assert.ok(posts.length > 30, `${posts.length} POST routes`);
+    for (const path of ['/login', '/register_invite', '/password/forgot', '/settings/emails']) {
+      assert.ok(posts.some((e) => e.path === path), path);
+    }
+  });
+
+  it('accepts an htmx POST whose token in x-csrf-token is right (the header is read at all)', async () => {
+    const admin = agents.get('admin')!;
+    const res = await admin.post('/notifications/read').set('HX-Request', 'true').set('x-csrf-token', await csrfOf(admin)).type('form').send('');
+    assert.notEqual(res.status, 403);
+    assert.ok(res.status < 400, String(res.status));
+  });
+
+  for (const variant of ['no token', 'a wrong token', "another session's token"] as const) {
+    it(`refuses with 403 an htmx POST with ${variant} on every POST route, and changes no row`, async () => {
+      const otherToken = csrfFrom((await request.agent(t.app).get('/login')).text);
+      const refused: string[] = [];
+      for (const route of t.routes.entries.filter((e) => e.method === 'POST')) {
+        const actor = actorFor(route.path, route.access);
+        const path = await fill(route.path);
+        const before = await fingerprint(t);
+        let req = agents.get(actor)!.post(path).set('HX-Request', 'true');
+        if (variant === 'a wrong token') req = req.set('x-csrf-token', 'x'.repeat(64));
+        if (variant === "another session's token") req = req.set('x-csrf-token', otherToken);
+        const res = await req.type('form').send(formFor(route.path, actor));
+        assert.equal(res.status, 403, `POST ${route.path} as ${actor} with ${variant}: ${res.status}`);
+        assert.equal(await fingerprint(t), before, `POST ${route.path} as ${actor} with ${variant} changed a row`);
+        refused.push(route.path);
+      }
+      assert.ok(refused.length > 30);
+      // the signed-in users are still signed in (a refused POST ended no session)
+      assert.equal((await agents.get('admin')!.get('/')).status, 200);
+    });
+  }
+});
+
+/** A form that would change something, were its token right. */
+function formFor(path: string, actor: string): string {
+  const pairs: [string, string][] = (() => {
+    if (path === '/login') return [['username', 'admin'], ['password', 'fel-losenord']];
+    if (path === '/language') return [['language', 'en'], ['next', '/']];
+    if (path.endsWith('/absences')) return [['when', 'range'], ['from', '2026-12-02']];
+    if (path.endsWith('/absences/unreported')) return [['from', '08:00'], ['to', '09:00']];
+    if (path.endsWith('/closed-days')) return [['date', '2028-03-01'], ['reason', 'Studiedag']];
+    if (path.endsWith('/terms')) return [['terms', 'Nya villkor.']];
+    if (path.endsWith('/schedule')) return [['week', '2027-W02'], ['starts_2027-01-11', '08:00'], ['ends_2027-01-11', '15:00']];
+    if (path.endsWith('/schedule/standard')) return [['starts_1', '08:00'], ['ends_1', '15:00']];
+    if (path.endsWith('/schedule/comment')) return [['date', '2026-12-01'], ['staff_comment', 'Utflykt']];
+    if (path.endsWith('/attendance')) return [['event', 'arrive']];
+    if (path === '/register_invite') return [['key', 'AAAA-BBBB-CCCC'], ['username', 'ny förälder'], ['email', 'ny@example.com'],
+      ['email_confirm', 'ny@example.com'], ['name', 'Ny Förälder'], ['password', 'blå cykel i regnet'], ['terms', 'yes']];
+    if (path === '/password/forgot') return [['name', 'admin']];
+    if (path.startsWith('/password/reset/')) return [['password', 'blå-cykel-regn-tisdag']];
+    if (path === '/settings/username') return [['username', `${actor}-nytt`]];
+    if (path === '/settings/emails') return [['email', `${actor}-csrf@example.com`]];
+    if (path === '/settings/mobile') return [['mobile', '070-123 45 67']];
+    if (path === '/settings/close') return [['confirm_close', 'yes']];
+    return [];
+  })();
+  return new URLSearchParams(pairs).toString();
+}
+
+/** Every row of every table but the bookkeeping, as one string. */
+async function fingerprint(t: TestApp): Promise<string> {
+  const tables = await t.db.introspection.getTables();
+  const parts: string[] = [];
+  for (const table of tables.filter((tb) => !BOOKKEEPING.has(tb.name) && !tb.name.startsWith('kysely_'))) {
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(t.db);
+    parts.push(`${table.name}:${JSON.stringify(rows.rows)}`);
+  }
+  return parts.join('\n');
+}
