@@ -6,9 +6,9 @@ import request from 'supertest';
 import { sql } from 'kysely';
 import { demoPasswordHash, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { groupId, municipalityId, personId, unitId } from '../support/demo.ts';
+import { ACTORS, assertNamesOnlyVisibleChildren, loadChildren, type ActorName, type PlacedChild } from '../support/visibility.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
 import { DEFAULT_LANGUAGE } from '../../server/kernel/i18n.ts';
-import { today } from '../../server/kernel/clock.ts';
 import { composeMail } from '../../server/mail/compose.ts';
 import { queueMail } from '../../server/mail/outbox.ts';
 import { registerMailJobs } from '../../server/mail/sender.ts';
@@ -18,10 +18,6 @@ import { createAccount } from '../../server/accounts/queries.ts';
 import { requestClosure } from '../../server/accounts/closure-queries.ts';
 import { createResetToken } from '../../server/accounts/reset-queries.ts';
 import { addEmail } from '../../server/accounts/settings-queries.ts';
-
-const ACTORS = ['anonymous', 'admin', 'rektor', 'pedagog', 'pedagog2', 'pedagog3', 'vardnadshavare', 'vardnadshavare2',
-  'vardnadshavare3', 'grannadmin', 'larare2b', 'fritids', 'rektor2', 'elev'] as const;
-type ActorName = (typeof ACTORS)[number];
 
 /** 200 ok · 400 form refused · 404 not found · 401 refused login · 'login' redirect to the login page · 'back' a redirect elsewhere */
 type Outcome = 200 | 400 | 401 | 404 | 'login' | 'back';
@@ -154,30 +150,6 @@ const MATRIX: Record<string, Row> = {
   'POST /closure-requests/:closureRequestId/close': UNIT_SETTINGS('back'),
 };
 
-/** Groups whose children each actor may see, written out by hand. */
-const VISIBLE_GROUPS: Record<ActorName, string[]> = {
-  anonymous: [],
-  admin: ['Blåbär', 'Lingon', 'Humlan', 'Myran', '2B', '4A', 'Lärkan'],
-  rektor: ['Blåbär', 'Lingon'],
-  pedagog: ['Blåbär'],
-  pedagog2: ['Lingon'],
-  pedagog3: ['Humlan'],
-  vardnadshavare: [],
-  vardnadshavare2: [],
-  vardnadshavare3: [],
-  grannadmin: ['Ekollon'],
-  larare2b: ['2B'],
-  fritids: ['Lärkan'],
-  rektor2: ['Humlan', 'Myran'],
-  elev: [],
-};
-/** Children each actor may see outside those groups; the student sees themself (their name is read in `before`). */
-const VISIBLE_CHILDREN: Record<ActorName, string[]> = {
-  anonymous: [], admin: [], rektor: [], pedagog: [], pedagog2: [], pedagog3: [],
-  vardnadshavare: ['Elsa Andersson', 'Oskar Andersson'], vardnadshavare2: ['Elsa Andersson'], vardnadshavare3: ['Nora Haddad'],
-  grannadmin: [], larare2b: [], fritids: [], rektor2: [], elev: [],
-};
-
 // Details beside a child on its info page (GET /children/:childId/info): whose address and contact details (e-mail,
 // phone) each actor sees, written out by hand from person.address.read and person.contact.read. Elsa lives with Emma;
 // Johan is her guardian in another household. Nora and her guardian Leila have protected identity: their addresses
@@ -209,7 +181,7 @@ describe('the permission matrix', () => {
   let oskarId = 0;
   let probeAddresses = 0;
   let elsaGuardian = 0;
-  let allChildren: { name: string; group: string; current: boolean }[];
+  let allChildren: PlacedChild[];
 
   before(async () => {
     // Every actor signs in from the one test address, and all of them try the same unknown key and wrong passwords:
@@ -225,13 +197,7 @@ describe('the permission matrix', () => {
     oskarId = await personId(t.db, 'Oskar', 'Andersson');
     await deliveredDemoSms(t, oskarId);
     elsaGuardian = (await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', demo.childId).executeTakeFirstOrThrow()).guardian_id;
-    allChildren = (await t.db.selectFrom('placements').innerJoin('persons', 'persons.id', 'placements.child_id')
-      .innerJoin('groups', 'groups.id', 'placements.group_id')
-      .select(['persons.first_name', 'persons.last_name', 'groups.name', 'placements.end_date']).execute())
-      .map((r) => ({ name: `${r.first_name} ${r.last_name}`, group: r.name, current: r.end_date === null || r.end_date >= today(t.clock) }));
-    const student = await t.db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id')
-      .select(['persons.first_name', 'persons.last_name']).where('accounts.username', '=', 'elev').executeTakeFirstOrThrow();
-    VISIBLE_CHILDREN.elev = [`${student.first_name} ${student.last_name}`];
+    allChildren = await loadChildren(t); // (and the student's own name among what they may see)
   });
   after(() => t.close());
 
@@ -250,7 +216,7 @@ describe('the permission matrix', () => {
           const before = method === 'POST' ? await fingerprint(t) : '';
           const res = await call(agent, method, target, actor);
           assertOutcome(res, row[actor], `${route} as ${actor}`);
-          if (res.status === 200) assertNamesOnlyVisibleChildren(res.text, actor, route);
+          if (res.status === 200) assertNamesOnlyVisibleChildren(allChildren, res.text, actor, route);
           assert.doesNotMatch(res.text, /Hemlig väg|462 99/, `${route} as ${actor} shows the protected address`);
           // (A public route that sends to the login page did its work: setting a password with a link does.)
           const refused = res.status === 404 || res.status === 401 || (row[actor] === 'login' && !isPublic(method, path));
@@ -438,16 +404,6 @@ describe('the permission matrix', () => {
     if (path === '/settings/close') return [['confirm_close', 'yes']];
     if (path.endsWith('/close')) return [['next', '/']];
     return [];
-  }
-
-  /** A child is visible through a current placement in one of the actor's groups (Oskar is in 2B and in Lärkan), never an ended one. */
-  function assertNamesOnlyVisibleChildren(html: string, actor: ActorName, route: string) {
-    const visible = new Set([...VISIBLE_CHILDREN[actor],
-      ...allChildren.filter((c) => c.current && VISIBLE_GROUPS[actor].includes(c.group)).map((c) => c.name)]);
-    for (const child of allChildren) {
-      if (visible.has(child.name)) continue;
-      assert.ok(!html.includes(child.name), `${route} as ${actor} names ${child.name} (${child.group})`);
-    }
   }
 });
 

@@ -1,0 +1,252 @@
+// The fuzzer: every registered route (the matrix's list, `t.routes.entries`), as every demo actor, with random and
+// hostile values in the real field names of each form. Properties of every answer: never a 500 or a stack trace,
+// never a row written by a refused or invalid answer, never the name of a child the actor may not see.
+// `npm test` runs a few cases per route; `npm run fuzz` (FUZZ_RUNS, FUZZ_SEED) runs the long profile.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import request from 'supertest';
+import { sql } from 'kysely';
+import { csrfFrom, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { ACTORS, assertNamesOnlyVisibleChildren, loadChildren, type ActorName, type PlacedChild } from '../support/visibility.ts';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 5);
+const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+
+/**
+ * Tables a refused or invalid answer may write: the session (its CSRF token, a flash, a sign-out) and the counters of
+ * failed password checks (a wrong password on a refused login or registration counts). Nothing else.
+ */
+const BOOKKEEPING = new Set(['sessions', 'login_limits']);
+
+/** Routes that end the actor's session or account: each case gets a fresh login of its own. */
+const ENDS_SESSION = /^\/logout$|^\/settings\/close$|^\/settings\/sessions\/end|^\/password\/reset\//;
+
+/** The table of each kind of route id, to try real records of every municipality; an id not listed gets only made-up values. */
+const ID_TABLES: Record<string, string> = {
+  childId: 'persons', groupId: 'groups', unitId: 'units', municipalityId: 'municipalities', absenceId: 'absences',
+  invitationId: 'invitations', closedDayId: 'unit_closed_days', emailId: 'account_emails',
+  closureRequestId: 'account_closure_requests', mailId: 'mail_outbox',
+};
+
+const HOSTILE = [
+  '', ' ', '\t\n', 'x'.repeat(5_000), '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '<b>fet</b>', '{{7*7}}<%= 7*7 %>',
+  "' OR 1=1 --", "1; DROP TABLE persons; --", '" OR ""="', '%', '_', '\\', '\u0000', '\u202Eevil\u202C', '\u200F\u200Eאבג', 'ﷺ',
+  'Ω≈ç√∫˜µ≤', '😀'.repeat(50), 'e\u0301\u0301\u0301', '9999-12-31', '0000-01-01', '275760-09-13', '2026-02-30', '2026-13-01',
+  '1900-01-01', '2026-12-02', '2027-W53', '2026-W00', '2026-W48', '25:61', '24:00', '08:00', '-1', '0', '1e309', 'NaN',
+  'Infinity', '0x10', '9007199254740993', '1.5', '[object Object]', '__proto__', 'constructor', 'null', 'undefined', 'true',
+  'on', 'yes', 'sv', 'en', 'xx', '/', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '../../etc/passwd', '%00',
+  'admin', 'AAAA-BBBB-CCCC', 'probe@example.com', 'a@b', '070-123 45 67', '+46701234567',
+];
+const WEIRD_NAMES = ['__proto__', 'constructor', 'a[b]', 'toString', 'hasOwnProperty', '', 'x'.repeat(300)];
+
+/** The names of the fields every handler reads (`field(req.body, 'name')`, `fields(...)`), read from the source. */
+function handlerFieldNames(): string[] {
+  const names = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts')) {
+        for (const m of fs.readFileSync(full, 'utf8').matchAll(/\bfields?\([^,()]+,\s*['`]([a-z_]+)/g)) names.add(m[1]);
+      }
+    }
+  };
+  walk('server');
+  return [...names];
+}
+
+function routeRegex(routePath: string): RegExp {
+  return new RegExp(`^${routePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[a-zA-Z]+/g, '[^/]+')}$`);
+}
+
+/** The forms on a page: where each posts (the `action` or `hx-post`) and the names of its fields. */
+function formsOf(html: string): { action: string; names: string[] }[] {
+  const forms: { action: string; names: string[] }[] = [];
+  for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
+    const action = m[1].match(/\b(?:hx-post|action)="([^"]+)"/)?.[1];
+    if (!action) continue;
+    const names = [...m[2].matchAll(/\bname="([^"]+)"/g)].map((n) => n[1].replace(/&amp;/g, '&')).filter((n) => n !== '_csrf');
+    forms.push({ action: action.replace(/&amp;/g, '&').split('?')[0], names });
+  }
+  return forms;
+}
+
+/** A stack trace or a leaked source path in an answer. */
+const STACK = /\n\s+at [^\n]+:\d+:\d+|node:internal|node_modules\/|\/server\/[a-z/-]+\.ts|SqliteError|TypeError:|ReferenceError:/;
+
+describe('the fuzzer: every route, every actor, hostile values', () => {
+  let t: TestApp;
+  const agents = new Map<ActorName, Agent>();
+  let children: PlacedChild[];
+  const idPool = new Map<string, string[]>();
+  const formNames = new Map<string, Set<string>>();
+  let handlerNames: string[] = [];
+  let requests = 0;
+  /** Elsa and her group, unit and municipality: the records most actors have something to do with. */
+  const ownIds: Record<string, string> = {};
+  const statuses = new Map<string, number>();
+
+  before(async () => {
+    // Every actor signs in from one address and the fuzzer tries many wrong passwords: the limits have tests of their own.
+    t = await startTestApp({ env: { LOGIN_LIMIT_PER_ADDRESS: '1000000', LOGIN_LIMIT_PER_ACCOUNT: '1000000' } });
+    for (const actor of ACTORS) agents.set(actor, actor === 'anonymous' ? request.agent(t.app) : await signIn(t.app, actor));
+    children = await loadChildren(t);
+    const elsa = await t.db.selectFrom('persons').select('id').where('first_name', '=', 'Elsa').where('last_name', '=', 'Andersson').executeTakeFirstOrThrow();
+    const group = await t.db.selectFrom('groups').select(['id', 'unit_id']).where('name', '=', 'Blåbär').executeTakeFirstOrThrow();
+    const unit = await t.db.selectFrom('units').select(['id', 'municipality_id']).where('id', '=', group.unit_id).executeTakeFirstOrThrow();
+    Object.assign(ownIds, { childId: String(elsa.id), groupId: String(group.id), unitId: String(unit.id), municipalityId: String(unit.municipality_id) });
+    // a closed day in every unit, so that deleting one is tried with real records of both municipalities
+    for (const unit of await t.db.selectFrom('units').select('id').execute()) {
+      await t.db.insertInto('unit_closed_days').values({ unit_id: unit.id, date: '2029-06-01', reason: 'Planeringsdag' }).execute();
+    }
+    for (const [param, table] of Object.entries(ID_TABLES)) {
+      const rows = await sql<{ id: number }>`select id from ${sql.table(table)} order by id`.execute(t.db);
+      idPool.set(param, rows.rows.map((r) => String(r.id)));
+    }
+    handlerNames = handlerFieldNames();
+    // The real field names: every form on every page (Elsa's records, else the first of each kind) as each actor sees it.
+    const gets = t.routes.entries.filter((e) => e.method === 'GET');
+    const posts = t.routes.entries.filter((e) => e.method === 'POST');
+    for (const actor of ACTORS) {
+      for (const entry of gets) {
+        const res = await agents.get(actor)!.get(fillWith(entry.path, (param) => ownIds[param] ?? idPool.get(param)?.[0] ?? 'x'));
+        for (const form of formsOf(res.text)) {
+          const route = posts.find((p) => routeRegex(p.path).test(form.action));
+          if (!route) continue;
+          const names = formNames.get(route.path) ?? new Set<string>();
+          for (const n of form.names) names.add(n);
+          formNames.set(route.path, names);
+        }
+      }
+    }
+    // Triggers record every write to a table but the bookkeeping, so that a refused answer's writes are seen.
+    await sql`create table fuzz_writes (tbl text not null, op text not null)`.execute(t.db);
+    const tables = (await t.db.introspection.getTables()).map((tb) => tb.name)
+      .filter((n) => !BOOKKEEPING.has(n) && !n.startsWith('kysely_') && n !== 'fuzz_writes');
+    for (const table of tables) {
+      for (const op of ['insert', 'update', 'delete']) {
+        await sql.raw(`create trigger "fuzz_${table}_${op}" after ${op} on "${table}" begin insert into fuzz_writes values ('${table}', '${op}'); end`).execute(t.db);
+      }
+    }
+  });
+  after(async () => {
+    const answers = [...statuses].sort().map(([k, n]) => `${k}: ${n}`).join(', ');
+    const formless = t.routes.entries.filter((e) => e.method === 'POST' && !formNames.has(e.path)).map((e) => e.path);
+    console.log(`fuzz: POST routes without a form on a page (fuzzed with the names the handlers read): ${formless.join(' ')}`);
+    console.log(`fuzz: ${requests} requests, ${RUNS} runs per route${SEED === undefined ? '' : `, seed ${SEED}`}; fuzzed answers ${answers}`);
+    await t.close();
+  });
+
+  function fillWith(routePath: string, pick: (param: string) => string): string {
+    return routePath.replace(/:([a-zA-Z]+)/g, (_, param: string) => encodeURIComponent(pick(param)));
+  }
+
+  const value = (): fc.Arbitrary<string> => fc.oneof(
+    { arbitrary: fc.constantFrom(...HOSTILE), weight: 4 },
+    { arbitrary: fc.string({ maxLength: 40 }), weight: 1 },
+    { arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }), weight: 1 },
+    { arbitrary: fc.string({ unit: 'binary', maxLength: 20 }), weight: 1 },
+    { arbitrary: fc.integer().map(String), weight: 1 },
+    { arbitrary: fc.date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), weight: 1 },
+  );
+
+  function paramValue(param: string): fc.Arbitrary<string> {
+    const real = idPool.get(param) ?? [];
+    const made = fc.constantFrom('0', '-1', '987654', 'abc', '1e3', '01', '1.0', ' 1', '%2F', '..', '9007199254740993', 'AAAABBBBCCCC');
+    if (param in ownIds) return fc.oneof(fc.constant(ownIds[param]), fc.constantFrom(...real), made, value().filter((v) => v.length > 0));
+    return real.length ? fc.oneof(fc.constantFrom(...real), made) : fc.oneof(made, value().filter((v) => v.length > 0));
+  }
+
+  it('has the routes and forms it drives', () => {
+    assert.ok(t.routes.entries.length > 50, `${t.routes.entries.length} routes`);
+    assert.ok(formNames.size > 10, `forms found for ${formNames.size} routes`);
+  });
+
+  describe('every route', () => {
+    // The route list is only known once the app is up, so each route is a subtest made then: a new route is fuzzed too.
+    for (const method of ['GET', 'POST'] as const) {
+      it(`${method}: no 500, no stack trace, no write when refused, no other child's name`, async (tt) => {
+        for (const entry of t.routes.entries.filter((e) => e.method === method)) {
+          await tt.test(`${entry.method} ${entry.path}`, () => fuzzRoute(entry.method, entry.path));
+        }
+      });
+    }
+  });
+
+  async function fuzzRoute(method: 'GET' | 'POST', routePath: string) {
+    const names = [...new Set([...(formNames.get(routePath) ?? []), ...handlerNames])];
+    const own = formNames.get(routePath) ? [...formNames.get(routePath)!] : handlerNames;
+    const params = [...routePath.matchAll(/:([a-zA-Z]+)/g)].map((m) => m[1]);
+    const nameArb = fc.oneof({ arbitrary: fc.constantFrom(...(own.length ? own : names)), weight: 6 },
+      { arbitrary: fc.constantFrom(...names), weight: 2 }, { arbitrary: fc.constantFrom(...WEIRD_NAMES), weight: 1 });
+    const caseArb = fc.record({
+      actor: fc.constantFrom(...ACTORS),
+      ids: fc.tuple(...params.map(paramValue)) as fc.Arbitrary<string[]>,
+      // every field of the form once with a hostile value, then a few more pairs (duplicated fields, other forms' names)
+      fields: fc.tuple(fc.array(value(), { minLength: own.length, maxLength: own.length }), fc.array(fc.tuple(nameArb, value()), { maxLength: 6 }))
+        .map(([values, extra]) => [...own.map((n, i) => [n, values[i]] as [string, string]), ...extra]),
+      drop: fc.array(fc.nat(), { maxLength: 3 }),
+      htmx: fc.boolean(),
+      encoding: fc.constantFrom('form', 'form', 'form', 'form', 'form', 'form', 'form', 'form', 'json', 'huge'),
+    });
+    await fc.assert(fc.asyncProperty(caseArb, async (c) => {
+      const target = params.length ? fillWith(routePath, (p) => c.ids[params.indexOf(p)]) : routePath;
+      const fields = c.fields.filter((_, i) => !c.drop.includes(i));
+      const label = `${method} ${target} as ${c.actor} (${c.encoding}${c.htmx ? ', htmx' : ''}) ${JSON.stringify(fields).slice(0, 600)}`;
+      let agent = agents.get(c.actor)!;
+      if (method === 'POST' && ENDS_SESSION.test(routePath) && c.actor !== 'anonymous') {
+        try { agent = await signIn(t.app, c.actor); } catch { return; } // the account was closed or renamed by an earlier case
+      }
+      await sql`delete from fuzz_writes`.execute(t.db);
+      let res: request.Response;
+      if (method === 'GET') {
+        const query = new URLSearchParams(fields).toString();
+        res = await agent.get(query ? `${target}?${query}` : target).set(c.htmx ? { 'HX-Request': 'true' } : {});
+        requests++;
+      } else {
+        let page = await agent.get(c.actor === 'anonymous' ? '/login' : '/');
+        requests++;
+        if (c.actor !== 'anonymous' && !/name="_csrf"/.test(page.text)) {
+          // an earlier case ended this session (another session's "end the others", a closed account): sign in again
+          try { agent = await signIn(t.app, c.actor); } catch { return; }
+          agents.set(c.actor, agent);
+          page = await agent.get('/');
+        }
+        const token = csrfFrom(page.text);
+        await sql`delete from fuzz_writes`.execute(t.db);
+        const headers: Record<string, string> = c.htmx ? { 'HX-Request': 'true', 'x-csrf-token': token } : {};
+        if (c.encoding === 'json') {
+          res = await agent.post(target).set({ ...headers, 'x-csrf-token': token }).type('json').send(JSON.stringify(Object.fromEntries(fields)));
+        } else {
+          const body = new URLSearchParams([['_csrf', token], ...fields]);
+          if (c.encoding === 'huge') body.append(fields[0]?.[0] ?? 'x', 'y'.repeat(120_000));
+          res = await agent.post(target).set(headers).type('form').send(body.toString());
+        }
+        requests++;
+      }
+      const kind = `${method} ${res.status}`;
+      statuses.set(kind, (statuses.get(kind) ?? 0) + 1);
+      assert.notEqual(res.status, 500, `${label}: 500`);
+      assert.ok(res.status < 500, `${label}: ${res.status}`);
+      assert.doesNotMatch(res.text ?? '', STACK, `${label}: a stack trace in the answer`);
+      assertNamesOnlyVisibleChildren(children, res.text ?? '', c.actor, label);
+      assert.doesNotMatch(res.text ?? '', /Hemlig väg|462 99/, `${label}: the protected address`);
+      const refused = [400, 401, 403, 404, 413, 429].includes(res.status)
+        || (c.actor === 'anonymous' && res.status === 303 && /^\/login/.test(res.headers.location ?? '') && !isPublic(method, routePath));
+      if (method === 'POST' && Number((await sql<{ n: number }>`select count(*) as n from fuzz_writes`.execute(t.db)).rows[0].n) > 0) {
+        statuses.set('POST that wrote', (statuses.get('POST that wrote') ?? 0) + 1);
+      }
+      if (refused) {
+        const writes = await sql<{ tbl: string; op: string }>`select distinct tbl, op from fuzz_writes`.execute(t.db);
+        assert.deepEqual(writes.rows, [], `${label}: answered ${res.status} and wrote ${JSON.stringify(writes.rows)}`);
+      }
+    }), { numRuns: RUNS, seed: SEED, endOnFailure: true });
+  }
+
+  function isPublic(method: string, routePath: string): boolean {
+    return t.routes.entries.some((e) => e.method === method && e.path === routePath && e.access === 'public');
+  }
+});

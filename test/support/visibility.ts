@@ -1,0 +1,56 @@
+// Who may see which child, written out by hand: the permission matrix and the fuzzer check every answer against it.
+import assert from 'node:assert/strict';
+import { today } from '../../server/kernel/clock.ts';
+import type { TestApp } from './app.ts';
+
+export const ACTORS = ['anonymous', 'admin', 'rektor', 'pedagog', 'pedagog2', 'pedagog3', 'vardnadshavare', 'vardnadshavare2',
+  'vardnadshavare3', 'grannadmin', 'larare2b', 'fritids', 'rektor2', 'elev'] as const;
+export type ActorName = (typeof ACTORS)[number];
+
+/** Groups whose children each actor may see, written out by hand. */
+export const VISIBLE_GROUPS: Record<ActorName, string[]> = {
+  anonymous: [],
+  admin: ['Blåbär', 'Lingon', 'Humlan', 'Myran', '2B', '4A', 'Lärkan'],
+  rektor: ['Blåbär', 'Lingon'],
+  pedagog: ['Blåbär'],
+  pedagog2: ['Lingon'],
+  pedagog3: ['Humlan'],
+  vardnadshavare: [],
+  vardnadshavare2: [],
+  vardnadshavare3: [],
+  grannadmin: ['Ekollon'],
+  larare2b: ['2B'],
+  fritids: ['Lärkan'],
+  rektor2: ['Humlan', 'Myran'],
+  elev: [],
+};
+/** Children each actor may see outside those groups; the student sees themself (filled in by `loadChildren`). */
+export const VISIBLE_CHILDREN: Record<ActorName, string[]> = {
+  anonymous: [], admin: [], rektor: [], pedagog: [], pedagog2: [], pedagog3: [],
+  vardnadshavare: ['Elsa Andersson', 'Oskar Andersson'], vardnadshavare2: ['Elsa Andersson'], vardnadshavare3: ['Nora Haddad'],
+  grannadmin: [], larare2b: [], fritids: [], rektor2: [], elev: [],
+};
+
+export interface PlacedChild { name: string; group: string; current: boolean }
+
+/** Every placed child with its group and whether the placement is current; reads the student's own name into VISIBLE_CHILDREN. */
+export async function loadChildren(t: TestApp): Promise<PlacedChild[]> {
+  const children = (await t.db.selectFrom('placements').innerJoin('persons', 'persons.id', 'placements.child_id')
+    .innerJoin('groups', 'groups.id', 'placements.group_id')
+    .select(['persons.first_name', 'persons.last_name', 'groups.name', 'placements.end_date']).execute())
+    .map((r) => ({ name: `${r.first_name} ${r.last_name}`, group: r.name, current: r.end_date === null || r.end_date >= today(t.clock) }));
+  const student = await t.db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id')
+    .select(['persons.first_name', 'persons.last_name']).where('accounts.username', '=', 'elev').executeTakeFirstOrThrow();
+  VISIBLE_CHILDREN.elev = [`${student.first_name} ${student.last_name}`];
+  return children;
+}
+
+/** A child is visible through a current placement in one of the actor's groups (Oskar is in 2B and in Lärkan), never an ended one. */
+export function assertNamesOnlyVisibleChildren(children: PlacedChild[], html: string, actor: ActorName, route: string) {
+  const visible = new Set([...VISIBLE_CHILDREN[actor],
+    ...children.filter((c) => c.current && VISIBLE_GROUPS[actor].includes(c.group)).map((c) => c.name)]);
+  for (const child of children) {
+    if (visible.has(child.name)) continue;
+    assert.ok(!html.includes(child.name), `${route} as ${actor} names ${child.name} (${child.group})`);
+  }
+}
