@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { postForm, signIn, startTestApp, type TestApp } from '../support/app.ts';
-import { personId } from '../support/demo.ts';
+import { siblingsCast } from '../support/demo.ts';
 
 describe('reporting absence for siblings that are not the user’s own children', () => {
   let t: TestApp;
@@ -13,10 +13,7 @@ describe('reporting absence for siblings that are not the user’s own children'
   let neighbour: number;
   before(async () => {
     t = await startTestApp(); // Tuesday 24 November 2026
-    elsa = await personId(t.db, 'Elsa', 'Andersson');
-    oskar = await personId(t.db, 'Oskar', 'Andersson');
-    nora = await personId(t.db, 'Nora', 'Haddad');
-    neighbour = (await t.db.selectFrom('persons').select('id').where('last_name', '=', 'Grannberg').orderBy('id').executeTakeFirstOrThrow()).id;
+    ({ elsa, oskar, nora, neighbour } = await siblingsCast(t.db));
   });
   after(() => t.close());
 

@@ -5,16 +5,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { sql } from 'kysely';
 import { csrfFrom, csrfOf, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
-import { groupId, municipalityId, personId, unitId } from '../support/demo.ts';
+import { fingerprint, groupId, municipalityId, personId, unitId } from '../support/demo.ts';
 import { requestClosure } from '../../server/accounts/closure-queries.ts';
 import { createResetToken } from '../../server/accounts/reset-queries.ts';
 import { addEmail } from '../../server/accounts/settings-queries.ts';
 import { createInvitation, issueKey } from '../../server/invitations/queries.ts';
-
-/** Tables a refused request may write: the sessions (an anonymous visitor gets one), and the login counters. */
-const BOOKKEEPING = new Set(['sessions', 'login_limits']);
 
 describe('CSRF on htmx POSTs', () => {
   let t: TestApp;
@@ -116,13 +112,13 @@ describe('CSRF on htmx POSTs', () => {
       for (const route of t.routes.entries.filter((e) => e.method === 'POST')) {
         const actor = actorFor(route.path, route.access);
         const path = await fill(route.path);
-        const before = await fingerprint(t);
+        const before = await fingerprint(t.db);
         let req = agents.get(actor)!.post(path).set('HX-Request', 'true');
         if (variant === 'a wrong token') req = req.set('x-csrf-token', 'x'.repeat(64));
         if (variant === "another session's token") req = req.set('x-csrf-token', otherToken);
         const res = await req.type('form').send(formFor(route.path, actor));
         assert.equal(res.status, 403, `POST ${route.path} as ${actor} with ${variant}: ${res.status}`);
-        assert.equal(await fingerprint(t), before, `POST ${route.path} as ${actor} with ${variant} changed a row`);
+        assert.equal(await fingerprint(t.db), before, `POST ${route.path} as ${actor} with ${variant} changed a row`);
         refused.push(route.path);
       }
       assert.ok(refused.length > 30);
@@ -158,13 +154,3 @@ function formFor(path: string, actor: string): string {
   return new URLSearchParams(pairs).toString();
 }
 
-/** Every row of every table but the bookkeeping, as one string. */
-async function fingerprint(t: TestApp): Promise<string> {
-  const tables = await t.db.introspection.getTables();
-  const parts: string[] = [];
-  for (const table of tables.filter((tb) => !BOOKKEEPING.has(tb.name) && !tb.name.startsWith('kysely_'))) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(t.db);
-    parts.push(`${table.name}:${JSON.stringify(rows.rows)}`);
-  }
-  return parts.join('\n');
-}

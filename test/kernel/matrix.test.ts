@@ -3,9 +3,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { sql } from 'kysely';
 import { demoPasswordHash, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
-import { groupId, municipalityId, personId, unitId } from '../support/demo.ts';
+import { fingerprint, groupId, municipalityId, personId, unitId } from '../support/demo.ts';
 import { ACTORS, assertNamesOnlyVisibleChildren, loadChildren, type ActorName, type PlacedChild } from '../support/visibility.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
 import { DEFAULT_LANGUAGE } from '../../server/kernel/i18n.ts';
@@ -213,7 +212,7 @@ describe('the permission matrix', () => {
         it(`as ${actor}: ${row[actor]}`, async () => {
           const agent = await agentFor(actor, method, path);
           const target = fill(path, await probe('own', path));
-          const before = method === 'POST' ? await fingerprint(t) : '';
+          const before = method === 'POST' ? await fingerprint(t.db) : '';
           const res = await call(agent, method, target, actor);
           assertOutcome(res, row[actor], `${route} as ${actor}`);
           if (res.status === 200) assertNamesOnlyVisibleChildren(allChildren, res.text, actor, route);
@@ -221,7 +220,7 @@ describe('the permission matrix', () => {
           // (A public route that sends to the login page did its work: setting a password with a link does.)
           const refused = res.status === 404 || res.status === 401 || (row[actor] === 'login' && !isPublic(method, path));
           if (method === 'POST' && refused) {
-            assert.equal(await fingerprint(t), before, `refused ${route} as ${actor} changed a row`);
+            assert.equal(await fingerprint(t.db), before, `refused ${route} as ${actor} changed a row`);
           }
         });
 
@@ -229,10 +228,10 @@ describe('the permission matrix', () => {
           if (!DATABASE_WIDE.has(route)) it(`as ${actor}: a record of the other municipality is not found`, async () => {
             const other = fill(path, await probe(actor === 'grannadmin' ? 'own' : 'foreign', path));
             const agent = await agentFor(actor, method, path);
-            const before = await fingerprint(t);
+            const before = await fingerprint(t.db);
             const res = await call(agent, method, other, actor);
             assertOutcome(res, actor === 'anonymous' ? 'login' : 404, `${route} as ${actor}, other municipality`);
-            if (method === 'POST') assert.equal(await fingerprint(t), before, `${route} as ${actor} changed a row`);
+            if (method === 'POST') assert.equal(await fingerprint(t.db), before, `${route} as ${actor} changed a row`);
           });
           it(`as ${actor}: an id that does not exist and one that is not a number are not found`, async () => {
             const agent = await agentFor(actor, method, path);
@@ -431,19 +430,6 @@ async function childrenOf(t: TestApp, group: string) {
     .select('placements.child_id as id').where('groups.name', '=', group).execute();
 }
 
-/** Tables a refused request may write: the sessions, and the counters of failed password checks (a wrong password counts). */
-const BOOKKEEPING = new Set(['sessions', 'login_limits']);
-
-/** Every row of every table but the bookkeeping, as one string. */
-async function fingerprint(t: TestApp): Promise<string> {
-  const tables = await t.db.introspection.getTables();
-  const parts: string[] = [];
-  for (const table of tables.filter((tb) => !BOOKKEEPING.has(tb.name) && !tb.name.startsWith('kysely_'))) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(t.db);
-    parts.push(`${table.name}:${JSON.stringify(rows.rows)}`);
-  }
-  return parts.join('\n');
-}
 
 /** A mail delivered to the demo mailbox, the way a demo database without SMTP_URL delivers every mail. */
 async function deliveredDemoMail(t: TestApp): Promise<number> {

@@ -98,7 +98,7 @@ describe('mail and a server killed with SIGKILL', () => {
     for (const s of sockets) s.destroy();
     await new Promise((resolve) => silent.close(resolve));
     const smtp = await TestSmtpServer.start(smtpPort);
-    cleanups.push(() => smtp.stop());
+    cleanups.push(() => smtp.close());
 
     const second = await startApp(dataDir, smtpPort);
     await smtp.waitFor(3, 15_000);

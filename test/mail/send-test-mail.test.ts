@@ -35,7 +35,7 @@ describe('npm run admin -- send-test-mail', { concurrency: true }, () => {
     smtp = await TestSmtpServer.start();
   });
   after(async () => {
-    await smtp.stop();
+    await smtp.close();
     await connection.close();
     removeDir(dir);
   });

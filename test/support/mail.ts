@@ -31,7 +31,7 @@ export async function startMailDelivery(t: TestApp, options: MailDeliveryOptions
     },
     async stop() {
       await runner.stop();
-      await smtp.stop();
+      await smtp.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 // A real SMTP server on a loopback port (smtp-server), which keeps every mail it receives, decoded enough to read:
 // headers, subject and the text and HTML parts. It can be stopped and started again on the same port.
-import type net from 'node:net';
+import net from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
@@ -16,6 +16,8 @@ export interface ReceivedMail {
 export class TestSmtpServer {
   readonly mails: ReceivedMail[] = [];
   private server: SMTPServer | undefined;
+  /** While stopped, the port is held by a listener that drops every connection, so no other process takes it. */
+  private holder: net.Server | undefined;
   private waiters = new Set<() => void>();
 
   private constructor(public port: number) {}
@@ -38,6 +40,7 @@ export class TestSmtpServer {
 
   async start(): Promise<void> {
     if (this.server) return;
+    await this.release();
     const server = new SMTPServer({
       authOptional: true, disabledCommands: ['STARTTLS'], logger: false, closeTimeout: 200,
       onData: (stream, session, callback) => {
@@ -61,10 +64,33 @@ export class TestSmtpServer {
     this.server = server;
   }
 
+  /**
+   * Stops serving SMTP, as a server that is down: every connection is dropped. The port stays held (a restart must not
+   * find it taken by another process's socket); `close()` gives it back.
+   */
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (!server) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const holder = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      holder.once('error', reject);
+      holder.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.holder = holder;
+  }
+
+  /** Stops for good and gives the port back. */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.release();
+  }
+
+  private async release(): Promise<void> {
+    const holder = this.holder;
+    this.holder = undefined;
+    if (holder) await new Promise<void>((resolve) => holder.close(() => resolve()));
   }
 
   /** Resolves once `count` mails have arrived in all. */
