@@ -38,7 +38,7 @@ export function loginLimits(db: Db, clock: Clock, config: Pick<Config, 'loginLim
     return list;
   };
   const takeBack = async (names: string[]) => {
-    await db.updateTable('login_limits').set({ failures: sql<number>`max(failures - 1, 0)` })
+    await db.updateTable('login_limits').set({ failures: sql<number>`case when failures > 0 then failures - 1 else 0 end` })
       .where('subject', 'in', names).where('window_ends_at', '>', clock.now().toISOString()).execute();
   };
   return {

@@ -126,6 +126,13 @@ class Seeder {
     return addMunicipalityAdmin(this.trx, personId, municipalityId);
   }
 
+  /** A staff member of a unit (and group) with a login of their own. */
+  async staffWithLogin(municipalityId: number, name: [string, string], at: { unit: number; group: number | null; role?: StaffRole }, username: string): Promise<void> {
+    const person = await this.adult(municipalityId, name[0], name[1]);
+    await this.staff(person, at.unit, at.group, at.role);
+    await this.account(person, username);
+  }
+
   async account(personId: number, username: string): Promise<void> {
     this.accounts.set(username, await createAccount(this.trx, { personId, username, email: null, passwordHash: this.passwordHash }, this.now));
   }
@@ -171,18 +178,10 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
     const admin = await s.adult(demo, 'Karin', 'Lindqvist');
     await s.admin(admin, demo);
     await s.account(admin, 'admin');
-    const rektor = await s.adult(demo, 'Maria', 'Ek');
-    await s.staff(rektor, solrosen, null, 'unit_head');
-    await s.account(rektor, 'rektor');
-    const pedagog = await s.adult(demo, 'Sara', 'Holm');
-    await s.staff(pedagog, solrosen, blabar);
-    await s.account(pedagog, 'pedagog');
-    const pedagog2 = await s.adult(demo, 'Ali', 'Hassan');
-    await s.staff(pedagog2, solrosen, lingon);
-    await s.account(pedagog2, 'pedagog2');
-    const pedagog3 = await s.adult(demo, 'Lena', 'Strand');
-    await s.staff(pedagog3, vitsippan, humlan);
-    await s.account(pedagog3, 'pedagog3');
+    await s.staffWithLogin(demo, ['Maria', 'Ek'], { unit: solrosen, group: null, role: 'unit_head' }, 'rektor');
+    await s.staffWithLogin(demo, ['Sara', 'Holm'], { unit: solrosen, group: blabar }, 'pedagog');
+    await s.staffWithLogin(demo, ['Ali', 'Hassan'], { unit: solrosen, group: lingon }, 'pedagog2');
+    await s.staffWithLogin(demo, ['Lena', 'Strand'], { unit: vitsippan, group: humlan }, 'pedagog3');
     for (const [first, last, unit, group] of [
       ['Kerstin', 'Dahl', solrosen, blabar], ['Pontus', 'Nyberg', solrosen, lingon], ['Yasmin', 'Farah', vitsippan, myran],
       ['Göran', 'Björk', bjorkskolan, class2b], ['Helena', 'Vik', bjorkskolan, class4a], ['Mats', 'Ström', larkan, fritids],
@@ -274,15 +273,9 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
     // Added later, at the end so that the ids above stay as they were (and new people, as tests give Göran, Mats and
     // Ulla logins of their own): a second teacher of 2B, a second at the fritids and a second head of Vitsippan, each
     // with a login; a login for a pupil of 4A; and Linnea, whose placement in Blåbär ended last month.
-    const teacher2b = await s.adult(demo, 'Tove', 'Almqvist');
-    await s.staff(teacher2b, bjorkskolan, class2b);
-    await s.account(teacher2b, 'larare2b');
-    const fritidsTeacher = await s.adult(demo, 'Jesper', 'Fors');
-    await s.staff(fritidsTeacher, larkan, fritids);
-    await s.account(fritidsTeacher, 'fritids');
-    const rektor2 = await s.adult(demo, 'Agneta', 'Holmér');
-    await s.staff(rektor2, vitsippan, null, 'unit_head');
-    await s.account(rektor2, 'rektor2');
+    await s.staffWithLogin(demo, ['Tove', 'Almqvist'], { unit: bjorkskolan, group: class2b }, 'larare2b');
+    await s.staffWithLogin(demo, ['Jesper', 'Fors'], { unit: larkan, group: fritids }, 'fritids');
+    await s.staffWithLogin(demo, ['Agneta', 'Holmér'], { unit: vitsippan, group: null, role: 'unit_head' }, 'rektor2');
     if (pupil === undefined) throw new Error('the demo has no pupil in 4A');
     await s.account(pupil, 'elev');
     const leaver = await s.person(demo, { first: 'Linnea', last: 'Slutberg', birthDate: '2021-05-20', address: { street: 'Ängsvägen 40', postalCode: '462 77', city: 'Demostad' } });
