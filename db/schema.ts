@@ -54,7 +54,7 @@ export interface AccountsTable {
   last_login_at: string | null;
   closed_at: string | null;
   display_name: string | null;
-  /** The account's own mobile number, +46..., for SMS notices (migration 0009). */
+  /** The account's own mobile number, +46..., for SMS notices (migration 0009); only ever a verified one (0016). */
   mobile: string | null;
 }
 
@@ -146,8 +146,20 @@ export interface CareTimesTable {
 export interface StandardSchedulesTable { id: Generated<number>; child_id: number; valid_from: string; created_by: number; created_at: string }
 export interface StandardCareTimesTable { schedule_id: number; weekday: number; starts: string | null; ends: string | null; day_off: number }
 
+// accounts: a mobile number waiting for its holder to type in the code SMS:ed to it (migration 0016); code_hash NULL:
+// no code sent yet (a number stored before numbers were verified)
+export interface AccountMobileVerificationsTable {
+  account_id: number; mobile: string; code_hash: string | null; code_expires_at: string | null; attempts: Generated<number>; created_at: string;
+}
+
 // accounts: failed password checks per address, account and invitation key (server/accounts/login-limits.ts)
 export interface LoginLimitsTable { subject: string; failures: number; window_ends_at: string }
+
+// audit: one row per request of an audited action (migration 0017, server/audit/trail.ts); `outcome` is AuditOutcome
+export interface AuditTrailTable {
+  id: Generated<number>; at: string; account_id: number; person_id: number; action: string; child_id: number | null;
+  record_id: number | null; method: string; outcome: string;
+}
 
 export interface Database {
   app_meta: AppMetaTable;
@@ -164,6 +176,7 @@ export interface Database {
   municipality_admins: MunicipalityAdminsTable;
   accounts: AccountsTable;
   login_limits: LoginLimitsTable;
+  audit_trail: AuditTrailTable;
   unit_settings: UnitSettingsTable;
   unit_boxes: UnitBoxesTable;
   unit_closed_days: UnitClosedDaysTable;
@@ -184,6 +197,7 @@ export interface Database {
   care_history: CareHistoryTable;
   password_reset_tokens: PasswordResetTokensTable;
   account_emails: AccountEmailsTable;
+  account_mobile_verifications: AccountMobileVerificationsTable;
   account_notification_choices: AccountNotificationChoicesTable;
   account_closure_requests: AccountClosureRequestsTable;
   care_times: CareTimesTable;

@@ -5,6 +5,7 @@
 //   npm run bench                          5000 children, 10 s per route after 5 s of warm-up
 //   npm run bench -- --quick               3 s per route after 2 s of warm-up (under a minute once the data set is cached)
 //   npm run bench -- --children 20000 --json bench.json --profile
+//   npm run bench -- --peak [--minutes 2]  the peak day: 2,000 guardians log in while 200 staff write (scripts/bench/peak.ts)
 //
 // Steps: build (or reuse) the data set in .bench/, put guardian and staff sessions in its `sessions` table (each with
 // its CSRF token), start one server as production runs it, measure the start page's transfer size, load each route
@@ -24,6 +25,7 @@ import { childSummary } from '../server/people/queries.ts';
 import { unitRules } from '../server/settings/queries.ts';
 import { BENCH_DIR, ensureDataset } from './bench/dataset.ts';
 import type { LoadJob, LoadResult } from './bench/load.ts';
+import { peakDay } from './bench/peak.ts';
 import { formatProfile, summariseProfile, type ProfileSummary } from './bench/profile.ts';
 import { decoded, get, machineCpuSeconds, post, startServer, type RunningServer } from './bench/server.ts';
 import { unitCalendar, openDays } from '../server/settings/calendar.ts';
@@ -52,6 +54,7 @@ const USAGE = `npm run bench -- [options]
   --routes LIST      comma-separated subset of: start,box,week,today,login,absence,baseline (default: all)
   --json FILE        also write the figures as JSON
   --profile          run the server with --cpu-prof and print where its time went
+  --peak             the peak day instead (npm run bench -- --peak --help for its options)
   --help`;
 
 type RouteKey = 'start' | 'box' | 'week' | 'today' | 'login' | 'absence' | 'baseline';
@@ -673,7 +676,11 @@ async function main(): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), async (err: unknown) => {
+const args = process.argv.slice(2);
+const run = args.includes('--peak')
+  ? () => peakDay(args.filter((a) => a !== '--peak'), { progress, track: (s) => { server = s; } })
+  : main;
+run().then((code) => process.exit(code), async (err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   await cleanUp().catch(() => undefined);
   process.exit(1);

@@ -5,10 +5,10 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import session from 'express-session';
 import helmet from 'helmet';
 import compression from 'compression';
-import { csrfSync } from 'csrf-sync';
 import type { Config } from './config.ts';
 import { today, type Clock } from './kernel/clock.ts';
 import type { Db } from './kernel/db.ts';
+import { csrfProtection } from './kernel/csrf.ts';
 import { createGuard, HttpError, RouteTable, type Locators } from './kernel/http.ts';
 import { DEFAULT_LANGUAGE, languageByCode, translator } from './kernel/i18n.ts';
 import { DatabaseSessionStore } from './kernel/session-store.ts';
@@ -16,7 +16,7 @@ import { createAssets, createEta, render, STATIC_DIR } from './kernel/views.ts';
 import { benchBaseline } from './kernel/bench-baseline.ts';
 import { accountRoutes, SESSION_COOKIE } from './accounts/routes.ts';
 import { signedInUser } from './accounts/signed-in.ts';
-import type { HashingOptions } from './accounts/passwords.ts';
+import { configureHashing, type HashingOptions } from './accounts/passwords.ts';
 import { peopleLocators } from './people/relations.ts';
 import { accountLocators } from './accounts/closure-queries.ts';
 import { peopleRoutes } from './people/routes.ts';
@@ -37,6 +37,7 @@ import { notificationRoutes } from './notifications/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { demoMailboxRoutes } from './demo/mailbox.ts';
 import { demoSmsRoutes } from './demo/sms.ts';
+import { auditTrail } from './audit/trail.ts';
 
 export interface AppDeps {
   db: Db;
@@ -57,6 +58,7 @@ const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min
 
 export function createApp(deps: AppDeps): VardagApp {
   const { db, clock, config } = deps;
+  configureHashing({ slots: config.hashingSlots, maxWaitMs: config.hashingMaxWaitMs }); // one queue per process
   const app = express();
   const assets = createAssets([HTMX_FILE]);
   app.locals.eta = createEta(config.production);
@@ -97,16 +99,15 @@ export function createApp(deps: AppDeps): VardagApp {
   app.use(signedInUser({ db, clock, headerCounts: (accountId) => headerCounts(db, accountId) }));
   app.use(language);
 
-  const { csrfSynchronisedProtection, invalidCsrfTokenError } = csrfSync({
-    size: 32,
-    getTokenFromRequest: (req) => req.get('x-csrf-token') ?? (req.body as Record<string, string> | undefined)?._csrf,
-  });
-  app.use(csrfSynchronisedProtection);
+  // A signed-in user's token is kept in their session; a public form's needs no session (see kernel/csrf.ts).
+  const csrf = csrfProtection({ secret: deps.sessionSecret, secureCookie: config.trustProxy !== false });
+  app.use(csrf.protection);
 
   const router = express.Router();
   // Each domain finds its own records; a kind of record without a locator fails the type check here.
   const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators };
-  const routes = new RouteTable(router, createGuard(locators, db, () => today(clock)));
+  // Every allowed request of an audited action leaves a row in the one audit trail.
+  const routes = new RouteTable(router, createGuard(locators, db, () => today(clock)), auditTrail(db, clock));
   accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
   startRoutes(routes, { db, clock });
   peopleRoutes(routes, { db, clock, openingHours });
@@ -124,7 +125,7 @@ export function createApp(deps: AppDeps): VardagApp {
   app.use(router);
 
   app.use((req, res) => render(req, res, 'errors/404', {}, 404));
-  app.use(errorPages(invalidCsrfTokenError));
+  app.use(errorPages(csrf.invalidTokenError));
   return { app, routes, close: () => store.close() };
 }
 

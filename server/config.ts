@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 export interface Config {
@@ -20,6 +21,12 @@ export interface Config {
   /** Mails to verify an added e-mail address, per account and per e-mail address they go to, per hour. */
   verifyMailLimitPerAccount: number;
   verifyMailLimitPerAddress: number;
+  /** SMS with a code to verify a mobile number, per account and per number they go to, per hour. */
+  verifySmsLimitPerAccount: number;
+  verifySmsLimitPerNumber: number;
+  /** Password hashes (argon2) at once (default: one per core), and the longest estimated wait before "try again in a minute". */
+  hashingSlots: number;
+  hashingMaxWaitMs: number;
   /** `npm run bench` only: serve /bench/baseline, a fixed string to compare the real pages with. */
   benchBaseline: boolean;
   /** E-mail: the SMTP server (smtp://user:pass@host:587, smtps://... for TLS from the start); unset: none. */
@@ -109,6 +116,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resetLimitPerAddress: intFrom(env, 'RESET_LIMIT_PER_ADDRESS', 20),
     verifyMailLimitPerAccount: intFrom(env, 'VERIFY_MAIL_LIMIT_PER_ACCOUNT', 5),
     verifyMailLimitPerAddress: intFrom(env, 'VERIFY_MAIL_LIMIT_PER_ADDRESS', 3),
+    verifySmsLimitPerAccount: intFrom(env, 'VERIFY_SMS_LIMIT_PER_ACCOUNT', 5),
+    verifySmsLimitPerNumber: intFrom(env, 'VERIFY_SMS_LIMIT_PER_NUMBER', 3),
+    hashingSlots: Math.max(1, intFrom(env, 'HASHING_SLOTS', os.availableParallelism())),
+    hashingMaxWaitMs: intFrom(env, 'HASHING_MAX_WAIT_MS', 10_000),
     benchBaseline: env.VARDAG_BENCH_BASELINE === '1',
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || 'Vardag <no-reply@localhost>',

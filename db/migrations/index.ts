@@ -15,6 +15,8 @@ import * as m0012 from './0012_create_sms_outbox.ts';
 import * as m0013 from './0013_key_attendance_by_group.ts';
 import * as m0014 from './0014_create_login_limits.ts';
 import * as m0015 from './0015_add_municipality_to_mail_outbox.ts';
+import * as m0016 from './0016_verify_mobile_numbers.ts';
+import * as m0017 from './0017_create_audit_trail.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -32,4 +34,6 @@ export const migrations: Record<string, Migration> = {
   '0013_key_attendance_by_group': m0013,
   '0014_create_login_limits': m0014,
   '0015_add_municipality_to_mail_outbox': m0015,
+  '0016_verify_mobile_numbers': m0016,
+  '0017_create_audit_trail': m0017,
 };

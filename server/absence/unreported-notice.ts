@@ -37,7 +37,8 @@ interface Recipient { language: string | null; mobile: string | undefined; phone
 /**
  * Writes a notification to every open account of the child's legal guardians (each time it is called) and queues an
  * SMS to each guardian's mobile number unless one about this child and day went to that number already: the
- * account's own mobile number when it has one, else the person's phone when that is a Swedish mobile number. The SMS
+ * account's own mobile number when it has one (always one its holder verified by a code: a number not yet verified is
+ * not the account's), else the person's phone when that is a Swedish mobile number. The SMS
  * is in the account's language (Swedish without an account). Pass the transaction of the change that causes it.
  */
 export async function notifyUnreportedAbsence(db: Db, n: UnreportedAbsenceNotice): Promise<NoticeResult> {

@@ -7,7 +7,7 @@ import { NOTIFICATION_CHANNELS, NOTIFICATION_TOPICS } from '../notifications/kin
 import type { NotificationChoices } from '../notifications/queries.ts';
 import type { LoginLimits } from './login-limits.ts';
 import { queueVerifyEmailMail } from './mails.ts';
-import { hashPassword, MAX_PASSWORD, verifyPassword, type HashingOptions } from './passwords.ts';
+import { HashingBusy, hashPassword, MAX_PASSWORD, verifyPassword, type HashingOptions } from './passwords.ts';
 import { isEmail, passwordProblem } from './rules.ts';
 import { addEmail, changePassword, ownAccount, passwordHashOf } from './settings-queries.ts';
 
@@ -26,15 +26,33 @@ export async function changeOwnPassword(
   else {
     const begun = await keep.limits.begin({ address: keep.address, accountId });
     if (!begun.ok) return { ok: false, errors: { current_password: { key: 'accountSettings.errors.tooManyTries' } }, retryAfter: begun.retryAfter };
-    if (typed.current.length > MAX_PASSWORD || !(await verifyPassword(await passwordHashOf(db, accountId), typed.current.trim()))) {
-      errors.current_password = { key: 'accountSettings.errors.currentWrong' };
-    } else await begun.succeeded();
+    let matches: boolean;
+    try {
+      matches = typed.current.length <= MAX_PASSWORD && await verifyPassword(await passwordHashOf(db, accountId), typed.current.trim());
+    } catch (err) {
+      if (err instanceof HashingBusy) await begun.succeeded(); // too busy to check: not counted
+      return busyOrThrow(err);
+    }
+    if (!matches) errors.current_password = { key: 'accountSettings.errors.currentWrong' };
+    else await begun.succeeded();
   }
   const problem = passwordProblem(typed.next);
   if (problem) errors.new_password = { key: problem };
   if (hasErrors(errors)) return { ok: false, errors };
-  await changePassword(db, accountId, await hashPassword(typed.next, keep.hashing), keep.sid, keep.now);
+  let hash: string;
+  try {
+    hash = await hashPassword(typed.next, keep.hashing);
+  } catch (err) {
+    return busyOrThrow(err);
+  }
+  await changePassword(db, accountId, hash, keep.sid, keep.now);
   return { ok: true };
+}
+
+/** Too many passwords are being hashed right now: the form again with "try again in a minute" (429). */
+function busyOrThrow(err: unknown): ChangeOutcome {
+  if (!(err instanceof HashingBusy)) throw err;
+  return { ok: false, errors: { current_password: { key: 'login.errors.busy' } }, retryAfter: err.retryAfter };
 }
 
 /** An extra address, not used until the person follows the link mailed to it (a new link for one not yet verified). */

@@ -9,7 +9,7 @@ import type { FieldErrors } from '../kernel/forms.ts';
 import { field, flash, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { mailResetLinks } from './mails.ts';
-import { hashPassword, loginKey, MAX_LOGIN_NAME, type HashingOptions } from './passwords.ts';
+import { HashingBusy, hashPassword, loginKey, MAX_LOGIN_NAME, type HashingOptions } from './passwords.ts';
 import { RESET_LINK_MINUTES, resetLink, resetPassword } from './reset-queries.ts';
 import { MIN_PASSWORD, passwordProblem } from './rules.ts';
 
@@ -52,7 +52,15 @@ export function passwordResetRoutes(routes: RouteTable, deps: Deps): void {
     const password = field(req.body, 'password');
     const problem = passwordProblem(password);
     if (problem) return renderReset(req, res, link.username, { password: { key: problem } }, 400);
-    const changed = await resetPassword(db, link, await hashPassword(password, deps.hashing), clock.now());
+    let hash: string;
+    try {
+      hash = await hashPassword(password, deps.hashing);
+    } catch (err) {
+      if (!(err instanceof HashingBusy)) throw err;
+      res.set('Retry-After', String(err.retryAfter)); // the link still works in a minute
+      return renderReset(req, res, link.username, { password: { key: 'login.errors.busy' } }, 429);
+    }
+    const changed = await resetPassword(db, link, hash, clock.now());
     if (!changed) return renderBadLink(req, res, 'used'); // the other tab was quicker
     // This browser starts afresh too: whoever was logged in here, the next step is to log in with the new password.
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));

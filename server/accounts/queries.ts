@@ -80,7 +80,11 @@ export async function personHasAccount(db: Db, personId: number): Promise<boolea
   return (await db.selectFrom('accounts').select('id').where('person_id', '=', personId).executeTakeFirst()) !== undefined;
 }
 
-export interface OpenAccount { id: number; personId: number; language: string; mobile: string | null }
+export interface OpenAccount {
+  id: number; personId: number; language: string;
+  /** The account's own mobile number: always one its holder verified by a code (one not yet verified is not here). */
+  mobile: string | null;
+}
 
 /** The open accounts of the persons, oldest first. */
 export async function openAccountsOf(db: Db, personIds: readonly number[]): Promise<OpenAccount[]> {
@@ -90,9 +94,18 @@ export async function openAccountsOf(db: Db, personIds: readonly number[]): Prom
   return rows.map((r) => ({ id: r.id, personId: r.person_id, language: r.language, mobile: r.mobile }));
 }
 
-/** Whether an open account holds the number as its own mobile number (entered in Mina inställningar). */
+/**
+ * Whether the holder of an open account entered the number as their own in Mina inställningar: their verified mobile
+ * number, or one they are verifying (a code was sent to it; nothing but the code goes to a number not yet verified).
+ */
 export async function isOpenAccountMobile(db: Db, mobile: string): Promise<boolean> {
-  const row = await db.selectFrom('accounts').select('id').where('mobile', '=', mobile).where('closed_at', 'is', null).executeTakeFirst();
+  const row = await db.selectFrom('accounts').select('accounts.id').where('accounts.closed_at', 'is', null)
+    .where((eb) => eb.or([
+      eb('accounts.mobile', '=', mobile),
+      eb.exists(eb.selectFrom('account_mobile_verifications').select('account_mobile_verifications.account_id')
+        .whereRef('account_mobile_verifications.account_id', '=', 'accounts.id')
+        .where('account_mobile_verifications.mobile', '=', mobile).where('account_mobile_verifications.code_hash', 'is not', null)),
+    ])).executeTakeFirst();
   return row !== undefined;
 }
 

@@ -34,9 +34,9 @@ export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
     const errors = validateLogin(username, password);
     if (hasErrors(errors)) return renderLogin(req, res, errors, 400);
     const checked = await checkLogin(db, limits, addressOf(req), { username, password }, deps.dummyHash);
-    if (!checked.ok && checked.error === 'limited') {
+    if (!checked.ok && checked.error !== 'wrong') {
       res.set('Retry-After', String(checked.retryAfter));
-      return renderLogin(req, res, { form: { key: 'login.errors.tooMany' } }, 429);
+      return renderLogin(req, res, { form: { key: checked.error === 'busy' ? 'login.errors.busy' : 'login.errors.tooMany' } }, 429);
     }
     if (!checked.ok) return renderLogin(req, res, { form: { key: 'login.errors.wrong' } }, 401);
     await startSession(req, db, clock, checked.account.id, field(req.body, 'remember') === 'yes' ? config.rememberMeDays : undefined);

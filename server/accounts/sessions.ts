@@ -3,17 +3,18 @@ import type { Request } from 'express';
 import type { Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import type { LoginLimits } from './login-limits.ts';
-import { verifyPassword } from './passwords.ts';
+import { HashingBusy, verifyPassword } from './passwords.ts';
 import { findAccountByLogin, recordLogin } from './queries.ts';
 
 export type LoginCheck =
   | { ok: true; account: { id: number; person_id: number } }
-  | { ok: false; error: 'wrong' } | { ok: false; error: 'limited'; retryAfter: number };
+  | { ok: false; error: 'wrong' } | { ok: false; error: 'limited' | 'busy'; retryAfter: number };
 
 /**
  * The open account that the username (or e-mail) and password name, spaces around both ignored; every failure counts
  * against the address and the account in the login limits, and an attempt over a limit is refused unchecked.
  * `keyUsable` (linking an invitation key) is checked first; a wrong key is the same failure as a wrong password.
+ * 'busy': too many passwords are being checked right now; nothing was checked, so nothing counts as a failure.
  */
 export async function checkLogin(
   db: Db, limits: LoginLimits, address: string, login: { username: string; password: string }, dummyHash: string,
@@ -24,7 +25,14 @@ export async function checkLogin(
   if (!begun.ok) return { ok: false, error: 'limited', retryAfter: begun.retryAfter };
   const keyOk = keyUsable ? await keyUsable() : true;
   // Verify against a dummy hash when there is no account (or no usable key), so every refusal takes the same time.
-  const matches = await verifyPassword(keyOk ? account?.password_hash ?? dummyHash : dummyHash, login.password.trim());
+  let matches: boolean;
+  try {
+    matches = await verifyPassword(keyOk ? account?.password_hash ?? dummyHash : dummyHash, login.password.trim());
+  } catch (err) {
+    if (!(err instanceof HashingBusy)) throw err;
+    await begun.succeeded(); // takes the count back
+    return { ok: false, error: 'busy', retryAfter: err.retryAfter };
+  }
   if (!keyOk || !account || !matches || account.closed_at) return { ok: false, error: 'wrong' };
   await begun.succeeded();
   return { ok: true, account };

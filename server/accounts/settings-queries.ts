@@ -1,6 +1,7 @@
 // "Mina inställningar": what a person changes about their own account. Every query here is scoped to the account
 // it is given, so a record of someone else's is simply not found.
-import type { Db } from '../kernel/db.ts';
+import type { Transaction } from 'kysely';
+import type { Database, Db } from '../kernel/db.ts';
 import { endOtherSessions, endSessionOfAccount, sessionsOfAccount } from '../kernel/session-store.ts';
 import { personFirstName, personMunicipality } from '../people/queries.ts';
 import { loginKey } from './passwords.ts';
@@ -50,8 +51,92 @@ export async function changePassword(db: Db, accountId: number, passwordHash: st
   });
 }
 
-export async function setMobile(db: Db, accountId: number, mobile: string | null): Promise<void> {
-  await db.updateTable('accounts').set({ mobile }).where('id', '=', accountId).execute();
+// ---------------------------------------------------------------------------------------------------------------------
+// The mobile number: SMS go only to a verified number (accounts.mobile). A new number waits in
+// account_mobile_verifications, one per account, until its holder types in the code SMS:ed to it.
+
+export interface PendingMobile {
+  mobile: string;
+  /** False for a number stored before numbers were verified: no code has been sent to it yet. */
+  codeSent: boolean;
+  expired: boolean;
+  attempts: number;
+}
+
+export async function pendingMobile(db: Db, accountId: number, now: Date): Promise<PendingMobile | undefined> {
+  const row = await db.selectFrom('account_mobile_verifications').select(['mobile', 'code_hash', 'code_expires_at', 'attempts'])
+    .where('account_id', '=', accountId).executeTakeFirst();
+  return row && {
+    mobile: row.mobile, codeSent: row.code_hash !== null, attempts: row.attempts,
+    expired: row.code_expires_at !== null && row.code_expires_at <= now.toISOString(),
+  };
+}
+
+export interface MobileCode { hash: string; expiresAt: Date }
+
+/** A new number to verify with its code, in place of any number waiting before; the wrong tries start again. */
+export async function storeMobileCode(db: Db | Transaction<Database>, accountId: number, mobile: string, code: MobileCode, now: Date): Promise<void> {
+  const fields = { mobile, code_hash: code.hash, code_expires_at: code.expiresAt.toISOString(), attempts: 0 };
+  await db.insertInto('account_mobile_verifications').values({ account_id: accountId, created_at: now.toISOString(), ...fields })
+    .onConflict((oc) => oc.column('account_id').doUpdateSet(fields)).execute();
+}
+
+/** A new code for the number waiting, if it is still `mobile`; false when none is (cancelled, verified meanwhile). */
+export async function renewMobileCode(db: Db | Transaction<Database>, accountId: number, mobile: string, code: MobileCode): Promise<boolean> {
+  const result = await db.updateTable('account_mobile_verifications')
+    .set({ code_hash: code.hash, code_expires_at: code.expiresAt.toISOString(), attempts: 0 })
+    .where('account_id', '=', accountId).where('mobile', '=', mobile).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export type UseMobileCode =
+  | { ok: true; mobile: string }
+  | { ok: false; error: 'nothing-pending' | 'no-code' | 'expired' | 'too-many-tries' }
+  | { ok: false; error: 'wrong'; triesLeft: number };
+
+/**
+ * Tries a code: the try is counted first, by a conditional update that only a live code with tries left passes, so
+ * that no number of requests at once gets more than `maxTries` looks at a code. The right code is used up in the same
+ * step that makes its number the account's own.
+ */
+export async function useMobileCode(db: Db, accountId: number, codeHash: string, now: Date, maxTries: number): Promise<UseMobileCode> {
+  const at = now.toISOString();
+  return db.transaction().execute(async (trx): Promise<UseMobileCode> => {
+    const counted = await trx.updateTable('account_mobile_verifications').set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('account_id', '=', accountId).where('code_hash', 'is not', null).where('attempts', '<', maxTries)
+      .where('code_expires_at', '>', at).executeTakeFirst();
+    if (Number(counted.numUpdatedRows) !== 1) {
+      const row = await trx.selectFrom('account_mobile_verifications').select(['code_hash', 'code_expires_at', 'attempts'])
+        .where('account_id', '=', accountId).executeTakeFirst();
+      if (!row) return { ok: false, error: 'nothing-pending' };
+      if (row.code_hash === null || row.code_expires_at === null) return { ok: false, error: 'no-code' };
+      if (row.attempts >= maxTries) return { ok: false, error: 'too-many-tries' };
+      return { ok: false, error: 'expired' };
+    }
+    const used = await trx.deleteFrom('account_mobile_verifications')
+      .where('account_id', '=', accountId).where('code_hash', '=', codeHash).where('code_expires_at', '>', at)
+      .returning('mobile').executeTakeFirst();
+    if (used) {
+      await trx.updateTable('accounts').set({ mobile: used.mobile }).where('id', '=', accountId).execute();
+      return { ok: true, mobile: used.mobile };
+    }
+    const { attempts } = await trx.selectFrom('account_mobile_verifications').select('attempts').where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    return { ok: false, error: 'wrong', triesLeft: Math.max(0, maxTries - attempts) };
+  });
+}
+
+/** Stops verifying the number waiting; false when none was. */
+export async function cancelPendingMobile(db: Db, accountId: number): Promise<boolean> {
+  const result = await db.deleteFrom('account_mobile_verifications').where('account_id', '=', accountId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+/** No own mobile number any more: neither the verified one nor one waiting. */
+export async function removeMobile(db: Db, accountId: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('accounts').set({ mobile: null }).where('id', '=', accountId).execute();
+    await trx.deleteFrom('account_mobile_verifications').where('account_id', '=', accountId).execute();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

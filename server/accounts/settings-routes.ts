@@ -1,7 +1,7 @@
-// "Mina inställningar": username, password, e-mail addresses, mobile number, language,
-// notification choices, where the account is logged in, and a request to close the account. Each part is its own
-// plain form that posts, saves and comes back to /settings; on an error the page is shown again with the message at
-// the field and what was typed (never a password).
+// "Mina inställningar": username, password, e-mail addresses, mobile number (verified by a code SMS:ed to it),
+// language, notification choices, where the account is logged in, and a request to close the account. Each part is
+// its own plain form that posts, saves and comes back to /settings; on an error the page is shown again with the
+// message at the field and what was typed (never a password).
 import type { Request, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../config.ts';
@@ -18,11 +18,12 @@ import { openClosureRequest } from './closure-queries.ts';
 import { addressOf, loginLimits } from './login-limits.ts';
 import { addOwnEmail, changeOwnPassword, choiceField, parseNotificationChoices } from './change-settings.ts';
 import { loginKey, type HashingOptions } from './passwords.ts';
-import { formatMobile, MIN_PASSWORD, parseMobile, usernameProblem } from './rules.ts';
+import { formatMobile, MIN_PASSWORD, MOBILE_CODE_DIGITS, parseMobile, usernameProblem } from './rules.ts';
 import {
-  changeUsername, endSession, extraEmails, makeLoginEmail, markVerified, ownAccount, removeEmail, sessionsOf, setMobile,
-  VERIFY_LINK_HOURS, verifyLink,
+  cancelPendingMobile, changeUsername, endSession, extraEmails, makeLoginEmail, markVerified, ownAccount, pendingMobile, removeEmail,
+  sessionsOf, VERIFY_LINK_HOURS, verifyLink,
 } from './settings-queries.ts';
+import { changeOwnMobile, confirmMobileCode, MOBILE_CODE_MINUTES, resendMobileCode } from './verify-mobile.ts';
 
 const HOUR = 60 * 60_000;
 
@@ -47,6 +48,24 @@ export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
   });
   const verifyMailsPerAccount = mailLimit(config.verifyMailLimitPerAccount, (req) => `verify-mail:account:${req.account?.id ?? ''}`);
   const verifyMailsPerAddress = mailLimit(config.verifyMailLimitPerAddress, (req) => `verify-mail:email:${loginKey(field(req.body, 'email'))}`);
+  // SMS with a code to verify a mobile number, the same way: per account, and per number they go to (the one typed,
+  // or for a new code the one waiting). Removing a number and a number that is refused cost nothing.
+  const tooManyCodes = (req: Request, res: Response) => {
+    if (!req.account) throw notFound();
+    const at = req.path.endsWith('/resend') ? 'resend' : 'mobile';
+    return renderSettings(req, res, deps, req.account.id, { [at]: { key: 'accountSettings.errors.tooManyCodes' } }, 429);
+  };
+  const codeNumber = async (req: Request): Promise<string | undefined> => {
+    if (req.path.endsWith('/resend')) return req.account ? (await pendingMobile(db, req.account.id, clock.now()))?.mobile : undefined;
+    const parsed = parseMobile(field(req.body, 'mobile'));
+    return parsed.ok ? parsed.value ?? undefined : undefined;
+  };
+  const codeLimit = (limit: number, key: (req: Request) => Promise<string>) => rateLimit({
+    windowMs: HOUR, limit, standardHeaders: 'draft-8', legacyHeaders: false, skipFailedRequests: true, keyGenerator: key, handler: tooManyCodes,
+    skip: async (req) => (await codeNumber(req)) === undefined,
+  });
+  const codesPerAccount = codeLimit(config.verifySmsLimitPerAccount, async (req) => `verify-sms:account:${req.account?.id ?? ''}`);
+  const codesPerNumber = codeLimit(config.verifySmsLimitPerNumber, async (req) => `verify-sms:number:${(await codeNumber(req)) ?? ''}`);
 
   routes.get('/settings', 'account.settings.read', (req, res, { account }) => settingsPage(req, res, account.id));
 
@@ -93,11 +112,27 @@ export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
     saved(req, res, 'loginEmail', 'email-section');
   });
 
-  routes.post('/settings/mobile', 'account.settings.update', async (req, res, { account }) => {
-    const parsed = parseMobile(field(req.body, 'mobile'));
-    if (!parsed.ok) return settingsPage(req, res, account.id, { mobile: { key: parsed.error } });
-    await setMobile(db, account.id, parsed.value);
-    saved(req, res, 'mobile', 'mobile-section');
+  routes.post('/settings/mobile', 'account.settings.update', codesPerAccount, codesPerNumber, async (req, res, { account }) => {
+    const changed = await changeOwnMobile(db, account.id, field(req.body, 'mobile'), clock.now());
+    if (!changed.ok) return settingsPage(req, res, account.id, changed.errors);
+    saved(req, res, changed.done === 'removed' ? 'mobileRemoved' : 'mobileCodeSent', 'mobile-section');
+  });
+
+  routes.post('/settings/mobile/resend', 'account.settings.update', codesPerAccount, codesPerNumber, async (req, res, { account }) => {
+    const sent = await resendMobileCode(db, account.id, clock.now());
+    if (!sent.ok) return settingsPage(req, res, account.id, sent.errors);
+    saved(req, res, 'mobileCodeSent', 'mobile-section');
+  });
+
+  routes.post('/settings/mobile/verify', 'account.settings.update', async (req, res, { account }) => {
+    const confirmed = await confirmMobileCode(db, account.id, field(req.body, 'code'), clock.now());
+    if (!confirmed.ok) return settingsPage(req, res, account.id, confirmed.errors);
+    saved(req, res, 'mobileVerified', 'mobile-section');
+  });
+
+  routes.post('/settings/mobile/cancel', 'account.settings.update', async (req, res, { account }) => {
+    await cancelPendingMobile(db, account.id);
+    saved(req, res, 'mobileCancelled', 'mobile-section');
   });
 
   routes.post('/settings/notifications', 'account.settings.update', async (req, res, { account }) => {
@@ -138,24 +173,29 @@ function renderVerify(req: Request, res: Response, state: 'confirm' | 'done' | '
 }
 
 /** Sections of the page and the form fields each holds, so a failed form is refilled with what was typed. */
-const TYPED_FIELDS = ['username', 'email', 'mobile', 'confirm_close', ...NOTIFICATION_TOPICS.map(choiceField)];
+const TYPED_FIELDS = ['username', 'email', 'mobile', 'code', 'confirm_close', ...NOTIFICATION_TOPICS.map(choiceField)];
 
 export async function renderSettings(
   req: Request, res: Response, { db, clock }: Pick<Deps, 'db' | 'clock'>, accountId: number, errors: FieldErrors = {}, status?: number,
 ): Promise<void> {
   const account = await ownAccount(db, accountId);
   if (!account) throw notFound();
-  const [emails, choices, sessions, closure] = await Promise.all([
+  const [emails, choices, sessions, closure, pending] = await Promise.all([
     extraEmails(db, account.id), notificationChoices(db, account.id), sessionsOf(db, account.id, req.sessionID, clock.now()),
-    openClosureRequest(db, account.id),
+    openClosureRequest(db, account.id), pendingMobile(db, account.id, clock.now()),
   ]);
+  const mobile = {
+    verified: account.mobile ? formatMobile(account.mobile) : undefined,
+    pending: pending && { number: formatMobile(pending.mobile), codeSent: pending.codeSent, expired: pending.expired },
+    minutes: MOBILE_CODE_MINUTES, digits: MOBILE_CODE_DIGITS,
+  };
   const stored: Record<string, string> = { username: account.username, mobile: account.mobile ? formatMobile(account.mobile) : '' };
   for (const topic of NOTIFICATION_TOPICS) stored[choiceField(topic)] = choices[topic];
   const typed: Record<string, string> = {};
   if (hasErrors(errors)) for (const name of TYPED_FIELDS) if (name in (req.body ?? {})) typed[name] = field(req.body, name);
   render(req, res, 'accounts/settings', {
     title: req.t('accountSettings.title'),
-    settings: account, emails, closure, languages: LANGUAGES, topics: NOTIFICATION_TOPICS, channels: NOTIFICATION_CHANNELS,
+    settings: account, emails, closure, mobile, languages: LANGUAGES, topics: NOTIFICATION_TOPICS, channels: NOTIFICATION_CHANNELS,
     sessions: sessions.map((session) => ({ ...session, device: describeAgent(session.agent) })),
     minLength: MIN_PASSWORD, verifyHours: VERIFY_LINK_HOURS, hasVerifiedEmail: account.email !== null || emails.some((e) => e.verified),
     errors, values: { ...stored, ...typed },

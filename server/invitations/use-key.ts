@@ -2,7 +2,7 @@
 // already has. Each in one transaction: all of it happens, or none.
 import type { Db } from '../kernel/db.ts';
 import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
-import { hashPassword, loginKey, verifyPassword, type HashingOptions } from '../accounts/passwords.ts';
+import { HashingBusy, hashPassword, loginKey, verifyPassword, type HashingOptions } from '../accounts/passwords.ts';
 import { createAccount, findAccountByUsername, loginTaken, personHasAccount } from '../accounts/queries.ts';
 import type { LoginLimits } from '../accounts/login-limits.ts';
 import { checkLogin } from '../accounts/sessions.ts';
@@ -105,6 +105,9 @@ export type FormOutcome =
 
 const TOO_MANY: FieldErrors = { form: { key: 'login.errors.tooMany' } };
 const limited = (retryAfter: number): FormOutcome => ({ ok: false, errors: TOO_MANY, status: 429, retryAfter });
+/** Too many passwords are being checked right now: the form again, to send in a minute; nothing was stored or counted. */
+const busy = (retryAfter: number, lookup?: Extract<KeyLookup, { ok: true }>): FormOutcome =>
+  ({ ok: false, errors: { form: { key: 'login.errors.busy' } }, status: 429, retryAfter, lookup });
 
 /**
  * The registration form: a new account for the invited guardian. The cheap checks come first (the form, the key, a
@@ -129,6 +132,10 @@ export async function registerFromForm(
   if (key && lookup?.ok === false) {
     const again = lookup.problem === 'used' ? await sameFormAgain(db, key, values, options.limits) : undefined;
     if (again?.ok === true) return signIn(again.accountId);
+    if (again?.ok === false && again.busy !== undefined) {
+      await begun.succeeded(); // nothing was checked: not counted
+      return busy(again.busy);
+    }
     if (again?.ok === false && again.retryAfter !== undefined) return limited(again.retryAfter);
     return { ok: false, errors, status: 400 };
   }
@@ -139,13 +146,23 @@ export async function registerFromForm(
   const registration = { username: values.username, email: values.email.trim() || null };
   const { problem } = await registrationProblem(db, lookup, registration);
   if (problem) return { ok: false, errors: registrationErrors(problem), status: 400, lookup };
-  const result = await registerWithKey(db, {
-    key, ...registration, displayName: values.name.trim(), language, passwordHash: await hashPassword(values.password, options.hashing),
-  }, options.now);
+  let passwordHash: string;
+  try {
+    passwordHash = await hashPassword(values.password, options.hashing);
+  } catch (err) {
+    if (!(err instanceof HashingBusy)) throw err;
+    await begun.succeeded(); // nothing was tried: not counted
+    return busy(err.retryAfter, lookup);
+  }
+  const result = await registerWithKey(db, { key, ...registration, displayName: values.name.trim(), language, passwordHash }, options.now);
   if (result.ok) return signIn(result.accountId, result.sharedEmail ? 'register.sharedEmail' : undefined);
   if (result.error === 'used') {
     const again = await sameFormAgain(db, key, values, options.limits);
     if (again.ok) return signIn(again.accountId);
+    if (again.busy !== undefined) {
+      await begun.succeeded();
+      return busy(again.busy, lookup);
+    }
     if (again.retryAfter !== undefined) return limited(again.retryAfter);
   }
   return { ok: false, errors: registrationErrors(result.error), status: 400 };
@@ -153,16 +170,25 @@ export async function registerFromForm(
 
 /**
  * A form sent twice: the first made the account with the key; the second, with the same username and password, signs
- * in to it. Only the account this key made, its password checked within that account's login limit.
+ * in to it. Only the account this key made, its password checked within that account's login limit. `busy`: the
+ * seconds to wait when too many passwords are being checked (nothing checked, nothing counted).
  */
 async function sameFormAgain(
   db: Db, key: string, values: RegistrationValues, limits: LoginLimits,
-): Promise<{ ok: true; accountId: number } | { ok: false; retryAfter?: number }> {
+): Promise<{ ok: true; accountId: number } | { ok: false; retryAfter?: number; busy?: number }> {
   const [usedBy, account] = await Promise.all([keyUsedBy(db, key), findAccountByUsername(db, values.username)]);
   if (usedBy === undefined || account?.id !== usedBy) return { ok: false };
   const begun = await limits.begin({ accountId: account.id });
   if (!begun.ok) return { ok: false, retryAfter: begun.retryAfter };
-  if (!(await verifyPassword(account.password_hash, values.password))) return { ok: false };
+  let matches: boolean;
+  try {
+    matches = await verifyPassword(account.password_hash, values.password);
+  } catch (err) {
+    if (!(err instanceof HashingBusy)) throw err;
+    await begun.succeeded();
+    return { ok: false, busy: err.retryAfter };
+  }
+  if (!matches) return { ok: false };
   await begun.succeeded();
   return { ok: true, accountId: account.id };
 }
@@ -188,6 +214,7 @@ export async function linkFromForm(db: Db, typedKey: string, holder: { id: numbe
   if ('id' in holder) account = holder;
   else {
     const checked = await checkLogin(db, holder.limits, holder.address, holder, holder.dummyHash, async () => (await lookUpKey(db, key, now)).ok);
+    if (!checked.ok && checked.error === 'busy') return busy(checked.retryAfter);
     if (!checked.ok) return checked.error === 'limited' ? limited(checked.retryAfter) : { ok: false, errors: { form: { key: 'register.link.wrong' } }, status: 401 };
     account = { id: checked.account.id, personId: checked.account.person_id };
   }

@@ -6,6 +6,9 @@ export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 
   | 'closureRequest' // a request to close an account: where the account holder's children are (staff: the municipality)
   | 'absence'; // an absence report: where its child is
 
+/** The kinds of record that are about exactly one child (the child itself, an absence's child): the child an audit row names. */
+export const ONE_CHILD_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['child', 'absence']);
+
 export type Rule =
   | 'signed-in'              // any signed-in user, about themselves (start page, logout)
   | 'guardian-of-child'      // a legal guardian of the child (or of a child in the group)
@@ -38,10 +41,16 @@ export interface ActionDefinition {
   strongLogin?: boolean;
   /** For details of a person with protected identity: 'hide' shows them to nobody, 'staff-only' drops guardian rules. */
   protectedIdentity?: 'hide' | 'staff-only';
+  /**
+   * Reads or changes a child's documentation, notes, absence or care-time comments or contact details (later:
+   * assessment): every allowed request of it leaves a row in the audit trail (server/audit/), a write in its transaction.
+   */
+  audited?: true;
 }
 
-const STAFF_OF_CHILD = ['staff-of-group', 'head-of-unit', 'admin-of-municipality'] as const;
+const STAFF_OF_CHILD: readonly Rule[] = ['staff-of-group', 'head-of-unit', 'admin-of-municipality'];
 
+// `satisfies`, not `as const`: mutation testing (stryker.config.mjs) skips everything that stands under an `as`.
 export const actions = {
   // the user's own pages
   'start.read': { target: 'none', allow: ['signed-in'] },
@@ -56,18 +65,22 @@ export const actions = {
 
   // a child
   'child.start.read': { target: 'child', allow: ['guardian-of-child', 'student-self'] },
-  'child.info.read': { target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD] },
-  'child.absence.report': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
-  'absence.cancel': { target: 'absence', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
+  // audited: the page shows the guardians' addresses and contact details
+  'child.info.read': { target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD], audited: true },
+  // audited: absences carry comments (the page lists them; a report writes one)
+  'child.absence.report': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD], audited: true },
+  'absence.cancel': { target: 'absence', allow: ['guardian-of-child', ...STAFF_OF_CHILD], audited: true },
   // arrived / left: staff of the group whose Today it is (one of the child's), its unit's head, the admin
   'child.attendance.update': { target: 'child', allow: STAFF_OF_CHILD, only: { scope: 'chosen-group', field: 'group' } },
   // care times (Tidsregistrering): a student sees their own fritids times; a guardian or staff registers them, not the student
-  'child.schedule.read': { target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD] },
-  'child.schedule.update': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
-  'child.schedule.comment': { target: 'child', allow: STAFF_OF_CHILD },
-  'child.history.read': { target: 'child', allow: STAFF_OF_CHILD },
+  // audited: the week shows the guardians' comments on days and the staff's notes; a save writes the day's comment
+  'child.schedule.read': { target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD], audited: true },
+  'child.schedule.update': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD], audited: true },
+  'child.schedule.comment': { target: 'child', allow: STAFF_OF_CHILD, audited: true },
+  // audited: every change of care times and absence with its comments, who and when
+  'child.history.read': { target: 'child', allow: STAFF_OF_CHILD, audited: true },
   // school staff mark an absence as unreported (ogiltig frånvaro): staff of the child's class, the school's head, the admin
-  'child.absence.markUnreported': { target: 'child', allow: STAFF_OF_CHILD, only: { scope: 'school-groups' } },
+  'child.absence.markUnreported': { target: 'child', allow: STAFF_OF_CHILD, only: { scope: 'school-groups' }, audited: true },
 
   // details of a person seen beside a child (a guardian on the child's page, the child themself)
   'person.contact.read': {
@@ -78,7 +91,8 @@ export const actions = {
   },
 
   // invitations of a child's guardians (they sit where the child is)
-  'child.invitations.create': { target: 'child', allow: STAFF_OF_CHILD },
+  // audited: shows who will be reached, with their addresses and e-mail, and stores an e-mail address
+  'child.invitations.create': { target: 'child', allow: STAFF_OF_CHILD, audited: true },
   'group.invitations.read': { target: 'group', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'] },
   'invitation.manage': { target: 'invitation', allow: STAFF_OF_CHILD },
 
@@ -105,7 +119,7 @@ export const actions = {
   'demo.mailbox.read': { target: 'none', allow: ['any-admin'] },
   // ...and the demo SMS outbox, where SMS go instead of being sent (server/demo/sms.ts)
   'demo.sms.read': { target: 'none', allow: ['any-admin'] },
-} as const satisfies Record<string, ActionDefinition>;
+} satisfies Record<string, ActionDefinition>;
 
 export type Action = keyof typeof actions;
 

@@ -1,10 +1,14 @@
-// The SQLite database: opening it, its migrations, queries compiled once (`prepared`), and the app's own key-value
-// store (app_meta).
+// The SQLite database: opening it, its migrations, queries compiled once (`prepared`), the work a request does with
+// its first write (its audit row), and the app's own key-value store (app_meta).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, SqliteDialect, type Compilable, type ExpressionBuilder } from 'kysely';
+import {
+  CompiledQuery, Kysely, Migrator, SqliteDialect, type Compilable, type DatabaseConnection, type Dialect, type Driver, type ExpressionBuilder,
+  type QueryResult, type TransactionSettings,
+} from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { migrations } from '../../db/migrations/index.ts';
 
@@ -35,7 +39,7 @@ export function openDatabase(file: string): Connection {
   // SQLite keeps 2 MiB of pages by default; a year of care times is hundreds of MB, and the pages a page's
   // queries touch (indexes of care times, absences, arrivals) are read again and again: keep 64 MiB.
   sqlite.pragma('cache_size = -65536');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: withFirstWriteWork(new SqliteDialect({ database: withStatementCache(sqlite) })) });
   return { db, sqlite, close: () => db.destroy() };
 }
 
@@ -66,12 +70,17 @@ function withStatementCache(sqlite: SQLite.Database, size = 1000) {
  * value compared in the query (not an `in` list, not used in a condition of `build`), which the first call checks.
  */
 export function prepared<A extends unknown[], R>(build: (db: Db, ...args: A) => Compilable<R>): (db: Db, ...args: A) => Promise<R[]> {
+  const query = preparedQuery(build);
+  return async (db, ...args) => (await db.executeQuery(query(db, ...args))).rows;
+}
+
+/** As `prepared`, but gives the query to run instead of running it (for a connection of its own, see RequestWork). */
+export function preparedQuery<A extends unknown[], R>(build: (db: Db, ...args: A) => Compilable<R>): (db: Db, ...args: A) => CompiledQuery<R> {
   let compiled: { sql: string; slots: ({ arg: number } | { value: unknown })[] } | undefined;
-  return async (db, ...args) => {
+  return (db, ...args) => {
     compiled ??= compileOnce(db, build, args.length);
     const parameters = compiled.slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value));
-    const { rows } = await db.executeQuery(CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>);
-    return rows;
+    return CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>;
   };
 }
 
@@ -85,6 +94,145 @@ function compileOnce<A extends unknown[], R>(db: Db, build: (db: Db, ...args: A)
   if (used.size !== count) throw new Error(`prepared: ${count - used.size} argument(s) are not plain parameters of ${query.sql}`);
   return { sql: query.sql, slots };
 }
+
+/** Runs a compiled query: on the database, or on the connection of a transaction about to commit. */
+export type Execute = (query: CompiledQuery) => Promise<QueryResult<unknown>>;
+
+/**
+ * Work that must be stored together with a request's first write: its audit row (server/audit/). The route table sets
+ * it for the handler (`withRequestWork`); the database then runs it on the connection of the first transaction of the
+ * request that writes, just before that transaction commits: if the work fails, the write rolls back with it. A write
+ * outside a transaction gets one around it and the work. It is done once per request: a later transaction, or one that
+ * nests inside the first (`db.isTransaction`), adds nothing. A transaction that only reads does not do it; neither does
+ * a write once the answer has started (`close`: the session's own save), so the route table knows whether the request
+ * wrote anything.
+ */
+export class RequestWork {
+  private state: 'pending' | 'done' | 'closed' = 'pending';
+  constructor(private readonly work: (execute: Execute) => Promise<void>) {}
+  /** Whether the work was stored with a write. */
+  get done(): boolean { return this.state === 'done'; }
+  get pending(): boolean { return this.state === 'pending'; }
+  /** Writes from now on are no longer the request's own. */
+  close(): void { if (this.state === 'pending') this.state = 'closed'; }
+  run(execute: Execute): Promise<void> { return this.work(execute); }
+  markDone(): void { this.state = 'done'; }
+}
+
+const requestWork = new AsyncLocalStorage<RequestWork>();
+let handlersWithWork = 0;
+
+/**
+ * Runs `fn` (a route's handler) with `work` to store with its first write. On Node 20 an AsyncLocalStorage in use
+ * costs every promise of every request a hook, so it is turned off again whenever no handler with work is running.
+ */
+export async function withRequestWork<T>(work: RequestWork, fn: () => Promise<T> | T): Promise<T> {
+  handlersWithWork++;
+  try {
+    return await requestWork.run(work, fn);
+  } finally {
+    if (--handlersWithWork === 0) requestWork.disable();
+  }
+}
+
+/** Statements that change rows (a compiled query's text; values are always parameters, never in the text). */
+const WRITE = /^\s*(?:with\b[\s\S]*?\b)?(?:insert|update|delete|replace|merge)\b/i;
+
+/**
+ * The dialect's own driver, which also runs the request's work with its first write (see RequestWork). It wraps any
+ * kysely driver, so the PostgreSQL dialect gets it the same way.
+ */
+function withFirstWriteWork(dialect: Dialect): Dialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createDriver: () => new FirstWriteDriver(dialect.createDriver()),
+  };
+}
+
+interface ConnectionState { inTransaction: boolean; wrote: boolean }
+
+class FirstWriteDriver implements Driver {
+  private readonly states = new WeakMap<DatabaseConnection, ConnectionState>();
+  readonly savepoint: Driver['savepoint'];
+  readonly rollbackToSavepoint: Driver['rollbackToSavepoint'];
+  readonly releaseSavepoint: Driver['releaseSavepoint'];
+
+  constructor(private readonly driver: Driver) {
+    this.savepoint = driver.savepoint?.bind(driver);
+    this.rollbackToSavepoint = driver.rollbackToSavepoint?.bind(driver);
+    this.releaseSavepoint = driver.releaseSavepoint?.bind(driver);
+  }
+
+  init(): Promise<void> { return this.driver.init(); }
+  destroy(): Promise<void> { return this.driver.destroy(); }
+  releaseConnection(connection: DatabaseConnection): Promise<void> { return this.driver.releaseConnection(connection); }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await this.driver.acquireConnection();
+    if (!this.states.has(connection)) this.watch(connection);
+    return connection;
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    await this.driver.beginTransaction(connection, settings);
+    this.state(connection).inTransaction = true;
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const state = this.state(connection);
+    const work = requestWork.getStore();
+    const withWork = state.wrote && work?.pending;
+    if (withWork) await work.run(this.raw(connection));
+    await this.driver.commitTransaction(connection);
+    Object.assign(state, { inTransaction: false, wrote: false });
+    if (withWork) work.markDone();
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    Object.assign(this.state(connection), { inTransaction: false, wrote: false });
+    await this.driver.rollbackTransaction(connection);
+  }
+
+  private state(connection: DatabaseConnection): ConnectionState {
+    const state = this.states.get(connection);
+    if (!state) throw new Error('FirstWriteDriver: a connection it did not hand out');
+    return state;
+  }
+
+  private raw(connection: DatabaseConnection & { [RAW]?: Execute }): Execute {
+    return connection[RAW] ?? ((query) => connection.executeQuery(query));
+  }
+
+  /** Notes each write on the connection; a request's first write outside a transaction gets one, with the work. */
+  private watch(connection: DatabaseConnection & { [RAW]?: Execute }): void {
+    const state: ConnectionState = { inTransaction: false, wrote: false };
+    this.states.set(connection, state);
+    const execute = connection.executeQuery.bind(connection) as Execute;
+    connection[RAW] = execute;
+    connection.executeQuery = (async (query: CompiledQuery) => {
+      const work = requestWork.getStore();
+      if (!work?.pending || !WRITE.test(query.sql)) return execute(query);
+      if (state.inTransaction) {
+        state.wrote = true;
+        return execute(query);
+      }
+      await this.beginTransaction(connection, {});
+      try {
+        const result = await execute(query);
+        state.wrote = true;
+        await this.commitTransaction(connection);
+        return result;
+      } catch (error) {
+        if (state.inTransaction) await this.rollbackTransaction(connection);
+        throw error;
+      }
+    }) as DatabaseConnection['executeQuery'];
+  }
+}
+
+const RAW = Symbol('the connection without the first-write watch');
 
 export async function migrateToLatest(db: Db): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });

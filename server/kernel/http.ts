@@ -1,9 +1,9 @@
-// HTTP plumbing that knows no domain: the route table (every route names its action, or opts out as public),
-// the guard that asks the policy, rendering, and the error pages.
+// HTTP plumbing that knows no domain: the route table (every route names its action, or opts out as public, and
+// records an audited action's requests), the guard that asks the policy, rendering, and the error pages.
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { TFunction } from 'i18next';
-import { actionDefinition, type actions, type Action, type TargetKind } from './actions.ts';
-import type { Db } from './db.ts';
+import { actionDefinition, ONE_CHILD_KINDS, type actions, type Action, type TargetKind } from './actions.ts';
+import { RequestWork, withRequestWork, type Db, type Execute } from './db.ts';
 import { decide, type Actor, type Location } from './policy.ts';
 import type { Language } from './i18n.ts';
 
@@ -57,6 +57,29 @@ export function targetParam(kind: TargetKind): string | undefined {
   return kind === 'none' || kind === 'personOfChild' ? undefined : `${kind}Id`;
 }
 
+/** What a request of an audited action records: who, what, about which child and which other record, and how. */
+export interface AuditEntry {
+  accountId: number; personId: number; action: Action;
+  /** The child the record is about (the child itself, an absence's child); null for a group, a unit... */
+  childId: number | null;
+  /** The record's id when it is not the child itself (an absence's id, a group's id). */
+  recordId: number | null;
+  method: 'GET' | 'POST';
+}
+
+/**
+ * 'read': a GET, recorded before its handler runs (no row, no page); 'written': a POST's row, stored in the transaction
+ * of its first write; 'attempted': a POST that wrote nothing (a refused form, nothing to change, an error), recorded
+ * after its handler.
+ */
+export type AuditOutcome = 'read' | 'written' | 'attempted';
+
+/** The audit trail as the route table sees it (server/audit/ keeps it; app.ts hands it over, like the guard). */
+export interface AuditTrail {
+  /** Stores one row: with `execute`, on the connection of a transaction about to commit; without it, on its own. */
+  record(entry: AuditEntry, outcome: AuditOutcome, execute?: Execute): Promise<void>;
+}
+
 const CONTEXT = Symbol('route context');
 type GuardedRequest = Request & { [CONTEXT]?: { actor: Actor; account: SignedInAccount; target: Located | undefined } };
 
@@ -64,10 +87,14 @@ type GuardedRequest = Request & { [CONTEXT]?: { actor: Actor; account: SignedInA
  * Every route of the app is added here with the action it performs. Login is required unless a route is added with
  * `publicGet`/`publicPost`, so a forgotten route fails closed. The list is what the matrix test walks. A guarded
  * route's handler gets what the guard checked as its third argument; middlewares (rate limits) may come before it.
+ * Every allowed request of an `audited` action leaves one row in the audit trail: a GET before its handler runs, a POST
+ * with its first write (in the same transaction: no write without its row) or, when it wrote nothing, after it.
  */
 export class RouteTable {
   readonly entries: RouteEntry[] = [];
-  constructor(private readonly router: Router, private readonly guard: (action: Action) => RequestHandler) {}
+  constructor(
+    private readonly router: Router, private readonly guard: (action: Action) => RequestHandler, private readonly audit: AuditTrail,
+  ) {}
 
   get<A extends Action>(path: string, action: A, ...chain: [...Middleware[], GuardedHandler<A>]): void { this.guarded('GET', path, action, chain); }
   post<A extends Action>(path: string, action: A, ...chain: [...Middleware[], GuardedHandler<A>]): void { this.guarded('POST', path, action, chain); }
@@ -78,12 +105,30 @@ export class RouteTable {
     const param = targetParam(actionDefinition(action).target);
     if (param && !path.includes(`:${param}`)) throw new Error(`${method} ${path}: action ${action} needs :${param}`);
     const handler = chain[chain.length - 1] as GuardedHandler<A>;
+    const audited = actionDefinition(action).audited === true;
     const withContext: Middleware = (req, res) => {
       const context = (req as GuardedRequest)[CONTEXT];
       if (!context) throw new Error(`${method} ${path}: the guard did not run`);
-      return handler(req, res, context as RouteContext<A>);
+      if (!audited) return handler(req, res, context as RouteContext<A>);
+      return this.audited(auditEntry(action, method, context), res, () => handler(req, res, context as RouteContext<A>));
     };
     this.add(method, path, action, [this.guard(action), ...(chain.slice(0, -1) as Middleware[]), withContext]);
+  }
+
+  private async audited(entry: AuditEntry, res: Response, handle: () => unknown): Promise<void> {
+    if (entry.method === 'GET') {
+      await this.audit.record(entry, 'read');
+      await handle();
+      return;
+    }
+    const work = new RequestWork((execute) => this.audit.record(entry, 'written', execute));
+    closeWhenAnswered(res, work);
+    try {
+      await withRequestWork(work, handle);
+    } finally {
+      work.close();
+      if (!work.done) await this.audit.record(entry, 'attempted').catch((error: unknown) => console.error('audit trail:', error));
+    }
   }
 
   private add(method: 'GET' | 'POST', path: string, access: Access, handlers: Middleware[]): void {
@@ -91,6 +136,29 @@ export class RouteTable {
     if (method === 'GET') this.router.get(path, ...(handlers as RequestHandler[]));
     else this.router.post(path, ...(handlers as RequestHandler[]));
   }
+}
+
+function auditEntry(action: Action, method: 'GET' | 'POST', { actor, target }: { actor: Actor; target: Located | undefined }): AuditEntry {
+  const kind = actionDefinition(action).target;
+  const childId = target && ONE_CHILD_KINDS.has(kind) && target.childIds.length === 1 ? target.childIds[0] : null;
+  const recordId = target && kind !== 'child' ? target.id : null;
+  return { accountId: actor.accountId, personId: actor.personId, action, childId, recordId, method };
+}
+
+/**
+ * Once the answer starts, later writes are not the request's own (the session is saved as the answer ends): the
+ * route table's wrapper is the outermost, so it runs before the session's.
+ */
+function closeWhenAnswered(res: Response, work: RequestWork): void {
+  const { write, end } = res;
+  res.write = function (this: Response, ...args: unknown[]) {
+    work.close();
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as Response['write'];
+  res.end = function (this: Response, ...args: unknown[]) {
+    work.close();
+    return (end as (...a: unknown[]) => Response).apply(this, args);
+  } as Response['end'];
 }
 
 /**
@@ -127,7 +195,9 @@ export function parseId(raw: unknown): number | undefined {
 }
 
 function redirectToLogin(req: Request, res: Response): void {
-  const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+  // Only a path that login would return to: a huge query string would make a Location header no client accepts.
+  const returnTo = req.method === 'GET' && safeReturnPath(req.originalUrl) === req.originalUrl;
+  const next = returnTo ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
   if (req.get('HX-Request')) {
     res.set('HX-Redirect', `/login${next}`).status(401).end();
     return;

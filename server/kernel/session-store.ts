@@ -15,7 +15,8 @@ const readSession = prepared((db: Db, sid: string, now: number) =>
 
 /**
  * express-session's store on our own database. Each row carries the account id, so a user's other sessions can be
- * listed and ended. Anonymous sessions (a login form's CSRF token) are capped in number, so a flood of visitors
+ * listed and ended. Few sessions are anonymous (a public form's CSRF token needs none: see csrf.ts; a language chosen
+ * before login, a one-time message after a password reset), and they are capped in number, so a flood of visitors
  * cannot fill the disk: past the cap the oldest anonymous rows go first.
  */
 export class DatabaseSessionStore extends session.Store {

@@ -203,16 +203,28 @@ describe('my settings', () => {
   });
 
   describe('mobile number', () => {
-    it('is stored as +46… and shown as a Swede writes it', async () => {
+    /** The code in the newest SMS to `mobile`, as its holder reads it on the phone. */
+    const codeSentTo = async (mobile: string) => {
+      const sms = await t.db.selectFrom('sms_outbox').select('message').where('recipient', '=', mobile).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      return sms.message.match(/\b(\d{6})\b/)![1];
+    };
+    const waitingNumber = async (username: string) => (await t.db.selectFrom('account_mobile_verifications').select('mobile')
+      .where('account_id', '=', (await accountOf(username)).id).executeTakeFirst())?.mobile;
+
+    it('is stored as +46… and shown as a Swede writes it, once verified by the code SMS:ed to it', async () => {
       const agent = await signIn(t.app, 'vardnadshavare3');
       for (const typed of ['070-123 45 67', '+46 (0)70 123 45 67', '0046701234567']) {
         const page = await saved(agent, await post(agent, '/settings/mobile', { mobile: typed }), 'mobile-section');
-        assert.equal((await accountOf('vardnadshavare3')).mobile, '+46701234567', typed);
-        assert.match(page, /name="mobile" type="tel" value="070-123 45 67"/);
+        assert.equal(await waitingNumber('vardnadshavare3'), '+46701234567', typed);
+        assert.match(page.replace(/<[^>]*>/g, ''), /Vi har skickat en kod till 070-123 45 67\./);
       }
+      const page = await saved(agent, await post(agent, '/settings/mobile/verify', { code: await codeSentTo('+46701234567') }), 'mobile-section');
+      assert.equal((await accountOf('vardnadshavare3')).mobile, '+46701234567');
+      assert.match(page, /name="mobile" type="tel" value="070-123 45 67"/);
       await post(agent, '/settings/mobile', { mobile: '' });
       assert.equal((await accountOf('vardnadshavare3')).mobile, null);
       await post(agent, '/settings/mobile', { mobile: '073 987 65 43' });
+      await post(agent, '/settings/mobile/verify', { code: await codeSentTo('+46739876543') });
     });
 
     it('refuses a number that is no Swedish mobile number, keeping what was typed', async () => {

@@ -44,13 +44,40 @@ describe('account pages in a browser', () => {
     await assertAccessible(page, 'settings in Arabic');
   }));
 
-  it('works without JavaScript: a new mobile number is saved and shown', () => withPage(false, async (page) => {
+  /** The code in the newest SMS to `mobile`, as its holder reads it on the phone. */
+  const codeSentTo = async (mobile: string) => {
+    const sms = await h.t.db.selectFrom('sms_outbox').select('message').where('recipient', '=', mobile).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    return sms.message.match(/\b(\d{6})\b/)![1];
+  };
+
+  it('works without JavaScript: a new mobile number is verified by the code SMS:ed to it, then saved and shown', () => withPage(false, async (page) => {
     await login(page, 'vardnadshavare2');
     await page.goto('/settings');
     await page.locator('#mobile').fill('+46 70 765 43 21');
     await submit(page, 'form[action="/settings/mobile"]');
     assert.equal(new URL(page.url()).pathname, '/settings');
-    assert.equal(await page.locator('.flash').textContent(), 'Mobilnumret är sparat.');
+    assert.equal(await page.locator('.flash').textContent(), 'Vi har skickat en kod i ett sms till numret. Skriv in den under Mobilnummer.');
+    assert.match(await page.locator('#mobile-pending').textContent() ?? '', /Vi har skickat en kod till 070-765 43 21\./);
+    assert.equal(await page.locator('#mobile').inputValue(), '', 'not the account\'s number yet');
+    await page.locator('#code').fill(await codeSentTo('+46707654321'));
+    await submit(page, 'form[action="/settings/mobile/verify"]');
+    assert.equal(await page.locator('.flash').textContent(), 'Mobilnumret är bekräftat. Sms från Vardag går nu dit.');
     assert.equal(await page.locator('#mobile').inputValue(), '070-765 43 21');
+  }));
+
+  it('a number waiting for its code is accessible on a narrow phone, with a wrong code too', () => h.withPage({ javaScript: true, width: 360 }, async (page) => {
+    await login(page, 'vardnadshavare3');
+    await page.goto('/settings');
+    await page.locator('#mobile').fill('073-555 12 34');
+    await submit(page, 'form[action="/settings/mobile"]');
+    await page.locator('#code').waitFor();
+    await assertAccessible(page, 'settings with a number waiting for its code');
+    const code = await codeSentTo('+46735551234');
+    await page.locator('#code').fill(code === '000000' ? '111111' : '000000');
+    await submit(page, 'form[action="/settings/mobile/verify"]');
+    assert.match(await page.locator('#code-error').textContent() ?? '', /Koden stämmer inte\. Du har 4 försök kvar\./);
+    await assertAccessible(page, 'settings with a wrong code');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(overflow, 0, 'nothing wider than the screen');
   }));
 });

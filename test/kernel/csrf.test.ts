@@ -1,6 +1,6 @@
 // Every state-changing route refuses an htmx POST (`HX-Request: true`) that has no valid CSRF token: with no token at
 // all and with a wrong one in `x-csrf-token`, as a signed-in user who may do it (or, for a public route, anonymously
-// with a session of its own), and nothing changes. Walked over every POST route of the RouteTable, so a new route is
+// with a CSRF cookie of its own), and nothing changes. Walked over every POST route of the RouteTable, so a new route is
 // covered without new code.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +23,7 @@ describe('CSRF on htmx POSTs', () => {
     t = await startTestApp({ env: { LOGIN_LIMIT_PER_ADDRESS: '1000', LOGIN_LIMIT_PER_ACCOUNT: '1000' } });
     for (const actor of ['admin', 'vardnadshavare', 'larare2b', 'rektor']) agents.set(actor, await signIn(t.app, actor));
     const anonymous = request.agent(t.app);
-    await anonymous.get('/login'); // a session of its own, so that a wrong token is checked against a real one
+    await anonymous.get('/login'); // a CSRF cookie of its own, so that a wrong token is checked against a real one
     agents.set('anonymous', anonymous);
     const elsa = await personId(t.db, 'Elsa', 'Andersson');
     emmaAccount = (await t.db.selectFrom('accounts').select('id').where('username', '=', 'vardnadshavare').executeTakeFirstOrThrow()).id;

@@ -17,9 +17,10 @@ const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.en
 
 /**
  * Tables a refused or invalid answer may write: the session (its CSRF token, a flash, a sign-out) and the counters of
- * failed password checks (a wrong password on a refused login or registration counts). Nothing else.
+ * failed password checks (a wrong password on a refused login or registration counts), and the audit trail (an allowed
+ * user's invalid form of an audited action is recorded as an attempt). Nothing else.
  */
-const BOOKKEEPING = new Set(['sessions', 'login_limits']);
+const BOOKKEEPING = new Set(['sessions', 'login_limits', 'audit_trail']);
 
 /** Routes that end the actor's session or account: each case gets a fresh login of its own. */
 const ENDS_SESSION = /^\/logout$|^\/settings\/close$|^\/settings\/sessions\/end|^\/password\/reset\//;

@@ -1,13 +1,13 @@
-// The permission matrix: every registered route, tried as every kind of user. The expected outcomes are written
-// here by hand, not derived from the action table they check.
+// The permission matrix: every registered route, tried as every kind of user, and every allowed POST's effect on the
+// database. The expected outcomes are written here by hand, not derived from the action table they check.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { demoPasswordHash, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
-import { fingerprint, groupId, municipalityId, personId, unitId } from '../support/demo.ts';
+import { changedTables, fingerprint, groupId, municipalityId, personId, tableContents, unitId } from '../support/demo.ts';
 import { ACTORS, assertNamesOnlyVisibleChildren, loadChildren, type ActorName, type PlacedChild } from '../support/visibility.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
-import { DEFAULT_LANGUAGE } from '../../server/kernel/i18n.ts';
+import { DEFAULT_LANGUAGE, translator } from '../../server/kernel/i18n.ts';
 import { composeMail } from '../../server/mail/compose.ts';
 import { queueMail } from '../../server/mail/outbox.ts';
 import { registerMailJobs } from '../../server/mail/sender.ts';
@@ -16,7 +16,25 @@ import { registerSmsJobs } from '../../server/sms/sender.ts';
 import { createAccount } from '../../server/accounts/queries.ts';
 import { requestClosure } from '../../server/accounts/closure-queries.ts';
 import { createResetToken } from '../../server/accounts/reset-queries.ts';
-import { addEmail } from '../../server/accounts/settings-queries.ts';
+import { addEmail, addVerifiedEmail, changeUsername, extraEmails, ownAccount, passwordHashOf, pendingMobile, sessionHandle, storeMobileCode } from '../../server/accounts/settings-queries.ts';
+import { hashMobileCode } from '../../server/accounts/verify-mobile.ts';
+import { findSignedInAccount, setLanguage } from '../../server/accounts/queries.ts';
+import { openClosureRequest, withdrawClosure } from '../../server/accounts/closure-queries.ts';
+import { choiceField } from '../../server/accounts/change-settings.ts';
+import { loginKey, verifyPassword } from '../../server/accounts/passwords.ts';
+import { DEMO_PASSWORD } from '../../server/demo/seed.ts';
+import { today } from '../../server/kernel/clock.ts';
+import { addDays, mondayOfWeek, weekKey, WEEKDAYS } from '../../server/kernel/dates.ts';
+import { absenceById, absencesOf } from '../../server/absence/queries.ts';
+import { attendancesOn } from '../../server/attendance/queries.ts';
+import { careTimesOf, standardSchedules } from '../../server/schedule/queries.ts';
+import { createInvitation, invitationById, issueKey } from '../../server/invitations/queries.ts';
+import { childAddedNotification } from '../../server/invitations/invite.ts';
+import { latestNotifications, notificationChoices, notify } from '../../server/notifications/queries.ts';
+import { NOTIFICATION_TOPICS } from '../../server/notifications/kinds.ts';
+import { closedDays, enabledBoxes, groupCutoffs, openingHours, unitRules } from '../../server/settings/queries.ts';
+import { municipalityTerms } from '../../server/people/municipality-terms.ts';
+import { BOX_KEYS } from '../../server/start/boxes.ts';
 
 /** 200 ok · 400 form refused · 404 not found · 401 refused login · 'login' redirect to the login page · 'back' a redirect elsewhere */
 type Outcome = 200 | 400 | 401 | 404 | 'login' | 'back';
@@ -137,7 +155,10 @@ const MATRIX: Record<string, Row> = {
   'POST /settings/emails': signedIn('back'),
   'POST /settings/emails/:emailId/remove': { ...signedIn(404), vardnadshavare: 'back' }, // an address of Emma's
   'POST /settings/emails/:emailId/make-login': { ...signedIn(404), vardnadshavare: 'back' },
-  'POST /settings/mobile': signedIn('back'),
+  'POST /settings/mobile': signedIn('back'), // a number of the actor's own: a code is sent to it
+  'POST /settings/mobile/resend': signedIn('back'), // a new code for that number
+  'POST /settings/mobile/verify': signedIn(400), // without the code
+  'POST /settings/mobile/cancel': signedIn('back'),
   'POST /settings/notifications': signedIn('back'),
   'POST /settings/sessions/end': signedIn('back'),
   'POST /settings/sessions/end-others': signedIn('back'),
@@ -170,6 +191,704 @@ const DETAILS: Record<'Elsa' | 'Nora', { family: string[]; seen: Partial<Record<
     vardnadshavare3: ['Karim address', 'Karim contact'], // his own only: Leila's are protected even from him
   } },
 };
+
+// Every allowed POST shows its effect. For each POST route, as each kind of actor allowed to post it, a valid form
+// (written here per route) gets the route's success answer and changes the rows the route is for: the check reads
+// them back, and no table changes but those named. The first test fails for a POST route without an entry here.
+
+/** Elsa, her group, unit and municipality, and Oskar (school class 2B): the records the cases work on. */
+interface Own { childId: number; groupId: number; unitId: number; municipalityId: number; oskarId: number }
+
+interface EffectCase {
+  t: TestApp;
+  actor: ActorName;
+  /** The account that posts (ids 0 for anonymous). */
+  account: { id: number; personId: number };
+  own: Own;
+  /** What `prepare` made for this case: ids for the path (they override `own`'s), and values for the form and the check. */
+  made: Record<string, number | string>;
+  /** A number of this case alone, for values no other case posts. */
+  n: number;
+}
+
+interface Effect {
+  /** Who posts it: each kind of actor the matrix allows (a guardian, staff, a unit's head, an admin, a student). */
+  by: readonly ActorName[];
+  prepare?: (c: EffectCase) => Promise<Record<string, number | string>>;
+  form: (c: EffectCase) => [string, string][] | Promise<[string, string][]>;
+  /** Sent as htmx sends them: the answer is then a fragment. */
+  headers?: Record<string, string>;
+  /** The success answer: a 303 to this place, or a 200 page like this. */
+  answer: (c: EffectCase) => { to: string | RegExp } | { page: RegExp };
+  /** The tables whose rows must change, and those that may change with them (a notification, a mail's job). */
+  changes: readonly string[];
+  mayChange?: readonly string[];
+  /** The change the route is for, read back from the database (the agent is the one that posted). */
+  check: (c: EffectCase, agent: Agent) => Promise<void>;
+  /** Puts back a demo login's name, password, language or e-mail, so that later cases sign in as before. */
+  restore?: (c: EffectCase) => Promise<void>;
+}
+
+const EVERY_KIND: readonly ActorName[] = ['admin', 'rektor', 'pedagog', 'larare2b', 'vardnadshavare', 'elev', 'grannadmin'];
+const HEADS_OF_ELSA: readonly ActorName[] = ['admin', 'rektor'];
+const STAFF_OF_ELSAS: readonly ActorName[] = ['admin', 'rektor', 'pedagog'];
+const REPORTERS_OF_ELSA: readonly ActorName[] = [...STAFF_OF_ELSAS, 'vardnadshavare', 'vardnadshavare2'];
+const GUARDIAN_LOGINS: readonly ActorName[] = ['vardnadshavare', 'vardnadshavare2', 'vardnadshavare3'];
+const SV = translator(DEFAULT_LANGUAGE);
+/** A Swedish text of the catalogue, as a pattern. */
+const said = (key: string) => SV(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const FROM_ABSENCE_BOX = { 'HX-Request': 'true', 'HX-Target': 'box-absence' };
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * Guardians of Solrosen's children (Blåbär, Lingon) without an account, none with protected identity: the first is
+ * the one every invitation case invites; each other is handed to one case, which makes their account.
+ */
+const guardiansWithoutAccount = async (t: TestApp) => t.db.selectFrom('guardianships')
+  .leftJoin('accounts', 'accounts.person_id', 'guardianships.guardian_id')
+  .innerJoin('placements', 'placements.child_id', 'guardianships.child_id').innerJoin('groups', 'groups.id', 'placements.group_id')
+  .innerJoin('persons', 'persons.id', 'guardianships.guardian_id')
+  .select(['guardianships.guardian_id as guardianId', 'guardianships.child_id as childId', 'groups.name as group'])
+  .where('groups.name', 'in', ['Blåbär', 'Lingon']).where('accounts.id', 'is', null).where('persons.protected_identity', '=', 0)
+  .orderBy('groups.name').orderBy('guardianships.guardian_id').execute();
+let invitee: { guardianId: number; childId: number } | undefined;
+const handedOut = new Set<number>();
+
+/** The guardian (of a Blåbär child) whom the invitation cases invite, again and again. */
+async function inviteeOf(t: TestApp): Promise<{ guardianId: number; childId: number }> {
+  invitee ??= (await guardiansWithoutAccount(t)).find((g) => g.group === 'Blåbär');
+  if (!invitee) throw new Error('No Blåbär guardian without an account to invite');
+  return invitee;
+}
+
+async function spareGuardian(t: TestApp): Promise<{ guardianId: number; childId: number }> {
+  const { guardianId: invited } = await inviteeOf(t);
+  const spare = (await guardiansWithoutAccount(t)).find((g) => g.guardianId !== invited && !handedOut.has(g.guardianId));
+  if (!spare) throw new Error('No guardian without an account is left for the effect cases');
+  handedOut.add(spare.guardianId);
+  return spare;
+}
+
+/** An account of a spare guardian (see above), with the demo password. */
+async function spareAccount(c: EffectCase): Promise<{ id: number; personId: number; childId: number }> {
+  const { guardianId, childId } = await spareGuardian(c.t);
+  const id = await createAccount(c.t.db, { personId: guardianId, username: `effekt-${c.n}`, email: null, passwordHash: await demoPasswordHash() }, c.t.clock.now());
+  return { id, personId: guardianId, childId };
+}
+
+/** An invitation of the guardian for the child, sent today with a key by e-mail; its key as typed. */
+async function invitationWithKey(c: EffectCase, guardianId: number, childId: number, email: string | null): Promise<{ id: number; key: string }> {
+  const now = c.t.clock.now();
+  const id = await createInvitation(c.t.db, { guardianId, childId, email, language: 'sv', sendOn: today(c.t.clock), municipalityId: c.own.municipalityId, by: 1, now });
+  return { id, key: await issueKey(c.t.db, id, 'email', now) };
+}
+
+/** The first child of a guardian (Elsa for Emma and Johan, Nora for Karim). */
+async function childOf(c: EffectCase, guardianId: number): Promise<number> {
+  return (await c.t.db.selectFrom('guardianships').select('child_id').where('guardian_id', '=', guardianId).orderBy('child_id').executeTakeFirstOrThrow()).child_id;
+}
+
+async function sessionsOfAccount(c: EffectCase, accountId: number): Promise<string[]> {
+  return (await c.t.db.selectFrom('sessions').select('sid').where('account_id', '=', accountId).execute()).map((s) => s.sid);
+}
+
+async function keysOf(c: EffectCase, invitationId: number) {
+  return c.t.db.selectFrom('invitation_keys').select(['id', 'delivery', 'revoked_at', 'used_at']).where('invitation_id', '=', invitationId).orderBy('id').execute();
+}
+
+async function mailsTo(c: EffectCase, address: string): Promise<number> {
+  return (await c.t.db.selectFrom('mail_outbox').select('id').where('recipient', '=', address).execute()).length;
+}
+
+/** A second session of the case's account (on another device), and its id. */
+async function secondSession(c: EffectCase): Promise<{ sid: string; handle: string }> {
+  const before = await sessionsOfAccount(c, c.account.id);
+  await signIn(c.t.app, c.actor);
+  const sid = (await sessionsOfAccount(c, c.account.id)).find((s) => !before.includes(s));
+  if (!sid) throw new Error(`No second session of ${c.actor}`);
+  return { sid, handle: sessionHandle(sid) };
+}
+
+/** A report for the child on a day ahead, made the way the database holds one. */
+async function absenceAhead(c: EffectCase, date: string): Promise<number> {
+  const { id } = await c.t.db.insertInto('absences').values({ child_id: c.own.childId, date, starts: null, ends: null, kind: 'reported',
+    comment: `Effekt ${c.n}`, created_by: c.account.id, created_at: c.t.clock.now().toISOString() }).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+const scheduleWeek = (c: EffectCase) => {
+  const week = `2027-W${20 + (c.n % 20)}`; // (May to September: no other case registers these weeks)
+  const monday = mondayOfWeek(week)!;
+  return { week, days: [0, 1, 2, 3, 4].map((d) => addDays(monday, d)), starts: `08:${pad(c.n % 60)}` };
+};
+/** Blåbär's time to change the next day by, different in each case; the unit's other groups none. */
+const cutoffOf = (c: EffectCase, group: number) => (group === c.own.groupId ? `17:${pad(c.n % 60)}` : '');
+const standardStarts = (c: EffectCase) => `07:${pad(c.n % 60)}`;
+const HIDDEN_BOXES = BOX_KEYS.filter((b) => b !== 'absence' && b !== 'schedule');
+const hiddenBox = (c: EffectCase) => HIDDEN_BOXES[c.n % HIDDEN_BOXES.length];
+
+const EFFECTS: Record<string, Effect | Effect[]> = {
+  'POST /login': {
+    by: ['anonymous'], // (logging in as each kind of user: every case here starts with a login)
+    prepare: async (c) => {
+      const { id } = await accountOf(c.t, 'pedagog');
+      return { account: id, sessions: (await sessionsOfAccount(c, id)).length };
+    },
+    form: () => [['username', 'pedagog'], ['password', DEMO_PASSWORD]],
+    answer: () => ({ to: '/' }),
+    changes: [], mayChange: ['accounts'], // (the time of the last login, the same when the clock stands still)
+    check: async (c, agent) => {
+      assert.equal((await sessionsOfAccount(c, Number(c.made.account))).length, Number(c.made.sessions) + 1, 'a session of the account');
+      assert.equal((await agent.get('/settings')).status, 200, 'signed in');
+    },
+  },
+  'POST /language': [{
+    by: EVERY_KIND,
+    form: () => [['language', 'en'], ['next', '/']],
+    answer: () => ({ to: '/' }),
+    changes: ['accounts'],
+    check: async (c) => assert.equal((await ownAccount(c.t.db, c.account.id))?.language, 'en'),
+    restore: (c) => setLanguage(c.t.db, c.account.id, 'sv'),
+  }, {
+    by: ['anonymous'],
+    form: () => [['language', 'en'], ['next', '/login']],
+    answer: () => ({ to: '/login' }),
+    changes: [],
+    check: async (_c, agent) => assert.match((await agent.get('/login')).text, /<html[^>]* lang="en"/),
+  }],
+  'POST /logout': {
+    by: EVERY_KIND,
+    prepare: async (c) => ({ sessions: (await sessionsOfAccount(c, c.account.id)).length }),
+    form: () => [],
+    answer: () => ({ to: '/login' }),
+    changes: [],
+    check: async (c, agent) => {
+      assert.equal((await sessionsOfAccount(c, c.account.id)).length, Number(c.made.sessions) - 1, 'the session is gone');
+      assert.match((await agent.get('/')).headers.location ?? '', /^\/login/, 'signed out');
+    },
+  },
+  'POST /notifications/read': {
+    by: EVERY_KIND,
+    prepare: async (c) => {
+      await notify(c.t.db, { accountIds: [c.account.id], kind: childAddedNotification, params: { child: 'Elsa' }, url: '/', at: c.t.clock.now() });
+      return {};
+    },
+    form: () => [],
+    answer: () => ({ to: '/notifications' }),
+    changes: ['notifications'],
+    check: async (c) => assert.deepEqual((await latestNotifications(c.t.db, c.account.id)).filter((n) => !n.read), [], 'all read'),
+  },
+  'POST /units/:unitId/settings/boxes': {
+    by: HEADS_OF_ELSA,
+    form: (c) => BOX_KEYS.filter((b) => b !== hiddenBox(c)).map((b) => ['boxes', b]),
+    answer: (c) => ({ to: `/units/${c.own.unitId}/settings#boxes` }),
+    changes: ['unit_boxes', 'settings_changes'],
+    check: async (c) => assert.deepEqual(await enabledBoxes(c.t.db, c.own.unitId, BOX_KEYS),
+      Object.fromEntries(BOX_KEYS.map((b) => [b, b !== hiddenBox(c)]))),
+  },
+  'POST /units/:unitId/settings/opening-hours': {
+    by: HEADS_OF_ELSA,
+    form: (c) => WEEKDAYS.flatMap((d) => [[`opens_${d}`, `06:${pad(10 + (c.n % 20))}`], [`closes_${d}`, '18:00']] as [string, string][]),
+    answer: (c) => ({ to: `/units/${c.own.unitId}/settings#opening-hours` }),
+    changes: ['unit_opening_hours', 'settings_changes'],
+    check: async (c) => {
+      const hours = await openingHours(c.t.db, c.own.unitId);
+      for (const d of WEEKDAYS) assert.deepEqual(hours[d], { opens: `06:${pad(10 + (c.n % 20))}`, closes: '18:00' }, `weekday ${d}`);
+    },
+  },
+  'POST /units/:unitId/settings/care-times': {
+    by: HEADS_OF_ELSA,
+    form: async (c) => [['lock_days', '0'], ['plan_ahead_months', '12'], ['invite_days_before', String(20 + (c.n % 40))],
+      ...(await groupCutoffs(c.t.db, c.own.unitId)).map((g) => [`cutoff_${g.groupId}`, cutoffOf(c, g.groupId)] as [string, string])],
+    answer: (c) => ({ to: `/units/${c.own.unitId}/settings#care-times` }),
+    changes: ['unit_settings', 'group_settings', 'settings_changes'],
+    check: async (c) => {
+      assert.deepEqual(await unitRules(c.t.db, c.own.unitId), { lockDays: 0, planAheadMonths: 12, inviteDaysBefore: 20 + (c.n % 40) });
+      const cutoffs = await groupCutoffs(c.t.db, c.own.unitId);
+      assert.deepEqual(cutoffs.map((g) => g.cutoff ?? ''), cutoffs.map((g) => cutoffOf(c, g.groupId)));
+    },
+  },
+  'POST /units/:unitId/closed-days': {
+    by: HEADS_OF_ELSA,
+    form: (c) => [['date', addDays('2028-06-01', c.n)], ['reason', `Studiedag ${c.actor}`]],
+    answer: (c) => ({ to: `/units/${c.own.unitId}/settings#closed-days` }),
+    changes: ['unit_closed_days', 'settings_changes'],
+    check: async (c) => {
+      const date = addDays('2028-06-01', c.n);
+      assert.deepEqual((await closedDays(c.t.db, c.own.unitId, date, date)).map((d) => d.reason), [`Studiedag ${c.actor}`]);
+    },
+  },
+  'POST /units/:unitId/closed-days/:closedDayId/delete': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => {
+      const day = await c.t.db.insertInto('unit_closed_days').values({ unit_id: c.own.unitId, date: addDays('2028-09-01', c.n), reason: 'Planeringsdag' })
+        .returning('id').executeTakeFirstOrThrow();
+      return { closedDayId: day.id };
+    },
+    form: () => [],
+    answer: (c) => ({ to: `/units/${c.own.unitId}/settings#closed-days` }),
+    changes: ['unit_closed_days', 'settings_changes'],
+    check: async (c) => assert.deepEqual(await closedDays(c.t.db, c.own.unitId, addDays('2028-09-01', c.n), addDays('2028-09-01', c.n)), []),
+  },
+  'POST /municipalities/:municipalityId/terms': {
+    by: ['admin'],
+    form: (c) => [['terms', `Bilder får bara laddas ner för privat bruk (${c.n}).`], ['invitation_valid_days', String(10 + (c.n % 40))]],
+    answer: (c) => ({ to: `/municipalities/${c.own.municipalityId}/terms` }),
+    changes: ['municipalities', 'settings_changes'],
+    check: async (c) => {
+      const terms = await municipalityTerms(c.t.db, c.own.municipalityId);
+      assert.equal(terms?.termsOfUse, `Bilder får bara laddas ner för privat bruk (${c.n}).`);
+      assert.equal(terms?.invitationValidDays, 10 + (c.n % 40));
+    },
+  },
+  'POST /children/:childId/absences': [{
+    by: REPORTERS_OF_ELSA,
+    form: (c) => [['when', 'range'], ['from', '2027-02-01'], ['to', '2027-02-02'], ['comment', `Effekt ${c.n}`]],
+    answer: (c) => ({ to: `/children/${c.own.childId}/absence` }),
+    changes: ['absences', 'care_history'],
+    check: async (c) => {
+      const made = (await absencesOf(c.t.db, [c.own.childId], '2027-02-01', '2027-02-02')).filter((a) => a.comment === `Effekt ${c.n}`);
+      assert.deepEqual(made.map((a) => [a.date, a.kind, a.starts]), [['2027-02-01', 'reported', null], ['2027-02-02', 'reported', null]]);
+    },
+  }, {
+    by: ['vardnadshavare', 'pedagog'],
+    headers: FROM_ABSENCE_BOX,
+    form: (c) => [['when', 'range'], ['from', '2027-02-03'], ['to', ''], ['comment', `Effekt ${c.n}`]],
+    answer: () => ({ page: new RegExp(`^<section class="box" id="box-absence"[\\s\\S]*${said('absence.reported')}`) }),
+    changes: ['absences', 'care_history'],
+    check: async (c) => {
+      const made = (await absencesOf(c.t.db, [c.own.childId], '2027-02-03', '2027-02-03')).filter((a) => a.comment === `Effekt ${c.n}`);
+      assert.equal(made.length, 1, 'a report of the day');
+    },
+  }],
+  'POST /absences/:absenceId/cancel': [{
+    by: REPORTERS_OF_ELSA,
+    prepare: async (c) => ({ absenceId: await absenceAhead(c, '2026-12-03') }),
+    form: () => [],
+    answer: (c) => ({ to: `/children/${c.own.childId}/absence` }),
+    changes: ['absences', 'care_history'],
+    check: async (c) => assert.equal(await absenceById(c.t.db, Number(c.made.absenceId)), undefined, 'no longer reported'),
+  }, {
+    by: ['vardnadshavare', 'pedagog'],
+    headers: FROM_ABSENCE_BOX,
+    prepare: async (c) => ({ absenceId: await absenceAhead(c, '2026-12-04') }),
+    form: () => [],
+    answer: () => ({ page: new RegExp(`^<section class="box" id="box-absence"[\\s\\S]*${said('absence.cancelled')}`) }),
+    changes: ['absences', 'care_history'],
+    check: async (c) => assert.equal(await absenceById(c.t.db, Number(c.made.absenceId)), undefined, 'no longer reported'),
+  }],
+  'POST /children/:childId/absences/unreported': {
+    by: ['admin', 'larare2b'],
+    prepare: async (c) => ({ childId: c.own.oskarId, twoB: await groupId(c.t.db, '2B') }),
+    form: (c) => [['date', today(c.t.clock)], ['from', `08:${pad(c.n % 60)}`], ['to', '09:30']],
+    answer: (c) => ({ to: `/groups/${c.made.twoB}/today` }),
+    changes: ['absences', 'care_history', 'notifications'], mayChange: ['sms_outbox', 'jobs'], // (an SMS once per child and day)
+    check: async (c) => {
+      const marked = await absencesOf(c.t.db, [c.own.oskarId], today(c.t.clock), today(c.t.clock));
+      assert.deepEqual(marked.map((a) => [a.kind, a.starts, a.ends]), [['unreported', `08:${pad(c.n % 60)}`, '09:30']]);
+    },
+  },
+  'POST /children/:childId/attendance': [{
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => {
+      await c.t.db.deleteFrom('attendances').where('child_id', '=', c.own.childId).where('date', '=', today(c.t.clock)).execute();
+      return {};
+    },
+    form: (c) => [['event', 'arrive'], ['group', String(c.own.groupId)]],
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/today` }),
+    changes: ['attendances', 'care_history'],
+    check: async (c) => {
+      const marked = (await attendancesOn(c.t.db, [c.own.childId], today(c.t.clock), c.own.groupId)).get(c.own.childId);
+      assert.deepEqual(marked && { arrived: marked.arrivedAt !== null, left: marked.leftAt }, { arrived: true, left: null });
+    },
+  }, {
+    by: ['pedagog'],
+    headers: { 'HX-Request': 'true' },
+    form: (c) => [['event', 'leave'], ['group', String(c.own.groupId)]],
+    answer: () => ({ page: /^<div id="today-list"/ }),
+    changes: ['attendances', 'care_history'],
+    check: async (c) => {
+      const marked = (await attendancesOn(c.t.db, [c.own.childId], today(c.t.clock), c.own.groupId)).get(c.own.childId);
+      assert.notEqual(marked?.leftAt ?? null, null, 'left');
+    },
+  }],
+  'POST /children/:childId/schedule': {
+    by: REPORTERS_OF_ELSA,
+    form: (c) => {
+      const { week, days, starts } = scheduleWeek(c);
+      return [['week', week], ...days.flatMap((d) => [[`starts_${d}`, starts], [`ends_${d}`, '15:00']] as [string, string][])];
+    },
+    answer: (c) => ({ to: `/children/${c.own.childId}/schedule?week=${scheduleWeek(c).week}` }),
+    changes: ['care_times', 'care_history'],
+    check: async (c) => {
+      const { days, starts } = scheduleWeek(c);
+      const saved = await careTimesOf(c.t.db, c.own.childId, days[0], days[4]);
+      assert.deepEqual(days.map((d) => [saved.get(d)?.starts, saved.get(d)?.ends]), days.map(() => [starts, '15:00']));
+    },
+  },
+  'POST /children/:childId/schedule/standard': {
+    by: REPORTERS_OF_ELSA,
+    form: (c) => WEEKDAYS.flatMap((d) => [[`starts_${d}`, standardStarts(c)], [`ends_${d}`, '16:00']] as [string, string][]),
+    answer: (c) => ({ to: `/children/${c.own.childId}/schedule/standard` }),
+    changes: ['standard_schedules', 'standard_care_times'], mayChange: ['care_history'],
+    check: async (c) => {
+      const schedules = await standardSchedules(c.t.db, c.own.childId, today(c.t.clock), '2027-12-31');
+      const newest = schedules.reduce((a, b) => (b.id > a.id ? b : a));
+      assert.deepEqual(WEEKDAYS.map((d) => [newest.days.get(d)?.starts, newest.days.get(d)?.ends]), WEEKDAYS.map(() => [standardStarts(c), '16:00']));
+    },
+  },
+  'POST /children/:childId/schedule/comment': {
+    by: STAFF_OF_ELSAS,
+    form: (c) => [['date', '2026-12-08'], ['staff_comment', `Utflykt ${c.n}`]],
+    answer: (c) => ({ to: `/children/${c.own.childId}/schedule?week=${weekKey('2026-12-08')}#day_2026-12-08` }),
+    changes: ['care_times'], mayChange: ['care_history'],
+    check: async (c) => assert.equal((await careTimesOf(c.t.db, c.own.childId, '2026-12-08', '2026-12-08')).get('2026-12-08')?.staffComment, `Utflykt ${c.n}`),
+  },
+  'POST /children/:childId/invitations': [{
+    by: STAFF_OF_ELSAS, // a guardian without an account: an invitation with a key, mailed
+    prepare: async (c) => {
+      const { guardianId, childId } = await inviteeOf(c.t);
+      return { childId, guardianId, email: `inbjuden-${c.n}@example.com` };
+    },
+    form: (c) => [['invite', String(c.made.guardianId)], [`email_${c.made.guardianId}`, String(c.made.email)], [`language_${c.made.guardianId}`, 'sv'], ['confirm', 'yes']],
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/invitations` }),
+    changes: ['invitations', 'invitation_children', 'invitation_keys', 'mail_outbox'], mayChange: ['jobs'],
+    check: async (c) => {
+      const made = await c.t.db.selectFrom('invitations').innerJoin('invitation_children', 'invitation_children.invitation_id', 'invitations.id')
+        .select(['invitations.id', 'invitations.email', 'invitation_children.child_id']).where('invitations.guardian_id', '=', Number(c.made.guardianId))
+        .where('invitations.revoked_at', 'is', null).execute();
+      assert.deepEqual(made.map((i) => [i.email, i.child_id]), [[c.made.email, c.made.childId]], 'an open invitation for the child');
+      assert.equal((await keysOf(c, made[0].id)).length, 1, 'a key');
+      assert.equal(await mailsTo(c, String(c.made.email)), 1, 'mailed');
+    },
+  }, {
+    by: ['pedagog'], // a guardian with an account (Emma): the child comes to her as a notification
+    prepare: async (c) => ({ emma: (await accountOf(c.t, 'vardnadshavare')).id, guardianId: (await accountOf(c.t, 'vardnadshavare')).personId }),
+    form: (c) => [['invite', String(c.made.guardianId)], [`email_${c.made.guardianId}`, ''], [`language_${c.made.guardianId}`, 'sv'], ['confirm', 'yes']],
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/invitations` }),
+    changes: ['notifications'],
+    check: async (c) => {
+      const [newest] = await latestNotifications(c.t.db, Number(c.made.emma));
+      assert.deepEqual([newest?.kind, newest?.url], [childAddedNotification.key, `/children/${c.own.childId}`]);
+    },
+  }],
+  'POST /invitations/:invitationId/resend': {
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => {
+      const { guardianId, childId } = await inviteeOf(c.t);
+      const email = `igen-${c.n}@example.com`;
+      return { invitationId: (await invitationWithKey(c, guardianId, childId, email)).id, email };
+    },
+    form: () => [],
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/invitations` }),
+    changes: ['invitation_keys', 'mail_outbox'], mayChange: ['jobs'],
+    check: async (c) => {
+      const keys = await keysOf(c, Number(c.made.invitationId));
+      assert.deepEqual(keys.map((k) => [k.delivery, k.revoked_at !== null]), [['email', true], ['email', false]], 'a new key, the old one revoked');
+      assert.equal(await mailsTo(c, String(c.made.email)), 1, 'mailed');
+    },
+  },
+  'POST /invitations/:invitationId/revoke': {
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => {
+      const { guardianId, childId } = await inviteeOf(c.t);
+      return { invitationId: (await invitationWithKey(c, guardianId, childId, null)).id };
+    },
+    form: () => [],
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/invitations` }),
+    changes: ['invitations'], mayChange: ['invitation_keys'],
+    check: async (c) => assert.equal((await invitationById(c.t.db, Number(c.made.invitationId), c.t.clock.now()))?.state, 'revoked'),
+  },
+  'POST /invitations/:invitationId/print': {
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => {
+      const { guardianId, childId } = await inviteeOf(c.t);
+      return { invitationId: (await invitationWithKey(c, guardianId, childId, null)).id };
+    },
+    form: () => [],
+    answer: () => ({ page: /<svg[\s\S]*\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b/ }), // the QR code and the key
+    changes: ['invitation_keys'],
+    check: async (c) => {
+      const keys = await keysOf(c, Number(c.made.invitationId));
+      assert.deepEqual(keys.map((k) => [k.delivery, k.revoked_at !== null]), [['email', true], ['paper', false]], 'a paper key, the old one revoked');
+    },
+  },
+  'POST /register_invite': {
+    by: ['anonymous'],
+    prepare: async (c) => {
+      const { guardianId, childId } = await spareGuardian(c.t);
+      const email = `ny-${c.n}@example.com`;
+      return { guardianId, email, key: (await invitationWithKey(c, guardianId, childId, email)).key };
+    },
+    form: (c) => [['key', String(c.made.key)], ['username', `ny-${c.n}`], ['email', String(c.made.email)], ['email_confirm', String(c.made.email)],
+      ['name', 'Ny Förälder'], ['password', 'blå cykel i regnet'], ['terms', 'yes']],
+    answer: () => ({ to: '/' }),
+    changes: ['accounts', 'invitations', 'invitation_keys'], mayChange: ['account_emails', 'notifications', 'mail_outbox', 'jobs'],
+    check: async (c, agent) => {
+      const account = await c.t.db.selectFrom('accounts').select(['id', 'username']).where('person_id', '=', Number(c.made.guardianId)).executeTakeFirst();
+      assert.equal(account?.username, `ny-${c.n}`, 'an account for the guardian');
+      const used = await c.t.db.selectFrom('invitations').select('used_by_account').where('guardian_id', '=', Number(c.made.guardianId)).execute();
+      assert.deepEqual(used.map((i) => i.used_by_account), [account.id], 'the invitation used by it');
+      assert.equal((await agent.get('/settings')).status, 200, 'signed in');
+    },
+  },
+  'POST /register_invite/link': [{
+    by: ['anonymous'], // Karim's key, with his username and password
+    prepare: async (c) => {
+      const karim = await accountOf(c.t, 'vardnadshavare3');
+      return { karim: karim.id, ...(await invitationWithKey(c, karim.personId, await childOf(c, karim.personId), null)) };
+    },
+    form: (c) => [['key', String(c.made.key)], ['username', 'vardnadshavare3'], ['password', DEMO_PASSWORD]],
+    answer: () => ({ to: '/' }),
+    changes: ['invitations', 'invitation_keys'],
+    check: async (c, agent) => {
+      await assertUsedBy(c, Number(c.made.karim));
+      assert.equal((await agent.get('/settings')).status, 200, 'signed in');
+    },
+  }, {
+    by: GUARDIAN_LOGINS, // a signed-in guardian's own key
+    prepare: async (c) => ({ ...(await invitationWithKey(c, c.account.personId, await childOf(c, c.account.personId), null)) }),
+    form: (c) => [['key', String(c.made.key)]],
+    answer: () => ({ to: '/' }),
+    changes: ['invitations', 'invitation_keys'],
+    check: (c) => assertUsedBy(c, c.account.id),
+  }],
+  'POST /settings/invitation': {
+    by: GUARDIAN_LOGINS,
+    prepare: async (c) => ({ ...(await invitationWithKey(c, c.account.personId, await childOf(c, c.account.personId), null)) }),
+    form: (c) => [['key', String(c.made.key)]],
+    answer: () => ({ to: '/' }),
+    changes: ['invitations', 'invitation_keys'],
+    check: (c) => assertUsedBy(c, c.account.id),
+  },
+  'POST /password/forgot': {
+    by: ['anonymous'],
+    prepare: async (c) => {
+      const { id } = await spareAccount(c);
+      const email = `glomt-${c.n}@example.com`;
+      await c.t.db.updateTable('accounts').set({ email, email_key: email }).where('id', '=', id).execute();
+      return { account: id, email };
+    },
+    form: (c) => [['name', `effekt-${c.n}`]],
+    answer: () => ({ page: new RegExp(said('password.sent.title')) }),
+    changes: ['password_reset_tokens', 'mail_outbox'], mayChange: ['jobs'],
+    check: async (c) => {
+      const tokens = await c.t.db.selectFrom('password_reset_tokens').select('id').where('account_id', '=', Number(c.made.account)).execute();
+      assert.equal(tokens.length, 1, 'a link');
+      assert.equal(await mailsTo(c, String(c.made.email)), 1, 'mailed');
+    },
+  },
+  'POST /password/reset/:token': {
+    by: ['anonymous', 'vardnadshavare'], // (anyone with the link: it is the mail that proves who it is)
+    prepare: async (c) => {
+      const { id } = await spareAccount(c);
+      return { account: id, token: await createResetToken(c.t.db, id, c.t.clock.now()) };
+    },
+    form: (c) => [['password', `ny cykel i regnet ${c.n}`]],
+    answer: () => ({ to: '/login' }),
+    changes: ['accounts', 'password_reset_tokens'],
+    check: async (c) => assert.ok(await verifyPassword(await passwordHashOf(c.t.db, Number(c.made.account)), `ny cykel i regnet ${c.n}`), 'the new password'),
+  },
+  'POST /email/verify/:token': {
+    by: ['anonymous', 'vardnadshavare'],
+    prepare: async (c) => {
+      const { id } = await spareAccount(c);
+      const email = `verifiera-${c.n}@example.com`;
+      const added = await addEmail(c.t.db, { id, email: null }, email, c.t.clock.now());
+      if (!added.ok) throw new Error(added.error);
+      return { account: id, email, token: added.token };
+    },
+    form: () => [],
+    answer: (c) => ({ page: new RegExp(String(c.made.email)) }),
+    changes: ['account_emails'],
+    check: async (c) => assert.deepEqual((await extraEmails(c.t.db, Number(c.made.account))).map((e) => [e.email, e.verified]), [[c.made.email, true]]),
+  },
+  'POST /settings/username': {
+    by: EVERY_KIND,
+    form: (c) => [['username', `${c.actor}-nytt`]],
+    answer: () => ({ to: '/settings#username-section' }),
+    changes: ['accounts'],
+    check: async (c) => assert.equal((await ownAccount(c.t.db, c.account.id))?.username, `${c.actor}-nytt`),
+    restore: async (c) => assert.ok(await changeUsername(c.t.db, c.account.id, c.actor)),
+  },
+  'POST /settings/password': {
+    by: EVERY_KIND,
+    prepare: async (c) => ({ hash: await passwordHashOf(c.t.db, c.account.id) }),
+    form: (c) => [['current_password', DEMO_PASSWORD], ['new_password', `ny cykel i regnet ${c.n}`]],
+    answer: () => ({ to: '/settings#password-section' }),
+    changes: ['accounts'],
+    check: async (c) => assert.ok(await verifyPassword(await passwordHashOf(c.t.db, c.account.id), `ny cykel i regnet ${c.n}`), 'the new password'),
+    restore: async (c) => { await c.t.db.updateTable('accounts').set({ password_hash: String(c.made.hash) }).where('id', '=', c.account.id).execute(); },
+  },
+  'POST /settings/emails': {
+    by: EVERY_KIND,
+    form: (c) => [['email', `${c.actor}-effekt@example.com`]],
+    answer: () => ({ to: '/settings#email-section' }),
+    changes: ['account_emails', 'mail_outbox'], mayChange: ['jobs'],
+    check: async (c) => {
+      const emails = await extraEmails(c.t.db, c.account.id);
+      assert.deepEqual(emails.filter((e) => e.email === `${c.actor}-effekt@example.com`).map((e) => e.verified), [false], 'an address to verify');
+      assert.equal(await mailsTo(c, `${c.actor}-effekt@example.com`), 1, 'the link mailed');
+    },
+  },
+  'POST /settings/emails/:emailId/remove': {
+    by: EVERY_KIND,
+    prepare: async (c) => ({ emailId: await verifiedAddress(c, `bort-${c.n}@example.com`) }),
+    form: () => [],
+    answer: () => ({ to: '/settings#email-section' }),
+    changes: ['account_emails'],
+    check: async (c) => assert.deepEqual((await extraEmails(c.t.db, c.account.id)).filter((e) => e.id === Number(c.made.emailId)), []),
+  },
+  'POST /settings/emails/:emailId/make-login': {
+    by: EVERY_KIND,
+    prepare: async (c) => ({ emailId: await verifiedAddress(c, `login-${c.n}@example.com`), email: (await ownAccount(c.t.db, c.account.id))?.email ?? '' }),
+    form: () => [],
+    answer: () => ({ to: '/settings#email-section' }),
+    changes: ['accounts', 'account_emails'],
+    check: async (c) => assert.equal((await ownAccount(c.t.db, c.account.id))?.email, `login-${c.n}@example.com`),
+    restore: async (c) => {
+      const email = String(c.made.email) || null;
+      await c.t.db.updateTable('accounts').set({ email, email_key: email && loginKey(email) }).where('id', '=', c.account.id).execute();
+      await c.t.db.deleteFrom('account_emails').where('id', '=', Number(c.made.emailId)).execute();
+    },
+  },
+  // a mobile number: a code by SMS first; the number becomes the account's when the code comes back
+  'POST /settings/mobile': {
+    by: EVERY_KIND,
+    form: (c) => [['mobile', mobileOf(c)]],
+    answer: () => ({ to: '/settings#mobile-section' }),
+    changes: ['account_mobile_verifications', 'sms_outbox'], mayChange: ['jobs'],
+    check: async (c) => {
+      assert.deepEqual(await pendingMobile(c.t.db, c.account.id, c.t.clock.now()), { mobile: e164(c), codeSent: true, expired: false, attempts: 0 });
+      assert.equal(await smsTo(c, e164(c)), 1, 'the code sent');
+    },
+  },
+  'POST /settings/mobile/resend': {
+    by: EVERY_KIND,
+    prepare: async (c) => ({ hash: await pendingCode(c, '000000') }),
+    form: () => [],
+    answer: () => ({ to: '/settings#mobile-section' }),
+    changes: ['account_mobile_verifications', 'sms_outbox'], mayChange: ['jobs'],
+    check: async (c) => {
+      const row = await c.t.db.selectFrom('account_mobile_verifications').select('code_hash').where('account_id', '=', c.account.id).executeTakeFirst();
+      assert.notEqual(row?.code_hash, c.made.hash, 'a new code');
+      assert.equal(await smsTo(c, e164(c)), 1, 'sent');
+    },
+  },
+  'POST /settings/mobile/verify': {
+    by: EVERY_KIND,
+    prepare: async (c) => ({ hash: await pendingCode(c, '424242') }),
+    form: () => [['code', '424242']],
+    answer: () => ({ to: '/settings#mobile-section' }),
+    changes: ['accounts', 'account_mobile_verifications'],
+    check: async (c) => {
+      assert.equal((await ownAccount(c.t.db, c.account.id))?.mobile, e164(c), 'now the account number');
+      assert.equal(await pendingMobile(c.t.db, c.account.id, c.t.clock.now()), undefined, 'none waiting');
+    },
+  },
+  'POST /settings/mobile/cancel': {
+    by: EVERY_KIND,
+    prepare: async (c) => ({ hash: await pendingCode(c, '000000') }),
+    form: () => [],
+    answer: () => ({ to: '/settings#mobile-section' }),
+    changes: ['account_mobile_verifications'],
+    check: async (c) => assert.equal(await pendingMobile(c.t.db, c.account.id, c.t.clock.now()), undefined, 'none waiting'),
+  },
+  'POST /settings/notifications': {
+    by: EVERY_KIND,
+    form: (c) => NOTIFICATION_TOPICS.map((topic, i) => [choiceField(topic), i === c.n % NOTIFICATION_TOPICS.length ? 'none' : 'email']),
+    answer: () => ({ to: '/settings#notifications-section' }),
+    changes: ['account_notification_choices'],
+    check: async (c) => assert.deepEqual(await notificationChoices(c.t.db, c.account.id),
+      Object.fromEntries(NOTIFICATION_TOPICS.map((topic, i) => [topic, i === c.n % NOTIFICATION_TOPICS.length ? 'none' : 'email']))),
+  },
+  'POST /settings/sessions/end': {
+    by: EVERY_KIND,
+    prepare: (c) => secondSession(c),
+    form: (c) => [['session', String(c.made.handle)]],
+    answer: () => ({ to: '/settings#sessions-section' }),
+    changes: [],
+    check: async (c, agent) => {
+      assert.ok(!(await sessionsOfAccount(c, c.account.id)).includes(String(c.made.sid)), 'the other session ended');
+      assert.equal((await agent.get('/settings')).status, 200, 'this one goes on');
+    },
+  },
+  'POST /settings/sessions/end-others': {
+    by: EVERY_KIND,
+    prepare: (c) => secondSession(c),
+    form: () => [],
+    answer: () => ({ to: '/settings#sessions-section' }),
+    changes: [],
+    check: async (c, agent) => {
+      assert.ok(!(await sessionsOfAccount(c, c.account.id)).includes(String(c.made.sid)), 'the other session ended');
+      assert.equal((await agent.get('/settings')).status, 200, 'this one goes on');
+    },
+  },
+  'POST /settings/close': {
+    by: EVERY_KIND,
+    form: () => [['confirm_close', 'yes']],
+    answer: () => ({ to: '/settings#close-section' }),
+    changes: ['account_closure_requests'], mayChange: ['notifications'], // (the heads or admins who handle it are told)
+    check: async (c) => assert.notEqual(await openClosureRequest(c.t.db, c.account.id), undefined, 'an open request'),
+    restore: async (c) => { await withdrawClosure(c.t.db, c.account.id, c.t.clock.now()); },
+  },
+  'POST /settings/close/withdraw': {
+    by: EVERY_KIND,
+    prepare: async (c) => ({ request: (await requestClosure(c.t.db, c.account.id, c.t.clock.now())).id }),
+    form: () => [],
+    answer: () => ({ to: '/settings#close-section' }),
+    changes: ['account_closure_requests'],
+    check: async (c) => assert.equal(await openClosureRequest(c.t.db, c.account.id), undefined, 'no open request'),
+  },
+  'POST /closure-requests/:closureRequestId/close': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => {
+      const { id } = await spareAccount(c);
+      return { holder: id, closureRequestId: (await requestClosure(c.t.db, id, c.t.clock.now())).id };
+    },
+    form: (c) => [['next', `/units/${c.own.unitId}/closure-requests`]],
+    answer: (c) => ({ to: `/units/${c.own.unitId}/closure-requests` }),
+    changes: ['accounts', 'account_closure_requests'], mayChange: ['notifications', 'mail_outbox', 'jobs'],
+    check: async (c) => {
+      assert.equal(await findSignedInAccount(c.t.db, Number(c.made.holder)), undefined, 'the account is closed');
+      assert.equal(await openClosureRequest(c.t.db, Number(c.made.holder)), undefined, 'the request handled');
+    },
+  },
+};
+
+/** A mobile number of this case alone, as typed and as stored. */
+const mobileOf = (c: EffectCase) => `070${String(c.n).padStart(7, '0')}`;
+const e164 = (c: EffectCase) => `+4670${String(c.n).padStart(7, '0')}`;
+
+/** The case's number waiting with a code, as after "Spara" on the settings page; the code's hash. */
+async function pendingCode(c: EffectCase, code: string): Promise<string> {
+  const hash = hashMobileCode(c.account.id, code);
+  await storeMobileCode(c.t.db, c.account.id, e164(c), { hash, expiresAt: new Date(c.t.clock.now().getTime() + 10 * 60_000) }, c.t.clock.now());
+  return hash;
+}
+
+async function smsTo(c: EffectCase, number: string): Promise<number> {
+  return (await c.t.db.selectFrom('sms_outbox').select('id').where('recipient', '=', number).execute()).length;
+}
+
+async function accountOf(t: TestApp, username: string): Promise<{ id: number; personId: number }> {
+  return t.db.selectFrom('accounts').select(['id', 'person_id as personId']).where('username', '=', username).executeTakeFirstOrThrow();
+}
+
+async function assertUsedBy(c: EffectCase, accountId: number): Promise<void> {
+  const invitation = await invitationById(c.t.db, Number(c.made.id), c.t.clock.now());
+  assert.equal(invitation?.state, 'used', 'the invitation is used');
+  const row = await c.t.db.selectFrom('invitations').select('used_by_account').where('id', '=', Number(c.made.id)).executeTakeFirstOrThrow();
+  assert.equal(row.used_by_account, accountId, 'by the account');
+}
+
+/** A verified extra address of the case's account, and its id. */
+async function verifiedAddress(c: EffectCase, email: string): Promise<number> {
+  await addVerifiedEmail(c.t.db, c.account.id, email, c.t.clock.now());
+  const added = (await extraEmails(c.t.db, c.account.id)).find((e) => e.email === email);
+  if (!added) throw new Error(`No address ${email}`);
+  return added.id;
+}
 
 describe('the permission matrix', () => {
   let t: TestApp;
@@ -270,6 +989,58 @@ describe('the permission matrix', () => {
       }
     });
   }
+
+  describe('every allowed POST shows its effect', () => {
+    let effectCases = 0;
+
+    it('has a valid form and an effect for every POST route, and only those', () => {
+      const posts = t.routes.entries.filter((e) => e.method === 'POST').map((e) => `POST ${e.path}`);
+      assert.deepEqual(posts.filter((r) => !(r in EFFECTS)).map((r) => `add a valid form for ${r} to EFFECTS`), []);
+      assert.deepEqual(Object.keys(EFFECTS).filter((r) => !posts.includes(r)).map((r) => `${r} is in EFFECTS but not a route`), []);
+    });
+
+    for (const [route, effects] of Object.entries(EFFECTS)) {
+      for (const effect of [effects].flat()) {
+        for (const actor of effect.by) {
+          it(`${route} as ${actor}${effect.headers ? ', htmx' : ''}: ${effect.changes.join(', ') || 'the session'}`, async () => {
+            if (actor === 'anonymous') assert.ok(isPublic('POST', route.slice(5)), `${route} is not public`);
+            await showsEffect(route, effect, actor);
+          });
+        }
+      }
+    }
+
+    async function showsEffect(route: string, effect: Effect, actor: ActorName) {
+      const label = `${route} as ${actor}`;
+      const agent = actor === 'anonymous' ? request.agent(t.app) : await signIn(t.app, actor);
+      const c: EffectCase = {
+        t, actor, account: actor === 'anonymous' ? { id: 0, personId: 0 } : await accountOf(t, actor),
+        own: { ...ids.own, oskarId } as Own, made: {}, n: effectCases++,
+      };
+      c.made = effect.prepare ? await effect.prepare(c) : {};
+      const target = fill(route.slice(5), { ...c.own, ...c.made });
+      const before = await tableContents(t.db);
+      const res = await postForm(agent, actor === 'anonymous' ? '/login' : '/', target, await effect.form(c), effect.headers);
+      try {
+        const answer = effect.answer(c);
+        const got = `${res.status} ${res.headers.location ?? ''} ${res.text?.match(/<(?:div|p) class="error[\s\S]{0,300}/)?.[0] ?? ''}`;
+        if ('to' in answer) {
+          assert.equal(res.status, 303, `${label}: ${got}`);
+          if (typeof answer.to === 'string') assert.equal(res.headers.location, answer.to, label);
+          else assert.match(res.headers.location, answer.to, label);
+        } else {
+          assert.equal(res.status, 200, `${label}: ${got}`);
+          assert.match(res.text, answer.page, label);
+        }
+        const changed = changedTables(before, await tableContents(t.db));
+        assert.deepEqual(effect.changes.filter((table) => !changed.includes(table)), [], `${label} did not change these tables`);
+        assert.deepEqual(changed.filter((table) => !effect.changes.includes(table) && !effect.mayChange?.includes(table)), [], `${label} changed other tables too`);
+        await effect.check(c, agent);
+      } finally {
+        await effect.restore?.(c);
+      }
+    }
+  });
 
   /** The probe ids of one municipality; a route that deletes a closed day gets a fresh one, since it uses it up. */
   async function probe(side: 'own' | 'foreign', path: string): Promise<Record<string, number | string>> {
@@ -397,7 +1168,8 @@ describe('the permission matrix', () => {
     if (path === '/settings/username') return [['username', actor]];
     if (path === '/settings/password') return [['current_password', 'fel-losenord'], ['new_password', 'blå-cykel-regn-tisdag']];
     if (path === '/settings/emails') return [['email', `${actor}-extra@example.com`]];
-    if (path === '/settings/mobile') return [['mobile', '070-123 45 67']];
+    if (path === '/settings/mobile') return [['mobile', `070-123 45 ${String(ACTORS.indexOf(actor)).padStart(2, '0')}`]]; // (codes are limited per number)
+    if (path === '/settings/mobile/verify') return [['code', '']];
     if (path === '/settings/notifications') return ['messages', 'absence', 'information', 'calendar', 'documentation', 'blog'].map((k) => [`notify_${k}`, 'email']);
     if (path === '/settings/sessions/end') return [['session', 'no-such-session']];
     if (path === '/settings/close') return [['confirm_close', 'yes']];

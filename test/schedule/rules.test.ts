@@ -71,6 +71,7 @@ describe('which days a guardian may change', () => {
     assert.equal(dayState('2026-11-25', cutoff('14:00')), 'cutoff');
     assert.equal(dayState('2026-11-24', cutoff('08:00')), 'cutoff');
     assert.deepEqual(lockedDays(weekDays('2026-11-23'), cutoff('14:01')), { window: [], cutoff: ['2026-11-24', '2026-11-25'] });
+    assert.deepEqual(lockedDays(weekDays('2026-11-23'), rules({ cutoff: '14:00', now: '15:00' })), { window: ['2026-11-25', '2026-11-26'], cutoff: ['2026-11-24'] });
   });
 
   it('starts a guardian’s new standard times after the lock window and the cut-off; staff’s today', () => {
@@ -107,6 +108,8 @@ describe('reading a day of the form', () => {
   it('normalises times and sees an untouched day as untouched', () => {
     assert.equal(normaliseTime('0730'), '07:30');
     assert.equal(normaliseTime('24:00'), undefined);
+    assert.equal(normaliseTime('7:300'), undefined);
+    assert.equal(normaliseTime('17:3'), undefined);
     const shown = { starts: '07:30', ends: '16:00', dayOff: false, comment: '' };
     assert.equal(touched({ ...shown, starts: '7:30' }, shown), false);
     assert.equal(touched({ ...shown, comment: 'Pappa hämtar' }, shown), true);

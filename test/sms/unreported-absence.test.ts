@@ -1,7 +1,8 @@
 // School staff mark an unreported absence (ogiltig frånvaro) for Oskar in Björkskolan's class 2B: his guardian gets a
 // notification each time and at most one SMS per day, sent through a local 46elks stand-in to the mobile number she
-// entered herself (a demo database never texts the register's made-up numbers: those SMS go to the demo outbox); a
-// guardian without a mobile number gets the notification only; and the route refuses what is not a school absence.
+// entered and verified herself (a demo database never texts the register's made-up numbers: those SMS go to the demo
+// outbox); a guardian without a mobile number gets the notification only; and the route refuses what is not a school
+// absence.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { JobRunner } from '../../server/kernel/jobs.ts';
@@ -11,7 +12,7 @@ import { addPlacement } from '../../server/people/commands.ts';
 import { findIdentityNumbers } from '../../server/mail/compose.ts';
 import { SMS_SEND_JOB, swedishMobile } from '../../server/sms/outbox.ts';
 import { createElksGateway, registerSmsJobs } from '../../server/sms/sender.ts';
-import { csrfOf, demoPasswordHash, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { csrfOf, demoPasswordHash, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { groupId, personId } from '../support/demo.ts';
 import { TestSmsGateway } from '../support/sms-gateway.ts';
 
@@ -25,6 +26,8 @@ describe('marking an unreported absence', () => {
   let emmaAccount: number;
   const EMMAS_OWN = '+46739876543'; // entered in Mina inställningar
   let goran: Agent; // staff of 2B
+  let deliveredBefore: number; // the SMS the gateway got before the tests (Emma's code)
+  let jobsBefore: number;
 
   before(async () => {
     t = await startTestApp();
@@ -38,7 +41,10 @@ describe('marking an unreported absence', () => {
     emmaMobile = swedishMobile(emma.phone)!;
     assert.match(emmaMobile, /^\+467\d{8}$/, 'Emma has a mobile number in the register');
     emmaAccount = (await t.db.selectFrom('accounts').select('id').where('person_id', '=', emma.id).executeTakeFirstOrThrow()).id;
-    await t.db.updateTable('accounts').set({ mobile: EMMAS_OWN }).where('id', '=', emmaAccount).execute();
+    await verifyOwnMobile(EMMAS_OWN);
+    await runner.runDue(); // the code SMS
+    deliveredBefore = gateway.delivered.length;
+    jobsBefore = (await smsJobs()).length;
     // Göran teaches 2B, Bo heads Björkskolan (and its fritids), Mats works at the fritids; the demo gives them no login.
     for (const [first, last, username] of [['Göran', 'Björk', 'goran'], ['Bo', 'Skoglund', 'skolrektor'], ['Mats', 'Ström', 'mats']]) {
       await createAccount(t.db, { personId: await personId(t.db, first, last), username, email: null, passwordHash: await demoPasswordHash() }, t.clock.now());
@@ -54,6 +60,17 @@ describe('marking an unreported absence', () => {
     await gateway.stop();
     await t.close();
   });
+
+  const smsJobs = () => t.db.selectFrom('jobs').select('id').where('kind', '=', SMS_SEND_JOB).execute();
+  /** Emma enters her own number in Mina inställningar and types in the code SMS:ed to it. */
+  async function verifyOwnMobile(mobile: string): Promise<void> {
+    const emma = await signIn(t.app, 'vardnadshavare');
+    assert.equal((await postForm(emma, '/settings', '/settings/mobile', { mobile })).status, 303);
+    const sms = await t.db.selectFrom('sms_outbox').select('message').where('recipient', '=', mobile).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const code = sms.message.match(/\b(\d{6})\b/)![1];
+    assert.equal((await postForm(emma, '/settings', '/settings/mobile/verify', { code })).status, 303);
+    assert.equal((await t.db.selectFrom('accounts').select('mobile').where('id', '=', emmaAccount).executeTakeFirstOrThrow()).mobile, mobile);
+  }
 
   const mark = async (agent: Agent, childId: number, fields: Record<string, string> = {}) =>
     agent.post(`/children/${childId}/absences/unreported`).type('form').send({ _csrf: await csrfOf(agent), ...fields });
@@ -87,14 +104,13 @@ describe('marking an unreported absence', () => {
     const sms = await smsAbout(oskar);
     assert.equal(sms.length, 1, 'one SMS in the outbox');
     assert.deepEqual([sms[0].recipient, sms[0].day], [EMMAS_OWN, '2026-11-24'], 'her own number, before the register\'s');
-    const jobs = await t.db.selectFrom('jobs').select('id').where('kind', '=', SMS_SEND_JOB).execute();
-    assert.equal(jobs.length, 1, 'and one job to send it');
+    assert.equal((await smsJobs()).length - jobsBefore, 1, 'and one job to send it');
 
     await runner.runDue();
     later(24 * 60 * 60_000);
     await runner.runDue();
-    assert.equal(gateway.delivered.length, 1, 'one SMS reached the gateway');
-    const [delivered] = gateway.delivered;
+    assert.equal(gateway.delivered.length - deliveredBefore, 1, 'one SMS reached the gateway');
+    const delivered = gateway.delivered[deliveredBefore];
     assert.equal(delivered.form.to, EMMAS_OWN);
     assert.equal(delivered.form.from, 'Vardag');
     assert.equal(delivered.form.message, 'Vardag: Oskar har ogiltig frånvaro i dag 2026-11-24 (Björkskolan). Se Vardag för mer.');
@@ -120,7 +136,7 @@ describe('marking an unreported absence', () => {
     const page = await (await signIn(t.app, 'vardnadshavare')).get('/notifications');
     assert.match(page.text, /Ogiltig frånvaro för Oskar 2026-11-23 kl\. 08:00–09:40/);
     await runner.runDue();
-    assert.equal(gateway.delivered.length, 2);
+    assert.equal(gateway.delivered.length - deliveredBefore, 2);
   });
 
   it('without a number of her own, uses the register\'s mobile number, in the account\'s language; a demo database keeps it in the demo outbox', async () => {
@@ -138,7 +154,8 @@ describe('marking an unreported absence', () => {
       assert.notEqual(row.sent_at, null);
       assert.equal(gateway.requests.length, before, 'the gateway got nothing');
     } finally {
-      await t.db.updateTable('accounts').set({ mobile: EMMAS_OWN, language: 'sv' }).where('id', '=', emmaAccount).execute();
+      await t.db.updateTable('accounts').set({ language: 'sv' }).where('id', '=', emmaAccount).execute();
+      await verifyOwnMobile(EMMAS_OWN);
     }
   });
 

@@ -24,18 +24,30 @@ export async function countRows(db: Db, table: 'sessions' | 'accounts' | 'person
   return Number(row.n);
 }
 
-/** Tables a refused request may write: the sessions, and the counters of failed password checks (a wrong password counts). */
-const BOOKKEEPING = new Set(['sessions', 'login_limits']);
+/**
+ * Tables a refused request may write: the sessions, the counters of failed password checks (a wrong password counts),
+ * and the audit trail (an allowed user's refused form of an audited action is recorded as an attempt).
+ */
+const BOOKKEEPING = new Set(['sessions', 'login_limits', 'audit_trail']);
 
 /** Every row of every table but the bookkeeping, as one string: equal before and after a request that wrote nothing. */
 export async function fingerprint(db: Db): Promise<string> {
-  const tables = await db.introspection.getTables();
-  const parts: string[] = [];
-  for (const table of tables.filter((tb) => !BOOKKEEPING.has(tb.name) && !tb.name.startsWith('kysely_'))) {
+  return [...(await tableContents(db))].map(([table, rows]) => `${table}:${rows}`).join('\n');
+}
+
+/** Every table but the bookkeeping, each with its rows as one string: compare two with `changedTables`. */
+export async function tableContents(db: Db): Promise<Map<string, string>> {
+  const contents = new Map<string, string>();
+  for (const table of (await db.introspection.getTables()).filter((tb) => !BOOKKEEPING.has(tb.name) && !tb.name.startsWith('kysely_'))) {
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(db);
-    parts.push(`${table.name}:${JSON.stringify(rows.rows)}`);
+    contents.set(table.name, JSON.stringify(rows.rows));
   }
-  return parts.join('\n');
+  return contents;
+}
+
+/** The tables whose rows differ between two `tableContents`: what a request wrote (the bookkeeping left out). */
+export function changedTables(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...new Set([...before.keys(), ...after.keys()])].filter((name) => before.get(name) !== after.get(name)).sort();
 }
 
 /** The demo people a test about siblings needs: Emma's children Elsa and Oskar, Nora (not hers), a Grannkommun child. */

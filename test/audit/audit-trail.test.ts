@@ -1,0 +1,350 @@
+// The audit trail: every allowed request of an audited action (reading or changing a child's notes, absence comments,
+// contact details...) leaves one row — who, what, which child, when — and a write never commits without its row.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import express from 'express';
+import { sql } from 'kysely';
+import request from 'supertest';
+import { auditTrail } from '../../server/audit/trail.ts';
+import { today } from '../../server/kernel/clock.ts';
+import { createGuard, RouteTable, type Locators } from '../../server/kernel/http.ts';
+import { auditTrailOfChild } from '../../server/audit/queries.ts';
+import { actionDefinition, actions, type Action } from '../../server/kernel/actions.ts';
+import { RequestWork, withRequestWork, type Db } from '../../server/kernel/db.ts';
+import { queueMail } from '../../server/mail/outbox.ts';
+import { postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { personId } from '../support/demo.ts';
+import { ACTORS, type ActorName } from '../support/visibility.ts';
+
+const countAudit = async (db: Db) => Number((await db.selectFrom('audit_trail').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const rowsAfter = (db: Db, id: number) => db.selectFrom('audit_trail').selectAll().where('id', '>', id).orderBy('id').execute();
+const lastId = async (db: Db) => (await db.selectFrom('audit_trail').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst())?.id ?? 0;
+
+describe('the audit trail', () => {
+  let t: TestApp;
+  const agents = new Map<ActorName, Agent>();
+  const accounts = new Map<ActorName, { id: number; personId: number }>();
+  let elsa: number;
+  let oskar: number;
+
+  before(async () => {
+    // every actor signs in from the one test address: the per-address limit has tests of its own
+    t = await startTestApp({ env: { LOGIN_LIMIT_PER_ADDRESS: '1000', LOGIN_LIMIT_PER_ACCOUNT: '1000' } });
+    for (const actor of ACTORS.filter((a) => a !== 'anonymous')) {
+      agents.set(actor, await signIn(t.app, actor));
+      const row = await t.db.selectFrom('accounts').select(['id', 'person_id']).where('username', '=', actor).executeTakeFirstOrThrow();
+      accounts.set(actor, { id: row.id, personId: row.person_id });
+    }
+    elsa = await personId(t.db, 'Elsa', 'Andersson');
+    oskar = await personId(t.db, 'Oskar', 'Andersson');
+  });
+  after(() => t.close());
+
+  const agent = (actor: ActorName) => agents.get(actor)!;
+  const activeAbsences = async (childId: number) => (await t.db.selectFrom('absences').select('id').where('child_id', '=', childId)
+    .where('cancelled_at', 'is', null).execute()).length;
+
+  it("audits exactly the actions that read or change a child's notes, comments or contact details (written out by hand)", () => {
+    const audited = (Object.keys(actions) as Action[]).filter((a) => actionDefinition(a).audited).sort();
+    assert.deepEqual(audited, ['absence.cancel', 'child.absence.markUnreported', 'child.absence.report', 'child.history.read',
+      'child.info.read', 'child.invitations.create', 'child.schedule.comment', 'child.schedule.read', 'child.schedule.update']);
+  });
+
+  describe('reading', () => {
+    it("records the teacher reading Elsa's details (guardians' contact details): who, what, which child, when", async () => {
+      const before = await lastId(t.db);
+      const res = await agent('pedagog').get(`/children/${elsa}/info`);
+      assert.equal(res.status, 200);
+      const rows = await rowsAfter(t.db, before);
+      const pedagog = accounts.get('pedagog')!;
+      assert.deepEqual(rows.map((r) => [r.account_id, r.person_id, r.action, r.child_id, r.record_id, r.method, r.outcome]),
+        [[pedagog.id, pedagog.personId, 'child.info.read', elsa, null, 'GET', 'read']]);
+      assert.equal(rows[0].at, t.clock.now().toISOString(), 'the time is the app clock\'s');
+    });
+
+    it('records each audited page once, for the guardian and for staff', async () => {
+      for (const [actor, path, action] of [
+        ['vardnadshavare', `/children/${elsa}/absence`, 'child.absence.report'],
+        ['vardnadshavare', `/children/${elsa}/schedule`, 'child.schedule.read'],
+        ['pedagog', `/children/${elsa}/schedule/standard`, 'child.schedule.read'],
+        ['pedagog', `/children/${elsa}/history`, 'child.history.read'],
+        ['rektor', `/children/${elsa}/invitations/new`, 'child.invitations.create'],
+      ] as const) {
+        const before = await lastId(t.db);
+        assert.equal((await agent(actor).get(path)).status, 200, path);
+        const rows = await rowsAfter(t.db, before);
+        assert.deepEqual(rows.map((r) => [r.account_id, r.action, r.child_id, r.outcome]), [[accounts.get(actor)!.id, action, elsa, 'read']], path);
+      }
+    });
+
+    it('records nothing for a page that is not yours (404), nor for one that does not exist', async () => {
+      const before = await countAudit(t.db);
+      assert.equal((await agent('pedagog3').get(`/children/${elsa}/info`)).status, 404);
+      assert.equal((await agent('vardnadshavare3').get(`/children/${elsa}/absence`)).status, 404);
+      assert.equal((await agent('pedagog').get('/children/987654/history')).status, 404);
+      assert.equal((await agent('grannadmin').get(`/children/${elsa}/schedule`)).status, 404);
+      assert.equal(await countAudit(t.db), before);
+    });
+
+    it('records nothing for actions that are not audited: the start page, a child\'s start page, a box, Today, check-in', async () => {
+      const before = await countAudit(t.db);
+      assert.equal((await agent('vardnadshavare').get('/')).status, 200);
+      assert.equal((await agent('vardnadshavare').get(`/children/${elsa}`)).status, 200);
+      assert.equal((await agent('vardnadshavare').get(`/children/${elsa}/boxes/absence`).set('HX-Request', 'true')).status, 200);
+      const group = (await t.db.selectFrom('groups').select('id').where('name', '=', 'Blåbär').executeTakeFirstOrThrow()).id;
+      assert.equal((await agent('pedagog').get(`/groups/${group}/today`)).status, 200);
+      const arrived = await postForm(agent('pedagog'), `/groups/${group}/today`, `/children/${elsa}/attendance`, { event: 'arrive', group: String(group) });
+      assert.equal(arrived.status, 303);
+      assert.equal(await countAudit(t.db), before);
+    });
+  });
+
+  describe('writing', () => {
+    it('stores an absence report and its row together, marked written', async () => {
+      const before = await lastId(t.db);
+      const res = await postForm(agent('vardnadshavare'), `/children/${elsa}`, `/children/${elsa}/absences`,
+        { when: 'range', from: '2026-12-01', comment: 'Tandläkare' });
+      assert.equal(res.status, 303);
+      const emma = accounts.get('vardnadshavare')!;
+      assert.deepEqual((await rowsAfter(t.db, before)).map((r) => [r.account_id, r.person_id, r.action, r.child_id, r.method, r.outcome]),
+        [[emma.id, emma.personId, 'child.absence.report', elsa, 'POST', 'written']]);
+    });
+
+    it('records a report from the start page box (htmx) like the plain form', async () => {
+      const before = await lastId(t.db);
+      const res = await postForm(agent('vardnadshavare'), `/children/${elsa}`, `/children/${elsa}/absences`,
+        { when: 'range', from: '2026-12-02', comment: 'Hos mormor' }, { 'HX-Request': 'true', 'HX-Target': 'box-absence' });
+      assert.equal(res.status, 200);
+      assert.match(res.text, /id="box-absence"/);
+      assert.deepEqual((await rowsAfter(t.db, before)).map((r) => [r.action, r.child_id, r.method, r.outcome]),
+        [['child.absence.report', elsa, 'POST', 'written']]);
+    });
+
+    it('names the absence and its child when a report is cancelled', async () => {
+      const absence = await t.db.selectFrom('absences').select('id').where('child_id', '=', elsa).where('date', '=', '2026-12-02')
+        .where('cancelled_at', 'is', null).executeTakeFirstOrThrow();
+      const before = await lastId(t.db);
+      const res = await postForm(agent('pedagog'), '/', `/absences/${absence.id}/cancel`, { next: '/' });
+      assert.equal(res.status, 303);
+      assert.deepEqual((await rowsAfter(t.db, before)).map((r) => [r.account_id, r.action, r.child_id, r.record_id, r.outcome]),
+        [[accounts.get('pedagog')!.id, 'absence.cancel', elsa, absence.id, 'written']]);
+    });
+
+    it('records a refused form once, as an attempt, and stores no absence', async () => {
+      const absences = await activeAbsences(elsa);
+      const before = await lastId(t.db);
+      const res = await postForm(agent('vardnadshavare'), `/children/${elsa}`, `/children/${elsa}/absences`, { when: 'range', from: '2026-11-23' });
+      assert.equal(res.status, 400);
+      assert.match(res.text, /Dagen har redan varit/);
+      assert.deepEqual((await rowsAfter(t.db, before)).map((r) => [r.action, r.child_id, r.method, r.outcome]),
+        [['child.absence.report', elsa, 'POST', 'attempted']]);
+      assert.equal(await activeAbsences(elsa), absences);
+    });
+
+    it('records a staff comment on a day, and a comment that changes nothing as an attempt', async () => {
+      const before = await lastId(t.db);
+      const comment = { date: '2026-11-26', staff_comment: 'Utflykt, ta med matsäck', week: '2026-W48' };
+      assert.equal((await postForm(agent('pedagog'), '/', `/children/${elsa}/schedule/comment`, comment)).status, 303);
+      assert.equal((await postForm(agent('pedagog'), '/', `/children/${elsa}/schedule/comment`, comment)).status, 303);
+      assert.deepEqual((await rowsAfter(t.db, before)).map((r) => [r.action, r.child_id, r.outcome]),
+        [['child.schedule.comment', elsa, 'written'], ['child.schedule.comment', elsa, 'attempted']]);
+    });
+
+    it('commits no absence without its row: when the row cannot be stored, the report is rolled back', async () => {
+      const absences = await activeAbsences(elsa);
+      const history = Number((await t.db.selectFrom('care_history').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const before = await countAudit(t.db);
+      await sql`create trigger audit_refused before insert on audit_trail begin select raise(abort, 'the audit trail refuses'); end`.execute(t.db);
+      const logged = console.error;
+      console.error = () => undefined; // the 500 and the failed attempt row are logged
+      try {
+        const res = await postForm(agent('vardnadshavare'), `/children/${elsa}`, `/children/${elsa}/absences`,
+          { when: 'range', from: '2026-12-03', comment: 'Resa' });
+        assert.equal(res.status, 500);
+      } finally {
+        console.error = logged;
+        await sql`drop trigger audit_refused`.execute(t.db);
+      }
+      assert.equal(await activeAbsences(elsa), absences, 'the absence was rolled back with its row');
+      const historyAfter = Number((await t.db.selectFrom('care_history').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      assert.equal(historyAfter, history, 'and so was its care history');
+      assert.equal(await countAudit(t.db), before);
+      // with the trail working again, the same report is stored, with its row
+      const again = await postForm(agent('vardnadshavare'), `/children/${elsa}`, `/children/${elsa}/absences`, { when: 'range', from: '2026-12-03', comment: 'Resa' });
+      assert.equal(again.status, 303);
+      assert.equal(await activeAbsences(elsa), absences + 1);
+      assert.equal(await countAudit(t.db), before + 1);
+    });
+
+    it('shows no audited page when its row cannot be stored', async () => {
+      await sql`create trigger audit_refused before insert on audit_trail begin select raise(abort, 'the audit trail refuses'); end`.execute(t.db);
+      const logged = console.error;
+      console.error = () => undefined;
+      try {
+        const res = await agent('pedagog').get(`/children/${elsa}/info`);
+        assert.equal(res.status, 500);
+        assert.doesNotMatch(res.text, /Emma/);
+      } finally {
+        console.error = logged;
+        await sql`drop trigger audit_refused`.execute(t.db);
+      }
+    });
+
+    it("lists a child's trail in order with auditTrailOfChild", async () => {
+      const trail = await auditTrailOfChild(t.db, elsa);
+      assert.ok(trail.length >= 10);
+      assert.ok(trail.every((r) => r.childId === elsa));
+      assert.deepEqual(trail.map((r) => r.id), trail.map((r) => r.id).sort((a, b) => a - b));
+      assert.equal(trail[0].action, 'child.info.read');
+      assert.deepEqual(await auditTrailOfChild(t.db, oskar), []);
+    });
+  });
+
+  describe('the first write of a request (the kernel hook)', () => {
+    const insertClosedDay = (db: Db, date: string) => db.insertInto('unit_closed_days').values({ unit_id: 1, date, reason: 'Prov' }).execute();
+    const closedDays = async (date: string) => (await t.db.selectFrom('unit_closed_days').select('id').where('date', '=', date).execute()).length;
+
+    it('runs once per request: nested (db.isTransaction) and later transactions add nothing, a read-only one does not run it', async () => {
+      let runs = 0;
+      const work = new RequestWork(async () => { runs++; });
+      await withRequestWork(work, async () => {
+        await t.db.transaction().execute(async (trx) => trx.selectFrom('persons').select('id').execute());
+        assert.equal(runs, 0, 'a transaction that only reads');
+        await t.db.transaction().execute(async (trx) => {
+          await insertClosedDay(trx, '2030-01-01');
+          await queueMail(trx, { to: 'a@example.com', subject: 'Prov', text: 'x', html: 'x' }, t.clock.now());
+        });
+        await queueMail(t.db, { to: 'b@example.com', subject: 'Prov', text: 'x', html: 'x' }, t.clock.now());
+        await insertClosedDay(t.db, '2030-01-02');
+      });
+      assert.equal(runs, 1);
+      assert.ok(work.done);
+    });
+
+    it('wraps a write outside a transaction in one with the work: if the work fails, the write is not stored', async () => {
+      const work = new RequestWork(async () => { throw new Error('no row'); });
+      await assert.rejects(withRequestWork(work, () => insertClosedDay(t.db, '2030-02-01')), /no row/);
+      assert.equal(await closedDays('2030-02-01'), 0);
+      assert.ok(!work.done);
+      const ok = new RequestWork(async (execute) => { await execute(sql`insert into app_meta (key, value) values ('audit-probe', 'x')`.compile(t.db)); });
+      await withRequestWork(ok, () => insertClosedDay(t.db, '2030-02-01'));
+      assert.equal(await closedDays('2030-02-01'), 1);
+      assert.ok(ok.done);
+    });
+
+    it('runs the work on the transaction\'s own connection, before its commit', async () => {
+      const work = new RequestWork(async (execute) => { await execute(sql`insert into app_meta (key, value) values ('audit-probe-2', 'x')`.compile(t.db)); });
+      await assert.rejects(withRequestWork(work, () => t.db.transaction().execute(async (trx) => {
+        await insertClosedDay(trx, '2030-03-01');
+        throw new Error('the handler fails');
+      })), /the handler fails/);
+      assert.equal(await closedDays('2030-03-01'), 0);
+      assert.equal((await t.db.selectFrom('app_meta').select('key').where('key', '=', 'audit-probe-2').execute()).length, 0, 'rolled back with it');
+    });
+
+    it('does not count a write made once the answer has started (as the session is saved when it ends)', async () => {
+      // a route table of its own, with one audited route whose handler answers first and writes after
+      const router = express.Router();
+      const somewhere = async () => ({ municipalityId: 1, unitIds: [], groupIds: [], childIds: [elsa] });
+      const locators = new Proxy({}, { get: () => somewhere }) as Locators;
+      const routes = new RouteTable(router, createGuard(locators, t.db, () => today(t.clock)), auditTrail(t.db, t.clock));
+      let written: () => void = () => undefined;
+      const done = new Promise<void>((resolve) => { written = resolve; });
+      routes.post('/probe/:childId', 'child.absence.report', async (_req, res) => {
+        res.end('answered');
+        await insertClosedDay(t.db, '2030-05-01');
+        setImmediate(written);
+      });
+      const app = express();
+      app.use((req, _res, next) => {
+        req.actor = { accountId: 1, personId: 1, authLevel: 'password', adminOf: new Set([1]), headOf: new Set(), staffUnits: new Set(),
+          staffGroups: new Set(), guardianOf: new Map(), isStudent: false };
+        req.account = { id: 1, personId: 1, username: 'probe', displayName: 'Probe', language: 'sv' };
+        next();
+      });
+      app.use(router);
+      const before = await lastId(t.db);
+      assert.equal((await request(app).post(`/probe/${elsa}`)).text, 'answered');
+      await done;
+      for (let i = 0; i < 50 && (await rowsAfter(t.db, before)).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(await closedDays('2030-05-01'), 1);
+      assert.deepEqual((await rowsAfter(t.db, before)).map((r) => [r.action, r.child_id, r.outcome]), [['child.absence.report', elsa, 'attempted']]);
+    });
+
+    it('keeps each request its own work while others start and finish around it', async () => {
+      const runs: string[] = [];
+      const first = new RequestWork(async () => { runs.push('first'); });
+      const second = new RequestWork(async () => { runs.push('second'); });
+      let finishFirst: () => void = () => undefined;
+      const firstDone = withRequestWork(first, () => new Promise<void>((resolve) => { finishFirst = resolve; }));
+      await withRequestWork(second, async () => {
+        finishFirst();
+        await firstDone; // the first handler is over; the second goes on to write
+        await insertClosedDay(t.db, '2030-06-01');
+      });
+      assert.deepEqual(runs, ['second']);
+      await insertClosedDay(t.db, '2030-06-02'); // outside any request
+      assert.deepEqual(runs, ['second']);
+    });
+
+    it('does not count writes once the request is closed', async () => {
+      let runs = 0;
+      const work = new RequestWork(async () => { runs++; });
+      work.close();
+      await withRequestWork(work, () => insertClosedDay(t.db, '2030-04-01'));
+      assert.equal(runs, 0);
+      assert.ok(!work.done);
+    });
+  });
+
+  // Every route of an audited action, tried as every signed-in actor on the demo's probe records: an actor the route
+  // lets in leaves exactly one row naming them, the action and the child; an actor refused leaves none. A new audited
+  // route is checked here without new code (an empty form is enough: a refused form is recorded as an attempt).
+  describe('every route of an audited action', () => {
+    it('has audited routes to check', () => {
+      assert.ok(auditedRoutes().length >= 10, auditedRoutes().map((e) => `${e.method} ${e.path}`).join(', '));
+    });
+
+    it('records one row for every actor it lets in, and none for those it refuses', async (tt) => {
+      for (const entry of auditedRoutes()) {
+        await tt.test(`${entry.method} ${entry.path}`, async () => {
+          const allowed: string[] = [];
+          for (const child of [elsa, oskar]) {
+            for (const actor of ACTORS.filter((a) => a !== 'anonymous')) {
+              const path = await fill(entry.path, child);
+              const before = await lastId(t.db);
+              const res = entry.method === 'GET' ? await agent(actor).get(path) : await postForm(agent(actor), '/', path, {});
+              const rows = await rowsAfter(t.db, before);
+              const label = `${entry.method} ${path} as ${actor}: ${res.status}`;
+              if (res.status === 404) {
+                assert.deepEqual(rows, [], label);
+                continue;
+              }
+              assert.ok(res.status < 500, label);
+              assert.deepEqual(rows.map((r) => [r.account_id, r.person_id, r.action, r.child_id, r.method]),
+                [[accounts.get(actor)!.id, accounts.get(actor)!.personId, entry.access, child, entry.method]], label);
+              allowed.push(actor);
+            }
+          }
+          assert.ok(allowed.length > 0, `nobody got into ${entry.method} ${entry.path}`);
+        });
+      }
+    });
+
+    function auditedRoutes() {
+      return t.routes.entries.filter((e) => e.access !== 'public' && actionDefinition(e.access as Action).audited);
+    }
+
+    /** The route's path for the probe child: the child itself, or a fresh report of theirs for an absence's route. */
+    async function fill(path: string, child: number): Promise<string> {
+      let filled = path.replace(':childId', String(child));
+      if (filled.includes(':absenceId')) {
+        const { id } = await t.db.insertInto('absences').values({ child_id: child, date: '2026-12-10', starts: null, ends: null,
+          kind: 'reported', comment: 'Prov', created_by: 1, created_at: t.clock.now().toISOString() }).returning('id').executeTakeFirstOrThrow();
+        filled = filled.replace(':absenceId', String(id));
+      }
+      if (/:[a-zA-Z]+/.test(filled)) throw new Error(`No probe for ${path}`);
+      return filled;
+    }
+  });
+});

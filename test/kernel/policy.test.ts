@@ -1,0 +1,290 @@
+// Who may do what, asked of the policy alone: every action of the table against one of each kind of user (a guardian,
+// the child with a student account, the group's teacher, a colleague in another group, the unit's head, the
+// municipality's administrator and one of another municipality...), the groups an action counts, protected identity,
+// the other household, and a strong login. Fast on purpose: `npm run mutation` runs it for every planted bug.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { actionDefinition, actions, type Action, type ActionDefinition, type TargetKind } from '../../server/kernel/actions.ts';
+import { allows, decide, type Actor, type Location, type PlacedGroup } from '../../server/kernel/policy.ts';
+
+const MUNICIPALITY = 1000;
+const UNIT = 100;
+const GROUP = 10;
+const CHILD = 7;
+
+function actor(relations: Partial<Actor>): Actor {
+  return {
+    accountId: 1, personId: 1, authLevel: 'password', adminOf: new Set(), headOf: new Set(), staffUnits: new Set(),
+    staffGroups: new Set(), guardianOf: new Map(), isStudent: false, ...relations,
+  };
+}
+
+/** One of each: each holds exactly one relation, so that each rule of the table is seen on its own. */
+const PEOPLE = {
+  guardian: actor({ personId: 50, guardianOf: new Map([[CHILD, { otherHousehold: false }]]) }),
+  otherHome: actor({ personId: 51, guardianOf: new Map([[CHILD, { otherHousehold: true }]]) }),
+  otherParent: actor({ personId: 52, guardianOf: new Map([[8, { otherHousehold: false }]]) }),
+  student: actor({ personId: CHILD, isStudent: true }),
+  formerPupil: actor({ personId: CHILD, isStudent: false }),
+  otherStudent: actor({ personId: 8, isStudent: true }),
+  teacher: actor({ personId: 60, staffGroups: new Set([GROUP]), staffUnits: new Set([UNIT]) }),
+  colleague: actor({ personId: 61, staffGroups: new Set([11]), staffUnits: new Set([UNIT]) }),
+  otherTeacher: actor({ personId: 62, staffGroups: new Set([20]), staffUnits: new Set([200]) }),
+  head: actor({ personId: 70, headOf: new Set([UNIT]) }),
+  otherHead: actor({ personId: 71, headOf: new Set([200]) }),
+  admin: actor({ personId: 80, adminOf: new Set([MUNICIPALITY]) }),
+  otherAdmin: actor({ personId: 81, adminOf: new Set([2000]) }),
+  stranger: actor({ personId: 90 }),
+};
+type Name = keyof typeof PEOPLE;
+const EVERYONE = Object.keys(PEOPLE) as Name[];
+
+const schoolClass: PlacedGroup = { id: GROUP, unitId: UNIT, unitKind: 'school', municipalityId: MUNICIPALITY, started: true };
+
+/** Where the record of each kind of action sits: all of it about child 7 in group 10 of unit 100 of municipality 1000. */
+const PLACES: Record<TargetKind, Location | null> = {
+  none: null,
+  child: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD], groups: [schoolClass], chosenGroupId: GROUP },
+  absence: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  invitation: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  group: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD, 9] },
+  unit: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [], childIds: [] },
+  closureRequest: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [], childIds: [CHILD] },
+  municipality: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [] },
+  // the guardian (person 50) seen on the child's page
+  personOfChild: {
+    municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD],
+    person: { id: 50, protectedIdentity: false, otherHousehold: false },
+  },
+};
+
+const STAFF: Name[] = ['teacher', 'head', 'admin'];
+const GUARDIANS: Name[] = ['guardian', 'otherHome'];
+
+/** The table as people read it: who may do each thing (everyone else is refused). */
+const WHO_MAY: Record<Action, Name[]> = {
+  'start.read': EVERYONE,
+  'session.end': EVERYONE,
+  'account.language.update': EVERYONE,
+  'notifications.read': EVERYONE,
+  'messages.read': EVERYONE,
+  'account.settings.read': EVERYONE,
+  'account.settings.update': EVERYONE,
+  'account.closure.request': EVERYONE,
+  'account.invitation.use': EVERYONE,
+  'child.start.read': [...GUARDIANS, 'student'],
+  'child.info.read': [...GUARDIANS, 'student', ...STAFF],
+  'child.absence.report': [...GUARDIANS, ...STAFF],
+  'absence.cancel': [...GUARDIANS, ...STAFF],
+  'child.attendance.update': STAFF,
+  'child.schedule.read': [...GUARDIANS, 'student', ...STAFF],
+  'child.schedule.update': [...GUARDIANS, ...STAFF],
+  'child.schedule.comment': STAFF,
+  'child.history.read': STAFF,
+  'child.absence.markUnreported': STAFF,
+  'person.contact.read': ['guardian', ...STAFF],
+  'person.address.read': ['guardian', ...STAFF],
+  'child.invitations.create': STAFF,
+  'group.invitations.read': STAFF,
+  'invitation.manage': STAFF,
+  'group.read': [...GUARDIANS, 'teacher', 'colleague', 'head', 'admin'],
+  'group.children.read': STAFF,
+  'group.today.read': STAFF,
+  'unit.read': ['teacher', 'colleague', 'head', 'admin'],
+  'unit.settings.read': ['head', 'admin'],
+  'unit.settings.update': ['head', 'admin'],
+  'unit.closureRequests.read': ['head', 'admin'],
+  'account.closure.handle': ['head', 'admin'],
+  'municipality.read': ['admin'],
+  'municipality.terms.update': ['admin'],
+  'municipality.closureRequests.read': ['admin'],
+  'demo.mailbox.read': ['admin', 'otherAdmin'],
+  'demo.sms.read': ['admin', 'otherAdmin'],
+};
+
+/** What each action is about: the record the guard finds from the route (its :childId, :groupId...) and asks about. */
+const ABOUT: Record<TargetKind, Action[]> = {
+  none: ['start.read', 'session.end', 'account.language.update', 'notifications.read', 'messages.read', 'account.settings.read',
+    'account.settings.update', 'account.closure.request', 'account.invitation.use', 'demo.mailbox.read', 'demo.sms.read'],
+  child: ['child.start.read', 'child.info.read', 'child.absence.report', 'child.attendance.update', 'child.schedule.read',
+    'child.schedule.update', 'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported', 'child.invitations.create'],
+  absence: ['absence.cancel'],
+  personOfChild: ['person.contact.read', 'person.address.read'],
+  group: ['group.invitations.read', 'group.read', 'group.children.read', 'group.today.read'],
+  invitation: ['invitation.manage'],
+  unit: ['unit.read', 'unit.settings.read', 'unit.settings.update', 'unit.closureRequests.read'],
+  closureRequest: ['account.closure.handle'],
+  municipality: ['municipality.read', 'municipality.terms.update', 'municipality.closureRequests.read'],
+};
+
+const ALL_ACTIONS = Object.keys(actions) as Action[];
+const placeOf = (action: Action) => PLACES[actionDefinition(action).target];
+
+describe('the action table', () => {
+  it('says for every action who may do it, and refuses everyone else', () => {
+    assert.deepEqual(Object.keys(WHO_MAY).sort(), [...ALL_ACTIONS].sort(), 'a new action needs its line in WHO_MAY');
+    for (const action of ALL_ACTIONS) {
+      const allowed = EVERYONE.filter((name) => decide(PEOPLE[name], action, placeOf(action)) === 'allow');
+      assert.deepEqual(allowed, EVERYONE.filter((name) => WHO_MAY[action].includes(name)), action);
+      for (const name of EVERYONE) assert.equal(allows(PEOPLE[name], action, placeOf(action)), WHO_MAY[action].includes(name), `${action} ${name}`);
+    }
+  });
+
+  it('finds each action’s record where its routes name it', () => {
+    const about = Object.entries(ABOUT).flatMap(([kind, list]) => list.map((action): [string, string] => [action, kind]));
+    assert.deepEqual(new Map(ALL_ACTIONS.map((action) => [action, actionDefinition(action).target])), new Map(about));
+  });
+
+  it('counts some of a child’s groups for marking unreported absence and checking in, the check-in’s group named in the form', () => {
+    const counting = ALL_ACTIONS.filter((action) => actionDefinition(action).only).map((action) => [action, actionDefinition(action).only]);
+    assert.deepEqual(counting, [
+      ['child.attendance.update', { scope: 'chosen-group', field: 'group' }],
+      ['child.absence.markUnreported', { scope: 'school-groups' }],
+    ]);
+  });
+
+  it('leaves a row in the audit trail for what reads or changes a child’s documentation, comments or contact details', () => {
+    assert.deepEqual(ALL_ACTIONS.filter((action) => actionDefinition(action).audited === true), [
+      'child.info.read', 'child.absence.report', 'absence.cancel', 'child.schedule.read', 'child.schedule.update',
+      'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported', 'child.invitations.create',
+    ]);
+  });
+
+  it('refuses a visitor who is not signed in, whatever the action', () => {
+    for (const action of ALL_ACTIONS) assert.equal(decide(undefined, action, placeOf(action)), 'deny', action);
+  });
+
+  it('refuses an action about a record when there is no such record (it is not found: 404), even to its administrator', () => {
+    for (const action of ALL_ACTIONS.filter((a) => actionDefinition(a).target !== 'none')) {
+      for (const name of EVERYONE) assert.equal(decide(PEOPLE[name], action, null), 'deny', `${action} ${name}`);
+    }
+  });
+
+  it('counts a group’s children for a guardian, but only a staff member’s own group for the children in it', () => {
+    const groupOfOthers: Location = { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [8, 9] };
+    assert.equal(decide(PEOPLE.guardian, 'group.read', groupOfOthers), 'deny');
+    assert.equal(decide(PEOPLE.otherParent, 'group.read', groupOfOthers), 'allow');
+    assert.equal(decide(PEOPLE.colleague, 'group.children.read', PLACES.group), 'deny');
+    assert.equal(decide(PEOPLE.colleague, 'group.children.read', { ...PLACES.group!, groupIds: [GROUP, 11] }), 'allow');
+  });
+
+  it('lets the head or staff of either unit of a record in two (a school and its fritids) see it', () => {
+    const twoUnits: Location = { ...PLACES.child!, unitIds: [200, UNIT], groupIds: [20, GROUP] };
+    assert.equal(decide(PEOPLE.head, 'child.info.read', twoUnits), 'allow');
+    assert.equal(decide(PEOPLE.otherHead, 'child.info.read', twoUnits), 'allow');
+    assert.equal(decide(PEOPLE.colleague, 'unit.read', { ...PLACES.unit!, unitIds: [200, UNIT] }), 'allow');
+    assert.equal(decide(PEOPLE.colleague, 'unit.read', { ...PLACES.unit!, unitIds: [UNIT, 200] }), 'allow');
+  });
+});
+
+describe('actions that count only some of a child’s groups', () => {
+  const group = (over: Partial<PlacedGroup>): PlacedGroup => ({ ...schoolClass, ...over });
+  const childIn = (groups: PlacedGroup[], chosenGroupId?: number): Location => ({
+    municipalityId: groups[0].municipalityId, unitIds: groups.map((g) => g.unitId), groupIds: groups.map((g) => g.id), childIds: [CHILD], groups,
+    ...(chosenGroupId === undefined ? {} : { chosenGroupId }),
+  });
+  const fritids = group({ id: 20, unitId: 200, unitKind: 'fritids' });
+  const preschool = group({ id: 20, unitId: 200, unitKind: 'preschool' });
+
+  it('lets only staff of a school class that has started mark an unreported absence (not fritids, preschool or a later class)', () => {
+    const mark = (who: Name, groups: PlacedGroup[]) => decide(PEOPLE[who], 'child.absence.markUnreported', childIn(groups));
+    assert.equal(mark('teacher', [schoolClass, fritids]), 'allow');
+    assert.equal(mark('otherTeacher', [schoolClass, fritids]), 'deny');
+    assert.equal(mark('otherHead', [schoolClass, preschool]), 'deny');
+    assert.equal(mark('teacher', [group({ started: false }), fritids]), 'deny');
+    assert.equal(mark('otherTeacher', [schoolClass, group({ id: 20, unitId: 200 })]), 'allow');
+    assert.equal(mark('head', [group({ unitKind: 'preschool' })]), 'deny');
+    assert.equal(decide(PEOPLE.teacher, 'child.absence.markUnreported', { ...childIn([schoolClass]), groups: undefined }), 'deny');
+  });
+
+  it('counts each school class in its own municipality: the other municipality’s administrator for its own class only', () => {
+    const twoMunicipalities = childIn([schoolClass, group({ id: 20, unitId: 200, municipalityId: 2000, started: false })]);
+    assert.equal(decide(PEOPLE.otherAdmin, 'child.absence.markUnreported', twoMunicipalities), 'deny');
+    assert.equal(decide(PEOPLE.admin, 'child.absence.markUnreported', twoMunicipalities), 'allow');
+    const startedThere = childIn([group({ started: false }), group({ id: 20, unitId: 200, municipalityId: 2000 })]);
+    assert.equal(decide(PEOPLE.otherAdmin, 'child.absence.markUnreported', startedThere), 'allow');
+    assert.equal(decide(PEOPLE.admin, 'child.absence.markUnreported', startedThere), 'deny');
+  });
+
+  it('checks a child in or out only in the group whose Today it is, and only when a group of the child’s is named', () => {
+    const checkIn = (who: Name, chosen: number | undefined) => decide(PEOPLE[who], 'child.attendance.update', childIn([schoolClass, fritids], chosen));
+    assert.equal(checkIn('teacher', GROUP), 'allow');
+    assert.equal(checkIn('teacher', 20), 'deny');
+    assert.equal(checkIn('otherTeacher', 20), 'allow');
+    assert.equal(checkIn('otherTeacher', GROUP), 'deny');
+    assert.equal(checkIn('otherHead', 20), 'allow');
+    assert.equal(checkIn('head', 20), 'deny');
+    assert.equal(checkIn('teacher', undefined), 'deny');
+    assert.equal(checkIn('teacher', 99), 'deny');
+  });
+});
+
+describe('details of a person beside a child', () => {
+  const person = (over: Partial<NonNullable<Location['person']>>, childIds = [CHILD]): Location => ({
+    ...PLACES.personOfChild!, childIds, person: { id: 50, protectedIdentity: false, otherHousehold: false, ...over },
+  });
+  const who = (action: Action, at: Location) => EVERYONE.filter((name) => decide(PEOPLE[name], action, at) === 'allow');
+
+  it('shows a protected person’s address to nobody, and their contact details to staff and the person alone', () => {
+    const hidden = person({ id: 53, protectedIdentity: true });
+    assert.deepEqual(who('person.address.read', hidden), []);
+    assert.deepEqual(who('person.contact.read', hidden), STAFF);
+    assert.equal(decide(actor({ personId: 53 }), 'person.contact.read', hidden), 'allow');
+    assert.equal(decide(actor({ personId: 53 }), 'person.address.read', hidden), 'deny');
+    assert.deepEqual(who('person.contact.read', person({ protectedIdentity: true })), ['guardian', ...STAFF]);
+  });
+
+  it('shows a guardian the details of their own household only, about one child', () => {
+    assert.deepEqual(who('person.contact.read', person({ id: 54, otherHousehold: true })), STAFF);
+    assert.deepEqual(who('person.address.read', person({ id: 53 })), ['guardian', ...STAFF]);
+    assert.deepEqual(who('person.contact.read', person({ id: 53 })), ['guardian', ...STAFF]);
+    assert.deepEqual(who('person.address.read', person({ id: 53 }, [CHILD, 8])), STAFF);
+    assert.deepEqual(who('person.address.read', { ...person({ id: 53 }), person: undefined }), STAFF);
+    assert.equal(decide(actor({ personId: 51, guardianOf: new Map([[CHILD, { otherHousehold: true }]]) }), 'person.address.read', person({ id: 51, otherHousehold: true })), 'allow');
+  });
+
+  it('drops only the guardian rules for a protected person’s contact details, not the rules of a child’s own records', () => {
+    const protectedChild: Location = { ...PLACES.child!, person: { id: CHILD, protectedIdentity: true, otherHousehold: false } };
+    assert.deepEqual(who('child.info.read', protectedChild), WHO_MAY['child.info.read']);
+  });
+});
+
+describe('a strong login and an action the table gets wrong', () => {
+  const table = actions as Record<string, ActionDefinition>;
+  const extra = (name: string, definition: ActionDefinition, run: (action: Action) => void) => {
+    table[name] = definition;
+    try { run(name as Action); } finally { delete table[name]; }
+  };
+
+  it('asks for a strong login (step-up) where an action needs one, and lets a strong login through', () => {
+    extra('test.strong', { target: 'child', allow: ['guardian-of-child'], strongLogin: true }, (action) => {
+      assert.equal(decide(PEOPLE.guardian, action, PLACES.child), 'needs-strong-login');
+      assert.equal(decide({ ...PEOPLE.guardian, authLevel: 'strong' }, action, PLACES.child), 'allow');
+      assert.equal(allows(PEOPLE.guardian, action, PLACES.child), false);
+      assert.equal(decide(PEOPLE.teacher, action, PLACES.child), 'deny');
+      assert.equal(decide({ ...PEOPLE.teacher, authLevel: 'strong' }, action, PLACES.child), 'deny');
+    });
+    assert.equal(decide({ ...PEOPLE.guardian, authLevel: 'strong' }, 'child.info.read', PLACES.child), 'allow');
+  });
+
+  it('fails closed: an action about no record whose rules need one is refused, not thrown', () => {
+    extra('test.misdeclared', { target: 'none', allow: ['guardian-of-child', 'staff-of-unit', 'self'] }, (action) => {
+      for (const name of EVERYONE) assert.equal(decide(PEOPLE[name], action, null), 'deny', name);
+    });
+  });
+
+  it('refuses an action about a record that is not found, even where any signed-in user would do', () => {
+    extra('test.anyone', { target: 'child', allow: ['signed-in', 'any-admin'] }, (action) => {
+      assert.equal(decide(PEOPLE.stranger, action, PLACES.child), 'allow');
+      for (const name of EVERYONE) assert.equal(decide(PEOPLE[name], action, null), 'deny', name);
+    });
+  });
+
+  it('drops every guardian rule for a protected person when an action says staff only', () => {
+    extra('test.staffOnly', { target: 'personOfChild', allow: ['guardian-of-child', 'same-household-guardian', 'staff-of-group'], protectedIdentity: 'staff-only' }, (action) => {
+      const at = (protectedIdentity: boolean): Location => ({ ...PLACES.personOfChild!, person: { id: 53, protectedIdentity, otherHousehold: false } });
+      assert.deepEqual(EVERYONE.filter((name) => allows(PEOPLE[name], action, at(false))), ['guardian', 'otherHome', 'teacher']);
+      assert.deepEqual(EVERYONE.filter((name) => allows(PEOPLE[name], action, at(true))), ['teacher']);
+    });
+  });
+});
