@@ -20,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import signature from 'cookie-signature';
 import { openDatabase } from '../server/kernel/db.ts';
+import { numberOption } from './bench/options.ts';
 import { stockholmDate } from '../server/kernel/clock.ts';
 import { childSummary } from '../server/people/queries.ts';
 import { unitRules } from '../server/settings/queries.ts';
@@ -138,12 +139,7 @@ function parseSettings(argv: string[]): Settings {
     console.log(USAGE);
     process.exit(0);
   }
-  const number = (raw: string | undefined, fallback: number, name: string, min: number): number => {
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}, got "${raw}"\n\n${USAGE}`);
-    return value;
-  };
+  const number = numberOption(USAGE);
   const quick = values.quick === true;
   const routes = values.routes ? values.routes.split(',').map((r) => r.trim()) : [...ROUTE_KEYS];
   for (const r of routes) if (!ROUTE_KEYS.includes(r as RouteKey)) throw new Error(`unknown route "${r}" in --routes\n\n${USAGE}`);

@@ -144,8 +144,8 @@ const UNIT_NAMES = ['Solrosen', 'Vitsippan', 'Blåklinten', 'Prästkragen', 'Lin
 const GROUP_NAMES = ['Blåbär', 'Lingon', 'Hallon', 'Jordgubben', 'Krusbär', 'Vinbär', 'Nypon', 'Hjortron', 'Björnbär', 'Körsbär'];
 const BOXES_SOMETIMES_OFF = ['blog', 'documentation', 'schedule'];
 
-/** mulberry32: a small seeded generator, so the data set is the same every time. */
-function random(seed: number): () => number {
+/** mulberry32: a small seeded generator, so the data set (and the peak day's arrivals) are the same every time. */
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -19,7 +19,8 @@ import { addDays, addMonths, weekKey } from '../../server/kernel/dates.ts';
 import { openDays, unitCalendar } from '../../server/settings/calendar.ts';
 import { unitRules } from '../../server/settings/queries.ts';
 import { PRODUCTION_HASHING } from '../../server/accounts/passwords.ts';
-import { BENCH_DIR, BENCH_PASSWORD, ensureDataset } from './dataset.ts';
+import { BENCH_DIR, BENCH_PASSWORD, ensureDataset, random } from './dataset.ts';
+import { numberOption } from './options.ts';
 import { decoded, get, machineCpuSeconds, post, startServer, type RawResponse, type RunningServer } from './server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -61,12 +62,7 @@ function parseSettings(argv: string[]): PeakSettings {
     console.log(USAGE);
     process.exit(0);
   }
-  const number = (raw: string | undefined, fallback: number, name: string, min: number): number => {
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}, got "${raw}"\n\n${USAGE}`);
-    return value;
-  };
+  const number = numberOption(USAGE);
   const arrivals = values.arrivals ?? 'poisson';
   if (arrivals !== 'poisson' && arrivals !== 'even') throw new Error(`--arrivals is poisson or even, got "${arrivals}"\n\n${USAGE}`);
   return {
@@ -230,18 +226,6 @@ function distribution(values: number[]) {
   return {
     count: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)),
     max: round(sorted.at(-1) ?? Number.NaN),
-  };
-}
-
-/** mulberry32, so a run's arrival times are the same every time. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 
