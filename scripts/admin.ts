@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
 import { systemClock, today } from '../server/kernel/clock.ts';
-import { migrateToLatest, openDatabase, readMeta, type Db } from '../server/kernel/db.ts';
+import { databaseName, migrateToLatest, openConfiguredDatabase, readMeta, type Db } from '../server/kernel/db.ts';
 import { hashPassword } from '../server/accounts/passwords.ts';
 import {
   createFirstAdmin, FIRST_ADMIN_MESSAGES, loginConflict, validateFirstAdminFields, validatePassword,
@@ -69,16 +69,16 @@ async function createAdminCommand(args: string[]): Promise<void> {
   if (invalid) throw new Failure(FIRST_ADMIN_MESSAGES[invalid]);
 
   const config = loadConfig();
-  const connection = openDatabase(config.databaseFile);
+  const connection = openConfiguredDatabase(config);
   try {
     await migrateToLatest(connection.db);
     const mode = await settle(connection.db, config.production);
     if (mode.created) {
       console.error(mode.mode === 'demo'
-        ? `Created a new DEMO database in ${config.databaseFile} (NODE_ENV is not production).`
-        : `Created a new real database in ${config.databaseFile}.`);
+        ? `Created a new DEMO database in ${databaseName(config)} (NODE_ENV is not production).`
+        : `Created a new real database in ${databaseName(config)}.`);
     } else if (mode.mode === 'demo') {
-      console.error(`Note: ${config.databaseFile} is a demo database.`);
+      console.error(`Note: ${databaseName(config)} is a demo database.`);
     }
     const conflict = await loginConflict(connection.db, fields);
     if (conflict) throw new Failure(FIRST_ADMIN_MESSAGES[conflict]);
@@ -105,12 +105,12 @@ async function sendTestMailCommand(args: string[]): Promise<void> {
   if (!language) throw new Failure(`--language must be one of ${LANGUAGES.map((l) => l.code).join(', ')}.`, 2);
 
   const config = loadConfig();
-  if (!fs.existsSync(config.databaseFile)) throw new Failure(`There is no database in ${config.databaseFile}: start Vardag once first.`);
-  const connection = openDatabase(config.databaseFile);
+  if (!config.databaseUrl && !fs.existsSync(config.databaseFile)) throw new Failure(`There is no database in ${databaseName(config)}: start Vardag once first.`);
+  const connection = openConfiguredDatabase(config);
   try {
     await migrateToLatest(connection.db);
     const mode = await readMeta(connection.db, 'mode');
-    if (mode !== 'demo' && mode !== 'production') throw new Failure(`The database in ${config.databaseFile} was never started: start Vardag once first.`);
+    if (mode !== 'demo' && mode !== 'production') throw new Failure(`The database in ${databaseName(config)} was never started: start Vardag once first.`);
     if (mode === 'demo' && config.production) throw new Failure(new DemoDatabaseInProduction().message);
     const transport = chooseMailTransport(config.smtpUrl, mode === 'demo');
     if (!transport) throw new Failure('SMTP_URL is not set, so Vardag sends no e-mail. Set it (e.g. SMTP_URL=smtp://user:password@mail.example.se:587) and try again.');

@@ -11,6 +11,14 @@ if (!fs.existsSync(chromium)) {
   process.exit(1);
 }
 
+// The PostgreSQL tests start a throw-away cluster of their own (test/support/postgres.ts) with these programs.
+const postgresBin = process.env.POSTGRES_BIN || '/usr/lib/postgresql/15/bin';
+if (!['initdb', 'pg_ctl'].every((program) => fs.existsSync(path.join(postgresBin, program)))) {
+  console.error(`The PostgreSQL tests need Debian's PostgreSQL 15 programs in ${postgresBin}, and they are missing. Install them with:\n\n`
+    + '  apt-get update && apt-get install -y postgresql\n\n(or set POSTGRES_BIN). No cluster needs to run: the tests make their own. No test was run.');
+  process.exit(1);
+}
+
 const typecheck = spawnSync('npx', ['tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
 if (typecheck.status !== 0) {
   console.error('The type check failed. No test was run.');

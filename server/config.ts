@@ -5,6 +5,8 @@ export interface Config {
   port: number;
   dataDir: string;
   databaseFile: string;
+  /** VARDAG_DATABASE_URL: a PostgreSQL database (postgres://user:pass@host:5432/name) instead of the SQLite file. */
+  databaseUrl: string | undefined;
   production: boolean;
   /** Express "trust proxy": set when Vardag runs behind a TLS-terminating proxy, so cookies get Secure. */
   trustProxy: string | number | boolean;
@@ -88,6 +90,13 @@ function smsFromFrom(raw: string | undefined): string {
   throw new Error(`SMS_FROM must be 3-11 letters and digits (e.g. Vardag) or a number like +46701234567, got "${raw}"`);
 }
 
+function databaseUrlFrom(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  if (!/^postgres(?:ql)?:\/\//.test(value)) throw new Error('VARDAG_DATABASE_URL must be a PostgreSQL URL, postgres://user:password@host:5432/database');
+  return value;
+}
+
 /** Express's "trust proxy": a number of hops ("1"), true/false, or addresses ("loopback", "10.0.0.1"). */
 function trustProxyFrom(raw: string | undefined): Config['trustProxy'] {
   const value = raw?.trim();
@@ -103,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: intFrom(env, 'PORT', 3000),
     dataDir,
     databaseFile: path.join(dataDir, 'vardag.sqlite'),
+    databaseUrl: databaseUrlFrom(env.VARDAG_DATABASE_URL),
     production: env.NODE_ENV === 'production',
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
     sessionSecret: env.SESSION_SECRET || undefined,

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { systemClock, today } from './kernel/clock.ts';
-import { migrateToLatest, openDatabase, readMeta, writeMeta, type Db } from './kernel/db.ts';
+import { databaseName, migrateToLatest, openConfiguredDatabase, readMeta, writeMeta, type Db } from './kernel/db.ts';
 import { hashPassword } from './accounts/passwords.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.ts';
 import { DemoDatabaseInProduction, settleMode } from './demo/mode.ts';
@@ -13,7 +13,7 @@ import { chooseSmsGateway, registerSmsJobs } from './sms/sender.ts';
 import { registerInvitationJobs } from './invitations/jobs.ts';
 
 const config = loadConfig();
-const connection = openDatabase(config.databaseFile);
+const connection = openConfiguredDatabase(config);
 await migrateToLatest(connection.db);
 
 let settled: Awaited<ReturnType<typeof settleMode>>;
@@ -58,7 +58,7 @@ registerInvitationJobs(runner, { db: connection.db, clock: systemClock, config }
 runner.start();
 
 const server = app.listen(config.port, () => {
-  console.log(`Vardag serves http://localhost:${config.port} (${settled.mode === 'demo' ? 'demo database' : 'real database'}: ${config.databaseFile})`);
+  console.log(`Vardag serves http://localhost:${config.port} (${settled.mode === 'demo' ? 'demo database' : 'real database'}: ${databaseName(config)})`);
   if (settled.mode === 'demo') printDemoLogins();
 });
 

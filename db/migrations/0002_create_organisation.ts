@@ -1,19 +1,20 @@
 import type { Kysely } from 'kysely';
 import { oneOf } from '../check.ts';
+import { idColumn } from '../sql.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('municipalities')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createTable('areas')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('municipality_id', 'integer', (c) => c.notNull().references('municipalities.id'))
     .addColumn('name', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createTable('units')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('municipality_id', 'integer', (c) => c.notNull().references('municipalities.id'))
     .addColumn('area_id', 'integer', (c) => c.references('areas.id'))
     .addColumn('name', 'text', (c) => c.notNull())
@@ -28,7 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('unit_opening_hours_pk', ['unit_id', 'weekday'])
     .execute();
   await db.schema.createTable('groups')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('unit_id', 'integer', (c) => c.notNull().references('units.id'))
     .addColumn('name', 'text', (c) => c.notNull())
     .execute();

@@ -1,16 +1,17 @@
 import type { Kysely } from 'kysely';
 import { oneOf } from '../check.ts';
+import { flagColumn, idColumn } from '../sql.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('persons')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('municipality_id', 'integer', (c) => c.notNull().references('municipalities.id'))
     .addColumn('first_name', 'text', (c) => c.notNull())
     .addColumn('last_name', 'text', (c) => c.notNull())
     .addColumn('identity_number', 'text')
     .addColumn('identity_kind', 'text', (c) => c.check(oneOf('identity_kind', ['personnummer', 'samordningsnummer'])))
     .addColumn('birth_date', 'text')
-    .addColumn('protected_identity', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('protected_identity', 'integer', flagColumn)
     .addColumn('street_address', 'text')
     .addColumn('postal_code', 'text')
     .addColumn('city', 'text')
@@ -22,7 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['municipality_id', 'identity_number']).execute();
 
   await db.schema.createTable('placements')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('child_id', 'integer', (c) => c.notNull().references('persons.id'))
     .addColumn('group_id', 'integer', (c) => c.notNull().references('groups.id'))
     .addColumn('start_date', 'text', (c) => c.notNull())
@@ -33,16 +34,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('placements_group').on('placements').column('group_id').execute();
 
   await db.schema.createTable('guardianships')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('guardian_id', 'integer', (c) => c.notNull().references('persons.id'))
     .addColumn('child_id', 'integer', (c) => c.notNull().references('persons.id'))
-    .addColumn('other_household', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('other_household', 'integer', flagColumn)
     .addUniqueConstraint('guardianships_pair', ['guardian_id', 'child_id'])
     .execute();
   await db.schema.createIndex('guardianships_child').on('guardianships').column('child_id').execute();
 
   await db.schema.createTable('staff_assignments')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('person_id', 'integer', (c) => c.notNull().references('persons.id'))
     .addColumn('unit_id', 'integer', (c) => c.notNull().references('units.id'))
     .addColumn('group_id', 'integer', (c) => c.references('groups.id'))

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import { idColumn } from '../sql.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('accounts')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('person_id', 'integer', (c) => c.notNull().unique().references('persons.id'))
     .addColumn('username', 'text', (c) => c.notNull())
     .addColumn('username_key', 'text', (c) => c.notNull().unique())

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { idColumn } from '../sql.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('municipalities').addColumn('terms_of_use', 'text').execute();
@@ -15,7 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('unit_boxes_pk', ['unit_id', 'box'])
     .execute();
   await db.schema.createTable('unit_closed_days')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('unit_id', 'integer', (c) => c.notNull().references('units.id'))
     .addColumn('date', 'text', (c) => c.notNull())
     .addColumn('reason', 'text', (c) => c.notNull())
@@ -26,7 +27,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('change_cutoff', 'text')
     .execute();
   await db.schema.createTable('settings_changes')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('municipality_id', 'integer', (c) => c.notNull().references('municipalities.id'))
     .addColumn('unit_id', 'integer', (c) => c.references('units.id'))
     .addColumn('setting', 'text', (c) => c.notNull())

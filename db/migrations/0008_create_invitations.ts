@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import { oneOf } from '../check.ts';
+import { idColumn } from '../sql.ts';
 
 // Invitations of guardians by key, and the name an account shows to others.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('accounts').addColumn('display_name', 'text').execute();
   await db.schema.alterTable('municipalities').addColumn('invitation_valid_days', 'integer', (c) => c.notNull().defaultTo(14)).execute();
   await db.schema.createTable('invitations')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('municipality_id', 'integer', (c) => c.notNull().references('municipalities.id'))
     .addColumn('guardian_id', 'integer', (c) => c.notNull().references('persons.id'))
     .addColumn('email', 'text')
@@ -27,7 +28,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('invitation_children_child').on('invitation_children').column('child_id').execute();
   await db.schema.createTable('invitation_keys')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('invitation_id', 'integer', (c) => c.notNull().references('invitations.id'))
     .addColumn('key_hash', 'text', (c) => c.notNull().unique())
     .addColumn('delivery', 'text', (c) => c.notNull().check(oneOf('delivery', ['email', 'paper'])))

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { oneOf } from '../check.ts';
+import { idColumn } from '../sql.ts';
 
 // A person's own account: forgotten-password links, extra e-mail addresses verified by link, a mobile number,
 // notification choices, and requests to close the account. Every token is stored only as its SHA-256.
@@ -7,7 +8,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('accounts').addColumn('mobile', 'text').execute();
 
   await db.schema.createTable('password_reset_tokens')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id'))
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -17,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('password_reset_tokens_account').on('password_reset_tokens').column('account_id').execute();
 
   await db.schema.createTable('account_emails')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id'))
     .addColumn('email', 'text', (c) => c.notNull())
     .addColumn('email_key', 'text', (c) => c.notNull())
@@ -37,7 +38,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   await db.schema.createTable('account_closure_requests')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id'))
     .addColumn('requested_at', 'text', (c) => c.notNull())
     .addColumn('handled_at', 'text')

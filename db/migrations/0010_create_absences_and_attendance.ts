@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import { oneOf } from '../check.ts';
+import { idColumn } from '../sql.ts';
 
 // Absence reported for a day (whole day, or part of a school day), arrivals and departures, and the history of both.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('absences')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('child_id', 'integer', (c) => c.notNull().references('persons.id'))
     .addColumn('date', 'text', (c) => c.notNull())
     .addColumn('starts', 'text')
@@ -19,7 +20,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('absences_child_date').on('absences').columns(['child_id', 'date']).execute();
   await db.schema.createIndex('absences_date').on('absences').column('date').execute();
   await db.schema.createTable('attendances')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('child_id', 'integer', (c) => c.notNull().references('persons.id'))
     .addColumn('date', 'text', (c) => c.notNull())
     .addColumn('arrived_at', 'text')
@@ -28,7 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addUniqueConstraint('attendances_child_date', ['child_id', 'date'])
     .execute();
   await db.schema.createTable('care_history')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('child_id', 'integer', (c) => c.notNull().references('persons.id'))
     .addColumn('date', 'text', (c) => c.notNull())
     .addColumn('what', 'text', (c) => c.notNull())

@@ -1,15 +1,16 @@
 import type { Kysely } from 'kysely';
+import { flagColumn, idColumn } from '../sql.ts';
 
 // Care times (Tidsregistrering): a child's registered day (times or "Ledig", a guardian's comment, a staff comment),
 // and standard weekly schedules that fill the days nobody registered, each valid from a day on.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('care_times')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('child_id', 'integer', (c) => c.notNull().references('persons.id'))
     .addColumn('date', 'text', (c) => c.notNull())
     .addColumn('starts', 'text')
     .addColumn('ends', 'text')
-    .addColumn('day_off', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('day_off', 'integer', flagColumn)
     .addColumn('comment', 'text')
     .addColumn('registered_by', 'integer', (c) => c.references('accounts.id'))
     .addColumn('updated_at', 'text', (c) => c.notNull())
@@ -23,7 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('care_times_date').on('care_times').column('date').execute();
 
   await db.schema.createTable('standard_schedules')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('child_id', 'integer', (c) => c.notNull().references('persons.id'))
     .addColumn('valid_from', 'text', (c) => c.notNull())
     .addColumn('created_by', 'integer', (c) => c.notNull().references('accounts.id'))
@@ -35,7 +36,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('weekday', 'integer', (c) => c.notNull())
     .addColumn('starts', 'text')
     .addColumn('ends', 'text')
-    .addColumn('day_off', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('day_off', 'integer', flagColumn)
     .addPrimaryKeyConstraint('standard_care_times_pk', ['schedule_id', 'weekday'])
     .execute();
 }

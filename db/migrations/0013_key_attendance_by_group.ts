@@ -1,10 +1,11 @@
 import { sql, type Kysely } from 'kysely';
+import { idColumn } from '../sql.ts';
 
 // Arrival and departure belong to a group: a pupil who leaves school for fritids has left the class, not fritids.
 // The table is rebuilt with the group (SQLite cannot drop the old unique key); earlier rows go to the child's first group.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('attendances_by_group')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(db))
     .addColumn('child_id', 'integer', (c) => c.notNull().references('persons.id'))
     .addColumn('group_id', 'integer', (c) => c.notNull().references('groups.id'))
     .addColumn('date', 'text', (c) => c.notNull())

@@ -1,4 +1,5 @@
-// Append-only: a new migration gets the next number and a line at the end. Never edit one that has shipped.
+// Append-only: a new migration gets the next number and a line at the end. Never change what a shipped one does on
+// SQLite (installations have run it): test/kernel/migrations-portable.test.ts compares the schema with its fixture.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_create_app_meta_and_sessions.ts';
 import * as m0002 from './0002_create_organisation.ts';

@@ -83,7 +83,7 @@ const childsAbsencesFrom = prepared((db: Db, childId: number, from: string) => a
   .where('absences.child_id', 'in', [childId]).where('absences.date', '>=', from).orderBy('absences.date').orderBy('absences.child_id'));
 
 const absencesBetween = prepared((db: Db, childIds: string, from: string, to: string) => absenceList(db)
-  .where('absences.child_id', 'in', jsonValues<number>(childIds)).where('absences.date', '>=', from).where('absences.date', '<=', to)
+  .where('absences.child_id', 'in', jsonValues(db, childIds)).where('absences.date', '>=', from).where('absences.date', '<=', to)
   .orderBy('absences.date').orderBy('absences.child_id'));
 
 /** Reports for the children from `from` on (to `to`), in date order. */

@@ -8,7 +8,7 @@ export interface Attendance { childId: number; arrivedAt: string | null; leftAt:
 
 const attendancesInGroup = prepared((db: Db, childIds: string, groupId: number, date: string) => db.selectFrom('attendances')
   .select(['child_id', 'arrived_at', 'left_at'])
-  .where('child_id', 'in', jsonValues<number>(childIds)).where('group_id', '=', groupId).where('date', '=', date));
+  .where('child_id', 'in', jsonValues(db, childIds)).where('group_id', '=', groupId).where('date', '=', date));
 
 /** Arrivals and departures of the children in one group on a day, by child. */
 export async function attendancesOn(db: Db, childIds: number[], date: string, groupId: number): Promise<Map<number, Attendance>> {

@@ -1,16 +1,19 @@
-// The SQLite database: opening it, its migrations, queries compiled once (`prepared`), the work a request does with
-// its first write (its audit row), and the app's own key-value store (app_meta).
+// The database (the SQLite file, or PostgreSQL with VARDAG_DATABASE_URL): opening it, its migrations, queries compiled
+// once (`prepared`), the work a request does with its first write (its audit row), and the app's own key-value store
+// (app_meta).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import {
-  CompiledQuery, Kysely, Migrator, SqliteDialect, type Compilable, type DatabaseConnection, type Dialect, type Driver, type ExpressionBuilder,
+  CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, type Compilable, type DatabaseConnection, type Dialect, type Driver, type ExpressionBuilder,
   type QueryResult, type TransactionSettings,
 } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { migrations } from '../../db/migrations/index.ts';
+import type { SqlDialect } from '../../db/sql.ts';
 
 export type Db = Kysely<Database>;
 export type { Database };
@@ -24,12 +27,31 @@ export type OuterQuery = ExpressionBuilder<Database, any>;
 
 export interface Connection {
   db: Db;
-  sqlite: SQLite.Database;
+  dialect: SqlDialect;
+  /** SQLite only: the file's own handle, for the few things kysely does not do (bulk loads, sqlite_master). */
+  sqlite?: SQLite.Database;
   close(): Promise<void>;
 }
 
+export interface SqliteConnection extends Connection {
+  dialect: 'sqlite';
+  sqlite: SQLite.Database;
+}
+
+/** The database the configuration names: PostgreSQL when VARDAG_DATABASE_URL is set, else the SQLite file. */
+export function openConfiguredDatabase(config: { databaseFile: string; databaseUrl: string | undefined }): Connection {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openDatabase(config.databaseFile);
+}
+
+/** Where the configured database is, for messages: the SQLite file, or PostgreSQL's host and database (no password). */
+export function databaseName(config: { databaseFile: string; databaseUrl: string | undefined }): string {
+  if (!config.databaseUrl) return config.databaseFile;
+  const url = new URL(config.databaseUrl);
+  return `PostgreSQL ${url.host}${url.pathname}`;
+}
+
 /** Opens (creating if needed) the SQLite file in WAL mode: a killed process never loses a committed write. */
-export function openDatabase(file: string): Connection {
+export function openDatabase(file: string): SqliteConnection {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
@@ -40,7 +62,23 @@ export function openDatabase(file: string): Connection {
   // queries touch (indexes of care times, absences, arrivals) are read again and again: keep 64 MiB.
   sqlite.pragma('cache_size = -65536');
   const db = new Kysely<Database>({ dialect: withFirstWriteWork(new SqliteDialect({ database: withStatementCache(sqlite) })) });
-  return { db, sqlite, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/**
+ * Opens a PostgreSQL database on a pool of `max` connections. `bigint` and `numeric` values (epoch milliseconds,
+ * `count(*)`, `sum(…)`) come back as numbers, as they do from SQLite, instead of pg's strings.
+ */
+export function openPostgres(connectionString: string, max = 10): Connection {
+  const getTypeParser = ((oid: number, format?: 'text' | 'binary') => (oid === INT8 || oid === NUMERIC) && format !== 'binary'
+    ? (value: string) => Number(value)
+    : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
+  const pool = new pg.Pool({ connectionString, max, types: { getTypeParser } });
+  const db = new Kysely<Database>({ dialect: withFirstWriteWork(new PostgresDialect({ pool })) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
 /**
@@ -76,9 +114,15 @@ export function prepared<A extends unknown[], R>(build: (db: Db, ...args: A) => 
 
 /** As `prepared`, but gives the query to run instead of running it (for a connection of its own, see RequestWork). */
 export function preparedQuery<A extends unknown[], R>(build: (db: Db, ...args: A) => Compilable<R>): (db: Db, ...args: A) => CompiledQuery<R> {
-  let compiled: { sql: string; slots: ({ arg: number } | { value: unknown })[] } | undefined;
+  // Kept per dialect adapter: a process that opens both databases (a test) must not run SQLite's SQL on PostgreSQL.
+  const compiledFor = new Map<unknown, { sql: string; slots: ({ arg: number } | { value: unknown })[] }>();
   return (db, ...args) => {
-    compiled ??= compileOnce(db, build, args.length);
+    const adapter = db.getExecutor().adapter.constructor;
+    let compiled = compiledFor.get(adapter);
+    if (!compiled) {
+      compiled = compileOnce(db, build, args.length);
+      compiledFor.set(adapter, compiled);
+    }
     const parameters = compiled.slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value));
     return CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>;
   };

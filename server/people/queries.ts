@@ -105,7 +105,7 @@ export async function childPlacements(db: Db, childId: number, today: string, ki
 
 const placementsOnDay = keptPerKindList((kinds) => prepared((db: Db, childIds: string, date: string) => currentPlacements(db, date)
   .select(['placements.child_id', 'groups.unit_id'])
-  .where('placements.child_id', 'in', jsonValues<number>(childIds)).where('units.kind', 'in', kinds).where('placements.start_date', '<=', date)));
+  .where('placements.child_id', 'in', jsonValues(db, childIds)).where('units.kind', 'in', kinds).where('placements.start_date', '<=', date)));
 
 /** Of the children, each placement on `date` in a unit of the given kinds: which child, in which unit. */
 export async function placementsOn(db: Db, childIds: readonly number[], date: string, kinds: readonly UnitKind[]): Promise<{ childId: number; unitId: number }[]> {

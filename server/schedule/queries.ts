@@ -124,11 +124,11 @@ export interface ExpectedCare {
 const registeredOn = prepared((db: Db, childIds: string, date: string) => db.selectFrom('care_times')
   .select((eb) => ['care_times.child_id', 'care_times.starts', 'care_times.ends', 'care_times.day_off', 'care_times.comment',
     'care_times.staff_comment', accountName(eb, 'care_times.registered_by').as('registered_by')])
-  .where('care_times.child_id', 'in', jsonValues<number>(childIds)).where('care_times.date', '=', date));
+  .where('care_times.child_id', 'in', jsonValues(db, childIds)).where('care_times.date', '=', date));
 const schedulesInForce = prepared((db: Db, childIds: string, date: string) => db.selectFrom('standard_schedules')
-  .select(['id', 'child_id', 'valid_from']).where('child_id', 'in', jsonValues<number>(childIds)).where('valid_from', '<=', date).orderBy('valid_from'));
+  .select(['id', 'child_id', 'valid_from']).where('child_id', 'in', jsonValues(db, childIds)).where('valid_from', '<=', date).orderBy('valid_from'));
 const standardWeekday = prepared((db: Db, scheduleIds: string, weekday: number) => db.selectFrom('standard_care_times')
-  .select(['schedule_id', 'starts', 'ends', 'day_off']).where('schedule_id', 'in', jsonValues<number>(scheduleIds)).where('weekday', '=', weekday));
+  .select(['schedule_id', 'starts', 'ends', 'day_off']).where('schedule_id', 'in', jsonValues(db, scheduleIds)).where('weekday', '=', weekday));
 
 /**
  * Each child's expected care on `date`: registered times (or "Ledig"), else the standard schedule's day when the

@@ -77,9 +77,9 @@ export async function closedDays(db: Db, unitId: number, from: string, to?: stri
 }
 
 const unitsWithHoursOn = prepared((db: Db, unitIds: string, weekday: number) => db.selectFrom('unit_opening_hours').select('unit_id')
-  .where('unit_id', 'in', jsonValues<number>(unitIds)).where('weekday', '=', weekday));
+  .where('unit_id', 'in', jsonValues(db, unitIds)).where('weekday', '=', weekday));
 const unitsClosedOn = prepared((db: Db, unitIds: string, date: string) => db.selectFrom('unit_closed_days').select('unit_id')
-  .where('unit_id', 'in', jsonValues<number>(unitIds)).where('date', '=', date));
+  .where('unit_id', 'in', jsonValues(db, unitIds)).where('date', '=', date));
 
 /** Of the units, those open on `date`: with opening hours that weekday, and not closed that day (the staff's Today). */
 export async function unitsOpenOn(db: Db, unitIds: readonly number[], date: string): Promise<Set<number>> {

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { FixedClock, today } from '../../server/kernel/clock.ts';
-import { migrateToLatest, openDatabase, readMeta, type Db } from '../../server/kernel/db.ts';
+import { migrateToLatest, openConfiguredDatabase, readMeta, type Db } from '../../server/kernel/db.ts';
 import { hashPassword } from '../../server/accounts/passwords.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../server/demo/seed.ts';
 import { settleMode } from '../../server/demo/mode.ts';
@@ -40,7 +40,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const existing = options.existingDataDir;
   const dir = existing ?? tempDir('test');
   const config = loadConfig({ VARDAG_DATA_DIR: dir, ...options.env });
-  const connection = openDatabase(config.databaseFile);
+  const connection = openConfiguredDatabase(config);
   await migrateToLatest(connection.db);
   const clock = new FixedClock(options.now ?? DEFAULT_NOW);
   const passwordHash = await demoPasswordHash();

@@ -1,0 +1,81 @@
+// A throw-away PostgreSQL cluster for tests: initdb into a temporary folder, a server on a free loopback port with
+// fsync off, a fresh database per caller; `stop()` stops the server and removes the folder. Run as root (CI), the
+// cluster belongs to the `postgres` OS user, as PostgreSQL refuses to run as root.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+export const POSTGRES_BIN = process.env.POSTGRES_BIN || '/usr/lib/postgresql/15/bin';
+
+/** Whether PostgreSQL's server programs are installed (scripts/test.mjs says how to install them). */
+export function postgresInstalled(): boolean {
+  return fs.existsSync(path.join(POSTGRES_BIN, 'initdb')) && fs.existsSync(path.join(POSTGRES_BIN, 'pg_ctl'));
+}
+
+export interface PostgresCluster {
+  /** A new empty database; its connection URL. */
+  createDatabase(name?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const USER = 'vardag';
+
+export async function startPostgres(): Promise<PostgresCluster> {
+  if (!postgresInstalled()) throw new Error(`PostgreSQL's programs are not in ${POSTGRES_BIN}: apt-get install -y postgresql (or set POSTGRES_BIN)`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vardag-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    fs.chownSync(dir, uid, gid);
+  }
+  const run = (program: string, args: string[]) => {
+    const command = [path.join(POSTGRES_BIN, program), ...args];
+    if (asRoot) execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', command.map(quote).join(' ')], { stdio: 'pipe' });
+    else execFileSync(command[0], command.slice(1), { stdio: 'pipe' });
+  };
+  const data = path.join(dir, 'data');
+  run('initdb', ['-D', data, '-A', 'trust', '-U', USER, '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+  const port = await freePort();
+  run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+    '-l', path.join(dir, 'log'), '-w', 'start']);
+  const base = `postgres://${USER}@127.0.0.1:${port}`;
+  let count = 0;
+  return {
+    async createDatabase(name = `test_${process.pid}_${++count}`) {
+      const client = new pg.Client({ connectionString: `${base}/postgres` });
+      await client.connect();
+      try {
+        await client.query(`create database "${name}"`);
+      } finally {
+        await client.end();
+      }
+      return `${base}/${name}`;
+    },
+    async stop() {
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+function quote(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
