@@ -5,6 +5,7 @@ import { loadConfig } from './config.ts';
 import { systemClock, today } from './kernel/clock.ts';
 import { databaseName, migrateToLatest, openConfiguredDatabase, readMeta, writeMeta, type Db } from './kernel/db.ts';
 import { hashPassword } from './accounts/passwords.ts';
+import { isOpenAccountMobile } from './accounts/queries.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.ts';
 import { DemoDatabaseInProduction, settleMode } from './demo/mode.ts';
 import { JobRunner } from './kernel/jobs.ts';
@@ -48,7 +49,10 @@ if (mailTransport) {
 const smsGateway = chooseSmsGateway(config.smsGatewayUrl === undefined ? undefined
   : { url: config.smsGatewayUrl, username: config.smsGatewayUsername, password: config.smsGatewayPassword }, settled.mode === 'demo');
 if (smsGateway) {
-  registerSmsJobs(runner, { db: connection.db, clock: systemClock, gateway: smsGateway, from: config.smsFrom });
+  registerSmsJobs(runner, {
+    db: connection.db, clock: systemClock, gateway: smsGateway, from: config.smsFrom,
+    isOwnNumber: (mobile) => isOpenAccountMobile(connection.db, mobile),
+  });
   if (smsGateway === 'demo-outbox') console.log(`No SMS_GATEWAY_URL: SMS go to the demo SMS outbox, ${config.publicUrl}/demo/sms (for admins).`);
   else if (settled.mode === 'demo') console.log('SMS_GATEWAY_URL on a demo database: only mobile numbers users entered themselves get SMS; the rest go to /demo/sms.');
 } else {

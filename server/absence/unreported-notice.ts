@@ -7,7 +7,8 @@ import { openAccountsOf } from '../accounts/queries.ts';
 import { defineNotificationKind } from '../notifications/kinds.ts';
 import { notify } from '../notifications/queries.ts';
 import { guardiansOfChild } from '../people/queries.ts';
-import { isE164, queueSms, swedishMobile } from '../sms/outbox.ts';
+import { queueSms } from '../sms/outbox.ts';
+import { isE164, swedishMobile } from '../sms/rules.ts';
 
 /** The notification; its text is `notifications.kinds.unreportedAbsence` (`_lessons` for a time span). */
 export const unreportedAbsenceNotification = defineNotificationKind({ key: 'unreportedAbsence', topic: 'absence' });

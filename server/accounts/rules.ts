@@ -2,6 +2,7 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { MAX_PASSWORD } from './passwords.ts';
 import { containsIdentityNumber } from '../people/identity-numbers.ts';
+import { parseSwedishMobile } from '../sms/rules.ts';
 
 export const MIN_PASSWORD = 10;
 export const MAX_USERNAME = 64;
@@ -46,15 +47,10 @@ export function isEmail(value: string): boolean {
 
 export type MobileProblem = 'accountSettings.errors.mobileInvalid';
 
-/**
- * A Swedish mobile number as people write it (070-123 45 67, +46 70 123 45 67, 0046701234567) in the form +46701234567;
- * empty means none. Mobile numbers are the 10-digit 07x numbers of the ranges 070, 072, 073, 076 and 079.
- */
+/** A mobile number typed in "Mina inställningar" (what counts as one: parseSwedishMobile); empty means none. */
 export function parseMobile(raw: string): { ok: true; value: string | null } | { ok: false; error: MobileProblem } {
-  const compact = raw.replace(/[\s\-().]/g, '');
-  if (!compact) return { ok: true, value: null };
-  const match = compact.match(/^(?:(?:\+|00)460?|0)(7[02369]\d{7})$/);
-  return match ? { ok: true, value: `+46${match[1]}` } : { ok: false, error: 'accountSettings.errors.mobileInvalid' };
+  const parsed = parseSwedishMobile(raw);
+  return parsed.ok ? parsed : { ok: false, error: 'accountSettings.errors.mobileInvalid' };
 }
 
 /** +46701234567 as a Swede writes it: 070-123 45 67. */

@@ -3,7 +3,7 @@
 import type { Transaction } from 'kysely';
 import type { Database, Db } from '../kernel/db.ts';
 import { enqueueJob, jobKind } from '../kernel/jobs.ts';
-import { parseMobile } from '../accounts/rules.ts';
+import { isE164 } from './rules.ts';
 import { findIdentityNumbers } from '../mail/compose.ts';
 import { personMunicipality, personName } from '../people/queries.ts';
 
@@ -21,22 +21,6 @@ export interface NewSms {
   childId?: number | null;
   /** YYYY-MM-DD. */
   day?: string | null;
-}
-
-const E164 = /^\+[1-9]\d{6,14}$/;
-
-/** Whether a number is in E.164: a plus, the country code and the number, no spaces (+46701234567). */
-export function isE164(number: string): boolean {
-  return E164.test(number);
-}
-
-/**
- * A Swedish mobile number as written in a register or by a person (070-123 45 67, +46 70 123 45 67) in E.164
- * (+46701234567), read the way "Mina inställningar" reads one; undefined for anything else, a landline included.
- */
-export function swedishMobile(raw: string | null | undefined): string | undefined {
-  const parsed = parseMobile(raw ?? '');
-  return parsed.ok && parsed.value ? parsed.value : undefined;
 }
 
 /**

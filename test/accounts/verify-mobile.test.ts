@@ -13,7 +13,8 @@ import { seedDemo } from '../../server/demo/seed.ts';
 import { settleMode } from '../../server/demo/mode.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createElksGateway, registerSmsJobs } from '../../server/sms/sender.ts';
-import { swedishMobile } from '../../server/sms/outbox.ts';
+import { isOpenAccountMobile } from '../../server/accounts/queries.ts';
+import { swedishMobile } from '../../server/sms/rules.ts';
 import { csrfOf, demoPasswordHash, postForm, signIn, startTestApp, type Agent, type FormFields, type TestApp } from '../support/app.ts';
 import { personId } from '../support/demo.ts';
 import { TestSmsGateway } from '../support/sms-gateway.ts';
@@ -347,7 +348,10 @@ describe('the code SMS on a demo database', () => {
     assert.match(page.text, new RegExp(`Vardag: Din kod är ${code}\\.`));
 
     // With SMS_GATEWAY_URL a demo database texts only numbers users entered themselves: the code goes out.
-    registerSmsJobs(runner, { db: t.db, clock: t.clock, from: 'Vardag', gateway: createElksGateway({ url: gateway.url, ...gateway.credentials }) });
+    registerSmsJobs(runner, {
+      db: t.db, clock: t.clock, from: 'Vardag', gateway: createElksGateway({ url: gateway.url, ...gateway.credentials }),
+      isOwnNumber: (mobile) => isOpenAccountMobile(t.db, mobile), // as server/main.ts wires it
+    });
     assert.equal((await post(emma, '/settings/mobile/resend')).status, 303);
     await runner.runDue();
     assert.equal(gateway.delivered.length, 1);

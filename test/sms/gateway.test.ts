@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../../server/config.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
 import { identityNumber } from '../../server/people/identity-numbers.ts';
-import { isE164, queueSms, SMS_SEND_JOB, swedishMobile } from '../../server/sms/outbox.ts';
+import { queueSms, SMS_SEND_JOB } from '../../server/sms/outbox.ts';
+import { isE164, swedishMobile } from '../../server/sms/rules.ts';
 import {
   chooseSmsGateway, createElksGateway, registerSmsJobs, SMS_MAX_ATTEMPTS, SMS_MAX_REFUSED_ATTEMPTS, SMS_STALE_HOURS,
 } from '../../server/sms/sender.ts';

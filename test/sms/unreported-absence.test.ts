@@ -10,8 +10,10 @@ import { createAccount } from '../../server/accounts/queries.ts';
 import { reportAbsence } from '../../server/absence/queries.ts';
 import { addPlacement } from '../../server/people/commands.ts';
 import { findIdentityNumbers } from '../../server/mail/compose.ts';
-import { SMS_SEND_JOB, swedishMobile } from '../../server/sms/outbox.ts';
+import { SMS_SEND_JOB } from '../../server/sms/outbox.ts';
+import { swedishMobile } from '../../server/sms/rules.ts';
 import { createElksGateway, registerSmsJobs } from '../../server/sms/sender.ts';
+import { isOpenAccountMobile } from '../../server/accounts/queries.ts';
 import { csrfOf, demoPasswordHash, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { groupId, personId } from '../support/demo.ts';
 import { TestSmsGateway } from '../support/sms-gateway.ts';
@@ -33,7 +35,10 @@ describe('marking an unreported absence', () => {
     t = await startTestApp();
     gateway = await TestSmsGateway.start();
     runner = new JobRunner({ db: t.db, clock: t.clock, log: () => undefined });
-    registerSmsJobs(runner, { db: t.db, clock: t.clock, from: 'Vardag', gateway: createElksGateway({ url: gateway.url, ...gateway.credentials }) });
+    registerSmsJobs(runner, {
+      db: t.db, clock: t.clock, from: 'Vardag', gateway: createElksGateway({ url: gateway.url, ...gateway.credentials }),
+      isOwnNumber: (mobile) => isOpenAccountMobile(t.db, mobile), // as server/main.ts wires it
+    });
     oskar = await personId(t.db, 'Oskar', 'Andersson');
     class2b = await groupId(t.db, '2B');
     const emma = await t.db.selectFrom('persons').select(['id', 'phone']).where('first_name', '=', 'Emma').where('last_name', '=', 'Andersson')
