@@ -122,12 +122,19 @@ export class RouteTable {
       return;
     }
     const work = new RequestWork((execute) => this.audit.record(entry, 'written', execute));
-    closeWhenAnswered(res, work);
+    // A POST that wrote nothing is recorded as an attempt before its answer is sent, as a GET's read is.
+    let attempt: Promise<void> | undefined;
+    const recordAttempt = (): Promise<void> => {
+      work.close();
+      attempt ??= work.done ? Promise.resolve()
+        : this.audit.record(entry, 'attempted').catch((error: unknown) => console.error('audit trail:', error));
+      return attempt;
+    };
+    answerAfter(res, work, recordAttempt);
     try {
       await withRequestWork(work, handle);
     } finally {
-      work.close();
-      if (!work.done) await this.audit.record(entry, 'attempted').catch((error: unknown) => console.error('audit trail:', error));
+      await recordAttempt();
     }
   }
 
@@ -146,18 +153,19 @@ function auditEntry(action: Action, method: 'GET' | 'POST', { actor, target }: {
 }
 
 /**
- * Once the answer starts, later writes are not the request's own (the session is saved as the answer ends): the
- * route table's wrapper is the outermost, so it runs before the session's.
+ * Once the answer starts, later writes are not the request's own (the session is saved as the answer ends), and the
+ * answer ends only after `before` (the attempt's audit row): the route table's wrapper is the outermost, so it runs
+ * before the session's.
  */
-function closeWhenAnswered(res: Response, work: RequestWork): void {
+function answerAfter(res: Response, work: RequestWork, before: () => Promise<void>): void {
   const { write, end } = res;
   res.write = function (this: Response, ...args: unknown[]) {
     work.close();
     return (write as (...a: unknown[]) => boolean).apply(this, args);
   } as Response['write'];
   res.end = function (this: Response, ...args: unknown[]) {
-    work.close();
-    return (end as (...a: unknown[]) => Response).apply(this, args);
+    void before().then(() => (end as (...a: unknown[]) => Response).apply(this, args));
+    return this;
   } as Response['end'];
 }
 

@@ -271,6 +271,34 @@ describe('the audit trail', () => {
       assert.deepEqual((await rowsAfter(t.db, before)).map((r) => [r.action, r.child_id, r.outcome]), [['child.absence.report', elsa, 'attempted']]);
     });
 
+
+    it("records a refused form's attempt before its answer is sent, however slow the row is to store", async () => {
+      // On PostgreSQL a client could read the trail before the row of an answered attempt was there.
+      const router = express.Router();
+      const somewhere = async () => ({ municipalityId: 1, unitIds: [], groupIds: [], childIds: [elsa] });
+      const locators = new Proxy({}, { get: () => somewhere }) as Locators;
+      const trail = auditTrail(t.db, t.clock);
+      const slowTrail: typeof trail = {
+        record: async (...args) => {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return trail.record(...args);
+        },
+      };
+      const routes = new RouteTable(router, createGuard(locators, t.db, () => today(t.clock)), slowTrail);
+      routes.post('/probe/:childId', 'child.absence.report', async (_req, res) => { res.status(400).send('refused'); });
+      const app = express();
+      app.use((req, _res, next) => {
+        req.actor = { accountId: 1, personId: 1, authLevel: 'password', adminOf: new Set([1]), headOf: new Set(), staffUnits: new Set(),
+          staffGroups: new Set(), guardianOf: new Map(), isStudent: false };
+        req.account = { id: 1, personId: 1, username: 'probe', displayName: 'Probe', language: 'sv' };
+        next();
+      });
+      app.use(router);
+      const before = await lastId(t.db);
+      const res = await request(app).post(`/probe/${elsa}`);
+      assert.deepEqual([res.status, res.text], [400, 'refused']);
+      assert.deepEqual((await rowsAfter(t.db, before)).map((r) => [r.action, r.child_id, r.outcome]), [['child.absence.report', elsa, 'attempted']]);
+    });
     it('keeps each request its own work while others start and finish around it', async () => {
       const runs: string[] = [];
       const first = new RequestWork(async () => { runs.push('first'); });
