@@ -6,6 +6,7 @@ import argon2 from 'argon2';
 import request from 'supertest';
 import { HashingBusy, HashingQueue } from '../../server/accounts/hashing-queue.ts';
 import { configureHashing, hashPassword, verifyPassword } from '../../server/accounts/passwords.ts';
+import { createResetToken } from '../../server/accounts/reset-queries.ts';
 import { DEMO_PASSWORD } from '../../server/demo/seed.ts';
 import { createInvitation, issueKey } from '../../server/invitations/queries.ts';
 import { CHEAP_HASHING, postForm, signIn, startTestApp, type TestApp } from '../support/app.ts';
@@ -207,5 +208,25 @@ describe('logging in while many are', () => {
     }
     assert.deepEqual(await t.db.selectFrom('login_limits').select(['subject', 'failures']).where('failures', '>', 0).execute(), [], 'nothing counted');
     assert.equal((await login({ username: 'vardnadshavare', password: DEMO_PASSWORD })).status, 303, 'the old password still works');
+  });
+
+  it('answers a new password from a reset link 429, keeping the link and the old password, and takes it once there is room', async () => {
+    const account = await t.db.selectFrom('accounts').select('id').where('username', '=', 'vardnadshavare').executeTakeFirstOrThrow();
+    const link = `/password/reset/${await createResetToken(t.db, account.id, t.clock.now())}`;
+    const slot = await holdTheSlot();
+    try {
+      const busy = await postForm(request.agent(t.app), link, link, { password: 'en ny och lång fras 8' });
+      assert.equal(busy.status, 429);
+      assert.equal(busy.headers['retry-after'], '60');
+      assert.match(busy.text, /Många loggar in just nu – försök igen om en minut/);
+      slot.release();
+      assert.equal((await slot.login).status, 303);
+    } finally {
+      slot.restore();
+    }
+    assert.equal((await login({ username: 'vardnadshavare', password: DEMO_PASSWORD })).status, 303, 'the old password still works');
+    const reset = await postForm(request.agent(t.app), link, link, { password: 'en ny och lång fras 8' });
+    assert.deepEqual([reset.status, reset.headers.location], [303, '/login'], 'the link still works');
+    assert.equal((await login({ username: 'vardnadshavare', password: 'en ny och lång fras 8' })).status, 303);
   });
 });
