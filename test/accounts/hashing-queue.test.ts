@@ -129,6 +129,21 @@ describe('logging in while many are', () => {
     return { release: held.open, restore: () => { held.open(); verify.mock.restore(); }, checks: () => verify.mock.callCount(), login: slow };
   }
 
+  /** Posts while another login holds the only slot: the answer is "come back in a minute"; the held login then gets in. */
+  async function turnedAwayWhileTheSlotIsHeld(post: () => Promise<request.Response>): Promise<void> {
+    const slot = await holdTheSlot();
+    try {
+      const busy = await post();
+      assert.equal(busy.status, 429);
+      assert.equal(busy.headers['retry-after'], '60');
+      assert.match(busy.text, /Många loggar in just nu – försök igen om en minut/);
+      slot.release();
+      assert.equal((await slot.login).status, 303);
+    } finally {
+      slot.restore();
+    }
+  }
+
   it('answers 429 with Retry-After and the form filled in, counts nothing against the login limits, and lets the next login in', async () => {
     assert.equal((await login({ username: 'vardnadshavare', password: DEMO_PASSWORD })).status, 303, 'with the slot free');
 
@@ -195,17 +210,7 @@ describe('logging in while many are', () => {
   it('answers a password change 429 and keeps the old password, counting nothing', async () => {
     const guardian = await signIn(t.app, 'vardnadshavare');
     const change = { current_password: DEMO_PASSWORD, new_password: 'en ny och lång fras 7' };
-    const slot = await holdTheSlot();
-    try {
-      const busy = await postForm(guardian, '/settings', '/settings/password', change);
-      assert.equal(busy.status, 429);
-      assert.equal(busy.headers['retry-after'], '60');
-      assert.match(busy.text, /Många loggar in just nu – försök igen om en minut/);
-      slot.release();
-      assert.equal((await slot.login).status, 303);
-    } finally {
-      slot.restore();
-    }
+    await turnedAwayWhileTheSlotIsHeld(() => postForm(guardian, '/settings', '/settings/password', change));
     assert.deepEqual(await t.db.selectFrom('login_limits').select(['subject', 'failures']).where('failures', '>', 0).execute(), [], 'nothing counted');
     assert.equal((await login({ username: 'vardnadshavare', password: DEMO_PASSWORD })).status, 303, 'the old password still works');
   });
@@ -213,17 +218,7 @@ describe('logging in while many are', () => {
   it('answers a new password from a reset link 429, keeping the link and the old password, and takes it once there is room', async () => {
     const account = await t.db.selectFrom('accounts').select('id').where('username', '=', 'vardnadshavare').executeTakeFirstOrThrow();
     const link = `/password/reset/${await createResetToken(t.db, account.id, t.clock.now())}`;
-    const slot = await holdTheSlot();
-    try {
-      const busy = await postForm(request.agent(t.app), link, link, { password: 'en ny och lång fras 8' });
-      assert.equal(busy.status, 429);
-      assert.equal(busy.headers['retry-after'], '60');
-      assert.match(busy.text, /Många loggar in just nu – försök igen om en minut/);
-      slot.release();
-      assert.equal((await slot.login).status, 303);
-    } finally {
-      slot.restore();
-    }
+    await turnedAwayWhileTheSlotIsHeld(() => postForm(request.agent(t.app), link, link, { password: 'en ny och lång fras 8' }));
     assert.equal((await login({ username: 'vardnadshavare', password: DEMO_PASSWORD })).status, 303, 'the old password still works');
     const reset = await postForm(request.agent(t.app), link, link, { password: 'en ny och lång fras 8' });
     assert.deepEqual([reset.status, reset.headers.location], [303, '/login'], 'the link still works');

@@ -242,19 +242,13 @@ describe('the audit trail', () => {
       assert.equal((await t.db.selectFrom('app_meta').select('key').where('key', '=', 'audit-probe-2').execute()).length, 0, 'rolled back with it');
     });
 
-    it('does not count a write made once the answer has started (as the session is saved when it ends)', async () => {
-      // a route table of its own, with one audited route whose handler answers first and writes after
+    /** An app with a route table of its own: one audited route about Elsa, `POST /probe/:childId`, for a signed-in admin. */
+    function probeApp(trail: ReturnType<typeof auditTrail>, handler: (req: express.Request, res: express.Response) => Promise<void>): express.Express {
       const router = express.Router();
       const somewhere = async () => ({ municipalityId: 1, unitIds: [], groupIds: [], childIds: [elsa] });
       const locators = new Proxy({}, { get: () => somewhere }) as Locators;
-      const routes = new RouteTable(router, createGuard(locators, t.db, () => today(t.clock)), auditTrail(t.db, t.clock));
-      let written: () => void = () => undefined;
-      const done = new Promise<void>((resolve) => { written = resolve; });
-      routes.post('/probe/:childId', 'child.absence.report', async (_req, res) => {
-        res.end('answered');
-        await insertClosedDay(t.db, '2030-05-01');
-        setImmediate(written);
-      });
+      const routes = new RouteTable(router, createGuard(locators, t.db, () => today(t.clock)), trail);
+      routes.post('/probe/:childId', 'child.absence.report', handler);
       const app = express();
       app.use((req, _res, next) => {
         req.actor = { accountId: 1, personId: 1, authLevel: 'password', adminOf: new Set([1]), headOf: new Set(), staffUnits: new Set(),
@@ -263,6 +257,18 @@ describe('the audit trail', () => {
         next();
       });
       app.use(router);
+      return app;
+    }
+
+    it('does not count a write made once the answer has started (as the session is saved when it ends)', async () => {
+      // a route table of its own, with one audited route whose handler answers first and writes after
+      let written: () => void = () => undefined;
+      const done = new Promise<void>((resolve) => { written = resolve; });
+      const app = probeApp(auditTrail(t.db, t.clock), async (_req, res) => {
+        res.end('answered');
+        await insertClosedDay(t.db, '2030-05-01');
+        setImmediate(written);
+      });
       const before = await lastId(t.db);
       assert.equal((await request(app).post(`/probe/${elsa}`)).text, 'answered');
       await done;
@@ -274,9 +280,6 @@ describe('the audit trail', () => {
 
     it("records a refused form's attempt before its answer is sent, however slow the row is to store", async () => {
       // On PostgreSQL a client could read the trail before the row of an answered attempt was there.
-      const router = express.Router();
-      const somewhere = async () => ({ municipalityId: 1, unitIds: [], groupIds: [], childIds: [elsa] });
-      const locators = new Proxy({}, { get: () => somewhere }) as Locators;
       const trail = auditTrail(t.db, t.clock);
       const slowTrail: typeof trail = {
         record: async (...args) => {
@@ -284,16 +287,7 @@ describe('the audit trail', () => {
           return trail.record(...args);
         },
       };
-      const routes = new RouteTable(router, createGuard(locators, t.db, () => today(t.clock)), slowTrail);
-      routes.post('/probe/:childId', 'child.absence.report', async (_req, res) => { res.status(400).send('refused'); });
-      const app = express();
-      app.use((req, _res, next) => {
-        req.actor = { accountId: 1, personId: 1, authLevel: 'password', adminOf: new Set([1]), headOf: new Set(), staffUnits: new Set(),
-          staffGroups: new Set(), guardianOf: new Map(), isStudent: false };
-        req.account = { id: 1, personId: 1, username: 'probe', displayName: 'Probe', language: 'sv' };
-        next();
-      });
-      app.use(router);
+      const app = probeApp(slowTrail, async (_req, res) => { res.status(400).send('refused'); });
       const before = await lastId(t.db);
       const res = await request(app).post(`/probe/${elsa}`);
       assert.deepEqual([res.status, res.text], [400, 'refused']);
