@@ -1,6 +1,7 @@
 // `npm run drill`: the crash drill 20 times (or `-- --rounds N`): the real server on a demo database is killed with
 // SIGKILL in the middle of a write load of absence reports and care-time weeks, then started again. Prints the lost
-// and half-written writes per round and in total; exits 1 if any write was lost or half-written.
+// and half-written writes per round and in total; exits 1 if any write was lost or half-written. On PostgreSQL with
+// VARDAG_TEST_DATABASE=postgres (a throw-away cluster, test/support/database.ts).
 import { crashDrill, prepareDrill } from '../test/support/drill.ts';
 
 const at = process.argv.indexOf('--rounds');
@@ -19,5 +20,5 @@ for (let round = 1; round <= rounds; round++) {
   for (const what of [...r.lost, ...r.halfWritten]) console.log(`  ${what}`);
 }
 console.log(`\n${rounds} rounds, ${answered} answered writes: lost ${lost}, half-written ${half}`);
-template.remove();
+await template.remove();
 process.exit(lost + half > 0 ? 1 : 0);

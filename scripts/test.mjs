@@ -1,8 +1,17 @@
 // `npm test`: the type check, the linter, then every test file under test/, then one line with how many passed and failed.
 // Node 20's `node --test` finds no .ts file by itself (and passes with 0 tests), so the files are listed here.
+// The tests run on SQLite files; `VARDAG_TEST_DATABASE=postgres npm test` runs the same tests on PostgreSQL, in one
+// throw-away cluster started here for the run (test/support/database.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+
+const database = process.env.VARDAG_TEST_DATABASE || 'sqlite';
+if (!['sqlite', 'postgres'].includes(database)) {
+  console.error(`VARDAG_TEST_DATABASE is "${database}": it must be sqlite (the default) or postgres. No test was run.`);
+  process.exit(1);
+}
 
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 if (!fs.existsSync(chromium)) {
@@ -16,6 +25,14 @@ const postgresBin = process.env.POSTGRES_BIN || '/usr/lib/postgresql/15/bin';
 if (!['initdb', 'pg_ctl'].every((program) => fs.existsSync(path.join(postgresBin, program)))) {
   console.error(`The PostgreSQL tests need Debian's PostgreSQL 15 programs in ${postgresBin}, and they are missing. Install them with:\n\n`
     + '  apt-get update && apt-get install -y postgresql\n\n(or set POSTGRES_BIN). No cluster needs to run: the tests make their own. No test was run.');
+  process.exit(1);
+}
+
+// The several-processes test runs Vardag behind Debian's nginx.
+const nginx = process.env.NGINX_PATH || '/usr/sbin/nginx';
+if (!fs.existsSync(nginx)) {
+  console.error(`The several-processes test needs Debian's nginx at ${nginx}, and it is missing. Install it with:\n\n`
+    + '  apt-get update && apt-get install -y nginx\n\n(or set NGINX_PATH). No test was run.');
   process.exit(1);
 }
 
@@ -38,21 +55,33 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+const env = { ...process.env, NODE_ENV: 'test', VARDAG_TEST_DATABASE: database };
+let cluster;
+if (database === 'postgres') {
+  const { startTestCluster } = await tsImport('../test/support/database.ts', import.meta.url);
+  cluster = await startTestCluster();
+  env.VARDAG_TEST_POSTGRES = cluster.base;
+  console.log(`The tests run on PostgreSQL (${execVersion(path.join(postgresBin, 'postgres'))}), a cluster at ${cluster.base}, on Node ${process.version}.`);
+} else {
+  console.log(`The tests run on SQLite files, on Node ${process.version}.`);
+}
+
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, NODE_ENV: 'test' },
+  env,
 });
 let output = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
   output += chunk.toString();
 });
-child.on('close', (code) => {
+child.on('close', async (code) => {
+  await cluster?.stop();
   const count = (name) => Number(output.match(new RegExp(`^ℹ ${name} (\\d+)`, 'm'))?.[1] ?? 0);
   const tests = count('tests');
   const passed = count('pass');
   const failed = count('fail');
-  console.log(`\n${files.length} test files, ${tests} tests`);
+  console.log(`\n${files.length} test files, ${tests} tests, on ${database === 'postgres' ? 'PostgreSQL' : 'SQLite'}, Node ${process.version}`);
   console.log(`${passed} passed, ${failed} failed`);
   if (tests === 0) {
     console.error('No test ran: that is a failure, not a pass.');
@@ -68,3 +97,12 @@ function findTests(dir) {
     return entry.name.endsWith('.test.ts') ? [full] : [];
   }).sort();
 }
+
+function execVersion(program) {
+  return spawnSync(program, ['--version'], { encoding: 'utf8' }).stdout.trim();
+}
+
+process.once('SIGINT', async () => {
+  await cluster?.stop();
+  process.exit(130);
+});

@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
-import { sql } from 'kysely';
-import { migrateToLatest, openDatabase, readMeta, type Connection } from '../../server/kernel/db.ts';
+import { migrateToLatest, readMeta, type Connection } from '../../server/kernel/db.ts';
 import { settleMode } from '../../server/demo/mode.ts';
 import { createFirstAdmin, splitName, type FirstAdminInput } from '../../server/accounts/first-admin.ts';
 import { signIn, startTestApp, type TestApp } from '../support/app.ts';
 import { countRows } from '../support/demo.ts';
-import { removeTempDirs, tempDir } from '../support/system.ts';
+import { newInstallation, refuseInserts, type TestInstallation } from '../support/database.ts';
+import { removeTempDirs } from '../support/system.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const PASSWORD = 'Ett långt lösenord 42';
@@ -22,8 +22,8 @@ const children = new Set<ChildProcess>();
 interface Run { code: number | null; stdout: string; stderr: string }
 
 /** `node --import tsx scripts/admin.ts create-admin ...`, with the password as one line on standard input. */
-function runAdmin(args: string[], options: { dataDir: string; password?: string; production?: boolean }): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, VARDAG_DATA_DIR: options.dataDir };
+function runAdmin(args: string[], options: { installation: TestInstallation; password?: string; production?: boolean }): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.installation.env };
   delete env.NODE_ENV;
   if (options.production !== false) env.NODE_ENV = 'production';
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', 'create-admin', ...args], { cwd: ROOT, env });
@@ -45,12 +45,8 @@ function runAdmin(args: string[], options: { dataDir: string; password?: string;
   });
 }
 
-function open(dataDir: string): Connection {
-  return openDatabase(path.join(dataDir, 'vardag.sqlite'));
-}
-
-async function counts(dataDir: string) {
-  const c = open(dataDir);
+async function counts(installation: TestInstallation) {
+  const c = installation.open();
   try {
     const municipalities = Number((await c.db.selectFrom('municipalities').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     const admins = Number((await c.db.selectFrom('municipality_admins').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -66,16 +62,22 @@ after(async () => {
 });
 
 describe('npm run admin -- create-admin', () => {
-  const dataDir = tempDir('admin');
+  let installation: TestInstallation;
   let first: Run;
   let t: TestApp | undefined;
-  before(async () => { first = await runAdmin(ANNA, { dataDir, password: PASSWORD }); });
-  after(async () => { await t?.close(); });
+  before(async () => {
+    installation = await newInstallation('admin');
+    first = await runAdmin(ANNA, { installation, password: PASSWORD });
+  });
+  after(async () => {
+    await t?.close();
+    await installation.remove();
+  });
 
   it('creates a real database with the municipality, the person, the admin role and the account', async () => {
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /anna\.admin/);
-    const c = open(dataDir);
+    const c = installation.open();
     try {
       assert.equal(await readMeta(c.db, 'mode'), 'production');
       const municipalities = await c.db.selectFrom('municipalities').selectAll().execute();
@@ -105,7 +107,7 @@ describe('npm run admin -- create-admin', () => {
   });
 
   it('lets the new admin log in through the app and see the municipality, with no demo banner', async () => {
-    t = await startTestApp({ existingDataDir: dataDir });
+    t = await startTestApp({ existingDataDir: installation.dataDir, env: installation.env });
     const login = await request(t.app).get('/login');
     assert.equal(login.status, 200);
     assert.doesNotMatch(login.text, /Demoläge/);
@@ -124,32 +126,32 @@ describe('npm run admin -- create-admin', () => {
   });
 
   it('refuses a username that is taken in another case, with a message, and changes nothing', async () => {
-    const before = await counts(dataDir);
+    const before = await counts(installation);
     const again = await runAdmin(['--municipality', 'Annan kommun', '--username', 'ANNA.Admin', '--name', 'Anna Berg',
-      '--email', 'anna.berg@example.se'], { dataDir, password: PASSWORD });
+      '--email', 'anna.berg@example.se'], { installation, password: PASSWORD });
     assert.notEqual(again.code, 0);
     assert.match(again.stderr, /username is already taken/);
-    assert.deepEqual(await counts(dataDir), before);
+    assert.deepEqual(await counts(installation), before);
   });
 
   it('refuses an e-mail address that is already a login, and a username equal to someone\'s e-mail address', async () => {
-    const before = await counts(dataDir);
+    const before = await counts(installation);
     const [email, username] = await Promise.all([
       runAdmin(['--municipality', 'Exempelkommun', '--username', 'bo.admin', '--name', 'Bo Ek', '--email', 'ANNA@example.se'],
-        { dataDir, password: PASSWORD }),
+        { installation, password: PASSWORD }),
       runAdmin(['--municipality', 'Exempelkommun', '--username', 'anna@example.se', '--name', 'Bo Ek', '--email', 'bo@example.se'],
-        { dataDir, password: PASSWORD }),
+        { installation, password: PASSWORD }),
     ]);
     assert.notEqual(email.code, 0);
     assert.match(email.stderr, /e-mail address already belongs to an account/);
     assert.notEqual(username.code, 0);
     assert.match(username.stderr, /username is already taken/);
-    assert.deepEqual(await counts(dataDir), before);
+    assert.deepEqual(await counts(installation), before);
   });
 
   it('refuses bad input with a clear message before writing anything', async () => {
-    const before = await counts(dataDir);
-    const run = (args: string[], password = PASSWORD) => runAdmin(args, { dataDir, password });
+    const before = await counts(installation);
+    const run = (args: string[], password = PASSWORD) => runAdmin(args, { installation, password });
     // Anna's arguments with a free username and e-mail address, and one argument changed.
     const withArg = (name: string, value: string) => {
       const args = [...ANNA];
@@ -177,14 +179,14 @@ describe('npm run admin -- create-admin', () => {
       assert.notEqual(results[i].code, 0, `${what}: exit code`);
       assert.match(results[i].stderr, message, `${what}: ${results[i].stderr}`);
     });
-    assert.deepEqual(await counts(dataDir), before);
+    assert.deepEqual(await counts(installation), before);
   });
 
   it('adds a second admin to the municipality of the same name in any case, splitting the last word off as last name', async () => {
     const run = await runAdmin(['--municipality', '  exempelKOMMUN ', '--username', 'bo.admin', '--name', ' Bo  Karl Ek ',
-      '--email', ' bo@example.se '], { dataDir, password: 'ännu ett långt lösenord' });
+      '--email', ' bo@example.se '], { installation, password: 'ännu ett långt lösenord' });
     assert.equal(run.code, 0, run.stderr);
-    const c = open(dataDir);
+    const c = installation.open();
     try {
       assert.equal(await c.db.selectFrom('municipalities').select('id').execute().then((r) => r.length), 1);
       const bo = await c.db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id')
@@ -201,11 +203,11 @@ describe('npm run admin -- create-admin', () => {
 
 describe('create-admin and demo databases', () => {
   it('makes an empty database a demo without NODE_ENV=production (like npm start), and production then refuses it', async () => {
-    const dataDir = tempDir('admin');
-    const demo = await runAdmin(ANNA, { dataDir, password: PASSWORD, production: false });
+    const installation = await newInstallation('admin');
+    const demo = await runAdmin(ANNA, { installation, password: PASSWORD, production: false });
     assert.equal(demo.code, 0, demo.stderr);
     assert.match(demo.stderr, /demo database/i);
-    const c = open(dataDir);
+    const c = installation.open();
     try {
       assert.equal(await readMeta(c.db, 'mode'), 'demo');
       const names = (await c.db.selectFrom('municipalities').select('name').orderBy('id').execute()).map((m) => m.name);
@@ -213,28 +215,33 @@ describe('create-admin and demo databases', () => {
     } finally {
       await c.close();
     }
-    const before = await counts(dataDir);
+    const before = await counts(installation);
     const refused = await runAdmin(['--municipality', 'Exempelkommun', '--username', 'bo.admin', '--name', 'Bo Ek',
-      '--email', 'bo@example.se'], { dataDir, password: PASSWORD });
+      '--email', 'bo@example.se'], { installation, password: PASSWORD });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /created as a demo database\. NODE_ENV=production refuses to run on it/);
     assert.doesNotMatch(refused.stdout, /Created administrator/);
-    assert.deepEqual(await counts(dataDir), before);
+    assert.deepEqual(await counts(installation), before);
   });
 });
 
 describe('createFirstAdmin', () => {
+  let installation: TestInstallation;
   let c: Connection;
   const input = (over: Partial<FirstAdminInput> = {}): FirstAdminInput => ({
     municipality: 'Exempelkommun', username: 'anna.admin', name: 'Anna Andersson', email: 'anna@example.se', password: PASSWORD, ...over,
   });
   const now = new Date('2026-11-24T09:00:00Z');
   before(async () => {
-    c = open(tempDir('admin'));
+    installation = await newInstallation('admin');
+    c = installation.open();
     await migrateToLatest(c.db);
     await settleMode(c.db, true, async () => { throw new Error('a real database is never seeded'); });
   });
-  after(async () => { await c.close(); });
+  after(async () => {
+    await c.close();
+    await installation.remove();
+  });
 
   it('answers each invalid input with its error, without writing', async () => {
     const cases: [Partial<FirstAdminInput>, string][] = [
@@ -261,11 +268,11 @@ describe('createFirstAdmin', () => {
   });
 
   it('writes all or nothing: when the account cannot be written, no municipality, person or admin role remains', async () => {
-    await sql`create trigger refuse_accounts before insert on accounts begin select raise(abort, 'no accounts today'); end`.execute(c.db);
+    const allow = await refuseInserts(c.db, 'accounts', 'no accounts today');
     try {
       await assert.rejects(createFirstAdmin(c.db, input(), { now }), /no accounts today/);
     } finally {
-      await sql`drop trigger refuse_accounts`.execute(c.db);
+      await allow();
     }
     assert.equal(await c.db.selectFrom('municipalities').select('id').execute().then((r) => r.length), 0);
     assert.equal(await countRows(c.db, 'persons'), 0);

@@ -6,19 +6,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Migrator } from 'kysely';
 import { migrations } from '../../db/migrations/index.ts';
-import { openDatabase } from '../../server/kernel/db.ts';
 import { FixedClock, today } from '../../server/kernel/clock.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
 import { seedDemo } from '../../server/demo/seed.ts';
 import { settleMode } from '../../server/demo/mode.ts';
-import { loadConfig } from '../../server/config.ts';
 import { createElksGateway, registerSmsJobs } from '../../server/sms/sender.ts';
 import { isOpenAccountMobile } from '../../server/accounts/queries.ts';
 import { swedishMobile } from '../../server/sms/rules.ts';
 import { csrfOf, demoPasswordHash, postForm, signIn, startTestApp, type Agent, type FormFields, type TestApp } from '../support/app.ts';
 import { personId } from '../support/demo.ts';
 import { TestSmsGateway } from '../support/sms-gateway.ts';
-import { removeDir, tempDir } from '../support/system.ts';
+import { newInstallation, type TestInstallation } from '../support/database.ts';
 
 const post = (agent: Agent, path: string, fields: FormFields = {}) => postForm(agent, '/settings', path, fields);
 /** A page's text as read, without its tags (a phone number stands in a span of its own). */
@@ -264,14 +262,13 @@ describe('verifying a mobile number', () => {
 
 describe('numbers stored before numbers were verified (migration 0016)', () => {
   let t: TestApp;
-  let dir: string;
+  let installation: TestInstallation;
   let registers: string;
 
   before(async () => {
     // A database as it was before 0016: Emma entered her own number, never verified.
-    dir = tempDir('mobile-0016');
-    const config = loadConfig({ VARDAG_DATA_DIR: dir });
-    const connection = openDatabase(config.databaseFile);
+    installation = await newInstallation('mobile-0016');
+    const connection = installation.open();
     const upTo = (name: string) => new Migrator({ db: connection.db, provider: { getMigrations: async () => migrations } }).migrateTo(name);
     const migrated = await upTo('0015_add_municipality_to_mail_outbox');
     assert.equal(migrated.error, undefined);
@@ -279,12 +276,12 @@ describe('numbers stored before numbers were verified (migration 0016)', () => {
     await settleMode(connection.db, false, async (trx) => seedDemo(trx, { passwordHash: await demoPasswordHash(), now, today: today(new FixedClock(now.toISOString())), careTimes: false }));
     await connection.db.updateTable('accounts').set({ mobile: '+46739876543' }).where('username', '=', 'vardnadshavare').execute();
     await connection.close();
-    t = await startTestApp({ existingDataDir: dir });
+    t = await startTestApp({ existingDataDir: installation.dataDir, env: installation.env });
     registers = await registerMobileOfEmma(t);
   });
   after(async () => {
     await t.close();
-    removeDir(dir);
+    await installation.remove();
   });
 
   it('moves them to wait for a code: no SMS goes to them, and the settings page asks to verify', async () => {

@@ -13,6 +13,7 @@ import { actionDefinition, actions, type Action } from '../../server/kernel/acti
 import { RequestWork, withRequestWork, type Db } from '../../server/kernel/db.ts';
 import { queueMail } from '../../server/mail/outbox.ts';
 import { postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { refuseInserts } from '../support/database.ts';
 import { personId } from '../support/demo.ts';
 import { ACTORS, type ActorName } from '../support/visibility.ts';
 
@@ -154,7 +155,7 @@ describe('the audit trail', () => {
       const absences = await activeAbsences(elsa);
       const history = Number((await t.db.selectFrom('care_history').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
       const before = await countAudit(t.db);
-      await sql`create trigger audit_refused before insert on audit_trail begin select raise(abort, 'the audit trail refuses'); end`.execute(t.db);
+      const allow = await refuseInserts(t.db, 'audit_trail', 'the audit trail refuses');
       const logged = console.error;
       console.error = () => undefined; // the 500 and the failed attempt row are logged
       try {
@@ -163,7 +164,7 @@ describe('the audit trail', () => {
         assert.equal(res.status, 500);
       } finally {
         console.error = logged;
-        await sql`drop trigger audit_refused`.execute(t.db);
+        await allow();
       }
       assert.equal(await activeAbsences(elsa), absences, 'the absence was rolled back with its row');
       const historyAfter = Number((await t.db.selectFrom('care_history').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -177,7 +178,7 @@ describe('the audit trail', () => {
     });
 
     it('shows no audited page when its row cannot be stored', async () => {
-      await sql`create trigger audit_refused before insert on audit_trail begin select raise(abort, 'the audit trail refuses'); end`.execute(t.db);
+      const allow = await refuseInserts(t.db, 'audit_trail', 'the audit trail refuses');
       const logged = console.error;
       console.error = () => undefined;
       try {
@@ -186,7 +187,7 @@ describe('the audit trail', () => {
         assert.doesNotMatch(res.text, /Emma/);
       } finally {
         console.error = logged;
-        await sql`drop trigger audit_refused`.execute(t.db);
+        await allow();
       }
     });
 

@@ -4,9 +4,10 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { openDatabase, readMeta } from '../../server/kernel/db.ts';
+import { readMeta } from '../../server/kernel/db.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../../server/demo/seed.ts';
-import { freePort, removeTempDirs, tempDir } from '../support/system.ts';
+import { newInstallation, type TestInstallation } from '../support/database.ts';
+import { freePort, removeTempDirs } from '../support/system.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const START_TIMEOUT = 60_000;
@@ -30,9 +31,9 @@ interface Server {
 }
 
 /** `node --import tsx server/main.ts` on a data folder, with NODE_ENV=production or without NODE_ENV at all. */
-async function startServer(dataDir: string, production: boolean): Promise<Server> {
+async function startServer(installation: TestInstallation, production: boolean): Promise<Server> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), VARDAG_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), ...installation.env };
   delete env.NODE_ENV;
   delete env.SESSION_SECRET;
   if (production) env.NODE_ENV = 'production';
@@ -83,8 +84,8 @@ async function get(port: number, pathname: string): Promise<{ status: number; te
   return { status: res.status, text: await res.text() };
 }
 
-async function inspect(dataDir: string) {
-  const c = openDatabase(path.join(dataDir, 'vardag.sqlite'));
+async function inspect(installation: TestInstallation) {
+  const c = installation.open();
   try {
     const count = async (table: 'persons' | 'accounts' | 'municipalities') =>
       Number((await c.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -99,8 +100,8 @@ const BANNER = /class="demo-banner"|Demoläge/;
 
 describe('npm start: demo or real', { concurrency: true }, () => {
   it('makes an empty database a demo without NODE_ENV=production, which production then refuses', async () => {
-    const dataDir = tempDir('mode');
-    const demo = await startServer(dataDir, false);
+    const installation = await newInstallation('mode');
+    const demo = await startServer(installation, false);
     await demo.serving();
     await waitForOutput(demo, DEMO_LOGINS[DEMO_LOGINS.length - 1].username);
     assert.match(demo.stdout, /demo database/);
@@ -114,23 +115,23 @@ describe('npm start: demo or real', { concurrency: true }, () => {
     assert.match(login.text, /Demoläge\./);
     assert.equal(await demo.stop(), 0);
 
-    const seeded = await inspect(dataDir);
+    const seeded = await inspect(installation);
     assert.equal(seeded.mode, 'demo');
     assert.ok(seeded.persons > 50, `${seeded.persons} persons in the demo`);
     assert.equal(seeded.accounts, DEMO_LOGINS.length);
 
-    const refused = await startServer(dataDir, true);
+    const refused = await startServer(installation, true);
     const code = await refused.exited;
     assert.equal(code, 1);
     assert.match(refused.stderr, /created as a demo database\. NODE_ENV=production refuses to run on it/);
     assert.doesNotMatch(refused.stdout, /Vardag serves/);
     await assert.rejects(get(refused.port, '/login'), 'nothing listens on the port');
-    assert.deepEqual(await inspect(dataDir), seeded);
+    assert.deepEqual(await inspect(installation), seeded);
   });
 
   it('makes an empty database real with NODE_ENV=production, and it stays real without NODE_ENV', async () => {
-    const dataDir = tempDir('mode');
-    const real = await startServer(dataDir, true);
+    const installation = await newInstallation('mode');
+    const real = await startServer(installation, true);
     await real.serving();
     assert.match(real.stdout, /real database/);
     const login = await get(real.port, '/login');
@@ -138,9 +139,9 @@ describe('npm start: demo or real', { concurrency: true }, () => {
     assert.match(login.text, /<form method="post" action="\/login"/);
     assert.doesNotMatch(login.text, BANNER);
     assert.equal(await real.stop(), 0);
-    assert.deepEqual(await inspect(dataDir), { mode: 'production', persons: 0, accounts: 0, municipalities: 0 });
+    assert.deepEqual(await inspect(installation), { mode: 'production', persons: 0, accounts: 0, municipalities: 0 });
 
-    const again = await startServer(dataDir, false);
+    const again = await startServer(installation, false);
     await again.serving();
     assert.match(again.stdout, /real database/);
     const page = await get(again.port, '/login');
@@ -150,7 +151,7 @@ describe('npm start: demo or real', { concurrency: true }, () => {
     assert.equal(await again.stop(), 0);
     assert.doesNotMatch(again.stdout, /Demoläge|demo database/);
     for (const login of DEMO_LOGINS) assert.doesNotMatch(again.stdout, new RegExp(`^ +${login.username} `, 'm'));
-    assert.deepEqual(await inspect(dataDir), { mode: 'production', persons: 0, accounts: 0, municipalities: 0 });
+    assert.deepEqual(await inspect(installation), { mode: 'production', persons: 0, accounts: 0, municipalities: 0 });
   });
 });
 

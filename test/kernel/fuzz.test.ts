@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { sql } from 'kysely';
 import { csrfFrom, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { recordWrites } from '../support/database.ts';
 import { ACTORS, assertNamesOnlyVisibleChildren, loadChildren, type ActorName, type PlacedChild } from '../support/visibility.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 5);
@@ -17,10 +18,11 @@ const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.en
 
 /**
  * Tables a refused or invalid answer may write: the session (its CSRF token, a flash, a sign-out) and the counters of
- * failed password checks (a wrong password on a refused login or registration counts), and the audit trail (an allowed
- * user's invalid form of an audited action is recorded as an attempt). Nothing else.
+ * failed password checks (a wrong password on a refused login or registration counts), the rate limits' hits (a
+ * request counts before it is checked), and the audit trail (an allowed user's invalid form of an audited action is
+ * recorded as an attempt). Nothing else.
  */
-const BOOKKEEPING = new Set(['sessions', 'login_limits', 'audit_trail']);
+const BOOKKEEPING = new Set(['sessions', 'login_limits', 'rate_limit_hits', 'audit_trail']);
 
 /** Routes that end the actor's session or account: each case gets a fresh login of its own. */
 const ENDS_SESSION = /^\/logout$|^\/settings\/close$|^\/settings\/sessions\/end|^\/password\/reset\//;
@@ -124,14 +126,9 @@ describe('the fuzzer: every route, every actor, hostile values', () => {
       }
     }
     // Triggers record every write to a table but the bookkeeping, so that a refused answer's writes are seen.
-    await sql`create table fuzz_writes (tbl text not null, op text not null)`.execute(t.db);
     const tables = (await t.db.introspection.getTables()).map((tb) => tb.name)
-      .filter((n) => !BOOKKEEPING.has(n) && !n.startsWith('kysely_') && n !== 'fuzz_writes');
-    for (const table of tables) {
-      for (const op of ['insert', 'update', 'delete']) {
-        await sql.raw(`create trigger "fuzz_${table}_${op}" after ${op} on "${table}" begin insert into fuzz_writes values ('${table}', '${op}'); end`).execute(t.db);
-      }
-    }
+      .filter((n) => !BOOKKEEPING.has(n) && !n.startsWith('kysely_'));
+    await recordWrites(t.db, tables, 'fuzz_writes');
   });
   after(async () => {
     const answers = [...statuses].sort().map(([k, n]) => `${k}: ${n}`).join(', ');

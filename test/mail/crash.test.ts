@@ -6,12 +6,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openDatabase } from '../../server/kernel/db.ts';
 import { languageByCode } from '../../server/kernel/i18n.ts';
 import { composeMail } from '../../server/mail/compose.ts';
 import { queueMail } from '../../server/mail/outbox.ts';
 import { TestSmtpServer } from '../support/smtp.ts';
-import { freePort, removeDir, tempDir } from '../support/system.ts';
+import { newInstallation, type TestInstallation } from '../support/database.ts';
+import { freePort } from '../support/system.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LOCK_MS = 1500;
@@ -26,10 +26,10 @@ after(async () => {
 
 interface App { child: ChildProcess; output(): string; exited: Promise<number | string> }
 
-/** `node --import tsx server/main.ts` on a real (NODE_ENV=production) database in `dataDir`; resolves once it serves. */
-async function startApp(dataDir: string, smtpPort: number): Promise<App> {
+/** `node --import tsx server/main.ts` on a real (NODE_ENV=production) installation; resolves once it serves. */
+async function startApp(installation: TestInstallation, smtpPort: number): Promise<App> {
   const env: NodeJS.ProcessEnv = {
-    ...process.env, NODE_ENV: 'production', PORT: String(await freePort()), VARDAG_DATA_DIR: dataDir,
+    ...process.env, NODE_ENV: 'production', PORT: String(await freePort()), ...installation.env,
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}?ignoreTLS=true`, MAIL_FROM: 'Vardag <no-reply@vardag.test>',
     JOBS_POLL_MS: String(POLL_MS), JOBS_LOCK_MS: String(LOCK_MS), JOBS_RETRY_MS: '200',
   };
@@ -59,8 +59,8 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
 
 describe('mail and a server killed with SIGKILL', () => {
   it('sends each queued mail exactly once after the server is killed mid-send and started again', async () => {
-    const dataDir = tempDir('crash');
-    cleanups.push(() => removeDir(dataDir));
+    const installation = await newInstallation('crash');
+    cleanups.push(() => installation.remove());
     const smtpPort = await freePort();
 
     // Where the SMTP server will be, first a server that takes the connection and never answers: the app's first
@@ -70,12 +70,12 @@ describe('mail and a server killed with SIGKILL', () => {
     await new Promise<void>((resolve) => silent.listen(smtpPort, '127.0.0.1', resolve));
     cleanups.push(() => new Promise((resolve) => { for (const s of sockets) s.destroy(); silent.close(resolve); }));
 
-    const first = await startApp(dataDir, smtpPort);
-    const connection = openDatabase(path.join(dataDir, 'vardag.sqlite'));
+    const first = await startApp(installation, smtpPort);
+    const connection = installation.open();
     cleanups.push(() => connection.close());
     const db = connection.db;
 
-    // Queued from this process, on the same SQLite file (WAL): as a request of the app would.
+    // Queued from this process, on the same database: as a request of the app would.
     const recipients = ['anna@example.se', 'bertil@example.se', 'cecilia@example.com'];
     const languages = [languageByCode('sv')!, languageByCode('sv')!, languageByCode('en')!];
     const ids: number[] = [];
@@ -100,7 +100,7 @@ describe('mail and a server killed with SIGKILL', () => {
     const smtp = await TestSmtpServer.start(smtpPort);
     cleanups.push(() => smtp.close());
 
-    const second = await startApp(dataDir, smtpPort);
+    const second = await startApp(installation, smtpPort);
     await smtp.waitFor(3, 15_000);
     // Longer than a lock and several polls more: nothing arrives twice.
     await sleep(LOCK_MS + 10 * POLL_MS);

@@ -4,10 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { migrateToLatest, openDatabase, type Connection } from '../../server/kernel/db.ts';
+import { migrateToLatest, type Connection } from '../../server/kernel/db.ts';
 import { settleMode } from '../../server/demo/mode.ts';
 import { TestSmtpServer } from '../support/smtp.ts';
-import { removeDir, tempDir } from '../support/system.ts';
+import { newInstallation, type TestInstallation } from '../support/database.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -23,13 +23,13 @@ function admin(args: string[], env: Record<string, string>): Promise<{ code: num
 }
 
 describe('npm run admin -- send-test-mail', { concurrency: true }, () => {
-  let dir: string;
+  let installation: TestInstallation;
   let connection: Connection;
   let smtp: TestSmtpServer;
 
   before(async () => {
-    dir = tempDir('testmail');
-    connection = openDatabase(path.join(dir, 'vardag.sqlite'));
+    installation = await newInstallation('testmail');
+    connection = installation.open();
     await migrateToLatest(connection.db);
     await settleMode(connection.db, true, async () => undefined);
     smtp = await TestSmtpServer.start();
@@ -37,12 +37,12 @@ describe('npm run admin -- send-test-mail', { concurrency: true }, () => {
   after(async () => {
     await smtp.close();
     await connection.close();
-    removeDir(dir);
+    await installation.remove();
   });
 
   it('sends a test mail through SMTP_URL at once, in the language asked for', async () => {
     const run = await admin(['send-test-mail', '--to', 'drift@example.se', '--language', 'en'],
-      { VARDAG_DATA_DIR: dir, SMTP_URL: smtp.url, MAIL_FROM: 'Vardag <vardag@kommun.example>', PUBLIC_URL: 'https://vardag.kommun.example/' });
+      { ...installation.env, SMTP_URL: smtp.url, MAIL_FROM: 'Vardag <vardag@kommun.example>', PUBLIC_URL: 'https://vardag.kommun.example/' });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Sent a test mail to drift@example\.se/);
     const [mail] = await smtp.waitFor(1);
@@ -56,7 +56,7 @@ describe('npm run admin -- send-test-mail', { concurrency: true }, () => {
   });
 
   it('says that SMTP_URL is missing on a real database, and queues nothing', async () => {
-    const run = await admin(['send-test-mail', '--to', 'drift2@example.se'], { VARDAG_DATA_DIR: dir });
+    const run = await admin(['send-test-mail', '--to', 'drift2@example.se'], installation.env);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /SMTP_URL is not set/);
     const rows = await connection.db.selectFrom('mail_outbox').select('id').where('recipient', '=', 'drift2@example.se').execute();

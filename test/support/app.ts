@@ -1,4 +1,5 @@
-// A real Vardag on a real SQLite file per test file, with the demo municipality and a clock the test controls.
+// A real Vardag on a real database per test app (a SQLite file, or a PostgreSQL database with
+// VARDAG_TEST_DATABASE=postgres: test/support/database.ts), with the demo municipality and a clock the test controls.
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
@@ -10,6 +11,7 @@ import { settleMode } from '../../server/demo/mode.ts';
 import type express from 'express';
 import type { RouteTable } from '../../server/kernel/http.ts';
 import { removeDir, tempDir } from './system.ts';
+import { databaseEnv, dropTestDatabase, newTestDatabaseUrl } from './database.ts';
 
 /** Tuesday 24 November 2026, 10:00 in Stockholm. */
 export const DEFAULT_NOW = '2026-11-24T09:00:00Z';
@@ -29,7 +31,8 @@ export interface TestAppOptions {
   demo?: boolean;
   /**
    * Open the database already in this folder (made e.g. by `npm run admin` or `npm start`) as it is: no seed, and demo
-   * or real as the database says (`demo` is ignored). The folder is left in place on close.
+   * or real as the database says (`demo` is ignored). The folder is left in place on close. On PostgreSQL, pass the
+   * database's URL in `env` too.
    */
   existingDataDir?: string;
   /** Seed the demo's standard care times too (off: tests register what they need). */
@@ -39,7 +42,8 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const existing = options.existingDataDir;
   const dir = existing ?? tempDir('test');
-  const config = loadConfig({ VARDAG_DATA_DIR: dir, ...options.env });
+  const ownDatabase = existing || options.env?.VARDAG_DATABASE_URL ? undefined : await newTestDatabaseUrl();
+  const config = loadConfig({ VARDAG_DATA_DIR: dir, ...databaseEnv(ownDatabase), ...options.env });
   const connection = openConfiguredDatabase(config);
   await migrateToLatest(connection.db);
   const clock = new FixedClock(options.now ?? DEFAULT_NOW);
@@ -60,6 +64,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     close: async () => {
       close();
       await connection.close();
+      if (ownDatabase) await dropTestDatabase(ownDatabase);
       if (!existing) removeDir(dir);
     },
   };

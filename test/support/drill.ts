@@ -2,18 +2,18 @@
 // reports and care-time weeks from a few signed-in clients, is killed with SIGKILL after a random short while, and is
 // started again on the same data folder. Every write answered 2xx/3xx must be there, and none half-written.
 // Used once or twice by test/kernel/crash-drill.test.ts and 20 times by `npm run drill` (scripts/drill.ts).
-import fs from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { openDatabase, type Db } from '../../server/kernel/db.ts';
+import type { Db } from '../../server/kernel/db.ts';
 import { systemClock, today } from '../../server/kernel/clock.ts';
 import { addDays, isoWeekday, mondayOf, weekDays, weekKey } from '../../server/kernel/dates.ts';
 import { DEMO_PASSWORD } from '../../server/demo/seed.ts';
 import { csrfFrom } from './app.ts';
 import { personId } from './demo.ts';
-import { freePort, removeDir, tempDir } from './system.ts';
+import { copyInstallation, newInstallation, type TestInstallation } from './database.ts';
+import { freePort } from './system.ts';
 import { formFields } from '../schedule/support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -26,10 +26,10 @@ export function killDrillServers(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
-/** `node --import tsx server/main.ts` on a demo database in `dataDir`; resolves once it serves. */
-async function startServer(dataDir: string): Promise<Server> {
+/** `node --import tsx server/main.ts` on a demo installation; resolves once it serves. */
+async function startServer(installation: TestInstallation): Promise<Server> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), VARDAG_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), ...installation.env };
   delete env.NODE_ENV;
   delete env.SESSION_SECRET;
   delete env.SMTP_URL;
@@ -70,23 +70,23 @@ async function login(base: string, username: string): Promise<Client> {
  * copy and the restarts): each round starts from a copy, which spares it the seed's and the logins' argon2 hashing.
  */
 export interface DrillTemplate {
-  dir: string; today: string; elsa: number; nora: number;
+  installation: TestInstallation; today: string; elsa: number; nora: number;
   clients: { emma: Client; emma2: Client; nora3: Client; pedagog: Client };
-  remove(): void;
+  remove(): Promise<void>;
 }
 
 export async function prepareDrill(): Promise<DrillTemplate> {
-  const dir = tempDir('drill-template');
-  const server = await startServer(dir);
+  const installation = await newInstallation('drill-template');
+  const server = await startServer(installation);
   let template: DrillTemplate;
   try {
-    const connection = openDatabase(path.join(dir, 'vardag.sqlite'));
+    const connection = installation.open();
     const elsa = await personId(connection.db, 'Elsa', 'Andersson');
     const nora = await personId(connection.db, 'Nora', 'Haddad');
     await connection.close();
     const [emma, emma2, nora3, pedagog] = await Promise.all(
       ['vardnadshavare', 'vardnadshavare2', 'vardnadshavare3', 'pedagog'].map((u) => login(server.base, u)));
-    template = { dir, today: today(systemClock), elsa, nora, clients: { emma, emma2, nora3, pedagog }, remove: () => removeDir(dir) };
+    template = { installation, today: today(systemClock), elsa, nora, clients: { emma, emma2, nora3, pedagog }, remove: () => installation.remove() };
   } catch (err) {
     server.child.kill('SIGKILL');
     await server.exited;
@@ -121,11 +121,10 @@ const isSuccess = (status: number) => status >= 200 && status < 400;
 
 /** One round on a copy of `template`: start, load, kill -9 after `loadMs` (random 200–800 ms if not given), restart, check. */
 export async function crashDrill(template: DrillTemplate, options: { loadMs?: number } = {}): Promise<DrillResult> {
-  const dataDir = tempDir('drill');
-  fs.cpSync(template.dir, dataDir, { recursive: true });
+  const installation = await copyInstallation(template.installation, 'drill');
   let server: Server | undefined;
   try {
-    server = await startServer(dataDir);
+    server = await startServer(installation);
     const base = server.base;
     const { elsa, nora, clients } = template;
     const first = template.today;
@@ -193,8 +192,8 @@ export async function crashDrill(template: DrillTemplate, options: { loadMs?: nu
     await load;
     if (how !== 'SIGKILL') throw new Error(`the server ended with ${how} before the kill:\n${server.output()}`);
 
-    server = await startServer(dataDir);
-    const after = openDatabase(path.join(dataDir, 'vardag.sqlite'));
+    server = await startServer(installation);
+    const after = installation.open();
     try {
       const result = await check(after.db, writes);
       return { ...result, loadMs };
@@ -208,7 +207,7 @@ export async function crashDrill(template: DrillTemplate, options: { loadMs?: nu
       server.child.kill('SIGKILL');
       await server.exited;
     }
-    removeDir(dataDir);
+    await installation.remove();
   }
 }
 

@@ -16,8 +16,12 @@ export function postgresInstalled(): boolean {
 }
 
 export interface PostgresCluster {
-  /** A new empty database; its connection URL. */
-  createDatabase(name?: string): Promise<string>;
+  /** `postgres://vardag@127.0.0.1:PORT`: the cluster, without a database. */
+  base: string;
+  /** A new database, empty or a copy of `template`; its connection URL. */
+  createDatabase(name?: string, template?: string): Promise<string>;
+  /** Drops a database this cluster made (closing whatever is still connected to it). */
+  dropDatabase(url: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,18 +47,10 @@ export async function startPostgres(): Promise<PostgresCluster> {
   run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
     '-l', path.join(dir, 'log'), '-w', 'start']);
   const base = `postgres://${USER}@127.0.0.1:${port}`;
-  let count = 0;
   return {
-    async createDatabase(name = `test_${process.pid}_${++count}`) {
-      const client = new pg.Client({ connectionString: `${base}/postgres` });
-      await client.connect();
-      try {
-        await client.query(`create database "${name}"`);
-      } finally {
-        await client.end();
-      }
-      return `${base}/${name}`;
-    },
+    base,
+    createDatabase: (name, template) => createDatabase(base, name, template),
+    dropDatabase: (url) => dropDatabase(base, url),
     async stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
@@ -63,6 +59,29 @@ export async function startPostgres(): Promise<PostgresCluster> {
       }
     },
   };
+}
+
+let count = 0;
+
+/** A new database in the cluster at `base` (empty, or a copy of `template`, which nobody may be connected to). */
+export async function createDatabase(base: string, name = `test_${process.pid}_${++count}`, template?: string): Promise<string> {
+  await onMaintenanceDatabase(base, (client) => client.query(`create database "${name}"${template ? ` template "${template}"` : ''}`));
+  return `${base}/${name}`;
+}
+
+export async function dropDatabase(base: string, url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  await onMaintenanceDatabase(base, (client) => client.query(`drop database if exists "${name}" with (force)`));
+}
+
+async function onMaintenanceDatabase(base: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client({ connectionString: `${base}/postgres` });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 function quote(word: string): string {
