@@ -61,7 +61,10 @@ export interface AccountsTable {
 // settings
 export interface UnitSettingsTable { unit_id: number; lock_days: number; plan_ahead_months: number; invite_days_before: number }
 export interface UnitBoxesTable { unit_id: number; box: string; enabled: number }
-export interface UnitClosedDaysTable { id: Generated<number>; unit_id: number; date: string; reason: string }
+// settings: a closed day or range of days, `last_date` null for one day (migration 0020)
+export interface UnitClosedDaysTable { id: Generated<number>; unit_id: number; date: string; last_date: string | null; reason: string }
+// settings: a public holiday the unit is open on (holidays are closed unless a row here says otherwise)
+export interface UnitOpenHolidaysTable { unit_id: number; date: string }
 export interface GroupSettingsTable { group_id: number; change_cutoff: string | null }
 export interface SettingsChangesTable {
   id: Generated<number>; municipality_id: number; unit_id: number | null; setting: string;
@@ -161,6 +164,9 @@ export interface AuditTrailTable {
   record_id: number | null; method: string; outcome: string;
 }
 
+// kernel: the hits of each rate-limited client in its current window (migration 0018, server/kernel/rate-limits.ts)
+export interface RateLimitHitsTable { key: string; hits: number; resets_at: string }
+
 export interface Database {
   app_meta: AppMetaTable;
   sessions: SessionsTable;
@@ -176,10 +182,12 @@ export interface Database {
   municipality_admins: MunicipalityAdminsTable;
   accounts: AccountsTable;
   login_limits: LoginLimitsTable;
+  rate_limit_hits: RateLimitHitsTable;
   audit_trail: AuditTrailTable;
   unit_settings: UnitSettingsTable;
   unit_boxes: UnitBoxesTable;
   unit_closed_days: UnitClosedDaysTable;
+  unit_open_holidays: UnitOpenHolidaysTable;
   group_settings: GroupSettingsTable;
   settings_changes: SettingsChangesTable;
   notifications: NotificationsTable;

@@ -1,6 +1,6 @@
 // The few pieces of SQL that differ between SQLite (the embedded default) and PostgreSQL live here: the column kinds
 // migrations use, and the query pieces that have no common spelling. Everything else is written once for both.
-import { type ColumnDefinitionBuilderCallback, type Kysely, PostgresIntrospector, sql, type RawBuilder } from 'kysely';
+import { type ColumnDefinitionBuilderCallback, type Kysely, PostgresIntrospector, sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -34,11 +34,92 @@ export const flagColumn: ColumnDefinitionBuilderCallback = (c) => c.notNull().de
 
 /**
  * The numbers of a list given as one JSON text (`JSON.stringify(ids)`), for `where(column, 'in', jsonValues(db, json))`:
- * a prepared query keeps one shape however long the list is.
+ * a prepared query keeps one shape however long the list is. On PostgreSQL the JSON list becomes an array
+ * (`[1,2]` → `{1,2}`) that is unnested: the planner knows how many values an array holds, so it looks each one up
+ * in the column's index; it guesses 100 rows for any JSON function and then reads the whole table instead.
  */
 // biome-ignore lint/suspicious/noExplicitAny: any schema will do: only the dialect is read
 export function jsonValues(db: Kysely<any>, json: string): RawBuilder<number> {
   return dialectOf(db) === 'postgres'
-    ? sql<number>`(select cast(value as bigint) from jsonb_array_elements_text(cast(${json} as jsonb)) as list(value))`
+    ? sql<number>`(select unnest(cast(translate(${json}, '[]', '{}') as bigint[])))`
     : sql<number>`(select value from json_each(${json}))`;
+}
+
+/**
+ * Makes the next id PostgreSQL numbers in `table` follow `lastId`, for rows copied in with their ids (see idColumn):
+ * `lastId` is the highest id the installation ever gave, so no id is given twice. A table whose `id` is no identity is
+ * left as it is. PostgreSQL only: SQLite numbers from its rows (and sqlite_sequence) by itself.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any schema will do: the table is named at run time
+export async function continueIds(db: Kysely<any>, table: string, lastId: number): Promise<void> {
+  if (dialectOf(db) !== 'postgres') throw new Error('continueIds: only PostgreSQL numbers ids with a sequence');
+  await sql`select setval(seq, ${Math.max(lastId, 1)}, ${lastId >= 1})
+    from (select pg_get_serial_sequence(${table}, 'id') as seq) as identity where seq is not null`.execute(db);
+}
+
+/**
+ * Whether the database locks single rows, so that processes taking rows from a queue can pass over each other's
+ * (`skipLockedRows`): PostgreSQL does; SQLite has one writer at a time and no row locks, so a queue there is claimed
+ * with a conditional UPDATE instead.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any schema will do: only the dialect is read
+export function hasRowLocks(db: Kysely<any>): boolean {
+  return dialectOf(db) === 'postgres';
+}
+
+/**
+ * The SELECT with `FOR UPDATE SKIP LOCKED` (PostgreSQL only, see hasRowLocks): inside a transaction it locks the rows it
+ * returns until the transaction ends and leaves out rows another transaction holds locked, so two processes asking at
+ * once get different rows and neither waits for the other.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any query will do: only its locking clause is added
+export function skipLockedRows<Q extends SelectQueryBuilder<any, any, any>>(db: Kysely<any>, query: Q): Q {
+  if (!hasRowLocks(db)) throw new Error('skipLockedRows: SQLite has no row locks (see hasRowLocks)');
+  return query.forUpdate().skipLocked() as Q;
+}
+
+/**
+ * The SELECT with `FOR UPDATE` on PostgreSQL: inside a transaction the rows it returns stay locked until the
+ * transaction ends, so a read-then-write of them cannot interleave with another's. SQLite runs one writing
+ * transaction at a time and has no such clause: the query is left as it is.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any query will do: only its locking clause is added
+export function lockedRows<Q extends SelectQueryBuilder<any, any, any>>(db: Kysely<any>, query: Q): Q {
+  return hasRowLocks(db) ? (query.forUpdate() as Q) : query;
+}
+
+/**
+ * Whether `error` is a unique (or primary key) violation, on either database; with `constraintOrColumn`, one of that
+ * constraint. A column as `table.column` matches on both (SQLite's message and PostgreSQL's detail name the columns of
+ * the key); a constraint's name (`accounts_person_id_key`) on PostgreSQL only, as SQLite's messages do not name it.
+ */
+export function isUniqueViolation(error: unknown, constraintOrColumn?: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; message?: unknown; constraint?: unknown; table?: unknown; detail?: unknown };
+  if (e.code === '23505') {
+    if (constraintOrColumn === undefined || e.constraint === constraintOrColumn) return true;
+    const [table, column] = constraintOrColumn.split('.');
+    const key = typeof e.detail === 'string' ? /^Key \(([^)]*)\)/.exec(e.detail)?.[1] : undefined;
+    return column !== undefined && e.table === table && listed(key, column);
+  }
+  if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    if (constraintOrColumn === undefined) return true;
+    const columns = typeof e.message === 'string' ? /constraint failed: (.*)$/.exec(e.message)?.[1] : undefined;
+    return listed(columns, constraintOrColumn);
+  }
+  return false;
+}
+
+/** Whether `name` is one of a comma-separated list ("a, b"). */
+function listed(list: string | undefined, name: string): boolean {
+  return (list ?? '').split(',').some((item) => item.trim() === name);
+}
+
+/**
+ * Whether `error` says two transactions got in each other's way and one was stopped to let the other finish
+ * (PostgreSQL's deadlock and serialization failures): running it again is safe.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '40P01' || code === '40001';
 }

@@ -31,7 +31,7 @@ const USAGE = `Usage:
 
 The password is asked for (or read as one line from standard input when not run in a terminal).
 
-  npm run admin -- send-test-mail --to anna@example.se [--language sv|en|ar]
+  npm run admin -- send-test-mail --to anna@example.se [--language sv|en|ar|so|fa|prs]
 
 Sends a test mail at once, the way Vardag sends every mail (SMTP_URL, MAIL_FROM), and says whether it went.
 The database is the one in VARDAG_DATA_DIR (default: data). Run with NODE_ENV=production for a real database.`;

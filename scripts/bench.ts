@@ -6,6 +6,9 @@
 //   npm run bench -- --quick               3 s per route after 2 s of warm-up (under a minute once the data set is cached)
 //   npm run bench -- --children 20000 --json bench.json --profile
 //   npm run bench -- --peak [--minutes 2]  the peak day: 2,000 guardians log in while 200 staff write (scripts/bench/peak.ts)
+//   npm run bench -- --database postgres --children 50000 --explain --processes 1,2
+//                                          on PostgreSQL (scripts/bench/postgres.ts), the pages' plans (scripts/bench/explain.ts),
+//                                          one server process and then two
 //
 // Steps: build (or reuse) the data set in .bench/, put guardian and staff sessions in its `sessions` table (each with
 // its CSRF token), start one server as production runs it, measure the start page's transfer size, load each route
@@ -19,7 +22,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import signature from 'cookie-signature';
-import { openDatabase } from '../server/kernel/db.ts';
+import { sql } from 'kysely';
+import type { Connection } from '../server/kernel/db.ts';
 import { numberOption } from './bench/options.ts';
 import { stockholmDate } from '../server/kernel/clock.ts';
 import { childSummary } from '../server/people/queries.ts';
@@ -28,7 +32,9 @@ import { BENCH_DIR, ensureDataset } from './bench/dataset.ts';
 import type { LoadJob, LoadResult } from './bench/load.ts';
 import { peakDay } from './bench/peak.ts';
 import { formatProfile, summariseProfile, type ProfileSummary } from './bench/profile.ts';
-import { decoded, get, machineCpuSeconds, post, startServer, type RunningServer } from './bench/server.ts';
+import { decoded, get, machineCpuSeconds, post, startServers, type RunningServer } from './bench/server.ts';
+import { benchPostgres, type BenchPostgres } from './bench/postgres.ts';
+import { explainPages, SEQ_SCAN_ROWS, type PageProbe, type PlanReport } from './bench/explain.ts';
 import { unitCalendar, openDays } from '../server/settings/calendar.ts';
 import { addDays, addMonths } from '../server/kernel/dates.ts';
 
@@ -55,6 +61,10 @@ const USAGE = `npm run bench -- [options]
   --routes LIST      comma-separated subset of: start,box,week,today,login,absence,baseline (default: all)
   --json FILE        also write the figures as JSON
   --profile          run the server with --cpu-prof and print where its time went
+  --database D       sqlite (default) or postgres: the bench's own cluster in .bench/postgres, or VARDAG_DATABASE_URL's server
+  --history-months M months of history in the data set (default 12; 3 above 20000 children)
+  --processes LIST   server processes to measure with, e.g. 1,2 (default 1): each count measures every route
+  --explain          PostgreSQL: EXPLAIN (ANALYZE) the SQL behind the start page, week view, Today and an absence report
   --peak             the peak day instead (npm run bench -- --peak --help for its options)
   --help`;
 
@@ -66,6 +76,7 @@ const TODAY_RPS_RATIO_TARGET = 0.25;
 interface Settings {
   children: number; duration: number; warmup: number; connections: number; sessions: number; staff: number; quick: boolean;
   routes: RouteKey[]; json?: string; profile: boolean;
+  database: 'sqlite' | 'postgres'; historyMonths: number; processes: number[]; explain: boolean;
 }
 
 interface BenchSession { accountId: number; childId: number; cookie: string; csrfToken: string }
@@ -91,11 +102,15 @@ interface WriteFigures {
 
 interface RouteFigures extends LoadResult {
   key: RouteKey;
+  /** Server processes the load was spread over. */
+  processes: number;
   path: string;
   /** The server's CPU time per measured request (all its threads), and its CPU use while measured (1 = one core). */
   serverCpu: { msPerRequest: number; cores: number } | null;
+  /** PostgreSQL's CPU time per measured request (the bench's own cluster: every backend), and its CPU use. */
+  dbCpu: { msPerRequest: number; cores: number } | null;
   /** Cores busy while measured: the server, the load generator, and every other process of the machine. */
-  cores: { server: number; load: number; other: number } | null;
+  cores: { server: number; db: number; load: number; other: number } | null;
   ratio: { rps: number | null; p50: number | null; p99: number | null };
   /** Answers that fail the route: non-2xx (for the absence reports: neither 2xx nor 3xx), errors, timeouts. */
   failedAnswers: number;
@@ -109,12 +124,14 @@ const started = performance.now();
 const progress = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
 
 let server: RunningServer | undefined;
+let cluster: BenchPostgres | undefined;
 let loadProcess: ChildProcess | undefined;
 let stopping = false;
 
 async function cleanUp(): Promise<void> {
   if (loadProcess && loadProcess.exitCode === null) loadProcess.kill('SIGTERM');
   if (server) await server.stop();
+  if (cluster) await cluster.stop();
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -133,6 +150,7 @@ function parseSettings(argv: string[]): Settings {
       children: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' },
       connections: { type: 'string' }, sessions: { type: 'string' }, staff: { type: 'string' }, routes: { type: 'string' }, json: { type: 'string' },
       profile: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      database: { type: 'string' }, 'history-months': { type: 'string' }, processes: { type: 'string' }, explain: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -143,8 +161,15 @@ function parseSettings(argv: string[]): Settings {
   const quick = values.quick === true;
   const routes = values.routes ? values.routes.split(',').map((r) => r.trim()) : [...ROUTE_KEYS];
   for (const r of routes) if (!ROUTE_KEYS.includes(r as RouteKey)) throw new Error(`unknown route "${r}" in --routes\n\n${USAGE}`);
+  const database = values.database ?? 'sqlite';
+  if (database !== 'sqlite' && database !== 'postgres') throw new Error(`--database must be sqlite or postgres, got "${database}"\n\n${USAGE}`);
+  const children = Math.round(number(values.children, 5000, 'children', 10));
+  const processes = (values.processes ?? '1').split(',').map((p) => Math.round(number(p.trim(), 1, 'processes', 1)));
+  if (values.explain && database !== 'postgres') throw new Error(`--explain is for --database postgres\n\n${USAGE}`);
   return {
-    children: Math.round(number(values.children, 5000, 'children', 10)),
+    database, processes, explain: values.explain === true,
+    historyMonths: Math.round(number(values['history-months'], children > 20_000 ? 3 : 12, 'history-months', 1)),
+    children,
     duration: number(values.duration, quick ? 3 : 10, 'duration', 1),
     warmup: number(values.warmup, quick ? 2 : 5, 'warmup', 0),
     connections: Math.round(number(values.connections, 50, 'connections', 1)),
@@ -173,8 +198,8 @@ function sessionRow(accountId: number) {
  * Replaces every session with K guardian sessions and K' staff sessions (each a staff member of a group, spread over
  * the groups), as a login would write them, returning their cookies.
  */
-async function prepareSessions(databaseFile: string, count: number, staffCount: number): Promise<{ guardians: BenchSession[]; staff: StaffSession[] }> {
-  const connection = openDatabase(databaseFile);
+async function prepareSessions(open: () => Connection, count: number, staffCount: number): Promise<{ guardians: BenchSession[]; staff: StaffSession[] }> {
+  const connection = open();
   try {
     const guardians = await connection.db.selectFrom('accounts')
       .innerJoin('guardianships', 'guardianships.guardian_id', 'accounts.person_id')
@@ -214,8 +239,8 @@ async function prepareSessions(databaseFile: string, count: number, staffCount: 
  * For the week view: each session's first child with care times (preschool or fritids), with this week's weekdays
  * registered by the guardian and a standard week, as a family that uses Tidsregistrering has them.
  */
-async function prepareCareTimes(databaseFile: string, sessions: BenchSession[]): Promise<BenchSession[]> {
-  const connection = openDatabase(databaseFile);
+async function prepareCareTimes(open: () => Connection, sessions: BenchSession[]): Promise<BenchSession[]> {
+  const connection = open();
   try {
     const db = connection.db;
     const accounts = sessions.map((s) => s.accountId);
@@ -275,8 +300,8 @@ interface AbsencePlan {
  * and weekends skipped, so every report writes one row) from tomorrow to the last day the unit plans ahead, sent
  * day by day across the children, so concurrent requests are for different children.
  */
-async function prepareAbsences(databaseFile: string, sessions: BenchSession[]): Promise<AbsencePlan> {
-  const connection = openDatabase(databaseFile);
+async function prepareAbsences(open: () => Connection, sessions: BenchSession[]): Promise<AbsencePlan> {
+  const connection = open();
   try {
     const db = connection.db;
     const day = stockholmDate(new Date());
@@ -312,8 +337,8 @@ async function prepareAbsences(databaseFile: string, sessions: BenchSession[]): 
 }
 
 /** The (child, day) of each absence row above the id, as `child/day`. */
-async function absencePairsAbove(databaseFile: string, id: number): Promise<Set<string>> {
-  const connection = openDatabase(databaseFile);
+async function absencePairsAbove(open: () => Connection, id: number): Promise<Set<string>> {
+  const connection = open();
   try {
     const rows = await connection.db.selectFrom('absences').select(['child_id', 'date']).where('id', '>', id).execute();
     return new Set(rows.map((r) => `${r.child_id}/${r.date}`));
@@ -323,8 +348,8 @@ async function absencePairsAbove(databaseFile: string, id: number): Promise<Set<
 }
 
 /** Absence rows above the id, counted after the run. */
-async function absenceRowsAbove(databaseFile: string, id: number): Promise<number> {
-  const connection = openDatabase(databaseFile);
+async function absenceRowsAbove(open: () => Connection, id: number): Promise<number> {
+  const connection = open();
   try {
     const row = await connection.db.selectFrom('absences').select((eb) => eb.fn.countAll<number>().as('n')).where('id', '>', id).executeTakeFirstOrThrow();
     return Number(row.n);
@@ -334,8 +359,8 @@ async function absenceRowsAbove(databaseFile: string, id: number): Promise<numbe
 }
 
 /** Takes the run's absence reports (and their care history) out of the cached data set again. */
-async function removeAbsencesAbove(databaseFile: string, plan: AbsencePlan): Promise<void> {
-  const connection = openDatabase(databaseFile);
+async function removeAbsencesAbove(open: () => Connection, plan: AbsencePlan): Promise<void> {
+  const connection = open();
   try {
     await connection.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('absences').where('id', '>', plan.absenceIdBefore).execute();
@@ -400,6 +425,18 @@ function runLoad(job: LoadJob, onMeasuring: () => void): Promise<LoadResult> {
   });
 }
 
+/** The data set's size on disk: the SQLite file, or the PostgreSQL database. */
+async function databaseSize(dataset: { databaseFile?: string; open: () => Connection }): Promise<number> {
+  if (dataset.databaseFile) return fs.statSync(dataset.databaseFile).size;
+  const connection = dataset.open();
+  try {
+    const { rows } = await sql<{ bytes: number }>`select pg_database_size(current_database()) as bytes`.execute(connection.db);
+    return Number(rows[0].bytes);
+  } finally {
+    await connection.close();
+  }
+}
+
 /** Cores the machine keeps busy over one second while the bench itself waits. */
 async function otherLoad(): Promise<number | undefined> {
   const before = machineCpuSeconds();
@@ -432,132 +469,176 @@ async function main(): Promise<number> {
       + (idle > OTHER_LOAD_WARNING ? ' — !! other processes are running; the figures will be low and noisy' : ''));
   }
 
-  progress(`data set: ${settings.children} children`);
-  const dataset = await ensureDataset(settings.children, (line) => progress(`  ${line}`));
-  progress(dataset.cached
-    ? `  cached: ${path.relative(ROOT, dataset.databaseFile)} (built ${dataset.summary.builtAt} in ${dataset.summary.buildSeconds} s)`
-    : `  built in ${dataset.summary.buildSeconds} s: ${path.relative(ROOT, dataset.databaseFile)}`);
+  if (settings.database === 'postgres') {
+    cluster = await benchPostgres(path.join(BENCH_DIR, 'postgres'), (line) => progress(`  ${line}`));
+    progress(`PostgreSQL at ${cluster.base}`);
+  }
+  try {
+    return await measure(settings, machine, idle);
+  } finally {
+    if (cluster) {
+      progress('stopping PostgreSQL');
+      await cluster.stop();
+      cluster = undefined;
+    }
+  }
+}
 
-  const { guardians: sessions, staff: staffSessions } = await prepareSessions(dataset.databaseFile, settings.sessions, settings.staff);
+async function measure(settings: Settings, machine: Record<string, string | number>, idle: number | undefined): Promise<number> {
+  progress(`data set: ${settings.children} children, ${settings.historyMonths} months of history, ${settings.database === 'postgres' ? 'PostgreSQL' : 'SQLite'}`);
+  const dataset = await ensureDataset(settings.children, (line) => progress(`  ${line}`), { postgres: cluster, historyMonths: settings.historyMonths });
+  const where = dataset.databaseFile ? path.relative(ROOT, dataset.databaseFile) : new URL(dataset.databaseUrl!).pathname.slice(1);
+  progress(dataset.cached
+    ? `  cached: ${where} (built ${dataset.summary.builtAt} in ${dataset.summary.buildSeconds} s)`
+    : `  built in ${dataset.summary.buildSeconds} s: ${where}`);
+  const databaseBytes = await databaseSize(dataset);
+
+  const { guardians: sessions, staff: staffSessions } = await prepareSessions(dataset.open, settings.sessions, settings.staff);
   progress(`${sessions.length} guardian and ${staffSessions.length} staff sessions written to the sessions table`);
-  const careSessions = settings.routes.includes('week') ? await prepareCareTimes(dataset.databaseFile, sessions) : [];
+  const careSessions = settings.routes.includes('week') ? await prepareCareTimes(dataset.open, sessions) : [];
   if (settings.routes.includes('week')) {
     if (careSessions.length === 0) throw new Error('no guardian session has a child with care times (preschool or fritids)');
     progress(`${careSessions.length} of them with a child with care times: this week registered, a standard week`);
   }
   if (settings.routes.includes('today') && staffSessions.length === 0) throw new Error('the data set has no staff member of a group');
-  let absencePlan = settings.routes.includes('absence') ? await prepareAbsences(dataset.databaseFile, sessions) : undefined;
-  if (absencePlan) progress(`absence reports: ${absencePlan.requests.length} distinct (child, day) pairs on open days ahead`);
+  const plannedAbsences = settings.routes.includes('absence') ? await prepareAbsences(dataset.open, sessions) : undefined;
+  if (plannedAbsences) progress(`absence reports: ${plannedAbsences.requests.length} distinct (child, day) pairs on open days ahead`);
 
   const profileDir = settings.profile ? path.join(BENCH_DIR, 'profiles', new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
-  progress(`starting the server (NODE_ENV=production${profileDir ? ', --cpu-prof' : ''})`);
-  server = await startServer({ dataDir: dataset.dir, sessionSecret: SESSION_SECRET, logFile: path.join(BENCH_DIR, 'server.log'), profileDir });
-  progress(`  answering at ${server.origin}`);
-
-  let transfer: TransferSize;
+  let transfer: TransferSize | undefined;
   const figures: RouteFigures[] = [];
-  try {
-    transfer = await measureTransfer(server.origin, sessions[0]);
-    const htmlBytes = transfer.parts[0].uncompressedBytes;
-    progress(`start page: ${htmlBytes} bytes of HTML, ${transfer.total} bytes gzipped with its CSS and JS`);
+  let plans: PlanReport | undefined;
+  for (const processes of settings.processes) {
+    let absencePlan = plannedAbsences;
+    progress(`starting ${processes === 1 ? 'the server' : `${processes} server processes`} (NODE_ENV=production${profileDir ? ', --cpu-prof' : ''}`
+      + `${dataset.databaseUrl ? ', PostgreSQL' : ''})`);
+    server = await startServers(processes, {
+      dataDir: dataset.dir, sessionSecret: SESSION_SECRET, logFile: path.join(BENCH_DIR, 'server.log'), profileDir, databaseUrl: dataset.databaseUrl,
+    });
+    progress(`  answering at ${server.origins.join(', ')}`);
 
-    const box = await get(`${server.origin}/children/${sessions[0].childId}/boxes/absence`, { cookie: sessions[0].cookie, 'hx-request': 'true' });
-    if (box.status !== 200) throw new Error(`the box partial answered ${box.status} for the first guardian`);
-    if (staffSessions.length) {
-      const today = await get(`${server.origin}/groups/${staffSessions[0].groupId}/today`, { cookie: staffSessions[0].cookie });
-      if (today.status !== 200) throw new Error(`the Today page answered ${today.status} for the first staff member`);
-    }
-    if (absencePlan) {
-      // One report by hand first (its row is removed with the rest): it must succeed with a 303.
-      const [first, ...rest] = absencePlan.requests;
-      if (!first) throw new Error('no (child, day) to report absence for');
-      const answer = await post(`${server.origin}${first.path}`, first.headers ?? {}, first.body ?? '');
-      if (answer.status !== 303) throw new Error(`reporting absence (${first.path}, ${first.body}) answered ${answer.status}, not 303`);
-      absencePlan = { ...absencePlan, requests: rest };
-    }
-    const absenceRowsBefore = absencePlan ? await absenceRowsAbove(dataset.databaseFile, absencePlan.absenceIdBefore) : 0;
+    try {
+      transfer ??= await measureTransfer(server.origin, sessions[0]);
+      const htmlBytes = transfer.parts[0].uncompressedBytes;
+      progress(`start page: ${htmlBytes} bytes of HTML, ${transfer.total} bytes gzipped with its CSS and JS`);
 
-    const jobs: Record<RouteKey, Omit<LoadJob, 'origin' | 'connections' | 'duration' | 'warmup' | 'headers'> & { path: string }> = {
-      start: { name: 'start page', path: 'GET /', requests: sessions.map((s) => ({ path: '/', headers: { cookie: s.cookie } })) },
-      box: {
-        name: 'box partial', path: 'GET /children/:id/boxes/absence (HX-Request)',
-        requests: sessions.map((s) => ({ path: `/children/${s.childId}/boxes/absence`, headers: { cookie: s.cookie, 'hx-request': 'true' } })),
-      },
-      week: {
-        name: 'week view', path: 'GET /children/:id/schedule (care times)',
-        requests: careSessions.map((s) => ({ path: `/children/${s.childId}/schedule`, headers: { cookie: s.cookie } })),
-      },
-      today: {
-        name: 'Today (staff)', path: 'GET /groups/:id/today',
-        requests: staffSessions.map((s) => ({ path: `/groups/${s.groupId}/today`, headers: { cookie: s.cookie } })),
-      },
-      login: { name: 'login page', path: 'GET /login (anonymous)', requests: [{ path: '/login' }] },
-      absence: {
-        name: 'absence reports', path: 'POST /children/:id/absences (distinct child and day)', requests: absencePlan?.requests ?? [],
-      },
-      baseline: { name: 'baseline', path: `GET /bench/baseline?bytes=${htmlBytes}`, requests: [{ path: `/bench/baseline?bytes=${htmlBytes}` }] },
-    };
-    for (const key of settings.routes) {
-      const job = jobs[key];
-      progress(`${job.name}: ${job.path}, ${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s`);
-      const running = server;
-      let atStart: { server?: number; machine?: number; at: number } | undefined;
-      const result = await runLoad({
-        name: job.name, origin: server.origin, connections: settings.connections, duration: settings.duration, warmup: settings.warmup,
-        headers: { 'accept-encoding': 'gzip' }, requests: job.requests, listSuccesses: key === 'absence',
-      }, () => { atStart = { server: running.cpuSeconds(), machine: machineCpuSeconds(), at: performance.now() }; });
-      const serverEnd = running.cpuSeconds();
-      const machineEnd = machineCpuSeconds();
-      const seconds = atStart ? (performance.now() - atStart.at) / 1000 : 0;
-      const round2 = (n: number) => Math.round(n * 100) / 100;
-      const serverSeconds = atStart?.server === undefined || serverEnd === undefined ? undefined : serverEnd - atStart.server;
-      const serverCpu = serverSeconds === undefined || result.requests === 0 || seconds === 0 ? null
-        : { msPerRequest: round2((serverSeconds * 1000) / result.requests), cores: round2(serverSeconds / seconds) };
-      const cores = serverSeconds === undefined || atStart?.machine === undefined || machineEnd === undefined || seconds === 0 ? null : {
-        server: round2(serverSeconds / seconds), load: round2(result.cpuSeconds / seconds),
-        other: round2(Math.max(0, (machineEnd - atStart.machine - serverSeconds - result.cpuSeconds) / seconds)),
-      };
-      progress(`  ${Math.round(result.rps)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`
-        + (serverCpu ? `, server CPU ${serverCpu.msPerRequest} ms/request` : '')
-        + (cores ? `; cores busy: server ${cores.server}, load generator ${cores.load}, other processes ${cores.other}` : '')
-        + (result.non2xx || result.errors || result.timeouts ? `  !! ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts` : ''));
-      if (cores && cores.other > OTHER_LOAD_WARNING) progress(`  !! other processes kept ${cores.other} cores busy: this route's figures are low`);
-      let writes: WriteFigures | undefined;
-      let failedAnswers = result.non2xx + result.errors + result.timeouts;
-      if (key === 'absence' && absencePlan) {
-        const success = (codes: Record<string, number>) => Object.entries(codes).reduce((n, [code, count]) => n + (Number(code) >= 200 && Number(code) < 400 ? count : 0), 0);
-        const all = Object.values(result.allStatusCodes).reduce((a, b) => a + b, 0);
-        const successes = success(result.allStatusCodes);
-        const rows = (await absenceRowsAbove(dataset.databaseFile, absencePlan.absenceIdBefore)) - absenceRowsBefore;
-        const written = await absencePairsAbove(dataset.databaseFile, absencePlan.absenceIdBefore);
-        const pairOf = (index: number) => {
-          const r = job.requests[index];
-          return `${/\/children\/(\d+)\//.exec(r.path)?.[1]}/${/from=([0-9-]+)/.exec(r.body ?? '')?.[1]}`;
-        };
-        const lost = (result.succeeded ?? []).filter((index) => !written.has(pairOf(index))).length;
-        writes = {
-          successes, failures: all - successes, rows, lost, unanswered: rows - (successes - lost),
-          perSecond: Math.round((success(result.statusCodes) / (result.seconds || settings.duration)) * 10) / 10, pairs: job.requests.length,
-        };
-        failedAnswers = writes.failures + result.errors + result.timeouts;
-        progress(`  ${writes.perSecond} writes/s; ${successes} successes (warm-up included), ${rows} rows written, ${writes.lost} lost, `
-          + `${writes.unanswered} written for requests left unanswered when the load stopped, ${writes.failures} failed answers`
-          + (all > job.requests.length ? `  !! ${all} requests for ${job.requests.length} pairs: some repeated a (child, day)` : ''));
+      const box = await get(`${server.origin}/children/${sessions[0].childId}/boxes/absence`, { cookie: sessions[0].cookie, 'hx-request': 'true' });
+      if (box.status !== 200) throw new Error(`the box partial answered ${box.status} for the first guardian`);
+      if (staffSessions.length) {
+        const today = await get(`${server.origin}/groups/${staffSessions[0].groupId}/today`, { cookie: staffSessions[0].cookie });
+        if (today.status !== 200) throw new Error(`the Today page answered ${today.status} for the first staff member`);
       }
-      figures.push({ ...result, key, path: job.path, serverCpu, cores, ratio: { rps: null, p50: null, p99: null }, failedAnswers, writes });
+      if (absencePlan) {
+        // One report by hand first (its row is removed with the rest): it must succeed with a 303.
+        const [first, ...rest] = absencePlan.requests;
+        if (!first) throw new Error('no (child, day) to report absence for');
+        const answer = await post(`${server.origin}${first.path}`, first.headers ?? {}, first.body ?? '');
+        if (answer.status !== 303) throw new Error(`reporting absence (${first.path}, ${first.body}) answered ${answer.status}, not 303`);
+        absencePlan = { ...absencePlan, requests: rest };
+      }
+      if (settings.explain && !plans && cluster && dataset.databaseUrl) {
+        const probes: PageProbe[] = [{ page: 'start page', method: 'GET', path: '/', headers: { cookie: sessions[0].cookie } }];
+        if (careSessions.length) probes.push({ page: 'week view', method: 'GET', path: `/children/${careSessions[0].childId}/schedule`, headers: { cookie: careSessions[0].cookie } });
+        if (staffSessions.length) probes.push({ page: 'Today', method: 'GET', path: `/groups/${staffSessions[0].groupId}/today`, headers: { cookie: staffSessions[0].cookie } });
+        const last = absencePlan?.requests.at(-1);
+        if (absencePlan && last) {
+          // The plan's last (child, day), reported once here and left out of the load.
+          probes.push({ page: 'absence report', method: 'POST', path: last.path, headers: last.headers ?? {}, body: last.body });
+          absencePlan = { ...absencePlan, requests: absencePlan.requests.slice(0, -1) };
+        }
+        const file = path.join(BENCH_DIR, `plans-postgres-${settings.children}.txt`);
+        plans = await explainPages(cluster, dataset.databaseUrl, server.origin, probes, file, progress);
+      }
+      const absenceRowsBefore = absencePlan ? await absenceRowsAbove(dataset.open, absencePlan.absenceIdBefore) : 0;
+
+      const jobs: Record<RouteKey, Omit<LoadJob, 'origin' | 'connections' | 'duration' | 'warmup' | 'headers'> & { path: string }> = {
+        start: { name: 'start page', path: 'GET /', requests: sessions.map((s) => ({ path: '/', headers: { cookie: s.cookie } })) },
+        box: {
+          name: 'box partial', path: 'GET /children/:id/boxes/absence (HX-Request)',
+          requests: sessions.map((s) => ({ path: `/children/${s.childId}/boxes/absence`, headers: { cookie: s.cookie, 'hx-request': 'true' } })),
+        },
+        week: {
+          name: 'week view', path: 'GET /children/:id/schedule (care times)',
+          requests: careSessions.map((s) => ({ path: `/children/${s.childId}/schedule`, headers: { cookie: s.cookie } })),
+        },
+        today: {
+          name: 'Today (staff)', path: 'GET /groups/:id/today',
+          requests: staffSessions.map((s) => ({ path: `/groups/${s.groupId}/today`, headers: { cookie: s.cookie } })),
+        },
+        login: { name: 'login page', path: 'GET /login (anonymous)', requests: [{ path: '/login' }] },
+        absence: {
+          name: 'absence reports', path: 'POST /children/:id/absences (distinct child and day)', requests: absencePlan?.requests ?? [],
+        },
+        baseline: { name: 'baseline', path: `GET /bench/baseline?bytes=${htmlBytes}`, requests: [{ path: `/bench/baseline?bytes=${htmlBytes}` }] },
+      };
+      for (const key of settings.routes) {
+        const job = jobs[key];
+        progress(`${job.name}: ${job.path}, ${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s`);
+        const running = server;
+        let atStart: { server?: number; db?: number; machine?: number; at: number } | undefined;
+        const result = await runLoad({
+          name: job.name, origin: server.origin, origins: server.origins, connections: settings.connections, duration: settings.duration, warmup: settings.warmup,
+          headers: { 'accept-encoding': 'gzip' }, requests: job.requests, listSuccesses: key === 'absence',
+        }, () => { atStart = { server: running.cpuSeconds(), db: cluster?.cpuSeconds(), machine: machineCpuSeconds(), at: performance.now() }; });
+        const serverEnd = running.cpuSeconds();
+        const dbEnd = cluster?.cpuSeconds();
+        const machineEnd = machineCpuSeconds();
+        const seconds = atStart ? (performance.now() - atStart.at) / 1000 : 0;
+        const round2 = (n: number) => Math.round(n * 100) / 100;
+        const serverSeconds = atStart?.server === undefined || serverEnd === undefined ? undefined : serverEnd - atStart.server;
+        const serverCpu = serverSeconds === undefined || result.requests === 0 || seconds === 0 ? null
+          : { msPerRequest: round2((serverSeconds * 1000) / result.requests), cores: round2(serverSeconds / seconds) };
+        const dbSeconds = atStart?.db === undefined || dbEnd === undefined ? undefined : dbEnd - atStart.db;
+        const dbCpu = dbSeconds === undefined || result.requests === 0 || seconds === 0 ? null
+          : { msPerRequest: round2((dbSeconds * 1000) / result.requests), cores: round2(dbSeconds / seconds) };
+        const cores = serverSeconds === undefined || atStart?.machine === undefined || machineEnd === undefined || seconds === 0 ? null : {
+          server: round2(serverSeconds / seconds), db: round2((dbSeconds ?? 0) / seconds), load: round2(result.cpuSeconds / seconds),
+          other: round2(Math.max(0, (machineEnd - atStart.machine - serverSeconds - (dbSeconds ?? 0) - result.cpuSeconds) / seconds)),
+        };
+        progress(`  ${Math.round(result.rps)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`
+          + (serverCpu ? `, server CPU ${serverCpu.msPerRequest} ms/request` : '')
+          + (dbCpu ? `, PostgreSQL CPU ${dbCpu.msPerRequest} ms/request (${dbCpu.cores} cores)` : '')
+          + (cores ? `; cores busy: server ${cores.server}${dbCpu ? `, PostgreSQL ${cores.db}` : ''}, load generator ${cores.load}, other processes ${cores.other}` : '')
+          + (result.non2xx || result.errors || result.timeouts ? `  !! ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts` : ''));
+        if (cores && cores.other > OTHER_LOAD_WARNING) progress(`  !! other processes kept ${cores.other} cores busy: this route's figures are low`);
+        let writes: WriteFigures | undefined;
+        let failedAnswers = result.non2xx + result.errors + result.timeouts;
+        if (key === 'absence' && absencePlan) {
+          const success = (codes: Record<string, number>) => Object.entries(codes).reduce((n, [code, count]) => n + (Number(code) >= 200 && Number(code) < 400 ? count : 0), 0);
+          const all = Object.values(result.allStatusCodes).reduce((a, b) => a + b, 0);
+          const successes = success(result.allStatusCodes);
+          const rows = (await absenceRowsAbove(dataset.open, absencePlan.absenceIdBefore)) - absenceRowsBefore;
+          const written = await absencePairsAbove(dataset.open, absencePlan.absenceIdBefore);
+          const pairOf = (index: number) => {
+            const r = job.requests[index];
+            return `${/\/children\/(\d+)\//.exec(r.path)?.[1]}/${/from=([0-9-]+)/.exec(r.body ?? '')?.[1]}`;
+          };
+          const lost = (result.succeeded ?? []).filter((index) => !written.has(pairOf(index))).length;
+          writes = {
+            successes, failures: all - successes, rows, lost, unanswered: rows - (successes - lost),
+            perSecond: Math.round((success(result.statusCodes) / (result.seconds || settings.duration)) * 10) / 10, pairs: job.requests.length,
+          };
+          failedAnswers = writes.failures + result.errors + result.timeouts;
+          progress(`  ${writes.perSecond} writes/s; ${successes} successes (warm-up included), ${rows} rows written, ${writes.lost} lost, `
+            + `${writes.unanswered} written for requests left unanswered when the load stopped, ${writes.failures} failed answers`
+            + (all > job.requests.length ? `  !! ${all} requests for ${job.requests.length} pairs: some repeated a (child, day)` : ''));
+        }
+        figures.push({ ...result, key, processes, path: job.path, serverCpu, dbCpu, cores, ratio: { rps: null, p50: null, p99: null }, failedAnswers, writes });
+      }
+    } finally {
+      progress(processes === 1 ? 'stopping the server' : 'stopping the servers');
+      await server.stop();
+      server = undefined;
+      if (absencePlan) await removeAbsencesAbove(dataset.open, absencePlan);
     }
-  } finally {
-    progress('stopping the server');
-    await server.stop();
-    server = undefined;
-    if (absencePlan) await removeAbsencesAbove(dataset.databaseFile, absencePlan);
   }
 
-  const baseline = figures.find((f) => f.key === 'baseline');
   for (const f of figures) {
+    const baseline = figures.find((b) => b.key === 'baseline' && b.processes === f.processes);
     f.ratio = { rps: ratio(f.rps, baseline?.rps), p50: ratio(f.latency.p50, baseline?.latency.p50), p99: ratio(f.latency.p99, baseline?.latency.p99) };
   }
 
+  if (!transfer) throw new Error('no server was measured');
   let profile: { file: string; summary: ProfileSummary } | undefined;
   if (profileDir && fs.existsSync(profileDir)) {
     // One profile per thread (tsx's module loader runs in a worker): the main thread is the busiest.
@@ -582,18 +663,22 @@ async function main(): Promise<number> {
   }
   out.push(`load: ${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s per route, `
     + `${sessions.length} guardian and ${staffSessions.length} staff sessions round-robin, Accept-Encoding: gzip; autocannon in its own process\n`);
+  out.push(`database: ${dataset.databaseUrl ? `PostgreSQL (${cluster?.logFile ? 'the bench\'s own cluster' : 'VARDAG_DATABASE_URL'}), database ${where}` : `SQLite, ${where}`}, ${Math.round(databaseBytes / 2 ** 20)} MiB`);
   out.push(table(
-    ['route', 'req/s', 'p50 ms', 'p99 ms', 'rps/base', 'p50/base', 'p99/base', 'cpu ms/req', 'cores s/l/o', 'non-2xx', 'errors'],
+    ['route', 'procs', 'req/s', 'p50 ms', 'p99 ms', 'rps/base', 'p50/base', 'p99/base', 'cpu ms/req', 'db ms/req', 'cores s/d/l/o', 'non-2xx', 'errors'],
     figures.map((f) => [
-      `${f.name}  ${f.path}`, f.rps.toFixed(0), String(f.latency.p50), String(f.latency.p99),
+      `${f.name}  ${f.path}`, String(f.processes), f.rps.toFixed(0), String(f.latency.p50), String(f.latency.p99),
       fmt(f.ratio.rps), fmt(f.ratio.p50), fmt(f.ratio.p99), f.serverCpu ? f.serverCpu.msPerRequest.toFixed(2) : '–',
-      f.cores ? `${f.cores.server.toFixed(1)}/${f.cores.load.toFixed(1)}/${f.cores.other.toFixed(1)}` : '–',
+      f.dbCpu ? f.dbCpu.msPerRequest.toFixed(2) : '–',
+      f.cores ? `${f.cores.server.toFixed(1)}/${f.cores.db.toFixed(1)}/${f.cores.load.toFixed(1)}/${f.cores.other.toFixed(1)}` : '–',
       String(f.key === 'absence' ? f.writes?.failures ?? f.non2xx : f.non2xx), String(f.errors + f.timeouts),
     ]),
   ));
   out.push('rps/base: route req/s ÷ baseline req/s (higher is better); p50/base, p99/base: route latency ÷ baseline latency;\n'
-    + 'cpu ms/req: the server process\'s CPU time per request (all threads); cores s/l/o: cores busy while measured,\n'
-    + 'server / load generator / other processes; non-2xx: for the absence reports, answers neither 2xx nor 3xx (303 is success).');
+    + 'procs: server processes the load was spread over (each on its own port, the connections round-robin);\n'
+    + 'cpu ms/req: the server processes\' CPU time per request (all threads, all processes); db ms/req: PostgreSQL\'s\n'
+    + '(the bench\'s own cluster: every backend; SQLite runs inside the server, in cpu ms/req); cores s/d/l/o: cores busy while measured,\n'
+    + 'server / PostgreSQL / load generator / other processes; non-2xx: for the absence reports, answers neither 2xx nor 3xx (303 is success).');
   const disturbed = figures.filter((f) => f.cores && f.cores.other > OTHER_LOAD_WARNING);
   if (disturbed.length) {
     out.push(`!! other processes kept more than ${OTHER_LOAD_WARNING} cores busy while measuring ${disturbed.map((f) => f.name).join(', ')}:`
@@ -603,6 +688,19 @@ async function main(): Promise<number> {
   out.push(`start page transfer size, gzipped, with its CSS and JS (fresh cache): ${transfer.total} bytes = ${kib(transfer.total)}`
     + ` — ${transfer.withinLimit ? 'within' : 'OVER'} the 30 KiB budget`);
   for (const p of transfer.parts) out.push(`  ${p.kind.padEnd(4)} ${String(p.bytes).padStart(7)} bytes (${p.encoding}; ${p.uncompressedBytes} uncompressed)  ${p.url}`);
+
+  if (plans) {
+    out.push('', `EXPLAIN (ANALYZE) of the SQL behind the pages (PostgreSQL; every plan in ${path.relative(ROOT, plans.file)}):`);
+    for (const p of plans.statements) {
+      const sqlText = p.sql.replace(/\s+/g, ' ');
+      out.push(`  ${p.page.padEnd(14)} ${(p.executionMs === null ? '–' : p.executionMs.toFixed(2)).padStart(7)} ms  ${sqlText.length > 110 ? `${sqlText.slice(0, 107)}...` : sqlText}`);
+      out.push(`  ${''.padEnd(14)} ${''.padStart(7)}     ${p.scans.length ? [...new Set(p.scans)].join('; ') : '(no table scan)'}`
+        + (p.bigSeqScans.length ? `  !! SEQUENTIAL SCAN of ${p.bigSeqScans.map((t) => `${t.table} (${t.rows} rows)`).join(', ')}` : ''));
+    }
+    const big = plans.statements.filter((p) => p.bigSeqScans.length);
+    out.push(big.length ? `!! ${big.length} statements read a table of more than ${SEQ_SCAN_ROWS} rows by a sequential scan`
+      : `every statement reads tables of more than ${SEQ_SCAN_ROWS} rows through an index`);
+  }
 
   const start = figures.find((f) => f.key === 'start');
   const week = figures.find((f) => f.key === 'week');
@@ -653,10 +751,10 @@ async function main(): Promise<number> {
         staffSessions: staffSessions.length, quick: settings.quick,
       },
       machineLoadBefore: idle ?? null,
-      dataset: { ...s, cached: dataset.cached, databaseBytes: fs.statSync(dataset.databaseFile).size },
+      dataset: { ...s, cached: dataset.cached, databaseBytes },
       routes: figures.map((f) => ({
         name: f.name, route: f.path, rps: Math.round(f.rps * 10) / 10, p50: f.latency.p50, p90: f.latency.p90, p99: f.latency.p99,
-        mean: f.latency.mean, max: f.latency.max, ratio: f.ratio, serverCpu: f.serverCpu, cores: f.cores, requests: f.requests, seconds: f.seconds,
+        mean: f.latency.mean, max: f.latency.max, ratio: f.ratio, serverCpu: f.serverCpu, dbCpu: f.dbCpu, cores: f.cores, requests: f.requests, seconds: f.seconds,
         non2xx: f.non2xx, errors: f.errors, timeouts: f.timeouts, statusCodes: f.statusCodes, allStatusCodes: f.allStatusCodes,
         failedAnswers: f.failedAnswers, ...(f.writes ? { writes: f.writes } : {}),
       })),

@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { today, type Clock } from './kernel/clock.ts';
 import type { Db } from './kernel/db.ts';
 import { csrfProtection } from './kernel/csrf.ts';
+import { withoutNulCharacters } from './kernel/forms.ts';
 import { createGuard, HttpError, RouteTable, type Locators } from './kernel/http.ts';
 import { DEFAULT_LANGUAGE, languageByCode, translator } from './kernel/i18n.ts';
 import { DatabaseSessionStore } from './kernel/session-store.ts';
@@ -89,7 +90,7 @@ export function createApp(deps: AppDeps): VardagApp {
   app.use(noStore);
 
   if (config.benchBaseline) app.get('/bench/baseline', benchBaseline());
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }), withoutNulCharacters);
 
   const store = new DatabaseSessionStore(db, { maxAnonymous: config.maxAnonymousSessions, now: () => clock.now().getTime() });
   app.use(session({

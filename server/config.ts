@@ -3,6 +3,8 @@ import path from 'node:path';
 
 export interface Config {
   port: number;
+  /** VARDAG_WORKERS: app processes serving `port` together (node:cluster); 1 is one process and no cluster. */
+  workers: number;
   dataDir: string;
   databaseFile: string;
   /** VARDAG_DATABASE_URL: a PostgreSQL database (postgres://user:pass@host:5432/name) instead of the SQLite file. */
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.VARDAG_DATA_DIR || 'data');
   return {
     port: intFrom(env, 'PORT', 3000),
+    workers: Math.max(1, intFrom(env, 'VARDAG_WORKERS', 1)),
     dataDir,
     databaseFile: path.join(dataDir, 'vardag.sqlite'),
     databaseUrl: databaseUrlFrom(env.VARDAG_DATABASE_URL),

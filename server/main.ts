@@ -1,6 +1,10 @@
-// `npm start`: open and migrate the database, settle demo or real, and serve.
+// `npm start`: open and migrate the database, settle demo or real, and serve. With VARDAG_WORKERS=N the primary process
+// does the first two once, then starts N processes that serve the one port (server/cluster.ts), each with its own job
+// runner (the runners share the jobs table without running a job twice, see kernel/jobs.ts).
+import cluster from 'node:cluster';
 import crypto from 'node:crypto';
 import { createApp } from './app.ts';
+import { runWorkers } from './cluster.ts';
 import { loadConfig } from './config.ts';
 import { systemClock, today } from './kernel/clock.ts';
 import { databaseName, migrateToLatest, openConfiguredDatabase, readMeta, writeMeta, type Db } from './kernel/db.ts';
@@ -13,69 +17,110 @@ import { chooseMailTransport, registerMailJobs } from './mail/sender.ts';
 import { chooseSmsGateway, registerSmsJobs } from './sms/sender.ts';
 import { registerInvitationJobs } from './invitations/jobs.ts';
 
+/** How long a stopping process waits for the requests under way before it cuts them. */
+const STOP_GRACE_MS = 10_000;
+
 const config = loadConfig();
 const connection = openConfiguredDatabase(config);
-await migrateToLatest(connection.db);
+const several = config.workers > 1;
+/** In a cluster only the first worker says what every worker would (which transport, no SMTP_URL…). */
+const speaks = !cluster.isWorker || cluster.worker?.id === 1;
 
-let settled: Awaited<ReturnType<typeof settleMode>>;
-try {
-  settled = await settleMode(connection.db, config.production, async (trx) => {
-    const now = systemClock.now();
-    await seedDemo(trx, { passwordHash: await hashPassword(DEMO_PASSWORD), now, today: today(systemClock) });
-  });
-} catch (err) {
-  if (!(err instanceof DemoDatabaseInProduction)) throw err;
-  console.error(err.message);
-  process.exit(1);
-}
-
-const { app, close } = createApp({
-  db: connection.db, clock: systemClock, config, demo: settled.mode === 'demo',
-  sessionSecret: config.sessionSecret ?? (await storedSecret(connection.db)),
-  dummyHash: await hashPassword(crypto.randomBytes(16).toString('hex')),
-});
-
-// Background jobs: mail first; each domain that queues jobs registers its handlers here.
-const runner = new JobRunner({
-  db: connection.db, clock: systemClock, pollMs: config.jobsPollMs, lockMs: config.jobsLockMs, retryBaseMs: config.jobsRetryMs,
-});
-const mailTransport = chooseMailTransport(config.smtpUrl, settled.mode === 'demo');
-if (mailTransport) {
-  registerMailJobs(runner, { db: connection.db, clock: systemClock, transport: mailTransport, from: config.mailFrom });
-  if (mailTransport === 'demo-mailbox') console.log(`No SMTP_URL: e-mail goes to the demo mailbox, ${config.publicUrl}/demo/mailbox (for admins).`);
-} else {
-  console.warn('Warning: SMTP_URL is not set, so no e-mail is sent. Mail is kept in the outbox and sent once Vardag runs with SMTP_URL.');
-}
-const smsGateway = chooseSmsGateway(config.smsGatewayUrl === undefined ? undefined
-  : { url: config.smsGatewayUrl, username: config.smsGatewayUsername, password: config.smsGatewayPassword }, settled.mode === 'demo');
-if (smsGateway) {
-  registerSmsJobs(runner, {
-    db: connection.db, clock: systemClock, gateway: smsGateway, from: config.smsFrom,
-    isOwnNumber: (mobile) => isOpenAccountMobile(connection.db, mobile),
-  });
-  if (smsGateway === 'demo-outbox') console.log(`No SMS_GATEWAY_URL: SMS go to the demo SMS outbox, ${config.publicUrl}/demo/sms (for admins).`);
-  else if (settled.mode === 'demo') console.log('SMS_GATEWAY_URL on a demo database: only mobile numbers users entered themselves get SMS; the rest go to /demo/sms.');
-} else {
-  console.warn('Warning: SMS_GATEWAY_URL is not set, so no SMS is sent. SMS are kept in the outbox and sent once Vardag runs with SMS_GATEWAY_URL (unless by then older than a day).');
-}
-registerInvitationJobs(runner, { db: connection.db, clock: systemClock, config });
-runner.start();
-
-const server = app.listen(config.port, () => {
-  console.log(`Vardag serves http://localhost:${config.port} (${settled.mode === 'demo' ? 'demo database' : 'real database'}: ${databaseName(config)})`);
-  if (settled.mode === 'demo') printDemoLogins();
-});
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    server.close(async () => {
-      await runner.stop();
-      close();
-      await connection.close();
-      process.exit(0);
+let mode: 'demo' | 'production';
+let sessionSecret: string;
+if (cluster.isPrimary) {
+  await migrateToLatest(connection.db);
+  try {
+    const settled = await settleMode(connection.db, config.production, async (trx) => {
+      const now = systemClock.now();
+      await seedDemo(trx, { passwordHash: await hashPassword(DEMO_PASSWORD), now, today: today(systemClock) });
     });
-    server.closeAllConnections();
+    mode = settled.mode;
+  } catch (err) {
+    if (!(err instanceof DemoDatabaseInProduction)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+  sessionSecret = config.sessionSecret ?? (await storedSecret(connection.db));
+} else {
+  // A worker: the primary has migrated and settled the database, and made the session secret.
+  const stored = await readMeta(connection.db, 'mode');
+  if (stored !== 'demo' && stored !== 'production') throw new Error('The database was not settled by the primary process');
+  mode = stored;
+  sessionSecret = config.sessionSecret ?? (await storedSecret(connection.db));
+}
+
+if (cluster.isPrimary && several) {
+  await connection.close();
+  runWorkers({
+    count: config.workers,
+    onListening: () => {
+      console.log(`Vardag serves http://localhost:${config.port} with ${config.workers} processes, primary ${process.pid} `
+        + `(${mode === 'demo' ? 'demo database' : 'real database'}: ${databaseName(config)})`);
+      if (mode === 'demo') printDemoLogins();
+    },
   });
+} else {
+  await serve();
+}
+
+async function serve(): Promise<void> {
+  const { app, close } = createApp({
+    db: connection.db, clock: systemClock, config, demo: mode === 'demo', sessionSecret,
+    dummyHash: await hashPassword(crypto.randomBytes(16).toString('hex')),
+  });
+
+  // Background jobs: mail first; each domain that queues jobs registers its handlers here.
+  const runner = new JobRunner({
+    db: connection.db, clock: systemClock, pollMs: config.jobsPollMs, lockMs: config.jobsLockMs, retryBaseMs: config.jobsRetryMs,
+  });
+  const mailTransport = chooseMailTransport(config.smtpUrl, mode === 'demo');
+  if (mailTransport) {
+    registerMailJobs(runner, { db: connection.db, clock: systemClock, transport: mailTransport, from: config.mailFrom });
+    if (mailTransport === 'demo-mailbox' && speaks) console.log(`No SMTP_URL: e-mail goes to the demo mailbox, ${config.publicUrl}/demo/mailbox (for admins).`);
+  } else if (speaks) {
+    console.warn('Warning: SMTP_URL is not set, so no e-mail is sent. Mail is kept in the outbox and sent once Vardag runs with SMTP_URL.');
+  }
+  const smsGateway = chooseSmsGateway(config.smsGatewayUrl === undefined ? undefined
+    : { url: config.smsGatewayUrl, username: config.smsGatewayUsername, password: config.smsGatewayPassword }, mode === 'demo');
+  if (smsGateway) {
+    registerSmsJobs(runner, {
+      db: connection.db, clock: systemClock, gateway: smsGateway, from: config.smsFrom,
+      isOwnNumber: (mobile) => isOpenAccountMobile(connection.db, mobile),
+    });
+    if (speaks && smsGateway === 'demo-outbox') console.log(`No SMS_GATEWAY_URL: SMS go to the demo SMS outbox, ${config.publicUrl}/demo/sms (for admins).`);
+    else if (speaks && mode === 'demo') console.log('SMS_GATEWAY_URL on a demo database: only mobile numbers users entered themselves get SMS; the rest go to /demo/sms.');
+  } else if (speaks) {
+    console.warn('Warning: SMS_GATEWAY_URL is not set, so no SMS is sent. SMS are kept in the outbox and sent once Vardag runs with SMS_GATEWAY_URL (unless by then older than a day).');
+  }
+  registerInvitationJobs(runner, { db: connection.db, clock: systemClock, config });
+  runner.start();
+
+  const server = app.listen(config.port, () => {
+    if (cluster.isWorker) {
+      console.log(`Process ${process.pid} serves port ${config.port} (worker ${cluster.worker?.id})`);
+      return;
+    }
+    console.log(`Vardag serves http://localhost:${config.port} (${mode === 'demo' ? 'demo database' : 'real database'}: ${databaseName(config)})`);
+    if (mode === 'demo') printDemoLogins();
+  });
+
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      server.close(async () => {
+        await runner.stop();
+        close();
+        await connection.close();
+        process.exit(0);
+      });
+      // Requests under way get a while to finish; idle keep-alive connections are closed at once.
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS).unref();
+    });
+  }
 }
 
 /** A session secret made once per database, so restarts keep everyone logged in without configuration. */

@@ -18,6 +18,9 @@ import * as m0014 from './0014_create_login_limits.ts';
 import * as m0015 from './0015_add_municipality_to_mail_outbox.ts';
 import * as m0016 from './0016_verify_mobile_numbers.ts';
 import * as m0017 from './0017_create_audit_trail.ts';
+import * as m0018 from './0018_create_rate_limits.ts';
+import * as m0019 from './0019_one_absence_per_day.ts';
+import * as m0020 from './0020_closed_ranges_and_open_holidays.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -37,4 +40,7 @@ export const migrations: Record<string, Migration> = {
   '0015_add_municipality_to_mail_outbox': m0015,
   '0016_verify_mobile_numbers': m0016,
   '0017_create_audit_trail': m0017,
+  '0018_create_rate_limits': m0018,
+  '0019_one_absence_per_day': m0019,
+  '0020_closed_ranges_and_open_holidays': m0020,
 };

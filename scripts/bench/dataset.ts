@@ -5,17 +5,21 @@
 // each with its care-history rows, standard schedules for most preschool and fritids children, and a few closed
 // days per unit. Deterministic: the same N built on the same day gives the same rows.
 //
-// The data set is cached in `.bench/data-<N>-<hash>/vardag.sqlite`; the hash covers the migration file names and
+// The data set is cached in `.bench/data-<N>-<hash>/vardag.sqlite`, or on PostgreSQL in the database
+// `bench_<N>_<hash>` (its summary in `.bench/pg-data-<N>-<hash>/`); the hash covers the migration file names and
 // this file, so changing either builds a new one (the history then ends the day before; an older cached set keeps
 // its own year, which is as good for the bench). Everything is written in one transaction: the organisation with
-// multi-row inserts, the history (millions of rows) with prepared single-row inserts.
+// multi-row inserts, the history (millions of rows) with prepared single-row inserts on SQLite and inserts of 5000
+// rows at a time on PostgreSQL (one array parameter per column, unnested). A shorter history (`historyMonths`) keeps
+// a 50,000-child set to minutes.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Insertable } from 'kysely';
 import type { Database, HourLimit, UnitKind } from '../../db/schema.ts';
-import type SQLite from 'better-sqlite3';
-import { migrateToLatest, openDatabase, type Db } from '../../server/kernel/db.ts';
+import { sql } from 'kysely';
+import { migrateToLatest, openDatabase, openPostgres, type Connection, type Db } from '../../server/kernel/db.ts';
+import type { BenchPostgres } from './postgres.ts';
 import { hashPassword, loginKey } from '../../server/accounts/passwords.ts';
 import { checkDigit } from '../../server/people/identity-numbers.ts';
 
@@ -41,60 +45,99 @@ export interface HistorySummary {
   standardSchedules: number; closedDays: number;
 }
 
-export interface Dataset { dir: string; databaseFile: string; summary: DatasetSummary; cached: boolean }
+export interface Dataset {
+  dir: string;
+  /** The SQLite file, or on PostgreSQL the database's URL. */
+  databaseFile?: string;
+  databaseUrl?: string;
+  summary: DatasetSummary;
+  cached: boolean;
+  /** A new connection to the data set (close it after use). */
+  open(): Connection;
+}
 
-/** The cache key: migration file names and this file's source. */
+export interface DatasetOptions {
+  /** Where to build it (default: the SQLite file). */
+  postgres?: BenchPostgres;
+  /** Months of history up to the build day (default 12). */
+  historyMonths?: number;
+}
+
+/** The cache key: the migration files and this file's source. */
 export function datasetHash(): string {
   const hash = crypto.createHash('sha256');
-  for (const name of fs.readdirSync(path.join(ROOT, 'db/migrations')).sort()) hash.update(`${name}\n`);
+  // Names and contents: a migration changed while it is being written builds a new set.
+  for (const name of fs.readdirSync(path.join(ROOT, 'db/migrations')).sort()) {
+    hash.update(`${name}\n`);
+    hash.update(fs.readFileSync(path.join(ROOT, 'db/migrations', name)));
+  }
   hash.update(fs.readFileSync(import.meta.filename));
   return hash.digest('hex').slice(0, 12);
 }
 
 /** Returns the cached data set for `children`, building it first when there is none. */
-export async function ensureDataset(children: number, log: (line: string) => void): Promise<Dataset> {
+export async function ensureDataset(children: number, log: (line: string) => void, options: DatasetOptions = {}): Promise<Dataset> {
   const hash = datasetHash();
-  const name = `data-${children}-${hash}`;
+  const months = options.historyMonths ?? 12;
+  const size = months === 12 ? `${children}` : `${children}-${months}m`;
+  const pg = options.postgres;
+  const name = `${pg ? 'pg-' : ''}data-${size}-${hash}`;
+  const database = `bench_${size.replace('-', '_')}_${hash}`;
   const dir = path.join(BENCH_DIR, name);
-  const databaseFile = path.join(dir, 'vardag.sqlite');
+  const databaseFile = pg ? undefined : path.join(dir, 'vardag.sqlite');
+  const databaseUrl = pg?.urlOf(database);
+  const open = (): Connection => (databaseUrl ? openPostgres(databaseUrl, 4) : openDatabase(databaseFile!));
   const summaryFile = path.join(dir, 'dataset.json');
-  if (fs.existsSync(summaryFile) && fs.existsSync(databaseFile)) {
-    return { dir, databaseFile, summary: JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as DatasetSummary, cached: true };
+  if (fs.existsSync(summaryFile) && (pg ? await pg.exists(database) : fs.existsSync(databaseFile!))) {
+    return { dir, databaseFile, databaseUrl, summary: JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as DatasetSummary, cached: true, open };
   }
 
   // Data sets of the same size but an older hash are stale: remove them.
   fs.mkdirSync(BENCH_DIR, { recursive: true });
   for (const entry of fs.readdirSync(BENCH_DIR)) {
-    if (entry.startsWith(`data-${children}-`) && entry !== name) {
+    if (entry.startsWith(`${pg ? 'pg-' : ''}data-${size}-`) && entry !== name) {
       log(`removing stale data set .bench/${entry}`);
       fs.rmSync(path.join(BENCH_DIR, entry), { recursive: true, force: true });
+    }
+  }
+  if (pg) {
+    for (const stale of await pg.list(`bench_${size.replace('-', '_')}_`)) {
+      log(`dropping stale data set database ${stale}`);
+      await pg.drop(stale);
     }
   }
 
   const started = performance.now();
   const buildDir = path.join(BENCH_DIR, `${name}.building-${process.pid}`);
   fs.rmSync(buildDir, { recursive: true, force: true });
-  const connection = openDatabase(path.join(buildDir, 'vardag.sqlite'));
+  fs.mkdirSync(buildDir, { recursive: true });
+  if (pg) await pg.create(database);
+  const connection = pg ? openPostgres(databaseUrl!, 2) : openDatabase(path.join(buildDir, 'vardag.sqlite'));
   try {
     await migrateToLatest(connection.db);
     log('hashing the bench password (argon2, once)');
     const passwordHash = await hashPassword(BENCH_PASSWORD);
     log(`generating ${children} children with families, staff and units`);
     const rows = generate(children, passwordHash);
-    log(`writing ${countRows(rows)} rows, then a year of history`);
-    const history = await write(connection.db, connection.sqlite, rows, new Date().toISOString().slice(0, 10));
+    log(`writing ${countRows(rows)} rows, then ${months} months of history${pg ? ' (PostgreSQL)' : ''}`);
+    const history = await write(connection, rows, new Date().toISOString().slice(0, 10), months);
     log(`history ${history.from} – ${history.to}: ${history.careTimes} care times, ${history.absences} absences, `
       + `${history.attendances} attendances, ${history.careHistory} care-history rows`);
+    if (connection.dialect === 'postgres') {
+      log('vacuum analyze (the planner\'s statistics)');
+      await sql`vacuum analyze`.execute(connection.db);
+    }
     const summary: DatasetSummary = {
       ...rows.summary, history, buildSeconds: Math.round((performance.now() - started) / 100) / 10, builtAt: new Date().toISOString(), hash,
     };
     fs.writeFileSync(path.join(buildDir, 'dataset.json'), `${JSON.stringify(summary, null, 2)}\n`);
     await connection.close();
     fs.renameSync(buildDir, dir);
-    return { dir, databaseFile, summary, cached: false };
+    return { dir, databaseFile, databaseUrl, summary, cached: false, open };
   } catch (err) {
     await connection.close().catch(() => undefined);
     fs.rmSync(buildDir, { recursive: true, force: true });
+    if (pg) await pg.drop(database).catch(() => undefined);
     throw err;
   }
 }
@@ -380,9 +423,8 @@ function generate(childCount: number, passwordHash: string): Rows {
 }
 
 /** Everything in one transaction: the organisation 500 rows per INSERT, then the history (see writeHistory). */
-async function write(db: Db, sqlite: SQLite.Database, rows: Rows, buildDay: string): Promise<HistorySummary> {
-  let history: HistorySummary | undefined;
-  await db.transaction().execute(async (trx) => {
+async function write(connection: Connection, rows: Rows, buildDay: string, months: number): Promise<HistorySummary> {
+  return connection.db.transaction().execute(async (trx) => {
     await trx.insertInto('app_meta').values({ key: 'mode', value: 'production' }).execute();
     for (const table of TABLES) {
       const list = rows[table] as Insertable<Database[typeof table]>[];
@@ -391,9 +433,95 @@ async function write(db: Db, sqlite: SQLite.Database, rows: Rows, buildDay: stri
       }
     }
     // The same connection, so inside the same transaction.
-    history = writeHistory(sqlite, rows, buildDay);
+    const sink = connection.sqlite ? sqliteSink(connection.sqlite) : postgresSink(trx);
+    // PostgreSQL builds an index over millions of rows at once far faster than it keeps it up row by row.
+    const indexes = connection.dialect === 'postgres' ? await dropIndexes(trx, HISTORY_ORDER) : [];
+    const history = await writeHistory(sink, rows, buildDay, months);
+    await sink.flush();
+    for (const definition of indexes) await sql.raw(definition).execute(trx);
+    if (connection.dialect === 'postgres') await resetIdentities(trx);
+    return history;
   });
-  return history!;
+}
+
+type Column = readonly [name: string, type: 'integer' | 'text'];
+
+/** The history's tables and the columns written (every other column takes its default). */
+const HISTORY_COLUMNS = {
+  care_times: [['child_id', 'integer'], ['date', 'text'], ['starts', 'text'], ['ends', 'text'], ['day_off', 'integer'], ['registered_by', 'integer'], ['updated_at', 'text']],
+  absences: [['child_id', 'integer'], ['date', 'text'], ['starts', 'text'], ['ends', 'text'], ['kind', 'text'], ['comment', 'text'], ['created_by', 'integer'], ['created_at', 'text']],
+  attendances: [['child_id', 'integer'], ['group_id', 'integer'], ['date', 'text'], ['arrived_at', 'text'], ['left_at', 'text'], ['updated_by', 'integer']],
+  care_history: [['child_id', 'integer'], ['date', 'text'], ['what', 'text'], ['old_value', 'text'], ['new_value', 'text'], ['changed_by', 'integer'], ['changed_at', 'text']],
+  standard_schedules: [['id', 'integer'], ['child_id', 'integer'], ['valid_from', 'text'], ['created_by', 'integer'], ['created_at', 'text']],
+  standard_care_times: [['schedule_id', 'integer'], ['weekday', 'integer'], ['starts', 'text'], ['ends', 'text'], ['day_off', 'integer']],
+  unit_closed_days: [['unit_id', 'integer'], ['date', 'text'], ['reason', 'text']],
+} as const satisfies Record<string, readonly Column[]>;
+type HistoryTable = keyof typeof HISTORY_COLUMNS;
+/** Every table after the tables it references, for the flush. */
+const HISTORY_ORDER: readonly HistoryTable[] = ['unit_closed_days', 'standard_schedules', 'standard_care_times', 'care_times', 'absences', 'attendances', 'care_history'];
+
+/** Where the history's rows go: `add` a row (its values in HISTORY_COLUMNS order); `maybeFlush` now and then. */
+interface Sink {
+  add(table: HistoryTable, values: (string | number | null)[]): void;
+  maybeFlush(): Promise<void>;
+  flush(): Promise<void>;
+}
+
+/** SQLite: a prepared single-row insert per row, on the file's own handle (inside kysely's open transaction). */
+function sqliteSink(sqlite: NonNullable<Connection['sqlite']>): Sink {
+  const statements = Object.fromEntries(Object.entries(HISTORY_COLUMNS).map(([table, columns]) => [table,
+    sqlite.prepare(`INSERT INTO ${table} (${columns.map(([c]) => c).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)]));
+  return {
+    add: (table, values) => { statements[table].run(...values); },
+    maybeFlush: async () => undefined,
+    flush: async () => undefined,
+  };
+}
+
+const BATCH = 5000;
+
+/** PostgreSQL: 5000 rows per INSERT, one array parameter per column (`insert … select * from unnest($1::integer[], …)`). */
+function postgresSink(db: Db): Sink {
+  const buffers = new Map<HistoryTable, (string | number | null)[][]>();
+  const flushTable = async (table: HistoryTable) => {
+    const rows = buffers.get(table);
+    if (!rows?.length) return;
+    buffers.set(table, []);
+    const columns: readonly Column[] = HISTORY_COLUMNS[table];
+    const arrays = columns.map(([, type], i) => sql`cast(${rows.map((r) => r[i])} as ${sql.raw(type)}[])`);
+    await sql`insert into ${sql.table(table)} (${sql.join(columns.map(([c]) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(db);
+  };
+  return {
+    add(table, values) {
+      const rows = buffers.get(table);
+      if (rows) rows.push(values);
+      else buffers.set(table, [values]);
+    },
+    async maybeFlush() {
+      for (const table of HISTORY_ORDER) if ((buffers.get(table)?.length ?? 0) >= BATCH) await this.flush();
+    },
+    async flush() {
+      for (const table of HISTORY_ORDER) await flushTable(table);
+    },
+  };
+}
+
+/** PostgreSQL: drops the tables' indexes that no constraint needs (keys and unique constraints stay); their definitions. */
+async function dropIndexes(db: Db, tables: readonly string[]): Promise<string[]> {
+  const { rows } = await sql<{ name: string; definition: string }>`select indexname as name, indexdef as definition from pg_indexes
+    where schemaname = current_schema() and tablename in (${sql.join(tables)})
+    and indexname not in (select conname from pg_constraint where connamespace = current_schema()::regnamespace)`.execute(db);
+  for (const { name } of rows) await sql`drop index ${sql.ref(name)}`.execute(db);
+  return rows.map((r) => r.definition);
+}
+
+/** PostgreSQL: rows written with their own ids leave the identity behind; the app's next insert takes the next id. */
+async function resetIdentities(db: Db): Promise<void> {
+  const tables = await sql<{ table_name: string }>`select table_name from information_schema.columns
+    where table_schema = current_schema() and column_name = 'id' and is_identity = 'YES'`.execute(db);
+  for (const { table_name: table } of tables.rows) {
+    await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce((select max(id) from ${sql.table(table)}), 0) + 1, false)`.execute(db);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -415,14 +543,20 @@ const shift = (time: string, minutes: number): string => {
   return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
 };
 const at = (date: string, time: string): string => `${date}T${time}:00.000Z`;
+/** The same day of the month `n` months away (clamped to the month's last day). */
+const addMonthsIso = (day: string, n: number): string => {
+  const [y, m, d] = day.split('-').map(Number);
+  const last = new Date(Date.UTC(y, m - 1 + n + 1, 0)).getUTCDate();
+  return isoDay(Date.UTC(y, m - 1 + n, Math.min(d, last)));
+};
 
-function writeHistory(sqlite: SQLite.Database, rows: Rows, buildDay: string): HistorySummary {
+async function writeHistory(sink: Sink, rows: Rows, buildDay: string, months: number): Promise<HistorySummary> {
   const rand = random(20_251_127);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
   const int = (min: number, max: number): number => min + Math.floor(rand() * (max - min + 1));
 
   const buildMs = Date.parse(`${buildDay}T00:00:00Z`);
-  const firstMs = buildMs - 365 * DAY_MS;
+  const firstMs = months === 12 ? buildMs - 365 * DAY_MS : Date.parse(`${addMonthsIso(buildDay, -months)}T00:00:00Z`);
   const lastPastMs = buildMs - DAY_MS;
   /** Guardians register care times two weeks ahead too, so Today and the week view have registered days. */
   const lastCareMs = buildMs + 13 * DAY_MS;
@@ -430,18 +564,8 @@ function writeHistory(sqlite: SQLite.Database, rows: Rows, buildDay: string): Hi
     from: isoDay(firstMs), to: isoDay(lastPastMs), careTimes: 0, absences: 0, attendances: 0, careHistory: 0, standardSchedules: 0, closedDays: 0,
   };
 
-  const insertCare = sqlite.prepare(`INSERT INTO care_times (child_id, date, starts, ends, day_off, comment, registered_by, updated_at, version)
-    VALUES (?, ?, ?, ?, ?, NULL, ?, ?, 1)`);
-  const insertAbsence = sqlite.prepare(`INSERT INTO absences (child_id, date, starts, ends, kind, comment, created_by, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertAttendance = sqlite.prepare('INSERT INTO attendances (child_id, group_id, date, arrived_at, left_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)');
-  const insertHistory = sqlite.prepare(`INSERT INTO care_history (child_id, date, what, old_value, new_value, changed_by, changed_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
-  const insertSchedule = sqlite.prepare('INSERT INTO standard_schedules (child_id, valid_from, created_by, created_at) VALUES (?, ?, ?, ?)');
-  const insertStandardDay = sqlite.prepare('INSERT INTO standard_care_times (schedule_id, weekday, starts, ends, day_off) VALUES (?, ?, ?, ?, ?)');
-  const insertClosed = sqlite.prepare('INSERT INTO unit_closed_days (unit_id, date, reason) VALUES (?, ?, ?)');
   const history = (childId: number, date: string, what: string, old: unknown, value: unknown, by: number, when: string) => {
-    insertHistory.run(childId, date, what, old === null ? null : JSON.stringify(old), value === null ? null : JSON.stringify(value), by, when);
+    sink.add('care_history', [childId, date, what, old === null ? null : JSON.stringify(old), value === null ? null : JSON.stringify(value), by, when]);
     summary.careHistory++;
   };
 
@@ -471,13 +595,15 @@ function writeHistory(sqlite: SQLite.Database, rows: Rows, buildDay: string): Hi
       const ms = buildMs + offset * DAY_MS;
       if (weekdayOf(ms) <= 5) days.add(isoDay(ms));
     }
-    for (const date of days) insertClosed.run(unit.id, date, 'Planeringsdag');
+    for (const date of days) sink.add('unit_closed_days', [unit.id!, date, 'Planeringsdag']);
     summary.closedDays += days.size;
     closedOf.set(unit.id!, days);
   }
 
   const year = (ms: number) => new Date(ms).getUTCFullYear();
+  let scheduleId = 0;
   for (const [childId, placements] of placementsOf) {
+    await sink.maybeFlush();
     const care = placements.find((p) => p.kind !== 'school');
     const main = placements.find((p) => p.kind === 'school') ?? placements[0];
     const guardians = guardianAccounts.get(childId) ?? [];
@@ -500,12 +626,13 @@ function writeHistory(sqlite: SQLite.Database, rows: Rows, buildDay: string): Hi
 
     if (care && rand() < 0.8) {
       const validFrom = isoDay(start);
-      const { lastInsertRowid } = insertSchedule.run(childId, validFrom, guardian, at(isoDay(start - 7 * DAY_MS), '20:00'));
+      const id = ++scheduleId;
+      sink.add('standard_schedules', [id, childId, validFrom, guardian, at(isoDay(start - 7 * DAY_MS), '20:00')]);
       const pattern: Record<string, { starts: string | null; ends: string | null; dayOff: boolean }> = {};
       for (let weekday = 1; weekday <= 5; weekday++) {
         const off = weekday === 5 && fridayOff;
         const ends = weekday === 5 && shortFriday ? shift(usualEnds, -60) : usualEnds;
-        insertStandardDay.run(lastInsertRowid, weekday, off ? null : usualStarts, off ? null : ends, off ? 1 : 0);
+        sink.add('standard_care_times', [id, weekday, off ? null : usualStarts, off ? null : ends, off ? 1 : 0]);
         pattern[weekday] = { starts: off ? null : usualStarts, ends: off ? null : ends, dayOff: off };
       }
       history(childId, validFrom, 'standard', null, pattern, guardian, at(isoDay(start - 7 * DAY_MS), '20:00'));
@@ -530,7 +657,7 @@ function writeHistory(sqlite: SQLite.Database, rows: Rows, buildDay: string): Hi
       if (care) {
         // Registered on the Sunday evening before the week.
         const registeredAt = at(isoDay(ms - (weekday) * DAY_MS), '19:30');
-        insertCare.run(childId, date, dayOff ? null : starts, dayOff ? null : ends, dayOff ? 1 : 0, guardian, registeredAt);
+        sink.add('care_times', [childId, date, dayOff ? null : starts, dayOff ? null : ends, dayOff ? 1 : 0, guardian, registeredAt]);
         history(childId, date, 'times', null, { starts: dayOff ? null : starts, ends: dayOff ? null : ends, dayOff, comment: null }, guardian, registeredAt);
         summary.careTimes++;
       }
@@ -545,7 +672,7 @@ function writeHistory(sqlite: SQLite.Database, rows: Rows, buildDay: string): Hi
         const by = reported ? pick(guardians) : pick(staff);
         const comment = reported ? pick(ABSENCE_COMMENTS) : null;
         const createdAt = at(date, reported ? `0${int(6, 7)}:${String(int(0, 59)).padStart(2, '0')}` : '09:05');
-        insertAbsence.run(childId, date, absence.starts, absence.ends, reported ? 'reported' : 'unreported', comment, by, createdAt);
+        sink.add('absences', [childId, date, absence.starts, absence.ends, reported ? 'reported' : 'unreported', comment, by, createdAt]);
         history(childId, date, 'absence', null, { wholeDay: absence.starts === null, starts: absence.starts, ends: absence.ends, comment }, by, createdAt);
         summary.absences++;
         if (absence.starts === null) continue;
@@ -553,7 +680,7 @@ function writeHistory(sqlite: SQLite.Database, rows: Rows, buildDay: string): Hi
       const arrived = shift(starts, int(-10, 15));
       const left = shift(ends, int(-20, 5));
       const by = pick(staff);
-      insertAttendance.run(childId, main.groupId, date, arrived, left, by);
+      sink.add('attendances', [childId, main.groupId, date, arrived, left, by]);
       history(childId, date, 'attendance', null, { arrived_at: arrived, left_at: null }, by, at(date, arrived));
       history(childId, date, 'attendance', { arrived_at: arrived, left_at: null }, { arrived_at: arrived, left_at: left }, by, at(date, left));
       summary.attendances++;

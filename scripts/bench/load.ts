@@ -11,6 +11,8 @@ import autocannon from 'autocannon';
 export interface LoadJob {
   name: string;
   origin: string;
+  /** Several server processes: connection i goes to origins[i % n] (autocannon's own spreading). */
+  origins?: string[];
   connections: number;
   /** Seconds measured. */
   duration: number;
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
   const allStatusCodes: Record<string, number> = {};
   const succeeded: number[] = [];
   const run = autocannon({
-    url: job.origin,
+    url: job.origins && job.origins.length > 1 ? job.origins : job.origin,
     connections: job.connections,
     duration: job.duration,
     headers: job.headers,

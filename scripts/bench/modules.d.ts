@@ -29,7 +29,7 @@ declare module 'autocannon' {
     throughput: Histogram;
   }
   interface AutocannonOptions {
-    url: string;
+    url: string | string[];
     connections?: number;
     duration?: number;
     timeout?: number;

@@ -16,10 +16,14 @@ export interface ServerOptions {
   profileDir?: string;
   /** Keep the login limits as configured (the peak day); otherwise the per-address limit is lifted for the load. */
   realLoginLimits?: boolean;
+  /** PostgreSQL (VARDAG_DATABASE_URL) instead of the SQLite file in `dataDir`. */
+  databaseUrl?: string;
 }
 
 export interface RunningServer {
   origin: string;
+  /** Every process's origin (several with startServers). */
+  origins: string[];
   process: ChildProcess;
   stop(): Promise<void>;
   logTail(): string;
@@ -29,7 +33,7 @@ export interface RunningServer {
 
 let clockTicks: number | undefined;
 
-function ticksPerSecond(): number {
+export function ticksPerSecond(): number {
   clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   return clockTicks;
 }
@@ -85,6 +89,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...process.env,
       NODE_ENV: 'production', PORT: String(port), VARDAG_DATA_DIR: options.dataDir, SESSION_SECRET: options.sessionSecret,
       VARDAG_BENCH_BASELINE: '1', LOGIN_LIMIT_PER_ADDRESS: options.realLoginLimits ? '' : '1000000000', TRUST_PROXY: '', COMPRESSION: '',
+      VARDAG_DATABASE_URL: options.databaseUrl ?? '', VARDAG_WORKERS: '',
     },
   });
   const keep = (chunk: Buffer) => {
@@ -102,6 +107,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const server: RunningServer = {
     origin,
+    origins: [origin],
     process: child,
     logTail: () => tail,
     cpuSeconds: () => (child.pid === undefined || exited !== undefined ? undefined : processCpuSeconds(child.pid)),
@@ -131,6 +137,33 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * `count` server processes on one database, each on its own port (the load generator spreads its connections over
+ * them): two processes without a balancer in front. Their CPU time is counted together.
+ */
+export async function startServers(count: number, options: ServerOptions): Promise<RunningServer> {
+  if (count === 1) return startServer(options);
+  const servers: RunningServer[] = [];
+  try {
+    // One after the other: each migrates the database (nothing to do) and settles its mode at start.
+    for (let i = 0; i < count; i++) servers.push(await startServer({ ...options, logFile: options.logFile.replace(/(\.log)?$/, `-${i + 1}$1`) }));
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw err;
+  }
+  return {
+    origin: servers[0].origin,
+    origins: servers.map((s) => s.origin),
+    process: servers[0].process,
+    logTail: () => servers.map((s) => s.logTail()).join('\n'),
+    cpuSeconds() {
+      const each = servers.map((s) => s.cpuSeconds());
+      return each.some((c) => c === undefined) ? undefined : (each as number[]).reduce((a, b) => a + b, 0);
+    },
+    stop: async () => { await Promise.all(servers.map((s) => s.stop())); },
+  };
 }
 
 export interface RawResponse { status: number; headers: http.IncomingHttpHeaders; body: Buffer }

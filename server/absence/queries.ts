@@ -10,6 +10,7 @@ import { locateChild } from '../people/relations.ts';
 import { personFirstName } from '../people/queries.ts';
 import { accountIsStaff, accountName } from '../accounts/queries.ts';
 import { recordHistory } from '../history/queries.ts';
+import { RaceLost, retryRaces } from '../kernel/races.ts';
 
 type Trx = Kysely<Database>;
 
@@ -28,7 +29,9 @@ export interface NewAbsence {
 
 /**
  * Reports absence for each child on its open days; a day already reported is replaced by the new report. In its own
- * transaction, or in `inTrx` (the caller's, e.g. with the notices the report causes).
+ * transaction, or in `inTrx` (the caller's, e.g. with the notices the report causes; the caller runs it through
+ * retryRaces with ABSENCE_RACES). Two reports of one day at once: one of them finds the day taken (the unique
+ * absences_one_per_day, or the report it replaces already replaced), gives up and runs again, replacing the other's.
  */
 export async function reportAbsence(db: Db, a: NewAbsence, inTrx?: Trx): Promise<number> {
   const report = async (trx: Trx) => {
@@ -39,7 +42,9 @@ export async function reportAbsence(db: Db, a: NewAbsence, inTrx?: Trx): Promise
         // A school's mark of unreported absence stays: a report afterwards does not replace it (staff may cancel it).
         if (existing?.kind === 'unreported' && a.kind === 'reported') continue;
         if (existing) {
-          await trx.updateTable('absences').set({ cancelled_at: a.now.toISOString(), cancelled_by: a.by }).where('id', '=', existing.id).execute();
+          const replaced = await trx.updateTable('absences').set({ cancelled_at: a.now.toISOString(), cancelled_by: a.by })
+            .where('id', '=', existing.id).where('cancelled_at', 'is', null).executeTakeFirst();
+          if (Number(replaced.numUpdatedRows) !== 1) throw new RaceLost(`absence ${existing.id}: replaced since read`);
         }
         await insertAbsence(trx, childId, date, a.starts, a.ends, a.kind, a.comment, a.by, a.now.toISOString());
         await recordHistory(trx, { childId, date, what: 'absence', old: existing ? absenceValue(existing) : null,
@@ -49,8 +54,11 @@ export async function reportAbsence(db: Db, a: NewAbsence, inTrx?: Trx): Promise
     }
     return created;
   };
-  return inTrx ? report(inTrx) : db.transaction().execute(report);
+  return inTrx ? report(inTrx) : retryRaces(() => db.transaction().execute(report), ABSENCE_RACES);
 }
+
+/** What a report of a day that another report took at the same moment fails with (see retryRaces). */
+export const ABSENCE_RACES = ['absences.date'];
 
 function absenceValue(a: { starts: string | null; ends: string | null; comment: string | null }) {
   return { wholeDay: a.starts === null, starts: a.starts, ends: a.ends, comment: a.comment };
@@ -109,11 +117,15 @@ async function locateAbsence(db: Db, absenceId: number, today: string): Promise<
 /** The records of this module that routes name by id. */
 export const absenceLocators = { absence: locateAbsence } satisfies Partial<Locators>;
 
-export async function cancelAbsence(db: Db, absence: AbsenceItem, by: number, now: Date): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('absences').set({ cancelled_at: now.toISOString(), cancelled_by: by }).where('id', '=', absence.id).execute();
+/** Cancels the absence, unless it was cancelled or replaced meanwhile (false: a second press of "Ta bort" changes nothing). */
+export async function cancelAbsence(db: Db, absence: AbsenceItem, by: number, now: Date): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const cancelled = await trx.updateTable('absences').set({ cancelled_at: now.toISOString(), cancelled_by: by })
+      .where('id', '=', absence.id).where('cancelled_at', 'is', null).executeTakeFirst();
+    if (Number(cancelled.numUpdatedRows) !== 1) return false;
     await recordHistory(trx, { childId: absence.childId, date: absence.date, what: 'absence',
       old: absenceValue(absence), new: null, by, at: now });
+    return true;
   });
 }
 

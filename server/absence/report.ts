@@ -45,6 +45,5 @@ export async function reportFromForm(db: Db, clock: Clock, r: ReportForm): Promi
 export async function cancelReport(db: Db, clock: Clock, absenceId: number, by: number): Promise<AbsenceItem | undefined> {
   const absence = await absenceById(db, absenceId);
   if (!absence || !cancellable(absence, today(clock), stockholmTime(clock.now()))) return undefined;
-  await cancelAbsence(db, absence, by, clock.now());
-  return absence;
+  return (await cancelAbsence(db, absence, by, clock.now())) ? absence : undefined;
 }

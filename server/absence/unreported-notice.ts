@@ -2,7 +2,7 @@
 // Vardag every time, and at most one SMS per child and day to each guardian's mobile number.
 import { stockholmDate } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
-import { DEFAULT_LANGUAGE, languageByCode, translator } from '../kernel/i18n.ts';
+import { DEFAULT_LANGUAGE, formatDate, languageByCode, translator } from '../kernel/i18n.ts';
 import { openAccountsOf } from '../accounts/queries.ts';
 import { defineNotificationKind } from '../notifications/kinds.ts';
 import { notify } from '../notifications/queries.ts';
@@ -65,8 +65,9 @@ export async function notifyUnreportedAbsence(db: Db, n: UnreportedAbsenceNotice
   for (const recipient of recipients) {
     const mobile = recipient.mobile ?? recipient.phone;
     if (!mobile) continue;
-    const t = translator(languageByCode(recipient.language) ?? DEFAULT_LANGUAGE);
-    const message = t(`sms.unreportedAbsence.${variant}`, { child: n.childFirstName, date: n.date, from: n.from, to: n.to, school: n.schoolName });
+    const language = languageByCode(recipient.language) ?? DEFAULT_LANGUAGE;
+    const date = formatDate(n.date, language); // "tisdag 24 november", as a person reads it
+    const message = translator(language)(`sms.unreportedAbsence.${variant}`, { child: n.childFirstName, date, from: n.from, to: n.to, school: n.schoolName });
     const id = await queueSms(db, { to: mobile, message, childId: n.childId, day: n.date }, n.now);
     if (id !== undefined) smsIds.push(id);
   }

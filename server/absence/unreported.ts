@@ -10,7 +10,8 @@ import type { FieldErrors } from '../kernel/forms.ts';
 import { firstNameOf, schoolPlacements } from '../people/queries.ts';
 import { unitCalendar, isOpen } from '../settings/calendar.ts';
 import { notifyUnreportedAbsence } from './unreported-notice.ts';
-import { isReportedAbsent, reportAbsence } from './queries.ts';
+import { ABSENCE_RACES, isReportedAbsent, reportAbsence } from './queries.ts';
+import { retryRaces } from '../kernel/races.ts';
 import { parseUnreported, UNREPORTED_DAYS_BACK } from './rules.ts';
 
 export interface UnreportedMark {
@@ -44,13 +45,17 @@ export async function markUnreported(db: Db, clock: Clock, mark: UnreportedMark)
 
   const childFirstName = (await firstNameOf(db, mark.childId)) ?? '';
   const now = clock.now();
-  await db.transaction().execute(async (trx) => {
+  const marked = await retryRaces(() => db.transaction().execute(async (trx) => {
+    // Asked again in the transaction: a guardian's report made meanwhile is not replaced either.
+    if (await isReportedAbsent(trx, mark.childId, date)) return false;
     await reportAbsence(db, {
       childIds: [mark.childId], days: { [mark.childId]: [date] }, starts: from, ends: to, comment: null, kind: 'unreported', by: mark.by, now,
     }, trx);
     await notifyUnreportedAbsence(trx, {
       childId: mark.childId, date, from: from ?? undefined, to: to ?? undefined, childFirstName, schoolName: placement.unitName, now,
     });
-  });
+    return true;
+  }), ABSENCE_RACES);
+  if (!marked) return { ok: false, error: 'already-reported' };
   return { ok: true, groupId: placement.groupId };
 }

@@ -63,7 +63,10 @@ export async function openClosureRequestsIn(db: Db, municipalityId: number): Pro
 
 export type CloseAccount = { ok: true; name: string } | { ok: false; error: 'already-handled' };
 
-/** Closes the account of an open request: closed_at set, every session ended, the request marked handled. */
+/**
+ * Closes the account of an open request: closed_at set, every session ended, the request marked handled. A request
+ * withdrawn or handled by someone else meanwhile is left as it is ('already-handled').
+ */
 export async function closeAccount(db: Db, requestId: number, by: number, now: Date): Promise<CloseAccount> {
   const at = now.toISOString();
   return db.transaction().execute(async (trx): Promise<CloseAccount> => {
@@ -72,7 +75,9 @@ export async function closeAccount(db: Db, requestId: number, by: number, now: D
       .select((eb) => personName(eb, 'accounts.person_id').as('name'))
       .where('account_closure_requests.id', '=', requestId).executeTakeFirstOrThrow();
     if (request.handled_at) return { ok: false, error: 'already-handled' };
-    await trx.updateTable('account_closure_requests').set({ handled_at: at, handled_by: by, outcome: 'closed' }).where('id', '=', requestId).execute();
+    const handled = await trx.updateTable('account_closure_requests').set({ handled_at: at, handled_by: by, outcome: 'closed' })
+      .where('id', '=', requestId).where('handled_at', 'is', null).executeTakeFirst();
+    if (Number(handled.numUpdatedRows) !== 1) return { ok: false, error: 'already-handled' };
     await trx.updateTable('accounts').set({ closed_at: at }).where('id', '=', request.account_id).where('closed_at', 'is', null).execute();
     await endOtherSessions(trx, request.account_id);
     return { ok: true, name: request.name ?? '' };

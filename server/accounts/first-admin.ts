@@ -1,6 +1,7 @@
 // The first municipality administrator of a database (`npm run admin -- create-admin`): the municipality (found by
 // name or created), the person, the admin role and the account, in one transaction, or nothing at all.
 import type { Db } from '../kernel/db.ts';
+import { isUniqueViolation } from '../../db/sql.ts';
 import { addMunicipalityAdmin, createPerson, findOrCreateMunicipality } from '../people/commands.ts';
 import { createAccount, loginTaken } from './queries.ts';
 import { hashPassword, loginKey, MAX_LOGIN_NAME, MAX_PASSWORD } from './passwords.ts';
@@ -103,7 +104,8 @@ export async function createFirstAdmin(db: Db, input: FirstAdminInput, options: 
   const municipalityName = input.municipality.trim().replace(/\s+/gu, ' ');
 
   return db.transaction().execute(async (trx): Promise<FirstAdminResult> => {
-    // Checked again inside the transaction: another process may have taken the name while the hash was made.
+    // Checked again inside the transaction: another process may have taken the name while the hash was made (or takes
+    // it at this very moment: then the unique key refuses it, below).
     const raced = await loginConflict(trx, input);
     if (raced) return { ok: false, error: raced };
 
@@ -114,5 +116,9 @@ export async function createFirstAdmin(db: Db, input: FirstAdminInput, options: 
     return {
       ok: true, accountId, personId, municipalityId: municipality.id, municipalityName: municipality.name, municipalityCreated: municipality.created,
     };
+  }).catch((error: unknown): FirstAdminResult => {
+    if (isUniqueViolation(error, 'accounts.username_key')) return { ok: false, error: 'username-taken' };
+    if (isUniqueViolation(error, 'accounts.email_key')) return { ok: false, error: 'email-taken' };
+    throw error;
   });
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import type { FieldErrors } from '../kernel/forms.ts';
+import { DatabaseRateLimitStore } from '../kernel/rate-limits.ts';
 import { field, flash, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { mailResetLinks } from './mails.ts';
@@ -20,13 +21,14 @@ const HOUR = 60 * 60_000;
 export function passwordResetRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock, config } = deps;
   const tooMany = (req: Request, res: Response) => renderForgot(req, res, { form: { key: 'password.forgot.errors.tooMany' } }, 429);
+  // Counted in the database: every process sees the same count.
   const limitPerAddress = rateLimit({
     windowMs: HOUR, limit: config.resetLimitPerAddress, standardHeaders: 'draft-8', legacyHeaders: false,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''), handler: tooMany,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''), handler: tooMany, store: new DatabaseRateLimitStore(db, clock, 'reset-address'),
   });
   const limitPerAccount = rateLimit({
     windowMs: HOUR, limit: config.resetLimitPerAccount, standardHeaders: 'draft-8', legacyHeaders: false,
-    keyGenerator: (req) => `reset:${loginKey(field(req.body, 'name'))}`, handler: tooMany,
+    keyGenerator: (req) => loginKey(field(req.body, 'name')), handler: tooMany, store: new DatabaseRateLimitStore(db, clock, 'reset-account'),
   });
 
   routes.publicGet('/password/forgot', (req, res) => renderForgot(req, res, {}));

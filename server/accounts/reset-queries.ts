@@ -1,6 +1,7 @@
 // "Glömt lösenord?": single-use links, valid one hour, stored only hashed. Using one changes the password, uses up
 // every other link of the account and ends all its sessions, in one transaction.
 import type { Db } from '../kernel/db.ts';
+import { lockedRows } from '../../db/sql.ts';
 import { endOtherSessions } from '../kernel/session-store.ts';
 import { personFirstName, personMunicipality } from '../people/queries.ts';
 import { loginKey } from './passwords.ts';
@@ -81,11 +82,14 @@ export async function resetLink(db: Db, token: string, now: Date): Promise<Reset
 
 /**
  * Sets the new password with the link, if the link is still unused and in time (checked again in the transaction, so
- * two tabs cannot both use it). Uses up the account's other links and ends every session of the account.
+ * two tabs cannot both use it). Uses up the account's other links and ends every session of the account. The account
+ * is locked first: two links of one account used at once take turns (each would otherwise hold its own link and wait
+ * for the other's), and the second finds its link used up.
  */
 export async function resetPassword(db: Db, link: { tokenId: number; accountId: number }, passwordHash: string, now: Date): Promise<boolean> {
   const at = now.toISOString();
   return db.transaction().execute(async (trx) => {
+    await lockedRows(trx, trx.selectFrom('accounts').select('id').where('id', '=', link.accountId)).execute();
     const used = await trx.updateTable('password_reset_tokens').set({ used_at: at })
       .where('id', '=', link.tokenId).where('used_at', 'is', null).where('expires_at', '>', at).executeTakeFirst();
     if (Number(used.numUpdatedRows) !== 1) return false;

@@ -8,6 +8,7 @@ import { loginKey } from './passwords.ts';
 import { loginTaken } from './queries.ts';
 import { useUpResetTokens } from './reset-queries.ts';
 import { hashToken, looksLikeToken, newToken } from './tokens.ts';
+import { isUniqueViolation } from '../../db/sql.ts';
 
 export const VERIFY_LINK_HOURS = 24;
 
@@ -32,13 +33,19 @@ export async function passwordHashOf(db: Db, accountId: number): Promise<string>
   return (await db.selectFrom('accounts').select('password_hash').where('id', '=', accountId).executeTakeFirstOrThrow()).password_hash;
 }
 
-/** Changes the username unless another account has it (checked in the same transaction); false when taken. */
+/**
+ * Changes the username unless another account has it (checked in the same transaction); false when taken, also when
+ * another account took it at the same moment (its unique key).
+ */
 export async function changeUsername(db: Db, accountId: number, username: string): Promise<boolean> {
   const name = username.trim();
   return db.transaction().execute(async (trx) => {
     if (await loginTaken(trx, name, accountId)) return false;
     await trx.updateTable('accounts').set({ username: name, username_key: loginKey(name) }).where('id', '=', accountId).execute();
     return true;
+  }).catch((error: unknown) => {
+    if (isUniqueViolation(error, 'accounts.username_key')) return false;
+    throw error;
   });
 }
 
@@ -152,7 +159,10 @@ export async function extraEmails(db: Db, accountId: number): Promise<ExtraEmail
 
 export type AddEmail = { ok: true; token: string } | { ok: false; error: 'is-login' | 'already-verified' };
 
-/** Adds an address (or, for one not yet verified, makes a new link for it); the token is for the mail only. */
+/**
+ * Adds an address (or, for one not yet verified, makes a new link for it); the token is for the mail only. The same
+ * address added twice at once (a double click): the second finds the first's and makes a new link for it.
+ */
 export async function addEmail(db: Db, account: { id: number; email: string | null }, email: string, now: Date): Promise<AddEmail> {
   const key = loginKey(email);
   if (account.email && loginKey(account.email) === key) return { ok: false, error: 'is-login' };
@@ -166,7 +176,7 @@ export async function addEmail(db: Db, account: { id: number; email: string | nu
   } else {
     await db.insertInto('account_emails').values({
       account_id: account.id, email: email.trim(), email_key: key, created_at: now.toISOString(), verified_at: null, ...link,
-    }).execute();
+    }).onConflict((oc) => oc.columns(['account_id', 'email_key']).doUpdateSet({ email: email.trim(), ...link })).execute();
   }
   return { ok: true, token };
 }
@@ -218,6 +228,7 @@ export async function makeLoginEmail(db: Db, account: { id: number; email: strin
     if (!row) return { ok: false, error: 'not-found' };
     if (!row.verified_at) return { ok: false, error: 'not-verified' };
     if (await loginTaken(trx, row.email, account.id)) return { ok: false, error: 'taken' };
+    // Another account may take it as its login at the same moment: its unique key refuses one of the two (below).
     await trx.updateTable('accounts').set({ email: row.email, email_key: row.email_key }).where('id', '=', account.id).execute();
     if (account.email) {
       await trx.updateTable('account_emails')
@@ -227,6 +238,9 @@ export async function makeLoginEmail(db: Db, account: { id: number; email: strin
       await trx.deleteFrom('account_emails').where('id', '=', emailId).execute();
     }
     return { ok: true };
+  }).catch((error: unknown): MakeLoginEmail => {
+    if (isUniqueViolation(error, 'accounts.email_key')) return { ok: false, error: 'taken' };
+    throw error;
   });
 }
 

@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
+import { DatabaseRateLimitStore } from '../kernel/rate-limits.ts';
 import { field, flash, notFound, parseId, type RouteTable } from '../kernel/http.ts';
 import { LANGUAGES } from '../kernel/i18n.ts';
 import { endOtherSessions } from '../kernel/session-store.ts';
@@ -37,17 +38,19 @@ export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
   };
   const settingsPage = (req: Request, res: Response, accountId: number, errors: FieldErrors = {}) => renderSettings(req, res, deps, accountId, errors);
   const limits = loginLimits(db, clock, config);
-  // Verification mails, like "Glömt lösenord?" links: so many an hour per account and per address they go to. Only a
-  // request that queued a mail counts (a refused or invalid one answers 4xx and takes its count back).
+  // Verification mails, like "Glömt lösenord?" links: so many an hour per account and per address they go to, counted
+  // in the database (every process sees the same count). Only a request that queued a mail counts (a refused or
+  // invalid one answers 4xx and takes its count back).
   const tooManyMails = (req: Request, res: Response) => {
     if (!req.account) throw notFound();
     return renderSettings(req, res, deps, req.account.id, { email: { key: 'accountSettings.errors.tooManyMails' } }, 429);
   };
-  const mailLimit = (limit: number, key: (req: Request) => string) => rateLimit({
+  const mailLimit = (name: string, limit: number, key: (req: Request) => string) => rateLimit({
     windowMs: HOUR, limit, standardHeaders: 'draft-8', legacyHeaders: false, skipFailedRequests: true, keyGenerator: key, handler: tooManyMails,
+    store: new DatabaseRateLimitStore(db, clock, name),
   });
-  const verifyMailsPerAccount = mailLimit(config.verifyMailLimitPerAccount, (req) => `verify-mail:account:${req.account?.id ?? ''}`);
-  const verifyMailsPerAddress = mailLimit(config.verifyMailLimitPerAddress, (req) => `verify-mail:email:${loginKey(field(req.body, 'email'))}`);
+  const verifyMailsPerAccount = mailLimit('verify-mail-account', config.verifyMailLimitPerAccount, (req) => `${req.account?.id ?? ''}`);
+  const verifyMailsPerAddress = mailLimit('verify-mail-address', config.verifyMailLimitPerAddress, (req) => loginKey(field(req.body, 'email')));
   // SMS with a code to verify a mobile number, the same way: per account, and per number they go to (the one typed,
   // or for a new code the one waiting). Removing a number and a number that is refused cost nothing.
   const tooManyCodes = (req: Request, res: Response) => {
@@ -60,12 +63,12 @@ export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
     const parsed = parseMobile(field(req.body, 'mobile'));
     return parsed.ok ? parsed.value ?? undefined : undefined;
   };
-  const codeLimit = (limit: number, key: (req: Request) => Promise<string>) => rateLimit({
+  const codeLimit = (name: string, limit: number, key: (req: Request) => Promise<string>) => rateLimit({
     windowMs: HOUR, limit, standardHeaders: 'draft-8', legacyHeaders: false, skipFailedRequests: true, keyGenerator: key, handler: tooManyCodes,
-    skip: async (req) => (await codeNumber(req)) === undefined,
+    skip: async (req) => (await codeNumber(req)) === undefined, store: new DatabaseRateLimitStore(db, clock, name),
   });
-  const codesPerAccount = codeLimit(config.verifySmsLimitPerAccount, async (req) => `verify-sms:account:${req.account?.id ?? ''}`);
-  const codesPerNumber = codeLimit(config.verifySmsLimitPerNumber, async (req) => `verify-sms:number:${(await codeNumber(req)) ?? ''}`);
+  const codesPerAccount = codeLimit('verify-sms-account', config.verifySmsLimitPerAccount, async (req) => `${req.account?.id ?? ''}`);
+  const codesPerNumber = codeLimit('verify-sms-number', config.verifySmsLimitPerNumber, async (req) => (await codeNumber(req)) ?? '');
 
   routes.get('/settings', 'account.settings.read', (req, res, { account }) => settingsPage(req, res, account.id));
 

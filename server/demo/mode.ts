@@ -1,5 +1,6 @@
 // Being a demo is a property of the database, written once when it is created; the environment cannot change it.
 import type { Transaction } from 'kysely';
+import { isUniqueViolation } from '../../db/sql.ts';
 import { insertMeta, readMeta, type Database, type Db, type DatabaseMode } from '../kernel/db.ts';
 
 export class DemoDatabaseInProduction extends Error {
@@ -16,15 +17,26 @@ export class DemoDatabaseInProduction extends Error {
 export async function settleMode(
   db: Db, production: boolean, seed: (trx: Transaction<Database>) => Promise<void>,
 ): Promise<{ mode: DatabaseMode; created: boolean }> {
-  const existing = await readMeta(db, 'mode');
-  if (existing === 'demo' || existing === 'production') {
-    if (existing === 'demo' && production) throw new DemoDatabaseInProduction();
-    return { mode: existing, created: false };
-  }
+  const settled = await settledMode(db, production);
+  if (settled) return settled;
   const mode: DatabaseMode = production ? 'production' : 'demo';
-  await db.transaction().execute(async (trx) => {
-    await insertMeta(trx, 'mode', mode);
-    if (mode === 'demo') await seed(trx);
-  });
+  try {
+    await db.transaction().execute(async (trx) => {
+      await insertMeta(trx, 'mode', mode);
+      if (mode === 'demo') await seed(trx);
+    });
+  } catch (err) {
+    // Another process started on the same new database settled it first (its row came first): take its mode.
+    const theirs = isUniqueViolation(err, 'app_meta.key') ? await settledMode(db, production) : undefined;
+    if (!theirs) throw err;
+    return theirs;
+  }
   return { mode, created: true };
+}
+
+async function settledMode(db: Db, production: boolean): Promise<{ mode: DatabaseMode; created: false } | undefined> {
+  const existing = await readMeta(db, 'mode');
+  if (existing !== 'demo' && existing !== 'production') return undefined;
+  if (existing === 'demo' && production) throw new DemoDatabaseInProduction();
+  return { mode: existing, created: false };
 }

@@ -7,6 +7,7 @@ import { municipalityTerms } from '../people/municipality-terms.ts';
 import { childrenInGroup, personFirstName, personName, placementsOfChildren } from '../people/queries.ts';
 import { locateChild } from '../people/relations.ts';
 import { stockholmDate } from '../kernel/clock.ts';
+import { lockedRows } from '../../db/sql.ts';
 import { hashKey, newKey } from './keys.ts';
 import { invitationState, type InvitationState, type KeyProblem } from './rules.ts';
 
@@ -179,13 +180,17 @@ export type KeyLookup =
   | { ok: true; keyId: number; invitationId: number; guardianId: number; delivery: 'email' | 'paper'; email: string | null; municipalityId: number }
   | { ok: false; problem: KeyProblem };
 
-/** What a typed key is: usable, or unknown, used, expired or revoked. */
-export async function lookUpKey(db: Db, key: string, now: Date): Promise<KeyLookup> {
-  const row = await db.selectFrom('invitation_keys').innerJoin('invitations', 'invitations.id', 'invitation_keys.invitation_id')
+/**
+ * What a typed key is: usable, or unknown, used, expired or revoked. `lock`, in the transaction that uses the key: the
+ * key stays locked until it ends, so a second use of it at the same moment waits, and then finds the key used.
+ */
+export async function lookUpKey(db: Db, key: string, now: Date, { lock = false } = {}): Promise<KeyLookup> {
+  const query = db.selectFrom('invitation_keys').innerJoin('invitations', 'invitations.id', 'invitation_keys.invitation_id')
     .select(['invitation_keys.id', 'invitation_keys.invitation_id', 'invitation_keys.delivery', 'invitation_keys.expires_at',
       'invitation_keys.used_at', 'invitation_keys.revoked_at', 'invitations.guardian_id', 'invitations.email',
       'invitations.municipality_id', 'invitations.revoked_at as invitation_revoked', 'invitations.used_at as invitation_used'])
-    .where('invitation_keys.key_hash', '=', hashKey(key)).executeTakeFirst();
+    .where('invitation_keys.key_hash', '=', hashKey(key));
+  const row = await (lock ? lockedRows(db, query) : query).executeTakeFirst();
   if (!row) return { ok: false, problem: 'unknown' };
   if (row.used_at || row.invitation_used) return { ok: false, problem: 'used' };
   if (row.revoked_at || row.invitation_revoked) return { ok: false, problem: 'revoked' };

@@ -1,6 +1,7 @@
 // Using an invitation key: a new account for the invited guardian, or the key linked to an account the guardian
 // already has. Each in one transaction: all of it happens, or none.
 import type { Db } from '../kernel/db.ts';
+import { isUniqueViolation } from '../../db/sql.ts';
 import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
 import { HashingBusy, hashPassword, loginKey, verifyPassword, type HashingOptions } from '../accounts/passwords.ts';
 import { createAccount, findAccountByUsername, loginTaken, personHasAccount } from '../accounts/queries.ts';
@@ -34,10 +35,14 @@ async function registrationProblem(db: Db, lookup: Extract<KeyLookup, { ok: true
   return { shared };
 }
 
-/** Creates the account of the invited guardian, in one transaction: all of it happens, or none. */
+/**
+ * Creates the account of the invited guardian, in one transaction: all of it happens, or none. The key is locked
+ * first: a second registration with it at the same moment waits, then finds it used. A username or address another
+ * registration took meanwhile (with another key) is refused like one taken before.
+ */
 async function registerWithKey(db: Db, r: Registration, now: Date): Promise<RegistrationResult> {
   return db.transaction().execute(async (trx): Promise<RegistrationResult> => {
-    const lookup = await lookUpKey(trx, r.key, now);
+    const lookup = await lookUpKey(trx, r.key, now, { lock: true });
     if (!lookup.ok) return { ok: false, error: lookup.problem };
     const { problem, shared } = await registrationProblem(trx, lookup, r);
     if (problem) return { ok: false, error: problem };
@@ -48,10 +53,20 @@ async function registerWithKey(db: Db, r: Registration, now: Date): Promise<Regi
     if (shared && r.email !== null) await addVerifiedEmail(trx, id, r.email, now);
     if (!(await useKey(trx, lookup, id, now))) throw new KeyRaceLost();
     return { ok: true, accountId: id, sharedEmail: shared };
-  }).catch((err: unknown) => {
-    if (err instanceof KeyRaceLost) return { ok: false, error: 'used' } as const;
+  }).catch((err: unknown): RegistrationResult => {
+    if (err instanceof KeyRaceLost) return { ok: false, error: 'used' };
+    const problem = takenMeanwhile(err);
+    if (problem) return { ok: false, error: problem };
     throw err;
   });
+}
+
+/** The registration problem a unique key of accounts stands for, when another transaction took it first. */
+function takenMeanwhile(err: unknown): RegistrationProblem | undefined {
+  if (isUniqueViolation(err, 'accounts.username_key')) return 'username-taken';
+  if (isUniqueViolation(err, 'accounts.email_key')) return 'email-taken';
+  if (isUniqueViolation(err, 'accounts.person_id')) return 'already-has-account';
+  return undefined;
 }
 
 class KeyRaceLost extends Error {}
@@ -78,7 +93,7 @@ type LinkResult = { ok: true; children: number[] } | { ok: false; error: KeyProb
  */
 async function linkKeyToAccount(db: Db, key: string, account: { id: number; personId: number }, now: Date): Promise<LinkResult> {
   return db.transaction().execute(async (trx): Promise<LinkResult> => {
-    const lookup = await lookUpKey(trx, key, now);
+    const lookup = await lookUpKey(trx, key, now, { lock: true });
     if (!lookup.ok) return { ok: false, error: lookup.problem };
     const children = await invitationChildren(trx, lookup.invitationId);
     if (account.personId !== lookup.guardianId) {

@@ -61,7 +61,7 @@ export function openDatabase(file: string): SqliteConnection {
   // SQLite keeps 2 MiB of pages by default; a year of care times is hundreds of MB, and the pages a page's
   // queries touch (indexes of care times, absences, arrivals) are read again and again: keep 64 MiB.
   sqlite.pragma('cache_size = -65536');
-  const db = new Kysely<Database>({ dialect: withFirstWriteWork(new SqliteDialect({ database: withStatementCache(sqlite) })) });
+  const db = new Kysely<Database>({ dialect: withFirstWriteWork(new SqliteDialect({ database: withStatementCache(sqlite) }), 'begin immediate') });
   return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
 }
 
@@ -77,9 +77,27 @@ export function openPostgres(connectionString: string, max = 10): Connection {
     ? (value: string) => Number(value)
     : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
   const pool = new pg.Pool({ connectionString, max, types: { getTypeParser } });
+  pool.on('connect', keepPreparedStatements);
   const db = new Kysely<Database>({ dialect: withFirstWriteWork(new PostgresDialect({ pool })) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
+
+/**
+ * kysely sends every statement to PostgreSQL unnamed, so the server parses and plans it anew each time: that cost
+ * five times what running a page's queries did. The SQL texts of `prepared` queries are few and fixed by the code, so
+ * each is sent as a named statement, which a connection parses and plans once and then only runs. (A pooler in
+ * transaction mode in front of PostgreSQL, such as PgBouncer's, must keep prepared statements: PgBouncer 1.21+ does.)
+ */
+function keepPreparedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((text: unknown, ...rest: unknown[]) => {
+    const name = typeof text === 'string' ? statementNames.get(text) : undefined;
+    return name && Array.isArray(rest[0]) ? query({ name, text, values: rest[0] }) : query(text, ...rest);
+  }) as typeof client.query;
+}
+
+/** The SQL text of each `prepared` query (on any database), with the name PostgreSQL keeps it under. */
+const statementNames = new Map<string, string>();
 
 /**
  * kysely prepares every statement anew, and preparing costs three times what running one does here. The same few
@@ -136,6 +154,7 @@ function compileOnce<A extends unknown[], R>(db: Db, build: (db: Db, ...args: A)
   const slots = query.parameters.map((p) => (typeof p === 'string' && markers.includes(p) ? { arg: markers.indexOf(p) } : { value: p }));
   const used = new Set(slots.flatMap((s) => ('arg' in s ? [s.arg] : [])));
   if (used.size !== count) throw new Error(`prepared: ${count - used.size} argument(s) are not plain parameters of ${query.sql}`);
+  statementNames.set(query.sql, `vardag_${crypto.createHash('sha256').update(query.sql).digest('hex').slice(0, 24)}`);
   return { sql: query.sql, slots };
 }
 
@@ -186,12 +205,12 @@ const WRITE = /^\s*(?:with\b[\s\S]*?\b)?(?:insert|update|delete|replace|merge)\b
  * The dialect's own driver, which also runs the request's work with its first write (see RequestWork). It wraps any
  * kysely driver, so the PostgreSQL dialect gets it the same way.
  */
-function withFirstWriteWork(dialect: Dialect): Dialect {
+function withFirstWriteWork(dialect: Dialect, begin?: string): Dialect {
   return {
     createAdapter: () => dialect.createAdapter(),
     createIntrospector: (db) => dialect.createIntrospector(db),
     createQueryCompiler: () => dialect.createQueryCompiler(),
-    createDriver: () => new FirstWriteDriver(dialect.createDriver()),
+    createDriver: () => new FirstWriteDriver(dialect.createDriver(), begin),
   };
 }
 
@@ -203,7 +222,12 @@ class FirstWriteDriver implements Driver {
   readonly rollbackToSavepoint: Driver['rollbackToSavepoint'];
   readonly releaseSavepoint: Driver['releaseSavepoint'];
 
-  constructor(private readonly driver: Driver) {
+  /**
+   * `begin` (SQLite: `begin immediate`) starts a transaction in place of the driver's own. SQLite's plain `begin` takes
+   * the write lock only at the first write: when another process (VARDAG_WORKERS) wrote in between, that write fails
+   * at once with SQLITE_BUSY_SNAPSHOT instead of waiting. `begin immediate` waits (busy_timeout) for the lock up front.
+   */
+  constructor(private readonly driver: Driver, private readonly begin?: string) {
     this.savepoint = driver.savepoint?.bind(driver);
     this.rollbackToSavepoint = driver.rollbackToSavepoint?.bind(driver);
     this.releaseSavepoint = driver.releaseSavepoint?.bind(driver);
@@ -220,7 +244,8 @@ class FirstWriteDriver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    await this.driver.beginTransaction(connection, settings);
+    if (this.begin) await this.raw(connection)(CompiledQuery.raw(this.begin));
+    else await this.driver.beginTransaction(connection, settings);
     this.state(connection).inTransaction = true;
   }
 

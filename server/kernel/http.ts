@@ -6,6 +6,7 @@ import { actionDefinition, ONE_CHILD_KINDS, type actions, type Action, type Targ
 import { RequestWork, withRequestWork, type Db, type Execute } from './db.ts';
 import { decide, type Actor, type Location } from './policy.ts';
 import type { Language } from './i18n.ts';
+import type { FieldError } from './forms.ts';
 
 export interface SignedInAccount { id: number; personId: number; username: string; displayName: string; language: string }
 
@@ -21,7 +22,7 @@ declare global {
 }
 
 declare module 'express-session' {
-  interface SessionData { accountId?: number; childId?: number; language?: string; loginAt?: string; flash?: string; agent?: string }
+  interface SessionData { accountId?: number; childId?: number; language?: string; loginAt?: string; flash?: string | FieldError; agent?: string }
 }
 
 export class HttpError extends Error {
@@ -231,13 +232,14 @@ export function field(body: unknown, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** A one-time message for the next page ("Ändringarna är sparade"). */
-export function flash(req: Request, key: string): void {
-  req.session.flash = key;
+/** A one-time message for the next page ("Ändringarna är sparade"): a catalogue key, or a key with its values. */
+export function flash(req: Request, message: string | FieldError): void {
+  req.session.flash = message;
 }
 
-export function takeFlash(req: Request): string | undefined {
-  const key = req.session?.flash;
-  if (key) delete req.session.flash;
-  return key;
+export function takeFlash(req: Request): FieldError | undefined {
+  const message = req.session?.flash;
+  if (!message) return undefined;
+  delete req.session.flash;
+  return typeof message === 'string' ? { key: message } : message;
 }

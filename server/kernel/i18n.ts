@@ -1,16 +1,27 @@
 // One translation catalogue per language (server/locales/*.json), read through i18next. Swedish is the default and
-// the fallback; Arabic is right-to-left.
+// the fallback; Arabic, Persian and Dari are right-to-left.
 import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import { TIME_ZONE } from './clock.ts';
 
-export interface Language { code: string; name: string; dir: 'ltr' | 'rtl'; locale: string }
+/**
+ * A language of the interface. `code` names its catalogue and is what accounts, invitations and the session store;
+ * `tag` is its BCP 47 tag for HTML `lang` (what screen readers and browsers go by); `locale` formats its dates and
+ * numbers, always in the Gregorian calendar and with the digits 0–9, as the times and counts in the texts have.
+ */
+export interface Language { code: string; name: string; dir: 'ltr' | 'rtl'; tag: string; locale: string }
 
 export const LANGUAGES: readonly Language[] = [
-  { code: 'sv', name: 'Svenska', dir: 'ltr', locale: 'sv-SE' },
-  { code: 'en', name: 'English', dir: 'ltr', locale: 'en-GB' },
-  { code: 'ar', name: 'العربية', dir: 'rtl', locale: 'ar-SE' },
+  { code: 'sv', name: 'Svenska', dir: 'ltr', tag: 'sv', locale: 'sv-SE' },
+  { code: 'en', name: 'English', dir: 'ltr', tag: 'en', locale: 'en-GB' },
+  { code: 'ar', name: 'العربية', dir: 'rtl', tag: 'ar', locale: 'ar-SE' },
+  { code: 'so', name: 'Soomaali', dir: 'ltr', tag: 'so', locale: 'so-SE' },
+  // Persian in Node is Solar Hijri with Persian digits ("۱۰ آذر" for 1 December): ask for Gregorian and 0–9, like Arabic.
+  { code: 'fa', name: 'فارسی', dir: 'rtl', tag: 'fa', locale: 'fa-u-ca-gregory-nu-latn' },
+  // Dari: "prs" is its ISO 639-3 code, which i18next takes as a catalogue name and Intl accepts, but CLDR and
+  // Intl.getCanonicalLocales turn it into "fa-AF" (Persian of Afghanistan), the tag browsers and screen readers know.
+  { code: 'prs', name: 'دری', dir: 'rtl', tag: 'fa-AF', locale: 'fa-AF-u-ca-gregory-nu-latn' },
 ];
 export const DEFAULT_LANGUAGE = LANGUAGES[0];
 
@@ -163,6 +174,16 @@ export function formatDate(date: string, language: Language, options: Intl.DateT
     kept?.set(language.locale, format);
   }
   return format.format(new Date(`${date}T00:00:00Z`));
+}
+
+const LONG_DAY_AND_YEAR: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' };
+
+/**
+ * A day in a text a person reads later (a notification, the settings history): "tisdag 1 december", and with its year
+ * ("fredag 2 juli 2027") when that is not `year`, the year the text was written in.
+ */
+export function formatDay(date: string, language: Language, year: string): string {
+  return formatDate(date, language, date.startsWith(year) ? LONG_DAY : LONG_DAY_AND_YEAR);
 }
 
 export function formatDateTime(instant: Date, language: Language): string {

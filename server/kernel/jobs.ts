@@ -1,11 +1,15 @@
 // Durable background jobs: a job is a row in `jobs` before anything runs it, so a crash, a restart or a failing
 // service delays work and loses none. Knows no domain: a domain registers a handler for its kind of job.
 //
-// A job is claimed by setting `locked_until` with a conditional UPDATE (only one process can win it); a process that
-// dies holding a job (SIGKILL, power cut) leaves the lock, and the job is run again once the lock has expired. So a
-// job runs at least once and a handler must be safe to run twice: check what is already done before doing it.
+// Every app process runs a runner. A job is claimed by setting `locked_until`, so only one process runs it: on SQLite
+// with a conditional UPDATE (only one process can win it); on PostgreSQL in a short transaction that picks the next due
+// job with `SELECT … FOR UPDATE SKIP LOCKED` (processes asking at once get different jobs and never wait for each
+// other) and sets the lock. A process that dies holding a job (SIGKILL, power cut) leaves the lock, and the job is run
+// again once the lock has expired. So a job runs at least once and a handler must be safe to run twice: check what is
+// already done before doing it.
 // A handler that throws is retried with exponential backoff; after `maxAttempts` the job is given up (`failed_at`).
-import type { Transaction } from 'kysely';
+import type { ExpressionBuilder, Transaction } from 'kysely';
+import { hasRowLocks, skipLockedRows } from '../../db/sql.ts';
 import type { Clock } from './clock.ts';
 import type { Database, Db } from './db.ts';
 
@@ -68,6 +72,8 @@ export async function enqueueJob(
 export function retryDelay(attempts: number, baseMs: number = JOB_DEFAULTS.retryBaseMs, maxMs: number = JOB_DEFAULTS.retryMaxMs): number {
   return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), maxMs);
 }
+
+interface ClaimedJob { kind: string; payload: string; attempts: number; last_error: string | null }
 
 interface Periodic { name: string; intervalMs: number; task: () => Promise<void>; timer?: NodeJS.Timeout; running?: Promise<void> }
 
@@ -167,34 +173,45 @@ export class JobRunner {
     let ran = 0;
     let after = 0;
     while (!this.stopped) {
-      const now = this.clock.now().toISOString();
-      const due = await this.db.selectFrom('jobs').select('id')
-        .where('kind', 'in', kinds).where('done_at', 'is', null).where('failed_at', 'is', null)
-        .where('run_at', '<=', now).where('id', '>', after)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-        .orderBy('id').limit(50).execute();
-      if (due.length === 0) break;
-      for (const { id } of due) {
-        after = id;
-        if (await this.runOne(id)) ran++;
-        if (this.stopped) break;
-      }
+      const next = await this.claimNext(kinds, after);
+      if (!next) break;
+      after = next.id;
+      if (next.job && (await this.run(next.id, next.job))) ran++;
     }
     return ran;
   }
 
-  /** Claims the job and runs it; false when another process has it (or it is no longer due). */
-  private async runOne(id: number): Promise<boolean> {
+  /**
+   * Claims the first due job after `after` (each job at most once per run of due jobs): its id, and the job unless
+   * another process won it; undefined when none is due.
+   */
+  private async claimNext(kinds: string[], after: number): Promise<{ id: number; job?: ClaimedJob } | undefined> {
     const claimedAt = this.clock.now();
     const now = claimedAt.toISOString();
-    const claim = await this.db.updateTable('jobs')
-      .set((eb) => ({ locked_until: new Date(claimedAt.getTime() + this.settings.lockMs).toISOString(), attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', id).where('done_at', 'is', null).where('failed_at', 'is', null).where('run_at', '<=', now)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-      .executeTakeFirst();
-    if (Number(claim.numUpdatedRows) !== 1) return false;
-    const job = await this.db.selectFrom('jobs').select(['kind', 'payload', 'attempts', 'last_error'])
-      .where('id', '=', id).executeTakeFirstOrThrow();
+    const lock = { locked_until: new Date(claimedAt.getTime() + this.settings.lockMs).toISOString() };
+    const due = (eb: ExpressionBuilder<Database, 'jobs'>) => eb.and([
+      eb('kind', 'in', kinds), eb('done_at', 'is', null), eb('failed_at', 'is', null), eb('run_at', '<=', now), eb('id', '>', after),
+      eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]),
+    ]);
+    if (hasRowLocks(this.db)) {
+      return this.db.transaction().execute(async (trx) => {
+        const next = await skipLockedRows(trx, trx.selectFrom('jobs').select('id').where(due).orderBy('id').limit(1)).executeTakeFirst();
+        if (!next) return undefined;
+        const job = await trx.updateTable('jobs').set((eb) => ({ ...lock, attempts: eb('attempts', '+', 1) }))
+          .where('id', '=', next.id).returning(['kind', 'payload', 'attempts', 'last_error']).executeTakeFirstOrThrow();
+        return { id: next.id, job };
+      });
+    }
+    const next = await this.db.selectFrom('jobs').select('id').where(due).orderBy('id').limit(1).executeTakeFirst();
+    if (!next) return undefined;
+    // Still due as the UPDATE runs: another process that claimed it in between makes this match no row.
+    const job = await this.db.updateTable('jobs').set((eb) => ({ ...lock, attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', next.id).where(due).returning(['kind', 'payload', 'attempts', 'last_error']).executeTakeFirst();
+    return { id: next.id, job };
+  }
+
+  /** Runs a claimed job and records how it went; false if no handler is registered for it. */
+  private async run(id: number, job: ClaimedJob): Promise<boolean> {
     const registered = this.handlers.get(job.kind);
     if (!registered) return false; // cannot happen: only registered kinds are selected
     const maxAttempts = registered.options.maxAttempts ?? this.settings.maxAttempts;

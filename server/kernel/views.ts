@@ -53,6 +53,7 @@ function baseData(req: Request, res: Response): Record<string, unknown> {
   return {
     t: req.t,
     lang: language.code,
+    langTag: language.tag,
     dir: language.dir,
     languages: LANGUAGES,
     account: req.account,

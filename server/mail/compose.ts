@@ -24,7 +24,7 @@ export function composeMail(name: string, language: Language, data: Record<strin
   if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`composeMail: "${name}" is not a mail name`);
   const t = translator(language);
   const subject = t(`mail.${name}.subject`, data).replace(/\s+/g, ' ').trim();
-  const context = { t, lang: language.code, dir: language.dir, ...data, subject };
+  const context = { t, lang: language.tag, dir: language.dir, ...data, subject };
   const text = tidyText(textEta.render(`mail/${name}.text.eta`, context));
   const html = htmlEta.render(`mail/${name}.html.eta`, context);
   const found = findIdentityNumbers(`${subject}\n${text}\n${html}`);

@@ -3,7 +3,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, UnitKind } from '../../db/schema.ts';
 import { prepared, type Db } from '../kernel/db.ts';
-import { jsonValues } from '../../db/sql.ts';
+import { jsonValues, lockedRows } from '../../db/sql.ts';
+import { RaceLost, retryRaces } from '../kernel/races.ts';
 import { recordHistory } from '../history/queries.ts';
 import { accountIsStaff, accountName } from '../accounts/queries.ts';
 import { childPlacements, placementsOn, type PlacementDetails } from '../people/queries.ts';
@@ -198,57 +199,68 @@ function historyValue(v: DayValue) {
 
 /**
  * Writes the days in one transaction. When any day's version is no longer the one its form was opened with, nothing
- * is written and the conflicting days are returned. A day whose value does not change is not written.
+ * is written and the conflicting days are returned. A day whose value does not change is not written. Each write is
+ * conditional on the version it read: a save that overlaps another's (PostgreSQL runs them side by side) finds its
+ * row changed, starts again, and then sees the other's version like any later save would.
  */
 export async function saveDays(db: Db, writes: DayWrite[], by: number, now: Date): Promise<SaveResult> {
-  return db.transaction().execute(async (trx) => {
-    const current = new Map<string, { version: number; value: DayValue }>();
-    for (const w of writes) {
-      const row = await trx.selectFrom('care_times').select(['starts', 'ends', 'day_off', 'comment', 'version'])
-        .where('child_id', '=', w.childId).where('date', '=', w.date).executeTakeFirst();
-      if (row) current.set(`${w.childId}/${w.date}`, { version: row.version, value: { starts: row.starts, ends: row.ends, dayOff: row.day_off === 1, comment: row.comment } });
+  // Every save writes its days in the same order, so two saves sharing days wait for each other and never deadlock.
+  const ordered = [...writes].sort((a, b) => a.childId - b.childId || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return retryRaces(() => db.transaction().execute((trx) => writeDays(trx, ordered, by, now)));
+}
+
+async function writeDays(trx: Trx, writes: DayWrite[], by: number, now: Date): Promise<SaveResult> {
+  const current = new Map<string, { version: number; value: DayValue }>();
+  for (const w of writes) {
+    const row = await trx.selectFrom('care_times').select(['starts', 'ends', 'day_off', 'comment', 'version'])
+      .where('child_id', '=', w.childId).where('date', '=', w.date).executeTakeFirst();
+    if (row) current.set(`${w.childId}/${w.date}`, { version: row.version, value: { starts: row.starts, ends: row.ends, dayOff: row.day_off === 1, comment: row.comment } });
+  }
+  const conflicts = writes.filter((w) => w.expectedVersion !== null && (current.get(`${w.childId}/${w.date}`)?.version ?? 0) !== w.expectedVersion);
+  if (conflicts.length) return { ok: false, conflicts: conflicts.map((c) => ({ childId: c.childId, date: c.date })) };
+  let written = 0;
+  for (const w of writes) {
+    const before = current.get(`${w.childId}/${w.date}`);
+    const value = w.timesOnly ? { ...w.value, comment: before?.value.comment ?? null } : w.value;
+    const old = before?.value ?? null;
+    if (old && old.starts === value.starts && old.ends === value.ends && old.dayOff === value.dayOff && old.comment === value.comment) continue;
+    if (!old && !registers(value) && value.comment === null) continue;
+    const row = { starts: value.starts, ends: value.ends, day_off: value.dayOff ? 1 : 0, comment: value.comment, registered_by: by, updated_at: now.toISOString() };
+    if (before) {
+      const updated = await trx.updateTable('care_times').set({ ...row, version: before.version + 1 })
+        .where('child_id', '=', w.childId).where('date', '=', w.date).where('version', '=', before.version).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw new RaceLost(`care_times ${w.childId}/${w.date}: changed since read`);
+    } else {
+      const inserted = await trx.insertInto('care_times').values({ child_id: w.childId, date: w.date, ...row, version: 1 })
+        .onConflict((oc) => oc.columns(['child_id', 'date']).doNothing()).executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows) !== 1) throw new RaceLost(`care_times ${w.childId}/${w.date}: registered since read`);
     }
-    const conflicts = writes.filter((w) => w.expectedVersion !== null && (current.get(`${w.childId}/${w.date}`)?.version ?? 0) !== w.expectedVersion);
-    if (conflicts.length) return { ok: false, conflicts: conflicts.map((c) => ({ childId: c.childId, date: c.date })) } as const;
-    let written = 0;
-    for (const w of writes) {
-      const before = current.get(`${w.childId}/${w.date}`);
-      const value = w.timesOnly ? { ...w.value, comment: before?.value.comment ?? null } : w.value;
-      const old = before?.value ?? null;
-      if (old && old.starts === value.starts && old.ends === value.ends && old.dayOff === value.dayOff && old.comment === value.comment) continue;
-      if (!old && !registers(value) && value.comment === null) continue;
-      const row = { starts: value.starts, ends: value.ends, day_off: value.dayOff ? 1 : 0, comment: value.comment, registered_by: by, updated_at: now.toISOString() };
-      if (before) {
-        await trx.updateTable('care_times').set({ ...row, version: before.version + 1 })
-          .where('child_id', '=', w.childId).where('date', '=', w.date).execute();
-      } else {
-        await trx.insertInto('care_times').values({ child_id: w.childId, date: w.date, ...row, version: 1 }).execute();
-      }
-      await recordHistory(trx, { childId: w.childId, date: w.date, what: 'times', old: old && historyValue(old), new: historyValue(value), by, at: now });
-      written++;
-    }
-    return { ok: true, written } as const;
-  });
+    await recordHistory(trx, { childId: w.childId, date: w.date, what: 'times', old: old && historyValue(old), new: historyValue(value), by, at: now });
+    written++;
+  }
+  return { ok: true, written };
 }
 
 /** The staff's comment on a day (empty removes it). It does not change the day's version: it is not the guardians' to conflict with. */
 export async function saveStaffComment(db: Db, c: { childId: number; date: string; text: string | null; by: number; now: Date }): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('care_times').select(['staff_comment']).where('child_id', '=', c.childId).where('date', '=', c.date).executeTakeFirst();
+  await retryRaces(() => db.transaction().execute(async (trx) => {
+    const row = await lockedRows(trx, trx.selectFrom('care_times').select(['staff_comment']).where('child_id', '=', c.childId).where('date', '=', c.date))
+      .executeTakeFirst();
     const old = row?.staff_comment ?? null;
     if (old === c.text) return;
     const comment = { staff_comment: c.text, staff_comment_by: c.by, staff_comment_at: c.now.toISOString() };
     if (row) {
       await trx.updateTable('care_times').set(comment).where('child_id', '=', c.childId).where('date', '=', c.date).execute();
     } else {
-      await trx.insertInto('care_times').values({
+      const inserted = await trx.insertInto('care_times').values({
         child_id: c.childId, date: c.date, starts: null, ends: null, day_off: 0, comment: null, registered_by: null,
         updated_at: c.now.toISOString(), version: 0, ...comment,
-      }).execute();
+      }).onConflict((oc) => oc.columns(['child_id', 'date']).doNothing()).executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows) !== 1) throw new RaceLost(`care_times ${c.childId}/${c.date}: registered since read`);
     }
     await recordHistory(trx, { childId: c.childId, date: c.date, what: 'times', old: old === null ? null : { staffComment: old },
       new: c.text === null ? null : { staffComment: c.text }, by: c.by, at: c.now });
-  });
+  }));
 }
 
 /**
@@ -256,7 +268,8 @@ export async function saveStaffComment(db: Db, c: { childId: number; date: strin
  * decision wins. Days before `validFrom` keep the schedule they had.
  */
 export async function saveStandard(db: Db, s: { childId: number; validFrom: string; days: WeekPattern; by: number; now: Date }): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  // Two saves from the same day at once: the second finds the first's schedule there, and replaces it on its next try.
+  await retryRaces(() => db.transaction().execute(async (trx) => {
     const earlier = await trx.selectFrom('standard_schedules').select('id').where('child_id', '=', s.childId)
       .where('valid_from', '<=', s.validFrom).orderBy('valid_from', 'desc').executeTakeFirst();
     const old = earlier ? await patternOf(trx, earlier.id) : null;
@@ -276,7 +289,7 @@ export async function saveStandard(db: Db, s: { childId: number; validFrom: stri
     const rows = [...s.days].map(([weekday, v]) => ({ schedule_id: id, weekday, starts: v.starts, ends: v.ends, day_off: v.dayOff ? 1 : 0 }));
     if (rows.length) await trx.insertInto('standard_care_times').values(rows).execute();
     await recordHistory(trx, { childId: s.childId, date: s.validFrom, what: 'standard', old, new: patternJson(s.days), by: s.by, at: s.now });
-  });
+  }), ['standard_schedules.valid_from']);
 }
 
 async function patternOf(trx: Trx, scheduleId: number): Promise<Record<string, unknown>> {
@@ -298,4 +311,14 @@ export async function insertFirstStandard(trx: Db, s: { childId: number; validFr
     .returning('id').executeTakeFirstOrThrow();
   const rows = [...s.days].map(([weekday, v]) => ({ schedule_id: id, weekday, starts: v.starts, ends: v.ends, day_off: v.dayOff ? 1 : 0 }));
   if (rows.length) await trx.insertInto('standard_care_times').values(rows).execute();
+}
+
+const timesOfChildrenBetween = prepared((db: Db, childIds: string, from: string, to: string, today: string) => db.selectFrom('care_times')
+  .select('child_id').distinct().where('child_id', 'in', jsonValues(db, childIds)).where('date', '>=', from).where('date', '>=', today)
+  .where('date', '<=', to).where('starts', 'is not', null));
+
+/** Of the children, those with care times registered on some day from `from` to `to` not before `today` (a unit closing those days). */
+export async function childrenWithTimesBetween(db: Db, childIds: readonly number[], from: string, to: string, today: string): Promise<Set<number>> {
+  if (childIds.length === 0) return new Set();
+  return new Set((await timesOfChildrenBetween(db, JSON.stringify(childIds), from, to, today)).map((r) => r.child_id));
 }

@@ -12,7 +12,7 @@ import { saveComment } from './save-comment.ts';
 import { saveStandardWeek } from './save-standard.ts';
 import { saveWeek } from './save-week.ts';
 import { standardView } from './standard-view.ts';
-import { weekView } from './week-view.ts';
+import { savedMessage, weekView } from './week-view.ts';
 
 export function scheduleRoutes(routes: RouteTable, deps: ScheduleDeps): void {
   routes.get('/children/:childId/schedule', 'child.schedule.read', async (req, res, { actor, target }) => {
@@ -29,7 +29,7 @@ export function scheduleRoutes(routes: RouteTable, deps: ScheduleDeps): void {
     const form = (req.body ?? {}) as Record<string, unknown>;
     const saved = await saveWeek(deps, context, monday, form, req.language.locale);
     if (saved.ok) {
-      flash(req, saved.written > 0 ? 'schedule.saved' : 'schedule.nothingChanged');
+      flash(req, savedMessage(saved.written, saved.whole, req.language));
       return res.redirect(303, weekUrl(saved.childId, saved.monday));
     }
     if (saved.kind === 'not-found') throw notFound();

@@ -252,12 +252,23 @@ export interface WeekPlan {
   inputs: Map<string, RawDay>;
   /** Days where the user chose to keep the other person's version. */
   keptTheirs: Set<string>;
+  /** "Hela veckan" when filled in: its times, the days it was laid on, and the days that kept the times typed for them. */
+  whole: WholeWeek | undefined;
+}
+
+export interface WholeWeek { starts: string; ends: string; applied: string[]; kept: string[] }
+
+/** Whether the user typed other times into the day's own fields than the form showed (a comment or "Ledig" aside). */
+export function timesTouched(raw: RawDay, was: RawDay): boolean {
+  const time = (t: string) => normaliseTime(t) ?? t.trim();
+  return time(raw.starts) !== time(was.starts) || time(raw.ends) !== time(was.ends);
 }
 
 /**
  * Reads the week form. Only the days the user changed are written; a changed day must be one the user may change
  * (else an error at the day), hold valid times inside the opening hours, and say which version to keep if it came
- * back as a conflict. "Hela veckan" times fill every day the user may change that is not ticked "Ledig".
+ * back as a conflict. "Hela veckan" times fill every day the user may change that is not ticked "Ledig" and whose
+ * own times the user left as they were: a day whose times were changed by hand in the same form keeps them.
  */
 export function planWeek(form: (name: string) => string, has: (name: string) => boolean, days: string[], care: ChildCare, rules: ChangeRules): WeekPlan {
   const errors: FieldErrors = {};
@@ -277,6 +288,8 @@ export function planWeek(form: (name: string) => string, has: (name: string) => 
     else if (starts && ends <= starts) errors.week_ends = { key: 'schedule.errors.endsBeforeStarts' };
     if (starts && ends && ends > starts) whole = { starts, ends };
   }
+  const applied: string[] = [];
+  const kept: string[] = [];
 
   for (const date of days) {
     const state = dayState(date, rules);
@@ -284,9 +297,17 @@ export function planWeek(form: (name: string) => string, has: (name: string) => 
     const registered = care.registered.get(date);
     if (registered && registers(registered)) pattern.set(date, registered);
     if (!raw) continue;
-    if (whole && state === 'open' && !raw.dayOff) raw = { ...raw, starts: whole.starts, ends: whole.ends };
-    inputs.set(date, raw);
     const was = parseWas(form(`was_${date}`));
+    if (whole && state === 'open' && !raw.dayOff) {
+      const sameAsWhole = normaliseTime(raw.starts) === whole.starts && normaliseTime(raw.ends) === whole.ends;
+      if (timesTouched(raw, was) && !sameAsWhole) {
+        kept.push(date);
+      } else {
+        raw = { ...raw, starts: whole.starts, ends: whole.ends };
+        applied.push(date);
+      }
+    }
+    inputs.set(date, raw);
     if (!touched(raw, was)) continue;
     const keep = form(`keep_${date}`);
     if (was.conflict && keep !== 'mine' && keep !== 'theirs') {
@@ -308,7 +329,8 @@ export function planWeek(form: (name: string) => string, has: (name: string) => 
     changes.set(date, { value, version: was.version });
     if (registers(value) || registered) pattern.set(date, value);
   }
-  return { errors, changes, pattern, inputs, keptTheirs };
+  const mine = (date: string) => !keptTheirs.has(date);
+  return { errors, changes, pattern, inputs, keptTheirs, whole: whole && { ...whole, applied: applied.filter(mine), kept: kept.filter(mine) } };
 }
 
 /** The message for a change refused by the day's state. */

@@ -1,16 +1,18 @@
-// Saving the week form: the days the user changed, the week repeated over the following weeks, and copies to the
-// siblings the user ticked, each child under its own rules and hour limit. Everything is written together or not at
-// all: a day someone else changed after the form was opened comes back as a conflict, with both versions.
+// Saving the week form: the days the user changed ("Hela veckan" on each day whose times were not typed by hand), the
+// week repeated over the following weeks, and copies to the siblings the user ticked, each child under its own rules
+// and hour limit. Everything is written together or not at all: a day someone else changed after the form was opened
+// comes back as a conflict, with both versions.
 import { mondayOf } from '../kernel/dates.ts';
 import type { FieldErrors } from '../kernel/forms.ts';
 import { field, fields } from '../kernel/http.ts';
 import type { Actor } from '../kernel/policy.ts';
 import { loadChildCare, saveDays, type DayWrite } from './queries.ts';
-import { changeRules, copyToSibling, dayState, hoursText, overLimit, overLimitError, parseRepeat, planWeek, repeatPattern, type DayValue, type WeekPlan } from './rules.ts';
+import { changeRules, copyToSibling, dayState, hoursText, overLimit, overLimitError, parseRepeat, planWeek, repeatPattern, type DayValue, type WeekPlan, type WholeWeek } from './rules.ts';
 import { dataRange, loadWeek, moment, type ChildContext, type ScheduleDeps, type WeekPage } from './load.ts';
 
 export type SaveWeekResult =
-  | { ok: true; childId: number; monday: string; written: number }
+  /** Saved; `whole` says which days "Hela veckan" was laid on and which kept the times typed for them. */
+  | { ok: true; childId: number; monday: string; written: number; whole: WholeWeek | undefined }
   | { ok: false; kind: 'not-found' }
   /** Refused: the errors at their fields, and the week to show again with what the user typed. */
   | { ok: false; kind: 'invalid'; page: WeekPage; plan: WeekPlan; errors: FieldErrors }
@@ -50,7 +52,7 @@ export async function saveWeek(
     ...copies,
   ];
   const saved = await saveDays(deps.db, writes, account.id, deps.clock.now());
-  if (saved.ok) return { ok: true, childId, monday, written: saved.written };
+  if (saved.ok) return { ok: true, childId, monday, written: saved.written, whole: plan.whole };
   const fresh = await loadWeek(deps, actor, target, monday, repeat.weeks);
   if (!fresh) return { ok: false, kind: 'not-found' };
   const conflicts = new Set(saved.conflicts.filter((c) => c.childId === childId).map((c) => c.date));

@@ -3,12 +3,12 @@
 // Everything a day shows is worked out here once, in the reader's language, so the template only places it.
 import type { TFunction } from 'i18next';
 import { addDays, isoWeek, isoWeekday, weekKey } from '../kernel/dates.ts';
-import type { FieldErrors } from '../kernel/forms.ts';
+import type { FieldError, FieldErrors } from '../kernel/forms.ts';
 import { field, fields } from '../kernel/http.ts';
 import { formatDate, formatDateTime, translator, type Language } from '../kernel/i18n.ts';
 import {
   dayState, effectiveOn, hoursText, limitPeriod, parseWas, rawOf, registers, standardOn, usage, wasText,
-  type DayState, type RawDay, type WeekPlan,
+  type DayState, type RawDay, type WeekPlan, type WholeWeek,
 } from './rules.ts';
 import type { WeekPage } from './load.ts';
 
@@ -94,7 +94,9 @@ export function weekView(page: WeekPage, language: Language, options: WeekViewOp
     let note: string | null = null;
     if (state === 'closed') {
       const reason = care.calendar.closed.has(date) ? care.closedReasons.get(date) : undefined;
-      note = reason ? t('schedule.closedReason', { reason }) : t('schedule.closed');
+      // Times registered before the unit closed the day do not apply: say so rather than who registered them.
+      note = reason && registered && registers(registered) ? t('schedule.closedRegistered', { reason })
+        : reason ? t('schedule.closedReason', { reason }) : t('schedule.closed');
     } else if (hours) {
       const key = `${hours.opens}–${hours.closes}`;
       note = hoursNotes.get(key) ?? t('schedule.openingHours', { opens: hours.opens, closes: hours.closes });
@@ -117,7 +119,7 @@ export function weekView(page: WeekPage, language: Language, options: WeekViewOp
       value: shownAsText ? valueText(t, shown) : '',
       comment: shownAsText && registered?.comment ? t('schedule.guardianComment', { text: registered.comment }) : null,
       hint: shownAsText && page.canUpdate ? stateHint(t, state, care.cutoff) : null,
-      source: state === 'closed' && source !== 'registered' ? null
+      source: state === 'closed' ? null
         : by ? t(by.staff ? 'schedule.source.registeredStaff' : 'schedule.source.registered', { name: by.name })
         : t(source === 'standard' ? 'schedule.source.standard' : 'schedule.source.none'),
       staffComment: registered?.staffComment ? t('schedule.staffComment', { name: registered.staffCommentBy || '', text: registered.staffComment }) : null,
@@ -160,21 +162,35 @@ export type WeekView = ReturnType<typeof weekView>;
 const listFormats = new Map<string, Intl.ListFormat>();
 
 /** "onsdag 25 november och torsdag 26 november": one kept formatter per locale (making one takes far longer than using it). */
-function listOf(days: DayView[], language: Language): string {
+function listOf(titles: string[], language: Language): string {
   let format = listFormats.get(language.locale);
   if (!format) {
     format = new Intl.ListFormat(language.locale, { type: 'conjunction' });
     listFormats.set(language.locale, format);
   }
-  return format.format(days.map((d) => d.title));
+  return format.format(titles);
+}
+
+/**
+ * The message after the week was saved: with "Hela veckan", its times and the days it was laid on, and the days that
+ * kept the times the user typed for them ("Tiderna är sparade. Hela veckans tider, 07:30–15:00, lades på …").
+ */
+export function savedMessage(written: number, whole: WholeWeek | undefined, language: Language): FieldError {
+  if (written === 0) return { key: 'schedule.nothingChanged' };
+  if (!whole || (!whole.applied.length && !whole.kept.length)) return { key: 'schedule.saved' };
+  const t = translator(language);
+  const days = (dates: string[]) => listOf(dates.map((date) => formatDate(date, language)), language);
+  const params = { times: t('schedule.value.times', { starts: whole.starts, ends: whole.ends }), days: days(whole.applied), kept: days(whole.kept) };
+  const key = !whole.kept.length ? 'schedule.wholeWeek.savedApplied' : whole.applied.length ? 'schedule.wholeWeek.savedBoth' : 'schedule.wholeWeek.savedKept';
+  return { key, params };
 }
 
 /** For a guardian: which days of the week are locked, by the unit's lock window and by the group's cut-off, and why. */
 function lockSentences(page: WeekPage, days: DayView[], language: Language, t: TFunction): string[] {
   if (!page.asGuardian || !page.canUpdate) return [];
   const { care, placement } = page;
-  const window = days.filter((d) => d.state === 'locked');
-  const cutoff = days.filter((d) => d.state === 'cutoff');
+  const window = days.filter((d) => d.state === 'locked').map((d) => d.title);
+  const cutoff = days.filter((d) => d.state === 'cutoff').map((d) => d.title);
   const sentences: string[] = [];
   if (window.length) sentences.push(t('schedule.lock.window', { days: listOf(window, language), unit: placement.unitName, count: care.rules.lockDays }));
   if (cutoff.length) sentences.push(t('schedule.lock.cutoff', { days: listOf(cutoff, language), group: placement.groupName, time: care.cutoff ?? '' }));

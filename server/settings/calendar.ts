@@ -1,5 +1,6 @@
-// A unit's open days: its opening hours per weekday less its closed days ("Planeringsdag"). Absence, care times and
-// the staff's Today all ask here whether a day is one the unit is open.
+// A unit's open days: its opening hours per weekday less its closed days and ranges ("Planeringsdag", a summer
+// closure) and the public holidays it did not say it is open on (holidays.ts). Absence, care times and the staff's
+// Today all ask here whether a day is one the unit is open.
 import type { Db } from '../kernel/db.ts';
 import { addDays, isoWeekday } from '../kernel/dates.ts';
 import { closedDays, openingHours } from './queries.ts';

@@ -1,8 +1,10 @@
 // Each unit's settings, read by later features (absence, schedule, invitations) and changed with who and when.
 import { prepared, type Db } from '../kernel/db.ts';
 import type { CareRules, Hours } from './rules.ts';
-import { isoWeekday, WEEKDAYS } from '../kernel/dates.ts';
-import { jsonValues } from '../../db/sql.ts';
+import { addDays, isoWeekday, WEEKDAYS } from '../kernel/dates.ts';
+import { holidayOn, holidaysBetween, type Holiday } from './holidays.ts';
+import { jsonValues, lockedRows } from '../../db/sql.ts';
+import { retryRaces } from '../kernel/races.ts';
 import { accountPersonName } from '../accounts/queries.ts';
 import { groupIdsOfUnit, groupsOfUnit } from '../people/queries.ts';
 import { municipalityTerms, setInvitationValidDays, setTermsOfUse, termsOfUse } from '../people/municipality-terms.ts';
@@ -10,84 +12,95 @@ import { municipalityTerms, setInvitationValidDays, setTermsOfUse, termsOfUse } 
 export interface UnitRules { lockDays: number; planAheadMonths: number; inviteDaysBefore: number }
 export const DEFAULT_RULES: UnitRules = { lockDays: 0, planAheadMonths: 12, inviteDaysBefore: 14 };
 
-/**
- * A unit's boxes, rules and opening hours are read on every start page and change a few times a year, always through
- * the save functions below, which forget the unit's entries. (One process per database; several processes would need
- * a shared cache or none.) Reads inside a transaction pass the transaction, not `db`, and so always read the table.
- */
-const unitCache = new WeakMap<object, Map<string, unknown>>();
-
-async function cachedPerUnit<T>(db: Db, key: string, load: () => Promise<T>): Promise<T> {
-  let entries = unitCache.get(db);
-  if (!entries) {
-    entries = new Map();
-    unitCache.set(db, entries);
-  }
-  if (entries.has(key)) return entries.get(key) as T;
-  const value = await load();
-  entries.set(key, value);
-  return value;
-}
-
-function forgetUnit(db: Db, unitId: number): void {
-  const entries = unitCache.get(db);
-  for (const kind of ['rules', 'boxes', 'hours']) entries?.delete(`${kind}:${unitId}`);
-}
+// A unit's boxes, rules and opening hours are read on every start page and week view, from the tables each time: a
+// copy kept in one process's memory would not see a change saved through another process, and each read is a few rows
+// by the unit's key (README.md, Performance, "Unit settings without a cache": what the copy saved).
+const rulesOfUnit = prepared((db: Db, unitId: number) => db.selectFrom('unit_settings')
+  .select(['lock_days', 'plan_ahead_months', 'invite_days_before']).where('unit_id', '=', unitId));
 
 export async function unitRules(db: Db, unitId: number): Promise<UnitRules> {
-  return cachedPerUnit(db, `rules:${unitId}`, () => readUnitRules(db, unitId));
-}
-
-async function readUnitRules(db: Db, unitId: number): Promise<UnitRules> {
-  const row = await db.selectFrom('unit_settings').select(['lock_days', 'plan_ahead_months', 'invite_days_before'])
-    .where('unit_id', '=', unitId).executeTakeFirst();
+  const [row] = await rulesOfUnit(db, unitId);
   return row ? { lockDays: row.lock_days, planAheadMonths: row.plan_ahead_months, inviteDaysBefore: row.invite_days_before } : DEFAULT_RULES;
 }
 
+const chosenBoxes = prepared((db: Db, unitId: number) => db.selectFrom('unit_boxes').select(['box', 'enabled']).where('unit_id', '=', unitId));
+
 /** Which of the start page's boxes (`keys`, the start page's list) the unit shows; a box the unit never chose is on. */
 export async function enabledBoxes<Key extends string>(db: Db, unitId: number, keys: readonly Key[]): Promise<Record<Key, boolean>> {
-  const chosen = await cachedPerUnit(db, `boxes:${unitId}`, () => readChosenBoxes(db, unitId));
+  const chosen = new Map((await chosenBoxes(db, unitId)).map((r) => [r.box, r.enabled === 1]));
   return Object.fromEntries(keys.map((box) => [box, chosen.get(box) ?? true])) as Record<Key, boolean>;
 }
 
-async function readChosenBoxes(db: Db, unitId: number): Promise<Map<string, boolean>> {
-  const rows = await db.selectFrom('unit_boxes').select(['box', 'enabled']).where('unit_id', '=', unitId).execute();
-  return new Map(rows.map((r) => [r.box, r.enabled === 1]));
-}
+const hoursOfUnit = prepared((db: Db, unitId: number) => db.selectFrom('unit_opening_hours').select(['weekday', 'opens', 'closes'])
+  .where('unit_id', '=', unitId));
 
 export async function openingHours(db: Db, unitId: number): Promise<Record<number, Hours>> {
-  return cachedPerUnit(db, `hours:${unitId}`, () => readOpeningHours(db, unitId));
-}
-
-async function readOpeningHours(db: Db, unitId: number): Promise<Record<number, Hours>> {
-  const rows = await db.selectFrom('unit_opening_hours').select(['weekday', 'opens', 'closes']).where('unit_id', '=', unitId).execute();
-  const byDay = new Map(rows.map((r) => [r.weekday, { opens: r.opens, closes: r.closes }]));
+  const byDay = new Map((await hoursOfUnit(db, unitId)).map((r) => [r.weekday, { opens: r.opens, closes: r.closes }]));
   return Object.fromEntries(WEEKDAYS.map((d) => [d, byDay.get(d) ?? null]));
 }
 
-export interface ClosedDay { id: number; date: string; reason: string }
+/** A day the unit is closed, with why; `id` is the unit's entry it belongs to, null for a public holiday. */
+export interface ClosedDay { id: number | null; date: string; reason: string }
 
-const closedFrom = prepared((db: Db, unitId: number, from: string) => db.selectFrom('unit_closed_days').select(['id', 'date', 'reason'])
-  .where('unit_id', '=', unitId).where('date', '>=', from).orderBy('date'));
-const closedBetween = prepared((db: Db, unitId: number, from: string, to: string) => db.selectFrom('unit_closed_days')
-  .select(['id', 'date', 'reason']).where('unit_id', '=', unitId).where('date', '>=', from).where('date', '<=', to).orderBy('date'));
+/** One of the unit's own entries: a day, or a range from `date` to `lastDate` (a summer closure). */
+export interface ClosedEntry { id: number; date: string; lastDate: string; reason: string }
 
-export async function closedDays(db: Db, unitId: number, from: string, to?: string): Promise<ClosedDay[]> {
-  return to ? closedBetween(db, unitId, from, to) : closedFrom(db, unitId, from);
+const entriesBetween = prepared((db: Db, unitId: number, from: string, to: string) => db.selectFrom('unit_closed_days')
+  .select(['id', 'date', 'last_date', 'reason']).where('unit_id', '=', unitId).where('date', '<=', to)
+  .where((eb) => eb(eb.fn.coalesce('last_date', 'date'), '>=', from)).orderBy('date'));
+const openHolidaysBetween = prepared((db: Db, unitId: number, from: string, to: string) => db.selectFrom('unit_open_holidays')
+  .select('date').where('unit_id', '=', unitId).where('date', '>=', from).where('date', '<=', to));
+
+/** The unit's own closed days and ranges that reach into `from` to `to` (the settings page lists them). */
+export async function closedEntries(db: Db, unitId: number, from: string, to: string): Promise<ClosedEntry[]> {
+  return (await entriesBetween(db, unitId, from, to)).map((r) => ({ id: r.id, date: r.date, lastDate: r.last_date ?? r.date, reason: r.reason }));
+}
+
+/** The public holidays from `from` to `to`, each with whether the unit said it is open that day. */
+export async function holidaysOfUnit(db: Db, unitId: number, from: string, to: string): Promise<(Holiday & { open: boolean })[]> {
+  const open = new Set((await openHolidaysBetween(db, unitId, from, to)).map((r) => r.date));
+  return holidaysBetween(from, to).map((h) => ({ ...h, open: open.has(h.date) }));
+}
+
+/**
+ * Each day from `from` to `to` the unit is closed, in date order: the days of its own entries, and the public holidays
+ * it did not say it is open on (a day both is listed once, with the unit's reason).
+ */
+export async function closedDays(db: Db, unitId: number, from: string, to: string): Promise<ClosedDay[]> {
+  const [entries, holidays] = await Promise.all([closedEntries(db, unitId, from, to), holidaysOfUnit(db, unitId, from, to)]);
+  const days = new Map<string, ClosedDay>();
+  for (const e of entries) {
+    const last = e.lastDate < to ? e.lastDate : to;
+    for (let day = e.date < from ? from : e.date; day <= last; day = addDays(day, 1)) days.set(day, { id: e.id, date: day, reason: e.reason });
+  }
+  for (const h of holidays) if (!h.open && !days.has(h.date)) days.set(h.date, { id: null, date: h.date, reason: h.name });
+  return [...days.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }
 
 const unitsWithHoursOn = prepared((db: Db, unitIds: string, weekday: number) => db.selectFrom('unit_opening_hours').select('unit_id')
   .where('unit_id', 'in', jsonValues(db, unitIds)).where('weekday', '=', weekday));
 const unitsClosedOn = prepared((db: Db, unitIds: string, date: string) => db.selectFrom('unit_closed_days').select('unit_id')
+  .where('unit_id', 'in', jsonValues(db, unitIds)).where('date', '<=', date).where((eb) => eb(eb.fn.coalesce('last_date', 'date'), '>=', date)));
+const unitsOpenOnHoliday = prepared((db: Db, unitIds: string, date: string) => db.selectFrom('unit_open_holidays').select('unit_id')
   .where('unit_id', 'in', jsonValues(db, unitIds)).where('date', '=', date));
 
-/** Of the units, those open on `date`: with opening hours that weekday, and not closed that day (the staff's Today). */
+/**
+ * Of the units, those open on `date`: with opening hours that weekday, not closed that day, and on a public holiday
+ * only those that said they are open (the staff's Today).
+ */
 export async function unitsOpenOn(db: Db, unitIds: readonly number[], date: string): Promise<Set<number>> {
   if (unitIds.length === 0) return new Set();
   const ids = JSON.stringify(unitIds);
-  const [open, closed] = await Promise.all([unitsWithHoursOn(db, ids, isoWeekday(date)), unitsClosedOn(db, ids, date)]);
+  const holiday = holidayOn(date) !== undefined;
+  const [open, closed, openHoliday] = await Promise.all([
+    unitsWithHoursOn(db, ids, isoWeekday(date)), unitsClosedOn(db, ids, date), holiday ? unitsOpenOnHoliday(db, ids, date) : [],
+  ]);
   const units = new Set(open.map((o) => o.unit_id));
   for (const c of closed) units.delete(c.unit_id);
+  if (holiday) {
+    const opened = new Set(openHoliday.map((o) => o.unit_id));
+    for (const unit of units) if (!opened.has(unit)) units.delete(unit);
+  }
   return units;
 }
 
@@ -146,11 +159,11 @@ export async function saveBoxes(db: Db, unitId: number, boxes: Record<string, bo
       await recordChange(trx, change, `box:${box}`, onOff(before[box]), onOff(boxes[box]));
     }
   });
-  forgetUnit(db, unitId);
 }
 
 export async function saveOpeningHours(db: Db, unitId: number, hours: Record<number, Hours>, change: Change): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  // Two saves at once: the second's rows meet the first's (their unique key), and it runs again over them.
+  await retryRaces(() => db.transaction().execute(async (trx) => {
     const before = await openingHours(trx, unitId);
     await trx.deleteFrom('unit_opening_hours').where('unit_id', '=', unitId).execute();
     for (const day of WEEKDAYS) {
@@ -158,8 +171,7 @@ export async function saveOpeningHours(db: Db, unitId: number, hours: Record<num
       if (h) await trx.insertInto('unit_opening_hours').values({ unit_id: unitId, weekday: day, opens: h.opens, closes: h.closes }).execute();
       await recordChange(trx, change, `opening_hours:${day}`, hoursText(before[day]), hoursText(h));
     }
-  });
-  forgetUnit(db, unitId);
+  }), ['unit_opening_hours.weekday']);
 }
 
 export async function saveCareRules(db: Db, unitId: number, rules: CareRules, change: Change): Promise<void> {
@@ -180,31 +192,64 @@ export async function saveCareRules(db: Db, unitId: number, rules: CareRules, ch
       await recordChange(trx, change, `change_cutoff:${group.name}`, group.cutoff, cutoff);
     }
   });
-  forgetUnit(db, unitId);
 }
 
-export type AddClosedDay = { ok: true } | { ok: false; error: 'already-closed' };
+export type AddClosedDay = { ok: true; id: number } | { ok: false; error: 'already-closed' | 'overlaps' };
 
-export async function addClosedDay(db: Db, unitId: number, day: { date: string; reason: string }, change: Change): Promise<AddClosedDay> {
-  return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('unit_closed_days').select('id').where('unit_id', '=', unitId).where('date', '=', day.date).executeTakeFirst();
-    if (existing) return { ok: false, error: 'already-closed' } as const;
-    await trx.insertInto('unit_closed_days').values({ unit_id: unitId, date: day.date, reason: day.reason }).execute();
-    await recordChange(trx, change, 'closed_day', null, `${day.date} ${day.reason}`);
-    return { ok: true } as const;
-  });
+/**
+ * Adds a closed day or range of days, unless it meets one of the unit's entries: the same first day ('already-closed')
+ * or any other of its days ('overlaps'). Pass the transaction that also tells the guardians (close-days.ts).
+ */
+export async function addClosedDay(trx: Db, unitId: number, day: { date: string; lastDate: string; reason: string }, change: Change): Promise<AddClosedDay> {
+  // Two additions at once must not both pass the overlap check: each first locks the unit's settings row.
+  await trx.insertInto('unit_settings').values({ unit_id: unitId, ...dbRules(DEFAULT_RULES) }).onConflict((oc) => oc.column('unit_id').doNothing()).execute();
+  await lockedRows(trx, trx.selectFrom('unit_settings').select('unit_id').where('unit_id', '=', unitId)).execute();
+  const met = await entriesBetween(trx, unitId, day.date, day.lastDate);
+  if (met.some((e) => e.date === day.date)) return { ok: false, error: 'already-closed' };
+  if (met.length) return { ok: false, error: 'overlaps' };
+  const { id } = await trx.insertInto('unit_closed_days')
+    .values({ unit_id: unitId, date: day.date, last_date: day.lastDate === day.date ? null : day.lastDate, reason: day.reason })
+    .returning('id').executeTakeFirstOrThrow();
+  await recordChange(trx, change, 'closed_day', null, `${closedText(day.date, day.lastDate)} ${day.reason}`);
+  return { ok: true, id };
+}
+
+function closedText(date: string, lastDate: string | null): string {
+  return lastDate && lastDate !== date ? `${date}–${lastDate}` : date;
+}
+
+function dbRules(rules: UnitRules) {
+  return { lock_days: rules.lockDays, plan_ahead_months: rules.planAheadMonths, invite_days_before: rules.inviteDaysBefore };
 }
 
 /** Removes a closed day of this unit; a day of another unit is not found. */
 export async function removeClosedDay(db: Db, unitId: number, closedDayId: number, change: Change): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const day = await trx.selectFrom('unit_closed_days').select(['date', 'reason'])
+    const day = await trx.selectFrom('unit_closed_days').select(['date', 'last_date', 'reason'])
       .where('id', '=', closedDayId).where('unit_id', '=', unitId).executeTakeFirst();
     if (!day) return false;
     await trx.deleteFrom('unit_closed_days').where('id', '=', closedDayId).execute();
-    await recordChange(trx, change, 'closed_day', `${day.date} ${day.reason}`, null);
+    await recordChange(trx, change, 'closed_day', `${closedText(day.date, day.last_date)} ${day.reason}`, null);
     return true;
   });
+}
+
+/**
+ * Opens the unit on a public holiday (`open`), or closes it again as holidays are; false when `date` is no holiday. The
+ * history records it as a closed day removed or added. A save that changes nothing records nothing.
+ */
+export async function setHolidayOpen(db: Db, unitId: number, date: string, open: boolean, change: Change): Promise<boolean> {
+  const holiday = holidayOn(date);
+  if (!holiday) return false;
+  await db.transaction().execute(async (trx) => {
+    const changed = open
+      ? (await trx.insertInto('unit_open_holidays').values({ unit_id: unitId, date }).onConflict((oc) => oc.columns(['unit_id', 'date']).doNothing())
+        .executeTakeFirst()).numInsertedOrUpdatedRows
+      : (await trx.deleteFrom('unit_open_holidays').where('unit_id', '=', unitId).where('date', '=', date).executeTakeFirst()).numDeletedRows;
+    const text = `${date} ${holiday.name}`;
+    if (Number(changed ?? 0) > 0) await recordChange(trx, change, 'closed_day', open ? text : null, open ? null : text);
+  });
+  return true;
 }
 
 export async function saveTerms(db: Db, municipalityId: number, text: string, change: Change): Promise<void> {

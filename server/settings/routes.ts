@@ -2,14 +2,16 @@
 import type { Request, Response } from 'express';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
-import { WEEKDAYS } from '../kernel/dates.ts';
+import { addMonths, isDate, isoWeekday, WEEKDAYS } from '../kernel/dates.ts';
 import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
 import { field, fields, flash, notFound, parseId, type Located, type RouteTable, type SignedInAccount } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { findUnit } from '../people/queries.ts';
 import { municipalityTerms } from '../people/municipality-terms.ts';
-import { addClosedDay, closedDays, enabledBoxes, groupCutoffs, openingHours, removeClosedDay, saveBoxes, saveCareRules, saveInvitationValidity, saveOpeningHours, saveTerms, settingsHistory, unitRules, type Change } from './queries.ts';
+import { closedEntries, enabledBoxes, holidaysOfUnit, groupCutoffs, openingHours, removeClosedDay, saveBoxes, saveCareRules, saveInvitationValidity, saveOpeningHours, saveTerms, setHolidayOpen, settingsHistory, unitRules, type Change } from './queries.ts';
+import { childrenWithTimes, closeDays } from './close-days.ts';
 import { parseBoxes, parseCareRules, parseClosedDay, parseInvitationDays, parseOpeningHours, parseTerms } from './rules.ts';
+import { readableHistory } from './history.ts';
 
 /** `boxes`: the keys of the start page's boxes, which a unit turns on and off. */
 interface Deps { db: Db; clock: Clock; boxes: readonly string[] }
@@ -46,8 +48,12 @@ export function settingsRoutes(routes: RouteTable, deps: Deps): void {
   routes.post('/units/:unitId/closed-days', 'unit.settings.update', async (req, res, { account, target }) => {
     const parsed = parseClosedDay(form(req), today(clock));
     if (!parsed.ok) return renderUnitSettings(req, res, deps, target, parsed.errors);
-    const added = await addClosedDay(db, target.id, parsed.value, unitChange(account, target));
-    if (!added.ok) return renderUnitSettings(req, res, deps, target, { date: { key: 'settings.errors.alreadyClosed' } });
+    const unit = await findUnit(db, target.id);
+    if (!unit) throw notFound();
+    const added = await closeDays(db, unit, parsed.value, unitChange(account, target), today(clock));
+    if (!added.ok) {
+      return renderUnitSettings(req, res, deps, target, { date: { key: added.error === 'overlaps' ? 'settings.errors.overlapsClosed' : 'settings.errors.alreadyClosed' } });
+    }
     savedTo(req, res, target, 'closed-days');
   });
 
@@ -55,6 +61,16 @@ export function settingsRoutes(routes: RouteTable, deps: Deps): void {
     const id = parseId(req.params.closedDayId);
     if (id === undefined || !(await removeClosedDay(db, target.id, id, unitChange(account, target)))) throw notFound();
     savedTo(req, res, target, 'closed-days');
+  });
+
+  // A public holiday is closed unless the unit says it is open (`open=yes`); `open=no` closes it again.
+  routes.post('/units/:unitId/holidays', 'unit.settings.update', async (req, res, { account, target }) => {
+    const date = field(req.body, 'date');
+    const open = field(req.body, 'open');
+    if (!isDate(date) || (open !== 'yes' && open !== 'no') || !(await setHolidayOpen(db, target.id, date, open === 'yes', unitChange(account, target)))) {
+      throw notFound();
+    }
+    savedTo(req, res, target, 'holidays');
   });
 
   routes.get('/municipalities/:municipalityId/terms', 'municipality.terms.update', (req, res, { target }) => renderTerms(req, res, deps, target));
@@ -81,10 +97,12 @@ async function renderUnitSettings(req: Request, res: Response, { db, clock, boxe
   const unitId = target.id;
   const unit = await findUnit(db, unitId);
   if (!unit) throw notFound();
-  const [boxes, hours, rules, cutoffs, closed, history] = await Promise.all([
+  const day = today(clock);
+  const [boxes, hours, rules, cutoffs, closed, holidays, history] = await Promise.all([
     enabledBoxes(db, unitId, boxKeys), openingHours(db, unitId), unitRules(db, unitId), groupCutoffs(db, unitId),
-    closedDays(db, unitId, today(clock)), settingsHistory(db, { unitId }),
+    closedEntries(db, unitId, day, '9999-12-31'), holidaysOfUnit(db, unitId, day, addMonths(day, 12)), settingsHistory(db, { unitId }),
   ]);
+  const affected = await Promise.all(closed.map((c) => childrenWithTimes(db, unitId, c.date, c.lastDate, day)));
   const stored: Record<string, string> = {
     lock_days: String(rules.lockDays), plan_ahead_months: String(rules.planAheadMonths), invite_days_before: String(rules.inviteDaysBefore),
   };
@@ -95,7 +113,7 @@ async function renderUnitSettings(req: Request, res: Response, { db, clock, boxe
   for (const g of cutoffs) stored[`cutoff_${g.groupId}`] = g.cutoff ?? '';
   const typed = hasErrors(errors) ? (req.body as Record<string, string>) : {};
   render(req, res, 'settings/unit', {
-    unit, boxes, allBoxes: boxKeys, weekdays: WEEKDAYS, cutoffs, closed, history, errors,
+    unit, boxes, allBoxes: boxKeys, weekdays: WEEKDAYS, cutoffs, closed: closed.map((c, i) => ({ ...c, affected: affected[i] })), holidays: holidays.filter((h) => hours[isoWeekday(h.date)]), history: readableHistory(history, req.t, req.language), errors,
     values: { ...stored, ...typed },
   }, hasErrors(errors) ? 400 : 200);
 }
@@ -107,5 +125,5 @@ async function renderTerms(req: Request, res: Response, { db }: Deps, target: Lo
   const terms = submitted ? field(req.body, 'terms') : (municipality.termsOfUse ?? '');
   const days = submitted ? field(req.body, 'invitation_valid_days') : String(municipality.invitationValidDays);
   const history = await settingsHistory(db, { municipalityId: target.id }, 10);
-  render(req, res, 'settings/terms', { municipality, values: { terms, invitation_valid_days: days }, errors, history }, submitted ? 400 : 200);
+  render(req, res, 'settings/terms', { municipality, values: { terms, invitation_valid_days: days }, errors, history: readableHistory(history, req.t, req.language) }, submitted ? 400 : 200);
 }

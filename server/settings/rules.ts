@@ -68,17 +68,23 @@ export function parseCareRules(form: (name: string) => string, groupIds: number[
 
 export const MAX_REASON = 200;
 
-export function parseClosedDay(form: (name: string) => string, today: string): Parsed<{ date: string; reason: string }> {
+/** A closed day, or a range of days when `last_date` is given (a summer closure), with its reason. */
+export function parseClosedDay(form: (name: string) => string, today: string): Parsed<{ date: string; lastDate: string; reason: string }> {
   const errors: FieldErrors = {};
   const date = form('date').trim();
+  const last = form('last_date').trim();
   const reason = form('reason').trim();
+  const tooFar = `${Number(today.slice(0, 4)) + 2}${today.slice(4)}`;
   if (!date) errors.date = { key: 'settings.errors.dateMissing' };
   else if (!isDate(date)) errors.date = { key: 'settings.errors.dateFormat' };
   else if (date < today) errors.date = { key: 'settings.errors.datePast' };
-  else if (date > `${Number(today.slice(0, 4)) + 2}${today.slice(4)}`) errors.date = { key: 'settings.errors.dateTooFar' };
+  else if (date > tooFar) errors.date = { key: 'settings.errors.dateTooFar' };
+  if (last && !isDate(last)) errors.last_date = { key: 'settings.errors.dateFormat' };
+  else if (last && isDate(date) && last < date) errors.last_date = { key: 'settings.errors.lastBeforeFirst' };
+  else if (last > tooFar) errors.last_date = { key: 'settings.errors.dateTooFar' };
   if (!reason) errors.reason = { key: 'settings.errors.reasonMissing' };
   else if (reason.length > MAX_REASON) errors.reason = { key: 'settings.errors.reasonTooLong' };
-  return hasErrors(errors) ? { ok: false, errors } : { ok: true, value: { date, reason } };
+  return hasErrors(errors) ? { ok: false, errors } : { ok: true, value: { date, lastDate: last || date, reason } };
 }
 
 export const MAX_TERMS = 20_000;

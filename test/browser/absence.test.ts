@@ -25,7 +25,7 @@ describe('absence in Chromium', () => {
       await box.getByText('Lägg till en kommentar').click();
       await box.getByLabel('Kommentar (frivillig)').fill(javaScript ? 'Hos farmor' : 'Hos morfar');
       const before = page.url();
-      await box.getByRole('button', { name: 'onsdag 25 november', exact: true }).click();
+      await box.getByRole('button', { name: 'I morgon, onsdag 25 november', exact: true }).click();
       await page.locator('#box-absence .flash, .flash').first().waitFor();
       if (javaScript) assert.equal(page.url(), before, 'htmx swapped the box in place');
       assert.match(await page.locator('#box-absence').textContent() ?? '', /onsdag 25 november/);

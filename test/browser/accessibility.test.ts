@@ -23,6 +23,17 @@ describe('accessibility (axe, WCAG 2.1 AA)', () => {
     await assertAccessible(page, 'login page');
   }));
 
+  it('the login page in Somali, Persian and Dari (right to left)', () => withPage(async (page) => {
+    await page.goto('/login');
+    for (const [code, tag, dir, button] of [['so', 'so', 'ltr', 'Soo gal'], ['fa', 'fa', 'rtl', 'ورود'], ['prs', 'fa-AF', 'rtl', 'ورود']]) {
+      await chooseLanguage(page, code);
+      assert.equal(await page.locator('html').getAttribute('lang'), tag);
+      assert.equal(await page.locator('html').getAttribute('dir'), dir);
+      assert.equal(await page.getByRole('button', { name: button, exact: true }).count(), 1);
+      await assertAccessible(page, `login page in ${code}`);
+    }
+  }));
+
   it('the login page with errors', () => withPage(async (page) => {
     await page.goto('/login');
     const response = page.waitForResponse((res) => res.request().method() === 'POST');

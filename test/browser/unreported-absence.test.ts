@@ -44,7 +44,7 @@ describe('an unreported absence and the demo SMS outbox in Chromium', () => {
     assert.equal(await runner.runDue(), 1);
     await runner.stop();
     await page.goto('/demo/sms');
-    await page.getByText('Vardag: Oskar har ogiltig frånvaro i dag 2026-11-24 (Björkskolan). Se Vardag för mer.').waitFor();
+    await page.getByText('Vardag: Oskar har ogiltig frånvaro i dag tisdag 24 november (Björkskolan). Se Vardag för mer.').waitFor();
     await assertAccessible(page, 'the demo SMS outbox');
     problems.assertNone();
   });

@@ -71,7 +71,9 @@ describe('CSRF on htmx POSTs', () => {
     }
     if (path.includes(':absenceId')) {
       const { id } = await t.db.insertInto('absences').values({ child_id: Number(ids.childId), date: '2026-12-03', starts: null, ends: null,
-        kind: 'reported', comment: null, created_by: emmaAccount, created_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
+        kind: 'reported', comment: null, created_by: emmaAccount, created_at: now.toISOString() })
+        .onConflict((oc) => oc.columns(['child_id', 'date']).where('cancelled_at', 'is', null).doUpdateSet({ comment: null })) // one in force a day
+        .returning('id').executeTakeFirstOrThrow();
       values.absenceId = String(id);
     }
     if (path.includes(':closedDayId')) {

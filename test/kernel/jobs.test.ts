@@ -1,12 +1,14 @@
 // The background job runner on a real SQLite file: jobs run once, failures are retried with backoff and given up in
-// the end, a job of a process that died runs again after its lock, and two processes never run one job twice.
+// the end, a job of a process that died runs again after its lock, and two processes never run one job twice. On a
+// throw-away PostgreSQL: two processes share many due jobs, each run once, and pass over a job being claimed.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FixedClock } from '../../server/kernel/clock.ts';
-import { migrateToLatest, openDatabase, type Connection } from '../../server/kernel/db.ts';
+import { migrateToLatest, openDatabase, openPostgres, type Connection } from '../../server/kernel/db.ts';
 import { enqueueJob, JobRunner, retryDelay } from '../../server/kernel/jobs.ts';
+import { startPostgres, type PostgresCluster } from '../support/postgres.ts';
 import { removeDir, tempDir } from '../support/system.ts';
 
 const SECOND = 1000;
@@ -227,5 +229,80 @@ describe('the job runner', () => {
     const after = runs;
     await sleep(50);
     assert.equal(runs, after);
+  });
+});
+
+describe('the job runner on PostgreSQL, in two processes', () => {
+  let cluster: PostgresCluster;
+  let one: Connection;
+  let two: Connection;
+  const clock = new FixedClock('2026-11-24T09:00:00Z');
+  const logs: string[] = [];
+
+  before(async () => {
+    cluster = await startPostgres();
+    const url = await cluster.createDatabase();
+    one = openPostgres(url);
+    two = openPostgres(url);
+    await migrateToLatest(one.db);
+  });
+  after(async () => {
+    await one?.close();
+    await two?.close();
+    await cluster?.stop();
+  });
+  beforeEach(async () => {
+    await one.db.deleteFrom('jobs').execute();
+  });
+
+  const runnerOn = (connection: Connection) => new JobRunner({ db: connection.db, clock, log: (m) => logs.push(m) });
+
+  it('shares many due jobs between the two: each runs exactly once, claimed once', async () => {
+    const ran: number[] = [];
+    const handler = async (payload: { n: number }) => {
+      await sleep(1);
+      ran.push(payload.n);
+    };
+    const [a, b] = [runnerOn(one), runnerOn(two)];
+    a.register('test.many', handler);
+    b.register('test.many', handler);
+    const count = 200;
+    for (let n = 0; n < count; n++) await enqueueJob(one.db, 'test.many', { n }, clock.now());
+    const [byA, byB] = await Promise.all([a.runDue(), b.runDue()]);
+    assert.equal(byA + byB, count);
+    assert.ok(byA > 0 && byB > 0, `both took part (${byA} and ${byB})`);
+    assert.deepEqual([...ran].sort((x, y) => x - y), Array.from({ length: count }, (_, n) => n), 'each job ran exactly once');
+    const rows = await one.db.selectFrom('jobs').select(['attempts', 'done_at', 'locked_until']).execute();
+    assert.ok(rows.every((r) => r.attempts === 1 && r.done_at !== null && r.locked_until === null), 'each claimed once and done');
+    assert.deepEqual(logs, []);
+  });
+
+  it('passes over a job another process is claiming instead of waiting for it', async () => {
+    const ran: number[] = [];
+    const a = runnerOn(one);
+    a.register('test.locked', async (payload: { n: number }) => { ran.push(payload.n); });
+    const first = await enqueueJob(one.db, 'test.locked', { n: 1 }, clock.now());
+    for (const n of [2, 3]) await enqueueJob(one.db, 'test.locked', { n }, clock.now());
+    // The other process is in the middle of claiming the first job: its row is locked until that transaction ends.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => { locked = resolve; });
+    const holder = two.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('jobs').select('id').where('id', '=', first).forUpdate().execute();
+      locked();
+      await released;
+    });
+    await isLocked;
+    try {
+      const outcome = await Promise.race([a.runDue(), sleep(10_000).then(() => 'waited' as const)]);
+      assert.equal(outcome, 2, 'the two free jobs ran without waiting for the locked one');
+      assert.deepEqual(ran, [2, 3]);
+    } finally {
+      release();
+      await holder;
+    }
+    assert.equal(await a.runDue(), 1, 'the first job runs once its row is free');
+    assert.deepEqual(ran, [2, 3, 1]);
   });
 });

@@ -33,6 +33,7 @@ import { childAddedNotification } from '../../server/invitations/invite.ts';
 import { latestNotifications, notificationChoices, notify } from '../../server/notifications/queries.ts';
 import { NOTIFICATION_TOPICS } from '../../server/notifications/kinds.ts';
 import { closedDays, enabledBoxes, groupCutoffs, openingHours, unitRules } from '../../server/settings/queries.ts';
+import { holidaysBetween } from '../../server/settings/holidays.ts';
 import { municipalityTerms } from '../../server/people/municipality-terms.ts';
 import { BOX_KEYS } from '../../server/start/boxes.ts';
 
@@ -102,6 +103,7 @@ const MATRIX: Record<string, Row> = {
   'POST /units/:unitId/settings/care-times': UNIT_SETTINGS('back'),
   'POST /units/:unitId/closed-days': UNIT_SETTINGS('back'),
   'POST /units/:unitId/closed-days/:closedDayId/delete': UNIT_SETTINGS('back'),
+  'POST /units/:unitId/holidays': UNIT_SETTINGS('back'),
   'GET /municipalities/:municipalityId': { ...signedIn(404), admin: 200 },
   // absence and the day: Elsa's guardians (both households) and the staff of her group report; staff see Today
   'GET /children/:childId/absence': ELSA_REPORTERS(200),
@@ -312,7 +314,9 @@ async function secondSession(c: EffectCase): Promise<{ sid: string; handle: stri
 /** A report for the child on a day ahead, made the way the database holds one. */
 async function absenceAhead(c: EffectCase, date: string): Promise<number> {
   const { id } = await c.t.db.insertInto('absences').values({ child_id: c.own.childId, date, starts: null, ends: null, kind: 'reported',
-    comment: `Effekt ${c.n}`, created_by: c.account.id, created_at: c.t.clock.now().toISOString() }).returning('id').executeTakeFirstOrThrow();
+    comment: `Effekt ${c.n}`, created_by: c.account.id, created_at: c.t.clock.now().toISOString() })
+    .onConflict((oc) => oc.columns(['child_id', 'date']).where('cancelled_at', 'is', null).doUpdateSet({ comment: `Effekt ${c.n}` })) // one in force a day
+    .returning('id').executeTakeFirstOrThrow();
   return id;
 }
 
@@ -429,6 +433,16 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     answer: (c) => ({ to: `/units/${c.own.unitId}/settings#closed-days` }),
     changes: ['unit_closed_days', 'settings_changes'],
     check: async (c) => assert.deepEqual(await closedDays(c.t.db, c.own.unitId, addDays('2028-09-01', c.n), addDays('2028-09-01', c.n)), []),
+  },
+  'POST /units/:unitId/holidays': {
+    by: HEADS_OF_ELSA,
+    form: (c) => [['date', holidaysBetween('2030-01-01', '2039-12-31')[c.n % 100].date], ['open', 'yes']],
+    answer: (c) => ({ to: `/units/${c.own.unitId}/settings#holidays` }),
+    changes: ['unit_open_holidays', 'settings_changes'],
+    check: async (c) => {
+      const date = holidaysBetween('2030-01-01', '2039-12-31')[c.n % 100].date;
+      assert.deepEqual(await closedDays(c.t.db, c.own.unitId, date, date), []);
+    },
   },
   'POST /municipalities/:municipalityId/terms': {
     by: ['admin'],
@@ -1121,7 +1135,9 @@ describe('the permission matrix', () => {
   /** A report for the side's probe child on a day ahead; each call gets its own, as cancelling uses it up. */
   async function freshAbsence(side: 'own' | 'foreign'): Promise<number> {
     const { id } = await t.db.insertInto('absences').values({ child_id: ids[side].childId, date: '2026-12-03', starts: null, ends: null,
-      kind: 'reported', comment: null, created_by: 1, created_at: new Date().toISOString() }).returning('id').executeTakeFirstOrThrow();
+      kind: 'reported', comment: null, created_by: 1, created_at: new Date().toISOString() })
+      .onConflict((oc) => oc.columns(['child_id', 'date']).where('cancelled_at', 'is', null).doUpdateSet({ comment: null })) // one in force a day
+      .returning('id').executeTakeFirstOrThrow();
     return id;
   }
 
@@ -1147,6 +1163,7 @@ describe('the permission matrix', () => {
     if (path.endsWith('/settings/boxes')) return ['absence', 'information', 'calendar', 'contacts', 'documentation', 'blog', 'schedule', 'talks'].map((b) => ['boxes', b]);
     if (path.endsWith('/settings/opening-hours')) return [1, 2, 3, 4, 5].flatMap((d) => [[`opens_${d}`, '06:30'], [`closes_${d}`, '18:00']] as [string, string][]);
     if (path.endsWith('/settings/care-times')) return [['lock_days', '0'], ['plan_ahead_months', '12'], ['invite_days_before', '14']];
+    if (path.endsWith('/holidays')) return [['date', '2027-12-24'], ['open', 'yes']];
     if (path.endsWith('/closed-days')) return [['date', new Date(Date.UTC(2028, 0, 1 + newClosedDays++)).toISOString().slice(0, 10)], ['reason', 'Studiedag']];
     if (path.endsWith('/terms')) return [['terms', 'Bilder får bara laddas ner för privat bruk.']];
     if (path.endsWith('/absences')) return [['when', 'range'], ['from', '2026-12-02']];

@@ -100,12 +100,14 @@ describe('care times: the week form', () => {
     assert.match(page.text, /week=2026-W52"[^>]*>Vecka 52, föregående/);
     assert.match(page.text, /week=2027-W01"[^>]*>Vecka 1, nästa/);
     const res = await submit(emma, action(ids.elsa), formFields(page.text, action(ids.elsa)), {
-      'starts_2026-12-31': '08:00', 'ends_2026-12-31': '14:00', 'starts_2027-01-01': '08:00', 'ends_2027-01-01': '14:00',
+      'starts_2026-12-29': '08:00', 'ends_2026-12-29': '14:00', 'starts_2026-12-30': '08:00', 'ends_2026-12-30': '14:00',
     });
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, weekUrl(ids.elsa, '2026-W53'));
     const saved = (await rows(t, ids.elsa)).filter((r) => r.date >= '2026-12-28');
-    assert.deepEqual(saved.map((r) => [r.date, r.starts, r.ends]), [['2026-12-31', '08:00', '14:00'], ['2027-01-01', '08:00', '14:00']]);
+    assert.deepEqual(saved.map((r) => [r.date, r.starts, r.ends]), [['2026-12-29', '08:00', '14:00'], ['2026-12-30', '08:00', '14:00']]);
+    // nyårsafton and nyårsdagen, the week's last weekdays, are public holidays (test/schedule/holidays.test.ts)
+    assert.match(textOf((await emma.get(weekUrl(ids.elsa, '2026-W53'))).text, 'day_2027-01-01'), /Stängt: Nyårsdagen/);
   });
 
   it('refuses a closed day: no fields for it, and a forged one is refused at the day', async () => {

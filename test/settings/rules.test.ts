@@ -67,11 +67,11 @@ describe('the care-time rules', () => {
 });
 
 describe('a closed day', () => {
-  const closed = (date: string, reason: string) => result(parseClosedDay(form({ date, reason }), '2026-11-24'));
+  const closed = (date: string, reason: string, last = '') => result(parseClosedDay(form({ date, reason, last_date: last }), '2026-11-24'));
 
   it('takes a day from today up to two years ahead, with a reason', () => {
-    assert.deepEqual(closed(' 2026-11-24 ', ' Planeringsdag '), { value: { date: '2026-11-24', reason: 'Planeringsdag' } });
-    assert.deepEqual(closed('2028-11-24', 'x'.repeat(MAX_REASON)), { value: { date: '2028-11-24', reason: 'x'.repeat(200) } });
+    assert.deepEqual(closed(' 2026-11-24 ', ' Planeringsdag '), { value: { date: '2026-11-24', lastDate: '2026-11-24', reason: 'Planeringsdag' } });
+    assert.deepEqual(closed('2028-11-24', 'x'.repeat(MAX_REASON)), { value: { date: '2028-11-24', lastDate: '2028-11-24', reason: 'x'.repeat(200) } });
   });
 
   it('says what is wrong with the day and the reason', () => {
@@ -80,6 +80,13 @@ describe('a closed day', () => {
     assert.deepEqual(closed('2026-11-23', 'x'), { errors: { date: 'settings.errors.datePast' } });
     assert.deepEqual(closed('2028-11-25', 'x'), { errors: { date: 'settings.errors.dateTooFar' } });
     assert.deepEqual(closed('2026-12-01', 'x'.repeat(201)), { errors: { reason: 'settings.errors.reasonTooLong' } });
+  });
+
+  it('takes a range up to its last day, which must not come before the first nor be too far ahead', () => {
+    assert.deepEqual(closed('2027-07-05', 'Sommarstängt', ' 2027-07-30 '), { value: { date: '2027-07-05', lastDate: '2027-07-30', reason: 'Sommarstängt' } });
+    assert.deepEqual(closed('2027-07-05', 'x', '2027-07-04'), { errors: { last_date: 'settings.errors.lastBeforeFirst' } });
+    assert.deepEqual(closed('2027-07-05', 'x', '5 aug'), { errors: { last_date: 'settings.errors.dateFormat' } });
+    assert.deepEqual(closed('2028-11-20', 'x', '2028-11-25'), { errors: { last_date: 'settings.errors.dateTooFar' } });
   });
 });
 

@@ -118,13 +118,13 @@ describe('marking an unreported absence', () => {
     const delivered = gateway.delivered[deliveredBefore];
     assert.equal(delivered.form.to, EMMAS_OWN);
     assert.equal(delivered.form.from, 'Vardag');
-    assert.equal(delivered.form.message, 'Vardag: Oskar har ogiltig frånvaro i dag 2026-11-24 (Björkskolan). Se Vardag för mer.');
+    assert.equal(delivered.form.message, 'Vardag: Oskar har ogiltig frånvaro i dag tisdag 24 november (Björkskolan). Se Vardag för mer.');
     assert.ok(delivered.form.message.length <= 160, 'fits in one SMS');
     assert.doesNotMatch(delivered.form.message, /Andersson/, 'the first name only');
     assert.deepEqual(findIdentityNumbers(delivered.form.message), []);
 
     const page = await (await signIn(t.app, 'vardnadshavare')).get('/notifications');
-    assert.match(page.text, new RegExp(`<a href="/children/${oskar}">Ogiltig frånvaro för Oskar 2026-11-24</a>`));
+    assert.match(page.text, new RegExp(`<a href="/children/${oskar}">Ogiltig frånvaro för Oskar tisdag 24 november</a>`));
     t.clock.set('2026-11-24T09:30:00Z');
   });
 
@@ -137,9 +137,9 @@ describe('marking an unreported absence', () => {
     assert.deepEqual([absence.kind, absence.starts, absence.ends], ['unreported', '08:00', '09:40']);
     const sms = await smsAbout(oskar);
     assert.equal(sms.length, 2);
-    assert.equal(sms[1].message, 'Vardag: Oskar hade ogiltig frånvaro 2026-11-23 kl. 08:00-09:40 (Björkskolan). Se Vardag för mer.');
+    assert.equal(sms[1].message, 'Vardag: Oskar hade ogiltig frånvaro måndag 23 november kl. 08:00-09:40 (Björkskolan). Se Vardag för mer.');
     const page = await (await signIn(t.app, 'vardnadshavare')).get('/notifications');
-    assert.match(page.text, /Ogiltig frånvaro för Oskar 2026-11-23 kl\. 08:00–09:40/);
+    assert.match(page.text, /Ogiltig frånvaro för Oskar måndag 23 november kl\. 08:00–09:40/);
     await runner.runDue();
     assert.equal(gateway.delivered.length - deliveredBefore, 2);
   });
@@ -152,7 +152,7 @@ describe('marking an unreported absence', () => {
       const sms = (await smsAbout(oskar)).filter((s) => s.day === '2026-11-20');
       assert.equal(sms.length, 1);
       assert.equal(sms[0].recipient, emmaMobile, 'the register\'s 07x number, as +467...');
-      assert.equal(sms[0].message, 'Vardag: Oskar had an unreported absence on 2026-11-20 (Björkskolan). See Vardag for more.');
+      assert.equal(sms[0].message, 'Vardag: Oskar had an unreported absence on Friday 20 November (Björkskolan). See Vardag for more.');
       await runner.runDue();
       const row = await t.db.selectFrom('sms_outbox').selectAll().where('id', '=', sms[0].id).executeTakeFirstOrThrow();
       assert.equal(row.demo_outbox, 1, 'a made-up person\'s number may be somebody\'s real phone: not texted');
@@ -182,7 +182,7 @@ describe('marking an unreported absence', () => {
     assert.deepEqual(JSON.parse(notifications[0].params), { child: classmate.first_name, date: '2026-11-24' });
     assert.equal((await smsAbout(classmate.id)).length, 0, 'no SMS');
     const page = await (await signIn(t.app, 'utan-mobil')).get('/notifications');
-    assert.match(page.text, new RegExp(`Ogiltig frånvaro för ${classmate.first_name} 2026-11-24`));
+    assert.match(page.text, new RegExp(`Ogiltig frånvaro för ${classmate.first_name} tisdag 24 november`));
   });
 
   it('refuses a day that is not today or the week before, closed, or reported by a guardian, and wrong times', async () => {

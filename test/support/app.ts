@@ -27,6 +27,10 @@ export interface TestApp {
 
 export interface TestAppOptions {
   now?: string;
+  /**
+   * `VARDAG_DATABASE_URL` in `env` chooses the database whatever the run's is: a PostgreSQL URL, or '' for a SQLite
+   * file (a test of SQLite's own behaviour).
+   */
   env?: Record<string, string>;
   demo?: boolean;
   /**
@@ -42,7 +46,8 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const existing = options.existingDataDir;
   const dir = existing ?? tempDir('test');
-  const ownDatabase = existing || options.env?.VARDAG_DATABASE_URL ? undefined : await newTestDatabaseUrl();
+  // The test's own choice (a URL, or '' for SQLite whatever the run's database) or else the run's database.
+  const ownDatabase = existing || options.env?.VARDAG_DATABASE_URL !== undefined ? undefined : await newTestDatabaseUrl();
   const config = loadConfig({ VARDAG_DATA_DIR: dir, ...databaseEnv(ownDatabase), ...options.env });
   const connection = openConfiguredDatabase(config);
   await migrateToLatest(connection.db);

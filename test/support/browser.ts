@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { DEMO_PASSWORD } from '../../server/demo/seed.ts';
+import { languageByCode } from '../../server/kernel/i18n.ts';
 import { startTestApp, type TestApp } from './app.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -19,12 +20,15 @@ export interface BrowserHarness {
   t: TestApp;
   browser: Browser;
   baseURL: string;
-  /** A fresh context (no cookies) with JavaScript on or off. Closed by `close()` if the test does not. */
-  context(options?: { javaScript?: boolean; width?: number }): Promise<BrowserContext>;
+  /**
+   * A fresh context (no cookies) with JavaScript on or off; `touch` makes it a touch screen (CSS `pointer: coarse`).
+   * Closed by `close()` if the test does not.
+   */
+  context(options?: { javaScript?: boolean; width?: number; touch?: boolean }): Promise<BrowserContext>;
   /** A page in a fresh context, watched for console errors and CSP violations. */
-  page(options?: { javaScript?: boolean; width?: number }): Promise<WatchedPage>;
+  page(options?: { javaScript?: boolean; width?: number; touch?: boolean }): Promise<WatchedPage>;
   /** Runs `test` on a fresh watched page, then fails on any console error or CSP violation, and closes the page. */
-  withPage(options: { javaScript?: boolean; width?: number }, test: (page: Page) => Promise<void>): Promise<void>;
+  withPage(options: { javaScript?: boolean; width?: number; touch?: boolean }, test: (page: Page) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,9 +50,9 @@ export async function startBrowserHarness(options: Parameters<typeof startTestAp
   const contexts = new Set<BrowserContext>();
   const openBrowser = browser;
 
-  const context = async ({ javaScript = true, width = 1024 } = {}) => {
+  const context = async ({ javaScript = true, width = 1024, touch = false } = {}) => {
     const ctx = await openBrowser.newContext({
-      baseURL, javaScriptEnabled: javaScript, locale: 'sv-SE', viewport: { width, height: 800 },
+      baseURL, javaScriptEnabled: javaScript, locale: 'sv-SE', viewport: { width, height: 800 }, hasTouch: touch,
     });
     ctx.setDefaultTimeout(5_000);
     ctx.setDefaultNavigationTimeout(10_000);
@@ -145,7 +149,7 @@ export async function chooseLanguage(page: Page, code: string): Promise<void> {
   await page.locator('#language-choice').selectOption(code);
   await page.locator('form.language-form [type=submit]').click();
   // The form posts and is sent back to the same address: wait for the new document, then for it to finish loading.
-  await page.locator(`html[lang="${code}"]`).waitFor({ state: 'attached' });
+  await page.locator(`html[lang="${languageByCode(code)?.tag ?? code}"]`).waitFor({ state: 'attached' });
   await page.waitForLoadState('load');
 }
 

@@ -142,3 +142,13 @@ export async function recordWrites(db: Db, tables: string[], log: string): Promi
     }
   }
 }
+
+/**
+ * The `env` for `startTestApp` that puts it on the given database whatever the run's: a SQLite file, or a new
+ * PostgreSQL database (from the run's cluster, or one of this process's own). For a test of one database's own
+ * behaviour, such as two transactions at once, which it runs on each.
+ */
+export async function databaseOf(kind: TestDatabase): Promise<{ VARDAG_DATABASE_URL: string }> {
+  if (kind === 'sqlite') return { VARDAG_DATABASE_URL: '' };
+  return { VARDAG_DATABASE_URL: await createDatabase(await clusterBase(), undefined, TEMPLATE) };
+}

@@ -26,9 +26,10 @@ export async function countRows(db: Db, table: 'sessions' | 'accounts' | 'person
 
 /**
  * Tables a refused request may write: the sessions, the counters of failed password checks (a wrong password counts),
- * and the audit trail (an allowed user's refused form of an audited action is recorded as an attempt).
+ * the rate limits' hits (a request counts before it is checked), and the audit trail (an allowed user's refused form of
+ * an audited action is recorded as an attempt).
  */
-const BOOKKEEPING = new Set(['sessions', 'login_limits', 'audit_trail']);
+const BOOKKEEPING = new Set(['sessions', 'login_limits', 'rate_limit_hits', 'audit_trail']);
 
 /** Every row of every table but the bookkeeping, as one string: equal before and after a request that wrote nothing. */
 export async function fingerprint(db: Db): Promise<string> {
@@ -40,7 +41,8 @@ export async function tableContents(db: Db): Promise<Map<string, string>> {
   const contents = new Map<string, string>();
   for (const table of (await db.introspection.getTables()).filter((tb) => !BOOKKEEPING.has(tb.name) && !tb.name.startsWith('kysely_'))) {
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(db);
-    contents.set(table.name, JSON.stringify(rows.rows));
+    // Sorted: PostgreSQL returns rows in no set order (a row rewritten with its own values moves), SQLite by rowid.
+    contents.set(table.name, JSON.stringify(rows.rows.map((row) => JSON.stringify(row)).sort()));
   }
   return contents;
 }

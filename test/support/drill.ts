@@ -119,8 +119,11 @@ export interface DrillResult {
 
 const isSuccess = (status: number) => status >= 200 && status < 400;
 
-/** One round on a copy of `template`: start, load, kill -9 after `loadMs` (random 200–800 ms if not given), restart, check. */
-export async function crashDrill(template: DrillTemplate, options: { loadMs?: number } = {}): Promise<DrillResult> {
+/**
+ * One round on a copy of `template`: start, load, kill -9 after `loadMs` (random 200–800 ms if not given) or once
+ * `afterAnswered` writes of each kind were answered, restart, check.
+ */
+export async function crashDrill(template: DrillTemplate, options: { loadMs?: number; afterAnswered?: number } = {}): Promise<DrillResult> {
   const installation = await copyInstallation(template.installation, 'drill');
   let server: Server | undefined;
   try {
@@ -184,8 +187,15 @@ export async function crashDrill(template: DrillTemplate, options: { loadMs?: nu
       careWeeks(clients.emma2, elsa, weeks, 1),
       careWeeks(clients.nora3, nora, weeks, 2),
     ]);
-    const loadMs = options.loadMs ?? 200 + Math.floor(Math.random() * 600);
-    await sleep(loadMs);
+    const loadStarted = Date.now();
+    if (options.afterAnswered) {
+      // However slow the machine: kill once each kind has had this many writes answered (or after a minute).
+      const answered = (kind: Write['kind']) => writes.filter((w) => w.kind === kind && w.outcome === 'answered').length;
+      while ((answered('absence') < options.afterAnswered || answered('week') < options.afterAnswered) && Date.now() - loadStarted < 60_000) await sleep(10);
+    } else {
+      await sleep(options.loadMs ?? 200 + Math.floor(Math.random() * 600));
+    }
+    const loadMs = Date.now() - loadStarted;
     server.child.kill('SIGKILL');
     const how = await server.exited;
     stop = true;
