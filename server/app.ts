@@ -31,6 +31,7 @@ import { absenceLocators } from './absence/queries.ts';
 import { absenceRoutes } from './absence/routes.ts';
 import { attendanceRoutes } from './attendance/routes.ts';
 import { scheduleRoutes } from './schedule/routes.ts';
+import { childrenWithTimesBetween } from './schedule/queries.ts';
 import { historyRoutes } from './history/routes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { openingHours } from './settings/queries.ts';
@@ -112,7 +113,7 @@ export function createApp(deps: AppDeps): VardagApp {
   accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
   startRoutes(routes, { db, clock });
   peopleRoutes(routes, { db, clock, openingHours });
-  settingsRoutes(routes, { db, clock, boxes: BOX_KEYS });
+  settingsRoutes(routes, { db, clock, boxes: BOX_KEYS, timesBetween: childrenWithTimesBetween });
   invitationRoutes(routes, { db, clock, config });
   absenceRoutes(routes, { db, clock });
   attendanceRoutes(routes, { db, clock });

@@ -9,12 +9,12 @@ import { render } from '../kernel/views.ts';
 import { findUnit } from '../people/queries.ts';
 import { municipalityTerms } from '../people/municipality-terms.ts';
 import { closedEntries, enabledBoxes, holidaysOfUnit, groupCutoffs, openingHours, removeClosedDay, saveBoxes, saveCareRules, saveInvitationValidity, saveOpeningHours, saveTerms, setHolidayOpen, settingsHistory, unitRules, type Change } from './queries.ts';
-import { childrenWithTimes, closeDays } from './close-days.ts';
+import { childrenWithTimes, closeDays, type ChildrenWithTimesBetween } from './close-days.ts';
 import { parseBoxes, parseCareRules, parseClosedDay, parseInvitationDays, parseOpeningHours, parseTerms } from './rules.ts';
 import { readableHistory } from './history.ts';
 
 /** `boxes`: the keys of the start page's boxes, which a unit turns on and off. */
-interface Deps { db: Db; clock: Clock; boxes: readonly string[] }
+interface Deps { db: Db; clock: Clock; boxes: readonly string[]; timesBetween: ChildrenWithTimesBetween }
 
 export function settingsRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock } = deps;
@@ -50,7 +50,7 @@ export function settingsRoutes(routes: RouteTable, deps: Deps): void {
     if (!parsed.ok) return renderUnitSettings(req, res, deps, target, parsed.errors);
     const unit = await findUnit(db, target.id);
     if (!unit) throw notFound();
-    const added = await closeDays(db, unit, parsed.value, unitChange(account, target), today(clock));
+    const added = await closeDays(db, deps.timesBetween, unit, parsed.value, unitChange(account, target), today(clock));
     if (!added.ok) {
       return renderUnitSettings(req, res, deps, target, { date: { key: added.error === 'overlaps' ? 'settings.errors.overlapsClosed' : 'settings.errors.alreadyClosed' } });
     }
@@ -93,7 +93,7 @@ function savedTo(req: Request, res: Response, unit: Located, section: string): v
   res.redirect(303, `/units/${unit.id}/settings#${section}`);
 }
 
-async function renderUnitSettings(req: Request, res: Response, { db, clock, boxes: boxKeys }: Deps, target: Located, errors: FieldErrors = {}): Promise<void> {
+async function renderUnitSettings(req: Request, res: Response, { db, clock, boxes: boxKeys, timesBetween }: Deps, target: Located, errors: FieldErrors = {}): Promise<void> {
   const unitId = target.id;
   const unit = await findUnit(db, unitId);
   if (!unit) throw notFound();
@@ -102,7 +102,7 @@ async function renderUnitSettings(req: Request, res: Response, { db, clock, boxe
     enabledBoxes(db, unitId, boxKeys), openingHours(db, unitId), unitRules(db, unitId), groupCutoffs(db, unitId),
     closedEntries(db, unitId, day, '9999-12-31'), holidaysOfUnit(db, unitId, day, addMonths(day, 12)), settingsHistory(db, { unitId }),
   ]);
-  const affected = await Promise.all(closed.map((c) => childrenWithTimes(db, unitId, c.date, c.lastDate, day)));
+  const affected = await Promise.all(closed.map((c) => childrenWithTimes(db, timesBetween, unitId, c.date, c.lastDate, day)));
   const stored: Record<string, string> = {
     lock_days: String(rules.lockDays), plan_ahead_months: String(rules.planAheadMonths), invite_days_before: String(rules.inviteDaysBefore),
   };

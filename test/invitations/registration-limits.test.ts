@@ -5,7 +5,7 @@ import argon2 from 'argon2';
 import request from 'supertest';
 import { CHEAP_HASHING, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { hashPassword } from '../../server/accounts/passwords.ts';
-import { createInvitation, issueKey } from '../../server/invitations/queries.ts';
+import { guardiansWithoutAccount, paperKey } from '../support/invitations.ts';
 
 describe('registering and linking within the login limits', () => {
   let t: TestApp;
@@ -19,20 +19,7 @@ describe('registering and linking within the login limits', () => {
   afterEach(async () => { await t.db.deleteFrom('login_limits').execute(); });
 
   /** A fresh key for a guardian of a demo child who has no account yet (the `n`th such guardian). */
-  async function newKey(n: number): Promise<string> {
-    const guardian = await t.db.selectFrom('guardianships').innerJoin('persons', 'persons.id', 'guardianships.guardian_id')
-      .select(['guardianships.guardian_id', 'guardianships.child_id', 'persons.municipality_id'])
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('accounts').select('accounts.id').whereRef('accounts.person_id', '=', 'guardianships.guardian_id'))))
-      .orderBy('guardianships.guardian_id').offset(n).limit(1).executeTakeFirstOrThrow();
-    const by = await t.db.selectFrom('accounts').select('id').where('username', '=', 'pedagog').executeTakeFirstOrThrow();
-    return t.db.transaction().execute(async (trx) => {
-      const id = await createInvitation(trx, {
-        guardianId: guardian.guardian_id, childId: guardian.child_id, municipalityId: guardian.municipality_id, by: by.id,
-        email: null, language: 'sv', sendOn: '2026-11-24', now: t.clock.now(),
-      });
-      return issueKey(trx, id, 'paper', t.clock.now());
-    });
-  }
+  const newKey = async (n: number) => paperKey(t, (await guardiansWithoutAccount(t))[n]);
 
   const form = (key: string, username: string, password: string) => ({
     key, username, email: '', email_confirm: '', name: 'Ny Förälder', password, terms: 'yes',

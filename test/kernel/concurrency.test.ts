@@ -12,8 +12,8 @@ import type pg from 'pg';
 import { postForm, signIn, startTestApp, type TestApp } from '../support/app.ts';
 import { groupId, personId } from '../support/demo.ts';
 import { databaseOf, type TestDatabase } from '../support/database.ts';
+import { guardiansWithoutAccount as guardiansOfNoAccount, paperKey, type GuardianWithoutAccount } from '../support/invitations.ts';
 import { lockWaiters, whileHeld } from '../support/locks.ts';
-import { createInvitation, issueKey } from '../../server/invitations/queries.ts';
 import { hashKey, normalizeKey } from '../../server/invitations/keys.ts';
 import { createResetToken } from '../../server/accounts/reset-queries.ts';
 import { hashToken } from '../../server/accounts/tokens.ts';
@@ -67,24 +67,8 @@ function scenarios(database: TestDatabase) {
     return held.results;
   }
 
-  /** Guardians of demo children who have no account yet, with a child each. */
-  async function guardiansWithoutAccount() {
-    return t.db.selectFrom('guardianships').innerJoin('persons', 'persons.id', 'guardianships.guardian_id')
-      .select(['guardianships.guardian_id', 'guardianships.child_id', 'persons.municipality_id'])
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('accounts').select('accounts.id').whereRef('accounts.person_id', '=', 'guardianships.guardian_id'))))
-      .orderBy('guardianships.guardian_id').execute();
-  }
-
-  async function newKey(guardian: { guardian_id: number; child_id: number; municipality_id: number }): Promise<string> {
-    const by = await t.db.selectFrom('accounts').select('id').where('username', '=', 'pedagog').executeTakeFirstOrThrow();
-    return t.db.transaction().execute(async (trx) => {
-      const id = await createInvitation(trx, {
-        guardianId: guardian.guardian_id, childId: guardian.child_id, municipalityId: guardian.municipality_id, by: by.id,
-        email: null, language: 'sv', sendOn: '2026-11-24', now: t.clock.now(),
-      });
-      return issueKey(trx, id, 'paper', t.clock.now());
-    });
-  }
+  const guardiansWithoutAccount = () => guardiansOfNoAccount(t);
+  const newKey = (guardian: GuardianWithoutAccount) => paperKey(t, guardian);
 
   const register = (key: string, username: string) => postForm(request.agent(t.app), '/login', '/register_invite', {
     key, username, email: '', email_confirm: '', name: 'Ny Förälder', password: 'blå cykel i regnet', terms: 'yes',

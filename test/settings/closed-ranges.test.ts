@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { personId, unitId } from '../support/demo.ts';
 import { openAndSubmit, textOf } from '../schedule/support.ts';
+import { childrenWithTimesBetween } from '../../server/schedule/queries.ts';
 import { closedDays, closedEntries } from '../../server/settings/queries.ts';
 import { closeDays } from '../../server/settings/close-days.ts';
 
@@ -80,8 +81,8 @@ describe('closed days as ranges', () => {
     const change = { municipalityId, unitId: solrosen, by: rektorAccount.id, at: t.clock.now() };
     const unit = { id: solrosen, name: 'Förskolan Solrosen' };
     const results = await Promise.all([
-      closeDays(t.db, unit, { date: '2027-10-04', lastDate: '2027-10-08', reason: 'Höstlov A' }, change, '2026-11-24'),
-      closeDays(t.db, unit, { date: '2027-10-06', lastDate: '2027-10-12', reason: 'Höstlov B' }, change, '2026-11-24'),
+      closeDays(t.db, childrenWithTimesBetween, unit, { date: '2027-10-04', lastDate: '2027-10-08', reason: 'Höstlov A' }, change, '2026-11-24'),
+      closeDays(t.db, childrenWithTimesBetween, unit, { date: '2027-10-06', lastDate: '2027-10-12', reason: 'Höstlov B' }, change, '2026-11-24'),
     ]);
     assert.deepEqual(results.map((r) => r.ok).sort(), [false, true]);
     assert.equal((await closedEntries(t.db, solrosen, '2027-10-01', '2027-10-31')).length, 1);
