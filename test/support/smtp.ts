@@ -54,6 +54,9 @@ export class TestSmtpServer {
         });
       },
     });
+    // A client's connection that breaks (a Vardag process killed with SIGKILL mid-mail, as the crash tests do) is an
+    // 'error' of the SMTP server; unheard, it would end the test process.
+    server.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => {
