@@ -9,7 +9,11 @@ export interface SessionsTable { sid: string; sess: string; expires: number; acc
 export interface MunicipalitiesTable { id: Generated<number>; name: string; created_at: string; terms_of_use: string | null; invitation_valid_days: Generated<number> }
 export interface AreasTable { id: Generated<number>; municipality_id: number; name: string }
 export type UnitKind = 'preschool' | 'school' | 'fritids';
-export interface UnitsTable { id: Generated<number>; municipality_id: number; area_id: number | null; name: string; kind: UnitKind }
+export interface UnitsTable {
+  id: Generated<number>; municipality_id: number; area_id: number | null; name: string; kind: UnitKind;
+  /** Public contact details of the unit (never a person's), null until filled in. */
+  street_address: string | null; postal_code: string | null; city: string | null; phone: string | null; email: string | null;
+}
 export interface UnitOpeningHoursTable { unit_id: number; weekday: number; opens: string; closes: string }
 export interface GroupsTable { id: Generated<number>; unit_id: number; name: string }
 
@@ -107,7 +111,7 @@ export interface MailOutboxTable {
 export interface SmsOutboxTable {
   id: Generated<number>; recipient: string; message: string; child_id: number | null; day: string | null; created_at: string;
   sent_at: string | null; failed_at: string | null; attempts: Generated<number>; last_error: string | null;
-  demo_outbox: Generated<number>; provider_id: string | null;
+  demo_outbox: Generated<number>; provider_id: string | null; send_after: string | null;
 }
 
 // accounts: the person's own settings (migration 0009)
@@ -131,9 +135,11 @@ export interface AccountClosureRequestsTable {
 export interface AbsencesTable {
   id: Generated<number>; child_id: number; date: string; starts: string | null; ends: string | null; kind: 'reported' | 'unreported';
   comment: string | null; created_by: number; created_at: string; cancelled_at: string | null; cancelled_by: number | null;
+  guardian_answer: string | null; answered_at: string | null; answered_by: number | null;
 }
 export interface AttendancesTable {
   id: Generated<number>; child_id: number; group_id: number; date: string; arrived_at: string | null; left_at: string | null; updated_by: number;
+  arrival_marked_at: string | null; departure_marked_at: string | null;
 }
 export interface CareHistoryTable {
   id: Generated<number>; child_id: number; date: string; what: string; old_value: string | null; new_value: string | null;

@@ -9,6 +9,11 @@
 //   NODE_ENV=production SMTP_URL=... npm run admin -- send-test-mail --to anna@example.se [--language en]
 //
 // sends a test mail through the outbox at once, to check the mail settings.
+//
+//   NODE_ENV=production npm run admin -- set-unit-contact --unit "Förskolan Solrosen" --street-address "Solrosvägen 4" \
+//     --postal-code "462 30" --city Vänersborg --phone "0521-123 45" --email solrosen@kommun.se
+//
+// sets a unit's public contact details, shown in the footer to its guardians and staff and on paper invitations.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
@@ -24,6 +29,8 @@ import { languageByCode, LANGUAGES } from '../server/kernel/i18n.ts';
 import { composeMail } from '../server/mail/compose.ts';
 import { isMailAddress, queueMail } from '../server/mail/outbox.ts';
 import { chooseMailTransport, sendOutboxMail } from '../server/mail/sender.ts';
+import { setUnitContact } from '../server/people/commands.ts';
+import { unitContactsNamed } from '../server/people/queries.ts';
 
 const USAGE = `Usage:
   npm run admin -- create-admin --municipality "Exempelkommun" --username anna.admin \\
@@ -34,6 +41,13 @@ The password is asked for (or read as one line from standard input when not run 
   npm run admin -- send-test-mail --to anna@example.se [--language sv|en|ar|so|fa|prs]
 
 Sends a test mail at once, the way Vardag sends every mail (SMTP_URL, MAIL_FROM), and says whether it went.
+
+  npm run admin -- set-unit-contact --unit "Förskolan Solrosen" [--municipality "Exempelkommun"] \
+    [--street-address "Solrosvägen 4"] [--postal-code "462 30"] [--city Exempelstad] [--phone "0521-123 45"] [--email solrosen@kommun.se]
+
+Sets the unit's public contact details (the footer of its guardians' and staff's pages, paper invitations). Only the
+details given change; an empty value ("") removes one. --municipality is needed when two municipalities have a unit
+of that name.
 The database is the one in VARDAG_DATA_DIR (default: data). Run with NODE_ENV=production for a real database.`;
 
 class Failure extends Error {
@@ -48,6 +62,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'send-test-mail') return sendTestMailCommand(rest);
+  if (command === 'set-unit-contact') return setUnitContactCommand(rest);
   if (command !== 'create-admin') throw new Failure(`Unknown command "${command}".\n\n${USAGE}`, 2);
   await createAdminCommand(rest);
 }
@@ -131,6 +146,42 @@ async function sendTestMailCommand(args: string[]): Promise<void> {
     console.log(transport === 'demo-mailbox'
       ? `This demo database has no SMTP_URL: the test mail to ${to} is in the demo mailbox, ${config.publicUrl}/demo/mailbox.`
       : `Sent a test mail to ${to} from ${config.mailFrom}. If it does not arrive, look in the spam folder and at the mail server's log.`);
+  } finally {
+    await connection.close();
+  }
+}
+
+async function setUnitContactCommand(args: string[]): Promise<void> {
+  const { values } = parseCommand(() => parseArgs({
+    args,
+    options: {
+      unit: { type: 'string' }, municipality: { type: 'string' }, 'street-address': { type: 'string' }, 'postal-code': { type: 'string' },
+      city: { type: 'string' }, phone: { type: 'string' }, email: { type: 'string' },
+    },
+    strict: true, allowPositionals: false,
+  }));
+  if (values.unit === undefined) throw new Failure(`Missing --unit.\n\n${USAGE}`, 2);
+  const email = values.email?.trim();
+  if (email && !isMailAddress(email)) throw new Failure(`"${email}" is not an e-mail address.`, 2);
+
+  const config = loadConfig();
+  if (!config.databaseUrl && !fs.existsSync(config.databaseFile)) throw new Failure(`There is no database in ${databaseName(config)}: start Vardag once first.`);
+  const connection = openConfiguredDatabase(config);
+  try {
+    await migrateToLatest(connection.db);
+    const found = (await unitContactsNamed(connection.db, values.unit.trim()))
+      .filter((u) => values.municipality === undefined || u.municipalityName === values.municipality.trim());
+    if (found.length === 0) throw new Failure(`No unit is named "${values.unit}"${values.municipality ? ` in ${values.municipality}` : ''}.`);
+    if (found.length > 1) throw new Failure(`Units of that name are in ${found.map((u) => u.municipalityName).join(', ')}: say which with --municipality.`);
+    const [unit] = found;
+    const contact = {
+      streetAddress: values['street-address'] ?? unit.streetAddress, postalCode: values['postal-code'] ?? unit.postalCode,
+      city: values.city ?? unit.city, phone: values.phone ?? unit.phone, email: email ?? unit.email,
+    };
+    await setUnitContact(connection.db, unit.id, contact);
+    const shown = [contact.streetAddress, [contact.postalCode, contact.city].filter(Boolean).join(' '), contact.phone, contact.email]
+      .map((v) => v?.trim()).filter(Boolean).join(', ');
+    console.log(`${unit.name} (${unit.municipalityName}): ${shown || 'no contact details'}.`);
   } finally {
     await connection.close();
   }

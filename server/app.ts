@@ -11,7 +11,7 @@ import type { Db } from './kernel/db.ts';
 import { csrfProtection } from './kernel/csrf.ts';
 import { withoutNulCharacters } from './kernel/forms.ts';
 import { createGuard, HttpError, RouteTable, type Locators } from './kernel/http.ts';
-import { DEFAULT_LANGUAGE, languageByCode, translator } from './kernel/i18n.ts';
+import { requestLanguage, useLanguage } from './kernel/i18n.ts';
 import { DatabaseSessionStore } from './kernel/session-store.ts';
 import { createAssets, createEta, render, STATIC_DIR } from './kernel/views.ts';
 import { benchBaseline } from './kernel/bench-baseline.ts';
@@ -21,17 +21,20 @@ import { configureHashing, type HashingOptions } from './accounts/passwords.ts';
 import { peopleLocators } from './people/relations.ts';
 import { accountLocators } from './accounts/closure-queries.ts';
 import { peopleRoutes } from './people/routes.ts';
+import { pageFrameOf } from './people/queries.ts';
+import { aboutRoutes } from './about/routes.ts';
+import { watchPublicUrl } from './kernel/public-url.ts';
 import { startRoutes } from './start/routes.ts';
 import { BOX_KEYS } from './start/boxes.ts';
 import { headerCounts } from './start/header-counts.ts';
 import { invitationRoutes } from './invitations/routes.ts';
 import { registrationRoutes } from './invitations/registration.ts';
 import { invitationLocators } from './invitations/queries.ts';
-import { absenceLocators } from './absence/queries.ts';
+import { absenceLocators, absencesOf, withdrawnOn } from './absence/queries.ts';
 import { absenceRoutes } from './absence/routes.ts';
 import { attendanceRoutes } from './attendance/routes.ts';
 import { scheduleRoutes } from './schedule/routes.ts';
-import { childrenWithTimesBetween } from './schedule/queries.ts';
+import { careTimesOf, childrenWithTimesBetween, standardSchedules } from './schedule/queries.ts';
 import { historyRoutes } from './history/routes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { openingHours } from './settings/queries.ts';
@@ -89,6 +92,8 @@ export function createApp(deps: AppDeps): VardagApp {
   // Everything below is a page, a partial, a redirect or an error page, most of them personal or carrying a CSRF token:
   // none may be kept by a shared cache or shown again by the back button after logout on a shared computer.
   app.use(noStore);
+  // A real database notes the first request that PUBLIC_URL does not match, for the admins' start page.
+  if (!deps.demo) app.use(watchPublicUrl({ db, clock, config }));
 
   if (config.benchBaseline) app.get('/bench/baseline', benchBaseline());
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }), withoutNulCharacters);
@@ -98,7 +103,9 @@ export function createApp(deps: AppDeps): VardagApp {
     name: SESSION_COOKIE, secret: deps.sessionSecret, store, resave: false, saveUninitialized: false, rolling: true,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.sessionIdleMinutes * 60_000 },
   }));
-  app.use(signedInUser({ db, clock, headerCounts: (accountId) => headerCounts(db, accountId) }));
+  app.use(signedInUser({
+    db, clock, headerCounts: (accountId) => headerCounts(db, accountId), pageFrame: (personId, day) => pageFrameOf(db, personId, day),
+  }));
   app.use(language);
 
   // A signed-in user's token is kept in their session; a public form's needs no session (see kernel/csrf.ts).
@@ -111,17 +118,18 @@ export function createApp(deps: AppDeps): VardagApp {
   // Every allowed request of an audited action leaves a row in the one audit trail.
   const routes = new RouteTable(router, createGuard(locators, db, () => today(clock)), auditTrail(db, clock));
   accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
-  startRoutes(routes, { db, clock });
+  startRoutes(routes, { db, clock, config });
   peopleRoutes(routes, { db, clock, openingHours });
-  settingsRoutes(routes, { db, clock, boxes: BOX_KEYS, timesBetween: childrenWithTimesBetween });
+  settingsRoutes(routes, { db, clock, boxes: BOX_KEYS, timesBetween: childrenWithTimesBetween, schedule: { careTimesOf, standardSchedules } });
   invitationRoutes(routes, { db, clock, config });
   absenceRoutes(routes, { db, clock });
-  attendanceRoutes(routes, { db, clock });
+  attendanceRoutes(routes, { db, clock, absences: { absencesOf, withdrawnOn } });
   scheduleRoutes(routes, { db, clock });
   historyRoutes(routes, { db, clock });
   registrationRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
   notificationRoutes(routes, { db, clock });
   messageRoutes(routes, { db });
+  aboutRoutes(routes);
   if (deps.demo) demoMailboxRoutes(routes, { db }); // a real database has no demo mailbox, whatever its config
   if (deps.demo) demoSmsRoutes(routes, { db }); // ...nor a demo SMS outbox
   app.use(router);
@@ -136,9 +144,8 @@ const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
-const language: RequestHandler = (req, _res, next) => {
-  req.language = languageByCode(req.account?.language) ?? languageByCode(req.session?.language) ?? DEFAULT_LANGUAGE;
-  req.t = translator(req.language);
+const language: RequestHandler = (req, res, next) => {
+  useLanguage(req, requestLanguage(req, res));
   next();
 };
 

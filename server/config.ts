@@ -39,6 +39,8 @@ export interface Config {
   mailFrom: string;
   /** The site's address as users reach it, for links in mails; no trailing slash. */
   publicUrl: string;
+  /** Whether PUBLIC_URL was set (without it, publicUrl is http://localhost:PORT). */
+  publicUrlSet: boolean;
   /** Background jobs: how often to look for due jobs, how long a claimed job stays locked, the first retry's wait. */
   jobsPollMs: number;
   jobsLockMs: number;
@@ -70,6 +72,21 @@ function publicUrlFrom(raw: string | undefined, port: number): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`PUBLIC_URL must start with https://, got "${raw}"`);
   return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * What is wrong with PUBLIC_URL for a real database, in the operator's words, or undefined: links in mails and on paper
+ * invitations are made from it, so unset, localhost or plain http gives links that reach no one or travel unencrypted.
+ */
+export function publicUrlWarning(config: Pick<Config, 'publicUrl' | 'publicUrlSet'>): string | undefined {
+  const url = new URL(config.publicUrl);
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.endsWith('.localhost');
+  const problem = !config.publicUrlSet ? 'PUBLIC_URL is not set'
+    : local ? `PUBLIC_URL is ${config.publicUrl}, an address only this machine reaches`
+      : url.protocol === 'http:' ? `PUBLIC_URL is ${config.publicUrl}, plain http without TLS` : undefined;
+  if (!problem) return undefined;
+  return `Warning: ${problem}, so links in e-mails and on paper invitations lead to ${config.publicUrl}. `
+    + 'Set PUBLIC_URL to the https address users reach Vardag by, e.g. PUBLIC_URL=https://vardag.kommun.se';
 }
 
 function smsGatewayUrlFrom(raw: string | undefined): string | undefined {
@@ -137,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || 'Vardag <no-reply@localhost>',
     publicUrl: publicUrlFrom(env.PUBLIC_URL, intFrom(env, 'PORT', 3000)),
+    publicUrlSet: Boolean(env.PUBLIC_URL),
     jobsPollMs: intFrom(env, 'JOBS_POLL_MS', 2_000),
     jobsLockMs: intFrom(env, 'JOBS_LOCK_MS', 120_000),
     jobsRetryMs: intFrom(env, 'JOBS_RETRY_MS', 30_000),

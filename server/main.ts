@@ -5,7 +5,7 @@ import cluster from 'node:cluster';
 import crypto from 'node:crypto';
 import { createApp } from './app.ts';
 import { runWorkers } from './cluster.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, publicUrlWarning } from './config.ts';
 import { systemClock, today } from './kernel/clock.ts';
 import { databaseName, migrateToLatest, openConfiguredDatabase, readMeta, writeMeta, type Db } from './kernel/db.ts';
 import { hashPassword } from './accounts/passwords.ts';
@@ -49,6 +49,10 @@ if (cluster.isPrimary) {
   mode = stored;
   sessionSecret = config.sessionSecret ?? (await storedSecret(connection.db));
 }
+
+// On a real database, links in mails and on paper must reach people: say so once at start if PUBLIC_URL cannot.
+const publicUrlProblem = cluster.isPrimary && mode === 'production' ? publicUrlWarning(config) : undefined;
+if (publicUrlProblem) console.warn(publicUrlProblem);
 
 if (cluster.isPrimary && several) {
   await connection.close();

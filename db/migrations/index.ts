@@ -21,6 +21,9 @@ import * as m0017 from './0017_create_audit_trail.ts';
 import * as m0018 from './0018_create_rate_limits.ts';
 import * as m0019 from './0019_one_absence_per_day.ts';
 import * as m0020 from './0020_closed_ranges_and_open_holidays.ts';
+import * as m0021 from './0021_delay_unreported_sms_and_guardian_answers.ts';
+import * as m0022 from './0022_add_contact_to_units.ts';
+import * as m0024 from './0024_record_when_attendance_was_marked.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -43,4 +46,7 @@ export const migrations: Record<string, Migration> = {
   '0018_create_rate_limits': m0018,
   '0019_one_absence_per_day': m0019,
   '0020_closed_ranges_and_open_holidays': m0020,
+  '0021_delay_unreported_sms_and_guardian_answers': m0021,
+  '0022_add_contact_to_units': m0022,
+  '0024_record_when_attendance_was_marked': m0024,
 };

@@ -6,10 +6,11 @@ import { allows, type Actor } from '../kernel/policy.ts';
 import { childSummary, childrenOfGuardian, type ChildSummary } from '../people/queries.ts';
 import { locateChild } from '../people/relations.ts';
 import { unitRules } from '../settings/queries.ts';
-import { absencesOf, type AbsenceItem } from './queries.ts';
-import { cancellable } from './rules.ts';
+import { hasArrivedOn } from '../attendance/queries.ts';
+import { absencesOf, ownReportsSince, type AbsenceItem } from './queries.ts';
+import { reportAction, UNDO_REPORT_MINUTES, UNREPORTED_DAYS_BACK } from './rules.ts';
 import { unitCalendar, isOpen, nextOpenDay, type Calendar } from '../settings/calendar.ts';
-import { addMonths } from '../kernel/dates.ts';
+import { addDays, addMonths } from '../kernel/dates.ts';
 
 /** Which days a report for the child may cover: what a posted report is checked against. */
 export interface AbsenceDays {
@@ -24,7 +25,16 @@ export interface AbsenceDays {
 
 export interface AbsenceContext extends AbsenceDays {
   siblings: ChildSummary[];
-  upcoming: (AbsenceItem & { cancellable: boolean })[];
+  /** The reports from today on, each with what the user can do with it (see reportAction). */
+  upcoming: (AbsenceItem & { action: ReturnType<typeof reportAction> })[];
+  /** The school's marks of unreported absence of the last week, today's included, for the guardian to answer. */
+  unreported: AbsenceItem[];
+  /**
+   * Reports of the child made in the last minutes, newest first, by whoever made them: the view offers "Ångra" for
+   * the signed-in account's own (the route undoes only those).
+   */
+  recent: { by: number; at: string; time: string; absences: AbsenceItem[] }[];
+  undoMinutes: number;
 }
 
 /** The child (its id, or its summary when the caller has read it already) and its unit's open days ahead. */
@@ -48,8 +58,20 @@ export async function absenceContext(db: Db, clock: Clock, childOrId: number | C
   const day = days.today;
   const siblings = actor ? await reportableSiblings(db, actor, days.child.id, day) : [];
   const now = stockholmTime(clock.now());
-  const upcoming = (await absencesOf(db, [days.child.id], day)).map((a) => ({ ...a, cancellable: cancellable(a, day, now) }));
-  return { ...days, siblings, upcoming };
+  const [listed, marks, recent] = await Promise.all([
+    absencesOf(db, [days.child.id], day),
+    absencesOf(db, [days.child.id], addDays(day, -UNREPORTED_DAYS_BACK), addDays(day, -1)),
+    ownReportsSince(db, [days.child.id], new Date(clock.now().getTime() - UNDO_REPORT_MINUTES * 60_000)),
+  ]);
+  const reported = listed.filter((a) => a.kind === 'reported');
+  const arrivedToday = reported.some((a) => a.date === day) && (await hasArrivedOn(db, days.child.id, day));
+  return {
+    ...days, siblings,
+    upcoming: reported.map((a) => ({ ...a, action: reportAction(a, day, now, arrivedToday) })),
+    unreported: [...marks, ...listed].filter((a) => a.kind === 'unreported'),
+    recent: recent.map((r) => ({ ...r, time: stockholmTime(new Date(r.at)) })),
+    undoMinutes: UNDO_REPORT_MINUTES,
+  };
 }
 
 /**

@@ -51,6 +51,32 @@ export function cancellable(absence: { date: string; starts: string | null }, to
   return absence.date === today && absence.starts !== null && absence.starts > nowTime;
 }
 
+/** Minutes in which the one who reported absence may undo the report with "Ångra". */
+export const UNDO_REPORT_MINUTES = 10;
+
+/**
+ * What the user can do with a report in the lists: "Ta bort" until it has started; a guardian's report of today that
+ * has started, "Ta tillbaka" until the child is checked in (then nothing, and the list says why); a school's mark, nothing.
+ */
+export function reportAction(absence: { date: string; starts: string | null; kind: string }, today: string, nowTime: string, arrivedToday: boolean):
+  'cancel' | 'withdraw' | 'checked-in' | null {
+  if (absence.kind !== 'reported') return null;
+  if (cancellable(absence, today, nowTime)) return 'cancel';
+  if (absence.date !== today) return null;
+  return arrivedToday ? 'checked-in' : 'withdraw';
+}
+
+/** A guardian's answer to the school about an unreported absence: some text, at most MAX_COMMENT characters. */
+export function parseAnswer(raw: string): Parsed<string> {
+  const answer = raw.trim();
+  if (!answer) return { ok: false, errors: { answer: { key: 'absence.answer.errors.missing' } } };
+  if (answer.length > MAX_COMMENT) return { ok: false, errors: { answer: { key: 'absence.answer.errors.tooLong' } } };
+  return { ok: true, value: answer };
+}
+
+/** Minutes an SMS about a mark of unreported absence waits before it is sent: until then the mark can be undone. */
+export const UNREPORTED_SMS_DELAY_MINUTES = 5;
+
 /** How many days back staff may still mark an absence as unreported. */
 export const UNREPORTED_DAYS_BACK = 7;
 

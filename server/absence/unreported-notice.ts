@@ -1,5 +1,6 @@
 // Telling the guardians that school staff marked a child's absence as unreported (ogiltig frånvaro): a notification in
-// Vardag every time, and at most one SMS per child and day to each guardian's mobile number.
+// Vardag every time, and at most one SMS per child and day to each guardian's mobile number, sent after a few minutes
+// in which the mark can be undone (the notification and the SMS taken back with it).
 import { stockholmDate } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { DEFAULT_LANGUAGE, formatDate, languageByCode, translator } from '../kernel/i18n.ts';
@@ -24,6 +25,8 @@ export interface UnreportedAbsenceNotice {
   childFirstName: string;
   schoolName: string;
   now: Date;
+  /** The SMS wait until then (the mark's undo window). */
+  smsAfter?: Date;
 }
 
 export interface NoticeResult {
@@ -43,10 +46,7 @@ interface Recipient { language: string | null; mobile: string | undefined; phone
  * is in the account's language (Swedish without an account). Pass the transaction of the change that causes it.
  */
 export async function notifyUnreportedAbsence(db: Db, n: UnreportedAbsenceNotice): Promise<NoticeResult> {
-  const guardians = (await guardiansOfChild(db, n.childId)).sort((a, b) => a.id - b.id);
-  const accounts = await openAccountsOf(db, guardians.map((g) => g.id));
-  const accountsOf = (personId: number) => accounts.filter((a) => a.personId === personId);
-  const notified = guardians.flatMap((g) => accountsOf(g.id).map((a) => a.id));
+  const { notified, recipients } = await noticeRecipients(db, n.childId);
 
   const lessons = n.from !== undefined && n.to !== undefined;
   const params: Record<string, string> = n.from !== undefined && n.to !== undefined
@@ -54,12 +54,6 @@ export async function notifyUnreportedAbsence(db: Db, n: UnreportedAbsenceNotice
     : { child: n.childFirstName, date: n.date };
   await notify(db, { accountIds: notified, kind: unreportedAbsenceNotification, childId: n.childId, params, url: `/children/${n.childId}`, at: n.now });
 
-  // One recipient per guardian: the first open account with a mobile number of its own, else the register's phone.
-  const recipients: Recipient[] = guardians.map((g) => {
-    const own = accountsOf(g.id).find((a) => a.mobile && isE164(a.mobile));
-    const first = accountsOf(g.id)[0];
-    return { language: (own ?? first)?.language ?? null, mobile: own?.mobile ?? undefined, phone: swedishMobile(g.phone) };
-  });
   const smsIds: number[] = [];
   const variant = `${n.date === stockholmDate(n.now) ? 'today' : 'day'}${lessons ? 'Lessons' : ''}`;
   for (const recipient of recipients) {
@@ -68,8 +62,35 @@ export async function notifyUnreportedAbsence(db: Db, n: UnreportedAbsenceNotice
     const language = languageByCode(recipient.language) ?? DEFAULT_LANGUAGE;
     const date = formatDate(n.date, language); // "tisdag 24 november", as a person reads it
     const message = translator(language)(`sms.unreportedAbsence.${variant}`, { child: n.childFirstName, date, from: n.from, to: n.to, school: n.schoolName });
-    const id = await queueSms(db, { to: mobile, message, childId: n.childId, day: n.date }, n.now);
+    const id = await queueSms(db, { to: mobile, message, childId: n.childId, day: n.date, sendAfter: n.smsAfter }, n.now);
     if (id !== undefined) smsIds.push(id);
   }
   return { notifiedAccounts: notified, smsIds };
+}
+
+/** Who hears of a mark: the open accounts of the child's guardians (notified), and one SMS recipient per guardian. */
+async function noticeRecipients(db: Db, childId: number) {
+  const guardians = (await guardiansOfChild(db, childId)).sort((a, b) => a.id - b.id);
+  const accounts = await openAccountsOf(db, guardians.map((g) => g.id));
+  const accountsOf = (personId: number) => accounts.filter((a) => a.personId === personId);
+  const notified = guardians.flatMap((g) => accountsOf(g.id).map((a) => a.id));
+  // One recipient per guardian: the first open account with a mobile number of its own, else the register's phone.
+  const recipients: Recipient[] = guardians.map((g) => {
+    const own = accountsOf(g.id).find((a) => a.mobile && isE164(a.mobile));
+    const first = accountsOf(g.id)[0];
+    return { language: (own ?? first)?.language ?? null, mobile: own?.mobile ?? undefined, phone: swedishMobile(g.phone) };
+  });
+  return { guardians, accountsOf, notified, recipients };
+}
+
+/** How a guardian will hear of a mark: by SMS (and a notification if they have an account), only a notification, or not at all. */
+export interface GuardianTold { name: string; by: 'sms' | 'notification' | 'nobody' }
+
+/** What the confirmation before a mark says: who of the guardians is told, and how. */
+export async function whoIsTold(db: Db, childId: number): Promise<GuardianTold[]> {
+  const { guardians, accountsOf, recipients } = await noticeRecipients(db, childId);
+  return guardians.map((g, i) => ({
+    name: `${g.firstName} ${g.lastName}`,
+    by: recipients[i].mobile ?? recipients[i].phone ? 'sms' : accountsOf(g.id).length ? 'notification' : 'nobody',
+  }));
 }

@@ -4,6 +4,7 @@ import type { Db } from '../kernel/db.ts';
 import { DEFAULT_LANGUAGE, languageByCode } from '../kernel/i18n.ts';
 import { composeMail } from '../mail/compose.ts';
 import { queueMail } from '../mail/outbox.ts';
+import { municipalityTerms } from '../people/municipality-terms.ts';
 import { accountsToReset, createResetToken, RESET_LINK_MINUTES, type ResetRecipient } from './reset-queries.ts';
 import { VERIFY_LINK_HOURS } from './settings-queries.ts';
 
@@ -26,6 +27,7 @@ export async function mailResetLinks(db: Db, publicUrl: string, name: string, no
 async function queuePasswordResetMail(db: Db, publicUrl: string, account: ResetRecipient, token: string, now: Date): Promise<void> {
   const mail = composeMail('password-reset', languageByCode(account.language) ?? DEFAULT_LANGUAGE, {
     name: account.firstName, username: account.username, url: `${publicUrl}/password/reset/${token}`, minutes: RESET_LINK_MINUTES,
+    municipality: await municipalityName(db, account.municipalityId),
   });
   for (const to of account.addresses) await queueMail(db, { to, ...mail }, now, { municipalityId: account.municipalityId });
 }
@@ -35,6 +37,12 @@ export async function queueVerifyEmailMail(
 ): Promise<void> {
   const mail = composeMail('verify-email', languageByCode(account.language) ?? DEFAULT_LANGUAGE, {
     name: account.firstName, email: to, url: `${publicUrl}/email/verify/${token}`, hours: VERIFY_LINK_HOURS,
+    municipality: await municipalityName(db, account.municipalityId),
   });
   await queueMail(db, { to, ...mail }, now, { municipalityId: account.municipalityId });
+}
+
+/** The municipality that signs the account's mails (its person's). */
+async function municipalityName(db: Db, municipalityId: number | null): Promise<string | undefined> {
+  return municipalityId === null ? undefined : (await municipalityTerms(db, municipalityId))?.name;
 }

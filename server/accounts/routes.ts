@@ -6,7 +6,7 @@ import type { Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
 import { field, safeReturnPath, type RouteTable } from '../kernel/http.ts';
-import { languageByCode } from '../kernel/i18n.ts';
+import { languageByCode, rememberLanguage } from '../kernel/i18n.ts';
 import { render } from '../kernel/views.ts';
 import { MAX_LOGIN_NAME, MAX_PASSWORD } from './passwords.ts';
 import { addressOf, loginLimits } from './login-limits.ts';
@@ -52,6 +52,7 @@ export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
     const language = languageByCode(field(req.body, 'language'));
     if (language) {
       req.session.language = language.code;
+      rememberLanguage(req, res, language); // the login page speaks it next time too
       if (req.account) await setLanguage(db, req.account.id, language.code);
     }
     res.redirect(303, safeReturnPath(field(req.body, 'next')));

@@ -11,9 +11,11 @@ interface Deps {
   clock: Clock;
   /** What a full page's header shows for the account (the unread counts), read together with the actor. */
   headerCounts: (accountId: number) => Promise<object>;
+  /** What a page's footer names for the person (their municipality and units), read together with the actor. */
+  pageFrame?: (personId: number, today: string) => Promise<object>;
 }
 
-export function signedInUser({ db, clock, headerCounts }: Deps): RequestHandler {
+export function signedInUser({ db, clock, headerCounts, pageFrame }: Deps): RequestHandler {
   return async (req, res, next) => {
     const accountId = req.session?.accountId;
     if (accountId === undefined) return next();
@@ -25,12 +27,16 @@ export function signedInUser({ db, clock, headerCounts }: Deps): RequestHandler 
     req.account = account;
     // An htmx swap or a form post has no header: nothing to count (the layout's base data shows none).
     const fullPage = req.method === 'GET' && !req.get('HX-Request');
-    const [actor, counts] = await Promise.all([
+    // A plain form post may answer with its page again (a field to correct): that page has a footer too.
+    const framed = pageFrame && !req.get('HX-Request') && (req.method === 'GET' || req.method === 'POST');
+    const [actor, counts, frame] = await Promise.all([
       loadActor(db, { id: account.id, person_id: account.personId }, 'password', today(clock)),
       fullPage ? headerCounts(account.id) : undefined,
+      framed ? pageFrame(account.personId, today(clock)) : undefined,
     ]);
     req.actor = actor;
     if (counts) res.locals.unread = counts;
+    if (frame) res.locals.frame = frame;
     next();
   };
 }

@@ -5,6 +5,7 @@ import { addDays, isoWeekday } from '../kernel/dates.ts';
 import { createAccount } from '../accounts/queries.ts';
 import {
   addGuardianship, addMunicipalityAdmin, addPlacement, assignStaff, createArea, createGroup, createMunicipality, createPerson, createUnit,
+  type UnitContactDetails,
 } from '../people/commands.ts';
 import { identityNumber } from '../people/identity-numbers.ts';
 import { insertFirstStandard } from '../schedule/queries.ts';
@@ -77,8 +78,8 @@ class Seeder {
     return createArea(this.trx, municipalityId, name);
   }
 
-  async unit(municipalityId: number, areaId: number | null, name: string, kind: UnitKind, opens: string, closes: string): Promise<number> {
-    const id = await createUnit(this.trx, { municipalityId, areaId, name, kind });
+  async unit(municipalityId: number, areaId: number | null, name: string, kind: UnitKind, opens: string, closes: string, contact?: UnitContactDetails): Promise<number> {
+    const id = await createUnit(this.trx, { municipalityId, areaId, name, kind, contact });
     await setInitialUnitSettings(this.trx, id, { openingHours: Object.fromEntries([1, 2, 3, 4, 5].map((weekday) => [weekday, { opens, closes }])) });
     return id;
   }
@@ -156,10 +157,15 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
     const demo = await s.municipality('Demokommun', DEMO_TERMS);
     const north = await s.area(demo, 'Norra området');
     const south = await s.area(demo, 'Södra området');
-    const solrosen = await s.unit(demo, north, 'Förskolan Solrosen', 'preschool', '06:30', '18:00');
-    const vitsippan = await s.unit(demo, south, 'Förskolan Vitsippan', 'preschool', '06:30', '17:30');
-    const bjorkskolan = await s.unit(demo, north, 'Björkskolan', 'school', '08:00', '15:00');
-    const larkan = await s.unit(demo, north, 'Björkskolans fritidshem', 'fritids', '06:30', '18:00');
+    // The units' public contact details: made-up addresses, telephone numbers from the series kept for fiction.
+    const solrosen = await s.unit(demo, north, 'Förskolan Solrosen', 'preschool', '06:30', '18:00',
+      { streetAddress: 'Solrosvägen 4', postalCode: '462 30', city: 'Demostad', phone: '031-390 06 10', email: 'solrosen@demokommun.example' });
+    const vitsippan = await s.unit(demo, south, 'Förskolan Vitsippan', 'preschool', '06:30', '17:30',
+      { streetAddress: 'Vitsippsgången 11', postalCode: '462 50', city: 'Demostad', phone: '031-390 06 20', email: 'vitsippan@demokommun.example' });
+    const bjorkskolan = await s.unit(demo, north, 'Björkskolan', 'school', '08:00', '15:00',
+      { streetAddress: 'Skolgatan 2', postalCode: '462 31', city: 'Demostad', phone: '031-390 06 30', email: 'bjorkskolan@demokommun.example' });
+    const larkan = await s.unit(demo, north, 'Björkskolans fritidshem', 'fritids', '06:30', '18:00',
+      { streetAddress: 'Skolgatan 2', postalCode: '462 31', city: 'Demostad', phone: '031-390 06 31', email: 'fritids.bjorkskolan@demokommun.example' });
     const blabar = await s.group(solrosen, 'Blåbär');
     const lingon = await s.group(solrosen, 'Lingon');
     const humlan = await s.group(vitsippan, 'Humlan');
@@ -258,7 +264,8 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
 
     // Grannkommun: a small neighbour that Demokommun must never see.
     const granne = await s.municipality('Grannkommun');
-    const ekorren = await s.unit(granne, null, 'Förskolan Ekorren', 'preschool', '07:00', '17:00');
+    const ekorren = await s.unit(granne, null, 'Förskolan Ekorren', 'preschool', '07:00', '17:00',
+      { streetAddress: 'Ekvägen 7', postalCode: '463 10', city: 'Grannby', phone: '031-390 06 40', email: 'ekorren@grannkommun.example' });
     const ekollon = await s.group(ekorren, 'Ekollon');
     const grannadmin = await s.adult(granne, 'Per', 'Grann');
     await s.admin(grannadmin, granne);

@@ -4,9 +4,9 @@ import type { Db } from '../kernel/db.ts';
 import { openAccountsOf } from '../accounts/queries.ts';
 import { defineNotificationKind } from '../notifications/kinds.ts';
 import { notify } from '../notifications/queries.ts';
-import { childProfile, firstNameOf, guardiansOfChild } from '../people/queries.ts';
+import { childProfile, firstNameOf, guardiansOfChild, unitContactsOfChildren, type UnitContact } from '../people/queries.ts';
 import { unitRules } from '../settings/queries.ts';
-import { createInvitation, issueKey, openInvitationsFor, type InvitationMailer, type NewInvitation } from './queries.ts';
+import { createInvitation, invitationChildren, issueKey, openInvitationsFor, type InvitationMailer, type NewInvitation } from './queries.ts';
 import { sendOn, type InvitationState } from './rules.ts';
 
 /** To a guardian who has an account already: the child now shows on it. Its text is `notifications.kinds.childAdded`. */
@@ -85,4 +85,10 @@ export async function inviteGuardians(db: Db, input: {
     }
     return outcomes;
   });
+}
+
+/** Who a paper invitation comes from: the children's municipality and units, with the units' contact details. */
+export async function invitationSenders(db: Db, invitationId: number, today: string): Promise<{ municipality: string; units: UnitContact[] }> {
+  const units = await unitContactsOfChildren(db, await invitationChildren(db, invitationId), today);
+  return { municipality: [...new Set(units.map((u) => u.municipalityName))].join(', '), units };
 }

@@ -16,6 +16,7 @@ export function invitationMailer(config: Pick<Config, 'publicUrl'>): InvitationM
       name: invitation.guardianName,
       children: invitation.children.join(', '),
       unit: invitation.unitName,
+      municipality: invitation.municipalityName,
       key: formatKey(key),
       registerUrl: `${config.publicUrl}/register_invite/${key}`,
       linkUrl: `${config.publicUrl}/register_invite/${key}/link`,

@@ -177,7 +177,7 @@ export async function invitationChildren(db: Db, invitationId: number): Promise<
 }
 
 export type KeyLookup =
-  | { ok: true; keyId: number; invitationId: number; guardianId: number; delivery: 'email' | 'paper'; email: string | null; municipalityId: number }
+  | { ok: true; keyId: number; invitationId: number; guardianId: number; delivery: 'email' | 'paper'; email: string | null; municipalityId: number; language: string }
   | { ok: false; problem: KeyProblem };
 
 /**
@@ -188,7 +188,7 @@ export async function lookUpKey(db: Db, key: string, now: Date, { lock = false }
   const query = db.selectFrom('invitation_keys').innerJoin('invitations', 'invitations.id', 'invitation_keys.invitation_id')
     .select(['invitation_keys.id', 'invitation_keys.invitation_id', 'invitation_keys.delivery', 'invitation_keys.expires_at',
       'invitation_keys.used_at', 'invitation_keys.revoked_at', 'invitations.guardian_id', 'invitations.email',
-      'invitations.municipality_id', 'invitations.revoked_at as invitation_revoked', 'invitations.used_at as invitation_used'])
+      'invitations.municipality_id', 'invitations.language', 'invitations.revoked_at as invitation_revoked', 'invitations.used_at as invitation_used'])
     .where('invitation_keys.key_hash', '=', hashKey(key));
   const row = await (lock ? lockedRows(db, query) : query).executeTakeFirst();
   if (!row) return { ok: false, problem: 'unknown' };
@@ -197,7 +197,7 @@ export async function lookUpKey(db: Db, key: string, now: Date, { lock = false }
   if (row.expires_at <= now.toISOString()) return { ok: false, problem: 'expired' };
   return {
     ok: true, keyId: row.id, invitationId: row.invitation_id, guardianId: row.guardian_id, delivery: row.delivery,
-    email: row.email, municipalityId: row.municipality_id,
+    email: row.email, municipalityId: row.municipality_id, language: row.language,
   };
 }
 

@@ -2,17 +2,19 @@
 // "Utnyttja inbjudan" in the settings link the key to an account the guardian already has.
 import type { Request, Response } from 'express';
 import type { Config } from '../config.ts';
-import type { Clock } from '../kernel/clock.ts';
+import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
 import { field, flash, type RouteTable } from '../kernel/http.ts';
+import { languageByCode, useLanguage, type Language } from '../kernel/i18n.ts';
 import { render } from '../kernel/views.ts';
 import type { HashingOptions } from '../accounts/passwords.ts';
 import { addressOf, loginLimits } from '../accounts/login-limits.ts';
 import { startSession } from '../accounts/sessions.ts';
 import { termsOfUse } from '../people/municipality-terms.ts';
+import { placementsOfChildren, registeredPerson } from '../people/queries.ts';
 import { formatKey, normalizeKey } from './keys.ts';
-import { lookUpKey, markOpened, type KeyLookup } from './queries.ts';
+import { invitationChildren, lookUpKey, markOpened, type KeyLookup } from './queries.ts';
 import { KEY_PROBLEM_MESSAGES, type RegistrationValues } from './rules.ts';
 import { linkFromForm, registerFromForm, type FormOutcome } from './use-key.ts';
 
@@ -35,12 +37,16 @@ export function registrationRoutes(routes: RouteTable, deps: Deps): void {
     const lookup = key ? await lookUpKey(db, key, clock.now()) : ({ ok: false, problem: 'unknown' } as const);
     if (!lookup.ok) return render(req, res, 'invitations/key-problem', { problem: KEY_PROBLEM_MESSAGES[lookup.problem] });
     await markOpened(db, lookup.keyId, clock.now());
-    await renderRegister(req, res, deps, lookup, { key: formatKey(key), email: lookup.email ?? '', email_confirm: lookup.email ?? '' });
+    const person = await registeredPerson(db, lookup.guardianId);
+    const name = person ? `${person.firstName} ${person.lastName}` : '';
+    await renderRegister(req, res, deps, lookup, { key: formatKey(key), email: lookup.email ?? '', email_confirm: lookup.email ?? '', name });
   });
 
   routes.publicPost('/register_invite', async (req, res) => {
     const values = registrationValues(req);
-    const outcome = await registerFromForm(db, values, req.language.code, { now: clock.now(), hashing: deps.hashing, limits, address: addressOf(req) });
+    // The language chosen in this session, or else (undefined) the invitation's.
+    const chosen = languageByCode(req.session.language)?.code;
+    const outcome = await registerFromForm(db, values, chosen, { now: clock.now(), hashing: deps.hashing, limits, address: addressOf(req) });
     if (!outcome.ok) return renderRegister(req, res, deps, outcome.lookup, values, outcome.errors, retryLater(res, outcome));
     await signedInTo(req, res, deps, outcome);
   });
@@ -90,13 +96,44 @@ function toStartPage(req: Request, res: Response, outcome: Extract<FormOutcome, 
   res.redirect(303, '/');
 }
 
-async function renderRegister(req: Request, res: Response, { db }: Deps, lookup: Extract<KeyLookup, { ok: true }> | undefined,
+async function renderRegister(req: Request, res: Response, { db, clock }: Deps, lookup: Extract<KeyLookup, { ok: true }> | undefined,
   values: Partial<RegistrationValues>, errors: FieldErrors = {}, status?: number): Promise<void> {
-  const terms = lookup ? await termsOfUse(db, lookup.municipalityId) : null;
+  if (lookup) speakInvitationLanguage(req, lookup.language);
+  const [terms, children] = lookup
+    ? await Promise.all([termsOfUse(db, lookup.municipalityId), invitedChildren(db, lookup.invitationId, today(clock))])
+    : [null, []];
   const { password: _password, ...refill } = values;
   render(req, res, 'invitations/register', {
     values: refill, errors, terms, paper: lookup?.delivery === 'paper', keyKnown: lookup !== undefined,
+    invitationFor: children.length ? req.t('register.invitationFor', { children: childrenAtUnits(req.t, req.language, children) }) : null,
   }, status ?? (hasErrors(errors) ? 400 : 200));
+}
+
+/**
+ * The registration speaks the invitation's language (the one staff chose for this guardian), unless the guardian
+ * chose another in this session: then theirs. Only for this answer: a public page writes no session (an anonymous
+ * flood must not fill the session table), and the form's answer takes the invitation's language again.
+ */
+function speakInvitationLanguage(req: Request, code: string): void {
+  const language = languageByCode(code);
+  if (!language || req.account || languageByCode(req.session.language)) return;
+  useLanguage(req, language);
+}
+
+/** The children the invitation is for, each with the unit of their first current or coming placement. */
+async function invitedChildren(db: Db, invitationId: number, day: string): Promise<{ firstName: string; unitName: string }[]> {
+  const placements = await placementsOfChildren(db, await invitationChildren(db, invitationId), day);
+  const seen = new Set<number>();
+  return placements.filter((p) => !seen.has(p.childId) && seen.add(p.childId));
+}
+
+/** "Lisa på Förskolan Solrosen", "Lisa och Olle på Förskolan Solrosen", or each unit's children in turn. */
+function childrenAtUnits(t: Request['t'], language: Language, children: { firstName: string; unitName: string }[]): string {
+  const list = new Intl.ListFormat(language.locale, { type: 'conjunction' });
+  const units = [...new Set(children.map((c) => c.unitName))];
+  return list.format(units.map((unit) => t('register.childrenAt', {
+    names: list.format(children.filter((c) => c.unitName === unit).map((c) => c.firstName)), unit,
+  })));
 }
 
 function renderLink(req: Request, res: Response, errors: FieldErrors, status = 200, key?: string): void {

@@ -9,7 +9,7 @@ import { field, fields, flash, notFound, type Located, type RouteTable } from '.
 import { LANGUAGES } from '../kernel/i18n.ts';
 import { render } from '../kernel/views.ts';
 import { groupWithUnit } from '../people/queries.ts';
-import { invitationChoice, inviteGuardians, type InvitationChoice } from './invite.ts';
+import { invitationChoice, invitationSenders, inviteGuardians, type InvitationChoice } from './invite.ts';
 import { formatKey } from './keys.ts';
 import { invitationMailer } from './mail.ts';
 import { invitationById, invitationsOfGroup, reissue, revokeInvitation } from './queries.ts';
@@ -72,7 +72,8 @@ export function invitationRoutes(routes: RouteTable, deps: Deps): void {
     if (!expiresAt) throw notFound();
     const registerUrl = `${config.publicUrl}/register_invite`;
     const qr = await QRCode.toString(`${registerUrl}/${key}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
-    render(req, res, 'invitations/print', { invitation, key: formatKey(key), registerUrl, qr, expires: stockholmDate(new Date(expiresAt)) });
+    const from = await invitationSenders(db, invitation.id, today(clock));
+    render(req, res, 'invitations/print', { invitation, from, key: formatKey(key), registerUrl, qr, expires: stockholmDate(new Date(expiresAt)) });
   });
 }
 

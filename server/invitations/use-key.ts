@@ -14,7 +14,8 @@ import { hashKey, normalizeKey } from './keys.ts';
 import { invitationChildren, keyUsedBy, lookUpKey, useKey, type KeyLookup } from './queries.ts';
 import { KEY_PROBLEM_MESSAGES, validateRegistration, type KeyProblem, type RegistrationValues } from './rules.ts';
 
-interface Registration { key: string; username: string; email: string | null; displayName: string; passwordHash: string; language: string }
+/** `language`: the one the guardian chose; undefined for the invitation's. */
+interface Registration { key: string; username: string; email: string | null; displayName: string; passwordHash: string; language: string | undefined }
 type RegistrationResult =
   | { ok: true; accountId: number; sharedEmail: boolean }
   | { ok: false; error: KeyProblem | RegistrationProblem };
@@ -48,7 +49,7 @@ async function registerWithKey(db: Db, r: Registration, now: Date): Promise<Regi
     if (problem) return { ok: false, error: problem };
     const id = await createAccount(trx, {
       personId: lookup.guardianId, username: r.username.trim(), email: shared ? null : r.email, passwordHash: r.passwordHash,
-      language: r.language, displayName: r.displayName,
+      language: r.language ?? lookup.language, displayName: r.displayName,
     }, now);
     if (shared && r.email !== null) await addVerifiedEmail(trx, id, r.email, now);
     if (!(await useKey(trx, lookup, id, now))) throw new KeyRaceLost();
@@ -129,10 +130,11 @@ const busy = (retryAfter: number, lookup?: Extract<KeyLookup, { ok: true }>): Fo
  * free username) and the password is hashed only when the account can be made; every refusal that tells something
  * (the key, a taken username, a password) counts in the login limits per address and per key, from the moment the
  * form arrives (a burst cannot outrun the count). A form sent twice (a double click) finds the key used by the first;
- * the second signs in only to the account this key made, with its password, counted like a login.
+ * the second signs in only to the account this key made, with its password, counted like a login. The account speaks
+ * `language`, the one the guardian chose, or (undefined) the invitation's.
  */
 export async function registerFromForm(
-  db: Db, values: RegistrationValues, language: string,
+  db: Db, values: RegistrationValues, language: string | undefined,
   options: { now: Date; hashing?: HashingOptions; limits: LoginLimits; address: string },
 ): Promise<FormOutcome> {
   const key = normalizeKey(values.key);

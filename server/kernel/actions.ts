@@ -70,6 +70,12 @@ export const actions = {
   // audited: absences carry comments (the page lists them; a report writes one)
   'child.absence.report': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD], audited: true },
   'absence.cancel': { target: 'absence', allow: ['guardian-of-child', ...STAFF_OF_CHILD], audited: true },
+  // "Ångra" right after a report: the guardian's own report of moments ago (the report's ids, checked against the account)
+  'child.absence.undoReport': { target: 'child', allow: ['guardian-of-child'], audited: true },
+  // "Ta tillbaka": a guardian withdraws a report of today (or later) while the child has not been checked in
+  'absence.withdraw': { target: 'absence', allow: ['guardian-of-child'], audited: true },
+  // a guardian's short answer to the school about an unreported absence
+  'absence.answer': { target: 'absence', allow: ['guardian-of-child'], audited: true },
   // arrived / left: staff of the group whose Today it is (one of the child's), its unit's head, the admin
   'child.attendance.update': { target: 'child', allow: STAFF_OF_CHILD, only: { scope: 'chosen-group', field: 'group' } },
   // care times (Tidsregistrering): a student sees their own fritids times; a guardian or staff registers them, not the student
@@ -81,6 +87,8 @@ export const actions = {
   'child.history.read': { target: 'child', allow: STAFF_OF_CHILD, audited: true },
   // school staff mark an absence as unreported (ogiltig frånvaro): staff of the child's class, the school's head, the admin
   'child.absence.markUnreported': { target: 'child', allow: STAFF_OF_CHILD, only: { scope: 'school-groups' }, audited: true },
+  // ...and undo the mark (before its SMS went), or take it back afterwards: the same staff
+  'absence.unreported.cancel': { target: 'absence', allow: STAFF_OF_CHILD, only: { scope: 'school-groups' }, audited: true },
 
   // details of a person seen beside a child (a guardian on the child's page, the child themself)
   'person.contact.read': {

@@ -63,7 +63,7 @@ export function csrfProtection({ secret, secureCookie }: CsrfOptions): Csrf {
 }
 
 /** One cookie's value from a Cookie header (the first, as browsers send the most specific first), or undefined. */
-function cookieValue(header: string | undefined, name: string): string | undefined {
+export function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
     const eq = part.indexOf('=');
     if (eq < 0 || part.slice(0, eq).trim() !== name) continue;

@@ -78,6 +78,9 @@ export function openPostgres(connectionString: string, max = 10): Connection {
     : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
   const pool = new pg.Pool({ connectionString, max, types: { getTypeParser } });
   pool.on('connect', keepPreparedStatements);
+  // A connection that breaks while it waits in the pool (PostgreSQL restarted, the network cut it) is dropped by the
+  // pool, and the next query opens a new one; without a listener its error would end the process.
+  pool.on('error', (err) => console.warn(`A PostgreSQL connection waiting in the pool was lost (${err.message}); the next query opens a new one.`));
   const db = new Kysely<Database>({ dialect: withFirstWriteWork(new PostgresDialect({ pool })) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

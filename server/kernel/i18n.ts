@@ -2,8 +2,10 @@
 // the fallback; Arabic, Persian and Dari are right-to-left.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Request, Response } from 'express';
 import i18next, { type TFunction } from 'i18next';
 import { TIME_ZONE } from './clock.ts';
+import { cookieValue } from './csrf.ts';
 
 /**
  * A language of the interface. `code` names its catalogue and is what accounts, invitations and the session store;
@@ -29,6 +31,36 @@ export const LOCALES_DIR = path.resolve(import.meta.dirname, '../locales');
 
 export function languageByCode(code: string | undefined | null): Language | undefined {
   return LANGUAGES.find((l) => l.code === code);
+}
+
+/**
+ * The cookie that remembers the last language of this browser, so that the login page (after logout, or days later)
+ * speaks it: a language code and nothing else, set when someone chooses a language or an account's language is used.
+ */
+export const LANGUAGE_COOKIE = 'lang';
+const LANGUAGE_COOKIE_MAX_AGE = 365 * 86_400_000;
+
+/**
+ * The language of a request: the signed-in account's, else the one chosen (or taken from an invitation) in this
+ * session, else the last one of this browser, else Swedish. A signed-in account's language is remembered in the cookie.
+ */
+export function requestLanguage(req: Request, res: Response): Language {
+  const remembered = languageByCode(cookieValue(req.get('cookie'), LANGUAGE_COOKIE));
+  const account = languageByCode(req.account?.language);
+  if (account && account !== remembered) rememberLanguage(req, res, account);
+  return account ?? languageByCode(req.session?.language) ?? remembered ?? DEFAULT_LANGUAGE;
+}
+
+/** Remembers the language in this browser (the `lang` cookie, a year, sent only to this site's own pages and links). */
+export function rememberLanguage(req: Request, res: Response, language: Language): void {
+  if (res.headersSent) return;
+  res.cookie(LANGUAGE_COOKIE, language.code, { maxAge: LANGUAGE_COOKIE_MAX_AGE, httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+}
+
+/** Speaks `language` for the rest of this request (its pages are rendered with `req.t`). */
+export function useLanguage(req: Request, language: Language): void {
+  req.language = language;
+  req.t = translator(language);
 }
 
 export function readCatalogue(code: string): Record<string, unknown> {

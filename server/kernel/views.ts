@@ -58,6 +58,8 @@ function baseData(req: Request, res: Response): Record<string, unknown> {
     languages: LANGUAGES,
     account: req.account,
     unread: res.locals.unread ?? { notifications: 0, messages: 0 },
+    // The signed-in person's municipality and units with their contact details, for the footer (see signed-in.ts).
+    frame: res.locals.frame,
     actor: req.actor,
     demo: res.app.locals.demo === true,
     asset: (res.app.locals.assets as Assets).url,

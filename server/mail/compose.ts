@@ -17,7 +17,8 @@ export interface ComposedMail { subject: string; text: string; html: string }
 
 /**
  * Renders the mail `name` in `language`. The templates get `{ t, lang, dir, ...data, subject }`; the subject is the
- * catalogue's `mail.<name>.subject` with `data` as its variables. Throws if the result holds a personal identity
+ * catalogue's `mail.<name>.subject` with `data` as its variables. `data.municipality` (and `data.unit`, where the mail
+ * concerns one) sign the mail, so the reader knows who writes. Throws if the result holds a personal identity
  * number: a mail never carries one, whatever a caller passed in.
  */
 export function composeMail(name: string, language: Language, data: Record<string, unknown>): ComposedMail {

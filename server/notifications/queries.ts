@@ -49,6 +49,16 @@ export async function notify(db: Db, n: NewNotification): Promise<void> {
   }))).execute();
 }
 
+/**
+ * Takes back the notifications of a kind about a child written at one moment, when the change that caused them is
+ * undone before it counted (a mark of unreported absence undone before its SMS went). Pass the change's transaction.
+ */
+export async function withdrawNotifications(db: Db, w: { kind: NotificationKind; childId: number; at: Date }): Promise<number> {
+  const deleted = await db.deleteFrom('notifications').where('kind', '=', w.kind.key).where('child_id', '=', w.childId)
+    .where('created_at', '=', w.at.toISOString()).executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Each account's choices: for each topic of news, by e-mail or not at all (push and SMS come later). Stored now; a
 // mail about news, once something sends one, asks notificationChoices() whether the person wants it.

@@ -26,10 +26,25 @@ export async function createArea(trx: Db, municipalityId: number, name: string):
   return (await trx.insertInto('areas').values({ municipality_id: municipalityId, name }).returning('id').executeTakeFirstOrThrow()).id;
 }
 
-export async function createUnit(trx: Db, u: { municipalityId: number; areaId: number | null; name: string; kind: UnitKind }): Promise<number> {
-  const row = await trx.insertInto('units').values({ municipality_id: u.municipalityId, area_id: u.areaId, name: u.name, kind: u.kind })
-    .returning('id').executeTakeFirstOrThrow();
+export async function createUnit(trx: Db, u: { municipalityId: number; areaId: number | null; name: string; kind: UnitKind; contact?: UnitContactDetails }): Promise<number> {
+  const row = await trx.insertInto('units').values({
+    municipality_id: u.municipalityId, area_id: u.areaId, name: u.name, kind: u.kind, ...unitContactColumns(u.contact ?? {}),
+  }).returning('id').executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** A unit's public contact details; a detail left out or empty is stored as none. */
+export interface UnitContactDetails { streetAddress?: string | null; postalCode?: string | null; city?: string | null; phone?: string | null; email?: string | null }
+
+function unitContactColumns(c: UnitContactDetails) {
+  const value = (v: string | null | undefined) => v?.trim() || null;
+  return { street_address: value(c.streetAddress), postal_code: value(c.postalCode), city: value(c.city), phone: value(c.phone), email: value(c.email) };
+}
+
+/** Replaces a unit's contact details (each one left out becomes none); false when there is no such unit. */
+export async function setUnitContact(trx: Db, unitId: number, contact: UnitContactDetails): Promise<boolean> {
+  const result = await trx.updateTable('units').set(unitContactColumns(contact)).where('id', '=', unitId).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function createGroup(trx: Db, unitId: number, name: string): Promise<number> {

@@ -356,3 +356,77 @@ export async function placementsOfChildren(db: Db, childIds: readonly number[], 
     .where('placements.child_id', 'in', childIds).orderBy('placements.start_date').execute();
   return rows.map((r) => ({ childId: r.child_id, firstName: r.first_name, unitName: r.name, startDate: r.start_date }));
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The units' public contact details (the footer, the paper invitation): a unit's own, never a person's.
+
+export interface UnitContact {
+  id: number; name: string; municipalityName: string;
+  streetAddress: string | null; postalCode: string | null; city: string | null; phone: string | null; email: string | null;
+}
+
+const unitContactColumns = ['units.id', 'units.name', 'municipalities.name as municipality_name', 'units.street_address',
+  'units.postal_code', 'units.city', 'units.phone', 'units.email'] as const;
+
+function toUnitContact(r: {
+  id: number; name: string; municipality_name: string; street_address: string | null; postal_code: string | null;
+  city: string | null; phone: string | null; email: string | null;
+}): UnitContact {
+  return {
+    id: r.id, name: r.name, municipalityName: r.municipality_name, streetAddress: r.street_address, postalCode: r.postal_code,
+    city: r.city, phone: r.phone, email: r.email,
+  };
+}
+
+/** What every page of a signed-in person names: their municipality, and the units they belong to with their contact. */
+export interface PageFrame { municipality: string | null; units: UnitContact[] }
+
+// The units of the person's children's current and coming placements, their own (a pupil) and where they work.
+const unitsOfPerson = prepared((db: Db, personId: number, today: string) => db.selectFrom('units')
+  .innerJoin('municipalities', 'municipalities.id', 'units.municipality_id')
+  .select(unitContactColumns)
+  .where((eb) => eb.or([
+    eb('units.id', 'in', currentPlacements(db, today).select('groups.unit_id').where((p) => p.or([
+      p('placements.child_id', 'in', db.selectFrom('guardianships').select('guardianships.child_id').where('guardianships.guardian_id', '=', personId)),
+      p('placements.child_id', '=', personId),
+    ]))),
+    eb('units.id', 'in', db.selectFrom('staff_assignments').select('staff_assignments.unit_id').where('staff_assignments.person_id', '=', personId)),
+  ]))
+  .orderBy('units.name').orderBy('units.id'));
+
+const municipalityOfPerson = prepared((db: Db, personId: number) => db.selectFrom('persons')
+  .innerJoin('municipalities', 'municipalities.id', 'persons.municipality_id').select('municipalities.name').where('persons.id', '=', personId));
+
+/** The municipality (the units' when the person belongs to any, else the person's own) and the person's units. */
+export async function pageFrameOf(db: Db, personId: number, today: string): Promise<PageFrame> {
+  const rows = await unitsOfPerson(db, personId, today);
+  if (rows.length === 0) return { municipality: (await municipalityOfPerson(db, personId))[0]?.name ?? null, units: [] };
+  return { municipality: [...new Set(rows.map((r) => r.municipality_name))].join(', '), units: rows.map(toUnitContact) };
+}
+
+/** The units the children are placed in now or later, with their contact details, by name. */
+export async function unitContactsOfChildren(db: Db, childIds: readonly number[], today: string): Promise<UnitContact[]> {
+  if (childIds.length === 0) return [];
+  const rows = await currentPlacements(db, today).innerJoin('municipalities', 'municipalities.id', 'units.municipality_id')
+    .select(unitContactColumns).distinct()
+    .where('placements.child_id', 'in', childIds).orderBy('units.name').orderBy('units.id').execute();
+  return rows.map(toUnitContact);
+}
+
+/** The legal guardians of each of the children (each child's own household first), for a list such as Today's print. */
+export async function guardiansOfChildren(db: Db, childIds: readonly number[]): Promise<Map<number, (PersonDetails & { otherHousehold: boolean })[]>> {
+  const byChild = new Map<number, (PersonDetails & { otherHousehold: boolean })[]>(childIds.map((id) => [id, []]));
+  if (childIds.length === 0) return byChild;
+  const rows = await db.selectFrom('guardianships').innerJoin('persons', 'persons.id', 'guardianships.guardian_id')
+    .select([...personColumns, 'guardianships.child_id', 'guardianships.other_household'])
+    .where('guardianships.child_id', 'in', [...childIds]).orderBy('guardianships.other_household').orderBy('persons.id').execute();
+  for (const g of rows) byChild.get(g.child_id)?.push({ ...toPerson(g), otherHousehold: g.other_household === 1 });
+  return byChild;
+}
+
+/** The units of that exact name, in every municipality, with their contact details (for `npm run admin`). */
+export async function unitContactsNamed(db: Db, name: string): Promise<UnitContact[]> {
+  const rows = await db.selectFrom('units').innerJoin('municipalities', 'municipalities.id', 'units.municipality_id')
+    .select(unitContactColumns).where('units.name', '=', name).orderBy('units.id').execute();
+  return rows.map(toUnitContact);
+}

@@ -9,6 +9,7 @@ import { allows, type Actor } from '../kernel/policy.ts';
 import { childrenOfGuardian } from '../people/queries.ts';
 import { locateChild } from '../people/relations.ts';
 import { carePlacement, loadChildCare, type CarePlacement, type ChildCare } from './queries.ts';
+import { absencesOf, type AbsenceItem } from '../absence/queries.ts';
 import { changeRules, firstStandardDay, limitPeriod, type ChangeRules } from './rules.ts';
 
 export interface ScheduleDeps { db: Db; clock: Clock }
@@ -30,6 +31,8 @@ export interface WeekPage {
   canComment: boolean;
   canHistory: boolean;
   siblings: Sibling[];
+  /** The absence reported (or marked unreported) on the week's days, by date. */
+  absences: Map<string, AbsenceItem>;
 }
 
 /** Today and the clock time in Stockholm, which the rules compare against. */
@@ -55,7 +58,9 @@ export async function loadWeek(
   const placement = await carePlacement(db, child.id, today(clock));
   if (!placement) return undefined;
   const range = dataRange(placement, monday, addDays(monday, 7 * extraWeeks));
-  const care = await loadChildCare(db, placement, range.from, range.to);
+  const [care, absences] = await Promise.all([
+    loadChildCare(db, placement, range.from, range.to), absencesOf(db, [child.id], monday, addDays(monday, 6)),
+  ]);
   const asGuardian = actor.guardianOf.has(child.id);
   const canUpdate = allows(actor, 'child.schedule.update', child);
   return {
@@ -63,6 +68,7 @@ export async function loadWeek(
     canComment: allows(actor, 'child.schedule.comment', child),
     canHistory: allows(actor, 'child.history.read', child),
     siblings: canUpdate && asGuardian ? await siblingsOf({ db, clock }, actor, child.id) : [],
+    absences: new Map(absences.map((a) => [a.date, a])),
   };
 }
 

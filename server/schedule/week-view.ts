@@ -34,6 +34,8 @@ export interface DayView {
   /** Who registered the day, "Standardtid" or "Inga tider registrerade"; null on a closed day nobody registered. */
   source: string | null;
   staffComment: string | null;
+  /** The absence of the day: "Frånvaro anmäld", with its times for part of the day, or "Ogiltig frånvaro". */
+  absence: string | null;
   /** The text of the link to the staff's comment form for the day (staff only). */
   commentLink: string | null;
 }
@@ -124,6 +126,7 @@ export function weekView(page: WeekPage, language: Language, options: WeekViewOp
         : t(source === 'standard' ? 'schedule.source.standard' : 'schedule.source.none'),
       staffComment: registered?.staffComment ? t('schedule.staffComment', { name: registered.staffCommentBy || '', text: registered.staffComment }) : null,
       commentLink: page.canComment ? t('schedule.staffCommentForm.edit', { date: title }) : null,
+      absence: absenceText(t, page.absences.get(date)),
     };
   });
   const thursday = addDays(page.monday, 3);
@@ -158,6 +161,13 @@ export function weekView(page: WeekPage, language: Language, options: WeekViewOp
 }
 
 export type WeekView = ReturnType<typeof weekView>;
+
+/** "Frånvaro anmäld", "Frånvaro anmäld 09:00–11:00", "Ogiltig frånvaro 08:00–10:00". */
+function absenceText(t: TFunction, absence: { kind: string; starts: string | null; ends: string | null } | undefined): string | null {
+  if (!absence) return null;
+  const kind = absence.kind === 'unreported' ? 'unreported' : 'reported';
+  return absence.starts ? t(`absence.week.${kind}Part`, { from: absence.starts, to: absence.ends }) : t(`absence.week.${kind}`);
+}
 
 const listFormats = new Map<string, Intl.ListFormat>();
 

@@ -4,7 +4,6 @@ import type { CareRules, Hours } from './rules.ts';
 import { addDays, isoWeekday, WEEKDAYS } from '../kernel/dates.ts';
 import { holidayOn, holidaysBetween, type Holiday } from './holidays.ts';
 import { jsonValues, lockedRows } from '../../db/sql.ts';
-import { retryRaces } from '../kernel/races.ts';
 import { accountPersonName } from '../accounts/queries.ts';
 import { groupIdsOfUnit, groupsOfUnit } from '../people/queries.ts';
 import { municipalityTerms, setInvitationValidDays, setTermsOfUse, termsOfUse } from '../people/municipality-terms.ts';
@@ -161,17 +160,17 @@ export async function saveBoxes(db: Db, unitId: number, boxes: Record<string, bo
   });
 }
 
-export async function saveOpeningHours(db: Db, unitId: number, hours: Record<number, Hours>, change: Change): Promise<void> {
-  // Two saves at once: the second's rows meet the first's (their unique key), and it runs again over them.
-  await retryRaces(() => db.transaction().execute(async (trx) => {
-    const before = await openingHours(trx, unitId);
-    await trx.deleteFrom('unit_opening_hours').where('unit_id', '=', unitId).execute();
-    for (const day of WEEKDAYS) {
-      const h = hours[day];
-      if (h) await trx.insertInto('unit_opening_hours').values({ unit_id: unitId, weekday: day, opens: h.opens, closes: h.closes }).execute();
-      await recordChange(trx, change, `opening_hours:${day}`, hoursText(before[day]), hoursText(h));
-    }
-  }), ['unit_opening_hours.weekday']);
+/**
+ * Replaces the unit's opening hours, recording each weekday that changes against `before` (read in the same
+ * transaction). Pass the transaction of the change (opening-hours.ts, which also tells the guardians).
+ */
+export async function writeOpeningHours(trx: Db, unitId: number, hours: Record<number, Hours>, before: Record<number, Hours>, change: Change): Promise<void> {
+  await trx.deleteFrom('unit_opening_hours').where('unit_id', '=', unitId).execute();
+  for (const day of WEEKDAYS) {
+    const h = hours[day];
+    if (h) await trx.insertInto('unit_opening_hours').values({ unit_id: unitId, weekday: day, opens: h.opens, closes: h.closes }).execute();
+    await recordChange(trx, change, `opening_hours:${day}`, hoursText(before[day]), hoursText(h));
+  }
 }
 
 export async function saveCareRules(db: Db, unitId: number, rules: CareRules, change: Change): Promise<void> {

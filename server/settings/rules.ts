@@ -33,6 +33,23 @@ export function parseOpeningHours(form: (name: string) => string): Parsed<Record
   return hasErrors(errors) ? { ok: false, errors } : { ok: true, value };
 }
 
+/** The weekdays whose new hours are shorter than before: opening later, closing earlier, or not opening at all. */
+export function cutWeekdays(before: Record<number, Hours>, after: Record<number, Hours>): Set<number> {
+  const cut = new Set<number>();
+  for (const day of WEEKDAYS) {
+    const was = before[day];
+    const now = after[day];
+    if (was && (!now || now.opens > was.opens || now.closes < was.closes)) cut.add(day);
+  }
+  return cut;
+}
+
+/** Whether care from `starts` to `ends` (HH:MM) falls outside the opening hours, or on a day the unit does not open. */
+export function outsideHours(times: { starts: string; ends: string | null }, hours: Hours): boolean {
+  if (!hours) return true;
+  return times.starts < hours.opens || (times.ends !== null && times.ends > hours.closes);
+}
+
 export interface CareRules {
   lockDays: number; planAheadMonths: number; inviteDaysBefore: number; cutoffs: Map<number, string | null>;
 }

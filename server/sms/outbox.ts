@@ -1,7 +1,7 @@
 // The SMS outbox: every SMS is a row in `sms_outbox` first, and an `sms.send` job sends it (server/sms/sender.ts).
 // Queue an SMS in the transaction of the change that causes it, so the change and its SMS are stored together.
-import type { Transaction } from 'kysely';
-import type { Database, Db } from '../kernel/db.ts';
+import { sql, type Transaction } from 'kysely';
+import type { Database, Db, OuterQuery } from '../kernel/db.ts';
 import { enqueueJob, jobKind } from '../kernel/jobs.ts';
 import { isE164 } from './rules.ts';
 import { findIdentityNumbers } from '../mail/compose.ts';
@@ -21,6 +21,8 @@ export interface NewSms {
   childId?: number | null;
   /** YYYY-MM-DD. */
   day?: string | null;
+  /** Not sent before this moment: until then the change that queued it may take it back (withdrawUnsentSms). */
+  sendAfter?: Date;
 }
 
 /**
@@ -38,13 +40,44 @@ export async function queueSms(db: Db | Transaction<Database>, sms: NewSms, now:
   const store = async (trx: Db | Transaction<Database>) => {
     const row = await trx.insertInto('sms_outbox').values({
       recipient: sms.to, message, child_id: sms.childId ?? null, day: sms.day ?? null, created_at: now.toISOString(),
+      send_after: sms.sendAfter?.toISOString() ?? null,
     }).onConflict((oc) => oc.columns(['child_id', 'day', 'recipient']).doNothing())
       .returning('id').executeTakeFirst();
     if (!row) return undefined;
-    await enqueueJob(trx, SMS_SEND_JOB, { smsId: row.id }, now);
+    await enqueueJob(trx, SMS_SEND_JOB, { smsId: row.id }, sms.sendAfter ?? now, now);
     return row.id;
   };
   return db.isTransaction ? store(db) : db.transaction().execute(store);
+}
+
+/** What became of the SMS one change queued about a child's day: the rows of the child, the day and the moment. */
+export interface QueuedAbout { childId: number; day: string; queuedAt: Date }
+
+/**
+ * Takes back the SMS a change queued that no sender has taken yet (deleted, so that a later change of the day may
+ * queue one again), in the caller's transaction. `gone`: how many of them were sent or are being sent (the sender
+ * takes an SMS with a conditional update before it calls the gateway, so one of the two wins, never both).
+ */
+export async function withdrawUnsentSms(trx: Db | Transaction<Database>, about: QueuedAbout): Promise<{ withdrawn: number; gone: number }> {
+  const at = about.queuedAt.toISOString();
+  const deleted = await trx.deleteFrom('sms_outbox').where('child_id', '=', about.childId).where('day', '=', about.day)
+    .where('created_at', '=', at).where('sent_at', 'is', null).where('failed_at', 'is', null).where('attempts', '=', 0).executeTakeFirst();
+  const left = await trx.selectFrom('sms_outbox').select('id').where('child_id', '=', about.childId).where('day', '=', about.day)
+    .where('created_at', '=', at).where('failed_at', 'is', null).execute();
+  return { withdrawn: Number(deleted.numDeletedRows), gone: left.length };
+}
+
+/**
+ * For a list of changes that queue SMS (a mark of unreported absence): 'sent' when an SMS the change queued about the
+ * child's day went or is going, 'waiting' while they all wait, null when it queued none. The outer query's columns
+ * `childRef`, `dayRef` and `atRef` name the child, the day and the moment of the change.
+ */
+export function queuedSmsState(eb: OuterQuery, childRef: string, dayRef: string, atRef: string) {
+  return eb.selectFrom('sms_outbox')
+    .select(sql<'sent' | 'waiting'>`min(case when sms_outbox.sent_at is not null or sms_outbox.attempts > 0 then 'sent' else 'waiting' end)`.as('state'))
+    .where('sms_outbox.child_id', '=', sql.ref<number>(childRef)).where('sms_outbox.day', '=', sql.ref<string>(dayRef))
+    .where('sms_outbox.created_at', '=', sql.ref<string>(atRef))
+    .where((inner) => inner.or([inner('sms_outbox.failed_at', 'is', null), inner('sms_outbox.sent_at', 'is not', null)]));
 }
 
 export async function giveUpSms(db: Db, smsId: number, at: Date): Promise<void> {

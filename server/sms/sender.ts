@@ -104,13 +104,19 @@ async function sendOutboxSms(opts: SmsJobOptions, smsId: number): Promise<void> 
   const sms = await db.selectFrom('sms_outbox').selectAll().where('id', '=', smsId).executeTakeFirst();
   if (!sms || sms.sent_at !== null || sms.failed_at !== null) return;
   const now = clock.now();
-
   if (now.getTime() - new Date(sms.created_at).getTime() > SMS_STALE_HOURS * 60 * 60_000) {
     await db.updateTable('sms_outbox').set({ failed_at: now.toISOString(), last_error: `not sent: older than ${SMS_STALE_HOURS} hours` })
-      .where('id', '=', smsId).execute();
+      .where('id', '=', smsId).where('sent_at', 'is', null).execute();
     log(`sms: SMS ${smsId} was not sent: it waited more than ${SMS_STALE_HOURS} hours`);
     return;
   }
+  // Not yet (the job runs at send_after; a clock a little behind another process's may run it early): try again later.
+  if (sms.send_after !== null && now.toISOString() < sms.send_after) throw new Error(`sms: SMS ${smsId} waits until ${sms.send_after}`);
+  // Taken by this attempt: the change that queued it can no longer take it back (withdrawUnsentSms), and a second run
+  // of the job at the same moment finds it taken. An SMS taken back meanwhile is not found: nothing to send.
+  const taken = await db.updateTable('sms_outbox').set({ attempts: sms.attempts + 1 })
+    .where('id', '=', smsId).where('attempts', '=', sms.attempts).where('sent_at', 'is', null).where('failed_at', 'is', null).executeTakeFirst();
+  if (Number(taken.numUpdatedRows) !== 1) return;
 
   // A demo database's people are made up, but their 07x numbers may be somebody's real phone: with a gateway, a demo
   // database texts only a number an account holder entered as their own; everything else goes to the demo outbox.
@@ -118,11 +124,11 @@ async function sendOutboxSms(opts: SmsJobOptions, smsId: number): Promise<void> 
   if (gateway === 'demo-outbox' || (demo && !(await (opts.isOwnNumber?.(sms.recipient) ?? false)))) {
     if (!demo) {
       const error = 'The demo SMS outbox is only for demo databases, and this database is real: set SMS_GATEWAY_URL';
-      await db.updateTable('sms_outbox').set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error })).where('id', '=', smsId).execute();
+      await db.updateTable('sms_outbox').set({ last_error: error }).where('id', '=', smsId).execute();
       throw new Error(error);
     }
     await db.updateTable('sms_outbox')
-      .set((eb) => ({ sent_at: now.toISOString(), demo_outbox: 1, attempts: eb('attempts', '+', 1), last_error: null }))
+      .set({ sent_at: now.toISOString(), demo_outbox: 1, last_error: null })
       .where('id', '=', smsId).execute();
     return;
   }
@@ -146,7 +152,7 @@ async function sendOutboxSms(opts: SmsJobOptions, smsId: number): Promise<void> 
     throw err;
   }
   await db.updateTable('sms_outbox')
-    .set((eb) => ({ sent_at: clock.now().toISOString(), attempts: eb('attempts', '+', 1), last_error: null, provider_id: sent.providerId ?? null }))
+    .set({ sent_at: clock.now().toISOString(), last_error: null, provider_id: sent.providerId ?? null })
     .where('id', '=', smsId).execute();
 }
 

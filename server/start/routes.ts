@@ -1,16 +1,18 @@
 // The start page: a guardian's chosen child with its boxes and the child switcher; staff's groups; heads' units;
 // admins' municipality. Each box also answers alone at its own URL (htmx gets the partial, a browser a full page).
 import type { Request, Response } from 'express';
+import type { Config } from '../config.ts';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { notFound, type RouteTable } from '../kernel/http.ts';
+import { publicUrlMismatch } from '../kernel/public-url.ts';
 import type { Actor } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
 import { childSummary, childrenOfGuardian, groupsOfStaff, municipalitiesAdministeredBy, unitsHeadedBy } from '../people/queries.ts';
 import { enabledBoxes } from '../settings/queries.ts';
 import { BOX_KEYS, boxesFor, loadBox } from './boxes.ts';
 
-interface Deps { db: Db; clock: Clock }
+interface Deps { db: Db; clock: Clock; config: Pick<Config, 'publicUrl' | 'trustProxy'> }
 
 export function startRoutes(routes: RouteTable, deps: Deps): void {
   routes.get('/', 'start.read', (req, res, { actor }) => renderStart(req, res, deps, actor, req.session.childId));
@@ -35,7 +37,7 @@ export function startRoutes(routes: RouteTable, deps: Deps): void {
   }
 }
 
-async function renderStart(req: Request, res: Response, { db, clock }: Deps, actor: Actor, wanted: number | undefined) {
+async function renderStart(req: Request, res: Response, { db, clock, config }: Deps, actor: Actor, wanted: number | undefined) {
   const day = today(clock);
   const [children, groups, units, municipalities] = await Promise.all([
     childrenOfGuardian(db, actor.personId, day),
@@ -45,5 +47,7 @@ async function renderStart(req: Request, res: Response, { db, clock }: Deps, act
   ]);
   const child = children.find((c) => c.id === wanted) ?? children[0] ?? (actor.isStudent ? await childSummary(db, actor.personId, day) : undefined);
   const boxes = child ? await boxesFor({ db, clock, child }) : [];
-  render(req, res, 'start/page', { children, child, boxes, groups, units, municipalities });
+  // Admins hear when links in mails would not reach people (see kernel/public-url.ts).
+  const publicUrlNote = municipalities.length ? await publicUrlMismatch(db, config) : undefined;
+  render(req, res, 'start/page', { children, child, boxes, groups, units, municipalities, publicUrlNote, publicUrl: config.publicUrl });
 }

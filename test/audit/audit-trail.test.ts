@@ -47,8 +47,9 @@ describe('the audit trail', () => {
 
   it("audits exactly the actions that read or change a child's notes, comments or contact details (written out by hand)", () => {
     const audited = (Object.keys(actions) as Action[]).filter((a) => actionDefinition(a).audited).sort();
-    assert.deepEqual(audited, ['absence.cancel', 'child.absence.markUnreported', 'child.absence.report', 'child.history.read',
-      'child.info.read', 'child.invitations.create', 'child.schedule.comment', 'child.schedule.read', 'child.schedule.update']);
+    assert.deepEqual(audited, ['absence.answer', 'absence.cancel', 'absence.unreported.cancel', 'absence.withdraw',
+      'child.absence.markUnreported', 'child.absence.report', 'child.absence.undoReport', 'child.history.read', 'child.info.read',
+      'child.invitations.create', 'child.schedule.comment', 'child.schedule.read', 'child.schedule.update']);
   });
 
   describe('reading', () => {
@@ -362,8 +363,10 @@ describe('the audit trail', () => {
     async function fill(path: string, child: number): Promise<string> {
       let filled = path.replace(':childId', String(child));
       if (filled.includes(':absenceId')) {
-        const { id } = await t.db.insertInto('absences').values({ child_id: child, date: '2026-12-10', starts: null, ends: null,
-          kind: 'reported', comment: 'Prov', created_by: 1, created_at: t.clock.now().toISOString() })
+        // Routes about an unreported absence (the guardian's answer, the school's undo) are probed on one staff marked.
+        const unreported = /\/(answer|unreported\/)/.test(path);
+        const { id } = await t.db.insertInto('absences').values({ child_id: child, date: unreported ? '2026-11-23' : '2026-12-10', starts: null,
+          ends: null, kind: unreported ? 'unreported' : 'reported', comment: 'Prov', created_by: 1, created_at: t.clock.now().toISOString() })
           .onConflict((oc) => oc.columns(['child_id', 'date']).where('cancelled_at', 'is', null).doUpdateSet({ comment: 'Prov' })) // one in force a day
           .returning('id').executeTakeFirstOrThrow();
         filled = filled.replace(':absenceId', String(id));

@@ -55,7 +55,7 @@ describe('absence in Chromium', () => {
     await staff.page.getByRole('heading', { level: 1, name: /Idag: Blåbär/ }).waitFor();
     await assertAccessible(staff.page, 'the Today page');
     await staff.page.getByRole('button', { name: /^Kom Alice Johansson/ }).click();
-    await staff.page.getByText(/kom \d\d:\d\d/).first().waitFor();
+    await staff.page.getByText(/Kom \d\d:\d\d/).first().waitFor();
     await assertAccessible(staff.page, 'the Today page after a check-in');
     problems.assertNone();
     staff.problems.assertNone();

@@ -90,7 +90,9 @@ describe('accessibility (axe, WCAG 2.1 AA)', () => {
     assert.match(new URL(page.url()).pathname, /^\/units\/\d+\/settings$/);
     await assertAccessible(page, 'unit settings page');
 
-    await page.getByLabel('Datum').fill('2020-01-01');
+    await follow(page, page.getByRole('link', { name: 'Ändra Stängda dagar' }));
+    assert.match(new URL(page.url()).pathname, /^\/units\/\d+\/settings\/closed-days$/);
+    await page.getByLabel('Första dagen').fill('2020-01-01');
     await page.getByLabel('Anledning').fill('Planeringsdag');
     await page.getByRole('button', { name: 'Lägg till', exact: true }).click();
     await page.locator('.error-summary').waitFor();

@@ -93,7 +93,7 @@ describe('care times in a browser', () => {
     assert.match((await page.locator('#day_2026-12-09').textContent())!, /Kommentar från personalen \(Sara Holm\): Utflykt till skogen/);
     await assertAccessible(page, 'week view for staff');
     await page.goto(`/children/${elsa}/history`);
-    assert.equal(await page.locator('table.history tbody tr').count() > 0, true);
+    assert.equal(await page.locator('ol.history > li').count() > 0, true);
     await assertAccessible(page, 'history');
   }));
 });

@@ -227,7 +227,7 @@ describe("public forms' CSRF token", () => {
     const pages: Record<string, string> = {
       '/login': '/login', '/password/forgot': '/password/forgot', '/password/reset/:token': `/password/reset/${await createResetToken(t.db, emma.id, now)}`,
       '/register_invite': '/register_invite', '/register_invite/:key': `/register_invite/${key}`, '/register_invite/:key/link': `/register_invite/${key}/link`,
-      '/email/verify/:token': `/email/verify/${added.token}`,
+      '/email/verify/:token': `/email/verify/${added.token}`, '/privacy': '/privacy', '/accessibility': '/accessibility',
     };
     const publicGets = t.routes.entries.filter((e) => e.access === 'public' && e.method === 'GET').map((e) => e.path);
     assert.deepEqual([...publicGets].sort(), Object.keys(pages).sort(), 'every public page is listed here');

@@ -26,7 +26,7 @@ import { DEMO_PASSWORD } from '../../server/demo/seed.ts';
 import { today } from '../../server/kernel/clock.ts';
 import { addDays, mondayOfWeek, weekKey, WEEKDAYS } from '../../server/kernel/dates.ts';
 import { absenceById, absencesOf } from '../../server/absence/queries.ts';
-import { attendancesOn } from '../../server/attendance/queries.ts';
+import { attendancesOn, markAttendance } from '../../server/attendance/queries.ts';
 import { careTimesOf, standardSchedules } from '../../server/schedule/queries.ts';
 import { createInvitation, invitationById, issueKey } from '../../server/invitations/queries.ts';
 import { childAddedNotification } from '../../server/invitations/invite.ts';
@@ -66,6 +66,9 @@ const DATABASE_WIDE = new Set(['GET /demo/mailbox/:mailId']);
 
 const MATRIX: Record<string, Row> = {
   'GET /login': { ...everyone('back'), anonymous: 200 },
+  // the municipality's privacy notice and accessibility statement: public, linked from every footer
+  'GET /privacy': everyone(200),
+  'GET /accessibility': everyone(200),
   'POST /login': everyone(401), // with a wrong password
   'POST /language': everyone('back'),
   'GET /': signedIn(200),
@@ -98,6 +101,12 @@ const MATRIX: Record<string, Row> = {
     larare2b: 404, fritids: 404, rektor2: 404, elev: 404,
   },
   'GET /units/:unitId/settings': UNIT_SETTINGS(200),
+  'GET /units/:unitId/settings/boxes': UNIT_SETTINGS(200),
+  'GET /units/:unitId/settings/opening-hours': UNIT_SETTINGS(200),
+  'GET /units/:unitId/settings/care-times': UNIT_SETTINGS(200),
+  'GET /units/:unitId/settings/closed-days': UNIT_SETTINGS(200),
+  'GET /units/:unitId/settings/holidays': UNIT_SETTINGS(200),
+  'GET /units/:unitId/settings/history': UNIT_SETTINGS(200),
   'POST /units/:unitId/settings/boxes': UNIT_SETTINGS('back'),
   'POST /units/:unitId/settings/opening-hours': UNIT_SETTINGS('back'),
   'POST /units/:unitId/settings/care-times': UNIT_SETTINGS('back'),
@@ -109,8 +118,15 @@ const MATRIX: Record<string, Row> = {
   'GET /children/:childId/absence': ELSA_REPORTERS(200),
   'POST /children/:childId/absences': ELSA_REPORTERS('back'),
   'POST /absences/:absenceId/cancel': ELSA_REPORTERS('back'),
+  // undoing one's own report, withdrawing a report: Elsa's guardians only (staff remove a report with "Ta bort")
+  'POST /children/:childId/absences/undo': { ...signedIn(404), vardnadshavare: 'back', vardnadshavare2: 'back' },
+  'POST /absences/:absenceId/withdraw': { ...signedIn(404), vardnadshavare: 'back', vardnadshavare2: 'back' },
   'GET /groups/:groupId/today': STAFF_OF_ELSA(200),
   'POST /children/:childId/attendance': STAFF_OF_ELSA('back'),
+  'POST /children/:childId/attendance/undo': STAFF_OF_ELSA('back'),
+  'GET /groups/:groupId/today/:childId/times': STAFF_OF_ELSA(200),
+  'POST /children/:childId/attendance/times': STAFF_OF_ELSA('back'),
+  'GET /groups/:groupId/today/print': STAFF_OF_ELSA(200),
   // care times: Elsa's guardians (both households) and the staff of her group register; only staff comment a day and see her history
   'GET /children/:childId/schedule': ELSA_REPORTERS(200),
   'POST /children/:childId/schedule': ELSA_REPORTERS('back'),
@@ -138,6 +154,9 @@ const MATRIX: Record<string, Row> = {
   // marking an unreported absence, probed with Oskar (Björkskolan 2B; a preschool child has none): of these actors only the
   // admin and larare2b (his class's teacher) are staff of his; fritids staff is not (Lärkan is not a school group)
   'POST /children/:childId/absences/unreported': { ...signedIn(404), admin: 'back', larare2b: 'back' },
+  // ...taking such a mark back (the same staff), and answering it: Oskar's guardian Emma (vardnadshavare) only
+  'POST /absences/:absenceId/unreported/cancel': { ...signedIn(404), admin: 'back', larare2b: 'back' },
+  'POST /absences/:absenceId/answer': { ...signedIn(404), vardnadshavare: 'back' },
   // the demo mailbox (the matrix runs on a demo database) holds the whole database's mail: both admins read it
   'GET /demo/mailbox': { ...signedIn(404), admin: 200, grannadmin: 200 },
   'GET /demo/mailbox/:mailId': { ...signedIn(404), admin: 200, grannadmin: 200 },
@@ -320,6 +339,16 @@ async function absenceAhead(c: EffectCase, date: string): Promise<number> {
   return id;
 }
 
+/** A mark of unreported absence of the child on the school's last open day before today, made the way the database holds one. */
+async function markOf(t: TestApp, childId: number, by = 1): Promise<number> {
+  const date = addDays(today(t.clock), -1);
+  const { id } = await t.db.insertInto('absences').values({ child_id: childId, date, starts: null, ends: null, kind: 'unreported',
+    comment: null, created_by: by, created_at: t.clock.now().toISOString() })
+    .onConflict((oc) => oc.columns(['child_id', 'date']).where('cancelled_at', 'is', null).doUpdateSet({ kind: 'unreported', guardian_answer: null }))
+    .returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
 const scheduleWeek = (c: EffectCase) => {
   const week = `2027-W${20 + (c.n % 20)}`; // (May to September: no other case registers these weeks)
   const monday = mondayOfWeek(week)!;
@@ -385,7 +414,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
   'POST /units/:unitId/settings/boxes': {
     by: HEADS_OF_ELSA,
     form: (c) => BOX_KEYS.filter((b) => b !== hiddenBox(c)).map((b) => ['boxes', b]),
-    answer: (c) => ({ to: `/units/${c.own.unitId}/settings#boxes` }),
+    answer: (c) => ({ to: `/units/${c.own.unitId}/settings/boxes` }),
     changes: ['unit_boxes', 'settings_changes'],
     check: async (c) => assert.deepEqual(await enabledBoxes(c.t.db, c.own.unitId, BOX_KEYS),
       Object.fromEntries(BOX_KEYS.map((b) => [b, b !== hiddenBox(c)]))),
@@ -393,7 +422,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
   'POST /units/:unitId/settings/opening-hours': {
     by: HEADS_OF_ELSA,
     form: (c) => WEEKDAYS.flatMap((d) => [[`opens_${d}`, `06:${pad(10 + (c.n % 20))}`], [`closes_${d}`, '18:00']] as [string, string][]),
-    answer: (c) => ({ to: `/units/${c.own.unitId}/settings#opening-hours` }),
+    answer: (c) => ({ to: `/units/${c.own.unitId}/settings/opening-hours` }),
     changes: ['unit_opening_hours', 'settings_changes'],
     check: async (c) => {
       const hours = await openingHours(c.t.db, c.own.unitId);
@@ -404,7 +433,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     by: HEADS_OF_ELSA,
     form: async (c) => [['lock_days', '0'], ['plan_ahead_months', '12'], ['invite_days_before', String(20 + (c.n % 40))],
       ...(await groupCutoffs(c.t.db, c.own.unitId)).map((g) => [`cutoff_${g.groupId}`, cutoffOf(c, g.groupId)] as [string, string])],
-    answer: (c) => ({ to: `/units/${c.own.unitId}/settings#care-times` }),
+    answer: (c) => ({ to: `/units/${c.own.unitId}/settings/care-times` }),
     changes: ['unit_settings', 'group_settings', 'settings_changes'],
     check: async (c) => {
       assert.deepEqual(await unitRules(c.t.db, c.own.unitId), { lockDays: 0, planAheadMonths: 12, inviteDaysBefore: 20 + (c.n % 40) });
@@ -415,7 +444,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
   'POST /units/:unitId/closed-days': {
     by: HEADS_OF_ELSA,
     form: (c) => [['date', addDays('2028-06-01', c.n)], ['reason', `Studiedag ${c.actor}`]],
-    answer: (c) => ({ to: `/units/${c.own.unitId}/settings#closed-days` }),
+    answer: (c) => ({ to: `/units/${c.own.unitId}/settings/closed-days` }),
     changes: ['unit_closed_days', 'settings_changes'],
     check: async (c) => {
       const date = addDays('2028-06-01', c.n);
@@ -430,14 +459,14 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
       return { closedDayId: day.id };
     },
     form: () => [],
-    answer: (c) => ({ to: `/units/${c.own.unitId}/settings#closed-days` }),
+    answer: (c) => ({ to: `/units/${c.own.unitId}/settings/closed-days` }),
     changes: ['unit_closed_days', 'settings_changes'],
     check: async (c) => assert.deepEqual(await closedDays(c.t.db, c.own.unitId, addDays('2028-09-01', c.n), addDays('2028-09-01', c.n)), []),
   },
   'POST /units/:unitId/holidays': {
     by: HEADS_OF_ELSA,
     form: (c) => [['date', holidaysBetween('2030-01-01', '2039-12-31')[c.n % 100].date], ['open', 'yes']],
-    answer: (c) => ({ to: `/units/${c.own.unitId}/settings#holidays` }),
+    answer: (c) => ({ to: `/units/${c.own.unitId}/settings/holidays` }),
     changes: ['unit_open_holidays', 'settings_changes'],
     check: async (c) => {
       const date = holidaysBetween('2030-01-01', '2039-12-31')[c.n % 100].date;
@@ -494,13 +523,49 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
   'POST /children/:childId/absences/unreported': {
     by: ['admin', 'larare2b'],
     prepare: async (c) => ({ childId: c.own.oskarId, twoB: await groupId(c.t.db, '2B') }),
-    form: (c) => [['date', today(c.t.clock)], ['from', `08:${pad(c.n % 60)}`], ['to', '09:30']],
+    form: (c) => [['date', today(c.t.clock)], ['from', `08:${pad(c.n % 60)}`], ['to', '09:30'], ['confirmed', 'yes']],
     answer: (c) => ({ to: `/groups/${c.made.twoB}/today` }),
     changes: ['absences', 'care_history', 'notifications'], mayChange: ['sms_outbox', 'jobs'], // (an SMS once per child and day)
     check: async (c) => {
       const marked = await absencesOf(c.t.db, [c.own.oskarId], today(c.t.clock), today(c.t.clock));
       assert.deepEqual(marked.map((a) => [a.kind, a.starts, a.ends]), [['unreported', `08:${pad(c.n % 60)}`, '09:30']]);
     },
+  },
+  'POST /absences/:absenceId/unreported/cancel': {
+    by: ['admin', 'larare2b'],
+    prepare: async (c) => ({ absenceId: await markOf(c.t, c.own.oskarId) }),
+    form: () => [['next', '/groups/1/today']],
+    answer: () => ({ to: '/groups/1/today' }),
+    changes: ['absences', 'care_history'], mayChange: ['notifications'],
+    check: async (c) => assert.equal(await absenceById(c.t.db, Number(c.made.absenceId)), undefined, 'the mark is taken back'),
+  },
+  'POST /absences/:absenceId/answer': {
+    by: ['vardnadshavare'],
+    prepare: async (c) => ({ absenceId: await markOf(c.t, c.own.oskarId) }),
+    form: (c) => [['answer', `Svar ${c.n}`]],
+    answer: (c) => ({ to: `/children/${c.own.oskarId}/absence` }),
+    changes: ['absences'],
+    check: async (c) => assert.equal((await absenceById(c.t.db, Number(c.made.absenceId)))?.answer?.text, `Svar ${c.n}`),
+  },
+  'POST /children/:childId/absences/undo': {
+    by: ['vardnadshavare', 'vardnadshavare2'],
+    prepare: async (c) => ({ absenceId: await absenceAhead(c, '2026-12-07') }),
+    form: (c) => [['absence', String(c.made.absenceId)]],
+    answer: (c) => ({ to: `/children/${c.own.childId}/absence` }),
+    changes: ['absences', 'care_history'],
+    check: async (c) => assert.equal(await absenceById(c.t.db, Number(c.made.absenceId)), undefined, 'the report is undone'),
+  },
+  'POST /absences/:absenceId/withdraw': {
+    by: ['vardnadshavare', 'vardnadshavare2'],
+    prepare: async (c) => {
+      // (not checked in today: the Today cases may have checked her in)
+      await c.t.db.deleteFrom('attendances').where('child_id', '=', c.own.childId).where('date', '=', today(c.t.clock)).execute();
+      return { absenceId: await absenceAhead(c, today(c.t.clock)) };
+    },
+    form: () => [],
+    answer: (c) => ({ to: `/children/${c.own.childId}/absence` }),
+    changes: ['absences', 'care_history'],
+    check: async (c) => assert.equal(await absenceById(c.t.db, Number(c.made.absenceId)), undefined, 'withdrawn'),
   },
   'POST /children/:childId/attendance': [{
     by: STAFF_OF_ELSAS,
@@ -509,7 +574,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
       return {};
     },
     form: (c) => [['event', 'arrive'], ['group', String(c.own.groupId)]],
-    answer: (c) => ({ to: `/groups/${c.own.groupId}/today` }),
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/today#child-${c.own.childId}` }),
     changes: ['attendances', 'care_history'],
     check: async (c) => {
       const marked = (await attendancesOn(c.t.db, [c.own.childId], today(c.t.clock), c.own.groupId)).get(c.own.childId);
@@ -526,6 +591,28 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
       assert.notEqual(marked?.leftAt ?? null, null, 'left');
     },
   }],
+  'POST /children/:childId/attendance/undo': {
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => {
+      await c.t.db.deleteFrom('attendances').where('child_id', '=', c.own.childId).where('date', '=', today(c.t.clock)).execute();
+      await markAttendance(c.t.db, { childId: c.own.childId, groupId: c.own.groupId, date: today(c.t.clock), event: 'arrive', time: '09:58', by: 1, now: c.t.clock.now() });
+      return {};
+    },
+    form: (c) => [['event', 'arrive'], ['group', String(c.own.groupId)]],
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/today#child-${c.own.childId}` }),
+    changes: ['attendances', 'care_history'],
+    check: async (c) => assert.equal((await attendancesOn(c.t.db, [c.own.childId], today(c.t.clock), c.own.groupId)).get(c.own.childId), undefined, 'not come'),
+  },
+  'POST /children/:childId/attendance/times': {
+    by: STAFF_OF_ELSAS,
+    form: (c) => [['group', String(c.own.groupId)], ['date', today(c.t.clock)], ['arrived', `07:${pad(c.n % 60)}`], ['left', '']],
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/today#child-${c.own.childId}` }),
+    changes: ['attendances', 'care_history'],
+    check: async (c) => {
+      const marked = (await attendancesOn(c.t.db, [c.own.childId], today(c.t.clock), c.own.groupId)).get(c.own.childId);
+      assert.deepEqual(marked && [marked.arrivedAt, marked.leftAt], [`07:${pad(c.n % 60)}`, null]);
+    },
+  },
   'POST /children/:childId/schedule': {
     by: REPORTERS_OF_ELSA,
     form: (c) => {
@@ -1060,6 +1147,7 @@ describe('the permission matrix', () => {
   async function probe(side: 'own' | 'foreign', path: string): Promise<Record<string, number | string>> {
     if (path.endsWith('/absences/unreported')) return { ...ids[side], childId: side === 'own' ? oskarId : ids[side].childId };
     if (path.includes(':invitationId')) return { ...ids[side], invitationId: await freshInvitation(side) };
+    if (path.endsWith('/answer') || path.endsWith('/unreported/cancel')) return { ...ids[side], absenceId: await freshMark(side) };
     if (path.includes(':absenceId')) return { ...ids[side], absenceId: await freshAbsence(side) };
     if (path.includes(':key')) return { ...ids[side], key: 'AAAABBBBCCCC' };
     if (path.includes(':mailId')) return { ...ids[side], mailId: demoMailId };
@@ -1141,6 +1229,11 @@ describe('the permission matrix', () => {
     return id;
   }
 
+  /** A school's mark of unreported absence of the side's probe pupil (Oskar; the other side's child is in no school). */
+  async function freshMark(side: 'own' | 'foreign'): Promise<number> {
+    return markOf(t, side === 'own' ? oskarId : ids[side].childId);
+  }
+
   async function agentFor(actor: ActorName, method: string, path: string): Promise<Agent> {
     // Setting a password with a link starts this browser afresh, so that probe gets a fresh login too.
     if (method === 'POST' && path.startsWith('/password/reset/') && actor !== 'anonymous') return signIn(t.app, actor);
@@ -1158,7 +1251,8 @@ describe('the permission matrix', () => {
   /** A valid form for each POST route, so that a refusal can only come from the policy. */
   function validForm(path: string, actor: ActorName): [string, string][] {
     if (path === '/login') return [['username', actor === 'anonymous' ? 'admin' : actor], ['password', 'fel-losenord']];
-    if (path.endsWith('/absences/unreported')) return [['from', '08:00'], ['to', '09:00']]; // today's first lesson
+    if (path.endsWith('/absences/unreported')) return [['from', '08:00'], ['to', '09:00'], ['confirmed', 'yes']]; // today's first lesson
+    if (path.endsWith('/answer')) return [['answer', 'Han var hos tandläkaren.']];
     if (path === '/language') return [['language', 'sv'], ['next', '/']];
     if (path.endsWith('/settings/boxes')) return ['absence', 'information', 'calendar', 'contacts', 'documentation', 'blog', 'schedule', 'talks'].map((b) => ['boxes', b]);
     if (path.endsWith('/settings/opening-hours')) return [1, 2, 3, 4, 5].flatMap((d) => [[`opens_${d}`, '06:30'], [`closes_${d}`, '18:00']] as [string, string][]);
@@ -1168,6 +1262,8 @@ describe('the permission matrix', () => {
     if (path.endsWith('/terms')) return [['terms', 'Bilder får bara laddas ner för privat bruk.']];
     if (path.endsWith('/absences')) return [['when', 'range'], ['from', '2026-12-02']];
     if (path.endsWith('/attendance')) return [['event', 'arrive'], ['group', String(ids.own.groupId)]];
+    if (path.endsWith('/attendance/undo')) return [['event', 'arrive'], ['group', String(ids.own.groupId)]];
+    if (path.endsWith('/attendance/times')) return [['group', String(ids.own.groupId)], ['date', '2026-11-24'], ['arrived', '08:00'], ['left', '']];
     if (path.endsWith('/schedule')) { // each actor its own week of 2027, so that no save meets another's (a conflict)
       const n = ACTORS.indexOf(actor);
       const monday = new Date(Date.UTC(2027, 0, 11 + 7 * n)).toISOString().slice(0, 10);

@@ -45,7 +45,7 @@ const schoolClass: PlacedGroup = { id: GROUP, unitId: UNIT, unitKind: 'school', 
 const PLACES: Record<TargetKind, Location | null> = {
   none: null,
   child: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD], groups: [schoolClass], chosenGroupId: GROUP },
-  absence: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  absence: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD], groups: [schoolClass] },
   invitation: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
   group: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD, 9] },
   unit: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [], childIds: [] },
@@ -76,6 +76,10 @@ const WHO_MAY: Record<Action, Name[]> = {
   'child.info.read': [...GUARDIANS, 'student', ...STAFF],
   'child.absence.report': [...GUARDIANS, ...STAFF],
   'absence.cancel': [...GUARDIANS, ...STAFF],
+  'child.absence.undoReport': GUARDIANS,
+  'absence.withdraw': GUARDIANS,
+  'absence.answer': GUARDIANS,
+  'absence.unreported.cancel': STAFF,
   'child.attendance.update': STAFF,
   'child.schedule.read': [...GUARDIANS, 'student', ...STAFF],
   'child.schedule.update': [...GUARDIANS, ...STAFF],
@@ -107,8 +111,9 @@ const ABOUT: Record<TargetKind, Action[]> = {
   none: ['start.read', 'session.end', 'account.language.update', 'notifications.read', 'messages.read', 'account.settings.read',
     'account.settings.update', 'account.closure.request', 'account.invitation.use', 'demo.mailbox.read', 'demo.sms.read'],
   child: ['child.start.read', 'child.info.read', 'child.absence.report', 'child.attendance.update', 'child.schedule.read',
-    'child.schedule.update', 'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported', 'child.invitations.create'],
-  absence: ['absence.cancel'],
+    'child.schedule.update', 'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported', 'child.invitations.create',
+    'child.absence.undoReport'],
+  absence: ['absence.cancel', 'absence.withdraw', 'absence.answer', 'absence.unreported.cancel'],
   personOfChild: ['person.contact.read', 'person.address.read'],
   group: ['group.invitations.read', 'group.read', 'group.children.read', 'group.today.read'],
   invitation: ['invitation.manage'],
@@ -140,13 +145,15 @@ describe('the action table', () => {
     assert.deepEqual(counting, [
       ['child.attendance.update', { scope: 'chosen-group', field: 'group' }],
       ['child.absence.markUnreported', { scope: 'school-groups' }],
+      ['absence.unreported.cancel', { scope: 'school-groups' }],
     ]);
   });
 
   it('leaves a row in the audit trail for what reads or changes a child’s documentation, comments or contact details', () => {
     assert.deepEqual(ALL_ACTIONS.filter((action) => actionDefinition(action).audited === true), [
-      'child.info.read', 'child.absence.report', 'absence.cancel', 'child.schedule.read', 'child.schedule.update',
-      'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported', 'child.invitations.create',
+      'child.info.read', 'child.absence.report', 'absence.cancel', 'child.absence.undoReport', 'absence.withdraw', 'absence.answer',
+      'child.schedule.read', 'child.schedule.update', 'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported',
+      'absence.unreported.cancel', 'child.invitations.create',
     ]);
   });
 

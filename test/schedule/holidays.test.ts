@@ -53,13 +53,13 @@ describe('care times on public holidays', () => {
   });
 
   it('the unit head opens Solrosen on julafton: the day can be booked and "Upprepa" books it', async () => {
-    const settings = await rektor.get(`/units/${solrosen}/settings`);
+    const settings = await rektor.get(`/units/${solrosen}/settings/holidays`);
     assert.doesNotMatch(textOf(settings.text, 'holidays'), /Påskdagen/, 'a Sunday, when Solrosen is closed anyway');
     assert.match(textOf(settings.text, 'holidays'), /torsdag 24 december\s*: Julafton – Stängt Ha öppet den dagen/);
     const opened = await postForm(rektor, `/units/${solrosen}/settings`, `/units/${solrosen}/holidays`, [['date', '2026-12-24'], ['open', 'yes']]);
     assert.equal(opened.status, 303);
-    assert.equal(opened.headers.location, `/units/${solrosen}/settings#holidays`);
-    assert.match(textOf((await rektor.get(`/units/${solrosen}/settings`)).text, 'holidays'), /24 december\s*: Julafton – Öppet Stäng den dagen/);
+    assert.equal(opened.headers.location, `/units/${solrosen}/settings/holidays`);
+    assert.match(textOf((await rektor.get(`/units/${solrosen}/settings/holidays`)).text, 'holidays'), /24 december\s*: Julafton – Öppet Stäng den dagen/);
     assert.deepEqual([...await unitsOpenOn(t.db, [solrosen], '2026-12-24')], [solrosen]);
 
     const res = await openAndSubmit(emma, `/children/${elsa}/schedule?week=2026-W51`, `/children/${elsa}/schedule`,

@@ -92,9 +92,9 @@ describe('standard times and the expected care of a day', () => {
     assert.equal((await expectedCare(t.db, [elsa], '2026-12-04')).get(elsa)?.dayOff, false);
     const history = await pedagog.get(`/children/${elsa}/history`);
     const emmas = 'mån 08:00–16:00, tis 08:00–16:00, ons 08:00–16:00, tor 08:00–16:00, fre Ledig';
-    assert.match(textOf(history.text, 'main'), new RegExp(`fredag 27 november Standardtider från dagen ${emmas} – Sara Holm`), 'the later standard, replaced');
-    assert.match(textOf(history.text, 'main'), new RegExp(`fredag 27 november Standardtider från dagen – ${emmas} Emma Andersson`));
-    assert.match(textOf(history.text, 'main'), /tisdag 24 november Standardtider från dagen – mån 07:00–15:00, tis 07:00–15:00, ons 07:00–15:00, tor 07:00–15:00, fre 07:00–15:00 Sara Holm/);
+    assert.match(textOf(history.text, 'main'), new RegExp(`Dag fredag 27 november Vad Standardtider från dagen Före ${emmas} Efter – Av Sara Holm`), 'the later standard, replaced');
+    assert.match(textOf(history.text, 'main'), new RegExp(`Dag fredag 27 november Vad Standardtider från dagen Före – Efter ${emmas} Av Emma Andersson`));
+    assert.match(textOf(history.text, 'main'), /Dag tisdag 24 november Vad Standardtider från dagen Före – Efter mån 07:00–15:00, tis 07:00–15:00, ons 07:00–15:00, tor 07:00–15:00, fre 07:00–15:00 Av Sara Holm/);
   });
 
   it('holds a standard week to 15 hours for a place with an hour limit', async () => {

@@ -410,9 +410,9 @@ describe('care times: staff on a guardian’s behalf, staff comments and the chi
     const res = await pedagog.get(`/children/${ids.elsa}/history`);
     assert.equal(res.status, 200);
     const table = textOf(res.text, 'main');
-    assert.match(table, /måndag 7 december Omsorgstid 07:30–16:00 07:30–15:00 Sara Holm/);
-    assert.match(table, /måndag 7 december Omsorgstid – 07:30–16:00 Emma Andersson/);
-    assert.match(table, /tisdag 8 december Frånvaro – Frånvarande hela dagen/);
+    assert.match(table, /Dag måndag 7 december Vad Omsorgstid Före 07:30–16:00 Efter 07:30–15:00 Av Sara Holm/);
+    assert.match(table, /Dag måndag 7 december Vad Omsorgstid Före – Efter 07:30–16:00 Av Emma Andersson/);
+    assert.match(table, /Dag tisdag 8 december Vad Frånvaro Före – Efter Frånvarande hela dagen/);
     assert.match(table, /Personalens kommentar: Utflykt, ta med matsäck/);
     assert.equal((await emma.get(`/children/${ids.elsa}/history`)).status, 404);
     assert.match((await pedagog.get(weekUrl(ids.elsa, '2026-W50'))).text, new RegExp(`href="/children/${ids.elsa}/history"`));

@@ -39,7 +39,7 @@ describe('closed days as ranges', () => {
       [{ id: (await closedEntries(t.db, solrosen, '2027-07-05', '2027-07-05'))[0].id, date: '2027-07-05', lastDate: '2027-07-30', reason: 'Sommarstängt' }]);
     assert.equal((await closedDays(t.db, solrosen, '2027-07-01', '2027-08-31')).filter((d) => d.reason === 'Sommarstängt').length, 26);
 
-    const page = await rektor.get(`/units/${solrosen}/settings`);
+    const page = await rektor.get(`/units/${solrosen}/settings/closed-days`);
     const list = textOf(page.text, 'closed-days');
     assert.match(list, /måndag 5 juli – fredag 30 juli \(vecka 27–30\): Sommarstängt/);
     assert.match(list, /Barn som har tider de dagarna \(1\)\. Deras vårdnadshavare har fått ett meddelande: Elsa Andersson/);

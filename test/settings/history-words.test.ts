@@ -21,9 +21,9 @@ describe('the settings history', () => {
   });
   after(() => t.close());
 
-  /** The lines of the history on the unit's settings page, as text. */
+  /** The lines of the history on the unit's settings history page, as text. */
   async function historyLines(): Promise<string[]> {
-    const page = await rektor.get(settingsPage);
+    const page = await rektor.get(`${settingsPage}/history`);
     assert.equal(page.status, 200);
     const section = /<section id="history"[\s\S]*?<\/section>/.exec(page.text)?.[0] ?? '';
     return [...section.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim());

@@ -25,13 +25,14 @@ describe('unit settings', () => {
   it('stores a change of opening hours, shows it, and keeps who changed it and when', async () => {
     const res = await post(`/units/${solrosen}/settings/opening-hours`, weekHours({ opens_3: '07:15', closes_3: '16:45' }));
     assert.equal(res.status, 303);
-    assert.equal(res.headers.location, `/units/${solrosen}/settings#opening-hours`);
+    assert.equal(res.headers.location, `/units/${solrosen}/settings/opening-hours`);
     assert.deepEqual((await openingHours(t.db, solrosen))[3], { opens: '07:15', closes: '16:45' });
 
-    const page = await rektor.get(`/units/${solrosen}/settings`);
+    const page = await rektor.get(`/units/${solrosen}/settings/opening-hours`);
     assert.match(page.text, /Ändringarna är sparade/);
     assert.match(page.text, /id="opens_3"[^>]*value="07:15"/);
-    assert.match(page.text, /Maria Ek:<\/span>\s*Öppettider onsdag\s*från 06:30–18:00 till 07:15–16:45/);
+    const history = await rektor.get(`/units/${solrosen}/settings/history`);
+    assert.match(history.text, /Maria Ek:<\/span>\s*Öppettider onsdag\s*från 06:30–18:00 till 07:15–16:45/);
     assert.match((await rektor.get(`/units/${solrosen}`)).text, /onsdag<\/dt><dd>07:15–16:45/);
 
     const log = await t.db.selectFrom('settings_changes').selectAll().where('setting', '=', 'opening_hours:3').executeTakeFirstOrThrow();
@@ -54,7 +55,7 @@ describe('unit settings', () => {
     const res = await post(`/units/${solrosen}/closed-days`, [['date', '2026-12-04'], ['reason', 'Planeringsdag']]);
     assert.equal(res.status, 303);
     assert.deepEqual((await closedDays(t.db, solrosen, '2026-12-04', '2026-12-04')).map((d) => [d.date, d.reason]), [['2026-12-04', 'Planeringsdag']]);
-    const page = await rektor.get(`/units/${solrosen}/settings`);
+    const page = await rektor.get(`/units/${solrosen}/settings/closed-days`);
     assert.match(page.text, /fredag 4 december<\/strong> \(vecka 49\): Planeringsdag/);
   });
 
@@ -129,7 +130,7 @@ describe('unit settings', () => {
   it('names who changed a setting by their registered name, whatever name their account shows', async () => {
     await t.db.updateTable('accounts').set({ display_name: 'Rektorn' }).where('username', '=', 'rektor').execute();
     await post(`/units/${solrosen}/settings/opening-hours`, weekHours({ opens_2: '07:00' }));
-    const page = await rektor.get(`/units/${solrosen}/settings`);
+    const page = await rektor.get(`/units/${solrosen}/settings/history`);
     assert.match(page.text, /Maria Ek:<\/span>\s*Öppettider tisdag/);
     assert.doesNotMatch(page.text, /Rektorn:<\/span>/);
   });

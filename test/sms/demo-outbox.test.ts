@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { JobRunner } from '../../server/kernel/jobs.ts';
 import { queueSms } from '../../server/sms/outbox.ts';
+import { UNREPORTED_SMS_DELAY_MINUTES } from '../../server/absence/rules.ts';
 import { chooseSmsGateway, registerSmsJobs } from '../../server/sms/sender.ts';
 import { csrfOf, signIn, startTestApp, type TestApp } from '../support/app.ts';
 import { personId } from '../support/demo.ts';
@@ -21,10 +22,13 @@ describe('the demo SMS outbox on a demo database', () => {
     runner = new JobRunner({ db: t.db, clock: t.clock, log: () => undefined });
     registerSmsJobs(runner, { db: t.db, clock: t.clock, gateway, from: 'Vardag' });
     oskar = await personId(t.db, 'Oskar', 'Andersson');
-    // The admin marks Oskar's absence, the way school staff do; the job delivers the SMS to the outbox.
+    // The admin marks Oskar's absence, the way school staff do (confirmed); once the minutes to undo it have passed,
+    // the job delivers the SMS to the outbox.
     const admin = await signIn(t.app, 'admin');
-    const res = await admin.post(`/children/${oskar}/absences/unreported`).type('form').send({ _csrf: await csrfOf(admin) });
+    const res = await admin.post(`/children/${oskar}/absences/unreported`).type('form').send({ _csrf: await csrfOf(admin), confirmed: 'yes' });
     assert.equal(res.status, 303);
+    assert.equal(await runner.runDue(), 0, 'not before the minutes to undo it have passed');
+    t.clock.set(new Date(t.clock.now().getTime() + UNREPORTED_SMS_DELAY_MINUTES * 60_000).toISOString());
     assert.equal(await runner.runDue(), 1);
   });
   after(async () => {
@@ -45,7 +49,7 @@ describe('the demo SMS outbox on a demo database', () => {
       .executeTakeFirstOrThrow();
     const mobile = `+46${emma.phone!.replace(/\D/g, '').slice(1)}`;
     assert.match(res.text, /<p>Vardag: Oskar har ogiltig frånvaro i dag tisdag 24 november \(Björkskolan\)\. Se Vardag för mer\.<\/p>/);
-    assert.match(res.text, new RegExp(`till \\${mobile} om Oskar Andersson, 24 nov\\. 2026 10:00`));
+    assert.match(res.text, new RegExp(`till \\${mobile} om Oskar Andersson, 24 nov\\. 2026 10:05`));
   });
 
   it('escapes what it shows', async () => {

@@ -13,13 +13,13 @@ export async function guardiansWithoutAccount(t: TestApp): Promise<GuardianWitho
     .orderBy('guardianships.guardian_id').execute();
 }
 
-/** A fresh paper key for the guardian, printed by the teacher "pedagog". */
-export async function paperKey(t: TestApp, guardian: GuardianWithoutAccount): Promise<string> {
+/** A fresh paper key for the guardian, printed by the teacher "pedagog", the invitation in `language`. */
+export async function paperKey(t: TestApp, guardian: GuardianWithoutAccount, language = 'sv'): Promise<string> {
   const by = await t.db.selectFrom('accounts').select('id').where('username', '=', 'pedagog').executeTakeFirstOrThrow();
   return t.db.transaction().execute(async (trx) => {
     const id = await createInvitation(trx, {
       guardianId: guardian.guardian_id, childId: guardian.child_id, municipalityId: guardian.municipality_id, by: by.id,
-      email: null, language: 'sv', sendOn: '2026-11-24', now: t.clock.now(),
+      email: null, language, sendOn: '2026-11-24', now: t.clock.now(),
     });
     return issueKey(trx, id, 'paper', t.clock.now());
   });
