@@ -170,6 +170,16 @@ export interface AuditTrailTable {
   record_id: number | null; method: string; outcome: string;
 }
 
+// people: who changed what in the register of people and organisation, and when (migration 0025, server/people/register-changes.ts)
+export type RegisterEntity = 'municipality' | 'area' | 'unit' | 'group' | 'person' | 'placement' | 'guardianship' | 'staff_assignment';
+export type RegisterChangeKind = 'created' | 'changed' | 'ended' | 'removed';
+export type RegisterChangeSource = 'admin' | 'import';
+export interface RegisterChangesTable {
+  id: Generated<number>; municipality_id: number; entity: RegisterEntity; entity_id: number; change: RegisterChangeKind;
+  field: string | null; old_value: string | null; new_value: string | null; source: RegisterChangeSource;
+  changed_by: number | null; changed_at: string;
+}
+
 // kernel: the hits of each rate-limited client in its current window (migration 0018, server/kernel/rate-limits.ts)
 export interface RateLimitHitsTable { key: string; hits: number; resets_at: string }
 
@@ -190,6 +200,7 @@ export interface Database {
   login_limits: LoginLimitsTable;
   rate_limit_hits: RateLimitHitsTable;
   audit_trail: AuditTrailTable;
+  register_changes: RegisterChangesTable;
   unit_settings: UnitSettingsTable;
   unit_boxes: UnitBoxesTable;
   unit_closed_days: UnitClosedDaysTable;

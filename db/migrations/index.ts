@@ -24,6 +24,7 @@ import * as m0020 from './0020_closed_ranges_and_open_holidays.ts';
 import * as m0021 from './0021_delay_unreported_sms_and_guardian_answers.ts';
 import * as m0022 from './0022_add_contact_to_units.ts';
 import * as m0024 from './0024_record_when_attendance_was_marked.ts';
+import * as m0025 from './0025_create_register_changes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '0021_delay_unreported_sms_and_guardian_answers': m0021,
   '0022_add_contact_to_units': m0022,
   '0024_record_when_attendance_was_marked': m0024,
+  '0025_create_register_changes': m0025,
 };

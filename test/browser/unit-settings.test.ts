@@ -100,7 +100,7 @@ describe('unit settings at 360 px', () => {
         page.waitForResponse((res) => res.request().method() === 'GET' && res.url().endsWith('/settings/opening-hours'), { timeout: 20_000 }),
         page.getByRole('button', { name: 'Spara och meddela vårdnadshavarna' }).click(),
       ]);
-      await page.locator('.flash').waitFor({ timeout: 10_000 });
+      await page.locator('.flash').waitFor();
       assert.match(await page.locator('.flash').textContent() ?? '', /Öppettiderna är sparade\. Vårdnadshavarna till 1 barn har fått en notis\./);
       assert.deepEqual((await openingHours(h.t.db, solrosen))[3], { opens, closes: '18:00' });
       if (javaScript) await shot(page, 'saved-sv');

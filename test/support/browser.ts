@@ -54,8 +54,11 @@ export async function startBrowserHarness(options: Parameters<typeof startTestAp
     const ctx = await openBrowser.newContext({
       baseURL, javaScriptEnabled: javaScript, locale: 'sv-SE', viewport: { width, height: 800 }, hasTouch: touch,
     });
-    ctx.setDefaultTimeout(5_000);
-    ctx.setDefaultNavigationTimeout(10_000);
+    // Generous on purpose: CI runs two test files side by side on two cores, one of them perhaps several Vardag
+    // processes behind nginx or a PostgreSQL cluster, and a page that answers in 50 ms alone has taken over 10 s then.
+    // The tests assert what a page says, never how fast; a page that never comes still fails, only later.
+    ctx.setDefaultTimeout(20_000);
+    ctx.setDefaultNavigationTimeout(30_000);
     contexts.add(ctx);
     ctx.on('close', () => contexts.delete(ctx));
     return ctx;
@@ -138,10 +141,16 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
   if (!new URL(page.url(), 'http://x').pathname.startsWith('/login')) await page.goto('/login');
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(password);
-  await Promise.all([
-    page.waitForURL((url) => url.pathname !== '/login', { waitUntil: 'load' }),
-    page.locator('form[action="/login"] [type=submit]').click(),
-  ]);
+  try {
+    await Promise.all([
+      page.waitForURL((url) => url.pathname !== '/login', { waitUntil: 'load' }),
+      page.locator('form[action="/login"] [type=submit]').click(),
+    ]);
+  } catch (err) {
+    // Say what the login page said (a wrong password, a lockout) rather than only that the address never changed.
+    const said = await page.locator('.error-summary, .field-error, .flash, [role=alert]').allTextContents().catch(() => []);
+    throw new Error(`logging in as ${username} stayed on ${page.url()}; the page said: ${said.join(' | ').trim() || 'nothing'}`, { cause: err });
+  }
 }
 
 /** Chooses a language in the footer's language form and waits for the page to come back in it. */
