@@ -15,7 +15,8 @@ export interface UnitsTable {
   street_address: string | null; postal_code: string | null; city: string | null; phone: string | null; email: string | null;
 }
 export interface UnitOpeningHoursTable { unit_id: number; weekday: number; opens: string; closes: string }
-export interface GroupsTable { id: Generated<number>; unit_id: number; name: string }
+/** `ended_on`: the day the group was ended (no longer in use, kept for its history; migration 0026), null while in use. */
+export interface GroupsTable { id: Generated<number>; unit_id: number; name: string; ended_on: string | null }
 
 // people (persons and their links)
 export type IdentityKind = 'personnummer' | 'samordningsnummer';
@@ -41,7 +42,10 @@ export interface PlacementsTable {
 }
 export interface GuardianshipsTable { id: Generated<number>; guardian_id: number; child_id: number; other_household: number }
 export type StaffRole = 'unit_head' | 'staff';
-export interface StaffAssignmentsTable { id: Generated<number>; person_id: number; unit_id: number; group_id: number | null; role: StaffRole }
+/** `start_date`/`end_date`: the first and last day the assignment counts, both included; null: no limit (migration 0027). */
+export interface StaffAssignmentsTable {
+  id: Generated<number>; person_id: number; unit_id: number; group_id: number | null; role: StaffRole; start_date: string | null; end_date: string | null;
+}
 export interface MunicipalityAdminsTable { person_id: number; municipality_id: number }
 
 // accounts
@@ -180,6 +184,26 @@ export interface RegisterChangesTable {
   changed_by: number | null; changed_at: string;
 }
 
+// registry-import: an uploaded registry file, kept decoded until it is applied (migration 0029, server/registry-import/)
+export interface RegistryImportsTable {
+  id: Generated<number>; municipality_id: number; file_name: string; encoding: string; content: string; uploaded_by: number;
+  uploaded_at: string; applied_by: number | null; applied_at: string | null; summary: string | null;
+}
+
+// privacy: a municipality's own retention period of one kind of record, in months after the child's last placement
+// ended (migration 0032, server/privacy/); a kind without a row keeps its domain's default
+export interface RetentionPeriodsTable { municipality_id: number; kind: string; months: number; changed_by: number; changed_at: string }
+
+// about: the municipality's data protection notice and accessibility statement, one row per saved version (migration 0030)
+export type Compliance = 'full' | 'partial' | 'none';
+export interface MunicipalityStatementsTable {
+  id: Generated<number>; municipality_id: number; version: number;
+  controller: string | null; dpo: string | null; purpose: string | null; legal_basis: string | null; recipients: string | null;
+  retention: string | null; rights: string | null; sources: string | null; categories: string | null;
+  compliance: Compliance | null; known_problems: string | null; feedback_email: string | null; feedback_phone: string | null;
+  assessed_on: string | null; saved_by: number; saved_at: string;
+}
+
 // kernel: the hits of each rate-limited client in its current window (migration 0018, server/kernel/rate-limits.ts)
 export interface RateLimitHitsTable { key: string; hits: number; resets_at: string }
 
@@ -200,7 +224,9 @@ export interface Database {
   login_limits: LoginLimitsTable;
   rate_limit_hits: RateLimitHitsTable;
   audit_trail: AuditTrailTable;
+  municipality_statements: MunicipalityStatementsTable;
   register_changes: RegisterChangesTable;
+  registry_imports: RegistryImportsTable;
   unit_settings: UnitSettingsTable;
   unit_boxes: UnitBoxesTable;
   unit_closed_days: UnitClosedDaysTable;
@@ -228,4 +254,5 @@ export interface Database {
   care_times: CareTimesTable;
   standard_schedules: StandardSchedulesTable;
   standard_care_times: StandardCareTimesTable;
+  retention_periods: RetentionPeriodsTable;
 }

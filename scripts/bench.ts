@@ -6,6 +6,7 @@
 //   npm run bench -- --quick               3 s per route after 2 s of warm-up (under a minute once the data set is cached)
 //   npm run bench -- --children 20000 --json bench.json --profile
 //   npm run bench -- --peak [--minutes 2]  the peak day: 2,000 guardians log in while 200 staff write (scripts/bench/peak.ts)
+//   npm run bench -- --import [--children 10000]  the registry import's preview and apply (scripts/bench/registry-import.ts)
 //   npm run bench -- --database postgres --children 50000 --explain --processes 1,2
 //                                          on PostgreSQL (scripts/bench/postgres.ts), the pages' plans (scripts/bench/explain.ts),
 //                                          one server process and then two
@@ -30,7 +31,9 @@ import { childSummary } from '../server/people/queries.ts';
 import { unitRules } from '../server/settings/queries.ts';
 import { BENCH_DIR, ensureDataset } from './bench/dataset.ts';
 import type { LoadJob, LoadResult } from './bench/load.ts';
+import { backupDuringLoad, type BackupFigure } from './bench/backup-during-load.ts';
 import { peakDay } from './bench/peak.ts';
+import { importBench } from './bench/registry-import.ts';
 import { formatProfile, summariseProfile, type ProfileSummary } from './bench/profile.ts';
 import { decoded, get, machineCpuSeconds, post, startServers, type RunningServer } from './bench/server.ts';
 import { benchPostgres, type BenchPostgres } from './bench/postgres.ts';
@@ -508,6 +511,7 @@ async function measure(settings: Settings, machine: Record<string, string | numb
   let transfer: TransferSize | undefined;
   const figures: RouteFigures[] = [];
   let plans: PlanReport | undefined;
+  let backupFigure: BackupFigure | undefined;
   for (const processes of settings.processes) {
     let absencePlan = plannedAbsences;
     progress(`starting ${processes === 1 ? 'the server' : `${processes} server processes`} (NODE_ENV=production${profileDir ? ', --cpu-prof' : ''}`
@@ -625,6 +629,21 @@ async function measure(settings: Settings, machine: Record<string, string | numb
         }
         figures.push({ ...result, key, processes, path: job.path, serverCpu, dbCpu, cores, ratio: { rps: null, p50: null, p99: null }, failedAnswers, writes });
       }
+      // The start page's load again, while npm run backup runs again and again (the first process count only).
+      const startFigure = figures.find((f) => f.key === 'start' && f.processes === processes);
+      if (startFigure && !backupFigure) {
+        progress(`start page while backups run one after another (npm run backup), ${settings.warmup} s warm-up + ${settings.duration} s`);
+        const running = server;
+        backupFigure = await backupDuringLoad({
+          root: ROOT, benchDir: BENCH_DIR, dataDir: dataset.dir, databaseUrl: dataset.databaseUrl, rpsWithout: startFigure.rps,
+          load: () => runLoad({
+            name: 'start page during backups', origin: running.origin, origins: running.origins, connections: settings.connections, duration: settings.duration,
+            warmup: settings.warmup, headers: { 'accept-encoding': 'gzip' }, requests: jobs.start.requests,
+          }, () => undefined),
+        });
+        progress(`  ${Math.round(backupFigure.rpsWith)} req/s during ${backupFigure.backups} backups (${backupFigure.backupSeconds} s each), `
+          + `${Math.round(backupFigure.rpsWithout)} without: the backups cost ${Math.round(backupFigure.cost * 100)} %`);
+      }
     } finally {
       progress(processes === 1 ? 'stopping the server' : 'stopping the servers');
       await server.stop();
@@ -725,6 +744,11 @@ async function measure(settings: Settings, machine: Record<string, string | numb
   out.push(`  start page ≤ 30 KiB gzipped: ${kib(transfer.total)} — ${transfer.withinLimit ? 'met' : 'MISSED'}`);
   if (targets.weekViewRpsRatio) out.push(`  week view throughput ≥ 25 % of the baseline: ${Math.round(targets.weekViewRpsRatio.value * 100)} % — ${targets.weekViewRpsRatio.met ? 'met' : 'MISSED'}`);
   if (targets.todayRpsRatio) out.push(`  Today page throughput ≥ 25 % of the baseline: ${Math.round(targets.todayRpsRatio.value * 100)} % — ${targets.todayRpsRatio.met ? 'met' : 'MISSED'}`);
+  if (backupFigure) {
+    out.push(`  a backup while the start-page load runs costs it < 20 % of its requests per second: ${Math.round(backupFigure.cost * 100)} % `
+      + `(${Math.round(backupFigure.rpsWith)} vs ${Math.round(backupFigure.rpsWithout)} req/s, ${backupFigure.backups} backups of ${kib(backupFigure.databaseBytes)}, `
+      + `${backupFigure.backupSeconds} s each) — ${backupFigure.met ? 'met' : 'MISSED'}`);
+  }
   if (targets.absenceWrites && absence?.writes) {
     const w = absence.writes;
     out.push(`  absence reports ≥ ${WRITES_PER_SECOND_TARGET}/s sustained, 0 errors, 0 lost writes: ${w.perSecond}/s, ${absence.failedAnswers} failed answers, `
@@ -759,7 +783,7 @@ async function measure(settings: Settings, machine: Record<string, string | numb
         failedAnswers: f.failedAnswers, ...(f.writes ? { writes: f.writes } : {}),
       })),
       startPageBytesGzip: transfer,
-      targets,
+      targets: { ...targets, backupDuringStartLoad: backupFigure ?? null },
       failedRoutes: failed.map((f) => f.name),
       ...(profile ? { profile: { file: profile.file, ...profile.summary } } : {}),
     };
@@ -773,6 +797,7 @@ async function measure(settings: Settings, machine: Record<string, string | numb
 const args = process.argv.slice(2);
 const run = args.includes('--peak')
   ? () => peakDay(args.filter((a) => a !== '--peak'), { progress, track: (s) => { server = s; } })
+  : args.includes('--import') ? () => importBench(args.filter((a) => a !== '--import'), progress)
   : main;
 run().then((code) => process.exit(code), async (err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

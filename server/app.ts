@@ -21,8 +21,14 @@ import { configureHashing, type HashingOptions } from './accounts/passwords.ts';
 import { peopleLocators } from './people/relations.ts';
 import { accountLocators } from './accounts/closure-queries.ts';
 import { peopleRoutes } from './people/routes.ts';
+import { placementLocators } from './people/placements.ts';
+import { childrenRoutes } from './children/routes.ts';
 import { pageFrameOf } from './people/queries.ts';
 import { aboutRoutes } from './about/routes.ts';
+import { organisationRoutes } from './organisation/routes.ts';
+import { organisationLocators } from './people/organisation.ts';
+import { staffLocators } from './people/staff.ts';
+import { staffRoutes } from './staff/routes.ts';
 import { watchPublicUrl } from './kernel/public-url.ts';
 import { startRoutes } from './start/routes.ts';
 import { BOX_KEYS } from './start/boxes.ts';
@@ -43,6 +49,25 @@ import { messageRoutes } from './messages/routes.ts';
 import { demoMailboxRoutes } from './demo/mailbox.ts';
 import { demoSmsRoutes } from './demo/sms.ts';
 import { auditTrail } from './audit/trail.ts';
+import { registryImportRoutes } from './registry-import/routes.ts';
+import { registryUpload } from './registry-import/upload.ts';
+import { registryImportLocators } from './people/registry-sync.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { PersonalDataRegistry } from './kernel/personal-data.ts';
+import { peoplePersonalData, personLocators, personRegister } from './people/personal-data.ts';
+import { accountIdsOf, accountsPersonalData } from './accounts/personal-data.ts';
+import { absencePersonalData } from './absence/personal-data.ts';
+import { attendancePersonalData } from './attendance/personal-data.ts';
+import { schedulePersonalData } from './schedule/personal-data.ts';
+import { historyPersonalData } from './history/personal-data.ts';
+import { invitationsPersonalData } from './invitations/personal-data.ts';
+import { notificationsPersonalData } from './notifications/personal-data.ts';
+import { smsPersonalData } from './sms/personal-data.ts';
+import { auditPersonalData } from './audit/personal-data.ts';
+import { privacyRoutes } from './privacy/routes.ts';
+import { log } from './kernel/log.ts';
+import { healthz, type RunnerHealth } from './operations/health.ts';
+import { operationsRoutes } from './operations/routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -55,9 +80,20 @@ export interface AppDeps {
   dummyHash: string;
   /** argon2id parameters for new passwords; tests pass cheaper ones. */
   hashing?: HashingOptions;
+  /** The process's job runner, for /healthz (none: the process runs no jobs, as in most tests). */
+  jobs?: RunnerHealth;
 }
 
 export interface VardagApp { app: express.Express; routes: RouteTable; close(): void }
+
+/**
+ * The personal data each domain keeps: its part of a register extract and what it keeps of a child who left, for how
+ * long (server/kernel/personal-data.ts). A new domain that keeps personal data adds its part here.
+ */
+export const PERSONAL_DATA = new PersonalDataRegistry(personRegister, accountIdsOf, [
+  peoplePersonalData, accountsPersonalData, absencePersonalData, attendancePersonalData, schedulePersonalData, historyPersonalData,
+  invitationsPersonalData, notificationsPersonalData, smsPersonalData, auditPersonalData,
+]);
 
 const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
 
@@ -76,7 +112,7 @@ export function createApp(deps: AppDeps): VardagApp {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
-        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'],
+        defaultSrc: ["'self'"], scriptSrc: ["'self'", assets.inline.loaderHash], styleSrc: ["'self'", assets.inline.cssHash], imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"], connectSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"],
         baseUri: ["'none'"], objectSrc: ["'none'"],
       },
@@ -89,6 +125,8 @@ export function createApp(deps: AppDeps): VardagApp {
   app.get(`/static/${assets.version}/vendor/htmx.min.js`, (_req, res) => res.sendFile(HTMX_FILE, staticOptions));
   app.use(`/static/${assets.version}`, express.static(STATIC_DIR, staticOptions));
   app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(STATIC_DIR, 'img/favicon.ico'), { maxAge: '7d' }));
+  // For monitoring: no session, no CSRF, and no PUBLIC_URL note for a probe on 127.0.0.1 (see operations/health.ts).
+  app.get('/healthz', healthz({ db, clock, folders: [config.dataDir, config.backupDir], runner: deps.jobs }));
   // Everything below is a page, a partial, a redirect or an error page, most of them personal or carrying a CSRF token:
   // none may be kept by a shared cache or shown again by the back button after logout on a shared computer.
   app.use(noStore);
@@ -108,18 +146,21 @@ export function createApp(deps: AppDeps): VardagApp {
   }));
   app.use(language);
 
+  // The registry file's upload is a multipart form: read before the CSRF check, which needs its token.
+  app.post('/admin/import', registryUpload);
   // A signed-in user's token is kept in their session; a public form's needs no session (see kernel/csrf.ts).
   const csrf = csrfProtection({ secret: deps.sessionSecret, secureCookie: config.trustProxy !== false });
   app.use(csrf.protection);
 
   const router = express.Router();
   // Each domain finds its own records; a kind of record without a locator fails the type check here.
-  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators };
+  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators, ...organisationLocators, ...staffLocators, ...placementLocators, ...personLocators, ...registryImportLocators };
   // Every allowed request of an audited action leaves a row in the one audit trail.
   const routes = new RouteTable(router, createGuard(locators, db, () => today(clock)), auditTrail(db, clock));
   accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
   startRoutes(routes, { db, clock, config });
   peopleRoutes(routes, { db, clock, openingHours });
+  childrenRoutes(routes, { db, clock });
   settingsRoutes(routes, { db, clock, boxes: BOX_KEYS, timesBetween: childrenWithTimesBetween, schedule: { careTimesOf, standardSchedules } });
   invitationRoutes(routes, { db, clock, config });
   absenceRoutes(routes, { db, clock });
@@ -129,7 +170,13 @@ export function createApp(deps: AppDeps): VardagApp {
   registrationRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
   notificationRoutes(routes, { db, clock });
   messageRoutes(routes, { db });
-  aboutRoutes(routes);
+  aboutRoutes(routes, { db, clock, personalData: PERSONAL_DATA });
+  auditRoutes(routes, { db, clock });
+  operationsRoutes(routes, { db, clock, config });
+  organisationRoutes(routes, { db, clock });
+  staffRoutes(routes, { db, clock, config });
+  privacyRoutes(routes, { db, clock, personalData: PERSONAL_DATA });
+  registryImportRoutes(routes, { db, clock, config });
   if (deps.demo) demoMailboxRoutes(routes, { db }); // a real database has no demo mailbox, whatever its config
   if (deps.demo) demoSmsRoutes(routes, { db }); // ...nor a demo SMS outbox
   app.use(router);
@@ -156,7 +203,7 @@ function errorPages(csrfError: unknown): ErrorRequestHandler {
     const status = err === csrfError ? 403 : err instanceof HttpError ? err.status : Number((err as { status?: unknown }).status) || 500;
     const view = err === csrfError ? 'errors/csrf'
       : status === 404 ? 'errors/404' : status === 403 ? 'errors/403' : status >= 400 && status < 500 ? 'errors/400' : 'errors/500';
-    if (status >= 500) console.error(err);
+    if (status >= 500) log.error({ err, method: req.method, route: req.route?.path ?? null }, 'request failed');
     if (res.headersSent) {
       res.end();
       return;
@@ -164,7 +211,7 @@ function errorPages(csrfError: unknown): ErrorRequestHandler {
     try {
       render(req, res, view, {}, status);
     } catch (renderError) {
-      console.error(renderError);
+      log.error({ err: renderError }, 'the error page could not be rendered');
       res.status(status).type('text').send(req.t('errors.server.title'));
     }
   };

@@ -3,6 +3,7 @@
 // starts a new worker when one dies, and on SIGTERM or SIGINT asks every worker to finish what it is doing and waits for
 // them. The database is prepared (migrated, demo seeded) by the primary before it starts any worker; see main.ts.
 import cluster, { type Worker } from 'node:cluster';
+import { log as logger } from './kernel/log.ts';
 
 export interface WorkersOptions {
   count: number;
@@ -20,7 +21,7 @@ const MAX_RESTART_DELAY_MS = 30_000;
 /** Starts the workers and keeps `count` of them running until the primary gets SIGTERM or SIGINT. */
 export function runWorkers(options: WorkersOptions): void {
   if (!cluster.isPrimary) throw new Error('runWorkers: only the primary process starts workers');
-  const log = options.log ?? ((msg) => console.log(msg));
+  const log = options.log ?? ((msg) => logger.info(msg));
   const startedAt = new Map<Worker, number>();
   let stopping = false;
   let listening = 0;

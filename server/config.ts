@@ -52,6 +52,12 @@ export interface Config {
   smsGatewayPassword: string | undefined;
   /** The sender shown on the phone: 3–11 letters and digits, or a number in E.164. */
   smsFrom: string;
+  /** VARDAG_BACKUP_DIR: where backups go (default: `backups` in the data folder; better another disk). */
+  backupDir: string;
+  /** BACKUP_KEEP: how many backups the nightly backup keeps (the oldest beyond this are removed); 0: no nightly backup. */
+  backupKeep: number;
+  /** BACKUP_HOUR: the hour (Stockholm time, 0–23) from which the nightly backup is taken. */
+  backupHour: number;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -162,5 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsGatewayUsername: env.SMS_GATEWAY_USERNAME || undefined,
     smsGatewayPassword: env.SMS_GATEWAY_PASSWORD || undefined,
     smsFrom: smsFromFrom(env.SMS_FROM),
+    backupDir: path.resolve(env.VARDAG_BACKUP_DIR || path.join(dataDir, 'backups')),
+    backupKeep: intFrom(env, 'BACKUP_KEEP', 14),
+    backupHour: Math.min(23, intFrom(env, 'BACKUP_HOUR', 2)),
   };
 }

@@ -3,7 +3,8 @@
 // runner (the runners share the jobs table without running a job twice, see kernel/jobs.ts).
 import cluster from 'node:cluster';
 import crypto from 'node:crypto';
-import { createApp } from './app.ts';
+import { createApp, PERSONAL_DATA } from './app.ts';
+import { registerRetentionJobs } from './privacy/jobs.ts';
 import { runWorkers } from './cluster.ts';
 import { loadConfig, publicUrlWarning } from './config.ts';
 import { systemClock, today } from './kernel/clock.ts';
@@ -16,6 +17,8 @@ import { JobRunner } from './kernel/jobs.ts';
 import { chooseMailTransport, registerMailJobs } from './mail/sender.ts';
 import { chooseSmsGateway, registerSmsJobs } from './sms/sender.ts';
 import { registerInvitationJobs } from './invitations/jobs.ts';
+import { log } from './kernel/log.ts';
+import { registerBackupJobs } from './operations/nightly-backup.ts';
 
 /** How long a stopping process waits for the requests under way before it cuts them. */
 const STOP_GRACE_MS = 10_000;
@@ -38,7 +41,7 @@ if (cluster.isPrimary) {
     mode = settled.mode;
   } catch (err) {
     if (!(err instanceof DemoDatabaseInProduction)) throw err;
-    console.error(err.message);
+    log.fatal(err.message);
     process.exit(1);
   }
   sessionSecret = config.sessionSecret ?? (await storedSecret(connection.db));
@@ -52,14 +55,14 @@ if (cluster.isPrimary) {
 
 // On a real database, links in mails and on paper must reach people: say so once at start if PUBLIC_URL cannot.
 const publicUrlProblem = cluster.isPrimary && mode === 'production' ? publicUrlWarning(config) : undefined;
-if (publicUrlProblem) console.warn(publicUrlProblem);
+if (publicUrlProblem) log.warn(publicUrlProblem);
 
 if (cluster.isPrimary && several) {
   await connection.close();
   runWorkers({
     count: config.workers,
     onListening: () => {
-      console.log(`Vardag serves http://localhost:${config.port} with ${config.workers} processes, primary ${process.pid} `
+      log.info(`Vardag serves http://localhost:${config.port} with ${config.workers} processes, primary ${process.pid} `
         + `(${mode === 'demo' ? 'demo database' : 'real database'}: ${databaseName(config)})`);
       if (mode === 'demo') printDemoLogins();
     },
@@ -69,21 +72,20 @@ if (cluster.isPrimary && several) {
 }
 
 async function serve(): Promise<void> {
-  const { app, close } = createApp({
-    db: connection.db, clock: systemClock, config, demo: mode === 'demo', sessionSecret,
-    dummyHash: await hashPassword(crypto.randomBytes(16).toString('hex')),
-  });
-
   // Background jobs: mail first; each domain that queues jobs registers its handlers here.
   const runner = new JobRunner({
     db: connection.db, clock: systemClock, pollMs: config.jobsPollMs, lockMs: config.jobsLockMs, retryBaseMs: config.jobsRetryMs,
   });
+  const { app, close } = createApp({
+    db: connection.db, clock: systemClock, config, demo: mode === 'demo', sessionSecret,
+    dummyHash: await hashPassword(crypto.randomBytes(16).toString('hex')), jobs: runner,
+  });
   const mailTransport = chooseMailTransport(config.smtpUrl, mode === 'demo');
   if (mailTransport) {
     registerMailJobs(runner, { db: connection.db, clock: systemClock, transport: mailTransport, from: config.mailFrom });
-    if (mailTransport === 'demo-mailbox' && speaks) console.log(`No SMTP_URL: e-mail goes to the demo mailbox, ${config.publicUrl}/demo/mailbox (for admins).`);
+    if (mailTransport === 'demo-mailbox' && speaks) log.info(`No SMTP_URL: e-mail goes to the demo mailbox, ${config.publicUrl}/demo/mailbox (for admins).`);
   } else if (speaks) {
-    console.warn('Warning: SMTP_URL is not set, so no e-mail is sent. Mail is kept in the outbox and sent once Vardag runs with SMTP_URL.');
+    log.warn('Warning: SMTP_URL is not set, so no e-mail is sent. Mail is kept in the outbox and sent once Vardag runs with SMTP_URL.');
   }
   const smsGateway = chooseSmsGateway(config.smsGatewayUrl === undefined ? undefined
     : { url: config.smsGatewayUrl, username: config.smsGatewayUsername, password: config.smsGatewayPassword }, mode === 'demo');
@@ -92,20 +94,22 @@ async function serve(): Promise<void> {
       db: connection.db, clock: systemClock, gateway: smsGateway, from: config.smsFrom,
       isOwnNumber: (mobile) => isOpenAccountMobile(connection.db, mobile),
     });
-    if (speaks && smsGateway === 'demo-outbox') console.log(`No SMS_GATEWAY_URL: SMS go to the demo SMS outbox, ${config.publicUrl}/demo/sms (for admins).`);
-    else if (speaks && mode === 'demo') console.log('SMS_GATEWAY_URL on a demo database: only mobile numbers users entered themselves get SMS; the rest go to /demo/sms.');
+    if (speaks && smsGateway === 'demo-outbox') log.info(`No SMS_GATEWAY_URL: SMS go to the demo SMS outbox, ${config.publicUrl}/demo/sms (for admins).`);
+    else if (speaks && mode === 'demo') log.info('SMS_GATEWAY_URL on a demo database: only mobile numbers users entered themselves get SMS; the rest go to /demo/sms.');
   } else if (speaks) {
-    console.warn('Warning: SMS_GATEWAY_URL is not set, so no SMS is sent. SMS are kept in the outbox and sent once Vardag runs with SMS_GATEWAY_URL (unless by then older than a day).');
+    log.warn('Warning: SMS_GATEWAY_URL is not set, so no SMS is sent. SMS are kept in the outbox and sent once Vardag runs with SMS_GATEWAY_URL (unless by then older than a day).');
   }
   registerInvitationJobs(runner, { db: connection.db, clock: systemClock, config });
+  registerRetentionJobs(runner, { db: connection.db, clock: systemClock, personalData: PERSONAL_DATA });
+  registerBackupJobs(runner, { db: connection.db, clock: systemClock, config });
   runner.start();
 
   const server = app.listen(config.port, () => {
     if (cluster.isWorker) {
-      console.log(`Process ${process.pid} serves port ${config.port} (worker ${cluster.worker?.id})`);
+      log.info(`Process ${process.pid} serves port ${config.port} (worker ${cluster.worker?.id})`);
       return;
     }
-    console.log(`Vardag serves http://localhost:${config.port} (${mode === 'demo' ? 'demo database' : 'real database'}: ${databaseName(config)})`);
+    log.info(`Vardag serves http://localhost:${config.port} (${mode === 'demo' ? 'demo database' : 'real database'}: ${databaseName(config)})`);
     if (mode === 'demo') printDemoLogins();
   });
 
@@ -136,8 +140,8 @@ async function storedSecret(db: Db): Promise<string> {
   return secret;
 }
 
+/** The demo's made-up accounts (no real person's): printed for the person at the terminal, as a table, not as a log line. */
 function printDemoLogins(): void {
-  console.log(`\nDemoläge. Logga in med något av dessa konton, lösenord: ${DEMO_PASSWORD}`);
-  for (const login of DEMO_LOGINS) console.log(`  ${login.username.padEnd(16)} ${login.who}`);
-  console.log('');
+  const lines = DEMO_LOGINS.map((login) => `  ${login.username.padEnd(16)} ${login.who}`);
+  process.stdout.write(`\nDemoläge. Logga in med något av dessa konton, lösenord: ${DEMO_PASSWORD}\n${lines.join('\n')}\n\n`);
 }

@@ -25,6 +25,11 @@ import * as m0021 from './0021_delay_unreported_sms_and_guardian_answers.ts';
 import * as m0022 from './0022_add_contact_to_units.ts';
 import * as m0024 from './0024_record_when_attendance_was_marked.ts';
 import * as m0025 from './0025_create_register_changes.ts';
+import * as m0026 from './0026_end_groups_and_unique_names.ts';
+import * as m0027 from './0027_date_staff_assignments.ts';
+import * as m0029 from './0029_create_registry_imports.ts';
+import * as m0030 from './0030_create_municipality_statements.ts';
+import * as m0032 from './0032_create_retention_periods.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -51,4 +56,9 @@ export const migrations: Record<string, Migration> = {
   '0022_add_contact_to_units': m0022,
   '0024_record_when_attendance_was_marked': m0024,
   '0025_create_register_changes': m0025,
+  '0026_end_groups_and_unique_names': m0026,
+  '0027_date_staff_assignments': m0027,
+  '0029_create_registry_imports': m0029,
+  '0030_create_municipality_statements': m0030,
+  '0032_create_retention_periods': m0032,
 };

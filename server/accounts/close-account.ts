@@ -1,5 +1,6 @@
 // Asking to close an account, and the requests as those who handle them see them: the head of a unit where the
 // holder's children are, or (for staff and administrators) the municipality's administrator.
+import { stockholmDate } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import type { Location } from '../kernel/policy.ts';
 import { defineNotificationKind } from '../notifications/kinds.ts';
@@ -30,7 +31,7 @@ async function notifyHandlers(db: Db, at: Location, name: string, now: Date): Pr
   const notified = new Set<number>();
   const accountsOf = async (personIds: number[]) => (await openAccountsOf(db, personIds)).map((a) => a.id);
   for (const unitId of at.unitIds) {
-    const heads = (await accountsOf(await unitHeadPersons(db, [unitId]))).filter((id) => !notified.has(id));
+    const heads = (await accountsOf(await unitHeadPersons(db, [unitId], stockholmDate(now)))).filter((id) => !notified.has(id));
     for (const id of heads) notified.add(id);
     await notify(db, { accountIds: heads, kind: closureRequestedNotification, params: { name }, url: `/units/${unitId}/closure-requests`, at: now });
   }

@@ -7,6 +7,7 @@ import { queueMail } from '../mail/outbox.ts';
 import { municipalityTerms } from '../people/municipality-terms.ts';
 import { accountsToReset, createResetToken, RESET_LINK_MINUTES, type ResetRecipient } from './reset-queries.ts';
 import { VERIFY_LINK_HOURS } from './settings-queries.ts';
+import { log } from '../kernel/log.ts';
 
 /** A new link to each account the name leads to (see accountsToReset), mailed to each of its addresses. */
 export async function mailResetLinks(db: Db, publicUrl: string, name: string, now: Date): Promise<void> {
@@ -17,7 +18,7 @@ export async function mailResetLinks(db: Db, publicUrl: string, name: string, no
         await queuePasswordResetMail(trx, publicUrl, account, token, now);
       } catch (err) {
         // A mail that cannot be composed (it would show a personnummer) is not sent; the answer stays the same.
-        console.error(`Password reset mail for account ${account.accountId} not sent: ${String(err)}`);
+        log.error({ err, accountId: account.accountId }, 'A password reset mail was not sent');
       }
     }
   });

@@ -21,7 +21,7 @@ export function attendanceRoutes(routes: RouteTable, deps: Deps): void {
   routes.get('/groups/:groupId/today', 'group.today.read', (req, res, { target }) => renderToday(req, res, deps, target.id));
 
   // Today on paper: no links, the guardians' phone numbers the viewer may see, empty columns to sign.
-  routes.get('/groups/:groupId/today/print', 'group.today.read', async (req, res, { actor, target }) => {
+  routes.get('/groups/:groupId/today/print', 'group.today.print', async (req, res, { actor, target }) => {
     const page = await printPage(db, deps.absences, actor, target, dayOf(req, clock), today(clock), clock.now());
     if (!page) throw notFound();
     render(req, res, 'attendance/print', { ...page });

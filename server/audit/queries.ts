@@ -1,4 +1,4 @@
-// Reading the audit trail: a child's rows, oldest first (for tests now; the administration's search comes later).
+// Reading the audit trail: a child's rows, oldest first (for tests; the admins' search is search.ts).
 import type { Db } from '../kernel/db.ts';
 
 export interface AuditRow {

@@ -1,7 +1,8 @@
 // The audit trail: who read or changed which child's documentation, notes, comments or contact details, and when —
 // one row for each allowed request of an action marked `audited` in the action table, written by the route table
 // (server/kernel/http.ts) through this one module, so a domain built later is audited without code of its own.
-// Searching and exporting it comes with administration; until then it is kept, never pruned.
+// A municipality's admins search it and export it (search.ts, routes.ts); nothing edits a row; retention removes the
+// rows about a child who left (personal-data.ts).
 import type { Clock } from '../kernel/clock.ts';
 import { preparedQuery, type Db, type Execute } from '../kernel/db.ts';
 import type { AuditEntry, AuditOutcome, AuditTrail } from '../kernel/http.ts';

@@ -4,10 +4,17 @@
 /** What an action is about; its id comes from the route parameter of the same name (`:childId`...). */
 export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 'personOfChild' | 'invitation'
   | 'closureRequest' // a request to close an account: where the account holder's children are (staff: the municipality)
-  | 'absence'; // an absence report: where its child is
+  | 'staffMember' // a person with a staff assignment, now or once: their municipality, the units where it has not ended
+  | 'staffAssignment' // a staff assignment: its unit (and group) and municipality
+  | 'absence' // an absence report: where its child is
+  | 'area' // an area of a municipality's units: its municipality
+  | 'registeredChild' // a child in the register, placed now, later or before: the child's municipality, the units placed in now or later
+  | 'placement' // a child's placement: its group, unit and municipality
+  | 'person' // any person of the register (for their register extract): their municipality
+  | 'registryImport'; // an uploaded registry file waiting for approval: its municipality
 
 /** The kinds of record that are about exactly one child (the child itself, an absence's child): the child an audit row names. */
-export const ONE_CHILD_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['child', 'absence']);
+export const ONE_CHILD_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['child', 'absence', 'registeredChild', 'placement']);
 
 export type Rule =
   | 'signed-in'              // any signed-in user, about themselves (start page, logout)
@@ -108,12 +115,50 @@ export const actions = {
   'group.read': { target: 'group', allow: ['guardian-of-child', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
   'group.children.read': { target: 'group', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'] },
   'group.today.read': { target: 'group', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'] },
+  // the printed list of the day carries the guardians' phone numbers out of the house: each print is in the audit trail
+  'group.today.print': { target: 'group', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'], audited: true },
 
   // a unit (förskola/skola)
   'unit.read': { target: 'unit', allow: ['staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
   'unit.settings.read': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
   'unit.settings.update': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
   'unit.closureRequests.read': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+
+  // children and placements in the register (server/children/): a municipality's admin for every child of it, a unit's
+  // head for the children placed in the unit now or later; audited: the pages show personnummer and the guardians
+  'children.admin.read': { target: 'none', allow: ['any-admin'] },
+  'children.admin.create': { target: 'none', allow: ['any-admin'] },
+  'unit.children.read': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'unit.children.create': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'child.register.read': { target: 'registeredChild', allow: ['head-of-unit', 'admin-of-municipality'], audited: true },
+  'child.register.update': { target: 'registeredChild', allow: ['head-of-unit', 'admin-of-municipality'], audited: true },
+  'placement.update': { target: 'placement', allow: ['head-of-unit', 'admin-of-municipality'], audited: true },
+
+  // the organisation (server/organisation/): the admin's overview, areas and units for a municipality's admin; a unit's
+  // groups for its head too
+  'admin.read': { target: 'none', allow: ['any-admin'] },
+  'areas.admin.read': { target: 'none', allow: ['any-admin'] },
+  'areas.admin.create': { target: 'none', allow: ['any-admin'] },
+  'area.read': { target: 'area', allow: ['admin-of-municipality'] },
+  'area.update': { target: 'area', allow: ['admin-of-municipality'] },
+  'units.admin.read': { target: 'none', allow: ['any-admin'] },
+  'units.admin.create': { target: 'none', allow: ['any-admin'] },
+  'unit.admin.read': { target: 'unit', allow: ['admin-of-municipality'] },
+  'unit.update': { target: 'unit', allow: ['admin-of-municipality'] },
+  'unit.groups.read': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'unit.groups.create': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'group.admin.read': { target: 'group', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'group.update': { target: 'group', allow: ['head-of-unit', 'admin-of-municipality'] },
+
+  // staff (server/staff/): a municipality's admin for all of its staff, a unit's head for those working in the unit
+  'staff.admin.read': { target: 'none', allow: ['any-admin'] },
+  'staff.admin.create': { target: 'none', allow: ['any-admin'] },
+  'unit.staff.read': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'unit.staff.create': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'staffMember.read': { target: 'staffMember', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'staffMember.assign': { target: 'staffMember', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'staffMember.invite': { target: 'staffMember', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'staffAssignment.end': { target: 'staffAssignment', allow: ['head-of-unit', 'admin-of-municipality'] },
 
   // a request to close an account: the head of a unit where the holder's children are; for staff, only the admin
   'account.closure.handle': { target: 'closureRequest', allow: ['head-of-unit', 'admin-of-municipality'] },
@@ -122,6 +167,29 @@ export const actions = {
   'municipality.read': { target: 'municipality', allow: ['admin-of-municipality'] },
   'municipality.terms.update': { target: 'municipality', allow: ['admin-of-municipality'] },
   'municipality.closureRequests.read': { target: 'municipality', allow: ['admin-of-municipality'] },
+  // the registry import (server/registry-import/): an admin uploads a file for their own municipality (the page reaches it
+  // through the actor), previews it and approves it; audited: the preview shows who is reached, with their e-mail
+  'registryImport.create': { target: 'none', allow: ['any-admin'] },
+  'registryImport.read': { target: 'registryImport', allow: ['admin-of-municipality'], audited: true },
+  'registryImport.apply': { target: 'registryImport', allow: ['admin-of-municipality'], audited: true },
+  // its data protection notice and accessibility statement (server/about/), its audit trail searched and exported
+  // (server/audit/, read only): an admin, always of their own municipality (the pages reach it through the actor)
+  'municipality.statements.update': { target: 'none', allow: ['any-admin'] },
+  'municipality.audit.read': { target: 'none', allow: ['any-admin'] },
+  // audited: the CSV carries the trail's names out of the house, so who took it, and when, is in the trail too
+  'municipality.audit.export': { target: 'none', allow: ['any-admin'], audited: true },
+
+  // privacy (server/privacy/): a municipality's retention periods and its people's register extracts, for its admin;
+  // audited: an extract holds everything Vardag keeps about a person and their children
+  'municipality.privacy.read': { target: 'municipality', allow: ['admin-of-municipality'] },
+  'municipality.retention.update': { target: 'municipality', allow: ['admin-of-municipality'] },
+  'person.extract.read': { target: 'person', allow: ['admin-of-municipality'], audited: true },
+  // ...and a signed-in user's own extract, from their settings
+  'account.extract.read': { target: 'none', allow: ['signed-in'] },
+
+  // operations (server/operations/): the background jobs that gave up and the backups; the whole database's, as the job
+  // runner is, so any admin (the texts shown are scrubbed of personal data)
+  'operations.jobs.read': { target: 'none', allow: ['any-admin'] },
 
   // a demo database only: the demo mailbox, where mail goes instead of being sent (server/demo/mailbox.ts)
   'demo.mailbox.read': { target: 'none', allow: ['any-admin'] },

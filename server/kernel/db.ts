@@ -14,6 +14,7 @@ import {
 import type { Database } from '../../db/schema.ts';
 import { migrations } from '../../db/migrations/index.ts';
 import type { SqlDialect } from '../../db/sql.ts';
+import { log } from './log.ts';
 
 export type Db = Kysely<Database>;
 export type { Database };
@@ -80,7 +81,7 @@ export function openPostgres(connectionString: string, max = 10): Connection {
   pool.on('connect', keepPreparedStatements);
   // A connection that breaks while it waits in the pool (PostgreSQL restarted, the network cut it) is dropped by the
   // pool, and the next query opens a new one; without a listener its error would end the process.
-  pool.on('error', (err) => console.warn(`A PostgreSQL connection waiting in the pool was lost (${err.message}); the next query opens a new one.`));
+  pool.on('error', (err) => log.warn({ err }, 'A PostgreSQL connection waiting in the pool was lost; the next query opens a new one.'));
   const db = new Kysely<Database>({ dialect: withFirstWriteWork(new PostgresDialect({ pool })) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

@@ -7,6 +7,7 @@ import { RequestWork, withRequestWork, type Db, type Execute } from './db.ts';
 import { decide, type Actor, type Location } from './policy.ts';
 import type { Language } from './i18n.ts';
 import type { FieldError } from './forms.ts';
+import { log } from './log.ts';
 
 export interface SignedInAccount { id: number; personId: number; username: string; displayName: string; language: string }
 
@@ -128,7 +129,7 @@ export class RouteTable {
     const recordAttempt = (): Promise<void> => {
       work.close();
       attempt ??= work.done ? Promise.resolve()
-        : this.audit.record(entry, 'attempted').catch((error: unknown) => console.error('audit trail:', error));
+        : this.audit.record(entry, 'attempted').catch((err: unknown) => log.error({ err, action: entry.action }, 'the audit trail could not record an attempt'));
       return attempt;
     };
     answerAfter(res, work, recordAttempt);

@@ -12,6 +12,7 @@ import type { ExpressionBuilder, Transaction } from 'kysely';
 import { hasRowLocks, skipLockedRows } from '../../db/sql.ts';
 import type { Clock } from './clock.ts';
 import type { Database, Db } from './db.ts';
+import { log as logger } from './log.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: each kind's handler declares the shape of its own payload (JSON from the jobs table)
 type JobHandler = (payload: any) => Promise<void>;
@@ -85,6 +86,7 @@ export class JobRunner {
   private readonly handlers = new Map<string, { handler: JobHandler; options: JobKindOptions }>();
   private readonly periodic: Periodic[] = [];
   private pollTimer: NodeJS.Timeout | undefined;
+  private lastPoll: Date | undefined;
   private started = false;
   private stopped = false;
   /** The current run of due jobs; runs never overlap within a process. */
@@ -93,7 +95,7 @@ export class JobRunner {
   constructor(opts: JobRunnerOptions) {
     this.db = opts.db;
     this.clock = opts.clock;
-    this.log = opts.log ?? ((msg) => console.log(msg));
+    this.log = opts.log ?? ((msg) => logger.warn(msg));
     this.settings = {
       pollMs: Math.max(10, opts.pollMs ?? JOB_DEFAULTS.pollMs),
       lockMs: opts.lockMs ?? JOB_DEFAULTS.lockMs,
@@ -127,6 +129,7 @@ export class JobRunner {
     if (this.started || this.stopped) return;
     this.started = true;
     const poll = async () => {
+      this.lastPoll = this.clock.now();
       try {
         await this.runDue();
       } catch (err) {
@@ -140,6 +143,16 @@ export class JobRunner {
     this.pollTimer = setTimeout(() => void poll(), 0);
     this.pollTimer.unref();
     for (const periodic of this.periodic) this.schedule(periodic);
+  }
+
+  /**
+   * Whether this runner is alive: started, not stopped, and it looked for due jobs lately (a poll stuck in a job for
+   * longer than a claim's lock counts as not alive). For /healthz.
+   */
+  state(): { running: boolean; lastPollAt: string | undefined; alive: boolean } {
+    const running = this.started && !this.stopped;
+    const since = this.lastPoll ? this.clock.now().getTime() - this.lastPoll.getTime() : Number.POSITIVE_INFINITY;
+    return { running, lastPollAt: this.lastPoll?.toISOString(), alive: running && since <= this.settings.pollMs + this.settings.lockMs };
   }
 
   /** Stops polling and the periodic tasks; resolves when the job (and tasks) running now have finished. */
@@ -253,6 +266,38 @@ export class JobRunner {
     this.log(`jobs: ${job.kind} job ${id} failed (attempt ${job.attempts} of ${maxAttempts}), next try at ${runAt.toISOString()}: ${error}`);
     return true;
   }
+}
+
+/** A job that was given up: what kind, when it was queued and given up, how often it was tried and its last error. */
+export interface FailedJob { id: number; kind: string; createdAt: string; failedAt: string; attempts: number; lastError: string | null }
+
+/** The jobs given up since `since` (ISO time), newest first, at most `limit`; and how many there are in all. */
+export async function failedJobs(db: Db, since: string, limit = 100): Promise<{ jobs: FailedJob[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    db.selectFrom('jobs').select(['id', 'kind', 'created_at', 'failed_at', 'attempts', 'last_error'])
+      .where('failed_at', 'is not', null).where('failed_at', '>=', since).orderBy('failed_at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
+    db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('failed_at', 'is not', null).where('failed_at', '>=', since)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    jobs: rows.map((r) => ({ id: r.id, kind: r.kind, createdAt: r.created_at, failedAt: r.failed_at as string, attempts: r.attempts, lastError: r.last_error })),
+    total: Number(count.n),
+  };
+}
+
+/** The oldest job that was due before `before` (ISO time) and is neither done, given up nor being run: no runner takes it. */
+export async function oldestWaitingJob(db: Db, before: string): Promise<{ kind: string; runAt: string } | undefined> {
+  const row = await db.selectFrom('jobs').select(['kind', 'run_at']).where('done_at', 'is', null).where('failed_at', 'is', null)
+    .where('run_at', '<', before).where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)]))
+    .orderBy('run_at').limit(1).executeTakeFirst();
+  return row ? { kind: row.kind, runAt: row.run_at } : undefined;
+}
+
+/** Whether a job of `kind` with exactly this payload was ever queued (and not yet pruned), whatever became of it. */
+export async function jobQueued(db: Db, kind: string, payload: unknown): Promise<boolean> {
+  const row = await db.selectFrom('jobs').select('id').where('kind', '=', kind).where('payload', '=', JSON.stringify(payload ?? null))
+    .limit(1).executeTakeFirst();
+  return row !== undefined;
 }
 
 function safeParse(text: string): unknown {

@@ -5,6 +5,7 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../config.ts';
 import type { Clock } from './clock.ts';
 import type { Db } from './db.ts';
+import { log } from './log.ts';
 
 export interface PublicUrlMismatch {
   /** The address the request came to, as the app saw it ("http://10.0.0.5:3000"). */
@@ -44,7 +45,7 @@ export function watchPublicUrl({ db, clock, config }: { db: Db; clock: Clock; co
     db.insertInto('app_meta').values({ key, value: JSON.stringify(note) }).onConflict((oc) => oc.column('key').doNothing()).execute()
       .then(() => next(), (err: unknown) => {
         noted = false; // tried again on a later request
-        console.error('Could not note that a request did not match PUBLIC_URL:', err);
+        log.error({ err }, 'Could not note that a request did not match PUBLIC_URL');
         next();
       });
   };

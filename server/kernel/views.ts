@@ -32,13 +32,25 @@ export function createEta(cache: boolean): Eta {
 }
 
 /** Static files by versioned name: `/static/<version>/css/vardag.css`, so they can be cached for a year. */
-export interface Assets { version: string; url(file: string): string }
+/**
+ * The static files' address (with a version that changes with their contents), and what every page carries inline so
+ * that its first paint waits for no other request: the stylesheet, and a few bytes that load htmx once the page is
+ * shown. Both are allowed by their hash in the Content-Security-Policy, nothing else inline is.
+ */
+export interface Assets { version: string; url(file: string): string; inline: InlineAssets }
+export interface InlineAssets { css: string; cssHash: string; loader: string; loaderHash: string }
 
 export function createAssets(extraFiles: string[]): Assets {
   const hash = crypto.createHash('sha256');
   for (const file of [...listFiles(STATIC_DIR), ...extraFiles].sort()) hash.update(file).update(fs.readFileSync(file));
   const version = hash.digest('hex').slice(0, 10);
-  return { version, url: (file) => `/static/${version}/${file}` };
+  const url = (file: string) => `/static/${version}/${file}`;
+  const css = fs.readFileSync(path.join(STATIC_DIR, 'css/vardag.css'), 'utf8');
+  // htmx is an enhancement: every page works without it. It is fetched after the load event, so a slow phone paints
+  // the page first; a tap before it arrives is a plain form post or link, which works.
+  const loader = `addEventListener('load',function(){if(window.htmx)return;var s=document.createElement('script');s.src='${url('vendor/htmx.min.js')}';document.head.appendChild(s)})`;
+  const sha = (text: string) => `'sha256-${crypto.createHash('sha256').update(text).digest('base64')}'`;
+  return { version, url, inline: { css, cssHash: sha(css), loader, loaderHash: sha(loader) } };
 }
 
 function listFiles(dir: string): string[] {
@@ -63,6 +75,7 @@ function baseData(req: Request, res: Response): Record<string, unknown> {
     actor: req.actor,
     demo: res.app.locals.demo === true,
     asset: (res.app.locals.assets as Assets).url,
+    inline: (res.app.locals.assets as Assets).inline,
     path: req.path,
     csrfToken: () => req.csrfToken?.() ?? '',
     date: (day: string) => formatDate(day, language),

@@ -4,7 +4,7 @@ import { prepared, type Db, type OuterQuery } from '../kernel/db.ts';
 import type { Actor } from '../kernel/policy.ts';
 import type { HourLimit, UnitKind } from '../../db/schema.ts';
 import { jsonValues } from '../../db/sql.ts';
-import { currentPlacements } from './relations.ts';
+import { assignmentCountsOn, currentPlacements } from './relations.ts';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Pieces of queries for other modules: who a person is, asked inside their own query (a correlated subquery), so a
@@ -193,14 +193,15 @@ export interface GroupPage {
   staff: { id: number; name: string; role: string }[];
 }
 
-export async function groupPage(db: Db, groupId: number): Promise<GroupPage | undefined> {
+/** The group with the staff whose assignment counts `today` (an ended one or a substitute's that is over is not listed). */
+export async function groupPage(db: Db, groupId: number, today: string): Promise<GroupPage | undefined> {
   const group = await db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
     .select(['groups.id', 'groups.name', 'units.id as unit_id', 'units.name as unit_name'])
     .where('groups.id', '=', groupId).executeTakeFirst();
   if (!group) return undefined;
   const staff = await db.selectFrom('staff_assignments').innerJoin('persons', 'persons.id', 'staff_assignments.person_id')
     .select(['persons.id', 'persons.first_name', 'persons.last_name', 'staff_assignments.role'])
-    .where('staff_assignments.group_id', '=', groupId).orderBy('persons.first_name').execute();
+    .where('staff_assignments.group_id', '=', groupId).where(assignmentCountsOn(today)).orderBy('persons.first_name').execute();
   return {
     id: group.id, name: group.name, unitId: group.unit_id, unitName: group.unit_name,
     staff: staff.map((s) => ({ id: s.id, name: `${s.first_name} ${s.last_name}`, role: s.role })),
@@ -242,9 +243,10 @@ export async function findUnit(db: Db, unitId: number): Promise<UnitRecord | und
   return unit && { id: unit.id, name: unit.name, kind: unit.kind, municipalityId: unit.municipality_id };
 }
 
-const unitsGroups = prepared((db: Db, unitId: number) => db.selectFrom('groups').select(['id', 'name']).where('unit_id', '=', unitId).orderBy('name'));
+const unitsGroups = prepared((db: Db, unitId: number) => db.selectFrom('groups').select(['id', 'name']).where('unit_id', '=', unitId)
+  .where('ended_on', 'is', null).orderBy('name'));
 
-/** A unit's groups, by name. */
+/** A unit's groups in use (not ended), by name. */
 export async function groupsOfUnit(db: Db, unitId: number): Promise<NamedRecord[]> {
   return unitsGroups(db, unitId);
 }
@@ -269,7 +271,7 @@ export async function unitPage(db: Db, unitId: number, today: string): Promise<U
       .where('groups.unit_id', '=', unitId).groupBy('placements.group_id').execute(),
     db.selectFrom('staff_assignments').innerJoin('persons', 'persons.id', 'staff_assignments.person_id')
       .select(['persons.first_name', 'persons.last_name'])
-      .where('staff_assignments.unit_id', '=', unitId).where('staff_assignments.role', '=', 'unit_head').execute(),
+      .where('staff_assignments.unit_id', '=', unitId).where('staff_assignments.role', '=', 'unit_head').where(assignmentCountsOn(today)).execute(),
   ]);
   const childrenPerGroup = new Map(counts.map((c) => [c.group_id, Number(c.n)]));
   return {
@@ -291,10 +293,10 @@ export async function municipalityPage(db: Db, municipalityId: number): Promise<
 }
 
 /** The persons who head any of the units, and the administrators of a municipality (who handle what is theirs). */
-export async function unitHeadPersons(db: Db, unitIds: readonly number[]): Promise<number[]> {
+export async function unitHeadPersons(db: Db, unitIds: readonly number[], today: string): Promise<number[]> {
   if (unitIds.length === 0) return [];
   const rows = await db.selectFrom('staff_assignments').select('person_id').distinct()
-    .where('unit_id', 'in', unitIds).where('role', '=', 'unit_head').execute();
+    .where('unit_id', 'in', unitIds).where('role', '=', 'unit_head').where(assignmentCountsOn(today)).execute();
   return rows.map((r) => r.person_id);
 }
 
@@ -390,7 +392,8 @@ const unitsOfPerson = prepared((db: Db, personId: number, today: string) => db.s
       p('placements.child_id', 'in', db.selectFrom('guardianships').select('guardianships.child_id').where('guardianships.guardian_id', '=', personId)),
       p('placements.child_id', '=', personId),
     ]))),
-    eb('units.id', 'in', db.selectFrom('staff_assignments').select('staff_assignments.unit_id').where('staff_assignments.person_id', '=', personId)),
+    eb('units.id', 'in', db.selectFrom('staff_assignments').select('staff_assignments.unit_id').where('staff_assignments.person_id', '=', personId)
+      .where(assignmentCountsOn(today))),
   ]))
   .orderBy('units.name').orderBy('units.id'));
 

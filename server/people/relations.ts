@@ -1,6 +1,7 @@
 // The facts the policy needs, read from the people and organisation tables: who the user is to whom, and where a
 // record sits. Only current and future placements count: a child who has left is no longer the staff's.
-import type { UnitKind } from '../../db/schema.ts';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Database, UnitKind } from '../../db/schema.ts';
 import { prepared, type Db } from '../kernel/db.ts';
 import type { Actor, AuthLevel, Location } from '../kernel/policy.ts';
 import type { Locators } from '../kernel/http.ts';
@@ -8,7 +9,7 @@ import type { Locators } from '../kernel/http.ts';
 /** Every relation of the user in one query (run on each request): admin of, staff in, guardian of, a pupil. */
 export async function loadActor(db: Db, account: { id: number; person_id: number }, authLevel: AuthLevel, today: string): Promise<Actor> {
   const personId = account.person_id;
-  const rows = await relationsOf(db, personId);
+  const rows = await relationsOf(db, personId, today);
   const of = (kind: string) => rows.filter((r) => r.kind === kind);
   const assignments = rows.filter((r) => r.kind === 'staff' || r.kind === 'unit_head');
   return {
@@ -24,18 +25,31 @@ export async function loadActor(db: Db, account: { id: number; person_id: number
   };
 }
 
-const relationsOf = prepared((db: Db, personId: number) => db.selectFrom('municipality_admins')
+const relationsOf = prepared((db: Db, personId: number, today: string) => db.selectFrom('municipality_admins')
     .select((eb) => [eb.val('admin').as('kind'), 'municipality_id as a', eb.val(null).$castTo<number | null>().as('b'), eb.val(null).$castTo<string | null>().as('c')])
     .where('person_id', '=', personId)
     .unionAll(db.selectFrom('staff_assignments')
       .select(['role as kind', 'unit_id as a', 'group_id as b', (eb) => eb.val(null).$castTo<string | null>().as('c')])
-      .where('person_id', '=', personId))
+      .where('person_id', '=', personId).where(assignmentCountsOn(today)))
     .unionAll(db.selectFrom('guardianships')
       .select((eb) => [eb.val('guardian').as('kind'), 'child_id as a', 'other_household as b', eb.val(null).$castTo<string | null>().as('c')])
       .where('guardian_id', '=', personId))
     .unionAll(db.selectFrom('placements')
       .select((eb) => [eb.val('pupil').as('kind'), 'id as a', eb.val(null).$castTo<number | null>().as('b'), 'end_date as c'])
       .where('child_id', '=', personId)));
+
+/**
+ * A staff assignment counts from its first day to its last, both included: a substitute's ends by itself, an ended
+ * one no longer gives its unit or group (and one made ahead starts on its day).
+ */
+export function assignmentCountsOn(today: string) {
+  const start = sql.ref<string | null>('staff_assignments.start_date');
+  const end = sql.ref<string | null>('staff_assignments.end_date');
+  return <T extends keyof Database>(eb: ExpressionBuilder<Database, T>) => eb.and([
+    eb.or([eb(start, 'is', null), eb(start, '<=', today)]),
+    eb.or([eb(end, 'is', null), eb(end, '>=', today)]),
+  ]);
+}
 
 /** Placements that have not ended by `today`, joined to their group and unit. */
 export function currentPlacements(db: Db, today: string) {

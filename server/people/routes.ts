@@ -27,7 +27,7 @@ export function peopleRoutes(routes: RouteTable, { db, clock, openingHours }: De
   });
 
   routes.get('/groups/:groupId', 'group.read', async (req, res, { actor, target }) => {
-    const group = await groupPage(db, target.id);
+    const group = await groupPage(db, target.id, today(clock));
     if (!group) throw notFound();
     const showChildren = allows(actor, 'group.children.read', target);
     const children = showChildren ? await childrenInGroup(db, group.id, today(clock)) : undefined;
@@ -44,6 +44,8 @@ export function peopleRoutes(routes: RouteTable, { db, clock, openingHours }: De
       openingHours: WEEKDAYS.flatMap((weekday) => (hours[weekday] ? [{ weekday, ...hours[weekday] }] : [])),
       canEditSettings: allows(actor, 'unit.settings.update', target),
       canSeeClosureRequests: allows(actor, 'unit.closureRequests.read', target),
+      canManageGroups: allows(actor, 'unit.groups.read', target),
+      canManageStaff: allows(actor, 'unit.staff.read', target),
     });
   });
 

@@ -11,6 +11,7 @@ import { readMeta, type Db } from '../kernel/db.ts';
 import type { JobRunner } from '../kernel/jobs.ts';
 import { registerOutbox } from '../kernel/outbox.ts';
 import { giveUpSms, pruneSms, SMS_SEND_JOB } from './outbox.ts';
+import { log as logger } from '../kernel/log.ts';
 
 export interface SmsMessage { from: string; to: string; message: string }
 
@@ -100,7 +101,7 @@ export function registerSmsJobs(runner: JobRunner, opts: SmsJobOptions): void {
 /** Sends one outbox SMS unless it is sent or given up already (a job run twice sends once, as far as this process can tell). */
 async function sendOutboxSms(opts: SmsJobOptions, smsId: number): Promise<void> {
   const { db, clock, gateway } = opts;
-  const log = opts.log ?? ((msg: string) => console.log(msg));
+  const log = opts.log ?? ((msg: string) => logger.warn(msg));
   const sms = await db.selectFrom('sms_outbox').selectAll().where('id', '=', smsId).executeTakeFirst();
   if (!sms || sms.sent_at !== null || sms.failed_at !== null) return;
   const now = clock.now();

@@ -10,6 +10,7 @@ import type { Actor } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
 import { childSummary, childrenOfGuardian, groupsOfStaff, municipalitiesAdministeredBy, unitsHeadedBy } from '../people/queries.ts';
 import { enabledBoxes } from '../settings/queries.ts';
+import { recentlyFailedJobs } from '../operations/jobs-page.ts';
 import { BOX_KEYS, boxesFor, loadBox } from './boxes.ts';
 
 interface Deps { db: Db; clock: Clock; config: Pick<Config, 'publicUrl' | 'trustProxy'> }
@@ -49,5 +50,7 @@ async function renderStart(req: Request, res: Response, { db, clock, config }: D
   const boxes = child ? await boxesFor({ db, clock, child }) : [];
   // Admins hear when links in mails would not reach people (see kernel/public-url.ts).
   const publicUrlNote = municipalities.length ? await publicUrlMismatch(db, config) : undefined;
-  render(req, res, 'start/page', { children, child, boxes, groups, units, municipalities, publicUrlNote, publicUrl: config.publicUrl });
+  // ...and when background jobs (a mail, a nightly backup) gave up lately (see operations/jobs-page.ts).
+  const failedJobs = municipalities.length ? await recentlyFailedJobs(db, clock) : 0;
+  render(req, res, 'start/page', { children, child, boxes, groups, units, municipalities, publicUrlNote, publicUrl: config.publicUrl, failedJobs });
 }

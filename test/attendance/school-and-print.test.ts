@@ -108,6 +108,16 @@ describe('Today on paper', () => {
     assert.doesNotMatch(main, /<form/);
   });
 
+  it('leaves a row in the audit trail for each print, naming the group', async () => {
+    const printsOf = async () => (await t.db.selectFrom('audit_trail').select(['action', 'record_id', 'child_id', 'method', 'outcome'])
+      .where('action', '=', 'group.today.print').execute());
+    const before = (await printsOf()).length;
+    assert.equal((await teacher.get(`/groups/${blabar}/today/print`)).status, 200);
+    const rows = await printsOf();
+    assert.equal(rows.length, before + 1);
+    assert.deepEqual(rows.at(-1), { action: 'group.today.print', record_id: blabar, child_id: null, method: 'GET', outcome: 'read' });
+  });
+
   it('is not for staff of another group', async () => {
     const other = await signIn(t.app, 'pedagog2');
     assert.equal((await other.get(`/groups/${blabar}/today/print`)).status, 404);

@@ -9,9 +9,12 @@ import { auditTrail } from '../../server/audit/trail.ts';
 import { today } from '../../server/kernel/clock.ts';
 import { createGuard, RouteTable, type Locators } from '../../server/kernel/http.ts';
 import { auditTrailOfChild } from '../../server/audit/queries.ts';
-import { actionDefinition, actions, type Action } from '../../server/kernel/actions.ts';
+import { actionDefinition, actions, ONE_CHILD_KINDS, type Action } from '../../server/kernel/actions.ts';
 import { RequestWork, withRequestWork, type Db } from '../../server/kernel/db.ts';
 import { queueMail } from '../../server/mail/outbox.ts';
+import { storeImportFile } from '../../server/people/registry-sync.ts';
+import { COLUMNS } from '../../server/registry-import/layout.ts';
+import { toCsv } from '../../server/registry-import/sample.ts';
 import { postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { refuseInserts } from '../support/database.ts';
 import { personId } from '../support/demo.ts';
@@ -49,7 +52,9 @@ describe('the audit trail', () => {
     const audited = (Object.keys(actions) as Action[]).filter((a) => actionDefinition(a).audited).sort();
     assert.deepEqual(audited, ['absence.answer', 'absence.cancel', 'absence.unreported.cancel', 'absence.withdraw',
       'child.absence.markUnreported', 'child.absence.report', 'child.absence.undoReport', 'child.history.read', 'child.info.read',
-      'child.invitations.create', 'child.schedule.comment', 'child.schedule.read', 'child.schedule.update']);
+      'child.invitations.create', 'child.register.read', 'child.register.update', 'child.schedule.comment', 'child.schedule.read',
+      'child.schedule.update', 'group.today.print', 'municipality.audit.export', 'person.extract.read', 'placement.update',
+      'registryImport.apply', 'registryImport.read']);
   });
 
   describe('reading', () => {
@@ -335,7 +340,7 @@ describe('the audit trail', () => {
           const allowed: string[] = [];
           for (const child of [elsa, oskar]) {
             for (const actor of ACTORS.filter((a) => a !== 'anonymous')) {
-              const path = await fill(entry.path, child);
+              const { path, about } = await fill(entry.path, child);
               const before = await lastId(t.db);
               const res = entry.method === 'GET' ? await agent(actor).get(path) : await postForm(agent(actor), '/', path, {});
               const rows = await rowsAfter(t.db, before);
@@ -346,7 +351,7 @@ describe('the audit trail', () => {
               }
               assert.ok(res.status < 500, label);
               assert.deepEqual(rows.map((r) => [r.account_id, r.person_id, r.action, r.child_id, r.method]),
-                [[accounts.get(actor)!.id, accounts.get(actor)!.personId, entry.access, child, entry.method]], label);
+                [[accounts.get(actor)!.id, accounts.get(actor)!.personId, entry.access, aboutOneChild(entry) ? about : null, entry.method]], label);
               allowed.push(actor);
             }
           }
@@ -359,9 +364,38 @@ describe('the audit trail', () => {
       return t.routes.entries.filter((e) => e.access !== 'public' && actionDefinition(e.access as Action).audited);
     }
 
-    /** The route's path for the probe child: the child itself, or a fresh report of theirs for an absence's route. */
-    async function fill(path: string, child: number): Promise<string> {
+    /** Whether the route's record is about one child (a group's page, the admins' export of the trail name none in their row). */
+    function aboutOneChild(entry: { access: string }): boolean {
+      return ONE_CHILD_KINDS.has(actionDefinition(entry.access as Action).target);
+    }
+
+    /**
+     * The route's path for the probe child, and the child it is about: the child itself, their first group, a fresh
+     * report of theirs for an absence's route, a guardian of theirs for a person's route, an import of their
+     * municipality; the register routes, which change a child's placements and guardians, get a child of their own
+     * placed in the probe child's first group.
+     */
+    async function fill(path: string, probeChild: number): Promise<{ path: string; about: number }> {
+      let child = probeChild;
+      const [firstPlacement] = await t.db.selectFrom('placements').select(['id', 'group_id']).where('child_id', '=', probeChild).orderBy('id').execute();
       let filled = path.replace(':childId', String(child));
+      if (/:(registeredChildId|placementId|guardianId)/.test(filled)) {
+        const own = await placedChildIn(firstPlacement.group_id);
+        child = own.childId;
+        filled = filled.replace(':registeredChildId', String(own.childId)).replace(':placementId', String(own.placementId))
+          .replace(':guardianId', String(own.guardianId));
+      }
+      if (filled.includes(':personId')) {
+        const { guardian_id } = await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', child).orderBy('guardian_id').executeTakeFirstOrThrow();
+        filled = filled.replace(':personId', String(guardian_id));
+      }
+      if (filled.includes(':registryImportId')) {
+        const { municipality_id } = await t.db.selectFrom('persons').select('municipality_id').where('id', '=', child).executeTakeFirstOrThrow();
+        const id = await storeImportFile(t.db, { municipalityId: municipality_id, fileName: 'register.csv', encoding: 'utf-8', content: toCsv([[...COLUMNS]]),
+          by: 1, at: t.clock.now() });
+        filled = filled.replace(':registryImportId', String(id));
+      }
+      if (filled.includes(':groupId')) filled = filled.replace(':groupId', String(firstPlacement.group_id));
       if (filled.includes(':absenceId')) {
         // Routes about an unreported absence (the guardian's answer, the school's undo) are probed on one staff marked.
         const unreported = /\/(answer|unreported\/)/.test(path);
@@ -372,7 +406,20 @@ describe('the audit trail', () => {
         filled = filled.replace(':absenceId', String(id));
       }
       if (/:[a-zA-Z]+/.test(filled)) throw new Error(`No probe for ${path}`);
-      return filled;
+      return { path: filled, about: child };
+    }
+
+    /** A child of their own, placed in the group for 2026, with a guardian. */
+    async function placedChildIn(group: number): Promise<{ childId: number; placementId: number; guardianId: number }> {
+      const { municipality_id } = await t.db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id').select('units.municipality_id')
+        .where('groups.id', '=', group).executeTakeFirstOrThrow();
+      const person = (first: string) => t.db.insertInto('persons').values({ municipality_id, first_name: first, last_name: 'Granskningsprov',
+        protected_identity: 0, created_at: '2026-11-01T00:00:00Z' }).returning('id').executeTakeFirstOrThrow();
+      const [child, guardian] = [await person('Barn'), await person('Förälder')];
+      const placement = await t.db.insertInto('placements').values({ child_id: child.id, group_id: group, start_date: '2026-01-01',
+        end_date: '2026-12-31', hour_limit: 'none' }).returning('id').executeTakeFirstOrThrow();
+      await t.db.insertInto('guardianships').values({ guardian_id: guardian.id, child_id: child.id, other_household: 0 }).execute();
+      return { childId: child.id, placementId: placement.id, guardianId: guardian.id };
     }
   });
 });

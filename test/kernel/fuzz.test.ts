@@ -32,6 +32,11 @@ const ID_TABLES: Record<string, string> = {
   childId: 'persons', groupId: 'groups', unitId: 'units', municipalityId: 'municipalities', absenceId: 'absences',
   invitationId: 'invitations', closedDayId: 'unit_closed_days', emailId: 'account_emails',
   closureRequestId: 'account_closure_requests', mailId: 'mail_outbox',
+  registeredChildId: 'persons', placementId: 'placements', guardianId: 'persons',
+  areaId: 'areas',
+  staffMemberId: 'persons', staffAssignmentId: 'staff_assignments',
+  personId: 'persons',
+  registryImportId: 'registry_imports',
 };
 
 const HOSTILE = [
@@ -101,6 +106,7 @@ describe('the fuzzer: every route, every actor, hostile values', () => {
     const group = await t.db.selectFrom('groups').select(['id', 'unit_id']).where('name', '=', 'Blåbär').executeTakeFirstOrThrow();
     const unit = await t.db.selectFrom('units').select(['id', 'municipality_id']).where('id', '=', group.unit_id).executeTakeFirstOrThrow();
     Object.assign(ownIds, { childId: String(elsa.id), groupId: String(group.id), unitId: String(unit.id), municipalityId: String(unit.municipality_id) });
+    ownIds.registeredChildId = String(elsa.id); // (the children admin's page of Elsa)
     // a closed day in every unit, so that deleting one is tried with real records of both municipalities
     for (const unit of await t.db.selectFrom('units').select('id').execute()) {
       await t.db.insertInto('unit_closed_days').values({ unit_id: unit.id, date: '2029-06-01', reason: 'Planeringsdag' }).execute();

@@ -35,7 +35,20 @@ import { NOTIFICATION_TOPICS } from '../../server/notifications/kinds.ts';
 import { closedDays, enabledBoxes, groupCutoffs, openingHours, unitRules } from '../../server/settings/queries.ts';
 import { holidaysBetween } from '../../server/settings/holidays.ts';
 import { municipalityTerms } from '../../server/people/municipality-terms.ts';
+import { currentStatements } from '../../server/about/queries.ts';
 import { BOX_KEYS } from '../../server/start/boxes.ts';
+import { PERSONAL_DATA } from '../../server/app.ts';
+import { retentionPeriods } from '../../server/privacy/queries.ts';
+import { identityNumber } from '../../server/people/identity-numbers.ts';
+import { storedImport, storeImportFile } from '../../server/people/registry-sync.ts';
+import { previewImport } from '../../server/registry-import/import.ts';
+import { areaDetails, groupDetails, unitDetails } from '../../server/people/organisation.ts';
+import { groupsOfUnit } from '../../server/people/queries.ts';
+
+/** A registry file of one staff member of Förskolan Solrosen (a file without children ends no placement). */
+const registryStaffNumber = (n: number) => identityNumber('1979-04-04', 500 + n);
+const registryStaffFile = (n: number) => 'typ;personnummer;fornamn;efternamn;epost;barn;enhet;grupp;startdatum;roll\n'
+  + `personal;${registryStaffNumber(n)};Matris;Personal${n};matris.personal${n}@example.com;;Förskolan Solrosen;;;personal\n`;
 
 /** 200 ok · 400 form refused · 404 not found · 401 refused login · 'login' redirect to the login page · 'back' a redirect elsewhere */
 type Outcome = 200 | 400 | 401 | 404 | 'login' | 'back';
@@ -151,6 +164,18 @@ const MATRIX: Record<string, Row> = {
   'POST /settings/invitation': signedIn(400), // an unknown key
   'GET /municipalities/:municipalityId/terms': { ...signedIn(404), admin: 200 },
   'POST /municipalities/:municipalityId/terms': { ...signedIn(404), admin: 'back' },
+  // the municipality's statements and its audit trail: each admin for their own municipality (the pages reach it through them)
+  'GET /admin/statements': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'POST /admin/statements/privacy': { ...signedIn(404), admin: 'back', grannadmin: 'back' },
+  'POST /admin/statements/accessibility': { ...signedIn(404), admin: 'back', grannadmin: 'back' },
+  'GET /admin/audit': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'GET /admin/audit/export': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  // the registry import: each admin uploads for their own municipality; a file's preview and approval are its
+  // municipality's admin's (the matrix's form has no approved digest: refused, nothing applied)
+  'GET /admin/import': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'POST /admin/import': { ...signedIn(404), admin: 'back', grannadmin: 'back' },
+  'GET /admin/import/:registryImportId': { ...signedIn(404), admin: 200 },
+  'POST /admin/import/:registryImportId/apply': { ...signedIn(404), admin: 400 },
   // marking an unreported absence, probed with Oskar (Björkskolan 2B; a preschool child has none): of these actors only the
   // admin and larare2b (his class's teacher) are staff of his; fritids staff is not (Lärkan is not a school group)
   'POST /children/:childId/absences/unreported': { ...signedIn(404), admin: 'back', larare2b: 'back' },
@@ -162,6 +187,8 @@ const MATRIX: Record<string, Row> = {
   'GET /demo/mailbox/:mailId': { ...signedIn(404), admin: 200, grannadmin: 200 },
   // the demo SMS outbox: each admin reads the SMS about their own municipality's children (grannadmin none of Oskar's)
   'GET /demo/sms': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  // the background jobs that gave up and the backups: the whole database's, as the job runner is, so every admin
+  'GET /admin/jobs': { ...signedIn(404), admin: 200, grannadmin: 200 },
   // a forgotten password: public, the same answer for everyone; a valid link sets the password and sends to the login
   'GET /password/forgot': everyone(200),
   'POST /password/forgot': everyone(200),
@@ -189,6 +216,62 @@ const MATRIX: Record<string, Row> = {
   'GET /units/:unitId/closure-requests': UNIT_SETTINGS(200),
   'GET /municipalities/:municipalityId/closure-requests': { ...signedIn(404), admin: 200 },
   'POST /closure-requests/:closureRequestId/close': UNIT_SETTINGS('back'),
+  // staff: the admin (all of the municipality's), the unit's head (those working in the unit); probed with a staff member
+  // of Blåbär. The admin of Grannkommun may list and add, but not at a unit of Demokommun (the form's unit is refused)
+  'GET /admin/staff': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'GET /admin/staff/new': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'POST /admin/staff': { ...signedIn(404), admin: 'back', grannadmin: 400 },
+  'GET /units/:unitId/staff': UNIT_SETTINGS(200),
+  'GET /units/:unitId/staff/new': UNIT_SETTINGS(200),
+  'POST /units/:unitId/staff': UNIT_SETTINGS('back'),
+  'GET /admin/staff/:staffMemberId': UNIT_SETTINGS(200),
+  'POST /admin/staff/:staffMemberId/assignments': UNIT_SETTINGS('back'),
+  'POST /admin/staff/:staffMemberId/invitation': UNIT_SETTINGS('back'),
+  'POST /admin/staff/assignments/:staffAssignmentId/end': UNIT_SETTINGS('back'),
+  // privacy: a municipality's retention periods and its people's register extracts (probed with Emma), for its admin; and
+  // each signed-in user's own extract
+  'GET /municipalities/:municipalityId/privacy': { ...signedIn(404), admin: 200 },
+  'POST /municipalities/:municipalityId/privacy/retention': { ...signedIn(404), admin: 'back' },
+  'GET /admin/people/:personId/extract': { ...signedIn(404), admin: 200 },
+  'GET /admin/people/:personId/extract/download': { ...signedIn(404), admin: 200 },
+  'GET /settings/extract': signedIn(200),
+  'GET /settings/extract/download': signedIn(200),
+  // children and placements in the register: the admin (every child of the municipality), the unit's head (the unit's);
+  // the admin of Grannkommun may list and add, but not in a group of Demokommun (the form's group is refused)
+  'GET /admin/children': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'GET /admin/children/new': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'POST /admin/children': { ...signedIn(404), admin: 'back', grannadmin: 400 },
+  'GET /units/:unitId/children': UNIT_SETTINGS(200),
+  'GET /units/:unitId/children/new': UNIT_SETTINGS(200),
+  'POST /units/:unitId/children': UNIT_SETTINGS('back'),
+  'GET /admin/children/:registeredChildId': UNIT_SETTINGS(200),
+  'GET /admin/children/:registeredChildId/edit': UNIT_SETTINGS(200),
+  'POST /admin/children/:registeredChildId/edit': UNIT_SETTINGS('back'),
+  'POST /children/:registeredChildId/placements': UNIT_SETTINGS('back'),
+  'POST /children/:registeredChildId/guardians': UNIT_SETTINGS('back'),
+  'POST /children/:registeredChildId/guardians/:guardianId/unlink': UNIT_SETTINGS('back'),
+  'GET /placements/:placementId': UNIT_SETTINGS(200),
+  'POST /placements/:placementId/end': UNIT_SETTINGS('back'),
+  'POST /placements/:placementId/move': UNIT_SETTINGS('back'),
+  // the organisation: the admin's overview, areas and units (each admin in their own municipality); a unit's groups
+  // for its head too. Ending or removing Blåbär is refused (children are placed in it): 400
+  'GET /admin': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'GET /admin/areas': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'POST /admin/areas': { ...signedIn(404), admin: 'back', grannadmin: 'back' },
+  'GET /admin/areas/:areaId': { ...signedIn(404), admin: 200 },
+  'POST /admin/areas/:areaId': { ...signedIn(404), admin: 'back' },
+  'POST /admin/areas/:areaId/remove': { ...signedIn(404), admin: 'back' },
+  'GET /admin/units': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'GET /admin/units/new': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'POST /admin/units': { ...signedIn(404), admin: 'back', grannadmin: 'back' },
+  'GET /admin/units/:unitId': { ...signedIn(404), admin: 200 },
+  'POST /admin/units/:unitId': { ...signedIn(404), admin: 'back' },
+  'GET /units/:unitId/groups': UNIT_SETTINGS(200),
+  'POST /units/:unitId/groups': UNIT_SETTINGS('back'),
+  'GET /units/:unitId/groups/:groupId': UNIT_SETTINGS(200),
+  'POST /units/:unitId/groups/:groupId': UNIT_SETTINGS('back'),
+  'POST /units/:unitId/groups/:groupId/end': UNIT_SETTINGS(400),
+  'POST /units/:unitId/groups/:groupId/remove': UNIT_SETTINGS(400),
 };
 
 // Details beside a child on its info page (GET /children/:childId/info): whose address and contact details (e-mail,
@@ -350,7 +433,8 @@ async function markOf(t: TestApp, childId: number, by = 1): Promise<number> {
 }
 
 const scheduleWeek = (c: EffectCase) => {
-  const week = `2027-W${20 + (c.n % 20)}`; // (May to September: no other case registers these weeks)
+  // (May to September: no other case registers these weeks; not week 25, whose Friday is Midsummer Eve, a closed day)
+  const week = `2027-W${20 + (c.n % 19) + (c.n % 19 >= 5 ? 1 : 0)}`;
   const monday = mondayOfWeek(week)!;
   return { week, days: [0, 1, 2, 3, 4].map((d) => addDays(monday, d)), starts: `08:${pad(c.n % 60)}` };
 };
@@ -359,6 +443,68 @@ const cutoffOf = (c: EffectCase, group: number) => (group === c.own.groupId ? `1
 const standardStarts = (c: EffectCase) => `07:${pad(c.n % 60)}`;
 const HIDDEN_BOXES = BOX_KEYS.filter((b) => b !== 'absence' && b !== 'schedule');
 const hiddenBox = (c: EffectCase) => HIDDEN_BOXES[c.n % HIDDEN_BOXES.length];
+
+let placedChildren = 0;
+
+/**
+ * A child placed in the group for 2026, with a guardian: the children admin's routes change a child's placements and
+ * guardians, so each probe and case gets its own (none of the demo's, whose placements the other routes count on).
+ */
+async function placedChild(t: TestApp, group: number): Promise<{ childId: number; placementId: number; guardianId: number }> {
+  const n = placedChildren++;
+  const { municipality_id } = await t.db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id').select('units.municipality_id')
+    .where('groups.id', '=', group).executeTakeFirstOrThrow();
+  const person = (first: string) => t.db.insertInto('persons').values({ municipality_id, first_name: first, last_name: `Provbarn${n}`,
+    protected_identity: 0, created_at: '2026-11-01T00:00:00Z' }).returning('id').executeTakeFirstOrThrow();
+  const [child, guardian] = [await person('Probe'), await person('Probeförälder')];
+  const placement = await t.db.insertInto('placements').values({ child_id: child.id, group_id: group, start_date: '2026-01-01', end_date: '2026-12-31',
+    hour_limit: 'none' }).returning('id').executeTakeFirstOrThrow();
+  await t.db.insertInto('guardianships').values({ guardian_id: guardian.id, child_id: child.id, other_household: 0 }).execute();
+  return { childId: child.id, placementId: placement.id, guardianId: guardian.id };
+}
+
+const placementsOfChild = async (c: EffectCase) => (await c.t.db.selectFrom('placements').select(['group_id', 'start_date', 'end_date'])
+  .where('child_id', '=', Number(c.made.registeredChildId)).orderBy('start_date').execute()).map((p) => [p.group_id, p.start_date, p.end_date]);
+
+/** A child added on the admin pages: a person of the group's municipality, placed in it from the form's first day. */
+const ADD_CHILD: Omit<Effect, 'by' | 'prepare'> = {
+  form: (c) => [['first_name', 'Tilda'], ['last_name', `Tillagd${c.n}`], ['birth_date', '2023-04-05'], ['group', String(c.made.group)],
+    ['start_date', '2026-12-01']],
+  answer: () => ({ to: /^\/admin\/children\/\d+$/ }),
+  changes: ['persons', 'placements', 'register_changes'],
+  check: async (c) => {
+    const child = await c.t.db.selectFrom('persons').select(['id', 'birth_date']).where('last_name', '=', `Tillagd${c.n}`).executeTakeFirstOrThrow();
+    assert.equal(child.birth_date, '2023-04-05');
+    const placed = await c.t.db.selectFrom('placements').select(['group_id', 'start_date', 'end_date']).where('child_id', '=', child.id).execute();
+    assert.deepEqual(placed, [{ group_id: Number(c.made.group), start_date: '2026-12-01', end_date: null }]);
+  },
+};
+
+let staffMade = 0;
+
+/** A staff member of the group (Blåbär for Demokommun) without an account, made for one probe or case: ending uses it up. */
+async function freshStaff(t: TestApp, at: { municipalityId: number; unitId: number; groupId: number }): Promise<{ personId: number; assignmentId: number }> {
+  const n = staffMade++;
+  const person = await t.db.insertInto('persons').values({ municipality_id: at.municipalityId, first_name: 'Matris', last_name: `Personal${n}`,
+    protected_identity: 0, email: `matris-personal-${n}@example.com`, created_at: t.clock.now().toISOString() }).returning('id').executeTakeFirstOrThrow();
+  const assignment = await t.db.insertInto('staff_assignments').values({ person_id: person.id, unit_id: at.unitId, group_id: at.groupId, role: 'staff' })
+    .returning('id').executeTakeFirstOrThrow();
+  return { personId: person.id, assignmentId: assignment.id };
+}
+
+const staffRows = (c: EffectCase, personId: number) => c.t.db.selectFrom('staff_assignments')
+  .select(['unit_id', 'group_id', 'role', 'start_date', 'end_date']).where('person_id', '=', personId).orderBy('id').execute();
+const staffChanges = (c: EffectCase, entity: 'person' | 'staff_assignment', id: number) => c.t.db.selectFrom('register_changes')
+  .select(['change', 'field', 'new_value', 'changed_by']).where('entity', '=', entity).where('entity_id', '=', id).orderBy('id').execute();
+const newStaffForm = (c: EffectCase, unit: number): [string, string][] => [['firstName', 'Effekt'], ['lastName', `Personal${c.n}`],
+  ['email', `effekt-personal-${c.n}@example.com`], ['unit', String(unit)], ['group', ''], ['role', 'staff'], ['invite', 'yes']];
+async function addedStaff(c: EffectCase, unit: number): Promise<void> {
+  const person = await c.t.db.selectFrom('persons').select(['id', 'municipality_id', 'email']).where('last_name', '=', `Personal${c.n}`)
+    .where('first_name', '=', 'Effekt').executeTakeFirstOrThrow();
+  assert.deepEqual(await staffRows(c, person.id), [{ unit_id: unit, group_id: null, role: 'staff', start_date: today(c.t.clock), end_date: null }]);
+  assert.deepEqual((await staffChanges(c, 'person', person.id)).map((r) => [r.change, r.changed_by]), [['created', c.account.personId]]);
+  assert.equal(await mailsTo(c, `effekt-personal-${c.n}@example.com`), 1, 'invited');
+}
 
 const EFFECTS: Record<string, Effect | Effect[]> = {
   'POST /login': {
@@ -473,6 +619,35 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
       assert.deepEqual(await closedDays(c.t.db, c.own.unitId, date, date), []);
     },
   },
+  'POST /admin/import': {
+    by: ['admin'],
+    form: (c) => [['text', registryStaffFile(c.n)]],
+    answer: () => ({ to: /^\/admin\/import\/\d+$/ }),
+    changes: ['registry_imports'],
+    check: async (c) => {
+      const stored = await c.t.db.selectFrom('registry_imports').select(['municipality_id', 'content']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      assert.deepEqual(stored, { municipality_id: c.own.municipalityId, content: registryStaffFile(c.n) });
+    },
+  },
+  'POST /admin/import/:registryImportId/apply': {
+    by: ['admin'],
+    prepare: async (c) => ({ registryImportId: await storeImportFile(c.t.db, {
+      municipalityId: c.own.municipalityId, fileName: 'personal.csv', encoding: 'utf-8', content: registryStaffFile(c.n), by: c.account.personId, at: c.t.clock.now(),
+    }) }),
+    form: async (c) => {
+      const preview = await previewImport(c.t.db, { municipalityId: c.own.municipalityId, text: registryStaffFile(c.n), encoding: 'utf-8', today: today(c.t.clock) });
+      return [['digest', preview.plan?.digest ?? '']];
+    },
+    answer: (c) => ({ to: `/admin/import/${c.made.registryImportId}` }),
+    changes: ['persons', 'staff_assignments', 'register_changes', 'registry_imports'],
+    check: async (c) => {
+      const person = await c.t.db.selectFrom('persons').innerJoin('staff_assignments', 'staff_assignments.person_id', 'persons.id')
+        .select(['persons.last_name', 'staff_assignments.unit_id', 'staff_assignments.role']).where('persons.identity_number', '=', registryStaffNumber(c.n)).executeTakeFirstOrThrow();
+      assert.deepEqual(person, { last_name: `Personal${c.n}`, unit_id: c.own.unitId, role: 'staff' });
+      const stored = await storedImport(c.t.db, Number(c.made.registryImportId));
+      assert.ok(stored?.appliedAt && stored.content === '');
+    },
+  },
   'POST /municipalities/:municipalityId/terms': {
     by: ['admin'],
     form: (c) => [['terms', `Bilder får bara laddas ner för privat bruk (${c.n}).`], ['invitation_valid_days', String(10 + (c.n % 40))]],
@@ -482,6 +657,114 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
       const terms = await municipalityTerms(c.t.db, c.own.municipalityId);
       assert.equal(terms?.termsOfUse, `Bilder får bara laddas ner för privat bruk (${c.n}).`);
       assert.equal(terms?.invitationValidDays, 10 + (c.n % 40));
+    },
+  },
+  'POST /municipalities/:municipalityId/privacy/retention': {
+    by: ['admin'],
+    form: (c) => PERSONAL_DATA.rules().map((r) => [`months_${r.kind}`, String(r.kind === 'absences' ? 13 + (c.n % 50) : r.defaultMonths)]),
+    answer: (c) => ({ to: `/municipalities/${c.own.municipalityId}/privacy#retention` }),
+    changes: ['retention_periods'],
+    check: async (c) => {
+      assert.equal((await retentionPeriods(c.t.db, c.own.municipalityId)).get('absences'), 13 + (c.n % 50));
+    },
+  },
+  'POST /admin/areas': {
+    by: ['admin', 'grannadmin'],
+    form: (c) => [['name', `Område ${c.n}`]],
+    answer: () => ({ to: /^\/admin\/areas\/\d+$/ }),
+    changes: ['areas', 'register_changes'],
+    check: async (c) => {
+      const area = await c.t.db.selectFrom('areas').select('municipality_id').where('name', '=', `Område ${c.n}`).executeTakeFirstOrThrow();
+      assert.equal(area.municipality_id, c.actor === 'admin' ? c.own.municipalityId : await municipalityId(c.t.db, 'Grannkommun'));
+    },
+  },
+  'POST /admin/areas/:areaId': {
+    by: ['admin'],
+    prepare: async (c) => ({ areaId: await probeArea(c.t, c.own.municipalityId) }),
+    form: (c) => [['name', `Omdöpt område ${c.n}`]],
+    answer: (c) => ({ to: `/admin/areas/${c.made.areaId}` }),
+    changes: ['areas', 'register_changes'],
+    check: async (c) => assert.equal((await areaDetails(c.t.db, Number(c.made.areaId)))?.name, `Omdöpt område ${c.n}`),
+  },
+  'POST /admin/areas/:areaId/remove': {
+    by: ['admin'],
+    prepare: async (c) => ({ areaId: await probeArea(c.t, c.own.municipalityId) }),
+    form: () => [],
+    answer: () => ({ to: '/admin/areas' }),
+    changes: ['areas', 'register_changes'],
+    check: async (c) => assert.equal(await areaDetails(c.t.db, Number(c.made.areaId)), undefined),
+  },
+  'POST /admin/units': {
+    by: ['admin', 'grannadmin'],
+    form: (c) => [['name', `Enheten ${c.n}`], ['kind', 'school'], ['city', 'Demostad']],
+    answer: () => ({ to: /^\/admin\/units\/\d+$/ }),
+    changes: ['units', 'register_changes'],
+    check: async (c) => {
+      const unit = await c.t.db.selectFrom('units').select(['kind', 'city']).where('name', '=', `Enheten ${c.n}`).executeTakeFirstOrThrow();
+      assert.deepEqual(unit, { kind: 'school', city: 'Demostad' });
+    },
+  },
+  'POST /admin/units/:unitId': {
+    by: ['admin'],
+    prepare: async (c) => ({ unitId: (await c.t.db.insertInto('units').values({ municipality_id: c.own.municipalityId, area_id: null,
+      name: `Provenheten ${c.n}`, kind: 'preschool', street_address: null, postal_code: null, city: null, phone: null, email: null })
+      .returning('id').executeTakeFirstOrThrow()).id }),
+    form: (c) => [['name', `Provenheten ${c.n}`], ['phone', '08-123 456 78']],
+    answer: (c) => ({ to: `/admin/units/${c.made.unitId}` }),
+    changes: ['units', 'register_changes'],
+    check: async (c) => assert.equal((await unitDetails(c.t.db, Number(c.made.unitId)))?.phone, '08-123 456 78'),
+  },
+  'POST /units/:unitId/groups': {
+    by: HEADS_OF_ELSA,
+    form: (c) => [['name', `Gruppen ${c.n}`]],
+    answer: (c) => ({ to: `/units/${c.own.unitId}/groups` }),
+    changes: ['groups', 'register_changes'],
+    check: async (c) => assert.ok((await groupsOfUnit(c.t.db, c.own.unitId)).some((g) => g.name === `Gruppen ${c.n}`)),
+  },
+  'POST /units/:unitId/groups/:groupId': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => ({ groupId: await probeGroup(c.t, c.own.unitId) }),
+    form: (c) => [['name', `Omdöpt grupp ${c.n}`]],
+    answer: (c) => ({ to: `/units/${c.own.unitId}/groups/${c.made.groupId}` }),
+    changes: ['groups', 'register_changes'],
+    check: async (c) => assert.equal((await groupDetails(c.t.db, Number(c.made.groupId)))?.name, `Omdöpt grupp ${c.n}`),
+  },
+  'POST /units/:unitId/groups/:groupId/end': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => ({ groupId: await probeGroup(c.t, c.own.unitId) }),
+    form: () => [],
+    answer: (c) => ({ to: `/units/${c.own.unitId}/groups/${c.made.groupId}` }),
+    changes: ['groups', 'register_changes'],
+    check: async (c) => assert.equal((await groupDetails(c.t.db, Number(c.made.groupId)))?.endedOn, today(c.t.clock)),
+  },
+  'POST /units/:unitId/groups/:groupId/remove': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => ({ groupId: await probeGroup(c.t, c.own.unitId) }),
+    form: () => [],
+    answer: (c) => ({ to: `/units/${c.own.unitId}/groups` }),
+    changes: ['groups', 'register_changes'],
+    check: async (c) => assert.equal(await groupDetails(c.t.db, Number(c.made.groupId)), undefined),
+  },
+  'POST /admin/statements/privacy': {
+    by: ['admin'],
+    form: (c) => [['purpose', `Att stödja kontakten mellan hem och förskola (${c.n}).`], ['controller', 'Barn- och utbildningsnämnden']],
+    answer: (c) => ({ to: `/admin/statements?municipality=${c.own.municipalityId}#privacy` }),
+    changes: ['municipality_statements'],
+    check: async (c) => {
+      const { privacy } = await currentStatements(c.t.db, c.own.municipalityId);
+      assert.equal(privacy.purpose, `Att stödja kontakten mellan hem och förskola (${c.n}).`);
+      assert.equal(privacy.controller, 'Barn- och utbildningsnämnden');
+    },
+  },
+  'POST /admin/statements/accessibility': {
+    by: ['admin'],
+    form: (c) => [['compliance', 'partial'], ['feedback_email', `tillganglighet${c.n}@demokommun.se`]],
+    answer: (c) => ({ to: `/admin/statements?municipality=${c.own.municipalityId}#accessibility` }),
+    changes: ['municipality_statements'],
+    check: async (c) => {
+      const { accessibility } = await currentStatements(c.t.db, c.own.municipalityId);
+      assert.equal(accessibility.compliance, 'partial');
+      assert.equal(accessibility.feedbackEmail, `tillganglighet${c.n}@demokommun.se`);
     },
   },
   'POST /children/:childId/absences': [{
@@ -941,6 +1224,131 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     changes: ['account_closure_requests'],
     check: async (c) => assert.equal(await openClosureRequest(c.t.db, c.account.id), undefined, 'no open request'),
   },
+  'POST /admin/children': {
+    ...ADD_CHILD,
+    by: ['admin', 'grannadmin'], // each in a group of their own municipality
+    prepare: async (c) => ({ group: c.actor === 'grannadmin' ? await groupId(c.t.db, 'Ekollon') : c.own.groupId }),
+  },
+  'POST /units/:unitId/children': { ...ADD_CHILD, by: HEADS_OF_ELSA, prepare: async (c) => ({ group: c.own.groupId }) },
+  'POST /children/:registeredChildId/placements': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => {
+      const lingon = await groupId(c.t.db, 'Lingon');
+      return { registeredChildId: (await placedChild(c.t, lingon)).childId, lingon };
+    },
+    form: (c) => [['group', String(c.own.groupId)], ['start_date', '2027-01-01']],
+    answer: (c) => ({ to: `/admin/children/${c.made.registeredChildId}` }),
+    changes: ['placements', 'register_changes'],
+    check: async (c) => assert.deepEqual(await placementsOfChild(c),
+      [[Number(c.made.lingon), '2026-01-01', '2026-12-31'], [c.own.groupId, '2027-01-01', null]]),
+  },
+  'POST /children/:registeredChildId/guardians': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => ({ registeredChildId: (await placedChild(c.t, c.own.groupId)).childId, number: identityNumber('1984-02-03', 500 + c.n) }),
+    form: (c) => [['guardian_identity_number', String(c.made.number)], ['guardian_first_name', 'Vera'], ['guardian_last_name', `Vårdnad${c.n}`]],
+    answer: (c) => ({ to: `/admin/children/${c.made.registeredChildId}` }),
+    changes: ['persons', 'guardianships', 'register_changes'],
+    check: async (c) => {
+      const guardian = await c.t.db.selectFrom('persons').select('id').where('identity_number', '=', String(c.made.number)).executeTakeFirstOrThrow();
+      const linked = await c.t.db.selectFrom('guardianships').select('child_id').where('guardian_id', '=', guardian.id).execute();
+      assert.deepEqual(linked, [{ child_id: Number(c.made.registeredChildId) }]);
+    },
+  },
+  'POST /children/:registeredChildId/guardians/:guardianId/unlink': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => {
+      const { childId, guardianId } = await placedChild(c.t, c.own.groupId);
+      return { registeredChildId: childId, guardianId };
+    },
+    form: () => [],
+    answer: (c) => ({ to: `/admin/children/${c.made.registeredChildId}` }),
+    changes: ['guardianships', 'register_changes'],
+    check: async (c) => assert.deepEqual(await c.t.db.selectFrom('guardianships').select('id').where('child_id', '=', Number(c.made.registeredChildId)).execute(), []),
+  },
+  'POST /admin/children/:registeredChildId/edit': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => ({ registeredChildId: (await placedChild(c.t, c.own.groupId)).childId }),
+    form: (c) => [['first_name', 'Rättad'], ['last_name', `Provbarn${c.n}`], ['identity_number', identityNumber('2022-02-02', 600 + c.n)]],
+    answer: (c) => ({ to: `/admin/children/${c.made.registeredChildId}` }),
+    changes: ['persons', 'register_changes'],
+    check: async (c) => {
+      const child = await c.t.db.selectFrom('persons').select(['first_name', 'identity_number', 'birth_date']).where('id', '=', Number(c.made.registeredChildId)).executeTakeFirstOrThrow();
+      assert.deepEqual(child, { first_name: 'Rättad', identity_number: identityNumber('2022-02-02', 600 + c.n), birth_date: '2022-02-02' });
+    },
+  },
+  'POST /placements/:placementId/end': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => {
+      const { childId, placementId } = await placedChild(c.t, c.own.groupId);
+      return { registeredChildId: childId, placementId };
+    },
+    form: () => [['end_date', '2026-12-20']],
+    answer: (c) => ({ to: `/admin/children/${c.made.registeredChildId}` }),
+    changes: ['placements', 'register_changes'],
+    check: async (c) => assert.deepEqual(await placementsOfChild(c), [[c.own.groupId, '2026-01-01', '2026-12-20']]),
+  },
+  'POST /placements/:placementId/move': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => {
+      const lingon = await groupId(c.t.db, 'Lingon');
+      const { childId, placementId } = await placedChild(c.t, lingon);
+      return { registeredChildId: childId, placementId, lingon };
+    },
+    form: (c) => [['group', String(c.own.groupId)], ['move_date', '2026-12-01']],
+    answer: (c) => ({ to: `/admin/children/${c.made.registeredChildId}` }),
+    changes: ['placements', 'register_changes'],
+    check: async (c) => assert.deepEqual(await placementsOfChild(c),
+      [[Number(c.made.lingon), '2026-01-01', '2026-11-30'], [c.own.groupId, '2026-12-01', '2026-12-31']]),
+  },
+  'POST /admin/staff': {
+    by: ['admin'],
+    form: (c) => newStaffForm(c, c.own.unitId),
+    answer: () => ({ to: /^\/admin\/staff\/\d+$/ }),
+    changes: ['persons', 'staff_assignments', 'register_changes', 'invitations', 'invitation_keys', 'mail_outbox'], mayChange: ['jobs'],
+    check: (c) => addedStaff(c, c.own.unitId),
+  },
+  'POST /units/:unitId/staff': {
+    by: HEADS_OF_ELSA,
+    form: (c) => newStaffForm(c, c.own.unitId),
+    answer: () => ({ to: /^\/admin\/staff\/\d+$/ }),
+    changes: ['persons', 'staff_assignments', 'register_changes', 'invitations', 'invitation_keys', 'mail_outbox'], mayChange: ['jobs'],
+    check: (c) => addedStaff(c, c.own.unitId),
+  },
+  'POST /admin/staff/:staffMemberId/assignments': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => ({ staffMemberId: (await freshStaff(c.t, c.own)).personId }),
+    form: (c) => [['unit', String(c.own.unitId)], ['group', ''], ['role', 'unit_head'], ['startDate', '2026-12-01'], ['endDate', '2026-12-20']],
+    answer: (c) => ({ to: `/admin/staff/${c.made.staffMemberId}` }),
+    changes: ['staff_assignments', 'register_changes'],
+    check: async (c) => assert.deepEqual((await staffRows(c, Number(c.made.staffMemberId)))[1],
+      { unit_id: c.own.unitId, group_id: null, role: 'unit_head', start_date: '2026-12-01', end_date: '2026-12-20' }),
+  },
+  'POST /admin/staff/:staffMemberId/invitation': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => ({ staffMemberId: (await freshStaff(c.t, c.own)).personId }),
+    form: () => [],
+    answer: (c) => ({ to: `/admin/staff/${c.made.staffMemberId}` }),
+    changes: ['invitations', 'invitation_keys', 'mail_outbox'], mayChange: ['jobs'],
+    check: async (c) => {
+      const person = await c.t.db.selectFrom('persons').select('email').where('id', '=', Number(c.made.staffMemberId)).executeTakeFirstOrThrow();
+      assert.equal(await mailsTo(c, person.email ?? ''), 1);
+    },
+  },
+  'POST /admin/staff/assignments/:staffAssignmentId/end': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => {
+      const made = await freshStaff(c.t, c.own);
+      return { staffMemberId: made.personId, staffAssignmentId: made.assignmentId };
+    },
+    form: () => [['lastDay', '2026-12-31']],
+    answer: (c) => ({ to: `/admin/staff/${c.made.staffMemberId}` }),
+    changes: ['staff_assignments', 'register_changes'],
+    check: async (c) => {
+      assert.equal((await staffRows(c, Number(c.made.staffMemberId)))[0].end_date, '2026-12-31');
+      assert.deepEqual((await staffChanges(c, 'staff_assignment', Number(c.made.staffAssignmentId))).map((r) => [r.change, r.new_value, r.changed_by]),
+        [['ended', '2026-12-31', c.account.personId]]);
+    },
+  },
   'POST /closure-requests/:closureRequestId/close': {
     by: HEADS_OF_ELSA,
     prepare: async (c) => {
@@ -1145,6 +1553,12 @@ describe('the permission matrix', () => {
 
   /** The probe ids of one municipality; a route that deletes a closed day gets a fresh one, since it uses it up. */
   async function probe(side: 'own' | 'foreign', path: string): Promise<Record<string, number | string>> {
+    // the children admin's: a child of their own for the routes that change one, Elsa (or Grannkommun's) to read
+    if (path.startsWith('/children/:registeredChildId') || path.includes(':placementId') || path.endsWith('/:registeredChildId/edit')) {
+      const placed = await placedChild(t, side === 'own' ? await groupId(t.db, 'Lingon') : ids[side].groupId);
+      return { ...ids[side], registeredChildId: placed.childId, placementId: placed.placementId, guardianId: placed.guardianId };
+    }
+    if (path.includes(':registeredChildId')) return { ...ids[side], registeredChildId: ids[side].childId };
     if (path.endsWith('/absences/unreported')) return { ...ids[side], childId: side === 'own' ? oskarId : ids[side].childId };
     if (path.includes(':invitationId')) return { ...ids[side], invitationId: await freshInvitation(side) };
     if (path.endsWith('/answer') || path.endsWith('/unreported/cancel')) return { ...ids[side], absenceId: await freshMark(side) };
@@ -1154,6 +1568,17 @@ describe('the permission matrix', () => {
     if (path.includes(':token')) return { ...ids[side], token: await freshToken(path) };
     if (path.includes(':emailId')) return { ...ids[side], emailId: await freshEmail(side) };
     if (path.includes(':closureRequestId')) return { ...ids[side], closureRequestId: await freshClosureRequest(side) };
+    if (path.includes(':registryImportId')) {
+      return { ...ids[side], registryImportId: await storeImportFile(t.db, {
+        municipalityId: ids[side].municipalityId, fileName: 'personal.csv', encoding: 'utf-8', content: registryStaffFile(900 + closedDaysMade++), by: 1, at: t.clock.now(),
+      }) };
+    }
+    if (path.includes(':areaId')) return { ...ids[side], areaId: await probeArea(t, ids[side].municipalityId) };
+    if (path.includes(':personId')) return { ...ids[side], personId: await guardianOf(ids[side].childId) };
+    if (path.includes(':staffMemberId') || path.includes(':staffAssignmentId')) {
+      const made = await freshStaff(t, { municipalityId: ids[side].municipalityId, unitId: ids[side].unitId, groupId: ids[side].groupId });
+      return { ...ids[side], staffMemberId: made.personId, staffAssignmentId: made.assignmentId };
+    }
     if (!path.includes(':closedDayId')) return ids[side];
     // (in 2029, so that the probes' closed days that stay never fall on a week the schedule probes save in 2027)
     const date = new Date(Date.UTC(2029, 0, 1 + closedDaysMade++)).toISOString().slice(0, 10);
@@ -1163,6 +1588,11 @@ describe('the permission matrix', () => {
   }
 
   /** An open invitation with a key for a guardian of the side's probe child; each call gets its own, as revoking uses it up. */
+  /** The first guardian of a child (Emma for Elsa). */
+  async function guardianOf(childId: number): Promise<number> {
+    return (await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', childId).orderBy('guardian_id').executeTakeFirstOrThrow()).guardian_id;
+  }
+
   async function freshInvitation(side: 'own' | 'foreign'): Promise<number> {
     const child = ids[side].childId;
     const guardian = await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', child).executeTakeFirstOrThrow();
@@ -1242,7 +1672,10 @@ describe('the permission matrix', () => {
     return agents.get(actor)!;
   }
 
+  let matrixGuardians = 0;
+  let matrixStaff = 0;
   let newClosedDays = 0;
+  let probeNames = 0;
   async function call(agent: Agent, method: string, path: string, actor: ActorName) {
     if (method === 'GET') return agent.get(path);
     return postForm(agent, actor === 'anonymous' ? '/login' : '/', path, validForm(path, actor));
@@ -1251,8 +1684,25 @@ describe('the permission matrix', () => {
   /** A valid form for each POST route, so that a refusal can only come from the policy. */
   function validForm(path: string, actor: ActorName): [string, string][] {
     if (path === '/login') return [['username', actor === 'anonymous' ? 'admin' : actor], ['password', 'fel-losenord']];
+    if (path === '/admin/children' || /^\/units\/\d+\/children$/.test(path)) {
+      return [['first_name', 'Matris'], ['last_name', `Barn${ACTORS.indexOf(actor)}`], ['birth_date', '2023-01-01'], ['group', String(ids.own.groupId)], ['start_date', '2026-12-01']];
+    }
+    if (/^\/children\/\d+\/placements$/.test(path)) return [['group', String(ids.own.groupId)], ['start_date', '2027-01-01']];
+    if (/^\/children\/\d+\/guardians$/.test(path)) {
+      return [['guardian_identity_number', identityNumber('1983-03-03', 100 + matrixGuardians++)], ['guardian_first_name', 'Matris'], ['guardian_last_name', 'Förälder']];
+    }
+    if (/^\/placements\/\d+\/end$/.test(path)) return [['end_date', '2026-12-20']];
+    if (/^\/admin\/children\/\d+\/edit$/.test(path)) return [['first_name', 'Rättad'], ['last_name', 'Matrisbarn'], ['birth_date', '2022-02-02']];
+    if (/^\/placements\/\d+\/move$/.test(path)) return [['group', String(ids.own.groupId)], ['move_date', '2026-12-01']];
+    if (path === '/admin/staff' || /^\/units\/\d+\/staff$/.test(path)) {
+      return [['firstName', 'Matris'], ['lastName', `Ny${matrixStaff}`], ['email', `matris-ny-${matrixStaff++}@example.com`], ['unit', String(ids.own.unitId)],
+        ['group', String(ids.own.groupId)], ['role', 'staff']];
+    }
+    if (/^\/admin\/staff\/\d+\/assignments$/.test(path)) return [['unit', String(ids.own.unitId)], ['group', ''], ['role', 'staff'], ['startDate', '2026-12-01']];
+    if (/^\/admin\/staff\/assignments\/\d+\/end$/.test(path)) return [['lastDay', '2026-12-31']];
     if (path.endsWith('/absences/unreported')) return [['from', '08:00'], ['to', '09:00'], ['confirmed', 'yes']]; // today's first lesson
     if (path.endsWith('/answer')) return [['answer', 'Han var hos tandläkaren.']];
+    if (path === '/admin/import') return [['text', registryStaffFile(800 + ACTORS.indexOf(actor))]];
     if (path === '/language') return [['language', 'sv'], ['next', '/']];
     if (path.endsWith('/settings/boxes')) return ['absence', 'information', 'calendar', 'contacts', 'documentation', 'blog', 'schedule', 'talks'].map((b) => ['boxes', b]);
     if (path.endsWith('/settings/opening-hours')) return [1, 2, 3, 4, 5].flatMap((d) => [[`opens_${d}`, '06:30'], [`closes_${d}`, '18:00']] as [string, string][]);
@@ -1260,6 +1710,7 @@ describe('the permission matrix', () => {
     if (path.endsWith('/holidays')) return [['date', '2027-12-24'], ['open', 'yes']];
     if (path.endsWith('/closed-days')) return [['date', new Date(Date.UTC(2028, 0, 1 + newClosedDays++)).toISOString().slice(0, 10)], ['reason', 'Studiedag']];
     if (path.endsWith('/terms')) return [['terms', 'Bilder får bara laddas ner för privat bruk.']];
+    if (path.endsWith('/privacy/retention')) return PERSONAL_DATA.rules().map((r) => [`months_${r.kind}`, String(r.defaultMonths)]);
     if (path.endsWith('/absences')) return [['when', 'range'], ['from', '2026-12-02']];
     if (path.endsWith('/attendance')) return [['event', 'arrive'], ['group', String(ids.own.groupId)]];
     if (path.endsWith('/attendance/undo')) return [['event', 'arrive'], ['group', String(ids.own.groupId)]];
@@ -1287,6 +1738,11 @@ describe('the permission matrix', () => {
     if (path === '/settings/sessions/end') return [['session', 'no-such-session']];
     if (path === '/settings/close') return [['confirm_close', 'yes']];
     if (path.endsWith('/close')) return [['next', '/']];
+    if (path === '/admin/areas' || /^\/admin\/areas\/\d+$/.test(path)) return [['name', `Provområde ${ACTORS.indexOf(actor)}-${probeNames++}`]];
+    if (path === '/admin/units') return [['name', `Provenhet ${ACTORS.indexOf(actor)}-${probeNames++}`], ['kind', 'preschool']];
+    if (/^\/admin\/units\/\d+$/.test(path)) return [['name', 'Förskolan Solrosen']]; // (its own name: nothing changes)
+    if (/^\/units\/\d+\/groups$/.test(path)) return [['name', `Provgrupp ${ACTORS.indexOf(actor)}-${probeNames++}`]];
+    if (/^\/units\/\d+\/groups\/\d+$/.test(path)) return [['name', 'Blåbär']]; // (its own name: nothing changes)
     return [];
   }
 });
@@ -1334,4 +1790,16 @@ async function deliveredDemoSms(t: TestApp, oskar: number): Promise<void> {
   registerSmsJobs(runner, { db: t.db, clock: t.clock, gateway: 'demo-outbox', from: 'Vardag' });
   await runner.runDue();
   await runner.stop();
+}
+
+/** A fresh area of the municipality, for a probe that renames or removes one. */
+let probeRecords = 0;
+async function probeArea(t: TestApp, municipality: number): Promise<number> {
+  return (await t.db.insertInto('areas').values({ municipality_id: municipality, name: `Provområdet ${probeRecords++}` })
+    .returning('id').executeTakeFirstOrThrow()).id;
+}
+
+/** A fresh empty group of the unit, for a probe that renames, ends or removes one. */
+async function probeGroup(t: TestApp, unit: number): Promise<number> {
+  return (await t.db.insertInto('groups').values({ unit_id: unit, name: `Provgruppen ${probeRecords++}` }).returning('id').executeTakeFirstOrThrow()).id;
 }

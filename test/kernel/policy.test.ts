@@ -50,7 +50,17 @@ const PLACES: Record<TargetKind, Location | null> = {
   group: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD, 9] },
   unit: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [], childIds: [] },
   closureRequest: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [], childIds: [CHILD] },
+  // a staff member working in unit 100 (their municipality, the units of their assignments that have not ended)
+  staffMember: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [], childIds: [] },
+  staffAssignment: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [] },
   municipality: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [] },
+  area: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [] },
+  registeredChild: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  placement: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  // any person of the municipality's register, for their register extract
+  person: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [] },
+  // an uploaded registry file of the municipality
+  registryImport: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [] },
   // the guardian (person 50) seen on the child's page
   personOfChild: {
     municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD],
@@ -94,32 +104,87 @@ const WHO_MAY: Record<Action, Name[]> = {
   'group.read': [...GUARDIANS, 'teacher', 'colleague', 'head', 'admin'],
   'group.children.read': STAFF,
   'group.today.read': STAFF,
+  'group.today.print': STAFF,
   'unit.read': ['teacher', 'colleague', 'head', 'admin'],
   'unit.settings.read': ['head', 'admin'],
   'unit.settings.update': ['head', 'admin'],
   'unit.closureRequests.read': ['head', 'admin'],
+  'admin.read': ['admin', 'otherAdmin'],
+  'areas.admin.read': ['admin', 'otherAdmin'],
+  'areas.admin.create': ['admin', 'otherAdmin'],
+  'area.read': ['admin'],
+  'area.update': ['admin'],
+  'units.admin.read': ['admin', 'otherAdmin'],
+  'units.admin.create': ['admin', 'otherAdmin'],
+  'unit.admin.read': ['admin'],
+  'unit.update': ['admin'],
+  'unit.groups.read': ['head', 'admin'],
+  'unit.groups.create': ['head', 'admin'],
+  'group.admin.read': ['head', 'admin'],
+  'group.update': ['head', 'admin'],
   'account.closure.handle': ['head', 'admin'],
+  'staff.admin.read': ['admin', 'otherAdmin'],
+  'staff.admin.create': ['admin', 'otherAdmin'],
+  'unit.staff.read': ['head', 'admin'],
+  'unit.staff.create': ['head', 'admin'],
+  'staffMember.read': ['head', 'admin'],
+  'staffMember.assign': ['head', 'admin'],
+  'staffMember.invite': ['head', 'admin'],
+  'staffAssignment.end': ['head', 'admin'],
+  'children.admin.read': ['admin', 'otherAdmin'],
+  'children.admin.create': ['admin', 'otherAdmin'],
+  'unit.children.read': ['head', 'admin'],
+  'unit.children.create': ['head', 'admin'],
+  'child.register.read': ['head', 'admin'],
+  'child.register.update': ['head', 'admin'],
+  'placement.update': ['head', 'admin'],
   'municipality.read': ['admin'],
   'municipality.terms.update': ['admin'],
   'municipality.closureRequests.read': ['admin'],
+  'municipality.statements.update': ['admin', 'otherAdmin'],
+  'municipality.audit.read': ['admin', 'otherAdmin'],
+  'municipality.audit.export': ['admin', 'otherAdmin'],
   'demo.mailbox.read': ['admin', 'otherAdmin'],
   'demo.sms.read': ['admin', 'otherAdmin'],
+  'operations.jobs.read': ['admin', 'otherAdmin'],
+  // any admin uploads (for their own municipality); previewing and approving a file is its municipality's admin's
+  'registryImport.create': ['admin', 'otherAdmin'],
+  'registryImport.read': ['admin'],
+  'registryImport.apply': ['admin'],
+  // privacy: the municipality's retention periods and a person's register extract, its admin's; one's own extract, everyone's
+  'municipality.privacy.read': ['admin'],
+  'municipality.retention.update': ['admin'],
+  'person.extract.read': ['admin'],
+  'account.extract.read': EVERYONE,
 };
 
 /** What each action is about: the record the guard finds from the route (its :childId, :groupId...) and asks about. */
 const ABOUT: Record<TargetKind, Action[]> = {
   none: ['start.read', 'session.end', 'account.language.update', 'notifications.read', 'messages.read', 'account.settings.read',
-    'account.settings.update', 'account.closure.request', 'account.invitation.use', 'demo.mailbox.read', 'demo.sms.read'],
+    'account.settings.update', 'account.closure.request', 'account.invitation.use', 'demo.mailbox.read', 'demo.sms.read',
+    'operations.jobs.read',
+    'children.admin.read', 'children.admin.create', 'staff.admin.read', 'staff.admin.create',
+    'admin.read', 'areas.admin.read', 'areas.admin.create', 'units.admin.read', 'units.admin.create',
+    'municipality.statements.update', 'municipality.audit.read', 'municipality.audit.export', 'registryImport.create', 'account.extract.read'],
   child: ['child.start.read', 'child.info.read', 'child.absence.report', 'child.attendance.update', 'child.schedule.read',
     'child.schedule.update', 'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported', 'child.invitations.create',
     'child.absence.undoReport'],
   absence: ['absence.cancel', 'absence.withdraw', 'absence.answer', 'absence.unreported.cancel'],
   personOfChild: ['person.contact.read', 'person.address.read'],
-  group: ['group.invitations.read', 'group.read', 'group.children.read', 'group.today.read'],
+  group: ['group.invitations.read', 'group.read', 'group.children.read', 'group.today.read', 'group.today.print', 'group.admin.read', 'group.update'],
   invitation: ['invitation.manage'],
-  unit: ['unit.read', 'unit.settings.read', 'unit.settings.update', 'unit.closureRequests.read'],
+  unit: ['unit.read', 'unit.settings.read', 'unit.settings.update', 'unit.closureRequests.read', 'unit.admin.read', 'unit.update', 'unit.groups.read',
+    'unit.groups.create', 'unit.children.read', 'unit.children.create',
+    'unit.staff.read', 'unit.staff.create'],
   closureRequest: ['account.closure.handle'],
-  municipality: ['municipality.read', 'municipality.terms.update', 'municipality.closureRequests.read'],
+  staffMember: ['staffMember.read', 'staffMember.assign', 'staffMember.invite'],
+  staffAssignment: ['staffAssignment.end'],
+  person: ['person.extract.read'],
+  municipality: ['municipality.read', 'municipality.terms.update', 'municipality.closureRequests.read', 'municipality.privacy.read', 'municipality.retention.update'],
+  area: ['area.read', 'area.update'],
+  registeredChild: ['child.register.read', 'child.register.update'],
+  placement: ['placement.update'],
+  registryImport: ['registryImport.read', 'registryImport.apply'],
 };
 
 const ALL_ACTIONS = Object.keys(actions) as Action[];
@@ -154,6 +219,11 @@ describe('the action table', () => {
       'child.info.read', 'child.absence.report', 'absence.cancel', 'child.absence.undoReport', 'absence.withdraw', 'absence.answer',
       'child.schedule.read', 'child.schedule.update', 'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported',
       'absence.unreported.cancel', 'child.invitations.create',
+      'group.today.print', // the printed list of the day carries the guardians' phone numbers
+      'child.register.read', 'child.register.update', 'placement.update', // a child's register page: the guardians, the placements
+      'registryImport.read', 'registryImport.apply', // an import's preview: who is reached, with their e-mail addresses
+      'municipality.audit.export', // the admins' CSV of the audit trail carries its names out of the house
+      'person.extract.read', // a register extract holds everything about the person and their children
     ]);
   });
 

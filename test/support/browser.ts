@@ -2,6 +2,7 @@
 // One app and one browser per test file; each test opens its own context (fresh cookies), with JavaScript on or off.
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -16,6 +17,16 @@ const CHROMIUM_ARGS = [
 ];
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
+/**
+ * `javaScript` on or off; `width` of the viewport; `touch` makes it a touch screen (CSS `pointer: coarse`). Pages load
+ * htmx after their load event, so a test could act before it is there: with JavaScript on, htmx is put into each new
+ * document before the page's own script runs (its loader then finds it and fetches nothing), unless `htmxAsShipped`,
+ * for the test of the loading itself.
+ */
+export interface ContextOptions { javaScript?: boolean; width?: number; touch?: boolean; htmxAsShipped?: boolean }
+
+export const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
+
 export interface BrowserHarness {
   t: TestApp;
   browser: Browser;
@@ -24,11 +35,11 @@ export interface BrowserHarness {
    * A fresh context (no cookies) with JavaScript on or off; `touch` makes it a touch screen (CSS `pointer: coarse`).
    * Closed by `close()` if the test does not.
    */
-  context(options?: { javaScript?: boolean; width?: number; touch?: boolean }): Promise<BrowserContext>;
+  context(options?: ContextOptions): Promise<BrowserContext>;
   /** A page in a fresh context, watched for console errors and CSP violations. */
-  page(options?: { javaScript?: boolean; width?: number; touch?: boolean }): Promise<WatchedPage>;
+  page(options?: ContextOptions): Promise<WatchedPage>;
   /** Runs `test` on a fresh watched page, then fails on any console error or CSP violation, and closes the page. */
-  withPage(options: { javaScript?: boolean; width?: number; touch?: boolean }, test: (page: Page) => Promise<void>): Promise<void>;
+  withPage(options: ContextOptions, test: (page: Page) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,10 +61,11 @@ export async function startBrowserHarness(options: Parameters<typeof startTestAp
   const contexts = new Set<BrowserContext>();
   const openBrowser = browser;
 
-  const context = async ({ javaScript = true, width = 1024, touch = false } = {}) => {
+  const context = async ({ javaScript = true, width = 1024, touch = false, htmxAsShipped = false }: ContextOptions = {}) => {
     const ctx = await openBrowser.newContext({
       baseURL, javaScriptEnabled: javaScript, locale: 'sv-SE', viewport: { width, height: 800 }, hasTouch: touch,
     });
+    if (javaScript && !htmxAsShipped) await ctx.addInitScript({ path: HTMX_FILE });
     // Generous on purpose: CI runs two test files side by side on two cores, one of them perhaps several Vardag
     // processes behind nginx or a PostgreSQL cluster, and a page that answers in 50 ms alone has taken over 10 s then.
     // The tests assert what a page says, never how fast; a page that never comes still fails, only later.

@@ -1,0 +1,123 @@
+// The one registry of the personal data Vardag keeps. Each domain declares, in its own `personal-data.ts`, its part of
+// a person's register extract (registerutdrag: everything Vardag holds about a guardian and their children) and what
+// it keeps of a child who has left, for how long; app.ts registers the parts. The extract and the retention job read
+// only this registry, so a later domain (documentation, portfolios) joins by declaring its part, without new code here.
+import type { Db } from './db.ts';
+
+/** Whose extract it is: the person, their accounts, and the children whose records go in (their own children, or themself). */
+export interface ExtractSubject {
+  personId: number;
+  municipalityId: number;
+  accountIds: readonly number[];
+  /** The children the person is legal guardian of, and the person themself when they are a child with a placement. */
+  childIds: readonly number[];
+}
+
+export type ExtractValue = string | number | boolean | null;
+
+/**
+ * One table of the extract: a heading (a catalogue key), the child it is about (null: the person's own records), the
+ * columns (each column's heading is the catalogue key `<title>.<column>`) and the rows. Only the subject's own and
+ * their children's records: another person appears as "you" or not by name (see `byWhom`).
+ */
+export interface ExtractSection {
+  title: string;
+  childId: number | null;
+  columns: readonly string[];
+  rows: readonly Record<string, ExtractValue>[];
+}
+
+/** A file of the extract as it is (a child's photo, later): its path inside the ZIP, under the child's folder. */
+export interface ExtractFile { childId: number | null; name: string; bytes: Uint8Array }
+
+export interface ExtractPart { sections: ExtractSection[]; files?: ExtractFile[] }
+
+/** One kind of record a domain keeps of a child after the child's last placement ended, and how it removes them. */
+export interface RetentionRule {
+  /** The kind's name: the municipality's setting and the catalogue key `personalData.kinds.<kind>`. */
+  kind: string;
+  /** Months after the last placement ended, unless the municipality set another period. */
+  defaultMonths: number;
+  /** Removes every record of this kind about the children, in the caller's transaction; returns how many rows went. */
+  remove(trx: Db, childIds: readonly number[]): Promise<number>;
+}
+
+export interface PersonalDataPart {
+  /** The domain declaring it (for messages and tests). */
+  domain: string;
+  extract?(db: Db, subject: ExtractSubject): Promise<ExtractPart>;
+  retention?: readonly RetentionRule[];
+  /**
+   * Records of a child who left that must stay at least this many months whatever the settings (a portfolio the
+   * guardians may still download): no retention period may be set shorter.
+   */
+  keepsAtLeastMonths?: number;
+}
+
+/** The register's side of the registry: whose extract, and which children have left (the people module answers). */
+export interface PersonRegister {
+  /** The person's municipality and children, without their accounts (the accounts module's). */
+  subjectOf(db: Db, personId: number): Promise<Omit<ExtractSubject, 'accountIds'> | null>;
+  /** Every municipality, for the retention job. */
+  municipalities(db: Db): Promise<number[]>;
+  /** Children of the municipality with a placement, all of whose placements ended before `day`. */
+  childrenWhoLeftBefore(db: Db, municipalityId: number, day: string): Promise<number[]>;
+}
+
+/** The fewest months a retention period may be, when no part declares more. */
+export const MIN_RETENTION_MONTHS = 1;
+/** The most: ten years. */
+export const MAX_RETENTION_MONTHS = 120;
+
+export class PersonalDataRegistry {
+  constructor(
+    readonly register: PersonRegister,
+    /** The person's accounts (the accounts module answers). */
+    private readonly accountsOf: (db: Db, personId: number) => Promise<number[]>,
+    readonly parts: readonly PersonalDataPart[],
+  ) {
+    const kinds = this.rules().map((r) => r.kind);
+    const twice = kinds.find((kind, i) => kinds.indexOf(kind) !== i);
+    if (twice) throw new Error(`Two domains declare the retention kind "${twice}"`);
+  }
+
+  /** Every kind of record kept after a child left, in the order the parts were registered. */
+  rules(): RetentionRule[] {
+    return this.parts.flatMap((part) => part.retention ?? []);
+  }
+
+  rule(kind: string): RetentionRule | undefined {
+    return this.rules().find((r) => r.kind === kind);
+  }
+
+  /** The shortest retention period allowed: no record goes before every part's own minimum has passed. */
+  minimumMonths(): number {
+    return Math.max(MIN_RETENTION_MONTHS, ...this.parts.map((part) => part.keepsAtLeastMonths ?? 0));
+  }
+
+  /** Whose extract it is, or null when there is no such person. */
+  async subjectOf(db: Db, personId: number): Promise<ExtractSubject | null> {
+    const subject = await this.register.subjectOf(db, personId);
+    return subject && { ...subject, accountIds: await this.accountsOf(db, personId) };
+  }
+
+  /** Every part's sections and files of the subject's extract, in the order the parts were registered. */
+  async extract(db: Db, subject: ExtractSubject): Promise<ExtractPart> {
+    const none: ExtractPart = { sections: [] };
+    const parts = await Promise.all(this.parts.map((part) => part.extract?.(db, subject) ?? none));
+    return { sections: parts.flatMap((p) => p.sections), files: parts.flatMap((p) => p.files ?? []) };
+  }
+}
+
+/** Who did something, as the extract says it: the subject themself, or someone else, never by name. */
+export function byWhom(accountIds: readonly number[], accountId: number | null): 'you' | 'other' | null {
+  if (accountId === null) return null;
+  return accountIds.includes(accountId) ? 'you' : 'other';
+}
+
+/** Splits ids into slices a statement can take as parameters. */
+export function slices<T>(list: readonly T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,333 @@
+// The organisation as the admin pages keep it: a municipality's areas, its units with their kind, address and contact
+// details, and each unit's groups (created, renamed, ended or removed only when empty). Every change is written with
+// its history (register_changes) in one transaction; a name already taken comes back as an outcome for the form.
+import { sql } from 'kysely';
+import type { UnitKind } from '../../db/schema.ts';
+import { isUniqueViolation } from '../../db/sql.ts';
+import type { Db } from '../kernel/db.ts';
+import type { Locators } from '../kernel/http.ts';
+import type { Location } from '../kernel/policy.ts';
+import { type ChangeAuthor, fieldChanges, recordRegisterChanges } from './register-changes.ts';
+
+export const PAGE_SIZE = 50;
+
+/** One page of a list, and how many there are in all. */
+export interface ListPage<T> { rows: T[]; total: number; page: number; pages: number }
+
+/** What a list is asked for: the text searched for (empty: all) and the page, from 1. */
+export interface ListQuery { q: string; page: number }
+
+/**
+ * Whether the column holds `q`, whatever the case, the search's `%` and `_` taken literally, on both databases. SQLite's
+ * lower() and LIKE fold ASCII letters only, so a name's first letter is also tried as a capital: "östra" finds "Östra".
+ */
+function nameMatches(column: string, q: string) {
+  const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const lower = q.toLowerCase();
+  const capital = lower.charAt(0).toUpperCase() + lower.slice(1);
+  return sql<boolean>`(lower(${sql.ref(column)}) like ${like(lower)} escape '\\' or ${sql.ref(column)} like ${like(capital)} escape '\\')`;
+}
+
+function paged<T>(rows: T[], total: number, page: number): ListPage<T> {
+  return { rows, total, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+export interface MunicipalityName { id: number; name: string }
+
+/** The municipalities of these ids, by name (an admin's own, for their lists and forms). */
+export async function municipalitiesNamed(db: Db, ids: readonly number[]): Promise<MunicipalityName[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('municipalities').select(['id', 'name']).where('id', 'in', ids).orderBy('name').orderBy('id').execute();
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Areas
+
+export interface AreaRow { id: number; name: string; municipalityId: number; municipalityName: string; units: number }
+
+/** The areas of these municipalities whose name holds `q`, by name, one page. */
+export async function areasOf(db: Db, municipalityIds: readonly number[], { q, page }: ListQuery): Promise<ListPage<AreaRow>> {
+  if (municipalityIds.length === 0) return paged([], 0, 1);
+  let query = db.selectFrom('areas').innerJoin('municipalities', 'municipalities.id', 'areas.municipality_id')
+    .where('areas.municipality_id', 'in', municipalityIds);
+  if (q) query = query.where(nameMatches('areas.name', q));
+  const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await query
+    .select((eb) => ['areas.id', 'areas.name', 'areas.municipality_id', 'municipalities.name as municipality_name',
+      eb.selectFrom('units').select((u) => u.fn.countAll<number>().as('c')).whereRef('units.area_id', '=', 'areas.id').as('units')])
+    .orderBy('areas.name').orderBy('areas.id').limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).execute();
+  return paged(rows.map((r) => ({ id: r.id, name: r.name, municipalityId: r.municipality_id, municipalityName: r.municipality_name,
+    units: Number(r.units ?? 0) })), Number(n), page);
+}
+
+export interface AreaDetails { id: number; name: string; municipalityId: number; units: { id: number; name: string; kind: UnitKind }[] }
+
+export async function areaDetails(db: Db, areaId: number): Promise<AreaDetails | undefined> {
+  const area = await db.selectFrom('areas').select(['id', 'name', 'municipality_id']).where('id', '=', areaId).executeTakeFirst();
+  if (!area) return undefined;
+  const units = await db.selectFrom('units').select(['id', 'name', 'kind']).where('area_id', '=', areaId).orderBy('name').execute();
+  return { id: area.id, name: area.name, municipalityId: area.municipality_id, units };
+}
+
+/** The areas of a municipality, by name, to choose a unit's area from. */
+export async function areaChoices(db: Db, municipalityId: number): Promise<{ id: number; name: string }[]> {
+  return db.selectFrom('areas').select(['id', 'name']).where('municipality_id', '=', municipalityId).orderBy('name').execute();
+}
+
+export type NameOutcome = { ok: true; id: number } | { ok: false; error: 'name-taken' };
+
+export async function addArea(db: Db, municipalityId: number, name: string, author: ChangeAuthor): Promise<NameOutcome> {
+  return uniqueName('areas.name', () => db.transaction().execute(async (trx) => {
+    const { id } = await trx.insertInto('areas').values({ municipality_id: municipalityId, name }).returning('id').executeTakeFirstOrThrow();
+    await recordRegisterChanges(trx, municipalityId, author, [{ entity: 'area', entityId: id, change: 'created', newValue: name }]);
+    return { ok: true, id };
+  }));
+}
+
+export async function renameArea(db: Db, areaId: number, name: string, author: ChangeAuthor): Promise<NameOutcome> {
+  return uniqueName('areas.name', () => db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('areas').select(['name', 'municipality_id']).where('id', '=', areaId).executeTakeFirstOrThrow();
+    if (before.name === name) return { ok: true, id: areaId };
+    await trx.updateTable('areas').set({ name }).where('id', '=', areaId).execute();
+    await recordRegisterChanges(trx, before.municipality_id, author, fieldChanges('area', areaId, { name: before.name }, { name }));
+    return { ok: true, id: areaId };
+  }));
+}
+
+/** Removes an area no unit belongs to (one statement: a unit added meanwhile keeps it). */
+export async function removeArea(db: Db, areaId: number, author: ChangeAuthor): Promise<{ ok: true } | { ok: false; error: 'has-units' }> {
+  // (a unit given the area by a transaction not yet committed: the database refuses the removal)
+  return orIfReferenced({ ok: false, error: 'has-units' }, () => db.transaction().execute(async (trx) => {
+    const removed = await trx.deleteFrom('areas').where('id', '=', areaId)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('units').select('units.id').whereRef('units.area_id', '=', 'areas.id'))))
+      .returning(['name', 'municipality_id']).executeTakeFirst();
+    if (!removed) return { ok: false, error: 'has-units' };
+    await recordRegisterChanges(trx, removed.municipality_id, author, [{ entity: 'area', entityId: areaId, change: 'removed', oldValue: removed.name }]);
+    return { ok: true } as const;
+  }));
+}
+
+export async function locateArea(db: Db, areaId: number): Promise<Location | null> {
+  const area = await db.selectFrom('areas').select('municipality_id').where('id', '=', areaId).executeTakeFirst();
+  return area ? { municipalityId: area.municipality_id, unitIds: [], groupIds: [], childIds: [] } : null;
+}
+
+export const organisationLocators: Pick<Locators, 'area'> = { area: (db, id) => locateArea(db, id) };
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Units
+
+export interface UnitRow { id: number; name: string; kind: UnitKind; municipalityId: number; municipalityName: string; areaName: string | null; groups: number }
+
+/** The units of these municipalities whose name holds `q` (in one area, with `areaId`), by name, one page. */
+export async function unitsOf(db: Db, municipalityIds: readonly number[], { q, page, areaId }: ListQuery & { areaId?: number }): Promise<ListPage<UnitRow>> {
+  if (municipalityIds.length === 0) return paged([], 0, 1);
+  let query = db.selectFrom('units').innerJoin('municipalities', 'municipalities.id', 'units.municipality_id')
+    .leftJoin('areas', 'areas.id', 'units.area_id').where('units.municipality_id', 'in', municipalityIds);
+  if (q) query = query.where(nameMatches('units.name', q));
+  if (areaId !== undefined) query = query.where('units.area_id', '=', areaId);
+  const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await query
+    .select((eb) => ['units.id', 'units.name', 'units.kind', 'units.municipality_id', 'municipalities.name as municipality_name', 'areas.name as area_name',
+      eb.selectFrom('groups').select((g) => g.fn.countAll<number>().as('c')).whereRef('groups.unit_id', '=', 'units.id')
+        .where('groups.ended_on', 'is', null).as('groups')])
+    .orderBy('units.name').orderBy('units.id').limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).execute();
+  return paged(rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, municipalityId: r.municipality_id, municipalityName: r.municipality_name,
+    areaName: r.area_name, groups: Number(r.groups ?? 0) })), Number(n), page);
+}
+
+/** What the unit form holds; text fields are stored trimmed, an empty one as none. */
+export interface UnitFields {
+  name: string; kind: UnitKind; areaId: number | null;
+  streetAddress: string | null; postalCode: string | null; city: string | null; phone: string | null; email: string | null;
+}
+
+export interface UnitDetails extends UnitFields { id: number; municipalityId: number; areaName: string | null }
+
+export async function unitDetails(db: Db, unitId: number): Promise<UnitDetails | undefined> {
+  const u = await db.selectFrom('units').leftJoin('areas', 'areas.id', 'units.area_id')
+    .select(['units.id', 'units.municipality_id', 'units.name', 'units.kind', 'units.area_id', 'areas.name as area_name', 'units.street_address',
+      'units.postal_code', 'units.city', 'units.phone', 'units.email'])
+    .where('units.id', '=', unitId).executeTakeFirst();
+  return u && { id: u.id, municipalityId: u.municipality_id, areaName: u.area_name, ...fromColumns(u) };
+}
+
+type UnitColumns = { name: string; kind: UnitKind; area_id: number | null; street_address: string | null; postal_code: string | null; city: string | null; phone: string | null; email: string | null };
+
+function fromColumns(u: UnitColumns): UnitFields {
+  return { name: u.name, kind: u.kind, areaId: u.area_id, streetAddress: u.street_address, postalCode: u.postal_code, city: u.city, phone: u.phone, email: u.email };
+}
+
+function toColumns(f: Partial<UnitFields>): Partial<UnitColumns> {
+  const columns: Partial<UnitColumns> = { name: f.name, kind: f.kind, area_id: f.areaId, street_address: f.streetAddress, postal_code: f.postalCode,
+    city: f.city, phone: f.phone, email: f.email };
+  return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined)) as Partial<UnitColumns>;
+}
+
+export type UnitOutcome = NameOutcome | { ok: false; error: 'no-such-area' };
+const NO_SUCH_AREA = { ok: false, error: 'no-such-area' } as const;
+
+/** Whether the area is one of the municipality's (or none is chosen). */
+async function areaOfMunicipality(trx: Db, areaId: number | null | undefined, municipalityId: number): Promise<boolean> {
+  if (areaId === null || areaId === undefined) return true;
+  return (await trx.selectFrom('areas').select('id').where('id', '=', areaId).where('municipality_id', '=', municipalityId).executeTakeFirst()) !== undefined;
+}
+
+export async function addUnit(db: Db, municipalityId: number, fields: UnitFields, author: ChangeAuthor): Promise<UnitOutcome> {
+  return uniqueName('units.name', () => orIfReferenced(NO_SUCH_AREA, () => db.transaction().execute(async (trx): Promise<UnitOutcome> => {
+    if (!(await areaOfMunicipality(trx, fields.areaId, municipalityId))) return { ok: false, error: 'no-such-area' };
+    const columns = toColumns(fields) as UnitColumns;
+    const { id } = await trx.insertInto('units').values({ municipality_id: municipalityId, ...columns }).returning('id').executeTakeFirstOrThrow();
+    await recordRegisterChanges(trx, municipalityId, author, [
+      { entity: 'unit', entityId: id, change: 'created', newValue: fields.name },
+      ...fieldChanges('unit', id, emptyUnit(), { ...columns, name: undefined }),
+    ]);
+    return { ok: true, id };
+  })));
+}
+
+function emptyUnit(): UnitColumns {
+  return { name: '', kind: 'preschool', area_id: null, street_address: null, postal_code: null, city: null, phone: null, email: null };
+}
+
+/** Changes the fields given (a field left out stays as it is), with a history row for each that changed. */
+export async function updateUnit(db: Db, unitId: number, fields: Partial<UnitFields>, author: ChangeAuthor): Promise<UnitOutcome> {
+  return uniqueName('units.name', () => orIfReferenced(NO_SUCH_AREA, () => db.transaction().execute(async (trx): Promise<UnitOutcome> => {
+    const before = await trx.selectFrom('units').select(['municipality_id', 'name', 'kind', 'area_id', 'street_address', 'postal_code', 'city', 'phone', 'email'])
+      .where('id', '=', unitId).executeTakeFirstOrThrow();
+    if (!(await areaOfMunicipality(trx, fields.areaId, before.municipality_id))) return { ok: false, error: 'no-such-area' };
+    const { municipality_id: municipalityId, ...was } = before;
+    const changes = fieldChanges('unit', unitId, was, toColumns(fields));
+    if (changes.length === 0) return { ok: true, id: unitId };
+    await trx.updateTable('units').set(toColumns(fields)).where('id', '=', unitId).execute();
+    await recordRegisterChanges(trx, municipalityId, author, changes);
+    return { ok: true, id: unitId };
+  })));
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Groups
+
+export interface GroupRow { id: number; name: string; endedOn: string | null; children: number; staff: number }
+
+/** A unit's groups in use (with today's and coming children and its staff), then its ended groups. */
+export async function groupsForAdmin(db: Db, unitId: number, today: string): Promise<GroupRow[]> {
+  const rows = await db.selectFrom('groups')
+    .select((eb) => ['groups.id', 'groups.name', 'groups.ended_on',
+      eb.selectFrom('placements').select((p) => p.fn.countAll<number>().as('c')).whereRef('placements.group_id', '=', 'groups.id')
+        .where((p) => p.or([p('placements.end_date', 'is', null), p('placements.end_date', '>=', today)])).as('children'),
+      eb.selectFrom('staff_assignments').select((s) => s.fn.countAll<number>().as('c')).whereRef('staff_assignments.group_id', '=', 'groups.id')
+        .where((s) => s.or([s('staff_assignments.end_date', 'is', null), s('staff_assignments.end_date', '>=', today)])).as('staff')])
+    .where('groups.unit_id', '=', unitId).orderBy('groups.ended_on', 'desc').orderBy('groups.name').orderBy('groups.id').execute();
+  const list = rows.map((r) => ({ id: r.id, name: r.name, endedOn: r.ended_on, children: Number(r.children ?? 0), staff: Number(r.staff ?? 0) }));
+  return [...list.filter((g) => g.endedOn === null), ...list.filter((g) => g.endedOn !== null)];
+}
+
+export interface GroupDetails { id: number; unitId: number; name: string; endedOn: string | null; municipalityId: number }
+
+export async function groupDetails(db: Db, groupId: number): Promise<GroupDetails | undefined> {
+  const g = await db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
+    .select(['groups.id', 'groups.unit_id', 'groups.name', 'groups.ended_on', 'units.municipality_id'])
+    .where('groups.id', '=', groupId).executeTakeFirst();
+  return g && { id: g.id, unitId: g.unit_id, name: g.name, endedOn: g.ended_on, municipalityId: g.municipality_id };
+}
+
+export async function addGroup(db: Db, unitId: number, name: string, author: ChangeAuthor): Promise<NameOutcome> {
+  return uniqueName('groups.name', () => db.transaction().execute(async (trx) => {
+    const unit = await trx.selectFrom('units').select('municipality_id').where('id', '=', unitId).executeTakeFirstOrThrow();
+    const { id } = await trx.insertInto('groups').values({ unit_id: unitId, name }).returning('id').executeTakeFirstOrThrow();
+    await recordRegisterChanges(trx, unit.municipality_id, author, [{ entity: 'group', entityId: id, change: 'created', newValue: name }]);
+    return { ok: true, id };
+  }));
+}
+
+export async function renameGroup(db: Db, groupId: number, name: string, author: ChangeAuthor): Promise<NameOutcome> {
+  return uniqueName('groups.name', () => db.transaction().execute(async (trx) => {
+    const before = await groupDetails(trx, groupId);
+    if (!before) throw new Error(`no group ${groupId}`);
+    if (before.name === name) return { ok: true, id: groupId };
+    await trx.updateTable('groups').set({ name }).where('id', '=', groupId).execute();
+    await recordRegisterChanges(trx, before.municipalityId, author, fieldChanges('group', groupId, { name: before.name }, { name }));
+    return { ok: true, id: groupId };
+  }));
+}
+
+export type EndOutcome = { ok: true } | { ok: false; error: 'has-children' | 'has-staff' | 'ended' };
+
+/**
+ * Ends a group that has no child placed today or later and no staff assigned today or later: it leaves the lists of
+ * groups in use and keeps its history. One conditional statement, so a placement added meanwhile keeps it in use.
+ */
+export async function endGroup(db: Db, groupId: number, today: string, author: ChangeAuthor): Promise<EndOutcome> {
+  return db.transaction().execute(async (trx): Promise<EndOutcome> => {
+    const ended = await trx.updateTable('groups').set({ ended_on: today }).where('id', '=', groupId).where('ended_on', 'is', null)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('placements').select('placements.id').whereRef('placements.group_id', '=', 'groups.id')
+        .where((p) => p.or([p('placements.end_date', 'is', null), p('placements.end_date', '>=', today)])))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('staff_assignments').select('staff_assignments.id').whereRef('staff_assignments.group_id', '=', 'groups.id')
+        .where((s) => s.or([s('staff_assignments.end_date', 'is', null), s('staff_assignments.end_date', '>=', today)])))))
+      .returning('name').executeTakeFirst();
+    if (!ended) return { ok: false, error: await whyInUse(trx, groupId, today) };
+    const group = await groupDetails(trx, groupId);
+    await recordRegisterChanges(trx, group?.municipalityId ?? 0, author, [{ entity: 'group', entityId: groupId, change: 'ended', newValue: today }]);
+    return { ok: true };
+  });
+}
+
+async function whyInUse(trx: Db, groupId: number, today: string): Promise<'has-children' | 'has-staff' | 'ended'> {
+  const group = await groupDetails(trx, groupId);
+  if (group?.endedOn) return 'ended';
+  const child = await trx.selectFrom('placements').select('id').where('group_id', '=', groupId)
+    .where((p) => p.or([p('end_date', 'is', null), p('end_date', '>=', today)])).executeTakeFirst();
+  return child ? 'has-children' : 'has-staff';
+}
+
+export type RemoveOutcome = { ok: true } | { ok: false; error: 'has-history' };
+
+/**
+ * Removes a group made by mistake: one that never had a placement or a staff assignment. A group with any history
+ * (another module's rows about it: attendance, settings) is ended instead; the database refuses its removal.
+ */
+export async function removeGroup(db: Db, groupId: number, author: ChangeAuthor): Promise<RemoveOutcome> {
+  try {
+    return await db.transaction().execute(async (trx): Promise<RemoveOutcome> => {
+      const group = await groupDetails(trx, groupId);
+      if (!group) throw new Error(`no group ${groupId}`);
+      const removed = await trx.deleteFrom('groups').where('id', '=', groupId)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('placements').select('placements.id').whereRef('placements.group_id', '=', 'groups.id'))))
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('staff_assignments').select('staff_assignments.id').whereRef('staff_assignments.group_id', '=', 'groups.id'))))
+        .executeTakeFirst();
+      if (Number(removed.numDeletedRows) === 0) return { ok: false, error: 'has-history' };
+      await recordRegisterChanges(trx, group.municipalityId, author, [{ entity: 'group', entityId: groupId, change: 'removed', oldValue: group.name }]);
+      return { ok: true };
+    });
+  } catch (error) {
+    if (isForeignKeyViolation(error)) return { ok: false, error: 'has-history' };
+    throw error;
+  }
+}
+
+/** `refused` when the database says a row is still referenced or references one that is gone (a foreign key). */
+async function orIfReferenced<T, R>(refused: R, work: () => Promise<T>): Promise<T | R> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isForeignKeyViolation(error)) return refused;
+    throw error;
+  }
+}
+
+/** A row that another table's rows still point at (SQLite's and PostgreSQL's codes). */
+function isForeignKeyViolation(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
+}
+
+/** A name another record already has comes back as 'name-taken', whoever took it first. */
+async function uniqueName<T>(key: string, work: () => Promise<T>): Promise<T | { ok: false; error: 'name-taken' }> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUniqueViolation(error, key)) return { ok: false, error: 'name-taken' };
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+// The register extract (registerutdrag) as one ZIP: a readable HTML page and the same data as JSON, plus any files a
+// domain adds (a child's photos, once documentation exists). Everything Vardag holds about the person and their
+// children, as the registry's parts give it, and nothing of other families.
+import { strToU8, zipSync, type Zippable } from 'fflate';
+import type { Db } from '../kernel/db.ts';
+import type { ExtractSection, ExtractValue, PersonalDataRegistry } from '../kernel/personal-data.ts';
+
+export interface ExtractChild { id: number; name: string; folder: string }
+
+export interface ExtractDocument {
+  madeAt: string;
+  person: { id: number; name: string };
+  children: ExtractChild[];
+  sections: (ExtractSection & { child: ExtractChild | null })[];
+  files: { child: ExtractChild | null; path: string }[];
+}
+
+/** The flag columns (0 or 1) a reader is shown as yes or no. */
+export const FLAG_COLUMNS: ReadonlySet<string> = new Set(['protected_identity', 'other_household', 'day_off']);
+
+const nameOf = (section: ExtractSection | undefined): string => {
+  const row = section?.rows[0];
+  return row ? `${String(row.first_name ?? '')} ${String(row.last_name ?? '')}`.trim() : '';
+};
+
+/** The extract of a person as a ZIP, or undefined when there is no such person. `html` renders the readable page. */
+export async function buildExtract(
+  db: Db, registry: PersonalDataRegistry, personId: number, now: Date, html: (document: ExtractDocument) => string,
+): Promise<{ zip: Uint8Array; document: ExtractDocument } | undefined> {
+  const subject = await registry.subjectOf(db, personId);
+  if (!subject) return undefined;
+  const part = await registry.extract(db, subject);
+  const details = (childId: number | null) => part.sections.find((s) => s.title === 'personalData.sections.person' && s.childId === childId);
+  const own = details(null);
+  const children: ExtractChild[] = subject.childIds.map((id) => ({
+    id, name: id === personId ? nameOf(own) : nameOf(details(id)), folder: `barn-${id}`,
+  }));
+  const childOf = (id: number | null) => (id === null ? null : children.find((c) => c.id === id) ?? null);
+  const files = (part.files ?? []).map((f) => {
+    const child = childOf(f.childId);
+    return { child, path: `${child ? `${child.folder}/` : ''}${f.name.replace(/[^\p{L}\p{N}._-]/gu, '_')}`, bytes: f.bytes };
+  });
+  const document: ExtractDocument = {
+    madeAt: now.toISOString(),
+    person: { id: personId, name: nameOf(own) },
+    children,
+    sections: part.sections.map((s) => ({ ...s, child: childOf(s.childId) })),
+    files: files.map(({ child, path }) => ({ child, path })),
+  };
+  const entries: Zippable = {
+    'registerutdrag.html': strToU8(html(document)),
+    'registerutdrag.json': strToU8(JSON.stringify(document, jsonValue, 2)),
+  };
+  for (const file of files) entries[file.path] = file.bytes;
+  return { zip: zipSync(entries, { level: 6, mtime: now }), document };
+}
+
+function jsonValue(_key: string, value: unknown): unknown {
+  return value === undefined ? null : value;
+}
+
+/** A value as the readable page shows it; flags and who-did-it are translated by the page itself. */
+export function shownValue(value: ExtractValue): string {
+  return value === null ? '' : String(value);
+}

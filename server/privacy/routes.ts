@@ -1,0 +1,91 @@
+// Privacy pages: a municipality's admin sets how long each kind of record of a child who left is kept, finds a person
+// and downloads their register extract; a signed-in user downloads their own (and their children's) from their settings.
+import type { Request, Response } from 'express';
+import type { Eta } from 'eta';
+import { today, type Clock } from '../kernel/clock.ts';
+import type { Db } from '../kernel/db.ts';
+import type { FieldErrors } from '../kernel/forms.ts';
+import { field, flash, notFound, type RouteTable } from '../kernel/http.ts';
+import type { ExtractPart, PersonalDataRegistry } from '../kernel/personal-data.ts';
+import { render } from '../kernel/views.ts';
+import { municipalityTerms } from '../people/municipality-terms.ts';
+import { findPersons, personForExtract } from '../people/personal-data.ts';
+import { buildExtract, FLAG_COLUMNS, type ExtractDocument } from './extract.ts';
+import { retentionPeriods, saveRetentionPeriods } from './queries.ts';
+import { effectiveMonths } from './retention.ts';
+import { maskedIdentity, monthsField, pageNumber, parseRetentionPeriods } from './rules.ts';
+
+interface Deps { db: Db; clock: Clock; personalData: PersonalDataRegistry }
+
+export function privacyRoutes(routes: RouteTable, deps: Deps): void {
+  const { db, clock, personalData } = deps;
+
+  routes.get('/municipalities/:municipalityId/privacy', 'municipality.privacy.read', (req, res, { target }) => privacyPage(req, res, deps, target.id));
+
+  routes.post('/municipalities/:municipalityId/privacy/retention', 'municipality.retention.update', async (req, res, { account, target }) => {
+    const parsed = parseRetentionPeriods(personalData.rules(), personalData.minimumMonths(), (name) => field(req.body, name));
+    if (!parsed.ok) return privacyPage(req, res, deps, target.id, parsed.errors);
+    await saveRetentionPeriods(db, target.id, parsed.value, account.personId, clock.now());
+    flash(req, 'personalData.retention.saved');
+    res.redirect(303, `/municipalities/${target.id}/privacy#retention`);
+  });
+
+  routes.get('/admin/people/:personId/extract', 'person.extract.read', async (req, res, { target }) => {
+    const [person, subject] = await Promise.all([personForExtract(db, target.id), personalData.subjectOf(db, target.id)]);
+    if (!person || !subject) throw notFound();
+    render(req, res, 'privacy/person', {
+      contents: extractContents(await personalData.extract(db, subject), subject.childIds),
+      person: { id: person.id, name: `${person.first_name} ${person.last_name}`, birthDate: person.birth_date,
+        identity: maskedIdentity(person.identity_number), protectedIdentity: person.protected_identity === 1 },
+      municipalityId: target.municipalityId,
+    });
+  });
+
+  routes.get('/admin/people/:personId/extract/download', 'person.extract.read', (req, res, { target }) => sendExtract(req, res, deps, target.id));
+
+  routes.get('/settings/extract', 'account.extract.read', (req, res) => render(req, res, 'privacy/own', {}));
+
+  routes.get('/settings/extract/download', 'account.extract.read', (req, res, { account }) => sendExtract(req, res, deps, account.personId));
+}
+
+async function privacyPage(req: Request, res: Response, { db, personalData }: Deps, municipalityId: number, errors: FieldErrors = {}): Promise<void> {
+  const municipality = await municipalityTerms(db, municipalityId);
+  if (!municipality) throw notFound();
+  const periods = await retentionPeriods(db, municipalityId);
+  const kinds = personalData.rules().map((rule) => ({
+    kind: rule.kind, field: monthsField(rule.kind), defaultMonths: rule.defaultMonths, months: effectiveMonths(personalData, rule, periods),
+  }));
+  const submitted = Object.keys(errors).length > 0;
+  const values = Object.fromEntries(kinds.map((k) => [k.field, submitted ? field(req.body, k.field) : String(k.months)]));
+  const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
+  const page = pageNumber(req.query.page);
+  const found = q ? await findPersons(db, municipalityId, q, page) : { persons: [], more: false };
+  render(req, res, 'privacy/admin', {
+    municipality: { id: municipality.id, name: municipality.name }, kinds, values, errors, minimum: personalData.minimumMonths(),
+    q, page, persons: found.persons, more: found.more,
+  }, submitted ? 400 : 200);
+}
+
+/** What an extract holds, for the page before it is downloaded: per child (null: the person's own), how many rows of each section. */
+function extractContents(part: ExtractPart, childIds: readonly number[]) {
+  const named = (childId: number) => {
+    const row = part.sections.find((s) => s.title === 'personalData.sections.person' && s.childId === childId)?.rows[0];
+    return row ? `${String(row.first_name)} ${String(row.last_name)}` : '';
+  };
+  return [null, ...childIds].map((childId) => ({
+    child: childId === null ? null : named(childId),
+    sections: part.sections.filter((s) => s.childId === childId).map((s) => ({ title: s.title, rows: s.rows.length })),
+    files: (part.files ?? []).filter((f) => f.childId === childId).length,
+  }));
+}
+
+async function sendExtract(req: Request, res: Response, { db, clock, personalData }: Deps, personId: number): Promise<void> {
+  const eta = res.app.locals.eta as Eta;
+  const html = (document: ExtractDocument) => eta.render('privacy/document', {
+    t: req.t, lang: req.language.code, dir: req.language.dir, document, flags: FLAG_COLUMNS,
+  });
+  const extract = await buildExtract(db, personalData, personId, clock.now(), html);
+  if (!extract) throw notFound();
+  res.set('Content-Disposition', `attachment; filename="registerutdrag-${today(clock)}.zip"`);
+  res.type('application/zip').send(Buffer.from(extract.zip));
+}

@@ -1,0 +1,34 @@
+// What the retention form may say: a whole number of months per kind, from the registry's minimum to ten years.
+import type { FieldErrors, Parsed } from '../kernel/forms.ts';
+import { MAX_RETENTION_MONTHS, type RetentionRule } from '../kernel/personal-data.ts';
+
+export const monthsField = (kind: string): string => `months_${kind}`;
+
+export function parseRetentionPeriods(
+  rules: readonly RetentionRule[], minimum: number, value: (name: string) => string,
+): Parsed<Map<string, number>> {
+  const periods = new Map<string, number>();
+  const errors: FieldErrors = {};
+  for (const rule of rules) {
+    const name = monthsField(rule.kind);
+    const raw = value(name).trim();
+    const months = /^[0-9]{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
+    if (raw === '') errors[name] = { key: 'personalData.errors.monthsMissing' };
+    else if (!(months >= minimum && months <= MAX_RETENTION_MONTHS)) {
+      errors[name] = { key: 'personalData.errors.monthsRange', params: { min: minimum, max: MAX_RETENTION_MONTHS } };
+    } else periods.set(rule.kind, months);
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: periods };
+}
+
+/** A page number from the query string: 1 unless a whole number from 1 up. */
+export function pageNumber(raw: unknown): number {
+  return typeof raw === 'string' && /^[1-9][0-9]{0,4}$/.test(raw) ? Number(raw) : 1;
+}
+
+/** ÅÅMMDD-XXXX: the date part of a personnummer or samordningsnummer, never its last four digits. */
+export function maskedIdentity(identity: string | null): string | null {
+  if (!identity) return null;
+  const digits = identity.replace(/[^0-9]/g, '');
+  return digits.length >= 10 ? `${digits.slice(-10, -4)}-XXXX` : null;
+}

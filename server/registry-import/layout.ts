@@ -1,0 +1,214 @@
+// Reading a registry file: its encoding (UTF-8, or Windows-1252 as older registry exports write), its delimiter (`,` or
+// `;`), its columns (the documented layout, or another layout's columns mapped onto ours), and each row as a record of
+// the register, or a reason in Swedish why the row is refused. Pure: no database, so the CLI and the page read alike.
+import { parse } from 'csv-parse/sync';
+import personnummerModule from 'personnummer';
+import { isDate } from '../kernel/dates.ts';
+import type { FieldError } from '../kernel/forms.ts';
+
+// The package's types describe an ES module's default export; at run time (CommonJS) the import is the class itself.
+const Personnummer = personnummerModule as unknown as typeof personnummerModule.default;
+
+/** The documented layout's columns, in order (README, "Importing from the registry"). */
+export const COLUMNS = [
+  'typ', 'personnummer', 'fornamn', 'efternamn', 'skyddad_identitet', 'adress', 'postnummer', 'ort', 'epost', 'telefon',
+  'barn', 'annat_hushall', 'enhet', 'grupp', 'startdatum', 'slutdatum', 'roll',
+] as const;
+export type Column = (typeof COLUMNS)[number];
+
+/** Columns every file must have; the others may be left out (then what they hold in Vardag is left as it is). */
+export const REQUIRED_COLUMNS: readonly Column[] = ['typ', 'personnummer', 'fornamn', 'efternamn', 'barn', 'enhet', 'grupp', 'startdatum'];
+
+/** Our column → the file's column, for a file of another layout. */
+export type ColumnMapping = Partial<Record<Column, string>>;
+
+export type Encoding = 'utf-8' | 'windows-1252';
+
+/** UTF-8 when the bytes are valid UTF-8 (a BOM is dropped), else Windows-1252, which every byte sequence is. */
+export function decodeFile(bytes: Uint8Array): { text: string; encoding: Encoding } {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return { text, encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+  }
+}
+
+/** A header's name compared loosely: case, spaces, hyphens and å/ä/ö do not matter ("Förnamn" is `fornamn`). */
+export function columnKey(name: string): string {
+  return name.trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[\s-]+/g, '_');
+}
+
+/** `;` when the header line has more of them than commas (Swedish spreadsheets write `;`), else `,`. */
+export function detectDelimiter(text: string): ',' | ';' {
+  const header = text.split(/\r?\n/, 1)[0] ?? '';
+  const count = (c: string) => header.split(c).length - 1;
+  return count(';') > count(',') ? ';' : ',';
+}
+
+export type IdentityKind = 'personnummer' | 'samordningsnummer';
+export interface Identity { number: string; kind: IdentityKind; birthDate: string }
+
+/** A personnummer or samordningsnummer in any usual shape, as Vardag stores it (YYYYMMDD-NNNN), or undefined when invalid. */
+export function readIdentity(raw: string): Identity | undefined {
+  const value = raw.trim();
+  if (!/^(\d{2})?\d{6}[-+]?\d{4}$/.test(value)) return undefined;
+  try {
+    const pin = Personnummer.parse(value, { allowCoordinationNumber: true, allowInterimNumber: false });
+    const long = pin.format(true);
+    const coordination = pin.isCoordinationNumber();
+    const day = String(Number(long.slice(6, 8)) - (coordination ? 60 : 0)).padStart(2, '0');
+    return { number: `${long.slice(0, 8)}-${long.slice(8)}`, kind: coordination ? 'samordningsnummer' : 'personnummer',
+      birthDate: `${long.slice(0, 4)}-${long.slice(4, 6)}-${day}` };
+  } catch {
+    return undefined;
+  }
+}
+
+/** ÅÅMMDD-XXXX: a personnummer as pages show it. */
+export function maskIdentity(number: string): string {
+  const digits = number.replace(/\D/g, '');
+  return `${digits.slice(-10, -4)}-XXXX`;
+}
+
+export type RowKind = 'child' | 'guardian' | 'staff';
+
+interface PersonFields {
+  identity: Identity; firstName: string; lastName: string;
+  /** Undefined: the file has no such column, so Vardag's value stays. */
+  protectedIdentity?: boolean; street?: string | null; postalCode?: string | null; city?: string | null;
+  email?: string | null; phone?: string | null;
+}
+export interface ChildRow extends PersonFields { kind: 'child'; line: number; unit: string; group: string; startDate: string; endDate: string | null }
+export interface GuardianRow extends PersonFields { kind: 'guardian'; line: number; child: Identity; otherHousehold: boolean }
+export interface StaffRow extends PersonFields { kind: 'staff'; line: number; unit: string; group: string | null; role: 'unit_head' | 'staff' }
+export type RegistryRow = ChildRow | GuardianRow | StaffRow;
+
+/** A refused row: its line in the file, the person it names as shown (masked), and why. */
+export interface RefusedRow { line: number; who: string; reason: FieldError }
+
+export type FileProblem =
+  | { kind: 'empty' }
+  | { kind: 'unreadable'; detail: string }
+  | { kind: 'missing-columns'; missing: Column[]; found: string[] };
+
+export interface ReadFile {
+  encoding: Encoding; delimiter: ',' | ';'; columns: string[];
+  rows: RegistryRow[]; refused: RefusedRow[]; problem?: FileProblem;
+}
+
+const YES = new Set(['ja', 'j', 'yes', 'y', '1', 'x', 'sant', 'true']);
+const NO = new Set(['nej', 'n', 'no', '0', '', 'falskt', 'false']);
+const KINDS: Record<string, RowKind> = {
+  barn: 'child', elev: 'child', child: 'child', vardnadshavare: 'guardian', vh: 'guardian', guardian: 'guardian',
+  personal: 'staff', staff: 'staff',
+};
+
+/** The rows of a decoded file, each a record or a refusal; `problem` when the file as a whole cannot be read. */
+export function readRegistryFile(text: string, encoding: Encoding, mapping: ColumnMapping = {}): ReadFile {
+  const delimiter = detectDelimiter(text);
+  const base = { encoding, delimiter, columns: [] as string[], rows: [] as RegistryRow[], refused: [] as RefusedRow[] };
+  if (text.trim() === '') return { ...base, problem: { kind: 'empty' } };
+  let records: string[][];
+  try {
+    records = parse(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+  } catch (error) {
+    return { ...base, problem: { kind: 'unreadable', detail: (error as Error).message.slice(0, 200) } };
+  }
+  const [header = [], ...lines] = records;
+  const columns = header.map((h) => h.trim());
+  const position = new Map(columns.map((c, i) => [columnKey(c), i]));
+  const index = new Map<Column, number>();
+  for (const column of COLUMNS) {
+    const mapped = mapping[column]?.trim();
+    const at = mapped ? position.get(columnKey(mapped)) : position.get(column);
+    if (at !== undefined) index.set(column, at);
+  }
+  const missing = REQUIRED_COLUMNS.filter((c) => !index.has(c));
+  if (missing.length > 0) return { ...base, columns, problem: { kind: 'missing-columns', missing, found: columns } };
+
+  const result: ReadFile = { ...base, columns };
+  const seen = new Map<string, number>();
+  for (const [i, cells] of lines.entries()) {
+    const line = i + 2;
+    const cell = (c: Column): string | undefined => {
+      const at = index.get(c);
+      return at === undefined ? undefined : (cells[at] ?? '').trim();
+    };
+    const row = readRow(cell, line);
+    if ('reason' in row) {
+      result.refused.push(row);
+      continue;
+    }
+    const key = COLUMNS.map((c) => (cell(c) ?? '').toLowerCase()).join('\u0001');
+    const first = seen.get(key);
+    if (first !== undefined) {
+      result.refused.push({ line, who: maskIdentity(row.identity.number), reason: { key: 'registryImport.refused.duplicate', params: { line: first } } });
+      continue;
+    }
+    seen.set(key, line);
+    result.rows.push(row);
+  }
+  return result;
+}
+
+function readRow(cell: (c: Column) => string | undefined, line: number): RegistryRow | RefusedRow {
+  const refuse = (key: string, params?: Record<string, string | number>): RefusedRow => ({
+    line, who: identityShown(cell('personnummer') ?? ''), reason: { key: `registryImport.refused.${key}`, ...(params ? { params } : {}) },
+  });
+  const kind = KINDS[columnKey(cell('typ') ?? '')];
+  if (!kind) return refuse('kind', { value: (cell('typ') ?? '').slice(0, 40) });
+  const identity = readIdentity(cell('personnummer') ?? '');
+  if (!identity) return refuse(cell('personnummer') ? 'identity' : 'identityMissing');
+  const firstName = cell('fornamn') ?? '';
+  const lastName = cell('efternamn') ?? '';
+  if (!firstName || !lastName) return refuse('name');
+  if (firstName.length > 100 || lastName.length > 100) return refuse('nameTooLong');
+  const flag = cell('skyddad_identitet');
+  if (flag !== undefined && !YES.has(flag.toLowerCase()) && !NO.has(flag.toLowerCase())) return refuse('flag', { column: 'skyddad_identitet' });
+  const protectedIdentity = flag === undefined ? undefined : YES.has(flag.toLowerCase());
+  const optional = (c: Column) => {
+    const v = cell(c);
+    return v === undefined ? undefined : v.slice(0, 200) || null;
+  };
+  const email = optional('epost');
+  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return refuse('email');
+  // A person with protected identity has no address in Vardag, whatever the file says.
+  const address = protectedIdentity ? { street: null, postalCode: null, city: null }
+    : { street: optional('adress'), postalCode: optional('postnummer'), city: optional('ort') };
+  const person = { identity, firstName, lastName, protectedIdentity, ...address, email, phone: optional('telefon') };
+
+  if (kind === 'child') {
+    const unit = cell('enhet') ?? '';
+    const group = cell('grupp') ?? '';
+    if (!unit || !group) return refuse('placementMissing');
+    const startDate = cell('startdatum') ?? '';
+    if (!isDate(startDate)) return refuse('date', { column: 'startdatum' });
+    const endDate = cell('slutdatum') || null;
+    if (endDate !== null && !isDate(endDate)) return refuse('date', { column: 'slutdatum' });
+    if (endDate !== null && endDate < startDate) return refuse('endBeforeStart');
+    return { kind, line, ...person, unit, group, startDate, endDate };
+  }
+  if (kind === 'guardian') {
+    const childNumber = cell('barn') ?? '';
+    if (!childNumber) return refuse('guardianWithoutChild');
+    const child = readIdentity(childNumber);
+    if (!child) return refuse('childIdentity');
+    if (child.number === identity.number) return refuse('ownGuardian');
+    const other = cell('annat_hushall');
+    if (other !== undefined && !YES.has(other.toLowerCase()) && !NO.has(other.toLowerCase())) return refuse('flag', { column: 'annat_hushall' });
+    return { kind, line, ...person, child, otherHousehold: other !== undefined && YES.has(other.toLowerCase()) };
+  }
+  const unit = cell('enhet') ?? '';
+  if (!unit) return refuse('unitMissing');
+  const role = columnKey(cell('roll') ?? '');
+  if (role !== '' && role !== 'rektor' && role !== 'forskolechef' && role !== 'personal') return refuse('role', { value: (cell('roll') ?? '').slice(0, 40) });
+  return { kind, line, ...person, unit, group: cell('grupp') || null, role: role === 'rektor' || role === 'forskolechef' ? 'unit_head' : 'staff' };
+}
+
+/** How a refused row names its person: masked when it is a valid number, else only that there was something. */
+function identityShown(raw: string): string {
+  const identity = readIdentity(raw);
+  if (identity) return maskIdentity(identity.number);
+  return raw.trim() ? '–' : '';
+}
