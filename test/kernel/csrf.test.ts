@@ -11,6 +11,7 @@ import { requestClosure } from '../../server/accounts/closure-queries.ts';
 import { createResetToken } from '../../server/accounts/reset-queries.ts';
 import { addEmail } from '../../server/accounts/settings-queries.ts';
 import { createInvitation, issueKey } from '../../server/invitations/queries.ts';
+import { storeImportFile } from '../../server/people/registry-sync.ts';
 
 describe('CSRF on htmx POSTs', () => {
   let t: TestApp;
@@ -85,6 +86,29 @@ describe('CSRF on htmx POSTs', () => {
     if (path.includes(':closureRequestId')) {
       const guardian = (await t.db.selectFrom('accounts').select('id').where('username', '=', 'vardnadshavare2').executeTakeFirstOrThrow()).id;
       values.closureRequestId = String((await requestClosure(t.db, guardian, now)).id);
+    }
+    // The admin pages' records: Elsa as the register knows her, her placement and guardian, the demo's first area and
+    // staff assignment, an import file of the municipality (a refused POST uses none of them up).
+    if (path.includes(':registeredChildId')) values.registeredChildId = ids.childId;
+    if (path.includes(':placementId') || path.includes(':guardianId')) {
+      const child = Number(ids.childId);
+      values.placementId = String((await t.db.selectFrom('placements').select('id').where('child_id', '=', child).orderBy('id').executeTakeFirstOrThrow()).id);
+      values.guardianId = String((await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', child).orderBy('guardian_id')
+        .executeTakeFirstOrThrow()).guardian_id);
+    }
+    if (path.includes(':areaId')) {
+      values.areaId = String((await t.db.selectFrom('areas').select('id').where('municipality_id', '=', Number(ids.municipalityId)).orderBy('id')
+        .executeTakeFirstOrThrow()).id);
+    }
+    if (path.includes(':staffMemberId') || path.includes(':staffAssignmentId')) {
+      const assignment = await t.db.selectFrom('staff_assignments').select(['id', 'person_id']).where('unit_id', '=', Number(ids.unitId)).orderBy('id')
+        .executeTakeFirstOrThrow();
+      values.staffMemberId = String(assignment.person_id);
+      values.staffAssignmentId = String(assignment.id);
+    }
+    if (path.includes(':registryImportId')) {
+      values.registryImportId = String(await storeImportFile(t.db, { municipalityId: Number(ids.municipalityId), fileName: 'register.csv',
+        encoding: 'utf-8', content: 'typ;personnummer\n', by: 1, at: now }));
     }
     return path.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
       if (!(name in values)) throw new Error(`No demo record for :${name}`);
