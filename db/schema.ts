@@ -13,6 +13,8 @@ export interface UnitsTable {
   id: Generated<number>; municipality_id: number; area_id: number | null; name: string; kind: UnitKind;
   /** Public contact details of the unit (never a person's), null until filled in. */
   street_address: string | null; postal_code: string | null; city: string | null; phone: string | null; email: string | null;
+  /** The unit's logo (migration 0033): its file under the data folder's media/units/ and its size in pixels; null: none. */
+  logo_file: string | null; logo_width: number | null; logo_height: number | null;
 }
 export interface UnitOpeningHoursTable { unit_id: number; weekday: number; opens: string; closes: string }
 /** `ended_on`: the day the group was ended (no longer in use, kept for its history; migration 0026), null while in use. */

@@ -26,6 +26,7 @@ import { childrenRoutes } from './children/routes.ts';
 import { pageFrameOf } from './people/queries.ts';
 import { aboutRoutes } from './about/routes.ts';
 import { organisationRoutes } from './organisation/routes.ts';
+import { logoUpload } from './organisation/logo-upload.ts';
 import { organisationLocators } from './people/organisation.ts';
 import { staffLocators } from './people/staff.ts';
 import { staffRoutes } from './staff/routes.ts';
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps): VardagApp {
 
   // The registry file's upload is a multipart form: read before the CSRF check, which needs its token.
   app.post('/admin/import', registryUpload);
+  app.post('/admin/units/:unitId/logo', logoUpload); // (a unit's logo, the same way)
   // A signed-in user's token is kept in their session; a public form's needs no session (see kernel/csrf.ts).
   const csrf = csrfProtection({ secret: deps.sessionSecret, secureCookie: config.trustProxy !== false });
   app.use(csrf.protection);
@@ -173,7 +175,7 @@ export function createApp(deps: AppDeps): VardagApp {
   aboutRoutes(routes, { db, clock, personalData: PERSONAL_DATA });
   auditRoutes(routes, { db, clock });
   operationsRoutes(routes, { db, clock, config });
-  organisationRoutes(routes, { db, clock });
+  organisationRoutes(routes, { db, clock, dataDir: config.dataDir });
   staffRoutes(routes, { db, clock, config });
   privacyRoutes(routes, { db, clock, personalData: PERSONAL_DATA });
   registryImportRoutes(routes, { db, clock, config });

@@ -30,6 +30,7 @@ import * as m0027 from './0027_date_staff_assignments.ts';
 import * as m0029 from './0029_create_registry_imports.ts';
 import * as m0030 from './0030_create_municipality_statements.ts';
 import * as m0032 from './0032_create_retention_periods.ts';
+import * as m0033 from './0033_add_logo_to_units.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   '0029_create_registry_imports': m0029,
   '0030_create_municipality_statements': m0030,
   '0032_create_retention_periods': m0032,
+  '0033_add_logo_to_units': m0033,
 };

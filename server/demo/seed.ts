@@ -2,6 +2,7 @@
 import type { Transaction } from 'kysely';
 import type { Database, HourLimit, StaffRole, UnitKind } from '../../db/schema.ts';
 import { addDays, isoWeekday } from '../kernel/dates.ts';
+import { saveStatements, type AccessibilityStatement, type PrivacyNotice } from '../about/queries.ts';
 import { createAccount } from '../accounts/queries.ts';
 import {
   addGuardianship, addMunicipalityAdmin, addPlacement, assignStaff, createArea, createGroup, createMunicipality, createPerson, createUnit,
@@ -54,6 +55,31 @@ Genom att godkänna villkoren intygar jag att mitt e-postkonto är mitt personli
 Jag är medveten om att det endast är tillåtet att ladda ner bilder och videoklipp för privat bruk. Det är inte tillåtet att sprida dem vidare, till exempel i sociala medier, eller att använda dem i sammanhang där personer som kan identifieras inte har gett sitt godkännande.
 
 Jag skickar bara lämpliga meddelanden till andra användare.`;
+
+/**
+ * Demokommun's data protection notice, under the headings municipalities publish it with, as its admin would write it
+ * on /admin/statements (made-up addresses; telephone numbers from the series kept for fiction).
+ */
+export const DEMO_PRIVACY: PrivacyNotice = {
+  controller: 'Förskole- och grundskolenämnden\nDemokommun\n462 80 Demostad\nE-post: forskola.grundskola@demokommun.example\nTelefon: 031-390 06 00',
+  dpo: 'Demokommuns dataskyddsombud nås på:\nE-post: dataskyddsombud@demokommun.example\nTelefon: 031-390 06 01',
+  purpose: 'Personuppgifterna behandlas i Vardag för att förskolan, skolan och fritidshemmet ska kunna hålla kontakt med vårdnadshavare: frånvaroanmälan, omsorgstider, närvaro, inbjudningar och meddelanden.\n\nUppgifterna används också för att hantera användarkonton, ge support och följa upp vem som har läst eller ändrat uppgifter om ett barn.',
+  legal_basis: 'Demokommun är en myndighet vars verksamhet i förskola och skola regleras i skollagen. Behandlingen är nödvändig för att utföra en uppgift av allmänt intresse och som ett led i myndighetsutövning.\n\nUppgifter om skyddad identitet behandlas så att adressen aldrig visas i Vardag.',
+  recipients: 'Personal och rektor på barnets förskola eller skola och kommunens administratörer, var och en bara det de behöver i sitt arbete.\n\nUppgifterna lämnas inte till tredje land. Servrarna står i Sverige.',
+  retention: 'Uppgifterna sparas så länge barnet har en placering och gallras sedan enligt förvaltningens dokumenthanteringsplan.',
+  rights: null,
+  sources: 'Uppgifterna om barn, vårdnadshavare och personal hämtas från förvaltningens elevregister och folkbokföringen. Frånvaro, omsorgstider och meddelanden skrivs in av vårdnadshavare och personal.',
+  categories: null,
+};
+
+/** Demokommun's accessibility statement: its own assessment, beside the project's test results the page adds. */
+export function demoAccessibility(today: string): AccessibilityStatement {
+  return {
+    compliance: 'partial',
+    knownProblems: 'Vardag har ännu inte granskats manuellt med skärmläsare. De automatiska testerna hittar bara en del av de brister som kan finnas.',
+    feedbackEmail: 'tillganglighet@demokommun.example', feedbackPhone: '031-390 06 02', assessedOn: addDays(today, -30),
+  };
+}
 
 interface PersonInput {
   first: string; last: string; birthDate?: string; serial?: number; identity?: 'personnummer' | 'samordningsnummer' | 'none';
@@ -288,5 +314,14 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
     const leaver = await s.person(demo, { first: 'Linnea', last: 'Slutberg', birthDate: '2021-05-20', address: { street: 'Ängsvägen 40', postalCode: '462 77', city: 'Demostad' } });
     await addPlacement(trx, { childId: leaver, groupId: blabar, startDate: started, endDate: addDays(`${options.today.slice(0, 8)}01`, -1) });
     await s.guardian(await s.adult(demo, 'Petra', 'Slutberg'), leaver);
+
+    // Frida, a substitute in Lingon from two weeks ago whose assignment ends by itself in a month; and Demokommun's
+    // privacy notice and accessibility statement, as saved by its admin.
+    const substitute = await s.adult(demo, 'Frida', 'Vikström');
+    await assignStaff(trx, { personId: substitute, unitId: solrosen, groupId: lingon, role: 'staff', startDate: addDays(options.today, -14), endDate: addDays(options.today, 30) });
+    const adminAccount = s.accounts.get('admin');
+    if (adminAccount === undefined) throw new Error('the demo has no account admin to save the statements');
+    const saved = await saveStatements(trx, demo, 0, { privacy: DEMO_PRIVACY, accessibility: demoAccessibility(options.today) }, adminAccount, options.now);
+    if (!saved.ok) throw new Error('the demo statements were saved twice');
   }
 }

@@ -11,7 +11,8 @@ export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 
   | 'registeredChild' // a child in the register, placed now, later or before: the child's municipality, the units placed in now or later
   | 'placement' // a child's placement: its group, unit and municipality
   | 'person' // any person of the register (for their register extract): their municipality
-  | 'registryImport'; // an uploaded registry file waiting for approval: its municipality
+  | 'registryImport' // an uploaded registry file waiting for approval: its municipality
+  | 'unitLogo'; // a unit's logo: the unit, its municipality and the children placed in it now or later
 
 /** The kinds of record that are about exactly one child (the child itself, an absence's child): the child an audit row names. */
 export const ONE_CHILD_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['child', 'absence', 'registeredChild', 'placement']);
@@ -145,6 +146,8 @@ export const actions = {
   'units.admin.create': { target: 'none', allow: ['any-admin'] },
   'unit.admin.read': { target: 'unit', allow: ['admin-of-municipality'] },
   'unit.update': { target: 'unit', allow: ['admin-of-municipality'] },
+  // the unit's logo (uploaded by the admin with unit.update): its staff and head, its children's guardians, its pupils, the admin
+  'unit.logo.read': { target: 'unitLogo', allow: ['guardian-of-child', 'student-self', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
   'unit.groups.read': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
   'unit.groups.create': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
   'group.admin.read': { target: 'group', allow: ['head-of-unit', 'admin-of-municipality'] },

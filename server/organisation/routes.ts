@@ -1,6 +1,7 @@
 // The admin's pages of the organisation: the overview of every admin section (/admin), the municipality's areas and
 // units (kind, address, contact details; the opening hours are the unit's settings pages), and a unit's groups, which
 // its head keeps too. Plain forms: a wrong field comes back with the form filled in; every change has its history.
+import fs from 'node:fs/promises';
 import type { Request, Response } from 'express';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
@@ -10,15 +11,18 @@ import type { Actor } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
 import {
   addArea, addGroup, addUnit, areaChoices, areaDetails, areasOf, endGroup, groupDetails, groupsForAdmin, municipalitiesNamed, removeArea,
-  removeGroup, renameArea, renameGroup, unitDetails, unitsOf, updateUnit, type UnitFields,
+  removeGroup, renameArea, renameGroup, unitDetails, unitLogo, unitsOf, updateUnit, type UnitFields,
 } from '../people/organisation.ts';
 import { changesOf, type ChangeAuthor } from '../people/register-changes.ts';
+import { LOGO_MAX_BYTES, LOGO_MAX_PIXELS, logoPath, removeUnitLogo, replaceUnitLogo } from './logo.ts';
+import { uploadedLogo } from './logo-upload.ts';
 import { adminSections } from './overview.ts';
 import { chosenMunicipality, parseListQuery, parseName, parseUnit, UNIT_KINDS } from './rules.ts';
 
-interface Deps { db: Db; clock: Clock }
+/** `dataDir`: the data folder, whose media/units/ holds the units' logos. */
+interface Deps { db: Db; clock: Clock; dataDir: string }
 
-export function organisationRoutes(routes: RouteTable, { db, clock }: Deps): void {
+export function organisationRoutes(routes: RouteTable, { db, clock, dataDir }: Deps): void {
   const author = (actor: Actor): ChangeAuthor => ({ source: 'admin', personId: actor.personId, at: clock.now() });
   const form = (req: Request) => (name: string) => field(req.body, name);
   const given = (req: Request) => (name: string) => typeof (req.body as Record<string, unknown> | undefined)?.[name] === 'string';
@@ -109,6 +113,31 @@ export function organisationRoutes(routes: RouteTable, { db, clock }: Deps): voi
     if (!saved.ok) return unitPage(req, res, target, unitError(saved.error));
     flash(req, 'organisation.saved');
     res.redirect(303, `/admin/units/${target.id}`);
+  });
+
+  // The unit's logo: uploaded and removed on the unit's page, seen by those of the unit (see unit.logo.read)
+  routes.post('/admin/units/:unitId/logo', 'unit.update', async (req, res, { actor, target }) => {
+    const replaced = await replaceUnitLogo(db, dataDir, target.id, uploadedLogo(req), author(actor));
+    if (!replaced.ok) {
+      const params = { megabytes: LOGO_MAX_BYTES / 1024 / 1024, megapixels: LOGO_MAX_PIXELS / 1_000_000 };
+      return unitPage(req, res, target, { logo: { key: `organisation.logo.errors.${replaced.error}`, params } });
+    }
+    flash(req, 'organisation.logo.saved');
+    res.redirect(303, `/admin/units/${target.id}`);
+  });
+  routes.post('/admin/units/:unitId/logo/remove', 'unit.update', async (req, res, { actor, target }) => {
+    await removeUnitLogo(db, dataDir, target.id, author(actor));
+    flash(req, 'organisation.logo.removed');
+    res.redirect(303, `/admin/units/${target.id}`);
+  });
+  routes.get('/units/:unitLogoId/logo', 'unit.logo.read', async (_req, res, { target }) => {
+    const logo = await unitLogo(db, target.id);
+    const file = logo && logoPath(dataDir, target.id, logo.file);
+    if (!file) throw notFound();
+    const image = await fs.readFile(file).catch(() => undefined); // (a database restored without its media folder)
+    if (!image) throw notFound();
+    // Not personal: the browser may keep it; a new logo has a new file name, so the page asks for the new one.
+    res.set('Cache-Control', 'private, max-age=86400').type('image/webp').send(image);
   });
 
   // Groups of a unit (its head too)

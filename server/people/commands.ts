@@ -82,9 +82,13 @@ export async function addPlacement(
   }).execute();
 }
 
-/** The person works at the unit: in one of its groups, or (`groupId` null) in the whole unit, e.g. as its head. */
-export async function assignStaff(trx: Db, s: { personId: number; unitId: number; groupId: number | null; role: StaffRole }): Promise<void> {
-  await trx.insertInto('staff_assignments').values({ person_id: s.personId, unit_id: s.unitId, group_id: s.groupId, role: s.role }).execute();
+/**
+ * The person works at the unit: in one of its groups, or (`groupId` null) in the whole unit, e.g. as its head; from
+ * `startDate` until `endDate` (both counted) when given, e.g. a substitute's.
+ */
+export async function assignStaff(trx: Db, s: { personId: number; unitId: number; groupId: number | null; role: StaffRole; startDate?: string; endDate?: string }): Promise<void> {
+  await trx.insertInto('staff_assignments').values({ person_id: s.personId, unit_id: s.unitId, group_id: s.groupId, role: s.role,
+    start_date: s.startDate ?? null, end_date: s.endDate ?? null }).execute();
 }
 
 export async function addMunicipalityAdmin(trx: Db, personId: number, municipalityId: number): Promise<void> {

@@ -3,7 +3,7 @@
 // its history (register_changes) in one transaction; a name already taken comes back as an outcome for the form.
 import { sql } from 'kysely';
 import type { UnitKind } from '../../db/schema.ts';
-import { isUniqueViolation } from '../../db/sql.ts';
+import { isUniqueViolation, lockedRows } from '../../db/sql.ts';
 import type { Db } from '../kernel/db.ts';
 import type { Locators } from '../kernel/http.ts';
 import type { Location } from '../kernel/policy.ts';
@@ -112,7 +112,7 @@ export async function locateArea(db: Db, areaId: number): Promise<Location | nul
   return area ? { municipalityId: area.municipality_id, unitIds: [], groupIds: [], childIds: [] } : null;
 }
 
-export const organisationLocators: Pick<Locators, 'area'> = { area: (db, id) => locateArea(db, id) };
+export const organisationLocators: Pick<Locators, 'area' | 'unitLogo'> = { area: (db, id) => locateArea(db, id), unitLogo: locateUnitLogo };
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Units
@@ -142,14 +142,61 @@ export interface UnitFields {
   streetAddress: string | null; postalCode: string | null; city: string | null; phone: string | null; email: string | null;
 }
 
-export interface UnitDetails extends UnitFields { id: number; municipalityId: number; areaName: string | null }
+export interface UnitDetails extends UnitFields { id: number; municipalityId: number; areaName: string | null; logo: UnitLogo | null }
 
 export async function unitDetails(db: Db, unitId: number): Promise<UnitDetails | undefined> {
   const u = await db.selectFrom('units').leftJoin('areas', 'areas.id', 'units.area_id')
     .select(['units.id', 'units.municipality_id', 'units.name', 'units.kind', 'units.area_id', 'areas.name as area_name', 'units.street_address',
-      'units.postal_code', 'units.city', 'units.phone', 'units.email'])
+      'units.postal_code', 'units.city', 'units.phone', 'units.email', 'units.logo_file', 'units.logo_width', 'units.logo_height'])
     .where('units.id', '=', unitId).executeTakeFirst();
-  return u && { id: u.id, municipalityId: u.municipality_id, areaName: u.area_name, ...fromColumns(u) };
+  return u && { id: u.id, municipalityId: u.municipality_id, areaName: u.area_name, logo: logoOf(u), ...fromColumns(u) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// A unit's logo: the file (under the data folder's media/units/) is written before and removed after these calls; the
+// row names the file in use.
+
+/** A unit's logo: its file's name (which changes with the image) and its size in pixels. */
+export interface UnitLogo { file: string; width: number; height: number }
+
+function logoOf(u: { logo_file: string | null; logo_width: number | null; logo_height: number | null }): UnitLogo | null {
+  return u.logo_file === null ? null : { file: u.logo_file, width: u.logo_width ?? 0, height: u.logo_height ?? 0 };
+}
+
+export async function unitLogo(db: Db, unitId: number): Promise<UnitLogo | null> {
+  const u = await db.selectFrom('units').select(['logo_file', 'logo_width', 'logo_height']).where('id', '=', unitId).executeTakeFirst();
+  return u ? logoOf(u) : null;
+}
+
+/**
+ * Gives the unit this logo (null: none), with its history, and returns the logo it had, whose file the caller removes
+ * once this has committed. The row is locked while it is read and written, so two uploads at once each see the other's.
+ */
+export async function setUnitLogo(db: Db, unitId: number, logo: UnitLogo | null, author: ChangeAuthor): Promise<UnitLogo | null> {
+  return db.transaction().execute(async (trx) => {
+    const before = await lockedRows(trx, trx.selectFrom('units').select(['municipality_id', 'logo_file', 'logo_width', 'logo_height'])
+      .where('id', '=', unitId)).executeTakeFirstOrThrow();
+    const was = logoOf(before);
+    if ((was?.file ?? null) === (logo?.file ?? null)) return null;
+    await trx.updateTable('units').set({ logo_file: logo?.file ?? null, logo_width: logo?.width ?? null, logo_height: logo?.height ?? null })
+      .where('id', '=', unitId).execute();
+    await recordRegisterChanges(trx, before.municipality_id, author, [
+      { entity: 'unit', entityId: unitId, change: 'changed', field: 'logo', oldValue: was?.file ?? null, newValue: logo?.file ?? null },
+    ]);
+    return was;
+  });
+}
+
+/**
+ * Where a unit's logo sits, for those who see it: the unit, its municipality and the children placed in it now or
+ * later (their guardians see it in the footer); not found when the unit has no logo.
+ */
+export async function locateUnitLogo(db: Db, unitId: number, today: string): Promise<Location | null> {
+  const unit = await db.selectFrom('units').select('municipality_id').where('id', '=', unitId).where('logo_file', 'is not', null).executeTakeFirst();
+  if (!unit) return null;
+  const children = await db.selectFrom('placements').innerJoin('groups', 'groups.id', 'placements.group_id').select('placements.child_id').distinct()
+    .where('groups.unit_id', '=', unitId).where((p) => p.or([p('placements.end_date', 'is', null), p('placements.end_date', '>=', today)])).execute();
+  return { municipalityId: unit.municipality_id, unitIds: [unitId], groupIds: [], childIds: children.map((c) => c.child_id) };
 }
 
 type UnitColumns = { name: string; kind: UnitKind; area_id: number | null; street_address: string | null; postal_code: string | null; city: string | null; phone: string | null; email: string | null };

@@ -365,18 +365,21 @@ export async function placementsOfChildren(db: Db, childIds: readonly number[], 
 export interface UnitContact {
   id: number; name: string; municipalityName: string;
   streetAddress: string | null; postalCode: string | null; city: string | null; phone: string | null; email: string | null;
+  /** The unit's logo (its file's name, the image's version in its URL) and its size, when it has one. */
+  logo?: { file: string; width: number; height: number } | null;
 }
 
 const unitContactColumns = ['units.id', 'units.name', 'municipalities.name as municipality_name', 'units.street_address',
-  'units.postal_code', 'units.city', 'units.phone', 'units.email'] as const;
+  'units.postal_code', 'units.city', 'units.phone', 'units.email', 'units.logo_file', 'units.logo_width', 'units.logo_height'] as const;
 
 function toUnitContact(r: {
   id: number; name: string; municipality_name: string; street_address: string | null; postal_code: string | null;
-  city: string | null; phone: string | null; email: string | null;
+  city: string | null; phone: string | null; email: string | null; logo_file: string | null; logo_width: number | null; logo_height: number | null;
 }): UnitContact {
   return {
     id: r.id, name: r.name, municipalityName: r.municipality_name, streetAddress: r.street_address, postalCode: r.postal_code,
     city: r.city, phone: r.phone, email: r.email,
+    logo: r.logo_file === null ? null : { file: r.logo_file, width: r.logo_width ?? 0, height: r.logo_height ?? 0 },
   };
 }
 

@@ -37,6 +37,7 @@ const ID_TABLES: Record<string, string> = {
   staffMemberId: 'persons', staffAssignmentId: 'staff_assignments',
   personId: 'persons',
   registryImportId: 'registry_imports',
+  unitLogoId: 'units',
 };
 
 const HOSTILE = [

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { demoPasswordHash, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { csrfFrom, demoPasswordHash, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { changedTables, fingerprint, groupId, municipalityId, personId, tableContents, unitId } from '../support/demo.ts';
 import { ACTORS, assertNamesOnlyVisibleChildren, loadChildren, type ActorName, type PlacedChild } from '../support/visibility.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
@@ -42,7 +42,9 @@ import { retentionPeriods } from '../../server/privacy/queries.ts';
 import { identityNumber } from '../../server/people/identity-numbers.ts';
 import { storedImport, storeImportFile } from '../../server/people/registry-sync.ts';
 import { previewImport } from '../../server/registry-import/import.ts';
-import { areaDetails, groupDetails, unitDetails } from '../../server/people/organisation.ts';
+import { areaDetails, groupDetails, setUnitLogo, unitDetails, unitLogo } from '../../server/people/organisation.ts';
+import { reencodeLogo, storeLogo } from '../../server/organisation/logo.ts';
+import sharp from 'sharp';
 import { groupsOfUnit } from '../../server/people/queries.ts';
 
 /** A registry file of one staff member of Förskolan Solrosen (a file without children ends no placement). */
@@ -266,6 +268,10 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/units': { ...signedIn(404), admin: 'back', grannadmin: 'back' },
   'GET /admin/units/:unitId': { ...signedIn(404), admin: 200 },
   'POST /admin/units/:unitId': { ...signedIn(404), admin: 'back' },
+  // a unit's logo: uploaded and removed by the admin (the matrix's plain form has no file: 400); seen by those of Solrosen
+  'POST /admin/units/:unitId/logo': { ...signedIn(404), admin: 400 },
+  'POST /admin/units/:unitId/logo/remove': { ...signedIn(404), admin: 'back' },
+  'GET /units/:unitLogoId/logo': { ...signedIn(404), admin: 200, rektor: 200, pedagog: 200, pedagog2: 200, vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
   'GET /units/:unitId/groups': UNIT_SETTINGS(200),
   'POST /units/:unitId/groups': UNIT_SETTINGS('back'),
   'GET /units/:unitId/groups/:groupId': UNIT_SETTINGS(200),
@@ -322,6 +328,8 @@ interface Effect {
   form: (c: EffectCase) => [string, string][] | Promise<[string, string][]>;
   /** Sent as htmx sends them: the answer is then a fragment. */
   headers?: Record<string, string>;
+  /** Sends the form itself (a file upload) in place of the plain form of `form`. */
+  send?: (c: EffectCase, agent: Agent, target: string) => Promise<request.Response>;
   /** The success answer: a 303 to this place, or a 200 page like this. */
   answer: (c: EffectCase) => { to: string | RegExp } | { page: RegExp };
   /** The tables whose rows must change, and those that may change with them (a notification, a mail's job). */
@@ -713,6 +721,28 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     answer: (c) => ({ to: `/admin/units/${c.made.unitId}` }),
     changes: ['units', 'register_changes'],
     check: async (c) => assert.equal((await unitDetails(c.t.db, Number(c.made.unitId)))?.phone, '08-123 456 78'),
+  },
+  'POST /admin/units/:unitId/logo': {
+    by: ['admin'],
+    prepare: async (c) => ({ unitId: await probeUnit(c) }),
+    form: () => [],
+    send: async (_c, agent, target) => agent.post(target).field('_csrf', csrfFrom((await agent.get('/')).text))
+      .attach('logo', await probeImage(), { filename: 'logo.png', contentType: 'image/png' }),
+    answer: (c) => ({ to: `/admin/units/${c.made.unitId}` }),
+    changes: ['units', 'register_changes'],
+    check: async (c) => assert.equal((await unitLogo(c.t.db, Number(c.made.unitId)))?.width, 40),
+  },
+  'POST /admin/units/:unitId/logo/remove': {
+    by: ['admin'],
+    prepare: async (c) => {
+      const id = await probeUnit(c);
+      await giveLogo(c.t, id);
+      return { unitId: id };
+    },
+    form: () => [],
+    answer: (c) => ({ to: `/admin/units/${c.made.unitId}` }),
+    changes: ['units', 'register_changes'],
+    check: async (c) => assert.equal(await unitLogo(c.t.db, Number(c.made.unitId)), null),
   },
   'POST /units/:unitId/groups': {
     by: HEADS_OF_ELSA,
@@ -1443,8 +1473,9 @@ describe('the permission matrix', () => {
           const before = method === 'POST' ? await fingerprint(t.db) : '';
           const res = await call(agent, method, target, actor);
           assertOutcome(res, row[actor], `${route} as ${actor}`);
-          if (res.status === 200) assertNamesOnlyVisibleChildren(allChildren, res.text, actor, route);
-          assert.doesNotMatch(res.text, /Hemlig väg|462 99/, `${route} as ${actor} shows the protected address`);
+          const text = res.text ?? ''; // (an image has none)
+          if (res.status === 200) assertNamesOnlyVisibleChildren(allChildren, text, actor, route);
+          assert.doesNotMatch(text, /Hemlig väg|462 99/, `${route} as ${actor} shows the protected address`);
           // (A public route that sends to the login page did its work: setting a password with a link does.)
           const refused = res.status === 404 || res.status === 401 || (row[actor] === 'login' && !isPublic(method, path));
           if (method === 'POST' && refused) {
@@ -1529,7 +1560,8 @@ describe('the permission matrix', () => {
       c.made = effect.prepare ? await effect.prepare(c) : {};
       const target = fill(route.slice(5), { ...c.own, ...c.made });
       const before = await tableContents(t.db);
-      const res = await postForm(agent, actor === 'anonymous' ? '/login' : '/', target, await effect.form(c), effect.headers);
+      const res = effect.send ? await effect.send(c, agent, target)
+        : await postForm(agent, actor === 'anonymous' ? '/login' : '/', target, await effect.form(c), effect.headers);
       try {
         const answer = effect.answer(c);
         const got = `${res.status} ${res.headers.location ?? ''} ${res.text?.match(/<(?:div|p) class="error[\s\S]{0,300}/)?.[0] ?? ''}`;
@@ -1574,6 +1606,10 @@ describe('the permission matrix', () => {
       }) };
     }
     if (path.includes(':areaId')) return { ...ids[side], areaId: await probeArea(t, ids[side].municipalityId) };
+    if (path.includes(':unitLogoId')) {
+      await giveLogo(t, ids[side].unitId);
+      return { ...ids[side], unitLogoId: ids[side].unitId };
+    }
     if (path.includes(':personId')) return { ...ids[side], personId: await guardianOf(ids[side].childId) };
     if (path.includes(':staffMemberId') || path.includes(':staffAssignmentId')) {
       const made = await freshStaff(t, { municipalityId: ids[side].municipalityId, unitId: ids[side].unitId, groupId: ids[side].groupId });
@@ -1790,6 +1826,23 @@ async function deliveredDemoSms(t: TestApp, oskar: number): Promise<void> {
   registerSmsJobs(runner, { db: t.db, clock: t.clock, gateway: 'demo-outbox', from: 'Vardag' });
   await runner.runDue();
   await runner.stop();
+}
+
+/** A small image, as a logo to upload. */
+const probeImage = () => sharp({ create: { width: 40, height: 20, channels: 3, background: { r: 10, g: 120, b: 60 } } }).png().toBuffer();
+
+/** A fresh unit of the actor's municipality, for a probe that changes one. */
+async function probeUnit(c: EffectCase): Promise<number> {
+  return (await c.t.db.insertInto('units').values({ municipality_id: c.own.municipalityId, area_id: null, name: `Logoenheten ${c.n}`, kind: 'preschool',
+    street_address: null, postal_code: null, city: null, phone: null, email: null }).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+/** Gives the unit a logo, stored as an upload stores it (once: the matrix's probes of a logo ask for it again and again). */
+async function giveLogo(t: TestApp, unit: number): Promise<void> {
+  if (await unitLogo(t.db, unit)) return;
+  const image = await reencodeLogo(await probeImage());
+  if (!image.ok) throw new Error(image.error);
+  await setUnitLogo(t.db, unit, await storeLogo(t.config.dataDir, unit, image), { source: 'admin', personId: null, at: t.clock.now() });
 }
 
 /** A fresh area of the municipality, for a probe that renames or removes one. */

@@ -15,7 +15,7 @@ describe('a NUL character in a form', () => {
     const anonymous = request.agent(t.app);
     const sent = await postForm(anonymous, '/password/forgot', '/password/forgot', { name: 'vardnads\u0000havare' });
     assert.equal(sent.status, 200);
-    assert.doesNotMatch(sent.text, /error-summary/);
+    assert.doesNotMatch(sent.text, /class="error-summary"/);
     const emma = await signIn(t.app, 'vardnadshavare3');
     const again = await postForm(emma, '/password/forgot', '/password/forgot', { name: '\u0000' });
     assert.notEqual(again.status, 500);

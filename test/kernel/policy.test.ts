@@ -61,6 +61,8 @@ const PLACES: Record<TargetKind, Location | null> = {
   person: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [] },
   // an uploaded registry file of the municipality
   registryImport: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [] },
+  // a unit's logo: unit 100 with child 7 placed in it
+  unitLogo: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [], childIds: [CHILD] },
   // the guardian (person 50) seen on the child's page
   personOfChild: {
     municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD],
@@ -118,6 +120,7 @@ const WHO_MAY: Record<Action, Name[]> = {
   'units.admin.create': ['admin', 'otherAdmin'],
   'unit.admin.read': ['admin'],
   'unit.update': ['admin'],
+  'unit.logo.read': ['guardian', 'otherHome', 'student', 'teacher', 'colleague', 'head', 'admin'],
   'unit.groups.read': ['head', 'admin'],
   'unit.groups.create': ['head', 'admin'],
   'group.admin.read': ['head', 'admin'],
@@ -185,6 +188,7 @@ const ABOUT: Record<TargetKind, Action[]> = {
   registeredChild: ['child.register.read', 'child.register.update'],
   placement: ['placement.update'],
   registryImport: ['registryImport.read', 'registryImport.apply'],
+  unitLogo: ['unit.logo.read'],
 };
 
 const ALL_ACTIONS = Object.keys(actions) as Action[];
