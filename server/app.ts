@@ -12,7 +12,7 @@ import { csrfProtection } from './kernel/csrf.ts';
 import { withoutNulCharacters } from './kernel/forms.ts';
 import { createGuard, HttpError, RouteTable, type Locators } from './kernel/http.ts';
 import { requestLanguage, useLanguage } from './kernel/i18n.ts';
-import { DatabaseSessionStore } from './kernel/session-store.ts';
+import { DatabaseSessionStore, storeSessionBeforeRedirect } from './kernel/session-store.ts';
 import { createAssets, createEta, render, STATIC_DIR } from './kernel/views.ts';
 import { benchBaseline } from './kernel/bench-baseline.ts';
 import { accountRoutes, SESSION_COOKIE } from './accounts/routes.ts';
@@ -141,7 +141,7 @@ export function createApp(deps: AppDeps): VardagApp {
   app.use(session({
     name: SESSION_COOKIE, secret: deps.sessionSecret, store, resave: false, saveUninitialized: false, rolling: true,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.sessionIdleMinutes * 60_000 },
-  }));
+  }), storeSessionBeforeRedirect);
   app.use(signedInUser({
     db, clock, headerCounts: (accountId) => headerCounts(db, accountId), pageFrame: (personId, day) => pageFrameOf(db, personId, day),
   }));

@@ -1,4 +1,5 @@
 import session from 'express-session';
+import type { NextFunction, Request, Response } from 'express';
 import { prepared, type Db } from './db.ts';
 
 type Callback<T> = (err?: unknown, value?: T) => void;
@@ -120,4 +121,21 @@ export async function sessionsOfAccount(db: Db, accountId: number, now?: Date): 
 /** Ends one session, if it is the account's. */
 export async function endSessionOfAccount(db: Db, accountId: number, sid: string): Promise<void> {
   await db.deleteFrom('sessions').where('sid', '=', sid).where('account_id', '=', accountId).execute();
+}
+
+/**
+ * Makes a redirect wait until the session is stored. A browser follows a 303 as soon as its headers arrive, and
+ * express-session stores the session while the response ends, after the headers have gone: the page asked for next
+ * could read the session from before this request and miss what it put there (a login, a flash message). Seen on
+ * PostgreSQL, whose writes take longer: "logged in" and sent back to the login page, "Ta tillbaka" without its message.
+ * A session with nothing in it (an anonymous visitor) is not stored, as before.
+ */
+export function storeSessionBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    const holdsSomething = req.session && Object.keys(req.session).some((key) => key !== 'cookie');
+    if (!holdsSomething) return redirect(...args);
+    req.session.save((err) => (err ? next(err) : redirect(...args)));
+  }) as Response['redirect'];
+  next();
 }
