@@ -46,9 +46,10 @@ export function createAssets(extraFiles: string[]): Assets {
   const version = hash.digest('hex').slice(0, 10);
   const url = (file: string) => `/static/${version}/${file}`;
   const css = fs.readFileSync(path.join(STATIC_DIR, 'css/vardag.css'), 'utf8');
-  // htmx is an enhancement: every page works without it. It is fetched after the load event, so a slow phone paints
-  // the page first; a tap before it arrives is a plain form post or link, which works.
-  const loader = `addEventListener('load',function(){if(window.htmx)return;var s=document.createElement('script');s.src='${url('vendor/htmx.min.js')}';document.head.appendChild(s)})`;
+  // htmx is an enhancement: every page works without it. It is fetched after the load event and the next frame (on a
+  // fast line the load event can come before the first paint), so a slow phone paints the page first; a tap before it
+  // arrives is a plain form post or link, which works.
+  const loader = `addEventListener('load',function(){requestAnimationFrame(function(){setTimeout(function(){if(window.htmx)return;var s=document.createElement('script');s.src='${url('vendor/htmx.min.js')}';document.head.appendChild(s)},0)})})`;
   const sha = (text: string) => `'sha256-${crypto.createHash('sha256').update(text).digest('base64')}'`;
   return { version, url, inline: { css, cssHash: sha(css), loader, loaderHash: sha(loader) } };
 }
