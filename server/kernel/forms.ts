@@ -18,10 +18,13 @@ export function hasErrors(errors: FieldErrors): boolean {
 /**
  * Takes NUL characters out of every field of a posted form (after express.urlencoded): nobody types one, and
  * PostgreSQL refuses text that holds one, so a form with one would answer 500 there where SQLite stored it.
+ * A body in any other encoding (JSON, plain text) or none is an empty form: Express 5 leaves `req.body` undefined
+ * then, and a handler that shows the form again with what was sent must find an object there.
  */
 export function withoutNulCharacters(req: { body?: unknown }, _res: unknown, next: () => void): void {
-  const body = req.body as Record<string, unknown> | undefined;
-  if (body && typeof body === 'object') {
+  if (req.body === undefined || req.body === null) req.body = {};
+  const body = req.body as Record<string, unknown>;
+  if (typeof body === 'object') {
     for (const [name, value] of Object.entries(body)) {
       if (typeof value === 'string' && value.includes('\u0000')) body[name] = value.replaceAll('\u0000', '');
       else if (Array.isArray(value)) body[name] = value.map((v) => (typeof v === 'string' ? v.replaceAll('\u0000', '') : v));
