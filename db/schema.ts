@@ -15,6 +15,8 @@ export interface UnitsTable {
   street_address: string | null; postal_code: string | null; city: string | null; phone: string | null; email: string | null;
   /** The unit's logo (migration 0033): its file under the data folder's media/units/ and its size in pixels; null: none. */
   logo_file: string | null; logo_width: number | null; logo_height: number | null;
+  /** The first day the unit is closed (migration 0034), null while open. */
+  closed_on: string | null;
 }
 export interface UnitOpeningHoursTable { unit_id: number; weekday: number; opens: string; closes: string }
 /** `ended_on`: the day the group was ended (no longer in use, kept for its history; migration 0026), null while in use. */
@@ -192,9 +194,17 @@ export interface RegistryImportsTable {
   uploaded_at: string; applied_by: number | null; applied_at: string | null; summary: string | null;
 }
 
-// privacy: a municipality's own retention period of one kind of record, in months after the child's last placement
-// ended (migration 0032, server/privacy/); a kind without a row keeps its domain's default
-export interface RetentionPeriodsTable { municipality_id: number; kind: string; months: number; changed_by: number; changed_at: string }
+// privacy: a municipality's own retention period of one kind of record (migration 0032, server/privacy/): in months after
+// the child's last placement ended, or in days from the record's own event (migration 0037); a kind without a row keeps
+// its domain's default. Every change of a period, with who and when (migration 0037; old_length null: the default).
+export type RetentionUnit = 'months' | 'days';
+export interface RetentionPeriodsTable {
+  municipality_id: number; kind: string; length: number; unit: Generated<RetentionUnit>; changed_by: number; changed_at: string;
+}
+export interface RetentionPeriodChangesTable {
+  id: Generated<number>; municipality_id: number; kind: string; unit: RetentionUnit; old_length: number | null; new_length: number;
+  changed_by: number; changed_at: string;
+}
 
 // about: the municipality's data protection notice and accessibility statement, one row per saved version (migration 0030)
 export type Compliance = 'full' | 'partial' | 'none';
@@ -257,4 +267,5 @@ export interface Database {
   standard_schedules: StandardSchedulesTable;
   standard_care_times: StandardCareTimesTable;
   retention_periods: RetentionPeriodsTable;
+  retention_period_changes: RetentionPeriodChangesTable;
 }

@@ -1,6 +1,6 @@
 // The few pieces of SQL that differ between SQLite (the embedded default) and PostgreSQL live here: the column kinds
 // migrations use, and the query pieces that have no common spelling. Everything else is written once for both.
-import { type ColumnDefinitionBuilderCallback, type Kysely, PostgresIntrospector, sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { type ColumnDefinitionBuilderCallback, type Expression, type Kysely, PostgresIntrospector, sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -122,4 +122,86 @@ function listed(list: string | undefined, name: string): boolean {
 export function isTransactionConflict(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return code === '40P01' || code === '40001';
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Searching names as people type them
+
+/**
+ * Swedish letters of their own (not an a or an o with a mark): folded in case only, so "asa" does not find "Åsa", as a
+ * Swedish reader expects. The Danish and Norwegian æ and ø are the same letters as ä and ö.
+ */
+const OWN_LETTERS: Record<string, string> = { å: 'å', ä: 'ä', ö: 'ö', æ: 'ä', ø: 'ö' };
+/** Latin letters whose mark is no combining accent, folded to the letter people type. */
+const PLAIN_LETTERS: Record<string, string> = { ð: 'd', đ: 'd', ħ: 'h', ı: 'i', ŀ: 'l', ł: 'l', ŧ: 't', ſ: 's' };
+
+/**
+ * What search folds: every capital A–Z and every Latin letter of Latin-1, Latin Extended-A and -B and Latin Extended
+ * Additional (the letters of the population register's names: "Ș", "ễ") to its small letter without accent ("É", "é",
+ * "È", "ë" → "e"; "Ł" → "l"), except å, ä and ö, which keep theirs ("Ö" → "ö", "Ø" → "ö"). Other characters (digits,
+ * other scripts, ß) stay as they are. One character always folds to one, and a folded letter folds to itself.
+ */
+const FOLDED = new Map<string, string>();
+/** Each folded letter with every letter that folds to it, itself first: "ö" → "öÖØø". */
+const SPELLINGS = new Map<string, string>();
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCharCode(from + i));
+for (const letter of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ', ...range(0xc0, 0x24f), ...range(0x1e00, 0x1eff)]) {
+  const small = letter.toLowerCase();
+  const base = small.normalize('NFD').charAt(0); // "é" → "e", "İ" → "i"
+  const folded = OWN_LETTERS[small] ?? PLAIN_LETTERS[small] ?? (/^[a-z]$/.test(base) ? base : small);
+  if (folded === letter || [...folded].length !== 1) continue;
+  FOLDED.set(letter, folded);
+  SPELLINGS.set(folded, (SPELLINGS.get(folded) ?? folded) + letter);
+}
+
+/** A text as search compares it: "Éloïse ÖBERG" → "eloise öberg" (an accent typed as a character of its own joined first). */
+export function foldForSearch(text: string): string {
+  let folded = '';
+  for (const c of text.normalize('NFC')) folded += FOLDED.get(c) ?? c;
+  return folded;
+}
+
+/**
+ * Whether `value` (a column, `sql.ref('persons.first_name')`, or an expression) holds `text`, as search means it: in
+ * any case, å, ä and ö included, and without accents ("eloise" finds "Éloïse", "ÖBERG" finds "Öberg"); every other
+ * character, `%` and `_` too, as typed. The same on both databases whatever PostgreSQL's locale (lower() and ILIKE
+ * there fold as the cluster's locale says, SQLite's fold A–Z only).
+ *
+ * The text becomes a regular expression that names every spelling of each letter ("öb" → `[öÖøØ][bB]`), written in
+ * ASCII (`\u00f6`) and read alike by PostgreSQL (15 or later) and JavaScript: regexp_like(), PostgreSQL's own, on
+ * SQLite the function of that name each connection registers (registerSqlFunctions). Folding the column instead
+ * (translate() with the whole table) costs PostgreSQL some 30 µs a row: a second for a large municipality's persons.
+ */
+export function foldedContains(value: Expression<string | null>, text: string): RawBuilder<boolean> {
+  let pattern = '';
+  for (const c of foldForSearch(text)) {
+    const spellings = SPELLINGS.get(c);
+    if (spellings) pattern += `[${[...spellings].map((s) => (s < '\u0080' ? s : `\\u${s.charCodeAt(0).toString(16).padStart(4, '0')}`)).join('')}]`;
+    else pattern += /^[!-/:-@[-`{-~]$/.test(c) ? `\\${c}` : c;
+  }
+  return sql<boolean>`regexp_like(${value}, ${pattern})`;
+}
+
+/**
+ * PostgreSQL's regexp_like(text, pattern) for SQLite, for the patterns foldedContains writes (characters, `\` before
+ * ASCII punctuation, `\uXXXX`, and lists of them in brackets), which JavaScript reads as PostgreSQL does.
+ */
+export function regexpLike(text: string | null, pattern: string | null): number | null {
+  if (text === null || pattern === null) return null;
+  // Called once a row with the same few patterns: comparing them is cheaper than hashing one in a Map.
+  let expression = recent.find((r) => r.pattern === pattern)?.expression;
+  if (!expression) {
+    expression = new RegExp(pattern);
+    recent.unshift({ pattern, expression });
+    recent.length = Math.min(recent.length, 16);
+  }
+  return expression.test(String(text)) ? 1 : 0;
+}
+const recent: { pattern: string; expression: RegExp }[] = [];
+
+/** The functions Vardag's SQL uses that SQLite lacks, registered on a connection as it opens (see foldedContains). */
+export function registerSqlFunctions(sqlite: {
+  function(name: string, options: { deterministic: boolean }, fn: (text: string | null, pattern: string | null) => number | null): unknown;
+}): void {
+  sqlite.function('regexp_like', { deterministic: true }, regexpLike);
 }

@@ -64,6 +64,7 @@ import { historyPersonalData } from './history/personal-data.ts';
 import { invitationsPersonalData } from './invitations/personal-data.ts';
 import { notificationsPersonalData } from './notifications/personal-data.ts';
 import { smsPersonalData } from './sms/personal-data.ts';
+import { mailPersonalData } from './mail/personal-data.ts';
 import { auditPersonalData } from './audit/personal-data.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { log } from './kernel/log.ts';
@@ -93,7 +94,7 @@ export interface VardagApp { app: express.Express; routes: RouteTable; close(): 
  */
 export const PERSONAL_DATA = new PersonalDataRegistry(personRegister, accountIdsOf, [
   peoplePersonalData, accountsPersonalData, absencePersonalData, attendancePersonalData, schedulePersonalData, historyPersonalData,
-  invitationsPersonalData, notificationsPersonalData, smsPersonalData, auditPersonalData,
+  invitationsPersonalData, notificationsPersonalData, smsPersonalData, auditPersonalData, mailPersonalData,
 ]);
 
 const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');

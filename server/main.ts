@@ -100,7 +100,7 @@ async function serve(): Promise<void> {
     log.warn('Warning: SMS_GATEWAY_URL is not set, so no SMS is sent. SMS are kept in the outbox and sent once Vardag runs with SMS_GATEWAY_URL (unless by then older than a day).');
   }
   registerInvitationJobs(runner, { db: connection.db, clock: systemClock, config });
-  registerRetentionJobs(runner, { db: connection.db, clock: systemClock, personalData: PERSONAL_DATA });
+  registerRetentionJobs(runner, { db: connection.db, clock: systemClock, personalData: PERSONAL_DATA, dataDir: config.dataDir });
   registerBackupJobs(runner, { db: connection.db, clock: systemClock, config });
   runner.start();
 

@@ -31,6 +31,8 @@ import * as m0029 from './0029_create_registry_imports.ts';
 import * as m0030 from './0030_create_municipality_statements.ts';
 import * as m0032 from './0032_create_retention_periods.ts';
 import * as m0033 from './0033_add_logo_to_units.ts';
+import * as m0034 from './0034_add_closing_to_units.ts';
+import * as m0037 from './0037_date_retention_periods_and_keep_their_changes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -63,4 +65,6 @@ export const migrations: Record<string, Migration> = {
   '0030_create_municipality_statements': m0030,
   '0032_create_retention_periods': m0032,
   '0033_add_logo_to_units': m0033,
+  '0034_add_closing_to_units': m0034,
+  '0037_date_retention_periods_and_keep_their_changes': m0037,
 };

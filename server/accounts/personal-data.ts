@@ -3,10 +3,22 @@
 import type { Db } from '../kernel/db.ts';
 import { slices, type PersonalDataPart } from '../kernel/personal-data.ts';
 import { endOtherSessions, sessionsOfAccount } from '../kernel/session-store.ts';
+import { mailsToAddresses } from '../mail/personal-data.ts';
+import { loginKey } from './passwords.ts';
 
 /** The accounts of a person (a closed one too: it is still kept). */
 export async function accountIdsOf(db: Db, personId: number): Promise<number[]> {
   return (await db.selectFrom('accounts').select('id').where('person_id', '=', personId).orderBy('id').execute()).map((a) => a.id);
+}
+
+/** The addresses the accounts' mail goes to: each account's own and the extra ones it verified (never one unverified). */
+export async function mailAddressesOf(db: Db, accountIds: readonly number[]): Promise<string[]> {
+  if (accountIds.length === 0) return [];
+  const [own, extra] = await Promise.all([
+    db.selectFrom('accounts').select('email').where('id', 'in', accountIds).where('email', 'is not', null).execute(),
+    db.selectFrom('account_emails').select('email').where('account_id', 'in', accountIds).where('verified_at', 'is not', null).execute(),
+  ]);
+  return [...new Set([...own, ...extra].map((r) => r.email ?? '').filter((email) => email !== ''))];
 }
 
 export const accountsPersonalData: PersonalDataPart = {
@@ -22,6 +34,11 @@ export const accountsPersonalData: PersonalDataPart = {
       .where('account_id', 'in', subject.accountIds).orderBy('id').execute();
     const sessions = (await Promise.all(subject.accountIds.map((id) => sessionsOfAccount(db, id))))
       .flat().map((s) => ({ expires: new Date(s.expires).toISOString() }));
+    // The mails sent to the accounts' own addresses (login and verified extra ones), whatever their case: never another's
+    const addresses = await mailAddressesOf(db, subject.accountIds);
+    const keys = new Set(addresses.map(loginKey));
+    const mails = (await mailsToAddresses(db, addresses, subject.municipalityId)).filter((m) => keys.has(loginKey(m.recipient)))
+      .map((m) => ({ created_at: m.created_at, recipient: m.recipient, subject: m.subject, mail_status: m.mail_status, sent_at: m.sent_at }));
     return {
       sections: [
         { title: 'personalData.sections.accounts', childId: null,
@@ -29,6 +46,7 @@ export const accountsPersonalData: PersonalDataPart = {
         { title: 'personalData.sections.emails', childId: null, columns: ['email', 'created_at', 'verified_at'], rows: emails },
         { title: 'personalData.sections.sessions', childId: null, columns: ['expires'], rows: sessions },
         { title: 'personalData.sections.closureRequests', childId: null, columns: ['requested_at', 'handled_at', 'outcome'], rows: closures },
+        { title: 'personalData.sections.mails', childId: null, columns: ['created_at', 'recipient', 'subject', 'mail_status', 'sent_at'], rows: mails },
       ],
     };
   },

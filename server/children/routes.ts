@@ -1,11 +1,12 @@
 // Children and placements for a municipality's admin (every child of it) and a unit's head (the children placed in
 // the unit): searchable lists, a child's page (placements, guardians, history), adding a child with a first
-// placement, starting, ending and moving placements, linking and unlinking legal guardians. Plain forms first.
+// placement, starting, ending and moving placements, linking legal guardians (a linked guardian's own page, changes
+// and the end of a guardianship are in guardian-routes.ts). Plain forms first.
 import type { Request, Response } from 'express';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import type { FieldErrors } from '../kernel/forms.ts';
-import { field, flash, notFound, parseId, type RouteTable } from '../kernel/http.ts';
+import { field, flash, notFound, type RouteTable } from '../kernel/http.ts';
 import { allows, type Actor } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
 import { containsIdentityNumber } from '../people/identity-numbers.ts';
@@ -13,8 +14,9 @@ import { locateUnit } from '../people/relations.ts';
 import type { ChangeAuthor } from '../people/register-changes.ts';
 import {
   addChild, childForCorrection, childHistory, childRecord, correctChild, groupChoices, groupNames, linkGuardian, listChildren, movePlacement, personNames,
-  placementById, startPlacement, endPlacement, unlinkGuardian, type ChildListScope, type GroupChoice,
+  placementById, startPlacement, endPlacement, type ChildListScope, type GroupChoice,
 } from '../people/placements.ts';
+import { guardianRoutes } from './guardian-routes.ts';
 import { maskedIdentity, parseCorrection, parseEnd, parseGuardian, parseMove, parseNewChild, parseNewPlacement } from './rules.ts';
 
 interface Deps { db: Db; clock: Clock }
@@ -52,7 +54,10 @@ export function childrenRoutes(routes: RouteTable, deps: Deps): void {
       ...child, municipalityId: group.municipalityId, identity: identity && { number: identity.number, kind: identity.kind },
     }, author(actor));
     if (!added.ok) {
-      return renderNew(req, res, deps, scope, action, { identity_number: { key: 'childAdmin.errors.identityTaken' } }, added.existingId);
+      if (added.error === 'identity-taken') {
+        return renderNew(req, res, deps, scope, action, { identity_number: { key: 'childAdmin.errors.identityTaken' } }, added.existingId);
+      }
+      return renderNew(req, res, deps, scope, action, notAdmitted(added.error));
     }
     flash(req, 'childAdmin.added');
     res.redirect(303, `/admin/children/${added.childId}`);
@@ -93,7 +98,10 @@ export function childrenRoutes(routes: RouteTable, deps: Deps): void {
     const group = groups.find((g) => g.id === parsed.value.groupId);
     if (!group) throw notFound();
     const started = await startPlacement(db, target.id, target.municipalityId, { id: group.id, unitKind: group.unitKind }, parsed.value, author(actor));
-    if (!started.ok) return renderChild(req, res, deps, actor, target.id, overlapError('start_date', started));
+    if (!started.ok) {
+      const errors = started.error === 'overlaps' || started.error === 'gone' ? overlapError('start_date', started) : notAdmitted(started.error);
+      return renderChild(req, res, deps, actor, target.id, errors);
+    }
     flash(req, 'childAdmin.placementStarted');
     res.redirect(303, `/admin/children/${target.id}`);
   });
@@ -113,12 +121,8 @@ export function childrenRoutes(routes: RouteTable, deps: Deps): void {
     res.redirect(303, `/admin/children/${target.id}`);
   });
 
-  routes.post('/children/:registeredChildId/guardians/:guardianId/unlink', 'child.register.update', async (req, res, { actor, target }) => {
-    const guardianId = parseId(req.params.guardianId);
-    if (guardianId === undefined || !(await unlinkGuardian(db, target.id, guardianId, target.municipalityId, author(actor)))) throw notFound();
-    flash(req, 'childAdmin.guardianUnlinked');
-    res.redirect(303, `/admin/children/${target.id}`);
-  });
+  // A linked guardian's page: their contact details, address and household, and ending the guardianship.
+  guardianRoutes(routes, deps);
 
   // A placement's page: end it, or move the child to another group on a day.
   routes.get('/placements/:placementId', 'placement.update', (req, res, { actor, target }) => renderPlacement(req, res, deps, actor, target.id));
@@ -146,6 +150,7 @@ export function childrenRoutes(routes: RouteTable, deps: Deps): void {
     if (!moved.ok) {
       if (moved.error === 'gone') throw notFound();
       const errors: FieldErrors = moved.error === 'overlaps' ? overlapError('move_date', moved)
+        : moved.error === 'group-ended' || moved.error === 'unit-closed' ? notAdmitted(moved.error)
         : moved.error === 'same-group' || moved.error === 'other-kind' ? { group: { key: `childAdmin.errors.${moved.error === 'same-group' ? 'sameGroup' : 'otherKind'}` } }
           : { move_date: { key: `childAdmin.errors.${moved.error === 'ended' ? 'ended' : moved.error === 'not-after-start' ? 'moveNotAfterStart' : 'moveAfterEnd'}` } };
       return renderPlacement(req, res, deps, actor, target.id, errors);
@@ -158,6 +163,12 @@ export function childrenRoutes(routes: RouteTable, deps: Deps): void {
 function overlapError(name: string, result: { error: string; other?: { groupName: string; startDate: string } }): FieldErrors {
   const other = 'other' in result ? result.other : undefined;
   return { [name]: other ? { key: 'childAdmin.errors.overlaps', params: { group: other.groupName }, dates: { date: other.startDate } } : { key: 'childAdmin.errors.gone' } };
+}
+
+/** A group that takes no new placement (ended, or its unit closed, perhaps since the form was shown): said at the group. */
+function notAdmitted(error: 'group-ended' | 'unit-closed' | 'gone'): FieldErrors {
+  const key = error === 'unit-closed' ? 'unitClosed' : error === 'group-ended' ? 'groupEnded' : 'groupMissing';
+  return { group: { key: `childAdmin.errors.${key}` } };
 }
 
 /** The groups of the municipality whose units the actor may add children to (a unit head: their own units). */
@@ -189,7 +200,7 @@ async function renderList(req: Request, res: Response, { db, clock }: Deps, scop
 }
 
 async function renderNew(req: Request, res: Response, { db }: Deps, scope: ChildListScope, action: string, errors: FieldErrors = {}, existingId?: number) {
-  const groups = await groupChoices(db, scope);
+  const groups = (await groupChoices(db, scope)).filter((g) => g.open);
   const submitted = Object.keys(errors).length > 0;
   render(req, res, 'children/new', {
     action, groups, errors, existingId, values: submitted ? (req.body as Record<string, string>) : { hour_limit: 'none' },
@@ -203,12 +214,15 @@ async function renderChild(req: Request, res: Response, { db, clock }: Deps, act
   const submitted = Object.keys(errors).length > 0;
   const day = today(clock);
   const manageable = new Set(groups.map((g) => g.unitId));
+  // The admin's way into the audit trail of this child (the search finds the child by name in their municipality).
+  const auditUrl = actor.adminOf.has(child.municipalityId)
+    ? `/admin/audit?${new URLSearchParams({ municipality: String(child.municipalityId), child: `${child.firstName} ${child.lastName}` })}` : null;
   render(req, res, 'children/child', {
-    child: { ...child, identity: maskedIdentity(child.identityNumber) },
+    child: { ...child, identity: maskedIdentity(child.identityNumber) }, auditUrl,
     placements: child.placements.map((p) => ({ ...p, ended: p.endDate !== null && p.endDate < day, coming: p.startDate > day, canChange: manageable.has(p.unitId) })),
     guardians: child.guardians.map((g) => ({ ...g, identity: maskedIdentity(g.identityNumber) })),
     history: await readableHistory(db, history),
-    groups, errors, values: submitted ? (req.body as Record<string, string>) : { hour_limit: 'none' },
+    groups: groups.filter((g) => g.open), errors, values: submitted ? (req.body as Record<string, string>) : { hour_limit: 'none' },
   }, submitted ? 400 : 200);
 }
 
@@ -233,7 +247,8 @@ async function renderPlacement(req: Request, res: Response, { db, clock }: Deps,
   if (!placement) throw notFound();
   const child = await childRecord(db, placement.childId);
   if (!child) throw notFound();
-  const groups = (await manageableGroups(db, actor, child.municipalityId)).filter((g) => g.unitKind === placement.unitKind && g.id !== placement.groupId);
+  const groups = (await manageableGroups(db, actor, child.municipalityId))
+    .filter((g) => g.open && g.unitKind === placement.unitKind && g.id !== placement.groupId);
   const submitted = Object.keys(errors).length > 0;
   render(req, res, 'children/placement', {
     placement, ended: placement.endDate !== null && placement.endDate < today(clock),

@@ -100,14 +100,28 @@ function childDetails(form: Form, errors: FieldErrors): ChildDetails {
   if (identity === undefined) errors.identity_number = { key: 'childAdmin.errors.identityInvalid' };
   let birthDate = identity?.birthDate ?? null;
   if (!identity) birthDate = date(form, 'birth_date', errors, !typed);
+  return {
+    firstName, lastName, identity: identity ?? null, birthDate: birthDate ?? '', protectedIdentity: form('protected_identity') === 'yes',
+    address: address(form, errors),
+  };
+}
+
+/** A postal address: street, postal code and city all three, or none. */
+function address(form: Form, errors: FieldErrors): { street: string; postalCode: string; city: string } | null {
   const [street, postalCode, city] = ['street_address', 'postal_code', 'city'].map((f) => form(f).trim().replace(/\s+/g, ' ').slice(0, 200));
   if ((street || postalCode || city) && !(street && postalCode && city)) {
     errors[street ? (postalCode ? 'city' : 'postal_code') : 'street_address'] = { key: 'childAdmin.errors.addressIncomplete' };
   }
-  return {
-    firstName, lastName, identity: identity ?? null, birthDate: birthDate ?? '', protectedIdentity: form('protected_identity') === 'yes',
-    address: street ? { street, postalCode, city } : null,
-  };
+  return street ? { street, postalCode, city } : null;
+}
+
+/** An e-mail address and a phone number, both optional, from the fields `<prefix>email` and `<prefix>phone`. */
+function contact(form: Form, errors: FieldErrors, prefix: string): { email: string | null; phone: string | null } {
+  const email = form(`${prefix}email`).trim();
+  if (email && (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254)) errors[`${prefix}email`] = { key: 'childAdmin.errors.email' };
+  const phone = form(`${prefix}phone`).trim();
+  if (phone && !/^\+?[0-9 ()-]{6,20}$/.test(phone)) errors[`${prefix}phone`] = { key: 'childAdmin.errors.phone' };
+  return { email: email || null, phone: phone || null };
 }
 
 export interface ChildInput extends ChildDetails { placement: PlacementInput }
@@ -157,13 +171,53 @@ export function parseGuardian(form: Form): Parsed<GuardianFormInput> {
   if (!identity) errors.guardian_identity_number = { key: typed ? 'childAdmin.errors.identityInvalid' : 'childAdmin.errors.identityMissing' };
   const firstName = name(form, 'guardian_first_name', errors, false);
   const lastName = name(form, 'guardian_last_name', errors, false);
-  const email = form('guardian_email').trim();
-  if (email && (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254)) errors.guardian_email = { key: 'childAdmin.errors.email' };
-  const phone = form('guardian_phone').trim();
-  if (phone && !/^\+?[0-9 ()-]{6,20}$/.test(phone)) errors.guardian_phone = { key: 'childAdmin.errors.phone' };
+  const { email, phone } = contact(form, errors, 'guardian_');
   if (hasErrors(errors) || !identity) return { ok: false, errors };
+  return { ok: true, value: { identity, firstName, lastName, email, phone, otherHousehold: form('other_household') === 'yes' } };
+}
+
+export interface GuardianDetailsInput {
+  email: string | null; phone: string | null; otherHousehold: boolean; protectedIdentity: boolean;
+  /** Left out when the address was not on the form (the guardian has protected identity): it stays as it is. */
+  address?: { street: string; postalCode: string; city: string } | null;
+}
+
+/** A linked guardian's contact details, address (only when the form showed it), household and protected identity. */
+export function parseGuardianDetails(form: Form, { addressShown }: { addressShown: boolean }): Parsed<GuardianDetailsInput> {
+  const errors: FieldErrors = {};
+  const { email, phone } = contact(form, errors, '');
+  const place = addressShown ? address(form, errors) : undefined;
+  if (hasErrors(errors)) return { ok: false, errors };
   return {
     ok: true,
-    value: { identity, firstName, lastName, email: email || null, phone: phone || null, otherHousehold: form('other_household') === 'yes' },
+    value: {
+      email, phone, otherHousehold: form('other_household') === 'yes', protectedIdentity: form('protected_identity') === 'yes',
+      ...(addressShown ? { address: place } : {}),
+    },
   };
+}
+
+/**
+ * Whether a guardian's address stays off the admin pages (not shown, not changed): when the guardian has protected
+ * identity, and when the child has and the guardian lives with the child (their address would be the child's).
+ */
+export function guardianAddressHidden(g: { protectedIdentity: boolean; childProtectedIdentity: boolean; otherHousehold: boolean }): boolean {
+  return g.protectedIdentity || (g.childProtectedIdentity && !g.otherHousehold);
+}
+
+/** Why a guardianship ends: kept in the history with who and when. */
+export type GuardianshipEndReason = 'custody-changed' | 'child-of-age' | 'deceased' | 'registered-in-error' | 'other';
+export const GUARDIANSHIP_END_REASONS: readonly GuardianshipEndReason[] = ['custody-changed', 'child-of-age', 'deceased', 'registered-in-error', 'other'];
+
+export interface GuardianshipEndInput { reason: GuardianshipEndReason; confirmedLast: boolean }
+
+/**
+ * Ending a guardianship: a reason from the list, and whether the person ticked that they know the child is left without
+ * a guardian (whether the guardian is the last one is decided when it ends, in its transaction).
+ */
+export function parseGuardianshipEnd(form: Form): Parsed<GuardianshipEndInput> {
+  const typed = form('reason');
+  const reason = GUARDIANSHIP_END_REASONS.find((r) => r === typed);
+  if (!reason) return { ok: false, errors: { reason: { key: 'childAdmin.errors.endReason' } } };
+  return { ok: true, value: { reason, confirmedLast: form('confirm_last') === 'yes' } };
 }

@@ -102,6 +102,26 @@ export async function createInvitation(trx: Db, i: NewInvitation & { childId: nu
   return id;
 }
 
+/**
+ * Takes the child out of the guardian's open invitations, in the caller's transaction (the guardianship ended): one that
+ * then covers no child is revoked with its keys, so no mail names the child to them and no key makes them its guardian.
+ */
+export async function withdrawChildFromInvitations(trx: Db, guardianId: number, childId: number, now: Date): Promise<void> {
+  const open = await trx.selectFrom('invitations').select('id').where('guardian_id', '=', guardianId)
+    .where('revoked_at', 'is', null).where('used_at', 'is', null)
+    .where('id', 'in', trx.selectFrom('invitation_children').select('invitation_id').where('child_id', '=', childId)).execute();
+  if (open.length === 0) return;
+  const ids = open.map((o) => o.id);
+  await trx.deleteFrom('invitation_children').where('child_id', '=', childId).where('invitation_id', 'in', ids).execute();
+  const empty = trx.selectFrom('invitations').select('invitations.id').where('invitations.id', 'in', ids)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('invitation_children').select('invitation_children.child_id')
+      .whereRef('invitation_children.invitation_id', '=', 'invitations.id'))));
+  const at = now.toISOString();
+  await trx.updateTable('invitation_keys').set({ revoked_at: at }).where('invitation_id', 'in', empty)
+    .where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
+  await trx.updateTable('invitations').set({ revoked_at: at }).where('id', 'in', empty).execute();
+}
+
 /** A new key for an invitation; every earlier key of it stops working. Returns the key, which is never stored. */
 export async function issueKey(trx: Db, invitationId: number, delivery: 'email' | 'paper', now: Date): Promise<string> {
   await trx.updateTable('invitation_keys').set({ revoked_at: now.toISOString() })

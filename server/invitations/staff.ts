@@ -1,6 +1,7 @@
 // Inviting a staff member: an invitation of the person that covers no child, its key mailed to the address the admin
 // or unit head gave. The key makes the person's account (the registration page is the guardians'), and the account
-// works as staff through the person's assignments. A new invitation revokes the person's earlier staff ones.
+// works as staff through the person's assignments. A new invitation revokes the person's earlier staff ones, and one
+// not used yet follows the person's address when an admin or unit head changes it.
 import type { Config } from '../config.ts';
 import type { Db } from '../kernel/db.ts';
 import { stockholmDate } from '../kernel/clock.ts';
@@ -42,11 +43,7 @@ export interface StaffInvitationInput {
  */
 export async function inviteStaffMember(trx: Db, input: StaffInvitationInput, config: Pick<Config, 'publicUrl'>): Promise<number> {
   const at = input.now.toISOString();
-  const open = staffInvitationsOf(trx, input.personId).select('invitations.id').where('invitations.revoked_at', 'is', null).where('invitations.used_at', 'is', null);
-  await trx.updateTable('invitation_keys').set({ revoked_at: at })
-    .where('invitation_id', 'in', open).where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
-  await trx.updateTable('invitations').set({ revoked_at: at })
-    .where('id', 'in', staffInvitationsOf(trx, input.personId).select('invitations.id')).where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
+  await revokeStaffInvitations(trx, input.personId, input.now);
   const { id } = await trx.insertInto('invitations').values({
     municipality_id: input.municipalityId, guardian_id: input.personId, email: input.email, language: DEFAULT_LANGUAGE.code,
     send_on: stockholmDate(input.now), created_by: input.by, created_at: at,
@@ -61,4 +58,34 @@ export async function inviteStaffMember(trx: Db, input: StaffInvitationInput, co
   });
   await queueMail(trx, { to: input.email, ...mail }, input.now, { municipalityId: input.municipalityId });
   return id;
+}
+
+/** Revokes the person's staff invitations not used yet, and their keys, in the caller's transaction. */
+export async function revokeStaffInvitations(trx: Db, personId: number, now: Date): Promise<void> {
+  const at = now.toISOString();
+  const open = staffInvitationsOf(trx, personId).select('invitations.id').where('invitations.revoked_at', 'is', null).where('invitations.used_at', 'is', null);
+  await trx.updateTable('invitation_keys').set({ revoked_at: at })
+    .where('invitation_id', 'in', open).where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
+  await trx.updateTable('invitations').set({ revoked_at: at })
+    .where('id', 'in', staffInvitationsOf(trx, personId).select('invitations.id')).where('revoked_at', 'is', null).where('used_at', 'is', null).execute();
+}
+
+/** What became of a staff member's invitation when their e-mail address changed. */
+export type FollowedInvitation = 'none' | 'resent' | 'revoked' | 'left';
+
+/**
+ * A staff member's address changed: an invitation still waiting to be used (not expired) follows it — a new one, with
+ * a new key, goes to the new address and the key mailed to the old one stops working; with no address left it is
+ * revoked. An expired one is left (the page says where it went and offers a new one); none made: nothing to do.
+ */
+export async function followNewEmail(trx: Db, input: Omit<StaffInvitationInput, 'email'> & { email: string | null }, config: Pick<Config, 'publicUrl'>): Promise<FollowedInvitation> {
+  const latest = await latestStaffInvitation(trx, input.personId, input.now);
+  if (!latest || latest.state === 'used' || latest.state === 'revoked') return 'none';
+  if (latest.state === 'expired') return 'left';
+  if (input.email === null) {
+    await revokeStaffInvitations(trx, input.personId, input.now);
+    return 'revoked';
+  }
+  await inviteStaffMember(trx, { ...input, email: input.email }, config);
+  return 'resent';
 }

@@ -6,6 +6,7 @@ export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 
   | 'closureRequest' // a request to close an account: where the account holder's children are (staff: the municipality)
   | 'staffMember' // a person with a staff assignment, now or once: their municipality, the units where it has not ended
   | 'staffAssignment' // a staff assignment: its unit (and group) and municipality
+  | 'staffDetails' // a staff member's name and contact details: their municipality, and their one unit while every assignment not ended is there and their identity is not protected
   | 'absence' // an absence report: where its child is
   | 'area' // an area of a municipality's units: its municipality
   | 'registeredChild' // a child in the register, placed now, later or before: the child's municipality, the units placed in now or later
@@ -146,6 +147,8 @@ export const actions = {
   'units.admin.create': { target: 'none', allow: ['any-admin'] },
   'unit.admin.read': { target: 'unit', allow: ['admin-of-municipality'] },
   'unit.update': { target: 'unit', allow: ['admin-of-municipality'] },
+  // the unit's address and contact details (not its name, kind or area, nor closing it: those are unit.update's)
+  'unit.contact.update': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
   // the unit's logo (uploaded by the admin with unit.update): its staff and head, its children's guardians, its pupils, the admin
   'unit.logo.read': { target: 'unitLogo', allow: ['guardian-of-child', 'student-self', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
   'unit.groups.read': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
@@ -162,6 +165,10 @@ export const actions = {
   'staffMember.assign': { target: 'staffMember', allow: ['head-of-unit', 'admin-of-municipality'] },
   'staffMember.invite': { target: 'staffMember', allow: ['head-of-unit', 'admin-of-municipality'] },
   'staffAssignment.end': { target: 'staffAssignment', allow: ['head-of-unit', 'admin-of-municipality'] },
+  // a staff member's name, e-mail and phone: the admin; a unit's head only for staff working in that unit alone, and
+  // not for a protected identity (whose contact details the head does not see); the personnummer: the admin alone
+  'staffMember.update': { target: 'staffDetails', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'staffMember.identity.update': { target: 'staffMember', allow: ['admin-of-municipality'] },
 
   // a request to close an account: the head of a unit where the holder's children are; for staff, only the admin
   'account.closure.handle': { target: 'closureRequest', allow: ['head-of-unit', 'admin-of-municipality'] },
@@ -175,6 +182,8 @@ export const actions = {
   'registryImport.create': { target: 'none', allow: ['any-admin'] },
   'registryImport.read': { target: 'registryImport', allow: ['admin-of-municipality'], audited: true },
   'registryImport.apply': { target: 'registryImport', allow: ['admin-of-municipality'], audited: true },
+  // the whole list of who an import reaches, as CSV: names and e-mail addresses leave the house
+  'registryImport.export': { target: 'registryImport', allow: ['admin-of-municipality'], audited: true },
   // its data protection notice and accessibility statement (server/about/), its audit trail searched and exported
   // (server/audit/, read only): an admin, always of their own municipality (the pages reach it through the actor)
   'municipality.statements.update': { target: 'none', allow: ['any-admin'] },

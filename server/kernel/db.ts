@@ -13,7 +13,7 @@ import {
 } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { migrations } from '../../db/migrations/index.ts';
-import type { SqlDialect } from '../../db/sql.ts';
+import { registerSqlFunctions, type SqlDialect } from '../../db/sql.ts';
 import { log } from './log.ts';
 
 export type Db = Kysely<Database>;
@@ -62,6 +62,7 @@ export function openDatabase(file: string): SqliteConnection {
   // SQLite keeps 2 MiB of pages by default; a year of care times is hundreds of MB, and the pages a page's
   // queries touch (indexes of care times, absences, arrivals) are read again and again: keep 64 MiB.
   sqlite.pragma('cache_size = -65536');
+  registerSqlFunctions(sqlite);
   const db = new Kysely<Database>({ dialect: withFirstWriteWork(new SqliteDialect({ database: withStatementCache(sqlite) }), 'begin immediate') });
   return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
 }

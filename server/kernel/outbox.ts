@@ -12,13 +12,15 @@ export interface Outbox {
   idField: string;
   /** Attempts before the job is given up (see JobKindOptions). */
   maxAttempts: number;
-  /** Days a message sent or given up is kept. */
-  keepDays: number;
   send(id: number): Promise<void>;
   /** The message will not be sent any more: marked failed (and, for mail, its body erased). */
   giveUp(id: number, at: Date): Promise<void>;
-  /** Deletes the messages sent or given up before `before`. */
-  prune(before: Date): Promise<void>;
+  /**
+   * Days a message sent or given up is kept, and how they are deleted then (both or neither). Neither for an outbox
+   * whose messages retention removes after each municipality's own period (mail: server/mail/personal-data.ts).
+   */
+  keepDays?: number;
+  prune?(before: Date): Promise<void>;
 }
 
 const PRUNE_EVERY_MS = 6 * 60 * 60_000;
@@ -30,5 +32,7 @@ export function registerOutbox(runner: JobRunner, clock: Clock, outbox: Outbox):
     maxAttempts: outbox.maxAttempts,
     onGiveUp: (payload: Record<string, unknown> | undefined) => outbox.giveUp(idOf(payload), clock.now()),
   });
-  runner.every(`prune-${outbox.name}`, PRUNE_EVERY_MS, () => outbox.prune(new Date(clock.now().getTime() - outbox.keepDays * DAY_MS)));
+  const prune = outbox.prune?.bind(outbox);
+  const { keepDays } = outbox;
+  if (prune && keepDays !== undefined) runner.every(`prune-${outbox.name}`, PRUNE_EVERY_MS, () => prune(new Date(clock.now().getTime() - keepDays * DAY_MS)));
 }

@@ -1,6 +1,7 @@
 // The one registry of the personal data Vardag keeps. Each domain declares, in its own `personal-data.ts`, its part of
-// a person's register extract (registerutdrag: everything Vardag holds about a guardian and their children) and what
-// it keeps of a child who has left, for how long; app.ts registers the parts. The extract and the retention job read
+// a person's register extract (registerutdrag: everything Vardag holds about a guardian and their children), what
+// it keeps of a child who has left, for how long, and what it keeps for a time whoever it is about (an uploaded
+// registry file, a sent mail); app.ts registers the parts. The extract and the retention job read
 // only this registry, so a later domain (documentation, portfolios) joins by declaring its part, without new code here.
 import type { Db } from './db.ts';
 
@@ -42,11 +43,29 @@ export interface RetentionRule {
   remove(trx: Db, childIds: readonly number[]): Promise<number>;
 }
 
+/**
+ * One kind of record a domain keeps for a time from an event of its own (a registry file's upload, a mail's sending),
+ * whoever it is about: removed, or emptied of what it held about people, that many days later.
+ */
+export interface TimedRetentionRule {
+  /** The kind's name: the municipality's setting and the catalogue key `personalData.kinds.<kind>`. */
+  kind: string;
+  /** Days from the record's event, unless the municipality set another period. */
+  defaultDays: number;
+  /**
+   * Removes (or empties), in the caller's transaction, the records of the kind of the municipality (null: those about
+   * no municipality, kept the default period) whose event came before `before`; returns how many rows went or were
+   * emptied. Run again, it removes nothing more.
+   */
+  remove(trx: Db, municipalityId: number | null, before: Date): Promise<number>;
+}
+
 export interface PersonalDataPart {
   /** The domain declaring it (for messages and tests). */
   domain: string;
   extract?(db: Db, subject: ExtractSubject): Promise<ExtractPart>;
   retention?: readonly RetentionRule[];
+  timedRetention?: readonly TimedRetentionRule[];
   /**
    * Records of a child who left that must stay at least this many months whatever the settings (a portfolio the
    * guardians may still download): no retention period may be set shorter.
@@ -64,10 +83,16 @@ export interface PersonRegister {
   childrenWhoLeftBefore(db: Db, municipalityId: number, day: string): Promise<number[]>;
 }
 
+export interface DefaultPeriod { length: number; unit: 'months' | 'days' }
+
 /** The fewest months a retention period may be, when no part declares more. */
 export const MIN_RETENTION_MONTHS = 1;
 /** The most: ten years. */
 export const MAX_RETENTION_MONTHS = 120;
+/** The fewest days a period of a timed kind may be: a week (a file waiting for approval over a long weekend stays). */
+export const MIN_RETENTION_DAYS = 7;
+/** The most: ten years. */
+export const MAX_RETENTION_DAYS = 3650;
 
 export class PersonalDataRegistry {
   constructor(
@@ -76,7 +101,7 @@ export class PersonalDataRegistry {
     private readonly accountsOf: (db: Db, personId: number) => Promise<number[]>,
     readonly parts: readonly PersonalDataPart[],
   ) {
-    const kinds = this.rules().map((r) => r.kind);
+    const kinds = [...this.rules(), ...this.timedRules()].map((r) => r.kind);
     const twice = kinds.find((kind, i) => kinds.indexOf(kind) !== i);
     if (twice) throw new Error(`Two domains declare the retention kind "${twice}"`);
   }
@@ -88,6 +113,19 @@ export class PersonalDataRegistry {
 
   rule(kind: string): RetentionRule | undefined {
     return this.rules().find((r) => r.kind === kind);
+  }
+
+  /** Every kind of record kept for a time from its own event, in the order the parts were registered. */
+  timedRules(): TimedRetentionRule[] {
+    return this.parts.flatMap((part) => part.timedRetention ?? []);
+  }
+
+  /** Each kind's default period and its unit: months for a kind kept after a child left, days for one kept for a time. */
+  defaults(): Map<string, DefaultPeriod> {
+    return new Map<string, DefaultPeriod>([
+      ...this.rules().map((r): [string, DefaultPeriod] => [r.kind, { length: r.defaultMonths, unit: 'months' }]),
+      ...this.timedRules().map((r): [string, DefaultPeriod] => [r.kind, { length: r.defaultDays, unit: 'days' }]),
+    ]);
   }
 
   /** The shortest retention period allowed: no record goes before every part's own minimum has passed. */

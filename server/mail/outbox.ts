@@ -47,11 +47,6 @@ export async function giveUpMail(db: Db, mailId: number, at: Date): Promise<void
     .where('id', '=', mailId).where('sent_at', 'is', null).execute();
 }
 
-/** Deletes the mails sent or given up before `before` (a sent mail's body is gone already). */
-export async function pruneMail(db: Db, before: Date): Promise<void> {
-  await db.deleteFrom('mail_outbox').where((eb) => eb.or([eb('sent_at', '<', before.toISOString()), eb('failed_at', '<', before.toISOString())])).execute();
-}
-
 // ---------------------------------------------------------------------------------------------------------------------
 // The demo mailbox (demo databases only, see server/demo/mailbox.ts): the mails delivered to it instead of being sent.
 

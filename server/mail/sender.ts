@@ -10,7 +10,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { readMeta, readOrCreateMeta, type Db } from '../kernel/db.ts';
 import type { JobRunner } from '../kernel/jobs.ts';
 import { registerOutbox } from '../kernel/outbox.ts';
-import { giveUpMail, MAIL_SEND_JOB, pruneMail } from './outbox.ts';
+import { giveUpMail, MAIL_SEND_JOB } from './outbox.ts';
 
 /** What sends a message; nodemailer's SMTP transport in production. */
 export interface MailTransport {
@@ -30,8 +30,6 @@ export interface MailJobOptions {
 
 /** 50 attempts with 30 s doubling up to an hour between them: a mail server may be down for about two days. */
 export const MAIL_MAX_ATTEMPTS = 50;
-/** Delivered mails (subject, recipient; their bodies are gone already) are deleted after this long. */
-export const KEEP_SENT_MAIL_DAYS = 30;
 
 /** An SMTP transport for a URL like smtp://user:pass@host:587 (smtps:// for TLS from the start). */
 export function createSmtpTransport(url: string): MailTransport {
@@ -50,8 +48,9 @@ export function chooseMailTransport(smtpUrl: string | undefined, demo: boolean):
 
 export function registerMailJobs(runner: JobRunner, opts: MailJobOptions): void {
   registerOutbox(runner, opts.clock, {
-    name: 'mail-outbox', job: MAIL_SEND_JOB, idField: 'mailId', maxAttempts: MAIL_MAX_ATTEMPTS, keepDays: KEEP_SENT_MAIL_DAYS,
-    send: (mailId) => sendOutboxMail(opts, mailId), giveUp: (mailId, at) => giveUpMail(opts.db, mailId, at), prune: (before) => pruneMail(opts.db, before),
+    // (no prune: mails sent or given up are removed by retention, after the municipality's period: ./personal-data.ts)
+    name: 'mail-outbox', job: MAIL_SEND_JOB, idField: 'mailId', maxAttempts: MAIL_MAX_ATTEMPTS,
+    send: (mailId) => sendOutboxMail(opts, mailId), giveUp: (mailId, at) => giveUpMail(opts.db, mailId, at),
   });
 }
 

@@ -64,6 +64,32 @@ export function logoPath(dataDir: string, unitId: number, file: string): string 
   return match && Number(match[1]) === unitId ? path.join(logoFolder(dataDir), file) : undefined;
 }
 
+/** A logo file cut off while written (see storeLogo). */
+const PARTIAL_NAME = /^\.\d+-[0-9a-f]{16}\.webp\.[0-9a-f]{12}\.partial$/;
+
+/**
+ * The sweep of the retention job: removes the files of media/units/ that no unit names — a logo written just before a
+ * crash, before its unit's row named it, or cut off while written — once last written before `before`: a younger one
+ * may be an upload whose row is about to commit. Files not named as ours are left alone. Returns the names removed.
+ */
+export async function sweepLogoFiles(dataDir: string, named: ReadonlySet<string>, before: Date): Promise<string[]> {
+  const folder = logoFolder(dataDir);
+  const names = await fs.readdir(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  const removed: string[] = [];
+  for (const name of names.sort()) {
+    if (named.has(name) || !(FILE_NAME.test(name) || PARTIAL_NAME.test(name))) continue;
+    const at = path.join(folder, name);
+    const stat = await fs.lstat(at).catch(() => undefined);
+    if (!stat?.isFile() || stat.mtime.getTime() >= before.getTime()) continue;
+    await fs.rm(at, { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 /** Removes a logo file no longer in use (one already gone is fine). */
 export async function removeLogoFile(dataDir: string, unitId: number, file: string): Promise<void> {
   const at = logoPath(dataDir, unitId, file);

@@ -10,14 +10,14 @@ import { field, flash, notFound, parseId, type Located, type RouteTable } from '
 import type { Actor } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
 import {
-  addArea, addGroup, addUnit, areaChoices, areaDetails, areasOf, endGroup, groupDetails, groupsForAdmin, municipalitiesNamed, removeArea,
-  removeGroup, renameArea, renameGroup, unitDetails, unitLogo, unitsOf, updateUnit, type UnitFields,
+  addArea, addGroup, addUnit, areaChoices, areaDetails, areasOf, closeUnit, endGroup, groupDetails, groupsForAdmin, municipalitiesNamed, removeArea,
+  removeGroup, renameArea, renameGroup, reopenUnit, unitDetails, unitLogo, unitsOf, updateUnit, type UnitFields, type UnitInUse,
 } from '../people/organisation.ts';
 import { changesOf, type ChangeAuthor } from '../people/register-changes.ts';
 import { LOGO_MAX_BYTES, LOGO_MAX_PIXELS, logoPath, removeUnitLogo, replaceUnitLogo } from './logo.ts';
 import { uploadedLogo } from './logo-upload.ts';
 import { adminSections } from './overview.ts';
-import { chosenMunicipality, parseListQuery, parseName, parseUnit, UNIT_KINDS } from './rules.ts';
+import { chosenMunicipality, CONTACT_FIELDS, parseClosingDay, parseListQuery, parseName, parseUnit, parseUnitContact, UNIT_KINDS } from './rules.ts';
 
 /** `dataDir`: the data folder, whose media/units/ holds the units' logos. */
 interface Deps { db: Db; clock: Clock; dataDir: string }
@@ -103,6 +103,7 @@ export function organisationRoutes(routes: RouteTable, { db, clock, dataDir }: D
     const areas = await areaChoices(db, unit.municipalityId);
     const values = Object.keys(errors).length ? { ...unitValues(unit), ...(req.body as Record<string, string>) } : unitValues(unit);
     const areaNames = Object.fromEntries(areas.map((a) => [String(a.id), a.name]));
+    if (!values.closed_on) values.closed_on = today(clock);
     render(req, res, 'organisation/unit', { unit, areas, areaNames, kinds: UNIT_KINDS, history, errors, values }, Object.keys(errors).length ? 400 : 200);
   };
   routes.get('/admin/units/:unitId', 'unit.admin.read', (req, res, { target }) => unitPage(req, res, target));
@@ -113,6 +114,40 @@ export function organisationRoutes(routes: RouteTable, { db, clock, dataDir }: D
     if (!saved.ok) return unitPage(req, res, target, unitError(saved.error));
     flash(req, 'organisation.saved');
     res.redirect(303, `/admin/units/${target.id}`);
+  });
+
+  // Closing the unit from a day, and opening it again
+  routes.post('/admin/units/:unitId/close', 'unit.update', async (req, res, { actor, target }) => {
+    const day = parseClosingDay(form(req)('closed_on'), today(clock));
+    if (!day.ok) return unitPage(req, res, target, day.errors);
+    const closed = await closeUnit(db, target.id, day.value, author(actor));
+    if (!closed.ok) return unitPage(req, res, target, closed.error === 'closed' ? { form: { key: 'organisation.close.errors.closed' } } : inUseErrors(day.value, closed));
+    flash(req, { key: 'organisation.close.closed', dates: { date: day.value } });
+    res.redirect(303, `/admin/units/${target.id}`);
+  });
+  routes.post('/admin/units/:unitId/reopen', 'unit.update', async (req, res, { actor, target }) => {
+    const reopened = await reopenUnit(db, target.id, author(actor));
+    if (!reopened.ok) return unitPage(req, res, target, { form: { key: 'organisation.close.errors.open' } });
+    flash(req, 'organisation.close.reopened');
+    res.redirect(303, `/admin/units/${target.id}`);
+  });
+
+  // The unit's address and contact details, kept by its head too (reached from the unit's page and its settings)
+  const contactPage = async (req: Request, res: Response, target: Located, errors: FieldErrors = {}) => {
+    const [unit, history] = await Promise.all([unitDetails(db, target.id), changesOf(db, 'unit', target.id)]);
+    if (!unit) throw notFound();
+    const values = Object.keys(errors).length ? { ...unitValues(unit), ...(req.body as Record<string, string>) } : unitValues(unit);
+    const contactHistory = history.filter((c) => c.change === 'changed' && (CONTACT_FIELDS as readonly string[]).includes(c.field ?? ''));
+    render(req, res, 'organisation/unit-contact', { unit, history: contactHistory, errors, values }, Object.keys(errors).length ? 400 : 200);
+  };
+  routes.get('/units/:unitId/contact', 'unit.contact.update', (req, res, { target }) => contactPage(req, res, target));
+  routes.post('/units/:unitId/contact', 'unit.contact.update', async (req, res, { actor, target }) => {
+    const parsed = parseUnitContact(form(req));
+    if (!parsed.ok) return contactPage(req, res, target, parsed.errors);
+    const saved = await updateUnit(db, target.id, parsed.value, author(actor));
+    if (!saved.ok) return contactPage(req, res, target, unitError(saved.error));
+    flash(req, 'organisation.saved');
+    res.redirect(303, `/units/${target.id}/contact`);
   });
 
   // The unit's logo: uploaded and removed on the unit's page, seen by those of the unit (see unit.logo.read)
@@ -152,6 +187,7 @@ export function organisationRoutes(routes: RouteTable, { db, clock, dataDir }: D
     const name = parseName(form(req)('name'));
     if (!name.ok) return groupsPage(req, res, target, name.errors);
     const added = await addGroup(db, target.id, name.value, author(actor));
+    if (!added.ok && added.error === 'unit-closed') return groupsPage(req, res, target, { form: { key: 'organisation.close.errors.noNewGroups' } });
     if (!added.ok) return groupsPage(req, res, target, { name: { key: 'organisation.errors.groupNameTaken' } });
     flash(req, 'organisation.saved');
     res.redirect(303, `/units/${target.id}/groups`);
@@ -199,6 +235,15 @@ export function organisationRoutes(routes: RouteTable, { db, clock, dataDir }: D
 
 function unitError(error: 'name-taken' | 'no-such-area'): FieldErrors {
   return error === 'name-taken' ? { name: { key: 'organisation.errors.unitNameTaken' } } : { area: { key: 'organisation.errors.noSuchArea' } };
+}
+
+/** Why the unit cannot close on that day: the day at its field, and each kind of thing still going on, with how many. */
+function inUseErrors(day: string, inUse: UnitInUse): FieldErrors {
+  const errors: FieldErrors = { closed_on: { key: 'organisation.close.errors.inUse', dates: { date: day } } };
+  for (const kind of ['children', 'staff', 'groups'] as const) {
+    if (inUse[kind] > 0) errors[`close_${kind}`] = { key: `organisation.close.errors.${kind}`, params: { count: inUse[kind] } };
+  }
+  return errors;
 }
 
 function unitValues(u: UnitFields): Record<string, string> {

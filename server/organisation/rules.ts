@@ -1,6 +1,7 @@
 // What the organisation's forms accept: names of areas, units and groups, a unit's kind, area, address and contact
 // details, and the search and page of a list. Each rule broken is a catalogue key at its field.
 import type { UnitKind } from '../../db/schema.ts';
+import { addMonths, isDate } from '../kernel/dates.ts';
 import { hasErrors, type FieldErrors, type Parsed } from '../kernel/forms.ts';
 import { parseId } from '../kernel/http.ts';
 import type { ListQuery, UnitFields } from '../people/organisation.ts';
@@ -81,4 +82,22 @@ export function parseUnit(form: (name: string) => string, given: (name: string) 
     if (form(name).length > max) errors[name] = { key: 'organisation.errors.tooLong', params: { max } };
   }
   return hasErrors(errors) ? { ok: false, errors } : { ok: true, value };
+}
+
+/** The fields a unit's head keeps: its address and contact details (its name, kind and area are the admin's). */
+export const CONTACT_FIELDS = ['street_address', 'postal_code', 'city', 'phone', 'email'] as const;
+
+/** The unit's address and contact details, every one of them read (a field left empty is cleared). */
+export function parseUnitContact(form: (name: string) => string): Parsed<Partial<UnitFields>> {
+  return parseUnit(form, (name) => (CONTACT_FIELDS as readonly string[]).includes(name), false);
+}
+
+/** The first day a unit is closed: a date (YYYY-MM-DD), at most a year back and ten years ahead of today. */
+export function parseClosingDay(raw: string, today: string): Parsed<string> {
+  const day = raw.trim();
+  if (!day) return { ok: false, errors: { closed_on: { key: 'organisation.close.errors.missing' } } };
+  if (!isDate(day)) return { ok: false, errors: { closed_on: { key: 'organisation.close.errors.notADate' } } };
+  const [from, to] = [addMonths(today, -12), addMonths(today, 120)];
+  if (day < from || day > to) return { ok: false, errors: { closed_on: { key: 'organisation.close.errors.outOfRange', dates: { from, to } } } };
+  return { ok: true, value: day };
 }

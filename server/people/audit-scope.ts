@@ -2,6 +2,7 @@
 // the one a person belongs to) and, as pieces of the audit trail's own queries, the people of a municipality and those
 // whose name matches what an admin typed.
 import { sql } from 'kysely';
+import { foldedContains } from '../../db/sql.ts';
 import type { Db, OuterQuery } from '../kernel/db.ts';
 import { parseId } from '../kernel/http.ts';
 
@@ -43,15 +44,12 @@ export function peopleOfMunicipality(eb: OuterQuery, municipalityId: number) {
 }
 
 /**
- * The ids of the people of the municipality whose "First Last" holds every word typed, in any case (as a subquery).
- * SQLite's lower() folds only A–Z, so the words are also tried as typed: "åsa" finds "åsa", "Åsa" finds "Åsa".
+ * The ids of the people of the municipality whose "First Last" holds every word typed, in any case, å, ä and ö
+ * included, accents or not ("åsa lefevre" finds "Åsa Lefèvre"), as a subquery.
  */
 export function peopleNamed(eb: OuterQuery, municipalityId: number, text: string) {
   const name = sql<string>`persons.first_name || ' ' || persons.last_name`;
-  const words = text.split(/\s+/).filter(Boolean).map((w) => w.replace(/[\\%_]/g, (c) => `\\${c}`));
+  const words = text.split(/\s+/).filter(Boolean);
   return eb.selectFrom('persons').select('persons.id').where('persons.municipality_id', '=', municipalityId)
-    .where((inner) => inner.and(words.map((w) => inner.or([
-      inner(sql`lower(${name})`, 'like', sql<string>`${`%${w.toLowerCase()}%`} escape '\\'`),
-      inner(name, 'like', sql<string>`${`%${w}%`} escape '\\'`),
-    ]))));
+    .where((inner) => inner.and(words.map((w) => foldedContains(name, w))));
 }

@@ -3,7 +3,7 @@
 // its history (register_changes) in one transaction; a name already taken comes back as an outcome for the form.
 import { sql } from 'kysely';
 import type { UnitKind } from '../../db/schema.ts';
-import { isUniqueViolation, lockedRows } from '../../db/sql.ts';
+import { foldedContains, isUniqueViolation, lockedRows } from '../../db/sql.ts';
 import type { Db } from '../kernel/db.ts';
 import type { Locators } from '../kernel/http.ts';
 import type { Location } from '../kernel/policy.ts';
@@ -17,15 +17,9 @@ export interface ListPage<T> { rows: T[]; total: number; page: number; pages: nu
 /** What a list is asked for: the text searched for (empty: all) and the page, from 1. */
 export interface ListQuery { q: string; page: number }
 
-/**
- * Whether the column holds `q`, whatever the case, the search's `%` and `_` taken literally, on both databases. SQLite's
- * lower() and LIKE fold ASCII letters only, so a name's first letter is also tried as a capital: "östra" finds "Östra".
- */
+/** Whether the column holds `q`, in any case, å, ä and ö included, accents or not ("östra ängen" finds "Östra Ängen"). */
 function nameMatches(column: string, q: string) {
-  const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const lower = q.toLowerCase();
-  const capital = lower.charAt(0).toUpperCase() + lower.slice(1);
-  return sql<boolean>`(lower(${sql.ref(column)}) like ${like(lower)} escape '\\' or ${sql.ref(column)} like ${like(capital)} escape '\\')`;
+  return foldedContains(sql.ref(column), q);
 }
 
 function paged<T>(rows: T[], total: number, page: number): ListPage<T> {
@@ -60,13 +54,13 @@ export async function areasOf(db: Db, municipalityIds: readonly number[], { q, p
     units: Number(r.units ?? 0) })), Number(n), page);
 }
 
-export interface AreaDetails { id: number; name: string; municipalityId: number; units: { id: number; name: string; kind: UnitKind }[] }
+export interface AreaDetails { id: number; name: string; municipalityId: number; units: { id: number; name: string; kind: UnitKind; closedOn: string | null }[] }
 
 export async function areaDetails(db: Db, areaId: number): Promise<AreaDetails | undefined> {
   const area = await db.selectFrom('areas').select(['id', 'name', 'municipality_id']).where('id', '=', areaId).executeTakeFirst();
   if (!area) return undefined;
-  const units = await db.selectFrom('units').select(['id', 'name', 'kind']).where('area_id', '=', areaId).orderBy('name').execute();
-  return { id: area.id, name: area.name, municipalityId: area.municipality_id, units };
+  const units = await db.selectFrom('units').select(['id', 'name', 'kind', 'closed_on']).where('area_id', '=', areaId).orderBy('name').execute();
+  return { id: area.id, name: area.name, municipalityId: area.municipality_id, units: units.map((u) => ({ id: u.id, name: u.name, kind: u.kind, closedOn: u.closed_on })) };
 }
 
 /** The areas of a municipality, by name, to choose a unit's area from. */
@@ -117,7 +111,11 @@ export const organisationLocators: Pick<Locators, 'area' | 'unitLogo'> = { area:
 // ---------------------------------------------------------------------------------------------------------------------
 // Units
 
-export interface UnitRow { id: number; name: string; kind: UnitKind; municipalityId: number; municipalityName: string; areaName: string | null; groups: number }
+export interface UnitRow {
+  id: number; name: string; kind: UnitKind; municipalityId: number; municipalityName: string; areaName: string | null; groups: number;
+  /** The first day the unit is closed, null while open. */
+  closedOn: string | null;
+}
 
 /** The units of these municipalities whose name holds `q` (in one area, with `areaId`), by name, one page. */
 export async function unitsOf(db: Db, municipalityIds: readonly number[], { q, page, areaId }: ListQuery & { areaId?: number }): Promise<ListPage<UnitRow>> {
@@ -129,11 +127,11 @@ export async function unitsOf(db: Db, municipalityIds: readonly number[], { q, p
   const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await query
     .select((eb) => ['units.id', 'units.name', 'units.kind', 'units.municipality_id', 'municipalities.name as municipality_name', 'areas.name as area_name',
-      eb.selectFrom('groups').select((g) => g.fn.countAll<number>().as('c')).whereRef('groups.unit_id', '=', 'units.id')
+      'units.closed_on', eb.selectFrom('groups').select((g) => g.fn.countAll<number>().as('c')).whereRef('groups.unit_id', '=', 'units.id')
         .where('groups.ended_on', 'is', null).as('groups')])
     .orderBy('units.name').orderBy('units.id').limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).execute();
   return paged(rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, municipalityId: r.municipality_id, municipalityName: r.municipality_name,
-    areaName: r.area_name, groups: Number(r.groups ?? 0) })), Number(n), page);
+    areaName: r.area_name, groups: Number(r.groups ?? 0), closedOn: r.closed_on })), Number(n), page);
 }
 
 /** What the unit form holds; text fields are stored trimmed, an empty one as none. */
@@ -142,14 +140,18 @@ export interface UnitFields {
   streetAddress: string | null; postalCode: string | null; city: string | null; phone: string | null; email: string | null;
 }
 
-export interface UnitDetails extends UnitFields { id: number; municipalityId: number; areaName: string | null; logo: UnitLogo | null }
+export interface UnitDetails extends UnitFields {
+  id: number; municipalityId: number; areaName: string | null; logo: UnitLogo | null;
+  /** The first day the unit is closed, null while open. */
+  closedOn: string | null;
+}
 
 export async function unitDetails(db: Db, unitId: number): Promise<UnitDetails | undefined> {
   const u = await db.selectFrom('units').leftJoin('areas', 'areas.id', 'units.area_id')
     .select(['units.id', 'units.municipality_id', 'units.name', 'units.kind', 'units.area_id', 'areas.name as area_name', 'units.street_address',
-      'units.postal_code', 'units.city', 'units.phone', 'units.email', 'units.logo_file', 'units.logo_width', 'units.logo_height'])
+      'units.postal_code', 'units.city', 'units.phone', 'units.email', 'units.logo_file', 'units.logo_width', 'units.logo_height', 'units.closed_on'])
     .where('units.id', '=', unitId).executeTakeFirst();
-  return u && { id: u.id, municipalityId: u.municipality_id, areaName: u.area_name, logo: logoOf(u), ...fromColumns(u) };
+  return u && { id: u.id, municipalityId: u.municipality_id, areaName: u.area_name, logo: logoOf(u), closedOn: u.closed_on, ...fromColumns(u) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -253,6 +255,92 @@ export async function updateUnit(db: Db, unitId: number, fields: Partial<UnitFie
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
+// Closing a unit: the admin closes it from a day (its first closed day) once nothing of it goes on after that day; it
+// keeps its groups, placements and history, and takes no new group, placement or staff assignment until reopened.
+// Each of these writers locks the unit's (or the group's) row first, so on PostgreSQL a closing and a new group,
+// placement or assignment at the same moment wait for each other and the second sees what the first did.
+
+/** What still goes on in a unit on a day or later: children placed, staff assigned, groups in use (not ended). */
+export interface UnitInUse { children: number; staff: number; groups: number }
+
+export type CloseOutcome = { ok: true } | { ok: false; error: 'closed' } | ({ ok: false; error: 'in-use' } & UnitInUse);
+
+async function unitInUse(trx: Db, unitId: number, from: string): Promise<UnitInUse> {
+  const [children, staff, groups] = await Promise.all([
+    trx.selectFrom('placements').innerJoin('groups', 'groups.id', 'placements.group_id')
+      .select((eb) => eb.fn.count<number>('placements.child_id').distinct().as('n')).where('groups.unit_id', '=', unitId)
+      .where((p) => p.or([p('placements.end_date', 'is', null), p('placements.end_date', '>=', from)])).executeTakeFirstOrThrow(),
+    trx.selectFrom('staff_assignments').select((eb) => eb.fn.count<number>('staff_assignments.person_id').distinct().as('n'))
+      .where('staff_assignments.unit_id', '=', unitId)
+      .where((s) => s.or([s('staff_assignments.end_date', 'is', null), s('staff_assignments.end_date', '>=', from)])).executeTakeFirstOrThrow(),
+    trx.selectFrom('groups').select((eb) => eb.fn.countAll<number>().as('n')).where('unit_id', '=', unitId).where('ended_on', 'is', null)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { children: Number(children.n), staff: Number(staff.n), groups: Number(groups.n) };
+}
+
+/**
+ * Closes the unit from `closedOn` (the first day it is closed). Refused, with how many, while children are placed in it
+ * or staff assigned to it on that day or later, or a group of it is still in use (ended groups keep their history).
+ */
+export async function closeUnit(db: Db, unitId: number, closedOn: string, author: ChangeAuthor): Promise<CloseOutcome> {
+  return db.transaction().execute(async (trx): Promise<CloseOutcome> => {
+    const unit = await lockedRows(trx, trx.selectFrom('units').select(['municipality_id', 'closed_on']).where('id', '=', unitId)).executeTakeFirstOrThrow();
+    if (unit.closed_on !== null) return { ok: false, error: 'closed' };
+    // (a statement after the lock: on PostgreSQL it sees what a writer that held the lock committed)
+    const inUse = await unitInUse(trx, unitId, closedOn);
+    if (inUse.children > 0 || inUse.staff > 0 || inUse.groups > 0) return { ok: false, error: 'in-use', ...inUse };
+    await trx.updateTable('units').set({ closed_on: closedOn }).where('id', '=', unitId).execute();
+    await recordRegisterChanges(trx, unit.municipality_id, author, [
+      { entity: 'unit', entityId: unitId, change: 'changed', field: 'closed_on', oldValue: null, newValue: closedOn },
+    ]);
+    return { ok: true };
+  });
+}
+
+export type ReopenOutcome = { ok: true } | { ok: false; error: 'open' };
+
+/**
+ * Opens a closed unit again (a closing made by mistake, or a unit that opens anew): nothing was added to it while it
+ * was closed, so nothing depends on the closing. Its ended groups stay ended; new ones are created as for any unit.
+ */
+export async function reopenUnit(db: Db, unitId: number, author: ChangeAuthor): Promise<ReopenOutcome> {
+  return db.transaction().execute(async (trx): Promise<ReopenOutcome> => {
+    const unit = await lockedRows(trx, trx.selectFrom('units').select(['municipality_id', 'closed_on']).where('id', '=', unitId)).executeTakeFirstOrThrow();
+    if (unit.closed_on === null) return { ok: false, error: 'open' };
+    await trx.updateTable('units').set({ closed_on: null }).where('id', '=', unitId).execute();
+    await recordRegisterChanges(trx, unit.municipality_id, author, [
+      { entity: 'unit', entityId: unitId, change: 'changed', field: 'closed_on', oldValue: unit.closed_on, newValue: null },
+    ]);
+    return { ok: true };
+  });
+}
+
+export type Admission = { ok: true } | { ok: false; error: 'group-ended' | 'unit-closed' | 'gone' };
+
+/**
+ * For the writers of placements and staff assignments, first thing in their transaction: whether the group (or, for an
+ * assignment to the unit as a whole, the unit) takes someone new: not a group that has ended, not a unit that is
+ * closed. The group's (or unit's) row stays locked until the transaction ends (PostgreSQL), so a group ended or a unit
+ * closed at the same moment waits for the new row and then counts it, or has been seen here.
+ */
+export async function admitsNewPeople(trx: Db, place: { groupId: number } | { unitId: number }): Promise<Admission> {
+  let unitId: number;
+  if ('groupId' in place) {
+    const group = await lockedRows(trx, trx.selectFrom('groups').select(['unit_id', 'ended_on']).where('id', '=', place.groupId)).executeTakeFirst();
+    if (!group) return { ok: false, error: 'gone' };
+    if (group.ended_on !== null) return { ok: false, error: 'group-ended' };
+    unitId = group.unit_id;
+  } else {
+    unitId = place.unitId;
+  }
+  const query = trx.selectFrom('units').select('closed_on').where('id', '=', unitId);
+  const unit = await ('groupId' in place ? query : lockedRows(trx, query)).executeTakeFirst();
+  if (!unit) return { ok: false, error: 'gone' };
+  return unit.closed_on === null ? { ok: true } : { ok: false, error: 'unit-closed' };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
 // Groups
 
 export interface GroupRow { id: number; name: string; endedOn: string | null; children: number; staff: number }
@@ -279,9 +367,13 @@ export async function groupDetails(db: Db, groupId: number): Promise<GroupDetail
   return g && { id: g.id, unitId: g.unit_id, name: g.name, endedOn: g.ended_on, municipalityId: g.municipality_id };
 }
 
-export async function addGroup(db: Db, unitId: number, name: string, author: ChangeAuthor): Promise<NameOutcome> {
-  return uniqueName('groups.name', () => db.transaction().execute(async (trx) => {
-    const unit = await trx.selectFrom('units').select('municipality_id').where('id', '=', unitId).executeTakeFirstOrThrow();
+export type AddGroupOutcome = NameOutcome | { ok: false; error: 'unit-closed' };
+
+/** Adds a group to a unit that is not closed (its row locked first: a closing at the same moment waits, then counts it). */
+export async function addGroup(db: Db, unitId: number, name: string, author: ChangeAuthor): Promise<AddGroupOutcome> {
+  return uniqueName('groups.name', () => db.transaction().execute(async (trx): Promise<AddGroupOutcome> => {
+    const unit = await lockedRows(trx, trx.selectFrom('units').select(['municipality_id', 'closed_on']).where('id', '=', unitId)).executeTakeFirstOrThrow();
+    if (unit.closed_on !== null) return { ok: false, error: 'unit-closed' };
     const { id } = await trx.insertInto('groups').values({ unit_id: unitId, name }).returning('id').executeTakeFirstOrThrow();
     await recordRegisterChanges(trx, unit.municipality_id, author, [{ entity: 'group', entityId: id, change: 'created', newValue: name }]);
     return { ok: true, id };
@@ -303,10 +395,13 @@ export type EndOutcome = { ok: true } | { ok: false; error: 'has-children' | 'ha
 
 /**
  * Ends a group that has no child placed today or later and no staff assigned today or later: it leaves the lists of
- * groups in use and keeps its history. One conditional statement, so a placement added meanwhile keeps it in use.
+ * groups in use and keeps its history. The group's row is locked first: on PostgreSQL a placement or assignment being
+ * added to it (which holds a lock on the row through its foreign key) is waited for, and the conditional statement that
+ * follows, with a snapshot taken after the wait, counts it; one that comes after sees the group ended (admitsNewPeople).
  */
 export async function endGroup(db: Db, groupId: number, today: string, author: ChangeAuthor): Promise<EndOutcome> {
   return db.transaction().execute(async (trx): Promise<EndOutcome> => {
+    await lockedRows(trx, trx.selectFrom('groups').select('id').where('id', '=', groupId)).execute();
     const ended = await trx.updateTable('groups').set({ ended_on: today }).where('id', '=', groupId).where('ended_on', 'is', null)
       .where((eb) => eb.not(eb.exists(eb.selectFrom('placements').select('placements.id').whereRef('placements.group_id', '=', 'groups.id')
         .where((p) => p.or([p('placements.end_date', 'is', null), p('placements.end_date', '>=', today)])))))

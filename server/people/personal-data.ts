@@ -1,7 +1,9 @@
 // The register's part of a person's register extract (their own details, their children's, placements, guardianships,
 // assignments, and the register's history of them), the register's side of the registry (whose extract it is, which
-// children have left), the search for a person an administrator takes an extract of, and the locator of a person.
+// children have left), how long uploaded registry files are kept, the search for a person an administrator takes an
+// extract of, the locator of a person, and the logo files the units name (for the retention job's sweep).
 import { sql } from 'kysely';
+import { foldedContains } from '../../db/sql.ts';
 import type { Db } from '../kernel/db.ts';
 import type { Locators } from '../kernel/http.ts';
 import type { Location } from '../kernel/policy.ts';
@@ -45,14 +47,13 @@ export const personRegister: PersonRegister = {
 
 export interface PersonFound { id: number; firstName: string; lastName: string; birthDate: string | null; protectedIdentity: boolean }
 
-/** The municipality's persons whose name holds `q` (upper or lower case as typed, or ASCII any case), 50 a page. */
+/** The municipality's persons whose "First Last" holds `q` (in any case, å, ä and ö included, accents or not), 50 a page. */
 export async function findPersons(db: Db, municipalityId: number, q: string, page: number, size = 50): Promise<{ persons: PersonFound[]; more: boolean }> {
-  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const name = sql<string>`persons.first_name || ' ' || persons.last_name`;
   const rows = await db.selectFrom('persons')
     .select(['id', 'first_name', 'last_name', 'birth_date', 'protected_identity'])
     .where('municipality_id', '=', municipalityId)
-    .where((eb) => eb.or([eb(name, 'like', sql<string>`${like} escape '\\'`), eb(sql`lower(${name})`, 'like', sql<string>`lower(${like}) escape '\\'`)]))
+    .where(foldedContains(name, q))
     .orderBy('last_name').orderBy('first_name').orderBy('id')
     .limit(size + 1).offset((page - 1) * size).execute();
   return {
@@ -146,8 +147,30 @@ async function removeRegisterChanges(trx: Db, childIds: readonly number[]): Prom
   return removed;
 }
 
+/**
+ * The registry files uploaded for import: one never approved (it holds the personnummer, names and addresses of the
+ * whole file) goes whole once its period from the upload has passed; of one applied (emptied when applied) only the
+ * summary is kept: whatever of the file is left goes once the period from its approval has passed.
+ */
+async function removeRegistryFiles(trx: Db, municipalityId: number | null, before: Date): Promise<number> {
+  if (municipalityId === null) return 0;
+  const at = before.toISOString();
+  const unapproved = await trx.deleteFrom('registry_imports').where('municipality_id', '=', municipalityId)
+    .where('applied_at', 'is', null).where('uploaded_at', '<', at).executeTakeFirst();
+  const applied = await trx.updateTable('registry_imports').set({ content: '' }).where('municipality_id', '=', municipalityId)
+    .where('applied_at', '<', at).where('content', '<>', '').executeTakeFirst();
+  return Number(unapproved.numDeletedRows) + Number(applied.numUpdatedRows);
+}
+
 export const peoplePersonalData: PersonalDataPart = {
   domain: 'people',
   extract,
   retention: [{ kind: 'registerChanges', defaultMonths: 24, remove: removeRegisterChanges }],
+  timedRetention: [{ kind: 'registryImports', defaultDays: 30, remove: removeRegistryFiles }],
 };
+
+/** The logo files the units name, for the sweep of the files no unit names (server/privacy/jobs.ts). */
+export async function unitLogoFiles(db: Db): Promise<Set<string>> {
+  const rows = await db.selectFrom('units').select('logo_file').where('logo_file', 'is not', null).execute();
+  return new Set(rows.map((r) => r.logo_file ?? ''));
+}

@@ -3,12 +3,13 @@
 // child's legal guardians. Every change is written with its history (register-changes.ts) in the same transaction.
 import { sql } from 'kysely';
 import type { HourLimit, IdentityKind, UnitKind } from '../../db/schema.ts';
-import { isUniqueViolation, lockedRows } from '../../db/sql.ts';
+import { foldedContains, isUniqueViolation, lockedRows } from '../../db/sql.ts';
 import type { Db } from '../kernel/db.ts';
 import { addDays } from '../kernel/dates.ts';
 import type { Location } from '../kernel/policy.ts';
 import type { Locators } from '../kernel/http.ts';
 import { RaceLost, retryRaces } from '../kernel/races.ts';
+import { admitsNewPeople } from './organisation.ts';
 import { fieldChanges, recordRegisterChanges, type ChangeAuthor, type RegisterChange } from './register-changes.ts';
 
 export const CHILDREN_PER_PAGE = 50;
@@ -84,13 +85,12 @@ export async function listChildren(db: Db, scope: ChildListScope, query: string,
       return eb.exists(ended ? placed : placed.where((p) => p.or([p('placements.end_date', 'is', null), p('placements.end_date', '>=', today)])));
     });
   }
-  const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5);
+  const words = query.trim().split(/\s+/).filter(Boolean).slice(0, 5);
   for (const word of words) {
-    const pattern = `%${word.replace(/[%_\\]/g, '')}%`;
     // A birth date (ÅÅMMDD or ÅÅÅÅMMDD) finds the personnummer it begins (the whole number is never searched: it would be in the URL).
     const born = /^[0-9]{6}$/.test(word) ? `__${word}-%` : /^[0-9]{8}$/.test(word) ? `${word}-%` : undefined;
     base = base.where((eb) => eb.or([
-      eb(sql`lower(persons.first_name)`, 'like', pattern), eb(sql`lower(persons.last_name)`, 'like', pattern),
+      foldedContains(sql.ref('persons.first_name'), word), foldedContains(sql.ref('persons.last_name'), word),
       ...(born ? [eb('persons.identity_number', 'like', born)] : []),
     ]));
   }
@@ -125,24 +125,33 @@ async function groupsOfChildren(db: Db, childIds: number[], today: string): Prom
   return byChild;
 }
 
-/** The groups a new placement may go to: of the municipalities, or of one unit, by unit and name. */
-export interface GroupChoice { id: number; name: string; unitId: number; unitName: string; unitKind: UnitKind; municipalityId: number }
+/**
+ * The groups of the municipalities, or of one unit, by unit and name; `open`: a new placement may go there (the group
+ * has not ended and its unit is not closed; the forms offer only those).
+ */
+export interface GroupChoice { id: number; name: string; unitId: number; unitName: string; unitKind: UnitKind; municipalityId: number; open: boolean }
 
 export async function groupChoices(db: Db, scope: ChildListScope): Promise<GroupChoice[]> {
   let query = db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
-    .select(['groups.id', 'groups.name', 'units.id as unit_id', 'units.name as unit_name', 'units.kind', 'units.municipality_id']);
+    .select(['groups.id', 'groups.name', 'units.id as unit_id', 'units.name as unit_name', 'units.kind', 'units.municipality_id', 'groups.ended_on', 'units.closed_on']);
   if ('unitId' in scope) query = query.where('units.id', '=', scope.unitId);
   else if (scope.municipalityIds.length === 0) return [];
   else query = query.where('units.municipality_id', 'in', [...scope.municipalityIds]);
   const rows = await query.orderBy('units.name').orderBy('groups.name').orderBy('groups.id').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, unitId: r.unit_id, unitName: r.unit_name, unitKind: r.kind, municipalityId: r.municipality_id }));
+  return rows.map((r) => ({
+    id: r.id, name: r.name, unitId: r.unit_id, unitName: r.unit_name, unitKind: r.kind, municipalityId: r.municipality_id,
+    open: r.ended_on === null && r.closed_on === null,
+  }));
 }
 
 export async function groupChoice(db: Db, groupId: number): Promise<GroupChoice | undefined> {
   const r = await db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
-    .select(['groups.id', 'groups.name', 'units.id as unit_id', 'units.name as unit_name', 'units.kind', 'units.municipality_id'])
+    .select(['groups.id', 'groups.name', 'units.id as unit_id', 'units.name as unit_name', 'units.kind', 'units.municipality_id', 'groups.ended_on', 'units.closed_on'])
     .where('groups.id', '=', groupId).executeTakeFirst();
-  return r && { id: r.id, name: r.name, unitId: r.unit_id, unitName: r.unit_name, unitKind: r.kind, municipalityId: r.municipality_id };
+  return r && {
+    id: r.id, name: r.name, unitId: r.unit_id, unitName: r.unit_name, unitKind: r.kind, municipalityId: r.municipality_id,
+    open: r.ended_on === null && r.closed_on === null,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -222,7 +231,7 @@ export interface ChildChange {
 
 /**
  * The child's history: changes of the child's own record, of their placements, and of their guardianships (those
- * removed too: a removal records the child's id, see unlinkGuardian), newest first.
+ * removed too: a removal records the child's id, see endGuardianship in guardians.ts), newest first.
  */
 export async function childHistory(db: Db, childId: number, limit = 200): Promise<ChildChange[]> {
   const placementIds = db.selectFrom('placements').select('placements.id').where('placements.child_id', '=', childId);
@@ -254,7 +263,16 @@ export interface NewChild {
   placement: { groupId: number; startDate: string; endDate: string | null; hourLimit: HourLimit };
 }
 
-export type AddChildResult = { ok: true; childId: number } | { ok: false; error: 'identity-taken'; existingId: number };
+/** Why a group takes no new placement: it has ended, or its unit is closed (admitsNewPeople). */
+export type NotAdmitted = 'group-ended' | 'unit-closed';
+
+export type AddChildResult = { ok: true; childId: number } | { ok: false; error: 'identity-taken'; existingId: number }
+  | { ok: false; error: NotAdmitted | 'gone' };
+
+/** Thrown inside a transaction to roll it back when the group refuses; turned into the result outside. */
+class NotAdmittedError extends Error {
+  constructor(readonly error: NotAdmitted | 'gone') { super(error); }
+}
 
 /** Adds the child with their first placement; a personnummer already in the municipality's register is refused. */
 export async function addChild(db: Db, child: NewChild, author: ChangeAuthor): Promise<AddChildResult> {
@@ -267,6 +285,8 @@ export async function addChild(db: Db, child: NewChild, author: ChangeAuthor): P
   if (existing) return { ok: false, error: 'identity-taken', existingId: existing.id };
   try {
     const childId = await db.transaction().execute(async (trx) => {
+      const admission = await admitsNewPeople(trx, { groupId: child.placement.groupId });
+      if (!admission.ok) throw new NotAdmittedError(admission.error);
       const person = await trx.insertInto('persons').values({
         municipality_id: child.municipalityId, first_name: child.firstName, last_name: child.lastName,
         identity_number: child.identity?.number ?? null, identity_kind: child.identity?.kind ?? null, birth_date: child.birthDate,
@@ -286,6 +306,7 @@ export async function addChild(db: Db, child: NewChild, author: ChangeAuthor): P
     });
     return { ok: true, childId };
   } catch (error) {
+    if (error instanceof NotAdmittedError) return { ok: false, error: error.error };
     // Someone added the same personnummer at the same moment: the unique key (persons_identity) took it first.
     if (!isUniqueViolation(error, 'persons.identity_number')) throw error;
     const found = await taken();
@@ -305,7 +326,8 @@ function placementCreated(id: number, p: { groupId: number; startDate: string; e
 
 export interface NewPlacement { groupId: number; startDate: string; endDate: string | null; hourLimit: HourLimit }
 
-export type PlacementResult = { ok: true; placementId: number } | { ok: false; error: 'overlaps'; other: PlacementRow } | { ok: false; error: 'gone' };
+export type PlacementResult = { ok: true; placementId: number } | { ok: false; error: 'overlaps'; other: PlacementRow }
+  | { ok: false; error: NotAdmitted | 'gone' };
 
 /** Both periods' days, as [start, end] with end null for open-ended: whether they share a day. */
 function overlap(a: { startDate: string; endDate: string | null }, b: { startDate: string; endDate: string | null }): boolean {
@@ -330,6 +352,8 @@ export async function startPlacement(db: Db, childId: number, municipalityId: nu
   p: NewPlacement, author: ChangeAuthor): Promise<PlacementResult> {
   return retryRaces(() => db.transaction().execute(async (trx): Promise<PlacementResult> => {
     const others = await placementsOfKind(trx, childId, group.unitKind);
+    const admission = await admitsNewPeople(trx, { groupId: group.id });
+    if (!admission.ok) return admission;
     const clash = others.find((o) => overlap(o, p));
     if (clash) return { ok: false, error: 'overlaps', other: clash };
     const row = await trx.insertInto('placements').values({
@@ -367,7 +391,7 @@ export async function endPlacement(db: Db, placementId: number, municipalityId: 
 }
 
 export type MoveResult = { ok: true; placementId: number }
-  | { ok: false; error: 'gone' | 'ended' | 'same-group' | 'not-after-start' | 'after-end' | 'other-kind' }
+  | { ok: false; error: 'gone' | 'ended' | 'same-group' | 'not-after-start' | 'after-end' | 'other-kind' | NotAdmitted }
   | { ok: false; error: 'overlaps'; other: PlacementRow };
 
 /**
@@ -383,6 +407,8 @@ export async function movePlacement(db: Db, placementId: number, municipalityId:
     if (current.groupId === to.id) return { ok: false, error: 'same-group' };
     if (to.unitKind !== current.unitKind) return { ok: false, error: 'other-kind' };
     const others = await placementsOfKind(trx, current.childId, current.unitKind);
+    const admission = await admitsNewPeople(trx, { groupId: to.id });
+    if (!admission.ok) return admission;
     const old = others.find((o) => o.id === placementId);
     if (!old) return { ok: false, error: 'gone' };
     if (date <= old.startDate) return { ok: false, error: 'not-after-start' };
@@ -446,20 +472,6 @@ export async function linkGuardian(db: Db, childId: number, municipalityId: numb
     await recordRegisterChanges(trx, municipalityId, author, changes);
     return { ok: true, guardianId, created: found === undefined };
   }), ['persons.identity_number', 'guardianships.child_id']);
-}
-
-/** Removes the guardianship; false when there was none. The history keeps the child's and the guardian's ids. */
-export async function unlinkGuardian(db: Db, childId: number, guardianId: number, municipalityId: number, author: ChangeAuthor): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const row = await trx.deleteFrom('guardianships').where('child_id', '=', childId).where('guardian_id', '=', guardianId)
-      .returning('id').executeTakeFirst();
-    if (!row) return false;
-    await recordRegisterChanges(trx, municipalityId, author, [
-      { entity: 'guardianship', entityId: row.id, change: 'removed', field: 'child_id', oldValue: childId },
-      { entity: 'guardianship', entityId: row.id, change: 'removed', field: 'guardian_id', oldValue: guardianId },
-    ]);
-    return true;
-  });
 }
 
 /** "Blåbär, Förskolan Solrosen" for each group id a history names. */

@@ -5,6 +5,7 @@ import type { IdentityKind, StaffRole } from '../../db/schema.ts';
 import type { Db } from '../kernel/db.ts';
 import type { Location } from '../kernel/policy.ts';
 import type { Locators } from '../kernel/http.ts';
+import { admitsNewPeople } from './organisation.ts';
 import { recordRegisterChanges, type ChangeAuthor, type RegisterChange } from './register-changes.ts';
 
 export interface SnapshotPerson {
@@ -13,13 +14,14 @@ export interface SnapshotPerson {
 }
 export interface SnapshotPlacement { id: number; childId: number; groupId: number; startDate: string; endDate: string | null }
 export interface SnapshotGuardianship { id: number; guardianId: number; childId: number; otherHousehold: boolean }
-export interface SnapshotAssignment { id: number; personId: number; unitId: number; groupId: number | null; role: StaffRole }
+export interface SnapshotAssignment { id: number; personId: number; unitId: number; groupId: number | null; role: StaffRole; startDate: string | null; endDate: string | null }
 
 /** The municipality's register as an import compares with it. */
 export interface RegisterSnapshot {
   persons: Map<string, SnapshotPerson>;
-  units: { id: number; name: string }[];
-  groups: { id: number; unitId: number; name: string }[];
+  /** `closed`: the unit is closed, `ended`: the group has ended (they take no new placement or assignment). */
+  units: { id: number; name: string; closed?: boolean }[];
+  groups: { id: number; unitId: number; name: string; ended?: boolean }[];
   placements: SnapshotPlacement[];
   guardianships: SnapshotGuardianship[];
   assignments: SnapshotAssignment[];
@@ -30,9 +32,9 @@ export async function registerSnapshot(db: Db, municipalityId: number): Promise<
     db.selectFrom('persons')
       .select(['id', 'identity_number', 'first_name', 'last_name', 'protected_identity', 'street_address', 'postal_code', 'city', 'email', 'phone'])
       .where('municipality_id', '=', municipalityId).where('identity_number', 'is not', null).orderBy('id').execute(),
-    db.selectFrom('units').select(['id', 'name']).where('municipality_id', '=', municipalityId).orderBy('id').execute(),
+    db.selectFrom('units').select(['id', 'name', 'closed_on']).where('municipality_id', '=', municipalityId).orderBy('id').execute(),
     db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id')
-      .select(['groups.id', 'groups.unit_id', 'groups.name']).where('units.municipality_id', '=', municipalityId).orderBy('groups.id').execute(),
+      .select(['groups.id', 'groups.unit_id', 'groups.name', 'groups.ended_on']).where('units.municipality_id', '=', municipalityId).orderBy('groups.id').execute(),
     db.selectFrom('placements').innerJoin('groups', 'groups.id', 'placements.group_id').innerJoin('units', 'units.id', 'groups.unit_id')
       .select(['placements.id', 'placements.child_id', 'placements.group_id', 'placements.start_date', 'placements.end_date'])
       .where('units.municipality_id', '=', municipalityId).orderBy('placements.id').execute(),
@@ -40,7 +42,8 @@ export async function registerSnapshot(db: Db, municipalityId: number): Promise<
       .select(['guardianships.id', 'guardianships.guardian_id', 'guardianships.child_id', 'guardianships.other_household'])
       .where('persons.municipality_id', '=', municipalityId).orderBy('guardianships.id').execute(),
     db.selectFrom('staff_assignments').innerJoin('units', 'units.id', 'staff_assignments.unit_id')
-      .select(['staff_assignments.id', 'staff_assignments.person_id', 'staff_assignments.unit_id', 'staff_assignments.group_id', 'staff_assignments.role'])
+      .select(['staff_assignments.id', 'staff_assignments.person_id', 'staff_assignments.unit_id', 'staff_assignments.group_id', 'staff_assignments.role',
+        'staff_assignments.start_date', 'staff_assignments.end_date'])
       .where('units.municipality_id', '=', municipalityId).orderBy('staff_assignments.id').execute(),
   ]);
   return {
@@ -48,11 +51,13 @@ export async function registerSnapshot(db: Db, municipalityId: number): Promise<
       id: p.id, identityNumber: p.identity_number ?? '', firstName: p.first_name, lastName: p.last_name, protectedIdentity: p.protected_identity === 1,
       street: p.street_address, postalCode: p.postal_code, city: p.city, email: p.email, phone: p.phone,
     }])),
-    units: units.map((u) => ({ id: u.id, name: u.name })),
-    groups: groups.map((g) => ({ id: g.id, unitId: g.unit_id, name: g.name })),
+    units: units.map((u) => ({ id: u.id, name: u.name, closed: u.closed_on !== null })),
+    groups: groups.map((g) => ({ id: g.id, unitId: g.unit_id, name: g.name, ended: g.ended_on !== null })),
     placements: placements.map((p) => ({ id: p.id, childId: p.child_id, groupId: p.group_id, startDate: p.start_date, endDate: p.end_date })),
     guardianships: guardianships.map((g) => ({ id: g.id, guardianId: g.guardian_id, childId: g.child_id, otherHousehold: g.other_household === 1 })),
-    assignments: assignments.map((a) => ({ id: a.id, personId: a.person_id, unitId: a.unit_id, groupId: a.group_id, role: a.role })),
+    assignments: assignments.map((a) => ({
+      id: a.id, personId: a.person_id, unitId: a.unit_id, groupId: a.group_id, role: a.role, startDate: a.start_date, endDate: a.end_date,
+    })),
   };
 }
 
@@ -112,6 +117,7 @@ export async function updatePerson(
 export async function insertPlacements(
   trx: Db, municipalityId: number, placements: readonly { childId: number; groupId: number; startDate: string; endDate: string | null }[], author: ChangeAuthor,
 ): Promise<void> {
+  await admitted(trx, [...new Set(placements.map((p) => p.groupId))].sort((a, b) => a - b).map((groupId) => ({ groupId })));
   const changes: RegisterChange[] = [];
   for (let i = 0; i < placements.length; i += 200) {
     const rows = await trx.insertInto('placements').values(placements.slice(i, i + 200).map((p) => ({
@@ -164,16 +170,55 @@ export async function setOtherHousehold(trx: Db, municipalityId: number, id: num
 }
 
 export async function insertAssignments(
-  trx: Db, municipalityId: number, assignments: readonly { personId: number; unitId: number; groupId: number | null; role: StaffRole }[], author: ChangeAuthor,
+  trx: Db, municipalityId: number,
+  assignments: readonly { personId: number; unitId: number; groupId: number | null; role: StaffRole; startDate: string | null; endDate: string | null }[],
+  author: ChangeAuthor,
 ): Promise<void> {
+  const places = new Map<string, { groupId: number } | { unitId: number }>();
+  for (const a of assignments) places.set(a.groupId !== null ? `g${a.groupId}` : `u${a.unitId}`, a.groupId !== null ? { groupId: a.groupId } : { unitId: a.unitId });
+  await admitted(trx, [...places.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, place]) => place));
   const changes: RegisterChange[] = [];
   for (let i = 0; i < assignments.length; i += 200) {
-    const rows = await trx.insertInto('staff_assignments').values(assignments.slice(i, i + 200).map((a) => ({
-      person_id: a.personId, unit_id: a.unitId, group_id: a.groupId, role: a.role, start_date: null, end_date: null,
+    const slice = assignments.slice(i, i + 200);
+    const rows = await trx.insertInto('staff_assignments').values(slice.map((a) => ({
+      person_id: a.personId, unit_id: a.unitId, group_id: a.groupId, role: a.role, start_date: a.startDate, end_date: a.endDate,
     }))).returning('id').execute();
-    changes.push(...rows.map((r) => ({ entity: 'staff_assignment' as const, entityId: r.id, change: 'created' as const })));
+    for (const [n, r] of rows.entries()) {
+      changes.push({ entity: 'staff_assignment', entityId: r.id, change: 'created' });
+      if (slice[n].endDate) changes.push({ entity: 'staff_assignment', entityId: r.id, change: 'changed', field: 'end_date', oldValue: null, newValue: slice[n].endDate });
+    }
   }
   await recordRegisterChanges(trx, municipalityId, author, changes);
+}
+
+/** The register moved under an import being applied (a row it meant to change was changed meanwhile): nothing of it stays. */
+export class RegisterMoved extends Error {}
+
+/**
+ * The groups and units the import adds people to, locked and checked again in its transaction: one that ended or
+ * closed since the plan was made (it was open in the snapshot) moves the register under the import. Locked in one
+ * fixed order (by id), so two imports at once wait for each other rather than deadlock.
+ */
+async function admitted(trx: Db, places: readonly ({ groupId: number } | { unitId: number })[]): Promise<void> {
+  for (const place of places) {
+    const admission = await admitsNewPeople(trx, place);
+    if (!admission.ok) throw new RegisterMoved(`${JSON.stringify(place)}: ${admission.error}`);
+  }
+}
+
+/**
+ * Sets an assignment's last day as the file says, with its history; only while it still has the last day the import
+ * compared with (else RegisterMoved: the staff pages ended it meanwhile, and the whole import is previewed again).
+ */
+export async function setAssignmentEnd(
+  trx: Db, municipalityId: number, a: { id: number; oldEnd: string | null; newEnd: string }, author: ChangeAuthor,
+): Promise<void> {
+  const result = await trx.updateTable('staff_assignments').set({ end_date: a.newEnd }).where('id', '=', a.id)
+    .where((eb) => (a.oldEnd === null ? eb('end_date', 'is', null) : eb('end_date', '=', a.oldEnd))).executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new RegisterMoved(`staff assignment ${a.id} changed during the import`);
+  await recordRegisterChanges(trx, municipalityId, author, [
+    { entity: 'staff_assignment', entityId: a.id, change: a.oldEnd === null ? 'ended' : 'changed', field: 'end_date', oldValue: a.oldEnd, newValue: a.newEnd },
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { WEEKDAYS } from '../kernel/dates.ts';
 import { allows } from '../kernel/policy.ts';
 import { notFound, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
+import { unitDetails } from './organisation.ts';
 import { childProfile, childrenInGroup, groupPage, municipalityPage, unitPage } from './queries.ts';
 import { visibleDetails } from './visibility.ts';
 
@@ -37,15 +38,16 @@ export function peopleRoutes(routes: RouteTable, { db, clock, openingHours }: De
   });
 
   routes.get('/units/:unitId', 'unit.read', async (req, res, { actor, target }) => {
-    const [unit, hours] = await Promise.all([unitPage(db, target.id, today(clock)), openingHours(db, target.id)]);
+    const [unit, hours, details] = await Promise.all([unitPage(db, target.id, today(clock)), openingHours(db, target.id), unitDetails(db, target.id)]);
     if (!unit) throw notFound();
     render(req, res, 'people/unit', {
-      unit,
+      unit, closedOn: details?.closedOn ?? null,
       openingHours: WEEKDAYS.flatMap((weekday) => (hours[weekday] ? [{ weekday, ...hours[weekday] }] : [])),
       canEditSettings: allows(actor, 'unit.settings.update', target),
       canSeeClosureRequests: allows(actor, 'unit.closureRequests.read', target),
       canManageGroups: allows(actor, 'unit.groups.read', target),
       canManageStaff: allows(actor, 'unit.staff.read', target),
+      canEditContact: allows(actor, 'unit.contact.update', target),
     });
   });
 

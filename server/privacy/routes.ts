@@ -1,19 +1,20 @@
-// Privacy pages: a municipality's admin sets how long each kind of record of a child who left is kept, finds a person
-// and downloads their register extract; a signed-in user downloads their own (and their children's) from their settings.
+// Privacy pages: a municipality's admin sets how long each kind of record of a child who left is kept (and each kind
+// kept for a time whoever it is about: uploaded registry files, sent mails), sees who changed the periods when, finds
+// a person and downloads their register extract; a signed-in user downloads their own (and their children's) from their settings.
 import type { Request, Response } from 'express';
 import type { Eta } from 'eta';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import type { FieldErrors } from '../kernel/forms.ts';
 import { field, flash, notFound, type RouteTable } from '../kernel/http.ts';
-import type { ExtractPart, PersonalDataRegistry } from '../kernel/personal-data.ts';
+import { MIN_RETENTION_DAYS, type ExtractPart, type PersonalDataRegistry } from '../kernel/personal-data.ts';
 import { render } from '../kernel/views.ts';
 import { municipalityTerms } from '../people/municipality-terms.ts';
 import { findPersons, personForExtract } from '../people/personal-data.ts';
 import { buildExtract, FLAG_COLUMNS, type ExtractDocument } from './extract.ts';
-import { retentionPeriods, saveRetentionPeriods } from './queries.ts';
-import { effectiveMonths } from './retention.ts';
-import { maskedIdentity, monthsField, pageNumber, parseRetentionPeriods } from './rules.ts';
+import { retentionChanges, retentionPeriods, saveRetentionPeriods, type RetentionChange } from './queries.ts';
+import { effectiveDays, effectiveMonths } from './retention.ts';
+import { daysField, maskedIdentity, monthsField, pageNumber, parseRetentionDays, parseRetentionPeriods } from './rules.ts';
 
 interface Deps { db: Db; clock: Clock; personalData: PersonalDataRegistry }
 
@@ -23,9 +24,14 @@ export function privacyRoutes(routes: RouteTable, deps: Deps): void {
   routes.get('/municipalities/:municipalityId/privacy', 'municipality.privacy.read', (req, res, { target }) => privacyPage(req, res, deps, target.id));
 
   routes.post('/municipalities/:municipalityId/privacy/retention', 'municipality.retention.update', async (req, res, { account, target }) => {
-    const parsed = parseRetentionPeriods(personalData.rules(), personalData.minimumMonths(), (name) => field(req.body, name));
-    if (!parsed.ok) return privacyPage(req, res, deps, target.id, parsed.errors);
-    await saveRetentionPeriods(db, target.id, parsed.value, account.personId, clock.now());
+    const value = (name: string) => field(req.body, name);
+    const months = parseRetentionPeriods(personalData.rules(), personalData.minimumMonths(), value);
+    const days = parseRetentionDays(personalData.timedRules(), value);
+    if (!months.ok || !days.ok) {
+      return privacyPage(req, res, deps, target.id, { ...(months.ok ? {} : months.errors), ...(days.ok ? {} : days.errors) });
+    }
+    const defaults = new Map([...personalData.defaults()].map(([kind, period]) => [kind, period.length]));
+    await saveRetentionPeriods(db, target.id, { months: months.value, days: days.value, defaults }, account.personId, clock.now());
     flash(req, 'personalData.retention.saved');
     res.redirect(303, `/municipalities/${target.id}/privacy#retention`);
   });
@@ -51,19 +57,33 @@ export function privacyRoutes(routes: RouteTable, deps: Deps): void {
 async function privacyPage(req: Request, res: Response, { db, personalData }: Deps, municipalityId: number, errors: FieldErrors = {}): Promise<void> {
   const municipality = await municipalityTerms(db, municipalityId);
   if (!municipality) throw notFound();
-  const periods = await retentionPeriods(db, municipalityId);
+  const [periods, dayPeriods, changes] = await Promise.all([
+    retentionPeriods(db, municipalityId), retentionPeriods(db, municipalityId, 'days'), retentionChanges(db, municipalityId),
+  ]);
   const kinds = personalData.rules().map((rule) => ({
     kind: rule.kind, field: monthsField(rule.kind), defaultMonths: rule.defaultMonths, months: effectiveMonths(personalData, rule, periods),
   }));
+  const timedKinds = personalData.timedRules().map((rule) => ({
+    kind: rule.kind, field: daysField(rule.kind), defaultDays: rule.defaultDays, days: effectiveDays(rule, dayPeriods),
+  }));
   const submitted = Object.keys(errors).length > 0;
-  const values = Object.fromEntries(kinds.map((k) => [k.field, submitted ? field(req.body, k.field) : String(k.months)]));
+  const values = Object.fromEntries([
+    ...kinds.map((k) => [k.field, submitted ? field(req.body, k.field) : String(k.months)]),
+    ...timedKinds.map((k) => [k.field, submitted ? field(req.body, k.field) : String(k.days)]),
+  ]);
   const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
   const page = pageNumber(req.query.page);
   const found = q ? await findPersons(db, municipalityId, q, page) : { persons: [], more: false };
   render(req, res, 'privacy/admin', {
-    municipality: { id: municipality.id, name: municipality.name }, kinds, values, errors, minimum: personalData.minimumMonths(),
-    q, page, persons: found.persons, more: found.more,
+    municipality: { id: municipality.id, name: municipality.name }, kinds, timedKinds, values, errors, minimum: personalData.minimumMonths(),
+    minimumDays: MIN_RETENTION_DAYS, changes: shownChanges(personalData, changes), q, page, persons: found.persons, more: found.more,
   }, submitted ? 400 : 200);
+}
+
+/** The changes of kinds the registry still declares, each with the kind's default (what a change from no period of its own was from). */
+function shownChanges(registry: PersonalDataRegistry, changes: readonly RetentionChange[]) {
+  const defaults = registry.defaults();
+  return changes.filter((c) => defaults.get(c.kind)?.unit === c.unit).map((c) => ({ ...c, defaultLength: defaults.get(c.kind)?.length }));
 }
 
 /** What an extract holds, for the page before it is downloaded: per child (null: the person's own), how many rows of each section. */

@@ -1,6 +1,7 @@
-// What the retention form may say: a whole number of months per kind, from the registry's minimum to ten years.
+// What the retention form may say: a whole number of months per kind kept after a child left, from the registry's
+// minimum to ten years, and a whole number of days per kind kept for a time, from a week to ten years.
 import type { FieldErrors, Parsed } from '../kernel/forms.ts';
-import { MAX_RETENTION_MONTHS, type RetentionRule } from '../kernel/personal-data.ts';
+import { MAX_RETENTION_DAYS, MAX_RETENTION_MONTHS, MIN_RETENTION_DAYS, type RetentionRule, type TimedRetentionRule } from '../kernel/personal-data.ts';
 
 export const monthsField = (kind: string): string => `months_${kind}`;
 
@@ -17,6 +18,23 @@ export function parseRetentionPeriods(
     else if (!(months >= minimum && months <= MAX_RETENTION_MONTHS)) {
       errors[name] = { key: 'personalData.errors.monthsRange', params: { min: minimum, max: MAX_RETENTION_MONTHS } };
     } else periods.set(rule.kind, months);
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: periods };
+}
+
+export const daysField = (kind: string): string => `days_${kind}`;
+
+export function parseRetentionDays(rules: readonly TimedRetentionRule[], value: (name: string) => string): Parsed<Map<string, number>> {
+  const periods = new Map<string, number>();
+  const errors: FieldErrors = {};
+  for (const rule of rules) {
+    const name = daysField(rule.kind);
+    const raw = value(name).trim();
+    const days = /^[0-9]{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
+    if (raw === '') errors[name] = { key: 'personalData.errors.daysMissing' };
+    else if (!(days >= MIN_RETENTION_DAYS && days <= MAX_RETENTION_DAYS)) {
+      errors[name] = { key: 'personalData.errors.daysRange', params: { min: MIN_RETENTION_DAYS, max: MAX_RETENTION_DAYS } };
+    } else periods.set(rule.kind, days);
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: periods };
 }

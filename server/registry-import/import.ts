@@ -8,7 +8,7 @@ import { inviteFromRegistry, type RegistryInviteOutcome, type RegistryMailer } f
 import type { ChangeAuthor, RegisterChange } from '../people/register-changes.ts';
 import {
   insertAssignments, insertGuardianships, insertPersons, insertPlacements, markImportApplied, namesOf, registerSnapshot, removeGuardianships,
-  removePlacements, setOtherHousehold, setPlacementEnd, updatePerson, type PersonColumns, type RegisterSnapshot,
+  RegisterMoved, removePlacements, setAssignmentEnd, setOtherHousehold, setPlacementEnd, updatePerson, type PersonColumns, type RegisterSnapshot,
 } from '../people/registry-sync.ts';
 import { unitRules } from '../settings/queries.ts';
 import { isUniqueViolation } from '../../db/sql.ts';
@@ -44,13 +44,15 @@ async function planFor(db: Db, file: ReadFile, register: RegisterSnapshot, today
 export type ApplyOutcome =
   | { ok: true; file: ReadFile; plan: ImportPlan; invited: RegistryInviteOutcome[] }
   | { ok: false; error: 'unreadable'; file: ReadFile }
-  | { ok: false; error: 'refused-rows' | 'changed-since-preview'; file: ReadFile; plan: ImportPlan }
+  | { ok: false; error: 'refused-rows' | 'changed-since-preview' | 'mass-end'; file: ReadFile; plan: ImportPlan }
   | { ok: false; error: 'applied-already' };
 
 export interface ApplyInput {
   municipalityId: number; text: string; encoding: Encoding; mapping?: ColumnMapping; today: string; now: Date;
   /** The digest of the plan the person approved (the preview's); none from the CLI, which prints and applies in one go. */
   approvedDigest?: string;
+  /** The person confirmed that the plan's many ended placements or guardianships are meant (the preview's tick, `--allow-mass-end`). */
+  allowMassEnd?: boolean;
   /** The approving person and their account (an invitation names the account that made it). */
   by: { personId: number; accountId: number };
   source: 'admin' | 'import';
@@ -60,9 +62,10 @@ export interface ApplyInput {
 }
 
 /**
- * Applies the file in one transaction, if it still does what was approved and no row of it is refused. Two imports
- * that add the same person at the same moment (PostgreSQL): the one that loses meets the unique personnummer, nothing
- * of it is applied, and its new preview is shown.
+ * Applies the file in one transaction, if it still does what was approved, no row of it is refused, and a large share
+ * of ended placements or guardianships was confirmed. Two imports that add the same person at the same moment
+ * (PostgreSQL): the one that loses meets the unique personnummer, nothing of it is applied, and its new preview is
+ * shown; so too when an assignment it ends was ended on the staff pages meanwhile.
  */
 export async function applyImport(db: Db, input: ApplyInput): Promise<ApplyOutcome> {
   const file = readRegistryFile(input.text, input.encoding, input.mapping);
@@ -70,7 +73,7 @@ export async function applyImport(db: Db, input: ApplyInput): Promise<ApplyOutco
   try {
     return await applyFile(db, file, input);
   } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
+    if (!isUniqueViolation(error) && !(error instanceof RegisterMoved)) throw error;
     const plan = await planFor(db, file, await registerSnapshot(db, input.municipalityId), input.today);
     return { ok: false, error: 'changed-since-preview', file, plan };
   }
@@ -82,6 +85,7 @@ async function applyFile(db: Db, file: ReadFile, input: ApplyInput): Promise<App
     const plan = await planFor(trx, file, register, input.today);
     if (plan.refused.length > 0) return { ok: false, error: 'refused-rows', file, plan };
     if (input.approvedDigest !== undefined && input.approvedDigest !== plan.digest) return { ok: false, error: 'changed-since-preview', file, plan };
+    if (plan.massEnd && !input.allowMassEnd) return { ok: false, error: 'mass-end', file, plan };
     if (input.importId !== undefined && !(await markImportApplied(trx, input.importId, input.by.personId, input.now, JSON.stringify(planCounts(plan))))) {
       return { ok: false, error: 'applied-already' };
     }
@@ -124,7 +128,10 @@ async function writePlan(trx: Db, input: ApplyInput, plan: ImportPlan, register:
   for (const g of plan.changedGuardianships) await setOtherHousehold(trx, m, g.id, g.otherHousehold, author);
   await insertGuardianships(trx, m, plan.newGuardianships.map((g) => ({ guardianId: idOf(g.guardian), childId: idOf(g.child), otherHousehold: g.otherHousehold })), author);
 
-  await insertAssignments(trx, m, plan.newAssignments.map((a) => ({ personId: idOf(a.person), unitId: a.unitId, groupId: a.groupId, role: a.role })), author);
+  await insertAssignments(trx, m, plan.newAssignments.map((a) => ({
+    personId: idOf(a.person), unitId: a.unitId, groupId: a.groupId, role: a.role, startDate: a.startDate, endDate: a.endDate,
+  })), author);
+  for (const a of plan.endedAssignments) await setAssignmentEnd(trx, m, { id: a.assignmentId, oldEnd: a.oldEnd, newEnd: a.newEnd }, author);
 
   return inviteFromRegistry(trx, {
     municipalityId: m, by: input.by.accountId, now: input.now, today: input.today, mail: input.mail,

@@ -22,10 +22,18 @@ export const REQUIRED_COLUMNS: readonly Column[] = ['typ', 'personnummer', 'forn
 /** Our column → the file's column, for a file of another layout. */
 export type ColumnMapping = Partial<Record<Column, string>>;
 
-export type Encoding = 'utf-8' | 'windows-1252';
+export type Encoding = 'utf-8' | 'windows-1252' | 'utf-16';
 
-/** UTF-8 when the bytes are valid UTF-8 (a BOM is dropped), else Windows-1252, which every byte sequence is. */
+/** How the preview names an encoding. */
+export const ENCODING_NAMES: Record<Encoding, string> = { 'utf-8': 'UTF-8', 'windows-1252': 'Windows-1252', 'utf-16': 'UTF-16' };
+
+/**
+ * UTF-16 when the bytes start with its byte order mark (a spreadsheet's "Unicode text"); else UTF-8 when they are valid
+ * UTF-8 (a BOM is dropped); else Windows-1252, which every byte sequence is.
+ */
 export function decodeFile(bytes: Uint8Array): { text: string; encoding: Encoding } {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'utf-16' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'utf-16' };
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
     return { text, encoding: 'utf-8' };
@@ -81,7 +89,11 @@ interface PersonFields {
 }
 export interface ChildRow extends PersonFields { kind: 'child'; line: number; unit: string; group: string; startDate: string; endDate: string | null }
 export interface GuardianRow extends PersonFields { kind: 'guardian'; line: number; child: Identity; otherHousehold: boolean }
-export interface StaffRow extends PersonFields { kind: 'staff'; line: number; unit: string; group: string | null; role: 'unit_head' | 'staff' }
+export interface StaffRow extends PersonFields {
+  kind: 'staff'; line: number; unit: string; group: string | null; role: 'unit_head' | 'staff';
+  /** The assignment's first and last day, when the file gives them (the last day ends it: the registry's word). */
+  startDate: string | null; endDate: string | null;
+}
 export type RegistryRow = ChildRow | GuardianRow | StaffRow;
 
 /** A refused row: its line in the file, the person it names as shown (masked), and why. */
@@ -89,6 +101,7 @@ export interface RefusedRow { line: number; who: string; reason: FieldError }
 
 export type FileProblem =
   | { kind: 'empty' }
+  | { kind: 'delimiter'; found: string }
   | { kind: 'unreadable'; detail: string }
   | { kind: 'missing-columns'; missing: Column[]; found: string[] };
 
@@ -109,14 +122,18 @@ export function readRegistryFile(text: string, encoding: Encoding, mapping: Colu
   const delimiter = detectDelimiter(text);
   const base = { encoding, delimiter, columns: [] as string[], rows: [] as RegistryRow[], refused: [] as RefusedRow[] };
   if (text.trim() === '') return { ...base, problem: { kind: 'empty' } };
-  let records: string[][];
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+    // A line of nothing but delimiters (a spreadsheet's empty row) is no row; `info` gives each record's line in the file.
+    records = parse(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_empty_values: true, trim: true, info: true }) as unknown as typeof records;
   } catch (error) {
     return { ...base, problem: { kind: 'unreadable', detail: (error as Error).message.slice(0, 200) } };
   }
-  const [header = [], ...lines] = records;
+  const [first, ...lines] = records;
+  const header = first?.record ?? [];
   const columns = header.map((h) => h.trim());
+  const other = otherDelimiter(header);
+  if (other) return { ...base, columns, problem: { kind: 'delimiter', found: other } };
   const position = new Map(columns.map((c, i) => [columnKey(c), i]));
   const index = new Map<Column, number>();
   for (const column of COLUMNS) {
@@ -129,12 +146,17 @@ export function readRegistryFile(text: string, encoding: Encoding, mapping: Colu
 
   const result: ReadFile = { ...base, columns };
   const seen = new Map<string, number>();
-  for (const [i, cells] of lines.entries()) {
-    const line = i + 2;
+  for (const { record: cells, info } of lines) {
+    const line = info.lines;
     const cell = (c: Column): string | undefined => {
       const at = index.get(c);
       return at === undefined ? undefined : (cells[at] ?? '').trim();
     };
+    const shape = rowShape(cells, columns.length, delimiter);
+    if (shape) {
+      result.refused.push({ line, who: identityShown(cell('personnummer') ?? ''), reason: shape });
+      continue;
+    }
     const row = readRow(cell, line);
     if ('reason' in row) {
       result.refused.push(row);
@@ -157,7 +179,7 @@ function readRow(cell: (c: Column) => string | undefined, line: number): Registr
     line, who: identityShown(cell('personnummer') ?? ''), reason: { key: `registryImport.refused.${key}`, ...(params ? { params } : {}) },
   });
   const kind = KINDS[columnKey(cell('typ') ?? '')];
-  if (!kind) return refuse('kind', { value: (cell('typ') ?? '').slice(0, 40) });
+  if (!kind) return refuse('kind', { value: withoutNumbers(cell('typ') ?? '') });
   const identity = readIdentity(cell('personnummer') ?? '');
   if (!identity) return refuse(cell('personnummer') ? 'identity' : 'identityMissing');
   const firstName = cell('fornamn') ?? '';
@@ -202,8 +224,55 @@ function readRow(cell: (c: Column) => string | undefined, line: number): Registr
   const unit = cell('enhet') ?? '';
   if (!unit) return refuse('unitMissing');
   const role = columnKey(cell('roll') ?? '');
-  if (role !== '' && role !== 'rektor' && role !== 'forskolechef' && role !== 'personal') return refuse('role', { value: (cell('roll') ?? '').slice(0, 40) });
-  return { kind, line, ...person, unit, group: cell('grupp') || null, role: role === 'rektor' || role === 'forskolechef' ? 'unit_head' : 'staff' };
+  if (role !== '' && role !== 'rektor' && role !== 'forskolechef' && role !== 'personal') return refuse('role', { value: withoutNumbers(cell('roll') ?? '') });
+  const startDate = cell('startdatum') || null;
+  if (startDate !== null && !isDate(startDate)) return refuse('date', { column: 'startdatum' });
+  const endDate = cell('slutdatum') || null;
+  if (endDate !== null && !isDate(endDate)) return refuse('date', { column: 'slutdatum' });
+  if (startDate !== null && endDate !== null && endDate < startDate) return refuse('endBeforeStart');
+  return {
+    kind, line, ...person, unit, group: cell('grupp') || null, role: role === 'rektor' || role === 'forskolechef' ? 'unit_head' : 'staff', startDate, endDate,
+  };
+}
+
+/** The delimiter a header of one column seems to use instead of `,` or `;` (a tab, a pipe), if any. */
+function otherDelimiter(header: readonly string[]): string | undefined {
+  if (header.length !== 1) return undefined;
+  return ['\t', '|'].find((c) => header[0].includes(c));
+}
+
+/**
+ * Why a row's cells cannot be read as the header's columns: the other delimiter (a row of one cell holding the
+ * other one), more or fewer cells than the header (a delimiter inside a field without quotes moves every column
+ * after it), or text decoded with the wrong encoding ("MÃ¤rta", "M„rta", a replacement character). Such a row is
+ * refused before anything is read from it: its cells may sit in the wrong columns.
+ */
+function rowShape(cells: readonly string[], columns: number, delimiter: ',' | ';'): FieldError | undefined {
+  if (cells.length === 1 && columns > 1) {
+    const other = delimiter === ';' ? ',' : ';';
+    if (cells[0].split(other).length >= Math.min(columns, 4)) return { key: 'registryImport.refused.delimiter', params: { delimiter } };
+  }
+  if (cells.length !== columns) return { key: 'registryImport.refused.columnCount', params: { found: cells.length, expected: columns } };
+  if (cells.some(garbled)) return { key: 'registryImport.refused.encoding' };
+  return undefined;
+}
+
+/**
+ * Text read with the wrong encoding: a replacement character or a control character; UTF-8 read as Windows-1252
+ * ("Ã" and a sign: "MÃ¤rta"); or an old DOS export's å, ä, ö, Å, Ä, Ö read as Windows-1252 ("†", "„", "”", "Ž", "™").
+ */
+export function garbled(text: string): boolean {
+  if (/[\uFFFD†„”Ž™]|Ã[^\p{L}]/u.test(text)) return true;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}
+
+/** A cell quoted in a message: at most 40 characters, and no run of digits that could be a personnummer. */
+function withoutNumbers(value: string): string {
+  return value.slice(0, 40).replace(/\d[\d\s+-]{4,}\d/g, '…');
 }
 
 /** How a refused row names its person: masked when it is a valid number, else only that there was something. */

@@ -12,14 +12,15 @@ import { registryMailer } from '../invitations/registry-invitations.ts';
 import { municipalityTerms } from '../people/municipality-terms.ts';
 import { recentImports, storedImport, storeImportFile } from '../people/registry-sync.ts';
 import { applyImport, previewImport, type Preview } from './import.ts';
-import { COLUMNS, decodeFile, REQUIRED_COLUMNS, type ColumnMapping, type Encoding } from './layout.ts';
-import { planCounts } from './rules.ts';
+import { COLUMNS, decodeFile, ENCODING_NAMES, REQUIRED_COLUMNS, type ColumnMapping, type Encoding } from './layout.ts';
+import { massEndText, problemText, reachCsv } from './report.ts';
+import { pageOf, planCounts, previewPaging, reachByHow } from './rules.ts';
 import { uploadedFile } from './upload.ts';
 
 interface Deps { db: Db; clock: Clock; config: Config }
 
-/** How many rows of each list of changes the preview shows (the list of who is reached is always shown whole). */
-export const PREVIEW_LIST_LIMIT = 200;
+/** How many rows of each of the preview's lists one page shows (a first import of a large municipality lists tens of thousands). */
+export const PREVIEW_PAGE_SIZE = 100;
 
 export function registryImportRoutes(routes: RouteTable, { db, clock, config }: Deps): void {
   const mail = registryMailer(config);
@@ -64,6 +65,16 @@ export function registryImportRoutes(routes: RouteTable, { db, clock, config }: 
     renderPreview(req, res, target, stored.fileName, preview, mapping);
   });
 
+  // Who the import's invitations reach, whole, for the admin's own checking (the page shows it a page at a time).
+  routes.get('/admin/import/:registryImportId/reached.csv', 'registryImport.export', async (req, res, { target }) => {
+    const stored = await storedImport(db, target.id);
+    if (!stored || stored.appliedAt) throw notFound();
+    const mapping = mappingFrom(req.query as Record<string, unknown>);
+    const preview = await previewImport(db, { municipalityId: stored.municipalityId, text: stored.content, encoding: stored.encoding as Encoding, mapping, today: today(clock) });
+    if (!preview.plan) throw notFound();
+    res.type('text/csv; charset=utf-8').attachment(`inbjudningar-import-${target.id}.csv`).send(reachCsv(preview.plan.reach));
+  });
+
   routes.post('/admin/import/:registryImportId/apply', 'registryImport.apply', async (req, res, { actor, account, target }) => {
     const stored = await storedImport(db, target.id);
     if (!stored) throw notFound();
@@ -74,7 +85,8 @@ export function registryImportRoutes(routes: RouteTable, { db, clock, config }: 
     }
     const outcome = await applyImport(db, {
       municipalityId: stored.municipalityId, text: stored.content, encoding: stored.encoding as Encoding, mapping, today: today(clock), now: clock.now(),
-      approvedDigest: field(req.body, 'digest'), by: { personId: actor.personId, accountId: account.id }, source: 'import', importId: target.id, mail,
+      approvedDigest: field(req.body, 'digest'), allowMassEnd: field(req.body, 'confirm_mass_end') === 'yes',
+      by: { personId: actor.personId, accountId: account.id }, source: 'import', importId: target.id, mail,
     });
     if (outcome.ok) {
       flash(req, 'registryImport.applied');
@@ -84,16 +96,23 @@ export function registryImportRoutes(routes: RouteTable, { db, clock, config }: 
       flash(req, 'registryImport.appliedAlready');
       return res.redirect(303, `/admin/import/${target.id}`);
     }
-    const notice = outcome.error === 'changed-since-preview' ? 'registryImport.errors.changed' : 'registryImport.errors.notClean';
-    renderPreview(req, res, target, stored.fileName, { file: outcome.file, plan: 'plan' in outcome ? outcome.plan : undefined }, mapping, { form: { key: notice } });
+    const plan = 'plan' in outcome ? outcome.plan : undefined;
+    const errors: FieldErrors = outcome.error === 'mass-end' ? { confirm_mass_end: { key: 'registryImport.errors.massEnd' } }
+      : { form: { key: outcome.error === 'changed-since-preview' ? 'registryImport.errors.changed' : 'registryImport.errors.notClean' } };
+    renderPreview(req, res, target, stored.fileName, { file: outcome.file, plan }, mapping, errors);
   });
 }
 
 function renderPreview(req: Request, res: Response, target: Located, fileName: string, preview: Preview, mapping: ColumnMapping, errors: FieldErrors = {}): void {
   const counts = preview.plan ? planCounts(preview.plan) : undefined;
+  const t = req.t;
+  const mappingQuery = new URLSearchParams(Object.entries(mapping).map(([column, name]) => [`map_${column}`, name ?? ''])).toString();
   render(req, res, 'registry-import/preview', {
-    id: target.id, fileName, file: preview.file, plan: preview.plan, counts, mapping, columns: COLUMNS, required: REQUIRED_COLUMNS,
-    limit: PREVIEW_LIST_LIMIT, errors,
+    id: target.id, fileName, file: preview.file, plan: preview.plan, counts, mapping, columns: COLUMNS, required: REQUIRED_COLUMNS, errors,
+    problem: preview.file.problem ? problemText(t, preview.file.problem) : null, encodingName: ENCODING_NAMES[preview.file.encoding],
+    massEnd: preview.plan?.massEnd ? massEndText(t, preview.plan.massEnd) : null,
+    paging: previewPaging(req.query as Record<string, unknown>), size: PREVIEW_PAGE_SIZE, mappingQuery,
+    reachBy: preview.plan ? reachByHow(preview.plan.reach) : {}, pageOf,
   }, Object.keys(errors).length ? 400 : 200);
 }
 

@@ -25,7 +25,23 @@ export interface PlannedGuardianship { guardian: string; guardianName: string; c
 export interface RemovedGuardianship { id: number; guardianId: number; childId: number; guardianName: string; childName: string }
 export interface ChangedGuardianship { id: number; guardianName: string; childName: string; otherHousehold: boolean }
 
-export interface PlannedAssignment { person: string; name: string; unitId: number; unitName: string; groupId: number | null; groupName: string | null; role: StaffRole }
+export interface PlannedAssignment {
+  person: string; name: string; unitId: number; unitName: string; groupId: number | null; groupName: string | null; role: StaffRole;
+  startDate: string | null; endDate: string | null;
+}
+/** An assignment whose last day the file sets (or moves). */
+export interface EndedAssignment {
+  assignmentId: number; name: string; unitName: string; groupName: string | null; role: StaffRole; oldEnd: string | null; newEnd: string;
+}
+
+/**
+ * An import that would end a large share of the municipality's placements or guardianships: most likely a file cut
+ * short (a truncated export). Applying it needs an explicit confirmation, on the page and in the CLI.
+ */
+export interface MassEnd { placements: number; placementsOf: number; guardianships: number; guardianshipsOf: number }
+
+/** "A large share": more than this many, and more than this part of them. */
+export const MASS_END = { atLeast: 5, share: 0.1 } as const;
 
 /** Who an invitation of this import reaches, and how: by mail today, by mail on a later day, on paper, or in Vardag. */
 export interface Reach {
@@ -48,6 +64,9 @@ export interface ImportPlan {
   removedGuardianships: RemovedGuardianship[];
   changedGuardianships: ChangedGuardianship[];
   newAssignments: PlannedAssignment[];
+  endedAssignments: EndedAssignment[];
+  /** Set when the plan ends a large share of the register's placements or guardianships. */
+  massEnd: MassEnd | null;
   reach: Reach[];
   refused: RefusedRow[];
   /** What the person approving saw: a digest of every change, checked again when they approve. */
@@ -94,6 +113,15 @@ export function planImport(file: ReadFile, register: RegisterSnapshot, context: 
   const groups = new Map<string, RegisterSnapshot['groups'][number]>();
   for (const g of register.groups) if (!groups.has(`${g.unitId} ${columnKey(g.name)}`)) groups.set(`${g.unitId} ${columnKey(g.name)}`, g);
   const unitNamed = (name: string) => units.get(columnKey(name));
+  // A closed unit or an ended group takes no one new (its people already there stay as the file says).
+  const closedUnits = new Set(register.units.filter((u) => u.closed === true).map((u) => u.id));
+  const endedGroups = new Set(register.groups.filter((g) => g.ended === true).map((g) => g.id));
+  const notAdmitting = (row: RegistryRow & { unitId: number; groupId: number | null; unitName: string; groupName: string | null }): boolean => {
+    if (closedUnits.has(row.unitId)) refuse(row, 'unitClosed', { unit: row.unitName });
+    else if (row.groupId !== null && endedGroups.has(row.groupId)) refuse(row, 'groupEnded', { unit: row.unitName, group: row.groupName ?? '' });
+    else return false;
+    return true;
+  };
   const groupNamed = (unitId: number, name: string) => groups.get(`${unitId} ${columnKey(name)}`);
   const children = new Map<string, (ChildRow & { groupId: number; unitId: number; groupName: string; unitName: string })[]>();
   const guardianRows: GuardianRow[] = [];
@@ -156,6 +184,7 @@ export function planImport(file: ReadFile, register: RegisterSnapshot, context: 
     const childId = idOf(number);
     for (const row of rows) {
       const existing = childId === undefined ? undefined : placementAt.get(`${childId} ${row.groupId} ${row.startDate}`);
+      if (!existing && notAdmitting(row)) continue;
       if (!existing) {
         newPlacements.push({ child: number, childName: personName(number), groupId: row.groupId, groupName: row.groupName, unitName: row.unitName, startDate: row.startDate, endDate: row.endDate });
         continue;
@@ -204,24 +233,69 @@ export function planImport(file: ReadFile, register: RegisterSnapshot, context: 
     id: g.id, guardianId: g.guardianId, childId: g.childId, guardianName: context.nameOf(g.guardianId), childName: context.nameOf(g.childId),
   }));
 
-  // Staff: assignments the register does not have yet (an import never ends one: that is done on the staff pages).
+  // Staff: assignments the register does not have yet, and the last day the file gives an assignment it has. A staff
+  // member the file leaves out keeps theirs, and an empty last day leaves the register's as it is: ending an
+  // assignment otherwise is done on the staff pages.
   const newAssignments: PlannedAssignment[] = [];
+  const endedAssignments: EndedAssignment[] = [];
+  const staffSeen = new Map<string, number>();
   for (const row of staffRows) {
+    const key = `${row.identity.number} ${row.unitId} ${row.groupId ?? ''} ${row.role} ${row.startDate ?? ''}`; // another first day: another period
+    const earlier = staffSeen.get(key);
+    if (earlier !== undefined) { refuse(row, 'duplicateAssignment', { line: earlier }); continue; }
+    staffSeen.set(key, row.line);
     const personId = idOf(row.identity.number);
-    const exists = personId !== undefined && register.assignments.some((a) => a.personId === personId && a.unitId === row.unitId && a.groupId === row.groupId && a.role === row.role);
-    const planned = newAssignments.some((a) => a.person === row.identity.number && a.unitId === row.unitId && a.groupId === row.groupId && a.role === row.role);
-    if (!exists && !planned) {
-      newAssignments.push({ person: row.identity.number, name: personName(row.identity.number), unitId: row.unitId, unitName: row.unitName, groupId: row.groupId, groupName: row.groupName, role: row.role });
+    const same = personId === undefined ? [] : register.assignments.filter((a) => a.personId === personId && a.unitId === row.unitId && a.groupId === row.groupId && a.role === row.role);
+    const existing = assignmentOfRow(same, row, context.today);
+    if (!existing && notAdmitting(row)) continue;
+    if (!existing) {
+      newAssignments.push({
+        person: row.identity.number, name: personName(row.identity.number), unitId: row.unitId, unitName: row.unitName, groupId: row.groupId,
+        groupName: row.groupName, role: row.role, startDate: row.startDate, endDate: row.endDate,
+      });
+      continue;
     }
+    if (row.endDate === null || row.endDate === existing.endDate) continue;
+    if (existing.startDate !== null && row.endDate < existing.startDate) { refuse(row, 'endBeforeStart'); continue; }
+    endedAssignments.push({
+      assignmentId: existing.id, name: personName(row.identity.number), unitName: row.unitName, groupName: row.groupName, role: row.role,
+      oldEnd: existing.endDate, newEnd: row.endDate,
+    });
   }
 
   const reach = whoIsReached(newGuardianships, children, people, register, context);
   refused.sort((a, b) => a.line - b.line);
   const plan = {
     newPersons, changedPersons, protectedChanges, newPlacements, changedPlacements, endedPlacements, removedPlacements,
-    newGuardianships, removedGuardianships, changedGuardianships, newAssignments, reach, refused,
+    newGuardianships, removedGuardianships, changedGuardianships, newAssignments, endedAssignments,
+    massEnd: massEndOf(endedPlacements.length + removedPlacements.length, removedGuardianships.length, register, context.today), reach, refused,
   };
   return { ...plan, digest: crypto.createHash('sha256').update(JSON.stringify(plan)).digest('hex') };
+}
+
+/**
+ * The assignment of the register a staff row speaks of (same person, unit, group and role): the one that starts on the
+ * row's first day; else, for a row with a first day, one that had not ended before it (a later first day after the
+ * last one ended is a new assignment); else the one still running, or the latest.
+ */
+export function assignmentOfRow(
+  same: readonly RegisterSnapshot['assignments'][number][], row: { startDate: string | null }, today: string,
+): RegisterSnapshot['assignments'][number] | undefined {
+  if (row.startDate !== null) {
+    const start = row.startDate;
+    const exact = same.find((a) => a.startDate === start);
+    if (exact) return exact;
+    return same.filter((a) => a.endDate === null || a.endDate >= start).at(-1);
+  }
+  return same.filter((a) => a.endDate === null || a.endDate >= today).at(-1) ?? same.at(-1);
+}
+
+/** Whether ending this many of the register's placements and guardianships is a large share of them (MASS_END). */
+export function massEndOf(placements: number, guardianships: number, register: Pick<RegisterSnapshot, 'placements' | 'guardianships'>, today: string): MassEnd | null {
+  const placementsOf = register.placements.filter((p) => p.endDate === null || p.endDate >= today).length;
+  const guardianshipsOf = register.guardianships.length;
+  const large = (n: number, of: number) => n > MASS_END.atLeast && n > of * MASS_END.share;
+  return large(placements, placementsOf) || large(guardianships, guardianshipsOf) ? { placements, placementsOf, guardianships, guardianshipsOf } : null;
 }
 
 /**
@@ -287,7 +361,7 @@ function personFields(known: SnapshotPerson, person: FilePerson): PersonField[] 
 export function changesNothing(plan: ImportPlan): boolean {
   return plan.newPersons.length + plan.changedPersons.length + plan.newPlacements.length + plan.changedPlacements.length
     + plan.endedPlacements.length + plan.removedPlacements.length + plan.newGuardianships.length + plan.removedGuardianships.length
-    + plan.changedGuardianships.length + plan.newAssignments.length === 0;
+    + plan.changedGuardianships.length + plan.newAssignments.length + plan.endedAssignments.length === 0;
 }
 
 /** The counts of a plan, for the summary line, the CLI and the list of imports. */
@@ -297,6 +371,39 @@ export function planCounts(plan: ImportPlan): Record<string, number> {
     newPlacements: plan.newPlacements.length, changedPlacements: plan.changedPlacements.length, endedPlacements: plan.endedPlacements.length,
     removedPlacements: plan.removedPlacements.length, newGuardianships: plan.newGuardianships.length,
     removedGuardianships: plan.removedGuardianships.length, changedGuardianships: plan.changedGuardianships.length,
-    newAssignments: plan.newAssignments.length, reached: plan.reach.length, refused: plan.refused.length,
+    newAssignments: plan.newAssignments.length, endedAssignments: plan.endedAssignments.length, reached: plan.reach.length, refused: plan.refused.length,
   };
+}
+
+/** The preview's lists, each paged on its own: the ids its page and its links name. */
+export const PREVIEW_LISTS = [
+  'refused', 'reach', 'protected', 'newPersons', 'changedPersons', 'newPlacements', 'changedPlacements', 'endedPlacements', 'removedPlacements',
+  'newGuardianships', 'removedGuardianships', 'changedGuardianships', 'newAssignments', 'endedAssignments',
+] as const;
+export type PreviewList = (typeof PREVIEW_LISTS)[number];
+const HOWS: readonly Reach['how'][] = ['mail', 'held', 'paper', 'notified'];
+
+/** Which list of the preview is paged, to which page, and (the list of who is reached) for which way of reaching them. */
+export interface PreviewPaging { list: PreviewList | ''; page: number; how: Reach['how'] | '' }
+
+/** The paging of a preview's query (`?list=reach&page=3&how=paper`); anything unknown is the first page of every list. */
+export function previewPaging(query: Record<string, unknown>): PreviewPaging {
+  const list = PREVIEW_LISTS.find((l) => l === query.list) ?? '';
+  const page = typeof query.page === 'string' && /^[1-9]\d{0,5}$/.test(query.page) ? Number(query.page) : 1;
+  const how = HOWS.find((h) => h === query.how) ?? '';
+  return { list, page: list ? page : 1, how: list === 'reach' ? how : '' };
+}
+
+/** One page of a list: its items, and which page of how many (a page past the last shows the last). */
+export function pageOf<T>(items: readonly T[], page: number, size: number): { items: T[]; page: number; pages: number; total: number } {
+  const pages = Math.max(1, Math.ceil(items.length / size));
+  const current = Math.min(Math.max(1, page), pages);
+  return { items: items.slice((current - 1) * size, current * size), page: current, pages, total: items.length };
+}
+
+/** How many of those reached are reached each way (the preview's groups of the list). */
+export function reachByHow(reach: readonly Reach[]): Record<Reach['how'], number> {
+  const counts: Record<Reach['how'], number> = { mail: 0, held: 0, paper: 0, notified: 0 };
+  for (const r of reach) counts[r.how] += 1;
+  return counts;
 }

@@ -1,6 +1,7 @@
 // The staff forms' rules: a new staff member (name, e-mail, an optional personnummer), where they work (a unit, a group
-// of it or the whole unit, as staff or as its head, from a first day, and a last day for a substitute), and the last
-// day of an assignment that ends. Each returns the value to act on or the errors at their fields.
+// of it or the whole unit, as staff or as its head, from a first day, and a last day for a substitute), the last day
+// of an assignment that ends, a staff member's changed name and contact details, and who sees a protected identity's
+// contact details. Each form's rule returns the value to act on or the errors at their fields.
 import personnummerModule from 'personnummer';
 import type { StaffRole } from '../../db/schema.ts';
 import { isDate } from '../kernel/dates.ts';
@@ -8,7 +9,7 @@ import { hasErrors, type FieldErrors, type Parsed } from '../kernel/forms.ts';
 import { parseId } from '../kernel/http.ts';
 import { isEmail } from '../accounts/rules.ts';
 import { containsIdentityNumber } from '../people/identity-numbers.ts';
-import type { NewAssignment, NewStaffMember, UnitChoice } from '../people/staff.ts';
+import type { NewAssignment, NewStaffMember, StaffDetails, UnitChoice } from '../people/staff.ts';
 
 // The package's types describe an ES module's default export; at run time the CommonJS module is the class itself.
 const Personnummer = personnummerModule as unknown as typeof personnummerModule.default;
@@ -76,7 +77,9 @@ export function parseAssignment(form: Form, units: readonly UnitChoice[], today:
   return { ok: true, value: { unitId: unit.id, groupId, role, startDate, endDate } };
 }
 
-/** A new staff member and their first assignment; the municipality is the chosen unit's. */
+const PHONE = /^\+?[0-9 ()-]{6,20}$/;
+
+/** A new staff member (a phone number if given) and their first assignment; the municipality is the chosen unit's. */
 export function parseNewStaff(form: Form, units: readonly UnitChoice[], today: string): Parsed<{ person: NewStaffMember; assignment: NewAssignment }> {
   const errors: FieldErrors = {};
   const firstName = parseName(form('firstName'), 'firstName', errors);
@@ -84,13 +87,18 @@ export function parseNewStaff(form: Form, units: readonly UnitChoice[], today: s
   const email = form('email').trim();
   if (!email) errors.email = { key: 'staff.errors.emailMissing' };
   else if (!isEmail(email)) errors.email = { key: 'staff.errors.email' };
+  const phone = form('phone').trim().replace(/\s+/g, ' ');
+  if (phone && !PHONE.test(phone)) errors.phone = { key: 'staff.errors.phone' };
   const identity = parseIdentity(form('identity'));
   const assignment = parseAssignment(form, units, today);
   const all = { ...errors, ...(identity.ok ? {} : identity.errors), ...(assignment.ok ? {} : assignment.errors) };
   if (!identity.ok || !assignment.ok || hasErrors(all)) return { ok: false, errors: all };
   const unit = units.find((u) => u.id === assignment.value.unitId);
   if (!unit) return { ok: false, errors: { unit: { key: 'staff.errors.unit' } } };
-  return { ok: true, value: { person: { municipalityId: unit.municipalityId, firstName, lastName, email, identity: identity.value }, assignment: assignment.value } };
+  return {
+    ok: true,
+    value: { person: { municipalityId: unit.municipalityId, firstName, lastName, email, phone: phone || null, identity: identity.value }, assignment: assignment.value },
+  };
 }
 
 /**
@@ -104,4 +112,39 @@ export function parseLastDay(form: Form, startDate: string | null, today: string
   if (startDate !== null && lastDay < startDate) return { ok: false, errors: { lastDay: { key: 'staff.errors.endBeforeStart' } } };
   if (lastDay < today) return { ok: false, errors: { lastDay: { key: 'staff.errors.endPassed' } } };
   return { ok: true, value: lastDay };
+}
+
+/**
+ * A staff member's name, e-mail address and phone number as changed on their page: a name as when adding them; the
+ * address and the number may be left empty (none), and are checked when given.
+ */
+export function parseStaffDetails(form: Form): Parsed<StaffDetails> {
+  const errors: FieldErrors = {};
+  const firstName = parseName(form('firstName'), 'firstName', errors);
+  const lastName = parseName(form('lastName'), 'lastName', errors);
+  const email = form('email').trim();
+  if (email && !isEmail(email)) errors.email = { key: 'staff.errors.email' };
+  const phone = form('phone').trim().replace(/\s+/g, ' ');
+  if (phone && !PHONE.test(phone)) errors.phone = { key: 'staff.errors.phone' };
+  if (hasErrors(errors)) return { ok: false, errors };
+  return { ok: true, value: { firstName, lastName, email: email || null, phone: phone || null } };
+}
+
+/** The birth date a personnummer or samordningsnummer (YYYYMMDD-NNNN, as stored) holds; a samordningsnummer's day less 60. */
+export function birthDateOf(number: string): string {
+  const day = Number(number.slice(6, 8));
+  return `${number.slice(0, 4)}-${number.slice(4, 6)}-${String(day > 60 ? day - 60 : day).padStart(2, '0')}`;
+}
+
+/**
+ * Whether this user sees the staff member's e-mail address and phone number: always, but for a protected identity only
+ * the municipality's admin does (a unit's head sees the marker). An address is never shown for a protected identity.
+ */
+export function contactVisible(adminOf: ReadonlySet<number>, member: { municipalityId: number; protectedIdentity: boolean }): boolean {
+  return !member.protectedIdentity || adminOf.has(member.municipalityId);
+}
+
+/** Whether this user sees the staff member's home address (from the register): the admin of their municipality, and never a protected identity's. */
+export function addressVisible(adminOf: ReadonlySet<number>, member: { municipalityId: number; protectedIdentity: boolean }): boolean {
+  return !member.protectedIdentity && adminOf.has(member.municipalityId);
 }

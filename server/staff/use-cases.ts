@@ -1,18 +1,20 @@
 // What the staff pages do beyond one query: add a staff member (and invite them, in the same transaction), add an
-// assignment, end one, invite, and gather what a staff member's page shows to this user.
+// assignment, end one, invite, change a staff member's name and contact details (an invitation not used yet follows a
+// new address) or personnummer, and gather what a staff member's page shows to this user.
 import type { Config } from '../config.ts';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import type { FieldErrors } from '../kernel/forms.ts';
 import { allows, type Actor } from '../kernel/policy.ts';
 import { openAccountsOf } from '../accounts/queries.ts';
-import { inviteStaffMember, latestStaffInvitation, type StaffInvitation } from '../invitations/staff.ts';
+import { followNewEmail, inviteStaffMember, latestStaffInvitation, type FollowedInvitation, type StaffInvitation } from '../invitations/staff.ts';
 import type { ChangeAuthor } from '../people/register-changes.ts';
 import { locateUnit } from '../people/relations.ts';
 import {
-  addAssignment, addStaffMember, endAssignment, staffMember, unitChoices, type EndResult, type NewAssignment, type NewStaffMember,
-  type StaffAssignment, type StaffMember, type UnitChoice,
+  addAssignment, addStaffMember, endAssignment, setStaffIdentity, staffLocators, staffMember, unitChoices, updateStaffDetails, type EndResult,
+  type AssignResult, type NewAssignment, type NewStaffMember, type StaffAssignment, type StaffDetails, type StaffMember, type UnitChoice,
 } from '../people/staff.ts';
+import { addressVisible, birthDateOf, contactVisible } from './rules.ts';
 
 interface Deps { db: Db; clock: Clock; config: Pick<Config, 'publicUrl'> }
 
@@ -34,7 +36,13 @@ export async function addStaff(deps: Deps, actor: Actor, v: { person: NewStaffMe
   if (result.ok) return { ok: true, personId: result.personId, invited: sendInvitation };
   if (result.error === 'email-taken') return { ok: false, errors: { email: { key: 'staff.errors.emailTaken' } } };
   if (result.error === 'identity-taken') return { ok: false, errors: { identity: { key: 'staff.errors.identityTaken' } } };
-  return { ok: false, errors: { group: { key: 'staff.errors.group' } } };
+  return { ok: false, errors: refusedPlace(result.error) };
+}
+
+/** Where an assignment cannot go, at its field: a group not of the unit, an ended group, a closed unit. */
+export function refusedPlace(error: 'no-such-group' | 'group-ended' | 'unit-closed'): FieldErrors {
+  if (error === 'unit-closed') return { unit: { key: 'staff.errors.unitClosed' } };
+  return { group: { key: error === 'group-ended' ? 'staff.errors.groupEnded' : 'staff.errors.group' } };
 }
 
 export interface StaffPageFacts {
@@ -46,6 +54,15 @@ export interface StaffPageFacts {
   hasAccount: boolean;
   invitation: StaffInvitation | undefined;
   canInvite: boolean;
+  /** The invitation not used yet went to another address than the one the person has now. */
+  invitationElsewhere: boolean;
+  /** May change the name, e-mail and phone (staffMember.update); may fix the personnummer (the admin). */
+  mayEdit: boolean;
+  mayFixIdentity: boolean;
+  /** Sees the e-mail address and phone number (for a protected identity, only the admin does). */
+  showContact: boolean;
+  /** Sees the home address (the admin; a protected identity's: nobody). */
+  showAddress: boolean;
 }
 
 /** A staff member as this user sees them: what they may end, where they may assign, the account and invitation. */
@@ -64,11 +81,50 @@ export async function staffPageFacts({ db, clock }: Deps, actor: Actor, personId
     .filter((u) => u.municipalityId === member.municipalityId && !seen.has(u.id) && seen.add(u.id));
   const [accounts, invitation] = await Promise.all([openAccountsOf(db, [personId]), latestStaffInvitation(db, personId, clock.now())]);
   const hasAccount = accounts.length > 0;
-  return { member, endable, units, hasAccount, invitation, canInvite: !hasAccount && member.email !== null };
+  const [details, located] = await Promise.all([staffLocators.staffDetails(db, personId, day), staffLocators.staffMember(db, personId, day)]);
+  const invitationElsewhere = invitation !== undefined && invitation.state !== 'used' && invitation.state !== 'revoked' && !hasAccount
+    && (invitation.email ?? '').toLocaleLowerCase('sv') !== (member.email ?? '').toLocaleLowerCase('sv');
+  return {
+    member, endable, units, hasAccount, invitation, canInvite: !hasAccount && member.email !== null, invitationElsewhere,
+    mayEdit: allows(actor, 'staffMember.update', details), mayFixIdentity: allows(actor, 'staffMember.identity.update', located),
+    showContact: contactVisible(actor.adminOf, member), showAddress: addressVisible(actor.adminOf, member),
+  };
+}
+
+export type EditOutcome = { ok: true; changed: boolean; invitation: FollowedInvitation } | { ok: false; errors: FieldErrors } | { ok: false; gone: true };
+
+/**
+ * Changes a staff member's name, e-mail and phone. When the address changes, an invitation not used yet follows it in
+ * the same transaction (see followNewEmail); a change of case alone is no new address.
+ */
+export async function editDetails(deps: Deps, actor: Actor, member: StaffMember, d: StaffDetails): Promise<EditOutcome> {
+  const { db, clock, config } = deps;
+  let invitation: FollowedInvitation = 'none';
+  const current = member.assignments.find((a) => a.endDate === null || a.endDate >= today(clock)) ?? member.assignments[0];
+  const result = await updateStaffDetails(db, member.personId, d, authorOf(actor, clock), async (trx, email) => {
+    if ((email.before ?? '').toLocaleLowerCase('sv') === (email.after ?? '').toLocaleLowerCase('sv')) return;
+    invitation = await followNewEmail(trx, {
+      personId: member.personId, name: d.firstName, email: email.after, municipalityId: member.municipalityId,
+      unitName: current?.unitName ?? '', by: actor.accountId, now: clock.now(),
+    }, config);
+  });
+  if (result.ok) return { ok: true, changed: result.changed.length > 0, invitation };
+  if (result.error === 'gone') return { ok: false, gone: true };
+  return { ok: false, errors: { email: { key: 'staff.errors.emailTaken' } } };
+}
+
+export type IdentityOutcome = { ok: true; changed: boolean } | { ok: false; errors: FieldErrors } | { ok: false; gone: true };
+
+/** The admin fixes (or removes) a staff member's personnummer; one that someone else in the register has is refused at its field. */
+export async function fixIdentity({ db, clock }: Deps, actor: Actor, personId: number, identity: NewStaffMember['identity']): Promise<IdentityOutcome> {
+  const result = await setStaffIdentity(db, personId, identity && { ...identity, birthDate: birthDateOf(identity.number) }, authorOf(actor, clock));
+  if (result.ok) return result;
+  if (result.error === 'gone') return { ok: false, gone: true };
+  return { ok: false, errors: { identity: { key: 'staff.errors.identityTaken' } } };
 }
 
 /** Adds an assignment where the user may (the page offered only those units; the parse checked it). */
-export async function assign({ db, clock }: Deps, actor: Actor, member: StaffMember, a: NewAssignment): Promise<{ ok: boolean }> {
+export async function assign({ db, clock }: Deps, actor: Actor, member: StaffMember, a: NewAssignment): Promise<AssignResult> {
   return db.transaction().execute((trx) => addAssignment(trx, member.personId, a, member.municipalityId, authorOf(actor, clock)));
 }
 

@@ -69,7 +69,7 @@ describe('the statements', () => {
     });
 
     it("list how long Vardag keeps each kind of record of a child who left: the municipality's own period, else the default", async () => {
-      await t.db.insertInto('retention_periods').values({ municipality_id: granne, kind: 'absences', months: 1, changed_by: 1,
+      await t.db.insertInto('retention_periods').values({ municipality_id: granne, kind: 'absences', length: 1, changed_by: 1,
         changed_at: t.clock.now().toISOString() }).execute();
       const own = (await request(t.app).get(`/privacy?municipality=${granne}`)).text;
       assert.match(own, /Vardag tar själv bort uppgifterna om ett barn som har slutat/);

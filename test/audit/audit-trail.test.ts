@@ -54,7 +54,7 @@ describe('the audit trail', () => {
       'child.absence.markUnreported', 'child.absence.report', 'child.absence.undoReport', 'child.history.read', 'child.info.read',
       'child.invitations.create', 'child.register.read', 'child.register.update', 'child.schedule.comment', 'child.schedule.read',
       'child.schedule.update', 'group.today.print', 'municipality.audit.export', 'person.extract.read', 'placement.update',
-      'registryImport.apply', 'registryImport.read']);
+      'registryImport.apply', 'registryImport.export', 'registryImport.read']);
   });
 
   describe('reading', () => {

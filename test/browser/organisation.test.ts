@@ -1,7 +1,8 @@
 // The organisation's admin pages on a 360 px phone: the overview, areas, units and a unit's groups have nothing that
 // scrolls sideways and axe finds nothing, in Swedish and Arabic; a new unit is made with a wrong postal code first
 // (the form comes back filled in, the message at the field), then right; a group is created and renamed by the unit's
-// head, with JavaScript on and off.
+// head, with JavaScript on and off; the head changes the unit's phone number from the unit's page; closing a unit in
+// use is refused with what still goes on in it, said at the field.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -31,7 +32,7 @@ describe('organisation admin pages at 360 px', () => {
         const blabar = await h.t.db.selectFrom('groups').select('id').where('name', '=', 'Blåbär').executeTakeFirstOrThrow();
         const norra = await h.t.db.selectFrom('areas').select('id').where('name', '=', 'Norra området').executeTakeFirstOrThrow();
         for (const path of ['/admin', '/admin/areas', `/admin/areas/${norra.id}`, '/admin/units', '/admin/units/new', `/admin/units/${solrosen}`,
-          `/units/${solrosen}/groups`, `/units/${solrosen}/groups/${blabar.id}`]) {
+          `/units/${solrosen}/groups`, `/units/${solrosen}/groups/${blabar.id}`, `/units/${solrosen}/contact`]) {
           await page.goto(path);
           await assertWhole(page, path);
           await assertAccessible(page, `${path} (${language})`);
@@ -88,5 +89,40 @@ describe('organisation admin pages at 360 px', () => {
       assert.ok(group, 'renamed');
       problems.assertNone();
     });
+
+    it(`the unit head changes the unit's phone number, a wrong one said at the field first (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
+      const phone = javaScript ? '08-555 000 01' : '08-555 000 02';
+      const { page, problems } = await h.page({ width: 360, touch: true, javaScript });
+      await login(page, 'rektor');
+      await page.goto(`/units/${solrosen}`);
+      await page.getByRole('link', { name: 'Adress och kontaktuppgifter' }).click();
+      await page.locator('#phone').fill('ring oss');
+      await page.getByRole('button', { name: 'Spara ändringarna' }).click();
+      await page.locator('#phone-error').waitFor();
+      assert.match(await page.title(), /^Fel:/);
+      if (javaScript) await assertAccessible(page, 'the contact form with an error');
+      await page.locator('#phone').fill(phone);
+      await page.getByRole('button', { name: 'Spara ändringarna' }).click();
+      await page.locator('.flash').waitFor();
+      const unit = await h.t.db.selectFrom('units').select('phone').where('id', '=', solrosen).executeTakeFirstOrThrow();
+      assert.equal(unit.phone, phone);
+      problems.assertNone();
+    });
   }
+
+  it('closing a unit in use is refused, with how many children, staff and groups, at the field', async () => {
+    const { page, problems } = await h.page({ width: 360, touch: true });
+    await login(page, 'admin');
+    await page.goto(`/admin/units/${solrosen}`);
+    await page.locator('#closed_on').fill('2027-01-01');
+    await page.getByRole('button', { name: 'Stäng enheten' }).click();
+    await page.locator('#closed_on-error').waitFor();
+    assert.match(await page.title(), /^Fel:/);
+    assert.match(await page.locator('#close_children-error').textContent() ?? '', /barn är placerade på enheten/);
+    await assertWhole(page, 'the refused closing');
+    await assertAccessible(page, 'the refused closing');
+    const unit = await h.t.db.selectFrom('units').select('closed_on').where('id', '=', solrosen).executeTakeFirstOrThrow();
+    assert.equal(unit.closed_on, null);
+    problems.assertNone();
+  });
 });

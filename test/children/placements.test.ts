@@ -298,7 +298,7 @@ describe('the children admin', () => {
   });
 
   describe('guardians', () => {
-    it('links a new guardian by personnummer and name, refuses linking twice, and unlinks, each in the history', async () => {
+    it('links a new guardian by personnummer and name, refuses linking twice, and ends the guardianship, each in the history', async () => {
       const nora = await personId(t.db, 'Nora', 'Haddad');
       const number = identityNumber('1990-02-03', 221);
       const linked = await postForm(admin, `/admin/children/${nora}`, `/children/${nora}/guardians`, {
@@ -319,7 +319,7 @@ describe('the children admin', () => {
       assert.equal(unknown.status, 400);
       assert.match(unknown.text, /skriv för- och efternamn/);
 
-      const unlinked = await postForm(admin, `/admin/children/${nora}`, `/children/${nora}/guardians/${sara.id}/unlink`);
+      const unlinked = await postForm(admin, `/children/${nora}/guardians/${sara.id}`, `/children/${nora}/guardians/${sara.id}/end`, { reason: 'registered-in-error' });
       assert.equal(unlinked.status, 303);
       assert.equal((await t.db.selectFrom('guardianships').select('id').where('guardian_id', '=', sara.id).where('child_id', '=', nora).execute()).length, 0);
       const page = await admin.get(`/admin/children/${nora}`);

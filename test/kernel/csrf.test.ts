@@ -100,10 +100,11 @@ describe('CSRF on htmx POSTs', () => {
       values.areaId = String((await t.db.selectFrom('areas').select('id').where('municipality_id', '=', Number(ids.municipalityId)).orderBy('id')
         .executeTakeFirstOrThrow()).id);
     }
-    if (path.includes(':staffMemberId') || path.includes(':staffAssignmentId')) {
+    if (path.includes(':staffMemberId') || path.includes(':staffAssignmentId') || path.includes(':staffDetailsId')) {
       const assignment = await t.db.selectFrom('staff_assignments').select(['id', 'person_id']).where('unit_id', '=', Number(ids.unitId)).orderBy('id')
         .executeTakeFirstOrThrow();
       values.staffMemberId = String(assignment.person_id);
+      values.staffDetailsId = String(assignment.person_id);
       values.staffAssignmentId = String(assignment.id);
     }
     if (path.includes(':registryImportId')) {

@@ -34,7 +34,7 @@ const ID_TABLES: Record<string, string> = {
   closureRequestId: 'account_closure_requests', mailId: 'mail_outbox',
   registeredChildId: 'persons', placementId: 'placements', guardianId: 'persons',
   areaId: 'areas',
-  staffMemberId: 'persons', staffAssignmentId: 'staff_assignments',
+  staffMemberId: 'persons', staffAssignmentId: 'staff_assignments', staffDetailsId: 'persons',
   personId: 'persons',
   registryImportId: 'registry_imports',
   unitLogoId: 'units',

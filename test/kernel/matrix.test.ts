@@ -177,6 +177,7 @@ const MATRIX: Record<string, Row> = {
   'GET /admin/import': { ...signedIn(404), admin: 200, grannadmin: 200 },
   'POST /admin/import': { ...signedIn(404), admin: 'back', grannadmin: 'back' },
   'GET /admin/import/:registryImportId': { ...signedIn(404), admin: 200 },
+  'GET /admin/import/:registryImportId/reached.csv': { ...signedIn(404), admin: 200 },
   'POST /admin/import/:registryImportId/apply': { ...signedIn(404), admin: 400 },
   // marking an unreported absence, probed with Oskar (Björkskolan 2B; a preschool child has none): of these actors only the
   // admin and larare2b (his class's teacher) are staff of his; fritids staff is not (Lärkan is not a school group)
@@ -230,6 +231,11 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/staff/:staffMemberId/assignments': UNIT_SETTINGS('back'),
   'POST /admin/staff/:staffMemberId/invitation': UNIT_SETTINGS('back'),
   'POST /admin/staff/assignments/:staffAssignmentId/end': UNIT_SETTINGS('back'),
+  // a staff member's name and contact details: the admin, and the head of the one unit they work in; the personnummer: the admin
+  'GET /admin/staff/:staffDetailsId/edit': UNIT_SETTINGS(200),
+  'POST /admin/staff/:staffDetailsId/edit': UNIT_SETTINGS('back'),
+  'GET /admin/staff/:staffMemberId/identity': { ...signedIn(404), admin: 200 },
+  'POST /admin/staff/:staffMemberId/identity': { ...signedIn(404), admin: 'back' },
   // privacy: a municipality's retention periods and its people's register extracts (probed with Emma), for its admin; and
   // each signed-in user's own extract
   'GET /municipalities/:municipalityId/privacy': { ...signedIn(404), admin: 200 },
@@ -251,7 +257,9 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/children/:registeredChildId/edit': UNIT_SETTINGS('back'),
   'POST /children/:registeredChildId/placements': UNIT_SETTINGS('back'),
   'POST /children/:registeredChildId/guardians': UNIT_SETTINGS('back'),
-  'POST /children/:registeredChildId/guardians/:guardianId/unlink': UNIT_SETTINGS('back'),
+  'GET /children/:registeredChildId/guardians/:guardianId': UNIT_SETTINGS(200),
+  'POST /children/:registeredChildId/guardians/:guardianId': UNIT_SETTINGS('back'),
+  'POST /children/:registeredChildId/guardians/:guardianId/end': UNIT_SETTINGS('back'),
   'GET /placements/:placementId': UNIT_SETTINGS(200),
   'POST /placements/:placementId/end': UNIT_SETTINGS('back'),
   'POST /placements/:placementId/move': UNIT_SETTINGS('back'),
@@ -268,6 +276,12 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/units': { ...signedIn(404), admin: 'back', grannadmin: 'back' },
   'GET /admin/units/:unitId': { ...signedIn(404), admin: 200 },
   'POST /admin/units/:unitId': { ...signedIn(404), admin: 'back' },
+  // closing Solrosen is refused (no day given; children are placed in it), reopening it too (it is open): 400
+  'POST /admin/units/:unitId/close': { ...signedIn(404), admin: 400 },
+  'POST /admin/units/:unitId/reopen': { ...signedIn(404), admin: 400 },
+  // the unit's address and contact details: its head too
+  'GET /units/:unitId/contact': UNIT_SETTINGS(200),
+  'POST /units/:unitId/contact': UNIT_SETTINGS('back'),
   // a unit's logo: uploaded and removed by the admin (the matrix's plain form has no file: 400); seen by those of Solrosen
   'POST /admin/units/:unitId/logo': { ...signedIn(404), admin: 400 },
   'POST /admin/units/:unitId/logo/remove': { ...signedIn(404), admin: 'back' },
@@ -669,9 +683,10 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
   },
   'POST /municipalities/:municipalityId/privacy/retention': {
     by: ['admin'],
-    form: (c) => PERSONAL_DATA.rules().map((r) => [`months_${r.kind}`, String(r.kind === 'absences' ? 13 + (c.n % 50) : r.defaultMonths)]),
+    form: (c) => [...PERSONAL_DATA.rules().map((r): [string, string] => [`months_${r.kind}`, String(r.kind === 'absences' ? 13 + (c.n % 50) : r.defaultMonths)]),
+      ...PERSONAL_DATA.timedRules().map((r): [string, string] => [`days_${r.kind}`, String(r.defaultDays)])],
     answer: (c) => ({ to: `/municipalities/${c.own.municipalityId}/privacy#retention` }),
-    changes: ['retention_periods'],
+    changes: ['retention_period_changes', 'retention_periods'],
     check: async (c) => {
       assert.equal((await retentionPeriods(c.t.db, c.own.municipalityId)).get('absences'), 13 + (c.n % 50));
     },
@@ -721,6 +736,33 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     answer: (c) => ({ to: `/admin/units/${c.made.unitId}` }),
     changes: ['units', 'register_changes'],
     check: async (c) => assert.equal((await unitDetails(c.t.db, Number(c.made.unitId)))?.phone, '08-123 456 78'),
+  },
+  'POST /admin/units/:unitId/close': {
+    by: ['admin'],
+    prepare: async (c) => ({ unitId: await probeUnit(c) }),
+    form: (c) => [['closed_on', addDays('2027-01-01', c.n)]],
+    answer: (c) => ({ to: `/admin/units/${c.made.unitId}` }),
+    changes: ['units', 'register_changes'],
+    check: async (c) => assert.equal((await unitDetails(c.t.db, Number(c.made.unitId)))?.closedOn, addDays('2027-01-01', c.n)),
+  },
+  'POST /admin/units/:unitId/reopen': {
+    by: ['admin'],
+    prepare: async (c) => {
+      const id = await probeUnit(c);
+      await c.t.db.updateTable('units').set({ closed_on: '2026-11-01' }).where('id', '=', id).execute();
+      return { unitId: id };
+    },
+    form: () => [],
+    answer: (c) => ({ to: `/admin/units/${c.made.unitId}` }),
+    changes: ['units', 'register_changes'],
+    check: async (c) => assert.equal((await unitDetails(c.t.db, Number(c.made.unitId)))?.closedOn, null),
+  },
+  'POST /units/:unitId/contact': {
+    by: HEADS_OF_ELSA,
+    form: (c) => [['street_address', `Solrosvägen ${c.n}`], ['postal_code', '123 45'], ['city', 'Demostad'], ['phone', '08-123 456 78'], ['email', 'solrosen@demokommun.se']],
+    answer: (c) => ({ to: `/units/${c.own.unitId}/contact` }),
+    changes: ['units', 'register_changes'],
+    check: async (c) => assert.equal((await unitDetails(c.t.db, c.own.unitId))?.streetAddress, `Solrosvägen ${c.n}`),
   },
   'POST /admin/units/:unitId/logo': {
     by: ['admin'],
@@ -1284,13 +1326,25 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
       assert.deepEqual(linked, [{ child_id: Number(c.made.registeredChildId) }]);
     },
   },
-  'POST /children/:registeredChildId/guardians/:guardianId/unlink': {
+  'POST /children/:registeredChildId/guardians/:guardianId': {
     by: HEADS_OF_ELSA,
     prepare: async (c) => {
       const { childId, guardianId } = await placedChild(c.t, c.own.groupId);
       return { registeredChildId: childId, guardianId };
     },
-    form: () => [],
+    form: (c) => [['email', `vardnad-${c.n}@example.com`], ['phone', '070-123 45 67']],
+    answer: (c) => ({ to: `/admin/children/${c.made.registeredChildId}` }),
+    changes: ['persons', 'register_changes'],
+    check: async (c) => assert.deepEqual(await c.t.db.selectFrom('persons').select(['email', 'phone']).where('id', '=', Number(c.made.guardianId)).executeTakeFirst(),
+      { email: `vardnad-${c.n}@example.com`, phone: '070-123 45 67' }),
+  },
+  'POST /children/:registeredChildId/guardians/:guardianId/end': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => {
+      const { childId, guardianId } = await placedChild(c.t, c.own.groupId);
+      return { registeredChildId: childId, guardianId };
+    },
+    form: () => [['reason', 'custody-changed'], ['confirm_last', 'yes']], // (the probe child's only guardian)
     answer: (c) => ({ to: `/admin/children/${c.made.registeredChildId}` }),
     changes: ['guardianships', 'register_changes'],
     check: async (c) => assert.deepEqual(await c.t.db.selectFrom('guardianships').select('id').where('child_id', '=', Number(c.made.registeredChildId)).execute(), []),
@@ -1377,6 +1431,33 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
       assert.equal((await staffRows(c, Number(c.made.staffMemberId)))[0].end_date, '2026-12-31');
       assert.deepEqual((await staffChanges(c, 'staff_assignment', Number(c.made.staffAssignmentId))).map((r) => [r.change, r.new_value, r.changed_by]),
         [['ended', '2026-12-31', c.account.personId]]);
+    },
+  },
+  'POST /admin/staff/:staffDetailsId/edit': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => ({ staffDetailsId: (await freshStaff(c.t, c.own)).personId }),
+    form: (c) => [['firstName', 'Ändrad'], ['lastName', `Personal${c.n}`], ['email', `andrad-personal-${c.n}@example.com`], ['phone', '070-123 45 67']],
+    answer: (c) => ({ to: `/admin/staff/${c.made.staffDetailsId}` }),
+    changes: ['persons', 'register_changes'],
+    check: async (c) => {
+      const person = await c.t.db.selectFrom('persons').select(['first_name', 'last_name', 'email', 'phone']).where('id', '=', Number(c.made.staffDetailsId))
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(person, { first_name: 'Ändrad', last_name: `Personal${c.n}`, email: `andrad-personal-${c.n}@example.com`, phone: '070-123 45 67' });
+      assert.deepEqual((await staffChanges(c, 'person', Number(c.made.staffDetailsId))).map((r) => [r.field, r.changed_by]),
+        [['first_name', c.account.personId], ['last_name', c.account.personId], ['email', c.account.personId], ['phone', c.account.personId]]);
+    },
+  },
+  'POST /admin/staff/:staffMemberId/identity': {
+    by: ['admin'],
+    prepare: async (c) => ({ staffMemberId: (await freshStaff(c.t, c.own)).personId }),
+    form: (c) => [['identity', identityNumber('1979-04-04', 700 + c.n)]],
+    answer: (c) => ({ to: `/admin/staff/${c.made.staffMemberId}` }),
+    changes: ['persons', 'register_changes'],
+    check: async (c) => {
+      const person = await c.t.db.selectFrom('persons').select('identity_number').where('id', '=', Number(c.made.staffMemberId)).executeTakeFirstOrThrow();
+      assert.equal(person.identity_number, identityNumber('1979-04-04', 700 + c.n));
+      assert.deepEqual((await staffChanges(c, 'person', Number(c.made.staffMemberId))).map((r) => [r.field, r.new_value, r.changed_by]),
+        [['identity_number', null, c.account.personId]]);
     },
   },
   'POST /closure-requests/:closureRequestId/close': {
@@ -1611,9 +1692,9 @@ describe('the permission matrix', () => {
       return { ...ids[side], unitLogoId: ids[side].unitId };
     }
     if (path.includes(':personId')) return { ...ids[side], personId: await guardianOf(ids[side].childId) };
-    if (path.includes(':staffMemberId') || path.includes(':staffAssignmentId')) {
+    if (path.includes(':staffMemberId') || path.includes(':staffAssignmentId') || path.includes(':staffDetailsId')) {
       const made = await freshStaff(t, { municipalityId: ids[side].municipalityId, unitId: ids[side].unitId, groupId: ids[side].groupId });
-      return { ...ids[side], staffMemberId: made.personId, staffAssignmentId: made.assignmentId };
+      return { ...ids[side], staffMemberId: made.personId, staffAssignmentId: made.assignmentId, staffDetailsId: made.personId };
     }
     if (!path.includes(':closedDayId')) return ids[side];
     // (in 2029, so that the probes' closed days that stay never fall on a week the schedule probes save in 2027)
@@ -1728,6 +1809,8 @@ describe('the permission matrix', () => {
       return [['guardian_identity_number', identityNumber('1983-03-03', 100 + matrixGuardians++)], ['guardian_first_name', 'Matris'], ['guardian_last_name', 'Förälder']];
     }
     if (/^\/placements\/\d+\/end$/.test(path)) return [['end_date', '2026-12-20']];
+    if (/^\/children\/\d+\/guardians\/\d+$/.test(path)) return [['email', 'matris.vardnad@example.com']];
+    if (/^\/children\/\d+\/guardians\/\d+\/end$/.test(path)) return [['reason', 'custody-changed'], ['confirm_last', 'yes']];
     if (/^\/admin\/children\/\d+\/edit$/.test(path)) return [['first_name', 'Rättad'], ['last_name', 'Matrisbarn'], ['birth_date', '2022-02-02']];
     if (/^\/placements\/\d+\/move$/.test(path)) return [['group', String(ids.own.groupId)], ['move_date', '2026-12-01']];
     if (path === '/admin/staff' || /^\/units\/\d+\/staff$/.test(path)) {
@@ -1736,6 +1819,8 @@ describe('the permission matrix', () => {
     }
     if (/^\/admin\/staff\/\d+\/assignments$/.test(path)) return [['unit', String(ids.own.unitId)], ['group', ''], ['role', 'staff'], ['startDate', '2026-12-01']];
     if (/^\/admin\/staff\/assignments\/\d+\/end$/.test(path)) return [['lastDay', '2026-12-31']];
+    if (/^\/admin\/staff\/\d+\/edit$/.test(path)) return [['firstName', 'Matris'], ['lastName', 'Ändrad'], ['email', ''], ['phone', '']];
+    if (/^\/admin\/staff\/\d+\/identity$/.test(path)) return [['identity', identityNumber('1978-03-03', 100 + matrixStaff++)]];
     if (path.endsWith('/absences/unreported')) return [['from', '08:00'], ['to', '09:00'], ['confirmed', 'yes']]; // today's first lesson
     if (path.endsWith('/answer')) return [['answer', 'Han var hos tandläkaren.']];
     if (path === '/admin/import') return [['text', registryStaffFile(800 + ACTORS.indexOf(actor))]];
@@ -1746,7 +1831,10 @@ describe('the permission matrix', () => {
     if (path.endsWith('/holidays')) return [['date', '2027-12-24'], ['open', 'yes']];
     if (path.endsWith('/closed-days')) return [['date', new Date(Date.UTC(2028, 0, 1 + newClosedDays++)).toISOString().slice(0, 10)], ['reason', 'Studiedag']];
     if (path.endsWith('/terms')) return [['terms', 'Bilder får bara laddas ner för privat bruk.']];
-    if (path.endsWith('/privacy/retention')) return PERSONAL_DATA.rules().map((r) => [`months_${r.kind}`, String(r.defaultMonths)]);
+    if (path.endsWith('/privacy/retention')) {
+      return [...PERSONAL_DATA.rules().map((r): [string, string] => [`months_${r.kind}`, String(r.defaultMonths)]),
+        ...PERSONAL_DATA.timedRules().map((r): [string, string] => [`days_${r.kind}`, String(r.defaultDays)])];
+    }
     if (path.endsWith('/absences')) return [['when', 'range'], ['from', '2026-12-02']];
     if (path.endsWith('/attendance')) return [['event', 'arrive'], ['group', String(ids.own.groupId)]];
     if (path.endsWith('/attendance/undo')) return [['event', 'arrive'], ['group', String(ids.own.groupId)]];

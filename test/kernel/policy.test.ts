@@ -53,6 +53,8 @@ const PLACES: Record<TargetKind, Location | null> = {
   // a staff member working in unit 100 (their municipality, the units of their assignments that have not ended)
   staffMember: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [], childIds: [] },
   staffAssignment: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [] },
+  // a staff member's own details, working in unit 100 alone (their unit is left out when they work in two, or are protected)
+  staffDetails: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [], childIds: [] },
   municipality: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [] },
   area: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [] },
   registeredChild: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
@@ -120,6 +122,7 @@ const WHO_MAY: Record<Action, Name[]> = {
   'units.admin.create': ['admin', 'otherAdmin'],
   'unit.admin.read': ['admin'],
   'unit.update': ['admin'],
+  'unit.contact.update': ['head', 'admin'],
   'unit.logo.read': ['guardian', 'otherHome', 'student', 'teacher', 'colleague', 'head', 'admin'],
   'unit.groups.read': ['head', 'admin'],
   'unit.groups.create': ['head', 'admin'],
@@ -134,6 +137,8 @@ const WHO_MAY: Record<Action, Name[]> = {
   'staffMember.assign': ['head', 'admin'],
   'staffMember.invite': ['head', 'admin'],
   'staffAssignment.end': ['head', 'admin'],
+  'staffMember.update': ['head', 'admin'],
+  'staffMember.identity.update': ['admin'],
   'children.admin.read': ['admin', 'otherAdmin'],
   'children.admin.create': ['admin', 'otherAdmin'],
   'unit.children.read': ['head', 'admin'],
@@ -154,6 +159,7 @@ const WHO_MAY: Record<Action, Name[]> = {
   'registryImport.create': ['admin', 'otherAdmin'],
   'registryImport.read': ['admin'],
   'registryImport.apply': ['admin'],
+  'registryImport.export': ['admin'],
   // privacy: the municipality's retention periods and a person's register extract, its admin's; one's own extract, everyone's
   'municipality.privacy.read': ['admin'],
   'municipality.retention.update': ['admin'],
@@ -178,16 +184,17 @@ const ABOUT: Record<TargetKind, Action[]> = {
   invitation: ['invitation.manage'],
   unit: ['unit.read', 'unit.settings.read', 'unit.settings.update', 'unit.closureRequests.read', 'unit.admin.read', 'unit.update', 'unit.groups.read',
     'unit.groups.create', 'unit.children.read', 'unit.children.create',
-    'unit.staff.read', 'unit.staff.create'],
+    'unit.staff.read', 'unit.staff.create', 'unit.contact.update'],
   closureRequest: ['account.closure.handle'],
-  staffMember: ['staffMember.read', 'staffMember.assign', 'staffMember.invite'],
+  staffMember: ['staffMember.read', 'staffMember.assign', 'staffMember.invite', 'staffMember.identity.update'],
+  staffDetails: ['staffMember.update'],
   staffAssignment: ['staffAssignment.end'],
   person: ['person.extract.read'],
   municipality: ['municipality.read', 'municipality.terms.update', 'municipality.closureRequests.read', 'municipality.privacy.read', 'municipality.retention.update'],
   area: ['area.read', 'area.update'],
   registeredChild: ['child.register.read', 'child.register.update'],
   placement: ['placement.update'],
-  registryImport: ['registryImport.read', 'registryImport.apply'],
+  registryImport: ['registryImport.read', 'registryImport.apply', 'registryImport.export'],
   unitLogo: ['unit.logo.read'],
 };
 
@@ -226,6 +233,7 @@ describe('the action table', () => {
       'group.today.print', // the printed list of the day carries the guardians' phone numbers
       'child.register.read', 'child.register.update', 'placement.update', // a child's register page: the guardians, the placements
       'registryImport.read', 'registryImport.apply', // an import's preview: who is reached, with their e-mail addresses
+      'registryImport.export', // the whole list of who is reached, as CSV
       'municipality.audit.export', // the admins' CSV of the audit trail carries its names out of the house
       'person.extract.read', // a register extract holds everything about the person and their children
     ]);
@@ -305,6 +313,13 @@ describe('details of a person beside a child', () => {
     ...PLACES.personOfChild!, childIds, person: { id: 50, protectedIdentity: false, otherHousehold: false, ...over },
   });
   const who = (action: Action, at: Location) => EVERYONE.filter((name) => decide(PEOPLE[name], action, at) === 'allow');
+
+  it('lets a unit’s head change a staff member’s details only while they work in that unit alone, and never a protected one’s', () => {
+    const inTwo: Location = { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [] };
+    assert.deepEqual(who('staffMember.update', PLACES.staffDetails!), ['head', 'admin']);
+    assert.deepEqual(who('staffMember.update', inTwo), ['admin'], 'the locator leaves the unit out: the admin’s alone');
+    assert.deepEqual(who('staffMember.identity.update', PLACES.staffMember!), ['admin'], 'the personnummer: the admin alone');
+  });
 
   it('shows a protected person’s address to nobody, and their contact details to staff and the person alone', () => {
     const hidden = person({ id: 53, protectedIdentity: true });

@@ -104,7 +104,7 @@ describe('retention', () => {
     // On 15 January 2027: absence kept 2 months (ended before 15 November: Linnea's go), care times 3 (ended before 15
     // October: hers stay), the sessions of her own account their default month (they go), every other kind its default
     // of a year or more (they stay).
-    await saveRetentionPeriods(t.db, demo, new Map([['absences', 2], ['careTimes', 3]]), 1, new Date());
+    await saveRetentionPeriods(t.db, demo, { months: new Map([['absences', 2], ['careTimes', 3]]) }, 1, new Date());
     const runs = await runRetention(t.db, PERSONAL_DATA, '2027-01-15');
     const absences = runs.find((r) => r.municipalityId === demo && r.kind === 'absences');
     assert.deepEqual(absences && { months: absences.months, endedBefore: absences.endedBefore, children: absences.children }, { months: 2, endedBefore: '2026-11-15', children: 1 });
@@ -112,7 +112,7 @@ describe('retention', () => {
     assert.deepEqual(await counts(elsa), { ...KEPT, sessions: 0 });
 
     // The period ends on the day: a placement that ended on 31 October is kept 2 months to 31 December, and goes on 1 January.
-    await saveRetentionPeriods(t.db, demo, new Map([['attendances', 2]]), 1, new Date());
+    await saveRetentionPeriods(t.db, demo, { months: new Map([['attendances', 2]]) }, 1, new Date());
     await runRetention(t.db, PERSONAL_DATA, '2026-12-31');
     assert.equal((await counts(linnea)).attendances, 1, 'kept on the last day');
     await runRetention(t.db, PERSONAL_DATA, '2027-01-01');
@@ -122,7 +122,7 @@ describe('retention', () => {
 
   it('removes every kind a domain declares once each period has passed, and nothing of a child still placed', async () => {
     const shortest = new Map(PERSONAL_DATA.rules().map((r) => [r.kind, 1]));
-    await saveRetentionPeriods(t.db, demo, shortest, 1, new Date());
+    await saveRetentionPeriods(t.db, demo, { months: shortest }, 1, new Date());
     const elsaInvitations = await t.db.selectFrom('invitation_children').select('invitation_id').where('child_id', '=', elsa).execute();
     const linneaInvitations = (await t.db.selectFrom('invitation_children').select('invitation_id').where('child_id', '=', linnea).execute()).map((r) => r.invitation_id);
     await runRetention(t.db, PERSONAL_DATA, '2026-12-01');
@@ -143,7 +143,7 @@ describe('retention', () => {
     const portfolio: PersonalDataPart = { domain: 'portfolio', keepsAtLeastMonths: 6 };
     const registry = new PersonalDataRegistry(personRegister, accountIdsOf, [...PERSONAL_DATA.parts, portfolio]);
     assert.equal(registry.minimumMonths(), 6);
-    await saveRetentionPeriods(t.db, demo, new Map([['absences', 1]]), 1, new Date());
+    await saveRetentionPeriods(t.db, demo, { months: new Map([['absences', 1]]) }, 1, new Date());
     await runRetention(t.db, registry, '2027-04-30');
     assert.equal((await counts(linnea)).absences, 1, 'six months from 31 October is 30 April: kept');
     await runRetention(t.db, registry, '2027-05-01');
@@ -156,7 +156,7 @@ describe('retention', () => {
     const kinds = PERSONAL_DATA.rules().map((r) => r.kind);
     const first = new Map(kinds.map((k) => [k, 20]));
     const second = new Map(kinds.map((k) => [k, 30]));
-    await Promise.all([saveRetentionPeriods(t.db, demo, first, 1, new Date()), saveRetentionPeriods(t.db, demo, second, 2, new Date())]);
+    await Promise.all([saveRetentionPeriods(t.db, demo, { months: first }, 1, new Date()), saveRetentionPeriods(t.db, demo, { months: second }, 2, new Date())]);
     const saved = [...(await retentionPeriods(t.db, demo)).values()];
     assert.equal(saved.length, kinds.length);
     assert.ok(saved.every((m) => m === saved[0]) && [20, 30].includes(saved[0]), `one save whole, not a mix: ${saved}`);
@@ -166,7 +166,8 @@ describe('retention', () => {
     const admin = await signIn(t.app, 'admin');
     const page = `/municipalities/${demo}/privacy`;
     assert.match((await admin.get('/')).text, new RegExp(`href="${page}"`), 'linked from the start page');
-    const form = Object.fromEntries(PERSONAL_DATA.rules().map((r) => [`months_${r.kind}`, String(r.defaultMonths)]));
+    const form = Object.fromEntries([...PERSONAL_DATA.rules().map((r) => [`months_${r.kind}`, String(r.defaultMonths)]),
+      ...PERSONAL_DATA.timedRules().map((r) => [`days_${r.kind}`, String(r.defaultDays)])]);
     const refused = await postForm(admin, page, `${page}/retention`, { ...form, months_absences: '0', months_history: 'tre' });
     assert.equal(refused.status, 400);
     assert.match(refused.text, /<title>Fel:/);

@@ -249,8 +249,68 @@ describe('importing a registry file', () => {
 
     const wrong = await upload(admin, Buffer.from(text.replaceAll(';', '\t'), 'utf8'), { municipality: String(municipality) });
     const wrongPage = await admin.get(wrong.headers.location);
-    assert.match(wrongPage.text, /Kolumnerna .* saknas/);
-    assert.match(wrongPage.text, /Koppla filens kolumner/);
+    assert.match(wrongPage.text, /Kolumnerna ska skiljas med komma eller semikolon, men filen använder tabb/);
+    const renamed = await upload(admin, Buffer.from(text.replace('förnamn', 'namn'), 'utf8'), { municipality: String(municipality) });
+    const renamedPage = await admin.get(renamed.headers.location);
+    assert.match(renamedPage.text, /Kolumnerna fornamn saknas/);
+    assert.match(renamedPage.text, /Koppla filens kolumner/);
+  });
+
+  it('reports each case of bad input on its own row, in Swedish: delimiter, encoding, columns, personnummer, duplicates, guardians, groups', async () => {
+    const granne = await municipalityId(t.db, 'Grannkommun');
+    const other = await t.db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id').select(['groups.name as group', 'units.name as unit'])
+      .where('units.municipality_id', '=', granne).executeTakeFirstOrThrow();
+    const n = identityNumber;
+    const [ida, ola, eva] = [n('2022-06-01', 401), n('2022-06-02', 402), n('1981-02-02', 403)];
+    const place = 'Förskolan Tallen;Kotten;2026-08-01';
+    // line by line (the header is line 1): the row, and the message of its refusal ('' for a row that is read)
+    const rows: [string, string][] = [
+      [`barn,${n('2022-06-03', 404)},Kim,Berg,,Förskolan Tallen,Kotten,2026-08-01,,`, 'Raden har fel avgränsare: kolumnerna ska skiljas med ; som på första raden'],
+      [`barn;${n('2022-06-04', 405)};MÃ¤rta;Berg;;${place};;`, 'Raden har tecken som inte kunde läsas (fel teckenkodning): spara filen som UTF-8 eller Windows-1252'],
+      [`barn;${n('2022-06-05', 406)};M„rta;Str”m;;${place};;`, 'Raden har tecken som inte kunde läsas (fel teckenkodning): spara filen som UTF-8 eller Windows-1252'],
+      [`barn;${n('2022-06-06', 407)};M\uFFFDrta;Berg;;${place};;`, 'Raden har tecken som inte kunde läsas (fel teckenkodning): spara filen som UTF-8 eller Windows-1252'],
+      [`barn;${n('2022-06-07', 408)};Kim;Berg;${place};;`, 'Raden har 9 kolumner men första raden har 10: kontrollera avgränsare och citattecken'],
+      [`barn;${n('2022-06-08', 409)};Kim;Berg; Lind;;${place};;`, 'Raden har 11 kolumner men första raden har 10: kontrollera avgränsare och citattecken'],
+      [`barn;${ida.slice(0, -1)}${(Number(ida.at(-1)) + 1) % 10};Ida;Berg;;${place};;`, 'Personnumret eller samordningsnumret är inte giltigt'],
+      [`barn;;Ida;Berg;;${place};;`, 'Personnummer saknas'],
+      [`vårdnadshavare;${eva};Eva;Berg;20220601-0000;;;;;nej`, 'Barnets personnummer i kolumnen barn är inte giltigt'],
+      [`barn;${ida};Ida;Berg;;${place};;`, ''],
+      [`barn;${ida};Ida;Berg;;${place};;`, 'Raden är likadan som rad 11'],
+      [`barn;${ida};Ida;Bergström;;Förskolan Tallen;Barret;2026-08-01;;`, 'Samma person har andra uppgifter på rad 11'],
+      [`barn;${ola};Ola;Berg;;${place};;`, ''],
+      [`barn;${ola};Ola;Berg;;${place};2026-12-31;`, 'Barnet har redan den placeringen på en annan rad'],
+      [`vårdnadshavare;${eva};Eva;Berg;${ida};;;;;nej`, ''],
+      [`vårdnadshavare;${eva};Eva;Berg;${ida};;;;;ja`, 'Vårdnadshavaren står redan för barnet på rad 16'],
+      [`vårdnadshavare;${n('1981-02-03', 410)};Per;Berg;;;;;;`, 'Vårdnadshavaren har inget barn: fyll i barnets personnummer i kolumnen barn'],
+      [`vårdnadshavare;${n('1981-02-04', 411)};Lena;Berg;${n('2022-06-09', 412)};;;;;`, 'Barnet 220609-XXXX finns inte som barn i filen'],
+      [`barn;${n('2022-06-10', 413)};Siv;Berg;;Förskolan Tallen;${other.group};2026-08-01;;`, `Gruppen ”${other.group}” finns inte på Förskolan Tallen i kommunen`],
+      [`barn;${n('2022-06-11', 414)};Bo;Berg;;${other.unit};${other.group};2026-08-01;;`, `Enheten ”${other.unit}” finns inte i kommunen`],
+      [`${n('2022-06-12', 415)};barn;Tor;Berg;;${place};;`, 'Okänd typ ”…”: skriv barn, vårdnadshavare eller personal'], // the number not repeated
+      [';;;;;;;;;', ''], // a spreadsheet's empty row is no row
+    ];
+    const text = ['typ;personnummer;förnamn;efternamn;barn;enhet;grupp;startdatum;slutdatum;annat_hushall', ...rows.map(([row]) => row)].join('\r\n');
+    const page = await admin.get(await upload(admin, Buffer.from(text, 'utf8'), { municipality: String(municipality) }).then((r) => r.headers.location));
+    const refused = [...page.text.matchAll(/<tr><td>(\d+)<\/td><td dir="ltr">[^<]*<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => [Number(m[1]), m[2]]);
+    const html = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
+    assert.deepEqual(refused, rows.map(([, message], i) => [i + 2, html(message)]).filter(([, message]) => message !== ''));
+    assert.doesNotMatch(page.text, /\d{8}-\d{4}|\d{6}-\d{4}/, 'no whole personnummer on the page');
+    assert.doesNotMatch(page.text, /name="digest"/);
+    const before = await fingerprint(t.db);
+    const forced = await admin.post(`${page.request.url.replace(/^https?:\/\/[^/]+/, '')}/apply`).type('form').send({ _csrf: csrfFrom(page.text), digest: 'x' });
+    assert.equal(forced.status, 400);
+    assert.equal(await fingerprint(t.db), before, 'nothing applied');
+  });
+
+  it('reads a file saved as UTF-16 (a spreadsheet’s “Unicode text”), and says so of one with tabs between its columns', async () => {
+    const text = `typ;personnummer;förnamn;efternamn;barn;enhet;grupp;startdatum\r\nbarn;${identityNumber('2022-07-01', 420)};Åsa;Öberg;;Förskolan Tallen;Kotten;2026-08-01\r\n`;
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    assert.deepEqual(decodeFile(utf16), { text, encoding: 'utf-16' });
+    const page = await admin.get((await upload(admin, utf16, { municipality: String(municipality) })).headers.location);
+    assert.match(page.text, /Teckenkodning UTF-16/);
+    assert.match(page.text, /Åsa Öberg/);
+    const tabs = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replaceAll(';', '\t'), 'utf16le')]);
+    const tabbed = await admin.get((await upload(admin, tabs, { municipality: String(municipality) })).headers.location);
+    assert.match(tabbed.text, /Kolumnerna ska skiljas med komma eller semikolon, men filen använder tabb/);
   });
 
   it('applies nothing when the register changed between the preview and the approval', async () => {

@@ -1,9 +1,9 @@
 // The staff forms' rules on their own: a personnummer or samordningsnummer as stored and as shown, where someone works,
-// and an assignment's last day.
+// an assignment's last day, a staff member's changed details, and who sees a protected identity's contact details.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { identityNumber } from '../../server/people/identity-numbers.ts';
-import { maskIdentity, parseAssignment, parseIdentity, parseLastDay } from '../../server/staff/rules.ts';
+import { addressVisible, birthDateOf, contactVisible, maskIdentity, parseAssignment, parseIdentity, parseLastDay, parseStaffDetails } from '../../server/staff/rules.ts';
 
 const form = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 const UNITS = [{ id: 1, name: 'Solrosen', municipalityId: 1, groups: [{ id: 10, name: 'Blåbär' }] }, { id: 2, name: 'Vitsippan', municipalityId: 1, groups: [{ id: 20, name: 'Humlan' }] }];
@@ -48,5 +48,38 @@ describe('staff rules', () => {
     assert.deepEqual(parseLastDay(form({ lastDay: '2026-12-01' }), '2026-12-05', today, '2026-11-23'),
       { ok: false, errors: { lastDay: { key: 'staff.errors.endBeforeStart' } } });
     assert.deepEqual(parseLastDay(form({ lastDay: '2026-02-30' }), null, today, '2026-11-23'), { ok: false, errors: { lastDay: { key: 'staff.errors.date' } } });
+  });
+
+  it('takes a changed name, e-mail and phone, trimmed; an empty address or number is none; each wrong one at its field', () => {
+    assert.deepEqual(parseStaffDetails(form({ firstName: ' Åsa ', lastName: 'Öberg', email: ' asa@example.com ', phone: ' 070-123  45 67 ' })),
+      { ok: true, value: { firstName: 'Åsa', lastName: 'Öberg', email: 'asa@example.com', phone: '070-123 45 67' } });
+    assert.deepEqual(parseStaffDetails(form({ firstName: 'Åsa', lastName: 'Öberg', email: '', phone: '' })),
+      { ok: true, value: { firstName: 'Åsa', lastName: 'Öberg', email: null, phone: null } });
+    assert.deepEqual(parseStaffDetails(form({ firstName: 'Åsa', lastName: 'Öberg', phone: '+46 (0)70-123' })),
+      { ok: true, value: { firstName: 'Åsa', lastName: 'Öberg', email: null, phone: '+46 (0)70-123' } });
+    assert.deepEqual(parseStaffDetails(form({ firstName: '', lastName: 'x'.repeat(101), email: 'asa@', phone: '12345' })), { ok: false, errors: {
+      firstName: { key: 'staff.errors.firstName' }, lastName: { key: 'staff.errors.tooLong' }, email: { key: 'staff.errors.email' }, phone: { key: 'staff.errors.phone' },
+    } });
+    assert.deepEqual(parseStaffDetails(form({ firstName: 'Åsa', lastName: `Öberg ${identityNumber('1982-03-15', 123)}`, phone: 'ring 070' })), { ok: false, errors: {
+      lastName: { key: 'staff.errors.nameIdentity' }, phone: { key: 'staff.errors.phone' },
+    } });
+    assert.equal(parseStaffDetails(form({ firstName: 'Åsa', lastName: 'Öberg', phone: '1'.repeat(21) })).ok, false, 'at most 20 characters');
+  });
+
+  it('reads the birth date in a personnummer, and in a samordningsnummer (the day less 60)', () => {
+    assert.equal(birthDateOf(identityNumber('1982-03-15', 123)), '1982-03-15');
+    assert.equal(birthDateOf(identityNumber('2001-12-01', 7, true)), '2001-12-01');
+    assert.equal(birthDateOf(identityNumber('2001-12-31', 7, true)), '2001-12-31');
+  });
+
+  it('shows a protected identity’s contact details to the admin of their municipality alone, and a home address to the admin only, never a protected one’s', () => {
+    assert.equal(contactVisible(new Set(), { municipalityId: 1, protectedIdentity: false }), true);
+    assert.equal(contactVisible(new Set(), { municipalityId: 1, protectedIdentity: true }), false);
+    assert.equal(contactVisible(new Set([2]), { municipalityId: 1, protectedIdentity: true }), false, 'another municipality’s admin');
+    assert.equal(contactVisible(new Set([1]), { municipalityId: 1, protectedIdentity: true }), true);
+    assert.equal(addressVisible(new Set([1]), { municipalityId: 1, protectedIdentity: false }), true, 'the home address: the admin');
+    assert.equal(addressVisible(new Set([2]), { municipalityId: 1, protectedIdentity: false }), false);
+    assert.equal(addressVisible(new Set(), { municipalityId: 1, protectedIdentity: false }), false, 'not the head');
+    assert.equal(addressVisible(new Set([1]), { municipalityId: 1, protectedIdentity: true }), false, 'a protected one’s: nobody');
   });
 });

@@ -80,7 +80,7 @@ describe('staff', () => {
     const admin = await signIn(t.app, 'admin');
     const before = await fingerprint(t.db);
     const res = await postForm(admin, '/admin/staff/new', '/admin/staff', {
-      firstName: 'Vera', lastName: '', email: 'inte-en-adress', identity: '19121212-1213', unit: String(solrosen), group: String(blabar),
+      firstName: 'Vera', lastName: '', email: 'inte-en-adress', phone: 'ring mig', identity: '19121212-1213', unit: String(solrosen), group: String(blabar),
       role: 'unit_head', startDate: '2026-11-24', endDate: '2026-11-20', invite: 'yes',
     });
     assert.equal(res.status, 400);
@@ -88,6 +88,7 @@ describe('staff', () => {
     assert.match(res.text, /id="lastName-error"[^>]*>.*Skriv efternamnet\./);
     assert.match(res.text, /id="email-error"[^>]*>.*Skriv en e-postadress/);
     assert.match(res.text, /id="identity-error"[^>]*>.*Personnumret stämmer inte/);
+    assert.match(res.text, /id="phone-error"[^>]*>.*Skriv ett telefonnummer med siffror/);
     assert.match(res.text, /id="group-error"[^>]*>.*hela enheten/);
     assert.match(res.text, /id="endDate-error"[^>]*>.*före första dagen/);
     assert.match(res.text, /name="firstName" type="text" value="Vera"/);
@@ -98,7 +99,7 @@ describe('staff', () => {
   it('adds a substitute and invites them: the key makes an account that works as staff until the last day, and no longer', async () => {
     const admin = await signIn(t.app, 'admin');
     const res = await postForm(admin, '/admin/staff/new', '/admin/staff', {
-      firstName: 'Vera', lastName: 'Vikarie', email: 'vera.vikarie@example.com', identity: '19121212-1212', unit: String(solrosen),
+      firstName: 'Vera', lastName: 'Vikarie', email: 'vera.vikarie@example.com', phone: '070-555 66 77', identity: '19121212-1212', unit: String(solrosen),
       group: String(blabar), role: 'staff', startDate: '', endDate: '2026-11-27', invite: 'yes',
     });
     assert.equal(res.status, 303);
@@ -108,8 +109,8 @@ describe('staff', () => {
     assert.deepEqual({ ...assignment, id: 0 }, {
       id: 0, person_id: vera, unit_id: solrosen, group_id: blabar, role: 'staff', start_date: '2026-11-24', end_date: '2026-11-27',
     });
-    const person = await t.db.selectFrom('persons').select(['identity_number', 'email']).where('id', '=', vera).executeTakeFirstOrThrow();
-    assert.deepEqual(person, { identity_number: '19121212-1212', email: 'vera.vikarie@example.com' });
+    const person = await t.db.selectFrom('persons').select(['identity_number', 'email', 'phone']).where('id', '=', vera).executeTakeFirstOrThrow();
+    assert.deepEqual(person, { identity_number: '19121212-1212', email: 'vera.vikarie@example.com', phone: '070-555 66 77' });
     assert.deepEqual((await changesOf('person', vera)).map((c) => [c.change, c.source]), [['created', 'admin']]);
     assert.deepEqual((await changesOf('staff_assignment', assignment.id)).map((c) => [c.change, c.field, c.new_value]),
       [['created', null, `staff unit ${solrosen} group ${blabar}`], ['changed', 'start_date', '2026-11-24'], ['changed', 'end_date', '2026-11-27']]);
