@@ -96,13 +96,20 @@ async function linkKeyToAccount(db: Db, key: string, account: { id: number; pers
   return db.transaction().execute(async (trx): Promise<LinkResult> => {
     const lookup = await lookUpKey(trx, key, now, { lock: true });
     if (!lookup.ok) return { ok: false, error: lookup.problem };
-    const children = await invitationChildren(trx, lookup.invitationId);
+    let children = await invitationChildren(trx, lookup.invitationId);
     if (account.personId !== lookup.guardianId) {
       if (!(await samePersonWithoutGuardianRole(trx, account.personId, lookup.guardianId))) return { ok: false, error: 'not-your-invitation' };
+      // Only the children the invited guardian still is guardian of: a guardianship the register ended since the
+      // invitation went out (an import, a court's decision) must not come back through its key.
+      const still: number[] = [];
       for (const childId of children) {
         const registry = await guardianshipOf(trx, lookup.guardianId, childId);
-        await addGuardianship(trx, { guardianId: account.personId, childId, otherHousehold: registry?.otherHousehold ?? false });
+        if (!registry) continue;
+        await addGuardianship(trx, { guardianId: account.personId, childId, otherHousehold: registry.otherHousehold });
+        still.push(childId);
       }
+      if (still.length === 0) return { ok: false, error: 'revoked' };
+      children = still;
     }
     if (!(await useKey(trx, lookup, account.id, now))) throw new KeyRaceLost();
     return { ok: true, children };

@@ -5,6 +5,7 @@
 import { openAccountsOf } from '../accounts/queries.ts';
 import type { Db } from '../kernel/db.ts';
 import { inviteFromRegistry, type RegistryInviteOutcome, type RegistryMailer } from '../invitations/registry-invitations.ts';
+import { withdrawChildFromInvitations } from '../invitations/queries.ts';
 import type { ChangeAuthor, RegisterChange } from '../people/register-changes.ts';
 import {
   insertAssignments, insertGuardianships, insertPersons, insertPlacements, markImportApplied, namesOf, registerSnapshot, removeGuardianships,
@@ -125,6 +126,8 @@ async function writePlan(trx: Db, input: ApplyInput, plan: ImportPlan, register:
   await removePlacements(trx, m, plan.removedPlacements.map((p) => p.placementId), author);
 
   await removeGuardianships(trx, m, plan.removedGuardianships.map((g) => g.id), author);
+  // A guardian no longer the child's: the child leaves their open invitations, so no later mail or key names the child
+  for (const g of plan.removedGuardianships) await withdrawChildFromInvitations(trx, g.guardianId, g.childId, input.now);
   for (const g of plan.changedGuardianships) await setOtherHousehold(trx, m, g.id, g.otherHousehold, author);
   await insertGuardianships(trx, m, plan.newGuardianships.map((g) => ({ guardianId: idOf(g.guardian), childId: idOf(g.child), otherHousehold: g.otherHousehold })), author);
 

@@ -87,6 +87,34 @@ describe('held invitations, existing accounts and linking', () => {
     assert.deepEqual(children.map((c) => c.child_id), [alice], 'exactly the children the invitation covers');
   });
 
+  it('links no child whose guardianship the register ended after the invitation went out', async () => {
+    // As above (a guardian who works in the municipality, with a staff record of the same name), but the registry
+    // import removes the guardianship before the key is used from the staff account.
+    const child = (await t.db.selectFrom('placements').innerJoin('groups', 'groups.id', 'placements.group_id')
+      .select('placements.child_id').where('groups.name', '=', 'Blåbär').orderBy('placements.child_id').offset(6).limit(1).executeTakeFirstOrThrow()).child_id;
+    const karin = (await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', child).executeTakeFirstOrThrow()).guardian_id;
+    const names = await t.db.selectFrom('persons').select(['first_name', 'last_name']).where('id', 'in', [child, karin]).orderBy('id').execute();
+    const [childName, guardianName] = child < karin ? names : [names[1], names[0]];
+    const teacher = await signIn(t.app, 'pedagog');
+    await invite(teacher, child, karin, 'karin@example.com');
+    const key = keyIn((await lastMail())!.text_body)!;
+    const municipality = (await t.db.selectFrom('persons').select('municipality_id').where('id', '=', karin).executeTakeFirstOrThrow()).municipality_id;
+    const { id: staffKarin } = await t.db.insertInto('persons').values({ municipality_id: municipality, first_name: guardianName.first_name, last_name: guardianName.last_name,
+      identity_number: null, identity_kind: null, birth_date: null, protected_identity: 0, street_address: null, postal_code: null, city: null,
+      email: null, phone: null, created_at: t.clock.now().toISOString() }).returning('id').executeTakeFirstOrThrow();
+    const hash = (await t.db.selectFrom('accounts').select('password_hash').where('username', '=', 'pedagog').executeTakeFirstOrThrow()).password_hash;
+    await t.db.insertInto('accounts').values({ person_id: staffKarin, username: 'karin.personal', username_key: 'karin.personal', email: null,
+      email_key: null, password_hash: hash, language: 'sv', created_at: t.clock.now().toISOString() }).execute();
+    await t.db.deleteFrom('guardianships').where('guardian_id', '=', karin).where('child_id', '=', child).execute();
+
+    const former = await signIn(t.app, 'karin.personal');
+    const page = await former.get('/settings/invitation');
+    const refused = await former.post('/settings/invitation').type('form').send({ _csrf: csrfFrom(page.text), key });
+    assert.equal(refused.status, 400);
+    assert.deepEqual(await t.db.selectFrom('guardianships').select('child_id').where('guardian_id', '=', staffKarin).execute(), []);
+    assert.doesNotMatch((await former.get('/')).text, new RegExp(`${childName.first_name} ${childName.last_name}`));
+  });
+
   it("refuses a key for another guardian on an account that is already someone's guardian", async () => {
     const child = (await t.db.selectFrom('placements').innerJoin('groups', 'groups.id', 'placements.group_id')
       .select('placements.child_id').where('groups.name', '=', 'Blåbär').orderBy('placements.child_id').offset(5).limit(1).executeTakeFirstOrThrow()).child_id;

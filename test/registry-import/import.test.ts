@@ -152,6 +152,24 @@ describe('importing a registry file', () => {
     assert.equal(second.plan?.endedPlacements.length, 0);
   });
 
+  it("withdraws the child from the open invitations of a guardian the file no longer lists: the key cannot bring the child back", async () => {
+    const fresh = await newMunicipality(t, 'Indragningskommun');
+    const rows = sampleRows({ children: 3, groups: GROUPS, startDate: today(t.clock) });
+    const input = { municipalityId: fresh, encoding: 'utf-8' as const, today: today(t.clock), now: t.clock.now(), by: await adminAccount(t), source: 'import' as const, mail };
+    assert.equal((await applyImport(t.db, { ...input, text: toCsv(rows) })).ok, true);
+    const child = rows.find((r) => r[0] === 'barn')!;
+    const dropped = rows.find((r) => r[0] === 'vårdnadshavare' && r[10] === child[1])!;
+    const guardian = (await t.db.selectFrom('persons').select('id').where('identity_number', '=', dropped[1]).where('municipality_id', '=', fresh).executeTakeFirstOrThrow()).id;
+    const openOf = () => t.db.selectFrom('invitations').select('id').where('guardian_id', '=', guardian).where('revoked_at', 'is', null).execute();
+    assert.equal((await openOf()).length, 1, 'the guardian was invited');
+    const applied = await applyImport(t.db, { ...input, text: toCsv(rows.filter((r) => r !== dropped)) });
+    assert.equal(applied.ok && applied.plan.removedGuardianships.length, 1);
+    assert.deepEqual(await openOf(), [], 'the invitation, which named only that child, is revoked');
+    const keys = await t.db.selectFrom('invitation_keys').innerJoin('invitations', 'invitations.id', 'invitation_keys.invitation_id')
+      .select('invitation_keys.revoked_at').where('invitations.guardian_id', '=', guardian).execute();
+    assert.ok(keys.length > 0 && keys.every((k) => k.revoked_at !== null), 'and so is its key');
+  });
+
   it('leaves the database as it was when the import fails half-way', async () => {
     const fresh = await newMunicipality(t, 'Avbrottskommun');
     const rows = sampleRows({ children: 30, groups: GROUPS, startDate: '2026-08-01' });
