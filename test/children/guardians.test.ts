@@ -95,6 +95,9 @@ describe("a linked guardian's page", () => {
     assert.ok(identity_number && !res.text.includes(identity_number) && !res.text.includes(identity_number.slice(2)), 'the number masked');
     assert.match(res.text, /name="street_address"/);
     assert.match(res.text, /Personen är vårdnadshavare även för andra barn/, 'Emma is Oskar’s guardian too: her details change for both');
+    // In Arabic (right to left) the masked number and the postal code still read left to right ("930208-XXXX", "462 43")
+    assert.match(res.text, /<span dir="ltr">\d{6}-XXXX<\/span>/);
+    assert.match(res.text, /<input id="postal_code" name="postal_code" type="text" value="[^"]*" dir="ltr"/);
   });
 
   it('saves e-mail, phone and address, each in the history with who and when (the address only as changed)', async () => {
