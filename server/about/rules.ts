@@ -2,7 +2,7 @@
 // accessibility problems an e-mail address and a phone number that look like one, the assessment day not ahead.
 import type { Compliance } from '../../db/schema.ts';
 import { isDate } from '../kernel/dates.ts';
-import { hasErrors, type FieldErrors, type Parsed } from '../kernel/forms.ts';
+import { hasErrors, looksLikePhoneNumber, type FieldErrors, type Parsed } from '../kernel/forms.ts';
 import { PRIVACY_FIELDS, type AccessibilityStatement, type PrivacyNotice } from './queries.ts';
 
 /** The longest text of one part (a page of text: the seed municipality's longest part is under 1,000 characters). */
@@ -31,7 +31,7 @@ export function parseAccessibility(form: Form, today: string): Parsed<Accessibil
   const email = form('feedback_email').trim();
   if (email && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) errors.feedback_email = { key: 'about.errors.email' };
   const phone = form('feedback_phone').trim();
-  if (phone && !/^\+?[\d\s()-]{5,20}$/.test(phone)) errors.feedback_phone = { key: 'about.errors.phone' };
+  if (phone && !looksLikePhoneNumber(phone)) errors.feedback_phone = { key: 'about.errors.phone' };
   const assessedOn = form('assessed_on').trim();
   if (assessedOn && !isDate(assessedOn)) errors.assessed_on = { key: 'about.errors.date' };
   else if (assessedOn > today) errors.assessed_on = { key: 'about.errors.dateAhead' };

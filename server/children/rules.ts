@@ -4,7 +4,7 @@
 import personnummerModule from 'personnummer';
 import type { HourLimit, IdentityKind } from '../../db/schema.ts';
 import { isDate } from '../kernel/dates.ts';
-import { hasErrors, type FieldErrors, type Parsed } from '../kernel/forms.ts';
+import { hasErrors, looksLikePhoneNumber, type FieldErrors, type Parsed } from '../kernel/forms.ts';
 import { parseId } from '../kernel/http.ts';
 
 type Form = (name: string) => string;
@@ -120,7 +120,7 @@ function contact(form: Form, errors: FieldErrors, prefix: string): { email: stri
   const email = form(`${prefix}email`).trim();
   if (email && (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254)) errors[`${prefix}email`] = { key: 'childAdmin.errors.email' };
   const phone = form(`${prefix}phone`).trim();
-  if (phone && !/^\+?[0-9 ()-]{6,20}$/.test(phone)) errors[`${prefix}phone`] = { key: 'childAdmin.errors.phone' };
+  if (phone && !looksLikePhoneNumber(phone)) errors[`${prefix}phone`] = { key: 'childAdmin.errors.phone' };
   return { email: email || null, phone: phone || null };
 }
 

@@ -16,6 +16,14 @@ export function hasErrors(errors: FieldErrors): boolean {
 }
 
 /**
+ * Whether a typed phone number looks like one: digits with the spaces, dashes and brackets people write ("031-390 06
+ * 10", "+46 (0)70 123 45 67"), 6 to 20 characters, at least 6 of them digits. The one check of every contact form.
+ */
+export function looksLikePhoneNumber(text: string): boolean {
+  return /^\+?[0-9 ()-]{6,20}$/.test(text) && (text.match(/[0-9]/g)?.length ?? 0) >= 6;
+}
+
+/**
  * Takes NUL characters out of every field of a posted form (after express.urlencoded): nobody types one, and
  * PostgreSQL refuses text that holds one, so a form with one would answer 500 there where SQLite stored it.
  * A body in any other encoding (JSON, plain text) or none is an empty form: Express 5 leaves `req.body` undefined

@@ -2,7 +2,7 @@
 // details, and the search and page of a list. Each rule broken is a catalogue key at its field.
 import type { UnitKind } from '../../db/schema.ts';
 import { addMonths, isDate } from '../kernel/dates.ts';
-import { hasErrors, type FieldErrors, type Parsed } from '../kernel/forms.ts';
+import { hasErrors, looksLikePhoneNumber, type FieldErrors, type Parsed } from '../kernel/forms.ts';
 import { parseId } from '../kernel/http.ts';
 import type { ListQuery, UnitFields } from '../people/organisation.ts';
 
@@ -32,7 +32,6 @@ export function chosenMunicipality(raw: string, adminOf: ReadonlySet<number>): P
 }
 
 const POSTAL_CODE = /^\d{3} ?\d{2}$/;
-const PHONE = /^\+?[\d\s-]{5,20}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
@@ -70,7 +69,7 @@ export function parseUnit(form: (name: string) => string, given: (name: string) 
   }
   if (has('phone')) {
     const phone = text('phone');
-    if (phone !== null && !PHONE.test(phone)) errors.phone = { key: 'organisation.errors.phone' };
+    if (phone !== null && !looksLikePhoneNumber(phone)) errors.phone = { key: 'organisation.errors.phone' };
     else value.phone = phone;
   }
   if (has('email')) {

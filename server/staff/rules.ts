@@ -5,7 +5,7 @@
 import personnummerModule from 'personnummer';
 import type { StaffRole } from '../../db/schema.ts';
 import { isDate } from '../kernel/dates.ts';
-import { hasErrors, type FieldErrors, type Parsed } from '../kernel/forms.ts';
+import { hasErrors, looksLikePhoneNumber, type FieldErrors, type Parsed } from '../kernel/forms.ts';
 import { parseId } from '../kernel/http.ts';
 import { isEmail } from '../accounts/rules.ts';
 import { containsIdentityNumber } from '../people/identity-numbers.ts';
@@ -77,7 +77,6 @@ export function parseAssignment(form: Form, units: readonly UnitChoice[], today:
   return { ok: true, value: { unitId: unit.id, groupId, role, startDate, endDate } };
 }
 
-const PHONE = /^\+?[0-9 ()-]{6,20}$/;
 
 /** A new staff member (a phone number if given) and their first assignment; the municipality is the chosen unit's. */
 export function parseNewStaff(form: Form, units: readonly UnitChoice[], today: string): Parsed<{ person: NewStaffMember; assignment: NewAssignment }> {
@@ -88,7 +87,7 @@ export function parseNewStaff(form: Form, units: readonly UnitChoice[], today: s
   if (!email) errors.email = { key: 'staff.errors.emailMissing' };
   else if (!isEmail(email)) errors.email = { key: 'staff.errors.email' };
   const phone = form('phone').trim().replace(/\s+/g, ' ');
-  if (phone && !PHONE.test(phone)) errors.phone = { key: 'staff.errors.phone' };
+  if (phone && !looksLikePhoneNumber(phone)) errors.phone = { key: 'staff.errors.phone' };
   const identity = parseIdentity(form('identity'));
   const assignment = parseAssignment(form, units, today);
   const all = { ...errors, ...(identity.ok ? {} : identity.errors), ...(assignment.ok ? {} : assignment.errors) };
@@ -125,7 +124,7 @@ export function parseStaffDetails(form: Form): Parsed<StaffDetails> {
   const email = form('email').trim();
   if (email && !isEmail(email)) errors.email = { key: 'staff.errors.email' };
   const phone = form('phone').trim().replace(/\s+/g, ' ');
-  if (phone && !PHONE.test(phone)) errors.phone = { key: 'staff.errors.phone' };
+  if (phone && !looksLikePhoneNumber(phone)) errors.phone = { key: 'staff.errors.phone' };
   if (hasErrors(errors)) return { ok: false, errors };
   return { ok: true, value: { firstName, lastName, email: email || null, phone: phone || null } };
 }

@@ -67,12 +67,12 @@ describe('the accessibility statement', () => {
     }
   });
 
-  it('takes a phone number of 5 to 20 digits, spaces, brackets and dashes, with a + first at most', () => {
-    for (const good of ['12345', '08-123 456 78', '+46812345678', '(08) 123 45', '1'.repeat(20)]) {
+  it('takes a phone number of 6 to 20 digits, spaces, brackets and dashes (six digits at least), with a + first at most', () => {
+    for (const good of ['123456', '08-123 456 78', '+46812345678', '(08) 123 45', '1'.repeat(20)]) {
       assert.equal(accessibility({ feedback_phone: good }).value?.feedbackPhone, good, good);
     }
     const phone = { errors: { feedback_phone: { key: 'about.errors.phone' } } };
-    for (const bad of ['1234', '1'.repeat(21), '08-123 45 67 ring', 'x0812345', '++46812345', '08+12345', '+']) {
+    for (const bad of ['12345', '1'.repeat(21), '08-123 45 67 ring', 'x0812345', '++46812345', '08+12345', '+', '------', '(08) - -']) {
       assert.deepEqual(accessibility({ feedback_phone: bad }), phone, bad);
     }
   });

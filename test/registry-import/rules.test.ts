@@ -153,6 +153,38 @@ describe('the units and groups a file names', () => {
   });
 });
 
+describe('a closed unit or an ended group', () => {
+  const units = [{ id: 1, name: 'Solrosen', closed: true }, { id: 2, name: 'Åkervägens skola', closed: false }];
+  const groups = [{ id: 10, unitId: 1, name: 'Blå' }, { id: 20, unitId: 2, name: 'Klass 1A', ended: true }, { id: 21, unitId: 2, name: 'Klass 2A', ended: false }];
+  const persons = known(person(100, ALVA, 'Alva'), person(300, SVEN, 'Sven', 'Ek'));
+  const placements = [{ id: 1000, childId: 100, groupId: 10, startDate: '2025-08-01', endDate: null }];
+  const assignments: SnapshotAssignment[] = [{ id: 7000, personId: 300, unitId: 1, groupId: null, role: 'staff', startDate: '2024-08-01', endDate: null }];
+  const reg = register({ units, groups, persons, placements, assignments });
+  const school = { unit: 'Åkervägens skola', group: 'Klass 1A' };
+
+  it('takes no new placement or assignment, and says which unit is closed or which group has ended', () => {
+    const p = plan([
+      child(2, BO, 'Bo'), child(3, CIRI, 'Ciri', school), child(4, ALVA, 'Alva', { unit: 'Åkervägens skola', group: 'Klass 2A' }),
+      staff(5, TORA, 'Tora'), staff(6, TORA, 'Tora', school), staff(7, TORA, 'Tora', { unit: 'Åkervägens skola' }),
+    ], reg);
+    assert.deepEqual(reasons(p), [
+      { line: 2, who: masked(BO), key: 'registryImport.refused.unitClosed', params: { unit: 'Solrosen' } },
+      { line: 3, who: masked(CIRI), key: 'registryImport.refused.groupEnded', params: { unit: 'Åkervägens skola', group: 'Klass 1A' } },
+      { line: 5, who: masked(TORA), key: 'registryImport.refused.unitClosed', params: { unit: 'Solrosen' } },
+      { line: 6, who: masked(TORA), key: 'registryImport.refused.groupEnded', params: { unit: 'Åkervägens skola', group: 'Klass 1A' } },
+    ]);
+    assert.deepEqual(p.newPlacements.map((n) => [n.child, n.groupId]), [[ALVA.number, 21]]);
+    assert.deepEqual(p.newAssignments.map((a) => [a.unitId, a.groupId]), [[2, null]]);
+  });
+
+  it('keeps those already there as the file says, and ends them on the file’s last day', () => {
+    const p = plan([child(2, ALVA, 'Alva', { endDate: '2026-06-30' }), staff(3, SVEN, 'Sven', { endDate: '2026-06-30' })], reg);
+    assert.deepEqual(p.refused, []);
+    assert.deepEqual(p.changedPlacements.map((c) => [c.placementId, c.newEnd]), [[1000, '2026-06-30']]);
+    assert.deepEqual(p.endedAssignments.map((e) => [e.assignmentId, e.newEnd]), [[7000, '2026-06-30']]);
+  });
+});
+
 describe('rows the plan refuses', () => {
   it('refuses a row naming a person already named otherwise, and says on which line', () => {
     const first = child(2, ALVA, 'Alva', { protectedIdentity: false, street: 'S', postalCode: 'P', city: 'C', email: 'e@x.se', phone: '1' });
