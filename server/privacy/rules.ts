@@ -4,37 +4,31 @@ import type { FieldErrors, Parsed } from '../kernel/forms.ts';
 import { MAX_RETENTION_DAYS, MAX_RETENTION_MONTHS, MIN_RETENTION_DAYS, type RetentionRule, type TimedRetentionRule } from '../kernel/personal-data.ts';
 
 export const monthsField = (kind: string): string => `months_${kind}`;
+export const daysField = (kind: string): string => `days_${kind}`;
 
+/** The months of each kind kept after a child left: `minimum` (the registry's, or more) to ten years. */
 export function parseRetentionPeriods(
   rules: readonly RetentionRule[], minimum: number, value: (name: string) => string,
 ): Parsed<Map<string, number>> {
-  const periods = new Map<string, number>();
-  const errors: FieldErrors = {};
-  for (const rule of rules) {
-    const name = monthsField(rule.kind);
-    const raw = value(name).trim();
-    const months = /^[0-9]{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
-    if (raw === '') errors[name] = { key: 'personalData.errors.monthsMissing' };
-    else if (!(months >= minimum && months <= MAX_RETENTION_MONTHS)) {
-      errors[name] = { key: 'personalData.errors.monthsRange', params: { min: minimum, max: MAX_RETENTION_MONTHS } };
-    } else periods.set(rule.kind, months);
-  }
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: periods };
+  return parsePeriods(rules, value, { field: monthsField, min: minimum, max: MAX_RETENTION_MONTHS, unit: 'months', digits: /^[0-9]{1,4}$/ });
 }
 
-export const daysField = (kind: string): string => `days_${kind}`;
-
+/** The days of each kind kept for a time: a week to ten years. */
 export function parseRetentionDays(rules: readonly TimedRetentionRule[], value: (name: string) => string): Parsed<Map<string, number>> {
+  return parsePeriods(rules, value, { field: daysField, min: MIN_RETENTION_DAYS, max: MAX_RETENTION_DAYS, unit: 'days', digits: /^[0-9]{1,5}$/ });
+}
+
+function parsePeriods(rules: readonly { kind: string }[], value: (name: string) => string,
+  { field, min, max, unit, digits }: { field: (kind: string) => string; min: number; max: number; unit: 'months' | 'days'; digits: RegExp }): Parsed<Map<string, number>> {
   const periods = new Map<string, number>();
   const errors: FieldErrors = {};
   for (const rule of rules) {
-    const name = daysField(rule.kind);
+    const name = field(rule.kind);
     const raw = value(name).trim();
-    const days = /^[0-9]{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
-    if (raw === '') errors[name] = { key: 'personalData.errors.daysMissing' };
-    else if (!(days >= MIN_RETENTION_DAYS && days <= MAX_RETENTION_DAYS)) {
-      errors[name] = { key: 'personalData.errors.daysRange', params: { min: MIN_RETENTION_DAYS, max: MAX_RETENTION_DAYS } };
-    } else periods.set(rule.kind, days);
+    const length = digits.test(raw) ? Number(raw) : Number.NaN;
+    if (raw === '') errors[name] = { key: `personalData.errors.${unit}Missing` };
+    else if (!(length >= min && length <= max)) errors[name] = { key: `personalData.errors.${unit}Range`, params: { min, max } };
+    else periods.set(rule.kind, length);
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: periods };
 }
