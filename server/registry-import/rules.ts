@@ -123,6 +123,7 @@ export function planImport(file: ReadFile, register: RegisterSnapshot, context: 
     return true;
   };
   const groupNamed = (unitId: number, name: string) => groups.get(`${unitId} ${columnKey(name)}`);
+  const placementAt = new Map(register.placements.map((p) => [`${p.childId} ${p.groupId} ${p.startDate}`, p]));
   const children = new Map<string, (ChildRow & { groupId: number; unitId: number; groupName: string; unitName: string })[]>();
   const guardianRows: GuardianRow[] = [];
   const staffRows: (StaffRow & { unitId: number; groupId: number | null; unitName: string; groupName: string | null })[] = [];
@@ -135,7 +136,11 @@ export function planImport(file: ReadFile, register: RegisterSnapshot, context: 
       if (!group) { refuse(row, 'unknownGroup', { unit: unit.name, group: row.group }); continue; }
       const list = children.get(row.identity.number) ?? [];
       if (list.some((p) => p.groupId === group.id && p.startDate === row.startDate)) { refuse(row, 'duplicatePlacement'); continue; }
-      children.set(row.identity.number, [...list, { ...row, groupId: group.id, unitId: unit.id, groupName: group.name, unitName: unit.name }]);
+      const placed = { ...row, groupId: group.id, unitId: unit.id, groupName: group.name, unitName: unit.name };
+      // refused here, before the guardians are read, so a child who cannot be placed brings no guardian and no invitation
+      const knownId = register.persons.get(row.identity.number)?.id;
+      if (!(knownId !== undefined && placementAt.has(`${knownId} ${group.id} ${row.startDate}`)) && notAdmitting(placed)) continue;
+      children.set(row.identity.number, [...list, placed]);
       continue;
     }
     const group = row.group === null ? undefined : groupNamed(unit.id, row.group);
@@ -179,12 +184,10 @@ export function planImport(file: ReadFile, register: RegisterSnapshot, context: 
   const endedPlacements: EndedPlacement[] = [];
   const removedPlacements: EndedPlacement[] = [];
   const inFile = new Set<number>();
-  const placementAt = new Map(register.placements.map((p) => [`${p.childId} ${p.groupId} ${p.startDate}`, p]));
   for (const [number, rows] of children) {
     const childId = idOf(number);
     for (const row of rows) {
       const existing = childId === undefined ? undefined : placementAt.get(`${childId} ${row.groupId} ${row.startDate}`);
-      if (!existing && notAdmitting(row)) continue;
       if (!existing) {
         newPlacements.push({ child: number, childName: personName(number), groupId: row.groupId, groupName: row.groupName, unitName: row.unitName, startDate: row.startDate, endDate: row.endDate });
         continue;

@@ -177,6 +177,13 @@ describe('a closed unit or an ended group', () => {
     assert.deepEqual(p.newAssignments.map((a) => [a.unitId, a.groupId]), [[2, null]]);
   });
 
+  it("brings no guardian, guardianship or invitation for a child who cannot be placed", () => {
+    // Bo's only row is refused (Solrosen is closed): his guardian Maja is refused with him, not added and not invited
+    const p = plan([child(2, BO, 'Bo'), guardian(3, MAJA, 'Maja', BO, { email: 'maja@example.com' })], reg);
+    assert.deepEqual(reasons(p).map((r) => [r.line, r.key]), [[2, 'registryImport.refused.unitClosed'], [3, 'registryImport.refused.childNotInFile']]);
+    assert.deepEqual([p.newPersons, p.newGuardianships, p.reach], [[], [], []]);
+  });
+
   it('keeps those already there as the file says, and ends them on the file’s last day', () => {
     const p = plan([child(2, ALVA, 'Alva', { endDate: '2026-06-30' }), staff(3, SVEN, 'Sven', { endDate: '2026-06-30' })], reg);
     assert.deepEqual(p.refused, []);
