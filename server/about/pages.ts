@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { Db } from '../kernel/db.ts';
 import type { PersonalDataRegistry } from '../kernel/personal-data.ts';
 import { retentionPeriods } from '../privacy/queries.ts';
-import { effectiveMonths } from '../privacy/retention.ts';
+import { effectiveDays, effectiveMonths } from '../privacy/retention.ts';
 import type { FieldErrors } from '../kernel/forms.ts';
 import { parseId } from '../kernel/http.ts';
 import { allMunicipalities, municipalityOfPerson, type AdministeredMunicipality, type MunicipalityName } from '../people/audit-scope.ts';
@@ -49,10 +49,17 @@ export async function retentionSchedule(db: Db, registry: PersonalDataRegistry, 
   return registry.rules().map((rule) => ({ kind: rule.kind, months: effectiveMonths(registry, rule, periods) }));
 }
 
+/** How long Vardag keeps each kind of record kept for a time (registry files, mail), in days after it was made or sent. */
+export async function timedRetentionSchedule(db: Db, registry: PersonalDataRegistry, municipalityId: number): Promise<{ kind: string; days: number }[]> {
+  const periods = await retentionPeriods(db, municipalityId, 'days');
+  return registry.timedRules().map((rule) => ({ kind: rule.kind, days: effectiveDays(rule, periods) }));
+}
+
 export async function publicPage(db: Db, registry: PersonalDataRegistry, municipality: MunicipalityName | null) {
   const statements = municipality ? await currentStatements(db, municipality.id) : undefined;
   const retention = municipality ? await retentionSchedule(db, registry, municipality.id) : [];
-  return { municipality, statements, retention, parts: statements ? privacyParts(statements.privacy) : [], tests: TEST_RESULTS,
+  const timedRetention = municipality ? await timedRetentionSchedule(db, registry, municipality.id) : [];
+  return { municipality, statements, retention, timedRetention, parts: statements ? privacyParts(statements.privacy) : [], tests: TEST_RESULTS,
     knownProblems: statements?.accessibility.knownProblems ? paragraphs(statements.accessibility.knownProblems) : null };
 }
 

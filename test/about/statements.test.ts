@@ -79,6 +79,17 @@ describe('the statements', () => {
       assert.match(other, new RegExp(`<li>Frånvaro: ${defaults.get('absences')} månader</li>`));
       assert.equal((other.match(/<li>[^<]*: \d+ månad(er)?<\/li>/g) ?? []).length, PERSONAL_DATA.rules().length);
     });
+
+    it('list too how long what is kept for a time stays (uploaded registry files, sent mail), in days', async () => {
+      await t.db.insertInto('retention_periods').values({ municipality_id: granne, kind: 'mails', length: 14, unit: 'days', changed_by: 1,
+        changed_at: t.clock.now().toISOString() }).execute();
+      const own = (await request(t.app).get(`/privacy?municipality=${granne}`)).text;
+      assert.match(own, /Vardag tar också själv bort det som bara sparas en tid/);
+      assert.match(own, /<li>Skickad e-post \(mottagare, ämne och när\): 14 dagar<\/li>/);
+      const other = (await request(t.app).get(`/privacy?municipality=${demo}`)).text;
+      for (const rule of PERSONAL_DATA.timedRules()) assert.match(other, new RegExp(`: ${rule.defaultDays} dagar</li>`), rule.kind);
+      assert.equal((other.match(/<li>[^<]*: \d+ dag(ar)?<\/li>/g) ?? []).length, PERSONAL_DATA.timedRules().length);
+    });
   });
 
   describe('POST /admin/statements/privacy', () => {
