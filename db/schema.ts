@@ -71,7 +71,11 @@ export interface AccountsTable {
 }
 
 // settings
-export interface UnitSettingsTable { unit_id: number; lock_days: number; plan_ahead_months: number; invite_days_before: number }
+export interface UnitSettingsTable {
+  unit_id: number; lock_days: number; plan_ahead_months: number; invite_days_before: number;
+  /** Notes (Anteckningar) and the child page's guestbook, chosen per unit (migration 0038); off by default. */
+  notes_enabled: Generated<number>; guestbook_enabled: Generated<number>;
+}
 export interface UnitBoxesTable { unit_id: number; box: string; enabled: number }
 // settings: a closed day or range of days, `last_date` null for one day (migration 0020)
 export interface UnitClosedDaysTable { id: Generated<number>; unit_id: number; date: string; last_date: string | null; reason: string }
@@ -216,6 +220,29 @@ export interface MunicipalityStatementsTable {
   assessed_on: string | null; saved_by: number; saved_at: string;
 }
 
+// documentation (migration 0038, server/documentation/): posts to a group ('group', 'blog') or to chosen children's
+// portfolios ('portfolio', the children in post_children), their media (files under media/, named by `file_key`), each
+// photo's children (post_media_children) or `no_children` = 1; a municipality's documentation settings
+export type PostKind = 'group' | 'blog' | 'portfolio';
+export type PostStatus = 'draft' | 'published';
+export type MediaKind = 'image' | 'video' | 'audio';
+export interface PostsTable {
+  id: Generated<number>; municipality_id: number; unit_id: number; group_id: number; kind: PostKind;
+  title: Generated<string>; body: Generated<string>; reflection: Generated<string>; status: PostStatus; author_id: number;
+  created_at: string; updated_at: string; published_at: string | null; version: Generated<number>;
+}
+export interface PostChildrenTable { post_id: number; child_id: number }
+export interface PostMediaTable {
+  id: Generated<number>; post_id: number; kind: MediaKind; file_key: string; mime: string; bytes: number;
+  width: number | null; height: number | null; duration_ms: number | null; caption: Generated<string>;
+  no_children: Generated<number>; position: Generated<number>; upload_key: string | null; created_by: number; created_at: string;
+}
+export interface PostMediaChildrenTable { media_id: number; child_id: number }
+export interface DocumentationSettingsTable {
+  municipality_id: number; image_max_mb: number; video_max_mb: number; video_max_seconds: number; audio_max_mb: number;
+  audio_max_seconds: number; export_grace_days: number; strong_login: Generated<number>; changed_by: number | null; changed_at: string | null;
+}
+
 // kernel: the hits of each rate-limited client in its current window (migration 0018, server/kernel/rate-limits.ts)
 export interface RateLimitHitsTable { key: string; hits: number; resets_at: string }
 
@@ -237,6 +264,11 @@ export interface Database {
   rate_limit_hits: RateLimitHitsTable;
   audit_trail: AuditTrailTable;
   municipality_statements: MunicipalityStatementsTable;
+  posts: PostsTable;
+  post_children: PostChildrenTable;
+  post_media: PostMediaTable;
+  post_media_children: PostMediaChildrenTable;
+  documentation_settings: DocumentationSettingsTable;
   register_changes: RegisterChangesTable;
   registry_imports: RegistryImportsTable;
   unit_settings: UnitSettingsTable;

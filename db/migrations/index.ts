@@ -33,6 +33,7 @@ import * as m0032 from './0032_create_retention_periods.ts';
 import * as m0033 from './0033_add_logo_to_units.ts';
 import * as m0034 from './0034_add_closing_to_units.ts';
 import * as m0037 from './0037_date_retention_periods_and_keep_their_changes.ts';
+import * as m0038 from './0038_create_documentation.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -67,4 +68,5 @@ export const migrations: Record<string, Migration> = {
   '0033_add_logo_to_units': m0033,
   '0034_add_closing_to_units': m0034,
   '0037_date_retention_periods_and_keep_their_changes': m0037,
+  '0038_create_documentation': m0038,
 };

@@ -22,6 +22,17 @@ export async function unitRules(db: Db, unitId: number): Promise<UnitRules> {
   return row ? { lockDays: row.lock_days, planAheadMonths: row.plan_ahead_months, inviteDaysBefore: row.invite_days_before } : DEFAULT_RULES;
 }
 
+/** Whether a unit uses notes (Anteckningar) and the child page's guestbook: both off until its head turns them on. */
+export interface DocumentationFeatures { notes: boolean; guestbook: boolean }
+
+const featuresOfUnit = prepared((db: Db, unitId: number) => db.selectFrom('unit_settings')
+  .select(['notes_enabled', 'guestbook_enabled']).where('unit_id', '=', unitId));
+
+export async function documentationFeatures(db: Db, unitId: number): Promise<DocumentationFeatures> {
+  const [row] = await featuresOfUnit(db, unitId);
+  return { notes: row?.notes_enabled === 1, guestbook: row?.guestbook_enabled === 1 };
+}
+
 const chosenBoxes = prepared((db: Db, unitId: number) => db.selectFrom('unit_boxes').select(['box', 'enabled']).where('unit_id', '=', unitId));
 
 /** Which of the start page's boxes (`keys`, the start page's list) the unit shows; a box the unit never chose is on. */
