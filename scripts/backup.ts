@@ -7,9 +7,14 @@
 // The database is the configured one: VARDAG_DATABASE_URL (pg_dump -Fc), else the SQLite file in VARDAG_DATA_DIR.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/config.ts';
-import { databaseName } from '../server/kernel/db.ts';
-import { listBackups, takeBackup } from '../server/operations/backup.ts';
+
+// A backup is background work beside a server that answers people: it takes the CPU the server leaves (pg_dump,
+// started from here, inherits the priority). On two cores at full priority it cost the start page's load a fifth.
+// Lowered before Vardag's modules are loaded (and, the first time, compiled), which is work too.
+try { os.setPriority(os.constants.priority.PRIORITY_LOW); } catch { /* not allowed here: run as it is */ }
+const { loadConfig } = await import('../server/config.ts');
+const { databaseName } = await import('../server/kernel/db.ts');
+const { listBackups, takeBackup } = await import('../server/operations/backup.ts');
 
 const USAGE = `Usage:
   npm run backup [-- --to FOLDER]     take a backup now (Vardag may run meanwhile)
@@ -22,9 +27,6 @@ function size(bytes: number): string {
 }
 
 async function main(): Promise<number> {
-  // A backup is background work beside a server that answers people: it takes the CPU the server leaves (pg_dump,
-  // started from here, inherits the priority). On two cores at full priority it cost the start page's load a fifth.
-  try { os.setPriority(os.constants.priority.PRIORITY_LOW); } catch { /* not allowed here: run as it is */ }
   const { values } = parseArgs({
     // --nightly DAY: the nightly backup job's run (server/operations/nightly-backup.ts), marked as that night's
     options: { to: { type: 'string' }, list: { type: 'boolean' }, nightly: { type: 'string' }, help: { type: 'boolean', short: 'h' } },

@@ -14,7 +14,9 @@ import { migrateToLatest, type Connection } from '../../server/kernel/db.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
 import { seedDemo } from '../../server/demo/seed.ts';
 import { settleMode } from '../../server/demo/mode.ts';
-import { listBackups, pruneBackups, RestoreRefused, restoreBackup, takeBackup } from '../../server/operations/backup.ts';
+import { copySqlite, listBackups, pruneBackups, RestoreRefused, restoreBackup, takeBackup } from '../../server/operations/backup.ts';
+import { Worker } from 'node:worker_threads';
+import SQLite from 'better-sqlite3';
 import { NIGHTLY_BACKUP_JOB, queueNightlyBackup, registerBackupJobs } from '../../server/operations/nightly-backup.ts';
 import { demoPasswordHash, signIn, startTestApp } from '../support/app.ts';
 import { fingerprint } from '../support/demo.ts';
@@ -181,6 +183,55 @@ describe(`backup and restore (${TEST_DATABASE})`, () => {
       }
     });
   }
+});
+
+describe('copying a SQLite database a little at a time', () => {
+  it('copies the moment it began while another connection goes on writing, and lets those writes through', { timeout: 60_000 }, async () => {
+    const dir = tempDir('paced-copy');
+    const source = path.join(dir, 'source.sqlite');
+    const db = new SQLite(source);
+    db.pragma('journal_mode = WAL');
+    db.exec('create table rows (id integer primary key, text text not null)');
+    const insert = db.prepare('insert into rows (text) values (?)');
+    db.transaction(() => { for (let i = 0; i < 20_000; i++) insert.run('x'.repeat(200)); })(); // about 4.5 MB
+    db.close();
+    // A writer in a thread of its own (the paced copy waits with Atomics.wait, which stops this thread's event loop).
+    const writer = new Worker(`
+      const { parentPort, workerData } = require('node:worker_threads');
+      const SQLite = require(workerData.module);
+      const db = new SQLite(workerData.source);
+      db.pragma('busy_timeout = 2000');
+      const insert = db.prepare("insert into rows (text) values ('written during the copy')");
+      let written = 0, stop = false;
+      parentPort.on('message', () => { stop = true; });
+      (function write() { if (stop) { db.close(); parentPort.postMessage(written); return; } insert.run(); written++; setTimeout(write, 2); })();
+    `, { eval: true, workerData: { source, module: path.join(ROOT, 'node_modules', 'better-sqlite3') } });
+    const written = new Promise<number>((resolve, reject) => { writer.on('message', resolve); writer.on('error', reject); });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const copy = path.join(dir, 'copy.sqlite');
+    const before = new SQLite(source, { readonly: true });
+    const countWritten = () => (before.prepare("select count(*) as n from rows where text = 'written during the copy'").get() as { n: number }).n;
+    const writtenBefore = countWritten();
+    const started = performance.now();
+    await copySqlite(source, copy, 4 * 1024 * 1024); // about a second
+    const seconds = (performance.now() - started) / 1000;
+    writer.postMessage('stop');
+    const count = await written;
+    await writer.terminate();
+    const copied = new SQLite(copy, { readonly: true });
+    const rowsInCopy = (copied.prepare('select count(*) as n from rows').get() as { n: number }).n;
+    const duringInCopy = (copied.prepare("select count(*) as n from rows where text = 'written during the copy'").get() as { n: number }).n;
+    copied.close();
+    const inSource = countWritten();
+    before.close();
+    assert.ok(seconds > 0.5, `the copy went at its pace (${seconds.toFixed(2)} s)`);
+    assert.ok(count > 20, `the writer went on writing during the copy (${count} rows)`);
+    assert.equal(inSource, count, 'every write went through');
+    // (the writer's thread may slip a row or two in between that count and the copy's first read)
+    assert.ok(duringInCopy >= writtenBefore && duringInCopy <= writtenBefore + 3,
+      `the copy is of the moment it began: ${duringInCopy} rows written then, ${writtenBefore} just before, ${count} at the end`);
+    assert.equal(rowsInCopy - duringInCopy, 20_000);
+  });
 });
 
 describe(`the nightly backup (${TEST_DATABASE})`, () => {
