@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import { today, type Clock } from './kernel/clock.ts';
 import type { Db } from './kernel/db.ts';
 import { csrfProtection } from './kernel/csrf.ts';
-import { withoutNulCharacters } from './kernel/forms.ts';
+import { cleanedForm } from './kernel/forms.ts';
 import { createGuard, HttpError, RouteTable, type Locators } from './kernel/http.ts';
 import { requestLanguage, useLanguage } from './kernel/i18n.ts';
 import { DatabaseSessionStore, storeSessionBeforeRedirect } from './kernel/session-store.ts';
@@ -136,7 +136,7 @@ export function createApp(deps: AppDeps): VardagApp {
   if (!deps.demo) app.use(watchPublicUrl({ db, clock, config }));
 
   if (config.benchBaseline) app.get('/bench/baseline', benchBaseline());
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }), withoutNulCharacters);
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }), cleanedForm);
 
   const store = new DatabaseSessionStore(db, { maxAnonymous: config.maxAnonymousSessions, now: () => clock.now().getTime() });
   app.use(session({

@@ -24,18 +24,21 @@ export function looksLikePhoneNumber(text: string): boolean {
 }
 
 /**
- * Takes NUL characters out of every field of a posted form (after express.urlencoded): nobody types one, and
- * PostgreSQL refuses text that holds one, so a form with one would answer 500 there where SQLite stored it.
+ * Every field of a posted form (after express.urlencoded) as Vardag keeps text:
+ * - without NUL characters: nobody types one, and PostgreSQL refuses text that holds one, so a form with one would
+ *   answer 500 there where SQLite stored it;
+ * - composed (Unicode NFC): some keyboards and pasted text send "ö" as "o" and a combining diaeresis, which looks
+ *   the same but would never be found by a search for "Öberg". Passwords are left as typed: their hash was made so.
  * A body in any other encoding (JSON, plain text) or none is an empty form: Express 5 leaves `req.body` undefined
  * then, and a handler that shows the form again with what was sent must find an object there.
  */
-export function withoutNulCharacters(req: { body?: unknown }, _res: unknown, next: () => void): void {
+export function cleanedForm(req: { body?: unknown }, _res: unknown, next: () => void): void {
   if (req.body === undefined || req.body === null) req.body = {};
   const body = req.body as Record<string, unknown>;
   if (typeof body === 'object') {
     for (const [name, value] of Object.entries(body)) {
-      if (typeof value === 'string' && value.includes('\u0000')) body[name] = value.replaceAll('\u0000', '');
-      else if (Array.isArray(value)) body[name] = value.map((v) => (typeof v === 'string' ? v.replaceAll('\u0000', '') : v));
+      const clean = (v: unknown) => (typeof v !== 'string' ? v : /password/i.test(name) ? v.replaceAll('\u0000', '') : v.replaceAll('\u0000', '').normalize('NFC'));
+      body[name] = Array.isArray(value) ? value.map(clean) : clean(value);
     }
   }
   next();

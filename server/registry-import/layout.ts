@@ -29,14 +29,15 @@ export const ENCODING_NAMES: Record<Encoding, string> = { 'utf-8': 'UTF-8', 'win
 
 /**
  * UTF-16 when the bytes start with its byte order mark (a spreadsheet's "Unicode text"); else UTF-8 when they are valid
- * UTF-8 (a BOM is dropped); else Windows-1252, which every byte sequence is.
+ * UTF-8 (a BOM is dropped); else Windows-1252, which every byte sequence is. The text composed (NFC), as forms keep
+ * it: a name exported as "O" and a combining diaeresis is "Ö", found by a search for it.
  */
 export function decodeFile(bytes: Uint8Array): { text: string; encoding: Encoding } {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'utf-16' };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'utf-16' };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes).normalize('NFC'), encoding: 'utf-16' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes).normalize('NFC'), encoding: 'utf-16' };
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-    return { text, encoding: 'utf-8' };
+    return { text: text.normalize('NFC'), encoding: 'utf-8' };
   } catch {
     return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
   }

@@ -33,6 +33,20 @@ describe('a NUL character in a form', () => {
     assert.equal(Number((await t.db.selectFrom('units').select((eb) => eb.fn.countAll().as('n')).where('name', '=', 'Ny enhet').executeTakeFirstOrThrow()).n), 0);
   });
 
+  it('text is kept composed: a name sent as "O" and a combining diaeresis is stored as "Ö", and a search finds it', async () => {
+    const admin = await signIn(t.app, 'admin');
+    const municipality = await t.db.selectFrom('municipality_admins').innerJoin('persons', 'persons.id', 'municipality_admins.person_id')
+      .innerJoin('accounts', 'accounts.person_id', 'persons.id').select('municipality_admins.municipality_id').where('accounts.username', '=', 'admin')
+      .executeTakeFirstOrThrow();
+    const decomposed = 'O\u0308stra omra\u030ade';
+    const res = await postForm(admin, '/admin/areas', '/admin/areas', { name: decomposed, municipality: String(municipality.municipality_id) });
+    assert.equal(res.status, 303, res.text.slice(0, 300));
+    const stored = await t.db.selectFrom('areas').select('name').where('name', 'in', [decomposed, 'Östra område']).execute();
+    assert.deepEqual(stored.map((a) => a.name), ['Östra område']);
+    const found = await admin.get(`/admin/areas?q=${encodeURIComponent('östra OMRÅDE')}`);
+    assert.match(found.text, />Östra område</);
+  });
+
   it('is left out of a login name: the login works', async () => {
     const agent = request.agent(t.app);
     const res = await postForm(agent, '/login', '/login', { username: 'vardnads\u0000havare', password: DEMO_PASSWORD });

@@ -69,6 +69,13 @@ describe('reading a registry file', () => {
     assert.equal(readRegistryFile(text.replaceAll(';', ','), 'utf-8').rows.length, 1);
   });
 
+  it('keeps names composed: "O" and a combining diaeresis in the file is "Ö", as a form would keep it', () => {
+    const text = `typ;personnummer;förnamn;efternamn;barn;enhet;grupp;startdatum\nbarn;${CHILD};A\u030asa;O\u0308stro\u0308m;;Förskolan Tallen;Kotten;2026-08-01\n`;
+    const decoded = decodeFile(Buffer.from(text, 'utf8'));
+    const [row] = readRegistryFile(decoded.text, decoded.encoding).rows;
+    assert.deepEqual([row.firstName, row.lastName], ['Åsa', 'Öström']);
+  });
+
   it('knows a personnummer and a samordningsnummer from a wrong number', () => {
     const child = identityNumber('2021-03-15', 123);
     assert.deepEqual(readIdentity(child.replace('-', '').slice(2)), { number: child, kind: 'personnummer', birthDate: '2021-03-15' });
