@@ -238,9 +238,50 @@ export interface PostMediaTable {
   no_children: Generated<number>; position: Generated<number>; upload_key: string | null; created_by: number; created_at: string;
 }
 export interface PostMediaChildrenTable { media_id: number; child_id: number }
+
+// notes and guardians' comments (migration 0041, server/notes/ and server/documentation/comments*.ts): a note about a
+// child for its guardians; a guardian's comment on a post in their child's portfolio and their home observation, each
+// shown once the group's staff approve it
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
+export interface NotesTable {
+  id: Generated<number>; child_id: number; unit_id: number; author_id: number; body: string; created_at: string; updated_at: string;
+  updated_by: number; version: Generated<number>;
+}
+export interface PostCommentsTable {
+  id: Generated<number>; post_id: number; child_id: number; author_id: number; body: string; status: ApprovalStatus; created_at: string;
+  decided_by: number | null; decided_at: string | null;
+}
+export interface HomeObservationsTable {
+  id: Generated<number>; child_id: number; group_id: number; author_id: number; body: string; photo_key: string | null;
+  photo_mime: string | null; photo_width: number | null; photo_height: number | null; status: ApprovalStatus; created_at: string;
+  decided_by: number | null; decided_at: string | null;
+}
 export interface DocumentationSettingsTable {
   municipality_id: number; image_max_mb: number; video_max_mb: number; video_max_seconds: number; audio_max_mb: number;
   audio_max_seconds: number; export_grace_days: number; strong_login: Generated<number>; changed_by: number | null; changed_at: string | null;
+}
+/** One change of one documentation setting (migration 0042): old_value null = the default. */
+export interface DocumentationSettingsChangesTable {
+  id: Generated<number>; municipality_id: number; setting: string; old_value: number | null; new_value: number; changed_by: number; changed_at: string;
+}
+
+// consent: each guardian's answer to photo publication for the whole group, never changed (migration 0039,
+// server/consent/); the current answer is the guardian's latest row
+export type ConsentAnswer = 'yes' | 'no';
+export type ConsentSource = 'guardian' | 'paper';
+export interface PhotoConsentsTable {
+  id: Generated<number>; child_id: number; guardian_id: number; answer: ConsentAnswer; source: ConsentSource;
+  answered_on: string; recorded_by: number; recorded_at: string;
+}
+
+// child-page (migration 0040, server/child-page/): the child's presentation and picture (a file under media/children/,
+// named by `picture_file`), and the greetings of its guestbook
+export interface ChildPagesTable {
+  child_id: number; presentation: Generated<string>; picture_file: string | null; version: Generated<number>;
+  updated_by: number; updated_at: string;
+}
+export interface GuestbookEntriesTable {
+  id: Generated<number>; child_id: number; author_id: number; body: string; from_staff: Generated<number>; created_at: string;
 }
 
 // kernel: the hits of each rate-limited client in its current window (migration 0018, server/kernel/rate-limits.ts)
@@ -268,7 +309,14 @@ export interface Database {
   post_children: PostChildrenTable;
   post_media: PostMediaTable;
   post_media_children: PostMediaChildrenTable;
+  notes: NotesTable;
+  post_comments: PostCommentsTable;
+  home_observations: HomeObservationsTable;
   documentation_settings: DocumentationSettingsTable;
+  documentation_settings_changes: DocumentationSettingsChangesTable;
+  child_pages: ChildPagesTable;
+  guestbook_entries: GuestbookEntriesTable;
+  photo_consents: PhotoConsentsTable;
   register_changes: RegisterChangesTable;
   registry_imports: RegistryImportsTable;
   unit_settings: UnitSettingsTable;

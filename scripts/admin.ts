@@ -200,7 +200,7 @@ function parseCommand<T>(parse: () => T): T {
 async function settle(db: Db, production: boolean) {
   try {
     return await settleMode(db, production, async (trx) => {
-      await seedDemo(trx, { passwordHash: await hashPassword(DEMO_PASSWORD), now: systemClock.now(), today: today(systemClock) });
+      await seedDemo(trx, { passwordHash: await hashPassword(DEMO_PASSWORD), now: systemClock.now(), today: today(systemClock), dataDir: loadConfig().dataDir });
     });
   } catch (err) {
     if (err instanceof DemoDatabaseInProduction) throw new Failure(err.message);

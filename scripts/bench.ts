@@ -7,6 +7,7 @@
 //   npm run bench -- --children 20000 --json bench.json --profile
 //   npm run bench -- --peak [--minutes 2]  the peak day: 2,000 guardians log in while 200 staff write (scripts/bench/peak.ts)
 //   npm run bench -- --import [--children 10000]  the registry import's preview and apply (scripts/bench/registry-import.ts)
+//   npm run bench -- --media               photos through the media pipeline: throughput and peak memory (scripts/bench/media.ts)
 //   npm run bench -- --database postgres --children 50000 --explain --processes 1,2
 //                                          on PostgreSQL (scripts/bench/postgres.ts), the pages' plans (scripts/bench/explain.ts),
 //                                          one server process and then two
@@ -30,10 +31,12 @@ import { stockholmDate } from '../server/kernel/clock.ts';
 import { childSummary } from '../server/people/queries.ts';
 import { unitRules } from '../server/settings/queries.ts';
 import { BENCH_DIR, ensureDataset } from './bench/dataset.ts';
+import { prepareDocumentation } from './bench/documentation.ts';
 import type { LoadJob, LoadResult } from './bench/load.ts';
 import { backupDuringLoad, type BackupFigure } from './bench/backup-during-load.ts';
 import { peakDay } from './bench/peak.ts';
 import { importBench } from './bench/registry-import.ts';
+import { mediaBench } from './bench/media.ts';
 import { formatProfile, summariseProfile, type ProfileSummary } from './bench/profile.ts';
 import { decoded, get, machineCpuSeconds, post, startServers, type RunningServer } from './bench/server.ts';
 import { benchPostgres, type BenchPostgres } from './bench/postgres.ts';
@@ -61,7 +64,7 @@ const USAGE = `npm run bench -- [options]
   --connections C    concurrent connections (default 50)
   --sessions K       guardian sessions the page routes rotate over (default 500)
   --staff K          staff sessions the Today page rotates over (default 200)
-  --routes LIST      comma-separated subset of: start,box,week,today,login,absence,baseline (default: all)
+  --routes LIST      comma-separated subset of: start,box,week,today,login,absence,portfolio,thumb,baseline (default: all)
   --json FILE        also write the figures as JSON
   --profile          run the server with --cpu-prof and print where its time went
   --database D       sqlite (default) or postgres: the bench's own cluster in .bench/postgres, or VARDAG_DATABASE_URL's server
@@ -69,12 +72,15 @@ const USAGE = `npm run bench -- [options]
   --processes LIST   server processes to measure with, e.g. 1,2 (default 1): each count measures every route
   --explain          PostgreSQL: EXPLAIN (ANALYZE) the SQL behind the start page, week view, Today and an absence report
   --peak             the peak day instead (npm run bench -- --peak --help for its options)
+  --media            the media pipeline instead: photo throughput against sharp directly, peak memory of uploads
   --help`;
 
-type RouteKey = 'start' | 'box' | 'week' | 'today' | 'login' | 'absence' | 'baseline';
-const ROUTE_KEYS: readonly RouteKey[] = ['start', 'box', 'week', 'today', 'login', 'absence', 'baseline'];
+type RouteKey = 'start' | 'box' | 'week' | 'today' | 'login' | 'absence' | 'portfolio' | 'thumb' | 'baseline';
+const ROUTE_KEYS: readonly RouteKey[] = ['start', 'box', 'week', 'today', 'login', 'absence', 'portfolio', 'thumb', 'baseline'];
 const WEEK_RPS_RATIO_TARGET = 0.25;
 const TODAY_RPS_RATIO_TARGET = 0.25;
+const PORTFOLIO_RPS_RATIO_TARGET = 0.25;
+const THUMB_RPS_RATIO_TARGET = 0.5;
 
 interface Settings {
   children: number; duration: number; warmup: number; connections: number; sessions: number; staff: number; quick: boolean;
@@ -505,6 +511,9 @@ async function measure(settings: Settings, machine: Record<string, string | numb
   }
   if (settings.routes.includes('today') && staffSessions.length === 0) throw new Error('the data set has no staff member of a group');
   const plannedAbsences = settings.routes.includes('absence') ? await prepareAbsences(dataset.open, sessions) : undefined;
+  const portfolios = settings.routes.includes('portfolio') || settings.routes.includes('thumb')
+    ? await prepareDocumentation(dataset.open, dataset.dir, sessions) : [];
+  if (portfolios.length) progress(`documentation: a dozen group posts of three photos in each of the sessions' groups, a portfolio post with a photo for each of ${portfolios.length} sessions' children`);
   if (plannedAbsences) progress(`absence reports: ${plannedAbsences.requests.length} distinct (child, day) pairs on open days ahead`);
 
   const profileDir = settings.profile ? path.join(BENCH_DIR, 'profiles', new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
@@ -572,6 +581,14 @@ async function measure(settings: Settings, machine: Record<string, string | numb
         login: { name: 'login page', path: 'GET /login (anonymous)', requests: [{ path: '/login' }] },
         absence: {
           name: 'absence reports', path: 'POST /children/:id/absences (distinct child and day)', requests: absencePlan?.requests ?? [],
+        },
+        portfolio: {
+          name: 'portfolio', path: 'GET /children/:id/portfolio (10 posts, photo rule)',
+          requests: portfolios.map((p) => ({ path: `/children/${p.childId}/portfolio`, headers: { cookie: p.cookie } })),
+        },
+        thumb: {
+          name: 'thumbnail', path: 'GET /media/:id/thumb.webp (access check, a tagged child)',
+          requests: portfolios.map((p) => ({ path: `/media/${p.thumbId}/thumb.webp`, headers: { cookie: p.cookie } })),
         },
         baseline: { name: 'baseline', path: `GET /bench/baseline?bytes=${htmlBytes}`, requests: [{ path: `/bench/baseline?bytes=${htmlBytes}` }] },
       };
@@ -725,12 +742,18 @@ async function measure(settings: Settings, machine: Record<string, string | numb
   const week = figures.find((f) => f.key === 'week');
   const todayPage = figures.find((f) => f.key === 'today');
   const absence = figures.find((f) => f.key === 'absence');
+  const portfolioPage = figures.find((f) => f.key === 'portfolio');
+  const thumbnail = figures.find((f) => f.key === 'thumb');
   const targets = {
     startPageRpsRatio: start?.ratio.rps === null || !start ? null : { value: start.ratio.rps, target: `≥ ${RPS_RATIO_TARGET}`, met: start.ratio.rps >= RPS_RATIO_TARGET },
     startPageP99: start ? { value: start.latency.p99, target: `< ${P99_LIMIT_MS} ms`, met: start.latency.p99 < P99_LIMIT_MS } : null,
     startPageBytesGzip: { value: transfer.total, target: `≤ ${PAGE_LIMIT_BYTES}`, met: transfer.withinLimit },
     weekViewRpsRatio: week?.ratio.rps === null || !week ? null : { value: week.ratio.rps, target: `≥ ${WEEK_RPS_RATIO_TARGET}`, met: week.ratio.rps >= WEEK_RPS_RATIO_TARGET },
     todayRpsRatio: todayPage?.ratio.rps === null || !todayPage ? null : { value: todayPage.ratio.rps, target: `≥ ${TODAY_RPS_RATIO_TARGET}`, met: todayPage.ratio.rps >= TODAY_RPS_RATIO_TARGET },
+    portfolioRpsRatio: portfolioPage?.ratio.rps === null || !portfolioPage ? null
+      : { value: portfolioPage.ratio.rps, target: `≥ ${PORTFOLIO_RPS_RATIO_TARGET}`, met: portfolioPage.ratio.rps >= PORTFOLIO_RPS_RATIO_TARGET },
+    thumbnailRpsRatio: thumbnail?.ratio.rps === null || !thumbnail ? null
+      : { value: thumbnail.ratio.rps, target: `≥ ${THUMB_RPS_RATIO_TARGET}`, met: thumbnail.ratio.rps >= THUMB_RPS_RATIO_TARGET },
     absenceWrites: !absence?.writes ? null : {
       value: absence.writes.perSecond, failedAnswers: absence.failedAnswers, lost: absence.writes.lost,
       target: `≥ ${WRITES_PER_SECOND_TARGET}/s, 0 errors, 0 lost`,
@@ -744,6 +767,8 @@ async function measure(settings: Settings, machine: Record<string, string | numb
   out.push(`  start page ≤ 30 KiB gzipped: ${kib(transfer.total)} — ${transfer.withinLimit ? 'met' : 'MISSED'}`);
   if (targets.weekViewRpsRatio) out.push(`  week view throughput ≥ 25 % of the baseline: ${Math.round(targets.weekViewRpsRatio.value * 100)} % — ${targets.weekViewRpsRatio.met ? 'met' : 'MISSED'}`);
   if (targets.todayRpsRatio) out.push(`  Today page throughput ≥ 25 % of the baseline: ${Math.round(targets.todayRpsRatio.value * 100)} % — ${targets.todayRpsRatio.met ? 'met' : 'MISSED'}`);
+  if (targets.portfolioRpsRatio) out.push(`  portfolio page throughput ≥ 25 % of the baseline: ${Math.round(targets.portfolioRpsRatio.value * 100)} % — ${targets.portfolioRpsRatio.met ? 'met' : 'MISSED'}`);
+  if (targets.thumbnailRpsRatio) out.push(`  a thumbnail through the access check ≥ 50 % of the baseline: ${Math.round(targets.thumbnailRpsRatio.value * 100)} % — ${targets.thumbnailRpsRatio.met ? 'met' : 'MISSED'}`);
   if (backupFigure) {
     out.push(`  a backup while the start-page load runs costs it < 20 % of its requests per second: ${Math.round(backupFigure.cost * 100)} % `
       + `(${Math.round(backupFigure.rpsWith)} vs ${Math.round(backupFigure.rpsWithout)} req/s, ${backupFigure.backups} backups of ${kib(backupFigure.databaseBytes)}, `
@@ -798,6 +823,7 @@ const args = process.argv.slice(2);
 const run = args.includes('--peak')
   ? () => peakDay(args.filter((a) => a !== '--peak'), { progress, track: (s) => { server = s; } })
   : args.includes('--import') ? () => importBench(args.filter((a) => a !== '--import'), progress)
+  : args.includes('--media') ? () => mediaBench(args.filter((a) => a !== '--media'), progress)
   : main;
 run().then((code) => process.exit(code), async (err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

@@ -70,6 +70,29 @@ import { privacyRoutes } from './privacy/routes.ts';
 import { log } from './kernel/log.ts';
 import { healthz, type RunnerHealth } from './operations/health.ts';
 import { operationsRoutes } from './operations/routes.ts';
+import { consentRoutes } from './consent/routes.ts';
+import { consentPersonalData } from './consent/personal-data.ts';
+import { notesRoutes } from './notes/routes.ts';
+import { noteLocators } from './notes/queries.ts';
+import { notesPersonalData } from './notes/personal-data.ts';
+import { commentRoutes } from './documentation/comments-routes.ts';
+import { commentLocators } from './documentation/comments-queries.ts';
+import { observationUpload } from './documentation/comments-photo.ts';
+import { commentsPersonalData } from './documentation/comments-personal-data.ts';
+import { documentationRoutes } from './documentation/routes.ts';
+import { documentationLocators } from './documentation/queries.ts';
+import { postMediaUpload } from './documentation/upload.ts';
+import { readingRoutes } from './documentation/reading.ts';
+import { mediaRoutes } from './documentation/media-routes.ts';
+import { readingLocators } from './documentation/read-queries.ts';
+import { childPageRoutes } from './child-page/routes.ts';
+import { pictureUpload } from './child-page/upload.ts';
+import { childPageFilesAt, childPagePersonalData } from './child-page/personal-data.ts';
+import { exportRoutes } from './documentation/export.ts';
+import { exportLocators } from './documentation/export-queries.ts';
+import { documentationAdminRoutes } from './documentation/admin.ts';
+import { documentationPersonalData, documentationFilesAt } from './documentation/personal-data.ts';
+import { documentationNeedsStrongLogin } from './documentation/settings.ts';
 
 export interface AppDeps {
   db: Db;
@@ -95,6 +118,10 @@ export interface VardagApp { app: express.Express; routes: RouteTable; close(): 
 export const PERSONAL_DATA = new PersonalDataRegistry(personRegister, accountIdsOf, [
   peoplePersonalData, accountsPersonalData, absencePersonalData, attendancePersonalData, schedulePersonalData, historyPersonalData,
   invitationsPersonalData, notificationsPersonalData, smsPersonalData, auditPersonalData, mailPersonalData,
+  consentPersonalData,
+  notesPersonalData, commentsPersonalData,
+  childPagePersonalData,
+  documentationPersonalData,
 ]);
 
 const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
@@ -102,6 +129,8 @@ const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min
 export function createApp(deps: AppDeps): VardagApp {
   const { db, clock, config } = deps;
   configureHashing({ slots: config.hashingSlots, maxWaitMs: config.hashingMaxWaitMs }); // one queue per process
+  documentationFilesAt(config.dataDir); // where the register extract finds the portfolio's files
+  childPageFilesAt(config.dataDir); // ...and the children's pictures
   const app = express();
   const assets = createAssets([HTMX_FILE]);
   app.locals.eta = createEta(config.production);
@@ -151,15 +180,20 @@ export function createApp(deps: AppDeps): VardagApp {
   // The registry file's upload is a multipart form: read before the CSRF check, which needs its token.
   app.post('/admin/import', registryUpload);
   app.post('/admin/units/:unitId/logo', logoUpload); // (a unit's logo, the same way)
+  app.post('/posts/:postId/media', postMediaUpload(db)); // (a post's photos, videos and sound: the media library's temp files)
+  app.post('/children/:childId/picture', pictureUpload); // (a child's picture, the same way)
+  app.post('/children/:childId/observations', observationUpload); // (a home observation's photo, checking the token first)
   // A signed-in user's token is kept in their session; a public form's needs no session (see kernel/csrf.ts).
   const csrf = csrfProtection({ secret: deps.sessionSecret, secureCookie: config.trustProxy !== false });
   app.use(csrf.protection);
 
   const router = express.Router();
   // Each domain finds its own records; a kind of record without a locator fails the type check here.
-  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators, ...organisationLocators, ...staffLocators, ...placementLocators, ...personLocators, ...registryImportLocators };
+  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators, ...organisationLocators, ...staffLocators, ...placementLocators, ...personLocators, ...registryImportLocators, ...noteLocators, ...commentLocators, ...readingLocators, ...documentationLocators, ...exportLocators };
   // Every allowed request of an audited action leaves a row in the one audit trail.
-  const routes = new RouteTable(router, createGuard(locators, db, () => today(clock)), auditTrail(db, clock));
+  // An action that leaves strong login to the municipality asks its documentation settings.
+  const guard = createGuard(locators, db, () => today(clock), documentationNeedsStrongLogin);
+  const routes = new RouteTable(router, guard, auditTrail(db, clock));
   accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
   startRoutes(routes, { db, clock, config });
   peopleRoutes(routes, { db, clock, openingHours });
@@ -177,9 +211,19 @@ export function createApp(deps: AppDeps): VardagApp {
   auditRoutes(routes, { db, clock });
   operationsRoutes(routes, { db, clock, config });
   organisationRoutes(routes, { db, clock, dataDir: config.dataDir });
+  childPageRoutes(routes, { db, clock, dataDir: config.dataDir });
   staffRoutes(routes, { db, clock, config });
   privacyRoutes(routes, { db, clock, personalData: PERSONAL_DATA });
   registryImportRoutes(routes, { db, clock, config });
+  consentRoutes(routes, { db, clock });
+  documentationRoutes(routes, { db, clock, dataDir: config.dataDir });
+  readingRoutes(routes, { db, clock });
+  mediaRoutes(routes, { db, clock, dataDir: config.dataDir });
+  notesRoutes(routes, { db, clock });
+  commentRoutes(routes, { db, clock, config });
+  exportRoutes(routes, { db, clock, dataDir: config.dataDir });
+  // No strong login method (BankID, a municipality's SSO) exists yet: the setting cannot be turned on.
+  documentationAdminRoutes(routes, { db, clock, strongLoginAvailable: false });
   if (deps.demo) demoMailboxRoutes(routes, { db }); // a real database has no demo mailbox, whatever its config
   if (deps.demo) demoSmsRoutes(routes, { db }); // ...nor a demo SMS outbox
   app.use(router);

@@ -5,6 +5,8 @@ import cluster from 'node:cluster';
 import crypto from 'node:crypto';
 import { createApp, PERSONAL_DATA } from './app.ts';
 import { registerRetentionJobs } from './privacy/jobs.ts';
+import { registerDocumentationJobs } from './documentation/personal-data.ts';
+import { registerChildPageJobs } from './child-page/personal-data.ts';
 import { runWorkers } from './cluster.ts';
 import { loadConfig, publicUrlWarning } from './config.ts';
 import { systemClock, today } from './kernel/clock.ts';
@@ -36,7 +38,7 @@ if (cluster.isPrimary) {
   try {
     const settled = await settleMode(connection.db, config.production, async (trx) => {
       const now = systemClock.now();
-      await seedDemo(trx, { passwordHash: await hashPassword(DEMO_PASSWORD), now, today: today(systemClock) });
+      await seedDemo(trx, { passwordHash: await hashPassword(DEMO_PASSWORD), now, today: today(systemClock), dataDir: config.dataDir });
     });
     mode = settled.mode;
   } catch (err) {
@@ -101,6 +103,8 @@ async function serve(): Promise<void> {
   }
   registerInvitationJobs(runner, { db: connection.db, clock: systemClock, config });
   registerRetentionJobs(runner, { db: connection.db, clock: systemClock, personalData: PERSONAL_DATA, dataDir: config.dataDir });
+  registerDocumentationJobs(runner, { db: connection.db, dataDir: config.dataDir }); // (the files retention's removed media leave)
+  registerChildPageJobs(runner, { db: connection.db, dataDir: config.dataDir }); // (...and the children's pictures)
   registerBackupJobs(runner, { db: connection.db, clock: systemClock, config });
   runner.start();
 

@@ -34,6 +34,10 @@ import * as m0033 from './0033_add_logo_to_units.ts';
 import * as m0034 from './0034_add_closing_to_units.ts';
 import * as m0037 from './0037_date_retention_periods_and_keep_their_changes.ts';
 import * as m0038 from './0038_create_documentation.ts';
+import * as m0041 from './0041_create_notes_comments_and_home_observations.ts';
+import * as m0040 from './0040_create_child_pages.ts';
+import * as m0039 from './0039_create_photo_consents.ts';
+import * as m0042 from './0042_keep_documentation_settings_changes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -69,4 +73,8 @@ export const migrations: Record<string, Migration> = {
   '0034_add_closing_to_units': m0034,
   '0037_date_retention_periods_and_keep_their_changes': m0037,
   '0038_create_documentation': m0038,
+  '0041_create_notes_comments_and_home_observations': m0041,
+  '0040_create_child_pages': m0040,
+  '0039_create_photo_consents': m0039,
+  '0042_keep_documentation_settings_changes': m0042,
 };

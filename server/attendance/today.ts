@@ -5,6 +5,7 @@ import { addDays, isoWeekday, minutesOf, timeOf } from '../kernel/dates.ts';
 import { childrenInGroup, groupWithUnit, type GroupWithUnit } from '../people/queries.ts';
 import { expectedCare } from '../schedule/queries.ts';
 import { openingHours } from '../settings/queries.ts';
+import { picturesOf } from '../child-page/queries.ts';
 import { attendancesOn, type Attendance } from './queries.ts';
 import { undoableEvent } from './rules.ts';
 
@@ -36,6 +37,8 @@ export interface ChildDay {
   state: DayStatus | 'unreported';
   /** A report of the day that a guardian took back on the day, with the time ("Frånvaro återtagen 07:15"). */
   withdrawn: { at: string } | undefined;
+  /** The version of the child's picture (its own page's, for /children/:childId/picture?v=), if it has one. */
+  picture: string | undefined;
 }
 
 export interface Slot { time: string; children: number }
@@ -81,9 +84,9 @@ export async function todayPage(db: Db, absences: AbsenceReads, groupId: number,
 export async function groupDay(db: Db, reads: AbsenceReads, group: { id: number; unitId: number }, date: string, today: string, now: Date): Promise<GroupDay> {
   const children = await childrenInGroup(db, group.id, date < today ? today : date);
   const ids = children.map((c) => c.id);
-  const [care, absences, attendance, hours, withdrawn] = await Promise.all([
+  const [care, absences, attendance, hours, withdrawn, pictures] = await Promise.all([
     expectedCare(db, ids, date), reads.absencesOf(db, ids, date, date), attendancesOn(db, ids, date, group.id), openingHours(db, group.unitId),
-    reads.withdrawnOn(db, ids, date),
+    reads.withdrawnOn(db, ids, date), picturesOf(db, ids),
   ]);
   const absenceOf = new Map(absences.map((a) => [a.childId, a]));
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<DayStatus, number>;
@@ -98,7 +101,10 @@ export async function groupDay(db: Db, reads: AbsenceReads, group: { id: number;
     const undo = date === today ? undoableEvent(arrival, now) : undefined;
     const away = status === 'absent' || status === 'partlyAbsent';
     const state = away && absence?.kind === 'unreported' ? 'unreported' : status;
-    return { id: c.id, name: `${c.firstName} ${c.lastName}`, status, state, expected, absence, attendance: arrival, undo, withdrawn: withdrawn.get(c.id) };
+    return {
+      id: c.id, name: `${c.firstName} ${c.lastName}`, status, state, expected, absence, attendance: arrival, undo, withdrawn: withdrawn.get(c.id),
+      picture: pictures.get(c.id),
+    };
   });
   return { children: days, slots: halfHours(days, hours[isoWeekday(date)]), counts };
 }

@@ -12,6 +12,9 @@ import { identityNumber } from '../people/identity-numbers.ts';
 import { insertFirstStandard } from '../schedule/queries.ts';
 import type { WeekPattern } from '../schedule/rules.ts';
 import { setInitialUnitSettings } from '../settings/queries.ts';
+import { seedDocumentationDemo } from '../documentation/demo.ts';
+import { seedDemoChildPages } from '../child-page/demo.ts';
+import { seedDemoNotes } from '../notes/demo.ts';
 
 export const DEMO_PASSWORD = 'vardag-demo';
 
@@ -154,10 +157,11 @@ class Seeder {
   }
 
   /** A staff member of a unit (and group) with a login of their own. */
-  async staffWithLogin(municipalityId: number, name: [string, string], at: { unit: number; group: number | null; role?: StaffRole }, username: string): Promise<void> {
+  async staffWithLogin(municipalityId: number, name: [string, string], at: { unit: number; group: number | null; role?: StaffRole }, username: string): Promise<number> {
     const person = await this.adult(municipalityId, name[0], name[1]);
     await this.staff(person, at.unit, at.group, at.role);
     await this.account(person, username);
+    return person;
   }
 
   async account(personId: number, username: string): Promise<void> {
@@ -174,6 +178,8 @@ export interface DemoOptions {
   passwordHash: string; now: Date; today: string;
   /** Standard care times for most preschool and fritids children (on for `npm start`; tests make their own). */
   careTimes?: boolean;
+  /** The data folder, for the files of the demo's generated pictures (none: the demo has no picture files). */
+  dataDir?: string;
 }
 
 export async function seedDemo(trx: Transaction<Database>, options: DemoOptions): Promise<void> {
@@ -200,9 +206,10 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
     const class4a = await s.group(bjorkskolan, '4A');
     const fritids = await s.group(larkan, 'Lärkan');
 
-    // Unit settings: a planning day, a lock window at Solrosen, and a group that changes by the day before.
+    // Unit settings: a planning day, a lock window and notes at Solrosen, and a group that changes by the day before.
     await setInitialUnitSettings(trx, solrosen, {
       closedDays: [{ date: nextWeekday(options.today, 17), reason: 'Planeringsdag' }], rules: { lockDays: 2, planAheadMonths: 12, inviteDaysBefore: 14 },
+      documentation: { notes: true, guestbook: false },
     });
     await setInitialUnitSettings(trx, vitsippan, { cutoffs: new Map([[humlan, '14:00']]) });
 
@@ -211,7 +218,7 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
     await s.admin(admin, demo);
     await s.account(admin, 'admin');
     await s.staffWithLogin(demo, ['Maria', 'Ek'], { unit: solrosen, group: null, role: 'unit_head' }, 'rektor');
-    await s.staffWithLogin(demo, ['Sara', 'Holm'], { unit: solrosen, group: blabar }, 'pedagog');
+    const sara = await s.staffWithLogin(demo, ['Sara', 'Holm'], { unit: solrosen, group: blabar }, 'pedagog');
     await s.staffWithLogin(demo, ['Ali', 'Hassan'], { unit: solrosen, group: lingon }, 'pedagog2');
     await s.staffWithLogin(demo, ['Lena', 'Strand'], { unit: vitsippan, group: humlan }, 'pedagog3');
     for (const [first, last, unit, group] of [
@@ -287,6 +294,13 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
       }));
       await insertFirstStandard(trx, { childId: child.childId, validFrom: started, days, by: registrar, now: options.now });
     }
+    await seedDemoNotes(trx, { childId: elsa, unitId: solrosen, authorAccount: registrar, today: options.today }); // (Elsa's notes)
+    if (options.dataDir) { // (Blåbär's posts, its blog and Elsa's portfolio, with drawings)
+      await seedDocumentationDemo(trx, { dataDir: options.dataDir, now: options.now, today: options.today, municipalityId: demo, unitId: solrosen, groupId: blabar, authorId: sara, childId: elsa });
+    }
+    // Drawn pictures on the child pages of Elsa, Oskar and Blåbär's children (not Nora's: protected identity).
+    const blabarChildren = s.placements.filter((p) => p.groupId === blabar && p.childId !== nora).map((p) => p.childId);
+    await seedDemoChildPages(trx, { dataDir: options.dataDir, elsa, oskar, others: blabarChildren, at: options.now });
 
     // Grannkommun: a small neighbour that Demokommun must never see.
     const granne = await s.municipality('Grannkommun');

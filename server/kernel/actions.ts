@@ -13,10 +13,18 @@ export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 
   | 'placement' // a child's placement: its group, unit and municipality
   | 'person' // any person of the register (for their register extract): their municipality
   | 'registryImport' // an uploaded registry file waiting for approval: its municipality
-  | 'unitLogo'; // a unit's logo: the unit, its municipality and the children placed in it now or later
+  | 'unitLogo' // a unit's logo: the unit, its municipality and the children placed in it now or later
+  | 'post' // a documentation post: its group, unit and municipality; a portfolio post's children, else the group's children now
+  | 'publishedPost' // a published post, to read: its group (and a portfolio post's children's groups now); whose portfolio or group it is in
+  | 'postMedia' // a photo, video or sound of a post: as its post, but only the children whose guardians may see it (the photo rule)
+  | 'childNotes' // a child's notes (server/notes/): the child in those of its units that use notes (none: not found)
+  | 'note' // a note about a child (server/notes/): the child in the unit the note was written in, while it uses notes
+  | 'postComment' // a guardian's comment on a post in their child's portfolio: the child, in the post's group
+  | 'homeObservation' // a guardian's home observation for their child's portfolio: the child, in the group it went to
+  | 'childPortfolio'; // a child's portfolio to download: the child while placed, and for the municipality's grace period after the last placement ended
 
 /** The kinds of record that are about exactly one child (the child itself, an absence's child): the child an audit row names. */
-export const ONE_CHILD_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['child', 'absence', 'registeredChild', 'placement']);
+export const ONE_CHILD_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['child', 'absence', 'registeredChild', 'placement', 'childNotes', 'note', 'postComment', 'homeObservation', 'childPortfolio']);
 
 export type Rule =
   | 'signed-in'              // any signed-in user, about themselves (start page, logout)
@@ -46,8 +54,11 @@ export interface ActionDefinition {
   allow: readonly Rule[];
   /** For an action on a child: only some of the child's groups count (see GroupScope). */
   only?: GroupScope;
-  /** Needs a strong (BankID/SSO) login; step-up plugs in here. */
-  strongLogin?: boolean;
+  /**
+   * Needs a strong (BankID/SSO) login; step-up plugs in here. 'municipality-setting': only where the record's
+   * municipality asks for it (its documentation settings; the guard asks app.ts's `strongLoginRequired`).
+   */
+  strongLogin?: boolean | 'municipality-setting';
   /** For details of a person with protected identity: 'hide' shows them to nobody, 'staff-only' drops guardian rules. */
   protectedIdentity?: 'hide' | 'staff-only';
   /**
@@ -119,6 +130,80 @@ export const actions = {
   'group.today.read': { target: 'group', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'] },
   // the printed list of the day carries the guardians' phone numbers out of the house: each print is in the audit trail
   'group.today.print': { target: 'group', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'], audited: true },
+  // documentation (server/documentation/): the group's posts for its staff (drafts and published, theirs and colleagues'),
+  // writing one to the group, its blog or chosen children's portfolios, its photos, videos and sound; audited: the posts
+  // are the children's documentation (portfolios among them)
+  'group.posts.read': { target: 'group', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'], audited: true, strongLogin: 'municipality-setting' },
+  'group.posts.create': { target: 'group', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'], audited: true, strongLogin: 'municipality-setting' },
+  'post.update': { target: 'post', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'], audited: true, strongLogin: 'municipality-setting' },
+  'post.delete': { target: 'post', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'], audited: true, strongLogin: 'municipality-setting' },
+  // reading documentation (server/documentation/reading.ts): a child's portfolio (the posts to the child and the group's
+  // posts), the group's blog, one post and its photos, videos and sound; audited: a portfolio is the child's documentation.
+  // A photo is sent only to whom the photo rule lets see it (read-queries.ts): a photo goes no further than its post.
+  'child.portfolio.read': {
+    target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD], audited: true, strongLogin: 'municipality-setting',
+  },
+  'group.blog.read': { target: 'group', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD], strongLogin: 'municipality-setting' },
+  'post.read': {
+    target: 'publishedPost', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD], audited: true, strongLogin: 'municipality-setting',
+  },
+  // each thumbnail of a page is a request of its own: the page's read is in the audit trail, a saved copy is too
+  'postMedia.read': { target: 'postMedia', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD], strongLogin: 'municipality-setting' },
+  'postMedia.download': {
+    target: 'postMedia', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD], audited: true, strongLogin: 'municipality-setting',
+  },
+  // the whole portfolio as one ZIP (server/documentation/export.ts): the child's guardians and the pupil, while the child
+  // is placed and for the municipality's grace period after; audited: it carries the child's documentation out of the house
+  'child.portfolio.export': {
+    target: 'childPortfolio', allow: ['guardian-of-child', 'student-self'], audited: true, strongLogin: 'municipality-setting',
+  },
+  // notes (server/notes/), where the child's unit uses them: short notes about one child for its guardians, written by
+  // the staff of the child's group; audited: a note is about the child
+  'child.notes.read': { target: 'childNotes', allow: ['guardian-of-child', ...STAFF_OF_CHILD], audited: true, strongLogin: 'municipality-setting' },
+  'child.notes.create': { target: 'childNotes', allow: STAFF_OF_CHILD, audited: true, strongLogin: 'municipality-setting' },
+  'note.update': { target: 'note', allow: STAFF_OF_CHILD, audited: true, strongLogin: 'municipality-setting' },
+  'note.delete': { target: 'note', allow: STAFF_OF_CHILD, audited: true, strongLogin: 'municipality-setting' },
+  // guardians' comments on a post in their child's portfolio and their home observations (documentation/comments*.ts):
+  // written by a guardian of the child, shown in the child's portfolio once the staff of the group approve them (the
+  // group's queue); audited: they are the child's documentation
+  'post.comments.read': {
+    target: 'publishedPost', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD], audited: true, strongLogin: 'municipality-setting',
+  },
+  'post.comments.create': { target: 'publishedPost', allow: ['guardian-of-child'], audited: true, strongLogin: 'municipality-setting' },
+  'group.comments.read': { target: 'group', allow: STAFF_OF_CHILD, audited: true, strongLogin: 'municipality-setting' },
+  'postComment.decide': { target: 'postComment', allow: STAFF_OF_CHILD, audited: true, strongLogin: 'municipality-setting' },
+  'child.observations.read': {
+    target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD], audited: true, strongLogin: 'municipality-setting',
+  },
+  'child.observations.create': { target: 'child', allow: ['guardian-of-child'], audited: true, strongLogin: 'municipality-setting' },
+  'homeObservation.decide': { target: 'homeObservation', allow: STAFF_OF_CHILD, audited: true, strongLogin: 'municipality-setting' },
+  // its photo (a waiting one only to its writer and the staff: comments-routes.ts); each thumbnail is a request of its own
+  'homeObservation.photo.read': {
+    target: 'homeObservation', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD], strongLogin: 'municipality-setting',
+  },
+  // the child's own page (server/child-page/): its presentation, picture and guestbook, for the child's guardians (both
+  // homes), the pupil and the staff of the child's group (head, admin), no other family; its text and picture kept by
+  // the guardians and the staff; greetings between the home and the staff, which the staff remove. Audited: the page
+  // and its greetings are about the child
+  'child.page.read': {
+    target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD], audited: true, strongLogin: 'municipality-setting',
+  },
+  'child.page.update': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD], audited: true, strongLogin: 'municipality-setting' },
+  'child.guestbook.write': {
+    target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD], audited: true, strongLogin: 'municipality-setting',
+  },
+  'child.guestbook.remove': { target: 'child', allow: STAFF_OF_CHILD, audited: true, strongLogin: 'municipality-setting' },
+  // the 160×200 picture alone, shown in the child switcher, the staff's Today list and the consent list: each picture
+  // is a request of its own (the page's read is in the audit trail); as those pages, at any login (no strong login)
+  'child.picture.read': { target: 'child', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD] },
+  // photo consent (server/consent/): each guardian's yes or no to the child appearing in what the whole group sees
+  // (group posts, the blog); a guardian gives or withdraws their own, staff of the group record a paper answer; the
+  // group's reference list (pictures and consent at a glance, printable) for its staff. Audited: a change decides
+  // whether the child's photos reach other families
+  'child.consent.read': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
+  'child.consent.give': { target: 'child', allow: ['guardian-of-child'], audited: true },
+  'child.consent.record': { target: 'child', allow: STAFF_OF_CHILD, audited: true },
+  'group.consent.read': { target: 'group', allow: STAFF_OF_CHILD },
 
   // a unit (förskola/skola)
   'unit.read': { target: 'unit', allow: ['staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
@@ -190,6 +275,9 @@ export const actions = {
   'municipality.audit.read': { target: 'none', allow: ['any-admin'] },
   // audited: the CSV carries the trail's names out of the house, so who took it, and when, is in the trail too
   'municipality.audit.export': { target: 'none', allow: ['any-admin'], audited: true },
+  // its documentation settings (server/documentation/admin.ts): limits per file, the portfolio's download time after a
+  // child left, strong login; an admin, of their own municipality (the page reaches it through the actor)
+  'municipality.documentation.update': { target: 'none', allow: ['any-admin'] },
 
   // privacy (server/privacy/): a municipality's retention periods and its people's register extracts, for its admin;
   // audited: an extract holds everything Vardag keeps about a person and their children

@@ -171,14 +171,19 @@ function answerAfter(res: Response, work: RequestWork, before: () => Promise<voi
   } as Response['end'];
 }
 
+/** Whether a municipality asks for a strong login for the actions that leave it to its setting (documentation). */
+export type StrongLoginSetting = (db: Db, municipalityId: number) => Promise<boolean>;
+
 /**
  * Sign-in first, then the policy: a record that is not yours, or does not exist, is the same 404. For a 'chosen-group'
  * action the group comes from the posted form (parsed before the router), so the policy decides about that group.
  */
-export function createGuard(locators: Locators, db: Db, today: () => string): (action: Action) => RequestHandler {
+export function createGuard(
+  locators: Locators, db: Db, today: () => string, strongLoginRequired: StrongLoginSetting = async () => false,
+): (action: Action) => RequestHandler {
   return (action) => async (req, res, next) => {
     if (!req.actor || !req.account) return redirectToLogin(req, res);
-    const { target: kind, only } = actionDefinition(action);
+    const { target: kind, only, strongLogin } = actionDefinition(action);
     const param = targetParam(kind);
     let target: Located | undefined;
     if (param) {
@@ -190,7 +195,9 @@ export function createGuard(locators: Locators, db: Db, today: () => string): (a
       const chosenGroupId = only?.scope === 'chosen-group' ? parseId(field(req.body, only.field)) : undefined;
       if (chosenGroupId !== undefined) target.chosenGroupId = chosenGroupId;
     }
-    const decision = decide(req.actor, action, target ?? null);
+    const asked = strongLogin === 'municipality-setting' && target !== undefined && req.actor.authLevel !== 'strong'
+      && await strongLoginRequired(db, target.municipalityId);
+    const decision = decide(req.actor, action, target ?? null, asked);
     if (decision === 'needs-strong-login') throw new HttpError(403, 'Strong login required');
     if (decision === 'deny') throw notFound();
     (req as GuardedRequest)[CONTEXT] = { actor: req.actor, account: req.account, target };

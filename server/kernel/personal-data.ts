@@ -39,9 +39,16 @@ export interface RetentionRule {
   kind: string;
   /** Months after the last placement ended, unless the municipality set another period. */
   defaultMonths: number;
-  /** Removes every record of this kind about the children, in the caller's transaction; returns how many rows went. */
-  remove(trx: Db, childIds: readonly number[]): Promise<number>;
+  /**
+   * Removes every record of this kind about the children, in the caller's transaction; returns how many rows went.
+   * `at`: the retention run's municipality and day, for a kind that keeps some of the children longer (a portfolio
+   * still downloadable).
+   */
+  remove(trx: Db, childIds: readonly number[], at?: RetentionDay): Promise<number>;
 }
+
+/** Where and on which day the retention job runs. */
+export interface RetentionDay { municipalityId: number; today: string }
 
 /**
  * One kind of record a domain keeps for a time from an event of its own (a registry file's upload, a mail's sending),

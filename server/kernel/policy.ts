@@ -37,7 +37,11 @@ export interface PlacedGroup { id: number; unitId: number; unitKind: string; mun
 
 export type Decision = 'allow' | 'deny' | 'needs-strong-login';
 
-export function decide(actor: Actor | undefined, action: Action, location: Location | null): Decision {
+/**
+ * `municipalityAsksStrongLogin`: for an action whose strong login is a 'municipality-setting', whether the record's
+ * municipality turned it on (the guard asks; without it, the setting counts as off).
+ */
+export function decide(actor: Actor | undefined, action: Action, location: Location | null, municipalityAsksStrongLogin = false): Decision {
   if (!actor) return 'deny';
   const definition = actionDefinition(action);
   if (definition.target !== 'none' && !location) return 'deny';
@@ -48,7 +52,8 @@ export function decide(actor: Actor | undefined, action: Action, location: Locat
     ? definition.allow.filter((rule) => rule !== 'same-household-guardian' && rule !== 'guardian-of-child')
     : definition.allow;
   if (!places.some((at) => rules.some((rule) => ruleHolds(rule, actor, at)))) return 'deny';
-  if (definition.strongLogin && actor.authLevel !== 'strong') return 'needs-strong-login';
+  const strong = definition.strongLogin === true || (definition.strongLogin === 'municipality-setting' && municipalityAsksStrongLogin);
+  if (strong && actor.authLevel !== 'strong') return 'needs-strong-login';
   return 'allow';
 }
 

@@ -12,6 +12,7 @@ const SECTIONS: readonly AdminSection[] = [
   { key: 'children', path: '/admin/children' },
   { key: 'import', path: '/admin/import' },
   { key: 'statements', path: '/admin/statements' },
+  { key: 'documentation', path: '/admin/documentation' },
   { key: 'audit', path: '/admin/audit' },
   { key: 'jobs', path: '/admin/jobs' },
 ];

@@ -208,16 +208,16 @@ export async function groupPage(db: Db, groupId: number, today: string): Promise
   };
 }
 
-export interface ChildInGroup { id: number; firstName: string; lastName: string; birthDate: string | null }
+export interface ChildInGroup { id: number; firstName: string; lastName: string; birthDate: string | null; protectedIdentity: boolean }
 
 const placedInGroup = prepared((db: Db, groupId: number, today: string) => currentPlacements(db, today)
   .innerJoin('persons', 'persons.id', 'placements.child_id')
-  .select(['persons.id', 'persons.first_name', 'persons.last_name', 'persons.birth_date'])
+  .select(['persons.id', 'persons.first_name', 'persons.last_name', 'persons.birth_date', 'persons.protected_identity'])
   .where('placements.group_id', '=', groupId).orderBy('persons.first_name').orderBy('persons.last_name'));
 
 export async function childrenInGroup(db: Db, groupId: number, today: string): Promise<ChildInGroup[]> {
   const rows = await placedInGroup(db, groupId, today);
-  return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, birthDate: r.birth_date }));
+  return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, birthDate: r.birth_date, protectedIdentity: r.protected_identity === 1 }));
 }
 
 /** A group with its unit's name, kind and municipality (one query, in relations.ts, which the policy's locator uses too). */

@@ -28,7 +28,7 @@ export async function runRetention(db: Db, registry: PersonalDataRegistry, today
       const months = effectiveMonths(registry, rule, periods);
       const endedBefore = addMonths(today, -months);
       const children = await registry.register.childrenWhoLeftBefore(db, municipalityId, endedBefore);
-      const removed = children.length === 0 ? 0 : await db.transaction().execute((trx) => rule.remove(trx, children));
+      const removed = children.length === 0 ? 0 : await db.transaction().execute((trx) => rule.remove(trx, children, { municipalityId, today }));
       runs.push({ municipalityId, kind: rule.kind, months, endedBefore, children: children.length, removed });
     }
   }

@@ -6,15 +6,15 @@ import { addMonths, isoWeekday, WEEKDAYS } from '../kernel/dates.ts';
 import { notFound } from '../kernel/http.ts';
 import { formatDay, type Language } from '../kernel/i18n.ts';
 import { findUnit } from '../people/queries.ts';
-import { closedEntries, enabledBoxes, groupCutoffs, holidaysOfUnit, openingHours, settingsHistory, unitRules } from './queries.ts';
+import { closedEntries, documentationFeatures, enabledBoxes, groupCutoffs, holidaysOfUnit, openingHours, settingsHistory, unitRules } from './queries.ts';
 import { childrenWithTimes, type ChildrenWithTimesBetween } from './close-days.ts';
 import type { AffectedChild } from './opening-hours.ts';
 import type { Hours } from './rules.ts';
 import { readableHistory } from './history.ts';
 
 /** The sections of a unit's settings, each a page of its own under /units/:unitId/settings/. */
-export type Section = 'boxes' | 'opening-hours' | 'care-times' | 'closed-days' | 'holidays' | 'history';
-export const SECTIONS: readonly Section[] = ['boxes', 'opening-hours', 'care-times', 'closed-days', 'holidays', 'history'];
+export type Section = 'boxes' | 'opening-hours' | 'care-times' | 'closed-days' | 'holidays' | 'documentation' | 'history';
+export const SECTIONS: readonly Section[] = ['boxes', 'opening-hours', 'care-times', 'closed-days', 'holidays', 'documentation', 'history'];
 
 interface PageDeps { db: Db; boxes: readonly string[]; timesBetween: ChildrenWithTimesBetween }
 
@@ -44,9 +44,10 @@ async function unitOf(db: Db, unitId: number) {
 
 /** The overview: each section's current values, short. */
 export async function overview({ db, boxes: boxKeys }: PageDeps, unitId: number, language: Language, today: string) {
-  const [unit, boxes, hours, rules, cutoffs, closed, holidays, [last]] = await Promise.all([
+  const [unit, boxes, hours, rules, cutoffs, closed, holidays, [last], documentation] = await Promise.all([
     unitOf(db, unitId), enabledBoxes(db, unitId, boxKeys), openingHours(db, unitId), unitRules(db, unitId), groupCutoffs(db, unitId),
     closedEntries(db, unitId, today, '9999-12-31'), holidaysOfUnit(db, unitId, today, addMonths(today, 12)), settingsHistory(db, { unitId }, 1),
+    documentationFeatures(db, unitId),
   ]);
   const year = today.slice(0, 4);
   const next = closed[0];
@@ -62,6 +63,7 @@ export async function overview({ db, boxes: boxKeys }: PageDeps, unitId: number,
     },
     openHolidays: holidays.filter((h) => h.open).map((h) => `${formatDay(h.date, language, year)} (${h.name})`),
     lastChange: last,
+    documentation,
   };
 }
 
@@ -92,6 +94,10 @@ export async function sectionPage(deps: PageDeps, unitId: number, section: Secti
     case 'holidays': {
       const [hours, holidays] = await Promise.all([openingHours(db, unitId), holidaysOfUnit(db, unitId, today, addMonths(today, 12))]);
       return { unit, holidays: holidays.filter((h) => hours[isoWeekday(h.date)]), values: {} };
+    }
+    case 'documentation': {
+      const features = await documentationFeatures(db, unitId);
+      return { unit, values: { notes: features.notes ? 'on' : '', guestbook: features.guestbook ? 'on' : '' } };
     }
     case 'history':
       return { unit, history: readableHistory(await settingsHistory(db, { unitId }), t, language), values: {} };

@@ -160,6 +160,18 @@ async function recordChange(trx: Db, change: Change, setting: string, oldValue: 
   }).execute();
 }
 
+/** Turns the unit's notes and guestbook on or off, each change in the history. */
+export async function saveDocumentationFeatures(db: Db, unitId: number, features: DocumentationFeatures, change: Change): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await documentationFeatures(trx, unitId);
+    const row = { notes_enabled: features.notes ? 1 : 0, guestbook_enabled: features.guestbook ? 1 : 0 };
+    await trx.insertInto('unit_settings').values({ unit_id: unitId, ...dbRules(DEFAULT_RULES), ...row })
+      .onConflict((oc) => oc.column('unit_id').doUpdateSet(row)).execute();
+    await recordChange(trx, change, 'notes_enabled', onOff(before.notes), onOff(features.notes));
+    await recordChange(trx, change, 'guestbook_enabled', onOff(before.guestbook), onOff(features.guestbook));
+  });
+}
+
 export async function saveBoxes(db: Db, unitId: number, boxes: Record<string, boolean>, change: Change): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const before = await enabledBoxes(trx, unitId, Object.keys(boxes));
@@ -294,14 +306,17 @@ function hoursText(h: Hours): string {
  */
 export async function setInitialUnitSettings(trx: Db, unitId: number, settings: {
   openingHours?: Record<number, Hours>; rules?: UnitRules; closedDays?: { date: string; reason: string }[]; cutoffs?: Map<number, string | null>;
+  documentation?: DocumentationFeatures;
 }): Promise<void> {
   const hours = Object.entries(settings.openingHours ?? {}).flatMap(([weekday, h]) => (h ? [{ unit_id: unitId, weekday: Number(weekday), ...h }] : []));
   if (hours.length) await trx.insertInto('unit_opening_hours').values(hours).execute();
   if (settings.closedDays?.length) await trx.insertInto('unit_closed_days').values(settings.closedDays.map((d) => ({ unit_id: unitId, ...d }))).execute();
-  const rules = settings.rules;
+  const rules = settings.rules ?? (settings.documentation ? DEFAULT_RULES : undefined);
+  const features = settings.documentation;
   if (rules) {
     await trx.insertInto('unit_settings')
-      .values({ unit_id: unitId, lock_days: rules.lockDays, plan_ahead_months: rules.planAheadMonths, invite_days_before: rules.inviteDaysBefore }).execute();
+      .values({ unit_id: unitId, lock_days: rules.lockDays, plan_ahead_months: rules.planAheadMonths, invite_days_before: rules.inviteDaysBefore,
+        ...(features ? { notes_enabled: features.notes ? 1 : 0, guestbook_enabled: features.guestbook ? 1 : 0 } : {}) }).execute();
   }
   if (!settings.cutoffs?.size) return;
   const ownGroups = new Set((await groupsOfUnit(trx, unitId)).map((g) => g.id));

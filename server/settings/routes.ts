@@ -10,7 +10,7 @@ import { field, fields, flash, notFound, parseId, type Located, type RouteTable,
 import { render } from '../kernel/views.ts';
 import { findUnit } from '../people/queries.ts';
 import { municipalityTerms } from '../people/municipality-terms.ts';
-import { removeClosedDay, saveBoxes, saveCareRules, saveInvitationValidity, saveTerms, setHolidayOpen, settingsHistory, groupCutoffs, type Change } from './queries.ts';
+import { removeClosedDay, saveBoxes, saveCareRules, saveDocumentationFeatures, saveInvitationValidity, saveTerms, setHolidayOpen, settingsHistory, groupCutoffs, type Change } from './queries.ts';
 import { closeDays, type ChildrenWithTimesBetween } from './close-days.ts';
 import { changeOpeningHours, type ScheduleReads } from './opening-hours.ts';
 import { parseBoxes, parseCareRules, parseClosedDay, parseInvitationDays, parseOpeningHours, parseTerms } from './rules.ts';
@@ -42,6 +42,13 @@ export function settingsRoutes(routes: RouteTable, deps: Deps): void {
   routes.post('/units/:unitId/settings/boxes', 'unit.settings.update', async (req, res, { account, target }) => {
     await saveBoxes(db, target.id, parseBoxes(fields(req.body, 'boxes'), deps.boxes), unitChange(account, target));
     savedTo(req, res, target, 'boxes');
+  });
+
+  // Notes (Anteckningar) and the child page's guestbook: each on when its box is ticked.
+  routes.post('/units/:unitId/settings/documentation', 'unit.settings.update', async (req, res, { account, target }) => {
+    const on = (name: string) => field(req.body, name) === 'on';
+    await saveDocumentationFeatures(db, target.id, { notes: on('notes'), guestbook: on('guestbook') }, unitChange(account, target));
+    savedTo(req, res, target, 'documentation');
   });
 
   // New hours that leave some child's care times outside them are shown first (`step` absent); "Ändra" (`step=edit`)

@@ -6,6 +6,8 @@ import type { ChildSummary } from '../people/queries.ts';
 import { enabledBoxes } from '../settings/queries.ts';
 import { absenceBox } from '../absence/box.ts';
 import { scheduleBox } from '../schedule/box.ts';
+import { documentationBox } from '../documentation/box.ts';
+import { blogBox } from '../documentation/blog-box.ts';
 
 const notBuiltYet = <const Key extends string>(key: Key) =>
   defineBox<ChildSummary, Key>({ key, view: '/start/box-not-built', load: async () => ({}) });
@@ -15,8 +17,8 @@ export const BOXES = [
   notBuiltYet('information'),
   notBuiltYet('calendar'),
   notBuiltYet('contacts'),
-  notBuiltYet('documentation'),
-  notBuiltYet('blog'),
+  documentationBox,
+  blogBox,
   scheduleBox,
   // Shown only when the unit has bookable talk times; the talks feature adds them.
   defineBox<ChildSummary, 'talks'>({ key: 'talks', view: '/start/box-not-built', load: async () => null }),

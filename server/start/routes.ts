@@ -12,6 +12,7 @@ import { childSummary, childrenOfGuardian, groupsOfStaff, municipalitiesAdminist
 import { enabledBoxes } from '../settings/queries.ts';
 import { recentlyFailedJobs } from '../operations/jobs-page.ts';
 import { BOX_KEYS, boxesFor, loadBox } from './boxes.ts';
+import { picturesOf } from '../child-page/queries.ts';
 
 interface Deps { db: Db; clock: Clock; config: Pick<Config, 'publicUrl' | 'trustProxy'> }
 
@@ -33,7 +34,8 @@ export function startRoutes(routes: RouteTable, deps: Deps): void {
       // htmx asks for the box alone (it swaps itself); a browser without JavaScript gets it on a page of its own.
       if (req.get('HX-Request')) return render(req, res, 'start/box', { box, child });
       const children = await childrenOfGuardian(db, actor.personId, today(clock));
-      render(req, res, 'start/box-page', { box, child, children });
+      const pictures = await picturesOf(db, [child.id, ...children.map((c) => c.id)]);
+      render(req, res, 'start/box-page', { box, child, children, pictures });
     });
   }
 }
@@ -48,9 +50,11 @@ async function renderStart(req: Request, res: Response, { db, clock, config }: D
   ]);
   const child = children.find((c) => c.id === wanted) ?? children[0] ?? (actor.isStudent ? await childSummary(db, actor.personId, day) : undefined);
   const boxes = child ? await boxesFor({ db, clock, child }) : [];
+  // The child switcher shows each child's picture from their own page (server/child-page/).
+  const pictures = child ? await picturesOf(db, [child.id, ...children.map((c) => c.id)]) : new Map<number, string>();
   // Admins hear when links in mails would not reach people (see kernel/public-url.ts).
   const publicUrlNote = municipalities.length ? await publicUrlMismatch(db, config) : undefined;
   // ...and when background jobs (a mail, a nightly backup) gave up lately (see operations/jobs-page.ts).
   const failedJobs = municipalities.length ? await recentlyFailedJobs(db, clock) : 0;
-  render(req, res, 'start/page', { children, child, boxes, groups, units, municipalities, publicUrlNote, publicUrl: config.publicUrl, failedJobs });
+  render(req, res, 'start/page', { children, child, pictures, boxes, groups, units, municipalities, publicUrlNote, publicUrl: config.publicUrl, failedJobs });
 }

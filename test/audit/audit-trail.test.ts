@@ -19,6 +19,11 @@ import { postForm, signIn, startTestApp, type Agent, type TestApp } from '../sup
 import { refuseInserts } from '../support/database.ts';
 import { personId } from '../support/demo.ts';
 import { ACTORS, type ActorName } from '../support/visibility.ts';
+import { addGuestbookEntry } from '../../server/child-page/queries.ts';
+import { documentationFeatures, saveDocumentationFeatures } from '../../server/settings/queries.ts';
+import { addNote } from '../../server/notes/queries.ts';
+import { addComment, addObservation } from '../../server/documentation/comments-queries.ts';
+import { writeDemoPost } from '../../server/documentation/demo.ts';
 
 const countAudit = async (db: Db) => Number((await db.selectFrom('audit_trail').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 const rowsAfter = (db: Db, id: number) => db.selectFrom('audit_trail').selectAll().where('id', '>', id).orderBy('id').execute();
@@ -51,9 +56,9 @@ describe('the audit trail', () => {
   it("audits exactly the actions that read or change a child's notes, comments or contact details (written out by hand)", () => {
     const audited = (Object.keys(actions) as Action[]).filter((a) => actionDefinition(a).audited).sort();
     assert.deepEqual(audited, ['absence.answer', 'absence.cancel', 'absence.unreported.cancel', 'absence.withdraw',
-      'child.absence.markUnreported', 'child.absence.report', 'child.absence.undoReport', 'child.history.read', 'child.info.read',
-      'child.invitations.create', 'child.register.read', 'child.register.update', 'child.schedule.comment', 'child.schedule.read',
-      'child.schedule.update', 'group.today.print', 'municipality.audit.export', 'person.extract.read', 'placement.update',
+      'child.absence.markUnreported', 'child.absence.report', 'child.absence.undoReport', 'child.consent.give', 'child.consent.record', 'child.guestbook.remove', 'child.guestbook.write', 'child.history.read', 'child.info.read',
+      'child.invitations.create', 'child.notes.create', 'child.notes.read', 'child.observations.create', 'child.observations.read', 'child.page.read', 'child.page.update', 'child.portfolio.export', 'child.portfolio.read', 'child.register.read', 'child.register.update', 'child.schedule.comment', 'child.schedule.read',
+      'child.schedule.update', 'group.comments.read', 'group.posts.create', 'group.posts.read', 'group.today.print', 'homeObservation.decide', 'municipality.audit.export', 'note.delete', 'note.update', 'person.extract.read', 'placement.update', 'post.comments.create', 'post.comments.read', 'post.delete', 'post.read', 'post.update', 'postComment.decide', 'postMedia.download',
       'registryImport.apply', 'registryImport.export', 'registryImport.read']);
   });
 
@@ -76,6 +81,10 @@ describe('the audit trail', () => {
         ['pedagog', `/children/${elsa}/schedule/standard`, 'child.schedule.read'],
         ['pedagog', `/children/${elsa}/history`, 'child.history.read'],
         ['rektor', `/children/${elsa}/invitations/new`, 'child.invitations.create'],
+        ['vardnadshavare', `/children/${elsa}/portfolio`, 'child.portfolio.read'],
+        ['pedagog', `/children/${elsa}/portfolio`, 'child.portfolio.read'],
+        ['vardnadshavare2', `/children/${elsa}/page`, 'child.page.read'],
+        ['pedagog', `/children/${elsa}/page/edit`, 'child.page.update'],
       ] as const) {
         const before = await lastId(t.db);
         assert.equal((await agent(actor).get(path)).status, 200, path);
@@ -378,7 +387,7 @@ describe('the audit trail', () => {
     async function fill(path: string, probeChild: number): Promise<{ path: string; about: number }> {
       let child = probeChild;
       const [firstPlacement] = await t.db.selectFrom('placements').select(['id', 'group_id']).where('child_id', '=', probeChild).orderBy('id').execute();
-      let filled = path.replace(':childId', String(child));
+      let filled = path.replace(':childId', String(child)).replace(':childPortfolioId', String(child));
       if (/:(registeredChildId|placementId|guardianId)/.test(filled)) {
         const own = await placedChildIn(firstPlacement.group_id);
         child = own.childId;
@@ -404,6 +413,44 @@ describe('the audit trail', () => {
           .onConflict((oc) => oc.columns(['child_id', 'date']).where('cancelled_at', 'is', null).doUpdateSet({ comment: 'Prov' })) // one in force a day
           .returning('id').executeTakeFirstOrThrow();
         filled = filled.replace(':absenceId', String(id));
+      }
+      if (/\/guestbook(\/|$)/.test(filled)) { // the child page's guestbook, on at the child's units, and a greeting to remove
+        const units = await t.db.selectFrom('placements').innerJoin('groups', 'groups.id', 'placements.group_id').innerJoin('units', 'units.id', 'groups.unit_id')
+          .select(['units.id', 'units.municipality_id']).where('placements.child_id', '=', child).execute();
+        for (const unit of units) {
+          const features = await documentationFeatures(t.db, unit.id);
+          if (!features.guestbook) await saveDocumentationFeatures(t.db, unit.id, { ...features, guestbook: true }, { municipalityId: unit.municipality_id, unitId: unit.id, by: 1, at: t.clock.now() });
+        }
+        if (filled.includes(':entryId')) filled = filled.replace(':entryId', String(await addGuestbookEntry(t.db, child, 'Prov', false, { personId: 1, at: t.clock.now().toISOString() })));
+      }
+      filled = filled.replace(':childNotesId', String(child));
+      if (/:(noteId|publishedPostId|postCommentId|homeObservationId)/.test(filled)) { // a note, a post of the child's group, a comment, an observation
+        const group = await t.db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id').select(['groups.id', 'units.id as unit', 'units.municipality_id'])
+          .where('groups.id', '=', firstPlacement.group_id).executeTakeFirstOrThrow();
+        const { guardian_id: guardian } = await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', child).orderBy('guardian_id').executeTakeFirstOrThrow();
+        const at = t.clock.now();
+        filled = filled.replace(':noteId', String(await addNote(t.db, { childId: child, unitId: group.unit, body: 'Prov', by: 1, at })));
+        filled = filled.replace(':homeObservationId', String(await addObservation(t.db, { childId: child, groupId: group.id, by: guardian, body: 'Prov', at, photo: null })));
+        if (/:(publishedPostId|postCommentId)/.test(filled)) {
+          const post = await writeDemoPost(t.db, t.dir, { municipalityId: group.municipality_id, unitId: group.unit, groupId: group.id, authorId: 1, kind: 'group',
+            title: 'Prov', publishedAt: at.toISOString() });
+          filled = filled.replace(':publishedPostId', String(post.id))
+            .replace(':postCommentId', String(await addComment(t.db, { postId: post.id, childId: child, by: guardian, body: 'Prov', at })));
+        }
+      }
+      if (filled.includes(':postMediaId')) { // a photo without children in a post of the child's first group
+        const group = await t.db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id').select(['groups.id', 'units.id as unit', 'units.municipality_id'])
+          .where('groups.id', '=', firstPlacement.group_id).executeTakeFirstOrThrow();
+        const post = await writeDemoPost(t.db, t.dir, { municipalityId: group.municipality_id, unitId: group.unit, groupId: group.id, authorId: 1, kind: 'group',
+          title: 'Prov', publishedAt: t.clock.now().toISOString(), media: [{ stored: 40, tagged: 'none' }] });
+        filled = filled.replace(':postMediaId', String(post.mediaIds[0]));
+      }
+      if (filled.includes(':postId')) { // a draft of the child's first group with one photo (staff's writing pages)
+        const group = await t.db.selectFrom('groups').innerJoin('units', 'units.id', 'groups.unit_id').select(['groups.id', 'units.id as unit', 'units.municipality_id'])
+          .where('groups.id', '=', firstPlacement.group_id).executeTakeFirstOrThrow();
+        const post = await writeDemoPost(t.db, t.dir, { municipalityId: group.municipality_id, unitId: group.unit, groupId: group.id, authorId: 1, kind: 'group',
+          title: 'Prov', publishedAt: null, media: [{ stored: 41, tagged: 'none' }] });
+        filled = filled.replace(':postId', String(post.id)).replace(':mediaId', String(post.mediaIds[0]));
       }
       if (/:[a-zA-Z]+/.test(filled)) throw new Error(`No probe for ${path}`);
       return { path: filled, about: child };

@@ -1,6 +1,7 @@
 // Personal pages are never kept by a shared cache nor shown again by the back button after logout on a shared
 // computer: every page, partial, redirect and error page says `Cache-Control: private, no-store`, walked over every
-// GET route of the RouteTable (a new route is covered without new code); static assets keep their year-long cache.
+// GET route of the RouteTable (a new route is covered without new code); a picture itself is the browser's alone
+// (`private`); static assets keep their year-long cache.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
@@ -71,6 +72,12 @@ describe('Cache-Control', () => {
       for (const route of t.routes.entries.filter((e) => e.method === 'GET')) {
         const res = await agent.get(await fill(route.path));
         statuses.push(`${route.path} ${res.status}`);
+        // A picture, photo or film itself (no page: a child's picture, a post's photo) may be kept by the browser alone,
+        // revalidated by its ETag or kept for good at an address that changes with it; never by a shared cache.
+        if (res.status === 200 && /^(image|video|audio)\//.test(res.headers['content-type'] ?? '')) {
+          assert.match(res.headers['cache-control'], /^private(,|$)/, `GET ${route.path} as ${actor}: a file for the browser alone`);
+          continue;
+        }
         assert.equal(res.headers['cache-control'], NO_STORE, `GET ${route.path} as ${actor} (${res.status})`);
       }
       assert.ok(statuses.some((s) => s.endsWith(' 200')), 'some pages were shown');

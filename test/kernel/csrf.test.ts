@@ -12,6 +12,10 @@ import { createResetToken } from '../../server/accounts/reset-queries.ts';
 import { addEmail } from '../../server/accounts/settings-queries.ts';
 import { createInvitation, issueKey } from '../../server/invitations/queries.ts';
 import { storeImportFile } from '../../server/people/registry-sync.ts';
+import { addGuestbookEntry } from '../../server/child-page/queries.ts';
+import { addNote } from '../../server/notes/queries.ts';
+import { addComment, addObservation } from '../../server/documentation/comments-queries.ts';
+import { writeDemoPost } from '../../server/documentation/demo.ts';
 
 describe('CSRF on htmx POSTs', () => {
   let t: TestApp;
@@ -41,6 +45,8 @@ describe('CSRF on htmx POSTs', () => {
     if (path.includes(':emailId')) return 'vardnadshavare';
     if (path.endsWith('/absences/unreported')) return 'larare2b';
     if (path.includes(':closureRequestId')) return 'rektor';
+    if (path === '/children/:childId/consent') return 'vardnadshavare'; // a guardian's own answer
+    if (path.endsWith('/comments') || path.endsWith('/observations')) return 'vardnadshavare'; // a guardian's comment or home observation
     return 'admin';
   }
 
@@ -111,6 +117,32 @@ describe('CSRF on htmx POSTs', () => {
       values.registryImportId = String(await storeImportFile(t.db, { municipalityId: Number(ids.municipalityId), fileName: 'register.csv',
         encoding: 'utf-8', content: 'typ;personnummer\n', by: 1, at: now }));
     }
+    if (path.includes(':entryId')) { // a greeting in Elsa's guestbook, from Emma
+      const emma = (await t.db.selectFrom('accounts').select('person_id').where('id', '=', emmaAccount).executeTakeFirstOrThrow()).person_id;
+      values.entryId = String(await addGuestbookEntry(t.db, Number(ids.childId), 'Hej', false, { personId: emma, at: now.toISOString() }));
+    }
+    // a note about Elsa, a published post of Blåbär with Emma's comment, and Emma's home observation (each made fresh)
+    const emmaPerson = async () => (await t.db.selectFrom('accounts').select('person_id').where('id', '=', emmaAccount).executeTakeFirstOrThrow()).person_id;
+    values.childNotesId = ids.childId;
+    if (path.includes(':noteId')) {
+      values.noteId = String(await addNote(t.db, { childId: Number(ids.childId), unitId: Number(ids.unitId), body: 'Hej', by: await emmaPerson(), at: now }));
+    }
+    if (path.includes(':publishedPostId') || path.includes(':postCommentId')) {
+      const post = await writeDemoPost(t.db, t.dir, { municipalityId: Number(ids.municipalityId), unitId: Number(ids.unitId), groupId: Number(ids.groupId),
+        authorId: await emmaPerson(), kind: 'group', title: 'CSRF', publishedAt: now.toISOString() });
+      values.publishedPostId = String(post.id);
+      values.postCommentId = String(await addComment(t.db, { postId: post.id, childId: Number(ids.childId), by: await emmaPerson(), body: 'Hej', at: now }));
+    }
+    if (path.includes(':postId')) { // a draft of Blåbär with a photo (documentation's staff routes)
+      const draft = await writeDemoPost(t.db, t.dir, { municipalityId: Number(ids.municipalityId), unitId: Number(ids.unitId), groupId: Number(ids.groupId),
+        authorId: await emmaPerson(), kind: 'group', title: 'CSRF-utkast', publishedAt: null, media: [{ stored: 31, tagged: 'none' }] });
+      values.postId = String(draft.id);
+      values.mediaId = String(draft.mediaIds[0]);
+    }
+    if (path.includes(':homeObservationId')) {
+      values.homeObservationId = String(await addObservation(t.db, { childId: Number(ids.childId), groupId: Number(ids.groupId), by: await emmaPerson(),
+        body: 'Hej', at: now, photo: null }));
+    }
     return path.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
       if (!(name in values)) throw new Error(`No demo record for :${name}`);
       return values[name];
@@ -167,6 +199,12 @@ function formFor(path: string, actor: string): string {
     if (path.endsWith('/schedule')) return [['week', '2027-W02'], ['starts_2027-01-11', '08:00'], ['ends_2027-01-11', '15:00']];
     if (path.endsWith('/schedule/standard')) return [['starts_1', '08:00'], ['ends_1', '15:00']];
     if (path.endsWith('/schedule/comment')) return [['date', '2026-12-01'], ['staff_comment', 'Utflykt']];
+    if (path.endsWith('/consent')) return [['answer', 'no']];
+    if (path.endsWith('/notes') || path.endsWith('/comments') || path.endsWith('/observations') || path === '/notes/:noteId/edit') return [['body', 'Hej'], ['version', '1']];
+    if (path.endsWith('/settings/documentation')) return [['guestbook', 'on']];
+    if (path.endsWith('/guestbook')) return [['greeting', 'Hej från förskolan']];
+    if (path === '/children/:childId/page') return [['presentation', 'Ny text'], ['version', '1']];
+    if (path.endsWith('/consent/paper')) return [['paper_answer', 'no']];
     if (path.endsWith('/attendance')) return [['event', 'arrive']];
     if (path === '/register_invite') return [['key', 'AAAA-BBBB-CCCC'], ['username', 'ny förälder'], ['email', 'ny@example.com'],
       ['email_confirm', 'ny@example.com'], ['name', 'Ny Förälder'], ['password', 'blå cykel i regnet'], ['terms', 'yes']];

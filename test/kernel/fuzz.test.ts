@@ -38,6 +38,11 @@ const ID_TABLES: Record<string, string> = {
   personId: 'persons',
   registryImportId: 'registry_imports',
   unitLogoId: 'units',
+  entryId: 'guestbook_entries',
+  publishedPostId: 'posts', postMediaId: 'post_media',
+  childPortfolioId: 'persons',
+  childNotesId: 'persons', noteId: 'notes', postCommentId: 'post_comments', homeObservationId: 'home_observations',
+  postId: 'posts', mediaId: 'post_media',
 };
 
 const HOSTILE = [
@@ -108,6 +113,8 @@ describe('the fuzzer: every route, every actor, hostile values', () => {
     const unit = await t.db.selectFrom('units').select(['id', 'municipality_id']).where('id', '=', group.unit_id).executeTakeFirstOrThrow();
     Object.assign(ownIds, { childId: String(elsa.id), groupId: String(group.id), unitId: String(unit.id), municipalityId: String(unit.municipality_id) });
     ownIds.registeredChildId = String(elsa.id); // (the children admin's page of Elsa)
+    ownIds.childPortfolioId = String(elsa.id); // (Elsa's portfolio to download)
+    ownIds.childNotesId = String(elsa.id); // (Elsa's notes)
     // a closed day in every unit, so that deleting one is tried with real records of both municipalities
     for (const unit of await t.db.selectFrom('units').select('id').execute()) {
       await t.db.insertInto('unit_closed_days').values({ unit_id: unit.id, date: '2029-06-01', reason: 'Planeringsdag' }).execute();
@@ -123,7 +130,7 @@ describe('the fuzzer: every route, every actor, hostile values', () => {
     for (const actor of ACTORS) {
       for (const entry of gets) {
         const res = await agents.get(actor)!.get(fillWith(entry.path, (param) => ownIds[param] ?? idPool.get(param)?.[0] ?? 'x'));
-        for (const form of formsOf(res.text)) {
+        for (const form of formsOf(res.text ?? '')) { // (an image or a ZIP has no text)
           const route = posts.find((p) => routeRegex(p.path).test(form.action));
           if (!route) continue;
           const names = formNames.get(route.path) ?? new Set<string>();

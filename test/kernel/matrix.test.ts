@@ -2,6 +2,8 @@
 // database. The expected outcomes are written here by hand, not derived from the action table they check.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import request from 'supertest';
 import { csrfFrom, demoPasswordHash, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { changedTables, fingerprint, groupId, municipalityId, personId, tableContents, unitId } from '../support/demo.ts';
@@ -46,6 +48,16 @@ import { areaDetails, groupDetails, setUnitLogo, unitDetails, unitLogo } from '.
 import { reencodeLogo, storeLogo } from '../../server/organisation/logo.ts';
 import sharp from 'sharp';
 import { groupsOfUnit } from '../../server/people/queries.ts';
+import { addGuestbookEntry, childPage, pictureFileOf, setPictureFile } from '../../server/child-page/queries.ts';
+import { encodePicture, storePicture } from '../../server/child-page/picture.ts';
+import { documentationFeatures, saveDocumentationFeatures } from '../../server/settings/queries.ts';
+import { currentAnswers } from '../../server/consent/queries.ts';
+import { writeDemoPost } from '../../server/documentation/demo.ts';
+import { documentationSettings } from '../../server/documentation/settings.ts';
+import { addNote, noteById } from '../../server/notes/queries.ts';
+import { addComment, addObservation, commentById, decideObservation, observationById } from '../../server/documentation/comments-queries.ts';
+import { DEFAULT_DOCUMENTATION_SETTINGS } from '../../server/documentation/settings.ts';
+import { mediaLimits, storeMedia } from '../../server/media/index.ts';
 
 /** A registry file of one staff member of Förskolan Solrosen (a file without children ends no placement). */
 const registryStaffNumber = (n: number) => identityNumber('1979-04-04', 500 + n);
@@ -122,6 +134,8 @@ const MATRIX: Record<string, Row> = {
   'GET /units/:unitId/settings/closed-days': UNIT_SETTINGS(200),
   'GET /units/:unitId/settings/holidays': UNIT_SETTINGS(200),
   'GET /units/:unitId/settings/history': UNIT_SETTINGS(200),
+  'GET /units/:unitId/settings/documentation': UNIT_SETTINGS(200),
+  'POST /units/:unitId/settings/documentation': UNIT_SETTINGS('back'),
   'POST /units/:unitId/settings/boxes': UNIT_SETTINGS('back'),
   'POST /units/:unitId/settings/opening-hours': UNIT_SETTINGS('back'),
   'POST /units/:unitId/settings/care-times': UNIT_SETTINGS('back'),
@@ -142,6 +156,62 @@ const MATRIX: Record<string, Row> = {
   'GET /groups/:groupId/today/:childId/times': STAFF_OF_ELSA(200),
   'POST /children/:childId/attendance/times': STAFF_OF_ELSA('back'),
   'GET /groups/:groupId/today/print': STAFF_OF_ELSA(200),
+  // documentation: the staff of Elsa's group write its posts (a fresh draft of Blåbär with a photo per probe); a plain
+  // form without a file is refused (400); deleting a post first asks (200)
+  'GET /groups/:groupId/posts': STAFF_OF_ELSA(200),
+  'GET /groups/:groupId/posts/new': STAFF_OF_ELSA(200),
+  'POST /groups/:groupId/posts': STAFF_OF_ELSA('back'),
+  'GET /posts/:postId/edit': STAFF_OF_ELSA(200),
+  'POST /posts/:postId/edit': STAFF_OF_ELSA('back'),
+  'POST /posts/:postId/publish': STAFF_OF_ELSA('back'),
+  'POST /posts/:postId/media': STAFF_OF_ELSA(400),
+  'POST /posts/:postId/media/:mediaId/delete': STAFF_OF_ELSA('back'),
+  'POST /posts/:postId/delete': STAFF_OF_ELSA(200),
+  // photo consent: Elsa's guardians (both households) give their own answer; the staff of her group record a paper
+  // answer and read the group's reference list; both see her page
+  'GET /children/:childId/consent': ELSA_REPORTERS(200),
+  'POST /children/:childId/consent': { ...signedIn(404), vardnadshavare: 'back', vardnadshavare2: 'back' },
+  'POST /children/:childId/consent/paper': STAFF_OF_ELSA('back'),
+  'GET /groups/:groupId/consent': STAFF_OF_ELSA(200),
+  // notes about Elsa (Solrosen uses notes in the demo): her guardians (both households) read, the staff of her group write
+  'GET /children/:childNotesId/notes': ELSA_REPORTERS(200),
+  'POST /children/:childNotesId/notes': STAFF_OF_ELSA('back'),
+  'GET /notes/:noteId/edit': STAFF_OF_ELSA(200),
+  'POST /notes/:noteId/edit': STAFF_OF_ELSA('back'),
+  'POST /notes/:noteId/delete': STAFF_OF_ELSA('back'),
+  // guardians' comments on a post of Blåbär, each family for its own child; the group's staff decide in their queue
+  'GET /posts/:publishedPostId/comments': { ...STAFF_OF_ELSA(200), vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
+  'POST /posts/:publishedPostId/comments': { ...signedIn(404), vardnadshavare: 'back', vardnadshavare2: 'back', vardnadshavare3: 'back' },
+  'GET /groups/:groupId/comments': STAFF_OF_ELSA(200),
+  'POST /comments/:postCommentId/approve': STAFF_OF_ELSA('back'),
+  'POST /comments/:postCommentId/reject': STAFF_OF_ELSA('back'),
+  // home observations about Elsa: written by her guardians, decided by the staff of her group; an approved one's photo
+  'GET /children/:childId/observations': ELSA_REPORTERS(200),
+  'POST /children/:childId/observations': { ...signedIn(404), vardnadshavare: 'back', vardnadshavare2: 'back' },
+  'POST /observations/:homeObservationId/approve': STAFF_OF_ELSA('back'),
+  'POST /observations/:homeObservationId/reject': STAFF_OF_ELSA('back'),
+  'GET /observations/:homeObservationId/photo/:variant': ELSA_REPORTERS(200),
+  // reading documentation: Elsa's portfolio for her guardians (both households) and the staff of her group; Blåbär's blog,
+  // a published post of Blåbär and its photo (which shows no child) for every family of Blåbär and its staff
+  'GET /children/:childId/portfolio': ELSA_REPORTERS(200),
+  'GET /groups/:groupId/blog': { ...STAFF_OF_ELSA(200), vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
+  'GET /posts/:publishedPostId': { ...STAFF_OF_ELSA(200), vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
+  'GET /media/:postMediaId/:variant': { ...STAFF_OF_ELSA(200), vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
+  'GET /media/:postMediaId/download': { ...STAFF_OF_ELSA(200), vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
+  // Elsa's portfolio as a ZIP: her guardians (both households) only, not staff; the terms' tick not sent: the page again (400)
+  'GET /children/:childPortfolioId/portfolio/export': { ...signedIn(404), vardnadshavare: 200, vardnadshavare2: 200 },
+  'GET /children/:childPortfolioId/portfolio/export/download': { ...signedIn(404), vardnadshavare: 400, vardnadshavare2: 400 },
+  // the child's own page: seen and kept by Elsa's guardians (both households) and the staff of her group; the matrix's plain
+  // forms carry no file (400) and a version of the page read before the demo saved it (400); greetings in the guestbook
+  // (on at Solrosen for these probes), which the staff remove
+  'GET /children/:childId/page': ELSA_REPORTERS(200),
+  'GET /children/:childId/page/edit': ELSA_REPORTERS(200),
+  'POST /children/:childId/page': ELSA_REPORTERS(400),
+  'GET /children/:childId/picture': ELSA_REPORTERS(200),
+  'POST /children/:childId/picture': ELSA_REPORTERS(400),
+  'POST /children/:childId/picture/delete': ELSA_REPORTERS('back'),
+  'POST /children/:childId/guestbook': ELSA_REPORTERS('back'),
+  'POST /children/:childId/guestbook/:entryId/remove': STAFF_OF_ELSA('back'),
   // care times: Elsa's guardians (both households) and the staff of her group register; only staff comment a day and see her history
   'GET /children/:childId/schedule': ELSA_REPORTERS(200),
   'POST /children/:childId/schedule': ELSA_REPORTERS('back'),
@@ -170,6 +240,9 @@ const MATRIX: Record<string, Row> = {
   'GET /admin/statements': { ...signedIn(404), admin: 200, grannadmin: 200 },
   'POST /admin/statements/privacy': { ...signedIn(404), admin: 'back', grannadmin: 'back' },
   'POST /admin/statements/accessibility': { ...signedIn(404), admin: 'back', grannadmin: 'back' },
+  // the municipality's documentation settings: each admin their own municipality's
+  'GET /admin/documentation': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'POST /admin/documentation': { ...signedIn(404), admin: 'back', grannadmin: 'back' },
   'GET /admin/audit': { ...signedIn(404), admin: 200, grannadmin: 200 },
   'GET /admin/audit/export': { ...signedIn(404), admin: 200, grannadmin: 200 },
   // the registry import: each admin uploads for their own municipality; a file's preview and approval are its
@@ -409,6 +482,16 @@ async function invitationWithKey(c: EffectCase, guardianId: number, childId: num
   return { id, key: await issueKey(c.t.db, id, 'email', now) };
 }
 
+/** A guardian's current photo consent answer about Elsa. */
+async function consentOf(c: EffectCase, guardianId: number) {
+  return (await currentAnswers(c.t.db, [c.own.childId])).find((a) => a.guardianId === guardianId);
+}
+
+/** The first guardian of a child (Emma for Elsa). */
+async function childGuardian(c: EffectCase, childId: number): Promise<number> {
+  return (await c.t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', childId).orderBy('guardian_id').executeTakeFirstOrThrow()).guardian_id;
+}
+
 /** The first child of a guardian (Elsa for Emma and Johan, Nora for Karim). */
 async function childOf(c: EffectCase, guardianId: number): Promise<number> {
   return (await c.t.db.selectFrom('guardianships').select('child_id').where('guardian_id', '=', guardianId).orderBy('child_id').executeTakeFirstOrThrow()).child_id;
@@ -528,7 +611,78 @@ async function addedStaff(c: EffectCase, unit: number): Promise<void> {
   assert.equal(await mailsTo(c, `effekt-personal-${c.n}@example.com`), 1, 'invited');
 }
 
+/** A draft of Elsa's group with one photo showing no child, as the post form would have left it. */
+let draftsMade = 0;
+async function draftOf(t: TestApp, at: { municipalityId: number; unitId: number; groupId: number }): Promise<{ postId: number; mediaId: number }> {
+  const author = (await t.db.selectFrom('staff_assignments').select('person_id').where('group_id', '=', at.groupId).orderBy('id').executeTakeFirstOrThrow()).person_id;
+  const post = await writeDemoPost(t.db, t.dir, { ...at, authorId: author, kind: 'group', title: `Utkast ${draftsMade}`, body: 'Text',
+    publishedAt: null, media: [{ stored: 40 + (draftsMade++ % 5), tagged: 'none' }] });
+  return { postId: post.id, mediaId: post.mediaIds[0] };
+}
+/** The edit form of such a draft, as its page sends it. */
+const draftForm = (c: EffectCase, title: string): [string, string][] => [['version', '1'], ['kind', 'group'], ['title', title], ['body', 'Text'],
+  ['reflection', ''], [`nochildren-${c.made.mediaId}`, 'yes']];
+const postOfCase = (c: EffectCase) => c.t.db.selectFrom('posts').select(['status', 'title', 'author_id', 'version']).where('id', '=', Number(c.made.postId)).executeTakeFirst();
+const mediaOfCase = (c: EffectCase) => c.t.db.selectFrom('post_media').select(['id', 'caption']).where('post_id', '=', Number(c.made.postId)).orderBy('id').execute();
+
 const EFFECTS: Record<string, Effect | Effect[]> = {
+  // documentation: a new draft, a save, publishing, a photo uploaded, a photo removed, a post deleted
+  'POST /groups/:groupId/posts': {
+    by: STAFF_OF_ELSAS,
+    form: (c) => [['kind', 'group'], ['title', `Effekt ${c.n}`], ['body', 'Text'], ['reflection', '']],
+    answer: () => ({ to: /^\/posts\/\d+\/edit$/ }),
+    changes: ['posts'],
+    check: async (c) => {
+      const made = await c.t.db.selectFrom('posts').select(['status', 'group_id', 'author_id']).where('title', '=', `Effekt ${c.n}`).execute();
+      assert.deepEqual(made, [{ status: 'draft', group_id: c.own.groupId, author_id: c.account.personId }]);
+    },
+  },
+  'POST /posts/:postId/edit': {
+    by: STAFF_OF_ELSAS,
+    prepare: (c) => draftOf(c.t, c.own),
+    form: (c) => [...draftForm(c, `Ändrad ${c.n}`), [`caption-${c.made.mediaId}`, `Bildtext ${c.n}`]],
+    answer: (c) => ({ to: `/posts/${c.made.postId}/edit` }),
+    changes: ['posts', 'post_media'],
+    check: async (c) => {
+      const post = await postOfCase(c);
+      assert.deepEqual([post?.status, post?.title, post?.version], ['draft', `Ändrad ${c.n}`, 2]);
+      assert.deepEqual((await mediaOfCase(c)).map((m) => m.caption), [`Bildtext ${c.n}`]);
+    },
+  },
+  'POST /posts/:postId/publish': {
+    by: STAFF_OF_ELSAS,
+    prepare: (c) => draftOf(c.t, c.own),
+    form: (c) => draftForm(c, `Publicerad ${c.n}`),
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/posts` }),
+    changes: ['posts'],
+    check: async (c) => assert.deepEqual([(await postOfCase(c))?.status, (await postOfCase(c))?.title], ['published', `Publicerad ${c.n}`]),
+  },
+  'POST /posts/:postId/media': {
+    by: STAFF_OF_ELSAS,
+    prepare: (c) => draftOf(c.t, c.own),
+    form: () => [],
+    send: async (c, agent, target) => agent.post(target).field('_csrf', csrfFrom((await agent.get('/')).text))
+      .attach('files', await sharp({ create: { width: 30, height: 20, channels: 3, background: { r: c.n % 256, g: 9, b: 9 } } }).jpeg().toBuffer(), 'effekt.jpg'),
+    answer: (c) => ({ to: `/posts/${c.made.postId}/edit#media` }),
+    changes: ['post_media'],
+    check: async (c) => assert.equal((await mediaOfCase(c)).length, 2, 'the draft\'s photo and the new one'),
+  },
+  'POST /posts/:postId/media/:mediaId/delete': {
+    by: STAFF_OF_ELSAS,
+    prepare: (c) => draftOf(c.t, c.own),
+    form: () => [],
+    answer: (c) => ({ to: `/posts/${c.made.postId}/edit#media` }),
+    changes: ['post_media'],
+    check: async (c) => assert.deepEqual(await mediaOfCase(c), []),
+  },
+  'POST /posts/:postId/delete': {
+    by: STAFF_OF_ELSAS,
+    prepare: (c) => draftOf(c.t, c.own),
+    form: () => [['confirm', 'yes']],
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/posts` }),
+    changes: ['posts', 'post_media'],
+    check: async (c) => assert.equal(await postOfCase(c), undefined),
+  },
   'POST /login': {
     by: ['anonymous'], // (logging in as each kind of user: every case here starts with a login)
     prepare: async (c) => {
@@ -586,6 +740,15 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     changes: ['unit_boxes', 'settings_changes'],
     check: async (c) => assert.deepEqual(await enabledBoxes(c.t.db, c.own.unitId, BOX_KEYS),
       Object.fromEntries(BOX_KEYS.map((b) => [b, b !== hiddenBox(c)]))),
+  },
+  // notes stay on (the matrix's notes probes need them); the guestbook is turned the other way
+  'POST /units/:unitId/settings/documentation': {
+    by: HEADS_OF_ELSA,
+    prepare: async (c) => ({ guestbook: (await documentationFeatures(c.t.db, c.own.unitId)).guestbook ? '' : 'on' }),
+    form: (c) => [['notes', 'on'], ['guestbook', String(c.made.guestbook)]],
+    answer: (c) => ({ to: `/units/${c.own.unitId}/settings/documentation` }),
+    changes: ['unit_settings', 'settings_changes'],
+    check: async (c) => assert.deepEqual(await documentationFeatures(c.t.db, c.own.unitId), { notes: true, guestbook: c.made.guestbook === 'on' }),
   },
   'POST /units/:unitId/settings/opening-hours': {
     by: HEADS_OF_ELSA,
@@ -828,6 +991,15 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
       assert.equal(privacy.controller, 'Barn- och utbildningsnämnden');
     },
   },
+  'POST /admin/documentation': {
+    by: ['admin'],
+    form: (c) => [['municipality', String(c.own.municipalityId)], ['image_max_mb', '25'], ['video_max_mb', '200'], ['video_max_seconds', '120'],
+      ['audio_max_mb', '25'], ['audio_max_seconds', '300'], ['export_grace_days', String(100 + c.n)]],
+    answer: (c) => ({ to: `/admin/documentation?municipality=${c.own.municipalityId}` }),
+    changes: ['documentation_settings', 'documentation_settings_changes'],
+    check: async (c) => assert.equal((await documentationSettings(c.t.db, c.own.municipalityId)).exportGraceDays, 100 + c.n),
+    restore: async (c) => { await c.t.db.deleteFrom('documentation_settings').where('municipality_id', '=', c.own.municipalityId).execute(); },
+  },
   'POST /admin/statements/accessibility': {
     by: ['admin'],
     form: (c) => [['compliance', 'partial'], ['feedback_email', `tillganglighet${c.n}@demokommun.se`]],
@@ -999,6 +1171,161 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     answer: (c) => ({ to: `/children/${c.own.childId}/schedule?week=${weekKey('2026-12-08')}#day_2026-12-08` }),
     changes: ['care_times'], mayChange: ['care_history'],
     check: async (c) => assert.equal((await careTimesOf(c.t.db, c.own.childId, '2026-12-08', '2026-12-08')).get('2026-12-08')?.staffComment, `Utflykt ${c.n}`),
+  },
+  // notes about Elsa: written, changed (at the version read) and removed by the staff of her group
+  'POST /children/:childNotesId/notes': {
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => ({ childNotesId: c.own.childId }),
+    form: (c) => [['body', `Matrisens anteckning ${c.n}`]],
+    answer: (c) => ({ to: `/children/${c.own.childId}/notes` }),
+    changes: ['notes'],
+    check: async (c) => {
+      const note = await c.t.db.selectFrom('notes').select(['child_id', 'author_id']).where('body', '=', `Matrisens anteckning ${c.n}`).executeTakeFirst();
+      assert.deepEqual(note, { child_id: c.own.childId, author_id: c.account.personId });
+    },
+  },
+  'POST /notes/:noteId/edit': {
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => ({ noteId: await freshNote(c.t, c.own.childId, c.own.unitId) }),
+    form: (c) => [['body', `Ändrad anteckning ${c.n}`], ['version', '1']],
+    answer: (c) => ({ to: `/children/${c.own.childId}/notes` }),
+    changes: ['notes'],
+    check: async (c) => assert.equal((await noteById(c.t.db, Number(c.made.noteId)))?.body, `Ändrad anteckning ${c.n}`),
+  },
+  'POST /notes/:noteId/delete': {
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => ({ noteId: await freshNote(c.t, c.own.childId, c.own.unitId) }),
+    form: () => [],
+    answer: (c) => ({ to: `/children/${c.own.childId}/notes` }),
+    changes: ['notes'],
+    check: async (c) => assert.equal(await noteById(c.t.db, Number(c.made.noteId)), undefined),
+  },
+  // a guardian's comment on a post of Blåbär, for their own child there, waiting for the staff, who approve or reject it
+  'POST /posts/:publishedPostId/comments': {
+    by: GUARDIAN_LOGINS,
+    prepare: async (c) => ({ publishedPostId: await blabarPost(c.t, c.own) }),
+    form: (c) => [['body', `Kommentar ${c.n}`]],
+    answer: (c) => ({ to: `/posts/${c.made.publishedPostId}/comments` }),
+    changes: ['post_comments'],
+    check: async (c) => {
+      const comment = await c.t.db.selectFrom('post_comments').select(['child_id', 'author_id', 'status']).where('body', '=', `Kommentar ${c.n}`).executeTakeFirst();
+      assert.deepEqual(comment, { child_id: await childOf(c, c.account.personId), author_id: c.account.personId, status: 'pending' });
+    },
+  },
+  ...Object.fromEntries((['approve', 'reject'] as const).flatMap((verb) => [
+    [`POST /comments/:postCommentId/${verb}`, {
+      by: STAFF_OF_ELSAS,
+      prepare: async (c: EffectCase) => ({ postCommentId: await freshComment(c.t, c.own, await blabarPost(c.t, c.own)) }),
+      form: () => [],
+      answer: (c: EffectCase) => ({ to: `/groups/${c.own.groupId}/comments` }),
+      changes: ['post_comments'],
+      check: async (c: EffectCase) => assert.equal((await commentById(c.t.db, Number(c.made.postCommentId)))?.status, verb === 'approve' ? 'approved' : 'rejected'),
+    } satisfies Effect],
+    [`POST /observations/:homeObservationId/${verb}`, {
+      by: STAFF_OF_ELSAS,
+      prepare: async (c: EffectCase) => ({ homeObservationId: await freshObservation(c.t, c.own, 'pending') }),
+      form: () => [],
+      answer: (c: EffectCase) => ({ to: `/groups/${c.own.groupId}/comments` }),
+      changes: ['home_observations'],
+      check: async (c: EffectCase) => assert.equal((await observationById(c.t.db, Number(c.made.homeObservationId)))?.status, verb === 'approve' ? 'approved' : 'rejected'),
+    } satisfies Effect],
+  ])),
+  // a guardian's home observation about Elsa, with a photo (a multipart form, its token first)
+  'POST /children/:childId/observations': {
+    by: ['vardnadshavare', 'vardnadshavare2'],
+    form: () => [],
+    send: async (c, agent, target) => agent.post(target).field('_csrf', csrfFrom((await agent.get('/')).text)).field('body', `Hemma ${c.n}`)
+      .attach('photo', await probeImage(c.n), { filename: 'hemma.png', contentType: 'image/png' }),
+    answer: (c) => ({ to: `/children/${c.own.childId}/observations` }),
+    changes: ['home_observations'],
+    check: async (c) => {
+      const made = await c.t.db.selectFrom('home_observations').select(['child_id', 'group_id', 'author_id', 'status', 'photo_key'])
+        .where('body', '=', `Hemma ${c.n}`).executeTakeFirstOrThrow();
+      assert.deepEqual({ ...made, photo_key: made.photo_key !== null },
+        { child_id: c.own.childId, group_id: c.own.groupId, author_id: c.account.personId, status: 'pending', photo_key: true });
+    },
+  },
+  // the child's own page: its text (at the version the page was read at), its picture replaced and taken away, greetings
+  'POST /children/:childId/page': {
+    by: REPORTERS_OF_ELSA,
+    prepare: async (c) => ({ version: (await childPage(c.t.db, c.own.childId)).version }),
+    form: (c) => [['presentation', `Matrisens presentation ${c.n}`], ['version', String(c.made.version)]],
+    answer: (c) => ({ to: `/children/${c.own.childId}/page` }),
+    changes: ['child_pages'],
+    check: async (c) => assert.equal((await childPage(c.t.db, c.own.childId)).presentation, `Matrisens presentation ${c.n}`),
+  },
+  'POST /children/:childId/picture': {
+    by: REPORTERS_OF_ELSA,
+    prepare: async (c) => ({ was: (await pictureFileOf(c.t.db, c.own.childId)) ?? '' }),
+    form: () => [],
+    send: async (c, agent, target) => agent.post(target).field('_csrf', csrfFrom((await agent.get('/')).text))
+      .attach('picture', await probeImage(c.n), { filename: 'bild.png', contentType: 'image/png' }),
+    answer: (c) => ({ to: `/children/${c.own.childId}/page` }),
+    changes: ['child_pages'],
+    check: async (c) => {
+      const now = await pictureFileOf(c.t.db, c.own.childId);
+      assert.ok(now && now !== c.made.was, 'a new picture');
+    },
+  },
+  'POST /children/:childId/picture/delete': {
+    by: REPORTERS_OF_ELSA,
+    prepare: async (c) => {
+      await givePicture(c.t, c.own.childId);
+      return {};
+    },
+    form: () => [],
+    answer: (c) => ({ to: `/children/${c.own.childId}/page` }),
+    changes: ['child_pages'],
+    check: async (c) => assert.equal(await pictureFileOf(c.t.db, c.own.childId), null),
+  },
+  'POST /children/:childId/guestbook': {
+    by: REPORTERS_OF_ELSA,
+    prepare: async (c) => {
+      await useGuestbook(c.t, c.own.unitId);
+      return {};
+    },
+    form: (c) => [['greeting', `Hälsning ${c.n}`]],
+    answer: (c) => ({ to: `/children/${c.own.childId}/page#guestbook` }),
+    changes: ['guestbook_entries'],
+    check: async (c) => {
+      const entry = await c.t.db.selectFrom('guestbook_entries').select(['child_id', 'author_id']).where('body', '=', `Hälsning ${c.n}`).executeTakeFirst();
+      assert.deepEqual(entry, { child_id: c.own.childId, author_id: c.account.personId });
+    },
+  },
+  'POST /children/:childId/guestbook/:entryId/remove': {
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => ({ entryId: await freshGreeting(c.t, c.own.childId, c.own.unitId) }),
+    form: () => [],
+    answer: (c) => ({ to: `/children/${c.own.childId}/page#guestbook` }),
+    changes: ['guestbook_entries'],
+    check: async (c) => assert.equal(await c.t.db.selectFrom('guestbook_entries').select('id').where('id', '=', Number(c.made.entryId)).executeTakeFirst(), undefined),
+  },
+  // a guardian's own answer, the opposite of the current one (an unchanged answer stores nothing)
+  'POST /children/:childId/consent': {
+    by: ['vardnadshavare', 'vardnadshavare2'],
+    prepare: async (c) => ({ answer: (await consentOf(c, c.account.personId))?.answer === 'yes' ? 'no' : 'yes' }),
+    form: (c) => [['answer', String(c.made.answer)]],
+    answer: (c) => ({ to: `/children/${c.own.childId}/consent` }),
+    changes: ['photo_consents'],
+    check: async (c) => {
+      const now = await consentOf(c, c.account.personId);
+      assert.deepEqual([now?.answer, now?.source, now?.recordedBy], [c.made.answer, 'guardian', c.account.personId]);
+    },
+  },
+  // staff enter Emma's answer from paper, dated today, with their own name
+  'POST /children/:childId/consent/paper': {
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => {
+      const emma = await childGuardian(c, c.own.childId);
+      return { guardian: emma, answer: (await consentOf(c, emma))?.answer === 'yes' ? 'no' : 'yes' };
+    },
+    form: (c) => [['guardian', String(c.made.guardian)], ['paper_answer', String(c.made.answer)], ['answered_on', '2026-11-20']],
+    answer: (c) => ({ to: `/children/${c.own.childId}/consent` }),
+    changes: ['photo_consents'],
+    check: async (c) => {
+      const now = await consentOf(c, Number(c.made.guardian));
+      assert.deepEqual([now?.answer, now?.source, now?.answeredOn, now?.recordedBy], [c.made.answer, 'paper', '2026-11-20', c.account.personId]);
+    },
   },
   'POST /children/:childId/invitations': [{
     by: STAFF_OF_ELSAS, // a guardian without an account: an invitation with a key, mailed
@@ -1672,6 +1999,7 @@ describe('the permission matrix', () => {
       return { ...ids[side], registeredChildId: placed.childId, placementId: placed.placementId, guardianId: placed.guardianId };
     }
     if (path.includes(':registeredChildId')) return { ...ids[side], registeredChildId: ids[side].childId };
+    if (path.includes(':childPortfolioId')) return { ...ids[side], childPortfolioId: ids[side].childId };
     if (path.endsWith('/absences/unreported')) return { ...ids[side], childId: side === 'own' ? oskarId : ids[side].childId };
     if (path.includes(':invitationId')) return { ...ids[side], invitationId: await freshInvitation(side) };
     if (path.endsWith('/answer') || path.endsWith('/unreported/cancel')) return { ...ids[side], absenceId: await freshMark(side) };
@@ -1687,6 +2015,20 @@ describe('the permission matrix', () => {
       }) };
     }
     if (path.includes(':areaId')) return { ...ids[side], areaId: await probeArea(t, ids[side].municipalityId) };
+    if (path.includes(':postId')) {
+      const { municipalityId, unitId, groupId } = ids[side];
+      const draft = await draftOf(t, { municipalityId, unitId, groupId });
+      probeDrafts.set(draft.postId, draft.mediaId);
+      return { ...ids[side], ...draft };
+    }
+    if (path.includes(':publishedPostId') || path.includes(':postMediaId')) return { ...ids[side], ...(await probePost(side)), variant: 'thumb.jpg' };
+    if (path.includes(':childNotesId')) return { ...ids[side], childNotesId: ids[side].childId };
+    if (path.includes(':noteId')) return { ...ids[side], noteId: await freshNote(t, ids[side].childId, ids[side].unitId) };
+    if (path.includes(':postCommentId')) return { ...ids[side], postCommentId: await freshComment(t, { childId: ids[side].childId }, (await probePost(side)).publishedPostId) };
+    if (path.includes(':homeObservationId')) return { ...ids[side], homeObservationId: await freshObservation(t, { childId: ids[side].childId, groupId: ids[side].groupId }, 'approved'), variant: 'thumb.jpg' };
+    if (path.includes(':entryId')) return { ...ids[side], entryId: await freshGreeting(t, ids[side].childId, ids[side].unitId) };
+    if (path.endsWith('/guestbook')) await useGuestbook(t, ids[side].unitId);
+    if (path.endsWith('/picture')) await givePicture(t, ids[side].childId);
     if (path.includes(':unitLogoId')) {
       await giveLogo(t, ids[side].unitId);
       return { ...ids[side], unitLogoId: ids[side].unitId };
@@ -1702,6 +2044,21 @@ describe('the permission matrix', () => {
     const day = await t.db.insertInto('unit_closed_days').values({ unit_id: ids[side].unitId, date, reason: 'Planeringsdag' })
       .returning('id').executeTakeFirstOrThrow();
     return { ...ids[side], closedDayId: day.id };
+  }
+
+  /** A published post of the side's probe group with one photo showing no child (made once a side: reading changes nothing). */
+  /** Each probe's draft (see draftOf) and its photo, for the form that saves or publishes it. */
+  const probeDrafts = new Map<number, number>();
+  const probePosts = new Map<'own' | 'foreign', { publishedPostId: number; postMediaId: number }>();
+  async function probePost(side: 'own' | 'foreign'): Promise<{ publishedPostId: number; postMediaId: number }> {
+    const made = probePosts.get(side);
+    if (made) return made;
+    const author = (await t.db.selectFrom('staff_assignments').select('person_id').where('group_id', '=', ids[side].groupId).orderBy('id').executeTakeFirstOrThrow()).person_id;
+    const post = await writeDemoPost(t.db, t.dir, { municipalityId: ids[side].municipalityId, unitId: ids[side].unitId, groupId: ids[side].groupId,
+      authorId: author, kind: 'group', title: 'Matrisens inlägg', publishedAt: t.clock.now().toISOString(), media: [{ stored: 30, tagged: 'none' }] });
+    const ids_ = { publishedPostId: post.id, postMediaId: post.mediaIds[0] };
+    probePosts.set(side, ids_);
+    return ids_;
   }
 
   /** An open invitation with a key for a guardian of the side's probe child; each call gets its own, as revoking uses it up. */
@@ -1801,6 +2158,13 @@ describe('the permission matrix', () => {
   /** A valid form for each POST route, so that a refusal can only come from the policy. */
   function validForm(path: string, actor: ActorName): [string, string][] {
     if (path === '/login') return [['username', actor === 'anonymous' ? 'admin' : actor], ['password', 'fel-losenord']];
+    if (/^\/groups\/\d+\/posts$/.test(path)) return [['kind', 'group'], ['title', 'Matrisinlägg'], ['body', 'Text']];
+    if (/^\/posts\/\d+\/(edit|publish)$/.test(path)) {
+      const postId = Number(path.split('/')[2]);
+      return [['version', '1'], ['kind', 'group'], ['title', 'Matrisinlägg'], ['body', 'Text'], [`nochildren-${probeDrafts.get(postId)}`, 'yes']];
+    }
+    if (/^\/posts\/\d+\/comments$/.test(path)) return [['body', `Från matrisen (${actor})`]]; // (a guardian's comment)
+    if (/^\/posts\/\d+\//.test(path)) return []; // a photo uploaded without a file, removed; the post's deletion asked about
     if (path === '/admin/children' || /^\/units\/\d+\/children$/.test(path)) {
       return [['first_name', 'Matris'], ['last_name', `Barn${ACTORS.indexOf(actor)}`], ['birth_date', '2023-01-01'], ['group', String(ids.own.groupId)], ['start_date', '2026-12-01']];
     }
@@ -1831,6 +2195,8 @@ describe('the permission matrix', () => {
     if (path.endsWith('/holidays')) return [['date', '2027-12-24'], ['open', 'yes']];
     if (path.endsWith('/closed-days')) return [['date', new Date(Date.UTC(2028, 0, 1 + newClosedDays++)).toISOString().slice(0, 10)], ['reason', 'Studiedag']];
     if (path.endsWith('/terms')) return [['terms', 'Bilder får bara laddas ner för privat bruk.']];
+    if (path === '/admin/documentation') return [['image_max_mb', '25'], ['video_max_mb', '200'], ['video_max_seconds', '120'], ['audio_max_mb', '25'],
+      ['audio_max_seconds', '300'], ['export_grace_days', '90']];
     if (path.endsWith('/privacy/retention')) {
       return [...PERSONAL_DATA.rules().map((r): [string, string] => [`months_${r.kind}`, String(r.defaultMonths)]),
         ...PERSONAL_DATA.timedRules().map((r): [string, string] => [`days_${r.kind}`, String(r.defaultDays)])];
@@ -1846,6 +2212,13 @@ describe('the permission matrix', () => {
     }
     if (path.endsWith('/schedule/standard')) return [['starts_1', '08:00'], ['ends_1', '15:00']];
     if (path.endsWith('/schedule/comment')) return [['date', '2026-12-01'], ['staff_comment', 'Utflykt']];
+    if (path.endsWith('/consent')) return [['answer', 'yes']];
+    if (path.endsWith('/settings/documentation')) return [['notes', 'on'], ['guestbook', 'on']];
+    if (/^\/children\/\d+\/notes$/.test(path) || path.endsWith('/comments') || path.endsWith('/observations')) return [['body', `Från matrisen (${actor})`]];
+    if (/^\/notes\/\d+\/edit$/.test(path)) return [['body', `Ändrad av matrisen (${actor})`], ['version', '1']];
+    if (/^\/children\/\d+\/page$/.test(path)) return [['presentation', 'Matrisen'], ['version', '0']];
+    if (path.endsWith('/guestbook')) return [['greeting', `Hälsning från ${actor}`]];
+    if (path.endsWith('/consent/paper')) return [['guardian', String(elsaGuardian)], ['paper_answer', 'yes'], ['answered_on', '']];
     if (path.endsWith('/invitations')) return [['invite', String(elsaGuardian)], [`email_${elsaGuardian}`, 'probe@example.com'], [`language_${elsaGuardian}`, 'sv']];
     if (path === '/register_invite') return [['key', 'AAAA-BBBB-CCCC'], ['username', 'ny förälder'], ['email', 'ny@example.com'],
       ['email_confirm', 'ny@example.com'], ['name', 'Ny Förälder'], ['password', 'blå cykel i regnet'], ['terms', 'yes']];
@@ -1916,8 +2289,32 @@ async function deliveredDemoSms(t: TestApp, oskar: number): Promise<void> {
   await runner.stop();
 }
 
-/** A small image, as a logo to upload. */
-const probeImage = () => sharp({ create: { width: 40, height: 20, channels: 3, background: { r: 10, g: 120, b: 60 } } }).png().toBuffer();
+/** A small image, as a logo to upload (or a child's picture: `n` gives each its own colour). */
+const probeImage = (n = 0) => sharp({ create: { width: 40, height: 20, channels: 3, background: { r: (10 + n * 37) % 256, g: (120 + n * 91) % 256, b: 60 } } }).png().toBuffer();
+
+/** Gives the child a picture on its own page, stored as an upload stores it (once), as saved by its first guardian. */
+async function givePicture(t: TestApp, child: number): Promise<void> {
+  if (await pictureFileOf(t.db, child)) return;
+  const image = await encodePicture(await probeImage());
+  if (!image.ok) throw new Error(image.error);
+  const guardian = await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', child).orderBy('guardian_id').executeTakeFirstOrThrow();
+  await setPictureFile(t.db, child, await storePicture(t.config.dataDir, child, image.image), { personId: guardian.guardian_id, at: t.clock.now().toISOString() });
+}
+
+/** Turns the unit's guestbook on (its notes as they were). */
+async function useGuestbook(t: TestApp, unit: number): Promise<void> {
+  const features = await documentationFeatures(t.db, unit);
+  if (features.guestbook) return;
+  const { municipality_id } = await t.db.selectFrom('units').select('municipality_id').where('id', '=', unit).executeTakeFirstOrThrow();
+  await saveDocumentationFeatures(t.db, unit, { ...features, guestbook: true }, { municipalityId: municipality_id, unitId: unit, by: 1, at: t.clock.now() });
+}
+
+/** A greeting in the child's guestbook (the unit's guestbook on), from its first guardian; each call its own, as removing uses it up. */
+async function freshGreeting(t: TestApp, child: number, unit: number): Promise<number> {
+  await useGuestbook(t, unit);
+  const guardian = await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', child).orderBy('guardian_id').executeTakeFirstOrThrow();
+  return addGuestbookEntry(t.db, child, 'En hälsning att ta bort', false, { personId: guardian.guardian_id, at: t.clock.now().toISOString() });
+}
 
 /** A fresh unit of the actor's municipality, for a probe that changes one. */
 async function probeUnit(c: EffectCase): Promise<number> {
@@ -1943,4 +2340,42 @@ async function probeArea(t: TestApp, municipality: number): Promise<number> {
 /** A fresh empty group of the unit, for a probe that renames, ends or removes one. */
 async function probeGroup(t: TestApp, unit: number): Promise<number> {
   return (await t.db.insertInto('groups').values({ unit_id: unit, name: `Provgruppen ${probeRecords++}` }).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+/** A note about the child written in the unit; each call its own, as changing and removing use it up. */
+async function freshNote(t: TestApp, child: number, unit: number): Promise<number> {
+  const author = (await t.db.selectFrom('staff_assignments').select('person_id').where('unit_id', '=', unit).orderBy('id').executeTakeFirstOrThrow()).person_id;
+  return addNote(t.db, { childId: child, unitId: unit, body: 'Matrisens anteckning', by: author, at: t.clock.now() });
+}
+
+/** A published post of the probe group (made once per test app), for the comment cases. */
+const blabarPosts = new WeakMap<TestApp, number>();
+async function blabarPost(t: TestApp, own: { municipalityId: number; unitId: number; groupId: number }): Promise<number> {
+  const made = blabarPosts.get(t);
+  if (made) return made;
+  const author = (await t.db.selectFrom('staff_assignments').select('person_id').where('group_id', '=', own.groupId).orderBy('id').executeTakeFirstOrThrow()).person_id;
+  const post = await writeDemoPost(t.db, t.dir, { municipalityId: own.municipalityId, unitId: own.unitId, groupId: own.groupId, authorId: author,
+    kind: 'group', title: 'Kommentarernas inlägg', publishedAt: t.clock.now().toISOString() });
+  blabarPosts.set(t, post.id);
+  return post.id;
+}
+
+/** A waiting comment of the child's first guardian on the post, in the child's portfolio; each call its own. */
+async function freshComment(t: TestApp, own: { childId: number }, post: number): Promise<number> {
+  const guardian = (await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', own.childId).orderBy('guardian_id').executeTakeFirstOrThrow()).guardian_id;
+  return addComment(t.db, { postId: post, childId: own.childId, by: guardian, body: 'Matrisens kommentar', at: t.clock.now() });
+}
+
+/** A home observation of the child's first guardian, with a photo, sent to the child's group; each call its own. */
+let observationPhotos = 0;
+async function freshObservation(t: TestApp, own: { childId: number; groupId: number }, status: 'pending' | 'approved'): Promise<number> {
+  const guardian = (await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', own.childId).orderBy('guardian_id').executeTakeFirstOrThrow()).guardian_id;
+  const file = path.join(t.dir, `observation-${observationPhotos++}.png`);
+  await fs.writeFile(file, await probeImage(observationPhotos));
+  const stored = await storeMedia(t.config.dataDir, { path: file, originalName: 'hemma.png', size: (await fs.stat(file)).size }, mediaLimits(DEFAULT_DOCUMENTATION_SETTINGS));
+  if (!stored.ok) throw new Error(stored.error);
+  const { key, mime, width, height } = stored.media;
+  const id = await addObservation(t.db, { childId: own.childId, groupId: own.groupId, by: guardian, body: 'Matrisens observation', at: t.clock.now(), photo: { key, mime, width, height } });
+  if (status === 'approved') await decideObservation(t.db, id, 'approved', guardian, t.clock.now());
+  return id;
 }

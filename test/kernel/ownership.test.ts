@@ -12,7 +12,7 @@ const SERVER_DIR = path.resolve(import.meta.dirname, '../../server');
 function ownershipMap(): Map<string, string> {
   const readme = fs.readFileSync(path.join(SERVER_DIR, 'README.md'), 'utf8');
   const section = /<!-- ownership: begin -->([\s\S]*?)<!-- ownership: end -->/.exec(readme)?.[1] ?? '';
-  const rows = [...section.matchAll(/^\| ([a-z_]+) \| ([a-z]+) \|$/gm)].filter((m) => m[1] !== 'table');
+  const rows = [...section.matchAll(/^\| ([a-z_]+) \| ([a-z-]+) \|$/gm)].filter((m) => m[1] !== 'table');
   return new Map(rows.map((m) => [m[1], m[2]]));
 }
 

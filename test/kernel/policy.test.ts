@@ -65,6 +65,20 @@ const PLACES: Record<TargetKind, Location | null> = {
   registryImport: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [] },
   // a unit's logo: unit 100 with child 7 placed in it
   unitLogo: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [], childIds: [CHILD] },
+  // a post of group 10 (a portfolio post's children, or the group's)
+  post: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  // a published post of group 10 to read (its children: a portfolio post's, or the group's) and one of its photos (the
+  // children whose families may see it under the photo rule)
+  publishedPost: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  postMedia: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  // child 7's portfolio to download (while placed, or in the grace period after: then in no group)
+  childPortfolio: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  // child 7's notes in unit 100 (a unit that uses notes), a note about child 7, written in unit 100 (the child's groups in that unit), a comment on a post of group 10 in
+  // child 7's portfolio, and a home observation of child 7 sent to group 10
+  childNotes: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  note: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  postComment: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  homeObservation: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
   // the guardian (person 50) seen on the child's page
   personOfChild: {
     municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD],
@@ -109,6 +123,45 @@ const WHO_MAY: Record<Action, Name[]> = {
   'group.children.read': STAFF,
   'group.today.read': STAFF,
   'group.today.print': STAFF,
+  // the portfolio's ZIP: the child's guardians (both homes) and the pupil, never staff
+  'child.portfolio.export': [...GUARDIANS, 'student'],
+  // documentation: the group's staff, the unit's head and the admin write the group's posts (a post sits in its group)
+  'group.posts.read': STAFF,
+  'group.posts.create': STAFF,
+  'post.update': STAFF,
+  'post.delete': STAFF,
+  // reading: the child's portfolio, the group's blog, a post and its photos: the families (the pupil too) and the staff
+  'child.portfolio.read': [...GUARDIANS, 'student', ...STAFF],
+  'group.blog.read': [...GUARDIANS, 'student', ...STAFF],
+  'post.read': [...GUARDIANS, 'student', ...STAFF],
+  'postMedia.read': [...GUARDIANS, 'student', ...STAFF],
+  'postMedia.download': [...GUARDIANS, 'student', ...STAFF],
+  // photo consent: each guardian answers for themself (either home); the staff record a paper answer and read the group's list
+  'child.consent.read': [...GUARDIANS, ...STAFF],
+  'child.consent.give': GUARDIANS,
+  'child.consent.record': STAFF,
+  // the child's own page: its families (both homes), the pupil and the group's staff; kept by the guardians and the
+  // staff; greetings from home (the pupil too) and the staff, removed by the staff; the picture alone as the page
+  'child.page.read': [...GUARDIANS, 'student', ...STAFF],
+  'child.page.update': [...GUARDIANS, ...STAFF],
+  'child.guestbook.write': [...GUARDIANS, 'student', ...STAFF],
+  'child.guestbook.remove': STAFF,
+  'child.picture.read': [...GUARDIANS, 'student', ...STAFF],
+  'group.consent.read': STAFF,
+  // notes: the guardians (both homes, not the pupil) read, the group's staff write; comments and home observations:
+  // a guardian writes for their own child, the group's staff decide, the family (the pupil too) and the staff read
+  'child.notes.read': [...GUARDIANS, ...STAFF],
+  'child.notes.create': STAFF,
+  'note.update': STAFF,
+  'note.delete': STAFF,
+  'post.comments.read': [...GUARDIANS, 'student', ...STAFF],
+  'post.comments.create': GUARDIANS,
+  'group.comments.read': STAFF,
+  'postComment.decide': STAFF,
+  'child.observations.read': [...GUARDIANS, 'student', ...STAFF],
+  'child.observations.create': GUARDIANS,
+  'homeObservation.decide': STAFF,
+  'homeObservation.photo.read': [...GUARDIANS, 'student', ...STAFF],
   'unit.read': ['teacher', 'colleague', 'head', 'admin'],
   'unit.settings.read': ['head', 'admin'],
   'unit.settings.update': ['head', 'admin'],
@@ -165,6 +218,8 @@ const WHO_MAY: Record<Action, Name[]> = {
   'municipality.retention.update': ['admin'],
   'person.extract.read': ['admin'],
   'account.extract.read': EVERYONE,
+  // the municipality's documentation settings: any admin, for their own municipality (the page reaches it through them)
+  'municipality.documentation.update': ['admin', 'otherAdmin'],
 };
 
 /** What each action is about: the record the guard finds from the route (its :childId, :groupId...) and asks about. */
@@ -174,13 +229,17 @@ const ABOUT: Record<TargetKind, Action[]> = {
     'operations.jobs.read',
     'children.admin.read', 'children.admin.create', 'staff.admin.read', 'staff.admin.create',
     'admin.read', 'areas.admin.read', 'areas.admin.create', 'units.admin.read', 'units.admin.create',
-    'municipality.statements.update', 'municipality.audit.read', 'municipality.audit.export', 'registryImport.create', 'account.extract.read'],
+    'municipality.statements.update', 'municipality.audit.read', 'municipality.audit.export', 'registryImport.create', 'account.extract.read',
+    'municipality.documentation.update'],
   child: ['child.start.read', 'child.info.read', 'child.absence.report', 'child.attendance.update', 'child.schedule.read',
     'child.schedule.update', 'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported', 'child.invitations.create',
-    'child.absence.undoReport'],
+    'child.absence.undoReport', 'child.consent.read', 'child.consent.give', 'child.consent.record', 'child.portfolio.read',
+    'child.page.read', 'child.page.update', 'child.guestbook.write', 'child.guestbook.remove', 'child.picture.read',
+    'child.observations.read', 'child.observations.create'],
   absence: ['absence.cancel', 'absence.withdraw', 'absence.answer', 'absence.unreported.cancel'],
   personOfChild: ['person.contact.read', 'person.address.read'],
-  group: ['group.invitations.read', 'group.read', 'group.children.read', 'group.today.read', 'group.today.print', 'group.admin.read', 'group.update'],
+  group: ['group.invitations.read', 'group.read', 'group.children.read', 'group.today.read', 'group.today.print', 'group.admin.read', 'group.update',
+    'group.posts.read', 'group.posts.create', 'group.consent.read', 'group.blog.read', 'group.comments.read'],
   invitation: ['invitation.manage'],
   unit: ['unit.read', 'unit.settings.read', 'unit.settings.update', 'unit.closureRequests.read', 'unit.admin.read', 'unit.update', 'unit.groups.read',
     'unit.groups.create', 'unit.children.read', 'unit.children.create',
@@ -196,6 +255,14 @@ const ABOUT: Record<TargetKind, Action[]> = {
   placement: ['placement.update'],
   registryImport: ['registryImport.read', 'registryImport.apply', 'registryImport.export'],
   unitLogo: ['unit.logo.read'],
+  childPortfolio: ['child.portfolio.export'],
+  post: ['post.update', 'post.delete'],
+  publishedPost: ['post.read', 'post.comments.read', 'post.comments.create'],
+  postMedia: ['postMedia.read', 'postMedia.download'],
+  childNotes: ['child.notes.read', 'child.notes.create'],
+  note: ['note.update', 'note.delete'],
+  postComment: ['postComment.decide'],
+  homeObservation: ['homeObservation.decide', 'homeObservation.photo.read'],
 };
 
 const ALL_ACTIONS = Object.keys(actions) as Action[];
@@ -231,6 +298,14 @@ describe('the action table', () => {
       'child.schedule.read', 'child.schedule.update', 'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported',
       'absence.unreported.cancel', 'child.invitations.create',
       'group.today.print', // the printed list of the day carries the guardians' phone numbers
+      'group.posts.read', 'group.posts.create', 'post.update', 'post.delete', // the children's documentation, portfolios among it
+      'child.portfolio.read', 'post.read', 'postMedia.download', // reading it, and a saved copy of a photo
+      'child.portfolio.export', // the whole portfolio leaves the house as a ZIP
+      'child.notes.read', 'child.notes.create', 'note.update', 'note.delete', // notes about the child to its guardians
+      'post.comments.read', 'post.comments.create', 'group.comments.read', 'postComment.decide', // the guardians' comments in a portfolio
+      'child.observations.read', 'child.observations.create', 'homeObservation.decide', // and their home observations
+      'child.page.read', 'child.page.update', 'child.guestbook.write', 'child.guestbook.remove', // the child's own page and its greetings
+      'child.consent.give', 'child.consent.record', // whether the child's photos reach other families
       'child.register.read', 'child.register.update', 'placement.update', // a child's register page: the guardians, the placements
       'registryImport.read', 'registryImport.apply', // an import's preview: who is reached, with their e-mail addresses
       'registryImport.export', // the whole list of who is reached, as CSV
@@ -361,6 +436,17 @@ describe('a strong login and an action the table gets wrong', () => {
       assert.equal(decide({ ...PEOPLE.teacher, authLevel: 'strong' }, action, PLACES.child), 'deny');
     });
     assert.equal(decide({ ...PEOPLE.guardian, authLevel: 'strong' }, 'child.info.read', PLACES.child), 'allow');
+  });
+
+  it('asks for a strong login where the action leaves it to the municipality only when its municipality turned it on', () => {
+    const strong = { ...PEOPLE.guardian, authLevel: 'strong' as const };
+    assert.equal(decide(PEOPLE.guardian, 'child.portfolio.export', PLACES.childPortfolio), 'allow', 'the setting off (the default)');
+    assert.equal(decide(PEOPLE.guardian, 'child.portfolio.export', PLACES.childPortfolio, true), 'needs-strong-login');
+    assert.equal(decide(strong, 'child.portfolio.export', PLACES.childPortfolio, true), 'allow');
+    assert.equal(decide(PEOPLE.teacher, 'child.portfolio.export', PLACES.childPortfolio, true), 'deny', 'the rules first: not found, not step-up');
+    assert.equal(decide(PEOPLE.guardian, 'child.info.read', PLACES.child, true), 'allow', 'an action without the flag ignores the setting');
+    const leftToMunicipality = ALL_ACTIONS.filter((action) => actionDefinition(action).strongLogin === 'municipality-setting');
+    assert.ok(leftToMunicipality.includes('child.portfolio.export'));
   });
 
   it('fails closed: an action about no record whose rules need one is refused, not thrown', () => {

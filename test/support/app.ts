@@ -59,7 +59,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     if (mode !== 'demo' && mode !== 'production') throw new Error(`The database in ${existing} has no mode: it was never settled`);
     production = mode === 'production';
   } else {
-    await settleMode(connection.db, production, (trx) => seedDemo(trx, { passwordHash, now: clock.now(), today: today(clock), careTimes: options.careTimes ?? false }));
+    await settleMode(connection.db, production, (trx) => seedDemo(trx, { passwordHash, now: clock.now(), today: today(clock), careTimes: options.careTimes ?? false, dataDir: dir }));
   }
   const { app, routes, close } = createApp({
     db: connection.db, clock, config, demo: !production, sessionSecret: 'test-secret', dummyHash: passwordHash, hashing: CHEAP_HASHING,

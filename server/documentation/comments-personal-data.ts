@@ -1,0 +1,51 @@
+// Guardians' comments and home observations in the register extract (each child's, with their status; the writer as
+// "you" or "someone else") and in retention (they go with the child's other documentation).
+import type { Db } from '../kernel/db.ts';
+import { slices, type PersonalDataPart } from '../kernel/personal-data.ts';
+
+export const commentsPersonalData: PersonalDataPart = {
+  domain: 'documentation-comments',
+  async extract(db, subject) {
+    if (subject.childIds.length === 0) return { sections: [] };
+    const [comments, observations] = await Promise.all([
+      db.selectFrom('post_comments').innerJoin('posts', 'posts.id', 'post_comments.post_id')
+        .select(['post_comments.child_id', 'post_comments.body', 'post_comments.status', 'post_comments.author_id', 'post_comments.created_at', 'posts.title'])
+        .where('post_comments.child_id', 'in', subject.childIds).orderBy('post_comments.created_at').orderBy('post_comments.id').execute(),
+      db.selectFrom('home_observations').select(['child_id', 'body', 'status', 'author_id', 'created_at', 'photo_key'])
+        .where('child_id', 'in', subject.childIds).orderBy('created_at').orderBy('id').execute(),
+    ]);
+    const by = (author: number) => (author === subject.personId ? 'you' : 'other');
+    return {
+      sections: subject.childIds.flatMap((childId) => [
+        {
+          title: 'personalData.sections.postComments', childId, columns: ['created_at', 'post_title', 'body', 'status', 'by'],
+          rows: comments.filter((c) => c.child_id === childId)
+            .map((c) => ({ created_at: c.created_at, post_title: c.title, body: c.body, status: c.status, by: by(c.author_id) })),
+        },
+        {
+          title: 'personalData.sections.homeObservations', childId, columns: ['created_at', 'body', 'photo', 'status', 'by'],
+          rows: observations.filter((o) => o.child_id === childId)
+            .map((o) => ({ created_at: o.created_at, body: o.body, photo: o.photo_key !== null, status: o.status, by: by(o.author_id) })),
+        },
+      ]),
+    };
+  },
+  retention: [
+    {
+      kind: 'postComments', defaultMonths: 12,
+      async remove(trx: Db, childIds) {
+        let removed = 0;
+        for (const ids of slices(childIds)) removed += Number((await trx.deleteFrom('post_comments').where('child_id', 'in', ids).executeTakeFirst()).numDeletedRows);
+        return removed;
+      },
+    },
+    {
+      kind: 'homeObservations', defaultMonths: 12,
+      async remove(trx: Db, childIds) {
+        let removed = 0;
+        for (const ids of slices(childIds)) removed += Number((await trx.deleteFrom('home_observations').where('child_id', 'in', ids).executeTakeFirst()).numDeletedRows);
+        return removed;
+      },
+    },
+  ],
+};

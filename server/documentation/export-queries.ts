@@ -1,0 +1,140 @@
+// What a child's portfolio download holds, and when it can still be had: the published posts to the child and the
+// group documentation of the child's groups from while the child was placed there, with their photos, videos and sound
+// as the family may see them (visibility.ts). The child is found while placed and for the municipality's grace period
+// after the last placement ended (documentation settings); after that, not at all.
+import type { MediaKind, PostKind } from '../../db/schema.ts';
+import { addDays } from '../kernel/dates.ts';
+import type { Db } from '../kernel/db.ts';
+import type { Locators } from '../kernel/http.ts';
+import { slices } from '../kernel/personal-data.ts';
+import type { Location } from '../kernel/policy.ts';
+import { childRecord, type PlacementRow } from '../people/placements.ts';
+import { personFirstName, personName } from '../people/queries.ts';
+import { approvedObservations, commentsOnPost, type HomeObservation, type PostComment } from './comments-queries.ts';
+import { documentationSettings } from './settings.ts';
+import { mediaVisibleToFamily } from './visibility.ts';
+
+/** A child's placements as the portfolio needs them: the groups, and when. */
+type Stay = Pick<PlacementRow, 'groupId' | 'unitId' | 'startDate' | 'endDate'>;
+
+export interface PortfolioChild {
+  id: number; municipalityId: number; firstName: string; lastName: string; stays: Stay[];
+  /** The last day the portfolio can be downloaded, once every placement has ended (null: still placed). */
+  availableUntil: string | null;
+}
+
+/** The child and until when their portfolio can be downloaded, or undefined when it no longer can (or never could). */
+export async function portfolioChild(db: Db, childId: number, today: string): Promise<PortfolioChild | undefined> {
+  const record = await childRecord(db, childId);
+  if (!record || record.placements.length === 0) return undefined;
+  const stays = record.placements.map(({ groupId, unitId, startDate, endDate }) => ({ groupId, unitId, startDate, endDate }));
+  const placed = stays.some((s) => s.endDate === null || s.endDate >= today);
+  let availableUntil: string | null = null;
+  if (!placed) {
+    const lastDay = stays.map((s) => s.endDate ?? '').sort().at(-1) ?? '';
+    availableUntil = addDays(lastDay, (await documentationSettings(db, record.municipalityId)).exportGraceDays);
+    if (today > availableUntil) return undefined;
+  }
+  return { id: childId, municipalityId: record.municipalityId, firstName: record.firstName, lastName: record.lastName, stays, availableUntil };
+}
+
+/**
+ * The 'childPortfolio' locator: the child, in the units and groups of its current placements (none once it has left),
+ * while the portfolio can be downloaded.
+ */
+export async function locateChildPortfolio(db: Db, childId: number, today: string): Promise<Location | null> {
+  const child = await portfolioChild(db, childId, today);
+  if (!child) return null;
+  const now = child.stays.filter((s) => s.endDate === null || s.endDate >= today);
+  return {
+    municipalityId: child.municipalityId, unitIds: [...new Set(now.map((s) => s.unitId))], groupIds: now.map((s) => s.groupId), childIds: [childId],
+  };
+}
+
+export const exportLocators = { childPortfolio: locateChildPortfolio } satisfies Partial<Locators>;
+
+export interface PortfolioMedia {
+  id: number; kind: MediaKind; key: string; mime: string; caption: string; width: number | null; height: number | null;
+  durationMs: number | null;
+  /** The tagged children the family may see named: its own. */
+  ownTagged: string[];
+}
+
+export interface PortfolioPost {
+  id: number; kind: PostKind; title: string; body: string; reflection: string; publishedAt: string; author: string;
+  media: PortfolioMedia[];
+}
+
+/** Whether a group post was published while the child was placed in its group (from the first day to the last). */
+function duringStay(stays: readonly Stay[], groupId: number, publishedAt: string): boolean {
+  const day = publishedAt.slice(0, 10);
+  return stays.some((s) => s.groupId === groupId && s.startDate <= day && (s.endDate === null || day <= s.endDate));
+}
+
+/**
+ * The child's portfolio as the family whose children are `own` sees it, newest first: the published posts to the child
+ * and the published group documentation of the child's groups from while it was there, each with only the media the
+ * family may see (a photo of another family's child without consent is left out) and only its own children named.
+ */
+export async function portfolioPosts(db: Db, child: Pick<PortfolioChild, 'id' | 'stays'>, own: ReadonlySet<number>): Promise<PortfolioPost[]> {
+  const groupIds = [...new Set(child.stays.map((s) => s.groupId))];
+  const rows = await db.selectFrom('posts')
+    .select(['posts.id', 'posts.kind', 'posts.group_id', 'posts.title', 'posts.body', 'posts.reflection', 'posts.published_at',
+      (eb) => personName(eb, 'posts.author_id').as('author')])
+    .where('posts.status', '=', 'published')
+    .where((eb) => eb.or([
+      eb.and([eb('posts.kind', '=', 'portfolio'), eb.exists(eb.selectFrom('post_children').select('post_children.post_id')
+        .whereRef('post_children.post_id', '=', 'posts.id').where('post_children.child_id', '=', child.id))]),
+      ...(groupIds.length === 0 ? [] : [eb.and([eb('posts.kind', '=', 'group'), eb('posts.group_id', 'in', groupIds)])]),
+    ]))
+    .orderBy('posts.published_at', 'desc').orderBy('posts.id', 'desc').execute();
+  const posts = rows.filter((p) => p.published_at !== null && (p.kind === 'portfolio' || duringStay(child.stays, p.group_id, p.published_at)));
+  const media = await mediaOf(db, posts.map((p) => p.id));
+  const visible = await mediaVisibleToFamily(db, media.map((m) => ({ id: m.id, tagged: m.tags.map((t) => t.childId) })), own);
+  return posts.map((p) => ({
+    id: p.id, kind: p.kind, title: p.title, body: p.body, reflection: p.reflection, publishedAt: p.published_at ?? '', author: p.author ?? '',
+    media: media.filter((m) => m.postId === p.id && visible.has(m.id)).map((m) => ({
+      id: m.id, kind: m.kind, key: m.key, mime: m.mime, caption: m.caption, width: m.width, height: m.height, durationMs: m.durationMs,
+      ownTagged: m.tags.filter((t) => own.has(t.childId)).map((t) => t.name),
+    })),
+  }));
+}
+
+interface StoredMediaRow {
+  id: number; postId: number; kind: MediaKind; key: string; mime: string; caption: string; width: number | null; height: number | null;
+  durationMs: number | null; tags: { childId: number; name: string }[];
+}
+
+async function mediaOf(db: Db, postIds: readonly number[]): Promise<StoredMediaRow[]> {
+  const out: StoredMediaRow[] = [];
+  for (const slice of slices(postIds)) {
+    const rows = await db.selectFrom('post_media')
+      .select(['id', 'post_id', 'kind', 'file_key', 'mime', 'caption', 'width', 'height', 'duration_ms'])
+      .where('post_id', 'in', slice).orderBy('post_id').orderBy('position').orderBy('id').execute();
+    const tags = rows.length === 0 ? [] : await db.selectFrom('post_media_children')
+      .select(['media_id', 'child_id', (eb) => personFirstName(eb, 'post_media_children.child_id').as('name')])
+      .where('media_id', 'in', rows.map((r) => r.id)).orderBy('child_id').execute();
+    for (const r of rows) {
+      out.push({
+        id: r.id, postId: r.post_id, kind: r.kind, key: r.file_key, mime: r.mime, caption: r.caption, width: r.width, height: r.height,
+        durationMs: r.duration_ms, tags: tags.filter((t) => t.media_id === r.id).map((t) => ({ childId: t.child_id, name: t.name ?? '' })),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * What the family wrote into the portfolio, once the staff approved it: the comments on each of the posts in this
+ * child's portfolio, and the child's home observations (text and photo), newest first.
+ */
+export async function portfolioFromHome(db: Db, childId: number, postIds: readonly number[]): Promise<{
+  comments: Map<number, PostComment[]>; observations: HomeObservation[];
+}> {
+  const comments = new Map<number, PostComment[]>();
+  for (const postId of postIds) {
+    const approved = (await commentsOnPost(db, postId, [childId])).filter((c) => c.status === 'approved');
+    if (approved.length > 0) comments.set(postId, approved);
+  }
+  return { comments, observations: await approvedObservations(db, childId) };
+}

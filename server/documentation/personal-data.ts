@@ -1,0 +1,126 @@
+// Documentation's part of the register extract and of retention. The extract holds each of the person's children's
+// portfolio (the published posts to the child and the group documentation from while it was in the group) with its
+// photos, videos and sound as files, under the photo rule: nothing of another family's child without consent, and no
+// other child named. Retention: a child's documentation goes with the child's records (the posts to the child alone,
+// the child from posts to several, every photo the child is tagged in), never while the portfolio can still be
+// downloaded (the municipality's grace period after the last placement ended). The files of the media removed leave the
+// disk through a job queued in the same transaction, which removes each file no row names any more.
+import { readFile } from 'node:fs/promises';
+import { addDays } from '../kernel/dates.ts';
+import type { Db } from '../kernel/db.ts';
+import { enqueueJob, jobKind, type JobRunner } from '../kernel/jobs.ts';
+import { slices, type ExtractFile, type ExtractSection, type PersonalDataPart, type RetentionDay } from '../kernel/personal-data.ts';
+import { log } from '../kernel/log.ts';
+import { mediaFilePath, removeMediaFiles } from '../media/index.ts';
+import { childRecord } from '../people/placements.ts';
+import { personRegister } from '../people/personal-data.ts';
+import { portfolioPosts } from './export-queries.ts';
+import { exportFiles } from './export-rules.ts';
+import { mediaKeyInUse } from './comments-queries.ts';
+import { documentationSettings } from './settings.ts';
+
+/** The job that removes the files of media retention removed, once no row names them (each key checked again). */
+export const MEDIA_SWEEP_JOB = jobKind('documentation.media.sweep');
+
+const KEY = /^[0-9a-f]{64}$/;
+
+/** Registers the sweep's handler with the process's job runner (main.ts). */
+export function registerDocumentationJobs(runner: JobRunner, { db, dataDir: dir }: { db: Db; dataDir: string }): void {
+  runner.register(MEDIA_SWEEP_JOB, async (payload: { keys?: unknown } | undefined) => {
+    const keys = Array.isArray(payload?.keys) ? payload.keys.filter((k): k is string => typeof k === 'string' && KEY.test(k)) : [];
+    for (const key of keys) {
+      if (!(await mediaKeyInUse(db, key))) await removeMediaFiles(dir, key);
+    }
+  });
+}
+
+/**
+ * The data folder the media files are under: set once by app.ts when the app is made (the registry of parts is made
+ * before any config is read).
+ */
+let dataDir: string | undefined;
+export function documentationFilesAt(dir: string): void { dataDir = dir; }
+
+const COLUMNS = ['post_published_at', 'post_kind', 'post_title', 'post_text', 'post_reflection', 'post_files'] as const;
+
+/** The children whose grace period for downloading has ended by `at.today` (all of them when no day is given). */
+async function pastGrace(db: Db, childIds: readonly number[], at: RetentionDay | undefined): Promise<number[]> {
+  if (!at) return [...childIds];
+  const { exportGraceDays } = await documentationSettings(db, at.municipalityId);
+  const left = new Set(await personRegister.childrenWhoLeftBefore(db, at.municipalityId, addDays(at.today, -exportGraceDays)));
+  return childIds.filter((id) => left.has(id));
+}
+
+/** Removes the children's documentation (see the header) in the caller's transaction; returns how many rows went. */
+export async function removeDocumentation(trx: Db, childIds: readonly number[], at?: RetentionDay): Promise<number> {
+  const children = await pastGrace(trx, childIds, at);
+  let removed = 0;
+  const count = (result: { numDeletedRows: bigint }) => { removed += Number(result.numDeletedRows); };
+  const keys = new Set<string>();
+  const keysOf = async (media: { where: 'id' | 'post_id'; ids: readonly number[] }) => {
+    const rows = await trx.selectFrom('post_media').select('file_key').distinct().where(media.where, 'in', [...media.ids]).execute();
+    for (const r of rows) keys.add(r.file_key);
+  };
+  for (const ids of slices(children)) {
+    // Portfolio posts to none but these children go whole; from a post to several, only these children.
+    const posts = (await trx.selectFrom('post_children').select('post_id').distinct().where('child_id', 'in', ids)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('post_children as other').select('other.post_id')
+        .whereRef('other.post_id', '=', 'post_children.post_id').where('other.child_id', 'not in', ids)))).execute()).map((r) => r.post_id);
+    // Every photo a child is tagged in, wherever it is (a group post stays, without the photo).
+    const tagged = (await trx.selectFrom('post_media_children').select('media_id').distinct().where('child_id', 'in', ids).execute()).map((r) => r.media_id);
+    for (const media of slices(tagged)) {
+      await keysOf({ where: 'id', ids: media });
+      count(await trx.deleteFrom('post_media_children').where('media_id', 'in', media).executeTakeFirst());
+      count(await trx.deleteFrom('post_media').where('id', 'in', media).executeTakeFirst());
+    }
+    for (const gone of slices(posts)) {
+      await keysOf({ where: 'post_id', ids: gone });
+      const media = trx.selectFrom('post_media').select('post_media.id').where('post_media.post_id', 'in', gone);
+      count(await trx.deleteFrom('post_media_children').where('media_id', 'in', media).executeTakeFirst());
+      count(await trx.deleteFrom('post_media').where('post_id', 'in', gone).executeTakeFirst());
+      count(await trx.deleteFrom('post_children').where('post_id', 'in', gone).executeTakeFirst());
+      count(await trx.deleteFrom('posts').where('id', 'in', gone).executeTakeFirst());
+    }
+    count(await trx.deleteFrom('post_children').where('child_id', 'in', ids).executeTakeFirst());
+  }
+  if (keys.size > 0) {
+    const when = new Date(`${at?.today ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+    await enqueueJob(trx, MEDIA_SWEEP_JOB, { keys: [...keys] }, when);
+  }
+  return removed;
+}
+
+export const documentationPersonalData: PersonalDataPart = {
+  domain: 'documentation',
+  async extract(db, subject) {
+    const own = new Set(subject.childIds);
+    const sections: ExtractSection[] = [];
+    const files: ExtractFile[] = [];
+    for (const childId of subject.childIds) {
+      const record = await childRecord(db, childId);
+      if (!record) continue;
+      const stays = record.placements.map(({ groupId, unitId, startDate, endDate }) => ({ groupId, unitId, startDate, endDate }));
+      const posts = await portfolioPosts(db, { id: childId, stays }, own);
+      const { list, byMedia } = exportFiles(posts);
+      const name = (path: string) => path.replace(/^media\//, 'portfolj-');
+      sections.push({
+        title: 'personalData.sections.portfolio', childId, columns: COLUMNS,
+        rows: posts.map((p) => ({
+          post_published_at: p.publishedAt, post_kind: p.kind, post_title: p.title, post_text: p.body, post_reflection: p.reflection,
+          post_files: p.media.map((m) => name(byMedia[m.id])).join(', '),
+        })),
+      });
+      for (const file of list) {
+        if (dataDir === undefined) throw new Error('documentationFilesAt was not called');
+        const source = mediaFilePath(dataDir, file.media, file.variant, 'jpeg');
+        try {
+          files.push({ childId, name: name(file.path), bytes: await readFile(source) });
+        } catch (err) {
+          log.warn({ err, path: file.path }, 'a portfolio file is missing on the disk: left out of the register extract');
+        }
+      }
+    }
+    return { sections, files };
+  },
+  retention: [{ kind: 'documentation', defaultMonths: 12, remove: removeDocumentation }],
+};

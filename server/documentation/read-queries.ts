@@ -1,0 +1,279 @@
+// What guardians, pupils and staff read of the documentation: a child's portfolio (the posts to the child and the
+// group's posts), a group's blog, one post with its photos, videos and sound, and who may see each photo. The staff's
+// writing is in queries.ts.
+//
+// The photo rule: a photo (or video, or sound) of a post a guardian may read reaches the guardian only when every child
+// tagged in it is one of the guardian's own children or has consent to group publication now. So a photo of a child
+// without consent never reaches another family, and a withdrawal hides the child's photos from the next request on.
+// Staff of the post's group (and of the groups its portfolio children are in now), the unit's head and the admin see
+// every photo.
+import type { MediaKind, PostKind } from '../../db/schema.ts';
+import { prepared, type Db } from '../kernel/db.ts';
+import { jsonValues } from '../../db/sql.ts';
+import type { Locators } from '../kernel/http.ts';
+import type { Actor, Location } from '../kernel/policy.ts';
+import { locateChild, locateGroup } from '../people/relations.ts';
+import { groupWithUnit, guardiansOfChildren, personFirstName, personName } from '../people/queries.ts';
+import { childrenWithGroupConsent } from '../consent/queries.ts';
+
+/**
+ * The children whose guardians (and who themselves, as pupils) may see a photo: of the post's audience, every child if
+ * every tagged child has consent; else only children of the families whose own children the unconsented are. With one
+ * such child, that child; with several, a child of theirs only when each of its guardians is a guardian of every one of
+ * them (twins of the same parents), so that no guardian sees another family's child without consent. This is
+ * visibility.ts's family rule put as the policy's children; it is stricter only for a photo of two children without
+ * consent whose guardians differ (no family sees it here, where the rule would show it to a guardian of both).
+ */
+export function photoViewers(
+  audience: readonly number[], tagged: readonly number[], consented: ReadonlySet<number>,
+  guardiansOf: ReadonlyMap<number, readonly number[]>,
+): number[] {
+  const unconsented = tagged.filter((child) => !consented.has(child));
+  if (unconsented.length === 0) return [...audience];
+  const guardianSets = unconsented.map((child) => new Set(guardiansOf.get(child) ?? []));
+  const common = [...guardianSets[0]].filter((g) => guardianSets.every((set) => set.has(g)));
+  const families = new Set(unconsented.filter((child) => [...(guardiansOf.get(child) ?? [])].every((g) => common.includes(g))));
+  return audience.filter((child) => families.has(child));
+}
+
+/** Whether the user is staff of the record (its group's staff, its unit's head, its municipality's admin): they see every photo and every tag. */
+export function staffOf(actor: Actor, at: Pick<Location, 'groupIds' | 'unitIds' | 'municipalityId'>): boolean {
+  return at.groupIds.some((id) => actor.staffGroups.has(id)) || at.unitIds.some((id) => actor.headOf.has(id)) || actor.adminOf.has(at.municipalityId);
+}
+
+/** The user's own children as the policy's family rules count them: a guardian's children, a pupil themself. */
+export function ownChildren(actor: Actor): (childId: number) => boolean {
+  return (child) => actor.guardianOf.has(child) || (actor.isStudent && child === actor.personId);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Locators: a published post to read, a medium to send.
+
+const postPlace = prepared((db: Db, postId: number) => db.selectFrom('posts')
+  .select(['id', 'municipality_id', 'unit_id', 'group_id', 'kind', 'status']).where('id', '=', postId));
+const portfolioChildren = prepared((db: Db, postId: number) => db.selectFrom('post_children')
+  .select('child_id').where('post_id', '=', postId).orderBy('child_id'));
+
+interface PostPlace { id: number; municipality_id: number; unit_id: number; group_id: number; kind: PostKind; status: string }
+
+/**
+ * Where a post is read: its group, unit and municipality, and for a portfolio post also the groups and units its
+ * children are in now (a child who moved keeps the portfolio with the new group's staff); its audience is a portfolio
+ * post's children, else the children of its group now.
+ */
+async function readingPlace(db: Db, post: PostPlace, today: string): Promise<Location> {
+  const place = { municipalityId: post.municipality_id, unitIds: [post.unit_id], groupIds: [post.group_id] };
+  if (post.kind !== 'portfolio') return { ...place, childIds: (await locateGroup(db, post.group_id, today))?.childIds ?? [] };
+  const childIds = (await portfolioChildren(db, post.id)).map((c) => c.child_id);
+  const placed = await Promise.all(childIds.map((id) => locateChild(db, id, today)));
+  for (const at of placed) {
+    if (!at || at.municipalityId !== post.municipality_id) continue;
+    place.groupIds.push(...at.groupIds.filter((id) => !place.groupIds.includes(id)));
+    place.unitIds.push(...at.unitIds.filter((id) => !place.unitIds.includes(id)));
+  }
+  return { ...place, childIds };
+}
+
+async function locatePublishedPost(db: Db, postId: number, today: string): Promise<Location | null> {
+  const [post] = await postPlace(db, postId);
+  if (post?.status !== 'published') return null;
+  return readingPlace(db, post, today);
+}
+
+const mediumPlace = prepared((db: Db, mediaId: number) => db.selectFrom('post_media')
+  .innerJoin('posts', 'posts.id', 'post_media.post_id')
+  .select(['posts.id', 'posts.municipality_id', 'posts.unit_id', 'posts.group_id', 'posts.kind', 'posts.status', 'post_media.no_children'])
+  .where('post_media.id', '=', mediaId));
+const tagsOfMedium = prepared((db: Db, mediaId: number) => db.selectFrom('post_media_children')
+  .select('child_id').where('media_id', '=', mediaId));
+
+/**
+ * A medium sits where its post does; its children are those whose guardians may see it (photoViewers). A draft's media
+ * are its group's staff's alone (the post form shows them), so a draft's medium has no children.
+ */
+async function locatePostMedia(db: Db, mediaId: number, today: string): Promise<Location | null> {
+  const [medium] = await mediumPlace(db, mediaId);
+  if (!medium) return null;
+  if (medium.status !== 'published') {
+    return { municipalityId: medium.municipality_id, unitIds: [medium.unit_id], groupIds: [medium.group_id], childIds: [] };
+  }
+  const place = await readingPlace(db, medium, today);
+  const tagged = medium.no_children === 1 ? [] : (await tagsOfMedium(db, mediaId)).map((t) => t.child_id);
+  const viewers = await viewersOf(db, [{ id: mediaId, audience: place.childIds, tagged }]);
+  return { ...place, childIds: viewers.get(mediaId) ?? [] };
+}
+
+/** The records of reading that routes name by id. */
+export const readingLocators = { publishedPost: locatePublishedPost, postMedia: locatePostMedia } satisfies Partial<Locators>;
+
+/** Each medium's viewers under the photo rule, for many media at once (a page of posts): one consent question for all. */
+async function viewersOf(db: Db, media: readonly { id: number; audience: readonly number[]; tagged: readonly number[] }[]): Promise<Map<number, number[]>> {
+  const tagged = [...new Set(media.flatMap((m) => m.tagged))];
+  const consented = tagged.length === 0 ? new Set<number>() : await childrenWithGroupConsent(db, tagged);
+  // The guardians matter only for a photo with an unconsented child: asked only then.
+  const unconsented = tagged.filter((child) => !consented.has(child));
+  const guardians = unconsented.length === 0 ? new Map<number, number[]>()
+    : new Map([...(await guardiansOfChildren(db, unconsented))].map(([child, list]) => [child, list.map((g) => g.id)]));
+  return new Map(media.map((m) => [m.id, photoViewers(m.audience, m.tagged, consented, guardians)]));
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Pages: the posts and their media as the reader may see them.
+
+export interface ReadMedium {
+  id: number; kind: MediaKind; mime: string; width: number | null; height: number | null; durationMs: number | null; caption: string;
+  /** The tagged children the reader may see named: all for staff, the reader's own children for a family. */
+  names: string[];
+}
+
+export interface ReadPost {
+  id: number; kind: PostKind; groupId: number; groupName: string; title: string; body: string; reflection: string;
+  authorName: string; publishedAt: string;
+  /** The media the reader may see, in their order (a family is not told of the others). */
+  media: ReadMedium[];
+}
+
+export interface PostPage { posts: ReadPost[]; page: number; more: boolean }
+
+export const POSTS_PER_PAGE = 10;
+
+/**
+ * Who reads: staff of the page's record see every photo and tag; a family sees a photo when one of its own children
+ * (ownChildren) is among the photo's viewers, as the media route decides, and the tags of its own children.
+ */
+export interface Reader { staff: boolean; own: (childId: number) => boolean }
+
+const postColumns = ['posts.id', 'posts.kind', 'posts.group_id', 'posts.title', 'posts.body', 'posts.reflection', 'posts.published_at', 'posts.author_id'] as const;
+
+// (The page's statements are prepared: lists of ids go as one JSON text, so each keeps one shape.)
+const portfolioRows = prepared((db: Db, childId: number, groupIdsJson: string, limit: number, offset: number) => db.selectFrom('posts')
+  .select((eb) => [...postColumns, personName(eb, 'posts.author_id').as('author_name')])
+  .where('posts.status', '=', 'published')
+  .where((eb) => eb.or([
+    eb.and([eb('posts.kind', '=', 'portfolio'),
+      eb('posts.id', 'in', eb.selectFrom('post_children').select('post_children.post_id').where('post_children.child_id', '=', childId))]),
+    eb.and([eb('posts.kind', '=', 'group'), eb('posts.group_id', 'in', jsonValues(db, groupIdsJson))]),
+  ]))
+  .orderBy('posts.published_at', 'desc').orderBy('posts.id', 'desc').limit(limit).offset(offset));
+
+const blogRows = prepared((db: Db, groupId: number, limit: number, offset: number) => db.selectFrom('posts')
+  .select((eb) => [...postColumns, personName(eb, 'posts.author_id').as('author_name')])
+  .where('posts.status', '=', 'published').where('posts.kind', '=', 'blog').where('posts.group_id', '=', groupId)
+  .orderBy('posts.published_at', 'desc').orderBy('posts.id', 'desc').limit(limit).offset(offset));
+
+const mediaOfPosts = prepared((db: Db, postIdsJson: string) => db.selectFrom('post_media')
+  .select(['id', 'post_id', 'kind', 'mime', 'width', 'height', 'duration_ms', 'caption', 'no_children'])
+  .where('post_id', 'in', jsonValues(db, postIdsJson)).orderBy('post_id').orderBy('position').orderBy('id'));
+
+const tagsOfPosts = prepared((db: Db, postIdsJson: string) => db.selectFrom('post_media_children')
+  .innerJoin('post_media', 'post_media.id', 'post_media_children.media_id')
+  .select((eb) => ['post_media_children.media_id', 'post_media_children.child_id', personFirstName(eb, 'post_media_children.child_id').as('first_name')])
+  .where('post_media.post_id', 'in', jsonValues(db, postIdsJson)).where('post_media.no_children', '=', 0));
+
+/** A child's portfolio, newest first: the published posts to the child, and the published group posts of the child's groups now. */
+export async function portfolioPosts(db: Db, reader: Reader, child: { id: number; groupIds: readonly number[] }, page: number, today: string, perPage = POSTS_PER_PAGE): Promise<PostPage> {
+  const rows = await portfolioRows(db, child.id, JSON.stringify(child.groupIds), perPage + 1, (page - 1) * perPage);
+  return pageOf(db, reader, rows, page, today, perPage);
+}
+
+/** A group's blog, newest first. */
+export async function blogPosts(db: Db, reader: Reader, groupId: number, page: number, today: string, perPage = POSTS_PER_PAGE): Promise<PostPage> {
+  const rows = await blogRows(db, groupId, perPage + 1, (page - 1) * perPage);
+  return pageOf(db, reader, rows, page, today, perPage);
+}
+
+/** One published post, as the reader may see it. */
+export async function readPost(db: Db, reader: Reader, postId: number, today: string): Promise<ReadPost | undefined> {
+  const rows = await db.selectFrom('posts')
+    .select((eb) => [...postColumns, personName(eb, 'posts.author_id').as('author_name')])
+    .where('posts.id', '=', postId).where('posts.status', '=', 'published').execute();
+  return (await pageOf(db, reader, rows, 1, today, 1)).posts[0];
+}
+
+interface PostRow {
+  id: number; kind: PostKind; group_id: number; title: string; body: string; reflection: string; published_at: string | null;
+  author_name: string | null;
+}
+
+async function pageOf(db: Db, reader: Reader, rows: PostRow[], page: number, today: string, perPage: number): Promise<PostPage> {
+  const more = rows.length > perPage;
+  const shown = rows.slice(0, perPage);
+  if (shown.length === 0) return { posts: [], page, more };
+  const postIds = shown.map((p) => p.id);
+  const [media, tags, groupNames] = await Promise.all([
+    mediaOfPosts(db, JSON.stringify(postIds)), tagsOfPosts(db, JSON.stringify(postIds)), groupNamesOf(db, shown.map((p) => p.group_id)),
+  ]);
+  const tagsOf = (mediaId: number) => tags.filter((t) => t.media_id === mediaId);
+  // A photo without children reaches the whole audience of its post, which a family reading the post is part of (the
+  // policy let them read it as such): only the photos with children are asked about, as the media route asks.
+  const tagged = reader.staff ? [] : media.filter((m) => tagsOf(m.id).length > 0);
+  const audiences = tagged.length ? await audiencesOf(db, shown.filter((p) => tagged.some((m) => m.post_id === p.id)), today) : new Map<number, number[]>();
+  const viewers = tagged.length === 0 ? new Map<number, number[]>()
+    : await viewersOf(db, tagged.map((m) => ({ id: m.id, audience: audiences.get(m.post_id) ?? [], tagged: tagsOf(m.id).map((t) => t.child_id) })));
+  const sees = (m: { id: number }) => reader.staff || !viewers.has(m.id) || (viewers.get(m.id) ?? []).some(reader.own);
+  const posts = shown.map((p): ReadPost => {
+    const all = media.filter((m) => m.post_id === p.id);
+    const seen = all.filter(sees);
+    return {
+      id: p.id, kind: p.kind, groupId: p.group_id, groupName: groupNames.get(p.group_id) ?? '', title: p.title, body: p.body,
+      reflection: p.reflection, authorName: p.author_name ?? '', publishedAt: p.published_at ?? '',
+      media: seen.map((m) => ({
+        id: m.id, kind: m.kind, mime: m.mime, width: m.width, height: m.height, durationMs: m.duration_ms, caption: m.caption,
+        names: tagsOf(m.id).filter((t) => reader.staff || reader.own(t.child_id)).map((t) => t.first_name ?? '').sort((a, b) => a.localeCompare(b, 'sv')),
+      })),
+    };
+  });
+  return { posts, page, more };
+}
+
+/** Each post's audience: a portfolio post's children, else its group's children now. */
+async function audiencesOf(db: Db, posts: readonly { id: number; kind: PostKind; group_id: number }[], today: string): Promise<Map<number, number[]>> {
+  const portfolio = posts.filter((p) => p.kind === 'portfolio').map((p) => p.id);
+  const children = portfolio.length === 0 ? [] : await db.selectFrom('post_children').select(['post_id', 'child_id']).where('post_id', 'in', portfolio).execute();
+  const groups = [...new Set(posts.filter((p) => p.kind !== 'portfolio').map((p) => p.group_id))];
+  const placed = new Map(await Promise.all(groups.map(async (g) => [g, (await locateGroup(db, g, today))?.childIds ?? []] as const)));
+  return new Map(posts.map((p) => [p.id, p.kind === 'portfolio'
+    ? children.filter((c) => c.post_id === p.id).map((c) => c.child_id) : [...(placed.get(p.group_id) ?? [])]]));
+}
+
+async function groupNamesOf(db: Db, groupIds: readonly number[]): Promise<Map<number, string>> {
+  const found = await Promise.all([...new Set(groupIds)].map((id) => groupWithUnit(db, id)));
+  return new Map(found.filter((g) => g !== undefined).map((g) => [g.id, g.name]));
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// A medium to send (after the guard let it through).
+
+export interface MediumFile { id: number; postId: number; kind: MediaKind; key: string; mime: string; caption: string; municipalityId: number; publishedAt: string | null }
+
+const mediumFile = prepared((db: Db, mediaId: number) => db.selectFrom('post_media')
+  .innerJoin('posts', 'posts.id', 'post_media.post_id')
+  .select(['post_media.id', 'post_media.post_id', 'post_media.kind', 'post_media.file_key', 'post_media.mime', 'post_media.caption',
+    'posts.municipality_id', 'posts.published_at'])
+  .where('post_media.id', '=', mediaId));
+
+export async function mediumToSend(db: Db, mediaId: number): Promise<MediumFile | undefined> {
+  const [m] = await mediumFile(db, mediaId);
+  return m && { id: m.id, postId: m.post_id, kind: m.kind, key: m.file_key, mime: m.mime, caption: m.caption, municipalityId: m.municipality_id, publishedAt: m.published_at };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The start page's boxes: the latest few, with a thumbnail the child's own family may see.
+
+export interface BoxPost { id: number; title: string; publishedAt: string; thumbId: number | null; mediaCount: number }
+
+/** The newest posts of a child's portfolio for its box: the first photo that the child's family may see, as its thumbnail. */
+export async function latestPortfolio(db: Db, child: { id: number; groupIds: readonly number[] }, today: string, count: number): Promise<BoxPost[]> {
+  const page = await portfolioPosts(db, { staff: false, own: (id) => id === child.id }, child, 1, today, count);
+  return page.posts.map((p) => ({
+    id: p.id, title: p.title, publishedAt: p.publishedAt, mediaCount: p.media.length, thumbId: p.media.find((m) => m.kind === 'image')?.id ?? null,
+  }));
+}
+
+/** The newest blog posts of a group for its box (titles and dates). */
+export async function latestBlog(db: Db, groupId: number, count: number): Promise<BoxPost[]> {
+  const rows = await db.selectFrom('posts').select(['id', 'title', 'published_at'])
+    .where('status', '=', 'published').where('kind', '=', 'blog').where('group_id', '=', groupId)
+    .orderBy('published_at', 'desc').orderBy('id', 'desc').limit(count).execute();
+  return rows.map((r) => ({ id: r.id, title: r.title, publishedAt: r.published_at ?? '', thumbId: null, mediaCount: 0 }));
+}

@@ -1,0 +1,119 @@
+// Documentation in the register extract and in retention: the extract holds the person's own children's portfolios
+// with their photos as files, and nothing of another family (the photo rule); a child's documentation is removed with
+// the child's records, never while the portfolio can still be downloaded.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { groupId, municipalityId, personId } from '../support/demo.ts';
+import { PERSONAL_DATA } from '../../server/app.ts';
+import { buildExtract } from '../../server/privacy/extract.ts';
+import { saveRetentionPeriods } from '../../server/privacy/queries.ts';
+import { runRetention } from '../../server/privacy/retention.ts';
+import { mediaFilePath } from '../../server/media/index.ts';
+import { registerDocumentationJobs, removeDocumentation } from '../../server/documentation/personal-data.ts';
+import { JobRunner } from '../../server/kernel/jobs.ts';
+import { FixedClock } from '../../server/kernel/clock.ts';
+import { insertPost, storedPhoto, withoutDemoPosts } from './export-fixtures.ts';
+
+describe('documentation’s personal data', () => {
+  let t: TestApp;
+  let ids: { emma: number; elsa: number; oskar: number; nora: number; linnea: number; teacher: number; blabar: number; demo: number };
+
+  before(async () => {
+    t = await startTestApp();
+    await withoutDemoPosts(t.db);
+    const blabar = await groupId(t.db, 'Blåbär');
+    ids = {
+      emma: await personId(t.db, 'Emma', 'Andersson'), elsa: await personId(t.db, 'Elsa', 'Andersson'), oskar: await personId(t.db, 'Oskar', 'Andersson'),
+      nora: await personId(t.db, 'Nora', 'Haddad'), linnea: await personId(t.db, 'Linnea', 'Slutberg'), blabar, demo: await municipalityId(t.db, 'Demokommun'),
+      teacher: (await t.db.selectFrom('accounts').select('person_id').where('username', '=', 'pedagog').executeTakeFirstOrThrow()).person_id,
+    };
+  });
+  after(() => t.close());
+
+  describe('the register extract', () => {
+    it('holds the person’s children’s portfolio posts and their photos as files, nothing of another family', async () => {
+      const { elsa, nora, teacher, blabar } = ids;
+      const other = (await t.db.selectFrom('placements').select('child_id').where('group_id', '=', blabar).where('end_date', 'is', null)
+        .where('child_id', 'not in', [elsa, nora]).orderBy('child_id').executeTakeFirstOrThrow()).child_id;
+      const own = await storedPhoto(t.dir, { r: 250, g: 10, b: 10 });
+      const withOther = await storedPhoto(t.dir, { r: 10, g: 250, b: 10 });
+      const norasOwn = await storedPhoto(t.dir, { r: 10, g: 10, b: 250 });
+      const mine = await insertPost(t.db, { groupId: blabar, kind: 'portfolio', title: 'Elsa bygger torn', reflection: 'Hon prövar balans.', authorId: teacher,
+        children: [elsa], media: [{ stored: own, tagged: [elsa] }] });
+      const shared = await insertPost(t.db, { groupId: blabar, kind: 'group', title: 'Gruppen sjunger', authorId: teacher,
+        media: [{ stored: withOther, tagged: [elsa, other] }] });
+      await insertPost(t.db, { groupId: blabar, kind: 'portfolio', title: 'Nora i sandlådan', authorId: teacher, children: [nora], media: [{ stored: norasOwn, tagged: [nora] }] });
+
+      const extract = await buildExtract(t.db, PERSONAL_DATA, ids.emma, t.clock.now(), () => '<html></html>');
+      assert.ok(extract);
+      const files = unzipSync(extract.zip);
+      const json = strFromU8(files['registerutdrag.json']);
+      const section = extract.document.sections.find((s) => s.title === 'personalData.sections.portfolio' && s.childId === elsa);
+      assert.ok(section);
+      assert.deepEqual(section.rows.map((r) => r.post_title).sort(), ['Elsa bygger torn', 'Gruppen sjunger']);
+      assert.ok(!json.includes('Nora i sandlådan'), 'another family’s portfolio is not in it');
+      const photos = Object.keys(files).filter((n) => n.startsWith(`barn-${elsa}/portfolj-`));
+      assert.deepEqual(photos.map((n) => n.replace(/.*-(\d+)\.jpg$/, '$1')), [String(mine.mediaIds[0])],
+        'the photo with a child without consent is left out; Nora’s never in it');
+      assert.deepEqual(Buffer.from(files[photos[0]]), fs.readFileSync(mediaFilePath(t.dir, own, 'full', 'jpeg')));
+      assert.ok(section.rows.some((r) => String(r.post_files).includes(photos[0].split('/')[1])), 'the row names its file');
+      assert.equal(shared.mediaIds.length, 1);
+    });
+  });
+
+  describe('retention', () => {
+    it('removes a child’s documentation with the child’s records, only after the grace period for downloading, and nothing of others', async () => {
+      const { elsa, linnea, teacher, blabar, demo } = ids;
+      await withoutDemoPosts(t.db);
+      const photo = await storedPhoto(t.dir, { r: 120, g: 60, b: 200 }); // (also in Elsa's posts: its files stay)
+      const herOwn = await storedPhoto(t.dir, { r: 121, g: 61, b: 201 }); // (hers alone: its files go)
+      const hers = await insertPost(t.db, { groupId: blabar, kind: 'portfolio', title: 'Linneas teckning', authorId: teacher, children: [linnea],
+        publishedAt: '2026-10-20T09:00:00.000Z', media: [{ stored: herOwn, tagged: [linnea] }, { stored: photo, tagged: [linnea] }] });
+      const both = await insertPost(t.db, { groupId: blabar, kind: 'portfolio', title: 'Linnea och Elsa', authorId: teacher, children: [linnea, elsa],
+        publishedAt: '2026-10-21T09:00:00.000Z' });
+      const group = await insertPost(t.db, { groupId: blabar, kind: 'group', title: 'Höstlöv', authorId: teacher, publishedAt: '2026-10-22T09:00:00.000Z',
+        media: [{ stored: photo, tagged: [linnea, elsa] }, { stored: photo, tagged: [elsa] }] });
+      const elsas = await insertPost(t.db, { groupId: blabar, kind: 'portfolio', title: 'Elsas bok', authorId: teacher, children: [elsa],
+        media: [{ stored: photo, tagged: [elsa] }] });
+      // Linnea left on 31 October 2026: documentation kept one month would go after 30 November, but the portfolio can
+      // be downloaded for 90 days, to 29 January 2027.
+      await saveRetentionPeriods(t.db, demo, { months: new Map([['documentation', 1]]) }, teacher, new Date());
+      const state = async () => ({
+        posts: (await t.db.selectFrom('posts').select('id').orderBy('id').execute()).map((r) => r.id),
+        postChildren: (await t.db.selectFrom('post_children').select(['post_id', 'child_id']).orderBy('post_id').orderBy('child_id').execute()),
+        media: (await t.db.selectFrom('post_media').select('id').orderBy('id').execute()).map((r) => r.id),
+        tags: (await t.db.selectFrom('post_media_children').select(['media_id', 'child_id']).orderBy('media_id').orderBy('child_id').execute()),
+      });
+      const before = await state();
+      await runRetention(t.db, PERSONAL_DATA, '2027-01-29');
+      assert.deepEqual(await state(), before, 'kept on the last day the portfolio can be downloaded');
+      await runRetention(t.db, PERSONAL_DATA, '2027-01-30');
+      const afterGrace = await state();
+      assert.deepEqual(afterGrace.posts, [both.postId, group.postId, elsas.postId], 'her own post gone; a post to several and the group post stay');
+      assert.deepEqual(afterGrace.postChildren, [{ post_id: both.postId, child_id: elsa }, { post_id: elsas.postId, child_id: elsa }]);
+      assert.deepEqual(afterGrace.media, [group.mediaIds[1], elsas.mediaIds[0]], 'every photo she is in goes, wherever it was');
+      assert.deepEqual(afterGrace.tags, [{ media_id: group.mediaIds[1], child_id: elsa }, { media_id: elsas.mediaIds[0], child_id: elsa }]);
+      assert.ok(!afterGrace.media.includes(hers.mediaIds[0]));
+      // The files leave the disk after the transaction, through the sweep job: those no row names any more.
+      const full = (stored: typeof photo) => mediaFilePath(t.dir, stored, 'full', 'jpeg');
+      assert.ok(fs.existsSync(full(herOwn)), 'not before the job runs');
+      const runner = new JobRunner({ db: t.db, clock: new FixedClock('2027-01-30T12:00:00Z'), log: () => undefined });
+      registerDocumentationJobs(runner, { db: t.db, dataDir: t.dir });
+      await runner.runDue();
+      await runner.stop();
+      assert.equal(fs.existsSync(full(herOwn)), false, 'her own photo’s files are gone');
+      assert.ok(fs.existsSync(full(photo)), 'a file another row still names stays');
+      await t.db.deleteFrom('retention_periods').execute();
+    });
+
+    it('removes every given child’s documentation when asked without a day (the registry’s plain call)', async () => {
+      await withoutDemoPosts(t.db);
+      const post = await insertPost(t.db, { groupId: ids.blabar, kind: 'portfolio', title: 'Oskar', authorId: ids.teacher, children: [ids.oskar] });
+      assert.ok(await removeDocumentation(t.db, [ids.oskar]) >= 2);
+      assert.equal(await t.db.selectFrom('posts').select('id').where('id', '=', post.postId).executeTakeFirst(), undefined);
+    });
+  });
+});
