@@ -177,12 +177,13 @@ export function createApp(deps: AppDeps): VardagApp {
   }));
   app.use(language);
 
-  // The registry file's upload is a multipart form: read before the CSRF check, which needs its token.
-  app.post('/admin/import', registryUpload);
-  app.post('/admin/units/:unitId/logo', logoUpload); // (a unit's logo, the same way)
-  app.post('/posts/:postId/media', postMediaUpload(db)); // (a post's photos, videos and sound: the media library's temp files)
-  app.post('/children/:childId/picture', pictureUpload); // (a child's picture, the same way)
-  app.post('/children/:childId/observations', observationUpload); // (a home observation's photo, checking the token first)
+  // The registry file's upload is a multipart form: read before the CSRF check, which needs its token. Its text fields
+  // are then cleaned as every form's are (cleanedForm: a NUL in a home observation's text would answer 500 on PostgreSQL).
+  app.post('/admin/import', registryUpload, cleanedForm);
+  app.post('/admin/units/:unitId/logo', logoUpload, cleanedForm); // (a unit's logo, the same way)
+  app.post('/posts/:postId/media', postMediaUpload(db), cleanedForm); // (a post's photos, videos and sound: the media library's temp files)
+  app.post('/children/:childId/picture', pictureUpload, cleanedForm); // (a child's picture, the same way)
+  app.post('/children/:childId/observations', observationUpload, cleanedForm); // (a home observation's photo, checking the token first)
   // A signed-in user's token is kept in their session; a public form's needs no session (see kernel/csrf.ts).
   const csrf = csrfProtection({ secret: deps.sessionSecret, secureCookie: config.trustProxy !== false });
   app.use(csrf.protection);

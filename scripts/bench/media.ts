@@ -2,9 +2,10 @@
 // through storeMedia (decode, turn, every stored size in WebP and JPEG, hashing, writing) against sharp making the
 // same five files from the same photo directly, as many at a time as the queue has places; target ≥ 80 %. (2) Memory:
 // ten uploads of ten such photos at once to a draft post's upload route (`POST /posts/:postId/media`, the whole app
-// on the demo municipality) in a server process of its own; its peak resident memory (VmHWM), target ≤ 500 MB; then
-// the same with MALLOC_ARENA_MAX=2, and into the media library alone (its upload and storeMedia, no app). See README,
-// "Performance".
+// on the demo municipality) in a server process of its own, with glibc's allocator set as `npm start` and the systemd
+// unit set it (MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=131072); its peak resident memory (VmHWM), target ≤ 500 MB;
+// then the same with glibc's defaults, and into the media library alone (its upload and storeMedia, no app). See
+// README, "Performance".
 //
 //   npm run bench -- --media [--photos 16] [--uploads 10] [--per-upload 10] [--json FILE]
 import fs from 'node:fs';
@@ -31,14 +32,20 @@ const TARGET_RATIO = 0.8;
 const TARGET_RSS_MB = 500;
 const TOKEN = 'bench-token';
 const LIMITS = mediaLimits(DEFAULT_DOCUMENTATION_SETTINGS);
+/**
+ * glibc's allocator as `npm start` and scripts/deploy/vardag.service set it for the server (cluster workers inherit it):
+ * at most two arenas, and every block over 128 KiB its own mapping, given back when freed (a fixed threshold, which
+ * glibc otherwise raises up to 32 MiB, keeping sharp's freed image buffers in its arenas).
+ */
+export const SERVER_MALLOC = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' } as const;
 
 export interface MediaFigures {
   photoBytes: number; megapixels: number; places: number; photos: number;
   storeMediaPerSecond: number; sharpDirectPerSecond: number; ratio: number;
   sequential: { storeMediaSeconds: number; sharpDirectSeconds: number };
   uploads: number; perUpload: number; uploadSeconds: number; peakRssMb: number; startRssMb: number;
-  /** The same with MALLOC_ARENA_MAX=2 in the server's environment. */
-  twoArenas: { uploadSeconds: number; peakRssMb: number };
+  /** The same with glibc's default allocator settings (no SERVER_MALLOC in the server's environment). */
+  glibcDefaults: { uploadSeconds: number; peakRssMb: number };
   /** The same uploads into the media library alone (no app, no database). */
   libraryOnly: { uploadSeconds: number; peakRssMb: number; startRssMb: number };
   met: { throughput: boolean; memory: boolean };
@@ -48,7 +55,8 @@ export interface MediaFigures {
 
 export async function mediaBench(argv: string[], progress: (line: string) => void): Promise<number> {
   if (process.env.NODE_ENV !== 'production') {
-    const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, ...argv], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    // (the throughput measured with the server's allocator settings: storeMedia as the server runs it)
+    const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, ...argv], { stdio: 'inherit', env: { ...process.env, ...SERVER_MALLOC, NODE_ENV: 'production' } });
     return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
   }
   const { values } = parseArgs({ args: argv, options: { photos: { type: 'string' }, uploads: { type: 'string' }, 'per-upload': { type: 'string' }, json: { type: 'string' } } });
@@ -80,19 +88,18 @@ export async function mediaBench(argv: string[], progress: (line: string) => voi
     const sequentialStore = await timed(4, 1, (i) => storeOne(path.join(work, 'c'), copyOf(photo, 1000 + i), work));
     const load = os.loadavg()[0]!;
     progress(`memory: ${uploads} uploads of ${perUpload} photos at once, into a server process of its own`);
-    const memory = await uploadsAtOnce(photo, uploads, perUpload, work, {}, true);
-    // glibc gives each thread that allocates an arena of its own and keeps what sharp's threads freed: with at most two
-    // arenas the same work holds far less (sharp's documentation suggests jemalloc or this setting).
-    progress('the same with MALLOC_ARENA_MAX=2');
-    const arenas = await uploadsAtOnce(photo, uploads, perUpload, work, { MALLOC_ARENA_MAX: '2' }, true);
+    const memory = await uploadsAtOnce(photo, uploads, perUpload, work, SERVER_MALLOC, true);
+    // Without them glibc gives each thread that allocates an arena of its own and keeps what sharp's threads freed.
+    progress('the same with glibc\'s default allocator settings');
+    const arenas = await uploadsAtOnce(photo, uploads, perUpload, work, { MALLOC_ARENA_MAX: undefined, MALLOC_MMAP_THRESHOLD_: undefined }, true);
     progress('the same into the media library alone (its upload and storeMedia, no app, no database)');
-    const library = await uploadsAtOnce(photo, uploads, perUpload, work);
+    const library = await uploadsAtOnce(photo, uploads, perUpload, work, SERVER_MALLOC);
     const figures: MediaFigures = {
       photoBytes: photo.length, megapixels: 12, places, photos,
       storeMediaPerSecond: photos / storeSeconds, sharpDirectPerSecond: photos / directSeconds, ratio: directSeconds / storeSeconds,
       sequential: { storeMediaSeconds: sequentialStore / 4, sharpDirectSeconds: sequentialDirect / 4 },
       uploads, perUpload, uploadSeconds: memory.seconds, peakRssMb: memory.peakRssMb, startRssMb: memory.startRssMb,
-      twoArenas: { uploadSeconds: arenas.seconds, peakRssMb: arenas.peakRssMb },
+      glibcDefaults: { uploadSeconds: arenas.seconds, peakRssMb: arenas.peakRssMb },
       libraryOnly: { uploadSeconds: library.seconds, peakRssMb: library.peakRssMb, startRssMb: library.startRssMb },
       met: { throughput: directSeconds / storeSeconds >= TARGET_RATIO, memory: memory.peakRssMb <= TARGET_RSS_MB }, loadAverage: load,
     };
@@ -102,7 +109,8 @@ export async function mediaBench(argv: string[], progress: (line: string) => voi
       `  sharp directly    ${figures.sharpDirectPerSecond.toFixed(2)} photos/s (${places} at a time; one alone ${figures.sequential.sharpDirectSeconds.toFixed(2)} s)`,
       `  ratio             ${(figures.ratio * 100).toFixed(0)} % (target ≥ ${TARGET_RATIO * 100} %): ${figures.met.throughput ? 'met' : 'MISSED'} (machine load average ${load.toFixed(1)} on ${os.availableParallelism()} cores)`,
       `  ${uploads} uploads × ${perUpload} photos at once to a post (the app's route): ${memory.seconds.toFixed(1)} s, peak RSS ${memory.peakRssMb.toFixed(0)} MB (${memory.startRssMb.toFixed(0)} MB at start; target ≤ ${TARGET_RSS_MB} MB): ${figures.met.memory ? 'met' : 'MISSED'}`,
-      `    with MALLOC_ARENA_MAX=2: ${arenas.seconds.toFixed(1)} s, peak RSS ${arenas.peakRssMb.toFixed(0)} MB`,
+      `    (with MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072, as npm start and the systemd unit start the server)`,
+      `    with glibc's default allocator settings: ${arenas.seconds.toFixed(1)} s, peak RSS ${arenas.peakRssMb.toFixed(0)} MB`,
       `    into the media library alone: ${library.seconds.toFixed(1)} s, peak RSS ${library.peakRssMb.toFixed(0)} MB (${library.startRssMb.toFixed(0)} MB at start)`,
     ].join('\n'));
     if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(figures, null, 2)}\n`);
@@ -173,10 +181,10 @@ async function timed(count: number, atOnce: number, task: (i: number) => Promise
 }
 
 /** Starts the upload server in a process of its own, sends the uploads at once, reads the server's peak RSS. */
-export async function uploadsAtOnce(photo: Buffer, uploads: number, perUpload: number, work: string, env: Record<string, string> = {}, app = false): Promise<{ seconds: number; peakRssMb: number; startRssMb: number }> {
+export async function uploadsAtOnce(photo: Buffer, uploads: number, perUpload: number, work: string, env: Record<string, string | undefined> = {}, app = false): Promise<{ seconds: number; peakRssMb: number; startRssMb: number }> {
   const mode = app ? ['--serve-app'] : ['--serve', path.join(work, 'server')];
   // (the whole app as the tests run it: NODE_ENV=test, which its configuration needs without a real installation's settings)
-  const server = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, ...mode], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...(app ? { NODE_ENV: 'test' } : {}), ...env } });
+  const server = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, ...mode], { stdio: ['ignore', 'pipe', 'inherit'], env: withoutUnset({ ...process.env, ...(app ? { NODE_ENV: 'test' } : {}), ...env }) });
   try {
     const ready = await new Promise<string>((resolve, reject) => {
       server.stdout!.once('data', (line: Buffer) => resolve(String(line).trim()));
@@ -208,6 +216,11 @@ export async function uploadsAtOnce(photo: Buffer, uploads: number, perUpload: n
   } finally {
     server.kill();
   }
+}
+
+/** The environment without the variables set to undefined (unset, not empty: glibc would read an empty value). */
+function withoutUnset(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 /** A process's resident memory now and at its peak (Linux's /proc), in MB. */

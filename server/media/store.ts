@@ -225,7 +225,7 @@ export async function sweepMediaFiles(dataDir: string, inUse: ReadonlySet<string
 
 async function writtenBefore(folder: string, before: Date): Promise<boolean> {
   const stat = await fs.lstat(folder).catch(() => undefined);
-  return stat !== undefined && stat.isDirectory() && stat.mtime.getTime() < before.getTime();
+  return stat?.isDirectory() === true && stat.mtime.getTime() < before.getTime();
 }
 
 function sha256Of(filePath: string): Promise<string> {

@@ -49,7 +49,7 @@ describe('unit settings at 360 px', () => {
         await assertShortAndWhole(page, 'the overview');
         await assertAccessible(page, `the settings overview (${language})`);
         const sections = await page.locator('main .action-link[href*="/settings/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
-        assert.equal(sections.length, 6, 'a link to each section');
+        assert.equal(sections.length, 7, 'a link to each section');
         for (const href of sections) {
           await page.goto(href);
           const name = href.split('/').pop() ?? '';

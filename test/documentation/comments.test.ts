@@ -141,6 +141,15 @@ describe('guardians’ comments and home observations', () => {
       return req;
     }
 
+    it('sent as a multipart form, has its text cleaned as every form\'s: no NUL character (PostgreSQL refuses it), letters composed', async () => {
+      const emma = await as('vardnadshavare');
+      const res = await sendObservation(emma, { body: 'Elsa la\u0000gade sa\u0308ng.' });
+      assert.equal(res.status, 303, res.text?.slice(0, 300));
+      const saved = (await observations()).at(-1);
+      assert.equal(saved?.body, 'Elsa lagade säng.');
+      await t.db.deleteFrom('home_observations').where('id', '=', saved!.id).execute();
+    });
+
     it('with a photo, waits for the staff; its photo reaches nobody but its writer and the staff until then', async () => {
       const emma = await as('vardnadshavare');
       const res = await sendObservation(emma, { body: 'Elsa byggde en koja av filtar.' }, { bytes: await photo(), name: 'koja.jpg' });

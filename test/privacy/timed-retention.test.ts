@@ -19,6 +19,9 @@ import { queueMail } from '../../server/mail/outbox.ts';
 import { logoFolder } from '../../server/organisation/logo.ts';
 import { markImportApplied, storeImportFile } from '../../server/people/registry-sync.ts';
 import { runRetentionRound } from '../../server/privacy/jobs.ts';
+import { pictureFolder } from '../../server/child-page/picture.ts';
+import { mediaFolder } from '../../server/media/store.ts';
+import fsSync from 'node:fs';
 import { retentionChanges, retentionPeriods, saveRetentionPeriods } from '../../server/privacy/queries.ts';
 import { parseRetentionDays } from '../../server/privacy/rules.ts';
 
@@ -230,6 +233,35 @@ describe('retention of what is not a child\'s', () => {
       assert.deepEqual(logoFiles.sort(), [files.partial, files.orphan].sort());
       assert.deepEqual((await fs.readdir(folder)).sort(), [files.named, files.young, files.foreign].sort());
       await t.db.updateTable('units').set({ logo_file: null, logo_width: null, logo_height: null }).where('id', '=', solrosen).execute();
+    });
+
+    it('and so are stored photos no post or home observation names, once over a day old; those a post names stay', async () => {
+      const root = mediaFolder(t.config.dataDir);
+      const named = (await t.db.selectFrom('post_media').select('file_key').executeTakeFirstOrThrow()).file_key;
+      const orphan = 'ab'.padEnd(64, '0');
+      await fs.mkdir(path.join(root, 'ab', orphan), { recursive: true });
+      await fs.writeFile(path.join(root, 'ab', orphan, 'full.jpg'), 'x');
+      const old = daysBefore(2);
+      for (const folder of [path.join(root, 'ab', orphan), path.join(root, named.slice(0, 2), named)]) await fs.utimes(folder, old, old);
+      const { mediaFiles } = await round();
+      assert.deepEqual(mediaFiles, [orphan]);
+      assert.ok(fsSync.existsSync(path.join(root, named.slice(0, 2), named)), 'the photo of a demo post stays');
+      assert.equal(fsSync.existsSync(path.join(root, 'ab', orphan)), false);
+    });
+
+    it("and so are child picture files no child's page names (written just before a crash), once over an hour old", async () => {
+      const folder = pictureFolder(t.config.dataDir);
+      await fs.mkdir(folder, { recursive: true });
+      const orphan = '999999-eeeeeeeeeeeeeeee.jpg';
+      const young = '999999-ffffffffffffffff.jpg';
+      for (const file of [orphan, young]) await fs.writeFile(path.join(folder, file), 'x');
+      const old = daysBefore(0, 2);
+      await fs.utimes(path.join(folder, orphan), old, old);
+      const named = await fs.readdir(folder);
+      const { pictureFiles } = await round();
+      assert.deepEqual(pictureFiles, [orphan]);
+      assert.deepEqual((await fs.readdir(folder)).sort(), named.filter((f) => f !== orphan).sort());
+      await fs.rm(path.join(folder, young));
     });
   });
 });
