@@ -53,7 +53,7 @@ describe('notes about a child', () => {
     assert.equal(saved.unit_id, solrosen);
     assert.equal(saved.author_id, await personId(t.db, 'Sara', 'Holm'));
     const page = await (await as('vardnadshavare2')).get(`/children/${elsa}/notes`);
-    assert.match(page.text, /<p>Elsa har övat på att cykla idag\.<\/p>\s*<p>Hon var modig!<\/p>/);
+    assert.match(page.text, /<p dir="auto">Elsa har övat på att cykla idag\.<\/p>\s*<p dir="auto">Hon var modig!<\/p>/);
   });
 
   it('refuses an empty or too long note at the field, keeps what was typed and saves nothing', async () => {
@@ -95,7 +95,7 @@ describe('notes about a child', () => {
     const stale = await postForm(pedagog, `/notes/${note.id}/edit`, `/notes/${note.id}/edit`, { body: 'Pedagogens version', version: String(note.version) });
     assert.equal(stale.status, 409);
     assert.match(stale.text, /Någon annan har ändrat anteckningen/);
-    assert.match(stale.text, /<p>Rektorns version<\/p>/);
+    assert.match(stale.text, /<p dir="auto">Rektorns version<\/p>/);
     assert.match(stale.text, />Pedagogens version<\/textarea>/);
     assert.equal((await notesOfElsa())[0].body, 'Rektorns version');
     const again = await postForm(pedagog, `/notes/${note.id}/edit`, `/notes/${note.id}/edit`, { body: 'Pedagogens version', version: String(note.version + 1) });
