@@ -1,12 +1,14 @@
 // How large (and, for video and sound, how long) one uploaded file may be, in the units the media library works in:
-// bytes and seconds, from the municipality's documentation settings (megabytes and seconds).
-import type { DocumentationSettings } from '../documentation/settings.ts';
+// bytes and seconds, from limits as a municipality sets them (megabytes and seconds; the documentation settings).
 
 export interface MediaLimits { imageMaxBytes: number; videoMaxBytes: number; videoMaxSeconds: number; audioMaxBytes: number; audioMaxSeconds: number }
 
+/** The limits as people set them: megabytes per file, seconds of video or sound. */
+export interface LimitsAsSet { imageMaxMb: number; videoMaxMb: number; videoMaxSeconds: number; audioMaxMb: number; audioMaxSeconds: number }
+
 const MB = 1024 * 1024;
 
-export function mediaLimits(s: DocumentationSettings): MediaLimits {
+export function mediaLimits(s: LimitsAsSet): MediaLimits {
   return {
     imageMaxBytes: s.imageMaxMb * MB, videoMaxBytes: s.videoMaxMb * MB, videoMaxSeconds: s.videoMaxSeconds,
     audioMaxBytes: s.audioMaxMb * MB, audioMaxSeconds: s.audioMaxSeconds,
