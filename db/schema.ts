@@ -91,10 +91,21 @@ export interface SettingsChangesTable {
 export interface NotificationsTable {
   id: Generated<number>; account_id: number; child_id: number | null; kind: string; params: string; url: string;
   created_at: string; read_at: string | null;
+  /** The news it is part of (migration 0045): 'messages' is left out of the bell (the envelope counts it); null: bell only. */
+  topic: string | null;
 }
-export interface MessageThreadsTable { id: Generated<number>; municipality_id: number; subject: string; created_at: string }
-export interface MessagesTable { id: Generated<number>; thread_id: number; sender_account_id: number; body: string; sent_at: string }
+// messages (migration 0043, server/messages/): an account sees a message iff it sent it or is one of its recipients
+export interface MessageThreadsTable {
+  id: Generated<number>; municipality_id: number; subject: string; kind: 'direct' | 'bulletin'; child_id: number | null;
+  group_id: number | null; unit_id: number | null; urgent: number; sensitive: number; created_by_account_id: number; created_at: string;
+}
+export interface MessageParticipantsTable { thread_id: number; account_id: number; role: 'staff' | 'guardian'; archived_at: string | null }
+export interface MessagesTable { id: Generated<number>; thread_id: number; sender_account_id: number; body: string; sent_at: string; retracted_at: string | null }
 export interface MessageRecipientsTable { message_id: number; account_id: number; read_at: string | null }
+// messages' extras (migration 0044, server/messages/attachments.ts, out-of-office.ts)
+export interface MessageAttachmentsTable { id: Generated<number>; message_id: number; media_key: string; name: string; mime: string; size: number; created_at: string }
+export interface OutOfOfficeTable { account_id: number; first_day: string; last_day: string; body: string; updated_at: string }
+export interface OutOfOfficeRepliesTable { account_id: number; thread_id: number; day: string; message_id: number | null }
 
 // invitations
 export interface InvitationsTable {
@@ -118,6 +129,19 @@ export interface MailOutboxTable {
   demo_mailbox: Generated<number>;
   /** The municipality the mail concerns (migration 0015); NULL for a mail about none, such as a test mail. */
   municipality_id: number | null;
+  /** The idempotency key of a delivery (migration 0045), unique; also the mail's Message-ID. */
+  delivery_key: string | null;
+}
+// push (migration 0046, server/push/): the installation's VAPID key pair (one row, id 1), each account's push
+// subscriptions, and the push outbox (one row per subscription and delivery, unique (subscription_id, delivery_key))
+export interface PushKeysTable { id: number; public_key: string; private_key: string; created_at: string }
+export interface PushSubscriptionsTable {
+  id: Generated<number>; account_id: number; endpoint: string; p256dh: string; auth: string; label: string; created_at: string;
+  last_used_at: string | null;
+}
+export interface PushOutboxTable {
+  id: Generated<number>; subscription_id: number; delivery_key: string; payload: string; created_at: string; sent_at: string | null;
+  failed_at: string | null;
 }
 // sms: the outbox (migration 0012); recipient in E.164, `day` YYYY-MM-DD for the once-per-child-per-day rule
 export interface SmsOutboxTable {
@@ -134,10 +158,20 @@ export interface AccountEmailsTable {
   id: Generated<number>; account_id: number; email: string; email_key: string; created_at: string; verified_at: string | null;
   token_hash: string | null; token_expires_at: string | null;
 }
-export type NotificationChannel = 'email' | 'none';
-// `kind` holds a topic of news ('messages', 'absence'…: NOTIFICATION_TOPICS in server/notifications/kinds.ts), one
-// choice for every kind of notification of that topic; it is not a notification's kind.
-export interface AccountNotificationChoicesTable { account_id: number; kind: string; channel: NotificationChannel }
+// notifications (migration 0045): per account, topic of news (NOTIFICATION_TOPICS in server/notifications/kinds.ts) and
+// child (0: all children and news about none) when it reaches the person and by which channels (flags 0/1)
+export type NotificationTiming = 'now' | 'summary' | 'off';
+export interface NotificationChoicesTable {
+  account_id: number; topic: string; child_id: number; timing: NotificationTiming; email: number; push: number; sms: number;
+}
+export interface NotificationSettingsTable { municipality_id: number; summary_hour: Generated<number> }
+export interface NotificationSettingsChangesTable {
+  id: Generated<number>; municipality_id: number; old_hour: number; new_hour: number; changed_by: number; changed_at: string;
+}
+/** The claim of a municipality's evening summary for a day (YYYY-MM-DD): one row, so it runs once. */
+export interface NotificationSummaryRunsTable { municipality_id: number; day: string; claimed_at: string }
+/** One account's summary of a day: it covered notifications created up to `until`. */
+export interface NotificationSummariesTable { account_id: number; day: string; until: string; items: number; created_at: string }
 export interface AccountClosureRequestsTable {
   id: Generated<number>; account_id: number; requested_at: string; handled_at: string | null; handled_by: number | null;
   outcome: 'closed' | 'withdrawn' | null;
@@ -327,10 +361,17 @@ export interface Database {
   settings_changes: SettingsChangesTable;
   notifications: NotificationsTable;
   message_threads: MessageThreadsTable;
+  message_participants: MessageParticipantsTable;
   messages: MessagesTable;
   message_recipients: MessageRecipientsTable;
+  message_attachments: MessageAttachmentsTable;
+  out_of_office: OutOfOfficeTable;
+  out_of_office_replies: OutOfOfficeRepliesTable;
   jobs: JobsTable;
   mail_outbox: MailOutboxTable;
+  push_keys: PushKeysTable;
+  push_subscriptions: PushSubscriptionsTable;
+  push_outbox: PushOutboxTable;
   sms_outbox: SmsOutboxTable;
   invitations: InvitationsTable;
   invitation_children: InvitationChildrenTable;
@@ -341,7 +382,11 @@ export interface Database {
   password_reset_tokens: PasswordResetTokensTable;
   account_emails: AccountEmailsTable;
   account_mobile_verifications: AccountMobileVerificationsTable;
-  account_notification_choices: AccountNotificationChoicesTable;
+  notification_choices: NotificationChoicesTable;
+  notification_settings: NotificationSettingsTable;
+  notification_settings_changes: NotificationSettingsChangesTable;
+  notification_summary_runs: NotificationSummaryRunsTable;
+  notification_summaries: NotificationSummariesTable;
   account_closure_requests: AccountClosureRequestsTable;
   care_times: CareTimesTable;
   standard_schedules: StandardSchedulesTable;

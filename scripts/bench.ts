@@ -8,6 +8,8 @@
 //   npm run bench -- --peak [--minutes 2]  the peak day: 2,000 guardians log in while 200 staff write (scripts/bench/peak.ts)
 //   npm run bench -- --import [--children 10000]  the registry import's preview and apply (scripts/bench/registry-import.ts)
 //   npm run bench -- --media               photos through the media pipeline: throughput and peak memory (scripts/bench/media.ts)
+//   npm run bench -- --messages            a bulletin to a group and a 500-thread inbox against the baseline (scripts/bench/messages.ts)
+//   npm run bench -- --summary             the evening summary of notifications for the whole data set, < 60 s (scripts/bench/summary.ts)
 //   npm run bench -- --database postgres --children 50000 --explain --processes 1,2
 //                                          on PostgreSQL (scripts/bench/postgres.ts), the pages' plans (scripts/bench/explain.ts),
 //                                          one server process and then two
@@ -37,6 +39,8 @@ import { backupDuringLoad, type BackupFigure } from './bench/backup-during-load.
 import { peakDay } from './bench/peak.ts';
 import { importBench } from './bench/registry-import.ts';
 import { mediaBench } from './bench/media.ts';
+import { messagesBench } from './bench/messages.ts';
+import { summaryBench } from './bench/summary.ts';
 import { formatProfile, summariseProfile, type ProfileSummary } from './bench/profile.ts';
 import { decoded, get, machineCpuSeconds, post, startServers, type RunningServer } from './bench/server.ts';
 import { benchPostgres, type BenchPostgres } from './bench/postgres.ts';
@@ -73,6 +77,8 @@ const USAGE = `npm run bench -- [options]
   --explain          PostgreSQL: EXPLAIN (ANALYZE) the SQL behind the start page, week view, Today and an absence report
   --peak             the peak day instead (npm run bench -- --peak --help for its options)
   --media            the media pipeline instead: photo throughput against sharp directly, peak memory of uploads
+  --messages         messages instead: a bulletin to a 25-child group, a 500-thread inbox (--messages --help)
+  --summary          the evening summary of notifications for the whole data set instead (target < 60 s)
   --help`;
 
 type RouteKey = 'start' | 'box' | 'week' | 'today' | 'login' | 'absence' | 'portfolio' | 'thumb' | 'baseline';
@@ -824,6 +830,8 @@ const run = args.includes('--peak')
   ? () => peakDay(args.filter((a) => a !== '--peak'), { progress, track: (s) => { server = s; } })
   : args.includes('--import') ? () => importBench(args.filter((a) => a !== '--import'), progress)
   : args.includes('--media') ? () => mediaBench(args.filter((a) => a !== '--media'), progress)
+  : args.includes('--summary') ? () => summaryBench(args.filter((a) => a !== '--summary'), progress)
+  : args.includes('--messages') ? () => messagesBench(args.filter((a) => a !== '--messages'), progress, (s) => { server = s; })
   : main;
 run().then((code) => process.exit(code), async (err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

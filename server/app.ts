@@ -46,7 +46,13 @@ import { historyRoutes } from './history/routes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { openingHours } from './settings/queries.ts';
 import { notificationRoutes } from './notifications/routes.ts';
+import { notificationSettingsRoutes } from './notifications/settings-routes.ts';
 import { messageRoutes } from './messages/routes.ts';
+import { messageLocators } from './messages/locators.ts';
+import { messagesPersonalData } from './messages/personal-data.ts';
+import { messageExtrasPersonalData } from './messages/out-of-office.ts';
+import { attachmentLocators, messageAttachmentUpload } from './messages/attachments.ts';
+import { messageExtrasRoutes } from './messages/extras-routes.ts';
 import { demoMailboxRoutes } from './demo/mailbox.ts';
 import { demoSmsRoutes } from './demo/sms.ts';
 import { auditTrail } from './audit/trail.ts';
@@ -93,6 +99,10 @@ import { exportLocators } from './documentation/export-queries.ts';
 import { documentationAdminRoutes } from './documentation/admin.ts';
 import { documentationPersonalData, documentationFilesAt } from './documentation/personal-data.ts';
 import { documentationNeedsStrongLogin } from './documentation/settings.ts';
+import { manifest, offlineKeeping, serviceWorker } from './push/app-shell.ts';
+import { pushLocators } from './push/queries.ts';
+import { pushRoutes } from './push/routes.ts';
+import { pushPersonalData } from './push/personal-data.ts';
 
 export interface AppDeps {
   db: Db;
@@ -122,6 +132,8 @@ export const PERSONAL_DATA = new PersonalDataRegistry(personRegister, accountIds
   notesPersonalData, commentsPersonalData,
   childPagePersonalData,
   documentationPersonalData,
+  pushPersonalData,
+  messagesPersonalData, messageExtrasPersonalData,
 ]);
 
 const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
@@ -136,6 +148,7 @@ export function createApp(deps: AppDeps): VardagApp {
   app.locals.eta = createEta(config.production);
   app.locals.assets = assets;
   app.locals.demo = deps.demo;
+  app.locals.dataDir = config.dataDir; // (where a message's attachments are stored as the form arrives: messages/attachments.ts)
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
 
@@ -156,6 +169,9 @@ export function createApp(deps: AppDeps): VardagApp {
   app.get(`/static/${assets.version}/vendor/htmx.min.js`, (_req, res) => res.sendFile(HTMX_FILE, staticOptions));
   app.use(`/static/${assets.version}`, express.static(STATIC_DIR, staticOptions));
   app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(STATIC_DIR, 'img/favicon.ico'), { maxAge: '7d' }));
+  // The installable app: its manifest and service worker, public and without a session (server/push/app-shell.ts).
+  app.get('/manifest.webmanifest', manifest(assets));
+  app.get('/sw.js', serviceWorker(assets));
   // For monitoring: no session, no CSRF, and no PUBLIC_URL note for a probe on 127.0.0.1 (see operations/health.ts).
   app.get('/healthz', healthz({ db, clock, folders: [config.dataDir, config.backupDir], runner: deps.jobs }));
   // Everything below is a page, a partial, a redirect or an error page, most of them personal or carrying a CSRF token:
@@ -176,6 +192,8 @@ export function createApp(deps: AppDeps): VardagApp {
     db, clock, headerCounts: (accountId) => headerCounts(db, accountId), pageFrame: (personId, day) => pageFrameOf(db, personId, day),
   }));
   app.use(language);
+  // A remembered session's pages may be kept for reading offline in the installed app: a header tells the service worker.
+  app.use(offlineKeeping({ clock, idleMinutes: config.sessionIdleMinutes }));
 
   // The registry file's upload is a multipart form: read before the CSRF check, which needs its token. Its text fields
   // are then cleaned as every form's are (cleanedForm: a NUL in a home observation's text would answer 500 on PostgreSQL).
@@ -184,13 +202,17 @@ export function createApp(deps: AppDeps): VardagApp {
   app.post('/posts/:postId/media', postMediaUpload(db), cleanedForm); // (a post's photos, videos and sound: the media library's temp files)
   app.post('/children/:childId/picture', pictureUpload, cleanedForm); // (a child's picture, the same way)
   app.post('/children/:childId/observations', observationUpload, cleanedForm); // (a home observation's photo, checking the token first)
+  // (a message's attachments: a new message, a reply, a bulletin)
+  for (const form of ['/children/:childId/messages', '/messages/:messageThreadId/replies', '/groups/:groupId/bulletins', '/units/:unitId/bulletins']) {
+    app.post(form, messageAttachmentUpload, cleanedForm);
+  }
   // A signed-in user's token is kept in their session; a public form's needs no session (see kernel/csrf.ts).
   const csrf = csrfProtection({ secret: deps.sessionSecret, secureCookie: config.trustProxy !== false });
   app.use(csrf.protection);
 
   const router = express.Router();
   // Each domain finds its own records; a kind of record without a locator fails the type check here.
-  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators, ...organisationLocators, ...staffLocators, ...placementLocators, ...personLocators, ...registryImportLocators, ...noteLocators, ...commentLocators, ...readingLocators, ...documentationLocators, ...exportLocators };
+  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators, ...organisationLocators, ...staffLocators, ...placementLocators, ...personLocators, ...registryImportLocators, ...noteLocators, ...commentLocators, ...readingLocators, ...documentationLocators, ...exportLocators, ...pushLocators, ...messageLocators, ...attachmentLocators };
   // Every allowed request of an audited action leaves a row in the one audit trail.
   // An action that leaves strong login to the municipality asks its documentation settings.
   const guard = createGuard(locators, db, () => today(clock), documentationNeedsStrongLogin);
@@ -207,7 +229,9 @@ export function createApp(deps: AppDeps): VardagApp {
   historyRoutes(routes, { db, clock });
   registrationRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
   notificationRoutes(routes, { db, clock });
-  messageRoutes(routes, { db });
+  notificationSettingsRoutes(routes, { db, clock });
+  messageRoutes(routes, { db, clock });
+  messageExtrasRoutes(routes, { db, clock, dataDir: config.dataDir });
   aboutRoutes(routes, { db, clock, personalData: PERSONAL_DATA });
   auditRoutes(routes, { db, clock });
   operationsRoutes(routes, { db, clock, config });
@@ -223,6 +247,7 @@ export function createApp(deps: AppDeps): VardagApp {
   notesRoutes(routes, { db, clock });
   commentRoutes(routes, { db, clock, config });
   exportRoutes(routes, { db, clock, dataDir: config.dataDir });
+  pushRoutes(routes, { db, clock });
   // No strong login method (BankID, a municipality's SSO) exists yet: the setting cannot be turned on.
   documentationAdminRoutes(routes, { db, clock, strongLoginAvailable: false });
   if (deps.demo) demoMailboxRoutes(routes, { db }); // a real database has no demo mailbox, whatever its config

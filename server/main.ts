@@ -7,6 +7,8 @@ import { createApp, PERSONAL_DATA } from './app.ts';
 import { registerRetentionJobs } from './privacy/jobs.ts';
 import { registerDocumentationJobs } from './documentation/personal-data.ts';
 import { registerChildPageJobs } from './child-page/personal-data.ts';
+import { registerMessageJobs } from './messages/write.ts';
+import { registerAttachmentSweep } from './messages/attachments.ts';
 import { runWorkers } from './cluster.ts';
 import { loadConfig, publicUrlWarning } from './config.ts';
 import { systemClock, today } from './kernel/clock.ts';
@@ -19,8 +21,11 @@ import { JobRunner } from './kernel/jobs.ts';
 import { chooseMailTransport, registerMailJobs } from './mail/sender.ts';
 import { chooseSmsGateway, registerSmsJobs } from './sms/sender.ts';
 import { registerInvitationJobs } from './invitations/jobs.ts';
+import { registerNotificationJobs } from './notifications/delivery.ts';
 import { log } from './kernel/log.ts';
 import { registerBackupJobs } from './operations/nightly-backup.ts';
+import { pushKeys } from './push/queries.ts';
+import { registerPushJobs, vapidSubject } from './push/sender.ts';
 
 /** How long a stopping process waits for the requests under way before it cuts them. */
 const STOP_GRACE_MS = 10_000;
@@ -102,10 +107,15 @@ async function serve(): Promise<void> {
     log.warn('Warning: SMS_GATEWAY_URL is not set, so no SMS is sent. SMS are kept in the outbox and sent once Vardag runs with SMS_GATEWAY_URL (unless by then older than a day).');
   }
   registerInvitationJobs(runner, { db: connection.db, clock: systemClock, config });
+  registerNotificationJobs(runner, { db: connection.db, clock: systemClock, publicUrl: config.publicUrl });
   registerRetentionJobs(runner, { db: connection.db, clock: systemClock, personalData: PERSONAL_DATA, dataDir: config.dataDir });
   registerDocumentationJobs(runner, { db: connection.db, dataDir: config.dataDir }); // (the files retention's removed media leave)
   registerChildPageJobs(runner, { db: connection.db, dataDir: config.dataDir }); // (...and the children's pictures)
+  registerMessageJobs(runner, { db: connection.db }); // (a bulletin's fan-out to its recipients)
+  registerAttachmentSweep(runner, { db: connection.db, clock: systemClock, dataDir: config.dataDir }); // (attachment files no message names)
   registerBackupJobs(runner, { db: connection.db, clock: systemClock, config });
+  await pushKeys(connection.db); // (this installation's VAPID key pair: made at the first start, kept in the database)
+  registerPushJobs(runner, { db: connection.db, clock: systemClock, subject: vapidSubject(config) });
   runner.start();
 
   const server = app.listen(config.port, () => {

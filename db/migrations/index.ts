@@ -38,6 +38,10 @@ import * as m0041 from './0041_create_notes_comments_and_home_observations.ts';
 import * as m0040 from './0040_create_child_pages.ts';
 import * as m0039 from './0039_create_photo_consents.ts';
 import * as m0042 from './0042_keep_documentation_settings_changes.ts';
+import * as m0043 from './0043_recreate_message_tables.ts';
+import * as m0044 from './0044_create_message_attachments_and_out_of_office.ts';
+import * as m0045 from './0045_choose_how_notifications_reach_people.ts';
+import * as m0046 from './0046_create_push.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -77,4 +81,8 @@ export const migrations: Record<string, Migration> = {
   '0040_create_child_pages': m0040,
   '0039_create_photo_consents': m0039,
   '0042_keep_documentation_settings_changes': m0042,
+  '0043_recreate_message_tables': m0043,
+  '0044_create_message_attachments_and_out_of_office': m0044,
+  '0045_choose_how_notifications_reach_people': m0045,
+  '0046_create_push': m0046,
 };

@@ -161,6 +161,7 @@ interface Rows {
   accounts: Insertable<Database['accounts']>[];
   notifications: Insertable<Database['notifications']>[];
   message_threads: Insertable<Database['message_threads']>[];
+  message_participants: Insertable<Database['message_participants']>[];
   messages: Insertable<Database['messages']>[];
   message_recipients: Insertable<Database['message_recipients']>[];
   summary: Omit<DatasetSummary, 'buildSeconds' | 'builtAt' | 'hash'>;
@@ -170,7 +171,7 @@ interface Rows {
 const TABLES = [
   'municipalities', 'areas', 'units', 'unit_opening_hours', 'unit_settings', 'unit_boxes', 'groups', 'persons',
   'placements', 'guardianships', 'staff_assignments', 'municipality_admins', 'accounts', 'notifications',
-  'message_threads', 'messages', 'message_recipients',
+  'message_threads', 'message_participants', 'messages', 'message_recipients',
 ] as const satisfies readonly (keyof Database)[];
 
 function countRows(rows: Rows): number {
@@ -215,7 +216,7 @@ function generate(childCount: number, passwordHash: string): Rows {
   const rows: Rows = {
     municipalities: [], areas: [], units: [], unit_opening_hours: [], unit_settings: [], unit_boxes: [], groups: [],
     persons: [], placements: [], guardianships: [], staff_assignments: [], municipality_admins: [], accounts: [],
-    notifications: [], message_threads: [], messages: [], message_recipients: [],
+    notifications: [], message_threads: [], message_participants: [], messages: [], message_recipients: [],
     summary: {
       children: childCount, families: 0, guardians: 0, staff: 0, admins: 1, accounts: 0, areas: AREAS.length,
       units: { preschool: 0, school: 0, fritids: 0 }, groups: 0, placements: 0, guardianships: 0, notifications: 0, messageRecipients: 0,
@@ -410,11 +411,16 @@ function generate(childCount: number, passwordHash: string): Rows {
     for (let week = 0; week < 3; week++) {
       const threadId = rows.message_threads.length + 1;
       const sentAt = `2025-09-${String(5 + week * 7).padStart(2, '0')}T14:00:00.000Z`;
-      rows.message_threads.push({ id: threadId, municipality_id: municipalityId, subject: `Veckobrev vecka ${36 + week}`, created_at: sentAt });
+      rows.message_threads.push({
+        id: threadId, municipality_id: municipalityId, subject: `Veckobrev vecka ${36 + week}`, kind: 'bulletin', unit_id: unit.id!, urgent: 0, sensitive: 0,
+        created_by_account_id: sender, created_at: sentAt,
+      });
+      rows.message_participants.push({ thread_id: threadId, account_id: sender, role: 'staff', archived_at: null });
       const messageId = rows.messages.length + 1;
       rows.messages.push({ id: messageId, thread_id: threadId, sender_account_id: sender, body: `Hej! Här kommer veckobrevet från ${unit.name}.`, sent_at: sentAt });
       for (const accountId of guardianAccountsOfUnit.get(unit.id!) ?? []) {
         rows.message_recipients.push({ message_id: messageId, account_id: accountId, read_at: rand() < 0.75 ? sentAt : null });
+        if (accountId !== sender) rows.message_participants.push({ thread_id: threadId, account_id: accountId, role: 'guardian', archived_at: null });
       }
     }
   }

@@ -1,10 +1,7 @@
 // What a person changes on "Mina inställningar" when more than one step is involved: each change checks what was
 // typed, stores it, and says back either that it is done or the errors at their fields.
-import type { NotificationChannel } from '../../db/schema.ts';
 import type { Db } from '../kernel/db.ts';
-import { hasErrors, type FieldErrors, type Parsed } from '../kernel/forms.ts';
-import { NOTIFICATION_CHANNELS, NOTIFICATION_TOPICS } from '../notifications/kinds.ts';
-import type { NotificationChoices } from '../notifications/queries.ts';
+import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
 import type { LoginLimits } from './login-limits.ts';
 import { queueVerifyEmailMail } from './mails.ts';
 import { HashingBusy, hashPassword, MAX_PASSWORD, verifyPassword, type HashingOptions } from './passwords.ts';
@@ -69,19 +66,4 @@ export async function addOwnEmail(db: Db, publicUrl: string, accountId: number, 
   });
   if (added.ok) return { ok: true };
   return { ok: false, errors: { email: { key: added.error === 'is-login' ? 'accountSettings.errors.emailIsLogin' : 'accountSettings.errors.emailAlreadyVerified' } } };
-}
-
-/** The form's field for a topic of news. */
-export const choiceField = (topic: string): string => `notify_${topic}`;
-
-/** A channel chosen for every topic of news, or an error at each topic without one. */
-export function parseNotificationChoices(form: (name: string) => string): Parsed<NotificationChoices> {
-  const errors: FieldErrors = {};
-  const choices: Partial<NotificationChoices> = {};
-  for (const topic of NOTIFICATION_TOPICS) {
-    const value = form(choiceField(topic));
-    if ((NOTIFICATION_CHANNELS as readonly string[]).includes(value)) choices[topic] = value as NotificationChannel;
-    else errors[choiceField(topic)] = { key: 'accountSettings.errors.channelMissing' };
-  }
-  return hasErrors(errors) ? { ok: false, errors } : { ok: true, value: choices as NotificationChoices };
 }

@@ -45,7 +45,8 @@ export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
 
   routes.post('/logout', 'session.end', async (req, res) => {
     await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
-    res.clearCookie(SESSION_COOKIE).redirect(303, '/login');
+    // The browser drops what it cached of the session's pages (the service worker drops its offline pages on logout too).
+    res.set('Clear-Site-Data', '"cache"').clearCookie(SESSION_COOKIE).redirect(303, '/login');
   });
 
   routes.publicPost('/language', async (req, res) => {

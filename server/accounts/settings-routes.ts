@@ -1,5 +1,5 @@
 // "Mina inställningar": username, password, e-mail addresses, mobile number (verified by a code SMS:ed to it),
-// language, notification choices, where the account is logged in, and a request to close the account. Each part is
+// language, a link to the notification choices (server/notifications/settings-routes.ts), where the account is logged in, and a request to close the account. Each part is
 // its own plain form that posts, saves and comes back to /settings; on an error the page is shown again with the
 // message at the field and what was typed (never a password).
 import type { Request, Response } from 'express';
@@ -13,11 +13,9 @@ import { field, flash, notFound, parseId, type RouteTable } from '../kernel/http
 import { LANGUAGES } from '../kernel/i18n.ts';
 import { endOtherSessions } from '../kernel/session-store.ts';
 import { render } from '../kernel/views.ts';
-import { NOTIFICATION_CHANNELS, NOTIFICATION_TOPICS } from '../notifications/kinds.ts';
-import { notificationChoices, saveNotificationChoices } from '../notifications/queries.ts';
 import { openClosureRequest } from './closure-queries.ts';
 import { addressOf, loginLimits } from './login-limits.ts';
-import { addOwnEmail, changeOwnPassword, choiceField, parseNotificationChoices } from './change-settings.ts';
+import { addOwnEmail, changeOwnPassword } from './change-settings.ts';
 import { loginKey, type HashingOptions } from './passwords.ts';
 import { formatMobile, MIN_PASSWORD, MOBILE_CODE_DIGITS, parseMobile, usernameProblem } from './rules.ts';
 import {
@@ -138,13 +136,6 @@ export function settingsPageRoutes(routes: RouteTable, deps: Deps): void {
     saved(req, res, 'mobileCancelled', 'mobile-section');
   });
 
-  routes.post('/settings/notifications', 'account.settings.update', async (req, res, { account }) => {
-    const choices = parseNotificationChoices((name) => field(req.body, name));
-    if (!choices.ok) return settingsPage(req, res, account.id, choices.errors);
-    await saveNotificationChoices(db, account.id, choices.value);
-    saved(req, res, 'notifications', 'notifications-section');
-  });
-
   routes.post('/settings/sessions/end', 'account.settings.update', async (req, res, { account }) => {
     const ended = await endSession(db, account.id, field(req.body, 'session'), req.sessionID);
     saved(req, res, ended ? 'sessionEnded' : 'sessionGone', 'sessions-section');
@@ -176,15 +167,15 @@ function renderVerify(req: Request, res: Response, state: 'confirm' | 'done' | '
 }
 
 /** Sections of the page and the form fields each holds, so a failed form is refilled with what was typed. */
-const TYPED_FIELDS = ['username', 'email', 'mobile', 'code', 'confirm_close', ...NOTIFICATION_TOPICS.map(choiceField)];
+const TYPED_FIELDS = ['username', 'email', 'mobile', 'code', 'confirm_close'];
 
 export async function renderSettings(
   req: Request, res: Response, { db, clock }: Pick<Deps, 'db' | 'clock'>, accountId: number, errors: FieldErrors = {}, status?: number,
 ): Promise<void> {
   const account = await ownAccount(db, accountId);
   if (!account) throw notFound();
-  const [emails, choices, sessions, closure, pending] = await Promise.all([
-    extraEmails(db, account.id), notificationChoices(db, account.id), sessionsOf(db, account.id, req.sessionID, clock.now()),
+  const [emails, sessions, closure, pending] = await Promise.all([
+    extraEmails(db, account.id), sessionsOf(db, account.id, req.sessionID, clock.now()),
     openClosureRequest(db, account.id), pendingMobile(db, account.id, clock.now()),
   ]);
   const mobile = {
@@ -193,12 +184,11 @@ export async function renderSettings(
     minutes: MOBILE_CODE_MINUTES, digits: MOBILE_CODE_DIGITS,
   };
   const stored: Record<string, string> = { username: account.username, mobile: account.mobile ? formatMobile(account.mobile) : '' };
-  for (const topic of NOTIFICATION_TOPICS) stored[choiceField(topic)] = choices[topic];
   const typed: Record<string, string> = {};
   if (hasErrors(errors)) for (const name of TYPED_FIELDS) if (name in (req.body ?? {})) typed[name] = field(req.body, name);
   render(req, res, 'accounts/settings', {
     title: req.t('accountSettings.title'),
-    settings: account, emails, closure, mobile, languages: LANGUAGES, topics: NOTIFICATION_TOPICS, channels: NOTIFICATION_CHANNELS,
+    settings: account, emails, closure, mobile, languages: LANGUAGES,
     sessions: sessions.map((session) => ({ ...session, device: describeAgent(session.agent) })),
     minLength: MIN_PASSWORD, verifyHours: VERIFY_LINK_HOURS, hasVerifiedEmail: account.email !== null || emails.some((e) => e.verified),
     errors, values: { ...stored, ...typed },

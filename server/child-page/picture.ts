@@ -4,13 +4,13 @@
 // fill 160×200 (the part of the photo with the most detail kept) and stored as JPEG under the data folder's
 // media/children/, where backups take it from. A file that does not decode as an image, or one of too many pixels (a
 // "pixel bomb"), is refused whatever its name says.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../kernel/db.ts';
+import { isKeptOrPartial, nameKeptFile, sweepFolder, writeFileWhole, type SingleUpload } from '../kernel/uploads.ts';
 import { pictureOf } from '../media/index.ts';
 import { namedPictureFiles, pictureFileOf, setPictureFile, type PageAuthor } from './queries.ts';
-import type { PictureUpload } from './upload.ts';
 
 /** The largest upload (bytes) and the most pixels an uploaded photo may have (the media library's limit). */
 export const PICTURE_MAX_BYTES = 15 * 1024 * 1024;
@@ -19,8 +19,6 @@ export { MEDIA_MAX_PIXELS as PICTURE_MAX_PIXELS } from '../media/images.ts';
 export const PICTURE_BOX = { width: 160, height: 200 } as const;
 /** How the stored files are named: the child, then a hash of the image (a new image, a new name). */
 const FILE_NAME = /^(\d+)-[0-9a-f]{16}\.jpg$/;
-/** A file cut off while written (see storePicture). */
-const PARTIAL_NAME = /^\.\d+-[0-9a-f]{16}\.jpg\.[0-9a-f]{12}\.partial$/;
 
 export type PictureRefusal = 'not-an-image' | 'heic' | 'too-many-pixels' | 'too-large' | 'missing';
 
@@ -46,12 +44,8 @@ export function picturePath(dataDir: string, childId: number, file: string): str
 
 /** Writes the encoded image as a file of the child (whole or not at all) and returns its name. */
 export async function storePicture(dataDir: string, childId: number, image: Buffer): Promise<string> {
-  const folder = pictureFolder(dataDir);
-  await fs.mkdir(folder, { recursive: true });
   const file = `${childId}-${createHash('sha256').update(image).digest('hex').slice(0, 16)}.jpg`;
-  const partial = path.join(folder, `.${file}.${randomBytes(6).toString('hex')}.partial`);
-  await fs.writeFile(partial, image);
-  await fs.rename(partial, path.join(folder, file));
+  await writeFileWhole(pictureFolder(dataDir), file, image);
   return file;
 }
 
@@ -64,21 +58,14 @@ export async function removePictureFile(dataDir: string, childId: number, file: 
  * The upload as the child's picture: refused (nothing stored) unless it decodes; else its file is written, the
  * child's page names it, and the file of the picture it replaces is removed once that has committed.
  */
-export async function replacePicture(db: Db, dataDir: string, childId: number, upload: PictureUpload, author: PageAuthor): Promise<{ ok: true } | { ok: false; error: PictureRefusal }> {
+export async function replacePicture(db: Db, dataDir: string, childId: number, upload: SingleUpload, author: PageAuthor): Promise<{ ok: true } | { ok: false; error: PictureRefusal }> {
   if (upload === undefined) return { ok: false, error: 'missing' };
   if ('tooLarge' in upload) return { ok: false, error: 'too-large' };
   const encoded = await encodePicture(upload.bytes);
   if (!encoded.ok) return encoded;
   const current = await pictureFileOf(db, childId);
   const file = await storePicture(dataDir, childId, encoded.image);
-  let was: string | null;
-  try {
-    was = await setPictureFile(db, childId, file, author);
-  } catch (error) {
-    if (file !== current) await removePictureFile(dataDir, childId, file); // (not the file in use: the same image again)
-    throw error;
-  }
-  if (was && was !== file) await removePictureFile(dataDir, childId, was);
+  await nameKeptFile(file, current, () => setPictureFile(db, childId, file, author), (gone) => removePictureFile(dataDir, childId, gone));
   return { ok: true };
 }
 
@@ -94,21 +81,7 @@ export async function deletePicture(db: Db, dataDir: string, childId: number, au
  * one may be an upload whose row is about to commit). Files not named as ours are left alone. Returns the names removed.
  */
 export async function sweepPictureFiles(dataDir: string, named: ReadonlySet<string>, before: Date): Promise<string[]> {
-  const folder = pictureFolder(dataDir);
-  const names = await fs.readdir(folder).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  });
-  const removed: string[] = [];
-  for (const name of names.sort()) {
-    if (named.has(name) || !(FILE_NAME.test(name) || PARTIAL_NAME.test(name))) continue;
-    const at = path.join(folder, name);
-    const stat = await fs.lstat(at).catch(() => undefined);
-    if (!stat?.isFile() || stat.mtime.getTime() >= before.getTime()) continue;
-    await fs.rm(at, { force: true });
-    removed.push(name);
-  }
-  return removed;
+  return sweepFolder({ folder: pictureFolder(dataDir), ours: (name) => isKeptOrPartial(FILE_NAME, name), inUse: named, before });
 }
 
 /** The sweep for the retention job: the picture files no child's page names, last written before `before`. */

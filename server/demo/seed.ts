@@ -13,8 +13,10 @@ import { insertFirstStandard } from '../schedule/queries.ts';
 import type { WeekPattern } from '../schedule/rules.ts';
 import { setInitialUnitSettings } from '../settings/queries.ts';
 import { seedDocumentationDemo } from '../documentation/demo.ts';
+import { seedDemoConsents } from '../consent/demo.ts';
 import { seedDemoChildPages } from '../child-page/demo.ts';
 import { seedDemoNotes } from '../notes/demo.ts';
+import { seedDemoMessages } from '../messages/demo.ts';
 
 export const DEMO_PASSWORD = 'vardag-demo';
 
@@ -295,8 +297,11 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
       await insertFirstStandard(trx, { childId: child.childId, validFrom: started, days, by: registrar, now: options.now });
     }
     await seedDemoNotes(trx, { childId: elsa, unitId: solrosen, authorAccount: registrar, today: options.today }); // (Elsa's notes)
+    // Photo consent on paper for three of Blåbär's other children (the last placed), so the group's photos of them reach every family.
+    const consenting = s.placements.filter((p) => p.groupId === blabar && p.childId !== elsa && p.childId !== nora).map((p) => p.childId).slice(-3);
+    await seedDemoConsents(trx, { childIds: consenting, recordedBy: sara, today: options.today, at: options.now });
     if (options.dataDir) { // (Blåbär's posts, its blog and Elsa's portfolio, with drawings)
-      await seedDocumentationDemo(trx, { dataDir: options.dataDir, now: options.now, today: options.today, municipalityId: demo, unitId: solrosen, groupId: blabar, authorId: sara, childId: elsa });
+      await seedDocumentationDemo(trx, { dataDir: options.dataDir, now: options.now, today: options.today, municipalityId: demo, unitId: solrosen, groupId: blabar, authorId: sara, childId: elsa, consented: consenting });
     }
     // Drawn pictures on the child pages of Elsa, Oskar and Blåbär's children (not Nora's: protected identity).
     const blabarChildren = s.placements.filter((p) => p.groupId === blabar && p.childId !== nora).map((p) => p.childId);
@@ -337,5 +342,9 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
     if (adminAccount === undefined) throw new Error('the demo has no account admin to save the statements');
     const saved = await saveStatements(trx, demo, 0, { privacy: DEMO_PRIVACY, accessibility: demoAccessibility(options.today) }, adminAccount, options.now);
     if (!saved.ok) throw new Error('the demo statements were saved twice');
+    // A few message threads in Blåbär (server/messages/demo.ts)
+    const [teacher, mother, father] = ['pedagog', 'vardnadshavare', 'vardnadshavare2'].map((name) => s.accounts.get(name));
+    if (teacher === undefined || mother === undefined || father === undefined) throw new Error('the demo has no accounts for its messages');
+    await seedDemoMessages(trx, { municipalityId: demo, unitId: solrosen, groupId: blabar, childId: elsa, teacher, mother, father, now: options.now, today: options.today });
   }
 }

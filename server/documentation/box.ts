@@ -3,16 +3,13 @@
 import { defineBox } from '../kernel/boxes.ts';
 import { today } from '../kernel/clock.ts';
 import type { ChildSummary } from '../people/queries.ts';
-import { locateChild } from '../people/relations.ts';
 import { latestPortfolio } from './read-queries.ts';
 
 export const documentationBox = defineBox<ChildSummary, 'documentation'>({
   key: 'documentation',
   view: '/documentation/box-documentation',
   load: async ({ db, clock, child }) => {
-    const day = today(clock);
-    const placed = await locateChild(db, child.id, day);
-    const posts = await latestPortfolio(db, { id: child.id, groupIds: placed?.groupIds ?? [] }, day, 3);
+    const posts = await latestPortfolio(db, { id: child.id }, today(clock), 3);
     return { childId: child.id, posts };
   },
 });

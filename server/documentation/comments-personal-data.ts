@@ -1,7 +1,8 @@
-// Guardians' comments and home observations in the register extract (each child's, with their status; the writer as
-// "you" or "someone else") and in retention (they go with the child's other documentation).
+// Guardians' comments and home observations in the register extract (each child's, with their status and an
+// observation's photo by its file's name; the writer as "you" or "someone else") and in retention (they go with the child's other documentation).
 import type { Db } from '../kernel/db.ts';
 import { slices, type PersonalDataPart } from '../kernel/personal-data.ts';
+import { extractFileName, observationPhotoPath } from './export-rules.ts';
 
 export const commentsPersonalData: PersonalDataPart = {
   domain: 'documentation-comments',
@@ -11,7 +12,7 @@ export const commentsPersonalData: PersonalDataPart = {
       db.selectFrom('post_comments').innerJoin('posts', 'posts.id', 'post_comments.post_id')
         .select(['post_comments.child_id', 'post_comments.body', 'post_comments.status', 'post_comments.author_id', 'post_comments.created_at', 'posts.title'])
         .where('post_comments.child_id', 'in', subject.childIds).orderBy('post_comments.created_at').orderBy('post_comments.id').execute(),
-      db.selectFrom('home_observations').select(['child_id', 'body', 'status', 'author_id', 'created_at', 'photo_key'])
+      db.selectFrom('home_observations').select(['id', 'child_id', 'body', 'status', 'author_id', 'created_at', 'photo_key'])
         .where('child_id', 'in', subject.childIds).orderBy('created_at').orderBy('id').execute(),
     ]);
     const by = (author: number) => (author === subject.personId ? 'you' : 'other');
@@ -25,7 +26,11 @@ export const commentsPersonalData: PersonalDataPart = {
         {
           title: 'personalData.sections.homeObservations', childId, columns: ['created_at', 'body', 'photo', 'status', 'by'],
           rows: observations.filter((o) => o.child_id === childId)
-            .map((o) => ({ created_at: o.created_at, body: o.body, photo: o.photo_key !== null, status: o.status, by: by(o.author_id) })),
+            .map((o) => ({
+              created_at: o.created_at, body: o.body, status: o.status, by: by(o.author_id),
+              // (the photo's file in the child's folder: documentation's part of the extract adds it)
+              photo: o.photo_key === null ? '' : extractFileName(observationPhotoPath({ id: o.id, createdAt: o.created_at })),
+            })),
         },
       ]),
     };

@@ -98,6 +98,8 @@ export interface DocumentationDemo {
   municipalityId: number; unitId: number; groupId: number; authorId: number;
   /** The child whose portfolio the demo fills (Elsa). */
   childId: number;
+  /** Other children of the group with photo consent (in the group's photos that every family sees). */
+  consented?: readonly number[];
 }
 
 /** The demo's posts in Blåbär: the group's documentation, its blog and Elsa's portfolio, with drawings. */
@@ -117,6 +119,15 @@ export async function seedDocumentationDemo(trx: Trx, demo: DocumentationDemo): 
     reflection: 'Barnen samarbetade och löste problem tillsammans: hur får man taket att hålla? Vi fortsätter med bygglek nästa vecka.',
     media: [{ stored: 1, caption: 'Kojan blev klar före lunch', tagged: 'none' }, { stored: 2, caption: 'Skogen bakom förskolan', tagged: 'none' }],
   });
+  const consented = demo.consented ?? [];
+  if (consented.length >= 2) {
+    await writeDemoPost(trx, demo.dataDir, {
+      ...place, kind: 'group', publishedAt: daysAgo(4, '09:50'),
+      title: 'Sagostund i läshörnan', body: 'Vi läste sagan om de tre bockarna Bruse, och barnen fick själva hitta på ett nytt slut.',
+      reflection: 'Barnen lyssnade länge och byggde vidare på varandras idéer. Nästa gång får de rita sitt slut.',
+      media: [{ stored: 7, caption: 'Vi lyssnar på sagan', tagged: consented.slice(0, 2) }],
+    });
+  }
   await writeDemoPost(trx, demo.dataDir, {
     ...place, kind: 'portfolio', children: [demo.childId], publishedAt: daysAgo(3, '14:40'),
     title: 'Elsa målar solen', body: 'Elsa valde själv färgerna och berättade att solen är glad i dag.',

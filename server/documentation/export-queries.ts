@@ -1,6 +1,6 @@
-// What a child's portfolio download holds, and when it can still be had: the published posts to the child and the
-// group documentation of the child's groups from while the child was placed there, with their photos, videos and sound
-// as the family may see them (visibility.ts). The child is found while placed and for the municipality's grace period
+// What a child's portfolio download holds, and when it can still be had: the child's portfolio as its pages show it
+// (read-queries.ts inPortfolioOf: the published posts to the child and the group documentation of each group from while
+// the child was placed there), with their photos, videos and sound as the family may see them (visibility.ts). The child is found while placed and for the municipality's grace period
 // after the last placement ended (documentation settings); after that, not at all.
 import type { MediaKind, PostKind } from '../../db/schema.ts';
 import { addDays } from '../kernel/dates.ts';
@@ -12,13 +12,15 @@ import { childRecord, type PlacementRow } from '../people/placements.ts';
 import { personFirstName, personName } from '../people/queries.ts';
 import { approvedObservations, commentsOnPost, type HomeObservation, type PostComment } from './comments-queries.ts';
 import { documentationSettings } from './settings.ts';
+import { audiencesOf, inPortfolioOf } from './read-queries.ts';
+import { awaitsTags } from './rules.ts';
 import { mediaVisibleToFamily } from './visibility.ts';
 
 /** A child's placements as the portfolio needs them: the groups, and when. */
 type Stay = Pick<PlacementRow, 'groupId' | 'unitId' | 'startDate' | 'endDate'>;
 
 export interface PortfolioChild {
-  id: number; municipalityId: number; firstName: string; lastName: string; stays: Stay[];
+  id: number; municipalityId: number; firstName: string; lastName: string; protectedIdentity: boolean; stays: Stay[];
   /** The last day the portfolio can be downloaded, once every placement has ended (null: still placed). */
   availableUntil: string | null;
 }
@@ -35,12 +37,16 @@ export async function portfolioChild(db: Db, childId: number, today: string): Pr
     availableUntil = addDays(lastDay, (await documentationSettings(db, record.municipalityId)).exportGraceDays);
     if (today > availableUntil) return undefined;
   }
-  return { id: childId, municipalityId: record.municipalityId, firstName: record.firstName, lastName: record.lastName, stays, availableUntil };
+  return {
+    id: childId, municipalityId: record.municipalityId, firstName: record.firstName, lastName: record.lastName,
+    protectedIdentity: record.protectedIdentity, stays, availableUntil,
+  };
 }
 
 /**
  * The 'childPortfolio' locator: the child, in the units and groups of its current placements (none once it has left),
- * while the portfolio can be downloaded.
+ * while the portfolio can be downloaded; the child is also the record's person, so that a former pupil (no longer a
+ * pupil to the policy) downloads their own portfolio in the grace period ('self').
  */
 export async function locateChildPortfolio(db: Db, childId: number, today: string): Promise<Location | null> {
   const child = await portfolioChild(db, childId, today);
@@ -48,6 +54,7 @@ export async function locateChildPortfolio(db: Db, childId: number, today: strin
   const now = child.stays.filter((s) => s.endDate === null || s.endDate >= today);
   return {
     municipalityId: child.municipalityId, unitIds: [...new Set(now.map((s) => s.unitId))], groupIds: now.map((s) => s.groupId), childIds: [childId],
+    person: { id: childId, protectedIdentity: child.protectedIdentity, otherHousehold: false },
   };
 }
 
@@ -65,32 +72,24 @@ export interface PortfolioPost {
   media: PortfolioMedia[];
 }
 
-/** Whether a group post was published while the child was placed in its group (from the first day to the last). */
-function duringStay(stays: readonly Stay[], groupId: number, publishedAt: string): boolean {
-  const day = publishedAt.slice(0, 10);
-  return stays.some((s) => s.groupId === groupId && s.startDate <= day && (s.endDate === null || day <= s.endDate));
-}
-
 /**
- * The child's portfolio as the family whose children are `own` sees it, newest first: the published posts to the child
- * and the published group documentation of the child's groups from while it was there, each with only the media the
- * family may see (a photo of another family's child without consent is left out) and only its own children named.
+ * The child's portfolio (inPortfolioOf: the same posts as its pages) as the family whose children are `own` sees it,
+ * newest first, each post with only the media the family may see (the photo rule: a photo of another family's child
+ * without consent is left out) and only its own children named.
  */
-export async function portfolioPosts(db: Db, child: Pick<PortfolioChild, 'id' | 'stays'>, own: ReadonlySet<number>): Promise<PortfolioPost[]> {
-  const groupIds = [...new Set(child.stays.map((s) => s.groupId))];
+export async function portfolioPosts(db: Db, child: { id: number }, own: ReadonlySet<number>, today: string): Promise<PortfolioPost[]> {
   const rows = await db.selectFrom('posts')
     .select(['posts.id', 'posts.kind', 'posts.group_id', 'posts.title', 'posts.body', 'posts.reflection', 'posts.published_at',
       (eb) => personName(eb, 'posts.author_id').as('author')])
-    .where('posts.status', '=', 'published')
-    .where((eb) => eb.or([
-      eb.and([eb('posts.kind', '=', 'portfolio'), eb.exists(eb.selectFrom('post_children').select('post_children.post_id')
-        .whereRef('post_children.post_id', '=', 'posts.id').where('post_children.child_id', '=', child.id))]),
-      ...(groupIds.length === 0 ? [] : [eb.and([eb('posts.kind', '=', 'group'), eb('posts.group_id', 'in', groupIds)])]),
-    ]))
+    .where((eb) => inPortfolioOf(eb, child.id))
     .orderBy('posts.published_at', 'desc').orderBy('posts.id', 'desc').execute();
-  const posts = rows.filter((p) => p.published_at !== null && (p.kind === 'portfolio' || duringStay(child.stays, p.group_id, p.published_at)));
-  const media = await mediaOf(db, posts.map((p) => p.id));
-  const visible = await mediaVisibleToFamily(db, media.map((m) => ({ id: m.id, tagged: m.tags.map((t) => t.childId) })), own);
+  const posts = rows.filter((p) => p.published_at !== null);
+  // (A photo added to a published post whose children are not marked yet is the staff's alone.)
+  const media = (await mediaOf(db, posts.map((p) => p.id))).filter((m) => !awaitsTags({ kind: m.kind, noChildren: m.noChildren, tagged: m.tags.length }));
+  const audiences = await audiencesOf(db, posts, today);
+  const visible = await mediaVisibleToFamily(db, media.map((m) => ({
+    id: m.id, audience: audiences.get(m.postId) ?? [], tagged: m.tags.map((t) => t.childId),
+  })), own);
   return posts.map((p) => ({
     id: p.id, kind: p.kind, title: p.title, body: p.body, reflection: p.reflection, publishedAt: p.published_at ?? '', author: p.author ?? '',
     media: media.filter((m) => m.postId === p.id && visible.has(m.id)).map((m) => ({
@@ -102,14 +101,14 @@ export async function portfolioPosts(db: Db, child: Pick<PortfolioChild, 'id' | 
 
 interface StoredMediaRow {
   id: number; postId: number; kind: MediaKind; key: string; mime: string; caption: string; width: number | null; height: number | null;
-  durationMs: number | null; tags: { childId: number; name: string }[];
+  durationMs: number | null; noChildren: boolean; tags: { childId: number; name: string }[];
 }
 
 async function mediaOf(db: Db, postIds: readonly number[]): Promise<StoredMediaRow[]> {
   const out: StoredMediaRow[] = [];
   for (const slice of slices(postIds)) {
     const rows = await db.selectFrom('post_media')
-      .select(['id', 'post_id', 'kind', 'file_key', 'mime', 'caption', 'width', 'height', 'duration_ms'])
+      .select(['id', 'post_id', 'kind', 'file_key', 'mime', 'caption', 'width', 'height', 'duration_ms', 'no_children'])
       .where('post_id', 'in', slice).orderBy('post_id').orderBy('position').orderBy('id').execute();
     const tags = rows.length === 0 ? [] : await db.selectFrom('post_media_children')
       .select(['media_id', 'child_id', (eb) => personFirstName(eb, 'post_media_children.child_id').as('name')])
@@ -117,7 +116,7 @@ async function mediaOf(db: Db, postIds: readonly number[]): Promise<StoredMediaR
     for (const r of rows) {
       out.push({
         id: r.id, postId: r.post_id, kind: r.kind, key: r.file_key, mime: r.mime, caption: r.caption, width: r.width, height: r.height,
-        durationMs: r.duration_ms, tags: tags.filter((t) => t.media_id === r.id).map((t) => ({ childId: t.child_id, name: t.name ?? '' })),
+        durationMs: r.duration_ms, noChildren: r.no_children === 1, tags: tags.filter((t) => t.media_id === r.id).map((t) => ({ childId: t.child_id, name: t.name ?? '' })),
       });
     }
   }

@@ -40,11 +40,21 @@ export function exportFiles(posts: readonly PortfolioPost[], observations: reado
   }
   for (const o of observations) {
     if (!o.photo) continue;
-    const path = `media/hemma-${o.createdAt.slice(0, 10)}-${o.id}.jpg`;
+    const path = observationPhotoPath(o);
     byObservation[o.id] = path;
     list.push({ path, media: { key: o.photo.key, kind: 'image', mime: o.photo.mime }, variant: 'full' });
   }
   return { list, byMedia, byObservation };
+}
+
+/** A home observation's photo in the ZIP (by the day it was written and its id). */
+export function observationPhotoPath(o: { id: number; createdAt: string }): string {
+  return `media/hemma-${o.createdAt.slice(0, 10)}-${o.id}.jpg`;
+}
+
+/** A ZIP file's name in the register extract, in the child's folder: `media/x.jpg` is `portfolj-x.jpg`. */
+export function extractFileName(path: string): string {
+  return path.replace(/^media\//, 'portfolj-');
 }
 
 const mediaRef = (m: PortfolioMedia) => ({ key: m.key, kind: m.kind, mime: m.mime });

@@ -8,10 +8,10 @@ import type { Db } from '../kernel/db.ts';
 import { notFound, type RouteTable } from '../kernel/http.ts';
 import { formatDateTime } from '../kernel/i18n.ts';
 import { render } from '../kernel/views.ts';
+import { writeZip } from '../kernel/zip.ts';
 import { mediaFilePath } from '../media/index.ts';
 import { portfolioChild, portfolioFromHome, portfolioPosts, type PortfolioChild, type PortfolioPost } from './export-queries.ts';
 import { exportFiles, exportSummary } from './export-rules.ts';
-import { writeZip } from './export-zip.ts';
 import { familyChildren } from './visibility.ts';
 
 interface Deps { db: Db; clock: Clock; dataDir: string }
@@ -20,16 +20,18 @@ export function exportRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock } = deps;
 
   routes.get('/children/:childPortfolioId/portfolio/export', 'child.portfolio.export', async (req, res, { actor, target }) => {
-    const child = await portfolioChild(db, target.id, today(clock));
+    const day = today(clock);
+    const child = await portfolioChild(db, target.id, day);
     if (!child) throw notFound();
-    const posts = await portfolioPosts(db, child, familyChildren(actor));
+    const posts = await portfolioPosts(db, child, familyChildren(actor), day);
     await exportPage(req, res, deps, child, posts, await portfolioFromHome(db, child.id, posts.map((p) => p.id)));
   });
 
   routes.get('/children/:childPortfolioId/portfolio/export/download', 'child.portfolio.export', async (req, res, { actor, target }) => {
-    const child = await portfolioChild(db, target.id, today(clock));
+    const day = today(clock);
+    const child = await portfolioChild(db, target.id, day);
     if (!child) throw notFound();
-    const posts = await portfolioPosts(db, child, familyChildren(actor));
+    const posts = await portfolioPosts(db, child, familyChildren(actor), day);
     const fromHome = await portfolioFromHome(db, child.id, posts.map((p) => p.id));
     if (req.query.accept !== 'yes') {
       return exportPage(req, res, deps, child, posts, fromHome, { accept: { key: 'documentation.export.errors.accept' } });
@@ -53,7 +55,7 @@ async function sendZip(
   res.set('Cache-Control', 'private, no-store');
   res.type('application/zip');
   const sources = files.list.map((f) => ({ path: f.path, source: mediaFilePath(dataDir, f.media, f.variant, 'jpeg') }));
-  await writeZip(res, { path: 'index.html', html }, sources, now);
+  await writeZip(res, [{ path: 'index.html', content: html }], sources, now);
 }
 
 type FromHome = Awaited<ReturnType<typeof portfolioFromHome>>;

@@ -1,22 +1,20 @@
 // Documentation's part of the register extract and of retention. The extract holds each of the person's children's
-// portfolio (the published posts to the child and the group documentation from while it was in the group) with its
-// photos, videos and sound as files, under the photo rule: nothing of another family's child without consent, and no
-// other child named. Retention: a child's documentation goes with the child's records (the posts to the child alone,
+// portfolio (as its pages show it: the published posts to the child and the group documentation from while it was in
+// the group) with its photos, videos and sound as files, under the photo rule: nothing of another family's child
+// without consent, and no other child named; and the photos of the child's home observations. The files are named
+// here and read from the disk only while the ZIP is written, one at a time. Retention: a child's documentation goes with the child's records (the posts to the child alone,
 // the child from posts to several, every photo the child is tagged in), never while the portfolio can still be
 // downloaded (the municipality's grace period after the last placement ended). The files of the media removed leave the
 // disk through a job queued in the same transaction, which removes each file no row names any more.
-import { readFile } from 'node:fs/promises';
 import { addDays } from '../kernel/dates.ts';
 import type { Db } from '../kernel/db.ts';
 import { enqueueJob, jobKind, type JobRunner } from '../kernel/jobs.ts';
-import { slices, type ExtractFile, type ExtractSection, type PersonalDataPart, type RetentionDay } from '../kernel/personal-data.ts';
-import { log } from '../kernel/log.ts';
+import { slices, type ExtractSection, type ExtractStoredFile, type PersonalDataPart, type RetentionDay } from '../kernel/personal-data.ts';
 import { mediaFilePath, removeMediaFiles } from '../media/index.ts';
-import { childRecord } from '../people/placements.ts';
 import { personRegister } from '../people/personal-data.ts';
 import { portfolioPosts } from './export-queries.ts';
-import { exportFiles } from './export-rules.ts';
-import { mediaKeyInUse } from './comments-queries.ts';
+import { exportFiles, extractFileName } from './export-rules.ts';
+import { mediaKeyInUse, observationsOfChild } from './comments-queries.ts';
 import { documentationSettings } from './settings.ts';
 
 /** The job that removes the files of media retention removed, once no row names them (each key checked again). */
@@ -95,32 +93,27 @@ export const documentationPersonalData: PersonalDataPart = {
   async extract(db, subject) {
     const own = new Set(subject.childIds);
     const sections: ExtractSection[] = [];
-    const files: ExtractFile[] = [];
+    const stored: ExtractStoredFile[] = [];
+    // (A portfolio's audience is counted by days of placement; the day matters only to a blog post, never in a portfolio.)
+    const today = new Date().toISOString().slice(0, 10);
     for (const childId of subject.childIds) {
-      const record = await childRecord(db, childId);
-      if (!record) continue;
-      const stays = record.placements.map(({ groupId, unitId, startDate, endDate }) => ({ groupId, unitId, startDate, endDate }));
-      const posts = await portfolioPosts(db, { id: childId, stays }, own);
-      const { list, byMedia } = exportFiles(posts);
-      const name = (path: string) => path.replace(/^media\//, 'portfolj-');
+      const posts = await portfolioPosts(db, { id: childId }, own, today);
+      // Every home observation's photo: the family's own (the observations' rows are comments-personal-data.ts's).
+      const observations = (await observationsOfChild(db, childId)).filter((o) => o.photo);
+      const { list, byMedia } = exportFiles(posts, observations);
       sections.push({
         title: 'personalData.sections.portfolio', childId, columns: COLUMNS,
         rows: posts.map((p) => ({
           post_published_at: p.publishedAt, post_kind: p.kind, post_title: p.title, post_text: p.body, post_reflection: p.reflection,
-          post_files: p.media.map((m) => name(byMedia[m.id])).join(', '),
+          post_files: p.media.map((m) => extractFileName(byMedia[m.id])).join(', '),
         })),
       });
+      if (list.length > 0 && dataDir === undefined) throw new Error('documentationFilesAt was not called');
       for (const file of list) {
-        if (dataDir === undefined) throw new Error('documentationFilesAt was not called');
-        const source = mediaFilePath(dataDir, file.media, file.variant, 'jpeg');
-        try {
-          files.push({ childId, name: name(file.path), bytes: await readFile(source) });
-        } catch (err) {
-          log.warn({ err, path: file.path }, 'a portfolio file is missing on the disk: left out of the register extract');
-        }
+        stored.push({ childId, name: extractFileName(file.path), source: mediaFilePath(dataDir as string, file.media, file.variant, 'jpeg') });
       }
     }
-    return { sections, files };
+    return { sections, stored };
   },
   retention: [{ kind: 'documentation', defaultMonths: 12, remove: removeDocumentation }],
 };

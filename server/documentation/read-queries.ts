@@ -2,39 +2,26 @@
 // group's posts), a group's blog, one post with its photos, videos and sound, and who may see each photo. The staff's
 // writing is in queries.ts.
 //
-// The photo rule: a photo (or video, or sound) of a post a guardian may read reaches the guardian only when every child
-// tagged in it is one of the guardian's own children or has consent to group publication now. So a photo of a child
-// without consent never reaches another family, and a withdrawal hides the child's photos from the next request on.
-// Staff of the post's group (and of the groups its portfolio children are in now), the unit's head and the admin see
-// every photo.
-import type { MediaKind, PostKind } from '../../db/schema.ts';
+// The photo rule (visibility.ts): a photo (or video, or sound) of a post a guardian may read reaches the guardian only
+// when every child tagged in it is one of the guardian's own children or has consent to group publication now. Staff
+// of the post's group (and of the groups its portfolio children are in now), the unit's head and the admin see every
+// photo.
+//
+// A post's audience, one definition for the pages, the media route, the ZIP and the register extract: a portfolio
+// post's children; for the group's documentation, the children placed in the group on the day it was published (so a
+// child's portfolio holds the group posts from while it was in the group, also after it moved on, and none from before
+// it came); for the blog, the group's children now.
+import type { ExpressionBuilder } from 'kysely';
+import type { Database, MediaKind, PostKind } from '../../db/schema.ts';
 import { prepared, type Db } from '../kernel/db.ts';
 import { jsonValues } from '../../db/sql.ts';
+import { slices } from '../kernel/personal-data.ts';
 import type { Locators } from '../kernel/http.ts';
 import type { Actor, Location } from '../kernel/policy.ts';
 import { locateChild, locateGroup } from '../people/relations.ts';
-import { groupWithUnit, guardiansOfChildren, personFirstName, personName } from '../people/queries.ts';
-import { childrenWithGroupConsent } from '../consent/queries.ts';
-
-/**
- * The children whose guardians (and who themselves, as pupils) may see a photo: of the post's audience, every child if
- * every tagged child has consent; else only children of the families whose own children the unconsented are. With one
- * such child, that child; with several, a child of theirs only when each of its guardians is a guardian of every one of
- * them (twins of the same parents), so that no guardian sees another family's child without consent. This is
- * visibility.ts's family rule put as the policy's children; it is stricter only for a photo of two children without
- * consent whose guardians differ (no family sees it here, where the rule would show it to a guardian of both).
- */
-export function photoViewers(
-  audience: readonly number[], tagged: readonly number[], consented: ReadonlySet<number>,
-  guardiansOf: ReadonlyMap<number, readonly number[]>,
-): number[] {
-  const unconsented = tagged.filter((child) => !consented.has(child));
-  if (unconsented.length === 0) return [...audience];
-  const guardianSets = unconsented.map((child) => new Set(guardiansOf.get(child) ?? []));
-  const common = [...guardianSets[0]].filter((g) => guardianSets.every((set) => set.has(g)));
-  const families = new Set(unconsented.filter((child) => [...(guardiansOf.get(child) ?? [])].every((g) => common.includes(g))));
-  return audience.filter((child) => families.has(child));
-}
+import { childrenInGroupOn, groupWithUnit, personFirstName, personName, placedInGroupOnDayOf } from '../people/queries.ts';
+import { awaitsTags } from './rules.ts';
+import { viewersOf } from './visibility.ts';
 
 /** Whether the user is staff of the record (its group's staff, its unit's head, its municipality's admin): they see every photo and every tag. */
 export function staffOf(actor: Actor, at: Pick<Location, 'groupIds' | 'unitIds' | 'municipalityId'>): boolean {
@@ -50,21 +37,33 @@ export function ownChildren(actor: Actor): (childId: number) => boolean {
 // Locators: a published post to read, a medium to send.
 
 const postPlace = prepared((db: Db, postId: number) => db.selectFrom('posts')
-  .select(['id', 'municipality_id', 'unit_id', 'group_id', 'kind', 'status']).where('id', '=', postId));
+  .select(['id', 'municipality_id', 'unit_id', 'group_id', 'kind', 'status', 'published_at']).where('id', '=', postId));
 const portfolioChildren = prepared((db: Db, postId: number) => db.selectFrom('post_children')
   .select('child_id').where('post_id', '=', postId).orderBy('child_id'));
 
-interface PostPlace { id: number; municipality_id: number; unit_id: number; group_id: number; kind: PostKind; status: string }
+interface PostPlace { id: number; municipality_id: number; unit_id: number; group_id: number; kind: PostKind; status: string; published_at: string | null }
+
+/** The day of a moment (ISO text in UTC), as placements count days: the definition `placedInGroupOnDayOf` uses in SQL. */
+const dayOf = (at: string) => at.slice(0, 10);
+
+/**
+ * A post's audience (see the header): a portfolio post's children; the group's documentation, the children placed in
+ * the group on the day it was published; the blog, the group's children now.
+ */
+export async function postAudience(db: Db, post: Pick<PostPlace, 'id' | 'kind' | 'group_id' | 'published_at'>, today: string): Promise<number[]> {
+  if (post.kind === 'portfolio') return (await portfolioChildren(db, post.id)).map((c) => c.child_id);
+  if (post.kind === 'group') return post.published_at === null ? [] : childrenInGroupOn(db, post.group_id, dayOf(post.published_at));
+  return [...((await locateGroup(db, post.group_id, today))?.childIds ?? [])];
+}
 
 /**
  * Where a post is read: its group, unit and municipality, and for a portfolio post also the groups and units its
- * children are in now (a child who moved keeps the portfolio with the new group's staff); its audience is a portfolio
- * post's children, else the children of its group now.
+ * children are in now (a child who moved keeps the portfolio with the new group's staff); its children are its audience.
  */
 async function readingPlace(db: Db, post: PostPlace, today: string): Promise<Location> {
   const place = { municipalityId: post.municipality_id, unitIds: [post.unit_id], groupIds: [post.group_id] };
-  if (post.kind !== 'portfolio') return { ...place, childIds: (await locateGroup(db, post.group_id, today))?.childIds ?? [] };
-  const childIds = (await portfolioChildren(db, post.id)).map((c) => c.child_id);
+  const childIds = await postAudience(db, post, today);
+  if (post.kind !== 'portfolio') return { ...place, childIds };
   const placed = await Promise.all(childIds.map((id) => locateChild(db, id, today)));
   for (const at of placed) {
     if (!at || at.municipalityId !== post.municipality_id) continue;
@@ -82,14 +81,15 @@ async function locatePublishedPost(db: Db, postId: number, today: string): Promi
 
 const mediumPlace = prepared((db: Db, mediaId: number) => db.selectFrom('post_media')
   .innerJoin('posts', 'posts.id', 'post_media.post_id')
-  .select(['posts.id', 'posts.municipality_id', 'posts.unit_id', 'posts.group_id', 'posts.kind', 'posts.status', 'post_media.no_children'])
+  .select(['posts.id', 'posts.municipality_id', 'posts.unit_id', 'posts.group_id', 'posts.kind', 'posts.status', 'posts.published_at',
+    'post_media.no_children', 'post_media.kind as kind_of_medium'])
   .where('post_media.id', '=', mediaId));
 const tagsOfMedium = prepared((db: Db, mediaId: number) => db.selectFrom('post_media_children')
   .select('child_id').where('media_id', '=', mediaId));
 
 /**
- * A medium sits where its post does; its children are those whose guardians may see it (photoViewers). A draft's media
- * are its group's staff's alone (the post form shows them), so a draft's medium has no children.
+ * A medium sits where its post does; its children are those whose guardians may see it (the photo rule's viewers). A
+ * draft's media are its group's staff's alone (the post form shows them), so a draft's medium has no children.
  */
 async function locatePostMedia(db: Db, mediaId: number, today: string): Promise<Location | null> {
   const [medium] = await mediumPlace(db, mediaId);
@@ -99,23 +99,14 @@ async function locatePostMedia(db: Db, mediaId: number, today: string): Promise<
   }
   const place = await readingPlace(db, medium, today);
   const tagged = medium.no_children === 1 ? [] : (await tagsOfMedium(db, mediaId)).map((t) => t.child_id);
+  // (A photo added to the published post whose children are not marked yet: the staff's alone.)
+  if (awaitsTags({ kind: medium.kind_of_medium, noChildren: medium.no_children === 1, tagged: tagged.length })) return { ...place, childIds: [] };
   const viewers = await viewersOf(db, [{ id: mediaId, audience: place.childIds, tagged }]);
   return { ...place, childIds: viewers.get(mediaId) ?? [] };
 }
 
 /** The records of reading that routes name by id. */
 export const readingLocators = { publishedPost: locatePublishedPost, postMedia: locatePostMedia } satisfies Partial<Locators>;
-
-/** Each medium's viewers under the photo rule, for many media at once (a page of posts): one consent question for all. */
-async function viewersOf(db: Db, media: readonly { id: number; audience: readonly number[]; tagged: readonly number[] }[]): Promise<Map<number, number[]>> {
-  const tagged = [...new Set(media.flatMap((m) => m.tagged))];
-  const consented = tagged.length === 0 ? new Set<number>() : await childrenWithGroupConsent(db, tagged);
-  // The guardians matter only for a photo with an unconsented child: asked only then.
-  const unconsented = tagged.filter((child) => !consented.has(child));
-  const guardians = unconsented.length === 0 ? new Map<number, number[]>()
-    : new Map([...(await guardiansOfChildren(db, unconsented))].map(([child, list]) => [child, list.map((g) => g.id)]));
-  return new Map(media.map((m) => [m.id, photoViewers(m.audience, m.tagged, consented, guardians)]));
-}
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Pages: the posts and their media as the reader may see them.
@@ -145,15 +136,23 @@ export interface Reader { staff: boolean; own: (childId: number) => boolean }
 
 const postColumns = ['posts.id', 'posts.kind', 'posts.group_id', 'posts.title', 'posts.body', 'posts.reflection', 'posts.published_at', 'posts.author_id'] as const;
 
-// (The page's statements are prepared: lists of ids go as one JSON text, so each keeps one shape.)
-const portfolioRows = prepared((db: Db, childId: number, groupIdsJson: string, limit: number, offset: number) => db.selectFrom('posts')
-  .select((eb) => [...postColumns, personName(eb, 'posts.author_id').as('author_name')])
-  .where('posts.status', '=', 'published')
-  .where((eb) => eb.or([
+/**
+ * The one definition of a child's portfolio, for the pages, the start page's box, the ZIP and the register extract:
+ * the published posts to the child, and the published documentation of each group the child was placed in on the day
+ * it was published (the post's audience, see the header).
+ */
+export function inPortfolioOf(eb: ExpressionBuilder<Database, 'posts'>, childId: number) {
+  return eb.and([eb('posts.status', '=', 'published'), eb.or([
     eb.and([eb('posts.kind', '=', 'portfolio'),
       eb('posts.id', 'in', eb.selectFrom('post_children').select('post_children.post_id').where('post_children.child_id', '=', childId))]),
-    eb.and([eb('posts.kind', '=', 'group'), eb('posts.group_id', 'in', jsonValues(db, groupIdsJson))]),
-  ]))
+    eb.and([eb('posts.kind', '=', 'group'), placedInGroupOnDayOf(eb, childId, 'posts.group_id', 'posts.published_at')]),
+  ])]);
+}
+
+// (The page's statements are prepared: lists of ids go as one JSON text, so each keeps one shape.)
+const portfolioRows = prepared((db: Db, childId: number, limit: number, offset: number) => db.selectFrom('posts')
+  .select((eb) => [...postColumns, personName(eb, 'posts.author_id').as('author_name')])
+  .where((eb) => inPortfolioOf(eb, childId))
   .orderBy('posts.published_at', 'desc').orderBy('posts.id', 'desc').limit(limit).offset(offset));
 
 const blogRows = prepared((db: Db, groupId: number, limit: number, offset: number) => db.selectFrom('posts')
@@ -170,9 +169,9 @@ const tagsOfPosts = prepared((db: Db, postIdsJson: string) => db.selectFrom('pos
   .select((eb) => ['post_media_children.media_id', 'post_media_children.child_id', personFirstName(eb, 'post_media_children.child_id').as('first_name')])
   .where('post_media.post_id', 'in', jsonValues(db, postIdsJson)).where('post_media.no_children', '=', 0));
 
-/** A child's portfolio, newest first: the published posts to the child, and the published group posts of the child's groups now. */
-export async function portfolioPosts(db: Db, reader: Reader, child: { id: number; groupIds: readonly number[] }, page: number, today: string, perPage = POSTS_PER_PAGE): Promise<PostPage> {
-  const rows = await portfolioRows(db, child.id, JSON.stringify(child.groupIds), perPage + 1, (page - 1) * perPage);
+/** A child's portfolio (inPortfolioOf), newest first. */
+export async function portfolioPosts(db: Db, reader: Reader, child: { id: number }, page: number, today: string, perPage = POSTS_PER_PAGE): Promise<PostPage> {
+  const rows = await portfolioRows(db, child.id, perPage + 1, (page - 1) * perPage);
   return pageOf(db, reader, rows, page, today, perPage);
 }
 
@@ -211,9 +210,10 @@ async function pageOf(db: Db, reader: Reader, rows: PostRow[], page: number, tod
   const viewers = tagged.length === 0 ? new Map<number, number[]>()
     : await viewersOf(db, tagged.map((m) => ({ id: m.id, audience: audiences.get(m.post_id) ?? [], tagged: tagsOf(m.id).map((t) => t.child_id) })));
   const sees = (m: { id: number }) => reader.staff || !viewers.has(m.id) || (viewers.get(m.id) ?? []).some(reader.own);
+  const ready = (m: (typeof media)[number]) => reader.staff || !awaitsTags({ kind: m.kind, noChildren: m.no_children === 1, tagged: tagsOf(m.id).length });
   const posts = shown.map((p): ReadPost => {
     const all = media.filter((m) => m.post_id === p.id);
-    const seen = all.filter(sees);
+    const seen = all.filter((m) => ready(m) && sees(m));
     return {
       id: p.id, kind: p.kind, groupId: p.group_id, groupName: groupNames.get(p.group_id) ?? '', title: p.title, body: p.body,
       reflection: p.reflection, authorName: p.author_name ?? '', publishedAt: p.published_at ?? '',
@@ -226,14 +226,23 @@ async function pageOf(db: Db, reader: Reader, rows: PostRow[], page: number, tod
   return { posts, page, more };
 }
 
-/** Each post's audience: a portfolio post's children, else its group's children now. */
-async function audiencesOf(db: Db, posts: readonly { id: number; kind: PostKind; group_id: number }[], today: string): Promise<Map<number, number[]>> {
+/** Each post's audience (postAudience), for many posts at once: a portfolio post's children in one question. */
+export async function audiencesOf(
+  db: Db, posts: readonly Pick<PostPlace, 'id' | 'kind' | 'group_id' | 'published_at'>[], today: string,
+): Promise<Map<number, number[]>> {
   const portfolio = posts.filter((p) => p.kind === 'portfolio').map((p) => p.id);
-  const children = portfolio.length === 0 ? [] : await db.selectFrom('post_children').select(['post_id', 'child_id']).where('post_id', 'in', portfolio).execute();
-  const groups = [...new Set(posts.filter((p) => p.kind !== 'portfolio').map((p) => p.group_id))];
-  const placed = new Map(await Promise.all(groups.map(async (g) => [g, (await locateGroup(db, g, today))?.childIds ?? []] as const)));
-  return new Map(posts.map((p) => [p.id, p.kind === 'portfolio'
-    ? children.filter((c) => c.post_id === p.id).map((c) => c.child_id) : [...(placed.get(p.group_id) ?? [])]]));
+  const children: { post_id: number; child_id: number }[] = [];
+  for (const slice of slices(portfolio)) {
+    children.push(...await db.selectFrom('post_children').select(['post_id', 'child_id']).where('post_id', 'in', slice).orderBy('child_id').execute());
+  }
+  const others = new Map<string, Promise<number[]>>();
+  const audienceOf = (p: Pick<PostPlace, 'id' | 'kind' | 'group_id' | 'published_at'>) => {
+    const key = `${p.kind === 'group' ? p.published_at?.slice(0, 10) : 'blog'}-${p.group_id}`;
+    if (!others.has(key)) others.set(key, postAudience(db, p, today));
+    return others.get(key) as Promise<number[]>;
+  };
+  return new Map(await Promise.all(posts.map(async (p) => [p.id, p.kind === 'portfolio'
+    ? children.filter((c) => c.post_id === p.id).map((c) => c.child_id) : await audienceOf(p)] as const)));
 }
 
 async function groupNamesOf(db: Db, groupIds: readonly number[]): Promise<Map<number, string>> {
@@ -263,7 +272,7 @@ export async function mediumToSend(db: Db, mediaId: number): Promise<MediumFile 
 export interface BoxPost { id: number; title: string; publishedAt: string; thumbId: number | null; mediaCount: number }
 
 /** The newest posts of a child's portfolio for its box: the first photo that the child's family may see, as its thumbnail. */
-export async function latestPortfolio(db: Db, child: { id: number; groupIds: readonly number[] }, today: string, count: number): Promise<BoxPost[]> {
+export async function latestPortfolio(db: Db, child: { id: number }, today: string, count: number): Promise<BoxPost[]> {
   const page = await portfolioPosts(db, { staff: false, own: (id) => id === child.id }, child, 1, today, count);
   return page.posts.map((p) => ({
     id: p.id, title: p.title, publishedAt: p.publishedAt, mediaCount: p.media.length, thumbId: p.media.find((m) => m.kind === 'image')?.id ?? null,

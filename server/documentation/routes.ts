@@ -1,6 +1,7 @@
 // The staff's pages of documentation: a group's posts (drafts and published, every colleague's), a new post, editing
 // one (text, reflection, who it goes to, each photo's caption and children), adding photos, videos and sound (a plain
-// multi-file form; with JavaScript each file on its own request), publishing, removing a medium or the post.
+// multi-file form; with JavaScript each file on its own request), also to a published post (a new photo is seen by
+// the families once its children are marked and saved), publishing, removing a medium or the post.
 import type { Request, Response } from 'express';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
@@ -11,7 +12,9 @@ import { receivedFiles } from '../media/index.ts';
 import { groupWithUnit, type GroupWithUnit } from '../people/queries.ts';
 import { documentationSettings } from './settings.ts';
 import { postForEdit, postsOfGroup, type PostForEdit, type PostMedium } from './queries.ts';
-import { MAX_BODY, MAX_CAPTION, MAX_FILES_PER_UPLOAD, MAX_REFLECTION, MAX_TITLE, mediumField, uploadKeyOf, type ChildOfGroup, type FormReader } from './rules.ts';
+import {
+  awaitsTags, MAX_BODY, MAX_CAPTION, MAX_FILES_PER_UPLOAD, MAX_REFLECTION, MAX_TITLE, mediumField, uploadKeyOf, type ChildOfGroup, type FormReader,
+} from './rules.ts';
 import { childrenOfGroup, createPost, removeMedium, removePost, savePost, uploadMedia, type WriteDeps } from './write.ts';
 
 export function documentationRoutes(routes: RouteTable, deps: WriteDeps): void {
@@ -67,11 +70,8 @@ export function documentationRoutes(routes: RouteTable, deps: WriteDeps): void {
     const post = await postOf(db, target.id);
     const { files, tooLarge, tooMany } = receivedFiles(req);
     const uploadKey = uploadKeyOf(field(req.body, 'upload_key'));
-    // A new photo in a published post would be seen before anyone marked who is in it: new photos go in a draft.
-    if (post.status === 'published') {
-      if (uploadKey) return res.status(409).type('text').send(req.t('documentation.write.upload.published'));
-      return renderEdit(req, res, deps, post, { form: { key: 'documentation.write.upload.published' } }, false, 409);
-    }
+    // (A photo added to a published post reaches nobody but the staff until its children are marked and the post is
+    // saved under the rules of publishing: rules.ts awaitsTags.)
     if (files.length === 0 && tooLarge.length === 0 && tooMany.length === 0) {
       if (uploadKey) return res.status(400).type('text').send(req.t('documentation.write.upload.none'));
       return renderEdit(req, res, deps, post, { files: { key: 'documentation.write.upload.none' } }, false, 400);
@@ -129,10 +129,16 @@ async function postOf(db: Db, postId: number): Promise<PostForEdit> {
   return post;
 }
 
-interface MediumView extends PostMedium { sizeMb: string }
+interface MediumView extends PostMedium {
+  sizeMb: string;
+  /** Its children not marked yet (as stored): in a published post, the families do not see it yet. */
+  awaitsTags: boolean;
+}
 
 function mediumView(m: PostMedium, form?: FormReader): MediumView {
-  const view = { ...m, sizeMb: Math.max(0.1, m.bytes / (1024 * 1024)).toFixed(1) };
+  const view = {
+    ...m, sizeMb: Math.max(0.1, m.bytes / (1024 * 1024)).toFixed(1), awaitsTags: awaitsTags({ kind: m.kind, noChildren: m.noChildren, tagged: m.childIds.length }),
+  };
   if (!form) return view;
   return {
     ...view, caption: form.one(mediumField('caption', m.id)), noChildren: form.one(mediumField('nochildren', m.id)) === 'yes',

@@ -79,6 +79,15 @@ export interface PublishContext {
 }
 
 /**
+ * Whether a photo or video still waits for its children to be marked: neither children nor "no children" (a sound clip
+ * shows nobody, so it never waits). Such a medium keeps a post from being published; one added to a post already
+ * published reaches nobody but the staff until its children are marked and the post saved under the rules again.
+ */
+export function awaitsTags(medium: { kind: MediaKind | undefined; noChildren: boolean; tagged: number }): boolean {
+  return medium.kind !== 'audio' && !medium.noChildren && medium.tagged === 0;
+}
+
+/**
  * Why the post cannot be published as it stands (none: it can). Each refusal stands at its field: the text, a
  * medium's children, the title or the reflection.
  */
@@ -90,8 +99,7 @@ export function publishRefusals(post: PostForm, context: PublishContext): FieldE
   const toWholeGroup = post.kind !== 'portfolio';
   for (const medium of post.media) {
     const field = mediumField('media', medium.id);
-    const kind = context.mediaKinds.get(medium.id);
-    if (kind !== 'audio' && !medium.noChildren && medium.childIds.length === 0) {
+    if (awaitsTags({ kind: context.mediaKinds.get(medium.id), noChildren: medium.noChildren, tagged: medium.childIds.length })) {
       errors[field] = { key: 'documentation.write.errors.untagged' };
       continue;
     }
@@ -110,13 +118,11 @@ export function publishRefusals(post: PostForm, context: PublishContext): FieldE
   }
   // A protected child's name reaches no other family either: only a portfolio post to that child alone may name them.
   const unnamed = context.children.filter((c) => c.protectedIdentity && !(post.kind === 'portfolio' && post.childIds.length === 1 && post.childIds[0] === c.id));
-  if (unnamed.length) {
-    const texts: [string, string][] = [['title', post.title], ['body', post.body], ['reflection', post.reflection],
-      ...post.media.map((m): [string, string] => [mediumField('caption', m.id), m.caption])];
-    for (const [field, text] of texts) {
-      const named = unnamed.find((c) => names(text, c.firstName) || names(text, c.lastName));
-      if (named && !errors[field]) errors[field] = { key: 'documentation.write.errors.protectedNamed', params: { name: named.firstName } };
-    }
+  const texts: [string, string][] = [['title', post.title], ['body', post.body], ['reflection', post.reflection],
+    ...post.media.map((m): [string, string] => [mediumField('caption', m.id), m.caption])];
+  for (const [field, text] of texts) {
+    const named = unnamed.find((c) => names(text, c.firstName) || names(text, c.lastName));
+    if (named && !errors[field]) errors[field] = { key: 'documentation.write.errors.protectedNamed', params: { name: named.firstName } };
   }
   return errors;
 }

@@ -21,7 +21,10 @@ export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 
   | 'note' // a note about a child (server/notes/): the child in the unit the note was written in, while it uses notes
   | 'postComment' // a guardian's comment on a post in their child's portfolio: the child, in the post's group
   | 'homeObservation' // a guardian's home observation for their child's portfolio: the child, in the group it went to
-  | 'childPortfolio'; // a child's portfolio to download: the child while placed, and for the municipality's grace period after the last placement ended
+  | 'childPortfolio' // a child's portfolio to download: the child while placed, and for the municipality's grace period after the last placement ended
+  | 'messageThread' // a message thread (server/messages/): its municipality and the accounts taking part in it (`accountIds`)
+  | 'messageAttachment' // a file attached to a message: its thread's municipality and the accounts that see the message (its sender and recipients)
+  | 'pushSubscription'; // a device's push subscription (server/push/): the one account it belongs to (`accountIds`)
 
 /** The kinds of record that are about exactly one child (the child itself, an absence's child): the child an audit row names. */
 export const ONE_CHILD_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['child', 'absence', 'registeredChild', 'placement', 'childNotes', 'note', 'postComment', 'homeObservation', 'childPortfolio']);
@@ -36,6 +39,8 @@ export type Rule =
   | 'admin-of-municipality'  // municipality administrator of the record's municipality
   | 'self'                   // the person is the user themself
   | 'same-household-guardian' // a guardian of the child living in the child's registered household, about that household
+  | 'participant'            // an account taking part in the record (a message thread's participants: Location.accountIds)
+  | 'any-staff'              // staff (or a unit head) with an assignment in any unit, about themselves (their out-of-office)
   | 'any-admin';             // an administrator of any municipality (the demo mailbox, which is the whole database's)
 
 /**
@@ -82,6 +87,12 @@ export const actions = {
   'account.settings.update': { target: 'none', allow: ['signed-in'] },
   'account.closure.request': { target: 'none', allow: ['signed-in'] },
   'account.invitation.use': { target: 'none', allow: ['signed-in'] },
+  // the installable app and web push (server/push/): one's own devices that get push notifications (`/settings/devices`),
+  // a new one subscribed from the page's script, a test push to them; a device removed by the account it belongs to only
+  'account.devices.read': { target: 'none', allow: ['signed-in'] },
+  'account.devices.subscribe': { target: 'none', allow: ['signed-in'] },
+  'account.devices.test': { target: 'none', allow: ['signed-in'] },
+  'pushSubscription.remove': { target: 'pushSubscription', allow: ['participant'] },
 
   // a child
   'child.start.read': { target: 'child', allow: ['guardian-of-child', 'student-self'] },
@@ -153,9 +164,10 @@ export const actions = {
     target: 'postMedia', allow: ['guardian-of-child', 'student-self', ...STAFF_OF_CHILD], audited: true, strongLogin: 'municipality-setting',
   },
   // the whole portfolio as one ZIP (server/documentation/export.ts): the child's guardians and the pupil, while the child
-  // is placed and for the municipality's grace period after; audited: it carries the child's documentation out of the house
+  // is placed and for the municipality's grace period after (a former pupil is no longer a pupil: the locator names the
+  // child as its person, so 'self' holds); audited: it carries the child's documentation out of the house
   'child.portfolio.export': {
-    target: 'childPortfolio', allow: ['guardian-of-child', 'student-self'], audited: true, strongLogin: 'municipality-setting',
+    target: 'childPortfolio', allow: ['guardian-of-child', 'student-self', 'self'], audited: true, strongLogin: 'municipality-setting',
   },
   // notes (server/notes/), where the child's unit uses them: short notes about one child for its guardians, written by
   // the staff of the child's group; audited: a note is about the child
@@ -204,6 +216,24 @@ export const actions = {
   'child.consent.give': { target: 'child', allow: ['guardian-of-child'], audited: true },
   'child.consent.record': { target: 'child', allow: STAFF_OF_CHILD, audited: true },
   'group.consent.read': { target: 'group', allow: STAFF_OF_CHILD },
+
+  // messages (server/messages/): a thread is read, answered and archived by the accounts taking part in it, each seeing
+  // only the messages sent to them or by them (queries.ts); a new thread about a child: its guardian writes to the staff
+  // of the child's group (all, or one), its staff to one guardian or all of them; a bulletin to all guardians of a group
+  // (its staff, the unit's head, the admin) or of a unit (its head, the admin)
+  'messageThread.read': { target: 'messageThread', allow: ['participant'] },
+  'messageThread.reply': { target: 'messageThread', allow: ['participant'] },
+  'messageThread.archive': { target: 'messageThread', allow: ['participant'] },
+  'child.messages.write': { target: 'child', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
+  'group.bulletin.send': { target: 'group', allow: STAFF_OF_CHILD },
+  'unit.bulletin.send': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+  // messages' extras (server/messages/extras-routes.ts): an attachment is sent to the accounts that see its message; a
+  // participant retracts a message of their own (retract.ts: staff, their own, within minutes; else not found); staff
+  // set their own out-of-office (automatic replies)
+  'messageAttachment.read': { target: 'messageAttachment', allow: ['participant'] },
+  'messageThread.retract': { target: 'messageThread', allow: ['participant'] },
+  'account.outOfOffice.read': { target: 'none', allow: ['any-staff'] },
+  'account.outOfOffice.update': { target: 'none', allow: ['any-staff'] },
 
   // a unit (förskola/skola)
   'unit.read': { target: 'unit', allow: ['staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
@@ -261,6 +291,8 @@ export const actions = {
   // a municipality
   'municipality.read': { target: 'municipality', allow: ['admin-of-municipality'] },
   'municipality.terms.update': { target: 'municipality', allow: ['admin-of-municipality'] },
+  // the hour of its evening summary of notifications (server/notifications/settings-routes.ts), each change kept
+  'municipality.notifications.update': { target: 'municipality', allow: ['admin-of-municipality'] },
   'municipality.closureRequests.read': { target: 'municipality', allow: ['admin-of-municipality'] },
   // the registry import (server/registry-import/): an admin uploads a file for their own municipality (the page reaches it
   // through the actor), previews it and approves it; audited: the preview shows who is reached, with their e-mail

@@ -28,10 +28,16 @@ export interface ExtractSection {
   rows: readonly Record<string, ExtractValue>[];
 }
 
-/** A file of the extract as it is (a child's photo, later): its path inside the ZIP, under the child's folder. */
+/** A small file of the extract, in memory (a child's picture): its name inside the ZIP, under the child's folder. */
 export interface ExtractFile { childId: number | null; name: string; bytes: Uint8Array }
 
-export interface ExtractPart { sections: ExtractSection[]; files?: ExtractFile[] }
+/**
+ * A file of the extract kept on the disk (a portfolio's photo, video or sound): `source` is its path, read only while
+ * the ZIP is written, a slice at a time, so an extract of many photos never holds them in memory.
+ */
+export interface ExtractStoredFile { childId: number | null; name: string; source: string }
+
+export interface ExtractPart { sections: ExtractSection[]; files?: ExtractFile[]; stored?: ExtractStoredFile[] }
 
 /** One kind of record a domain keeps of a child after the child's last placement ended, and how it removes them. */
 export interface RetentionRule {
@@ -150,7 +156,7 @@ export class PersonalDataRegistry {
   async extract(db: Db, subject: ExtractSubject): Promise<ExtractPart> {
     const none: ExtractPart = { sections: [] };
     const parts = await Promise.all(this.parts.map((part) => part.extract?.(db, subject) ?? none));
-    return { sections: parts.flatMap((p) => p.sections), files: parts.flatMap((p) => p.files ?? []) };
+    return { sections: parts.flatMap((p) => p.sections), files: parts.flatMap((p) => p.files ?? []), stored: parts.flatMap((p) => p.stored ?? []) };
   }
 }
 

@@ -30,6 +30,8 @@ export interface Location {
   groups?: readonly PlacedGroup[];
   /** The group a request names, for a 'chosen-group' action (the guard reads it from the form). */
   chosenGroupId?: number;
+  /** The accounts taking part in the record (a message thread's participants), for the rule 'participant'. */
+  accountIds?: readonly number[];
 }
 
 /** A group a child is placed in: its unit and the unit's kind and municipality, and whether the placement has started. */
@@ -76,6 +78,7 @@ function countedGroups(location: Location, only: GroupScope): Location[] {
 function ruleHolds(rule: Rule, actor: Actor, at: Location | null): boolean {
   if (rule === 'signed-in') return true;
   if (rule === 'any-admin') return actor.adminOf.size > 0;
+  if (rule === 'any-staff') return actor.staffUnits.size > 0 || actor.headOf.size > 0;
   if (!at) return false;
   switch (rule) {
     case 'guardian-of-child':
@@ -94,6 +97,8 @@ function ruleHolds(rule: Rule, actor: Actor, at: Location | null): boolean {
       return at.person?.id === actor.personId;
     case 'same-household-guardian':
       return sameHousehold(actor, at);
+    case 'participant':
+      return at.accountIds?.includes(actor.accountId) ?? false;
   }
 }
 

@@ -25,18 +25,28 @@ export interface QueueOptions {
    * shows a mail only to admins of it; a mail about no municipality (null, the default: a test mail) to every admin.
    */
   municipalityId?: number | null;
+  /**
+   * The delivery's idempotency key (a notification's, a summary's): a mail with a key already queued is not queued
+   * again (no second job either), so a delivery job run twice mails once. The sender makes the Message-ID from it.
+   */
+  deliveryKey?: string;
 }
 
 /** Stores the mail and queues its sending, both in `db` (a transaction of the caller's, or a new one). */
 export async function queueMail(db: Db | Transaction<Database>, mail: Mail, now: Date, options: QueueOptions = {}): Promise<number> {
   if (!isMailAddress(mail.to)) throw new Error('queueMail: the recipient is not one plain e-mail address');
   const store = async (trx: Db | Transaction<Database>) => {
-    const { id } = await trx.insertInto('mail_outbox').values({
+    const inserted = await trx.insertInto('mail_outbox').values({
       recipient: mail.to, subject: mail.subject.replace(/[\r\n]+/g, ' ').trim(), text_body: mail.text, html_body: mail.html,
-      created_at: now.toISOString(), municipality_id: options.municipalityId ?? null,
-    }).returning('id').executeTakeFirstOrThrow();
-    await enqueueJob(trx, MAIL_SEND_JOB, { mailId: id }, options.sendAt ?? now, now);
-    return id;
+      created_at: now.toISOString(), municipality_id: options.municipalityId ?? null, delivery_key: options.deliveryKey ?? null,
+    }).onConflict((oc) => oc.column('delivery_key').doNothing()).returning('id').executeTakeFirst();
+    if (!inserted) {
+      // (ON CONFLICT DO NOTHING: no error, so a PostgreSQL transaction stays usable) queued before: that mail is the one
+      const queued = await trx.selectFrom('mail_outbox').select('id').where('delivery_key', '=', options.deliveryKey ?? '').executeTakeFirstOrThrow();
+      return queued.id;
+    }
+    await enqueueJob(trx, MAIL_SEND_JOB, { mailId: inserted.id }, options.sendAt ?? now, now);
+    return inserted.id;
   };
   return db.isTransaction ? store(db) : db.transaction().execute(store);
 }

@@ -76,7 +76,7 @@ export async function sendOutboxMail(opts: MailJobOptions, mailId: number): Prom
   try {
     await transport.sendMail({
       from: opts.from, to: mail.recipient, subject: mail.subject, text: mail.text_body ?? '', html: mail.html_body ?? undefined,
-      messageId: await messageId(db, mailId, opts.from),
+      messageId: await messageId(db, mailId, opts.from, mail.delivery_key),
       headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
     });
   } catch (err) {
@@ -93,9 +93,11 @@ export async function sendOutboxMail(opts: MailJobOptions, mailId: number): Prom
 }
 
 /** `<42.3f9a…@example.se>`: the same for every attempt of one mail, different in every Vardag database. */
-export async function messageId(db: Db, mailId: number, from: string): Promise<string> {
+export async function messageId(db: Db, mailId: number, from: string, deliveryKey: string | null = null): Promise<string> {
   const domain = from.match(/@([^\s<>@]+?)>?\s*$/)?.[1] ?? 'localhost';
-  return `<${mailId}.${await databaseRandom(db)}@${domain}>`;
+  // A delivery's mail (a notification's) is named by its idempotency key: one delivery, one Message-ID.
+  const local = deliveryKey ? deliveryKey.replace(/[^A-Za-z0-9.-]/g, '.') : String(mailId);
+  return `<${local}.${await databaseRandom(db)}@${domain}>`;
 }
 
 const MESSAGE_ID_KEY = 'mail_message_id_random';

@@ -12,6 +12,7 @@ import { avFacts, EXTENSIONS, sniffContainer } from './av.ts';
 import sharp from 'sharp';
 import { coverPicture, imageQueue, makeImageFiles, type ImageFiles } from './images.ts';
 import { largestUpload, type MediaLimits } from './limits.ts';
+import { sweepFolder } from '../kernel/uploads.ts';
 
 /** A temp file multer wrote. */
 export interface ReceivedFile { path: string; originalName: string; size: number }
@@ -157,16 +158,7 @@ const swept = new Set<string>();
  * `before`, by default a day ago: no store lasts that long). Done once per process when it first stores.
  */
 export async function sweepStaging(dataDir: string, before = new Date(Date.now() - 24 * 60 * 60 * 1000)): Promise<string[]> {
-  const root = path.join(mediaFolder(dataDir), STAGING);
-  const removed: string[] = [];
-  for (const name of await fs.readdir(root).catch(() => [] as string[])) {
-    const at = path.join(root, name);
-    const stat = await fs.lstat(at).catch(() => undefined);
-    if (!stat || stat.mtime.getTime() >= before.getTime()) continue;
-    await fs.rm(at, { recursive: true, force: true });
-    removed.push(name);
-  }
-  return removed;
+  return sweepFolder({ folder: path.join(mediaFolder(dataDir), STAGING), ours: (name) => name.startsWith('m-'), entries: 'folders', before });
 }
 
 /** Writes a key's folder whole: into a staging folder, then renamed into place (one already there is kept). */
@@ -206,26 +198,14 @@ async function touch(folder: string): Promise<void> {
  * caller's rows hold, or a check asked per key just before its folder goes. Returns the keys removed.
  */
 export async function sweepMediaFiles(dataDir: string, inUse: ReadonlySet<string> | ((key: string) => boolean | Promise<boolean>), before: Date): Promise<string[]> {
-  const isInUse = typeof inUse === 'function' ? inUse : (key: string) => inUse.has(key);
   const root = mediaFolder(dataDir);
+  const prefixes = (await fs.readdir(root).catch(() => [] as string[])).filter((name) => /^[0-9a-f]{2}$/.test(name)).sort(); // (not the staging folder)
   const removed: string[] = [];
-  for (const prefix of (await fs.readdir(root).catch(() => [] as string[])).sort()) {
-    if (!/^[0-9a-f]{2}$/.test(prefix)) continue; // (the staging folder and anything not this module's)
-    for (const key of (await fs.readdir(path.join(root, prefix)).catch(() => [] as string[])).sort()) {
-      if (!KEY.test(key) || !key.startsWith(prefix)) continue;
-      const folder = path.join(root, prefix, key);
-      if (!(await writtenBefore(folder, before)) || (await isInUse(key))) continue;
-      if (!(await writtenBefore(folder, before))) continue; // (stored again while the check ran)
-      await fs.rm(folder, { recursive: true, force: true });
-      removed.push(key);
-    }
+  for (const prefix of prefixes) {
+    const ours = (key: string) => KEY.test(key) && key.startsWith(prefix);
+    removed.push(...(await sweepFolder({ folder: path.join(root, prefix), ours, entries: 'folders', inUse, before })));
   }
   return removed;
-}
-
-async function writtenBefore(folder: string, before: Date): Promise<boolean> {
-  const stat = await fs.lstat(folder).catch(() => undefined);
-  return stat?.isDirectory() === true && stat.mtime.getTime() < before.getTime();
 }
 
 function sha256Of(filePath: string): Promise<string> {

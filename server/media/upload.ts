@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { HttpError } from '../kernel/http.ts';
+import { sweepFolder } from '../kernel/uploads.ts';
 import type { ReceivedFile } from './store.ts';
 
 /** What the route learns of an upload: the files written, and the names of those refused for size or number. */
@@ -46,17 +47,7 @@ const swept = new Set<string>();
 
 /** Removes the temp files of the upload folder last written before `before` (a crashed process's); returns their names. */
 export async function sweepUploadFolder(folder: string = UPLOAD_FOLDER, before = new Date(Date.now() - STALE_MS)): Promise<string[]> {
-  const names = await fs.readdir(folder).catch(() => [] as string[]);
-  const removed: string[] = [];
-  for (const name of names) {
-    if (!/^[0-9a-f]{32}$/.test(name)) continue; // (only names this module gives)
-    const at = path.join(folder, name);
-    const stat = await fs.lstat(at).catch(() => undefined);
-    if (!stat?.isFile() || stat.mtime.getTime() >= before.getTime()) continue;
-    await fs.rm(at, { force: true });
-    removed.push(name);
-  }
-  return removed;
+  return sweepFolder({ folder, ours: (name) => /^[0-9a-f]{32}$/.test(name), before }); // (only names this module gives)
 }
 
 export function mediaUpload(options: { field: string; maxFiles: number; maxBytes: number; folder?: string }): RequestHandler {

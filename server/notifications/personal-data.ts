@@ -9,12 +9,12 @@ export const notificationsPersonalData: PersonalDataPart = {
     if (subject.accountIds.length === 0) return { sections: [] };
     const notifications = await db.selectFrom('notifications').select(['kind', 'url', 'created_at', 'read_at'])
       .where('account_id', 'in', subject.accountIds).orderBy('id').execute();
-    const choices = await db.selectFrom('account_notification_choices').select(['kind', 'channel'])
-      .where('account_id', 'in', subject.accountIds).orderBy('kind').execute();
+    const choices = await db.selectFrom('notification_choices').select(['topic', 'child_id', 'timing', 'email', 'push', 'sms'])
+      .where('account_id', 'in', subject.accountIds).orderBy('topic').orderBy('child_id').execute();
     return {
       sections: [
         { title: 'personalData.sections.notifications', childId: null, columns: ['kind', 'url', 'created_at', 'read_at'], rows: notifications },
-        { title: 'personalData.sections.notificationChoices', childId: null, columns: ['kind', 'channel'], rows: choices },
+        { title: 'personalData.sections.notificationChoices', childId: null, columns: ['topic', 'child_id', 'timing', 'email', 'push', 'sms'], rows: choices },
       ],
     };
   },

@@ -1,28 +1,67 @@
 // The bell: notifications to one account, written by every domain through notify(); the header counts the unread
-// ones. And what each account chose to hear about by e-mail.
-import type { NotificationChannel } from '../../db/schema.ts';
-import type { Db } from '../kernel/db.ts';
-import { DEFAULT_CHANNELS, NOTIFICATION_TOPICS, type NotificationKind, type NotificationTopic } from './kinds.ts';
+// ones (messages aside: the envelope counts those). What each account chose (when, by which channels, per topic and
+// child), the municipality's summary hour, and the rows that make each delivery happen once.
+import type { Transaction } from 'kysely';
+import type { Database, Db } from '../kernel/db.ts';
+import { enqueueJob, jobKind } from '../kernel/jobs.ts';
+import { DEFAULT_SUMMARY_HOUR, applicableChoice, isTopic, type StoredChoice } from './rules.ts';
+import type { NotificationKind } from './kinds.ts';
+
+/** The job that mails and pushes notifications chosen "at once"; payload `DeliverPayload`. */
+export const DELIVER_JOB = jobKind('notifications.deliver');
+/** The job of a municipality's evening summary of one day; payload `SummaryPayload`. */
+export const SUMMARY_JOB = jobKind('notifications.summary');
+export interface DeliverPayload { ids: number[]; urgent: boolean; sensitive: boolean }
+export interface SummaryPayload { municipalityId: number; day: string; until: string }
+
+/** The topic the bell leaves out: the envelope counts messages. */
+const ENVELOPE_TOPIC = 'messages';
 
 /** The count of the account's unread notifications as a query, for the header to ask with other counts. */
 export function unreadNotificationsQuery(db: Db, accountId: number) {
   return db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('account_id', '=', accountId).where('read_at', 'is', null);
+    .where('account_id', '=', accountId).where('read_at', 'is', null)
+    .where((eb) => eb.or([eb('topic', 'is', null), eb('topic', '!=', ENVELOPE_TOPIC)]));
 }
 
 export interface NotificationItem { id: number; kind: string; params: Record<string, string>; url: string; createdAt: string; read: boolean }
 
-export async function latestNotifications(db: Db, accountId: number, limit = 50): Promise<NotificationItem[]> {
+/** The bell's list: the account's newest notifications (messages aside), `limit` from `offset`. */
+export async function latestNotifications(db: Db, accountId: number, limit = 50, offset = 0): Promise<NotificationItem[]> {
   const rows = await db.selectFrom('notifications').select(['id', 'kind', 'params', 'url', 'created_at', 'read_at'])
-    .where('account_id', '=', accountId).orderBy('id', 'desc').limit(limit).execute();
+    .where('account_id', '=', accountId).where((eb) => eb.or([eb('topic', 'is', null), eb('topic', '!=', ENVELOPE_TOPIC)]))
+    .orderBy('id', 'desc').limit(limit).offset(offset).execute();
   return rows.map((r) => ({
     id: r.id, kind: r.kind, params: JSON.parse(r.params) as Record<string, string>, url: r.url, createdAt: r.created_at, read: r.read_at !== null,
   }));
 }
 
+/** "Markera alla som lästa" in the bell: its notifications, not the envelope's. */
 export async function markAllRead(db: Db, accountId: number, at: Date): Promise<void> {
   await db.updateTable('notifications').set({ read_at: at.toISOString() })
-    .where('account_id', '=', accountId).where('read_at', 'is', null).execute();
+    .where('account_id', '=', accountId).where('read_at', 'is', null)
+    .where((eb) => eb.or([eb('topic', 'is', null), eb('topic', '!=', ENVELOPE_TOPIC)])).execute();
+}
+
+/** Opens one of the account's notifications: marks it read and answers where it leads; undefined if not theirs. */
+export async function openNotification(db: Db, accountId: number, id: number, at: Date): Promise<string | undefined> {
+  const row = await db.selectFrom('notifications').select(['url', 'read_at']).where('id', '=', id).where('account_id', '=', accountId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.read_at === null) {
+    await db.updateTable('notifications').set({ read_at: at.toISOString() }).where('id', '=', id).where('read_at', 'is', null).execute();
+  }
+  return row.url;
+}
+
+/**
+ * Marks read the account's unread notifications that lead to a url, when the person opens the page itself (a message
+ * thread marks its notifications read).
+ */
+export async function markNotificationsReadByUrl(db: Db, accountId: number, url: string, at: Date): Promise<number> {
+  const updated = await db.updateTable('notifications').set({ read_at: at.toISOString() })
+    .where('account_id', '=', accountId).where('url', '=', url).where('read_at', 'is', null).executeTakeFirst();
+  return Number(updated.numUpdatedRows);
 }
 
 export interface NewNotification {
@@ -39,19 +78,38 @@ export interface NewNotification {
 
 /**
  * The one writer of notifications: one to each account, of a kind its domain declared (see kinds.ts). Pass the
- * transaction of the change that causes it, so both are stored or neither is.
+ * transaction of the change that causes it, so both are stored or neither is. Those whose choice for the topic (and
+ * child) is "at once", and everyone for an urgent kind, are mailed and pushed by a `notifications.deliver` job queued
+ * in the same transaction; the rest wait for the evening summary or stay in Vardag.
  */
-export async function notify(db: Db, n: NewNotification): Promise<void> {
+export async function notify(db: Db | Transaction<Database>, n: NewNotification): Promise<void> {
   if (n.accountIds.length === 0) return;
-  await db.insertInto('notifications').values(n.accountIds.map((accountId) => ({
-    account_id: accountId, child_id: n.childId ?? null, kind: n.kind.key, params: JSON.stringify(n.params), url: n.url,
-    created_at: n.at.toISOString(), read_at: null,
-  }))).execute();
+  const topic = n.kind.topic;
+  const at = n.at.toISOString();
+  const now: number[] = [];
+  for (let i = 0; i < n.accountIds.length; i += 500) {
+    const accountIds = n.accountIds.slice(i, i + 500);
+    const rows = await db.insertInto('notifications').values(accountIds.map((accountId) => ({
+      account_id: accountId, child_id: n.childId ?? null, kind: n.kind.key, params: JSON.stringify(n.params), url: n.url,
+      created_at: at, read_at: null, topic,
+    }))).returning(['id', 'account_id']).execute();
+    if (!isTopic(topic)) continue;
+    const stored = await choicesOf(db, accountIds, topic);
+    for (const row of rows) {
+      const choice = applicableChoice(stored.get(row.account_id) ?? [], topic, n.childId ?? null, n.kind.urgent);
+      if (choice.timing === 'now' && (choice.email || choice.push)) now.push(row.id);
+    }
+  }
+  if (now.length) {
+    const payload: DeliverPayload = { ids: now, urgent: n.kind.urgent === true, sensitive: n.kind.sensitive === true };
+    await enqueueJob(db, DELIVER_JOB, payload, n.at);
+  }
 }
 
 /**
  * Takes back the notifications of a kind about a child written at one moment, when the change that caused them is
  * undone before it counted (a mark of unreported absence undone before its SMS went). Pass the change's transaction.
+ * A delivery not yet made finds them gone and sends nothing.
  */
 export async function withdrawNotifications(db: Db, w: { kind: NotificationKind; childId: number; at: Date }): Promise<number> {
   const deleted = await db.deleteFrom('notifications').where('kind', '=', w.kind.key).where('child_id', '=', w.childId)
@@ -59,22 +117,153 @@ export async function withdrawNotifications(db: Db, w: { kind: NotificationKind;
   return Number(deleted.numDeletedRows);
 }
 
-// ---------------------------------------------------------------------------------------------------------------------
-// Each account's choices: for each topic of news, by e-mail or not at all (push and SMS come later). Stored now; a
-// mail about news, once something sends one, asks notificationChoices() whether the person wants it.
-
-export type NotificationChoices = Record<NotificationTopic, NotificationChannel>;
-
-export async function notificationChoices(db: Db, accountId: number): Promise<NotificationChoices> {
-  const rows = await db.selectFrom('account_notification_choices').select(['kind', 'channel']).where('account_id', '=', accountId).execute();
-  const choices: NotificationChoices = { ...DEFAULT_CHANNELS };
-  for (const row of rows) if ((NOTIFICATION_TOPICS as readonly string[]).includes(row.kind)) choices[row.kind as NotificationTopic] = row.channel;
-  return choices;
+/**
+ * Takes back the notifications leading to a url written at one moment to some accounts (a message retracted by its
+ * sender: server/messages/retract.ts). Pass the change's transaction.
+ */
+export async function withdrawNotificationsByUrl(db: Db, w: { url: string; at: Date; accountIds: readonly number[] }): Promise<number> {
+  if (w.accountIds.length === 0) return 0;
+  const deleted = await db.deleteFrom('notifications').where('url', '=', w.url).where('created_at', '=', w.at.toISOString())
+    .where('account_id', 'in', [...w.accountIds]).executeTakeFirst();
+  return Number(deleted.numDeletedRows);
 }
 
-export async function saveNotificationChoices(db: Db, accountId: number, choices: NotificationChoices): Promise<void> {
-  const rows = NOTIFICATION_TOPICS.map((topic) => ({ account_id: accountId, kind: topic, channel: choices[topic] }));
-  await db.insertInto('account_notification_choices').values(rows)
-    .onConflict((oc) => oc.columns(['account_id', 'kind']).doUpdateSet((eb) => ({ channel: eb.ref('excluded.channel') })))
-    .execute();
+// ---------------------------------------------------------------------------------------------------------------------
+// Each account's choices: per topic and child (0: all), when and by which channels. No row: the default (rules.ts).
+
+/** The stored choices of these accounts (of one topic, or all), by account. */
+export async function choicesOf(db: Db, accountIds: readonly number[], topic?: string): Promise<Map<number, StoredChoice[]>> {
+  const found = new Map<number, StoredChoice[]>();
+  for (let i = 0; i < accountIds.length; i += 500) {
+    let query = db.selectFrom('notification_choices').selectAll().where('account_id', 'in', accountIds.slice(i, i + 500));
+    if (topic !== undefined) query = query.where('topic', '=', topic);
+    for (const r of await query.execute()) {
+      const list = found.get(r.account_id) ?? [];
+      list.push({ topic: r.topic, childId: r.child_id, timing: r.timing, email: r.email === 1, push: r.push === 1, sms: r.sms === 1 });
+      found.set(r.account_id, list);
+    }
+  }
+  return found;
+}
+
+/** Stores the account's choices as posted (each one an upsert: two saves at once leave one of them whole per row). */
+export async function saveChoices(db: Db, accountId: number, choices: readonly StoredChoice[]): Promise<void> {
+  if (choices.length === 0) return;
+  await db.insertInto('notification_choices').values(choices.map((c) => ({
+    account_id: accountId, topic: c.topic, child_id: c.childId, timing: c.timing, email: c.email ? 1 : 0, push: c.push ? 1 : 0, sms: c.sms ? 1 : 0,
+  }))).onConflict((oc) => oc.columns(['account_id', 'topic', 'child_id']).doUpdateSet((eb) => ({
+    timing: eb.ref('excluded.timing'), email: eb.ref('excluded.email'), push: eb.ref('excluded.push'), sms: eb.ref('excluded.sms'),
+  }))).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The municipality's summary hour, each change kept.
+
+export async function summaryHours(db: Db, municipalityIds: readonly number[]): Promise<Map<number, number>> {
+  const hours = new Map<number, number>(municipalityIds.map((id) => [id, DEFAULT_SUMMARY_HOUR]));
+  if (municipalityIds.length === 0) return hours;
+  const rows = await db.selectFrom('notification_settings').select(['municipality_id', 'summary_hour'])
+    .where('municipality_id', 'in', [...municipalityIds]).execute();
+  for (const r of rows) hours.set(r.municipality_id, r.summary_hour);
+  return hours;
+}
+
+export async function summaryHour(db: Db, municipalityId: number): Promise<number> {
+  return (await summaryHours(db, [municipalityId])).get(municipalityId) ?? DEFAULT_SUMMARY_HOUR;
+}
+
+export async function saveSummaryHour(db: Db, municipalityId: number, hour: number, by: number, at: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await summaryHour(trx, municipalityId);
+    if (before === hour) return;
+    await trx.insertInto('notification_settings').values({ municipality_id: municipalityId, summary_hour: hour })
+      .onConflict((oc) => oc.column('municipality_id').doUpdateSet({ summary_hour: hour })).execute();
+    await trx.insertInto('notification_settings_changes').values({
+      municipality_id: municipalityId, old_hour: before, new_hour: hour, changed_by: by, changed_at: at.toISOString(),
+    }).execute();
+  });
+}
+
+export interface HourChange { oldHour: number; newHour: number; changedBy: number; changedAt: string }
+
+export async function summaryHourChanges(db: Db, municipalityId: number, limit = 10): Promise<HourChange[]> {
+  const rows = await db.selectFrom('notification_settings_changes').selectAll().where('municipality_id', '=', municipalityId)
+    .orderBy('id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({ oldHour: r.old_hour, newHour: r.new_hour, changedBy: r.changed_by, changedAt: r.changed_at }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Delivery and the evening summary.
+
+export interface StoredNotification {
+  id: number; accountId: number; childId: number | null; kind: string; topic: string | null; params: Record<string, string>; url: string;
+  createdAt: string;
+}
+
+const toStored = (r: { id: number; account_id: number; child_id: number | null; kind: string; topic: string | null; params: string; url: string; created_at: string }) => ({
+  id: r.id, accountId: r.account_id, childId: r.child_id, kind: r.kind, topic: r.topic, params: JSON.parse(r.params) as Record<string, string>,
+  url: r.url, createdAt: r.created_at,
+});
+
+/** The notifications of these ids still unread (one read or withdrawn before its delivery is not sent). */
+export async function unreadByIds(db: Db, ids: readonly number[]): Promise<StoredNotification[]> {
+  const found: StoredNotification[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('notifications').select(['id', 'account_id', 'child_id', 'kind', 'topic', 'params', 'url', 'created_at'])
+      .where('id', 'in', ids.slice(i, i + 500)).where('read_at', 'is', null).orderBy('id').execute();
+    found.push(...rows.map(toStored));
+  }
+  return found;
+}
+
+/**
+ * Claims a municipality's summary of a day and queues its job, both in one transaction; false if it was claimed
+ * before (by this process earlier, another process, or before a restart): the primary key makes it once a day.
+ */
+export async function claimSummary(db: Db, municipalityId: number, day: string, at: Date): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const claimed = await trx.insertInto('notification_summary_runs').values({ municipality_id: municipalityId, day, claimed_at: at.toISOString() })
+      .onConflict((oc) => oc.columns(['municipality_id', 'day']).doNothing()).returning('day').executeTakeFirst();
+    if (!claimed) return false;
+    const payload: SummaryPayload = { municipalityId, day, until: at.toISOString() };
+    await enqueueJob(trx, SUMMARY_JOB, payload, at);
+    return true;
+  });
+}
+
+/** Where each account's last summary ended (the next starts there). */
+export async function lastSummaries(db: Db, accountIds: readonly number[]): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  for (let i = 0; i < accountIds.length; i += 500) {
+    const rows = await db.selectFrom('notification_summaries').select((eb) => ['account_id', eb.fn.max('until').as('until')])
+      .where('account_id', 'in', accountIds.slice(i, i + 500)).groupBy('account_id').execute();
+    for (const r of rows) if (r.until) found.set(r.account_id, String(r.until));
+  }
+  return found;
+}
+
+/** The unread notifications with a topic of these accounts created in (after, until], oldest first. */
+export async function unreadForSummary(db: Db, accountIds: readonly number[], after: string, until: string): Promise<StoredNotification[]> {
+  const found: StoredNotification[] = [];
+  for (let i = 0; i < accountIds.length; i += 500) {
+    const rows = await db.selectFrom('notifications').select(['id', 'account_id', 'child_id', 'kind', 'topic', 'params', 'url', 'created_at'])
+      .where('account_id', 'in', accountIds.slice(i, i + 500)).where('read_at', 'is', null).where('topic', 'is not', null)
+      .where('created_at', '>', after).where('created_at', '<=', until).orderBy('id').execute();
+    found.push(...rows.map(toStored));
+  }
+  return found;
+}
+
+/**
+ * Records the accounts' summaries of a day in one statement; answers the accounts recorded now (one recorded before was
+ * mailed before: send it nothing).
+ */
+export async function recordSummaries(
+  trx: Db, accounts: readonly { accountId: number; items: number }[], s: { day: string; until: string; at: Date },
+): Promise<Set<number>> {
+  if (accounts.length === 0) return new Set();
+  const rows = await trx.insertInto('notification_summaries')
+    .values(accounts.map((a) => ({ account_id: a.accountId, day: s.day, until: s.until, items: a.items, created_at: s.at.toISOString() })))
+    .onConflict((oc) => oc.columns(['account_id', 'day']).doNothing()).returning('account_id').execute();
+  return new Set(rows.map((r) => r.account_id));
 }

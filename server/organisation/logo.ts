@@ -2,14 +2,14 @@
 // never its EXIF (a photo's GPS position, the camera), its colour profile or anything hidden in the file — made to fit
 // 320×160 and stored as WebP under the data folder's media/units/, where backups take it from. A file that does not
 // decode as an image, or one of too many pixels (a "pixel bomb"), is refused whatever its name or claimed type says.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Db } from '../kernel/db.ts';
 import { setUnitLogo, unitLogo, type UnitLogo } from '../people/organisation.ts';
 import type { ChangeAuthor } from '../people/register-changes.ts';
-import type { LogoUpload } from './logo-upload.ts';
+import { isKeptOrPartial, nameKeptFile, sweepFolder, writeFileWhole, type SingleUpload } from '../kernel/uploads.ts';
 
 /** The largest upload (bytes) and the most pixels an uploaded image may have (a 40-megapixel photo). */
 export const LOGO_MAX_BYTES = 5 * 1024 * 1024;
@@ -49,12 +49,8 @@ export function logoFolder(dataDir: string): string {
 
 /** Writes the re-encoded image as the unit's next logo file (whole or not at all) and names it. */
 export async function storeLogo(dataDir: string, unitId: number, logo: { image: Buffer; width: number; height: number }): Promise<UnitLogo> {
-  const folder = logoFolder(dataDir);
-  await fs.mkdir(folder, { recursive: true });
   const file = `${unitId}-${createHash('sha256').update(logo.image).digest('hex').slice(0, 16)}.webp`;
-  const partial = path.join(folder, `.${file}.${randomBytes(6).toString('hex')}.partial`);
-  await fs.writeFile(partial, logo.image);
-  await fs.rename(partial, path.join(folder, file));
+  await writeFileWhole(logoFolder(dataDir), file, logo.image);
   return { file, width: logo.width, height: logo.height };
 }
 
@@ -64,30 +60,13 @@ export function logoPath(dataDir: string, unitId: number, file: string): string 
   return match && Number(match[1]) === unitId ? path.join(logoFolder(dataDir), file) : undefined;
 }
 
-/** A logo file cut off while written (see storeLogo). */
-const PARTIAL_NAME = /^\.\d+-[0-9a-f]{16}\.webp\.[0-9a-f]{12}\.partial$/;
-
 /**
  * The sweep of the retention job: removes the files of media/units/ that no unit names — a logo written just before a
  * crash, before its unit's row named it, or cut off while written — once last written before `before`: a younger one
  * may be an upload whose row is about to commit. Files not named as ours are left alone. Returns the names removed.
  */
 export async function sweepLogoFiles(dataDir: string, named: ReadonlySet<string>, before: Date): Promise<string[]> {
-  const folder = logoFolder(dataDir);
-  const names = await fs.readdir(folder).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  });
-  const removed: string[] = [];
-  for (const name of names.sort()) {
-    if (named.has(name) || !(FILE_NAME.test(name) || PARTIAL_NAME.test(name))) continue;
-    const at = path.join(folder, name);
-    const stat = await fs.lstat(at).catch(() => undefined);
-    if (!stat?.isFile() || stat.mtime.getTime() >= before.getTime()) continue;
-    await fs.rm(at, { force: true });
-    removed.push(name);
-  }
-  return removed;
+  return sweepFolder({ folder: logoFolder(dataDir), ours: (name) => isKeptOrPartial(FILE_NAME, name), inUse: named, before });
 }
 
 /** Removes a logo file no longer in use (one already gone is fine). */
@@ -100,21 +79,14 @@ export async function removeLogoFile(dataDir: string, unitId: number, file: stri
  * The upload as the unit's logo: refused (nothing stored) unless it decodes; else its file is written, the unit's row
  * names it (with its history), and the file of the logo it replaces is removed once that has committed.
  */
-export async function replaceUnitLogo(db: Db, dataDir: string, unitId: number, upload: LogoUpload, author: ChangeAuthor): Promise<{ ok: true } | { ok: false; error: LogoRefusal }> {
+export async function replaceUnitLogo(db: Db, dataDir: string, unitId: number, upload: SingleUpload, author: ChangeAuthor): Promise<{ ok: true } | { ok: false; error: LogoRefusal }> {
   if (upload === undefined) return { ok: false, error: 'missing' };
   if ('tooLarge' in upload) return { ok: false, error: 'too-large' };
   const image = await reencodeLogo(upload.bytes);
   if (!image.ok) return image;
   const current = await unitLogo(db, unitId);
   const logo = await storeLogo(dataDir, unitId, image);
-  let was: UnitLogo | null;
-  try {
-    was = await setUnitLogo(db, unitId, logo, author);
-  } catch (error) {
-    if (logo.file !== current?.file) await removeLogoFile(dataDir, unitId, logo.file); // (not the file in use: the same image again)
-    throw error;
-  }
-  if (was && was.file !== logo.file) await removeLogoFile(dataDir, unitId, was.file);
+  await nameKeptFile(logo.file, current?.file, async () => (await setUnitLogo(db, unitId, logo, author))?.file, (gone) => removeLogoFile(dataDir, unitId, gone));
   return { ok: true };
 }
 

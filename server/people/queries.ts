@@ -31,6 +31,31 @@ export function personMunicipality(eb: OuterQuery, ref: string) {
   return eb.selectFrom('persons').select('persons.municipality_id').where('persons.id', '=', sql.ref<number>(ref));
 }
 
+/**
+ * Whether the child `childId` was placed in the group of the outer query's column `groupRef` on the day of the moment in
+ * its column `atRef` (ISO text in UTC: its first ten characters are the day), from the placement's first day to its last.
+ */
+export function placedInGroupOnDayOf(eb: OuterQuery, childId: number, groupRef: string, atRef: string) {
+  const day = sql<string>`substr(${sql.ref(atRef)}, 1, 10)`;
+  return eb.and([
+    // (first the groups the child was ever placed in, a short list the outer query finds its rows by in an index)
+    eb(sql.ref<number>(groupRef), 'in', eb.selectFrom('placements').select('placements.group_id').where('placements.child_id', '=', childId)),
+    eb.exists(eb.selectFrom('placements').select('placements.id')
+      .where('placements.child_id', '=', childId).where('placements.group_id', '=', sql.ref<number>(groupRef))
+      .where('placements.start_date', '<=', day)
+      .where((inner) => inner.or([inner('placements.end_date', 'is', null), inner('placements.end_date', '>=', day)]))),
+  ]);
+}
+
+const placedInGroupOn = prepared((db: Db, groupId: number, day: string) => db.selectFrom('placements').select('placements.child_id').distinct()
+  .where('placements.group_id', '=', groupId).where('placements.start_date', '<=', day)
+  .where((eb) => eb.or([eb('placements.end_date', 'is', null), eb('placements.end_date', '>=', day)])).orderBy('placements.child_id'));
+
+/** The children placed in the group on `day` (from a placement's first day to its last). */
+export async function childrenInGroupOn(db: Db, groupId: number, day: string): Promise<number[]> {
+  return (await placedInGroupOn(db, groupId, day)).map((r) => r.child_id);
+}
+
 export interface ChildSummary {
   id: number; firstName: string; lastName: string;
   groupId: number; groupName: string; unitId: number; unitName: string; unitKind: UnitKind;

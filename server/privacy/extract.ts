@@ -1,9 +1,10 @@
 // The register extract (registerutdrag) as one ZIP: a readable HTML page and the same data as JSON, plus any files a
 // domain adds (a child's photos, once documentation exists). Everything Vardag holds about the person and their
 // children, as the registry's parts give it, and nothing of other families.
-import { strToU8, zipSync, type Zippable } from 'fflate';
+import type { Writable } from 'node:stream';
 import type { Db } from '../kernel/db.ts';
 import type { ExtractSection, ExtractValue, PersonalDataRegistry } from '../kernel/personal-data.ts';
+import { writeZip, type ZipFile } from '../kernel/zip.ts';
 
 export interface ExtractChild { id: number; name: string; folder: string }
 
@@ -23,10 +24,17 @@ const nameOf = (section: ExtractSection | undefined): string => {
   return row ? `${String(row.first_name ?? '')} ${String(row.last_name ?? '')}`.trim() : '';
 };
 
-/** The extract of a person as a ZIP, or undefined when there is no such person. `html` renders the readable page. */
+/** A person's extract: what it holds, and the ZIP written to a stream (the files on the disk read one slice at a time). */
+export interface Extract {
+  document: ExtractDocument;
+  /** Writes the ZIP to `out` and ends it. */
+  write(out: Writable): Promise<void>;
+}
+
+/** The extract of a person, or undefined when there is no such person. `html` renders the readable page. */
 export async function buildExtract(
   db: Db, registry: PersonalDataRegistry, personId: number, now: Date, html: (document: ExtractDocument) => string,
-): Promise<{ zip: Uint8Array; document: ExtractDocument } | undefined> {
+): Promise<Extract | undefined> {
   const subject = await registry.subjectOf(db, personId);
   if (!subject) return undefined;
   const part = await registry.extract(db, subject);
@@ -36,10 +44,14 @@ export async function buildExtract(
     id, name: id === personId ? nameOf(own) : nameOf(details(id)), folder: `barn-${id}`,
   }));
   const childOf = (id: number | null) => (id === null ? null : children.find((c) => c.id === id) ?? null);
-  const files = (part.files ?? []).map((f) => {
+  const placed = (f: { childId: number | null; name: string }) => {
     const child = childOf(f.childId);
-    return { child, path: `${child ? `${child.folder}/` : ''}${f.name.replace(/[^\p{L}\p{N}._-]/gu, '_')}`, bytes: f.bytes };
-  });
+    return { child, path: `${child ? `${child.folder}/` : ''}${f.name.replace(/[^\p{L}\p{N}._-]/gu, '_')}` };
+  };
+  const files = [
+    ...(part.files ?? []).map((f) => ({ ...placed(f), file: { bytes: f.bytes } })),
+    ...(part.stored ?? []).map((f) => ({ ...placed(f), file: { source: f.source } })),
+  ];
   const document: ExtractDocument = {
     madeAt: now.toISOString(),
     person: { id: personId, name: nameOf(own) },
@@ -47,12 +59,16 @@ export async function buildExtract(
     sections: part.sections.map((s) => ({ ...s, child: childOf(s.childId) })),
     files: files.map(({ child, path }) => ({ child, path })),
   };
-  const entries: Zippable = {
-    'registerutdrag.html': strToU8(html(document)),
-    'registerutdrag.json': strToU8(JSON.stringify(document, jsonValue, 2)),
+  return {
+    document,
+    async write(out) {
+      const pages = [
+        { path: 'registerutdrag.html', content: html(document) },
+        { path: 'registerutdrag.json', content: JSON.stringify(document, jsonValue, 2) },
+      ];
+      await writeZip(out, pages, files.map(({ path, file }): ZipFile => ({ path, ...file })), now);
+    },
   };
-  for (const file of files) entries[file.path] = file.bytes;
-  return { zip: zipSync(entries, { level: 6, mtime: now }), document };
 }
 
 function jsonValue(_key: string, value: unknown): unknown {

@@ -15,13 +15,12 @@ import { mediaKeyInUse } from '../documentation/comments-queries.ts';
 import { runRetention, runTimedRetention, type RetentionRun, type TimedRetentionRun } from './retention.ts';
 
 export const RETENTION_EVERY_MS = 6 * 60 * 60_000;
-/** A logo (or child picture) file no row names is left this long: it may be an upload whose row is about to commit. */
-export const LOGO_FILE_GRACE_MS = 60 * 60_000;
-
-export interface RetentionDeps { db: Db; personalData: PersonalDataRegistry; /** The data folder, whose media/units/ holds the logos. */ dataDir: string }
-
+/** A logo or child picture file no row names is left this long: it may be an upload whose row is about to commit. */
+export const IMAGE_FILE_GRACE_MS = 60 * 60_000;
 /** Stored media no row names are left a day: a post's upload may wait that long before it is saved (a draft's form). */
 export const MEDIA_FILE_GRACE_MS = 24 * 60 * 60_000;
+
+export interface RetentionDeps { db: Db; personalData: PersonalDataRegistry; /** The data folder, whose media/ holds the logos, pictures and media. */ dataDir: string }
 
 export interface RetentionRound { children: RetentionRun[]; timed: TimedRetentionRun[]; logoFiles: string[]; pictureFiles: string[]; mediaFiles: string[] }
 
@@ -29,10 +28,11 @@ export interface RetentionRound { children: RetentionRun[]; timed: TimedRetentio
 export async function runRetentionRound({ db, personalData, dataDir }: RetentionDeps, now: Date): Promise<RetentionRound> {
   const children = await runRetention(db, personalData, today({ now: () => now }));
   const timed = await runTimedRetention(db, personalData, now);
-  const before = new Date(now.getTime() - LOGO_FILE_GRACE_MS);
-  const logoFiles = await sweepLogoFiles(dataDir, await unitLogoFiles(db), before);
-  const pictureFiles = await sweepUnnamedPictures(db, dataDir, before);
-  const mediaFiles = await sweepMediaFiles(dataDir, (key) => mediaKeyInUse(db, key), new Date(now.getTime() - MEDIA_FILE_GRACE_MS));
+  // The files no row names, each kind through the one folder sweep (server/kernel/uploads.ts) with its own names.
+  const graceOf = (ms: number) => new Date(now.getTime() - ms);
+  const logoFiles = await sweepLogoFiles(dataDir, await unitLogoFiles(db), graceOf(IMAGE_FILE_GRACE_MS));
+  const pictureFiles = await sweepUnnamedPictures(db, dataDir, graceOf(IMAGE_FILE_GRACE_MS));
+  const mediaFiles = await sweepMediaFiles(dataDir, (key) => mediaKeyInUse(db, key), graceOf(MEDIA_FILE_GRACE_MS));
   return { children, timed, logoFiles, pictureFiles, mediaFiles };
 }
 

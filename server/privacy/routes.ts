@@ -95,7 +95,7 @@ function extractContents(part: ExtractPart, childIds: readonly number[]) {
   return [null, ...childIds].map((childId) => ({
     child: childId === null ? null : named(childId),
     sections: part.sections.filter((s) => s.childId === childId).map((s) => ({ title: s.title, rows: s.rows.length })),
-    files: (part.files ?? []).filter((f) => f.childId === childId).length,
+    files: [...(part.files ?? []), ...(part.stored ?? [])].filter((f) => f.childId === childId).length,
   }));
 }
 
@@ -107,5 +107,6 @@ async function sendExtract(req: Request, res: Response, { db, clock, personalDat
   const extract = await buildExtract(db, personalData, personId, clock.now(), html);
   if (!extract) throw notFound();
   res.set('Content-Disposition', `attachment; filename="registerutdrag-${today(clock)}.zip"`);
-  res.type('application/zip').send(Buffer.from(extract.zip));
+  res.type('application/zip');
+  await extract.write(res);
 }

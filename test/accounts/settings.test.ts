@@ -253,32 +253,10 @@ describe('my settings', () => {
       await agent.post('/language').type('form').send({ _csrf: csrfFrom(english.text), language: 'sv', next: '/' });
     });
 
-    it('stores the notification choices and shows them', async () => {
+    it('links to the notification choices, which have a page of their own (test/notifications/choices.test.ts)', async () => {
       const agent = await signIn(t.app, 'vardnadshavare3');
       const page = await agent.get('/settings');
-      assert.match(page.text, /id="notify_messages" name="notify_messages" type="radio" value="email" checked/, 'messages by e-mail until chosen');
-      assert.match(page.text, /id="notify_blog-none" name="notify_blog" type="radio" value="none" checked/);
-      const choices = { notify_messages: 'none', notify_absence: 'email', notify_information: 'none', notify_calendar: 'email', notify_documentation: 'email', notify_blog: 'none' };
-      const after = await saved(agent, await post(agent, '/settings/notifications', choices), 'notifications-section');
-      assert.match(after, /Dina val är sparade\./);
-      assert.match(after, /id="notify_messages-none" name="notify_messages" type="radio" value="none" checked/);
-      assert.match(after, /id="notify_calendar" name="notify_calendar" type="radio" value="email" checked/);
-      const account = await accountOf('vardnadshavare3');
-      const rows = await t.db.selectFrom('account_notification_choices').select(['kind', 'channel']).where('account_id', '=', account.id).orderBy('kind').execute();
-      assert.deepEqual(Object.fromEntries(rows.map((r) => [r.kind, r.channel])),
-        { absence: 'email', blog: 'none', calendar: 'email', documentation: 'email', information: 'none', messages: 'none' });
-    });
-
-    it('refuses a choice that is missing or unknown, saving nothing', async () => {
-      const agent = await signIn(t.app, 'vardnadshavare3');
-      const res = await post(agent, '/settings/notifications', { notify_messages: 'sms', notify_absence: 'none' });
-      assert.equal(res.status, 400);
-      assert.match(res.text, /<a href="#notify_messages">Välj E-post eller Inga notiser<\/a>/);
-      assert.match(res.text, /id="notify_absence-none" name="notify_absence" type="radio" value="none" checked/, 'what was chosen stays chosen');
-      const account = await accountOf('vardnadshavare3');
-      const absence = await t.db.selectFrom('account_notification_choices').select('channel')
-        .where('account_id', '=', account.id).where('kind', '=', 'absence').executeTakeFirstOrThrow();
-      assert.equal(absence.channel, 'email');
+      assert.match(page.text, /<a href="\/settings\/notifications">Välj hur du får notiser<\/a>/);
     });
   });
 
@@ -380,7 +358,9 @@ describe('my settings', () => {
 
       const rektor = await signIn(t.app, 'rektor');
       const bell = await rektor.get('/notifications');
-      assert.match(bell.text, new RegExp(`<a href="/units/${solrosen}/closure-requests">${fullName} har bett om att få sitt konto stängt</a>`));
+      const item = bell.text.match(new RegExp(`<a href="(/notifications/\\d+)" dir="auto">${fullName} har bett om att få sitt konto stängt</a>`));
+      assert.ok(item, 'the bell lists the request');
+      assert.equal((await rektor.get(item[1])).headers.location, `/units/${solrosen}/closure-requests`, 'and leads to the list');
       assert.match((await rektor.get(`/units/${solrosen}`)).text, new RegExp(`href="/units/${solrosen}/closure-requests"`));
       const list = await rektor.get(`/units/${solrosen}/closure-requests`);
       assert.equal(list.status, 200);
@@ -429,7 +409,9 @@ describe('my settings', () => {
 
       const admin = await signIn(t.app, 'admin');
       const municipality = (await t.db.selectFrom('municipalities').select('id').where('name', '=', 'Demokommun').executeTakeFirstOrThrow()).id;
-      assert.match((await admin.get('/notifications')).text, new RegExp(`href="/municipalities/${municipality}/closure-requests">Sara Holm har bett om att få sitt konto stängt`));
+      const item = (await admin.get('/notifications')).text.match(/href="(\/notifications\/\d+)" dir="auto">Sara Holm har bett om att få sitt konto stängt/);
+      assert.ok(item, 'the bell lists the request');
+      assert.equal((await admin.get(item[1])).headers.location, `/municipalities/${municipality}/closure-requests`);
       assert.match((await admin.get(`/municipalities/${municipality}/closure-requests`)).text, /<strong>Sara Holm<\/strong>/);
       // The staff member withdraws: the demo teacher stays.
       await post(agent, '/settings/close/withdraw', {});

@@ -1,11 +1,10 @@
 // A teacher publishes a post with two photos from a phone-sized window (360 px), with JavaScript on (each file its own
 // request with a progress bar) and off (one plain multi-file form): one photo with Elsa (her guardians said yes), one
 // with no child. Emma (vardnadshavare) then sees both photos in Elsa's portfolio. axe finds nothing on the post form.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { assertAccessible, login, startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
-import { groupId, personId } from '../support/demo.ts';
+import { assertAccessible, browserSuite, login } from '../support/browser.ts';
 
 const photo = async (r: number) => ({
   name: `lek-${r}.jpg`, mimeType: 'image/jpeg',
@@ -13,20 +12,14 @@ const photo = async (r: number) => ({
 });
 
 describe('staff publish a post with photos on a phone', () => {
-  let h: BrowserHarness;
-  let elsa: number;
-  let blabar: number;
+  const { h, demo } = browserSuite();
   before(async () => {
-    h = await startBrowserHarness();
-    elsa = await personId(h.t.db, 'Elsa', 'Andersson');
-    blabar = await groupId(h.t.db, 'Blåbär');
-    const guardians = await h.t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', elsa).execute();
+    const guardians = await h.t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', demo.elsa).execute();
     for (const g of guardians) {
-      await h.t.db.insertInto('photo_consents').values({ child_id: elsa, guardian_id: g.guardian_id, answer: 'yes', source: 'paper',
+      await h.t.db.insertInto('photo_consents').values({ child_id: demo.elsa, guardian_id: g.guardian_id, answer: 'yes', source: 'paper',
         answered_on: '2026-11-20', recorded_by: 1, recorded_at: '2026-11-20T10:00:00Z' }).execute();
     }
   });
-  after(() => h.close());
 
   for (const javaScript of [true, false]) {
     it(`pedagog publishes two photos, Emma sees them in Elsa's portfolio (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
@@ -59,7 +52,7 @@ describe('staff publish a post with photos on a phone', () => {
       await items.nth(1).getByLabel('Inga barn på bilden').check();
       await page.getByRole('button', { name: 'Publicera' }).click();
       await page.locator('.flash').waitFor();
-      assert.equal(new URL(page.url()).pathname, `/groups/${blabar}/posts`);
+      assert.equal(new URL(page.url()).pathname, `/groups/${demo.blabar}/posts`);
       const post = await h.t.db.selectFrom('posts').select(['id', 'status']).where('title', '=', title).executeTakeFirstOrThrow();
       assert.equal(post.status, 'published');
       problems.assertNone();
@@ -70,7 +63,7 @@ describe('staff publish a post with photos on a phone', () => {
       guardian.page.on('response', (r) => {
         if (r.status() === 200 && /^image\//.test(r.headers()['content-type'] ?? '')) loaded.add(new URL(r.url()).pathname.split('/')[2]);
       });
-      await guardian.page.goto(`/children/${elsa}/portfolio`);
+      await guardian.page.goto(`/children/${demo.elsa}/portfolio`);
       await guardian.page.getByText(title).first().waitFor();
       const media = await h.t.db.selectFrom('post_media').select('id').where('post_id', '=', post.id).orderBy('position').execute();
       for (const m of media) {
@@ -89,7 +82,7 @@ describe('staff publish a post with photos on a phone', () => {
   it('a dropped connection after the server took the file: the script tries again with the same key, and the photo is there once', async () => {
     const { page, problems } = await h.page({ width: 360, touch: true });
     await login(page, 'pedagog');
-    await page.goto(`/groups/${blabar}/posts/new`);
+    await page.goto(`/groups/${demo.blabar}/posts/new`);
     await page.locator('#title').fill('Tappad uppkoppling');
     await page.getByRole('button', { name: 'Spara utkast och lägg till bilder' }).click();
     await page.locator('#files').waitFor();

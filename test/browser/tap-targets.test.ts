@@ -1,10 +1,9 @@
 // A 360 px touch-screen phone in Chromium: links that act as buttons (a box's title and its closing link, link lists,
 // the week navigation, "Till startsidan") are at least 44 px tall, and the header stays one row in every language.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { chooseLanguage, login, startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
-import { personId } from '../support/demo.ts';
+import { browserSuite, chooseLanguage, login } from '../support/browser.ts';
 import { LANGUAGES } from '../../server/kernel/i18n.ts';
 
 const PHONE = { javaScript: true, width: 360, touch: true };
@@ -37,17 +36,11 @@ async function headerRows(page: Page): Promise<{ height: number; rows: number }>
 }
 
 describe('tap targets and the header on a 360 px touch screen', () => {
-  let h: BrowserHarness;
-  let elsa: number;
-  before(async () => {
-    h = await startBrowserHarness();
-    elsa = await personId(h.t.db, 'Elsa', 'Andersson');
-  });
-  after(() => h.close());
+  const { h, demo } = browserSuite();
 
   it('makes box titles, the boxes’ own links and the start page’s link list at least 44 px tall', () => h.withPage(PHONE, async (page) => {
     await login(page, 'vardnadshavare');
-    await page.goto(`/children/${elsa}`);
+    await page.goto(`/children/${demo.elsa}`);
     assert.equal(await page.evaluate(() => matchMedia('(pointer: coarse)').matches), true, 'the context is a touch screen');
     assert.ok(await assertTall(page, '.box h2 > a', 'box titles') >= 3);
     await assertTall(page, '.box p > a:only-child', 'links alone at the end of a box');
@@ -59,12 +52,12 @@ describe('tap targets and the header on a 360 px touch screen', () => {
 
   it('makes "Till startsidan", the week navigation and the log-out button at least 44 px tall', () => h.withPage(PHONE, async (page) => {
     await login(page, 'vardnadshavare');
-    await page.goto(`/children/${elsa}/schedule`);
+    await page.goto(`/children/${demo.elsa}/schedule`);
     await assertTall(page, '.day-nav a', 'the week navigation');
     const toStart = page.getByRole('link', { name: 'Till startsidan' });
     assert.ok(((await toStart.boundingBox())?.height ?? 0) >= MIN_TARGET, '"Till startsidan" in the link list');
     await assertTall(page, '.site-header .link-button', 'the log-out button');
-    for (const path of [`/children/${elsa}/absence`, '/no-such-page']) {
+    for (const path of [`/children/${demo.elsa}/absence`, '/no-such-page']) {
       await page.goto(path);
       await assertTall(page, 'a.action-link', `"Till startsidan" on ${path}`);
     }
@@ -72,7 +65,7 @@ describe('tap targets and the header on a 360 px touch screen', () => {
 
   it('keeps the header to one row, in every language, for a guardian and for staff', () => h.withPage(PHONE, async (page) => {
     await login(page, 'vardnadshavare');
-    await page.goto(`/children/${elsa}`);
+    await page.goto(`/children/${demo.elsa}`);
     for (const language of LANGUAGES) {
       if (language.code !== 'sv') await chooseLanguage(page, language.code);
       const { height, rows } = await headerRows(page);
@@ -92,7 +85,7 @@ describe('tap targets and the header on a 360 px touch screen', () => {
 
   it('shows the user’s name in the header where there is room, and leaves mouse-sized links as they were', () => h.withPage({ width: 1024 }, async (page) => {
     await login(page, 'vardnadshavare');
-    await page.goto(`/children/${elsa}`);
+    await page.goto(`/children/${demo.elsa}`);
     assert.ok(((await page.locator('.user-name').boundingBox())?.width ?? 0) > 50, 'the name is shown');
     assert.equal((await headerRows(page)).rows, 1);
     const title = await heights(page, '.box h2 > a');

@@ -2,22 +2,18 @@
 // (her picture beside her name), the page, its edit page and a refused greeting have nothing that scrolls sideways and
 // axe finds nothing, in Swedish and Arabic; a new picture chosen from the phone is uploaded and shown, with
 // JavaScript on and off; the group's teacher sees the pictures on Today.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
-import { assertAccessible, login, startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
-import { groupId, personId, unitId } from '../support/demo.ts';
+import { assertAccessible, browserSuite, login } from '../support/browser.ts';
+import { unitId } from '../support/demo.ts';
 
 describe("the child's own page at 360 px", () => {
-  let h: BrowserHarness;
-  let elsa: number;
+  const { h, demo } = browserSuite(); // Tuesday 24 November 2026
   before(async () => {
-    h = await startBrowserHarness(); // Tuesday 24 November 2026
-    elsa = await personId(h.t.db, 'Elsa', 'Andersson');
     await h.t.db.updateTable('unit_settings').set({ guestbook_enabled: 1 }).where('unit_id', '=', await unitId(h.t.db, 'Förskolan Solrosen')).execute();
   });
-  after(() => h.close());
 
   const assertWhole = async (page: Page, what: string) => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -32,19 +28,19 @@ describe("the child's own page at 360 px", () => {
       try {
         const { page, problems } = await h.page({ width: 360, touch: true });
         await login(page, 'vardnadshavare');
-        await page.goto(`/children/${elsa}`);
+        await page.goto(`/children/${demo.elsa}`);
         assert.ok(await loaded(page, '.child-bar-picture'), 'Elsa’s picture beside her name');
         await assertWhole(page, 'the start page');
         await assertAccessible(page, `the start page (${language})`);
         await page.locator('.child-page-link a').click();
-        await page.waitForURL(`**/children/${elsa}/page`);
+        await page.waitForURL(`**/children/${demo.elsa}/page`);
         assert.ok(await loaded(page, 'img.child-picture'));
-        for (const path of [`/children/${elsa}/page`, `/children/${elsa}/page/edit`]) {
+        for (const path of [`/children/${demo.elsa}/page`, `/children/${demo.elsa}/page/edit`]) {
           await page.goto(path);
           await assertWhole(page, path);
           await assertAccessible(page, `${path} (${language})`);
         }
-        await page.goto(`/children/${elsa}/page`);
+        await page.goto(`/children/${demo.elsa}/page`);
         await page.locator('#guestbook button[type=submit]').first().click();
         await page.locator('#greeting-error').waitFor();
         await assertAccessible(page, `a refused greeting (${language})`);
@@ -60,12 +56,12 @@ describe("the child's own page at 360 px", () => {
       const photo = await sharp({ create: { width: 900, height: 1200, channels: 3, background: javaScript ? '#2a9d8f' : '#e76f51' } }).jpeg().toBuffer();
       const { page, problems } = await h.page({ width: 360, touch: true, javaScript });
       await login(page, 'vardnadshavare');
-      await page.goto(`/children/${elsa}/page`);
+      await page.goto(`/children/${demo.elsa}/page`);
       const before = await page.locator('img.child-picture').getAttribute('src');
       await page.getByRole('link', { name: 'Ändra presentation och bild' }).click();
       await page.locator('#picture').setInputFiles({ name: 'IMG_1234.jpg', mimeType: 'image/jpeg', buffer: photo });
       await page.getByRole('button', { name: 'Ladda upp bilden' }).click();
-      await page.waitForURL(`**/children/${elsa}/page`);
+      await page.waitForURL(`**/children/${demo.elsa}/page`);
       await page.getByText('Bilden är sparad.').waitFor();
       const after = await page.locator('img.child-picture').getAttribute('src');
       assert.notEqual(after, before, 'a new picture, at a new address');
@@ -77,7 +73,7 @@ describe("the child's own page at 360 px", () => {
   it('shows the pictures on the teacher’s Today list', async () => {
     const { page, problems } = await h.page({ width: 360, touch: true });
     await login(page, 'pedagog');
-    await page.goto(`/groups/${await groupId(h.t.db, 'Blåbär')}/today`);
+    await page.goto(`/groups/${demo.blabar}/today`);
     assert.ok(await page.locator('img.today-picture').count() > 5, 'the children of Blåbär have pictures');
     assert.ok(await loaded(page, 'img.today-picture'));
     await assertWhole(page, 'Today');

@@ -1,28 +1,19 @@
 // Photo consent in Chromium: a guardian answers from a 360 px phone without JavaScript, the staff record a paper answer,
 // and the reference list fits a phone and prints on A4 with pictures and marks only; axe on each page.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAccessible, login, startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
-import { groupId, personId } from '../support/demo.ts';
+import { assertAccessible, browserSuite, login } from '../support/browser.ts';
 import { currentAnswers } from '../../server/consent/queries.ts';
 
 const PHONE = { width: 360, touch: true };
 
 describe('photo consent in Chromium', () => {
-  let h: BrowserHarness;
-  let elsa: number;
-  let blabar: number;
-  before(async () => {
-    h = await startBrowserHarness();
-    elsa = await personId(h.t.db, 'Elsa', 'Andersson');
-    blabar = await groupId(h.t.db, 'Blåbär');
-  });
+  const { h, demo } = browserSuite();
   beforeEach(() => h.t.db.deleteFrom('photo_consents').execute());
-  after(() => h.close());
 
   it('lets a guardian answer from the child\'s start page on a phone without JavaScript', () => h.withPage({ ...PHONE, javaScript: false }, async (page) => {
     await login(page, 'vardnadshavare');
-    await page.goto(`/children/${elsa}`);
+    await page.goto(`/children/${demo.elsa}`);
     await page.getByRole('link', { name: 'Samtycke till bilder' }).click();
     await page.getByRole('heading', { level: 1, name: 'Samtycke till bilder: Elsa' }).waitFor();
     await page.getByRole('button', { name: 'Spara mitt svar' }).click();
@@ -30,14 +21,14 @@ describe('photo consent in Chromium', () => {
     await page.getByLabel('Ja, Elsa får synas').check();
     await page.getByRole('button', { name: 'Spara mitt svar' }).click();
     await page.getByText('Ditt ja är sparat.').waitFor();
-    const [mine] = await currentAnswers(h.t.db, [elsa]);
+    const [mine] = await currentAnswers(h.t.db, [demo.elsa]);
     assert.deepEqual([mine.answer, mine.source], ['yes', 'guardian']);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling at 360 px');
   }));
 
   it('shows the guardian\'s page and its error state without an axe violation', () => h.withPage({ ...PHONE, javaScript: true }, async (page) => {
     await login(page, 'vardnadshavare');
-    await page.goto(`/children/${elsa}/consent`);
+    await page.goto(`/children/${demo.elsa}/consent`);
     await assertAccessible(page, 'the guardian\'s consent page');
     await page.getByRole('button', { name: 'Spara mitt svar' }).click();
     await page.getByRole('link', { name: 'Välj ja eller nej' }).waitFor();
@@ -46,7 +37,7 @@ describe('photo consent in Chromium', () => {
 
   it('lets the staff record a paper answer, and the page passes axe', () => h.withPage({ ...PHONE, javaScript: true }, async (page) => {
     await login(page, 'pedagog');
-    await page.goto(`/children/${elsa}/consent`);
+    await page.goto(`/children/${demo.elsa}/consent`);
     await assertAccessible(page, 'the staff\'s consent page');
     await page.getByLabel('Johan Berg').check();
     await page.getByRole('group', { name: /^Får Elsa synas/ }).getByLabel('Nej').check();
@@ -58,7 +49,7 @@ describe('photo consent in Chromium', () => {
 
   it('shows the reference list on a phone and prints it on A4 without navigation or links', () => h.withPage({ javaScript: true, width: 1024 }, async (page) => {
     await login(page, 'pedagog');
-    await page.goto(`/groups/${blabar}/today`);
+    await page.goto(`/groups/${demo.blabar}/today`);
     await page.getByRole('link', { name: 'Samtycke till bilder' }).click();
     await page.getByRole('button', { name: 'Skriv ut' }).waitFor();
     await assertAccessible(page, 'the reference list');

@@ -1,7 +1,7 @@
 // Photo consent's rules on their own: what a child's answers add up to, and what a paper answer's form may say.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { consentStatus, parseGuardianAnswer, parsePaperAnswer } from '../../server/consent/rules.ts';
+import { consentStatus, hasGroupConsent, parseGuardianAnswer, parsePaperAnswer } from '../../server/consent/rules.ts';
 import type { ConsentAnswer } from '../../db/schema.ts';
 
 const answers = (entries: [number, ConsentAnswer][]) => new Map(entries);
@@ -27,6 +27,13 @@ describe('consentStatus', () => {
   });
 });
 
+describe('hasGroupConsent', () => {
+  it('lets a child appear in what the whole group sees only with a yes', () => {
+    assert.equal(hasGroupConsent('yes'), true);
+    for (const status of ['no', 'unanswered', 'protected'] as const) assert.equal(hasGroupConsent(status), false, status);
+  });
+});
+
 describe('the answer forms', () => {
   it('takes yes or no from a guardian, nothing else', () => {
     assert.deepEqual(parseGuardianAnswer(form({ answer: 'yes' })), { ok: true, value: { answer: 'yes' } });
@@ -40,7 +47,7 @@ describe('the answer forms', () => {
 
   it('takes a paper answer of one of the child\'s guardians, dated today when no date is given', () => {
     assert.deepEqual(paper({ guardian: '6', paper_answer: 'no' }), { ok: true, value: { guardianId: 6, answer: 'no', answeredOn: today } });
-    assert.deepEqual(paper({ guardian: '5', paper_answer: 'yes', answered_on: '2024-11-24' }), { ok: true, value: { guardianId: 5, answer: 'yes', answeredOn: '2024-11-24' } });
+    assert.deepEqual(paper({ guardian: '5', paper_answer: 'yes', answered_on: ' 2024-11-24 ' }), { ok: true, value: { guardianId: 5, answer: 'yes', answeredOn: '2024-11-24' } });
   });
 
   it('refuses another person, a missing answer, a date ahead, older than two years or not a date, each at its field', () => {

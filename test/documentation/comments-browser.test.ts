@@ -1,31 +1,25 @@
 // Comments and home observations in a browser: a guardian comments and sends a home observation with a photo without
 // JavaScript on a phone-sized screen, the teacher approves both in the group's queue; axe (WCAG 2.1 AA) on each page
 // with JavaScript on.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { assertAccessible, login, startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
-import { groupId, municipalityId, personId, unitId } from '../support/demo.ts';
+import { assertAccessible, browserSuite, login } from '../support/browser.ts';
+import { municipalityId, personId, unitId } from '../support/demo.ts';
 
 describe('comments and home observations in the browser', () => {
-  let h: BrowserHarness;
-  let elsa: number;
-  let blabar: number;
+  const { h, demo } = browserSuite();
   let post: number;
   before(async () => {
-    h = await startBrowserHarness();
-    elsa = await personId(h.t.db, 'Elsa', 'Andersson');
-    blabar = await groupId(h.t.db, 'Blåbär');
     const at = h.t.clock.now().toISOString();
     post = (await h.t.db.insertInto('posts').values({
-      municipality_id: await municipalityId(h.t.db, 'Demokommun'), unit_id: await unitId(h.t.db, 'Förskolan Solrosen'), group_id: blabar, kind: 'group',
+      municipality_id: await municipalityId(h.t.db, 'Demokommun'), unit_id: await unitId(h.t.db, 'Förskolan Solrosen'), group_id: demo.blabar, kind: 'group',
       title: 'Höstlöv', body: 'Vi samlade löv.', status: 'published', author_id: await personId(h.t.db, 'Sara', 'Holm'), created_at: at, updated_at: at,
       published_at: at,
     }).returning('id').executeTakeFirstOrThrow()).id;
   });
-  after(() => h.close());
 
   it('a guardian comments and sends a photo from home without JavaScript on a phone', () => h.withPage({ javaScript: false, width: 360 }, async (page) => {
     await login(page, 'vardnadshavare');
@@ -34,7 +28,7 @@ describe('comments and home observations in the browser', () => {
     await page.getByRole('button', { name: 'Skicka kommentaren' }).click();
     await page.getByText('Tack! Kommentaren visas när personalen har godkänt den.').waitFor();
 
-    await page.goto(`/children/${elsa}/observations`);
+    await page.goto(`/children/${demo.elsa}/observations`);
     const photo = path.join(h.t.dir, 'hemma.jpg');
     await fs.writeFile(photo, await sharp({ create: { width: 120, height: 80, channels: 3, background: { r: 30, g: 140, b: 90 } } }).jpeg().toBuffer());
     await page.locator('#body').fill('Vi bakade bullar.');
@@ -49,14 +43,14 @@ describe('comments and home observations in the browser', () => {
     await page.goto(`/posts/${post}/comments`);
     await page.getByText('Väntar på godkännande').waitFor();
     await assertAccessible(page, 'the comments of a post, one waiting');
-    await page.goto(`/children/${elsa}/observations`);
+    await page.goto(`/children/${demo.elsa}/observations`);
     await page.getByText('Vi bakade bullar.').waitFor();
     await assertAccessible(page, 'home observations, one waiting');
   }));
 
   it('the teacher approves both in the group’s queue', () => h.withPage({ javaScript: true }, async (page) => {
     await login(page, 'pedagog');
-    await page.goto(`/groups/${blabar}/comments`);
+    await page.goto(`/groups/${demo.blabar}/comments`);
     await assertAccessible(page, 'the group’s queue');
     await page.getByRole('button', { name: /^Godkänn från Emma Andersson/ }).first().click();
     await page.getByText('Kommentaren är godkänd och visas i barnets portfolio.').waitFor();

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { strFromU8, unzipSync } from 'fflate';
-import { writeZip } from '../../server/documentation/export-zip.ts';
+import { writeZip } from '../../server/kernel/zip.ts';
 import { removeDir, tempDir } from '../support/system.ts';
 
 /** A client that takes a slice at a time, slowly, and keeps what it got. */
@@ -41,7 +41,7 @@ describe('writing the portfolio ZIP', () => {
 
   it('keeps at most a few slices waiting for a slow client, and the ZIP holds the same bytes', async () => {
     const client = slowClient();
-    const written = await writeZip(client.out, { path: 'index.html', html: '<p>Hej</p>' }, [
+    const written = await writeZip(client.out, [{ path: 'index.html', content: '<p>Hej</p>' }], [
       { path: 'media/film.mp4', source: big }, { path: 'media/bild.jpg', source: path.join(dir, 'bild.jpg') },
       { path: 'media/borta.jpg', source: path.join(dir, 'borta.jpg') },
     ], new Date('2026-11-24T09:00:00Z'));
@@ -56,7 +56,7 @@ describe('writing the portfolio ZIP', () => {
 
   it('stops reading when the client goes away', async () => {
     const client = slowClient({ stopAfter: 1024 * 1024 });
-    const written = await writeZip(client.out, { path: 'index.html', html: '' }, [
+    const written = await writeZip(client.out, [{ path: 'index.html', content: '' }], [
       { path: 'media/film.mp4', source: big }, { path: 'media/bild.jpg', source: path.join(dir, 'bild.jpg') },
     ], new Date());
     assert.ok(client.received() < 3 * 1024 * 1024, `${client.received()} bytes sent of 12 MB`);

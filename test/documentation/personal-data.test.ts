@@ -4,18 +4,28 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { Writable } from 'node:stream';
 import { strFromU8, unzipSync } from 'fflate';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { groupId, municipalityId, personId } from '../support/demo.ts';
 import { PERSONAL_DATA } from '../../server/app.ts';
-import { buildExtract } from '../../server/privacy/extract.ts';
+import { buildExtract, type Extract } from '../../server/privacy/extract.ts';
 import { saveRetentionPeriods } from '../../server/privacy/queries.ts';
 import { runRetention } from '../../server/privacy/retention.ts';
 import { mediaFilePath } from '../../server/media/index.ts';
-import { registerDocumentationJobs, removeDocumentation } from '../../server/documentation/personal-data.ts';
+import { documentationPersonalData, registerDocumentationJobs, removeDocumentation } from '../../server/documentation/personal-data.ts';
+import { addObservation, decideObservation } from '../../server/documentation/comments-queries.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
 import { FixedClock } from '../../server/kernel/clock.ts';
 import { insertPost, storedPhoto, withoutDemoPosts } from './export-fixtures.ts';
+
+/** The extract's ZIP, written to memory as the route writes it to the response. */
+async function zipOf(extract: Extract): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  const out = new Writable({ write(chunk: Buffer, _encoding, done) { chunks.push(chunk); done(); } });
+  await extract.write(out);
+  return new Uint8Array(Buffer.concat(chunks));
+}
 
 describe('documentation’s personal data', () => {
   let t: TestApp;
@@ -49,7 +59,7 @@ describe('documentation’s personal data', () => {
 
       const extract = await buildExtract(t.db, PERSONAL_DATA, ids.emma, t.clock.now(), () => '<html></html>');
       assert.ok(extract);
-      const files = unzipSync(extract.zip);
+      const files = unzipSync(await zipOf(extract));
       const json = strFromU8(files['registerutdrag.json']);
       const section = extract.document.sections.find((s) => s.title === 'personalData.sections.portfolio' && s.childId === elsa);
       assert.ok(section);
@@ -61,6 +71,43 @@ describe('documentation’s personal data', () => {
       assert.deepEqual(Buffer.from(files[photos[0]]), fs.readFileSync(mediaFilePath(t.dir, own, 'full', 'jpeg')));
       assert.ok(section.rows.some((r) => String(r.post_files).includes(photos[0].split('/')[1])), 'the row names its file');
       assert.equal(shared.mediaIds.length, 1);
+    });
+  });
+
+  describe('the register extract’s files', () => {
+    it('holds the home observations’ photos, and names each file without reading any into memory (read while the ZIP is written)', async () => {
+      const { emma, elsa, blabar, teacher } = ids;
+      await withoutDemoPosts(t.db);
+      const home = await storedPhoto(t.dir, { r: 33, g: 144, b: 55 });
+      const waiting = await storedPhoto(t.dir, { r: 34, g: 145, b: 56 });
+      const post = await insertPost(t.db, { groupId: blabar, kind: 'portfolio', title: 'Elsa och tornet', authorId: teacher, children: [elsa],
+        media: [{ stored: await storedPhoto(t.dir, { r: 35, g: 146, b: 57 }), tagged: [elsa] }] });
+      const at = new Date('2026-11-22T17:00:00Z');
+      const approved = await addObservation(t.db, { childId: elsa, groupId: blabar, by: emma, body: 'Elsa bakade.', at, photo: home });
+      await decideObservation(t.db, approved, 'approved', teacher, at);
+      const pending = await addObservation(t.db, { childId: elsa, groupId: blabar, by: emma, body: 'Elsa cyklade.', at, photo: waiting });
+      await addObservation(t.db, { childId: elsa, groupId: blabar, by: emma, body: 'Utan bild.', at, photo: null });
+
+      const subject = await PERSONAL_DATA.subjectOf(t.db, emma);
+      assert.ok(subject);
+      const part = await documentationPersonalData.extract?.(t.db, subject);
+      assert.ok(part);
+      assert.equal(part.files, undefined, 'no file’s bytes in memory');
+      const own = (part.stored ?? []).filter((f) => f.childId === elsa);
+      assert.deepEqual(own.map((f) => f.name).sort(), [
+        `portfolj-2026-11-20-${post.postId}-${post.mediaIds[0]}.jpg`, `portfolj-hemma-2026-11-22-${approved}.jpg`, `portfolj-hemma-2026-11-22-${pending}.jpg`,
+      ]);
+      for (const f of own) assert.ok(fs.existsSync(f.source), f.source);
+
+      const extract = await buildExtract(t.db, PERSONAL_DATA, emma, t.clock.now(), () => '<html></html>');
+      assert.ok(extract);
+      const files = unzipSync(await zipOf(extract));
+      assert.deepEqual(Buffer.from(files[`barn-${elsa}/portfolj-hemma-2026-11-22-${approved}.jpg`]), fs.readFileSync(mediaFilePath(t.dir, home, 'full', 'jpeg')));
+      assert.ok(files[`barn-${elsa}/portfolj-hemma-2026-11-22-${pending}.jpg`], 'every observation’s photo the family sent: theirs, waiting or not');
+      const observations = extract.document.sections.find((s) => s.title === 'personalData.sections.homeObservations' && s.childId === elsa);
+      assert.deepEqual(observations?.rows.map((r) => r.photo).sort(), ['', `portfolj-hemma-2026-11-22-${approved}.jpg`, `portfolj-hemma-2026-11-22-${pending}.jpg`],
+        'each row names its photo’s file');
+      assert.ok(extract.document.files.some((f) => f.path === `barn-${elsa}/portfolj-hemma-2026-11-22-${approved}.jpg`));
     });
   });
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { groupId, personId } from '../support/demo.ts';
 import { writeDemoPost } from '../../server/documentation/demo.ts';
-import { photoViewers } from '../../server/documentation/read-queries.ts';
+import { photoViewers } from '../../server/documentation/visibility.ts';
 import { readingCast, type ReadingCast } from './reading-setup.ts';
 
 describe('photoViewers: the children whose families may see a photo', () => {
@@ -179,5 +179,15 @@ describe('reading the documentation', () => {
     const thumb = res.text.match(/\/media\/(\d+)\/thumb.jpg/);
     assert.ok(thumb);
     assert.equal((await emma.get(thumb[0])).status, 200);
+    // A group photo of two other children whose guardians gave consent (the demo's paper answers): every family sees it.
+    const story = await t.db.selectFrom('post_media').innerJoin('posts', 'posts.id', 'post_media.post_id').select('post_media.id')
+      .where('posts.title', '=', 'Sagostund i läshörnan').executeTakeFirstOrThrow();
+    assert.ok(res.text.includes(`/media/${story.id}/thumb.jpg`), 'on Elsa’s portfolio page');
+    for (const username of ['vardnadshavare', 'vardnadshavare3']) {
+      assert.equal((await (await signIn(t.app, username)).get(`/media/${story.id}/thumb.jpg`)).status, 200, username);
+    }
+    const tagged = await t.db.selectFrom('post_media_children').select('child_id').where('media_id', '=', story.id).execute();
+    assert.equal(tagged.length, 2, 'two children in it, neither of them Elsa');
+    assert.ok(!tagged.some((c) => c.child_id === elsa));
   });
 });

@@ -264,12 +264,59 @@ describe('staff write posts', () => {
     assert.ok(!fs.existsSync(file));
   });
 
-  it('keeps new photos out of a published post (they would be seen before anyone marked who is in them)', async () => {
+  it('takes new photos into a published post, shown to the families only once their children are marked under the same rules', async () => {
     const id = await newDraft();
-    await t.db.updateTable('posts').set({ status: 'published', published_at: t.clock.now().toISOString() }).where('id', '=', id).execute();
-    const res = await upload(id, [[await drawing(130), 'sen.jpg']]);
-    assert.equal(res.status, 409);
-    assert.deepEqual(await mediaOf(id), []);
+    await upload(id, [[await drawing(125), 'först.jpg']]);
+    const [first] = await mediaOf(id);
+    const published = await postForm(pedagog, `/posts/${id}/edit`, `/posts/${id}/publish`, await editForm(id, { [`nochildren-${first.id}`]: 'yes' }));
+    assert.equal(published.status, 303, published.text);
+    const family = await signIn(t.app, 'vardnadshavare');
+    assert.equal((await family.get(`/media/${first.id}/thumb.jpg`)).status, 200, 'the published photo');
+
+    // A plain upload and one from the upload script (its key, the medium's part of the form back).
+    const plain = await upload(id, [[await drawing(130), 'sen.jpg']]);
+    assert.equal(plain.status, 303, plain.text);
+    const scripted = await upload(id, [[await drawing(135), 'senare.jpg']], { upload_key: 'sen-bild-0001' });
+    assert.equal(scripted.status, 200, scripted.text);
+    assert.ok(says(scripted.text, 'documentation.write.media.notShownYet'), 'the script’s part says it is not shown yet');
+    const [, late, later] = await mediaOf(id);
+    assert.ok(late && later);
+    assert.equal((await postRow(id))?.status, 'published', 'still published, with its first photo');
+    const edit = await pedagog.get(`/posts/${id}/edit`);
+    assert.ok(says(edit.text, 'documentation.write.upload.published'));
+    assert.equal(edit.text.split(escaped(String(SV('documentation.write.media.notShownYet')))).length - 1, 2, 'each new photo says so');
+    const unseen = async () => {
+      const page = await family.get(`/posts/${id}`);
+      assert.equal(page.status, 200);
+      assert.ok(page.text.includes(`/media/${first.id}/`));
+      for (const m of [late, later]) {
+        assert.ok(!page.text.includes(`/media/${m.id}/`), `the new photo ${m.id} is not on the family’s page`);
+        assert.equal((await family.get(`/media/${m.id}/thumb.jpg`)).status, 404, `nor sent to them (${m.id})`);
+      }
+      assert.equal((await pedagog.get(`/media/${late.id}/thumb.jpg`)).status, 200, 'the staff see it');
+    };
+    await unseen();
+
+    // The same checks as publishing: a child without consent is refused at the photo, nothing saved; a photo left
+    // unmarked keeps the save from going through.
+    await consentForElsa('no');
+    const refused = await postForm(pedagog, `/posts/${id}/edit`, `/posts/${id}/edit`, await editForm(id, {
+      [`nochildren-${first.id}`]: 'yes', [`children-${late.id}`]: String(elsa), [`nochildren-${later.id}`]: 'yes', title: 'Ny rubrik',
+    }));
+    assert.equal(refused.status, 400);
+    assert.ok(says(refused.text, 'documentation.write.errors.noConsent', { names: 'Elsa' }));
+    const unmarked = await postForm(pedagog, `/posts/${id}/edit`, `/posts/${id}/edit`, await editForm(id, { [`nochildren-${first.id}`]: 'yes' }));
+    assert.equal(unmarked.status, 400);
+    assert.ok(says(unmarked.text, 'documentation.write.errors.untagged'));
+    assert.deepEqual([(await postRow(id))?.title, await tagsOf(late.id)], ['Vattenlek', []]);
+    await unseen();
+
+    await consentForElsa('yes');
+    const saved = await postForm(pedagog, `/posts/${id}/edit`, `/posts/${id}/edit`, await editForm(id, {
+      [`nochildren-${first.id}`]: 'yes', [`children-${late.id}`]: String(elsa), [`nochildren-${later.id}`]: 'yes',
+    }));
+    assert.equal(saved.status, 303, saved.text);
+    for (const m of [first, late, later]) assert.equal((await family.get(`/media/${m.id}/thumb.jpg`)).status, 200, `shown once marked (${m.id})`);
   });
 
   it('stores nothing of an upload without the form\'s token (the token is checked before a file is written)', async () => {

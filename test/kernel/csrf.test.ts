@@ -16,6 +16,12 @@ import { addGuestbookEntry } from '../../server/child-page/queries.ts';
 import { addNote } from '../../server/notes/queries.ts';
 import { addComment, addObservation } from '../../server/documentation/comments-queries.ts';
 import { writeDemoPost } from '../../server/documentation/demo.ts';
+import { addMessage, addParticipants, createThread } from '../../server/messages/queries.ts';
+import { saveSubscription } from '../../server/push/queries.ts';
+import crypto from 'node:crypto';
+
+/** A browser's push keys (a P-256 public key and a 16-byte auth secret, base64url), for a device's subscription. */
+const PUSH_KEYS = { p256dh: crypto.createECDH('prime256v1').generateKeys().toString('base64url'), auth: crypto.randomBytes(16).toString('base64url') };
 
 describe('CSRF on htmx POSTs', () => {
   let t: TestApp;
@@ -47,6 +53,8 @@ describe('CSRF on htmx POSTs', () => {
     if (path.includes(':closureRequestId')) return 'rektor';
     if (path === '/children/:childId/consent') return 'vardnadshavare'; // a guardian's own answer
     if (path.endsWith('/comments') || path.endsWith('/observations')) return 'vardnadshavare'; // a guardian's comment or home observation
+    if (path.includes(':messageThreadId')) return 'vardnadshavare'; // a thread of Emma's
+    if (path.includes(':pushSubscriptionId')) return 'vardnadshavare'; // a device of Emma's
     return 'admin';
   }
 
@@ -139,6 +147,17 @@ describe('CSRF on htmx POSTs', () => {
       values.postId = String(draft.id);
       values.mediaId = String(draft.mediaIds[0]);
     }
+    if (path.includes(':messageThreadId')) { // a thread of Emma's about Elsa, with one message
+      const threadId = await createThread(t.db, { municipalityId: Number(ids.municipalityId), subject: 'CSRF', kind: 'direct', childId: Number(ids.childId),
+        urgent: false, sensitive: false, by: emmaAccount, at: now });
+      await addParticipants(t.db, threadId, [{ accountId: emmaAccount, role: 'guardian' }]);
+      values.messageId = String(await addMessage(t.db, { threadId, senderAccountId: emmaAccount, body: 'Hej', at: now }));
+      values.messageThreadId = String(threadId);
+    }
+    if (path.includes(':pushSubscriptionId')) { // a device of Emma's that gets her push notifications
+      values.pushSubscriptionId = String(await saveSubscription(t.db, emmaAccount, { endpoint: `https://push.example.se/csrf-${Math.random()}`,
+        p256dh: PUSH_KEYS.p256dh, auth: PUSH_KEYS.auth, label: 'Chrome · Android' }, now));
+    }
     if (path.includes(':homeObservationId')) {
       values.homeObservationId = String(await addObservation(t.db, { childId: Number(ids.childId), groupId: Number(ids.groupId), by: await emmaPerson(),
         body: 'Hej', at: now, photo: null }));
@@ -200,6 +219,8 @@ function formFor(path: string, actor: string): string {
     if (path.endsWith('/schedule/standard')) return [['starts_1', '08:00'], ['ends_1', '15:00']];
     if (path.endsWith('/schedule/comment')) return [['date', '2026-12-01'], ['staff_comment', 'Utflykt']];
     if (path.endsWith('/consent')) return [['answer', 'no']];
+    if (path.endsWith('/replies')) return [['body', 'Hej']];
+    if (path.endsWith('/messages') || path.endsWith('/bulletins')) return [['to', 'guardians'], ['subject', 'Hej'], ['body', 'Hej']];
     if (path.endsWith('/notes') || path.endsWith('/comments') || path.endsWith('/observations') || path === '/notes/:noteId/edit') return [['body', 'Hej'], ['version', '1']];
     if (path.endsWith('/settings/documentation')) return [['guestbook', 'on']];
     if (path.endsWith('/guestbook')) return [['greeting', 'Hej från förskolan']];
@@ -214,6 +235,7 @@ function formFor(path: string, actor: string): string {
     if (path === '/settings/emails') return [['email', `${actor}-csrf@example.com`]];
     if (path === '/settings/mobile') return [['mobile', '070-123 45 67']];
     if (path === '/settings/close') return [['confirm_close', 'yes']];
+    if (path === '/settings/devices') return [['endpoint', 'https://push.example.se/csrf'], ['p256dh', PUSH_KEYS.p256dh], ['auth', PUSH_KEYS.auth]];
     return [];
   })();
   return new URLSearchParams(pairs).toString();

@@ -43,6 +43,8 @@ const ID_TABLES: Record<string, string> = {
   childPortfolioId: 'persons',
   childNotesId: 'persons', noteId: 'notes', postCommentId: 'post_comments', homeObservationId: 'home_observations',
   postId: 'posts', mediaId: 'post_media',
+  messageThreadId: 'message_threads', messageId: 'messages', messageAttachmentId: 'message_attachments',
+  pushSubscriptionId: 'push_subscriptions',
 };
 
 const HOSTILE = [

@@ -22,7 +22,6 @@ import { addEmail, addVerifiedEmail, changeUsername, extraEmails, ownAccount, pa
 import { hashMobileCode } from '../../server/accounts/verify-mobile.ts';
 import { findSignedInAccount, setLanguage } from '../../server/accounts/queries.ts';
 import { openClosureRequest, withdrawClosure } from '../../server/accounts/closure-queries.ts';
-import { choiceField } from '../../server/accounts/change-settings.ts';
 import { loginKey, verifyPassword } from '../../server/accounts/passwords.ts';
 import { DEMO_PASSWORD } from '../../server/demo/seed.ts';
 import { today } from '../../server/kernel/clock.ts';
@@ -32,8 +31,9 @@ import { attendancesOn, markAttendance } from '../../server/attendance/queries.t
 import { careTimesOf, standardSchedules } from '../../server/schedule/queries.ts';
 import { createInvitation, invitationById, issueKey } from '../../server/invitations/queries.ts';
 import { childAddedNotification } from '../../server/invitations/invite.ts';
-import { latestNotifications, notificationChoices, notify } from '../../server/notifications/queries.ts';
+import { choicesOf, latestNotifications, notify, summaryHour } from '../../server/notifications/queries.ts';
 import { NOTIFICATION_TOPICS } from '../../server/notifications/kinds.ts';
+import { choiceField } from '../../server/notifications/rules.ts';
 import { closedDays, enabledBoxes, groupCutoffs, openingHours, unitRules } from '../../server/settings/queries.ts';
 import { holidaysBetween } from '../../server/settings/holidays.ts';
 import { municipalityTerms } from '../../server/people/municipality-terms.ts';
@@ -58,6 +58,26 @@ import { addNote, noteById } from '../../server/notes/queries.ts';
 import { addComment, addObservation, commentById, decideObservation, observationById } from '../../server/documentation/comments-queries.ts';
 import { DEFAULT_DOCUMENTATION_SETTINGS } from '../../server/documentation/settings.ts';
 import { mediaLimits, storeMedia } from '../../server/media/index.ts';
+import { addMessage, addParticipants, addRecipients, createThread, setArchived } from '../../server/messages/queries.ts';
+import { checkAndStore } from '../../server/messages/attachments.ts';
+import { outOfOfficeOf, saveOutOfOffice } from '../../server/messages/out-of-office.ts';
+import { devicesOf, saveSubscription } from '../../server/push/queries.ts';
+import { deviceLabel } from '../../server/push/rules.ts';
+import nodeCrypto from 'node:crypto';
+
+/** A browser's push keys as its script posts them (a P-256 public key and a 16-byte auth secret, base64url). */
+function pushKeysForm(): [string, string][] {
+  const ecdh = nodeCrypto.createECDH('prime256v1');
+  return [['p256dh', ecdh.generateKeys().toString('base64url')], ['auth', nodeCrypto.randomBytes(16).toString('base64url')]];
+}
+
+/** A device of the account that gets its push notifications. */
+async function probeSubscription(t: TestApp, accountId: number, name: string): Promise<number> {
+  const [[, p256dh], [, auth]] = pushKeysForm();
+  const id = await saveSubscription(t.db, accountId, { endpoint: `https://push.example.se/${name}`, p256dh, auth, label: deviceLabel(undefined) }, t.clock.now());
+  if (id === undefined) throw new Error(`no device ${name}`);
+  return id;
+}
 
 /** A registry file of one staff member of Förskolan Solrosen (a file without children ends no placement). */
 const registryStaffNumber = (n: number) => identityNumber('1979-04-04', 500 + n);
@@ -87,6 +107,8 @@ const CHILD_PAGE: Row = {
 const UNIT_SETTINGS = (ok: Outcome): Row => ({ ...signedIn(404), admin: ok, rektor: ok });
 const STAFF_OF_ELSA = (ok: Outcome): Row => ({ ...signedIn(404), admin: ok, rektor: ok, pedagog: ok });
 const ELSA_REPORTERS = (ok: Outcome): Row => ({ ...STAFF_OF_ELSA(ok), vardnadshavare: ok, vardnadshavare2: ok });
+/** Every staff member and unit head, of any unit (not the admins, not the guardians, not the pupil). */
+const ANY_STAFF = (ok: Outcome): Row => ({ ...signedIn(404), rektor: ok, pedagog: ok, pedagog2: ok, pedagog3: ok, larare2b: ok, fritids: ok, rektor2: ok });
 
 /** Routes whose records belong to no municipality, so there is no "record of the other municipality" to try. */
 const DATABASE_WIDE = new Set(['GET /demo/mailbox/:mailId']);
@@ -102,6 +124,8 @@ const MATRIX: Record<string, Row> = {
   'POST /logout': signedIn('login'),
   'GET /notifications': signedIn(200),
   'POST /notifications/read': signedIn('back'),
+  // a notification of Emma's: it leads her on; nobody else finds it
+  'GET /notifications/:notificationId': { ...signedIn(404), vardnadshavare: 'back' },
   'GET /messages': signedIn(200),
   'GET /children/:childId': CHILD_PAGE,
   'GET /children/:childId/boxes/absence': CHILD_PAGE,
@@ -173,6 +197,25 @@ const MATRIX: Record<string, Row> = {
   'POST /children/:childId/consent': { ...signedIn(404), vardnadshavare: 'back', vardnadshavare2: 'back' },
   'POST /children/:childId/consent/paper': STAFF_OF_ELSA('back'),
   'GET /groups/:groupId/consent': STAFF_OF_ELSA(200),
+  // messages: a thread between Emma (vardnadshavare) and Elsa's teacher is theirs alone; about Elsa her guardians (both
+  // households) and her staff write; a bulletin to Blåbär its staff (head, admin), to Solrosen its head and the admin
+  'GET /messages/:messageThreadId': { ...signedIn(404), vardnadshavare: 200, pedagog: 200 },
+  'POST /messages/:messageThreadId/replies': { ...signedIn(404), vardnadshavare: 'back', pedagog: 'back' },
+  'POST /messages/:messageThreadId/archive': { ...signedIn(404), vardnadshavare: 'back', pedagog: 'back' },
+  'POST /messages/:messageThreadId/unarchive': { ...signedIn(404), vardnadshavare: 'back', pedagog: 'back' },
+  'GET /children/:childId/messages/new': ELSA_REPORTERS(200),
+  // messages' extras: a file sent by Emma to Elsa's teacher is theirs alone; only the teacher takes back their own message
+  // to Emma; every staff member and head (in any unit) sets their own out-of-office
+  'GET /messages/attachments/:messageAttachmentId': { ...signedIn(404), vardnadshavare: 200, pedagog: 200 },
+  'POST /messages/:messageThreadId/messages/:messageId/retract': { ...signedIn(404), pedagog: 'back' },
+  'GET /settings/out-of-office': ANY_STAFF(200),
+  'POST /settings/out-of-office': ANY_STAFF(400), // (an empty form)
+  'POST /settings/out-of-office/remove': ANY_STAFF('back'),
+  'POST /children/:childId/messages': ELSA_REPORTERS('back'),
+  'GET /groups/:groupId/bulletins/new': STAFF_OF_ELSA(200),
+  'POST /groups/:groupId/bulletins': STAFF_OF_ELSA('back'),
+  'GET /units/:unitId/bulletins/new': UNIT_SETTINGS(200),
+  'POST /units/:unitId/bulletins': UNIT_SETTINGS('back'),
   // notes about Elsa (Solrosen uses notes in the demo): her guardians (both households) read, the staff of her group write
   'GET /children/:childNotesId/notes': ELSA_REPORTERS(200),
   'POST /children/:childNotesId/notes': STAFF_OF_ELSA('back'),
@@ -236,6 +279,8 @@ const MATRIX: Record<string, Row> = {
   'POST /settings/invitation': signedIn(400), // an unknown key
   'GET /municipalities/:municipalityId/terms': { ...signedIn(404), admin: 200 },
   'POST /municipalities/:municipalityId/terms': { ...signedIn(404), admin: 'back' },
+  'GET /municipalities/:municipalityId/notifications': { ...signedIn(404), admin: 200 },
+  'POST /municipalities/:municipalityId/notifications': { ...signedIn(404), admin: 400 }, // without an hour
   // the municipality's statements and its audit trail: each admin for their own municipality (the pages reach it through them)
   'GET /admin/statements': { ...signedIn(404), admin: 200, grannadmin: 200 },
   'POST /admin/statements/privacy': { ...signedIn(404), admin: 'back', grannadmin: 'back' },
@@ -283,11 +328,17 @@ const MATRIX: Record<string, Row> = {
   'POST /settings/mobile/resend': signedIn('back'), // a new code for that number
   'POST /settings/mobile/verify': signedIn(400), // without the code
   'POST /settings/mobile/cancel': signedIn('back'),
+  'GET /settings/notifications': signedIn(200),
   'POST /settings/notifications': signedIn('back'),
   'POST /settings/sessions/end': signedIn('back'),
   'POST /settings/sessions/end-others': signedIn('back'),
   'POST /settings/close': signedIn('back'),
   'POST /settings/close/withdraw': signedIn('back'),
+  // the devices that get one's push notifications: one's own only (a device of Emma's: nobody else finds it)
+  'GET /settings/devices': signedIn(200),
+  'POST /settings/devices': signedIn(400), // without a subscription
+  'POST /settings/devices/:pushSubscriptionId/remove': { ...signedIn(404), vardnadshavare: 'back' },
+  'POST /settings/devices/test': signedIn('back'),
   // closing the account of a guardian of a Solrosen child: its head and the admin; nobody else, not even the guardian
   'GET /units/:unitId/closure-requests': UNIT_SETTINGS(200),
   'GET /municipalities/:municipalityId/closure-requests': { ...signedIn(404), admin: 200 },
@@ -844,6 +895,18 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
       assert.equal(terms?.invitationValidDays, 10 + (c.n % 40));
     },
   },
+  'POST /municipalities/:municipalityId/notifications': {
+    by: ['admin'],
+    form: (c) => [['summary_hour', String(14 + (c.n % 8))]],
+    answer: (c) => ({ to: `/municipalities/${c.own.municipalityId}/notifications` }),
+    changes: ['notification_settings', 'notification_settings_changes'],
+    prepare: async (c) => {
+      // a different hour from the one stored, so the change is kept
+      if ((await summaryHour(c.t.db, c.own.municipalityId)) === 14 + (c.n % 8)) c.n++;
+      return {};
+    },
+    check: async (c) => assert.equal(await summaryHour(c.t.db, c.own.municipalityId), 14 + (c.n % 8)),
+  },
   'POST /municipalities/:municipalityId/privacy/retention': {
     by: ['admin'],
     form: (c) => [...PERSONAL_DATA.rules().map((r): [string, string] => [`months_${r.kind}`, String(r.kind === 'absences' ? 13 + (c.n % 50) : r.defaultMonths)]),
@@ -1171,6 +1234,117 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     answer: (c) => ({ to: `/children/${c.own.childId}/schedule?week=${weekKey('2026-12-08')}#day_2026-12-08` }),
     changes: ['care_times'], mayChange: ['care_history'],
     check: async (c) => assert.equal((await careTimesOf(c.t.db, c.own.childId, '2026-12-08', '2026-12-08')).get('2026-12-08')?.staffComment, `Utflykt ${c.n}`),
+  },
+  // messages: a new one about Elsa (a guardian to Blåbär's staff, staff to all her guardians), a reply, the archive; a
+  // bulletin is accepted with its fan-out job (the job reaches the guardians)
+  'POST /children/:childId/messages': {
+    by: REPORTERS_OF_ELSA,
+    form: (c) => [['to', GUARDIAN_LOGINS.includes(c.actor) ? `group:${c.own.groupId}` : 'guardians'], ['subject', `Matrisens meddelande ${c.n}`], ['body', 'Hej']],
+    answer: () => ({ to: /^\/messages\/\d+$/ }),
+    changes: ['message_threads', 'message_participants', 'messages', 'message_recipients', 'notifications'], mayChange: ['jobs'],
+    check: async (c) => {
+      const thread = await c.t.db.selectFrom('message_threads').select(['id', 'child_id', 'kind']).where('subject', '=', `Matrisens meddelande ${c.n}`).executeTakeFirstOrThrow();
+      assert.deepEqual({ child: thread.child_id, kind: thread.kind }, { child: c.own.childId, kind: 'direct' });
+      const reached = await c.t.db.selectFrom('message_recipients').innerJoin('messages', 'messages.id', 'message_recipients.message_id')
+        .select('message_recipients.account_id').where('messages.thread_id', '=', thread.id).execute();
+      assert.ok(reached.length > 0 && reached.every((r) => r.account_id !== c.account.id));
+    },
+  },
+  'POST /messages/:messageThreadId/replies': {
+    by: ['vardnadshavare', 'pedagog'],
+    prepare: async (c) => ({ messageThreadId: await freshThread(c.t, c.own) }),
+    form: (c) => [['body', `Matrisens svar ${c.n}`]],
+    answer: (c) => ({ to: new RegExp(`^/messages/${c.made.messageThreadId}#message-\\d+$`) }),
+    changes: ['messages', 'message_recipients', 'notifications'], mayChange: ['jobs', 'message_participants'],
+    check: async (c) => {
+      const sent = await c.t.db.selectFrom('messages').select(['thread_id', 'sender_account_id']).where('body', '=', `Matrisens svar ${c.n}`).executeTakeFirstOrThrow();
+      assert.deepEqual(sent, { thread_id: Number(c.made.messageThreadId), sender_account_id: c.account.id });
+    },
+  },
+  'POST /messages/:messageThreadId/archive': {
+    by: ['vardnadshavare', 'pedagog'],
+    prepare: async (c) => ({ messageThreadId: await freshThread(c.t, c.own) }),
+    form: () => [],
+    answer: () => ({ to: '/messages' }),
+    changes: ['message_participants'],
+    check: async (c) => {
+      const row = await c.t.db.selectFrom('message_participants').select('archived_at').where('thread_id', '=', Number(c.made.messageThreadId))
+        .where('account_id', '=', c.account.id).executeTakeFirstOrThrow();
+      assert.notEqual(row.archived_at, null);
+    },
+  },
+  'POST /messages/:messageThreadId/unarchive': {
+    by: ['vardnadshavare', 'pedagog'],
+    prepare: async (c) => {
+      const messageThreadId = await freshThread(c.t, c.own);
+      await setArchived(c.t.db, messageThreadId, c.account.id, c.t.clock.now());
+      return { messageThreadId };
+    },
+    form: () => [],
+    answer: (c) => ({ to: `/messages/${c.made.messageThreadId}` }),
+    changes: ['message_participants'],
+    check: async (c) => {
+      const row = await c.t.db.selectFrom('message_participants').select('archived_at').where('thread_id', '=', Number(c.made.messageThreadId))
+        .where('account_id', '=', c.account.id).executeTakeFirstOrThrow();
+      assert.equal(row.archived_at, null);
+    },
+  },
+  'POST /groups/:groupId/bulletins': {
+    by: STAFF_OF_ELSAS,
+    form: (c) => [['subject', `Matrisens utskick ${c.n}`], ['body', 'Till alla']],
+    answer: () => ({ to: /^\/messages\/\d+$/ }),
+    changes: ['message_threads', 'message_participants', 'messages', 'jobs'],
+    check: async (c) => {
+      const thread = await c.t.db.selectFrom('message_threads').select(['kind', 'group_id']).where('subject', '=', `Matrisens utskick ${c.n}`).executeTakeFirstOrThrow();
+      assert.deepEqual(thread, { kind: 'bulletin', group_id: c.own.groupId });
+    },
+  },
+  // a message the teacher sent Emma taken back (its text emptied); one's out-of-office set and turned off
+  'POST /messages/:messageThreadId/messages/:messageId/retract': {
+    by: ['pedagog'],
+    prepare: async (c) => {
+      const messageThreadId = await freshThread(c.t, c.own);
+      const emma = (await accountOf(c.t, 'vardnadshavare')).id;
+      const messageId = await addMessage(c.t.db, { threadId: messageThreadId, senderAccountId: c.account.id, body: `Fel familj ${c.n}`, at: c.t.clock.now() });
+      await addRecipients(c.t.db, messageId, [emma]);
+      return { messageThreadId, messageId };
+    },
+    form: () => [],
+    answer: (c) => ({ to: `/messages/${c.made.messageThreadId}` }),
+    changes: ['messages'],
+    check: async (c) => {
+      const row = await c.t.db.selectFrom('messages').select(['body', 'retracted_at']).where('id', '=', Number(c.made.messageId)).executeTakeFirstOrThrow();
+      assert.equal(row.body, '');
+      assert.notEqual(row.retracted_at, null);
+    },
+  },
+  'POST /settings/out-of-office': {
+    by: ['rektor', 'pedagog', 'larare2b'],
+    form: (c) => [['firstDay', today(c.t.clock)], ['lastDay', addDays(today(c.t.clock), 3)], ['body', `Borta ${c.n}`]],
+    answer: () => ({ to: '/settings/out-of-office' }),
+    changes: ['out_of_office'],
+    check: async (c) => assert.equal((await outOfOfficeOf(c.t.db, c.account.id))?.body, `Borta ${c.n}`),
+  },
+  'POST /settings/out-of-office/remove': {
+    by: ['rektor', 'pedagog', 'larare2b'],
+    prepare: async (c) => {
+      await saveOutOfOffice(c.t.db, c.account.id, { firstDay: today(c.t.clock), lastDay: today(c.t.clock), body: 'Borta' }, c.t.clock.now());
+      return {};
+    },
+    form: () => [],
+    answer: () => ({ to: '/settings/out-of-office' }),
+    changes: ['out_of_office'],
+    check: async (c) => assert.equal(await outOfOfficeOf(c.t.db, c.account.id), undefined),
+  },
+  'POST /units/:unitId/bulletins': {
+    by: HEADS_OF_ELSA,
+    form: (c) => [['subject', `Matrisens utskick ${c.n}`], ['body', 'Till alla'], ['urgent', '1']],
+    answer: () => ({ to: /^\/messages\/\d+$/ }),
+    changes: ['message_threads', 'message_participants', 'messages', 'jobs'],
+    check: async (c) => {
+      const thread = await c.t.db.selectFrom('message_threads').select(['kind', 'unit_id', 'urgent']).where('subject', '=', `Matrisens utskick ${c.n}`).executeTakeFirstOrThrow();
+      assert.deepEqual(thread, { kind: 'bulletin', unit_id: c.own.unitId, urgent: 1 });
+    },
   },
   // notes about Elsa: written, changed (at the version read) and removed by the staff of her group
   'POST /children/:childNotesId/notes': {
@@ -1579,11 +1753,34 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
   },
   'POST /settings/notifications': {
     by: EVERY_KIND,
-    form: (c) => NOTIFICATION_TOPICS.map((topic, i) => [choiceField(topic), i === c.n % NOTIFICATION_TOPICS.length ? 'none' : 'email']),
-    answer: () => ({ to: '/settings#notifications-section' }),
-    changes: ['account_notification_choices'],
-    check: async (c) => assert.deepEqual(await notificationChoices(c.t.db, c.account.id),
-      Object.fromEntries(NOTIFICATION_TOPICS.map((topic, i) => [topic, i === c.n % NOTIFICATION_TOPICS.length ? 'none' : 'email']))),
+    // the section about everything (a guardian's children's sections are posted as shown)
+    form: () => [],
+    send: async (c, agent, target) => {
+      const page = await agent.get('/settings/notifications');
+      // every child's section as shown, then the probe's choices on top
+      const shown = [...page.text.matchAll(/<option value="(now|summary|off)" selected>/g)].length;
+      assert.ok(shown >= NOTIFICATION_TOPICS.length, 'the page shows a choice per topic');
+      const fields: [string, string][] = [['_csrf', csrfFrom(page.text)]];
+      for (const m of page.text.matchAll(/<select id="([^"]+)" name="[^"]+">\s*(?:<option[^>]*>[^<]*<\/option>\s*)*/g)) {
+        const selected = m[0].match(/<option value="([a-z]+)" selected>/)?.[1];
+        if (selected) fields.push([m[1], selected]);
+      }
+      const mine = NOTIFICATION_TOPICS.flatMap((topic, i): [string, string][] => [
+        [choiceField(0, topic, 'timing'), i === c.n % NOTIFICATION_TOPICS.length ? 'off' : 'summary'], [choiceField(0, topic, 'email'), '1']]);
+      const names = new Set(mine.map(([name]) => name));
+      return agent.post(target).type('form').send(new URLSearchParams([...fields.filter(([name]) => !names.has(name)), ...mine]).toString());
+    },
+    answer: () => ({ to: '/settings/notifications' }),
+    changes: ['notification_choices'],
+    check: async (c) => {
+      const stored = (await choicesOf(c.t.db, [c.account.id])).get(c.account.id) ?? [];
+      for (const [i, topic] of NOTIFICATION_TOPICS.entries()) {
+        const choice = stored.find((s) => s.topic === topic && s.childId === 0);
+        assert.equal(choice?.timing, i === c.n % NOTIFICATION_TOPICS.length ? 'off' : 'summary', topic);
+        assert.equal(choice?.email, true);
+        assert.equal(choice?.push, false, 'not ticked');
+      }
+    },
   },
   'POST /settings/sessions/end': {
     by: EVERY_KIND,
@@ -1622,6 +1819,33 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     answer: () => ({ to: '/settings#close-section' }),
     changes: ['account_closure_requests'],
     check: async (c) => assert.equal(await openClosureRequest(c.t.db, c.account.id), undefined, 'no open request'),
+  },
+  'POST /settings/devices': {
+    by: EVERY_KIND,
+    form: (c) => [['endpoint', `https://push.example.se/${c.actor}-${c.n}`], ...pushKeysForm()],
+    answer: () => ({ to: '/settings/devices' }),
+    // (the installation's key pair is made at the first need; past ten devices the oldest goes, with its pushes)
+    changes: ['push_subscriptions'], mayChange: ['push_keys', 'push_outbox'],
+    check: async (c) => assert.ok((await devicesOf(c.t.db, c.account.id)).length > 0, 'the device is listed'),
+  },
+  'POST /settings/devices/:pushSubscriptionId/remove': {
+    by: EVERY_KIND,
+    prepare: async (c) => ({ pushSubscriptionId: await probeSubscription(c.t, c.account.id, `remove-${c.n}`) }),
+    form: () => [],
+    answer: () => ({ to: '/settings/devices' }),
+    changes: ['push_subscriptions'],
+    check: async (c) => assert.equal((await devicesOf(c.t.db, c.account.id)).some((d) => d.id === Number(c.made.pushSubscriptionId)), false),
+  },
+  'POST /settings/devices/test': {
+    by: EVERY_KIND,
+    prepare: async (c) => ({ pushSubscriptionId: await probeSubscription(c.t, c.account.id, `test-${c.n}`) }),
+    form: () => [],
+    answer: () => ({ to: '/settings/devices' }),
+    changes: ['push_outbox', 'jobs'],
+    check: async (c) => {
+      const queued = await c.t.db.selectFrom('push_outbox').select('id').where('subscription_id', '=', Number(c.made.pushSubscriptionId)).execute();
+      assert.equal(queued.length, 1, 'a test push for the device');
+    },
   },
   'POST /admin/children': {
     ...ADD_CHILD,
@@ -2008,6 +2232,11 @@ describe('the permission matrix', () => {
     if (path.includes(':mailId')) return { ...ids[side], mailId: demoMailId };
     if (path.includes(':token')) return { ...ids[side], token: await freshToken(path) };
     if (path.includes(':emailId')) return { ...ids[side], emailId: await freshEmail(side) };
+    if (path.includes(':notificationId')) return { ...ids[side], notificationId: await freshNotification(side) };
+    if (path.includes(':pushSubscriptionId')) {
+      const owner = side === 'own' ? (await accountOf(t, 'vardnadshavare')).id : await probeAccount('foreign');
+      return { ...ids[side], pushSubscriptionId: await probeSubscription(t, owner, `probe-${side}-${probeAddresses++}`) };
+    }
     if (path.includes(':closureRequestId')) return { ...ids[side], closureRequestId: await freshClosureRequest(side) };
     if (path.includes(':registryImportId')) {
       return { ...ids[side], registryImportId: await storeImportFile(t.db, {
@@ -2024,6 +2253,21 @@ describe('the permission matrix', () => {
     if (path.includes(':publishedPostId') || path.includes(':postMediaId')) return { ...ids[side], ...(await probePost(side)), variant: 'thumb.jpg' };
     if (path.includes(':childNotesId')) return { ...ids[side], childNotesId: ids[side].childId };
     if (path.includes(':noteId')) return { ...ids[side], noteId: await freshNote(t, ids[side].childId, ids[side].unitId) };
+    if (path.includes(':messageAttachmentId')) {
+      const thread = await freshThread(t, { ...ids[side], oskarId } as Own, side === 'own' ? undefined : await probeAccount('foreign'));
+      return { ...ids[side], messageAttachmentId: await freshAttachment(t, thread) };
+    }
+    if (path.includes(':messageId')) { // the teacher's message to Emma (own); the foreign guardian's own message (foreign)
+      const messageThreadId = await freshThread(t, { ...ids[side], oskarId } as Own, side === 'own' ? undefined : await probeAccount('foreign'));
+      const first = await t.db.selectFrom('messages').select('id').where('thread_id', '=', messageThreadId).executeTakeFirstOrThrow();
+      if (side === 'foreign') return { ...ids[side], messageThreadId, messageId: first.id };
+      const messageId = await addMessage(t.db, { threadId: messageThreadId, senderAccountId: (await accountOf(t, 'pedagog')).id, body: 'Till Emma', at: t.clock.now() });
+      await addRecipients(t.db, messageId, [(await accountOf(t, 'vardnadshavare')).id]);
+      return { ...ids[side], messageThreadId, messageId };
+    }
+    if (path.includes(':messageThreadId')) {
+      return { ...ids[side], messageThreadId: await freshThread(t, { ...ids[side], oskarId } as Own, side === 'own' ? undefined : await probeAccount('foreign')) };
+    }
     if (path.includes(':postCommentId')) return { ...ids[side], postCommentId: await freshComment(t, { childId: ids[side].childId }, (await probePost(side)).publishedPostId) };
     if (path.includes(':homeObservationId')) return { ...ids[side], homeObservationId: await freshObservation(t, { childId: ids[side].childId, groupId: ids[side].groupId }, 'approved'), variant: 'thumb.jpg' };
     if (path.includes(':entryId')) return { ...ids[side], entryId: await freshGreeting(t, ids[side].childId, ids[side].unitId) };
@@ -2102,6 +2346,16 @@ describe('the permission matrix', () => {
   }
 
   /** A verified extra address of Emma's (vardnadshavare) or, for the other side, of the Grannkommun probe account. */
+  /** A notification of Emma's (own side) or of an account of Grannkommun's, leading to the start page. */
+  async function freshNotification(side: 'own' | 'foreign'): Promise<number> {
+    const owner = side === 'own'
+      ? (await t.db.selectFrom('accounts').select('id').where('username', '=', 'vardnadshavare').executeTakeFirstOrThrow()).id
+      : await probeAccount('foreign');
+    const { id } = await t.db.insertInto('notifications').values({ account_id: owner, child_id: null, kind: 'childAdded', params: '{"child":"Elsa"}',
+      url: '/', created_at: t.clock.now().toISOString(), read_at: null, topic: null }).returning('id').executeTakeFirstOrThrow();
+    return id;
+  }
+
   async function freshEmail(side: 'own' | 'foreign'): Promise<number> {
     const owner = side === 'own'
       ? (await t.db.selectFrom('accounts').select('id').where('username', '=', 'vardnadshavare').executeTakeFirstOrThrow()).id
@@ -2215,6 +2469,11 @@ describe('the permission matrix', () => {
     if (path.endsWith('/consent')) return [['answer', 'yes']];
     if (path.endsWith('/settings/documentation')) return [['notes', 'on'], ['guestbook', 'on']];
     if (/^\/children\/\d+\/notes$/.test(path) || path.endsWith('/comments') || path.endsWith('/observations')) return [['body', `Från matrisen (${actor})`]];
+    if (/^\/messages\/\d+\/replies$/.test(path)) return [['body', `Svar från matrisen (${actor})`]];
+    if (/^\/children\/\d+\/messages$/.test(path)) {
+      return [['to', ['vardnadshavare', 'vardnadshavare2'].includes(actor) ? `group:${ids.own.groupId}` : 'guardians'], ['subject', 'Matrisen'], ['body', 'Hej']];
+    }
+    if (path.endsWith('/bulletins')) return [['subject', 'Matrisens utskick'], ['body', 'Till alla']];
     if (/^\/notes\/\d+\/edit$/.test(path)) return [['body', `Ändrad av matrisen (${actor})`], ['version', '1']];
     if (/^\/children\/\d+\/page$/.test(path)) return [['presentation', 'Matrisen'], ['version', '0']];
     if (path.endsWith('/guestbook')) return [['greeting', `Hälsning från ${actor}`]];
@@ -2231,7 +2490,7 @@ describe('the permission matrix', () => {
     if (path === '/settings/emails') return [['email', `${actor}-extra@example.com`]];
     if (path === '/settings/mobile') return [['mobile', `070-123 45 ${String(ACTORS.indexOf(actor)).padStart(2, '0')}`]]; // (codes are limited per number)
     if (path === '/settings/mobile/verify') return [['code', '']];
-    if (path === '/settings/notifications') return ['messages', 'absence', 'information', 'calendar', 'documentation', 'blog'].map((k) => [`notify_${k}`, 'email']);
+    if (path === '/settings/notifications') return ['messages', 'absence', 'information', 'calendar', 'documentation', 'blog'].map((k) => [`c0_${k}_timing`, 'summary']);
     if (path === '/settings/sessions/end') return [['session', 'no-such-session']];
     if (path === '/settings/close') return [['confirm_close', 'yes']];
     if (path.endsWith('/close')) return [['next', '/']];
@@ -2340,6 +2599,34 @@ async function probeArea(t: TestApp, municipality: number): Promise<number> {
 /** A fresh empty group of the unit, for a probe that renames, ends or removes one. */
 async function probeGroup(t: TestApp, unit: number): Promise<number> {
   return (await t.db.insertInto('groups').values({ unit_id: unit, name: `Provgruppen ${probeRecords++}` }).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+/**
+ * A thread about the side's probe child: from Emma (vardnadshavare) to Elsa's teacher (pedagog), or in the other
+ * municipality from its probe account to itself alone.
+ */
+async function freshThread(t: TestApp, own: { childId: number; groupId: number; unitId: number; municipalityId: number }, account?: number): Promise<number> {
+  const idOf = async (username: string) => (await t.db.selectFrom('accounts').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
+  const [from, to] = account ? [account, undefined] : [await idOf('vardnadshavare'), await idOf('pedagog')];
+  const at = t.clock.now();
+  const threadId = await createThread(t.db, { municipalityId: own.municipalityId, subject: 'Matrisens tråd', kind: 'direct', childId: own.childId,
+    groupId: own.groupId, unitId: own.unitId, urgent: false, sensitive: false, by: from, at });
+  await addParticipants(t.db, threadId, [{ accountId: from, role: 'guardian' }, ...(to ? [{ accountId: to, role: 'staff' as const }] : [])]);
+  const messageId = await addMessage(t.db, { threadId, senderAccountId: from, body: 'Hej från matrisen', at });
+  if (to) await addRecipients(t.db, messageId, [to]);
+  return threadId;
+}
+
+/** A PDF attached to the thread's first message (its file stored as a sent one is). */
+async function freshAttachment(t: TestApp, threadId: number): Promise<number> {
+  const message = await t.db.selectFrom('messages').select('id').where('thread_id', '=', threadId).orderBy('id').executeTakeFirstOrThrow();
+  const file = path.join(t.dir, `probe-${threadId}.pdf`);
+  await fs.writeFile(file, `%PDF-1.4\n% Matrisens bilaga ${threadId}\n%%EOF\n`);
+  const stored = await checkAndStore(t.dir, file, 'lapp.pdf');
+  if (!stored.ok) throw new Error(`the probe attachment was refused: ${stored.error}`);
+  const row = await t.db.insertInto('message_attachments').values({ message_id: message.id, media_key: stored.key, name: stored.name, mime: stored.mime,
+    size: stored.size, created_at: t.clock.now().toISOString() }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /** A note about the child written in the unit; each call its own, as changing and removing use it up. */

@@ -16,6 +16,8 @@ function actor(relations: Partial<Actor>): Actor {
   return {
     accountId: 1, personId: 1, authLevel: 'password', adminOf: new Set(), headOf: new Set(), staffUnits: new Set(),
     staffGroups: new Set(), guardianOf: new Map(), isStudent: false, ...relations,
+    // each person's own account (the rule 'participant' asks for the account)
+    ...(relations.personId !== undefined && relations.accountId === undefined ? { accountId: 1000 + relations.personId } : {}),
   };
 }
 
@@ -71,14 +73,20 @@ const PLACES: Record<TargetKind, Location | null> = {
   // children whose families may see it under the photo rule)
   publishedPost: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
   postMedia: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
-  // child 7's portfolio to download (while placed, or in the grace period after: then in no group)
-  childPortfolio: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  // child 7's portfolio to download (while placed, or in the grace period after: then in no group); the child its person
+  childPortfolio: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD], person: { id: CHILD, protectedIdentity: false, otherHousehold: false } },
   // child 7's notes in unit 100 (a unit that uses notes), a note about child 7, written in unit 100 (the child's groups in that unit), a comment on a post of group 10 in
   // child 7's portfolio, and a home observation of child 7 sent to group 10
   childNotes: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
   note: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
   postComment: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
   homeObservation: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  // a message thread of group 10 between the guardian (account 1050) and the teacher (account 1060), no one else
+  messageThread: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [], accountIds: [1050, 1060] },
+  // a file attached to a message from the teacher (account 1060) to the guardian (account 1050): those two see it
+  messageAttachment: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [], accountIds: [1050, 1060] },
+  // a device of the guardian's (account 1050) that gets their push notifications: theirs alone, in no municipality
+  pushSubscription: { municipalityId: 0, unitIds: [], groupIds: [], childIds: [], accountIds: [1050] },
   // the guardian (person 50) seen on the child's page
   personOfChild: {
     municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD],
@@ -123,8 +131,8 @@ const WHO_MAY: Record<Action, Name[]> = {
   'group.children.read': STAFF,
   'group.today.read': STAFF,
   'group.today.print': STAFF,
-  // the portfolio's ZIP: the child's guardians (both homes) and the pupil, never staff
-  'child.portfolio.export': [...GUARDIANS, 'student'],
+  // the portfolio's ZIP: the child's guardians (both homes) and the pupil (also one who has left), never staff
+  'child.portfolio.export': [...GUARDIANS, 'student', 'formerPupil'],
   // documentation: the group's staff, the unit's head and the admin write the group's posts (a post sits in its group)
   'group.posts.read': STAFF,
   'group.posts.create': STAFF,
@@ -162,6 +170,25 @@ const WHO_MAY: Record<Action, Name[]> = {
   'child.observations.create': GUARDIANS,
   'homeObservation.decide': STAFF,
   'homeObservation.photo.read': [...GUARDIANS, 'student', ...STAFF],
+  // messages: a thread is its participants' alone (not the head's, nor the admin's); about a child its guardians (both
+  // homes, not the pupil) and staff write; a group's bulletin its staff, a unit's its head and the admin
+  'messageThread.read': ['guardian', 'teacher'],
+  'messageThread.reply': ['guardian', 'teacher'],
+  'messageThread.archive': ['guardian', 'teacher'],
+  // messages' extras: an attachment its message's sender and recipients; a retract its participants (retract.ts then lets
+  // only the staff sender within ten minutes); one's out-of-office any staff member or head, in any unit
+  'messageAttachment.read': ['guardian', 'teacher'],
+  'messageThread.retract': ['guardian', 'teacher'],
+  'account.outOfOffice.read': ['teacher', 'colleague', 'otherTeacher', 'head', 'otherHead'],
+  'account.outOfOffice.update': ['teacher', 'colleague', 'otherTeacher', 'head', 'otherHead'],
+  // one's own devices for push notifications: everyone's own; a device removed only by its account
+  'account.devices.read': EVERYONE,
+  'account.devices.subscribe': EVERYONE,
+  'account.devices.test': EVERYONE,
+  'pushSubscription.remove': ['guardian'],
+  'child.messages.write': [...GUARDIANS, ...STAFF],
+  'group.bulletin.send': STAFF,
+  'unit.bulletin.send': ['head', 'admin'],
   'unit.read': ['teacher', 'colleague', 'head', 'admin'],
   'unit.settings.read': ['head', 'admin'],
   'unit.settings.update': ['head', 'admin'],
@@ -201,6 +228,7 @@ const WHO_MAY: Record<Action, Name[]> = {
   'placement.update': ['head', 'admin'],
   'municipality.read': ['admin'],
   'municipality.terms.update': ['admin'],
+  'municipality.notifications.update': ['admin'],
   'municipality.closureRequests.read': ['admin'],
   'municipality.statements.update': ['admin', 'otherAdmin'],
   'municipality.audit.read': ['admin', 'otherAdmin'],
@@ -230,26 +258,27 @@ const ABOUT: Record<TargetKind, Action[]> = {
     'children.admin.read', 'children.admin.create', 'staff.admin.read', 'staff.admin.create',
     'admin.read', 'areas.admin.read', 'areas.admin.create', 'units.admin.read', 'units.admin.create',
     'municipality.statements.update', 'municipality.audit.read', 'municipality.audit.export', 'registryImport.create', 'account.extract.read',
-    'municipality.documentation.update'],
+    'municipality.documentation.update', 'account.devices.read', 'account.devices.subscribe', 'account.devices.test',
+    'account.outOfOffice.read', 'account.outOfOffice.update'],
   child: ['child.start.read', 'child.info.read', 'child.absence.report', 'child.attendance.update', 'child.schedule.read',
     'child.schedule.update', 'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported', 'child.invitations.create',
     'child.absence.undoReport', 'child.consent.read', 'child.consent.give', 'child.consent.record', 'child.portfolio.read',
     'child.page.read', 'child.page.update', 'child.guestbook.write', 'child.guestbook.remove', 'child.picture.read',
-    'child.observations.read', 'child.observations.create'],
+    'child.observations.read', 'child.observations.create', 'child.messages.write'],
   absence: ['absence.cancel', 'absence.withdraw', 'absence.answer', 'absence.unreported.cancel'],
   personOfChild: ['person.contact.read', 'person.address.read'],
   group: ['group.invitations.read', 'group.read', 'group.children.read', 'group.today.read', 'group.today.print', 'group.admin.read', 'group.update',
-    'group.posts.read', 'group.posts.create', 'group.consent.read', 'group.blog.read', 'group.comments.read'],
+    'group.posts.read', 'group.posts.create', 'group.consent.read', 'group.blog.read', 'group.comments.read', 'group.bulletin.send'],
   invitation: ['invitation.manage'],
   unit: ['unit.read', 'unit.settings.read', 'unit.settings.update', 'unit.closureRequests.read', 'unit.admin.read', 'unit.update', 'unit.groups.read',
     'unit.groups.create', 'unit.children.read', 'unit.children.create',
-    'unit.staff.read', 'unit.staff.create', 'unit.contact.update'],
+    'unit.staff.read', 'unit.staff.create', 'unit.contact.update', 'unit.bulletin.send'],
   closureRequest: ['account.closure.handle'],
   staffMember: ['staffMember.read', 'staffMember.assign', 'staffMember.invite', 'staffMember.identity.update'],
   staffDetails: ['staffMember.update'],
   staffAssignment: ['staffAssignment.end'],
   person: ['person.extract.read'],
-  municipality: ['municipality.read', 'municipality.terms.update', 'municipality.closureRequests.read', 'municipality.privacy.read', 'municipality.retention.update'],
+  municipality: ['municipality.read', 'municipality.terms.update', 'municipality.notifications.update', 'municipality.closureRequests.read', 'municipality.privacy.read', 'municipality.retention.update'],
   area: ['area.read', 'area.update'],
   registeredChild: ['child.register.read', 'child.register.update'],
   placement: ['placement.update'],
@@ -263,6 +292,9 @@ const ABOUT: Record<TargetKind, Action[]> = {
   note: ['note.update', 'note.delete'],
   postComment: ['postComment.decide'],
   homeObservation: ['homeObservation.decide', 'homeObservation.photo.read'],
+  messageThread: ['messageThread.read', 'messageThread.reply', 'messageThread.archive', 'messageThread.retract'],
+  messageAttachment: ['messageAttachment.read'],
+  pushSubscription: ['pushSubscription.remove'],
 };
 
 const ALL_ACTIONS = Object.keys(actions) as Action[];

@@ -1,22 +1,16 @@
 // The notes pages and the unit settings' Dokumentation section in a browser: a note written on a phone-sized screen
 // without JavaScript, the form's error at its field, and axe (WCAG 2.1 AA) on each page with JavaScript on.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAccessible, login, startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
-import { personId, unitId } from '../support/demo.ts';
+import { assertAccessible, browserSuite, login } from '../support/browser.ts';
+import { unitId } from '../support/demo.ts';
 
 describe('notes in the browser', () => {
-  let h: BrowserHarness;
-  let elsa: number;
-  before(async () => {
-    h = await startBrowserHarness();
-    elsa = await personId(h.t.db, 'Elsa', 'Andersson');
-  });
-  after(() => h.close());
+  const { h, demo } = browserSuite();
 
   it('a teacher writes a note on a phone without JavaScript; an empty one is refused at the field', () => h.withPage({ javaScript: false, width: 360 }, async (page) => {
     await login(page, 'pedagog');
-    await page.goto(`/children/${elsa}/notes`);
+    await page.goto(`/children/${demo.elsa}/notes`);
     await page.getByRole('button', { name: 'Spara anteckningen' }).click();
     assert.match(await page.title(), /^Fel: /);
     assert.equal(await page.locator('#body-error').count(), 1);
@@ -28,12 +22,12 @@ describe('notes in the browser', () => {
 
   it('axe finds nothing on the staff’s notes page, with an error, and on a note to change', () => h.withPage({ javaScript: true }, async (page) => {
     await login(page, 'pedagog');
-    await page.goto(`/children/${elsa}/notes`);
+    await page.goto(`/children/${demo.elsa}/notes`);
     await assertAccessible(page, 'notes page for staff');
     await page.getByRole('button', { name: 'Spara anteckningen' }).click();
     await page.locator('#body-error').waitFor();
     await assertAccessible(page, 'notes page with an error');
-    await page.goto(`/children/${elsa}/notes`);
+    await page.goto(`/children/${demo.elsa}/notes`);
     await page.getByRole('link', { name: /^Ändra/ }).first().click();
     await page.getByRole('button', { name: 'Spara ändringen' }).waitFor();
     await assertAccessible(page, 'a note to change');
@@ -41,7 +35,7 @@ describe('notes in the browser', () => {
 
   it('a guardian reads the notes; axe finds nothing', () => h.withPage({ javaScript: true }, async (page) => {
     await login(page, 'vardnadshavare');
-    await page.goto(`/children/${elsa}/notes`);
+    await page.goto(`/children/${demo.elsa}/notes`);
     assert.equal(await page.getByText('Vi har varit i skogen och letat svamp.').count(), 1);
     await assertAccessible(page, 'notes page for a guardian');
   }));

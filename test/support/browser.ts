@@ -4,11 +4,13 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { DEMO_PASSWORD } from '../../server/demo/seed.ts';
 import { languageByCode } from '../../server/kernel/i18n.ts';
 import { startTestApp, type TestApp } from './app.ts';
+import { groupId, personId } from './demo.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -99,6 +101,40 @@ export async function startBrowserHarness(options: Parameters<typeof startTestAp
       await t.close();
     },
   };
+}
+
+/** The demo's child and group most browser tests act on: Elsa Andersson and her group Blåbär. */
+export interface DemoCast { readonly elsa: number; readonly blabar: number }
+
+/**
+ * One describe block's browser harness: started in a `before` hook (Elsa and Blåbär looked up) and closed in an `after`
+ * hook, both registered where this is called — first thing in the block, so the block's own hooks find it started.
+ * `h` and `demo` are read inside tests and hooks; reading them earlier fails with a message saying so.
+ */
+export function browserSuite(options: Parameters<typeof startTestApp>[0] = {}): { h: BrowserHarness; demo: DemoCast } {
+  let started: BrowserHarness | undefined;
+  let found: DemoCast | undefined;
+  let closed: Promise<void> | undefined;
+  const notYet = () => assert.fail('browserSuite starts in the block\'s before hook: read h and demo inside a test or hook');
+  const ready = () => started ?? notYet();
+  const cast = () => found ?? notYet();
+  before(async () => {
+    started = await startBrowserHarness(options);
+    found = { elsa: await personId(started.t.db, 'Elsa', 'Andersson'), blabar: await groupId(started.t.db, 'Blåbär') };
+  });
+  const close = () => (closed ??= started?.close() ?? Promise.resolve());
+  after(close);
+  const h: BrowserHarness = {
+    get t() { return ready().t; },
+    get browser() { return ready().browser; },
+    get baseURL() { return ready().baseURL; },
+    context: (contextOptions) => ready().context(contextOptions),
+    page: (contextOptions) => ready().page(contextOptions),
+    withPage: (contextOptions, test) => ready().withPage(contextOptions, test),
+    close,
+  };
+  const demo: DemoCast = { get elsa() { return cast().elsa; }, get blabar() { return cast().blabar; } };
+  return { h, demo };
 }
 
 function listen(t: TestApp): Promise<Server> {

@@ -1,0 +1,80 @@
+// Who a message can reach, found through "who is who" (server/people) and the accounts (server/accounts): the staff of
+// a child's groups for its guardian, the guardians of a child for its staff, and everyone a bulletin goes to. Only open
+// accounts are reached; a person without one is not offered.
+import { openAccountsOf } from '../accounts/queries.ts';
+import type { Db } from '../kernel/db.ts';
+import type { PlacedGroup } from '../kernel/policy.ts';
+import { childrenInGroup, groupPage, groupsOfUnit, guardiansOfChildren, unitHeadPersons } from '../people/queries.ts';
+import type { Audience, Participant } from './rules.ts';
+
+/** The name an account is shown by, as a piece of a query (the accounts module's). */
+export { accountName } from '../accounts/queries.ts';
+
+async function accountsByPerson(db: Db, personIds: readonly number[]): Promise<Map<number, number[]>> {
+  const byPerson = new Map<number, number[]>();
+  for (const account of await openAccountsOf(db, [...new Set(personIds)])) {
+    byPerson.set(account.personId, [...(byPerson.get(account.personId) ?? []), account.id]);
+  }
+  return byPerson;
+}
+
+/** The staff of a group today (not ended assignments), each with their open accounts. */
+async function staffOfGroup(db: Db, groupId: number, today: string): Promise<{ name: string; accountIds: number[] }[]> {
+  const page = await groupPage(db, groupId, today);
+  if (!page) return [];
+  const accounts = await accountsByPerson(db, page.staff.map((s) => s.id));
+  const seen = new Set<number>();
+  return page.staff.filter((s) => !seen.has(s.id) && seen.add(s.id)).map((s) => ({ name: s.name, accountIds: accounts.get(s.id) ?? [] }))
+    .filter((s) => s.accountIds.length > 0);
+}
+
+/**
+ * Whom a user may write to about a child. A guardian: the staff of each of the child's groups. Staff: the child's
+ * guardians with an account (the writer's own account left out).
+ */
+export async function audienceForChild(
+  db: Db, childId: number, role: 'guardian' | 'staff', groups: readonly (PlacedGroup & { name: string })[], today: string, self: number,
+): Promise<Audience> {
+  if (role === 'guardian') {
+    const result: Extract<Audience, { role: 'guardian' }>['groups'] = [];
+    for (const group of groups) {
+      const staff = (await staffOfGroup(db, group.id, today)).flatMap((s) => s.accountIds.map((accountId) => ({ accountId, name: s.name })))
+        .filter((s) => s.accountId !== self);
+      result.push({ id: group.id, name: group.name, unitId: group.unitId, staff });
+    }
+    return { role: 'guardian', groups: result };
+  }
+  const guardians = (await guardiansOfChildren(db, [childId])).get(childId) ?? [];
+  const accounts = await accountsByPerson(db, guardians.map((g) => g.id));
+  return {
+    role: 'staff',
+    guardians: guardians.flatMap((g) => (accounts.get(g.id) ?? []).map((accountId) => ({ accountId, name: `${g.firstName} ${g.lastName}` })))
+      .filter((g) => g.accountId !== self),
+  };
+}
+
+/** The guardians' accounts of the children placed in the groups today. */
+async function guardianAccountsOfGroups(db: Db, groupIds: readonly number[], today: string): Promise<number[]> {
+  const childIds: number[] = [];
+  for (const groupId of groupIds) childIds.push(...(await childrenInGroup(db, groupId, today)).map((c) => c.id));
+  const guardians = await guardiansOfChildren(db, [...new Set(childIds)]);
+  const personIds = [...guardians.values()].flatMap((list) => list.map((g) => g.id));
+  return [...(await accountsByPerson(db, personIds)).values()].flat();
+}
+
+/**
+ * Everyone a bulletin reaches: the guardians of the children placed in the group (or the unit's groups) today, and the
+ * staff of the group (of the unit, its heads too), who see the guardians' replies. A person both staff and guardian
+ * takes part as staff.
+ */
+export async function bulletinAudience(db: Db, place: { groupId: number } | { unitId: number }, today: string): Promise<Participant[]> {
+  const groupIds = 'groupId' in place ? [place.groupId] : (await groupsOfUnit(db, place.unitId)).map((g) => g.id);
+  const staff = new Set<number>();
+  for (const groupId of groupIds) for (const s of await staffOfGroup(db, groupId, today)) for (const id of s.accountIds) staff.add(id);
+  if ('unitId' in place) {
+    const heads = await accountsByPerson(db, await unitHeadPersons(db, [place.unitId], today));
+    for (const id of [...heads.values()].flat()) staff.add(id);
+  }
+  const guardians = (await guardianAccountsOfGroups(db, groupIds, today)).filter((id) => !staff.has(id));
+  return [...[...staff].map((accountId) => ({ accountId, role: 'staff' as const })), ...[...new Set(guardians)].map((accountId) => ({ accountId, role: 'guardian' as const }))];
+}

@@ -1,0 +1,154 @@
+// Sending messages: a new thread about a child, a reply, a bulletin to a group or a unit. Each message is stored with
+// its recipients, its attachments and a notification to every account it reaches, in one transaction: all or nothing.
+// A bulletin is accepted at once (the thread and its first message) and a job, `messages.fanout`, then writes its
+// recipients and their notifications; the job is safe to run twice (addRecipients answers only those not yet reached).
+import type { Transaction } from 'kysely';
+import { findSignedInAccount } from '../accounts/queries.ts';
+import { stockholmDate, type Clock } from '../kernel/clock.ts';
+import type { Database, Db } from '../kernel/db.ts';
+import type { FieldErrors } from '../kernel/forms.ts';
+import { enqueueJob, jobKind, type JobRunner } from '../kernel/jobs.ts';
+import { defineNotificationKind } from '../notifications/kinds.ts';
+import { notify } from '../notifications/queries.ts';
+import { findUnit } from '../people/queries.ts';
+import { storeAttachments } from './attachments.ts';
+import { afterMessageSent } from './out-of-office.ts';
+import {
+  holdUnretracted, addMessage, addParticipants, addRecipients, createThread, messageById, participantsOf, threadById, unarchive,
+  type NewThread, type Thread,
+} from './queries.ts';
+import { bulletinAudience } from './recipients.ts';
+import { replyRecipients, type Participant } from './rules.ts';
+
+/**
+ * The notifications of a message, one kind per kind of thread: an urgent thread's are delivered at once whatever the
+ * person chose, a sensitive thread's say only "Nytt meddelande från <enheten>" outside Vardag. Their text is
+ * `notifications.kinds.<key>` with {from, subject}.
+ */
+export const MESSAGE_NOTIFICATIONS = {
+  plain: defineNotificationKind({ key: 'message', topic: 'messages' }),
+  urgent: defineNotificationKind({ key: 'messageUrgent', topic: 'messages', urgent: true }),
+  sensitive: defineNotificationKind({ key: 'messageSensitive', topic: 'messages', sensitive: true }),
+  urgentSensitive: defineNotificationKind({ key: 'messageUrgentSensitive', topic: 'messages', urgent: true, sensitive: true }),
+};
+
+export const MESSAGE_FANOUT_JOB = jobKind('messages.fanout');
+
+type Trx = Transaction<Database>;
+
+/** The url of a thread: the page a notification leads to, and which opening it marks read. */
+export const threadUrl = (threadId: number): string => `/messages/${threadId}`;
+
+function notificationKind(thread: Pick<Thread, 'urgent' | 'sensitive'>) {
+  if (thread.urgent) return thread.sensitive ? MESSAGE_NOTIFICATIONS.urgentSensitive : MESSAGE_NOTIFICATIONS.urgent;
+  return thread.sensitive ? MESSAGE_NOTIFICATIONS.sensitive : MESSAGE_NOTIFICATIONS.plain;
+}
+
+/** Tells the accounts a message reached them: from the sender's name, or the unit's for a sensitive thread. */
+async function tell(trx: Trx, thread: Thread, accountIds: readonly number[], senderName: string, at: Date): Promise<void> {
+  if (accountIds.length === 0) return;
+  const unitName = thread.sensitive && thread.unitId !== null ? (await findUnit(trx, thread.unitId))?.name : undefined;
+  await notify(trx, {
+    accountIds, kind: notificationKind(thread), childId: thread.childId, url: threadUrl(thread.id), at,
+    params: { from: unitName ?? senderName, subject: thread.subject },
+  });
+}
+
+export interface Sender { accountId: number; role: Participant['role']; name: string }
+
+export type SendOutcome = { ok: true; threadId: number; messageId: number } | { ok: false; errors: FieldErrors };
+
+/** A refused attachment: rolls the transaction back, and the form shows the message at the field. */
+class Refused extends Error {
+  constructor(readonly key: string) { super(key); }
+}
+
+async function refusedAsErrors<T>(work: () => Promise<T>): Promise<T | { ok: false; errors: FieldErrors }> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, errors: { attachments: { key: err.key } } };
+    throw err;
+  }
+}
+
+/** Stores a message with its files and recipients, tells them, and lets out-of-office replies answer. */
+async function storeMessage(
+  trx: Trx, thread: Thread, sender: Sender, m: { body: string; files: Express.Multer.File[] | undefined; recipients: readonly number[]; at: Date },
+): Promise<number> {
+  const messageId = await addMessage(trx, { threadId: thread.id, senderAccountId: sender.accountId, body: m.body, at: m.at });
+  const stored = await storeAttachments(trx, messageId, m.files, m.at);
+  if (!stored.ok) throw new Refused(stored.error);
+  const reached = await addRecipients(trx, messageId, m.recipients.filter((id) => id !== sender.accountId));
+  await unarchive(trx, thread.id, reached);
+  await tell(trx, thread, reached, sender.name, m.at);
+  await afterMessageSent(trx, { threadId: thread.id, messageId, senderAccountId: sender.accountId, recipientAccountIds: reached, at: m.at });
+  return messageId;
+}
+
+/**
+ * A new thread with its first message. A direct thread reaches its recipients now; a bulletin (`recipients` empty)
+ * through the fan-out job, queued in the same transaction.
+ */
+export async function startThread(
+  db: Db, t: Omit<NewThread, 'by' | 'at'>, sender: Sender, recipients: readonly Participant[], body: string,
+  files: Express.Multer.File[] | undefined, at: Date,
+): Promise<SendOutcome> {
+  return refusedAsErrors(() => db.transaction().execute(async (trx) => {
+    const threadId = await createThread(trx, { ...t, by: sender.accountId, at });
+    await addParticipants(trx, threadId, [{ accountId: sender.accountId, role: sender.role }, ...recipients.filter((r) => r.accountId !== sender.accountId)]);
+    const thread = await threadById(trx, threadId);
+    if (!thread) throw new Error('The thread just stored is not found');
+    const messageId = await storeMessage(trx, thread, sender, { body, files, recipients: recipients.map((r) => r.accountId), at });
+    if (t.kind === 'bulletin') await enqueueJob(trx, MESSAGE_FANOUT_JOB, { messageId }, at);
+    return { ok: true as const, threadId, messageId };
+  }));
+}
+
+/** A reply in a thread, to whom replyRecipients says (a guardian's reply to a bulletin: its staff only). */
+export async function reply(
+  db: Db, thread: Thread, sender: Omit<Sender, 'role'>, body: string, files: Express.Multer.File[] | undefined, at: Date,
+): Promise<SendOutcome> {
+  return refusedAsErrors(() => db.transaction().execute(async (trx) => {
+    const participants = await participantsOf(trx, thread.id);
+    const me = participants.find((p) => p.accountId === sender.accountId);
+    if (!me) throw new Error('Only a participant replies (the policy sees to it)');
+    const recipients = replyRecipients(thread.kind, me, participants);
+    const messageId = await storeMessage(trx, thread, { ...sender, role: me.role }, { body, files, recipients, at });
+    await unarchive(trx, thread.id, [sender.accountId]);
+    return { ok: true as const, threadId: thread.id, messageId };
+  }));
+}
+
+/**
+ * The fan-out of a bulletin's first message: everyone the bulletin reaches on the day it was sent joins the thread and
+ * receives the message, and each newly reached account is told once. Safe to run twice or at once in two processes.
+ */
+export async function fanOut(db: Db, messageId: number): Promise<number> {
+  const message = await messageById(db, messageId);
+  if (!message) return 0; // removed meanwhile: nothing to deliver
+  const thread = await threadById(db, message.threadId);
+  if (thread?.kind !== 'bulletin') return 0;
+  const place = thread.groupId !== null ? { groupId: thread.groupId } : thread.unitId !== null ? { unitId: thread.unitId } : undefined;
+  if (!place) return 0;
+  const sentAt = new Date(message.sentAt);
+  const audience = (await bulletinAudience(db, place, stockholmDate(sentAt))).filter((p) => p.accountId !== message.senderAccountId);
+  const senderName = (await findSignedInAccount(db, message.senderAccountId))?.displayName ?? '';
+  return db.transaction().execute(async (trx) => {
+    if (!(await holdUnretracted(trx, messageId))) return 0; // taken back before it went out
+    await addParticipants(trx, thread.id, audience);
+    const reached = await addRecipients(trx, messageId, audience.map((p) => p.accountId));
+    await tell(trx, thread, reached, senderName, sentAt);
+    await afterMessageSent(trx, { threadId: thread.id, messageId, senderAccountId: message.senderAccountId, recipientAccountIds: reached, at: sentAt });
+    return reached.length;
+  });
+}
+
+/** The job runner's handler of bulletins' fan-out (server/main.ts registers it). */
+export function registerMessageJobs(runner: JobRunner, { db }: { db: Db; clock?: Clock }): void {
+  runner.register(MESSAGE_FANOUT_JOB, async (payload: { messageId?: unknown } | undefined) => {
+    const messageId = Number(payload?.messageId);
+    if (!Number.isSafeInteger(messageId)) return;
+    await fanOut(db, messageId);
+  });
+}

@@ -1,0 +1,166 @@
+// Delivery: notifications chosen "at once" are mailed and pushed by a `notifications.deliver` job (queued by notify()
+// in the transaction that wrote them), and the evening summary of each municipality goes once a day: a periodic task
+// claims the day's summary (a row per municipality and day, so never twice, also across a restart or with two
+// processes) and queues its job, which mails and pushes one summary per account with unread news since its last one.
+//
+// Every mail and push has an idempotency key (`notification:<id>`, `summary:<account>:<day>`): the mail outbox and
+// the push outbox are unique on it, and the summary of an account and day is recorded in the transaction that queues
+// it, so a job run twice (a crash between sending and marking it done) delivers once.
+import { stockholmDate, stockholmTime, type Clock } from '../kernel/clock.ts';
+import type { Db } from '../kernel/db.ts';
+import { DEFAULT_LANGUAGE, languageByCode, translator, type Language } from '../kernel/i18n.ts';
+import { jobKind, type JobRunner } from '../kernel/jobs.ts';
+import { composeMail } from '../mail/compose.ts';
+import { queueMail } from '../mail/outbox.ts';
+import { notificationRecipients, openAccountsOfMunicipality, type NotificationRecipient } from '../accounts/notification-recipients.ts';
+import { allMunicipalities } from '../people/audit-scope.ts';
+import { queuePush, type QueuedPush } from '../push/outbox.ts';
+import {
+  choicesOf, claimSummary, DELIVER_JOB, lastSummaries, recordSummaries, SUMMARY_JOB, summaryHours, unreadByIds, unreadForSummary,
+  type DeliverPayload, type StoredNotification, type SummaryPayload,
+} from './queries.ts';
+import type { NotificationTopic } from './kinds.ts';
+import { applicableChoice, isTopic, summaryDay } from './rules.ts';
+import { readableParams } from './texts.ts';
+
+/** How often the runner looks whether a municipality's summary hour has come. */
+export const SUMMARY_CHECK_MS = 5 * 60_000;
+/** A first summary (an account never summarised) covers at most this far back. */
+export const FIRST_SUMMARY_DAYS = 7;
+/** A summary lists at most this many items; the rest are counted ("och 12 till"). */
+export const SUMMARY_ITEMS = 20;
+/** Accounts stored per transaction by a summary job. */
+const SUMMARY_BATCH = 200;
+
+export interface DeliveryDeps { db: Db; clock: Clock; publicUrl: string }
+
+export function registerNotificationJobs(runner: JobRunner, deps: DeliveryDeps): void {
+  runner.register(DELIVER_JOB, (payload: DeliverPayload) => deliverNow(deps, payload));
+  runner.register(SUMMARY_JOB, async (payload: SummaryPayload) => { await sendSummary(deps, payload); });
+  runner.every(jobKind('notifications.summary-due'), SUMMARY_CHECK_MS, async () => {
+    await claimDueSummaries(deps.db, deps.clock.now());
+  });
+}
+
+/** Claims and queues every municipality's summary whose hour has come today; returns the municipalities claimed now. */
+export async function claimDueSummaries(db: Db, now: Date): Promise<number[]> {
+  const municipalities = await allMunicipalities(db);
+  const hours = await summaryHours(db, municipalities.map((m) => m.id));
+  const claimed: number[] = [];
+  for (const m of municipalities) {
+    const day = summaryDay({ date: stockholmDate(now), time: stockholmTime(now) }, hours.get(m.id) ?? 18);
+    if (day && (await claimSummary(db, m.id, day, now))) claimed.push(m.id);
+  }
+  return claimed;
+}
+
+const languageOf = (code: string): Language => languageByCode(code) ?? DEFAULT_LANGUAGE;
+
+/** What one notification says in a language; a sensitive one only where it is from. */
+function notificationText(n: StoredNotification, language: Language, sensitive: boolean): string {
+  const t = translator(language);
+  if (sensitive) return t('notifications.sensitive', { from: n.params.from ?? '' });
+  return t(`notifications.kinds.${n.kind}`, readableParams(n.params, language, n.createdAt));
+}
+
+/** The job of notify(): mails and pushes each notification still unread to its account, as the account chose. */
+export async function deliverNow({ db, clock, publicUrl }: DeliveryDeps, payload: DeliverPayload): Promise<void> {
+  const notifications = await unreadByIds(db, payload.ids);
+  const accountIds = [...new Set(notifications.map((n) => n.accountId))];
+  const [recipients, choices] = await Promise.all([notificationRecipients(db, accountIds), choicesOf(db, accountIds)]);
+  const at = clock.now();
+  for (const n of notifications) {
+    const recipient = recipients.get(n.accountId);
+    if (!recipient || !isTopic(n.topic)) continue;
+    const choice = applicableChoice(choices.get(n.accountId) ?? [], n.topic, n.childId, payload.urgent);
+    if (choice.timing !== 'now') continue;
+    const language = languageOf(recipient.language);
+    const text = notificationText(n, language, payload.sensitive);
+    const key = `notification:${n.id}`;
+    await db.transaction().execute(async (trx) => {
+      if (choice.email && recipient.email) await mailTo(trx, recipient, 'notification', language, { text, link: publicUrl + n.url }, key, at);
+      if (choice.push) {
+        await queuePush(trx, { accountId: n.accountId, title: translator(language)('app.name'), body: text, url: n.url, deliveryKey: key, at });
+      }
+    });
+  }
+}
+
+async function mailTo(
+  trx: Db, recipient: NotificationRecipient, name: string, language: Language, data: Record<string, unknown>, key: string, at: Date,
+): Promise<void> {
+  const mail = composeMail(name, language, data);
+  await queueMail(trx, { to: recipient.email ?? '', ...mail }, at, { municipalityId: recipient.municipalityId, deliveryKey: key });
+}
+
+/**
+ * The job of a municipality's summary of a day: to every open account of the municipality with unread news whose
+ * choice is "in the summary", created since its last summary (at most FIRST_SUMMARY_DAYS back) up to the claim, one
+ * mail and/or push. Nothing to someone with nothing unread.
+ */
+export async function sendSummary({ db, clock, publicUrl }: DeliveryDeps, payload: SummaryPayload): Promise<number> {
+  const accountIds = await openAccountsOfMunicipality(db, payload.municipalityId);
+  const firstFrom = new Date(new Date(payload.until).getTime() - FIRST_SUMMARY_DAYS * 86_400_000).toISOString();
+  const last = await lastSummaries(db, accountIds);
+  let oldest = payload.until; // (ISO instants: compared as text)
+  for (const id of accountIds) {
+    const from = last.get(id) ?? firstFrom;
+    if (from < oldest) oldest = from;
+  }
+  const unread = await unreadForSummary(db, accountIds, oldest, payload.until);
+  const byAccount = new Map<number, StoredNotification[]>();
+  for (const n of unread) {
+    if (n.createdAt <= (last.get(n.accountId) ?? firstFrom)) continue;
+    const list = byAccount.get(n.accountId) ?? [];
+    list.push(n);
+    byAccount.set(n.accountId, list);
+  }
+  const [recipients, choices] = await Promise.all([notificationRecipients(db, [...byAccount.keys()]), choicesOf(db, [...byAccount.keys()])]);
+  const at = clock.now();
+  // Composed first, then stored a batch of accounts a transaction (each account's summary row, mail and push together:
+  // a summary recorded before is skipped, so a job run twice mails once).
+  const work: { accountId: number; items: number; mail?: { recipient: NotificationRecipient; composed: ReturnType<typeof composeMail> }; push?: QueuedPush }[] = [];
+  for (const [accountId, list] of byAccount) {
+    const recipient = recipients.get(accountId);
+    if (!recipient) continue;
+    const stored = choices.get(accountId) ?? [];
+    const items = list.filter((n) => isTopic(n.topic) && applicableChoice(stored, n.topic, n.childId).timing === 'summary');
+    if (items.length === 0) continue;
+    const chosen = items.map((n) => applicableChoice(stored, n.topic as NotificationTopic, n.childId));
+    const language = languageOf(recipient.language);
+    const t = translator(language);
+    const key = `summary:${accountId}:${payload.day}`;
+    // A summary never carries a message's text: messages are listed by where they are from (sensitive or not).
+    const lines = items.slice(0, SUMMARY_ITEMS).map((n) => ({ text: notificationText(n, language, n.topic === 'messages'), link: publicUrl + n.url }));
+    work.push({
+      accountId, items: items.length,
+      mail: chosen.some((c) => c.email) && recipient.email !== null ? {
+        recipient, composed: composeMail('notification-summary', language, {
+          count: items.length, lines, more: Math.max(0, items.length - SUMMARY_ITEMS), link: `${publicUrl}/notifications`,
+        }),
+      } : undefined,
+      push: chosen.some((c) => c.push) ? {
+        accountId, title: t('notifications.summary.title'), body: t('notifications.summary.push', { count: items.length }), url: '/notifications', deliveryKey: key, at,
+      } : undefined,
+    });
+  }
+  let sent = 0;
+  for (let i = 0; i < work.length; i += SUMMARY_BATCH) {
+    sent += await db.transaction().execute(async (trx) => {
+      const batch = work.slice(i, i + SUMMARY_BATCH);
+      const recorded = await recordSummaries(trx, batch.map((w) => ({ accountId: w.accountId, items: w.items })), { day: payload.day, until: payload.until, at });
+      let done = 0;
+      for (const w of batch) {
+        if (!recorded.has(w.accountId)) continue; // summarised before: sent then
+        const key = `summary:${w.accountId}:${payload.day}`;
+        if (w.mail) {
+          await queueMail(trx, { to: w.mail.recipient.email ?? '', ...w.mail.composed }, at, { municipalityId: w.mail.recipient.municipalityId, deliveryKey: key });
+        }
+        if (w.push) await queuePush(trx, w.push);
+        done++;
+      }
+      return done;
+    });
+  }
+  return sent;
+}

@@ -1,0 +1,109 @@
+// Pure rules of notifications: which choice applies to a notification, whether a municipality's evening summary is
+// due, and what the choices page says will happen.
+import type { NotificationTiming } from '../../db/schema.ts';
+import {
+  CHILD_TOPICS, DEFAULT_TIMING, NOTIFICATION_TOPICS, SMS_TOPICS, type NotificationChannel, type NotificationTopic,
+} from './kinds.ts';
+
+/** When and how one topic (for one child, or 0 for all) reaches a person. */
+export interface Choice { timing: NotificationTiming; email: boolean; push: boolean; sms: boolean }
+
+/** A stored choice: topic, child (0: all children and news about none). */
+export interface StoredChoice extends Choice { topic: string; childId: number }
+
+/** The hour (Europe/Stockholm) of the evening summary unless the municipality set another. */
+export const DEFAULT_SUMMARY_HOUR = 18;
+/** The hours an admin may choose for the summary: the afternoon and evening, when guardians read. */
+export const SUMMARY_HOURS: readonly number[] = [14, 15, 16, 17, 18, 19, 20, 21];
+
+/** The choice for a topic until the person makes one: the topic's time, by e-mail and push (SMS never by default). */
+export function defaultChoice(topic: NotificationTopic): Choice {
+  return { timing: DEFAULT_TIMING[topic], email: true, push: true, sms: false };
+}
+
+/**
+ * The choice that applies to a notification of `topic` about `childId`: the person's choice for that child, else
+ * their choice for all, else the default. An urgent kind always goes at once, by e-mail and push whatever was chosen
+ * (SMS only if chosen).
+ */
+export function applicableChoice(
+  stored: readonly StoredChoice[], topic: NotificationTopic, childId: number | null, urgent = false,
+): Choice {
+  const forChild = childId ? stored.find((c) => c.topic === topic && c.childId === childId) : undefined;
+  const chosen = forChild ?? stored.find((c) => c.topic === topic && c.childId === 0) ?? defaultChoice(topic);
+  const sms = chosen.sms && SMS_TOPICS.includes(topic);
+  if (urgent) return { timing: 'now', email: true, push: true, sms };
+  return { timing: chosen.timing, email: chosen.email, push: chosen.push, sms };
+}
+
+export function isTopic(topic: string | null): topic is NotificationTopic {
+  return topic !== null && (NOTIFICATION_TOPICS as readonly string[]).includes(topic);
+}
+
+/** The topics chosen per child (for a guardian's child), or all of them for the section about everything (child 0). */
+export function topicsOfSection(childId: number): readonly NotificationTopic[] {
+  return childId === 0 ? NOTIFICATION_TOPICS : CHILD_TOPICS;
+}
+
+/** The form's field for one part of one choice: `c0_messages_timing`, `c12_absence_sms`. */
+export function choiceField(childId: number, topic: string, part: 'timing' | NotificationChannel): string {
+  return `c${childId}_${topic}_${part}`;
+}
+
+/**
+ * The choices of a posted form for the given sections (child ids, 0 first): a timing for every topic of the section
+ * about everything and for each topic of a child's section that is posted (else an error at its field), the channels
+ * ticked. SMS is kept only for the topics that have it.
+ */
+export function parseChoices(
+  form: (name: string) => string, sections: readonly number[],
+): { ok: true; value: StoredChoice[] } | { ok: false; errors: Record<string, { key: string }> } {
+  const value: StoredChoice[] = [];
+  const errors: Record<string, { key: string }> = {};
+  for (const childId of sections) {
+    for (const topic of topicsOfSection(childId)) {
+      const timing = form(choiceField(childId, topic, 'timing'));
+      if (childId !== 0 && timing === '') continue; // a child's section not posted: what applies to the child stays
+      if (!(['now', 'summary', 'off'] as string[]).includes(timing)) {
+        errors[choiceField(childId, topic, 'timing')] = { key: 'notificationSettings.errors.timingMissing' };
+        continue;
+      }
+      const ticked = (part: NotificationChannel) => form(choiceField(childId, topic, part)) === '1';
+      value.push({
+        topic, childId, timing: timing as NotificationTiming, email: ticked('email'), push: ticked('push'),
+        sms: SMS_TOPICS.includes(topic) && ticked('sms'),
+      });
+    }
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value };
+}
+
+/**
+ * Whether a municipality's summary of `day` is due at `now`: the Stockholm date is that day and its hour has come.
+ * Returns the day to claim, or undefined before the hour.
+ */
+export function summaryDay(stockholm: { date: string; time: string }, hour: number): string | undefined {
+  return Number(stockholm.time.slice(0, 2)) >= hour ? stockholm.date : undefined;
+}
+
+/** One group of topics that reach the person the same way, for the page's sentence. */
+export interface SentencePart { topics: NotificationTopic[]; timing: NotificationTiming; channels: NotificationChannel[] }
+
+/**
+ * The general choices (child 0) grouped by how they reach the person, the largest group last (it becomes "the rest"),
+ * for "Du får meddelanden direkt via e-post och resten i en sammanfattning kl. 18."
+ */
+export function sentenceParts(choices: Record<NotificationTopic, Choice>): SentencePart[] {
+  const groups = new Map<string, SentencePart>();
+  for (const topic of NOTIFICATION_TOPICS) {
+    const c = choices[topic];
+    const channels = (['email', 'push', 'sms'] as const).filter((ch) => c[ch] && (ch !== 'sms' || SMS_TOPICS.includes(topic)));
+    const key = `${c.timing}:${c.timing === 'off' ? '' : channels.join(',')}`;
+    const group = groups.get(key) ?? { topics: [], timing: c.timing, channels: c.timing === 'off' ? [] : channels };
+    group.topics.push(topic);
+    groups.set(key, group);
+  }
+  const parts = [...groups.values()];
+  const largest = parts.reduce((a, b) => (b.topics.length > a.topics.length ? b : a));
+  return [...parts.filter((p) => p !== largest), largest];
+}
