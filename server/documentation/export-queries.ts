@@ -43,6 +43,22 @@ export async function portfolioChild(db: Db, childId: number, today: string): Pr
   };
 }
 
+/** A child who has left, whose portfolio can still be downloaded until `availableUntil`. */
+export interface PortfolioAfterLeaving { id: number; firstName: string; availableUntil: string }
+
+/**
+ * Of these children, those who have left and whose portfolio can still be downloaded (the start page offers the
+ * download to a family, or a former pupil, who no longer sees the child's boxes).
+ */
+export async function portfoliosAfterLeaving(db: Db, childIds: readonly number[], today: string): Promise<PortfolioAfterLeaving[]> {
+  const found: PortfolioAfterLeaving[] = [];
+  for (const id of childIds) {
+    const child = await portfolioChild(db, id, today);
+    if (child?.availableUntil) found.push({ id, firstName: child.firstName, availableUntil: child.availableUntil });
+  }
+  return found;
+}
+
 /**
  * The 'childPortfolio' locator: the child, in the units and groups of its current placements (none once it has left),
  * while the portfolio can be downloaded; the child is also the record's person, so that a former pupil (no longer a

@@ -13,6 +13,7 @@ import { enabledBoxes } from '../settings/queries.ts';
 import { recentlyFailedJobs } from '../operations/jobs-page.ts';
 import { BOX_KEYS, boxesFor, loadBox } from './boxes.ts';
 import { picturesOf } from '../child-page/queries.ts';
+import { portfoliosAfterLeaving } from '../documentation/export-queries.ts';
 
 interface Deps { db: Db; clock: Clock; config: Pick<Config, 'publicUrl' | 'trustProxy'> }
 
@@ -56,5 +57,9 @@ async function renderStart(req: Request, res: Response, { db, clock, config }: D
   const publicUrlNote = municipalities.length ? await publicUrlMismatch(db, config) : undefined;
   // ...and when background jobs (a mail, a nightly backup) gave up lately (see operations/jobs-page.ts).
   const failedJobs = municipalities.length ? await recentlyFailedJobs(db, clock) : 0;
-  render(req, res, 'start/page', { children, child, pictures, boxes, groups, units, municipalities, publicUrlNote, publicUrl: config.publicUrl, failedJobs });
+  // A family whose child has left (or a former pupil) can still download the portfolio for a while (export.ts).
+  const leftChildren = [...actor.guardianOf.keys()].filter((id) => !children.some((c) => c.id === id));
+  const formerPupil = !actor.isStudent && actor.guardianOf.size === 0 && actor.staffUnits.size === 0 && actor.adminOf.size === 0;
+  const portfolios = await portfoliosAfterLeaving(db, formerPupil ? [actor.personId] : leftChildren, day);
+  render(req, res, 'start/page', { children, child, pictures, boxes, groups, units, municipalities, publicUrlNote, publicUrl: config.publicUrl, failedJobs, portfolios });
 }

@@ -185,6 +185,9 @@ describe('downloading a portfolio as a ZIP', () => {
     await insertPost(t.db, { groupId: blabar, kind: 'portfolio', title: 'Linneas sista dag', authorId: teacher, children: [linnea], publishedAt: '2026-10-30T09:00:00.000Z' });
     const agent = await signIn(t.app, 'linneasmamma');
     try {
+      const start = await agent.get('/');
+      assert.match(start.text, new RegExp(`<a href="/children/${linnea}/portfolio/export">Ladda ner Linneas portfolio \\(till och med 29 januari 2027\\)</a>`),
+        'her start page offers the download, though she sees none of Linnea’s boxes');
       const page = await agent.get(`/children/${linnea}/portfolio/export`);
       assert.equal(page.status, 200);
       assert.match(page.text, /till och med 29 januari 2027/, '90 days after 31 October');
@@ -197,6 +200,7 @@ describe('downloading a portfolio as a ZIP', () => {
       assert.deepEqual((await locateChildPortfolio(t.db, linnea, '2026-11-24'))?.groupIds, [], 'in no group: no staff rule holds');
       await saveDocumentationSettings(t.db, demo, { ...DEFAULT_DOCUMENTATION_SETTINGS, exportGraceDays: 10 }, teacher, new Date());
       assert.equal((await agent.get(`/children/${linnea}/portfolio/export`)).status, 404, 'a municipality’s shorter period');
+      assert.doesNotMatch((await agent.get('/')).text, /portfolio\/export/, 'and the start page no longer offers it');
     } finally {
       await saveDocumentationSettings(t.db, demo, DEFAULT_DOCUMENTATION_SETTINGS, teacher, new Date());
     }

@@ -200,6 +200,8 @@ describe('a former pupil’s own portfolio', () => {
   it('is hers to download for the grace period after her last placement ended, with the photos of her, then not found', async () => {
     const inside = await zipOf(await signIn(t.app, 'linnea'), linnea);
     assert.equal(inside.status, 200, 'a pupil who has left is no longer a pupil, but the portfolio is still hers');
+    assert.match((await (await signIn(t.app, 'linnea')).get('/')).text, new RegExp(`<a href="/children/${linnea}/portfolio/export">Ladda ner Linneas portfolio`),
+      'her start page offers it');
     assert.match(inside.index, /Linneas lera/);
     assert.ok(inside.names.some((n) => n.endsWith(`-${own}.jpg`)), 'the photo of her, though she has no consent: it is her own');
     assert.equal((await (await signIn(t.app, 'linnea')).get(`/children/${await personId(t.db, 'Elsa', 'Andersson')}/portfolio/export`)).status, 404,

@@ -83,7 +83,10 @@ describe('the guardian start page', () => {
     }).execute();
     const start = await guardian.get('/');
     assert.match(start.text, /Notiser, 1 oläst/);
-    assert.match(start.text, /Meddelanden, 0 olästa/);
+    // the demo's threads: one unread message from Blåbär's teacher and one bulletin (server/messages/demo.ts)
+    const unreadMessages = await t.db.selectFrom('message_recipients').select('message_id').where('account_id', '=', account.id).where('read_at', 'is', null).execute();
+    assert.equal(unreadMessages.length, 2);
+    assert.match(start.text, /Meddelanden, 2 olästa/);
     const list = await guardian.get('/notifications');
     assert.match(list.text, /Elsa har lagts till på ditt konto/);
     await guardian.post('/notifications/read').type('form').send({ _csrf: csrfFrom(list.text) });
