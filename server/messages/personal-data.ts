@@ -1,7 +1,9 @@
 // Messages' part of the register extract: every message the person's accounts sent or received, with its thread's
-// subject and when it was read. (A thread about a child who left is kept as long as the accounts taking part in it:
-// no retention rule of its own yet.)
-import { byWhom, type PersonalDataPart } from '../kernel/personal-data.ts';
+// subject and when it was read. And retention: a thread about a child (a message to the child's guardians or staff)
+// goes with all its messages, recipients and attachments once the municipality's period after the child's last
+// placement has passed. A bulletin to a group or unit is about no one child and stays with its accounts.
+import type { Db } from '../kernel/db.ts';
+import { byWhom, slices, type PersonalDataPart } from '../kernel/personal-data.ts';
 
 export const messagesPersonalData: PersonalDataPart = {
   domain: 'messages',
@@ -27,4 +29,14 @@ export const messagesPersonalData: PersonalDataPart = {
       }],
     };
   },
+  retention: [{
+    kind: 'messages', defaultMonths: 12,
+    async remove(trx: Db, childIds) {
+      let removed = 0;
+      // messages, recipients, participants, attachments' rows and out-of-office claims go with the thread (on delete
+      // cascade); attachments' files are swept once no row names them
+      for (const ids of slices(childIds)) removed += Number((await trx.deleteFrom('message_threads').where('child_id', 'in', ids).executeTakeFirst()).numDeletedRows);
+      return removed;
+    },
+  }],
 };
