@@ -278,7 +278,9 @@ function errorPages(csrfError: unknown): ErrorRequestHandler {
       : status === 404 ? 'errors/404' : status === 403 ? 'errors/403' : status >= 400 && status < 500 ? 'errors/400' : 'errors/500';
     if (status >= 500) log.error({ err, method: req.method, route: req.route?.path ?? null }, 'request failed');
     if (res.headersSent) {
-      res.end();
+      // A download (a ZIP) that fails halfway: cut the connection, so the browser says the download failed instead of
+      // keeping a file that ends early and looks whole.
+      if (!res.writableEnded) res.destroy();
       return;
     }
     try {

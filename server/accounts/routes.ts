@@ -45,8 +45,10 @@ export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
 
   routes.post('/logout', 'session.end', async (req, res) => {
     await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
-    // The browser drops what it cached of the session's pages (the service worker drops its offline pages on logout too).
-    res.set('Clear-Site-Data', '"cache"').clearCookie(SESSION_COOKIE).redirect(303, '/login');
+    // The browser drops what it cached of the session's pages ("cache") and the service worker with its offline pages
+    // and its push subscription ("storage"), so the next person on a shared phone gets none of this account's pushes;
+    // the next page registers a fresh worker.
+    res.set('Clear-Site-Data', '"cache", "storage"').clearCookie(SESSION_COOKIE).redirect(303, '/login');
   });
 
   routes.publicPost('/language', async (req, res) => {

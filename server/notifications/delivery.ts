@@ -80,7 +80,7 @@ export async function deliverNow({ db, clock, publicUrl }: DeliveryDeps, payload
     await db.transaction().execute(async (trx) => {
       if (choice.email && recipient.email) await mailTo(trx, recipient, 'notification', language, { text, link: publicUrl + n.url }, key, at);
       if (choice.push) {
-        await queuePush(trx, { accountId: n.accountId, title: translator(language)('app.name'), body: text, url: n.url, deliveryKey: key, at });
+        await queuePush(trx, { accountId: n.accountId, title: translator(language)('app.name'), body: text, url: n.url, deliveryKey: key, at, urgent: payload.urgent === true });
       }
     });
   }

@@ -91,15 +91,18 @@ export interface SentencePart { topics: NotificationTopic[]; timing: Notificatio
 
 /**
  * The general choices (child 0) grouped by how they reach the person, the largest group last (it becomes "the rest"),
- * for "Du får meddelanden direkt via e-post och resten i en sammanfattning kl. 18."
+ * for "Du får meddelanden direkt via e-post och resten i en sammanfattning kl. 18." Only channels that can reach the
+ * person count (`reachable`: an e-mail address, a device for push): news chosen by e-mail for someone without an
+ * address, or with no channel at all, is only in Vardag (the bell and the envelope), and the sentence says so.
  */
-export function sentenceParts(choices: Record<NotificationTopic, Choice>): SentencePart[] {
+export function sentenceParts(choices: Record<NotificationTopic, Choice>, reachable: Record<NotificationChannel, boolean>): SentencePart[] {
   const groups = new Map<string, SentencePart>();
   for (const topic of NOTIFICATION_TOPICS) {
     const c = choices[topic];
-    const channels = (['email', 'push', 'sms'] as const).filter((ch) => c[ch] && (ch !== 'sms' || SMS_TOPICS.includes(topic)));
-    const key = `${c.timing}:${c.timing === 'off' ? '' : channels.join(',')}`;
-    const group = groups.get(key) ?? { topics: [], timing: c.timing, channels: c.timing === 'off' ? [] : channels };
+    const channels = (['email', 'push', 'sms'] as const).filter((ch) => c[ch] && reachable[ch] && (ch !== 'sms' || SMS_TOPICS.includes(topic)));
+    const timing = channels.length === 0 ? 'off' : c.timing;
+    const key = `${timing}:${timing === 'off' ? '' : channels.join(',')}`;
+    const group = groups.get(key) ?? { topics: [], timing, channels: timing === 'off' ? [] : channels };
     group.topics.push(topic);
     groups.set(key, group);
   }

@@ -10,6 +10,7 @@ import { field, flash, type Located, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { notificationRecipients } from '../accounts/notification-recipients.ts';
 import { childrenOfGuardian } from '../people/queries.ts';
+import { devicesOf } from '../push/queries.ts';
 import { NOTIFICATION_TIMINGS, NOTIFICATION_TOPICS, SMS_TOPICS, type NotificationTopic } from './kinds.ts';
 import { choicesOf, saveChoices, saveSummaryHour, summaryHour, summaryHourChanges } from './queries.ts';
 import { applicableChoice, choiceField, parseChoices, sentenceParts, SUMMARY_HOURS, topicsOfSection, type Choice } from './rules.ts';
@@ -55,8 +56,8 @@ async function sectionsOf({ db, clock }: Deps, personId: number): Promise<Sectio
 async function renderChoices(
   req: Request, res: Response, deps: Deps, account: { id: number; personId: number }, errors: FieldErrors = {},
 ): Promise<void> {
-  const [sections, stored, recipients] = await Promise.all([
-    sectionsOf(deps, account.personId), choicesOf(deps.db, [account.id]), notificationRecipients(deps.db, [account.id]),
+  const [sections, stored, recipients, devices] = await Promise.all([
+    sectionsOf(deps, account.personId), choicesOf(deps.db, [account.id]), notificationRecipients(deps.db, [account.id]), devicesOf(deps.db, account.id),
   ]);
   const recipient = recipients.get(account.id);
   const hour = recipient ? await summaryHour(deps.db, recipient.municipalityId) : 18;
@@ -76,7 +77,8 @@ async function renderChoices(
   const general = Object.fromEntries(NOTIFICATION_TOPICS.map((topic) => [topic, applicableChoice(mine, topic, null)])) as Record<NotificationTopic, Choice>;
   const t = req.t;
   const list = (items: string[]) => new Intl.ListFormat(req.language.locale, { type: 'conjunction' }).format(items);
-  const parts = sentenceParts(general).map((p, i, all) => t(`notificationSettings.sentence.${p.timing}`, {
+  const reachable = { email: recipient?.email != null, push: devices.length > 0, sms: true };
+  const parts = sentenceParts(general, reachable).map((p, i, all) => t(`notificationSettings.sentence.${p.timing}`, {
     topics: i === all.length - 1 && all.length > 1 ? t('notificationSettings.sentence.rest') : list(p.topics.map((topic) => t(`accountSettings.notifications.kinds.${topic}`).toLocaleLowerCase(req.language.locale))),
     channels: list([t('notificationSettings.sentence.channel.vardag'), ...p.channels.map((ch) => t(`notificationSettings.sentence.channel.${ch}`))].slice(p.channels.length ? 1 : 0)),
     hour: String(hour),

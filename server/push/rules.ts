@@ -6,15 +6,23 @@ export interface NewSubscription { endpoint: string; p256dh: string; auth: strin
 
 export type SubscriptionCheck =
   | { ok: true; subscription: NewSubscription }
-  /** 'scheme': not an https address (a push service is always https); 'invalid': not a browser's subscription. */
+  /** 'scheme': not an https address of a known push service; 'invalid': not a browser's subscription. */
   | { ok: false; error: 'scheme' | 'invalid' };
 
 /** Longer endpoints than any push service's are refused (they are kept and sent to on every push). */
 export const MAX_ENDPOINT = 1000;
 
 /**
- * Whether an endpoint is one Vardag will send to: https only, no user name or password in it. `loopbackHttp` (tests
- * only, NODE_ENV=test) also lets http://127.0.0.1 stand in for a push service.
+ * The browsers' own push services (Chrome, Edge, Firefox, Safari and those built on them), by host or by a host's
+ * ending. The server posts to a subscription's address, so an address anywhere else (an IP address, a host inside the
+ * municipality's network) would let any signed-in user make it send requests there.
+ */
+export const PUSH_SERVICE_HOSTS: readonly string[] = ['fcm.googleapis.com', 'android.googleapis.com', 'web.push.apple.com'];
+export const PUSH_SERVICE_ENDINGS: readonly string[] = ['.push.services.mozilla.com', '.notify.windows.com', '.push.apple.com'];
+
+/**
+ * Whether an endpoint is one Vardag will send to: https on the default port to a known push service, no user name or
+ * password in it. `loopbackHttp` (tests only, NODE_ENV=test) also lets http://127.0.0.1 stand in for a push service.
  */
 export function endpointAllowed(endpoint: string, loopbackHttp: boolean): boolean {
   let url: URL;
@@ -24,7 +32,10 @@ export function endpointAllowed(endpoint: string, loopbackHttp: boolean): boolea
     return false;
   }
   if (url.username || url.password) return false;
-  return url.protocol === 'https:' || (loopbackHttp && url.protocol === 'http:' && url.hostname === '127.0.0.1');
+  if (loopbackHttp && url.protocol === 'http:' && url.hostname === '127.0.0.1') return true;
+  const host = url.hostname.toLowerCase();
+  return url.protocol === 'https:' && url.port === ''
+    && (PUSH_SERVICE_HOSTS.includes(host) || PUSH_SERVICE_ENDINGS.some((ending) => host.endsWith(ending)));
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;

@@ -38,6 +38,11 @@ async function activeWorker(page: Page): Promise<string> {
     if (!navigator.serviceWorker.controller) {
       await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
     }
+    // `ready` may resolve while the worker is still 'activating'
+    const worker = registration.active;
+    if (worker && worker.state === 'activating') {
+      await new Promise((resolve) => worker.addEventListener('statechange', resolve, { once: true }));
+    }
     return `${registration.active?.state} ${registration.scope}`;
   });
 }

@@ -155,7 +155,7 @@ describe('CSRF on htmx POSTs', () => {
       values.messageThreadId = String(threadId);
     }
     if (path.includes(':pushSubscriptionId')) { // a device of Emma's that gets her push notifications
-      values.pushSubscriptionId = String(await saveSubscription(t.db, emmaAccount, { endpoint: `https://push.example.se/csrf-${Math.random()}`,
+      values.pushSubscriptionId = String(await saveSubscription(t.db, emmaAccount, { endpoint: `https://fcm.googleapis.com/fcm/send/csrf-${Math.random()}`,
         p256dh: PUSH_KEYS.p256dh, auth: PUSH_KEYS.auth, label: 'Chrome · Android' }, now));
     }
     if (path.includes(':homeObservationId')) {
@@ -235,7 +235,7 @@ function formFor(path: string, actor: string): string {
     if (path === '/settings/emails') return [['email', `${actor}-csrf@example.com`]];
     if (path === '/settings/mobile') return [['mobile', '070-123 45 67']];
     if (path === '/settings/close') return [['confirm_close', 'yes']];
-    if (path === '/settings/devices') return [['endpoint', 'https://push.example.se/csrf'], ['p256dh', PUSH_KEYS.p256dh], ['auth', PUSH_KEYS.auth]];
+    if (path === '/settings/devices') return [['endpoint', 'https://fcm.googleapis.com/fcm/send/csrf'], ['p256dh', PUSH_KEYS.p256dh], ['auth', PUSH_KEYS.auth]];
     return [];
   })();
   return new URLSearchParams(pairs).toString();

@@ -74,7 +74,7 @@ function pushKeysForm(): [string, string][] {
 /** A device of the account that gets its push notifications. */
 async function probeSubscription(t: TestApp, accountId: number, name: string): Promise<number> {
   const [[, p256dh], [, auth]] = pushKeysForm();
-  const id = await saveSubscription(t.db, accountId, { endpoint: `https://push.example.se/${name}`, p256dh, auth, label: deviceLabel(undefined) }, t.clock.now());
+  const id = await saveSubscription(t.db, accountId, { endpoint: `https://fcm.googleapis.com/fcm/send/${name}`, p256dh, auth, label: deviceLabel(undefined) }, t.clock.now());
   if (id === undefined) throw new Error(`no device ${name}`);
   return id;
 }
@@ -1822,7 +1822,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
   },
   'POST /settings/devices': {
     by: EVERY_KIND,
-    form: (c) => [['endpoint', `https://push.example.se/${c.actor}-${c.n}`], ...pushKeysForm()],
+    form: (c) => [['endpoint', `https://fcm.googleapis.com/fcm/send/${c.actor}-${c.n}`], ...pushKeysForm()],
     answer: () => ({ to: '/settings/devices' }),
     // (the installation's key pair is made at the first need; past ten devices the oldest goes, with its pushes)
     changes: ['push_subscriptions'], mayChange: ['push_keys', 'push_outbox'],

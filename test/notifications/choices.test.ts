@@ -23,7 +23,17 @@ describe('notification choices and the bell', () => {
     const page = await agent.get('/settings/notifications');
     assert.equal(page.status, 200);
     assert.match(page.headers['cache-control'] ?? '', /no-store/);
-    assert.match(page.text, /Du får meddelanden direkt via e-post och push och resten i en sammanfattning kl\. 18\./);
+    // The demo mother has neither an e-mail address nor a device for push: everything is only in Vardag, and the
+    // sentence promises no more.
+    assert.match(page.text, /Du får meddelanden, frånvaro, information från förskolan eller skolan, kalenderhändelser, dokumentation och blogginlägg bara i Vardag\./);
+    const mother = await accountId('vardnadshavare');
+    await t.db.updateTable('accounts').set({ email: 'emma@example.org' }).where('id', '=', mother).execute();
+    assert.match((await agent.get('/settings/notifications')).text, /Du får meddelanden direkt via e-post och resten i en sammanfattning kl\. 18\./);
+    await t.db.insertInto('push_subscriptions').values({
+      account_id: mother, endpoint: 'https://fcm.googleapis.com/fcm/send/emma', p256dh: 'x', auth: 'y', label: 'Telefon', created_at: '2026-11-24T08:00:00.000Z',
+    }).execute();
+    assert.match((await agent.get('/settings/notifications')).text, /Du får meddelanden direkt via e-post och push och resten i en sammanfattning kl\. 18\./);
+    // (the address and the device stay for the tests below)
     assert.match(page.text, /<h2 id="section-0-title" dir="auto">Allt<\/h2>/);
     assert.match(page.text, /Om Elsa<\/h2>/);
     assert.match(page.text, /Om Oskar<\/h2>/);

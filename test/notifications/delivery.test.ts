@@ -95,6 +95,7 @@ describe('delivering notifications at once', () => {
     const pushes = await t.db.selectFrom('push_outbox').select(['subscription_id', 'delivery_key', 'payload']).execute();
     assert.deepEqual(pushes.map((p) => [p.subscription_id, p.delivery_key]), [[subscription, `notification:${id}`]]);
     assert.equal(JSON.parse(pushes[0].payload).body, 'Elsa har lagts till på ditt konto');
+    assert.equal(JSON.parse(pushes[0].payload).urgent, true, 'pushed as urgent: high priority, kept on screen');
     await t.db.deleteFrom('push_outbox').execute();
     await t.db.deleteFrom('push_subscriptions').execute();
   });

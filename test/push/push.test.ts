@@ -208,7 +208,10 @@ describe('web push', () => {
   });
 
   it('refuses an endpoint that is not https with a Swedish message, and stores nothing', async () => {
-    for (const endpoint of ['ftp://push.example.se/abc', 'http://push.example.se/abc', 'javascript:alert(1)', 'https://user:pw@push.example.se/x']) {
+    for (const endpoint of ['ftp://push.example.se/abc', 'http://push.example.se/abc', 'javascript:alert(1)', 'https://user:pw@fcm.googleapis.com/x',
+      // anything but a browser's push service: the server would post inside the municipality's network for anyone
+      'https://push.example.se/abc', 'https://10.0.0.5/admin', 'https://127.0.0.1:6379/', 'https://169.254.169.254/latest', 'https://fcm.googleapis.com:8443/x',
+      'https://fcm.googleapis.com.evil.example/x', 'https://intranet.kommun.local/x']) {
       const { res } = await subscribe(guardian, endpoint);
       assert.equal(res.status, 400, endpoint);
       assert.match(res.body.error, /säker \(https\) pushtjänst|kunde inte läggas till/, endpoint);
@@ -228,7 +231,7 @@ describe('web push', () => {
     assert.match(refused.text, /<title>Fel: Notiser på dina enheter/);
     assert.match(refused.text, /Notiser kan bara skickas via en säker \(https\) pushtjänst/);
     const keys = browserKeys();
-    const added = await postForm(guardian, '/settings/devices', '/settings/devices', { endpoint: 'https://push.example.se/abc', p256dh: keys.p256dh, auth: keys.authText });
+    const added = await postForm(guardian, '/settings/devices', '/settings/devices', { endpoint: 'https://updates.push.services.mozilla.com/wpush/v2/abc', p256dh: keys.p256dh, auth: keys.authText });
     assert.equal(added.status, 303);
     assert.equal(added.headers.location, '/settings/devices');
   });
@@ -356,6 +359,6 @@ describe('the installable app', () => {
     assert.match(page.text, /<script src="\/static\/[0-9a-f]{10}\/js\/app\.js" defer><\/script>/);
     const logout = await postForm(remembered, '/', '/logout');
     assert.equal(logout.status, 303);
-    assert.equal(logout.headers['clear-site-data'], '"cache"');
+    assert.equal(logout.headers['clear-site-data'], '"cache", "storage"', 'the offline pages and the push subscription go with the session');
   });
 });
