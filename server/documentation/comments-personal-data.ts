@@ -16,16 +16,19 @@ export const commentsPersonalData: PersonalDataPart = {
         .where('child_id', 'in', subject.childIds).orderBy('created_at').orderBy('id').execute(),
     ]);
     const by = (author: number) => (author === subject.personId ? 'you' : 'other');
+    // As the pages show them: the approved ones, and one's own whatever became of them; never another household's
+    // waiting or stopped words (a stopped observation's photo may show other children).
+    const shown = (row: { status: string; author_id: number }) => row.status === 'approved' || row.author_id === subject.personId;
     return {
       sections: subject.childIds.flatMap((childId) => [
         {
           title: 'personalData.sections.postComments', childId, columns: ['created_at', 'post_title', 'body', 'status', 'by'],
-          rows: comments.filter((c) => c.child_id === childId)
+          rows: comments.filter((c) => c.child_id === childId && shown(c))
             .map((c) => ({ created_at: c.created_at, post_title: c.title, body: c.body, status: c.status, by: by(c.author_id) })),
         },
         {
           title: 'personalData.sections.homeObservations', childId, columns: ['created_at', 'body', 'photo', 'status', 'by'],
-          rows: observations.filter((o) => o.child_id === childId)
+          rows: observations.filter((o) => o.child_id === childId && shown(o))
             .map((o) => ({
               created_at: o.created_at, body: o.body, status: o.status, by: by(o.author_id),
               // (the photo's file in the child's folder: documentation's part of the extract adds it)

@@ -98,8 +98,8 @@ export const documentationPersonalData: PersonalDataPart = {
     const today = new Date().toISOString().slice(0, 10);
     for (const childId of subject.childIds) {
       const posts = await portfolioPosts(db, { id: childId }, own, today);
-      // Every home observation's photo: the family's own (the observations' rows are comments-personal-data.ts's).
-      const observations = (await observationsOfChild(db, childId)).filter((o) => o.photo);
+      // The home observations' photos as the rows of comments-personal-data.ts: approved, or the person's own.
+      const observations = (await observationsOfChild(db, childId)).filter((o) => o.photo && (o.status === 'approved' || o.authorId === subject.personId));
       const { list, byMedia } = exportFiles(posts, observations);
       sections.push({
         title: 'personalData.sections.portfolio', childId, columns: COLUMNS,

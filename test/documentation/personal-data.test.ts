@@ -108,6 +108,16 @@ describe('documentation’s personal data', () => {
       assert.deepEqual(observations?.rows.map((r) => r.photo).sort(), ['', `portfolj-hemma-2026-11-22-${approved}.jpg`, `portfolj-hemma-2026-11-22-${pending}.jpg`],
         'each row names its photo’s file');
       assert.ok(extract.document.files.some((f) => f.path === `barn-${elsa}/portfolj-hemma-2026-11-22-${approved}.jpg`));
+
+      // Elsa's father, in another home: the approved observation, never Emma's still waiting (nor its photo).
+      const johan = await personId(t.db, 'Johan', 'Berg');
+      const his = await buildExtract(t.db, PERSONAL_DATA, johan, t.clock.now(), () => '<html></html>');
+      assert.ok(his);
+      const hisFiles = unzipSync(await zipOf(his));
+      assert.ok(hisFiles[`barn-${elsa}/portfolj-hemma-2026-11-22-${approved}.jpg`], 'the approved one');
+      assert.equal(hisFiles[`barn-${elsa}/portfolj-hemma-2026-11-22-${pending}.jpg`], undefined, 'not the other home’s waiting photo');
+      const hisRows = his.document.sections.find((s) => s.title === 'personalData.sections.homeObservations' && s.childId === elsa)?.rows ?? [];
+      assert.deepEqual(hisRows.map((r) => r.body), ['Elsa bakade.']);
     });
   });
 
