@@ -27,7 +27,11 @@ export function photoViewers(
   if (unconsented.length === 0) return [...audience];
   const guardianSets = unconsented.map((child) => new Set(guardiansOf.get(child) ?? []));
   const common = [...guardianSets[0]].filter((g) => guardianSets.every((set) => set.has(g)));
-  const families = new Set(unconsented.filter((child) => (guardiansOf.get(child) ?? []).every((g) => common.includes(g))));
+  // A child with no guardian in the register is no family to the others: as a pupil they would see the others' child.
+  const families = new Set(unconsented.filter((child) => {
+    const own = guardiansOf.get(child) ?? [];
+    return (unconsented.length === 1 || own.length > 0) && own.every((g) => common.includes(g));
+  }));
   return audience.filter((child) => families.has(child));
 }
 

@@ -24,6 +24,9 @@ describe('photoViewers: the children whose families may see a photo', () => {
     assert.deepEqual(photoViewers([1, 2, 3], [1, 2], new Set(), guardians), []); // two families: neither sees the other's child
     // 100 is a guardian of both, but 101 (of 1) and 300 (of 4) are not: no child of theirs counts (nobody sees it)
     assert.deepEqual(photoViewers([1, 2, 3, 4], [1, 4], new Set(), guardians), []);
+    // 5 has no guardian in the register: as a pupil, 5 would otherwise see 2, another family's child
+    assert.deepEqual(photoViewers([2, 5], [2, 5], new Set(), guardians), []);
+    assert.deepEqual(photoViewers([2, 5], [5], new Set(), guardians), [5], 'alone in it, their own photo');
   });
   it('a tagged child without consent outside the audience: nobody of the audience', () => {
     assert.deepEqual(photoViewers([1, 3], [2], new Set(), guardians), []);
