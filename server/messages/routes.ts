@@ -131,6 +131,8 @@ export function messageRoutes(routes: RouteTable, { db, clock }: Deps): void {
       thread, messages: shown, role: me.role, archived: me.archivedAt !== null, errors, maxLength: BODY_MAX_LENGTH,
       values: status === 400 ? { body: field(req.body, 'body') } : {},
       replyToStaffOnly: thread.kind === 'bulletin' && me.role === 'guardian',
+      // staff answering one family's reply to a bulletin would otherwise tell every family
+      replyToEveryone: thread.kind === 'bulletin' && me.role === 'staff',
     }, status);
   }
 

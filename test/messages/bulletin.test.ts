@@ -65,7 +65,9 @@ describe('bulletins to a group and a unit', () => {
     assert.equal(page.status, 200);
     assert.match(page.text, /Vi går till skogen/);
     assert.match(page.text, /Ditt svar går bara till personalen/);
+    assert.doesNotMatch(page.text, /Ditt svar går till alla/);
     const staff = await pedagog.get(`/messages/${threadId}`);
+    assert.match(staff.text, /Ditt svar går till alla som fick utskicket, inte bara till den som skrev\./, 'staff are told their reply reaches every family');
     assert.match(staff.text, new RegExp(`Läst av 1 av ${reached.length}`));
   });
 
