@@ -10,7 +10,7 @@ import { stockholmDate, stockholmTime, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { DEFAULT_LANGUAGE, languageByCode, translator, type Language } from '../kernel/i18n.ts';
 import { jobKind, type JobRunner } from '../kernel/jobs.ts';
-import { composeMail } from '../mail/compose.ts';
+import { composeMail, findIdentityNumbers } from '../mail/compose.ts';
 import { queueMail } from '../mail/outbox.ts';
 import { notificationRecipients, openAccountsOfMunicipality, type NotificationRecipient } from '../accounts/notification-recipients.ts';
 import { allMunicipalities } from '../people/audit-scope.ts';
@@ -75,7 +75,9 @@ export async function deliverNow({ db, clock, publicUrl }: DeliveryDeps, payload
     const choice = applicableChoice(choices.get(n.accountId) ?? [], n.topic, n.childId, payload.urgent);
     if (choice.timing !== 'now') continue;
     const language = languageOf(recipient.language);
-    const text = notificationText(n, language, payload.sensitive);
+    // (a text with something shaped like a personnummer goes as the short "from" text: a mail never carries one)
+    const full = notificationText(n, language, payload.sensitive);
+    const text = findIdentityNumbers(full).length === 0 ? full : notificationText(n, language, true);
     const key = `notification:${n.id}`;
     await db.transaction().execute(async (trx) => {
       if (choice.email && recipient.email) await mailTo(trx, recipient, 'notification', language, { text, link: publicUrl + n.url }, key, at);
@@ -131,12 +133,15 @@ export async function sendSummary({ db, clock, publicUrl }: DeliveryDeps, payloa
     const t = translator(language);
     const key = `summary:${accountId}:${payload.day}`;
     // A summary never carries a message's text: messages are listed by where they are from (sensitive or not).
-    const lines = items.slice(0, SUMMARY_ITEMS).map((n) => ({ text: notificationText(n, language, n.topic === 'messages'), link: publicUrl + n.url }));
+    // A line with something shaped like a personnummer (a subject someone typed) is left out of the mail, which
+    // refuses to carry one (mail/compose.ts), and counted among "and N more": one such line must not stop the summary.
+    const lines = items.slice(0, SUMMARY_ITEMS).map((n) => ({ text: notificationText(n, language, n.topic === 'messages'), link: publicUrl + n.url }))
+      .filter((line) => findIdentityNumbers(line.text).length === 0);
     work.push({
       accountId, items: items.length,
       mail: chosen.some((c) => c.email) && recipient.email !== null ? {
         recipient, composed: composeMail('notification-summary', language, {
-          count: items.length, lines, more: Math.max(0, items.length - SUMMARY_ITEMS), link: `${publicUrl}/notifications`,
+          count: items.length, lines, more: Math.max(0, items.length - lines.length), link: `${publicUrl}/notifications`,
         }),
       } : undefined,
       push: chosen.some((c) => c.push) ? {

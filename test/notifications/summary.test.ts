@@ -133,4 +133,21 @@ describe('the evening summary', () => {
     assert.equal(received.length, 2);
     await restarted.stop();
   });
+
+  it('leaves out a line with something shaped like a personnummer and mails the rest (a mail never carries one)', async () => {
+    t.clock.set('2026-11-27T09:00:00Z');
+    await tell('vardnadshavare', news, 'Elsa');
+    await tell('vardnadshavare', news, '19121212-1212'); // a text someone typed, shaped like a personnummer
+    t.clock.set('2026-11-27T17:00:00Z');
+    assert.equal((await claimDueSummaries(t.db, t.clock.now())).length, 2);
+    const r = runner();
+    await r.runDue();
+    const mine = (await mail.deliver(1)).find((m) => /^<summary\.\d+\.2026-11-27\./.test(m.messageId));
+    assert.ok(mine, 'the summary went');
+    assert.match(mine.text ?? '', /Olästa händelser sedan förra sammanfattningen: 2\n/);
+    assert.match(mine.text ?? '', /- Elsa har lagts till på ditt konto/);
+    assert.match(mine.text ?? '', /… och 1 till\./);
+    assert.doesNotMatch(mine.text ?? '', /19121212/);
+    await r.stop();
+  });
 });
