@@ -51,6 +51,16 @@ export async function queueMail(db: Db | Transaction<Database>, mail: Mail, now:
   return db.isTransaction ? store(db) : db.transaction().execute(store);
 }
 
+/**
+ * Stops the mails of these delivery keys that have not gone yet (a notification taken back: a message retracted by
+ * its sender). Their send jobs find them given up and send nothing; their bodies are erased.
+ */
+export async function cancelUnsentMails(db: Db | Transaction<Database>, deliveryKeys: readonly string[], at: Date): Promise<void> {
+  if (deliveryKeys.length === 0) return;
+  await db.updateTable('mail_outbox').set({ failed_at: at.toISOString(), text_body: null, html_body: null })
+    .where('delivery_key', 'in', [...deliveryKeys]).where('sent_at', 'is', null).where('failed_at', 'is', null).execute();
+}
+
 /** A mail given up is never sent: its body (a link, a key) must not stay readable either. */
 export async function giveUpMail(db: Db, mailId: number, at: Date): Promise<void> {
   await db.updateTable('mail_outbox').set({ failed_at: at.toISOString(), text_body: null, html_body: null })

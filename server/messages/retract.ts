@@ -52,6 +52,7 @@ export async function retractMessage(db: Db, r: { threadId: number; messageId: n
     if (Number(updated.numUpdatedRows) !== 1) return { ok: false, error: 'not-found' } as const; // (retracted meanwhile)
     await removeAttachments(trx, r.messageId);
     await withdrawMessageNotifications(trx, r.threadId, r.messageId, message.sent_at);
+    await leaveIfNothingLeft(trx, r.threadId, r.messageId);
     return { ok: true } as const;
   });
 }
@@ -63,4 +64,23 @@ export async function retractMessage(db: Db, r: { threadId: number; messageId: n
 async function withdrawMessageNotifications(trx: Transaction<Database>, threadId: number, messageId: number, sentAt: string): Promise<void> {
   const recipients = await trx.selectFrom('message_recipients').select('account_id').where('message_id', '=', messageId).execute();
   await withdrawNotificationsByUrl(trx, { url: `/messages/${threadId}`, at: new Date(sentAt), accountIds: recipients.map((r) => r.account_id) });
+}
+
+/**
+ * A message sent to the wrong family and taken back must not leave its thread behind: a recipient who now sees no
+ * message of the thread (none sent by them or to them that stands) leaves it, so its subject is no longer in their
+ * inbox and the thread is not found. The sender and everyone with another message in the thread stay.
+ */
+async function leaveIfNothingLeft(trx: Transaction<Database>, threadId: number, messageId: number): Promise<void> {
+  const recipients = (await trx.selectFrom('message_recipients').select('account_id').where('message_id', '=', messageId).execute()).map((r) => r.account_id);
+  if (recipients.length === 0) return;
+  const standing = trx.selectFrom('messages').where('messages.thread_id', '=', threadId).where('messages.retracted_at', 'is', null);
+  const stillSee = new Set([
+    ...(await standing.innerJoin('message_recipients as r', 'r.message_id', 'messages.id').select('r.account_id as accountId')
+      .where('r.account_id', 'in', recipients).execute()).map((r) => r.accountId),
+    ...(await standing.select('messages.sender_account_id as accountId').where('messages.sender_account_id', 'in', recipients).execute()).map((r) => r.accountId),
+  ]);
+  const leaving = recipients.filter((id) => !stillSee.has(id));
+  if (leaving.length === 0) return;
+  await trx.deleteFrom('message_participants').where('thread_id', '=', threadId).where('account_id', 'in', leaving).execute();
 }

@@ -4,6 +4,8 @@
 import type { Transaction } from 'kysely';
 import type { Database, Db } from '../kernel/db.ts';
 import { enqueueJob, jobKind } from '../kernel/jobs.ts';
+import { cancelUnsentMails } from '../mail/outbox.ts';
+import { cancelUnsentPushes } from '../push/outbox.ts';
 import { DEFAULT_SUMMARY_HOUR, applicableChoice, isTopic, type StoredChoice } from './rules.ts';
 import type { NotificationKind } from './kinds.ts';
 
@@ -112,8 +114,22 @@ export async function notify(db: Db | Transaction<Database>, n: NewNotification)
  * A delivery not yet made finds them gone and sends nothing.
  */
 export async function withdrawNotifications(db: Db, w: { kind: NotificationKind; childId: number; at: Date }): Promise<number> {
-  const deleted = await db.deleteFrom('notifications').where('kind', '=', w.kind.key).where('child_id', '=', w.childId)
-    .where('created_at', '=', w.at.toISOString()).executeTakeFirst();
+  const ids = (await db.selectFrom('notifications').select('id').where('kind', '=', w.kind.key).where('child_id', '=', w.childId)
+    .where('created_at', '=', w.at.toISOString()).execute()).map((r) => r.id);
+  return removeWithDeliveries(db, ids, w.at);
+}
+
+/**
+ * Deletes notifications, and stops the mails and pushes already queued for them (a delivery's key is
+ * `notification:<id>`, see delivery.ts) so that nothing taken back reaches a phone or an inbox afterwards.
+ */
+async function removeWithDeliveries(db: Db, ids: readonly number[], at: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const deleted = await db.deleteFrom('notifications').where('id', 'in', [...ids]).executeTakeFirst();
+  const keys = ids.map((id) => `notification:${id}`);
+  // (the moment of the undo is not known here; the change's own moment marks the deliveries given up)
+  await cancelUnsentMails(db, keys, at);
+  await cancelUnsentPushes(db, keys, at);
   return Number(deleted.numDeletedRows);
 }
 
@@ -123,9 +139,9 @@ export async function withdrawNotifications(db: Db, w: { kind: NotificationKind;
  */
 export async function withdrawNotificationsByUrl(db: Db, w: { url: string; at: Date; accountIds: readonly number[] }): Promise<number> {
   if (w.accountIds.length === 0) return 0;
-  const deleted = await db.deleteFrom('notifications').where('url', '=', w.url).where('created_at', '=', w.at.toISOString())
-    .where('account_id', 'in', [...w.accountIds]).executeTakeFirst();
-  return Number(deleted.numDeletedRows);
+  const ids = (await db.selectFrom('notifications').select('id').where('url', '=', w.url).where('created_at', '=', w.at.toISOString())
+    .where('account_id', 'in', [...w.accountIds]).execute()).map((r) => r.id);
+  return removeWithDeliveries(db, ids, w.at);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -53,3 +53,13 @@ export async function queuePush(db: Db | Transaction<Database>, push: QueuedPush
   };
   return db.isTransaction ? store(db) : db.transaction().execute(store);
 }
+
+/**
+ * Stops the pushes of these delivery keys that have not gone yet, to every device (a notification taken back: a
+ * message retracted by its sender). Their send jobs find them given up; their text is erased.
+ */
+export async function cancelUnsentPushes(db: Db | Transaction<Database>, deliveryKeys: readonly string[], at: Date): Promise<void> {
+  if (deliveryKeys.length === 0) return;
+  await db.updateTable('push_outbox').set({ failed_at: at.toISOString(), payload: '' })
+    .where('delivery_key', 'in', [...deliveryKeys]).where('sent_at', 'is', null).where('failed_at', 'is', null).execute();
+}

@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { startMailDelivery, type MailDelivery } from '../support/mail.ts';
 import { defineNotificationKind } from '../../server/notifications/kinds.ts';
 import { deliverNow, registerNotificationJobs } from '../../server/notifications/delivery.ts';
-import { DELIVER_JOB, notify, saveChoices, withdrawNotifications } from '../../server/notifications/queries.ts';
+import { DELIVER_JOB, notify, saveChoices, withdrawNotifications, withdrawNotificationsByUrl } from '../../server/notifications/queries.ts';
 
 const SITE = 'https://vardag.test';
 const message = defineNotificationKind({ key: 'childAdded', topic: 'messages' });
@@ -110,5 +110,29 @@ describe('delivering notifications at once', () => {
     await mail.runner.runDue();
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(mail.smtp.mails.length, before);
+  });
+
+  it('stops the mail and the push already queued when the notification is taken back (a message retracted)', async () => {
+    const before = mail.smtp.mails.length;
+    const at = t.clock.now();
+    const { id: subscription } = await t.db.insertInto('push_subscriptions').values({
+      account_id: emma, endpoint: 'https://fcm.googleapis.com/fcm/send/emma-2', p256dh: 'key', auth: 'auth', label: 'Telefon', created_at: at.toISOString(),
+    }).returning('id').executeTakeFirstOrThrow();
+    await notify(t.db, { accountIds: [emma], kind: message, params: { child: 'Elsa' }, url: '/messages/12', at });
+    const id = await lastNotification();
+    await deliverNow(deps(), { ids: [id], urgent: false, sensitive: false }); // queued: a mail and a push, not sent yet
+    const key = `notification:${id}`;
+    assert.equal((await t.db.selectFrom('mail_outbox').select('id').where('delivery_key', '=', key).where('failed_at', 'is', null).execute()).length, 1);
+    assert.equal(await withdrawNotificationsByUrl(t.db, { url: '/messages/12', at, accountIds: [emma] }), 1);
+    const stopped = await t.db.selectFrom('mail_outbox').select(['failed_at', 'text_body']).where('delivery_key', '=', key).executeTakeFirstOrThrow();
+    assert.ok(stopped.failed_at, 'the mail is given up');
+    assert.equal(stopped.text_body, null, 'and its text erased');
+    const push = await t.db.selectFrom('push_outbox').select(['failed_at', 'payload']).where('subscription_id', '=', subscription).executeTakeFirstOrThrow();
+    assert.ok(push.failed_at, 'the push is given up');
+    assert.equal(push.payload, '');
+    await mail.runner.runDue();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(mail.smtp.mails.length, before, 'nothing reached the inbox');
+    await t.db.deleteFrom('push_subscriptions').where('id', '=', subscription).execute();
   });
 });
