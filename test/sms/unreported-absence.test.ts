@@ -133,7 +133,12 @@ describe('marking an unreported absence', () => {
     assert.deepEqual(findIdentityNumbers(delivered.form.message), []);
 
     const page = await (await signIn(t.app, 'vardnadshavare')).get('/notifications');
-    assert.match(page.text, new RegExp(`<a href="/children/${oskar}">Ogiltig frånvaro för Oskar tisdag 24 november</a>`));
+    // the bell's item leads through /notifications/:id (read when opened) to Oskar
+    const item = new RegExp(`<a href="(/notifications/\\d+)"[^>]*>Ogiltig frånvaro för Oskar tisdag 24 november</a>`).exec(page.text);
+    assert.ok(item, 'the notification in the bell');
+    const opened = await (await signIn(t.app, 'vardnadshavare')).get(item[1]);
+    assert.equal(opened.status, 303);
+    assert.equal(opened.headers.location, `/children/${oskar}`);
     t.clock.set('2026-11-24T09:30:00Z');
   });
 
