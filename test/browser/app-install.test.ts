@@ -90,7 +90,7 @@ describe('the installable app in a browser', () => {
   }));
 
   it('the devices page is accessible, offers to turn push on with JavaScript and says why not without', async () => {
-    await h.withPage({ width: 390 }, async (page) => {
+    await h.withPage({ width: 390, serviceWorkers: true }, async (page) => {
       await login(page, 'vardnadshavare');
       await page.goto('/settings');
       await Promise.all([page.waitForURL('**/settings/devices'), page.getByRole('link', { name: 'Notiser på dina enheter' }).click()]);

@@ -23,9 +23,10 @@ export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
  * `javaScript` on or off; `width` of the viewport; `touch` makes it a touch screen (CSS `pointer: coarse`). Pages load
  * htmx after their load event, so a test could act before it is there: with JavaScript on, htmx is put into each new
  * document before the page's own script runs (its loader then finds it and fetches nothing), unless `htmxAsShipped`,
- * for the test of the loading itself.
+ * for the test of the loading itself. Service workers are blocked unless `serviceWorkers`: every signed-in page
+ * registers one, and a worker starting beside each navigation only adds load and timing to tests not about it.
  */
-export interface ContextOptions { javaScript?: boolean; width?: number; touch?: boolean; htmxAsShipped?: boolean }
+export interface ContextOptions { javaScript?: boolean; width?: number; touch?: boolean; htmxAsShipped?: boolean; serviceWorkers?: boolean }
 
 export const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
 
@@ -63,9 +64,10 @@ export async function startBrowserHarness(options: Parameters<typeof startTestAp
   const contexts = new Set<BrowserContext>();
   const openBrowser = browser;
 
-  const context = async ({ javaScript = true, width = 1024, touch = false, htmxAsShipped = false }: ContextOptions = {}) => {
+  const context = async ({ javaScript = true, width = 1024, touch = false, htmxAsShipped = false, serviceWorkers = false }: ContextOptions = {}) => {
     const ctx = await openBrowser.newContext({
       baseURL, javaScriptEnabled: javaScript, locale: 'sv-SE', viewport: { width, height: 800 }, hasTouch: touch,
+      serviceWorkers: serviceWorkers ? 'allow' : 'block',
     });
     if (javaScript && !htmxAsShipped) await ctx.addInitScript({ path: HTMX_FILE });
     // Generous on purpose: CI runs two test files side by side on two cores, one of them perhaps several Vardag
