@@ -93,14 +93,26 @@ export interface NotificationsTable {
   created_at: string; read_at: string | null;
   /** The news it is part of (migration 0045): 'messages' is left out of the bell (the envelope counts it); null: bell only. */
   topic: string | null;
+  /** When an evening summary took it up (listed it, or passed it over as chosen) (migration 0047; null: none yet). */
+  summarised_at: string | null;
+  /** 1: of an urgent kind, delivered at once and never in a summary (migration 0047). */
+  urgent: Generated<number>;
 }
 // messages (migration 0043, server/messages/): an account sees a message iff it sent it or is one of its recipients
 export interface MessageThreadsTable {
   id: Generated<number>; municipality_id: number; subject: string; kind: 'direct' | 'bulletin'; child_id: number | null;
   group_id: number | null; unit_id: number | null; urgent: number; sensitive: number; created_by_account_id: number; created_at: string;
 }
-export interface MessageParticipantsTable { thread_id: number; account_id: number; role: 'staff' | 'guardian'; archived_at: string | null }
-export interface MessagesTable { id: Generated<number>; thread_id: number; sender_account_id: number; body: string; sent_at: string; retracted_at: string | null }
+export interface MessageParticipantsTable {
+  thread_id: number; account_id: number; role: 'staff' | 'guardian'; archived_at: string | null;
+  // what the inbox shows, kept by server/messages/queries.ts keepInboxColumns (migration 0049)
+  last_message_at: string | null; last_sender_account_id: number | null; unread_count: Generated<number>; has_received: Generated<number>; has_sent: Generated<number>;
+}
+export interface MessagesTable {
+  id: Generated<number>; thread_id: number; sender_account_id: number; body: string; sent_at: string; retracted_at: string | null;
+  /** The random key of the form that sent it, unique per sender (migration 0048: a form sent twice makes one message). */
+  send_key: string | null;
+}
 export interface MessageRecipientsTable { message_id: number; account_id: number; read_at: string | null }
 // messages' extras (migration 0044, server/messages/attachments.ts, out-of-office.ts)
 export interface MessageAttachmentsTable { id: Generated<number>; message_id: number; media_key: string; name: string; mime: string; size: number; created_at: string }

@@ -19,13 +19,11 @@
 // with autocannon in a separate process, stop the server, print the table. A route that answers anything but 2xx
 // (for the absence reports: 2xx or 3xx), or fails, or loses a write, fails the run. The absence reports the run
 // wrote are deleted again afterwards, so the cached data set stays as it was built.
-import crypto from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import signature from 'cookie-signature';
 import { sql } from 'kysely';
 import type { Connection } from '../server/kernel/db.ts';
 import { numberOption } from './bench/options.ts';
@@ -35,6 +33,8 @@ import { unitRules } from '../server/settings/queries.ts';
 import { BENCH_DIR, ensureDataset } from './bench/dataset.ts';
 import { prepareDocumentation } from './bench/documentation.ts';
 import type { LoadJob, LoadResult } from './bench/load.ts';
+import { runLoadProcess } from './bench/run-load.ts';
+import { BENCH_SESSION_SECRET, sessionRow } from './bench/sessions.ts';
 import { backupDuringLoad, type BackupFigure } from './bench/backup-during-load.ts';
 import { peakDay } from './bench/peak.ts';
 import { importBench } from './bench/registry-import.ts';
@@ -49,9 +49,7 @@ import { unitCalendar, openDays } from '../server/settings/calendar.ts';
 import { addDays, addMonths } from '../server/kernel/dates.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SESSION_SECRET = 'vardag-bench-session-secret-not-for-production';
-const SESSION_COOKIE = 'vardag.sid';
-const FAR_FUTURE = Date.UTC(2099, 0, 1);
+const SESSION_SECRET = BENCH_SESSION_SECRET;
 const PAGE_LIMIT_BYTES = 30 * 1024;
 const P99_LIMIT_MS = 50;
 const RPS_RATIO_TARGET = 0.3;
@@ -195,18 +193,6 @@ function parseSettings(argv: string[]): Settings {
     json: values.json,
     profile: values.profile === true,
   };
-}
-
-/** A session row as a login writes it, with the CSRF token csrf-sync keeps in the session (`csrfToken`). */
-function sessionRow(accountId: number) {
-  const sid = crypto.randomBytes(24).toString('base64url');
-  const csrfToken = crypto.randomBytes(32).toString('hex');
-  const sess = JSON.stringify({
-    cookie: { originalMaxAge: 7_200_000, expires: new Date(FAR_FUTURE).toISOString(), httpOnly: true, path: '/', sameSite: 'lax' },
-    accountId, csrfToken,
-  });
-  const cookie = `${SESSION_COOKIE}=${encodeURIComponent(`s:${signature.sign(sid, SESSION_SECRET)}`)}`;
-  return { row: { sid, sess, expires: FAR_FUTURE, account_id: accountId }, cookie, csrfToken };
 }
 
 /**
@@ -412,32 +398,7 @@ async function measureTransfer(origin: string, session: BenchSession): Promise<T
 
 /** Runs one load job in its own process; `onMeasuring` is called when its warm-up is over. */
 function runLoad(job: LoadJob, onMeasuring: () => void): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/load.ts')], {
-      cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    loadProcess = child;
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes('{"event":"measuring"}\n')) {
-        out = out.replace('{"event":"measuring"}\n', '');
-        onMeasuring();
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      loadProcess = undefined;
-      if (code !== 0) return reject(new Error(`the load runner for ${job.name} exited with code ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as LoadResult);
-      } catch {
-        reject(new Error(`the load runner for ${job.name} printed no result: ${out}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(job));
-  });
+  return runLoadProcess(job, { onMeasuring, onProcess: (child) => { loadProcess = child; } });
 }
 
 /** The data set's size on disk: the SQLite file, or the PostgreSQL database. */

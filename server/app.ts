@@ -47,6 +47,8 @@ import { settingsRoutes } from './settings/routes.ts';
 import { openingHours } from './settings/queries.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { notificationSettingsRoutes } from './notifications/settings-routes.ts';
+import type { RecipientDirectory } from './notifications/recipients.ts';
+import { accountRecipientDirectory } from './accounts/notification-recipients.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { messageLocators } from './messages/locators.ts';
 import { messagesPersonalData } from './messages/personal-data.ts';
@@ -135,6 +137,12 @@ export const PERSONAL_DATA = new PersonalDataRegistry(personRegister, accountIds
   pushPersonalData,
   messagesPersonalData, messageExtrasPersonalData,
 ]);
+
+/**
+ * Accounts' answers to what notifications needs of them (who an account is, where to mail it): handed to notifications
+ * here, so that notifications never imports accounts (which imports notifications to notify).
+ */
+export const NOTIFICATION_RECIPIENTS: RecipientDirectory = accountRecipientDirectory;
 
 const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
 
@@ -229,7 +237,7 @@ export function createApp(deps: AppDeps): VardagApp {
   historyRoutes(routes, { db, clock });
   registrationRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
   notificationRoutes(routes, { db, clock });
-  notificationSettingsRoutes(routes, { db, clock });
+  notificationSettingsRoutes(routes, { db, clock, recipients: NOTIFICATION_RECIPIENTS });
   messageRoutes(routes, { db, clock });
   messageExtrasRoutes(routes, { db, clock, dataDir: config.dataDir });
   aboutRoutes(routes, { db, clock, personalData: PERSONAL_DATA });

@@ -3,7 +3,7 @@
 // runner (the runners share the jobs table without running a job twice, see kernel/jobs.ts).
 import cluster from 'node:cluster';
 import crypto from 'node:crypto';
-import { createApp, PERSONAL_DATA } from './app.ts';
+import { createApp, NOTIFICATION_RECIPIENTS, PERSONAL_DATA } from './app.ts';
 import { registerRetentionJobs } from './privacy/jobs.ts';
 import { registerDocumentationJobs } from './documentation/personal-data.ts';
 import { registerChildPageJobs } from './child-page/personal-data.ts';
@@ -107,7 +107,7 @@ async function serve(): Promise<void> {
     log.warn('Warning: SMS_GATEWAY_URL is not set, so no SMS is sent. SMS are kept in the outbox and sent once Vardag runs with SMS_GATEWAY_URL (unless by then older than a day).');
   }
   registerInvitationJobs(runner, { db: connection.db, clock: systemClock, config });
-  registerNotificationJobs(runner, { db: connection.db, clock: systemClock, publicUrl: config.publicUrl });
+  registerNotificationJobs(runner, { db: connection.db, clock: systemClock, publicUrl: config.publicUrl, recipients: NOTIFICATION_RECIPIENTS });
   registerRetentionJobs(runner, { db: connection.db, clock: systemClock, personalData: PERSONAL_DATA, dataDir: config.dataDir });
   registerDocumentationJobs(runner, { db: connection.db, dataDir: config.dataDir }); // (the files retention's removed media leave)
   registerChildPageJobs(runner, { db: connection.db, dataDir: config.dataDir }); // (...and the children's pictures)

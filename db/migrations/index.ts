@@ -42,6 +42,9 @@ import * as m0043 from './0043_recreate_message_tables.ts';
 import * as m0044 from './0044_create_message_attachments_and_out_of_office.ts';
 import * as m0045 from './0045_choose_how_notifications_reach_people.ts';
 import * as m0046 from './0046_create_push.ts';
+import * as m0047 from './0047_mark_notifications_summarised_and_urgent.ts';
+import * as m0048 from './0048_add_send_keys_to_messages.ts';
+import * as m0049 from './0049_keep_inbox_columns_on_participants.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -85,4 +88,7 @@ export const migrations: Record<string, Migration> = {
   '0044_create_message_attachments_and_out_of_office': m0044,
   '0045_choose_how_notifications_reach_people': m0045,
   '0046_create_push': m0046,
+  '0047_mark_notifications_summarised_and_urgent': m0047,
+  '0048_add_send_keys_to_messages': m0048,
+  '0049_keep_inbox_columns_on_participants': m0049,
 };

@@ -415,12 +415,17 @@ function generate(childCount: number, passwordHash: string): Rows {
         id: threadId, municipality_id: municipalityId, subject: `Veckobrev vecka ${36 + week}`, kind: 'bulletin', unit_id: unit.id!, urgent: 0, sensitive: 0,
         created_by_account_id: sender, created_at: sentAt,
       });
-      rows.message_participants.push({ thread_id: threadId, account_id: sender, role: 'staff', archived_at: null });
+      // (the inbox's columns as server/messages/queries.ts keepInboxColumns keeps them)
+      const last = { last_message_at: sentAt, last_sender_account_id: sender };
+      rows.message_participants.push({ thread_id: threadId, account_id: sender, role: 'staff', archived_at: null, ...last, unread_count: 0, has_received: 0, has_sent: 1 });
       const messageId = rows.messages.length + 1;
       rows.messages.push({ id: messageId, thread_id: threadId, sender_account_id: sender, body: `Hej! Här kommer veckobrevet från ${unit.name}.`, sent_at: sentAt });
       for (const accountId of guardianAccountsOfUnit.get(unit.id!) ?? []) {
-        rows.message_recipients.push({ message_id: messageId, account_id: accountId, read_at: rand() < 0.75 ? sentAt : null });
-        if (accountId !== sender) rows.message_participants.push({ thread_id: threadId, account_id: accountId, role: 'guardian', archived_at: null });
+        const read = rand() < 0.75;
+        rows.message_recipients.push({ message_id: messageId, account_id: accountId, read_at: read ? sentAt : null });
+        if (accountId !== sender) {
+          rows.message_participants.push({ thread_id: threadId, account_id: accountId, role: 'guardian', archived_at: null, ...last, unread_count: read ? 0 : 1, has_received: 1, has_sent: 0 });
+        }
       }
     }
   }

@@ -9,25 +9,20 @@
 // bulletins and threads written here never reach the cached data set; the copy is removed at the end.
 //
 //   npm run bench -- --messages [--children 5000] [--threads 500] [--quick] [--database postgres] [--json FILE]
-import crypto from 'node:crypto';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import signature from 'cookie-signature';
 import { sql, type Insertable } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { openDatabase, openPostgres, type Connection } from '../../server/kernel/db.ts';
 import { BENCH_DIR, ensureDataset } from './dataset.ts';
 import type { LoadJob, LoadResult } from './load.ts';
+import { runLoadProcess } from './run-load.ts';
+import { BENCH_SESSION_SECRET, sessionRow } from './sessions.ts';
 import { numberOption } from './options.ts';
 import { benchPostgres, type BenchPostgres } from './postgres.ts';
 import { decoded, get, post, startServer, type RunningServer } from './server.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SESSION_SECRET = 'vardag-bench-session-secret-not-for-production';
-const SESSION_COOKIE = 'vardag.sid';
-const FAR_FUTURE = Date.UTC(2099, 0, 1);
 const MARK = 'Bänkprov';
 /** The bulletin's POST p99 at most this many times the baseline's. */
 const BULLETIN_P99_RATIO_TARGET = 3;
@@ -92,7 +87,7 @@ export async function messagesBench(argv: string[], progress: (line: string) => 
     progress(`group ${plan.groupId}: ${plan.groupChildren} children, ${plan.groupGuardians} guardian accounts; `
       + `${plan.inbox.length} guardians with ${threads} threads each`);
 
-    server = await startServer({ dataDir: copy.dir, sessionSecret: SESSION_SECRET, logFile: path.join(BENCH_DIR, 'server-messages.log'), databaseUrl: copy.url });
+    server = await startServer({ dataDir: copy.dir, sessionSecret: BENCH_SESSION_SECRET, logFile: path.join(BENCH_DIR, 'server-messages.log'), databaseUrl: copy.url });
     track(server);
     progress(`server at ${server.origin}`);
 
@@ -200,16 +195,10 @@ async function copyDataset(dataset: Awaited<ReturnType<typeof ensureDataset>>, c
   };
 }
 
-/** A session row as a login writes it, with the CSRF token csrf-sync keeps in the session. */
-function sessionRow(accountId: number): { row: Insertable<Database['sessions']>; session: Session } {
-  const sid = crypto.randomBytes(24).toString('base64url');
-  const csrfToken = crypto.randomBytes(32).toString('hex');
-  const sess = JSON.stringify({
-    cookie: { originalMaxAge: 7_200_000, expires: new Date(FAR_FUTURE).toISOString(), httpOnly: true, path: '/', sameSite: 'lax' },
-    accountId, csrfToken,
-  });
-  const cookie = `${SESSION_COOKIE}=${encodeURIComponent(`s:${signature.sign(sid, SESSION_SECRET)}`)}`;
-  return { row: { sid, sess, expires: FAR_FUTURE, account_id: accountId }, session: { accountId, cookie, csrfToken } };
+/** A bench session (scripts/bench/sessions.ts) as this bench keeps it. */
+function sessionOf(accountId: number): { row: Insertable<Database['sessions']>; session: Session } {
+  const { row, cookie, csrfToken } = sessionRow(accountId);
+  return { row, session: { accountId, cookie, csrfToken } };
 }
 
 interface Plan { groupId: number; groupChildren: number; groupGuardians: number; staff: Session; inbox: Session[] }
@@ -272,11 +261,16 @@ export async function prepare(open: () => Connection, threads: number, progress:
             unit_id: p.unit, urgent: 0, sensitive: 0, created_by_account_id: p.staff, created_at: new Date(base + (from + k) * 3_600_000).toISOString(),
           }))).returning('id').execute();
           const ids = made.map((m) => m.id);
-          await trx.insertInto('message_participants').values(ids.flatMap((thread_id) => [
-            { thread_id, account_id: p.staff, role: 'staff' as const, archived_at: null },
-            { thread_id, account_id: p.guardian, role: 'guardian' as const, archived_at: null },
-          ])).execute();
           const at = (k: number, plus: number) => new Date(base + (from + k) * 3_600_000 + plus).toISOString();
+          // (what server/messages/queries.ts keepInboxColumns would have kept: the guardian's answer is the last message)
+          const both = { last_sender_account_id: p.guardian, has_received: 1, has_sent: 1 };
+          await trx.insertInto('message_participants').values(ids.flatMap((thread_id, k) => [
+            { thread_id, account_id: p.staff, role: 'staff' as const, archived_at: null, ...both, last_message_at: at(k, 600_000), unread_count: 0 },
+            {
+              thread_id, account_id: p.guardian, role: 'guardian' as const, archived_at: null, ...both, last_message_at: at(k, 600_000),
+              unread_count: (from + k) % 10 === 0 ? 1 : 0,
+            },
+          ])).execute();
           const messages = await trx.insertInto('messages').values(ids.flatMap((thread_id, k) => [
             { thread_id, sender_account_id: p.staff, body: 'Hej! Kan ni ta med regnkläder i morgon? Vi ska vara ute hela förmiddagen.', sent_at: at(k, 0), retracted_at: null },
             { thread_id, sender_account_id: p.guardian, body: 'Absolut, vi packar ner dem i kväll. Tack för påminnelsen!', sent_at: at(k, 600_000), retracted_at: null },
@@ -288,7 +282,7 @@ export async function prepare(open: () => Connection, threads: number, progress:
         }
       }
     });
-    const rows = [sessionRow(staffAccount.id), ...picked.map((p) => sessionRow(p.guardian))];
+    const rows = [sessionOf(staffAccount.id), ...picked.map((p) => sessionOf(p.guardian))];
     await db.deleteFrom('sessions').execute();
     await db.insertInto('sessions').values(rows.map((r) => r.row)).execute();
     if (connection.dialect === 'postgres') await sql`analyze`.execute(db);
@@ -337,20 +331,5 @@ async function waitForFanout(open: () => Connection, guardians: number, progress
 }
 
 function runLoad(job: LoadJob): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/load.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => { out += chunk; });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`the load runner for ${job.name} exited with code ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as LoadResult);
-      } catch {
-        reject(new Error(`the load runner for ${job.name} printed no result: ${out}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(job));
-  });
+  return runLoadProcess(job);
 }

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { Connection } from '../../server/kernel/db.ts';
 import { FixedClock } from '../../server/kernel/clock.ts';
+import { NOTIFICATION_RECIPIENTS } from '../../server/app.ts';
 import { claimDueSummaries, sendSummary } from '../../server/notifications/delivery.ts';
 import { SUMMARY_JOB, type SummaryPayload } from '../../server/notifications/queries.ts';
 import { BENCH_DIR, ensureDataset } from './dataset.ts';
@@ -81,7 +82,7 @@ async function measure(connection: Connection, children: number, database: 'sqli
     const claimSeconds = (performance.now() - started) / 1000;
     const jobs = await db.selectFrom('jobs').select('payload').where('kind', '=', SUMMARY_JOB).where('id', '>', before.jobs).execute();
     let summaries = 0;
-    for (const job of jobs) summaries += await sendSummary({ db, clock, publicUrl: 'https://vardag.example' }, JSON.parse(job.payload) as SummaryPayload);
+    for (const job of jobs) summaries += await sendSummary({ db, clock, publicUrl: 'https://vardag.example', recipients: NOTIFICATION_RECIPIENTS }, JSON.parse(job.payload) as SummaryPayload);
     const seconds = (performance.now() - started) / 1000;
     const mails = Number((await db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll().as('n')).where('id', '>', before.mail).executeTakeFirstOrThrow()).n);
     const accounts = Number((await db.selectFrom('accounts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
@@ -93,6 +94,8 @@ async function measure(connection: Connection, children: number, database: 'sqli
     await db.deleteFrom('mail_outbox').where('id', '>', before.mail).execute();
     await db.deleteFrom('jobs').where('id', '>', before.jobs).execute();
     await db.deleteFrom('notifications').where('id', '>', before.notifications).execute();
+    // (the data set's own notifications the summary took up: as they were)
+    await db.updateTable('notifications').set({ summarised_at: null }).where('summarised_at', '=', clock.now().toISOString()).execute();
   }
 }
 

@@ -6,7 +6,7 @@ import type { Db } from '../kernel/db.ts';
 import { DEFAULT_LANGUAGE, formatDate, languageByCode, translator } from '../kernel/i18n.ts';
 import { openAccountsOf } from '../accounts/queries.ts';
 import { defineNotificationKind } from '../notifications/kinds.ts';
-import { notify } from '../notifications/queries.ts';
+import { accountsRefusingSms, notify } from '../notifications/queries.ts';
 import { guardiansOfChild } from '../people/queries.ts';
 import { queueSms } from '../sms/outbox.ts';
 import { isE164, swedishMobile } from '../sms/rules.ts';
@@ -36,7 +36,7 @@ export interface NoticeResult {
   smsIds: number[];
 }
 
-interface Recipient { language: string | null; mobile: string | undefined; phone: string | undefined }
+interface Recipient { language: string | null; mobile: string | undefined; phone: string | undefined; smsOff: boolean }
 
 /**
  * Writes a notification to every open account of the child's legal guardians (each time it is called) and queues an
@@ -68,29 +68,38 @@ export async function notifyUnreportedAbsence(db: Db, n: UnreportedAbsenceNotice
   return { notifiedAccounts: notified, smsIds };
 }
 
-/** Who hears of a mark: the open accounts of the child's guardians (notified), and one SMS recipient per guardian. */
+/**
+ * Who hears of a mark: the open accounts of the child's guardians (notified), and one SMS recipient per guardian, none
+ * for a guardian who turned the absence SMS off (for this child or all) on an account of theirs.
+ */
 async function noticeRecipients(db: Db, childId: number) {
   const guardians = (await guardiansOfChild(db, childId)).sort((a, b) => a.id - b.id);
   const accounts = await openAccountsOf(db, guardians.map((g) => g.id));
   const accountsOf = (personId: number) => accounts.filter((a) => a.personId === personId);
   const notified = guardians.flatMap((g) => accountsOf(g.id).map((a) => a.id));
+  const refusing = await accountsRefusingSms(db, notified, 'absence', childId);
+  const smsOff = (personId: number) => accountsOf(personId).some((a) => refusing.has(a.id));
   // One recipient per guardian: the first open account with a mobile number of its own, else the register's phone.
   const recipients: Recipient[] = guardians.map((g) => {
     const own = accountsOf(g.id).find((a) => a.mobile && isE164(a.mobile));
     const first = accountsOf(g.id)[0];
-    return { language: (own ?? first)?.language ?? null, mobile: own?.mobile ?? undefined, phone: swedishMobile(g.phone) };
+    if (smsOff(g.id)) return { language: null, mobile: undefined, phone: undefined, smsOff: true };
+    return { language: (own ?? first)?.language ?? null, mobile: own?.mobile ?? undefined, phone: swedishMobile(g.phone), smsOff: false };
   });
   return { guardians, accountsOf, notified, recipients };
 }
 
-/** How a guardian will hear of a mark: by SMS (and a notification if they have an account), only a notification, or not at all. */
-export interface GuardianTold { name: string; by: 'sms' | 'notification' | 'nobody' }
+/**
+ * How a guardian will hear of a mark: by SMS (and a notification if they have an account), only a notification (no
+ * mobile number, or SMS turned off by the guardian), or not at all.
+ */
+export interface GuardianTold { name: string; by: 'sms' | 'notification' | 'smsOff' | 'nobody' }
 
 /** What the confirmation before a mark says: who of the guardians is told, and how. */
 export async function whoIsTold(db: Db, childId: number): Promise<GuardianTold[]> {
   const { guardians, accountsOf, recipients } = await noticeRecipients(db, childId);
   return guardians.map((g, i) => ({
     name: `${g.firstName} ${g.lastName}`,
-    by: recipients[i].mobile ?? recipients[i].phone ? 'sms' : accountsOf(g.id).length ? 'notification' : 'nobody',
+    by: recipients[i].smsOff ? 'smsOff' : recipients[i].mobile ?? recipients[i].phone ? 'sms' : accountsOf(g.id).length ? 'notification' : 'nobody',
   }));
 }

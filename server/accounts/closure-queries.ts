@@ -7,6 +7,7 @@ import type { Location } from '../kernel/policy.ts';
 import { endOtherSessions } from '../kernel/session-store.ts';
 import { personMunicipality, personName } from '../people/queries.ts';
 import { locateAccountHolder } from '../people/relations.ts';
+import { removeDevicesOf } from '../push/queries.ts';
 
 /** A request to close an account sits where its holder is (see locateAccountHolder in people/relations.ts). */
 async function locateClosureRequest(db: Db, requestId: number, today: string): Promise<Location | null> {
@@ -64,8 +65,9 @@ export async function openClosureRequestsIn(db: Db, municipalityId: number): Pro
 export type CloseAccount = { ok: true; name: string } | { ok: false; error: 'already-handled' };
 
 /**
- * Closes the account of an open request: closed_at set, every session ended, the request marked handled. A request
- * withdrawn or handled by someone else meanwhile is left as it is ('already-handled').
+ * Closes the account of an open request: closed_at set, every session ended, its push devices removed (push's own
+ * query), the request marked handled. A request withdrawn or handled by someone else meanwhile is left as it is
+ * ('already-handled').
  */
 export async function closeAccount(db: Db, requestId: number, by: number, now: Date): Promise<CloseAccount> {
   const at = now.toISOString();
@@ -80,6 +82,7 @@ export async function closeAccount(db: Db, requestId: number, by: number, now: D
     if (Number(handled.numUpdatedRows) !== 1) return { ok: false, error: 'already-handled' };
     await trx.updateTable('accounts').set({ closed_at: at }).where('id', '=', request.account_id).where('closed_at', 'is', null).execute();
     await endOtherSessions(trx, request.account_id);
+    await removeDevicesOf(trx, request.account_id); // (its phones get no push any more)
     return { ok: true, name: request.name ?? '' };
   });
 }

@@ -1,9 +1,9 @@
 // Who a notification mail goes to, for server/notifications (which may not read accounts): each open account's address
 // (the login address, else its first verified extra one), language and municipality, and a municipality's open accounts.
+// Notifications declares what it needs (RecipientDirectory); server/app.ts hands this implementation in.
 import type { Db } from '../kernel/db.ts';
+import type { NotificationRecipient, RecipientDirectory } from '../notifications/recipients.ts';
 import { personMunicipality } from '../people/queries.ts';
-
-export interface NotificationRecipient { accountId: number; email: string | null; language: string; municipalityId: number }
 
 /** The open accounts among these ids, with where to mail them; a closed account is left out. */
 export async function notificationRecipients(db: Db, accountIds: readonly number[]): Promise<Map<number, NotificationRecipient>> {
@@ -29,3 +29,6 @@ export async function openAccountsOfMunicipality(db: Db, municipalityId: number)
     .execute();
   return rows.map((r) => r.id);
 }
+
+/** Accounts' side of what notifications needs of them (server/notifications/recipients.ts). */
+export const accountRecipientDirectory: RecipientDirectory = { notificationRecipients, openAccountsOfMunicipality };

@@ -5,9 +5,9 @@ import type { Request, Response } from 'express';
 import type { Db } from '../kernel/db.ts';
 import type { FieldError } from '../kernel/forms.ts';
 import { notFound } from '../kernel/http.ts';
-import { mediaLimits, mediaUpload, receivedFiles, removeMediaFiles, sendMedia, storeMedia, type MediaVariant } from '../media/index.ts';
+import { mediaLimits, mediaUpload, receivedFiles, sendMedia, storeMedia, type MediaVariant } from '../media/index.ts';
 import { documentationSettings } from './settings.ts';
-import { mediaKeyInUse } from './comments-queries.ts';
+import { sweepMediaLater } from './media-sweep.ts';
 
 /** The form's photo field: one file; the municipality's own limit is checked when it is stored. */
 export const observationUpload = mediaUpload({ field: 'photo', maxFiles: 1, maxBytes: 100 * 1024 * 1024 });
@@ -16,7 +16,7 @@ export interface ObservationPhoto { key: string; mime: string; width: number | n
 export type PhotoOutcome = { ok: true; photo: ObservationPhoto | null } | { ok: false; error: FieldError };
 
 /** The form's photo stored, none when the form had none, or why it was refused (a message at the field). */
-export async function observationPhoto(req: Request, db: Db, dataDir: string, municipalityId: number): Promise<PhotoOutcome> {
+export async function observationPhoto(req: Request, db: Db, dataDir: string, municipalityId: number, now: Date): Promise<PhotoOutcome> {
   const { files, tooLarge } = receivedFiles(req);
   const settings = await documentationSettings(db, municipalityId);
   const refused = (key: string): PhotoOutcome => ({ ok: false, error: { key: `documentation.observations.errors.${key}`, params: { max: settings.imageMaxMb } } });
@@ -27,7 +27,7 @@ export async function observationPhoto(req: Request, db: Db, dataDir: string, mu
   if (!stored.ok) return refused(stored.error === 'heic' ? 'heic' : stored.error === 'too-large' ? 'tooLarge' : stored.error === 'too-many-pixels' ? 'tooManyPixels' : 'notImage');
   const { media } = stored;
   if (media.kind !== 'image') {
-    if (!(await mediaKeyInUse(db, media.key))) await removeMediaFiles(dataDir, media.key);
+    await sweepMediaLater(db, [media.key], now); // (through the sweep: the same file may be a post's video)
     return refused('notImage');
   }
   return { ok: true, photo: { key: media.key, mime: media.mime, width: media.width, height: media.height } };

@@ -72,7 +72,7 @@ export function commentRoutes(routes: RouteTable, deps: Deps): void {
     const parsed = parseObservation(field(req.body, 'body'));
     const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
     if (groupId === undefined) errors.group = { key: 'documentation.observations.errors.group' };
-    const photo: PhotoOutcome = Object.keys(errors).length ? { ok: true, photo: null } : await observationPhoto(req, db, deps.config.dataDir, target.municipalityId);
+    const photo: PhotoOutcome = Object.keys(errors).length ? { ok: true, photo: null } : await observationPhoto(req, db, deps.config.dataDir, target.municipalityId, clock.now());
     if (!photo.ok) errors.photo = photo.error;
     if (!parsed.ok || groupId === undefined || !photo.ok) return renderObservations(req, res, deps, actor, target, errors);
     await addObservation(db, { childId: target.id, groupId, by: actor.personId, body: parsed.value, photo: photo.photo, at: clock.now() });

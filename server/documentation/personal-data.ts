@@ -5,32 +5,20 @@
 // here and read from the disk only while the ZIP is written, one at a time. Retention: a child's documentation goes with the child's records (the posts to the child alone,
 // the child from posts to several, every photo the child is tagged in), never while the portfolio can still be
 // downloaded (the municipality's grace period after the last placement ended). The files of the media removed leave the
-// disk through a job queued in the same transaction, which removes each file no row names any more.
+// disk through the sweep job queued in the same transaction (media-sweep.ts), which removes each folder no row names.
 import { addDays } from '../kernel/dates.ts';
 import type { Db } from '../kernel/db.ts';
-import { enqueueJob, jobKind, type JobRunner } from '../kernel/jobs.ts';
 import { slices, type ExtractSection, type ExtractStoredFile, type PersonalDataPart, type RetentionDay } from '../kernel/personal-data.ts';
-import { mediaFilePath, removeMediaFiles } from '../media/index.ts';
+import { mediaFilePath } from '../media/index.ts';
 import { personRegister } from '../people/personal-data.ts';
 import { portfolioPosts } from './export-queries.ts';
 import { exportFiles, extractFileName } from './export-rules.ts';
-import { mediaKeyInUse, observationsOfChild } from './comments-queries.ts';
+import { observationsOfChild } from './comments-queries.ts';
+import { sweepMediaLater } from './media-sweep.ts';
 import { documentationSettings } from './settings.ts';
 
-/** The job that removes the files of media retention removed, once no row names them (each key checked again). */
-export const MEDIA_SWEEP_JOB = jobKind('documentation.media.sweep');
-
-const KEY = /^[0-9a-f]{64}$/;
-
-/** Registers the sweep's handler with the process's job runner (main.ts). */
-export function registerDocumentationJobs(runner: JobRunner, { db, dataDir: dir }: { db: Db; dataDir: string }): void {
-  runner.register(MEDIA_SWEEP_JOB, async (payload: { keys?: unknown } | undefined) => {
-    const keys = Array.isArray(payload?.keys) ? payload.keys.filter((k): k is string => typeof k === 'string' && KEY.test(k)) : [];
-    for (const key of keys) {
-      if (!(await mediaKeyInUse(db, key))) await removeMediaFiles(dir, key);
-    }
-  });
-}
+// (The sweep of removed media's files is media-sweep.ts; main.ts registers its job from here.)
+export { MEDIA_SWEEP_JOB, registerDocumentationJobs } from './media-sweep.ts';
 
 /**
  * The data folder the media files are under: set once by app.ts when the app is made (the registry of parts is made
@@ -81,10 +69,10 @@ export async function removeDocumentation(trx: Db, childIds: readonly number[], 
     }
     count(await trx.deleteFrom('post_children').where('child_id', 'in', ids).executeTakeFirst());
   }
-  if (keys.size > 0) {
-    const when = new Date(`${at?.today ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`);
-    await enqueueJob(trx, MEDIA_SWEEP_JOB, { keys: [...keys] }, when);
-  }
+  // (due at once: these rows went at a retention run, long after the files were written; the sweep still leaves a folder
+  // written within its grace, e.g. found by an identical upload just now)
+  const when = new Date(`${at?.today ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+  await sweepMediaLater(trx, keys, when, when);
   return removed;
 }
 

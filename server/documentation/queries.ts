@@ -9,6 +9,7 @@ import type { Location } from '../kernel/policy.ts';
 import { RaceLost } from '../kernel/races.ts';
 import { locateGroup } from '../people/relations.ts';
 import { personName } from '../people/queries.ts';
+import { sweepMediaLater } from './media-sweep.ts';
 
 type Trx = Kysely<Database>;
 
@@ -200,21 +201,28 @@ export async function mediumByUploadKey(db: Db, postId: number, uploadKey: strin
 }
 
 /** Removes a medium of the post with its children; its file key, or undefined when it was not there. */
-export async function deleteMedium(db: Db, postId: number, mediaId: number): Promise<string | undefined> {
+/**
+ * Removes a medium of the post; its file key (undefined when it was not there). Its files are swept a grace later in
+ * the same transaction's job (media-sweep.ts), and go only if no row names them by then.
+ */
+export async function deleteMedium(db: Db, postId: number, mediaId: number, now: Date): Promise<string | undefined> {
   return db.transaction().execute(async (trx) => {
     const medium = await trx.selectFrom('post_media').select('file_key').where('id', '=', mediaId).where('post_id', '=', postId).executeTakeFirst();
     if (!medium) return undefined;
     await trx.deleteFrom('post_media_children').where('media_id', '=', mediaId).execute();
     const removed = await trx.deleteFrom('post_media').where('id', '=', mediaId).executeTakeFirst();
-    return Number(removed.numDeletedRows) === 1 ? medium.file_key : undefined;
+    if (Number(removed.numDeletedRows) !== 1) return undefined;
+    await sweepMediaLater(trx, [medium.file_key], now);
+    return medium.file_key;
   });
 }
 
 /**
- * Removes the post with its children and media; the file keys its media named (none when the post was gone). `before`
- * runs first in the same transaction, for what other modules keep about the post (guardians' comments).
+ * Removes the post with its children and media; the file keys its media named (none when the post was gone), whose
+ * files are swept as deleteMedium's. `before` runs first in the same transaction, for what other modules keep about the
+ * post (guardians' comments).
  */
-export async function deletePost(db: Db, postId: number, before?: (trx: Trx) => Promise<void>): Promise<string[] | undefined> {
+export async function deletePost(db: Db, postId: number, now: Date, before?: (trx: Trx) => Promise<void>): Promise<string[] | undefined> {
   return db.transaction().execute(async (trx) => {
     const media = await trx.selectFrom('post_media').select(['id', 'file_key']).where('post_id', '=', postId).execute();
     if (before) await before(trx);
@@ -222,16 +230,11 @@ export async function deletePost(db: Db, postId: number, before?: (trx: Trx) => 
     await trx.deleteFrom('post_media').where('post_id', '=', postId).execute();
     await trx.deleteFrom('post_children').where('post_id', '=', postId).execute();
     const removed = await trx.deleteFrom('posts').where('id', '=', postId).executeTakeFirst();
-    return Number(removed.numDeletedRows) === 1 ? [...new Set(media.map((m) => m.file_key))] : undefined;
+    if (Number(removed.numDeletedRows) !== 1) return undefined;
+    const keys = [...new Set(media.map((m) => m.file_key))];
+    await sweepMediaLater(trx, keys, now);
+    return keys;
   });
-}
-
-/** Of these file keys, those that no medium names any more: their files can leave the disk. */
-export async function unusedFileKeys(db: Db, keys: readonly string[]): Promise<string[]> {
-  if (keys.length === 0) return [];
-  const used = await db.selectFrom('post_media').select('file_key').distinct().where('file_key', 'in', keys).execute();
-  const named = new Set(used.map((u) => u.file_key));
-  return keys.filter((k) => !named.has(k));
 }
 
 /** The post's group and municipality (the upload's limits are the municipality's). */

@@ -3,22 +3,26 @@
 // writing is in queries.ts.
 //
 // The photo rule (visibility.ts): a photo (or video, or sound) of a post a guardian may read reaches the guardian only
-// when every child tagged in it is one of the guardian's own children or has consent to group publication now. Staff
-// of the post's group (and of the groups its portfolio children are in now), the unit's head and the admin see every
-// photo.
+// when every child tagged in it is one of the guardian's own children or has consent to group publication now.
+//
+// Staff, one rule per post for the pages, the post's page and the media route: a staff member reads a post (with every
+// photo and tag) when they are staff of its reading place (readingPlace: the post's group, unit and municipality, and
+// for a portfolio post the groups and units its children are placed in now, in the post's municipality). So the staff
+// of a child's new group read the portfolio posts to the child, but not the old group's documentation from before the
+// child came (seenAsStaff asks the same in SQL, for a portfolio's pages).
 //
 // A post's audience, one definition for the pages, the media route, the ZIP and the register extract: a portfolio
 // post's children; for the group's documentation, the children placed in the group on the day it was published (so a
 // child's portfolio holds the group posts from while it was in the group, also after it moved on, and none from before
 // it came); for the blog, the group's children now.
-import type { ExpressionBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type ExpressionWrapper, type SqlBool } from 'kysely';
 import type { Database, MediaKind, PostKind } from '../../db/schema.ts';
 import { prepared, type Db } from '../kernel/db.ts';
 import { jsonValues } from '../../db/sql.ts';
 import { slices } from '../kernel/personal-data.ts';
 import type { Locators } from '../kernel/http.ts';
 import type { Actor, Location } from '../kernel/policy.ts';
-import { locateChild, locateGroup } from '../people/relations.ts';
+import { currentPlacements, locateChild, locateGroup } from '../people/relations.ts';
 import { childrenInGroupOn, groupWithUnit, personFirstName, personName, placedInGroupOnDayOf } from '../people/queries.ts';
 import { awaitsTags } from './rules.ts';
 import { viewersOf } from './visibility.ts';
@@ -58,17 +62,18 @@ export async function postAudience(db: Db, post: Pick<PostPlace, 'id' | 'kind' |
 
 /**
  * Where a post is read: its group, unit and municipality, and for a portfolio post also the groups and units its
- * children are in now (a child who moved keeps the portfolio with the new group's staff); its children are its audience.
+ * children are in now in the post's municipality (a child who moved keeps the portfolio posts to it with the new group's
+ * staff); its children are its audience. Staff read the post iff staffOf this place (seenAsStaff is the same in SQL).
  */
 async function readingPlace(db: Db, post: PostPlace, today: string): Promise<Location> {
   const place = { municipalityId: post.municipality_id, unitIds: [post.unit_id], groupIds: [post.group_id] };
   const childIds = await postAudience(db, post, today);
   if (post.kind !== 'portfolio') return { ...place, childIds };
   const placed = await Promise.all(childIds.map((id) => locateChild(db, id, today)));
-  for (const at of placed) {
-    if (!at || at.municipalityId !== post.municipality_id) continue;
-    place.groupIds.push(...at.groupIds.filter((id) => !place.groupIds.includes(id)));
-    place.unitIds.push(...at.unitIds.filter((id) => !place.unitIds.includes(id)));
+  for (const group of placed.flatMap((at) => at?.groups ?? [])) {
+    if (group.municipalityId !== post.municipality_id) continue; // (a child placed in two municipalities: only the post's)
+    if (!place.groupIds.includes(group.id)) place.groupIds.push(group.id);
+    if (!place.unitIds.includes(group.unitId)) place.unitIds.push(group.unitId);
   }
   return { ...place, childIds };
 }
@@ -129,10 +134,41 @@ export interface PostPage { posts: ReadPost[]; page: number; more: boolean }
 export const POSTS_PER_PAGE = 10;
 
 /**
- * Who reads: staff of the page's record see every photo and tag; a family sees a photo when one of its own children
- * (ownChildren) is among the photo's viewers, as the media route decides, and the tags of its own children.
+ * Who reads: per post, its staff (staffOf its reading place) see every photo and tag; a family sees a photo when one of
+ * its own children (ownChildren) is among the photo's viewers, as the media route decides, and the tags of its own
+ * children.
  */
 export interface Reader { staff: boolean; own: (childId: number) => boolean }
+
+/** The relations staffOf counts: the groups the user works in, the units they head, the municipalities they administer. */
+export type StaffRelations = Pick<Actor, 'staffGroups' | 'headOf' | 'adminOf'>;
+
+/**
+ * Whether the user is staff of the outer query's post: staffOf(user, readingPlace(post)) in SQL — the post's own group,
+ * unit or municipality, or (a portfolio post) a group or unit one of its children is placed in now, in the post's
+ * municipality (the placements as the policy's locateChild counts them).
+ */
+export function seenAsStaff(db: Db, eb: ExpressionBuilder<Database, 'posts'>, user: StaffRelations, today: string): ExpressionWrapper<Database, 'posts', SqlBool> {
+  const groups = [...user.staffGroups].sort((a, b) => a - b);
+  const units = [...user.headOf].sort((a, b) => a - b);
+  const municipalities = [...user.adminOf].sort((a, b) => a - b);
+  const ways: Expression<SqlBool>[] = [];
+  if (groups.length) ways.push(eb('posts.group_id', 'in', groups));
+  if (units.length) ways.push(eb('posts.unit_id', 'in', units));
+  if (municipalities.length) ways.push(eb('posts.municipality_id', 'in', municipalities));
+  if (groups.length || units.length) {
+    ways.push(eb.and([eb('posts.kind', '=', 'portfolio'), eb.exists(currentPlacements(db, today)
+      .innerJoin('post_children', 'post_children.child_id', 'placements.child_id')
+      .select('placements.id')
+      .where('post_children.post_id', '=', sql.ref<number>('posts.id'))
+      .where('units.municipality_id', '=', sql.ref<number>('posts.municipality_id'))
+      .where((inner) => inner.or([
+        ...(groups.length ? [inner('placements.group_id', 'in', groups)] : []),
+        ...(units.length ? [inner('groups.unit_id', 'in', units)] : []),
+      ])))]));
+  }
+  return eb.or(ways); // (no way at all: or() of nothing is false)
+}
 
 const postColumns = ['posts.id', 'posts.kind', 'posts.group_id', 'posts.title', 'posts.body', 'posts.reflection', 'posts.published_at', 'posts.author_id'] as const;
 
@@ -169,32 +205,53 @@ const tagsOfPosts = prepared((db: Db, postIdsJson: string) => db.selectFrom('pos
   .select((eb) => ['post_media_children.media_id', 'post_media_children.child_id', personFirstName(eb, 'post_media_children.child_id').as('first_name')])
   .where('post_media.post_id', 'in', jsonValues(db, postIdsJson)).where('post_media.no_children', '=', 0));
 
-/** A child's portfolio (inPortfolioOf), newest first. */
-export async function portfolioPosts(db: Db, reader: Reader, child: { id: number }, page: number, today: string, perPage = POSTS_PER_PAGE): Promise<PostPage> {
-  const rows = await portfolioRows(db, child.id, perPage + 1, (page - 1) * perPage);
-  return pageOf(db, reader, rows, page, today, perPage);
+/**
+ * A child's portfolio (inPortfolioOf), newest first, as the user reads it: a family of the child (`own`) reads every
+ * post, as its staff those it is staff of (seenAsStaff) and as a family the others; anyone else reads only the posts
+ * it is staff of (the staff of the child's new group do not read the old group's documentation).
+ */
+export async function portfolioPosts(
+  db: Db, reader: { own: (childId: number) => boolean; staff?: StaffRelations }, child: { id: number }, page: number, today: string, perPage = POSTS_PER_PAGE,
+): Promise<PostPage> {
+  const limit = perPage + 1;
+  const offset = (page - 1) * perPage;
+  const staff = reader.staff;
+  const family = reader.own(child.id);
+  if (!staff || (staff.staffGroups.size === 0 && staff.headOf.size === 0 && staff.adminOf.size === 0)) {
+    // (a family only, the common reading: the prepared statement)
+    const rows = family ? await portfolioRows(db, child.id, limit, offset) : [];
+    return pageOf(db, reader.own, rows.map((r) => ({ ...r, staff: false })), page, today, perPage);
+  }
+  let query = db.selectFrom('posts')
+    .select((eb) => [...postColumns, personName(eb, 'posts.author_id').as('author_name'), seenAsStaff(db, eb, staff, today).as('seen_as_staff')])
+    .where((eb) => inPortfolioOf(eb, child.id));
+  if (!family) query = query.where((eb) => seenAsStaff(db, eb, staff, today));
+  const rows = await query.orderBy('posts.published_at', 'desc').orderBy('posts.id', 'desc').limit(limit).offset(offset).execute();
+  return pageOf(db, reader.own, rows.map(({ seen_as_staff, ...r }) => ({ ...r, staff: Boolean(seen_as_staff) })), page, today, perPage);
 }
 
-/** A group's blog, newest first. */
+/** A group's blog, newest first (its posts' reading place is the group's: `reader.staff` is staffOf the group). */
 export async function blogPosts(db: Db, reader: Reader, groupId: number, page: number, today: string, perPage = POSTS_PER_PAGE): Promise<PostPage> {
   const rows = await blogRows(db, groupId, perPage + 1, (page - 1) * perPage);
-  return pageOf(db, reader, rows, page, today, perPage);
+  return pageOf(db, reader.own, rows.map((r) => ({ ...r, staff: reader.staff })), page, today, perPage);
 }
 
-/** One published post, as the reader may see it. */
+/** One published post, as the reader may see it (`reader.staff`: staffOf the post's reading place, its locator's). */
 export async function readPost(db: Db, reader: Reader, postId: number, today: string): Promise<ReadPost | undefined> {
   const rows = await db.selectFrom('posts')
     .select((eb) => [...postColumns, personName(eb, 'posts.author_id').as('author_name')])
     .where('posts.id', '=', postId).where('posts.status', '=', 'published').execute();
-  return (await pageOf(db, reader, rows, 1, today, 1)).posts[0];
+  return (await pageOf(db, reader.own, rows.map((r) => ({ ...r, staff: reader.staff })), 1, today, 1)).posts[0];
 }
 
 interface PostRow {
   id: number; kind: PostKind; group_id: number; title: string; body: string; reflection: string; published_at: string | null;
   author_name: string | null;
+  /** Whether the reader reads this post as its staff (every photo and tag), else as a family (`own`). */
+  staff: boolean;
 }
 
-async function pageOf(db: Db, reader: Reader, rows: PostRow[], page: number, today: string, perPage: number): Promise<PostPage> {
+async function pageOf(db: Db, own: (childId: number) => boolean, rows: PostRow[], page: number, today: string, perPage: number): Promise<PostPage> {
   const more = rows.length > perPage;
   const shown = rows.slice(0, perPage);
   if (shown.length === 0) return { posts: [], page, more };
@@ -205,21 +262,22 @@ async function pageOf(db: Db, reader: Reader, rows: PostRow[], page: number, tod
   const tagsOf = (mediaId: number) => tags.filter((t) => t.media_id === mediaId);
   // A photo without children reaches the whole audience of its post, which a family reading the post is part of (the
   // policy let them read it as such): only the photos with children are asked about, as the media route asks.
-  const tagged = reader.staff ? [] : media.filter((m) => tagsOf(m.id).length > 0);
+  const asStaff = new Set(shown.filter((p) => p.staff).map((p) => p.id));
+  const tagged = media.filter((m) => !asStaff.has(m.post_id) && tagsOf(m.id).length > 0);
   const audiences = tagged.length ? await audiencesOf(db, shown.filter((p) => tagged.some((m) => m.post_id === p.id)), today) : new Map<number, number[]>();
   const viewers = tagged.length === 0 ? new Map<number, number[]>()
     : await viewersOf(db, tagged.map((m) => ({ id: m.id, audience: audiences.get(m.post_id) ?? [], tagged: tagsOf(m.id).map((t) => t.child_id) })));
-  const sees = (m: { id: number }) => reader.staff || !viewers.has(m.id) || (viewers.get(m.id) ?? []).some(reader.own);
-  const ready = (m: (typeof media)[number]) => reader.staff || !awaitsTags({ kind: m.kind, noChildren: m.no_children === 1, tagged: tagsOf(m.id).length });
+  const sees = (m: { id: number }) => !viewers.has(m.id) || (viewers.get(m.id) ?? []).some(own);
+  const ready = (m: (typeof media)[number]) => !awaitsTags({ kind: m.kind, noChildren: m.no_children === 1, tagged: tagsOf(m.id).length });
   const posts = shown.map((p): ReadPost => {
     const all = media.filter((m) => m.post_id === p.id);
-    const seen = all.filter((m) => ready(m) && sees(m));
+    const seen = p.staff ? all : all.filter((m) => ready(m) && sees(m));
     return {
       id: p.id, kind: p.kind, groupId: p.group_id, groupName: groupNames.get(p.group_id) ?? '', title: p.title, body: p.body,
       reflection: p.reflection, authorName: p.author_name ?? '', publishedAt: p.published_at ?? '',
       media: seen.map((m) => ({
         id: m.id, kind: m.kind, mime: m.mime, width: m.width, height: m.height, durationMs: m.duration_ms, caption: m.caption,
-        names: tagsOf(m.id).filter((t) => reader.staff || reader.own(t.child_id)).map((t) => t.first_name ?? '').sort((a, b) => a.localeCompare(b, 'sv')),
+        names: tagsOf(m.id).filter((t) => p.staff || own(t.child_id)).map((t) => t.first_name ?? '').sort((a, b) => a.localeCompare(b, 'sv')),
       })),
     };
   });
@@ -273,7 +331,7 @@ export interface BoxPost { id: number; title: string; publishedAt: string; thumb
 
 /** The newest posts of a child's portfolio for its box: the first photo that the child's family may see, as its thumbnail. */
 export async function latestPortfolio(db: Db, child: { id: number }, today: string, count: number): Promise<BoxPost[]> {
-  const page = await portfolioPosts(db, { staff: false, own: (id) => id === child.id }, child, 1, today, count);
+  const page = await portfolioPosts(db, { own: (id) => id === child.id }, child, 1, today, count);
   return page.posts.map((p) => ({
     id: p.id, title: p.title, publishedAt: p.publishedAt, mediaCount: p.media.length, thumbId: p.media.find((m) => m.kind === 'image')?.id ?? null,
   }));

@@ -23,7 +23,8 @@ export function readingRoutes(routes: RouteTable, deps: Deps): void {
     if (!child) throw notFound();
     const page = pageNumber(req);
     const reader = readerOf(actor, target);
-    const posts = await portfolioPosts(db, reader, target, page, day);
+    // (each post read as its staff or as the family: read-queries.ts; `staff` here is the page's, for its note and links)
+    const posts = await portfolioPosts(db, { own: reader.own, staff: actor }, target, page, day);
     if (page > 1 && posts.posts.length === 0) throw notFound();
     const features = await documentationFeatures(db, child.unitId);
     render(req, res, 'documentation/portfolio', {

@@ -4,14 +4,12 @@
 import type { Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import type { FieldErrors } from '../kernel/forms.ts';
-import { log } from '../kernel/log.ts';
 import { childrenWithGroupConsent } from '../consent/queries.ts';
-import { mediaKeyInUse } from './comments-queries.ts';
-import { removeMediaFiles, storeMedia, mediaLimits, type ReceivedFile } from '../media/index.ts';
+import { storeMedia, mediaLimits, type ReceivedFile } from '../media/index.ts';
 import { childrenInGroup, type GroupWithUnit } from '../people/queries.ts';
 import { documentationSettings } from './settings.ts';
 import {
-  deleteMedium, deletePost, insertMedium, insertPost, mediumByUploadKey, unusedFileKeys, updatePost, type PostForEdit,
+  deleteMedium, deletePost, insertMedium, insertPost, mediumByUploadKey, updatePost, type PostForEdit,
 } from './queries.ts';
 import { parsePostForm, publishRefusals, uploadRefusalKey, type ChildOfGroup, type FormReader, type PostForm } from './rules.ts';
 
@@ -108,30 +106,12 @@ export async function uploadMedia(deps: WriteDeps, input: {
   return outcome;
 }
 
-/** Removes a medium of the post (false: it was not there); its files go once no medium names them. */
+/** Removes a medium of the post (false: it was not there); its files go once no medium names them (media-sweep.ts). */
 export async function removeMedium(deps: WriteDeps, postId: number, mediaId: number): Promise<boolean> {
-  const key = await deleteMedium(deps.db, postId, mediaId);
-  if (key === undefined) return false;
-  await removeUnusedFiles(deps, [key]);
-  return true;
+  return (await deleteMedium(deps.db, postId, mediaId, deps.clock.now())) !== undefined;
 }
 
-/** Removes the post with its media (false: it was gone); the files go once no medium names them. */
+/** Removes the post with its media (false: it was gone); the files go once no medium names them (media-sweep.ts). */
 export async function removePost(deps: WriteDeps, postId: number): Promise<boolean> {
-  const keys = await deletePost(deps.db, postId);
-  if (keys === undefined) return false;
-  await removeUnusedFiles(deps, keys);
-  return true;
-}
-
-async function removeUnusedFiles(deps: WriteDeps, keys: string[]): Promise<void> {
-  for (const key of await unusedFileKeys(deps.db, keys)) {
-    if (await mediaKeyInUse(deps.db, key)) continue; // a guardian's home observation with the very same photo
-    try {
-      await removeMediaFiles(deps.dataDir, key);
-    } catch (err) {
-      // The rows are gone; a file left behind harms nobody (nothing serves it) and is logged to be swept.
-      log.error({ err, key }, 'a removed medium\'s files could not be deleted');
-    }
-  }
+  return (await deletePost(deps.db, postId, deps.clock.now())) !== undefined;
 }

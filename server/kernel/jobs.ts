@@ -190,6 +190,10 @@ export class JobRunner {
       if (!next) break;
       after = next.id;
       if (next.job && (await this.run(next.id, next.job))) ran++;
+      // Give the event loop a turn between jobs: on SQLite every await here resolves at once (better-sqlite3 is
+      // synchronous), so without it a backlog (a bulletin's fan-out and its deliveries) runs to its end before any
+      // request is read, and a POST waits for all of it (the messages bench: none answered while the runner ran).
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return ran;
   }

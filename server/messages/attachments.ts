@@ -1,6 +1,7 @@
-// Files attached to a message (migration 0044). The form's files are read by the media library's upload (before the
-// CSRF check, which it makes itself) and checked at once by their content, before the route runs: a photo decoded by
-// sharp and drawn anew as a JPEG without any metadata (the media library's decoding and queue), a document of a short
+// Files attached to a message (migration 0044). The form's files are read by the media library's upload into temp
+// files (before the CSRF check, which it makes itself) and checked by their content only once the route has let the
+// user in and found the form whole (messageFiles: nobody who may not write there makes the server decode or store
+// anything): a photo decoded by sharp and drawn anew as a JPEG without any metadata (the media library's decoding and queue), a document of a short
 // list (PDF, office files) recognised by its bytes with file-type and kept as it came. Anything else, or too large, or
 // too many, is refused: storeAttachments then says which message to show at the field `attachments`, the caller rolls
 // back, and nothing is sent. The files live under the data folder's media/messages/, one folder per content key
@@ -25,7 +26,7 @@ import { DECODE, FULL_JPEG, imageQueue, isHeic } from '../media/images.ts';
 declare global {
   namespace Express {
     namespace Multer {
-      /** A file of a message's form as messageAttachmentUpload leaves it in `req.files` (a temp file, or a refused one). */
+      /** A file of a message's form as messageFiles gives it (a temp file, or a refused one). */
       interface File { fieldname: string; originalname: string; path?: string; size?: number; tooLarge?: boolean }
     }
   }
@@ -75,38 +76,48 @@ const upload = mediaUpload({ field: ATTACHMENT_FIELD, maxFiles: MAX_ATTACHMENTS,
 
 /**
  * The multipart form of a new message or a reply: mounted in app.ts before the CSRF check for those POSTs, e.g.
- * `app.post('/messages/:messageThreadId/replies', messageAttachmentUpload, cleanedForm)`. Each file is checked and
- * stored before the route runs; `req.files` (messageFiles) then holds them for storeAttachments, refused ones too.
- * A form without files (or not multipart) passes untouched. The data folder is `app.locals.dataDir` (app.ts).
+ * `app.post('/messages/:messageThreadId/replies', messageAttachmentUpload, cleanedForm)`. It only receives the files
+ * (temp files, gone when the answer is over); nothing is decoded or stored until the route asks messageFiles.
  */
 export const messageAttachmentUpload: RequestHandler = (req, res, next) => {
-  upload(req, res, (error?: unknown) => {
-    if (error) return next(error);
-    const { files, tooLarge, tooMany } = receivedFiles(req);
-    if (!files.length && !tooLarge.length && !tooMany.length) return next();
-    const dataDir = String(req.app.locals.dataDir);
-    const list: Express.Multer.File[] = [];
-    const refused = (name: string, refusal: AttachmentRefusal) => {
-      const file: Express.Multer.File = { fieldname: ATTACHMENT_FIELD, originalname: name };
-      checked.set(file, { ok: false, error: refusal });
-      list.push(file);
-    };
-    for (const name of tooLarge) refused(name, 'tooLarge');
-    for (const name of tooMany) refused(name, 'tooMany');
-    Promise.all(files.map(async (received) => {
-      const file: Express.Multer.File = { fieldname: ATTACHMENT_FIELD, originalname: received.originalName, path: received.path, size: received.size };
-      list.push(file);
-      checked.set(file, await checkAndStore(dataDir, received.path, received.originalName));
-    })).then(() => {
-      (req as Request & { files?: Express.Multer.File[] }).files = list;
-      next();
-    }, next);
-  });
+  upload(req, res, (error?: unknown) => next(error));
 };
 
-/** The files the form brought (checked by messageAttachmentUpload), for storeAttachments. */
-export function messageFiles(req: Request): Express.Multer.File[] | undefined {
-  return (req as Request & { files?: Express.Multer.File[] }).files;
+const checkedOfRequest = new WeakMap<Request, Promise<Express.Multer.File[] | undefined>>();
+
+/**
+ * The files the form brought, each checked by its content and stored under its key (refused ones marked), for
+ * storeAttachments; undefined for a form without files. The route calls it only after the guard let the user in, the
+ * form was found whole and the user may still write there: the decoding is never done for someone who may not send.
+ * The data folder is `app.locals.dataDir` (app.ts). Asked twice, the files are checked once.
+ */
+export function messageFiles(req: Request): Promise<Express.Multer.File[] | undefined> {
+  let files = checkedOfRequest.get(req);
+  if (!files) {
+    files = checkReceived(req);
+    checkedOfRequest.set(req, files);
+  }
+  return files;
+}
+
+async function checkReceived(req: Request): Promise<Express.Multer.File[] | undefined> {
+  const { files, tooLarge, tooMany } = receivedFiles(req);
+  if (!files.length && !tooLarge.length && !tooMany.length) return undefined;
+  const dataDir = String(req.app.locals.dataDir);
+  const list: Express.Multer.File[] = [];
+  const refused = (name: string, refusal: AttachmentRefusal) => {
+    const file: Express.Multer.File = { fieldname: ATTACHMENT_FIELD, originalname: name };
+    checked.set(file, { ok: false, error: refusal });
+    list.push(file);
+  };
+  for (const name of tooLarge) refused(name, 'tooLarge');
+  for (const name of tooMany) refused(name, 'tooMany');
+  await Promise.all(files.map(async (received) => {
+    const file: Express.Multer.File = { fieldname: ATTACHMENT_FIELD, originalname: received.originalName, path: received.path, size: received.size };
+    list.push(file);
+    checked.set(file, await checkAndStore(dataDir, received.path, received.originalName));
+  }));
+  return list;
 }
 
 /**

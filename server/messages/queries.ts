@@ -71,6 +71,7 @@ export async function addMessage(trx: Writer, m: { threadId: number; senderAccou
   const { id } = await trx.insertInto('messages').values({
     thread_id: m.threadId, sender_account_id: m.senderAccountId, body: m.body, sent_at: m.at.toISOString(), retracted_at: null,
   }).returning('id').executeTakeFirstOrThrow();
+  await keepInboxColumns(trx, { kind: 'sent', threadId: m.threadId, senderAccountId: m.senderAccountId, at: m.at.toISOString() });
   return id;
 }
 
@@ -86,6 +87,12 @@ export async function addRecipients(trx: Writer, messageId: number, accountIds: 
       .values(unique.slice(i, i + 200).map((accountId) => ({ message_id: messageId, account_id: accountId, read_at: null })))
       .onConflict((oc) => oc.columns(['message_id', 'account_id']).doNothing()).returning('account_id').execute();
     added.push(...rows.map((r) => r.account_id));
+  }
+  if (added.length) {
+    const message = await trx.selectFrom('messages').select(['thread_id', 'sender_account_id', 'sent_at']).where('id', '=', messageId).executeTakeFirstOrThrow();
+    await keepInboxColumns(trx, {
+      kind: 'received', threadId: message.thread_id, senderAccountId: message.sender_account_id, at: message.sent_at, accountIds: added,
+    });
   }
   return added;
 }
@@ -106,11 +113,69 @@ export async function setArchived(db: Writer, threadId: number, accountId: numbe
 
 /** Marks read every message of the thread to the account; answers how many were unread. */
 export async function markThreadRead(db: Writer, threadId: number, accountId: number, at: Date): Promise<number> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => markThreadRead(trx, threadId, accountId, at));
+  await keepInboxColumns(db, { kind: 'read', threadId, accountId });
   const result = await db.updateTable('message_recipients').set({ read_at: at.toISOString() })
     .where('account_id', '=', accountId).where('read_at', 'is', null)
     .where('message_id', 'in', (eb) => eb.selectFrom('messages').select('messages.id').where('messages.thread_id', '=', threadId))
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/**
+ * What changed in a thread, for the inbox's columns on message_participants (migration 0049): a message `sent` (its
+ * sender's row), a message `received` by accounts newly made its recipients, the thread `read` by an account, or a
+ * message `retracted` (its unread recipients count one less). Called in the transaction of the change.
+ */
+export type InboxChange =
+  | { kind: 'sent'; threadId: number; senderAccountId: number; at: string }
+  | { kind: 'received'; threadId: number; senderAccountId: number; at: string; accountIds: readonly number[] }
+  | { kind: 'read'; threadId: number; accountId: number }
+  | { kind: 'retracted'; threadId: number; messageId: number };
+
+/**
+ * Keeps what the inbox shows on each participant's own row, in the same transaction as the change: the newest message
+ * it sees (kept as the latest by time, whatever order a fan-out runs in), who sent it, how many are unread, and whether
+ * it has received or sent any. Counts change by one in an update of the row (never read, then written), so two changes
+ * at once on PostgreSQL wait for each other's row lock and both count. Marking read zeroes the count before the messages
+ * are marked, so a message arriving meanwhile is counted after (it waits for this row).
+ */
+export async function keepInboxColumns(trx: Writer, change: InboxChange): Promise<void> {
+  const participants = trx.updateTable('message_participants').where('thread_id', '=', change.threadId);
+  if (change.kind !== 'read') {
+    // The thread's row first (a no-op update that locks it): two sends in one thread at once on PostgreSQL then update
+    // its participants one after the other, never each holding a row the other waits for (a deadlock).
+    await trx.updateTable('message_threads').set((eb) => ({ subject: eb.ref('subject') })).where('id', '=', change.threadId).execute();
+  }
+  switch (change.kind) {
+    case 'sent':
+    case 'received': {
+      const { at, senderAccountId } = change;
+      const newest = {
+        last_sender_account_id: sql<number>`case when last_message_at is null or last_message_at <= ${at} then ${senderAccountId} else last_sender_account_id end`,
+        last_message_at: sql<string>`case when last_message_at is null or last_message_at < ${at} then ${at} else last_message_at end`,
+      };
+      if (change.kind === 'sent') {
+        await participants.set({ ...newest, has_sent: 1 }).where('account_id', '=', senderAccountId).execute();
+        return;
+      }
+      const ids = [...new Set(change.accountIds)];
+      for (let i = 0; i < ids.length; i += 200) {
+        await participants.set((eb) => ({ ...newest, has_received: 1, unread_count: eb('unread_count', '+', 1) }))
+          .where('account_id', 'in', ids.slice(i, i + 200)).execute();
+      }
+      return;
+    }
+    case 'read':
+      await participants.set({ unread_count: 0 }).where('account_id', '=', change.accountId).where('unread_count', '!=', 0).execute();
+      return;
+    case 'retracted':
+      await participants.set((eb) => ({ unread_count: eb('unread_count', '-', 1) })).where('unread_count', '>', 0)
+        .where('account_id', 'in', (eb) => eb.selectFrom('message_recipients').select('message_recipients.account_id')
+          .where('message_recipients.message_id', '=', change.messageId).where('message_recipients.read_at', 'is', null))
+        .execute();
+      return;
+  }
 }
 
 export interface ShownMessage {
@@ -161,22 +226,19 @@ export interface InboxPage { threads: InboxThread[]; total: number; page: number
 
 /**
  * The account's threads, the newest message first: received (not archived, with a message to the account), sent (with
- * a message from it) or archived; `q` finds words in the subject or in a message the account sees.
+ * a message from it) or archived; `q` finds words in the subject or in a message the account sees. One page reads only
+ * the account's own participant rows (their columns kept by keepInboxColumns) and the page's 25 threads.
  */
 export async function inbox(db: Db, accountId: number, query: InboxQuery): Promise<InboxPage> {
   let base = db.selectFrom('message_participants as p').innerJoin('message_threads as t', 't.id', 'p.thread_id')
     .where('p.account_id', '=', accountId);
-  const messagesOfThread = (eb: OuterQuery) => eb.selectFrom('messages').whereRef('messages.thread_id', '=', 't.id');
   if (query.filter === 'archived') base = base.where('p.archived_at', 'is not', null);
-  else if (query.filter === 'sent') base = base.where((eb) => eb.exists(messagesOfThread(eb).select('messages.id').where('messages.sender_account_id', '=', accountId)));
-  else {
-    base = base.where('p.archived_at', 'is', null).where((eb) => eb.exists(messagesOfThread(eb)
-      .innerJoin('message_recipients as r', 'r.message_id', 'messages.id').select('messages.id').where('r.account_id', '=', accountId)));
-  }
+  else if (query.filter === 'sent') base = base.where('p.has_sent', '=', 1);
+  else base = base.where('p.archived_at', 'is', null).where('p.has_received', '=', 1);
   for (const word of query.q.split(/\s+/).filter(Boolean).slice(0, 5)) {
     base = base.where((eb) => eb.or([
       foldedContains(sql.ref('t.subject'), word),
-      eb.exists(messagesOfThread(eb).select('messages.id').where('messages.retracted_at', 'is', null)
+      eb.exists(eb.selectFrom('messages').whereRef('messages.thread_id', '=', 't.id').select('messages.id').where('messages.retracted_at', 'is', null)
         .where((m) => visibleTo(m, accountId)).where(foldedContains(sql.ref('messages.body'), word))),
     ]));
   }
@@ -185,18 +247,13 @@ export async function inbox(db: Db, accountId: number, query: InboxQuery): Promi
   const pages = Math.max(1, Math.ceil(total / INBOX_PAGE_SIZE));
   const page = Math.min(query.page, pages);
   const rows = await base
-    .select((eb) => ['t.id', 't.subject', 't.kind', 't.urgent', 'p.role',
-      messagesOfThread(eb).select((m) => m.fn.max('messages.sent_at').as('at')).where((m) => visibleTo(m, accountId)).as('last_sent_at'),
-      messagesOfThread(eb).select((m) => accountName(m, 'messages.sender_account_id').as('name')).where((m) => visibleTo(m, accountId))
-        .orderBy('messages.sent_at', 'desc').orderBy('messages.id', 'desc').limit(1).as('last_sender'),
-      messagesOfThread(eb).innerJoin('message_recipients as u', 'u.message_id', 'messages.id').select((m) => m.fn.countAll<number>().as('n'))
-        .where('u.account_id', '=', accountId).where('u.read_at', 'is', null).where('messages.retracted_at', 'is', null).as('unread'),
-    ])
-    .orderBy('last_sent_at', 'desc').orderBy('t.id', 'desc').limit(INBOX_PAGE_SIZE).offset((page - 1) * INBOX_PAGE_SIZE).execute();
+    .select((eb) => ['t.id', 't.subject', 't.kind', 't.urgent', 'p.role', 'p.last_message_at', 'p.unread_count',
+      accountName(eb, 'p.last_sender_account_id').as('last_sender')])
+    .orderBy('p.last_message_at', (ob) => ob.desc().nullsLast()).orderBy('p.thread_id', 'desc').limit(INBOX_PAGE_SIZE).offset((page - 1) * INBOX_PAGE_SIZE).execute();
   return {
     threads: rows.map((r) => ({
-      id: r.id, subject: r.subject, kind: r.kind, urgent: r.urgent === 1, role: r.role, lastSentAt: String(r.last_sent_at ?? ''),
-      lastSender: r.last_sender ?? '', unread: Number(r.unread ?? 0),
+      id: r.id, subject: r.subject, kind: r.kind, urgent: r.urgent === 1, role: r.role, lastSentAt: r.last_message_at ?? '',
+      lastSender: r.last_sender ?? '', unread: Number(r.unread_count),
     })),
     total, page, pages,
   };

@@ -1,11 +1,12 @@
 // Who a message can reach, found through "who is who" (server/people) and the accounts (server/accounts): the staff of
 // a child's groups for its guardian, the guardians of a child for its staff, and everyone a bulletin goes to. Only open
 // accounts are reached; a person without one is not offered.
-import { openAccountsOf } from '../accounts/queries.ts';
+import { findSignedInAccount, openAccountsOf } from '../accounts/queries.ts';
 import type { Db } from '../kernel/db.ts';
 import type { PlacedGroup } from '../kernel/policy.ts';
 import { childrenInGroup, groupPage, groupsOfUnit, guardiansOfChildren, unitHeadPersons } from '../people/queries.ts';
-import type { Audience, Participant } from './rules.ts';
+import { loadActor, locateChild } from '../people/relations.ts';
+import { roleNow, type Audience, type Participant, type Role, type ThreadPlace } from './rules.ts';
 
 /** The name an account is shown by, as a piece of a query (the accounts module's). */
 export { accountName } from '../accounts/queries.ts';
@@ -77,4 +78,35 @@ export async function bulletinAudience(db: Db, place: { groupId: number } | { un
   }
   const guardians = (await guardianAccountsOfGroups(db, groupIds, today)).filter((id) => !staff.has(id));
   return [...[...staff].map((accountId) => ({ accountId, role: 'staff' as const })), ...[...new Set(guardians)].map((accountId) => ({ accountId, role: 'guardian' as const }))];
+}
+
+/**
+ * Which of the accounts may take part in the thread today, each with the role it takes part as (rules.ts roleNow): a
+ * guardian whose custody ended or whose child left the bulletin's group, staff who no longer work there, a closed
+ * account, are not in the answer. A bulletin's guardians are found in one query (one taking part as a guardian and
+ * still one there needs nothing more: `roles`, the roles they take part as); everyone else by their relations.
+ */
+export async function takingPartNow(
+  db: Db, thread: ThreadPlace, accountIds: readonly number[], today: string, roles: ReadonlyMap<number, Role> = new Map(),
+): Promise<Map<number, Role>> {
+  const now = new Map<number, Role>();
+  if (accountIds.length === 0) return now;
+  const childGroups = thread.kind === 'direct' && thread.childId !== null ? ((await locateChild(db, thread.childId, today))?.groups ?? []) : [];
+  let guardiansThere = new Set<number>();
+  if (thread.kind === 'bulletin') {
+    const groupIds = thread.groupId !== null ? [thread.groupId] : thread.unitId !== null ? (await groupsOfUnit(db, thread.unitId)).map((g) => g.id) : [];
+    guardiansThere = new Set(await guardianAccountsOfGroups(db, groupIds, today));
+  }
+  for (const accountId of new Set(accountIds)) {
+    if (roles.get(accountId) === 'guardian' && guardiansThere.has(accountId)) {
+      now.set(accountId, 'guardian'); // (a closed account has no guardian's account there: openAccountsOf)
+      continue;
+    }
+    const account = await findSignedInAccount(db, accountId);
+    if (!account) continue; // (closed)
+    const actor = await loadActor(db, { id: account.id, person_id: account.personId }, 'password', today);
+    const role = roleNow(thread, actor, childGroups, guardiansThere.has(accountId));
+    if (role) now.set(accountId, role);
+  }
+  return now;
 }

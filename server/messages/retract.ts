@@ -6,6 +6,7 @@ import type { Transaction } from 'kysely';
 import type { Database, Db } from '../kernel/db.ts';
 import { withdrawNotificationsByUrl } from '../notifications/queries.ts';
 import { removeAttachments } from './attachments.ts';
+import { keepInboxColumns } from './queries.ts';
 
 /**
  * How long after sending staff may retract a message: long enough to notice a wrong recipient at once, short enough
@@ -51,6 +52,7 @@ export async function retractMessage(db: Db, r: { threadId: number; messageId: n
       .where('sent_at', '>=', earliest).executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return { ok: false, error: 'not-found' } as const; // (retracted meanwhile)
     await removeAttachments(trx, r.messageId);
+    await keepInboxColumns(trx, { kind: 'retracted', threadId: r.threadId, messageId: r.messageId });
     await withdrawMessageNotifications(trx, r.threadId, r.messageId, message.sent_at);
     await leaveIfNothingLeft(trx, r.threadId, r.messageId);
     return { ok: true } as const;

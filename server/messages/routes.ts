@@ -1,6 +1,7 @@
 // Messages (Meddelanden): the inbox (received, sent, archived, searched), a thread with its replies and read receipts,
 // a new message about a child (its guardian to the staff, its staff to one guardian or all), and bulletins to every
 // guardian of a group or a unit. Plain forms with 303 redirects; the policy lets only a thread's participants in.
+import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
@@ -12,15 +13,23 @@ import { markNotificationsReadByUrl } from '../notifications/queries.ts';
 import { childSummary, childrenInGroup, childrenOfGuardian, findUnit, groupsOfStaff, groupWithUnit, unitsHeadedBy } from '../people/queries.ts';
 import { attachmentsOf, messageFiles } from './attachments.ts';
 import { inbox, markThreadRead, participantsOf, receiptsOf, setArchived, threadById, visibleMessages, type Thread } from './queries.ts';
-import { audienceForChild } from './recipients.ts';
+import { audienceForChild, takingPartNow } from './recipients.ts';
 import {
   BODY_MAX_LENGTH, parseInboxQuery, parseNewMessage, parseReply, readSummary, roleForChild, SUBJECT_MAX_LENGTH, writingGroups,
   type Audience,
 } from './rules.ts';
 import { mayStillRetract } from './retract.ts';
+import { messageTime } from './times.ts';
+import { parseSendKey } from './send-queries.ts';
 import { reply, startThread, threadUrl } from './write.ts';
 
 interface Deps { db: Db; clock: Clock }
+
+/**
+ * The send key a form carries (hidden field `sendKey`): random for each form shown, kept when a refused form is shown
+ * again. Sent twice, the form makes one message (write.ts).
+ */
+const sendKeyOf = (req: Request): string => parseSendKey(field(req.body ?? {}, 'sendKey')) ?? randomBytes(18).toString('base64url');
 
 const formOf = (req: Request) => ({
   subject: field(req.body, 'subject'), body: field(req.body, 'body'), to: field(req.body, 'to'),
@@ -31,7 +40,7 @@ export function messageRoutes(routes: RouteTable, { db, clock }: Deps): void {
   routes.get('/messages', 'messages.read', async (req, res, { actor, account }) => {
     const query = parseInboxQuery(req.query as Record<string, unknown>);
     const [page, writeTo] = await Promise.all([inbox(db, account.id, query), writingChoices(db, actor, today(clock))]);
-    render(req, res, 'messages/page', { ...page, query, writeTo });
+    render(req, res, 'messages/page', { ...page, query, writeTo, when: messageTime(req.language, clock) });
   });
 
   routes.get('/messages/:messageThreadId', 'messageThread.read', async (req, res, { account }) => {
@@ -42,10 +51,11 @@ export function messageRoutes(routes: RouteTable, { db, clock }: Deps): void {
     const thread = await threadOf(db, req);
     const parsed = parseReply({ body: field(req.body, 'body') });
     if (!parsed.ok) return renderThread(req, res, account, thread, parsed.errors);
-    const sent = await reply(db, thread, { accountId: account.id, name: account.displayName }, parsed.value, messageFiles(req), clock.now());
+    const sendKey = parseSendKey(field(req.body, 'sendKey'));
+    const sent = await reply(db, thread, { accountId: account.id, name: account.displayName, sendKey }, parsed.value, () => messageFiles(req), clock.now());
     if (!sent.ok) return renderThread(req, res, account, thread, sent.errors);
-    flash(req, 'messages.sent');
-    res.redirect(303, `${threadUrl(thread.id)}#message-${sent.messageId}`);
+    if (!sent.again) flash(req, 'messages.sent');
+    res.redirect(303, `${threadUrl(sent.threadId)}#message-${sent.messageId}`);
   });
 
   routes.post('/messages/:messageThreadId/archive', 'messageThread.archive', async (req, res, { account, target }) => {
@@ -75,11 +85,11 @@ export function messageRoutes(routes: RouteTable, { db, clock }: Deps): void {
     const sent = await startThread(db, {
       municipalityId: target.municipalityId, subject, kind: 'direct', childId: target.id, urgent, sensitive,
       groupId: to.groupId ?? groups[0]?.id ?? null, unitId: to.unitId ?? groups[0]?.unitId ?? null,
-    }, { accountId: account.id, role, name: account.displayName },
+    }, { accountId: account.id, role, name: account.displayName, sendKey: parseSendKey(field(req.body, 'sendKey')) },
     to.accountIds.map((accountId) => ({ accountId, role: role === 'guardian' ? 'staff' as const : 'guardian' as const })),
-    body, messageFiles(req), clock.now());
+    body, await messageFiles(req), clock.now());
     if (!sent.ok) return renderNewForChild(req, res, actor, account, target, sent.errors);
-    flash(req, 'messages.sent');
+    if (!sent.again) flash(req, 'messages.sent');
     res.redirect(303, threadUrl(sent.threadId));
   });
 
@@ -127,8 +137,12 @@ export function messageRoutes(routes: RouteTable, { db, clock }: Deps): void {
       return { ...m, receipts: list, summary: readSummary(list), attachments: attachments.get(m.id) ?? [], mayRetract };
     });
     const status = Object.keys(errors).length ? 400 : 200;
+    // (someone whose custody ended or who left the group reads what they were sent, and writes no more here)
+    const mayReply = (await takingPartNow(db, thread, [account.id], today(clock), new Map([[account.id, me.role]]))).has(account.id);
     render(req, res, 'messages/thread', {
+      when: messageTime(req.language, clock),
       thread, messages: shown, role: me.role, archived: me.archivedAt !== null, errors, maxLength: BODY_MAX_LENGTH,
+      sendKey: sendKeyOf(req), mayReply,
       values: status === 400 ? { body: field(req.body, 'body') } : {},
       replyToStaffOnly: thread.kind === 'bulletin' && me.role === 'guardian',
       // staff answering one family's reply to a bulletin would otherwise tell every family
@@ -155,7 +169,7 @@ export function messageRoutes(routes: RouteTable, { db, clock }: Deps): void {
     render(req, res, 'messages/new', {
       heading: req.t('messages.new.toChildTitle', { name: child.firstName }), action: `/children/${child.id}/messages`,
       audience, canReach: reachable(audience), staff: role === 'staff', errors, values: status === 400 ? formOf(req) : {},
-      subjectMax: SUBJECT_MAX_LENGTH, bodyMax: BODY_MAX_LENGTH, children: [],
+      subjectMax: SUBJECT_MAX_LENGTH, bodyMax: BODY_MAX_LENGTH, children: [], sendKey: sendKeyOf(req),
     }, status);
   }
 
@@ -178,7 +192,7 @@ export function messageRoutes(routes: RouteTable, { db, clock }: Deps): void {
     const status = Object.keys(errors).length ? 400 : 200;
     render(req, res, 'messages/new', {
       heading, action, audience: undefined, canReach: true, staff: true, errors, values: status === 400 ? formOf(req) : {},
-      subjectMax: SUBJECT_MAX_LENGTH, bodyMax: BODY_MAX_LENGTH, children,
+      subjectMax: SUBJECT_MAX_LENGTH, bodyMax: BODY_MAX_LENGTH, children, sendKey: sendKeyOf(req),
     }, status);
   }
 
@@ -190,9 +204,10 @@ export function messageRoutes(routes: RouteTable, { db, clock }: Deps): void {
     if (!parsed.ok) return renderBulletin(req, res, place, parsed.errors);
     const { subject, body, urgent, sensitive } = parsed.value;
     const sent = await startThread(db, { ...thread, subject, kind: 'bulletin', urgent, sensitive },
-      { accountId: account.id, role: 'staff', name: account.displayName }, [], body, messageFiles(req), clock.now());
+      { accountId: account.id, role: 'staff', name: account.displayName, sendKey: parseSendKey(field(req.body, 'sendKey')) },
+      [], body, await messageFiles(req), clock.now());
     if (!sent.ok) return renderBulletin(req, res, place, sent.errors);
-    flash(req, 'messages.bulletinSent');
+    if (!sent.again) flash(req, 'messages.bulletinSent');
     res.redirect(303, threadUrl(sent.threadId));
   }
 }

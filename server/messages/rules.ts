@@ -115,6 +115,30 @@ export function replyRecipients(kind: ThreadKind, sender: Participant, participa
   return others.map((p) => p.accountId);
 }
 
+/** Where a thread sits, as rechecking who takes part needs it. */
+export interface ThreadPlace { kind: ThreadKind; municipalityId: number; childId: number | null; groupId: number | null; unitId: number | null }
+
+/**
+ * The role an account may take part in a thread as today, or undefined when it no longer may: in a thread about a
+ * child, its guardian (custody not ended) or staff who may still write about it (staff of one of its groups now, the
+ * head of such a group's unit, an admin); in a bulletin, staff of its group or unit (head, admin) or a guardian of a
+ * child placed there today (`guardianThere`, found in one query for all of them). What an account was sent before
+ * stays theirs to read (the policy lets every participant read); this decides only whether a new message reaches it and
+ * whether it may reply.
+ */
+export function roleNow(thread: ThreadPlace, actor: Actor, childGroups: readonly PlacedGroup[], guardianThere: boolean): Role | undefined {
+  if (thread.kind === 'direct') {
+    if (thread.childId === null) return undefined;
+    if (actor.guardianOf.has(thread.childId)) return 'guardian';
+    return writingGroups(actor, thread.childId, childGroups).length > 0 ? 'staff' : undefined;
+  }
+  const admin = actor.adminOf.has(thread.municipalityId);
+  const head = thread.unitId !== null && actor.headOf.has(thread.unitId);
+  const staff = thread.groupId !== null ? actor.staffGroups.has(thread.groupId) : thread.unitId !== null && actor.staffUnits.has(thread.unitId);
+  if (admin || head || staff) return 'staff';
+  return guardianThere ? 'guardian' : undefined;
+}
+
 /** "Läst av 12 av 45": how many of a message's recipients have opened it. */
 export function readSummary(recipients: readonly { readAt: string | null }[]): { read: number; total: number } {
   return { read: recipients.filter((r) => r.readAt !== null).length, total: recipients.length };

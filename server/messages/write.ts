@@ -2,6 +2,8 @@
 // its recipients, its attachments and a notification to every account it reaches, in one transaction: all or nothing.
 // A bulletin is accepted at once (the thread and its first message) and a job, `messages.fanout`, then writes its
 // recipients and their notifications; the job is safe to run twice (addRecipients answers only those not yet reached).
+// A form sent twice (its send key, migration 0048) makes one message: the second POST is told what the first made.
+// A reply reaches only those who may still take part (recipients.ts takingPartNow: custody, placement, work there).
 import type { Transaction } from 'kysely';
 import { findSignedInAccount } from '../accounts/queries.ts';
 import { stockholmDate, type Clock } from '../kernel/clock.ts';
@@ -17,8 +19,9 @@ import {
   holdUnretracted, addMessage, addParticipants, addRecipients, createThread, messageById, participantsOf, threadById, unarchive,
   type NewThread, type Thread,
 } from './queries.ts';
-import { bulletinAudience } from './recipients.ts';
+import { bulletinAudience, takingPartNow } from './recipients.ts';
 import { replyRecipients, type Participant } from './rules.ts';
+import { claimSendKey, firstMessageRetracted, formerRecipients, isSendKeyTaken, messageBySendKey } from './send-queries.ts';
 
 /**
  * The notifications of a message, one kind per kind of thread: an urgent thread's are delivered at once whatever the
@@ -54,20 +57,30 @@ async function tell(trx: Trx, thread: Thread, accountIds: readonly number[], sen
   });
 }
 
-export interface Sender { accountId: number; role: Participant['role']; name: string }
+/** Who sends, and the send key of their form (null: none, nothing to recognise a second sending by). */
+export interface Sender { accountId: number; role: Participant['role']; name: string; sendKey: string | null }
 
-export type SendOutcome = { ok: true; threadId: number; messageId: number } | { ok: false; errors: FieldErrors };
+/** `again`: the form had been sent before with its key; nothing new was stored, these are what the first sending made. */
+export type SendOutcome = { ok: true; threadId: number; messageId: number; again?: true } | { ok: false; errors: FieldErrors };
 
 /** A refused attachment: rolls the transaction back, and the form shows the message at the field. */
 class Refused extends Error {
   constructor(readonly key: string) { super(key); }
 }
 
-async function refusedAsErrors<T>(work: () => Promise<T>): Promise<T | { ok: false; errors: FieldErrors }> {
+/**
+ * Runs a sending's transaction: a refused attachment becomes the field's message, and a send key already taken (the
+ * same form sent again, maybe at the same moment: the unique index decided) answers what the first sending made.
+ */
+async function sending(db: Db, sender: Pick<Sender, 'accountId' | 'sendKey'>, work: () => Promise<SendOutcome>): Promise<SendOutcome> {
   try {
     return await work();
   } catch (err) {
     if (err instanceof Refused) return { ok: false, errors: { attachments: { key: err.key } } };
+    if (sender.sendKey !== null && isSendKeyTaken(err)) {
+      const first = await messageBySendKey(db, sender.accountId, sender.sendKey);
+      if (first) return { ok: true, threadId: first.threadId, messageId: first.messageId, again: true };
+    }
     throw err;
   }
 }
@@ -77,6 +90,7 @@ async function storeMessage(
   trx: Trx, thread: Thread, sender: Sender, m: { body: string; files: Express.Multer.File[] | undefined; recipients: readonly number[]; at: Date },
 ): Promise<number> {
   const messageId = await addMessage(trx, { threadId: thread.id, senderAccountId: sender.accountId, body: m.body, at: m.at });
+  if (sender.sendKey !== null) await claimSendKey(trx, messageId, sender.sendKey); // (first: a second sending stops here)
   const stored = await storeAttachments(trx, messageId, m.files, m.at);
   if (!stored.ok) throw new Refused(stored.error);
   const reached = await addRecipients(trx, messageId, m.recipients.filter((id) => id !== sender.accountId));
@@ -94,7 +108,7 @@ export async function startThread(
   db: Db, t: Omit<NewThread, 'by' | 'at'>, sender: Sender, recipients: readonly Participant[], body: string,
   files: Express.Multer.File[] | undefined, at: Date,
 ): Promise<SendOutcome> {
-  return refusedAsErrors(() => db.transaction().execute(async (trx) => {
+  return sending(db, sender, () => db.transaction().execute(async (trx) => {
     const threadId = await createThread(trx, { ...t, by: sender.accountId, at });
     await addParticipants(trx, threadId, [{ accountId: sender.accountId, role: sender.role }, ...recipients.filter((r) => r.accountId !== sender.accountId)]);
     const thread = await threadById(trx, threadId);
@@ -105,17 +119,48 @@ export async function startThread(
   }));
 }
 
-/** A reply in a thread, to whom replyRecipients says (a guardian's reply to a bulletin: its staff only). */
+/**
+ * Who a reply in the thread would reach and whether the account may send it: only those who may still take part
+ * (takingPartNow) — a guardian whose custody ended, whose child left the bulletin's group, staff who no longer work
+ * there neither receive it nor may reply. Someone a message taken back had reached (and who left the thread with it)
+ * comes back when the reply reaches them: retracting a thread's first message and replying still reaches the other side.
+ */
+export async function replyPlan(db: Db, thread: Thread, accountId: number, at: Date) {
+  const participants = await participantsOf(db, thread.id);
+  const me = participants.find((p) => p.accountId === accountId);
+  const former = await formerRecipients(db, thread.id);
+  const roles = new Map(participants.map((p) => [p.accountId, p.role]));
+  const now = await takingPartNow(db, thread, [...participants.map((p) => p.accountId), ...former], stockholmDate(at), roles);
+  if (!me || !now.has(accountId)) return undefined;
+  const returning = former.flatMap((accountId) => {
+    const role = now.get(accountId);
+    return role ? [{ accountId, role }] : [];
+  });
+  const recipients = replyRecipients(thread.kind, me, [...participants.filter((p) => now.has(p.accountId)), ...returning]);
+  return { me, recipients, returning: returning.filter((p) => recipients.includes(p.accountId)) };
+}
+
+/**
+ * A reply in a thread, to whom replyRecipients says (a guardian's reply to a bulletin: its staff only). Its files are
+ * asked for (checked, decoded) only once the sender is known to be allowed to reply.
+ */
 export async function reply(
-  db: Db, thread: Thread, sender: Omit<Sender, 'role'>, body: string, files: Express.Multer.File[] | undefined, at: Date,
+  db: Db, thread: Thread, sender: Omit<Sender, 'role'>, body: string, filesOf: () => Promise<Express.Multer.File[] | undefined>, at: Date,
 ): Promise<SendOutcome> {
-  return refusedAsErrors(() => db.transaction().execute(async (trx) => {
-    const participants = await participantsOf(trx, thread.id);
-    const me = participants.find((p) => p.accountId === sender.accountId);
-    if (!me) throw new Error('Only a participant replies (the policy sees to it)');
-    const recipients = replyRecipients(thread.kind, me, participants);
-    const messageId = await storeMessage(trx, thread, { ...sender, role: me.role }, { body, files, recipients, at });
+  if (sender.sendKey !== null) {
+    const first = await messageBySendKey(db, sender.accountId, sender.sendKey);
+    if (first) return { ok: true, threadId: first.threadId, messageId: first.messageId, again: true }; // (sent, then sent again)
+  }
+  const plan = await replyPlan(db, thread, sender.accountId, at);
+  if (!plan) return { ok: false, errors: { form: { key: 'messages.thread.noLongerParticipant' } } };
+  // A bulletin whose first message was taken back may never have gone out: staff's reply goes to all it reaches today.
+  const fanOutReply = thread.kind === 'bulletin' && plan.me.role === 'staff' && (await firstMessageRetracted(db, thread.id));
+  const files = await filesOf();
+  return sending(db, sender, () => db.transaction().execute(async (trx) => {
+    await addParticipants(trx, thread.id, plan.returning);
+    const messageId = await storeMessage(trx, thread, { ...sender, role: plan.me.role }, { body, files, recipients: plan.recipients, at });
     await unarchive(trx, thread.id, [sender.accountId]);
+    if (fanOutReply) await enqueueJob(trx, MESSAGE_FANOUT_JOB, { messageId }, at);
     return { ok: true as const, threadId: thread.id, messageId };
   }));
 }

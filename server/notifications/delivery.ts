@@ -12,27 +12,31 @@ import { DEFAULT_LANGUAGE, languageByCode, translator, type Language } from '../
 import { jobKind, type JobRunner } from '../kernel/jobs.ts';
 import { composeMail, findIdentityNumbers } from '../mail/compose.ts';
 import { queueMail } from '../mail/outbox.ts';
-import { notificationRecipients, openAccountsOfMunicipality, type NotificationRecipient } from '../accounts/notification-recipients.ts';
 import { allMunicipalities } from '../people/audit-scope.ts';
 import { queuePush, type QueuedPush } from '../push/outbox.ts';
 import {
-  choicesOf, claimSummary, DELIVER_JOB, lastSummaries, recordSummaries, SUMMARY_JOB, summaryHours, unreadByIds, unreadForSummary,
+  choicesOf, claimSummary, DELIVER_JOB, markSummarised, recordSummaries, SUMMARY_JOB, summaryHours, unreadByIds, unreadForSummary,
   type DeliverPayload, type StoredNotification, type SummaryPayload,
 } from './queries.ts';
 import type { NotificationTopic } from './kinds.ts';
+import type { NotificationRecipient, RecipientDirectory } from './recipients.ts';
 import { applicableChoice, isTopic, summaryDay } from './rules.ts';
 import { readableParams } from './texts.ts';
 
 /** How often the runner looks whether a municipality's summary hour has come. */
 export const SUMMARY_CHECK_MS = 5 * 60_000;
-/** A first summary (an account never summarised) covers at most this far back. */
+/** A summary takes up unread news at most this far back (a first one, or news no summary took up since). */
 export const FIRST_SUMMARY_DAYS = 7;
 /** A summary lists at most this many items; the rest are counted ("och 12 till"). */
 export const SUMMARY_ITEMS = 20;
 /** Accounts stored per transaction by a summary job. */
 const SUMMARY_BATCH = 200;
 
-export interface DeliveryDeps { db: Db; clock: Clock; publicUrl: string }
+export interface DeliveryDeps {
+  db: Db; clock: Clock; publicUrl: string;
+  /** Who the accounts are and where to reach them (accounts' implementation, handed in by server/app.ts). */
+  recipients: RecipientDirectory;
+}
 
 export function registerNotificationJobs(runner: JobRunner, deps: DeliveryDeps): void {
   runner.register(DELIVER_JOB, (payload: DeliverPayload) => deliverNow(deps, payload));
@@ -64,10 +68,10 @@ function notificationText(n: StoredNotification, language: Language, sensitive: 
 }
 
 /** The job of notify(): mails and pushes each notification still unread to its account, as the account chose. */
-export async function deliverNow({ db, clock, publicUrl }: DeliveryDeps, payload: DeliverPayload): Promise<void> {
+export async function deliverNow({ db, clock, publicUrl, recipients: directory }: DeliveryDeps, payload: DeliverPayload): Promise<void> {
   const notifications = await unreadByIds(db, payload.ids);
   const accountIds = [...new Set(notifications.map((n) => n.accountId))];
-  const [recipients, choices] = await Promise.all([notificationRecipients(db, accountIds), choicesOf(db, accountIds)]);
+  const [recipients, choices] = await Promise.all([directory.notificationRecipients(db, accountIds), choicesOf(db, accountIds)]);
   const at = clock.now();
   for (const n of notifications) {
     const recipient = recipients.get(n.accountId);
@@ -97,37 +101,39 @@ async function mailTo(
 
 /**
  * The job of a municipality's summary of a day: to every open account of the municipality with unread news whose
- * choice is "in the summary", created since its last summary (at most FIRST_SUMMARY_DAYS back) up to the claim, one
- * mail and/or push. Nothing to someone with nothing unread.
+ * choice is "in the summary" and that no summary took up yet (created up to the claim, at most FIRST_SUMMARY_DAYS
+ * back), one mail and/or push; each notification it took up (listed, or passed over as chosen: at once, only in
+ * Vardag) is marked summarised, a summary's in the transaction that records it. So a notification written late (a
+ * bulletin's fan-out after the claim, with the moment of its sending) is in the next summary, once. An urgent notice
+ * went at once and is never in a summary. Nothing to someone with nothing unread.
  */
-export async function sendSummary({ db, clock, publicUrl }: DeliveryDeps, payload: SummaryPayload): Promise<number> {
-  const accountIds = await openAccountsOfMunicipality(db, payload.municipalityId);
+export async function sendSummary({ db, clock, publicUrl, recipients: directory }: DeliveryDeps, payload: SummaryPayload): Promise<number> {
+  const accountIds = await directory.openAccountsOfMunicipality(db, payload.municipalityId);
   const firstFrom = new Date(new Date(payload.until).getTime() - FIRST_SUMMARY_DAYS * 86_400_000).toISOString();
-  const last = await lastSummaries(db, accountIds);
-  let oldest = payload.until; // (ISO instants: compared as text)
-  for (const id of accountIds) {
-    const from = last.get(id) ?? firstFrom;
-    if (from < oldest) oldest = from;
-  }
-  const unread = await unreadForSummary(db, accountIds, oldest, payload.until);
+  const unread = await unreadForSummary(db, accountIds, firstFrom, payload.until);
   const byAccount = new Map<number, StoredNotification[]>();
   for (const n of unread) {
-    if (n.createdAt <= (last.get(n.accountId) ?? firstFrom)) continue;
     const list = byAccount.get(n.accountId) ?? [];
     list.push(n);
     byAccount.set(n.accountId, list);
   }
-  const [recipients, choices] = await Promise.all([notificationRecipients(db, [...byAccount.keys()]), choicesOf(db, [...byAccount.keys()])]);
+  const [recipients, choices] = await Promise.all([directory.notificationRecipients(db, [...byAccount.keys()]), choicesOf(db, [...byAccount.keys()])]);
   const at = clock.now();
   // Composed first, then stored a batch of accounts a transaction (each account's summary row, mail and push together:
   // a summary recorded before is skipped, so a job run twice mails once).
-  const work: { accountId: number; items: number; mail?: { recipient: NotificationRecipient; composed: ReturnType<typeof composeMail> }; push?: QueuedPush }[] = [];
+  // (what an account has unread but not for the summary, chosen at once or only in Vardag, is passed over for good:
+  // choosing "summary" later does not bring up old news)
+  const passedOver: number[] = [];
+  const work: { accountId: number; items: number; ids: number[]; mail?: { recipient: NotificationRecipient; composed: ReturnType<typeof composeMail> }; push?: QueuedPush }[] = [];
   for (const [accountId, list] of byAccount) {
     const recipient = recipients.get(accountId);
     if (!recipient) continue;
     const stored = choices.get(accountId) ?? [];
-    const items = list.filter((n) => isTopic(n.topic) && applicableChoice(stored, n.topic, n.childId).timing === 'summary');
-    if (items.length === 0) continue;
+    const items = list.filter((n) => isTopic(n.topic) && applicableChoice(stored, n.topic, n.childId, n.urgent).timing === 'summary');
+    if (items.length === 0) {
+      passedOver.push(...list.map((n) => n.id));
+      continue;
+    }
     const chosen = items.map((n) => applicableChoice(stored, n.topic as NotificationTopic, n.childId));
     const language = languageOf(recipient.language);
     const t = translator(language);
@@ -138,7 +144,7 @@ export async function sendSummary({ db, clock, publicUrl }: DeliveryDeps, payloa
     const lines = items.slice(0, SUMMARY_ITEMS).map((n) => ({ text: notificationText(n, language, n.topic === 'messages'), link: publicUrl + n.url }))
       .filter((line) => findIdentityNumbers(line.text).length === 0);
     work.push({
-      accountId, items: items.length,
+      accountId, items: items.length, ids: list.map((n) => n.id),
       mail: chosen.some((c) => c.email) && recipient.email !== null ? {
         recipient, composed: composeMail('notification-summary', language, {
           count: items.length, lines, more: Math.max(0, items.length - lines.length), link: `${publicUrl}/notifications`,
@@ -149,11 +155,13 @@ export async function sendSummary({ db, clock, publicUrl }: DeliveryDeps, payloa
       } : undefined,
     });
   }
+  await markSummarised(db, passedOver, at);
   let sent = 0;
   for (let i = 0; i < work.length; i += SUMMARY_BATCH) {
     sent += await db.transaction().execute(async (trx) => {
       const batch = work.slice(i, i + SUMMARY_BATCH);
       const recorded = await recordSummaries(trx, batch.map((w) => ({ accountId: w.accountId, items: w.items })), { day: payload.day, until: payload.until, at });
+      await markSummarised(trx, batch.filter((w) => recorded.has(w.accountId)).flatMap((w) => w.ids), at);
       let done = 0;
       for (const w of batch) {
         if (!recorded.has(w.accountId)) continue; // summarised before: sent then

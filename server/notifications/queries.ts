@@ -6,8 +6,8 @@ import type { Database, Db } from '../kernel/db.ts';
 import { enqueueJob, jobKind } from '../kernel/jobs.ts';
 import { cancelUnsentMails } from '../mail/outbox.ts';
 import { cancelUnsentPushes } from '../push/outbox.ts';
-import { DEFAULT_SUMMARY_HOUR, applicableChoice, isTopic, type StoredChoice } from './rules.ts';
-import type { NotificationKind } from './kinds.ts';
+import { DEFAULT_SUMMARY_HOUR, applicableChoice, isTopic, smsWanted, type StoredChoice } from './rules.ts';
+import type { NotificationKind, NotificationTopic } from './kinds.ts';
 
 /** The job that mails and pushes notifications chosen "at once"; payload `DeliverPayload`. */
 export const DELIVER_JOB = jobKind('notifications.deliver');
@@ -93,7 +93,7 @@ export async function notify(db: Db | Transaction<Database>, n: NewNotification)
     const accountIds = n.accountIds.slice(i, i + 500);
     const rows = await db.insertInto('notifications').values(accountIds.map((accountId) => ({
       account_id: accountId, child_id: n.childId ?? null, kind: n.kind.key, params: JSON.stringify(n.params), url: n.url,
-      created_at: at, read_at: null, topic,
+      created_at: at, read_at: null, topic, urgent: n.kind.urgent ? 1 : 0,
     }))).returning(['id', 'account_id']).execute();
     if (!isTopic(topic)) continue;
     const stored = await choicesOf(db, accountIds, topic);
@@ -162,6 +162,15 @@ export async function choicesOf(db: Db, accountIds: readonly number[], topic?: s
   return found;
 }
 
+/**
+ * The accounts among these that do not want a topic's SMS about a child (SMS turned off for it, or the topic only in
+ * Vardag): the unreported-absence SMS goes to none of them (server/absence/unreported-notice.ts).
+ */
+export async function accountsRefusingSms(db: Db, accountIds: readonly number[], topic: NotificationTopic, childId: number): Promise<Set<number>> {
+  const stored = await choicesOf(db, accountIds, topic);
+  return new Set(accountIds.filter((id) => !smsWanted(stored.get(id) ?? [], topic, childId)));
+}
+
 /** Stores the account's choices as posted (each one an upsert: two saves at once leave one of them whole per row). */
 export async function saveChoices(db: Db, accountId: number, choices: readonly StoredChoice[]): Promise<void> {
   if (choices.length === 0) return;
@@ -214,18 +223,24 @@ export async function summaryHourChanges(db: Db, municipalityId: number, limit =
 export interface StoredNotification {
   id: number; accountId: number; childId: number | null; kind: string; topic: string | null; params: Record<string, string>; url: string;
   createdAt: string;
+  /** Of an urgent kind: delivered at once whatever was chosen, never in a summary. */
+  urgent: boolean;
 }
 
-const toStored = (r: { id: number; account_id: number; child_id: number | null; kind: string; topic: string | null; params: string; url: string; created_at: string }) => ({
+const STORED = ['id', 'account_id', 'child_id', 'kind', 'topic', 'params', 'url', 'created_at', 'urgent'] as const;
+
+const toStored = (r: {
+  id: number; account_id: number; child_id: number | null; kind: string; topic: string | null; params: string; url: string; created_at: string; urgent: number;
+}): StoredNotification => ({
   id: r.id, accountId: r.account_id, childId: r.child_id, kind: r.kind, topic: r.topic, params: JSON.parse(r.params) as Record<string, string>,
-  url: r.url, createdAt: r.created_at,
+  url: r.url, createdAt: r.created_at, urgent: r.urgent === 1,
 });
 
 /** The notifications of these ids still unread (one read or withdrawn before its delivery is not sent). */
 export async function unreadByIds(db: Db, ids: readonly number[]): Promise<StoredNotification[]> {
   const found: StoredNotification[] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db.selectFrom('notifications').select(['id', 'account_id', 'child_id', 'kind', 'topic', 'params', 'url', 'created_at'])
+    const rows = await db.selectFrom('notifications').select(STORED)
       .where('id', 'in', ids.slice(i, i + 500)).where('read_at', 'is', null).orderBy('id').execute();
     found.push(...rows.map(toStored));
   }
@@ -247,27 +262,32 @@ export async function claimSummary(db: Db, municipalityId: number, day: string, 
   });
 }
 
-/** Where each account's last summary ended (the next starts there). */
-export async function lastSummaries(db: Db, accountIds: readonly number[]): Promise<Map<number, string>> {
-  const found = new Map<number, string>();
-  for (let i = 0; i < accountIds.length; i += 500) {
-    const rows = await db.selectFrom('notification_summaries').select((eb) => ['account_id', eb.fn.max('until').as('until')])
-      .where('account_id', 'in', accountIds.slice(i, i + 500)).groupBy('account_id').execute();
-    for (const r of rows) if (r.until) found.set(r.account_id, String(r.until));
-  }
-  return found;
-}
-
-/** The unread notifications with a topic of these accounts created in (after, until], oldest first. */
+/**
+ * The unread notifications with a topic of these accounts that no summary has had yet, created in (after, until],
+ * oldest first. (Not by each account's last summary: a notification written late, with an earlier moment, would fall
+ * between two summaries.)
+ */
 export async function unreadForSummary(db: Db, accountIds: readonly number[], after: string, until: string): Promise<StoredNotification[]> {
   const found: StoredNotification[] = [];
   for (let i = 0; i < accountIds.length; i += 500) {
-    const rows = await db.selectFrom('notifications').select(['id', 'account_id', 'child_id', 'kind', 'topic', 'params', 'url', 'created_at'])
-      .where('account_id', 'in', accountIds.slice(i, i + 500)).where('read_at', 'is', null).where('topic', 'is not', null)
+    const rows = await db.selectFrom('notifications').select(STORED)
+      .where('account_id', 'in', accountIds.slice(i, i + 500)).where('read_at', 'is', null).where('summarised_at', 'is', null)
+      .where('topic', 'is not', null).where('urgent', '=', 0)
       .where('created_at', '>', after).where('created_at', '<=', until).orderBy('id').execute();
     found.push(...rows.map(toStored));
   }
   return found;
+}
+
+/**
+ * Marks notifications as taken up by a summary (listed, in the transaction that records and queues it, or passed over
+ * as chosen): no later summary takes them up.
+ */
+export async function markSummarised(trx: Db, ids: readonly number[], at: Date): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await trx.updateTable('notifications').set({ summarised_at: at.toISOString() })
+      .where('id', 'in', ids.slice(i, i + 500)).where('summarised_at', 'is', null).execute();
+  }
 }
 
 /**

@@ -16,9 +16,21 @@ export const DEFAULT_SUMMARY_HOUR = 18;
 /** The hours an admin may choose for the summary: the afternoon and evening, when guardians read. */
 export const SUMMARY_HOURS: readonly number[] = [14, 15, 16, 17, 18, 19, 20, 21];
 
-/** The choice for a topic until the person makes one: the topic's time, by e-mail and push (SMS never by default). */
+/**
+ * The choice for a topic until the person makes one: the topic's time, by e-mail and push, and by SMS where the topic
+ * has SMS (a child marked absent without a word from home: every guardian got that SMS before choices existed).
+ */
 export function defaultChoice(topic: NotificationTopic): Choice {
-  return { timing: DEFAULT_TIMING[topic], email: true, push: true, sms: false };
+  return { timing: DEFAULT_TIMING[topic], email: true, push: true, sms: SMS_TOPICS.includes(topic) };
+}
+
+/**
+ * Whether a topic's SMS (the unreported-absence SMS, sent at once whatever the timing) may go to a person about a child:
+ * its own box, SMS, ticked for the topic (the child's choice, else the one for all, else the default). The timing is
+ * about the notification's e-mail and push; only the SMS box turns the SMS off.
+ */
+export function smsWanted(stored: readonly StoredChoice[], topic: NotificationTopic, childId: number | null): boolean {
+  return applicableChoice(stored, topic, childId).sms;
 }
 
 /**
@@ -93,13 +105,15 @@ export interface SentencePart { topics: NotificationTopic[]; timing: Notificatio
  * The general choices (child 0) grouped by how they reach the person, the largest group last (it becomes "the rest"),
  * for "Du får meddelanden direkt via e-post och resten i en sammanfattning kl. 18." Only channels that can reach the
  * person count (`reachable`: an e-mail address, a device for push): news chosen by e-mail for someone without an
- * address, or with no channel at all, is only in Vardag (the bell and the envelope), and the sentence says so.
+ * address, or with no channel at all, is only in Vardag (the bell and the envelope), and the sentence says so. The SMS
+ * about absence has its own sentence (smsWanted).
  */
 export function sentenceParts(choices: Record<NotificationTopic, Choice>, reachable: Record<NotificationChannel, boolean>): SentencePart[] {
   const groups = new Map<string, SentencePart>();
   for (const topic of NOTIFICATION_TOPICS) {
     const c = choices[topic];
-    const channels = (['email', 'push', 'sms'] as const).filter((ch) => c[ch] && reachable[ch] && (ch !== 'sms' || SMS_TOPICS.includes(topic)));
+    // (SMS is not how news reaches the person: it is the one SMS about a child absent without a word, see smsWanted)
+    const channels = (['email', 'push'] as const).filter((ch) => c[ch] && reachable[ch]);
     const timing = channels.length === 0 ? 'off' : c.timing;
     const key = `${timing}:${timing === 'off' ? '' : channels.join(',')}`;
     const group = groups.get(key) ?? { topics: [], timing, channels: timing === 'off' ? [] : channels };

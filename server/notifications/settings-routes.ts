@@ -8,14 +8,14 @@ import type { Db } from '../kernel/db.ts';
 import { hasErrors, type FieldErrors } from '../kernel/forms.ts';
 import { field, flash, type Located, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
-import { notificationRecipients } from '../accounts/notification-recipients.ts';
 import { childrenOfGuardian } from '../people/queries.ts';
 import { devicesOf } from '../push/queries.ts';
 import { NOTIFICATION_TIMINGS, NOTIFICATION_TOPICS, SMS_TOPICS, type NotificationTopic } from './kinds.ts';
 import { choicesOf, saveChoices, saveSummaryHour, summaryHour, summaryHourChanges } from './queries.ts';
-import { applicableChoice, choiceField, parseChoices, sentenceParts, SUMMARY_HOURS, topicsOfSection, type Choice } from './rules.ts';
+import type { RecipientDirectory } from './recipients.ts';
+import { applicableChoice, choiceField, parseChoices, sentenceParts, smsWanted, SUMMARY_HOURS, topicsOfSection, type Choice } from './rules.ts';
 
-interface Deps { db: Db; clock: Clock }
+interface Deps { db: Db; clock: Clock; recipients: RecipientDirectory }
 
 export function notificationSettingsRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock } = deps;
@@ -57,7 +57,7 @@ async function renderChoices(
   req: Request, res: Response, deps: Deps, account: { id: number; personId: number }, errors: FieldErrors = {},
 ): Promise<void> {
   const [sections, stored, recipients, devices] = await Promise.all([
-    sectionsOf(deps, account.personId), choicesOf(deps.db, [account.id]), notificationRecipients(deps.db, [account.id]), devicesOf(deps.db, account.id),
+    sectionsOf(deps, account.personId), choicesOf(deps.db, [account.id]), deps.recipients.notificationRecipients(deps.db, [account.id]), devicesOf(deps.db, account.id),
   ]);
   const recipient = recipients.get(account.id);
   const hour = recipient ? await summaryHour(deps.db, recipient.municipalityId) : 18;
@@ -83,7 +83,9 @@ async function renderChoices(
     channels: list([t('notificationSettings.sentence.channel.vardag'), ...p.channels.map((ch) => t(`notificationSettings.sentence.channel.${ch}`))].slice(p.channels.length ? 1 : 0)),
     hour: String(hour),
   }));
-  const sentence = t('notificationSettings.sentence.whole', { parts: list(parts) });
+  // (the SMS about a child absent without a word from home: for a guardian, if it reaches any of their children)
+  const sms = sections.some((s) => s.childId !== 0 && smsWanted(mine, 'absence', s.childId)) ? ` ${t('notificationSettings.sentence.sms')}` : '';
+  const sentence = t('notificationSettings.sentence.whole', { parts: list(parts) }) + sms;
   render(req, res, 'notifications/settings', {
     title: t('notificationSettings.title'), sections, values, errors, sentence, hour, timings: NOTIFICATION_TIMINGS, smsTopics: SMS_TOPICS,
     hasEmail: recipient?.email != null, fieldName: choiceField,

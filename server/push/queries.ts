@@ -125,6 +125,15 @@ export async function giveUpPush(db: Db, pushId: number, at: Date): Promise<void
     .where('id', '=', pushId).where('sent_at', 'is', null).execute();
 }
 
+/**
+ * An account closed: all its devices go at once (and with them its pushes not yet sent), so a phone that was its
+ * hears nothing more. Pass the closing transaction.
+ */
+export async function removeDevicesOf(db: Db | Transaction<Database>, accountId: number): Promise<number> {
+  const result = await db.deleteFrom('push_subscriptions').where('account_id', '=', accountId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** The push service says the subscription is gone (the app was removed, permission withdrawn): so is the device here. */
 export async function forgetSubscription(db: Db, subscriptionId: number): Promise<void> {
   await db.deleteFrom('push_subscriptions').where('id', '=', subscriptionId).execute();

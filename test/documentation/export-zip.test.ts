@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { strFromU8, unzipSync } from 'fflate';
-import { writeZip } from '../../server/kernel/zip.ts';
+import { STALL_MS, writeZip, ZipStalledError } from '../../server/kernel/zip.ts';
 import { removeDir, tempDir } from '../support/system.ts';
 
 /** A client that takes a slice at a time, slowly, and keeps what it got. */
@@ -61,5 +61,35 @@ describe('writing the portfolio ZIP', () => {
     ], new Date());
     assert.ok(client.received() < 3 * 1024 * 1024, `${client.received()} bytes sent of 12 MB`);
     assert.ok(!written.includes('media/bild.jpg'), 'nothing after the client left');
+  });
+
+  it('gives up on a client that stops reading: its stream is destroyed with an error after the wait', { timeout: 10_000 }, async () => {
+    assert.equal(STALL_MS, 2 * 60_000, 'two minutes in the app');
+    // A client that takes the first slice and then never another (its callback never comes), the connection left open.
+    let calls = 0;
+    const out = new Writable({ highWaterMark: 64 * 1024, write(_chunk, _enc, _done) { calls += 1; } });
+    const errors: Error[] = [];
+    out.on('error', (err) => errors.push(err));
+    const started = Date.now();
+    const written = await writeZip(out, [{ path: 'index.html', content: '<p>Hej</p>' }], [
+      { path: 'media/film.mp4', source: big }, { path: 'media/bild.jpg', source: path.join(dir, 'bild.jpg') },
+    ], new Date(), { stallMs: 200 });
+    const took = Date.now() - started;
+    assert.ok(took >= 190 && took < 5000, `gave up after ${took} ms`);
+    assert.equal(calls, 1, 'the client took one slice');
+    assert.ok(out.destroyed, 'the stream is destroyed');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(errors.length, 1);
+    assert.ok(errors[0] instanceof ZipStalledError, String(errors[0]));
+    assert.ok(!written.includes('media/bild.jpg'), 'nothing written after it gave up');
+  });
+
+  it('does not cut off a slow client that keeps reading (each wait starts afresh)', async () => {
+    const client = slowClient();
+    const written = await writeZip(client.out, [{ path: 'index.html', content: '' }], [
+      { path: 'media/film.mp4', source: big },
+    ], new Date(), { stallMs: 500 });
+    assert.ok(!client.out.destroyed || client.out.writableFinished, 'not destroyed by the wait');
+    assert.deepEqual(written, ['index.html', 'media/film.mp4']);
   });
 });

@@ -144,14 +144,16 @@ describe('one portfolio: the pages, the post, its photos, the ZIP and the extrac
   const shown = ['Lingon första dagen', 'Blåbär sista dagen', 'Blåbär i oktober'];
   const hidden = ['Blåbär i november', 'Lingon i oktober'];
 
-  it('shows in the portfolio the group posts from while the child was in each group, for the family and the staff', async () => {
-    for (const username of ['petra', 'pedagog2']) {
+  it('shows in the portfolio the group posts from while the child was in each group, for the family; the staff only their group\'s', async () => {
+    // (the staff of her new group read the posts of the places they work in: not Blåbär's, see staff-reading.test.ts)
+    const seen: Record<string, string[]> = { petra: shown, pedagog2: ['Lingon första dagen'] };
+    for (const [username, expected] of Object.entries(seen)) {
       const page = await (await signIn(t.app, username)).get(`/children/${linnea}/portfolio`);
       assert.equal(page.status, 200, username);
-      const titles = shown.map((title) => page.text.indexOf(title));
-      assert.ok(titles.every((at) => at >= 0), `${username} sees ${shown.join(', ')}`);
+      const titles = expected.map((title) => page.text.indexOf(title));
+      assert.ok(titles.every((at) => at >= 0), `${username} sees ${expected.join(', ')}`);
       assert.deepEqual([...titles].sort((a, b) => a - b), titles, 'newest first');
-      for (const title of hidden) assert.ok(!page.text.includes(title), `${username}: ${title} is not Linnea’s`);
+      for (const title of [...shown, ...hidden].filter((x) => !expected.includes(x))) assert.ok(!page.text.includes(title), `${username}: ${title} is not shown`);
     }
   });
 

@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { strFromU8, unzipSync } from 'fflate';
 import { startTestApp, type TestApp } from '../support/app.ts';
@@ -16,6 +17,7 @@ import { mediaFilePath } from '../../server/media/index.ts';
 import { documentationPersonalData, registerDocumentationJobs, removeDocumentation } from '../../server/documentation/personal-data.ts';
 import { addObservation, decideObservation } from '../../server/documentation/comments-queries.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
+import { MEDIA_REMOVAL_GRACE_MS } from '../../server/documentation/media-sweep.ts';
 import { FixedClock } from '../../server/kernel/clock.ts';
 import { insertPost, storedPhoto, withoutDemoPosts } from './export-fixtures.ts';
 
@@ -157,6 +159,9 @@ describe('documentation’s personal data', () => {
       // The files leave the disk after the transaction, through the sweep job: those no row names any more.
       const full = (stored: typeof photo) => mediaFilePath(t.dir, stored, 'full', 'jpeg');
       assert.ok(fs.existsSync(full(herOwn)), 'not before the job runs');
+      // (the sweep leaves a folder written within its grace, by the file system's clock: these were written just now)
+      const longAgo = new Date(Date.now() - 2 * MEDIA_REMOVAL_GRACE_MS);
+      for (const stored of [herOwn, photo]) fs.utimesSync(path.dirname(full(stored)), longAgo, longAgo);
       const runner = new JobRunner({ db: t.db, clock: new FixedClock('2027-01-30T12:00:00Z'), log: () => undefined });
       registerDocumentationJobs(runner, { db: t.db, dataDir: t.dir });
       await runner.runDue();

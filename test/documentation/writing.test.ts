@@ -6,11 +6,17 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import { csrfOf, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { groupId, personId } from '../support/demo.ts';
-import { mediaFilePath } from '../../server/media/index.ts';
+import { mediaFilePath, mediaLimits, storeMedia } from '../../server/media/index.ts';
 import { updatePost } from '../../server/documentation/queries.ts';
+import { MEDIA_REMOVAL_GRACE_MS, registerDocumentationJobs } from '../../server/documentation/media-sweep.ts';
+import { documentationSettings } from '../../server/documentation/settings.ts';
+import { FixedClock } from '../../server/kernel/clock.ts';
+import { JobRunner } from '../../server/kernel/jobs.ts';
+import { tempDir } from '../support/system.ts';
 import { mp3 } from '../media/fixtures.ts';
 import { DEFAULT_LANGUAGE, translator } from '../../server/kernel/i18n.ts';
 
@@ -231,20 +237,64 @@ describe('staff write posts', () => {
     assert.match(second.text, /name="version" value="2"/, 'saving this form again is a choice made knowing');
   });
 
-  it('removes a photo and its files, keeping files another photo still names', async () => {
-    const id = await newDraft();
+  /** The full-size file of a stored photo, and its key's folder. */
+  const photoFile = (key: string) => mediaFilePath(t.config.dataDir, { key, kind: 'image', mime: 'image/jpeg' }, 'full', 'jpeg');
+  /** Makes the key's folder look last written `minutes` ago (by the file system's clock, which the sweep's grace counts by). */
+  function age(key: string, minutes: number) {
+    const then = new Date(Date.now() - minutes * 60_000);
+    fs.utimesSync(path.dirname(photoFile(key)), then, then);
+  }
+  /** The jobs a runner finds due `minutes` after the app's clock, with documentation's sweep registered (as main.ts does). */
+  async function runJobsAfter(minutes: number) {
+    const runner = new JobRunner({ db: t.db, clock: new FixedClock(new Date(t.clock.now().getTime() + minutes * 60_000).toISOString()), log: () => undefined });
+    registerDocumentationJobs(runner, { db: t.db, dataDir: t.config.dataDir });
+    await runner.runDue();
+    await runner.stop();
+  }
+  const grace = MEDIA_REMOVAL_GRACE_MS / 60_000;
+
+  it('removes a photo\'s files through the sweep, a grace later, never while another post holds the identical file', async () => {
+    const [a, b] = [await newDraft(), await newDraft()];
     const photo = await drawing(110);
-    await upload(id, [[photo, 'ett.jpg']]);
-    await upload(id, [[photo, 'samma.jpg']]);
-    const [first, second] = await mediaOf(id);
+    await upload(a, [[photo, 'ett.jpg']]);
+    await upload(b, [[photo, 'samma.jpg']]);
+    const [[first], [second]] = [await mediaOf(a), await mediaOf(b)];
     assert.equal(first.file_key, second.file_key, 'the same content, the same key');
-    const file = mediaFilePath(t.config.dataDir, { key: first.file_key, kind: 'image', mime: 'image/jpeg' }, 'display', 'jpeg');
-    const one = await postForm(pedagog, `/posts/${id}/edit`, `/posts/${id}/media/${first.id}/delete`);
-    assert.equal(one.status, 303);
-    assert.ok(fs.existsSync(file), 'the other photo still names the files');
-    await postForm(pedagog, `/posts/${id}/edit`, `/posts/${id}/media/${second.id}/delete`);
-    assert.deepEqual(await mediaOf(id), []);
-    assert.ok(!fs.existsSync(file), 'no photo names the files: gone from the disk');
+    const key = first.file_key;
+    assert.equal((await postForm(pedagog, `/posts/${a}/edit`, `/posts/${a}/media/${first.id}/delete`)).status, 303);
+    assert.ok(fs.existsSync(photoFile(key)), 'nothing leaves the disk at once');
+    age(key, grace + 1);
+    await runJobsAfter(grace + 1);
+    assert.ok(fs.existsSync(photoFile(key)), 'the other post still names the files');
+    const served = await pedagog.get(`/media/${second.id}/thumb.jpg`);
+    assert.equal(served.status, 200);
+    assert.equal(served.headers['content-type'], 'image/jpeg');
+    assert.ok(served.body.length > 0);
+    await postForm(pedagog, `/posts/${b}/edit`, `/posts/${b}/media/${second.id}/delete`);
+    assert.deepEqual(await mediaOf(b), []);
+    assert.ok(fs.existsSync(photoFile(key)), 'still there right after');
+    await runJobsAfter(grace / 2);
+    assert.ok(fs.existsSync(photoFile(key)), 'the sweep is not due within the grace');
+    await runJobsAfter(grace + 1);
+    assert.ok(!fs.existsSync(path.dirname(photoFile(key))), 'no photo names the files: the folder goes after the grace');
+  });
+
+  it('keeps a removed photo\'s folder that an identical upload found within the grace, before its row was written', async () => {
+    const a = await newDraft();
+    const photo = await drawing(111);
+    await upload(a, [[photo, 'ett.jpg']]);
+    const [medium] = await mediaOf(a);
+    await postForm(pedagog, `/posts/${a}/edit`, `/posts/${a}/media/${medium.id}/delete`);
+    age(medium.file_key, grace + 1);
+    // The same photo uploaded at that moment: the store finds the folder (and marks it written), its row not yet written.
+    const dir = tempDir('same-photo');
+    fs.writeFileSync(path.join(dir, 'samma.jpg'), photo);
+    const limits = mediaLimits(await documentationSettings(t.db, (await t.db.selectFrom('posts').select('municipality_id').where('id', '=', a).executeTakeFirstOrThrow()).municipality_id));
+    const stored = await storeMedia(t.config.dataDir, { path: path.join(dir, 'samma.jpg'), originalName: 'samma.jpg', size: photo.length }, limits);
+    assert.ok(stored.ok && stored.media.key === medium.file_key);
+    fs.rmSync(dir, { recursive: true, force: true });
+    await runJobsAfter(grace + 1);
+    assert.ok(fs.existsSync(photoFile(medium.file_key)), 'written within the grace: left (retention\'s sweep judges it later)');
   });
 
   it('deletes a post after asking, with its media, children and files', async () => {
@@ -261,6 +311,9 @@ describe('staff write posts', () => {
     assert.equal(await postRow(id), undefined);
     assert.deepEqual(await mediaOf(id), []);
     assert.deepEqual(await t.db.selectFrom('post_children').select('child_id').where('post_id', '=', id).execute(), []);
+    assert.ok(fs.existsSync(file), 'the files wait for the sweep');
+    age(medium.file_key, grace + 1);
+    await runJobsAfter(grace + 1);
     assert.ok(!fs.existsSync(file));
   });
 

@@ -723,7 +723,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     prepare: (c) => draftOf(c.t, c.own),
     form: () => [],
     answer: (c) => ({ to: `/posts/${c.made.postId}/edit#media` }),
-    changes: ['post_media'],
+    changes: ['post_media', 'jobs'], // (its files' sweep, a grace later: documentation/media-sweep.ts)
     check: async (c) => assert.deepEqual(await mediaOfCase(c), []),
   },
   'POST /posts/:postId/delete': {
@@ -731,7 +731,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     prepare: (c) => draftOf(c.t, c.own),
     form: () => [['confirm', 'yes']],
     answer: (c) => ({ to: `/groups/${c.own.groupId}/posts` }),
-    changes: ['posts', 'post_media'],
+    changes: ['posts', 'post_media', 'jobs'], // (its files' sweep, a grace later: documentation/media-sweep.ts)
     check: async (c) => assert.equal(await postOfCase(c), undefined),
   },
   'POST /login': {
@@ -1311,7 +1311,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     },
     form: () => [],
     answer: (c) => ({ to: `/messages/${c.made.messageThreadId}` }),
-    changes: ['messages'],
+    changes: ['messages', 'message_participants'], // (Emma's unread count on her own row: one less)
     check: async (c) => {
       const row = await c.t.db.selectFrom('messages').select(['body', 'retracted_at']).where('id', '=', Number(c.made.messageId)).executeTakeFirstOrThrow();
       assert.equal(row.body, '');

@@ -1,34 +1,22 @@
 // Elsa lives in two households: a message to one of her guardians is never shown to the other, and the reply of the
 // one goes to the staff only. "All guardians" reaches both.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { postForm, signIn, type Agent, type TestApp, startTestApp } from '../support/app.ts';
-import { personId } from '../support/demo.ts';
+import { postForm } from '../support/app.ts';
+import { messagesTest } from './support.ts';
 import { messagesPersonalData } from '../../server/messages/personal-data.ts';
 
 describe('messages to one household', () => {
-  let t: TestApp;
-  let elsa: number;
-  const agents = new Map<string, Agent>();
-  const as = async (name: string) => {
-    if (!agents.has(name)) agents.set(name, await signIn(t.app, name));
-    return agents.get(name)!;
-  };
-  const accountOf = async (username: string) => (await t.db.selectFrom('accounts').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
+  const m = messagesTest();
+  const { as, accountOf } = m;
   const send = async (fields: Record<string, string>) => {
-    const res = await postForm(await as('pedagog'), `/children/${elsa}/messages/new`, `/children/${elsa}/messages`, fields);
+    const res = await postForm(await as('pedagog'), `/children/${m.elsa}/messages/new`, `/children/${m.elsa}/messages`, fields);
     assert.equal(res.status, 303);
     return Number(res.headers.location.split('/').pop());
   };
 
-  before(async () => {
-    t = await startTestApp();
-    elsa = await personId(t.db, 'Elsa', 'Andersson');
-  });
-  after(() => t.close());
-
   it('offers staff each guardian with an account, and all of them', async () => {
-    const page = await (await as('pedagog')).get(`/children/${elsa}/messages/new`);
+    const page = await (await as('pedagog')).get(`/children/${m.elsa}/messages/new`);
     assert.match(page.text, /value="guardians"[^>]*>Alla vårdnadshavare/);
     assert.match(page.text, new RegExp(`value="account:${await accountOf('vardnadshavare')}"`));
     assert.match(page.text, new RegExp(`value="account:${await accountOf('vardnadshavare2')}"`));
@@ -42,17 +30,17 @@ describe('messages to one household', () => {
     assert.match((await johan.get('/messages')).text, /Till pappa/);
     const res = await postForm(johan, `/messages/${threadId}`, `/messages/${threadId}/replies`, { body: 'Jag köper nya.' });
     assert.equal(res.status, 303);
-    const reply = await t.db.selectFrom('messages').select('id').where('thread_id', '=', threadId).orderBy('id', 'desc').executeTakeFirstOrThrow();
-    const to = await t.db.selectFrom('message_recipients').select('account_id').where('message_id', '=', reply.id).execute();
+    const reply = await m.t.db.selectFrom('messages').select('id').where('thread_id', '=', threadId).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const to = await m.t.db.selectFrom('message_recipients').select('account_id').where('message_id', '=', reply.id).execute();
     assert.deepEqual(to.map((r) => r.account_id), [await accountOf('pedagog')]);
     const emma = await accountOf('vardnadshavare');
-    assert.equal((await t.db.selectFrom('notifications').select('id').where('account_id', '=', emma).where('url', '=', `/messages/${threadId}`).execute()).length, 0);
+    assert.equal((await m.t.db.selectFrom('notifications').select('id').where('account_id', '=', emma).where('url', '=', `/messages/${threadId}`).execute()).length, 0);
   });
 
   it('puts in each guardian’s register extract the messages they sent or received, never the other’s', async () => {
     const extractOf = async (username: string) => {
-      const account = await t.db.selectFrom('accounts').select(['id', 'person_id']).where('username', '=', username).executeTakeFirstOrThrow();
-      const part = await messagesPersonalData.extract!(t.db, { personId: account.person_id, municipalityId: 0, accountIds: [account.id], childIds: [] });
+      const account = await m.t.db.selectFrom('accounts').select(['id', 'person_id']).where('username', '=', username).executeTakeFirstOrThrow();
+      const part = await messagesPersonalData.extract!(m.t.db, { personId: account.person_id, municipalityId: 0, accountIds: [account.id], childIds: [] });
       return part.sections[0].rows.map((r) => `${r.by === 'you' ? 'sent' : 'received'} ${r.subject}`);
     };
     const father = await extractOf('vardnadshavare2');

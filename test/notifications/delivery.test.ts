@@ -4,6 +4,7 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { NOTIFICATION_RECIPIENTS } from '../../server/app.ts';
 import { startMailDelivery, type MailDelivery } from '../support/mail.ts';
 import { defineNotificationKind } from '../../server/notifications/kinds.ts';
 import { deliverNow, registerNotificationJobs } from '../../server/notifications/delivery.ts';
@@ -19,7 +20,7 @@ describe('delivering notifications at once', () => {
   let t: TestApp;
   let mail: MailDelivery;
   let emma: number;
-  const deps = () => ({ db: t.db, clock: t.clock, publicUrl: SITE });
+  const deps = () => ({ db: t.db, clock: t.clock, publicUrl: SITE, recipients: NOTIFICATION_RECIPIENTS });
   before(async () => {
     t = await startTestApp();
     mail = await startMailDelivery(t);

@@ -1,10 +1,12 @@
 // The evening summary: claimed once per municipality and day when its hour (Europe/Stockholm) has come, also by a
 // second process or after a restart; one mail per account with unread news chosen for the summary since its last one;
 // nothing to someone with nothing unread; messages only when chosen; news after the summary waits for the next day;
-// a runner killed between two jobs and restarted delivers each exactly once.
+// a runner killed between two jobs and restarted delivers each exactly once; a notification written late (after the
+// summary's window) is in the next summary, once; an urgent notice went at once and is in no summary.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { NOTIFICATION_RECIPIENTS } from '../../server/app.ts';
 import { municipalityId } from '../support/demo.ts';
 import { startMailDelivery, type MailDelivery } from '../support/mail.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
@@ -15,12 +17,13 @@ import { notify, saveChoices, SUMMARY_JOB, type SummaryPayload } from '../../ser
 const SITE = 'https://vardag.test';
 const news = defineNotificationKind({ key: 'childAdded', topic: 'information' });
 const message = defineNotificationKind({ key: 'childAdded', topic: 'messages' });
+const urgentNews = defineNotificationKind({ key: 'childAdded', topic: 'information', urgent: true });
 
 describe('the evening summary', () => {
   let t: TestApp;
   let mail: MailDelivery;
   const ids: Record<string, number> = {};
-  const deps = () => ({ db: t.db, clock: t.clock, publicUrl: SITE });
+  const deps = () => ({ db: t.db, clock: t.clock, publicUrl: SITE, recipients: NOTIFICATION_RECIPIENTS });
   before(async () => {
     t = await startTestApp({ now: '2026-11-24T09:00:00Z' }); // a Tuesday; Stockholm is UTC+1
     mail = await startMailDelivery(t);
@@ -148,6 +151,60 @@ describe('the evening summary', () => {
     assert.match(mine.text ?? '', /- Elsa har lagts till på ditt konto/);
     assert.match(mine.text ?? '', /… och 1 till\./);
     assert.doesNotMatch(mine.text ?? '', /19121212/);
+    await r.stop();
+  });
+
+  const summaryOf = (day: string, mails: { messageId: string; text?: string }[]) =>
+    mails.find((m) => m.messageId.startsWith(`<summary.${ids.vardnadshavare}.${day}.`));
+
+  it('puts a notification written after the summary ran (with a moment inside its window) in the next summary, once', async () => {
+    t.clock.set('2026-11-30T09:00:00Z');
+    await tell('vardnadshavare', news, 'Morgon');
+    t.clock.set('2026-11-30T17:00:00Z');
+    assert.equal((await claimDueSummaries(t.db, t.clock.now())).length, 2);
+    const r = runner();
+    await r.runDue();
+    const monday = summaryOf('2026-11-30', await mail.deliver(1));
+    assert.match(monday?.text ?? '', /Olästa händelser sedan förra sammanfattningen: 1\n/);
+    // a fan-out that ran late: written now, with the moment of what caused it (before Monday's summary was claimed),
+    // and one written after the window but before Monday's job ran would be the same: not summarised yet
+    t.clock.set('2026-11-30T17:20:00Z');
+    await notify(t.db, { accountIds: [ids.vardnadshavare], kind: news, params: { child: 'Sen' }, url: '/children/1', at: new Date('2026-11-30T16:40:00Z') });
+    await r.runDue();
+    t.clock.set('2026-12-01T17:00:00Z');
+    assert.equal((await claimDueSummaries(t.db, t.clock.now())).length, 2);
+    await r.runDue();
+    const tuesday = summaryOf('2026-12-01', await mail.deliver(1));
+    assert.match(tuesday?.text ?? '', /Olästa händelser sedan förra sammanfattningen: 1\n/);
+    assert.match(tuesday?.text ?? '', /- Sen har lagts till/);
+    assert.doesNotMatch(tuesday?.text ?? '', /Morgon/);
+    // and never again: Wednesday has nothing new for her, so no summary at all
+    t.clock.set('2026-12-02T17:00:00Z');
+    assert.equal((await claimDueSummaries(t.db, t.clock.now())).length, 2);
+    await r.runDue();
+    await mail.runner.runDue();
+    assert.equal(summaryOf('2026-12-02', mail.smtp.mails), undefined);
+    const marked = await t.db.selectFrom('notifications').select('summarised_at').where('account_id', '=', ids.vardnadshavare)
+      .where('params', 'like', '%Sen%').executeTakeFirstOrThrow();
+    assert.equal(marked.summarised_at, '2026-12-01T17:00:00.000Z');
+    await r.stop();
+  });
+
+  it('never repeats an urgent notice (delivered at once) in the summary', async () => {
+    t.clock.set('2026-12-03T09:00:00Z');
+    await tell('vardnadshavare', urgentNews, 'Brådskande');
+    await tell('vardnadshavare', news, 'Vanlig');
+    const r = runner();
+    await r.runDue();
+    const [atOnce] = await mail.deliver(1);
+    assert.equal(atOnce.subject, 'Brådskande har lagts till på ditt konto', 'the urgent one went at once');
+    t.clock.set('2026-12-03T17:00:00Z');
+    assert.equal((await claimDueSummaries(t.db, t.clock.now())).length, 2);
+    await r.runDue();
+    const summary = summaryOf('2026-12-03', await mail.deliver(1));
+    assert.match(summary?.text ?? '', /Olästa händelser sedan förra sammanfattningen: 1\n/);
+    assert.match(summary?.text ?? '', /- Vanlig har lagts till/);
+    assert.doesNotMatch(summary?.text ?? '', /Brådskande/);
     await r.stop();
   });
 });
