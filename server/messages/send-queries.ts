@@ -33,20 +33,6 @@ export async function messageBySendKey(db: Writer, senderAccountId: number, key:
   return r && { messageId: r.id, threadId: r.thread_id };
 }
 
-/**
- * The accounts a message of the thread was sent to that are no longer its participants: those who left it when the
- * only message they had was taken back (retract.ts). A reply may bring them back (write.ts), if they still may.
- */
-export async function formerRecipients(db: Writer, threadId: number): Promise<number[]> {
-  const rows = await db.selectFrom('message_recipients as r').innerJoin('messages as m', 'm.id', 'r.message_id')
-    .select('r.account_id').distinct()
-    .where('m.thread_id', '=', threadId)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('message_participants as p').select('p.account_id')
-      .where('p.thread_id', '=', threadId).whereRef('p.account_id', '=', 'r.account_id'))))
-    .orderBy('r.account_id').execute();
-  return rows.map((r) => r.account_id);
-}
-
 /** Whether the thread's first message was taken back (a bulletin's: its fan-out may never have run). */
 export async function firstMessageRetracted(db: Writer, threadId: number): Promise<boolean> {
   const r = await db.selectFrom('messages').select('retracted_at').where('thread_id', '=', threadId)

@@ -21,7 +21,7 @@ import {
 } from './queries.ts';
 import { bulletinAudience, takingPartNow } from './recipients.ts';
 import { replyRecipients, type Participant } from './rules.ts';
-import { claimSendKey, firstMessageRetracted, formerRecipients, isSendKeyTaken, messageBySendKey } from './send-queries.ts';
+import { claimSendKey, firstMessageRetracted, isSendKeyTaken, messageBySendKey } from './send-queries.ts';
 
 /**
  * The notifications of a message, one kind per kind of thread: an urgent thread's are delivered at once whatever the
@@ -120,24 +120,21 @@ export async function startThread(
 }
 
 /**
- * Who a reply in the thread would reach and whether the account may send it: only those who may still take part
- * (takingPartNow) — a guardian whose custody ended, whose child left the bulletin's group, staff who no longer work
- * there neither receive it nor may reply. Someone a message taken back had reached (and who left the thread with it)
- * comes back when the reply reaches them: retracting a thread's first message and replying still reaches the other side.
+ * Who a reply in the thread would reach and whether the account may send it: only those who may still take part, each
+ * in the role they take part as today (takingPartNow) — a guardian whose custody ended, whose child left the bulletin's
+ * group, staff who no longer work there neither receive it nor may reply; a teacher who is now only a parent there gets
+ * a family's bulletin reply no more. Someone a message taken back had reached left the thread with it and does not
+ * come back: it was taken back because it reached the wrong people (retract.ts).
  */
 export async function replyPlan(db: Db, thread: Thread, accountId: number, at: Date) {
   const participants = await participantsOf(db, thread.id);
-  const me = participants.find((p) => p.accountId === accountId);
-  const former = await formerRecipients(db, thread.id);
   const roles = new Map(participants.map((p) => [p.accountId, p.role]));
-  const now = await takingPartNow(db, thread, [...participants.map((p) => p.accountId), ...former], stockholmDate(at), roles);
-  if (!me || !now.has(accountId)) return undefined;
-  const returning = former.flatMap((accountId) => {
-    const role = now.get(accountId);
-    return role ? [{ accountId, role }] : [];
-  });
-  const recipients = replyRecipients(thread.kind, me, [...participants.filter((p) => now.has(p.accountId)), ...returning]);
-  return { me, recipients, returning: returning.filter((p) => recipients.includes(p.accountId)) };
+  const now = await takingPartNow(db, thread, participants.map((p) => p.accountId), stockholmDate(at), roles);
+  const myRole = now.get(accountId);
+  if (!roles.has(accountId) || !myRole) return undefined;
+  const me = { accountId, role: myRole };
+  const recipients = replyRecipients(thread.kind, me, [...now].map(([id, role]) => ({ accountId: id, role })));
+  return { me, recipients };
 }
 
 /**
@@ -155,9 +152,10 @@ export async function reply(
   if (!plan) return { ok: false, errors: { form: { key: 'messages.thread.noLongerParticipant' } } };
   // A bulletin whose first message was taken back may never have gone out: staff's reply goes to all it reaches today.
   const fanOutReply = thread.kind === 'bulletin' && plan.me.role === 'staff' && (await firstMessageRetracted(db, thread.id));
+  // Stored and shown as sent, a reply that reaches no one would leave the writer waiting for an answer that never comes.
+  if (plan.recipients.length === 0 && !fanOutReply) return { ok: false, errors: { form: { key: 'messages.thread.nobodyToReach' } } };
   const files = await filesOf();
   return sending(db, sender, () => db.transaction().execute(async (trx) => {
-    await addParticipants(trx, thread.id, plan.returning);
     const messageId = await storeMessage(trx, thread, { ...sender, role: plan.me.role }, { body, files, recipients: plan.recipients, at });
     await unarchive(trx, thread.id, [sender.accountId]);
     if (fanOutReply) await enqueueJob(trx, MESSAGE_FANOUT_JOB, { messageId }, at);

@@ -192,6 +192,11 @@ describe('who a reply reaches is checked again', () => {
   it('staff who no longer work in the group: not reached, may not reply', async () => {
     const elsa = await personId(h.t.db, 'Elsa', 'Andersson');
     const blabar = await groupId(h.t.db, 'Blåbär');
+    // A second teacher in Blåbär for a while (Ali of Lingon), so that someone is left when the first one leaves.
+    const { unit_id } = await h.t.db.selectFrom('groups').select('unit_id').where('id', '=', blabar).executeTakeFirstOrThrow();
+    const { id: aliInBlabar } = await h.t.db.insertInto('staff_assignments').values({
+      person_id: await h.personOf('pedagog2'), unit_id, group_id: blabar, role: 'staff', start_date: null, end_date: null,
+    }).returning('id').executeTakeFirstOrThrow();
     const guardian = await h.as('vardnadshavare');
     const form = await guardian.get(`/children/${elsa}/messages/new`);
     const res = await guardian.post(`/children/${elsa}/messages`).type('form')
@@ -208,8 +213,16 @@ describe('who a reply reaches is checked again', () => {
     const last = (await h.messagesOf(threadId)).at(-1)!;
     const reached = await h.recipientsOf(last.id);
     assert.ok(!reached.includes(teacher), 'not the teacher who left');
+    assert.deepEqual(reached, [await h.accountOf('pedagog2')], 'the teacher still there');
     const refused = await h.reply('pedagog', threadId, 'Jag svarar ändå.');
     assert.equal(refused.status, 400);
+    assert.equal((await h.messagesOf(threadId)).length, 2);
+
+    // Once no staff of the group are left in the thread, the family is told to write anew, and nothing is stored.
+    await h.t.db.deleteFrom('staff_assignments').where('id', '=', aliInBlabar).execute();
+    const nobody = await h.reply('vardnadshavare', threadId, 'Är det någon där?');
+    assert.equal(nobody.status, 400);
+    assert.match(nobody.text, /Det finns ingen kvar i tråden som svaret kan nå/);
     assert.equal((await h.messagesOf(threadId)).length, 2);
     await h.t.db.updateTable('staff_assignments').set({ end_date: null })
       .where('person_id', '=', await h.personOf('pedagog')).where('group_id', '=', blabar).execute();
@@ -240,6 +253,35 @@ describe('who a reply reaches is checked again', () => {
     assert.equal(page.status, 200);
     assert.match(page.text, /Luciafirande på fredag/);
   });
+  it('a teacher who left the group but is a parent there now: a family’s bulletin reply (for staff) reaches her no more', async () => {
+    const blabar = await groupId(h.t.db, 'Blåbär');
+    const { unit_id } = await h.t.db.selectFrom('groups').select('unit_id').where('id', '=', blabar).executeTakeFirstOrThrow();
+    const ali = await h.personOf('pedagog2');
+    const { id: assignment } = await h.t.db.insertInto('staff_assignments').values({
+      person_id: ali, unit_id, group_id: blabar, role: 'staff', start_date: null, end_date: null,
+    }).returning('id').executeTakeFirstOrThrow();
+    const { id: custody } = await h.t.db.insertInto('guardianships').values({
+      guardian_id: ali, child_id: await personId(h.t.db, 'Elsa', 'Andersson'), other_household: 1,
+    }).returning('id').executeTakeFirstOrThrow();
+    const teacher = await h.as('pedagog');
+    const form = await teacher.get(`/groups/${blabar}/bulletins/new`);
+    const res = await teacher.post(`/groups/${blabar}/bulletins`).type('form')
+      .send({ _csrf: csrfFrom(form.text), sendKey: sendKeyFrom(form.text), subject: 'Julfest', body: 'Julfest på torsdag.' });
+    const threadId = threadIdOf(res.headers.location);
+    await runner.runDue();
+    const aliAccount = await h.accountOf('pedagog2');
+    const joined = await h.t.db.selectFrom('message_participants').select('role')
+      .where('thread_id', '=', threadId).where('account_id', '=', aliAccount).executeTakeFirstOrThrow();
+    assert.equal(joined.role, 'staff', 'she joined as staff');
+    await h.t.db.updateTable('staff_assignments').set({ end_date: '2026-11-23' }).where('id', '=', assignment).execute();
+
+    assert.equal((await h.reply('vardnadshavare', threadId, 'Vi tar med pepparkakor.')).status, 303);
+    const reached = await h.recipientsOf((await h.messagesOf(threadId)).at(-1)!.id);
+    assert.ok(reached.includes(await h.accountOf('pedagog')), 'the staff');
+    assert.ok(!reached.includes(aliAccount), 'not another family, though she once took part as staff');
+    await h.t.db.deleteFrom('guardianships').where('id', '=', custody).execute();
+    await h.t.db.deleteFrom('staff_assignments').where('id', '=', assignment).execute();
+  });
 });
 
 describe('a thread whose first message was taken back', () => {
@@ -261,24 +303,21 @@ describe('a thread whose first message was taken back', () => {
     return teacher.post(`/messages/${threadId}/messages/${messageId}/retract`).type('form').send({ _csrf: csrfFrom(page.text) });
   };
 
-  it('a reply still reaches the other side, who then see the reply and not what was taken back', async () => {
+  it('a reply does not bring back those it was taken back from: the writer is told to write anew, nothing stored', async () => {
+    // Taken back because it reached the wrong home: a reply in the same thread must not reach that home after all.
     const threadId = await h.teacherWritesToElsasHome('Rättelse');
     const [first] = await h.messagesOf(threadId);
     assert.equal((await retract(threadId, first.id)).status, 303);
-    assert.equal((await (await h.as('vardnadshavare')).get(`/messages/${threadId}`)).status, 404, 'gone for the family meanwhile');
+    assert.equal((await (await h.as('vardnadshavare')).get(`/messages/${threadId}`)).status, 404, 'gone for the family');
 
-    assert.equal((await h.reply('pedagog', threadId, 'Rätt tid är 15.30.')).status, 303);
-    const reply = (await h.messagesOf(threadId)).at(-1)!;
-    assert.deepEqual(await h.recipientsOf(reply.id), [await h.accountOf('vardnadshavare'), await h.accountOf('vardnadshavare2')].sort((a, b) => a - b));
+    const res = await h.reply('pedagog', threadId, 'Rätt tid är 15.30.');
+    assert.equal(res.status, 400);
+    assert.match(res.text, /Det finns ingen kvar i tråden som svaret kan nå\. Skriv ett nytt meddelande i stället\./);
+    assert.match(res.text, /Rätt tid är 15\.30\./, 'the reply comes back in the form');
+    assert.deepEqual((await h.messagesOf(threadId)).map((m) => m.id), [first.id], 'nothing stored');
     for (const name of ['vardnadshavare', 'vardnadshavare2']) {
-      const page = await (await h.as(name)).get(`/messages/${threadId}`);
-      assert.equal(page.status, 200, name);
-      assert.match(page.text, /Rätt tid är 15\.30\./);
-      assert.doesNotMatch(page.text, /första meddelandet/);
+      assert.equal((await (await h.as(name)).get(`/messages/${threadId}`)).status, 404, name);
     }
-    assert.equal((await h.reply('vardnadshavare', threadId, 'Tack!')).status, 303, 'and they may answer');
-    const answer = (await h.messagesOf(threadId)).at(-1)!;
-    assert.ok((await h.recipientsOf(answer.id)).includes(await h.accountOf('pedagog')));
   });
 
   it('a bulletin taken back before it went out: the staff’s reply goes out to the group', async () => {
