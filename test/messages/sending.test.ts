@@ -26,6 +26,21 @@ function storedFiles(t: TestApp): string[] {
   return fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((name) => fs.statSync(path.join(root, name)).isFile());
 }
 
+/** The app and a job runner with the messages' fan-out, for one describe block: started before its tests, stopped after. */
+function harnessWithRunner() {
+  const h = Object.assign(harness(), { runner: undefined as unknown as JobRunner });
+  before(async () => {
+    h.t = await startTestApp();
+    h.runner = new JobRunner({ db: h.t.db, clock: h.t.clock });
+    registerMessageJobs(h.runner, { db: h.t.db });
+  });
+  after(async () => {
+    await h.runner.stop();
+    await h.t.close();
+  });
+  return h;
+}
+
 function harness() {
   const h = {
     t: undefined as unknown as TestApp,
@@ -67,17 +82,7 @@ function harness() {
 }
 
 describe('a form sent twice makes one message', () => {
-  const h = harness();
-  let runner: JobRunner;
-  before(async () => {
-    h.t = await startTestApp();
-    runner = new JobRunner({ db: h.t.db, clock: h.t.clock });
-    registerMessageJobs(runner, { db: h.t.db });
-  });
-  after(async () => {
-    await runner.stop();
-    await h.t.close();
-  });
+  const h = harnessWithRunner();
 
   it('gives each form shown a new random key', async () => {
     const elsa = await personId(h.t.db, 'Elsa', 'Andersson');
@@ -150,17 +155,7 @@ describe('a form sent twice makes one message', () => {
 });
 
 describe('who a reply reaches is checked again', () => {
-  const h = harness();
-  let runner: JobRunner;
-  before(async () => {
-    h.t = await startTestApp();
-    runner = new JobRunner({ db: h.t.db, clock: h.t.clock });
-    registerMessageJobs(runner, { db: h.t.db });
-  });
-  after(async () => {
-    await runner.stop();
-    await h.t.close();
-  });
+  const h = harnessWithRunner();
 
   it('a guardian whose custody ended: keeps what was sent, gets nothing new, may not reply', async () => {
     const threadId = await h.teacherWritesToElsasHome('Vårdnad');
@@ -236,7 +231,7 @@ describe('who a reply reaches is checked again', () => {
       .send({ _csrf: csrfFrom(form.text), sendKey: sendKeyFrom(form.text), subject: 'Lucia', body: 'Luciafirande på fredag.' });
     assert.equal(res.status, 303, res.text);
     const threadId = threadIdOf(res.headers.location);
-    await runner.runDue();
+    await h.runner.runDue();
     const karim = await h.accountOf('vardnadshavare3');
     const [first] = await h.messagesOf(threadId);
     assert.ok((await h.recipientsOf(first.id)).includes(karim));
@@ -268,7 +263,7 @@ describe('who a reply reaches is checked again', () => {
     const res = await teacher.post(`/groups/${blabar}/bulletins`).type('form')
       .send({ _csrf: csrfFrom(form.text), sendKey: sendKeyFrom(form.text), subject: 'Julfest', body: 'Julfest på torsdag.' });
     const threadId = threadIdOf(res.headers.location);
-    await runner.runDue();
+    await h.runner.runDue();
     const aliAccount = await h.accountOf('pedagog2');
     const joined = await h.t.db.selectFrom('message_participants').select('role')
       .where('thread_id', '=', threadId).where('account_id', '=', aliAccount).executeTakeFirstOrThrow();
@@ -285,17 +280,7 @@ describe('who a reply reaches is checked again', () => {
 });
 
 describe('a thread whose first message was taken back', () => {
-  const h = harness();
-  let runner: JobRunner;
-  before(async () => {
-    h.t = await startTestApp();
-    runner = new JobRunner({ db: h.t.db, clock: h.t.clock });
-    registerMessageJobs(runner, { db: h.t.db });
-  });
-  after(async () => {
-    await runner.stop();
-    await h.t.close();
-  });
+  const h = harnessWithRunner();
 
   const retract = async (threadId: number, messageId: number) => {
     const teacher = await h.as('pedagog');
@@ -329,11 +314,11 @@ describe('a thread whose first message was taken back', () => {
     const threadId = threadIdOf(res.headers.location);
     const [first] = await h.messagesOf(threadId);
     assert.equal((await retract(threadId, first.id)).status, 303);
-    await runner.runDue();
+    await h.runner.runDue();
     assert.deepEqual(await h.recipientsOf(first.id), [], 'taken back before the fan-out');
 
     assert.equal((await h.reply('pedagog', threadId, 'Utflykt onsdag.')).status, 303);
-    await runner.runDue();
+    await h.runner.runDue();
     const reply = (await h.messagesOf(threadId)).at(-1)!;
     const reached = await h.recipientsOf(reply.id);
     for (const name of ['vardnadshavare', 'vardnadshavare2', 'vardnadshavare3']) assert.ok(reached.includes(await h.accountOf(name)), name);

@@ -43,9 +43,22 @@ export async function startPostgres(): Promise<PostgresCluster> {
   };
   const data = path.join(dir, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', USER, '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
-  const port = await freePort();
-  run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
-    '-l', path.join(dir, 'log'), '-w', 'start']);
+  // A port found free may be taken before the server binds it (another test's outgoing connection gets it as its
+  // ephemeral port on a busy machine): then the server is started again on another one.
+  const log = path.join(dir, 'log');
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    try {
+      run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+        '-l', log, '-w', 'start']);
+      break;
+    } catch (err) {
+      const said = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
+      if (attempt < 5 && said.includes('Address already in use')) continue;
+      throw new Error(`PostgreSQL did not start on port ${port}; its log:\n${said.slice(-2000)}`, { cause: err });
+    }
+  }
   const base = `postgres://${USER}@127.0.0.1:${port}`;
   return {
     base,
