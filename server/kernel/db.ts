@@ -63,8 +63,91 @@ export function openDatabase(file: string): SqliteConnection {
   // queries touch (indexes of care times, absences, arrivals) are read again and again: keep 64 MiB.
   sqlite.pragma('cache_size = -65536');
   registerSqlFunctions(sqlite);
-  const db = new Kysely<Database>({ dialect: withFirstWriteWork(new SqliteDialect({ database: withStatementCache(sqlite) }), 'begin immediate') });
+  const dialect = withQueue(new SqliteDialect({ database: withStatementCache(sqlite) }));
+  const db = new Kysely<Database>({ dialect: withFirstWriteWork(dialect, 'begin immediate') });
   return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+}
+
+/**
+ * The queue for SQLite's one connection. kysely's own lock wakes every waiting query each time the connection is
+ * released (all await one promise; one wins, the rest wait again): with n queries waiting a hand-over costs n wake-ups,
+ * and 3,000 waiting queries took 7 s instead of 0.3 s. Here they wait in line, each woken once, and kysely's lock is
+ * never contended.
+ *
+ * And SQLite answers at once (better-sqlite3 is synchronous), so the hand-overs are microtasks: while queries wait the
+ * process never gets back to the event loop, and only between its turns does Node read new requests and accept
+ * connections (one connection a turn). Under load a turn lasted 100 ms and more, and a new connection — a browser's,
+ * a proxy's — waited seconds to be accepted (`npm run bench -- --messages`: a bulletin POST's p99 was that wait). After
+ * `TURN_MS` of database work in one turn, the next query waits for the next turn (setImmediate), holding the connection
+ * (the others could not have it before it anyway): turns stay short and nobody waits longer than behind the others.
+ */
+const TURN_MS = 5;
+
+function withQueue(dialect: Dialect): Dialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createDriver: () => new OneConnectionQueue(dialect.createDriver()),
+  };
+}
+
+class OneConnectionQueue implements Driver {
+  private inUse = false;
+  private readonly waiting: (() => void)[] = [];
+  /** When the current turn's database work began; undefined once the event loop has moved on. */
+  private turnBegan: number | undefined;
+  readonly savepoint: Driver['savepoint'];
+  readonly rollbackToSavepoint: Driver['rollbackToSavepoint'];
+  readonly releaseSavepoint: Driver['releaseSavepoint'];
+
+  constructor(private readonly driver: Driver) {
+    this.savepoint = driver.savepoint?.bind(driver);
+    this.rollbackToSavepoint = driver.rollbackToSavepoint?.bind(driver);
+    this.releaseSavepoint = driver.releaseSavepoint?.bind(driver);
+  }
+
+  init(): Promise<void> { return this.driver.init(); }
+  destroy(): Promise<void> { return this.driver.destroy(); }
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> { return this.driver.beginTransaction(connection, settings); }
+  commitTransaction(connection: DatabaseConnection): Promise<void> { return this.driver.commitTransaction(connection); }
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> { return this.driver.rollbackTransaction(connection); }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    if (this.inUse) await new Promise<void>((resolve) => this.waiting.push(resolve)); // (handed over: still in use)
+    this.inUse = true;
+    try {
+      const connection = await this.driver.acquireConnection();
+      if (this.turnBegan !== undefined && performance.now() - this.turnBegan > TURN_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        this.turnBegan = undefined;
+      }
+      if (this.turnBegan === undefined) this.beginTurn();
+      return connection;
+    } catch (err) {
+      this.handOver();
+      throw err;
+    }
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    try {
+      await this.driver.releaseConnection(connection);
+    } finally {
+      this.handOver();
+    }
+  }
+
+  private handOver(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inUse = false;
+  }
+
+  private beginTurn(): void {
+    this.turnBegan = performance.now();
+    setImmediate(() => { this.turnBegan = undefined; });
+  }
 }
 
 const INT8 = 20;
