@@ -70,14 +70,35 @@ async function guardianAccountsOfGroups(db: Db, groupIds: readonly number[], tod
  */
 export async function bulletinAudience(db: Db, place: { groupId: number } | { unitId: number }, today: string): Promise<Participant[]> {
   const groupIds = 'groupId' in place ? [place.groupId] : (await groupsOfUnit(db, place.unitId)).map((g) => g.id);
-  const staff = new Set<number>();
-  for (const groupId of groupIds) for (const s of await staffOfGroup(db, groupId, today)) for (const id of s.accountIds) staff.add(id);
-  if ('unitId' in place) {
-    const heads = await accountsByPerson(db, await unitHeadPersons(db, [place.unitId], today));
-    for (const id of [...heads.values()].flat()) staff.add(id);
-  }
+  const staff = await staffOfPlace(db, groupIds, 'unitId' in place ? place.unitId : null, today);
   const guardians = (await guardianAccountsOfGroups(db, groupIds, today)).filter((id) => !staff.has(id));
   return [...[...staff].map((accountId) => ({ accountId, role: 'staff' as const })), ...[...new Set(guardians)].map((accountId) => ({ accountId, role: 'guardian' as const }))];
+}
+
+/** The accounts of the staff of the groups today, and of the unit's heads when a unit is named. */
+async function staffOfPlace(db: Db, groupIds: readonly number[], unitId: number | null, today: string): Promise<Set<number>> {
+  const staff = new Set<number>();
+  for (const groupId of groupIds) for (const s of await staffOfGroup(db, groupId, today)) for (const id of s.accountIds) staff.add(id);
+  if (unitId !== null) {
+    const heads = await accountsByPerson(db, await unitHeadPersons(db, [unitId], today));
+    for (const id of [...heads.values()].flat()) staff.add(id);
+  }
+  return staff;
+}
+
+/**
+ * The staff there today, whom a family's reply reaches when none of the thread's own staff is left (they changed
+ * groups, left the unit): in a thread about a child, the staff of the child's groups; in a bulletin, of its group (its
+ * unit and the unit's heads).
+ */
+export async function staffThereNow(db: Db, thread: ThreadPlace, today: string): Promise<number[]> {
+  if (thread.kind === 'bulletin') {
+    const groupIds = thread.groupId !== null ? [thread.groupId] : thread.unitId !== null ? (await groupsOfUnit(db, thread.unitId)).map((g) => g.id) : [];
+    return [...await staffOfPlace(db, groupIds, thread.groupId === null ? thread.unitId : null, today)];
+  }
+  if (thread.childId === null) return [];
+  const groups = (await locateChild(db, thread.childId, today))?.groups ?? [];
+  return [...await staffOfPlace(db, groups.map((g) => g.id), null, today)];
 }
 
 /**

@@ -19,7 +19,7 @@ import {
   holdUnretracted, addMessage, addParticipants, addRecipients, createThread, messageById, participantsOf, threadById, unarchive,
   type NewThread, type Thread,
 } from './queries.ts';
-import { bulletinAudience, takingPartNow } from './recipients.ts';
+import { bulletinAudience, staffThereNow, takingPartNow } from './recipients.ts';
 import { replyRecipients, type Participant } from './rules.ts';
 import { claimSendKey, firstMessageRetracted, isSendKeyTaken, messageBySendKey } from './send-queries.ts';
 
@@ -124,7 +124,8 @@ export async function startThread(
  * in the role they take part as today (takingPartNow) — a guardian whose custody ended, whose child left the bulletin's
  * group, staff who no longer work there neither receive it nor may reply; a teacher who is now only a parent there gets
  * a family's bulletin reply no more. Someone a message taken back had reached left the thread with it and does not
- * come back: it was taken back because it reached the wrong people (retract.ts).
+ * come back: it was taken back because it reached the wrong people (retract.ts). A family's reply where none of the
+ * thread's staff is left goes to the staff there today (`joining`: they become participants).
  */
 export async function replyPlan(db: Db, thread: Thread, accountId: number, at: Date) {
   const participants = await participantsOf(db, thread.id);
@@ -134,7 +135,12 @@ export async function replyPlan(db: Db, thread: Thread, accountId: number, at: D
   if (!roles.has(accountId) || !myRole) return undefined;
   const me = { accountId, role: myRole };
   const recipients = replyRecipients(thread.kind, me, [...now].map(([id, role]) => ({ accountId: id, role })));
-  return { me, recipients };
+  // A family writing where none of the thread's staff is left reaches the staff there today, who join the thread.
+  const staffLeft = recipients.some((id) => now.get(id) === 'staff');
+  const joining: Participant[] = myRole === 'guardian' && !staffLeft
+    ? (await staffThereNow(db, thread, stockholmDate(at))).filter((id) => id !== accountId && !now.has(id)).map((id) => ({ accountId: id, role: 'staff' }))
+    : [];
+  return { me, recipients: [...recipients, ...joining.map((p) => p.accountId)], joining };
 }
 
 /**
@@ -156,6 +162,7 @@ export async function reply(
   if (plan.recipients.length === 0 && !fanOutReply) return { ok: false, errors: { form: { key: 'messages.thread.nobodyToReach' } } };
   const files = await filesOf();
   return sending(db, sender, () => db.transaction().execute(async (trx) => {
+    await addParticipants(trx, thread.id, plan.joining);
     const messageId = await storeMessage(trx, thread, { ...sender, role: plan.me.role }, { body, files, recipients: plan.recipients, at });
     await unarchive(trx, thread.id, [sender.accountId]);
     if (fanOutReply) await enqueueJob(trx, MESSAGE_FANOUT_JOB, { messageId }, at);

@@ -219,6 +219,25 @@ describe('who a reply reaches is checked again', () => {
     assert.equal(nobody.status, 400);
     assert.match(nobody.text, /Det finns ingen kvar i tråden som svaret kan nå/);
     assert.equal((await h.messagesOf(threadId)).length, 2);
+
+    // A new teacher in Blåbär (Sara of Vitsippan) who was never in the thread: the family's reply reaches her, and she
+    // joins the thread (reads it, may answer); the teacher who left still does not get it.
+    const { id: saraInBlabar } = await h.t.db.insertInto('staff_assignments').values({
+      person_id: await h.personOf('pedagog3'), unit_id, group_id: blabar, role: 'staff', start_date: null, end_date: null,
+    }).returning('id').executeTakeFirstOrThrow();
+    const sara = await h.accountOf('pedagog3');
+    assert.equal((await h.reply('vardnadshavare', threadId, 'Är det någon där nu?')).status, 303);
+    const toSara = (await h.messagesOf(threadId)).at(-1)!;
+    assert.equal(toSara.body, 'Är det någon där nu?');
+    assert.deepEqual(await h.recipientsOf(toSara.id), [sara]);
+    const saraAgent = await h.as('pedagog3');
+    const saraPage = await saraAgent.get(`/messages/${threadId}`);
+    assert.equal(saraPage.status, 200);
+    assert.match(saraPage.text, /Är det någon där nu\?/);
+    assert.doesNotMatch(saraPage.text, /Glömde en sak/, 'what was sent before she joined stays with those it was sent to');
+    assert.equal((await h.reply('pedagog3', threadId, 'Ja, jag är ny på Blåbär.')).status, 303);
+    assert.deepEqual(await h.recipientsOf((await h.messagesOf(threadId)).at(-1)!.id), [await h.accountOf('vardnadshavare')]);
+    await h.t.db.deleteFrom('staff_assignments').where('id', '=', saraInBlabar).execute();
     await h.t.db.updateTable('staff_assignments').set({ end_date: null })
       .where('person_id', '=', await h.personOf('pedagog')).where('group_id', '=', blabar).execute();
   });
