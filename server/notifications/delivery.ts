@@ -20,7 +20,7 @@ import {
 } from './queries.ts';
 import type { NotificationTopic } from './kinds.ts';
 import type { NotificationRecipient, RecipientDirectory } from './recipients.ts';
-import { applicableChoice, isTopic, summaryDay } from './rules.ts';
+import { applicableChoice, isTopic, summaryDay, type StoredChoice } from './rules.ts';
 import { readableParams } from './texts.ts';
 
 /** How often the runner looks whether a municipality's summary hour has come. */
@@ -124,56 +124,63 @@ export async function sendSummary({ db, clock, publicUrl, recipients: directory 
   // (what an account has unread but not for the summary, chosen at once or only in Vardag, is passed over for good:
   // choosing "summary" later does not bring up old news)
   const passedOver: number[] = [];
-  const work: { accountId: number; items: number; ids: number[]; mail?: { recipient: NotificationRecipient; composed: ReturnType<typeof composeMail> }; push?: QueuedPush }[] = [];
+  const work: { accountId: number; recipient: NotificationRecipient; stored: StoredChoice[]; items: StoredNotification[]; ids: number[] }[] = [];
   for (const [accountId, list] of byAccount) {
     const recipient = recipients.get(accountId);
     if (!recipient) continue;
     const stored = choices.get(accountId) ?? [];
     const items = list.filter((n) => isTopic(n.topic) && applicableChoice(stored, n.topic, n.childId, n.urgent).timing === 'summary');
-    if (items.length === 0) {
-      passedOver.push(...list.map((n) => n.id));
-      continue;
-    }
-    const chosen = items.map((n) => applicableChoice(stored, n.topic as NotificationTopic, n.childId));
-    const language = languageOf(recipient.language);
-    const t = translator(language);
-    const key = `summary:${accountId}:${payload.day}`;
-    // A summary never carries a message's text: messages are listed by where they are from (sensitive or not).
-    // A line with something shaped like a personnummer (a subject someone typed) is left out of the mail, which
-    // refuses to carry one (mail/compose.ts), and counted among "and N more": one such line must not stop the summary.
-    const lines = items.slice(0, SUMMARY_ITEMS).map((n) => ({ text: notificationText(n, language, n.topic === 'messages'), link: publicUrl + n.url }))
-      .filter((line) => findIdentityNumbers(line.text).length === 0);
-    work.push({
-      accountId, items: items.length, ids: list.map((n) => n.id),
-      mail: chosen.some((c) => c.email) && recipient.email !== null ? {
-        recipient, composed: composeMail('notification-summary', language, {
-          count: items.length, lines, more: Math.max(0, items.length - lines.length), link: `${publicUrl}/notifications`,
-        }),
-      } : undefined,
-      push: chosen.some((c) => c.push) ? {
-        accountId, title: t('notifications.summary.title'), body: t('notifications.summary.push', { count: items.length }), url: '/notifications', deliveryKey: key, at,
-      } : undefined,
-    });
+    if (items.length === 0) passedOver.push(...list.map((n) => n.id));
+    else work.push({ accountId, recipient, stored, items, ids: list.map((n) => n.id) });
   }
   await markSummarised(db, passedOver, at);
   let sent = 0;
   for (let i = 0; i < work.length; i += SUMMARY_BATCH) {
     sent += await db.transaction().execute(async (trx) => {
       const batch = work.slice(i, i + SUMMARY_BATCH);
-      const recorded = await recordSummaries(trx, batch.map((w) => ({ accountId: w.accountId, items: w.items })), { day: payload.day, until: payload.until, at });
-      await markSummarised(trx, batch.filter((w) => recorded.has(w.accountId)).flatMap((w) => w.ids), at);
+      const recorded = await recordSummaries(trx, batch.map((w) => ({ accountId: w.accountId, items: w.items.length })), { day: payload.day, until: payload.until, at });
+      // Only what this summary marks now is listed: another summary running at the same moment (a day's job held until
+      // the next day's ran) took the rest, and PostgreSQL makes this update wait for it and skip what it marked.
+      const taken = await markSummarised(trx, batch.filter((w) => recorded.has(w.accountId)).flatMap((w) => w.ids), at);
       let done = 0;
       for (const w of batch) {
         if (!recorded.has(w.accountId)) continue; // summarised before: sent then
-        const key = `summary:${w.accountId}:${payload.day}`;
-        if (w.mail) {
-          await queueMail(trx, { to: w.mail.recipient.email ?? '', ...w.mail.composed }, at, { municipalityId: w.mail.recipient.municipalityId, deliveryKey: key });
+        const listed = w.items.filter((n) => taken.has(n.id));
+        if (listed.length === 0) continue;
+        const summary = composeSummary(w.recipient, w.stored, listed, publicUrl, `summary:${w.accountId}:${payload.day}`, at);
+        if (summary.mail) {
+          await queueMail(trx, { to: w.recipient.email ?? '', ...summary.mail }, at, { municipalityId: w.recipient.municipalityId, deliveryKey: summary.key });
         }
-        if (w.push) await queuePush(trx, w.push);
+        if (summary.push) await queuePush(trx, summary.push);
         done++;
       }
       return done;
     });
   }
   return sent;
+}
+
+/**
+ * One account's summary of the items: a mail if any item's choice says e-mail and the account has an address, a push
+ * if any says push. It never carries a message's text: messages are listed by where they are from (sensitive or not).
+ * A line with something shaped like a personnummer (a subject someone typed) is left out of the mail, which refuses to
+ * carry one (mail/compose.ts), and counted among "and N more": one such line must not stop the summary.
+ */
+function composeSummary(
+  recipient: NotificationRecipient, stored: StoredChoice[], items: StoredNotification[], publicUrl: string, key: string, at: Date,
+): { key: string; mail?: ReturnType<typeof composeMail>; push?: QueuedPush } {
+  const chosen = items.map((n) => applicableChoice(stored, n.topic as NotificationTopic, n.childId));
+  const language = languageOf(recipient.language);
+  const t = translator(language);
+  const lines = items.slice(0, SUMMARY_ITEMS).map((n) => ({ text: notificationText(n, language, n.topic === 'messages'), link: publicUrl + n.url }))
+    .filter((line) => findIdentityNumbers(line.text).length === 0);
+  return {
+    key,
+    mail: chosen.some((c) => c.email) && recipient.email !== null
+      ? composeMail('notification-summary', language, { count: items.length, lines, more: Math.max(0, items.length - lines.length), link: `${publicUrl}/notifications` })
+      : undefined,
+    push: chosen.some((c) => c.push)
+      ? { accountId: recipient.accountId, title: t('notifications.summary.title'), body: t('notifications.summary.push', { count: items.length }), url: '/notifications', deliveryKey: key, at }
+      : undefined,
+  };
 }

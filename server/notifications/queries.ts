@@ -281,13 +281,16 @@ export async function unreadForSummary(db: Db, accountIds: readonly number[], af
 
 /**
  * Marks notifications as taken up by a summary (listed, in the transaction that records and queues it, or passed over
- * as chosen): no later summary takes them up.
+ * as chosen): no later summary takes them up. Answers those marked now (not by a summary before).
  */
-export async function markSummarised(trx: Db, ids: readonly number[], at: Date): Promise<void> {
+export async function markSummarised(trx: Db, ids: readonly number[], at: Date): Promise<Set<number>> {
+  const marked = new Set<number>();
   for (let i = 0; i < ids.length; i += 500) {
-    await trx.updateTable('notifications').set({ summarised_at: at.toISOString() })
-      .where('id', 'in', ids.slice(i, i + 500)).where('summarised_at', 'is', null).execute();
+    const rows = await trx.updateTable('notifications').set({ summarised_at: at.toISOString() })
+      .where('id', 'in', ids.slice(i, i + 500)).where('summarised_at', 'is', null).returning('id').execute();
+    for (const row of rows) marked.add(row.id);
   }
+  return marked;
 }
 
 /**

@@ -207,4 +207,17 @@ describe('the evening summary', () => {
     assert.doesNotMatch(summary?.text ?? '', /Brådskande/);
     await r.stop();
   });
+
+  it('lists a notification once when a day’s summary held over runs at the same moment as the next day’s', async () => {
+    t.clock.set('2026-12-04T09:00:00Z');
+    await tell('vardnadshavare', news, 'Hållen');
+    t.clock.set('2026-12-05T17:00:00Z');
+    const held: SummaryPayload = { municipalityId: await municipalityId(t.db, 'Demokommun'), day: '2026-12-04', until: '2026-12-04T17:00:00.000Z' };
+    const next: SummaryPayload = { ...held, day: '2026-12-05', until: '2026-12-05T17:00:00.000Z' };
+    const sent = await Promise.all([sendSummary(deps(), held), sendSummary(deps(), next)]);
+    const queued = await t.db.selectFrom('mail_outbox').select(['text_body']).where('recipient', '=', 'vardnadshavare@example.com')
+      .where('created_at', '=', '2026-12-05T17:00:00.000Z').execute();
+    assert.equal(queued.filter((m) => m.text_body?.includes('Hållen')).length, 1, `summaries sent: ${JSON.stringify(sent)}`);
+    await mail.deliver(1);
+  });
 });
