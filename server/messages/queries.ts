@@ -219,7 +219,7 @@ export async function receiptsOf(db: Writer, messageIds: readonly number[]): Pro
 }
 
 export interface InboxThread {
-  id: number; subject: string; kind: ThreadKind; urgent: boolean; lastSentAt: string; lastSender: string; unread: number; role: Role;
+  id: number; subject: string; kind: ThreadKind; urgent: boolean; lastSentAt: string; lastSender: string; lastSentByMe: boolean; unread: number; role: Role;
 }
 
 export interface InboxPage { threads: InboxThread[]; total: number; page: number; pages: number }
@@ -247,13 +247,13 @@ export async function inbox(db: Db, accountId: number, query: InboxQuery): Promi
   const pages = Math.max(1, Math.ceil(total / INBOX_PAGE_SIZE));
   const page = Math.min(query.page, pages);
   const rows = await base
-    .select((eb) => ['t.id', 't.subject', 't.kind', 't.urgent', 'p.role', 'p.last_message_at', 'p.unread_count',
+    .select((eb) => ['t.id', 't.subject', 't.kind', 't.urgent', 'p.role', 'p.last_message_at', 'p.unread_count', 'p.last_sender_account_id',
       accountName(eb, 'p.last_sender_account_id').as('last_sender')])
     .orderBy('p.last_message_at', (ob) => ob.desc().nullsLast()).orderBy('p.thread_id', 'desc').limit(INBOX_PAGE_SIZE).offset((page - 1) * INBOX_PAGE_SIZE).execute();
   return {
     threads: rows.map((r) => ({
       id: r.id, subject: r.subject, kind: r.kind, urgent: r.urgent === 1, role: r.role, lastSentAt: r.last_message_at ?? '',
-      lastSender: r.last_sender ?? '', unread: Number(r.unread_count),
+      lastSender: r.last_sender ?? '', lastSentByMe: r.last_sender_account_id === accountId, unread: Number(r.unread_count),
     })),
     total, page, pages,
   };

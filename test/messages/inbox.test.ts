@@ -22,6 +22,11 @@ describe('the inbox', () => {
     assert.deepEqual(subjects(teacher.text), ['Hämtning på fredag'], 'the teacher received only the question');
     const sent = subjects((await (await as('pedagog')).get('/messages?filter=sent')).text);
     assert.deepEqual(sent, ['Vantar', 'Utflykt till skogen på torsdag', 'Hämtning på fredag']);
+    // whose word is the newest: the teacher's own answer is hers ("Du"), the mother sees the teacher's name
+    const sentPage = (await (await as('pedagog')).get('/messages?filter=sent')).text;
+    assert.match(sentPage, /Hämtning på fredag<\/span><\/a>\s*<br><span class="muted">Du · /);
+    assert.match(sentPage, /aria-current="page">Skickade</);
+    assert.match((await (await as('vardnadshavare')).get('/messages')).text, /Hämtning på fredag<\/span><\/a>\s*<br><span class="muted"><span dir="auto">Sara Holm<\/span> · /);
   });
 
   it('writes message times as the rest of Vardag: "tisdag 24 november 05:00" in Stockholm time, in the inbox and the thread', async () => {
