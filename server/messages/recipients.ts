@@ -88,8 +88,8 @@ async function staffOfPlace(db: Db, groupIds: readonly number[], unitId: number 
 
 /**
  * The staff there today, whom a family's reply reaches when none of the thread's own staff is left (they changed
- * groups, left the unit): in a thread about a child, the staff of the child's groups; in a bulletin, of its group (its
- * unit and the unit's heads).
+ * groups, left the unit): in a thread about a child, the staff of its group (or of the child's groups in its unit); in
+ * a bulletin, of its group (its unit and the unit's heads).
  */
 export async function staffThereNow(db: Db, thread: ThreadPlace, today: string): Promise<number[]> {
   if (thread.kind === 'bulletin') {
@@ -97,8 +97,12 @@ export async function staffThereNow(db: Db, thread: ThreadPlace, today: string):
     return [...await staffOfPlace(db, groupIds, thread.groupId === null ? thread.unitId : null, today)];
   }
   if (thread.childId === null) return [];
-  const groups = (await locateChild(db, thread.childId, today))?.groups ?? [];
-  return [...await staffOfPlace(db, groups.map((g) => g.id), null, today)];
+  // The thread belongs to its group and unit: its group's staff if the child is there today, else the staff of the
+  // child's groups in the same unit — never a school the child has moved on to, nor one it starts at later.
+  const placed = ((await locateChild(db, thread.childId, today))?.groups ?? [])
+    .filter((g) => g.started && g.municipalityId === thread.municipalityId && g.unitId === thread.unitId);
+  const inItsGroup = placed.filter((g) => g.id === thread.groupId);
+  return [...await staffOfPlace(db, (inItsGroup.length ? inItsGroup : placed).map((g) => g.id), null, today)];
 }
 
 /**

@@ -15,7 +15,7 @@ import { queueMail } from '../mail/outbox.ts';
 import { allMunicipalities } from '../people/audit-scope.ts';
 import { queuePush, type QueuedPush } from '../push/outbox.ts';
 import {
-  choicesOf, claimSummary, DELIVER_JOB, markSummarised, recordSummaries, SUMMARY_JOB, summaryHours, unreadByIds, unreadForSummary,
+  choicesOf, claimSummary, DELIVER_JOB, markSummarised, recordSummaries, settleSummary, SUMMARY_JOB, summaryHours, unreadByIds, unreadForSummary,
   type DeliverPayload, type StoredNotification, type SummaryPayload,
 } from './queries.ts';
 import type { NotificationTopic } from './kinds.ts';
@@ -146,6 +146,7 @@ export async function sendSummary({ db, clock, publicUrl, recipients: directory 
       for (const w of batch) {
         if (!recorded.has(w.accountId)) continue; // summarised before: sent then
         const listed = w.items.filter((n) => taken.has(n.id));
+        if (listed.length < w.items.length) await settleSummary(trx, { accountId: w.accountId, day: payload.day, items: listed.length });
         if (listed.length === 0) continue;
         const summary = composeSummary(w.recipient, w.stored, listed, publicUrl, `summary:${w.accountId}:${payload.day}`, at);
         if (summary.mail) {

@@ -285,9 +285,11 @@ export async function unreadForSummary(db: Db, accountIds: readonly number[], af
  */
 export async function markSummarised(trx: Db, ids: readonly number[], at: Date): Promise<Set<number>> {
   const marked = new Set<number>();
-  for (let i = 0; i < ids.length; i += 500) {
+  // (in order of id: two summaries marking at once on PostgreSQL lock the rows in the same order, and never deadlock)
+  const sorted = [...ids].sort((a, b) => a - b);
+  for (let i = 0; i < sorted.length; i += 500) {
     const rows = await trx.updateTable('notifications').set({ summarised_at: at.toISOString() })
-      .where('id', 'in', ids.slice(i, i + 500)).where('summarised_at', 'is', null).returning('id').execute();
+      .where('id', 'in', sorted.slice(i, i + 500)).where('summarised_at', 'is', null).returning('id').execute();
     for (const row of rows) marked.add(row.id);
   }
   return marked;
@@ -305,4 +307,14 @@ export async function recordSummaries(
     .values(accounts.map((a) => ({ account_id: a.accountId, day: s.day, until: s.until, items: a.items, created_at: s.at.toISOString() })))
     .onConflict((oc) => oc.columns(['account_id', 'day']).doNothing()).returning('account_id').execute();
   return new Set(rows.map((r) => r.account_id));
+}
+
+/**
+ * Corrects a recorded summary to what it lists after all (another summary took some of its items meanwhile); one that
+ * lists nothing is not a summary sent, and its row goes.
+ */
+export async function settleSummary(trx: Db, s: { accountId: number; day: string; items: number }): Promise<void> {
+  const row = trx.updateTable('notification_summaries').where('account_id', '=', s.accountId).where('day', '=', s.day);
+  if (s.items > 0) await row.set({ items: s.items }).execute();
+  else await trx.deleteFrom('notification_summaries').where('account_id', '=', s.accountId).where('day', '=', s.day).execute();
 }

@@ -219,6 +219,22 @@ describe('who a reply reaches is checked again', () => {
     assert.equal(nobody.status, 400);
     assert.match(nobody.text, /Det finns ingen kvar i tråden som svaret kan nå/);
     assert.equal((await h.messagesOf(threadId)).length, 2);
+    // Elsa is placed in Humlan of another preschool too (Sara's group there): the thread belongs to Solrosen, so the
+    // family's reply does not go to Humlan's staff; with nobody left at Solrosen it is refused.
+    const humlan = await groupId(h.t.db, 'Humlan');
+    const { id: elsaInHumlan } = await h.t.db.insertInto('placements').values({
+      child_id: elsa, group_id: humlan, start_date: '2026-01-01', end_date: null, hour_limit: 'none',
+    }).returning('id').executeTakeFirstOrThrow();
+    const elsewhere = await h.reply('vardnadshavare', threadId, 'Hallå igen?');
+    assert.equal(elsewhere.status, 400);
+    assert.equal((await h.messagesOf(threadId)).length, 2, 'nothing stored, nobody at Humlan reached');
+    // ...nor when she has left Blåbär for Humlan: that is another unit's staff
+    const inBlabar = await h.t.db.selectFrom('placements').select(['id', 'end_date']).where('child_id', '=', elsa).where('group_id', '=', blabar).executeTakeFirstOrThrow();
+    await h.t.db.updateTable('placements').set({ end_date: '2026-01-01' }).where('id', '=', inBlabar.id).execute();
+    assert.equal((await h.reply('vardnadshavare', threadId, 'Vi har flyttat.')).status, 400);
+    assert.equal((await h.messagesOf(threadId)).length, 2);
+    await h.t.db.updateTable('placements').set({ end_date: inBlabar.end_date }).where('id', '=', inBlabar.id).execute();
+    await h.t.db.deleteFrom('placements').where('id', '=', elsaInHumlan).execute();
 
     // A new teacher in Blåbär (Sara of Vitsippan) who was never in the thread: the family's reply reaches her, and she
     // joins the thread (reads it, may answer); the teacher who left still does not get it.
@@ -238,6 +254,7 @@ describe('who a reply reaches is checked again', () => {
     assert.equal((await h.reply('pedagog3', threadId, 'Ja, jag är ny på Blåbär.')).status, 303);
     assert.deepEqual(await h.recipientsOf((await h.messagesOf(threadId)).at(-1)!.id), [await h.accountOf('vardnadshavare')]);
     await h.t.db.deleteFrom('staff_assignments').where('id', '=', saraInBlabar).execute();
+
     await h.t.db.updateTable('staff_assignments').set({ end_date: null })
       .where('person_id', '=', await h.personOf('pedagog')).where('group_id', '=', blabar).execute();
   });

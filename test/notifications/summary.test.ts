@@ -218,6 +218,10 @@ describe('the evening summary', () => {
     const queued = await t.db.selectFrom('mail_outbox').select(['text_body']).where('recipient', '=', 'vardnadshavare@example.com')
       .where('created_at', '=', '2026-12-05T17:00:00.000Z').execute();
     assert.equal(queued.filter((m) => m.text_body?.includes('Hållen')).length, 1, `summaries sent: ${JSON.stringify(sent)}`);
+    const recorded = await t.db.selectFrom('notification_summaries').select(['day', 'items']).where('account_id', '=', ids.vardnadshavare)
+      .where('day', 'in', ['2026-12-04', '2026-12-05']).execute();
+    assert.equal(recorded.length, 1, 'the summary that listed nothing is not recorded as sent');
+    assert.equal(recorded[0].items, 1);
     await mail.deliver(1);
   });
 });
