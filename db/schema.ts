@@ -118,6 +118,20 @@ export interface MessageRecipientsTable { message_id: number; account_id: number
 export interface MessageAttachmentsTable { id: Generated<number>; message_id: number; media_key: string; name: string; mime: string; size: number; created_at: string }
 export interface OutOfOfficeTable { account_id: number; first_day: string; last_day: string; body: string; updated_at: string }
 export interface OutOfOfficeRepliesTable { account_id: number; thread_id: number; day: string; message_id: number | null }
+/** An information item (migration 0050): a group's, a unit's (one of the ids) or the whole municipality's (neither). */
+export interface InformationItemsTable {
+  id: Generated<number>; municipality_id: number; unit_id: number | null; group_id: number | null; title: string; body: string;
+  link_url: string | null; pinned: Generated<number>; expires_on: string | null; created_by_account_id: number; published_at: string;
+}
+export interface InformationReadsTable { item_id: number; account_id: number; read_at: string }
+export interface InformationAttachmentsTable { id: Generated<number>; item_id: number; media_key: string; name: string; mime: string; size: number; created_at: string }
+// calendar (migrations 0052, 0053, server/calendar/): a group's or a unit's events, and each account's feed token (hashed)
+export interface CalendarEventsTable {
+  id: Generated<number>; municipality_id: number; unit_id: number; group_id: number | null; title: string; note: Generated<string>;
+  bring: Generated<string>; date: string; start_time: string | null; end_time: string | null; repeat_until: string | null;
+  created_by: number; created_at: string;
+}
+export interface CalendarFeedTokensTable { account_id: number; token_hash: string; created_at: string }
 
 // invitations
 export interface InvitationsTable {
@@ -146,6 +160,9 @@ export interface MailOutboxTable {
 }
 // push (migration 0046, server/push/): the installation's VAPID key pair (one row, id 1), each account's push
 // subscriptions, and the push outbox (one row per subscription and delivery, unique (subscription_id, delivery_key))
+/** The contact list: what a guardian shows the other guardians of their children's groups (migration 0054). */
+export type ContactShows = 'none' | 'phone' | 'email' | 'both';
+export interface ContactVisibilityTable { person_id: number; shows: ContactShows; updated_at: string }
 export interface PushKeysTable { id: number; public_key: string; private_key: string; created_at: string }
 export interface PushSubscriptionsTable {
   id: Generated<number>; account_id: number; endpoint: string; p256dh: string; auth: string; label: string; created_at: string;
@@ -333,8 +350,16 @@ export interface GuestbookEntriesTable {
 // kernel: the hits of each rate-limited client in its current window (migration 0018, server/kernel/rate-limits.ts)
 export interface RateLimitHitsTable { key: string; hits: number; resets_at: string }
 
+// Development talks (server/talks/, migrations 0055, 0056).
+export interface TalkSlotsTable { id: Generated<number>; group_id: number; staff_person_id: number; date: string; start_time: string; end_time: string; place: string; video_url: string | null; created_by_account_id: number; created_at: string }
+export interface TalkBookingsTable { id: Generated<number>; slot_id: number; child_id: number; household: number; active_key: string | null; booked_by_account_id: number; booked_at: string; reminded_at: string | null }
+export interface TalkSettingsTable { unit_id: number; deadline_days: number; two_homes: 'together' | 'each'; updated_by_account_id: number; updated_at: string }
+
 export interface Database {
   app_meta: AppMetaTable;
+  talk_slots: TalkSlotsTable;
+  talk_bookings: TalkBookingsTable;
+  talk_settings: TalkSettingsTable;
   sessions: SessionsTable;
   municipalities: MunicipalitiesTable;
   areas: AreasTable;
@@ -379,8 +404,14 @@ export interface Database {
   message_attachments: MessageAttachmentsTable;
   out_of_office: OutOfOfficeTable;
   out_of_office_replies: OutOfOfficeRepliesTable;
+  information_items: InformationItemsTable;
+  information_reads: InformationReadsTable;
+  information_attachments: InformationAttachmentsTable;
+  calendar_events: CalendarEventsTable;
+  calendar_feed_tokens: CalendarFeedTokensTable;
   jobs: JobsTable;
   mail_outbox: MailOutboxTable;
+  contact_visibility: ContactVisibilityTable;
   push_keys: PushKeysTable;
   push_subscriptions: PushSubscriptionsTable;
   push_outbox: PushOutboxTable;

@@ -51,10 +51,15 @@ import type { RecipientDirectory } from './notifications/recipients.ts';
 import { accountRecipientDirectory } from './accounts/notification-recipients.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { messageLocators } from './messages/locators.ts';
+import { talkRoutes } from './talks/routes.ts';
 import { messagesPersonalData } from './messages/personal-data.ts';
 import { messageExtrasPersonalData } from './messages/out-of-office.ts';
 import { attachmentLocators, messageAttachmentUpload } from './messages/attachments.ts';
 import { messageExtrasRoutes } from './messages/extras-routes.ts';
+import { informationRoutes } from './information/routes.ts';
+import { informationLocators } from './information/queries.ts';
+import { calendarRoutes } from './calendar/routes.ts';
+import { calendarLocators } from './calendar/queries.ts';
 import { demoMailboxRoutes } from './demo/mailbox.ts';
 import { demoSmsRoutes } from './demo/sms.ts';
 import { auditTrail } from './audit/trail.ts';
@@ -79,6 +84,8 @@ import { log } from './kernel/log.ts';
 import { healthz, type RunnerHealth } from './operations/health.ts';
 import { operationsRoutes } from './operations/routes.ts';
 import { consentRoutes } from './consent/routes.ts';
+import { contactRoutes } from './contacts/routes.ts';
+import { contactsPersonalData } from './contacts/personal-data.ts';
 import { consentPersonalData } from './consent/personal-data.ts';
 import { notesRoutes } from './notes/routes.ts';
 import { noteLocators } from './notes/queries.ts';
@@ -130,7 +137,7 @@ export interface VardagApp { app: express.Express; routes: RouteTable; close(): 
 export const PERSONAL_DATA = new PersonalDataRegistry(personRegister, accountIdsOf, [
   peoplePersonalData, accountsPersonalData, absencePersonalData, attendancePersonalData, schedulePersonalData, historyPersonalData,
   invitationsPersonalData, notificationsPersonalData, smsPersonalData, auditPersonalData, mailPersonalData,
-  consentPersonalData,
+  consentPersonalData, contactsPersonalData,
   notesPersonalData, commentsPersonalData,
   childPagePersonalData,
   documentationPersonalData,
@@ -211,7 +218,8 @@ export function createApp(deps: AppDeps): VardagApp {
   app.post('/children/:childId/picture', pictureUpload, cleanedForm); // (a child's picture, the same way)
   app.post('/children/:childId/observations', observationUpload, cleanedForm); // (a home observation's photo, checking the token first)
   // (a message's attachments: a new message, a reply, a bulletin)
-  for (const form of ['/children/:childId/messages', '/messages/:messageThreadId/replies', '/groups/:groupId/bulletins', '/units/:unitId/bulletins']) {
+  for (const form of ['/children/:childId/messages', '/messages/:messageThreadId/replies', '/groups/:groupId/bulletins', '/units/:unitId/bulletins',
+    '/groups/:groupId/information', '/units/:unitId/information', '/municipalities/:municipalityId/information']) { // (and an information item's files)
     app.post(form, messageAttachmentUpload, cleanedForm);
   }
   // A signed-in user's token is kept in their session; a public form's needs no session (see kernel/csrf.ts).
@@ -220,7 +228,7 @@ export function createApp(deps: AppDeps): VardagApp {
 
   const router = express.Router();
   // Each domain finds its own records; a kind of record without a locator fails the type check here.
-  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators, ...organisationLocators, ...staffLocators, ...placementLocators, ...personLocators, ...registryImportLocators, ...noteLocators, ...commentLocators, ...readingLocators, ...documentationLocators, ...exportLocators, ...pushLocators, ...messageLocators, ...attachmentLocators };
+  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators, ...organisationLocators, ...staffLocators, ...placementLocators, ...personLocators, ...registryImportLocators, ...noteLocators, ...commentLocators, ...readingLocators, ...documentationLocators, ...exportLocators, ...pushLocators, ...messageLocators, ...attachmentLocators, ...informationLocators, ...calendarLocators };
   // Every allowed request of an audited action leaves a row in the one audit trail.
   // An action that leaves strong login to the municipality asks its documentation settings.
   const guard = createGuard(locators, db, () => today(clock), documentationNeedsStrongLogin);
@@ -240,6 +248,8 @@ export function createApp(deps: AppDeps): VardagApp {
   notificationSettingsRoutes(routes, { db, clock, recipients: NOTIFICATION_RECIPIENTS });
   messageRoutes(routes, { db, clock });
   messageExtrasRoutes(routes, { db, clock, dataDir: config.dataDir });
+  informationRoutes(routes, { db, clock, dataDir: config.dataDir });
+  calendarRoutes(routes, { db, clock, config });
   aboutRoutes(routes, { db, clock, personalData: PERSONAL_DATA });
   auditRoutes(routes, { db, clock });
   operationsRoutes(routes, { db, clock, config });
@@ -249,6 +259,7 @@ export function createApp(deps: AppDeps): VardagApp {
   privacyRoutes(routes, { db, clock, personalData: PERSONAL_DATA });
   registryImportRoutes(routes, { db, clock, config });
   consentRoutes(routes, { db, clock });
+  contactRoutes(routes, { db, clock });
   documentationRoutes(routes, { db, clock, dataDir: config.dataDir });
   readingRoutes(routes, { db, clock });
   mediaRoutes(routes, { db, clock, dataDir: config.dataDir });
@@ -256,6 +267,7 @@ export function createApp(deps: AppDeps): VardagApp {
   commentRoutes(routes, { db, clock, config });
   exportRoutes(routes, { db, clock, dataDir: config.dataDir });
   pushRoutes(routes, { db, clock });
+  talkRoutes(routes, { db, clock });
   // No strong login method (BankID, a municipality's SSO) exists yet: the setting cannot be turned on.
   documentationAdminRoutes(routes, { db, clock, strongLoginAvailable: false });
   if (deps.demo) demoMailboxRoutes(routes, { db }); // a real database has no demo mailbox, whatever its config

@@ -22,6 +22,7 @@ import { chooseMailTransport, registerMailJobs } from './mail/sender.ts';
 import { chooseSmsGateway, registerSmsJobs } from './sms/sender.ts';
 import { registerInvitationJobs } from './invitations/jobs.ts';
 import { registerNotificationJobs } from './notifications/delivery.ts';
+import { registerTalkJobs } from './talks/notices.ts';
 import { log } from './kernel/log.ts';
 import { registerBackupJobs } from './operations/nightly-backup.ts';
 import { pushKeys } from './push/queries.ts';
@@ -112,6 +113,7 @@ async function serve(): Promise<void> {
   registerDocumentationJobs(runner, { db: connection.db, dataDir: config.dataDir }); // (the files retention's removed media leave)
   registerChildPageJobs(runner, { db: connection.db, dataDir: config.dataDir }); // (...and the children's pictures)
   registerMessageJobs(runner, { db: connection.db }); // (a bulletin's fan-out to its recipients)
+  registerTalkJobs(runner, { db: connection.db, clock: systemClock }); // (the notification the day before a booked talk)
   registerAttachmentSweep(runner, { db: connection.db, clock: systemClock, dataDir: config.dataDir }); // (attachment files no message names)
   registerBackupJobs(runner, { db: connection.db, clock: systemClock, config });
   await pushKeys(connection.db); // (this installation's VAPID key pair: made at the first start, kept in the database)

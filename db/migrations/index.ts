@@ -45,6 +45,13 @@ import * as m0046 from './0046_create_push.ts';
 import * as m0047 from './0047_mark_notifications_summarised_and_urgent.ts';
 import * as m0048 from './0048_add_send_keys_to_messages.ts';
 import * as m0049 from './0049_keep_inbox_columns_on_participants.ts';
+import * as m0050 from './0050_create_information.ts';
+import * as m0054 from './0054_create_contact_visibility.ts';
+import * as m0051 from './0051_create_information_attachments.ts';
+import * as m0052 from './0052_create_calendar_events.ts';
+import * as m0053 from './0053_create_calendar_feed_tokens.ts';
+import * as m0055 from './0055_create_talk_slots_and_bookings.ts';
+import * as m0056 from './0056_create_talk_settings.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -91,4 +98,11 @@ export const migrations: Record<string, Migration> = {
   '0047_mark_notifications_summarised_and_urgent': m0047,
   '0048_add_send_keys_to_messages': m0048,
   '0049_keep_inbox_columns_on_participants': m0049,
+  '0050_create_information': m0050,
+  '0054_create_contact_visibility': m0054,
+  '0051_create_information_attachments': m0051,
+  '0052_create_calendar_events': m0052,
+  '0053_create_calendar_feed_tokens': m0053,
+  '0055_create_talk_slots_and_bookings': m0055,
+  '0056_create_talk_settings': m0056,
 };

@@ -24,7 +24,10 @@ export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 
   | 'childPortfolio' // a child's portfolio to download: the child while placed, and for the municipality's grace period after the last placement ended
   | 'messageThread' // a message thread (server/messages/): its municipality and the accounts taking part in it (`accountIds`)
   | 'messageAttachment' // a file attached to a message: its thread's municipality and the accounts that see the message (its sender and recipients)
-  | 'pushSubscription'; // a device's push subscription (server/push/): the one account it belongs to (`accountIds`)
+  | 'pushSubscription' // a device's push subscription (server/push/): the one account it belongs to (`accountIds`)
+  | 'informationItem' // an information item (server/information/): its group, unit or municipality, and the children placed there now
+  | 'informationAttachment' // a file of an information item: as its item
+  | 'calendarEvent'; // a calendar event (server/calendar/): its group (or every group of its unit), unit, municipality and the children placed there now
 
 /** The kinds of record that are about exactly one child (the child itself, an absence's child): the child an audit row names. */
 export const ONE_CHILD_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['child', 'absence', 'registeredChild', 'placement', 'childNotes', 'note', 'postComment', 'homeObservation', 'childPortfolio']);
@@ -216,6 +219,13 @@ export const actions = {
   'child.consent.give': { target: 'child', allow: ['guardian-of-child'], audited: true },
   'child.consent.record': { target: 'child', allow: STAFF_OF_CHILD, audited: true },
   'group.consent.read': { target: 'group', allow: STAFF_OF_CHILD },
+  // the contact list (server/contacts/): the group's staff and its children with the guardians who chose to be seen, for
+  // the families of the group and its staff (head, admin) — not a pupil; not audited: it holds only what each guardian
+  // chose to show every family of the group (staff read all details on the child's audited page). Each signed-in person
+  // keeps their own choice of what the other guardians see of them (none, phone, e-mail, both)
+  'group.contacts.read': { target: 'group', allow: ['guardian-of-child', ...STAFF_OF_CHILD] },
+  'account.contacts.read': { target: 'none', allow: ['signed-in'] },
+  'account.contacts.update': { target: 'none', allow: ['signed-in'] },
 
   // messages (server/messages/): a thread is read, answered and archived by the accounts taking part in it, each seeing
   // only the messages sent to them or by them (queries.ts); a new thread about a child: its guardian writes to the staff
@@ -234,6 +244,28 @@ export const actions = {
   'messageThread.retract': { target: 'messageThread', allow: ['participant'] },
   'account.outOfOffice.read': { target: 'none', allow: ['any-staff'] },
   'account.outOfOffice.update': { target: 'none', allow: ['any-staff'] },
+
+  // the calendar (server/calendar/): one's own calendar (a guardian's children's groups and units, a staff member's groups
+  // and units) as month, week or list; an event of a group (its staff, the unit's head, the admin) or of a whole unit (its
+  // head, the admin) added, seen by the children's guardians and the unit's staff, removed by who may add it; one's own
+  // subscription (a secret iCalendar URL, `/settings/calendar`): shown, made or renewed
+  'calendar.read': { target: 'none', allow: ['signed-in'] },
+  'group.calendar.create': { target: 'group', allow: STAFF_OF_CHILD },
+  'unit.calendar.create': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'calendarEvent.read': { target: 'calendarEvent', allow: ['guardian-of-child', 'student-self', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
+  'calendarEvent.delete': { target: 'calendarEvent', allow: STAFF_OF_CHILD },
+  'account.calendarFeed.read': { target: 'none', allow: ['signed-in'] },
+  'account.calendarFeed.renew': { target: 'none', allow: ['signed-in'] },
+  // information (server/information/): news and letters. A guardian reads the items of their children's groups, units
+  // and municipality; staff those of their groups and units. Staff publish to their group, the unit's staff and head to
+  // the unit, the administrator to the municipality; who may publish to an item's place sees who has read it.
+  'information.read': { target: 'none', allow: ['signed-in'] },
+  'informationItem.read': { target: 'informationItem', allow: ['guardian-of-child', 'staff-of-group', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
+  'informationItem.manage': { target: 'informationItem', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'] },
+  'informationAttachment.read': { target: 'informationAttachment', allow: ['guardian-of-child', 'staff-of-group', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
+  'group.information.publish': { target: 'group', allow: STAFF_OF_CHILD },
+  'unit.information.publish': { target: 'unit', allow: ['staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
+  'municipality.information.publish': { target: 'municipality', allow: ['admin-of-municipality'] },
 
   // a unit (förskola/skola)
   'unit.read': { target: 'unit', allow: ['staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
@@ -327,6 +359,20 @@ export const actions = {
   'demo.mailbox.read': { target: 'none', allow: ['any-admin'] },
   // ...and the demo SMS outbox, where SMS go instead of being sent (server/demo/sms.ts)
   'demo.sms.read': { target: 'none', allow: ['any-admin'] },
+
+  // development talks (server/talks/): a guardian sees the child's free times and coming talk, books one (or moves it),
+  // cancels it until the unit's deadline and downloads it as an .ics file; staff of the group publish and remove times,
+  // see who booked and who not, book or cancel on a guardian's behalf and remind those who have not booked; the unit's
+  // head (or the admin) sets the deadline and whether a family in two homes books one talk or one each
+  'child.talks.read': { target: 'child', allow: ['guardian-of-child'] },
+  'child.talks.book': { target: 'child', allow: ['guardian-of-child'] },
+  'child.talks.cancel': { target: 'child', allow: ['guardian-of-child'] },
+  'group.talks.read': { target: 'group', allow: STAFF_OF_CHILD },
+  'group.talks.publish': { target: 'group', allow: ['staff-of-group', 'head-of-unit'] },
+  'group.talks.book': { target: 'group', allow: ['staff-of-group', 'head-of-unit'] },
+  'group.talks.remind': { target: 'group', allow: ['staff-of-group', 'head-of-unit'] },
+  'unit.talks.settings.read': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+  'unit.talks.settings.update': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
 } satisfies Record<string, ActionDefinition>;
 
 export type Action = keyof typeof actions;

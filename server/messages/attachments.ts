@@ -21,6 +21,7 @@ import { HttpError, type Locators } from '../kernel/http.ts';
 import type { Location } from '../kernel/policy.ts';
 import { mediaUpload, receivedFiles } from '../media/index.ts';
 import { DECODE, FULL_JPEG, imageQueue, isHeic } from '../media/images.ts';
+import { informationUsesKey } from '../information/queries.ts';
 
 // multer has no type declarations of its own: the shape its files have here.
 declare global {
@@ -173,6 +174,11 @@ async function writeOnce(dataDir: string, key: string, bytes: Uint8Array): Promi
   await fs.rename(temp, target);
 }
 
+/** What the check found for a file of messageFiles (an information item stores its files the same way). */
+export function checkedFile(file: Express.Multer.File): CheckedFile {
+  return checked.get(file) ?? { ok: false, error: 'notAllowed' };
+}
+
 /**
  * Stores the form's files as attachments of the message, in the caller's transaction: `{ ok: false, error }` (a
  * catalogue key for the field `attachments`) when any was refused — then the caller rolls back and nothing is sent.
@@ -242,7 +248,13 @@ export const attachmentLocators = { messageAttachment: locateMessageAttachment }
 /** Sends an attachment (its access checked by the guard): always as a download, with the type its content was found to be. */
 export async function sendAttachment(res: Response, dataDir: string, db: Db, id: number): Promise<void> {
   const row = await db.selectFrom('message_attachments').select(['media_key', 'name', 'mime']).where('id', '=', id).executeTakeFirst();
-  if (!row || !KEY.test(row.media_key)) throw new HttpError(404, 'Not found');
+  if (!row) throw new HttpError(404, 'Not found');
+  await sendKeptFile(res, dataDir, row);
+}
+
+/** Sends a file checkAndStore kept (a message's or an information item's attachment), as a download of its found type. */
+export async function sendKeptFile(res: Response, dataDir: string, row: { media_key: string; name: string; mime: string }): Promise<void> {
+  if (!KEY.test(row.media_key)) throw new HttpError(404, 'Not found');
   res.attachment(row.name);
   res.set({ 'Content-Type': row.mime, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; sandbox" });
   const relative = path.join(row.media_key.slice(0, 2), row.media_key);
@@ -261,7 +273,8 @@ export async function sendAttachment(res: Response, dataDir: string, db: Db, id:
  */
 export async function sweepAttachmentFiles(db: Db, dataDir: string, before: Date): Promise<string[]> {
   const root = attachmentFolder(dataDir);
-  const inUse = async (key: string) => KEY.test(key) && (await db.selectFrom('message_attachments').select('id').where('media_key', '=', key).executeTakeFirst()) !== undefined;
+  const inUse = async (key: string) => KEY.test(key) && ((await db.selectFrom('message_attachments').select('id').where('media_key', '=', key).executeTakeFirst()) !== undefined
+    || await informationUsesKey(db, key)); // (an information item's files are kept here too)
   const removed: string[] = [];
   for (const prefix of (await fs.readdir(root).catch(() => [] as string[])).sort()) {
     if (!/^[0-9a-f]{2}$/.test(prefix)) continue;

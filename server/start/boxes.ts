@@ -1,27 +1,28 @@
 // The boxes of the start page, in the order they appear: the one list. Each box comes from its domain's
 // box.ts; a feature that is not built yet says so, and a box never shows made-up content. The unit settings offer
 // these keys (app.ts hands them over), so a new box is added here and nowhere else.
-import { defineBox, loadBox as loadDefinedBox, type BoxContext, type RenderedBox } from '../kernel/boxes.ts';
+import { loadBox as loadDefinedBox, type BoxContext, type RenderedBox } from '../kernel/boxes.ts';
 import type { ChildSummary } from '../people/queries.ts';
 import { enabledBoxes } from '../settings/queries.ts';
 import { absenceBox } from '../absence/box.ts';
 import { scheduleBox } from '../schedule/box.ts';
 import { documentationBox } from '../documentation/box.ts';
 import { blogBox } from '../documentation/blog-box.ts';
-
-const notBuiltYet = <const Key extends string>(key: Key) =>
-  defineBox<ChildSummary, Key>({ key, view: '/start/box-not-built', load: async () => ({}) });
+import { talksBox } from '../talks/box.ts';
+import { calendarBox } from '../calendar/box.ts';
+import { informationBox } from '../information/box.ts';
+import { contactsBox } from '../contacts/box.ts';
 
 export const BOXES = [
   absenceBox,
-  notBuiltYet('information'),
-  notBuiltYet('calendar'),
-  notBuiltYet('contacts'),
+  informationBox,
+  calendarBox,
+  contactsBox,
   documentationBox,
   blogBox,
   scheduleBox,
-  // Shown only when the unit has bookable talk times; the talks feature adds them.
-  defineBox<ChildSummary, 'talks'>({ key: 'talks', view: '/start/box-not-built', load: async () => null }),
+  // Shown only while the child has a coming talk booked or times to book (server/talks/box.ts).
+  talksBox,
 ] as const;
 
 export type BoxKey = (typeof BOXES)[number]['key'];

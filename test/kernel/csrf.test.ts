@@ -2,6 +2,7 @@
 // all and with a wrong one in `x-csrf-token`, as a signed-in user who may do it (or, for a public route, anonymously
 // with a CSRF cookie of its own), and nothing changes. Walked over every POST route of the RouteTable, so a new route is
 // covered without new code.
+import { addEvent } from '../../server/calendar/queries.ts';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
@@ -158,6 +159,10 @@ describe('CSRF on htmx POSTs', () => {
       values.pushSubscriptionId = String(await saveSubscription(t.db, emmaAccount, { endpoint: `https://fcm.googleapis.com/fcm/send/csrf-${Math.random()}`,
         p256dh: PUSH_KEYS.p256dh, auth: PUSH_KEYS.auth, label: 'Chrome · Android' }, now));
     }
+    if (path.includes(':calendarEventId')) { // an event of Elsa's group
+      values.calendarEventId = String(await addEvent(t.db, { municipalityId: Number(ids.municipalityId), unitId: Number(ids.unitId), groupId: Number(ids.groupId),
+        title: 'CSRF', note: '', date: '2026-12-03', allDay: true, startTime: null, endTime: null, repeatUntil: null, bring: [], by: await emmaPerson(), at: now }));
+    }
     if (path.includes(':homeObservationId')) {
       values.homeObservationId = String(await addObservation(t.db, { childId: Number(ids.childId), groupId: Number(ids.groupId), by: await emmaPerson(),
         body: 'Hej', at: now, photo: null }));
@@ -221,6 +226,8 @@ function formFor(path: string, actor: string): string {
     if (path.endsWith('/consent')) return [['answer', 'no']];
     if (path.endsWith('/replies')) return [['body', 'Hej']];
     if (path.endsWith('/messages') || path.endsWith('/bulletins')) return [['to', 'guardians'], ['subject', 'Hej'], ['body', 'Hej']];
+    if (path.endsWith('/information')) return [['title', 'Hej'], ['body', 'Hej']];
+    if (path.endsWith('/calendar')) return [['title', 'Hej'], ['date', '2026-12-03'], ['allDay', 'yes']];
     if (path.endsWith('/notes') || path.endsWith('/comments') || path.endsWith('/observations') || path === '/notes/:noteId/edit') return [['body', 'Hej'], ['version', '1']];
     if (path.endsWith('/settings/documentation')) return [['guestbook', 'on']];
     if (path.endsWith('/guestbook')) return [['greeting', 'Hej från förskolan']];
@@ -235,6 +242,7 @@ function formFor(path: string, actor: string): string {
     if (path === '/settings/emails') return [['email', `${actor}-csrf@example.com`]];
     if (path === '/settings/mobile') return [['mobile', '070-123 45 67']];
     if (path === '/settings/close') return [['confirm_close', 'yes']];
+    if (path === '/settings/contacts') return [['shows', 'both']];
     if (path === '/settings/devices') return [['endpoint', 'https://fcm.googleapis.com/fcm/send/csrf'], ['p256dh', PUSH_KEYS.p256dh], ['auth', PUSH_KEYS.auth]];
     return [];
   })();

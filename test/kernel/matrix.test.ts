@@ -7,7 +7,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { csrfFrom, demoPasswordHash, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { changedTables, fingerprint, groupId, municipalityId, personId, tableContents, unitId } from '../support/demo.ts';
-import { ACTORS, assertNamesOnlyVisibleChildren, loadChildren, type ActorName, type PlacedChild } from '../support/visibility.ts';
+import { ACTORS, assertNamesOnlyVisibleChildren, loadChildren, notOnContactList, type ActorName, type PlacedChild } from '../support/visibility.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
 import { DEFAULT_LANGUAGE, translator } from '../../server/kernel/i18n.ts';
 import { composeMail } from '../../server/mail/compose.ts';
@@ -60,8 +60,13 @@ import { DEFAULT_DOCUMENTATION_SETTINGS } from '../../server/documentation/setti
 import { mediaLimits, storeMedia } from '../../server/media/index.ts';
 import { addMessage, addParticipants, addRecipients, createThread, setArchived } from '../../server/messages/queries.ts';
 import { checkAndStore } from '../../server/messages/attachments.ts';
+import { insertAttachments, insertItem } from '../../server/information/queries.ts';
+import { addEvent } from '../../server/calendar/queries.ts';
+import { renewFeedToken } from '../../server/calendar/feed.ts';
+import { bookSlot, publishSlot } from '../../server/talks/queries.ts';
 import { outOfOfficeOf, saveOutOfOffice } from '../../server/messages/out-of-office.ts';
 import { devicesOf, saveSubscription } from '../../server/push/queries.ts';
+import { choiceOf as contactChoiceOf } from '../../server/contacts/queries.ts';
 import { deviceLabel } from '../../server/push/rules.ts';
 import nodeCrypto from 'node:crypto';
 
@@ -197,6 +202,11 @@ const MATRIX: Record<string, Row> = {
   'POST /children/:childId/consent': { ...signedIn(404), vardnadshavare: 'back', vardnadshavare2: 'back' },
   'POST /children/:childId/consent/paper': STAFF_OF_ELSA('back'),
   'GET /groups/:groupId/consent': STAFF_OF_ELSA(200),
+  // the contact list of Blåbär: its families (Karim, Nora's guardian, too: he reads it, never appears in it) and its staff;
+  // each signed-in person keeps their own choice of what the other guardians see
+  'GET /groups/:groupId/contacts': { ...STAFF_OF_ELSA(200), vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
+  'GET /settings/contacts': signedIn(200),
+  'POST /settings/contacts': signedIn('back'),
   // messages: a thread between Emma (vardnadshavare) and Elsa's teacher is theirs alone; about Elsa her guardians (both
   // households) and her staff write; a bulletin to Blåbär its staff (head, admin), to Solrosen its head and the admin
   'GET /messages/:messageThreadId': { ...signedIn(404), vardnadshavare: 200, pedagog: 200 },
@@ -216,6 +226,43 @@ const MATRIX: Record<string, Row> = {
   'POST /groups/:groupId/bulletins': STAFF_OF_ELSA('back'),
   'GET /units/:unitId/bulletins/new': UNIT_SETTINGS(200),
   'POST /units/:unitId/bulletins': UNIT_SETTINGS('back'),
+  // information: everyone's own list; an item of Blåbär (and its file) for Blåbär's families and Solrosen's staff; published
+  // to Blåbär by its staff (head, admin), to Solrosen by its staff and head (and the admin), to Demokommun by its admin
+  'GET /information': signedIn(200),
+  'GET /information/:informationItemId': { ...STAFF_OF_ELSA(200), pedagog2: 200, vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
+  'GET /information/attachments/:informationAttachmentId': { ...STAFF_OF_ELSA(200), pedagog2: 200, vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
+  'GET /groups/:groupId/information/new': STAFF_OF_ELSA(200),
+  'POST /groups/:groupId/information': STAFF_OF_ELSA('back'),
+  'GET /units/:unitId/information/new': { ...UNIT_SETTINGS(200), pedagog: 200, pedagog2: 200 },
+  'POST /units/:unitId/information': { ...UNIT_SETTINGS('back'), pedagog: 'back', pedagog2: 'back' },
+  'GET /municipalities/:municipalityId/information/new': { ...signedIn(404), admin: 200 },
+  'POST /municipalities/:municipalityId/information': { ...signedIn(404), admin: 'back' },
+  // the calendar: everyone's own; an event of Blåbär for Blåbär's families and Solrosen's staff, added and removed by
+  // Blåbär's staff, a unit's event by its head; one's subscription, and the feed for whoever holds its secret URL
+  'GET /calendar': signedIn(200),
+  'GET /calendar/events/:calendarEventId': { ...STAFF_OF_ELSA(200), pedagog2: 200, vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
+  'POST /calendar/events/:calendarEventId/delete': STAFF_OF_ELSA('back'),
+  'GET /groups/:groupId/calendar/new': STAFF_OF_ELSA(200),
+  'POST /groups/:groupId/calendar': STAFF_OF_ELSA('back'),
+  'GET /units/:unitId/calendar/new': UNIT_SETTINGS(200),
+  'POST /units/:unitId/calendar': UNIT_SETTINGS('back'),
+  'GET /settings/calendar': signedIn(200),
+  'POST /settings/calendar/feed': signedIn('back'),
+  'GET /calendar/feed/:token.ics': everyone(200),
+  // development talks: Elsa's times booked by her guardians; Blåbär's times published, booked for a guardian and reminded
+  // by its staff and head (seen by the admin too); Solrosen's talk settings, its head's and the admin's
+  'GET /children/:childId/talks': CHILD_PAGE,
+  'GET /children/:childId/talks.ics': CHILD_PAGE,
+  'POST /children/:childId/talks/book': { ...signedIn(404), vardnadshavare: 400, vardnadshavare2: 400 },
+  'POST /children/:childId/talks/cancel': { ...signedIn(404), vardnadshavare: 400, vardnadshavare2: 400 },
+  'GET /groups/:groupId/talks': STAFF_OF_ELSA(200),
+  'POST /groups/:groupId/talks/slots': { ...signedIn(404), rektor: 400, pedagog: 400 },
+  'POST /groups/:groupId/talks/slots/remove': { ...signedIn(404), rektor: 'back', pedagog: 'back' },
+  'POST /groups/:groupId/talks/bookings': { ...signedIn(404), rektor: 400, pedagog: 400 },
+  'POST /groups/:groupId/talks/bookings/cancel': { ...signedIn(404), rektor: 'back', pedagog: 'back' },
+  'POST /groups/:groupId/talks/remind': { ...signedIn(404), rektor: 'back', pedagog: 'back' },
+  'GET /units/:unitId/talks/settings': UNIT_SETTINGS(200),
+  'POST /units/:unitId/talks/settings': UNIT_SETTINGS(400),
   // notes about Elsa (Solrosen uses notes in the demo): her guardians (both households) read, the staff of her group write
   'GET /children/:childNotesId/notes': ELSA_REPORTERS(200),
   'POST /children/:childNotesId/notes': STAFF_OF_ELSA('back'),
@@ -675,6 +722,23 @@ const draftForm = (c: EffectCase, title: string): [string, string][] => [['versi
   ['reflection', ''], [`nochildren-${c.made.mediaId}`, 'yes']];
 const postOfCase = (c: EffectCase) => c.t.db.selectFrom('posts').select(['status', 'title', 'author_id', 'version']).where('id', '=', Number(c.made.postId)).executeTakeFirst();
 const mediaOfCase = (c: EffectCase) => c.t.db.selectFrom('post_media').select(['id', 'caption']).where('post_id', '=', Number(c.made.postId)).orderBy('id').execute();
+
+/** A free talk time of Elsa's group, this case's own (pedagog holds it, on a day of its own in March 2027). */
+async function talkSlotOf(c: EffectCase): Promise<number> {
+  const pedagog = await c.t.db.selectFrom('accounts').select(['id', 'person_id']).where('username', '=', 'pedagog').executeTakeFirstOrThrow();
+  const slot = await publishSlot(c.t.db, { groupId: c.own.groupId, staffPersonId: pedagog.person_id, by: pedagog.id, at: c.t.clock.now(),
+    date: new Date(Date.UTC(2027, 2, 1 + c.n)).toISOString().slice(0, 10), start: '10:00', end: '10:30', place: 'Matrisrummet', videoUrl: null });
+  if (!slot.ok) throw new Error('talk time overlaps');
+  return slot.id;
+}
+/** Elsa's booked talk of this case (the family's one, home 0). */
+async function talkBookingOf(c: EffectCase): Promise<{ booking: number }> {
+  const slotId = await talkSlotOf(c);
+  const booked = await bookSlot(c.t.db, { childId: c.own.childId, slotId, household: 0, by: c.account.id || 1, at: c.t.clock.now(), today: '2026-11-24', byStaff: true });
+  if (!booked.ok) throw new Error(`talk not booked: ${booked.error}`);
+  const row = await c.t.db.selectFrom('talk_bookings').select('id').where('slot_id', '=', slotId).executeTakeFirstOrThrow();
+  return { booking: row.id };
+}
 
 const EFFECTS: Record<string, Effect | Effect[]> = {
   // documentation: a new draft, a save, publishing, a photo uploaded, a photo removed, a post deleted
@@ -1299,6 +1363,161 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
       assert.deepEqual(thread, { kind: 'bulletin', group_id: c.own.groupId });
     },
   },
+  // development talks: a time published by Blåbär's teacher or Solrosen's head, removed; booked and cancelled by Elsa's
+  // guardians or for them; those without a talk reminded; Solrosen's settings saved
+  'POST /groups/:groupId/talks/slots': {
+    by: ['rektor', 'pedagog'],
+    form: (c) => [['date', `2027-02-${pad(1 + (c.n % 28))}`], ['start', `${pad(7 + (c.n % 12))}:00`], ['length', '20'], ['place', 'Matrisrummet']],
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/talks` }),
+    changes: ['talk_slots'],
+    mayChange: ['notifications', 'jobs'],
+    check: async (c) => {
+      const row = await c.t.db.selectFrom('talk_slots').select(['group_id', 'staff_person_id']).where('date', '=', `2027-02-${pad(1 + (c.n % 28))}`)
+        .where('start_time', '=', `${pad(7 + (c.n % 12))}:00`).where('staff_person_id', '=', c.account.personId).executeTakeFirstOrThrow();
+      assert.equal(row.group_id, c.own.groupId);
+    },
+  },
+  'POST /groups/:groupId/talks/slots/remove': {
+    by: ['rektor', 'pedagog'],
+    prepare: async (c) => ({ slot: await talkSlotOf(c) }),
+    form: (c) => [['slot', String(c.made.slot)]],
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/talks` }),
+    changes: ['talk_slots'],
+    check: async (c) => assert.equal(await c.t.db.selectFrom('talk_slots').select('id').where('id', '=', Number(c.made.slot)).executeTakeFirst(), undefined),
+  },
+  'POST /groups/:groupId/talks/bookings': {
+    by: ['rektor', 'pedagog'],
+    prepare: async (c) => ({ slot: await talkSlotOf(c) }),
+    form: (c) => [['child', String(c.own.childId)], ['slot', String(c.made.slot)]],
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/talks` }),
+    changes: ['talk_bookings'],
+    check: async (c) => {
+      const row = await c.t.db.selectFrom('talk_bookings').select('child_id').where('slot_id', '=', Number(c.made.slot)).executeTakeFirstOrThrow();
+      assert.equal(row.child_id, c.own.childId);
+    },
+  },
+  'POST /groups/:groupId/talks/bookings/cancel': {
+    by: ['rektor', 'pedagog'],
+    prepare: async (c) => talkBookingOf(c),
+    form: (c) => [['child', String(c.own.childId)], ['booking', String(c.made.booking)]],
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/talks` }),
+    changes: ['talk_bookings'],
+    check: async (c) => assert.equal(await c.t.db.selectFrom('talk_bookings').select('id').where('id', '=', Number(c.made.booking)).executeTakeFirst(), undefined),
+  },
+  'POST /groups/:groupId/talks/remind': {
+    by: ['rektor', 'pedagog'],
+    form: () => [],
+    answer: (c) => ({ to: `/groups/${c.own.groupId}/talks` }),
+    changes: ['notifications'],
+    mayChange: ['jobs'],
+    check: async (c) => {
+      const rows = await c.t.db.selectFrom('notifications').select('id').where('kind', '=', 'talkBookingReminder').execute();
+      assert.ok(rows.length > 0);
+    },
+  },
+  'POST /children/:childId/talks/book': {
+    by: ['vardnadshavare', 'vardnadshavare2'],
+    prepare: async (c) => ({ slot: await talkSlotOf(c) }),
+    form: (c) => [['slot', String(c.made.slot)]],
+    answer: (c) => ({ to: `/children/${c.own.childId}/talks` }),
+    changes: ['talk_bookings'],
+    check: async (c) => {
+      const row = await c.t.db.selectFrom('talk_bookings').select(['child_id', 'booked_by_account_id']).where('slot_id', '=', Number(c.made.slot)).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { child_id: c.own.childId, booked_by_account_id: c.account.id });
+    },
+  },
+  'POST /children/:childId/talks/cancel': {
+    by: ['vardnadshavare', 'vardnadshavare2'],
+    prepare: async (c) => talkBookingOf(c),
+    form: (c) => [['booking', String(c.made.booking)]],
+    answer: (c) => ({ to: `/children/${c.own.childId}/talks` }),
+    changes: ['talk_bookings'],
+    check: async (c) => assert.equal(await c.t.db.selectFrom('talk_bookings').select('id').where('id', '=', Number(c.made.booking)).executeTakeFirst(), undefined),
+  },
+  'POST /units/:unitId/talks/settings': {
+    by: HEADS_OF_ELSA,
+    form: (c) => [['deadlineDays', String(1 + (c.n % 5))], ['twoHomes', 'together']],
+    answer: (c) => ({ to: `/units/${c.own.unitId}/talks/settings` }),
+    changes: ['talk_settings'],
+    check: async (c) => {
+      const row = await c.t.db.selectFrom('talk_settings').select(['deadline_days', 'updated_by_account_id']).where('unit_id', '=', c.own.unitId).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { deadline_days: 1 + (c.n % 5), updated_by_account_id: c.account.id });
+    },
+  },
+  // information published to Blåbär, to Solrosen and to Demokommun, its families notified
+  'POST /groups/:groupId/information': {
+    by: STAFF_OF_ELSAS,
+    form: (c) => [['title', `Matrisens information ${c.n}`], ['body', 'Till alla']],
+    answer: () => ({ to: /^\/information\/\d+$/ }),
+    changes: ['information_items', 'notifications'],
+    mayChange: ['jobs'],
+    check: async (c) => {
+      const item = await c.t.db.selectFrom('information_items').select(['group_id', 'unit_id']).where('title', '=', `Matrisens information ${c.n}`).executeTakeFirstOrThrow();
+      assert.deepEqual(item, { group_id: c.own.groupId, unit_id: null });
+    },
+  },
+  'POST /units/:unitId/information': {
+    by: ['admin', 'rektor', 'pedagog'],
+    form: (c) => [['title', `Matrisens information ${c.n}`], ['body', 'Till alla'], ['pinned', '1']],
+    answer: () => ({ to: /^\/information\/\d+$/ }),
+    changes: ['information_items', 'notifications'],
+    mayChange: ['jobs'],
+    check: async (c) => {
+      const item = await c.t.db.selectFrom('information_items').select(['group_id', 'unit_id', 'pinned']).where('title', '=', `Matrisens information ${c.n}`).executeTakeFirstOrThrow();
+      assert.deepEqual(item, { group_id: null, unit_id: c.own.unitId, pinned: 1 });
+    },
+  },
+  'POST /municipalities/:municipalityId/information': {
+    by: ['admin'],
+    form: (c) => [['title', `Matrisens information ${c.n}`], ['body', 'Till alla'], ['expiresOn', '2026-12-31']],
+    answer: () => ({ to: /^\/information\/\d+$/ }),
+    changes: ['information_items', 'notifications'],
+    mayChange: ['jobs'],
+    check: async (c) => {
+      const item = await c.t.db.selectFrom('information_items').select(['group_id', 'unit_id', 'municipality_id', 'expires_on'])
+        .where('title', '=', `Matrisens information ${c.n}`).executeTakeFirstOrThrow();
+      assert.deepEqual(item, { group_id: null, unit_id: null, municipality_id: c.own.municipalityId, expires_on: '2026-12-31' });
+    },
+  },
+  // a calendar event added to Blåbär and to Solrosen, its families notified; one removed; a subscription made
+  'POST /groups/:groupId/calendar': {
+    by: STAFF_OF_ELSAS,
+    form: (c) => [['title', `Matrisens händelse ${c.n}`], ['date', '2026-12-03'], ['startTime', '09:00'], ['endTime', '10:00'], ['bring', 'rainClothes']],
+    answer: () => ({ to: /^\/calendar\/events\/\d+$/ }),
+    changes: ['calendar_events', 'notifications'],
+    mayChange: ['jobs'],
+    check: async (c) => {
+      const event = await c.t.db.selectFrom('calendar_events').select(['group_id', 'unit_id', 'bring']).where('title', '=', `Matrisens händelse ${c.n}`).executeTakeFirstOrThrow();
+      assert.deepEqual(event, { group_id: c.own.groupId, unit_id: c.own.unitId, bring: 'rainClothes' });
+    },
+  },
+  'POST /units/:unitId/calendar': {
+    by: HEADS_OF_ELSA,
+    form: (c) => [['title', `Matrisens händelse ${c.n}`], ['date', '2026-12-03'], ['allDay', 'yes'], ['repeat', 'weekly'], ['repeatUntil', '2027-01-28']],
+    answer: () => ({ to: /^\/calendar\/events\/\d+$/ }),
+    changes: ['calendar_events', 'notifications'],
+    mayChange: ['jobs'],
+    check: async (c) => {
+      const event = await c.t.db.selectFrom('calendar_events').select(['group_id', 'unit_id', 'repeat_until', 'start_time'])
+        .where('title', '=', `Matrisens händelse ${c.n}`).executeTakeFirstOrThrow();
+      assert.deepEqual(event, { group_id: null, unit_id: c.own.unitId, repeat_until: '2027-01-28', start_time: null });
+    },
+  },
+  'POST /calendar/events/:calendarEventId/delete': {
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => ({ calendarEventId: await freshCalendarEvent(c.t, c.own) }),
+    form: () => [],
+    answer: () => ({ to: '/calendar' }),
+    changes: ['calendar_events'],
+    check: async (c) => assert.equal(await c.t.db.selectFrom('calendar_events').select('id').where('id', '=', Number(c.made.calendarEventId)).executeTakeFirst(), undefined),
+  },
+  'POST /settings/calendar/feed': {
+    by: EVERY_KIND,
+    form: () => [],
+    answer: () => ({ to: '/settings/calendar' }),
+    changes: ['calendar_feed_tokens'],
+    check: async (c) => assert.ok(await c.t.db.selectFrom('calendar_feed_tokens').select('account_id').where('account_id', '=', c.account.id).executeTakeFirst()),
+  },
   // a message the teacher sent Emma taken back (its text emptied); one's out-of-office set and turned off
   'POST /messages/:messageThreadId/messages/:messageId/retract': {
     by: ['pedagog'],
@@ -1324,6 +1543,14 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     answer: () => ({ to: '/settings/out-of-office' }),
     changes: ['out_of_office'],
     check: async (c) => assert.equal((await outOfOfficeOf(c.t.db, c.account.id))?.body, `Borta ${c.n}`),
+  },
+  'POST /settings/contacts': {
+    by: EVERY_KIND,
+    // never 'phone', which the matrix's own probe posts: each case changes the row
+    form: (c) => [['shows', ['email', 'both', 'none'][c.n % 3]]],
+    answer: () => ({ to: '/settings/contacts' }),
+    changes: ['contact_visibility'],
+    check: async (c) => assert.equal((await contactChoiceOf(c.t.db, c.account.personId))?.shows, ['email', 'both', 'none'][c.n % 3]),
   },
   'POST /settings/out-of-office/remove': {
     by: ['rektor', 'pedagog', 'larare2b'],
@@ -2106,7 +2333,7 @@ describe('the permission matrix', () => {
           const res = await call(agent, method, target, actor);
           assertOutcome(res, row[actor], `${route} as ${actor}`);
           const text = res.text ?? ''; // (an image has none)
-          if (res.status === 200) assertNamesOnlyVisibleChildren(allChildren, text, actor, route);
+          if (res.status === 200) assertNamesOnlyVisibleChildren(notOnContactList(allChildren, path, text), text, actor, route);
           assert.doesNotMatch(text, /Hemlig väg|462 99/, `${route} as ${actor} shows the protected address`);
           // (A public route that sends to the login page did its work: setting a password with a link does.)
           const refused = res.status === 404 || res.status === 401 || (row[actor] === 'login' && !isPublic(method, path));
@@ -2230,6 +2457,8 @@ describe('the permission matrix', () => {
     if (path.includes(':absenceId')) return { ...ids[side], absenceId: await freshAbsence(side) };
     if (path.includes(':key')) return { ...ids[side], key: 'AAAABBBBCCCC' };
     if (path.includes(':mailId')) return { ...ids[side], mailId: demoMailId };
+    if (path.startsWith('/calendar/feed/')) return { ...ids[side], token: await renewFeedToken(t.db, (await accountOf(t, 'vardnadshavare')).id, t.clock.now()) };
+    if (path.includes(':calendarEventId')) return { ...ids[side], calendarEventId: await freshCalendarEvent(t, { municipalityId: ids[side].municipalityId, unitId: ids[side].unitId, groupId: ids[side].groupId }) };
     if (path.includes(':token')) return { ...ids[side], token: await freshToken(path) };
     if (path.includes(':emailId')) return { ...ids[side], emailId: await freshEmail(side) };
     if (path.includes(':notificationId')) return { ...ids[side], notificationId: await freshNotification(side) };
@@ -2253,6 +2482,10 @@ describe('the permission matrix', () => {
     if (path.includes(':publishedPostId') || path.includes(':postMediaId')) return { ...ids[side], ...(await probePost(side)), variant: 'thumb.jpg' };
     if (path.includes(':childNotesId')) return { ...ids[side], childNotesId: ids[side].childId };
     if (path.includes(':noteId')) return { ...ids[side], noteId: await freshNote(t, ids[side].childId, ids[side].unitId) };
+    if (path.includes(':informationItemId') || path.includes(':informationAttachmentId')) {
+      const item = await freshInformation(t, { groupId: ids[side].groupId, municipalityId: ids[side].municipalityId }, (await accountOf(t, side === 'own' ? 'pedagog' : 'grannadmin')).id);
+      return { ...ids[side], ...item };
+    }
     if (path.includes(':messageAttachmentId')) {
       const thread = await freshThread(t, { ...ids[side], oskarId } as Own, side === 'own' ? undefined : await probeAccount('foreign'));
       return { ...ids[side], messageAttachmentId: await freshAttachment(t, thread) };
@@ -2474,6 +2707,8 @@ describe('the permission matrix', () => {
       return [['to', ['vardnadshavare', 'vardnadshavare2'].includes(actor) ? `group:${ids.own.groupId}` : 'guardians'], ['subject', 'Matrisen'], ['body', 'Hej']];
     }
     if (path.endsWith('/bulletins')) return [['subject', 'Matrisens utskick'], ['body', 'Till alla']];
+    if (path.endsWith('/information')) return [['title', 'Matrisens information'], ['body', 'Till alla']];
+    if (path.endsWith('/calendar')) return [['title', 'Matrisens händelse'], ['date', '2026-12-03'], ['allDay', 'yes']];
     if (/^\/notes\/\d+\/edit$/.test(path)) return [['body', `Ändrad av matrisen (${actor})`], ['version', '1']];
     if (/^\/children\/\d+\/page$/.test(path)) return [['presentation', 'Matrisen'], ['version', '0']];
     if (path.endsWith('/guestbook')) return [['greeting', `Hälsning från ${actor}`]];
@@ -2490,6 +2725,7 @@ describe('the permission matrix', () => {
     if (path === '/settings/emails') return [['email', `${actor}-extra@example.com`]];
     if (path === '/settings/mobile') return [['mobile', `070-123 45 ${String(ACTORS.indexOf(actor)).padStart(2, '0')}`]]; // (codes are limited per number)
     if (path === '/settings/mobile/verify') return [['code', '']];
+    if (path === '/settings/contacts') return [['shows', 'phone']];
     if (path === '/settings/notifications') return ['messages', 'absence', 'information', 'calendar', 'documentation', 'blog'].map((k) => [`c0_${k}_timing`, 'summary']);
     if (path === '/settings/sessions/end') return [['session', 'no-such-session']];
     if (path === '/settings/close') return [['confirm_close', 'yes']];
@@ -2615,6 +2851,27 @@ async function freshThread(t: TestApp, own: { childId: number; groupId: number; 
   const messageId = await addMessage(t.db, { threadId, senderAccountId: from, body: 'Hej från matrisen', at });
   if (to) await addRecipients(t.db, messageId, [to]);
   return threadId;
+}
+
+/** A calendar event of the side's probe group (Blåbär, or Grannkommun's). */
+async function freshCalendarEvent(t: TestApp, own: { municipalityId: number; unitId: number; groupId: number }): Promise<number> {
+  const by = (await t.db.selectFrom('staff_assignments').select('person_id').where('group_id', '=', own.groupId).orderBy('id').executeTakeFirstOrThrow()).person_id;
+  return addEvent(t.db, { municipalityId: own.municipalityId, unitId: own.unitId, groupId: own.groupId, title: 'Matrisens händelse', note: '', date: '2026-12-03',
+    allDay: true, startTime: null, endTime: null, repeatUntil: null, bring: [], by, at: t.clock.now() });
+}
+
+/** An information item of the side's probe group with a PDF attached (its file stored as a published one is). */
+async function freshInformation(t: TestApp, own: { groupId: number; municipalityId: number }, accountId: number): Promise<{ informationItemId: number; informationAttachmentId: number }> {
+  const at = t.clock.now();
+  const informationItemId = await insertItem(t.db, { municipalityId: own.municipalityId, scope: { kind: 'group', groupId: own.groupId }, title: 'Matrisens information',
+    body: 'Hej', linkUrl: null, pinned: false, expiresOn: null, accountId, at });
+  const file = path.join(t.dir, `probe-information-${informationItemId}.pdf`);
+  await fs.writeFile(file, `%PDF-1.4\n% Matrisens brev ${informationItemId}\n%%EOF\n`);
+  const stored = await checkAndStore(t.dir, file, 'brev.pdf');
+  if (!stored.ok) throw new Error(`the probe file was refused: ${stored.error}`);
+  await insertAttachments(t.db, informationItemId, [stored], at);
+  const row = await t.db.selectFrom('information_attachments').select('id').where('item_id', '=', informationItemId).executeTakeFirstOrThrow();
+  return { informationItemId, informationAttachmentId: row.id };
 }
 
 /** A PDF attached to the thread's first message (its file stored as a sent one is). */

@@ -87,6 +87,11 @@ const PLACES: Record<TargetKind, Location | null> = {
   messageAttachment: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [], accountIds: [1050, 1060] },
   // a device of the guardian's (account 1050) that gets their push notifications: theirs alone, in no municipality
   pushSubscription: { municipalityId: 0, unitIds: [], groupIds: [], childIds: [], accountIds: [1050] },
+  // a calendar event of group 10 (its children now: child 7)
+  calendarEvent: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  // an information item of group 10 (its children now: child 7) and a file of it
+  informationItem: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  informationAttachment: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
   // the guardian (person 50) seen on the child's page
   personOfChild: {
     municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD],
@@ -156,6 +161,10 @@ const WHO_MAY: Record<Action, Name[]> = {
   'child.guestbook.remove': STAFF,
   'child.picture.read': [...GUARDIANS, 'student', ...STAFF],
   'group.consent.read': STAFF,
+  // the contact list: the group's families (both homes, not the pupil) and its staff; each person's own choice
+  'group.contacts.read': [...GUARDIANS, ...STAFF],
+  'account.contacts.read': EVERYONE,
+  'account.contacts.update': EVERYONE,
   // notes: the guardians (both homes, not the pupil) read, the group's staff write; comments and home observations:
   // a guardian writes for their own child, the group's staff decide, the family (the pupil too) and the staff read
   'child.notes.read': [...GUARDIANS, ...STAFF],
@@ -248,6 +257,37 @@ const WHO_MAY: Record<Action, Name[]> = {
   'account.extract.read': EVERYONE,
   // the municipality's documentation settings: any admin, for their own municipality (the page reaches it through them)
   'municipality.documentation.update': ['admin', 'otherAdmin'],
+  // the calendar: one's own calendar and subscription, everyone's; a group's event added by its staff, a unit's by its head;
+  // an event read by the children's guardians, the pupil and the unit's staff, removed by who may add it
+  'calendar.read': EVERYONE,
+  'account.calendarFeed.read': EVERYONE,
+  'account.calendarFeed.renew': EVERYONE,
+  'group.calendar.create': STAFF,
+  'unit.calendar.create': ['head', 'admin'],
+  'calendarEvent.read': ['guardian', 'otherHome', 'student', 'teacher', 'colleague', 'head', 'admin'],
+  'calendarEvent.delete': STAFF,
+  // information: everyone's own list; a group's item read by the children's guardians (both homes, not the pupil) and the
+  // unit's staff, its readers seen by who may publish to the group; published to a group by its staff, to a unit by its
+  // staff and head, to the municipality by its admin
+  'information.read': EVERYONE,
+  'informationItem.read': [...GUARDIANS, 'teacher', 'colleague', 'head', 'admin'],
+  'informationItem.manage': STAFF,
+  'informationAttachment.read': [...GUARDIANS, 'teacher', 'colleague', 'head', 'admin'],
+  'group.information.publish': STAFF,
+  'unit.information.publish': ['teacher', 'colleague', 'head', 'admin'],
+  'municipality.information.publish': ['admin'],
+  // development talks: a child's times booked, moved and cancelled by its guardians (both homes, not the pupil); a group's
+  // times seen by its staff, the head and the admin, published, booked for a guardian and reminded by its staff and head;
+  // the unit's talk settings, its head's and the admin's
+  'child.talks.read': GUARDIANS,
+  'child.talks.book': GUARDIANS,
+  'child.talks.cancel': GUARDIANS,
+  'group.talks.read': STAFF,
+  'group.talks.publish': ['teacher', 'head'],
+  'group.talks.book': ['teacher', 'head'],
+  'group.talks.remind': ['teacher', 'head'],
+  'unit.talks.settings.read': ['head', 'admin'],
+  'unit.talks.settings.update': ['head', 'admin'],
 };
 
 /** What each action is about: the record the guard finds from the route (its :childId, :groupId...) and asks about. */
@@ -259,26 +299,31 @@ const ABOUT: Record<TargetKind, Action[]> = {
     'admin.read', 'areas.admin.read', 'areas.admin.create', 'units.admin.read', 'units.admin.create',
     'municipality.statements.update', 'municipality.audit.read', 'municipality.audit.export', 'registryImport.create', 'account.extract.read',
     'municipality.documentation.update', 'account.devices.read', 'account.devices.subscribe', 'account.devices.test',
-    'account.outOfOffice.read', 'account.outOfOffice.update'],
+    'account.outOfOffice.read', 'account.outOfOffice.update', 'calendar.read', 'account.calendarFeed.read', 'account.calendarFeed.renew', 'account.contacts.read', 'account.contacts.update',
+    'information.read'],
   child: ['child.start.read', 'child.info.read', 'child.absence.report', 'child.attendance.update', 'child.schedule.read',
     'child.schedule.update', 'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported', 'child.invitations.create',
     'child.absence.undoReport', 'child.consent.read', 'child.consent.give', 'child.consent.record', 'child.portfolio.read',
     'child.page.read', 'child.page.update', 'child.guestbook.write', 'child.guestbook.remove', 'child.picture.read',
-    'child.observations.read', 'child.observations.create', 'child.messages.write'],
+    'child.observations.read', 'child.observations.create', 'child.messages.write', 'child.talks.read', 'child.talks.book', 'child.talks.cancel'],
   absence: ['absence.cancel', 'absence.withdraw', 'absence.answer', 'absence.unreported.cancel'],
   personOfChild: ['person.contact.read', 'person.address.read'],
   group: ['group.invitations.read', 'group.read', 'group.children.read', 'group.today.read', 'group.today.print', 'group.admin.read', 'group.update',
-    'group.posts.read', 'group.posts.create', 'group.consent.read', 'group.blog.read', 'group.comments.read', 'group.bulletin.send'],
+    'group.posts.read', 'group.posts.create', 'group.consent.read', 'group.blog.read', 'group.comments.read', 'group.bulletin.send',
+    'group.contacts.read', 'group.calendar.create', 'group.information.publish', 'group.talks.read', 'group.talks.publish', 'group.talks.book',
+    'group.talks.remind'],
   invitation: ['invitation.manage'],
   unit: ['unit.read', 'unit.settings.read', 'unit.settings.update', 'unit.closureRequests.read', 'unit.admin.read', 'unit.update', 'unit.groups.read',
     'unit.groups.create', 'unit.children.read', 'unit.children.create',
-    'unit.staff.read', 'unit.staff.create', 'unit.contact.update', 'unit.bulletin.send'],
+    'unit.staff.read', 'unit.staff.create', 'unit.contact.update', 'unit.bulletin.send', 'unit.calendar.create',
+    'unit.information.publish', 'unit.talks.settings.read', 'unit.talks.settings.update'],
   closureRequest: ['account.closure.handle'],
   staffMember: ['staffMember.read', 'staffMember.assign', 'staffMember.invite', 'staffMember.identity.update'],
   staffDetails: ['staffMember.update'],
   staffAssignment: ['staffAssignment.end'],
   person: ['person.extract.read'],
-  municipality: ['municipality.read', 'municipality.terms.update', 'municipality.notifications.update', 'municipality.closureRequests.read', 'municipality.privacy.read', 'municipality.retention.update'],
+  municipality: ['municipality.read', 'municipality.terms.update', 'municipality.notifications.update', 'municipality.closureRequests.read', 'municipality.privacy.read', 'municipality.retention.update',
+    'municipality.information.publish'],
   area: ['area.read', 'area.update'],
   registeredChild: ['child.register.read', 'child.register.update'],
   placement: ['placement.update'],
@@ -292,9 +337,12 @@ const ABOUT: Record<TargetKind, Action[]> = {
   note: ['note.update', 'note.delete'],
   postComment: ['postComment.decide'],
   homeObservation: ['homeObservation.decide', 'homeObservation.photo.read'],
+  calendarEvent: ['calendarEvent.read', 'calendarEvent.delete'],
   messageThread: ['messageThread.read', 'messageThread.reply', 'messageThread.archive', 'messageThread.retract'],
   messageAttachment: ['messageAttachment.read'],
   pushSubscription: ['pushSubscription.remove'],
+  informationItem: ['informationItem.read', 'informationItem.manage'],
+  informationAttachment: ['informationAttachment.read'],
 };
 
 const ALL_ACTIONS = Object.keys(actions) as Action[];

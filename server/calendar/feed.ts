@@ -1,0 +1,97 @@
+// The calendar subscription: each account's secret iCalendar URL (`/calendar/feed/<token>.ics`) of exactly the account's
+// own calendar, for phone calendars to subscribe to. The token is not the session: 32 random bytes, kept only as its
+// SHA-256 hash; renewing replaces it (the old URL answers 404), and the new URL is shown once.
+// Times are local Stockholm times with TZID=Europe/Stockholm and a VTIMEZONE from timezones-ical-library (ical-generator
+// with the zone's name alone writes wrong times: STACK.md); a weekly event is one VEVENT with an RRULE in local time, so
+// 08:00 stays 08:00 across the clock changes. The feed names no person: each event says its group or unit, never a child.
+import { createHash, randomBytes } from 'node:crypto';
+import ical, { ICalCalendarMethod } from 'ical-generator';
+import { tzlib_get_ical_block } from 'timezones-ical-library';
+import type { Db } from '../kernel/db.ts';
+import { addDays } from '../kernel/dates.ts';
+import { translator, languageByCode, DEFAULT_LANGUAGE } from '../kernel/i18n.ts';
+import type { Actor } from '../kernel/policy.ts';
+import { eventsOf } from './queries.ts';
+import { closedIn, scopeOf } from './calendar.ts';
+import { accountOfFeedToken, replaceFeedToken } from './queries.ts';
+
+export const TIME_ZONE = 'Europe/Stockholm';
+/** How far back and ahead the feed reaches (a repeat that started earlier and goes on is included whole). */
+const FEED_DAYS_BACK = 90;
+const FEED_DAYS_AHEAD = 400;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Makes (or renews) the account's token: the new one, to show once; the old one stops working. */
+export async function renewFeedToken(db: Db, accountId: number, at: Date): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await replaceFeedToken(db, accountId, hashToken(token), at);
+  return token;
+}
+
+/** The account a token in a feed URL belongs to; undefined for a token that is not (or no longer) one. */
+export async function feedAccount(db: Db, token: string): Promise<number | undefined> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+  return accountOfFeedToken(db, hashToken(token));
+}
+
+/**
+ * The zone's VTIMEZONE block. timezones-ical-library files Stockholm under its alias Europe/Berlin (the same rules
+ * since 1980) and writes TZID:Europe/Berlin, which would not match our TZID=Europe/Stockholm: the block is renamed.
+ */
+export function vtimezone(zone: string): string | null {
+  const block = tzlib_get_ical_block(zone);
+  const text = Array.isArray(block) ? block[0] : undefined;
+  if (!text) return null;
+  return text.replace(/^TZID:.*$/m, `TZID:${zone}`).replace(/^X-LIC-LOCATION:.*$/m, `X-LIC-LOCATION:${zone}`);
+}
+
+/** The UTC instant (iCalendar form) of the end of a Stockholm day: a weekly repeat's UNTIL (RFC 5545: UTC with a TZID start). */
+function endOfLocalDayUtc(day: string): string {
+  const probe = new Date(`${day}T12:00:00Z`);
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, timeZoneName: 'longOffset' }).formatToParts(probe)
+    .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT+01:00';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  const offsetMinutes = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 60;
+  const end = new Date(Date.parse(`${day}T23:59:59Z`) - offsetMinutes * 60_000);
+  return end.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/** A local date and time as ical-generator reads a floating string: it writes it as it stands, with the calendar's TZID. */
+const local = (day: string, time: string) => `${day}T${time}:00`;
+
+/** The feed of an account: its calendar from a while back to a year ahead, with its units' closed days. */
+export async function feedOf(db: Db, actor: Actor, language: string | undefined, today: string): Promise<string> {
+  const t = translator(languageByCode(language) ?? DEFAULT_LANGUAGE);
+  const scope = await scopeOf(db, actor, today);
+  const from = addDays(today, -FEED_DAYS_BACK);
+  const to = addDays(today, FEED_DAYS_AHEAD);
+  const groupIds = [...new Set([...scope.groupIds, ...scope.children.flatMap((c) => c.groupIds)])];
+  const unitIds = [...new Set([...scope.unitIds, ...scope.children.flatMap((c) => c.unitIds)])];
+  const [events, closed] = await Promise.all([eventsOf(db, { groupIds, unitIds }, from, to), closedIn(db, scope, from, to)]);
+  const calendar = ical({
+    name: t('calendar.feed.name'), prodId: { company: 'Vardag', product: 'Vardag', language: 'SV' }, method: ICalCalendarMethod.PUBLISH,
+    timezone: { name: TIME_ZONE, generator: vtimezone }, ttl: 60 * 60,
+  });
+  for (const e of events) {
+    const where = e.groupName ?? e.unitName;
+    const bring = e.bring.map((b) => t(`calendar.bring.${b}`)).join(', ');
+    const description = [e.note, bring ? t('calendar.bringLine', { items: bring }) : ''].filter(Boolean).join('\n');
+    const allDay = e.startTime === null || e.endTime === null;
+    calendar.createEvent({
+      id: `event-${e.id}@vardag`, summary: `${e.title} (${where})`, description: description || undefined,
+      allDay, ...(allDay ? {} : { timezone: TIME_ZONE }), start: allDay ? e.date : local(e.date, e.startTime ?? '00:00'), end: allDay ? addDays(e.date, 1) : local(e.date, e.endTime ?? '00:00'),
+      repeating: e.repeatUntil ? `RRULE:FREQ=WEEKLY;UNTIL=${allDay ? e.repeatUntil.replaceAll('-', '') : endOfLocalDayUtc(e.repeatUntil)}` : null,
+      stamp: new Date(`${today}T00:00:00Z`),
+    });
+  }
+  for (const c of closed) {
+    calendar.createEvent({
+      id: `closed-${c.date}-${hashToken(c.unitName).slice(0, 12)}@vardag`, summary: t('calendar.closedFeed', { unit: c.unitName, reason: c.reason }),
+      allDay: true, start: c.date, end: addDays(c.date, 1), stamp: new Date(`${today}T00:00:00Z`),
+    });
+  }
+  return calendar.toString();
+}

@@ -1,0 +1,166 @@
+// Information (news and letters): a guardian's list of the items of all their children's groups, units and
+// municipalities, each marked by child, searchable; staff see the items of their groups and units. An item's page
+// marks it read; who may publish there also sees "Läst av 12 av 45" and who has not read. Publishing: to a group
+// (its staff), a unit (its staff and head) or the municipality (its administrator). Plain forms with 303 redirects.
+import type { Request, Response } from 'express';
+import { today, type Clock } from '../kernel/clock.ts';
+import type { Db } from '../kernel/db.ts';
+import type { FieldErrors } from '../kernel/forms.ts';
+import { field, flash, notFound, type Located, type RouteTable } from '../kernel/http.ts';
+import { decide, type Actor } from '../kernel/policy.ts';
+import { render } from '../kernel/views.ts';
+import { messageFiles, sendKeptFile } from '../messages/attachments.ts';
+import { markNotificationsReadByUrl } from '../notifications/queries.ts';
+import { childrenOfGuardian, findUnit, groupWithUnit, municipalityPage } from '../people/queries.ts';
+import { locateChild } from '../people/relations.ts';
+import {
+  attachmentFile, attachmentsOfItem, audienceOf, itemById, listItems, markRead, municipalitiesOfUnits,
+  type Item, type Scope, type Sources,
+} from './queries.ts';
+import { BODY_MAX_LENGTH, expired, parseItem, parseListQuery, readSummary, TITLE_MAX_LENGTH } from './rules.ts';
+import { itemUrl, publish } from './write.ts';
+
+interface Deps { db: Db; clock: Clock; dataDir: string }
+
+/** A publish form's place: where it posts, and the name shown ("Till Blåklockan"). */
+interface Target { scope: Scope; municipalityId: number; name: string; action: string }
+
+const formOf = (req: Request) => ({
+  title: field(req.body, 'title'), body: field(req.body, 'body'), link: field(req.body, 'link'),
+  pinned: field(req.body, 'pinned'), expiresOn: field(req.body, 'expiresOn'),
+});
+
+export function informationRoutes(routes: RouteTable, { db, clock, dataDir }: Deps): void {
+  routes.get('/information', 'information.read', async (req, res, { actor, account }) => {
+    const day = today(clock);
+    const query = parseListQuery(req.query as Record<string, unknown>);
+    const children = await childrenOfGuardian(db, actor.personId, day);
+    const childPlaces = await Promise.all(children.map(async (c) => ({ child: c, place: await locateChild(db, c.id, day) })));
+    const guardianSources: Sources = {
+      groupIds: childPlaces.flatMap((c) => c.place?.groupIds ?? []),
+      unitIds: childPlaces.flatMap((c) => c.place?.unitIds ?? []),
+      municipalityIds: childPlaces.flatMap((c) => (c.place ? [c.place.municipalityId, ...(c.place.groups ?? []).map((g) => g.municipalityId)] : [])),
+    };
+    const staffUnits = [...new Set([...actor.staffUnits, ...actor.headOf])];
+    const staffSources: Sources = {
+      groupIds: [...actor.staffGroups], unitIds: staffUnits,
+      municipalityIds: [...new Set([...actor.adminOf, ...(await municipalitiesOfUnits(db, staffUnits))])],
+    };
+    const isStaff = staffSources.groupIds.length + staffSources.unitIds.length + staffSources.municipalityIds.length > 0;
+    const sources: Sources = {
+      groupIds: [...new Set([...guardianSources.groupIds, ...staffSources.groupIds])],
+      unitIds: [...new Set([...guardianSources.unitIds, ...staffSources.unitIds])],
+      municipalityIds: [...new Set([...guardianSources.municipalityIds, ...staffSources.municipalityIds])],
+    };
+    // (staff see their own expired items too, marked; a guardian only the current ones)
+    const list = await listItems(db, account.id, sources, query, isStaff ? null : day);
+    const items = list.items.map((item) => ({
+      ...item,
+      expired: expired(item, day),
+      children: childPlaces.filter(({ place }) => place && concerns(item, place)).map(({ child }) => child.firstName),
+    }));
+    const publishTo = isStaff ? await publishChoices(db, actor) : [];
+    render(req, res, 'information/list', { ...list, items, query, publishTo, several: children.length > 1 });
+  });
+
+  routes.get('/information/:informationItemId', 'informationItem.read', async (req, res, { actor, account, target }) => {
+    const item = await itemById(db, target.id);
+    if (!item) throw notFound();
+    const day = today(clock);
+    if (expired(item, day) && !mayManage(actor, item, target)) throw notFound();
+    const at = clock.now();
+    await markRead(db, item.id, account.id, at);
+    await markNotificationsReadByUrl(db, account.id, itemUrl(item.id), at);
+    const attachments = await attachmentsOfItem(db, item.id);
+    let summary: ReturnType<typeof readSummary> | null = null;
+    if (mayManage(actor, item, target)) summary = readSummary(await audienceOf(db, item.id, target.childIds));
+    render(req, res, 'information/item', { item, attachments, summary, expired: expired(item, day) });
+  });
+
+  routes.get('/information/attachments/:informationAttachmentId', 'informationAttachment.read', async (_req, res, { target }) => {
+    const file = await attachmentFile(db, target.id);
+    if (!file) throw notFound();
+    await sendKeptFile(res, dataDir, { media_key: file.key, name: file.name, mime: file.mime });
+  });
+
+  routes.get('/groups/:groupId/information/new', 'group.information.publish', async (req, res, { target }) => {
+    renderForm(req, res, await groupTarget(target));
+  });
+  routes.post('/groups/:groupId/information', 'group.information.publish', async (req, res, { account, target }) => {
+    await publishFrom(req, res, account.id, await groupTarget(target));
+  });
+  routes.get('/units/:unitId/information/new', 'unit.information.publish', async (req, res, { target }) => {
+    renderForm(req, res, await unitTarget(target));
+  });
+  routes.post('/units/:unitId/information', 'unit.information.publish', async (req, res, { account, target }) => {
+    await publishFrom(req, res, account.id, await unitTarget(target));
+  });
+  routes.get('/municipalities/:municipalityId/information/new', 'municipality.information.publish', async (req, res, { target }) => {
+    renderForm(req, res, await municipalityTarget(target));
+  });
+  routes.post('/municipalities/:municipalityId/information', 'municipality.information.publish', async (req, res, { account, target }) => {
+    await publishFrom(req, res, account.id, await municipalityTarget(target));
+  });
+
+  async function groupTarget(target: Located): Promise<Target> {
+    const group = await groupWithUnit(db, target.id);
+    if (!group) throw notFound();
+    return { scope: { kind: 'group', groupId: group.id }, municipalityId: group.municipalityId, name: group.name, action: `/groups/${group.id}/information` };
+  }
+  async function unitTarget(target: Located): Promise<Target> {
+    const unit = await findUnit(db, target.id);
+    if (!unit) throw notFound();
+    return { scope: { kind: 'unit', unitId: unit.id }, municipalityId: unit.municipalityId, name: unit.name, action: `/units/${unit.id}/information` };
+  }
+  async function municipalityTarget(target: Located): Promise<Target> {
+    const municipality = await municipalityPage(db, target.id);
+    if (!municipality) throw notFound();
+    return { scope: { kind: 'municipality' }, municipalityId: municipality.id, name: municipality.name, action: `/municipalities/${municipality.id}/information` };
+  }
+
+  function renderForm(req: Request, res: Response, target: Target, errors: FieldErrors = {}): void {
+    render(req, res, 'information/new', {
+      target, errors, values: req.method === 'POST' ? formOf(req) : {}, titleMax: TITLE_MAX_LENGTH, bodyMax: BODY_MAX_LENGTH, today: today(clock),
+    }, Object.keys(errors).length ? 400 : 200);
+  }
+
+  async function publishFrom(req: Request, res: Response, accountId: number, target: Target): Promise<void> {
+    const day = today(clock);
+    const parsed = parseItem(formOf(req), day);
+    if (!parsed.ok) return renderForm(req, res, target, parsed.errors);
+    const published = await publish(db, {
+      ...parsed.value, municipalityId: target.municipalityId, scope: target.scope, accountId, at: clock.now(),
+    }, await messageFiles(req), day);
+    if (!published.ok) return renderForm(req, res, target, { attachments: { key: published.error } });
+    flash(req, 'information.published');
+    res.redirect(303, itemUrl(published.itemId));
+  }
+}
+
+/** Whether the item is about a place the child is in: its group, its unit or its municipality. */
+function concerns(item: Item, place: { municipalityId: number; unitIds: readonly number[]; groupIds: readonly number[]; groups?: readonly { municipalityId: number }[] }): boolean {
+  if (item.groupId !== null) return place.groupIds.includes(item.groupId);
+  if (item.unitId !== null) return place.unitIds.includes(item.unitId);
+  return place.municipalityId === item.municipalityId || (place.groups ?? []).some((g) => g.municipalityId === item.municipalityId);
+}
+
+/**
+ * Whether the actor may see who has read the item: who may publish to its place (a municipality's item: its
+ * administrator only, not every unit head of the municipality).
+ */
+function mayManage(actor: Actor, item: Item, target: Located): boolean {
+  if (item.groupId === null && item.unitId === null) return actor.adminOf.has(item.municipalityId);
+  return decide(actor, 'informationItem.manage', target) === 'allow';
+}
+
+/** Where a staff member may publish: their groups, the units they work in or head, the municipalities they administer. */
+async function publishChoices(db: Db, actor: Actor): Promise<{ href: string; name: string }[]> {
+  const groups = await Promise.all([...actor.staffGroups].map((id) => groupWithUnit(db, id)));
+  const units = await Promise.all([...new Set([...actor.staffUnits, ...actor.headOf])].map((id) => findUnit(db, id)));
+  const municipalities = await Promise.all([...actor.adminOf].map((id) => municipalityPage(db, id)));
+  return [
+    ...groups.filter((g) => g !== undefined).map((g) => ({ href: `/groups/${g.id}/information/new`, name: g.name })),
+    ...units.filter((u) => u !== undefined).map((u) => ({ href: `/units/${u.id}/information/new`, name: u.name })),
+    ...municipalities.filter((m) => m !== undefined).map((m) => ({ href: `/municipalities/${m.id}/information/new`, name: m.name })),
+  ];
+}
