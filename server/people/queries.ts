@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { prepared, type Db, type OuterQuery } from '../kernel/db.ts';
 import type { Actor } from '../kernel/policy.ts';
 import type { HourLimit, UnitKind } from '../../db/schema.ts';
-import { jsonValues } from '../../db/sql.ts';
+import { jsonValues, lockedRows } from '../../db/sql.ts';
 import { assignmentCountsOn, currentPlacements } from './relations.ts';
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -19,6 +19,19 @@ export function personName(eb: OuterQuery, ref: string) {
 /** The first name of the person whose id is the outer query's column `ref` (a child is named by first name). */
 export function personFirstName(eb: OuterQuery, ref: string) {
   return eb.selectFrom('persons').select('persons.first_name').where('persons.id', '=', sql.ref<number>(ref));
+}
+
+/** The protected_identity flag (1 or 0) of the person whose id is the outer query's column `ref`. */
+export function personProtectedIdentity(eb: OuterQuery, ref: string) {
+  return eb.selectFrom('persons').select('persons.protected_identity').where('persons.id', '=', sql.ref<number>(ref));
+}
+
+/**
+ * Locks the person's row until the transaction ends (PostgreSQL; SQLite's one writer needs no lock): another module's
+ * check-then-write on a person (a staff member's talk slots that must not overlap) is then one at a time.
+ */
+export async function lockPerson(trx: Db, personId: number): Promise<void> {
+  await lockedRows(trx, trx.selectFrom('persons').select('id').where('id', '=', personId)).execute();
 }
 
 /** Whether the person whose id is the outer query's column `ref` works anywhere (a staff assignment). */

@@ -44,14 +44,13 @@ export async function sendTalkReminders(db: Db, clock: Clock): Promise<number> {
   const at = clock.now();
   return takeDueReminders(db, tomorrow, at, async (trx, due) => {
     const settingsEach = due.household === 1;
-    const child = await trx.selectFrom('persons').select('first_name').where('id', '=', due.childId).executeTakeFirstOrThrow();
     // A booking of home 1 is that home's own; home 0's is the whole family's unless the other home booked its own.
     const otherHasOwn = !settingsEach && (await trx.selectFrom('talk_bookings').select('id').where('child_id', '=', due.childId)
       .where('household', '=', 1).where('active_key', 'is not', null).executeTakeFirst()) !== undefined;
     const accountIds = await guardianAccounts(trx, due.childId, settingsEach || otherHasOwn ? due.household : undefined);
     await notify(trx, {
       accountIds, kind: talkTomorrowNotification, childId: due.childId, url: `/children/${due.childId}/talks`, at,
-      params: { child: child.first_name, time: due.slot.start, place: due.slot.place || due.slot.videoUrl || '' },
+      params: { child: due.childFirstName, time: due.slot.start, place: due.slot.place || due.slot.videoUrl || '' },
     });
   });
 }

@@ -3,8 +3,8 @@
 // the last one), moving and cancelling a booking, the lists for staff and guardians, and the reminders of the day before.
 import type { Db } from '../kernel/db.ts';
 import { RaceLost, retryRaces } from '../kernel/races.ts';
-import { isUniqueViolation, lockedRows } from '../../db/sql.ts';
-import { childPlacements } from '../people/queries.ts';
+import { isUniqueViolation } from '../../db/sql.ts';
+import { childPlacements, groupWithUnit, lockPerson, personFirstName, personName, personProtectedIdentity } from '../people/queries.ts';
 import type { UnitKind } from '../../db/schema.ts';
 import { activeKey, bookingOpen, DEFAULT_DEADLINE_DAYS, DEFAULT_TWO_HOMES, overlaps, type SlotInput, type TalkSettings } from './rules.ts';
 
@@ -19,19 +19,18 @@ export interface SlotWithBooking extends Slot {
 }
 
 function slots(db: Db) {
-  return db.selectFrom('talk_slots').innerJoin('persons as talk_staff', 'talk_staff.id', 'talk_slots.staff_person_id')
-    .select(['talk_slots.id', 'talk_slots.group_id', 'talk_slots.staff_person_id', 'talk_staff.first_name as staff_first',
-      'talk_staff.last_name as staff_last', 'talk_slots.date', 'talk_slots.start_time', 'talk_slots.end_time', 'talk_slots.place',
-      'talk_slots.video_url']);
+  return db.selectFrom('talk_slots')
+    .select((eb) => ['talk_slots.id', 'talk_slots.group_id', 'talk_slots.staff_person_id', personName(eb, 'talk_slots.staff_person_id').as('staff_name'),
+      'talk_slots.date', 'talk_slots.start_time', 'talk_slots.end_time', 'talk_slots.place', 'talk_slots.video_url']);
 }
 
 type SlotRow = {
-  id: number; group_id: number; staff_person_id: number; staff_first: string; staff_last: string; date: string;
+  id: number; group_id: number; staff_person_id: number; staff_name: string | null; date: string;
   start_time: string; end_time: string; place: string; video_url: string | null;
 };
 function toSlot(r: SlotRow): Slot {
   return {
-    id: r.id, groupId: r.group_id, staffPersonId: r.staff_person_id, staffName: `${r.staff_first} ${r.staff_last}`, date: r.date,
+    id: r.id, groupId: r.group_id, staffPersonId: r.staff_person_id, staffName: r.staff_name ?? '', date: r.date,
     start: r.start_time, end: r.end_time, place: r.place, videoUrl: r.video_url,
   };
 }
@@ -56,7 +55,7 @@ export type Publish = { ok: true; id: number } | { ok: false; error: 'overlaps';
  */
 export async function publishSlot(db: Db, input: SlotInput & { groupId: number; staffPersonId: number; by: number; at: Date }): Promise<Publish> {
   return retryRaces(() => db.transaction().execute(async (trx): Promise<Publish> => {
-    await lockedRows(trx, trx.selectFrom('persons').select('id').where('id', '=', input.staffPersonId)).execute();
+    await lockPerson(trx, input.staffPersonId);
     const sameDay = await slots(trx).where('talk_slots.staff_person_id', '=', input.staffPersonId).where('talk_slots.date', '=', input.date).execute();
     const other = sameDay.map(toSlot).find((s) => overlaps(s, input));
     if (other) return { ok: false, error: 'overlaps', other };
@@ -80,15 +79,14 @@ export async function removeSlot(db: Db, groupId: number, slotId: number): Promi
 export async function slotsOfGroup(db: Db, groupId: number, from: string): Promise<SlotWithBooking[]> {
   const rows = await slots(db)
     .leftJoin('talk_bookings', 'talk_bookings.slot_id', 'talk_slots.id')
-    .leftJoin('persons as child', 'child.id', 'talk_bookings.child_id')
-    .select(['talk_bookings.id as booking_id', 'talk_bookings.child_id', 'talk_bookings.household', 'child.first_name as child_first',
-      'child.last_name as child_last', 'child.protected_identity'])
+    .select((eb) => ['talk_bookings.id as booking_id', 'talk_bookings.child_id', 'talk_bookings.household',
+      personName(eb, 'talk_bookings.child_id').as('child_name'), personProtectedIdentity(eb, 'talk_bookings.child_id').as('protected_identity')])
     .where('talk_slots.group_id', '=', groupId).where('talk_slots.date', '>=', from)
     .orderBy('talk_slots.date').orderBy('talk_slots.start_time').orderBy('talk_slots.id').execute();
   return rows.map((r) => ({
     ...toSlot(r),
     booking: r.booking_id === null ? null : {
-      id: r.booking_id, childId: Number(r.child_id), childName: `${r.child_first} ${r.child_last}`, household: Number(r.household),
+      id: r.booking_id, childId: Number(r.child_id), childName: r.child_name ?? '', household: Number(r.household),
       protectedIdentity: r.protected_identity === 1,
     },
   }));
@@ -194,8 +192,9 @@ export async function cancelBooking(db: Db, input: { childId: number; bookingId:
       .where('talk_bookings.child_id', '=', input.childId).where('talk_slots.date', '>=', input.today).executeTakeFirst();
     if (!row || !input.households.includes(Number(row.household))) return { ok: false, error: 'not-found' };
     const slot = toSlot(row);
-    const unit = await trx.selectFrom('groups').select('unit_id').where('id', '=', slot.groupId).executeTakeFirstOrThrow();
-    if (!bookingOpen(slot.date, input.today, await talkSettings(trx, unit.unit_id), input.byStaff)) return { ok: false, error: 'closed' };
+    const group = await groupWithUnit(trx, slot.groupId);
+    if (!group) throw new Error(`talk slot ${slot.id}: group ${slot.groupId} not found`);
+    if (!bookingOpen(slot.date, input.today, await talkSettings(trx, group.unitId), input.byStaff)) return { ok: false, error: 'closed' };
     const gone = await trx.deleteFrom('talk_bookings').where('id', '=', input.bookingId).executeTakeFirst();
     return Number(gone.numDeletedRows) === 1 ? { ok: true, slot } : { ok: false, error: 'not-found' };
   });
@@ -224,7 +223,7 @@ export async function hasFreeSlots(db: Db, groupId: number, today: string): Prom
   return row !== undefined;
 }
 
-export interface DueReminder { bookingId: number; childId: number; household: number; slot: Slot }
+export interface DueReminder { bookingId: number; childId: number; childFirstName: string; household: number; slot: Slot }
 
 /**
  * Takes the bookings of talks on `day` not yet reminded, marking each (a conditional update: a second run, or a second
@@ -232,7 +231,8 @@ export interface DueReminder { bookingId: number; childId: number; household: nu
  */
 export async function takeDueReminders(db: Db, day: string, at: Date, send: (trx: Db, due: DueReminder) => Promise<void>): Promise<number> {
   const rows = await slots(db).innerJoin('talk_bookings', 'talk_bookings.slot_id', 'talk_slots.id')
-    .select(['talk_bookings.id as booking_id', 'talk_bookings.child_id', 'talk_bookings.household'])
+    .select((eb) => ['talk_bookings.id as booking_id', 'talk_bookings.child_id', 'talk_bookings.household',
+      personFirstName(eb, 'talk_bookings.child_id').as('child_first_name')])
     .where('talk_slots.date', '=', day).where('talk_bookings.reminded_at', 'is', null).execute();
   let sent = 0;
   for (const r of rows) {
@@ -240,7 +240,7 @@ export async function takeDueReminders(db: Db, day: string, at: Date, send: (trx
       const marked = await trx.updateTable('talk_bookings').set({ reminded_at: at.toISOString() })
         .where('id', '=', r.booking_id).where('reminded_at', 'is', null).executeTakeFirst();
       if (Number(marked.numUpdatedRows) !== 1) return;
-      await send(trx, { bookingId: r.booking_id, childId: r.child_id, household: Number(r.household), slot: toSlot(r) });
+      await send(trx, { bookingId: r.booking_id, childId: r.child_id, childFirstName: r.child_first_name ?? '', household: Number(r.household), slot: toSlot(r) });
       sent++;
     });
   }
