@@ -124,7 +124,8 @@ export function calendarRoutes(routes: RouteTable, deps: Deps): void {
     const day = today(clock);
     const actor = await loadActor(db, { id: account.id, person_id: account.personId }, 'password', day);
     const body = await feedOf(db, actor, account.language, day);
-    res.status(200).type('text/calendar; charset=utf-8').set('Content-Disposition', 'inline; filename="vardag.ics"').send(body);
+    res.status(200).type('text/calendar; charset=utf-8').set('Content-Disposition', 'inline; filename="vardag.ics"')
+      .set('Cache-Control', 'private, no-store').send(body);
   });
 }
 

@@ -6,7 +6,7 @@ import type { Db } from '../kernel/db.ts';
 import type { FieldErrors } from '../kernel/forms.ts';
 import { field, flash, notFound, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
-import { groupWithUnit } from '../people/queries.ts';
+import { childrenInGroupOn, groupWithUnit } from '../people/queries.ts';
 import { groupContactList, ownChoice } from './list.ts';
 import { saveChoice } from './queries.ts';
 import { CONTACT_SHOWS, parseShows } from './rules.ts';
@@ -14,10 +14,13 @@ import { CONTACT_SHOWS, parseShows } from './rules.ts';
 interface Deps { db: Db; clock: Clock }
 
 export function contactRoutes(routes: RouteTable, { db, clock }: Deps): void {
-  routes.get('/groups/:groupId/contacts', 'group.contacts.read', async (req, res, { target }) => {
+  routes.get('/groups/:groupId/contacts', 'group.contacts.read', async (req, res, { actor, target }) => {
     const group = await groupWithUnit(db, target.id);
     if (!group) throw notFound();
     const day = today(clock);
+    // A family sees the list once its child has started there, not on the strength of a placement that begins later.
+    const works = actor.staffGroups.has(group.id) || actor.headOf.has(group.unitId) || actor.adminOf.has(group.municipalityId);
+    if (!works && !(await childrenInGroupOn(db, group.id, day)).some((childId) => actor.guardianOf.has(childId))) throw notFound();
     const list = await groupContactList(db, group.id, group.unitId, day);
     render(req, res, 'contacts/list', { group, ...list, day });
   });

@@ -201,9 +201,9 @@ export async function attachmentsOfItem(db: Db, itemId: number): Promise<Attachm
   return rows.map((r) => ({ id: r.id, name: r.name, size: Number(r.size) }));
 }
 
-export async function attachmentFile(db: Db, id: number): Promise<{ key: string; name: string; mime: string } | undefined> {
-  const row = await db.selectFrom('information_attachments').select(['media_key', 'name', 'mime']).where('id', '=', id).executeTakeFirst();
-  return row && { key: row.media_key, name: row.name, mime: row.mime };
+export async function attachmentFile(db: Db, id: number): Promise<{ itemId: number; key: string; name: string; mime: string } | undefined> {
+  const row = await db.selectFrom('information_attachments').select(['item_id', 'media_key', 'name', 'mime']).where('id', '=', id).executeTakeFirst();
+  return row && { itemId: row.item_id, key: row.media_key, name: row.name, mime: row.mime };
 }
 
 /** Whether a stored file (by its content key) is named by an information item (the attachment sweep keeps it). */

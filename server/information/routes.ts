@@ -77,9 +77,12 @@ export function informationRoutes(routes: RouteTable, { db, clock, dataDir }: De
     render(req, res, 'information/item', { item, attachments, summary, expired: expired(item, day) });
   });
 
-  routes.get('/information/attachments/:informationAttachmentId', 'informationAttachment.read', async (_req, res, { target }) => {
+  routes.get('/information/attachments/:informationAttachmentId', 'informationAttachment.read', async (_req, res, { actor, target }) => {
     const file = await attachmentFile(db, target.id);
     if (!file) throw notFound();
+    // (an expired item's files go with it, as its page does, for all but those who publish there)
+    const item = await itemById(db, file.itemId);
+    if (!item || (expired(item, today(clock)) && !mayManage(actor, item, target))) throw notFound();
     await sendKeptFile(res, dataDir, { media_key: file.key, name: file.name, mime: file.mime });
   });
 

@@ -3,7 +3,7 @@
 // the last one), moving and cancelling a booking, the lists for staff and guardians, and the reminders of the day before.
 import type { Db } from '../kernel/db.ts';
 import { RaceLost, retryRaces } from '../kernel/races.ts';
-import { isUniqueViolation } from '../../db/sql.ts';
+import { isUniqueViolation, lockedRows } from '../../db/sql.ts';
 import { childPlacements, groupWithUnit, lockPerson, personFirstName, personName, personProtectedIdentity } from '../people/queries.ts';
 import type { UnitKind } from '../../db/schema.ts';
 import { activeKey, bookingOpen, DEFAULT_DEADLINE_DAYS, DEFAULT_TWO_HOMES, overlaps, type SlotInput, type TalkSettings } from './rules.ts';
@@ -67,12 +67,20 @@ export async function publishSlot(db: Db, input: SlotInput & { groupId: number; 
   }));
 }
 
-/** Removes a slot of the group that nobody has booked; false when it is booked or not the group's. */
+/**
+ * Removes a slot of the group that nobody has booked; false when it is booked or not the group's. The slot's row is
+ * locked first, as a booking locks it (PostgreSQL): a guardian booking it at that moment either books first, and the
+ * slot stays, or finds it gone — never a booking removed with its slot.
+ */
 export async function removeSlot(db: Db, groupId: number, slotId: number): Promise<boolean> {
-  const result = await db.deleteFrom('talk_slots').where('id', '=', slotId).where('group_id', '=', groupId)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('talk_bookings').select('talk_bookings.id').where('talk_bookings.slot_id', '=', slotId))))
-    .executeTakeFirst();
-  return Number(result.numDeletedRows) === 1;
+  return db.transaction().execute(async (trx) => {
+    const slot = await lockedRows(trx, trx.selectFrom('talk_slots').select('id').where('id', '=', slotId).where('group_id', '=', groupId)).executeTakeFirst();
+    if (!slot) return false;
+    const result = await trx.deleteFrom('talk_slots').where('id', '=', slotId)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('talk_bookings').select('talk_bookings.id').where('talk_bookings.slot_id', '=', slotId))))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  });
 }
 
 /** The group's slots from `from` on, each with its booking (if any), in time order. */
@@ -145,6 +153,8 @@ export async function bookSlot(db: Db, input: { childId: number; slotId: number;
   const key = activeKey(input.childId, input.household);
   try {
     return await retryRaces(() => db.transaction().execute(async (trx): Promise<Book> => {
+      // (the slot's row locked, as removeSlot locks it: a slot removed meanwhile is not found)
+      if (!(await lockedRows(trx, trx.selectFrom('talk_slots').select('id').where('id', '=', input.slotId)).executeTakeFirst())) return { ok: false, error: 'not-found' };
       const groups = await groupsOfChild(trx, input.childId, input.today);
       const row = await slots(trx).where('talk_slots.id', '=', input.slotId)
         .where('talk_slots.group_id', 'in', groups.length ? groups.map((g) => g.groupId) : [0]).executeTakeFirst();

@@ -157,6 +157,7 @@ describe('the calendar', () => {
     const feed = await request(t.app).get(path);
     assert.equal(feed.status, 200);
     assert.match(feed.headers['content-type'], /text\/calendar/);
+    assert.equal(feed.headers['cache-control'], 'private, no-store');
     assert.match(feed.text, /BEGIN:VTIMEZONE\r\nTZID:Europe\/Stockholm/);
     assert.match(feed.text, /DTSTART;TZID=Europe\/Stockholm:20270315T080000/);
     assert.match(feed.text, /RRULE:FREQ=WEEKLY;UNTIL=20271108T225959Z/);

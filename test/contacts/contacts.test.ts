@@ -69,6 +69,20 @@ describe('the contact list', () => {
     }
   });
 
+  it('is not for a family whose child starts in the group later, until the child has started', async () => {
+    const lingon = await groupId(t.db, 'Lingon');
+    const oskar = await personId(t.db, 'Oskar', 'Andersson');
+    const { id } = await t.db.insertInto('placements').values({ child_id: oskar, group_id: lingon, start_date: '2027-01-11', end_date: null, hour_limit: 'none' })
+      .returning('id').executeTakeFirstOrThrow();
+    try {
+      assert.equal((await get('vardnadshavare', listOf(lingon))).status, 404);
+      await t.db.updateTable('placements').set({ start_date: '2026-11-02' }).where('id', '=', id).execute();
+      assert.equal((await get('vardnadshavare', listOf(lingon))).status, 200);
+    } finally {
+      await t.db.deleteFrom('placements').where('id', '=', id).execute();
+    }
+  });
+
   it('shows nobody who chose nothing (the default), never the protected child nor her guardians, for every actor', async () => {
     for (const actor of MAY_READ) {
       const res = await get(actor, listOf(blabar));

@@ -170,6 +170,10 @@ describe('information', () => {
     assert.equal(download.status, 200);
     assert.deepEqual(Buffer.from(download.body), PDF);
     assert.equal((await (await as('pedagog3')).get(`/information/attachments/${file.id}`)).status, 404);
+    // once the item has expired its file goes with it for the family; its staff still have it
+    await t.db.updateTable('information_items').set({ expires_on: '2026-11-23' }).where('id', '=', id).execute();
+    assert.equal((await (await as('vardnadshavare')).get(`/information/attachments/${file.id}`)).status, 404);
+    assert.equal((await teacher.get(`/information/attachments/${file.id}`)).status, 200);
 
     const form2 = await teacher.get(`/groups/${blabar}/information/new`);
     const refused = await teacher.post(`/groups/${blabar}/information`).field('_csrf', csrfFrom(form2.text))

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import ical from 'node-ical';
 import { postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { groupId, personId, unitId } from '../support/demo.ts';
-import { bookSlot, publishSlot } from '../../server/talks/queries.ts';
+import { bookSlot, publishSlot, removeSlot } from '../../server/talks/queries.ts';
 import { sendTalkReminders } from '../../server/talks/notices.ts';
 
 // The test app's today is Tuesday 24 November 2026.
@@ -238,5 +238,30 @@ describe('the race for the last time', () => {
     const rows = await t.db.selectFrom('talk_bookings').select(['child_id', 'slot_id']).where('child_id', 'in', ids).execute();
     assert.equal(rows.length, ids.length, 'every child still has exactly one talk');
     assert.equal(rows.filter((r) => r.slot_id === last).length, 1);
+  });
+
+  it('never removes a booking with its time: a time removed while a guardian books it is either kept booked or not booked at all', async () => {
+    const blabar = await groupId(t.db, 'Blåbär');
+    const elsa = await personId(t.db, 'Elsa', 'Andersson');
+    const pedagog = await t.db.selectFrom('accounts').select(['id', 'person_id']).where('username', '=', 'pedagog').executeTakeFirstOrThrow();
+    const at = t.clock.now();
+    for (const [i, start] of ['08:00', '08:30', '09:00', '09:30', '10:00'].entries()) {
+      const s = await publishSlot(t.db, { groupId: blabar, staffPersonId: pedagog.person_id, by: pedagog.id, at, date: '2026-12-14', start, end: ['08:30', '09:00', '09:30', '10:00', '10:30'][i]!, place: 'Rummet', videoUrl: null });
+      assert.ok(s.ok);
+      const [booked, removed] = await Promise.all([
+        bookSlot(t.db, { childId: elsa, slotId: s.id, household: 0, by: pedagog.id, at, today: '2026-11-24', byStaff: true }),
+        removeSlot(t.db, blabar, s.id),
+      ]);
+      const slotLeft = await t.db.selectFrom('talk_slots').select('id').where('id', '=', s.id).executeTakeFirst();
+      const booking = await t.db.selectFrom('talk_bookings').select('id').where('slot_id', '=', s.id).executeTakeFirst();
+      if (booked.ok) {
+        assert.equal(removed, false, 'a booked time is not removed');
+        assert.ok(slotLeft && booking, 'the booking told "booked" is there');
+      } else {
+        assert.equal(booked.error, 'not-found');
+        assert.equal(removed, true);
+        assert.equal(slotLeft, undefined);
+      }
+    }
   });
 });
