@@ -109,7 +109,7 @@ describe('accessibility (axe, WCAG 2.1 AA)', () => {
 
   it('a box on a page of its own, the notifications and the messages', () => withPage(async (page) => {
     await login(page, 'vardnadshavare');
-    await follow(page, page.getByRole('link', { name: 'Kalender' }));
+    await follow(page, page.getByRole('link', { name: 'Kalender', exact: true }));
     await assertAccessible(page, 'calendar box page');
     await page.goto('/notifications');
     await assertAccessible(page, 'notifications');
