@@ -102,7 +102,7 @@ describe('the calendar', () => {
     assert.ok(added.ok);
     const around = await emma.get('/calendar?from=2026-12-14');
     assert.match(around.text, /Förskolan Solrosen har stängt:<\/strong> <span dir="auto">Planeringsdag/);
-    assert.match((await emma.get('/calendar?view=month&month=2026-12')).text, /<span class="tag">Stängt<\/span>/);
+    assert.match((await emma.get('/calendar?view=month&month=2026-12')).text, /<span class="tag" title="[^"]+">Stängt<\/span>/);
   });
 
   it('is not found by anyone outside the group: another unit’s staff and family, another municipality', async () => {
