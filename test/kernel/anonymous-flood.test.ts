@@ -5,6 +5,7 @@
 // The issue saw 10,100 GET /login against the default cap of 10,000 anonymous sessions. Rendering that many pages takes
 // ~40 s on a busy machine, so the test lowers the cap to FLOOD_CAP (1,000 unless the environment says otherwise) and
 // floods 100 past it: the same eviction on the old code. `FLOOD_CAP=10000` runs the issue's figures.
+import { renewFeedToken } from '../../server/calendar/feed.ts';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -228,6 +229,8 @@ describe("public forms' CSRF token", () => {
       '/login': '/login', '/password/forgot': '/password/forgot', '/password/reset/:token': `/password/reset/${await createResetToken(t.db, emma.id, now)}`,
       '/register_invite': '/register_invite', '/register_invite/:key': `/register_invite/${key}`, '/register_invite/:key/link': `/register_invite/${key}/link`,
       '/email/verify/:token': `/email/verify/${added.token}`, '/privacy': '/privacy', '/accessibility': '/accessibility',
+      // (a phone's calendar fetching the feed: no form, and no session either)
+      '/calendar/feed/:token.ics': `/calendar/feed/${await renewFeedToken(t.db, emma.id, now)}.ics`,
     };
     const publicGets = t.routes.entries.filter((e) => e.access === 'public' && e.method === 'GET').map((e) => e.path);
     assert.deepEqual([...publicGets].sort(), Object.keys(pages).sort(), 'every public page is listed here');
