@@ -9,6 +9,7 @@ import { registerDocumentationJobs } from './documentation/personal-data.ts';
 import { registerChildPageJobs } from './child-page/personal-data.ts';
 import { registerMessageJobs } from './messages/write.ts';
 import { registerAttachmentSweep } from './messages/attachments.ts';
+import { informationUsesKey } from './information/queries.ts';
 import { runWorkers } from './cluster.ts';
 import { loadConfig, publicUrlWarning } from './config.ts';
 import { systemClock, today } from './kernel/clock.ts';
@@ -114,7 +115,7 @@ async function serve(): Promise<void> {
   registerChildPageJobs(runner, { db: connection.db, dataDir: config.dataDir }); // (...and the children's pictures)
   registerMessageJobs(runner, { db: connection.db }); // (a bulletin's fan-out to its recipients)
   registerTalkJobs(runner, { db: connection.db, clock: systemClock }); // (the notification the day before a booked talk)
-  registerAttachmentSweep(runner, { db: connection.db, clock: systemClock, dataDir: config.dataDir }); // (attachment files no message names)
+  registerAttachmentSweep(runner, { db: connection.db, clock: systemClock, dataDir: config.dataDir, keptElsewhere: [informationUsesKey] }); // (attachment files no message or information item names)
   registerBackupJobs(runner, { db: connection.db, clock: systemClock, config });
   await pushKeys(connection.db); // (this installation's VAPID key pair: made at the first start, kept in the database)
   registerPushJobs(runner, { db: connection.db, clock: systemClock, subject: vapidSubject(config) });

@@ -21,7 +21,6 @@ import { HttpError, type Locators } from '../kernel/http.ts';
 import type { Location } from '../kernel/policy.ts';
 import { mediaUpload, receivedFiles } from '../media/index.ts';
 import { DECODE, FULL_JPEG, imageQueue, isHeic } from '../media/images.ts';
-import { informationUsesKey } from '../information/queries.ts';
 
 // multer has no type declarations of its own: the shape its files have here.
 declare global {
@@ -267,14 +266,17 @@ export async function sendKeptFile(res: Response, dataDir: string, row: { media_
   });
 }
 
+/** Whether another domain names a stored file (an information item keeps its files here too): app wiring hands it in. */
+export type KeptElsewhere = (db: Db, key: string) => Promise<boolean>;
+
 /**
  * Removes the attachment files no row names, last written before `before` (a form refused after its files were
  * stored, a retracted message's), through the one folder sweep: returns the keys (and half-written files) removed.
  */
-export async function sweepAttachmentFiles(db: Db, dataDir: string, before: Date): Promise<string[]> {
+export async function sweepAttachmentFiles(db: Db, dataDir: string, before: Date, keptElsewhere: readonly KeptElsewhere[] = []): Promise<string[]> {
   const root = attachmentFolder(dataDir);
   const inUse = async (key: string) => KEY.test(key) && ((await db.selectFrom('message_attachments').select('id').where('media_key', '=', key).executeTakeFirst()) !== undefined
-    || await informationUsesKey(db, key)); // (an information item's files are kept here too)
+    || (await Promise.all(keptElsewhere.map((kept) => kept(db, key)))).some(Boolean));
   const removed: string[] = [];
   for (const prefix of (await fs.readdir(root).catch(() => [] as string[])).sort()) {
     if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
@@ -288,8 +290,10 @@ export const ATTACHMENT_FILE_GRACE_MS = 24 * 60 * 60_000;
 const SWEEP_EVERY_MS = 60 * 60_000;
 
 /** The hourly sweep of attachment files no message names (server/main.ts registers it). */
-export function registerAttachmentSweep(runner: JobRunner, { db, clock, dataDir }: { db: Db; clock: Clock; dataDir: string }): void {
+export function registerAttachmentSweep(
+  runner: JobRunner, { db, clock, dataDir, keptElsewhere }: { db: Db; clock: Clock; dataDir: string; keptElsewhere: readonly KeptElsewhere[] },
+): void {
   runner.every(jobKind('messages.attachments.sweep'), SWEEP_EVERY_MS, async () => {
-    await sweepAttachmentFiles(db, dataDir, new Date(clock.now().getTime() - ATTACHMENT_FILE_GRACE_MS));
+    await sweepAttachmentFiles(db, dataDir, new Date(clock.now().getTime() - ATTACHMENT_FILE_GRACE_MS), keptElsewhere);
   });
 }

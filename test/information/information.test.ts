@@ -2,6 +2,8 @@
 // guardians of children placed there see it (marked by child), get a notification leading straight to it and are
 // counted as readers once they open it; staff see "Läst av" and who has not read. Files are checked by content; bad
 // input gets a Swedish message at its field and nothing is published. Search, pinned first, expiry.
+import { sweepAttachmentFiles } from '../../server/messages/attachments.ts';
+import { informationUsesKey } from '../../server/information/queries.ts';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { csrfFrom, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
@@ -170,6 +172,11 @@ describe('information', () => {
     assert.equal(download.status, 200);
     assert.deepEqual(Buffer.from(download.body), PDF);
     assert.equal((await (await as('pedagog3')).get(`/information/attachments/${file.id}`)).status, 404);
+    // the hourly sweep of the attachments' folder keeps a file an item names (main.ts hands informationUsesKey in)
+    const { media_key } = await t.db.selectFrom('information_attachments').select('media_key').where('id', '=', file.id).executeTakeFirstOrThrow();
+    const later = new Date(Date.now() + 48 * 60 * 60_000);
+    assert.ok(!(await sweepAttachmentFiles(t.db, t.dir, later, [informationUsesKey])).includes(media_key), 'kept');
+    assert.equal((await (await as('vardnadshavare')).get(`/information/attachments/${file.id}`)).status, 200);
     // once the item has expired its file goes with it for the family; its staff still have it
     await t.db.updateTable('information_items').set({ expires_on: '2026-11-23' }).where('id', '=', id).execute();
     assert.equal((await (await as('vardnadshavare')).get(`/information/attachments/${file.id}`)).status, 404);
