@@ -122,6 +122,8 @@ export interface OutOfOfficeRepliesTable { account_id: number; thread_id: number
 export interface InformationItemsTable {
   id: Generated<number>; municipality_id: number; unit_id: number | null; group_id: number | null; title: string; body: string;
   link_url: string | null; pinned: Generated<number>; expires_on: string | null; created_by_account_id: number; published_at: string;
+  /** When its audience was notified (0058); null until the fan-out has run. */
+  notified_at: string | null;
 }
 export interface InformationReadsTable { item_id: number; account_id: number; read_at: string }
 export interface InformationAttachmentsTable { id: Generated<number>; item_id: number; media_key: string; name: string; mime: string; size: number; created_at: string }
@@ -354,12 +356,18 @@ export interface RateLimitHitsTable { key: string; hits: number; resets_at: stri
 export interface TalkSlotsTable { id: Generated<number>; group_id: number; staff_person_id: number; date: string; start_time: string; end_time: string; place: string; video_url: string | null; created_by_account_id: number; created_at: string }
 export interface TalkBookingsTable { id: Generated<number>; slot_id: number; child_id: number; household: number; active_key: string | null; booked_by_account_id: number; booked_at: string; reminded_at: string | null }
 export interface TalkSettingsTable { unit_id: number; deadline_days: number; two_homes: 'together' | 'each'; updated_by_account_id: number; updated_at: string }
+/** A group's "times are open" notice of a day, sent once (migration 0060). */
+export interface TalkOpenNoticesTable { group_id: number; day: string; created_at: string }
+// A unit's menu of one day (server/menu/, migration 0057); `version` rises with each save.
+export interface MenuDaysTable { unit_id: number; date: string; breakfast: string | null; lunch: string | null; snack: string | null; version: number; updated_by_account_id: number; updated_at: string }
 
 export interface Database {
   app_meta: AppMetaTable;
   talk_slots: TalkSlotsTable;
   talk_bookings: TalkBookingsTable;
   talk_settings: TalkSettingsTable;
+  talk_open_notices: TalkOpenNoticesTable;
+  menu_days: MenuDaysTable;
   sessions: SessionsTable;
   municipalities: MunicipalitiesTable;
   areas: AreasTable;

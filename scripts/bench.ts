@@ -9,6 +9,7 @@
 //   npm run bench -- --import [--children 10000]  the registry import's preview and apply (scripts/bench/registry-import.ts)
 //   npm run bench -- --media               photos through the media pipeline: throughput and peak memory (scripts/bench/media.ts)
 //   npm run bench -- --messages            a bulletin to a group and a 500-thread inbox against the baseline (scripts/bench/messages.ts)
+//   npm run bench -- --calendar            the calendar's month view, the information list and the iCal feed only (scripts/bench/calendar.ts)
 //   npm run bench -- --summary             the evening summary of notifications for the whole data set, < 60 s (scripts/bench/summary.ts)
 //   npm run bench -- --database postgres --children 50000 --explain --processes 1,2
 //                                          on PostgreSQL (scripts/bench/postgres.ts), the pages' plans (scripts/bench/explain.ts),
@@ -32,6 +33,7 @@ import { childSummary } from '../server/people/queries.ts';
 import { unitRules } from '../server/settings/queries.ts';
 import { BENCH_DIR, ensureDataset } from './bench/dataset.ts';
 import { prepareDocumentation } from './bench/documentation.ts';
+import { prepareCalendar, type CalendarProbe } from './bench/calendar.ts';
 import type { LoadJob, LoadResult } from './bench/load.ts';
 import { runLoadProcess } from './bench/run-load.ts';
 import { BENCH_SESSION_SECRET, sessionRow } from './bench/sessions.ts';
@@ -66,7 +68,9 @@ const USAGE = `npm run bench -- [options]
   --connections C    concurrent connections (default 50)
   --sessions K       guardian sessions the page routes rotate over (default 500)
   --staff K          staff sessions the Today page rotates over (default 200)
-  --routes LIST      comma-separated subset of: start,box,week,today,login,absence,portfolio,thumb,baseline (default: all)
+  --routes LIST      comma-separated subset of: start,box,week,today,login,absence,portfolio,thumb,calendar,information,feed,baseline
+                     (default: all)
+  --calendar         the routes calendar,information,feed,baseline only (the figures of issue 23), --quick unless timed
   --json FILE        also write the figures as JSON
   --profile          run the server with --cpu-prof and print where its time went
   --database D       sqlite (default) or postgres: the bench's own cluster in .bench/postgres, or VARDAG_DATABASE_URL's server
@@ -79,8 +83,10 @@ const USAGE = `npm run bench -- [options]
   --summary          the evening summary of notifications for the whole data set instead (target < 60 s)
   --help`;
 
-type RouteKey = 'start' | 'box' | 'week' | 'today' | 'login' | 'absence' | 'portfolio' | 'thumb' | 'baseline';
-const ROUTE_KEYS: readonly RouteKey[] = ['start', 'box', 'week', 'today', 'login', 'absence', 'portfolio', 'thumb', 'baseline'];
+type RouteKey = 'start' | 'box' | 'week' | 'today' | 'login' | 'absence' | 'portfolio' | 'thumb' | 'calendar' | 'information' | 'feed' | 'baseline';
+const ROUTE_KEYS: readonly RouteKey[] = ['start', 'box', 'week', 'today', 'login', 'absence', 'portfolio', 'thumb', 'calendar', 'information', 'feed', 'baseline'];
+/** The calendar's month view, the information list and the iCal feed (issue 23): each at least this share of the baseline's req/s. */
+const CALENDAR_RPS_RATIO_TARGET = 0.25;
 const WEEK_RPS_RATIO_TARGET = 0.25;
 const TODAY_RPS_RATIO_TARGET = 0.25;
 const PORTFOLIO_RPS_RATIO_TARGET = 0.25;
@@ -162,7 +168,7 @@ function parseSettings(argv: string[]): Settings {
     options: {
       children: { type: 'string' }, quick: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' },
       connections: { type: 'string' }, sessions: { type: 'string' }, staff: { type: 'string' }, routes: { type: 'string' }, json: { type: 'string' },
-      profile: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      profile: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, calendar: { type: 'boolean' },
       database: { type: 'string' }, 'history-months': { type: 'string' }, processes: { type: 'string' }, explain: { type: 'boolean' },
     },
   });
@@ -171,8 +177,9 @@ function parseSettings(argv: string[]): Settings {
     process.exit(0);
   }
   const number = numberOption(USAGE);
-  const quick = values.quick === true;
-  const routes = values.routes ? values.routes.split(',').map((r) => r.trim()) : [...ROUTE_KEYS];
+  const quick = values.quick === true || (values.calendar === true && values.duration === undefined);
+  const routes = values.calendar ? ['calendar', 'information', 'feed', 'baseline']
+    : values.routes ? values.routes.split(',').map((r) => r.trim()) : [...ROUTE_KEYS];
   for (const r of routes) if (!ROUTE_KEYS.includes(r as RouteKey)) throw new Error(`unknown route "${r}" in --routes\n\n${USAGE}`);
   const database = values.database ?? 'sqlite';
   if (database !== 'sqlite' && database !== 'postgres') throw new Error(`--database must be sqlite or postgres, got "${database}"\n\n${USAGE}`);
@@ -481,6 +488,8 @@ async function measure(settings: Settings, machine: Record<string, string | numb
   const portfolios = settings.routes.includes('portfolio') || settings.routes.includes('thumb')
     ? await prepareDocumentation(dataset.open, dataset.dir, sessions) : [];
   if (portfolios.length) progress(`documentation: a dozen group posts of three photos in each of the sessions' groups, a portfolio post with a photo for each of ${portfolios.length} sessions' children`);
+  const calendars: CalendarProbe[] = ['calendar', 'information', 'feed'].some((k) => settings.routes.includes(k as RouteKey)) ? await prepareCalendar(dataset.open) : [];
+  if (calendars.length) progress(`calendar and information: ${calendars.length} guardians with two children in two groups, each group ~40 events a month and 100 information items`);
   if (plannedAbsences) progress(`absence reports: ${plannedAbsences.requests.length} distinct (child, day) pairs on open days ahead`);
 
   const profileDir = settings.profile ? path.join(BENCH_DIR, 'profiles', new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
@@ -556,6 +565,18 @@ async function measure(settings: Settings, machine: Record<string, string | numb
         thumb: {
           name: 'thumbnail', path: 'GET /media/:id/thumb.webp (access check, a tagged child)',
           requests: portfolios.map((p) => ({ path: `/media/${p.thumbId}/thumb.webp`, headers: { cookie: p.cookie } })),
+        },
+        calendar: {
+          name: 'calendar month', path: 'GET /calendar?view=month (two children, two groups)',
+          requests: calendars.map((c) => ({ path: '/calendar?view=month', headers: { cookie: c.cookie } })),
+        },
+        information: {
+          name: 'information list', path: 'GET /information (two children, ~200 items)',
+          requests: calendars.map((c) => ({ path: '/information', headers: { cookie: c.cookie } })),
+        },
+        feed: {
+          name: 'iCal feed', path: 'GET /calendar/feed/:token.ics (a year of two groups\' events)',
+          requests: calendars.map((c) => ({ path: `/calendar/feed/${c.feedToken}.ics` })),
         },
         baseline: { name: 'baseline', path: `GET /bench/baseline?bytes=${htmlBytes}`, requests: [{ path: `/bench/baseline?bytes=${htmlBytes}` }] },
       };
@@ -711,7 +732,12 @@ async function measure(settings: Settings, machine: Record<string, string | numb
   const absence = figures.find((f) => f.key === 'absence');
   const portfolioPage = figures.find((f) => f.key === 'portfolio');
   const thumbnail = figures.find((f) => f.key === 'thumb');
+  const calendarTarget = (key: RouteKey) => {
+    const f = figures.find((r) => r.key === key);
+    return f?.ratio.rps === null || !f ? null : { value: f.ratio.rps, target: `≥ ${CALENDAR_RPS_RATIO_TARGET}`, met: f.ratio.rps >= CALENDAR_RPS_RATIO_TARGET };
+  };
   const targets = {
+    calendarMonthRpsRatio: calendarTarget('calendar'), informationListRpsRatio: calendarTarget('information'), calendarFeedRpsRatio: calendarTarget('feed'),
     startPageRpsRatio: start?.ratio.rps === null || !start ? null : { value: start.ratio.rps, target: `≥ ${RPS_RATIO_TARGET}`, met: start.ratio.rps >= RPS_RATIO_TARGET },
     startPageP99: start ? { value: start.latency.p99, target: `< ${P99_LIMIT_MS} ms`, met: start.latency.p99 < P99_LIMIT_MS } : null,
     startPageBytesGzip: { value: transfer.total, target: `≤ ${PAGE_LIMIT_BYTES}`, met: transfer.withinLimit },
@@ -736,6 +762,9 @@ async function measure(settings: Settings, machine: Record<string, string | numb
   if (targets.todayRpsRatio) out.push(`  Today page throughput ≥ 25 % of the baseline: ${Math.round(targets.todayRpsRatio.value * 100)} % — ${targets.todayRpsRatio.met ? 'met' : 'MISSED'}`);
   if (targets.portfolioRpsRatio) out.push(`  portfolio page throughput ≥ 25 % of the baseline: ${Math.round(targets.portfolioRpsRatio.value * 100)} % — ${targets.portfolioRpsRatio.met ? 'met' : 'MISSED'}`);
   if (targets.thumbnailRpsRatio) out.push(`  a thumbnail through the access check ≥ 50 % of the baseline: ${Math.round(targets.thumbnailRpsRatio.value * 100)} % — ${targets.thumbnailRpsRatio.met ? 'met' : 'MISSED'}`);
+  for (const [name, t] of [['calendar month view', targets.calendarMonthRpsRatio], ['information list', targets.informationListRpsRatio], ['iCal feed of a year', targets.calendarFeedRpsRatio]] as const) {
+    if (t) out.push(`  ${name} (two children) throughput ≥ 25 % of the baseline: ${Math.round(t.value * 100)} % — ${t.met ? 'met' : 'MISSED'}`);
+  }
   if (backupFigure) {
     out.push(`  a backup while the start-page load runs costs it < 20 % of its requests per second: ${Math.round(backupFigure.cost * 100)} % `
       + `(${Math.round(backupFigure.rpsWith)} vs ${Math.round(backupFigure.rpsWithout)} req/s, ${backupFigure.backups} backups of ${kib(backupFigure.databaseBytes)}, `

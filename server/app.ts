@@ -52,6 +52,8 @@ import { accountRecipientDirectory } from './accounts/notification-recipients.ts
 import { messageRoutes } from './messages/routes.ts';
 import { messageLocators } from './messages/locators.ts';
 import { talkRoutes } from './talks/routes.ts';
+import { menuRoutes } from './menu/routes.ts';
+import { menuLocators } from './menu/queries.ts';
 import { messagesPersonalData } from './messages/personal-data.ts';
 import { messageExtrasPersonalData } from './messages/out-of-office.ts';
 import { attachmentLocators, messageAttachmentUpload } from './messages/attachments.ts';
@@ -59,7 +61,8 @@ import { messageExtrasRoutes } from './messages/extras-routes.ts';
 import { informationRoutes } from './information/routes.ts';
 import { informationLocators } from './information/queries.ts';
 import { calendarRoutes } from './calendar/routes.ts';
-import { calendarLocators } from './calendar/queries.ts';
+import { calendarLocators, removeFeedToken } from './calendar/queries.ts';
+import { calendarPersonalData } from './calendar/personal-data.ts';
 import { demoMailboxRoutes } from './demo/mailbox.ts';
 import { demoSmsRoutes } from './demo/sms.ts';
 import { auditTrail } from './audit/trail.ts';
@@ -143,6 +146,7 @@ export const PERSONAL_DATA = new PersonalDataRegistry(personRegister, accountIds
   documentationPersonalData,
   pushPersonalData,
   messagesPersonalData, messageExtrasPersonalData,
+  calendarPersonalData,
 ]);
 
 /**
@@ -219,7 +223,7 @@ export function createApp(deps: AppDeps): VardagApp {
   app.post('/children/:childId/observations', observationUpload, cleanedForm); // (a home observation's photo, checking the token first)
   // (a message's attachments: a new message, a reply, a bulletin)
   for (const form of ['/children/:childId/messages', '/messages/:messageThreadId/replies', '/groups/:groupId/bulletins', '/units/:unitId/bulletins',
-    '/groups/:groupId/information', '/units/:unitId/information', '/municipalities/:municipalityId/information']) { // (and an information item's files)
+    '/groups/:groupId/information', '/units/:unitId/information', '/municipalities/:municipalityId/information', '/information/:informationItemId/edit']) { // (and an information item's files)
     app.post(form, messageAttachmentUpload, cleanedForm);
   }
   // A signed-in user's token is kept in their session; a public form's needs no session (see kernel/csrf.ts).
@@ -228,12 +232,12 @@ export function createApp(deps: AppDeps): VardagApp {
 
   const router = express.Router();
   // Each domain finds its own records; a kind of record without a locator fails the type check here.
-  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators, ...organisationLocators, ...staffLocators, ...placementLocators, ...personLocators, ...registryImportLocators, ...noteLocators, ...commentLocators, ...readingLocators, ...documentationLocators, ...exportLocators, ...pushLocators, ...messageLocators, ...attachmentLocators, ...informationLocators, ...calendarLocators };
+  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators, ...organisationLocators, ...staffLocators, ...placementLocators, ...personLocators, ...registryImportLocators, ...noteLocators, ...commentLocators, ...readingLocators, ...documentationLocators, ...exportLocators, ...pushLocators, ...messageLocators, ...attachmentLocators, ...informationLocators, ...calendarLocators, ...menuLocators };
   // Every allowed request of an audited action leaves a row in the one audit trail.
   // An action that leaves strong login to the municipality asks its documentation settings.
   const guard = createGuard(locators, db, () => today(clock), documentationNeedsStrongLogin);
   const routes = new RouteTable(router, guard, auditTrail(db, clock));
-  accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
+  accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing, accountCleanups: [removeFeedToken] });
   startRoutes(routes, { db, clock, config });
   peopleRoutes(routes, { db, clock, openingHours });
   childrenRoutes(routes, { db, clock });
@@ -268,6 +272,7 @@ export function createApp(deps: AppDeps): VardagApp {
   exportRoutes(routes, { db, clock, dataDir: config.dataDir });
   pushRoutes(routes, { db, clock });
   talkRoutes(routes, { db, clock });
+  menuRoutes(routes, { db, clock });
   // No strong login method (BankID, a municipality's SSO) exists yet: the setting cannot be turned on.
   documentationAdminRoutes(routes, { db, clock, strongLoginAvailable: false });
   if (deps.demo) demoMailboxRoutes(routes, { db }); // a real database has no demo mailbox, whatever its config

@@ -8,6 +8,7 @@ import { registerRetentionJobs } from './privacy/jobs.ts';
 import { registerDocumentationJobs } from './documentation/personal-data.ts';
 import { registerChildPageJobs } from './child-page/personal-data.ts';
 import { registerMessageJobs } from './messages/write.ts';
+import { registerInformationJobs } from './information/write.ts';
 import { registerAttachmentSweep } from './messages/attachments.ts';
 import { informationUsesKey } from './information/queries.ts';
 import { runWorkers } from './cluster.ts';
@@ -114,6 +115,7 @@ async function serve(): Promise<void> {
   registerDocumentationJobs(runner, { db: connection.db, dataDir: config.dataDir }); // (the files retention's removed media leave)
   registerChildPageJobs(runner, { db: connection.db, dataDir: config.dataDir }); // (...and the children's pictures)
   registerMessageJobs(runner, { db: connection.db }); // (a bulletin's fan-out to its recipients)
+  registerInformationJobs(runner, { db: connection.db }); // (a municipality's information item told to every family there)
   registerTalkJobs(runner, { db: connection.db, clock: systemClock }); // (the notification the day before a booked talk)
   registerAttachmentSweep(runner, { db: connection.db, clock: systemClock, dataDir: config.dataDir, keptElsewhere: [informationUsesKey] }); // (attachment files no message or information item names)
   registerBackupJobs(runner, { db: connection.db, clock: systemClock, config });

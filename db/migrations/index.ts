@@ -52,6 +52,9 @@ import * as m0052 from './0052_create_calendar_events.ts';
 import * as m0053 from './0053_create_calendar_feed_tokens.ts';
 import * as m0055 from './0055_create_talk_slots_and_bookings.ts';
 import * as m0056 from './0056_create_talk_settings.ts';
+import * as m0058 from './0058_mark_information_fanned_out.ts';
+import * as m0060 from './0060_create_talk_open_notices.ts';
+import * as m0057 from './0057_create_menu_days.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -105,4 +108,7 @@ export const migrations: Record<string, Migration> = {
   '0053_create_calendar_feed_tokens': m0053,
   '0055_create_talk_slots_and_bookings': m0055,
   '0056_create_talk_settings': m0056,
+  '0057_create_menu_days': m0057,
+  '0058_mark_information_fanned_out': m0058,
+  '0060_create_talk_open_notices': m0060,
 };

@@ -62,14 +62,20 @@ export async function openClosureRequestsIn(db: Db, municipalityId: number): Pro
   }));
 }
 
+/**
+ * What another domain removes of an account when it is closed, in the closing transaction. app.ts hands the list in
+ * (server/main wiring), so accounts imports no domain that itself reads accounts.
+ */
+export type AccountCleanup = (trx: Db, accountId: number) => Promise<void>;
+
 export type CloseAccount = { ok: true; name: string } | { ok: false; error: 'already-handled' };
 
 /**
  * Closes the account of an open request: closed_at set, every session ended, its push devices removed (push's own
- * query), the request marked handled. A request withdrawn or handled by someone else meanwhile is left as it is
- * ('already-handled').
+ * query), what other domains keep for it removed (`cleanups`, e.g. the calendar subscription), the request marked
+ * handled. A request withdrawn or handled by someone else meanwhile is left as it is ('already-handled').
  */
-export async function closeAccount(db: Db, requestId: number, by: number, now: Date): Promise<CloseAccount> {
+export async function closeAccount(db: Db, requestId: number, by: number, now: Date, cleanups: readonly AccountCleanup[] = []): Promise<CloseAccount> {
   const at = now.toISOString();
   return db.transaction().execute(async (trx): Promise<CloseAccount> => {
     const request = await trx.selectFrom('account_closure_requests').innerJoin('accounts', 'accounts.id', 'account_closure_requests.account_id')
@@ -83,6 +89,7 @@ export async function closeAccount(db: Db, requestId: number, by: number, now: D
     await trx.updateTable('accounts').set({ closed_at: at }).where('id', '=', request.account_id).where('closed_at', 'is', null).execute();
     await endOtherSessions(trx, request.account_id);
     await removeDevicesOf(trx, request.account_id); // (its phones get no push any more)
+    for (const cleanup of cleanups) await cleanup(trx, request.account_id);
     return { ok: true, name: request.name ?? '' };
   });
 }

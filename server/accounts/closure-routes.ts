@@ -9,12 +9,12 @@ import { field, flash, notFound, safeReturnPath, type RouteTable } from '../kern
 import { render } from '../kernel/views.ts';
 import { municipalityTerms } from '../people/municipality-terms.ts';
 import { findUnit } from '../people/queries.ts';
-import { closeAccount, withdrawClosure } from './closure-queries.ts';
+import { closeAccount, withdrawClosure, type AccountCleanup } from './closure-queries.ts';
 import { askToClose, closureRequestsWhere, type ListedRequest } from './close-account.ts';
 import type { HashingOptions } from './passwords.ts';
 import { renderSettings } from './settings-routes.ts';
 
-interface Deps { db: Db; clock: Clock; config: Config; hashing?: HashingOptions }
+interface Deps { db: Db; clock: Clock; config: Config; hashing?: HashingOptions; accountCleanups?: readonly AccountCleanup[] }
 
 export function closureRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock } = deps;
@@ -47,7 +47,7 @@ export function closureRoutes(routes: RouteTable, deps: Deps): void {
   });
 
   routes.post('/closure-requests/:closureRequestId/close', 'account.closure.handle', async (req, res, { account, target }) => {
-    const result = await closeAccount(db, target.id, account.id, clock.now());
+    const result = await closeAccount(db, target.id, account.id, clock.now(), deps.accountCleanups);
     flash(req, result.ok ? 'closure.closed' : 'closure.alreadyHandled');
     res.redirect(303, safeReturnPath(field(req.body, 'next')));
   });

@@ -14,10 +14,15 @@ import { checkLogin, startSession } from './sessions.ts';
 import { setLanguage } from './queries.ts';
 import type { HashingOptions } from './passwords.ts';
 import { closureRoutes } from './closure-routes.ts';
+import type { AccountCleanup } from './closure-queries.ts';
 import { passwordResetRoutes } from './password-reset.ts';
 import { settingsPageRoutes } from './settings-routes.ts';
 
-export interface AccountsDeps { db: Db; clock: Clock; config: Config; dummyHash: string; hashing?: HashingOptions }
+export interface AccountsDeps {
+  db: Db; clock: Clock; config: Config; dummyHash: string; hashing?: HashingOptions;
+  /** What other domains remove when an account is closed (closure-queries.ts AccountCleanup). */
+  accountCleanups?: readonly AccountCleanup[];
+}
 
 export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
   const { db, clock, config } = deps;

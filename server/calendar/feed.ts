@@ -14,6 +14,7 @@ import type { Actor } from '../kernel/policy.ts';
 import { eventsOf } from './queries.ts';
 import { closedIn, scopeOf } from './calendar.ts';
 import { accountOfFeedToken, replaceFeedToken } from './queries.ts';
+import { BRING_ITEMS } from './rules.ts';
 
 export const TIME_ZONE = 'Europe/Stockholm';
 /** How far back and ahead the feed reaches (a repeat that started earlier and goes on is included whole). */
@@ -48,10 +49,13 @@ export function vtimezone(zone: string): string | null {
   return text.replace(/^TZID:.*$/m, `TZID:${zone}`).replace(/^X-LIC-LOCATION:.*$/m, `X-LIC-LOCATION:${zone}`);
 }
 
+/** Stockholm's offset from UTC on a day (made once: making an Intl.DateTimeFormat costs far more than using one). */
+const OFFSET = new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, timeZoneName: 'longOffset' });
+
 /** The UTC instant (iCalendar form) of the end of a Stockholm day: a weekly repeat's UNTIL (RFC 5545: UTC with a TZID start). */
 function endOfLocalDayUtc(day: string): string {
   const probe = new Date(`${day}T12:00:00Z`);
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, timeZoneName: 'longOffset' }).formatToParts(probe)
+  const name = OFFSET.formatToParts(probe)
     .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT+01:00';
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
   const offsetMinutes = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 60;
@@ -71,16 +75,25 @@ export async function feedOf(db: Db, actor: Actor, language: string | undefined,
   const groupIds = [...new Set([...scope.groupIds, ...scope.children.flatMap((c) => c.groupIds)])];
   const unitIds = [...new Set([...scope.unitIds, ...scope.children.flatMap((c) => c.unitIds)])];
   const [events, closed] = await Promise.all([eventsOf(db, { groupIds, unitIds }, from, to), closedIn(db, scope, from, to)]);
-  const calendar = ical({
+  const options = {
     name: t('calendar.feed.name'), prodId: { company: 'Vardag', product: 'Vardag', language: 'SV' }, method: ICalCalendarMethod.PUBLISH,
     timezone: { name: TIME_ZONE, generator: vtimezone }, ttl: 60 * 60,
-  });
+  };
+  // ical-generator writes each event; the lines are folded here. Its own folding of the whole calendar makes a
+  // TextEncoder per character (a year of two groups' events: ~100 ms of a request), so the calendar it writes whole
+  // is only the frame (header and VTIMEZONE), and the events, each written by it, are folded by `foldLines` below.
+  const frame = ical(options).toString();
+  const calendar = ical(options);
+  const written: string[] = [];
+  const add = (data: Parameters<typeof calendar.createEvent>[0]) =>
+    written.push(writtenOnce(JSON.stringify(data), () => foldLines(calendar.createEvent(data).toString())));
+  const bringLabels = new Map(BRING_ITEMS.map((b) => [b, t(`calendar.bring.${b}`)]));
   for (const e of events) {
     const where = e.groupName ?? e.unitName;
-    const bring = e.bring.map((b) => t(`calendar.bring.${b}`)).join(', ');
+    const bring = e.bring.map((b) => bringLabels.get(b)).join(', ');
     const description = [e.note, bring ? t('calendar.bringLine', { items: bring }) : ''].filter(Boolean).join('\n');
     const allDay = e.startTime === null || e.endTime === null;
-    calendar.createEvent({
+    add({
       id: `event-${e.id}@vardag`, summary: `${e.title} (${where})`, description: description || undefined,
       allDay, ...(allDay ? {} : { timezone: TIME_ZONE }), start: allDay ? e.date : local(e.date, e.startTime ?? '00:00'), end: allDay ? addDays(e.date, 1) : local(e.date, e.endTime ?? '00:00'),
       repeating: e.repeatUntil ? `RRULE:FREQ=WEEKLY;UNTIL=${allDay ? e.repeatUntil.replaceAll('-', '') : endOfLocalDayUtc(e.repeatUntil)}` : null,
@@ -88,10 +101,55 @@ export async function feedOf(db: Db, actor: Actor, language: string | undefined,
     });
   }
   for (const c of closed) {
-    calendar.createEvent({
+    add({
       id: `closed-${c.date}-${hashToken(c.unitName).slice(0, 12)}@vardag`, summary: t('calendar.closedFeed', { unit: c.unitName, reason: c.reason }),
       allDay: true, start: c.date, end: addDays(c.date, 1), stamp: new Date(`${today}T00:00:00Z`),
     });
   }
-  return calendar.toString();
+  const end = frame.lastIndexOf('END:VCALENDAR');
+  return `${frame.slice(0, end)}${written.join('')}${frame.slice(end)}`;
+}
+
+/**
+ * The written VEVENTs, by all they are made of (the text is a function of it): a group's events are the same text in
+ * the feed of each of its families, and in each poll of the same day, and ical-generator takes ~25 µs to write one (a
+ * year of two groups': ~12 ms of a request). Bounded; the least recently used go first.
+ */
+const WRITTEN_LIMIT = 20_000;
+const writtenEvents = new Map<string, string>();
+
+function writtenOnce(key: string, write: () => string): string {
+  const hit = writtenEvents.get(key);
+  if (hit !== undefined) {
+    writtenEvents.delete(key);
+    writtenEvents.set(key, hit);
+    return hit;
+  }
+  const text = write();
+  writtenEvents.set(key, text);
+  if (writtenEvents.size > WRITTEN_LIMIT) writtenEvents.delete(writtenEvents.keys().next().value as string);
+  return text;
+}
+
+/**
+ * Folds lines longer than 75 octets as RFC 5545 3.1 says (and as ical-generator does: at most 74 octets of content a
+ * line, a continuation line starting with a space), never inside a character. Short lines (nearly all) are left as they are.
+ */
+export function foldLines(text: string): string {
+  return text.split('\r\n').map((line) => {
+    if (line.length <= 18 || Buffer.byteLength(line) <= 74) return line;
+    let out = '';
+    let octets = 0;
+    for (const ch of line) {
+      const cp = ch.codePointAt(0) ?? 0;
+      const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      octets += size;
+      if (octets > 74) {
+        out += '\r\n ';
+        octets = size;
+      }
+      out += ch;
+    }
+    return out;
+  }).join('\r\n');
 }

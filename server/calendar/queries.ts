@@ -1,6 +1,8 @@
 // The calendar's SQL: its events (calendar_events) and the accounts' feed tokens (calendar_feed_tokens), and the
 // locator of an event: its unit and municipality, its group (a unit's event: none, so only the unit's head and the
 // admin remove it), and the children placed now in its group or in every group of its unit (their guardians read it).
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../../db/schema.ts';
 import type { Db } from '../kernel/db.ts';
 import type { Locators } from '../kernel/http.ts';
 import type { Location } from '../kernel/policy.ts';
@@ -66,6 +68,34 @@ export async function addEvent(db: Db, e: NewEvent): Promise<number> {
   return id;
 }
 
+/** An event's stored fields; `bringStored` as stored, for a change conditional on what was read. */
+export type StoredEvent = EventForm & { unitId: number; groupId: number | null; bringStored: string };
+
+/** The stored fields of an event (no names): what a change compares and whom a removal tells. */
+export async function eventRow(db: Db, eventId: number): Promise<StoredEvent | undefined> {
+  const r = await eventList(db).where('calendar_events.id', '=', eventId).executeTakeFirst();
+  return r && {
+    unitId: r.unit_id, groupId: r.group_id, title: r.title, note: r.note, bring: bringItems(r.bring), date: r.date, allDay: r.start_time === null,
+    startTime: r.start_time, endTime: r.end_time, repeatUntil: r.repeat_until, bringStored: r.bring,
+  };
+}
+
+/**
+ * Writes every field of the form over the event, only while it still holds the values `read` (a conditional update:
+ * of two changes made at once, the second finds the row changed and writes nothing); false when it was changed or
+ * removed meanwhile.
+ */
+export async function updateEvent(db: Db, eventId: number, e: EventForm, read: StoredEvent): Promise<boolean> {
+  const nullable = (column: 'start_time' | 'end_time' | 'repeat_until', value: string | null) =>
+    (eb: ExpressionBuilder<Database, 'calendar_events'>) => (value === null ? eb(column, 'is', null) : eb(column, '=', value));
+  const updated = await db.updateTable('calendar_events').set({
+    title: e.title, note: e.note, bring: e.bring.join(','), date: e.date, start_time: e.startTime, end_time: e.endTime, repeat_until: e.repeatUntil,
+  }).where('id', '=', eventId).where('title', '=', read.title).where('note', '=', read.note).where('bring', '=', read.bringStored)
+    .where('date', '=', read.date).where(nullable('start_time', read.startTime)).where(nullable('end_time', read.endTime))
+    .where(nullable('repeat_until', read.repeatUntil)).executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
 export async function removeEvent(db: Db, eventId: number): Promise<boolean> {
   const removed = await db.deleteFrom('calendar_events').where('id', '=', eventId).executeTakeFirst();
   return Number(removed.numDeletedRows) === 1;
@@ -88,7 +118,14 @@ export async function replaceFeedToken(db: Db, accountId: number, tokenHash: str
     .onConflict((oc) => oc.column('account_id').doUpdateSet({ token_hash: tokenHash, created_at: at.toISOString() })).execute();
 }
 
-/** Removes the account's token (the subscription is turned off). */
+/** When each of the accounts' tokens was made (for the register extract: never the token or its hash). */
+export async function feedTokensForExtract(db: Db, accountIds: readonly number[]): Promise<{ createdAt: string }[]> {
+  if (accountIds.length === 0) return [];
+  const rows = await db.selectFrom('calendar_feed_tokens').select('created_at').where('account_id', 'in', [...accountIds]).orderBy('created_at').execute();
+  return rows.map((r) => ({ createdAt: r.created_at }));
+}
+
+/** Removes the account's token (its account is closed): the feed URL answers 404 from now on. */
 export async function removeFeedToken(db: Db, accountId: number): Promise<void> {
   await db.deleteFrom('calendar_feed_tokens').where('account_id', '=', accountId).execute();
 }

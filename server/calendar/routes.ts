@@ -1,5 +1,5 @@
 // The calendar's pages: one's own calendar as a list, a week or a month (ISO week numbers), an event's page, the
-// staff's form for a group's or a unit's new event, removing one, the subscription settings and the feed itself.
+// staff's form for a group's or a unit's new event, changing and removing one, the subscription settings and the feed.
 import type { Request, Response } from 'express';
 import type { Config } from '../config.ts';
 import { today, type Clock } from '../kernel/clock.ts';
@@ -15,9 +15,9 @@ import { loadActor } from '../people/relations.ts';
 import { findUnit, groupWithUnit, groupsOfStaff, unitsHeadedBy } from '../people/queries.ts';
 import { closedIn, occurrencesIn, scopeOf } from './calendar.ts';
 import { feedAccount, feedOf, renewFeedToken } from './feed.ts';
-import { eventById, feedTokenMadeAt, type NewEvent } from './queries.ts';
-import { BRING_ITEMS, firstOfMonth, monthGrid, NOTE_MAX_LENGTH, parseEvent, TITLE_MAX_LENGTH, type TypedEvent } from './rules.ts';
-import { publishEvent, unpublishEvent } from './write.ts';
+import { eventById, feedTokenMadeAt, type CalendarEvent, type NewEvent } from './queries.ts';
+import { BRING_ITEMS, eventVersion, firstOfMonth, monthGrid, NOTE_MAX_LENGTH, parseEvent, TITLE_MAX_LENGTH, type TypedEvent } from './rules.ts';
+import { changeEvent, publishEvent, unpublishEvent } from './write.ts';
 
 interface Deps { db: Db; clock: Clock; config: Pick<Config, 'publicUrl'> }
 
@@ -69,20 +69,61 @@ export function calendarRoutes(routes: RouteTable, deps: Deps): void {
   routes.get('/calendar/events/:calendarEventId', 'calendarEvent.read', async (req, res, { actor, target }) => {
     const event = await eventById(db, target.id);
     if (!event) throw notFound();
-    render(req, res, 'calendar/event', { event, canRemove: allows(actor, 'calendarEvent.delete', target), isoWeekday });
+    render(req, res, 'calendar/event', {
+      event, canRemove: allows(actor, 'calendarEvent.delete', target), canChange: allows(actor, 'calendarEvent.update', target), isoWeekday,
+    });
   });
 
   routes.post('/calendar/events/:calendarEventId/delete', 'calendarEvent.delete', async (req, res, { target }) => {
-    await unpublishEvent(db, target.id);
+    const event = await eventById(db, target.id);
+    if (event) await unpublishEvent(db, target.id, event.groupName ?? event.unitName, today(clock), clock.now());
     flash(req, 'calendar.removed');
     res.redirect(303, '/calendar');
+  });
+
+  const editForm = (req: Request, res: Response, event: CalendarEvent, values: Record<string, unknown>, errors: FieldErrors = {}, status?: number) => {
+    const place: Place = event.groupId !== null
+      ? { kind: 'group', id: event.groupId, name: event.groupName ?? '', unitId: event.unitId, municipalityId: event.municipalityId }
+      : { kind: 'unit', id: event.unitId, name: event.unitName, unitId: event.unitId, municipalityId: event.municipalityId };
+    render(req, res, 'calendar/new', {
+      place, editing: true, values, errors, bringItems: BRING_ITEMS, titleMax: TITLE_MAX_LENGTH, noteMax: NOTE_MAX_LENGTH,
+      action: `/calendar/events/${event.id}/edit`, back: `/calendar/events/${event.id}`,
+    }, status ?? (Object.keys(errors).length ? 400 : 200));
+  };
+
+  routes.get('/calendar/events/:calendarEventId/edit', 'calendarEvent.update', async (req, res, { target }) => {
+    const e = await eventById(db, target.id);
+    if (!e) throw notFound();
+    editForm(req, res, e, {
+      title: e.title, note: e.note, date: e.date, allDay: e.startTime === null ? 'yes' : 'no', startTime: e.startTime ?? '', endTime: e.endTime ?? '',
+      repeat: e.repeatUntil ? 'weekly' : 'none', repeatUntil: e.repeatUntil ?? '', bring: e.bring, version: eventVersion(e),
+    });
+  });
+
+  routes.post('/calendar/events/:calendarEventId/edit', 'calendarEvent.update', async (req, res, { target }) => {
+    const e = await eventById(db, target.id);
+    if (!e) throw notFound();
+    const typed = typedEvent(req.body);
+    const parsed = parseEvent(typed, today(clock));
+    // (the version the form was opened on: a change by someone else since is not overwritten unseen)
+    const version = field(req.body, 'version') || undefined;
+    if (!parsed.ok) return editForm(req, res, e, { ...typed, version }, parsed.errors);
+    const changed = await changeEvent(db, e.id, parsed.value, e.groupName ?? e.unitName, today(clock), clock.now(), version);
+    if (!changed.ok && changed.error === 'changed') {
+      // Nothing saved: the form again as typed, with the event's new version (saving again overwrites knowingly).
+      return editForm(req, res, e, { ...typed, version: changed.version }, { title: { key: 'calendar.errors.changedMeanwhile' } }, 409);
+    }
+    if (!changed.ok) throw notFound();
+    flash(req, changed.told ? 'calendar.changedTold' : 'calendar.changed');
+    res.redirect(303, `/calendar/events/${e.id}`);
   });
 
   const newEventForm = async (req: Request, res: Response, place: Place, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => {
     const status = Object.keys(errors).length ? 400 : 200;
     render(req, res, 'calendar/new', {
-      place, values: { allDay: 'no', repeat: 'none', bring: [], ...values }, errors, bringItems: BRING_ITEMS,
+      place, editing: false, values: { allDay: 'no', repeat: 'none', bring: [], ...values }, errors, bringItems: BRING_ITEMS,
       titleMax: TITLE_MAX_LENGTH, noteMax: NOTE_MAX_LENGTH, action: place.kind === 'group' ? `/groups/${place.id}/calendar` : `/units/${place.id}/calendar`,
+      back: '/calendar',
     }, status);
   };
 
@@ -106,14 +147,15 @@ export function calendarRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.get('/settings/calendar', 'account.calendarFeed.read', async (req, res, { account }) => {
     const madeAt = await feedTokenMadeAt(db, account.id);
-    render(req, res, 'calendar/subscription', { madeAt: madeAt ?? null });
+    render(req, res, 'calendar/subscription', { madeAt: madeAt ?? null, url: null });
   });
 
   routes.post('/settings/calendar/feed', 'account.calendarFeed.renew', async (req, res, { account }) => {
     const token = await renewFeedToken(db, account.id, clock.now());
-    // The URL is shown once, on the next page; only its hash is kept.
-    flash(req, { key: 'calendar.subscription.made', params: { url: `${config.publicUrl}/calendar/feed/${token}.ics` } });
-    res.redirect(303, '/settings/calendar');
+    // The URL is shown once, in this answer (private, no-store, like every personal page), and kept nowhere: not in
+    // the session, not in a flash; only its hash is stored. Reloading would renew it again, so the page says so.
+    const madeAt = await feedTokenMadeAt(db, account.id);
+    render(req, res, 'calendar/subscription', { madeAt: madeAt ?? null, url: `${config.publicUrl}/calendar/feed/${token}.ics` });
   });
 
   // The feed: public (a phone calendar has no session), found by the secret token alone; a token that is not one is 404.

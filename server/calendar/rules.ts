@@ -17,6 +17,17 @@ export interface EventForm {
   repeatUntil: string | null; bring: BringItem[];
 }
 
+/**
+ * What the edit form was opened on, as a short text sent back with the form: a change made by someone else meanwhile
+ * (any stored field differs) makes the form's version stale, and the later save is refused instead of overwriting it.
+ */
+export function eventVersion(e: Pick<EventForm, 'title' | 'note' | 'date' | 'startTime' | 'endTime' | 'repeatUntil' | 'bring'>): string {
+  const text = JSON.stringify([e.title, e.note, e.date, e.startTime, e.endTime, e.repeatUntil, [...e.bring].sort()]);
+  let h = 0x811c9dc5; // FNV-1a over the UTF-16 units: a version, not a secret
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return `${text.length.toString(36)}-${h.toString(36)}`;
+}
+
 export interface TypedEvent {
   title: string; note: string; date: string; allDay: string; startTime: string; endTime: string; repeat: string; repeatUntil: string;
   bring: string[];

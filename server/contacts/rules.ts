@@ -3,7 +3,8 @@
 // - Staff of the group and the unit's head: name, role, work phone and e-mail; a protected identity by name and role
 //   only (their contact details are for the admin alone, README "Details of a person").
 // - A child with protected identity never appears, nor one whose guardian has it (the guardian's name would lead to the
-//   child, the child's to the household).
+//   child, the child's to the household), nor one whose guardian is the guardian of a child with protected identity (a
+//   sibling: the child's name, usually the family's surname, would name the household and lead to the protected child).
 // - A guardian appears only with what they chose to show (default nothing: then they do not appear at all), never
 //   with a protected identity, nor as the guardian of any child with protected identity; never an address.
 import type { ContactShows } from '../../db/schema.ts';
@@ -37,10 +38,10 @@ export function contactList(facts: GroupContactFacts, choices: ReadonlyMap<numbe
     phone: s.protectedIdentity ? null : s.phone || null, email: s.protectedIdentity ? null : s.email || null,
   }));
   const children = facts.children
-    .filter((c) => !c.protectedIdentity && !c.guardians.some((g) => g.protectedIdentity))
+    .filter((c) => !c.protectedIdentity && !c.guardians.some(hidden))
     .map((c): ContactChild => ({
       id: c.id, name: `${c.firstName} ${c.lastName}`,
-      guardians: c.guardians.filter((g) => !hidden(g)).flatMap((g) => {
+      guardians: c.guardians.flatMap((g) => {
         const shown = shownDetails(g, choices.get(g.id) ?? DEFAULT_SHOWS);
         return shown.phone || shown.email ? [{ id: g.id, name: `${g.firstName} ${g.lastName}`, ...shown }] : [];
       }),

@@ -17,6 +17,11 @@ import { seedDemoConsents } from '../consent/demo.ts';
 import { seedDemoChildPages } from '../child-page/demo.ts';
 import { seedDemoNotes } from '../notes/demo.ts';
 import { seedDemoMessages } from '../messages/demo.ts';
+import { seedDemoMenu } from '../menu/demo.ts';
+import { seedDemoInformation } from '../information/demo.ts';
+import { seedDemoTalks } from '../talks/demo.ts';
+import { seedDemoContacts } from '../contacts/demo.ts';
+import { seedDemoCalendar } from '../calendar/demo.ts';
 
 export const DEMO_PASSWORD = 'vardag-demo';
 
@@ -346,5 +351,16 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
     const [teacher, mother, father] = ['pedagog', 'vardnadshavare', 'vardnadshavare2'].map((name) => s.accounts.get(name));
     if (teacher === undefined || mother === undefined || father === undefined) throw new Error('the demo has no accounts for its messages');
     await seedDemoMessages(trx, { municipalityId: demo, unitId: solrosen, groupId: blabar, childId: elsa, teacher, mother, father, now: options.now, today: options.today });
+    // A pinned letter with a PDF to Blåbär, a news item of Solrosen and one of Demokommun (server/information/demo.ts)
+    const head = s.accounts.get('rektor');
+    if (head === undefined) throw new Error('the demo has no account rektor for its information');
+    await seedDemoInformation(trx, { municipalityId: demo, unitId: solrosen, groupId: blabar, teacher, head, admin: adminAccount, mother, now: options.now, today: options.today, dataDir: options.dataDir });
+    // Free talk times in Blåbär next week, one booked for Elsa (server/talks/demo.ts); contact choices of a few families (server/contacts/demo.ts)
+    await seedDemoTalks(trx, { groupId: blabar, staffPersonId: sara, teacher, childId: elsa, mother, now: options.now, today: options.today });
+    await seedDemoContacts(trx, { groupId: blabar, mother: emma, father: johan, now: options.now, today: options.today });
+    // A weekly gym day, an outing and a walk in Blåbär, a parents' meeting and a coffee for Solrosen (server/calendar/demo.ts)
+    await seedDemoCalendar(trx, { municipalityId: demo, unitId: solrosen, groupId: blabar, createdBy: sara, today: options.today, now: options.now });
+    // Solrosen's menu for this week and next (server/menu/demo.ts)
+    await seedDemoMenu(trx, { unitId: solrosen, accountId: teacher, today: options.today, at: options.now });
   }
 }

@@ -18,7 +18,8 @@ export const informationBox = defineBox<ChildSummary, 'information'>({
       unitIds: place?.unitIds ?? [child.unitId],
       municipalityIds: place ? [place.municipalityId, ...(place.groups ?? []).map((g) => g.municipalityId)] : [],
     };
-    const { items } = await listItems(db, null, sources, { q: '', page: 1 }, day);
-    return { items: items.slice(0, BOX_ITEMS).map((i) => ({ id: i.id, title: i.title, pinned: i.pinned, publishedAt: i.publishedAt, placeName: i.placeName })) };
+    // (the few it shows and how many there are: one page of BOX_ITEMS)
+    const { items, total } = await listItems(db, null, sources, { q: '', page: 1, pageSize: BOX_ITEMS }, day);
+    return { total, items: items.map((i) => ({ id: i.id, title: i.title, pinned: i.pinned, publishedAt: i.publishedAt, placeName: i.placeName })) };
   },
 });

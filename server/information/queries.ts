@@ -2,7 +2,7 @@
 // belongs to one place: a group, a unit or (neither) the whole municipality. Its audience is the guardians of the
 // children placed there now (placements that have not ended); its readers' rows say who opened it first when.
 import { sql, type Transaction } from 'kysely';
-import { foldedContains } from '../../db/sql.ts';
+import { foldedContains, lockedRows } from '../../db/sql.ts';
 import type { Database, Db } from '../kernel/db.ts';
 import type { Location } from '../kernel/policy.ts';
 import { openAccountsOf } from '../accounts/queries.ts';
@@ -81,6 +81,69 @@ export async function itemById(db: Db, id: number): Promise<Item | undefined> {
   return row && (await withPlaceNames(db, [row]))[0];
 }
 
+/** What an edit may change (not its place: a letter to the wrong group is removed and published anew). */
+export interface ItemChanges { title: string; body: string; linkUrl: string | null; pinned: boolean; expiresOn: string | null }
+
+/** Changes the item's text and settings; false when it is gone (removed meanwhile). Its readers and notifications stay. */
+export async function updateItem(trx: Transaction<Database> | Db, id: number, changes: ItemChanges): Promise<boolean> {
+  const updated = await trx.updateTable('information_items').set({
+    title: changes.title, body: changes.body, link_url: changes.linkUrl, pinned: changes.pinned ? 1 : 0, expires_on: changes.expiresOn,
+  }).where('id', '=', id).executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** Removes these files of the item (ids of another item's files are ignored); the attachment sweep takes their content later. */
+export async function removeItemAttachments(trx: Transaction<Database> | Db, itemId: number, ids: readonly number[]): Promise<void> {
+  if (!ids.length) return;
+  await trx.deleteFrom('information_attachments').where('item_id', '=', itemId).where('id', 'in', [...ids]).execute();
+}
+
+/** Removes the item with its files' rows and its readers' rows; false when it was gone already. */
+export async function deleteItem(trx: Transaction<Database> | Db, id: number): Promise<boolean> {
+  await trx.deleteFrom('information_reads').where('item_id', '=', id).execute();
+  await trx.deleteFrom('information_attachments').where('item_id', '=', id).execute();
+  const deleted = await trx.deleteFrom('information_items').where('id', '=', id).executeTakeFirst();
+  return Number(deleted.numDeletedRows) === 1;
+}
+
+/**
+ * Claims the item's fan-out: true for the one caller that marks it notified now (a conditional update: on PostgreSQL a
+ * second transaction waits for the first and then finds it marked), false when it was done before or the item is gone.
+ */
+export async function claimFanOut(trx: Transaction<Database> | Db, id: number, at: Date): Promise<boolean> {
+  const updated = await trx.updateTable('information_items').set({ notified_at: at.toISOString() })
+    .where('id', '=', id).where('notified_at', 'is', null).executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/**
+ * Holds the item's row until the transaction ends while its fan-out is not finished (a conditional update that changes
+ * nothing: on PostgreSQL a removal waits for this chunk of the fan-out, and a chunk for a removal); false when the item
+ * is gone or its fan-out finished.
+ */
+export async function holdUnnotified(trx: Transaction<Database> | Db, id: number): Promise<boolean> {
+  const updated = await trx.updateTable('information_items').set({ notified_at: null })
+    .where('id', '=', id).where('notified_at', 'is', null).executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/**
+ * Marks the item's fan-out finished if it is not (the first step of a removal): takes the row's lock, so a fan-out
+ * running now commits first and its notifications are found, and a later one finds nothing to do. False when it is gone.
+ */
+export async function settleFanOut(trx: Transaction<Database> | Db, id: number, at: Date): Promise<boolean> {
+  const updated = await trx.updateTable('information_items')
+    .set((eb) => ({ notified_at: eb.fn.coalesce('notified_at', eb.val(at.toISOString())) }))
+    .where('id', '=', id).executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** The item's author, title and moment of publishing (what its notifications say and when they were written), and whether it was told. */
+export async function fanOutFacts(db: Db | Transaction<Database>, id: number): Promise<{ accountId: number; title: string; publishedAt: string; notified: boolean } | undefined> {
+  const row = await db.selectFrom('information_items').select(['created_by_account_id', 'title', 'published_at', 'notified_at']).where('id', '=', id).executeTakeFirst();
+  return row && { accountId: row.created_by_account_id, title: row.title, publishedAt: row.published_at, notified: row.notified_at !== null };
+}
+
 /** The place of an item, with the children placed there now (a unit's: in any of its groups; a municipality's: anywhere in it). */
 export async function placeOfItem(db: Db, id: number, today: string): Promise<Place | null> {
   const item = await db.selectFrom('information_items').select(['municipality_id', 'unit_id', 'group_id']).where('id', '=', id).executeTakeFirst();
@@ -121,7 +184,8 @@ export const informationLocators = { informationItem: locateItem, informationAtt
 /** Where a reader's items come from: the groups, units and municipalities whose items they see. */
 export interface Sources { groupIds: readonly number[]; unitIds: readonly number[]; municipalityIds: readonly number[] }
 
-export interface ListQuery { q: string; page: number }
+/** `pageSize`: how many items a page holds (the start page's box asks for the few it shows). */
+export interface ListQuery { q: string; page: number; pageSize?: number }
 export const PAGE_SIZE = 20;
 
 export interface ListedItem extends Item { read: boolean }
@@ -145,10 +209,11 @@ export async function listItems(db: Db, accountId: number | null, sources: Sourc
   }
   const { count } = await base.select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
   const total = Number(count);
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const size = query.pageSize ?? PAGE_SIZE;
+  const pages = Math.max(1, Math.ceil(total / size));
   const page = Math.min(query.page, pages);
   const ids = await base.select('i.id').orderBy('i.pinned', 'desc').orderBy('i.published_at', 'desc').orderBy('i.id', 'desc')
-    .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).execute();
+    .limit(size).offset((page - 1) * size).execute();
   if (!ids.length) return { items: [], total, page, pages };
   const rows = await db.selectFrom('information_items as i').select(itemColumns).where('i.id', 'in', ids.map((r) => r.id)).execute();
   const read = accountId === null ? new Set<number>() : new Set((await db.selectFrom('information_reads').select('item_id')
@@ -157,10 +222,20 @@ export async function listItems(db: Db, accountId: number | null, sources: Sourc
   return { items: ids.map((r) => byId.get(r.id)).filter((i) => i !== undefined), total, page, pages };
 }
 
-/** Records that the account opened the item (the first time only). */
-export async function markRead(db: Db, itemId: number, accountId: number, at: Date): Promise<void> {
-  await db.insertInto('information_reads').values({ item_id: itemId, account_id: accountId, read_at: at.toISOString() })
-    .onConflict((oc) => oc.columns(['item_id', 'account_id']).doNothing()).execute();
+/**
+ * Records that the account opened the item (the first time only); false when the item is gone. The item's row is
+ * locked first (PostgreSQL), so a removal under way finishes before and the item is found gone, or waits and takes
+ * this reader's row with it.
+ */
+export async function markRead(db: Db, itemId: number, accountId: number, at: Date): Promise<boolean> {
+  const write = async (trx: Db): Promise<boolean> => {
+    const item = await lockedRows(trx, trx.selectFrom('information_items').select('id').where('id', '=', itemId)).executeTakeFirst();
+    if (!item) return false;
+    await trx.insertInto('information_reads').values({ item_id: itemId, account_id: accountId, read_at: at.toISOString() })
+      .onConflict((oc) => oc.columns(['item_id', 'account_id']).doNothing()).execute();
+    return true;
+  };
+  return db.isTransaction ? write(db) : db.transaction().execute(write);
 }
 
 /** A guardian of the item's audience: their open account, name, whether they opened it, and the children that make them one. */
@@ -196,7 +271,7 @@ export async function audienceOf(db: Db | Transaction<Database>, itemId: number 
 
 export interface AttachmentInfo { id: number; name: string; size: number }
 
-export async function attachmentsOfItem(db: Db, itemId: number): Promise<AttachmentInfo[]> {
+export async function attachmentsOfItem(db: Db | Transaction<Database>, itemId: number): Promise<AttachmentInfo[]> {
   const rows = await db.selectFrom('information_attachments').select(['id', 'name', 'size']).where('item_id', '=', itemId).orderBy('id').execute();
   return rows.map((r) => ({ id: r.id, name: r.name, size: Number(r.size) }));
 }

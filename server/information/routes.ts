@@ -1,12 +1,13 @@
 // Information (news and letters): a guardian's list of the items of all their children's groups, units and
 // municipalities, each marked by child, searchable; staff see the items of their groups and units. An item's page
-// marks it read; who may publish there also sees "Läst av 12 av 45" and who has not read. Publishing: to a group
-// (its staff), a unit (its staff and head) or the municipality (its administrator). Plain forms with 303 redirects.
+// marks it read; who may publish there also sees "Läst av 12 av 45" and who has not read, and may edit the item (no
+// new notification; read state kept) or remove it (after a confirmation page). Publishing: to a group (its staff), a
+// unit (its staff and head) or the municipality (its administrator). Plain forms with 303 redirects.
 import type { Request, Response } from 'express';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import type { FieldErrors } from '../kernel/forms.ts';
-import { field, flash, notFound, type Located, type RouteTable } from '../kernel/http.ts';
+import { field, fields, flash, notFound, type Located, type RouteTable } from '../kernel/http.ts';
 import { decide, type Actor } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
 import { messageFiles, sendKeptFile } from '../messages/attachments.ts';
@@ -17,13 +18,16 @@ import {
   attachmentFile, attachmentsOfItem, audienceOf, itemById, listItems, markRead, municipalitiesOfUnits,
   type Item, type Scope, type Sources,
 } from './queries.ts';
-import { BODY_MAX_LENGTH, expired, parseItem, parseListQuery, readSummary, TITLE_MAX_LENGTH } from './rules.ts';
-import { itemUrl, publish } from './write.ts';
+import { BODY_MAX_LENGTH, expired, parseItem, parseListQuery, readSummary, removedFileIds, TITLE_MAX_LENGTH } from './rules.ts';
+import { edit, itemUrl, publish, remove } from './write.ts';
 
 interface Deps { db: Db; clock: Clock; dataDir: string }
 
 /** A publish form's place: where it posts, and the name shown ("Till Blåklockan"). */
 interface Target { scope: Scope; municipalityId: number; name: string; action: string }
+
+/** The edit form's item: where it posts, and its files (each may be ticked for removal). */
+interface Editing { item: Item; action: string; files: { id: number; name: string; size: number }[] }
 
 const formOf = (req: Request) => ({
   title: field(req.body, 'title'), body: field(req.body, 'body'), link: field(req.body, 'link'),
@@ -69,13 +73,57 @@ export function informationRoutes(routes: RouteTable, { db, clock, dataDir }: De
     const day = today(clock);
     if (expired(item, day) && !mayManage(actor, item, target)) throw notFound();
     const at = clock.now();
-    await markRead(db, item.id, account.id, at);
+    if (!(await markRead(db, item.id, account.id, at))) throw notFound(); // (removed meanwhile)
     await markNotificationsReadByUrl(db, account.id, itemUrl(item.id), at);
     const attachments = await attachmentsOfItem(db, item.id);
-    let summary: ReturnType<typeof readSummary> | null = null;
-    if (mayManage(actor, item, target)) summary = readSummary(await audienceOf(db, item.id, target.childIds));
-    render(req, res, 'information/item', { item, attachments, summary, expired: expired(item, day) });
+    const manages = mayManage(actor, item, target);
+    const summary = manages ? readSummary(await audienceOf(db, item.id, target.childIds)) : null;
+    render(req, res, 'information/item', { item, attachments, summary, manages, expired: expired(item, day) });
   });
+
+  // Editing and removing: who may publish to the item's place (the action lets every staff member of it through).
+  routes.get('/information/:informationItemId/edit', 'informationItem.manage', async (req, res, { actor, target }) => {
+    renderEdit(req, res, await managed(actor, target));
+  });
+  routes.post('/information/:informationItemId/edit', 'informationItem.manage', async (req, res, { actor, target }) => {
+    const editing = await managed(actor, target);
+    const parsed = parseItem(formOf(req), today(clock), editing.item.expiresOn);
+    if (!parsed.ok) return renderEdit(req, res, editing, parsed.errors);
+    const removeIds = removedFileIds(fields(req.body, 'removeFiles'));
+    const edited = await edit(db, editing.item.id, parsed.value, removeIds, await messageFiles(req), clock.now());
+    if (!edited.ok) {
+      if ('gone' in edited) throw notFound();
+      return renderEdit(req, res, editing, { attachments: { key: edited.error } });
+    }
+    flash(req, 'information.edited');
+    res.redirect(303, itemUrl(editing.item.id));
+  });
+  routes.get('/information/:informationItemId/remove', 'informationItem.manage', async (req, res, { actor, target }) => {
+    const { item } = await managed(actor, target);
+    render(req, res, 'information/remove', { item });
+  });
+  routes.post('/information/:informationItemId/remove', 'informationItem.manage', async (req, res, { actor, target }) => {
+    const { item } = await managed(actor, target);
+    if (!(await remove(db, item.id, clock.now()))) throw notFound();
+    flash(req, 'information.removed');
+    res.redirect(303, '/information');
+  });
+
+  /** The item for its edit and remove pages, or 404 for who may not publish to its place. */
+  async function managed(actor: Actor, target: Located): Promise<Editing> {
+    const item = await itemById(db, target.id);
+    if (!item || !mayManage(actor, item, target)) throw notFound();
+    return { item, action: `${itemUrl(item.id)}/edit`, files: await attachmentsOfItem(db, item.id) };
+  }
+
+  function renderEdit(req: Request, res: Response, editing: Editing, errors: FieldErrors = {}): void {
+    const { item } = editing;
+    const values = req.method === 'POST' ? { ...formOf(req), removeFiles: fields(req.body, 'removeFiles') }
+      : { title: item.title, body: item.body, link: item.linkUrl ?? '', pinned: item.pinned ? '1' : '', expiresOn: item.expiresOn ?? '', removeFiles: [] };
+    render(req, res, 'information/new', {
+      editing, errors, values, titleMax: TITLE_MAX_LENGTH, bodyMax: BODY_MAX_LENGTH, today: today(clock),
+    }, Object.keys(errors).length ? 400 : 200);
+  }
 
   routes.get('/information/attachments/:informationAttachmentId', 'informationAttachment.read', async (_req, res, { actor, target }) => {
     const file = await attachmentFile(db, target.id);
@@ -133,7 +181,7 @@ export function informationRoutes(routes: RouteTable, { db, clock, dataDir }: De
     if (!parsed.ok) return renderForm(req, res, target, parsed.errors);
     const published = await publish(db, {
       ...parsed.value, municipalityId: target.municipalityId, scope: target.scope, accountId, at: clock.now(),
-    }, await messageFiles(req), day);
+    }, await messageFiles(req));
     if (!published.ok) return renderForm(req, res, target, { attachments: { key: published.error } });
     flash(req, 'information.published');
     res.redirect(303, itemUrl(published.itemId));
@@ -148,12 +196,14 @@ function concerns(item: Item, place: { municipalityId: number; unitIds: readonly
 }
 
 /**
- * Whether the actor may see who has read the item: who may publish to its place (a municipality's item: its
- * administrator only, not every unit head of the municipality).
+ * Whether the actor may see who has read the item, edit and remove it: who may publish to its place, by the publish
+ * action of that place (a group's: its staff, the head, the admin; a unit's: its staff and head, the admin; a
+ * municipality's: its administrator only, not every unit head of the municipality).
  */
 function mayManage(actor: Actor, item: Item, target: Located): boolean {
   if (item.groupId === null && item.unitId === null) return actor.adminOf.has(item.municipalityId);
-  return decide(actor, 'informationItem.manage', target) === 'allow';
+  if (item.groupId !== null) return decide(actor, 'group.information.publish', { ...target, groupIds: [item.groupId] }) === 'allow';
+  return decide(actor, 'unit.information.publish', { ...target, unitIds: [item.unitId as number] }) === 'allow';
 }
 
 /** Where a staff member may publish: their groups, the units they work in or head, the municipalities they administer. */

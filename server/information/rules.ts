@@ -12,8 +12,11 @@ export const EXPIRY_MAX_DAYS = 400;
 export interface ItemForm { title: string; body: string; link: string; pinned: string; expiresOn: string }
 export interface ParsedItem { title: string; body: string; linkUrl: string | null; pinned: boolean; expiresOn: string | null }
 
-/** A publish form: a title and a text, an optional web link (http or https only), pinned or not, an optional last day. */
-export function parseItem(form: ItemForm, today: string): Parsed<ParsedItem> {
+/**
+ * A publish or edit form: a title and a text, an optional web link (http or https only), pinned or not, an optional
+ * last day. `kept`: the last day the item has now (an edit may leave a day that has passed as it is).
+ */
+export function parseItem(form: ItemForm, today: string, kept: string | null = null): Parsed<ParsedItem> {
   const errors: FieldErrors = {};
   const title = form.title.trim();
   if (!title) errors.title = { key: 'information.errors.titleMissing' };
@@ -26,8 +29,8 @@ export function parseItem(form: ItemForm, today: string): Parsed<ParsedItem> {
   if (link && !linkUrl) errors.link = { key: 'information.errors.linkInvalid' };
   const expires = form.expiresOn.trim();
   if (expires && !isDate(expires)) errors.expiresOn = { key: 'information.errors.expiresInvalid' };
-  else if (expires && expires < today) errors.expiresOn = { key: 'information.errors.expiresPast' };
-  else if (expires && daysBetween(today, expires) > EXPIRY_MAX_DAYS) errors.expiresOn = { key: 'information.errors.expiresFar', params: { max: EXPIRY_MAX_DAYS } };
+  else if (expires && expires < today && expires !== kept) errors.expiresOn = { key: 'information.errors.expiresPast' };
+  else if (expires && expires !== kept && daysBetween(today, expires) > EXPIRY_MAX_DAYS) errors.expiresOn = { key: 'information.errors.expiresFar', params: { max: EXPIRY_MAX_DAYS } };
   if (Object.keys(errors).length) return { ok: false, errors };
   return { ok: true, value: { title, body, linkUrl, pinned: form.pinned === '1', expiresOn: expires || null } };
 }
@@ -68,4 +71,9 @@ export function readSummary(audience: readonly { name: string; read: boolean }[]
 /** Whether an item is past its last day (guardians no longer see it; its publisher does, marked). */
 export function expired(item: { expiresOn: string | null }, today: string): boolean {
   return item.expiresOn !== null && item.expiresOn < today;
+}
+
+/** The ids of the files ticked for removal on the edit form (whole numbers only; at most a few). */
+export function removedFileIds(values: readonly string[]): number[] {
+  return [...new Set(values.filter((v) => /^[1-9][0-9]{0,9}$/.test(v)).map(Number))].slice(0, 20);
 }

@@ -27,7 +27,8 @@ export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 
   | 'pushSubscription' // a device's push subscription (server/push/): the one account it belongs to (`accountIds`)
   | 'informationItem' // an information item (server/information/): its group, unit or municipality, and the children placed there now
   | 'informationAttachment' // a file of an information item: as its item
-  | 'calendarEvent'; // a calendar event (server/calendar/): its group (or every group of its unit), unit, municipality and the children placed there now
+  | 'calendarEvent' // a calendar event (server/calendar/): its group (or every group of its unit), unit, municipality and the children placed there now
+  | 'unitMenu'; // a unit's menu (server/menu/): the unit, its municipality and the children placed in it now or later
 
 /** The kinds of record that are about exactly one child (the child itself, an absence's child): the child an audit row names. */
 export const ONE_CHILD_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['child', 'absence', 'registeredChild', 'placement', 'childNotes', 'note', 'postComment', 'homeObservation', 'childPortfolio']);
@@ -254,6 +255,8 @@ export const actions = {
   'unit.calendar.create': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
   'calendarEvent.read': { target: 'calendarEvent', allow: ['guardian-of-child', 'student-self', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
   'calendarEvent.delete': { target: 'calendarEvent', allow: STAFF_OF_CHILD },
+  // an event changed (every field, a weekly event's last day) by who may add it; its families told of a new day or time
+  'calendarEvent.update': { target: 'calendarEvent', allow: STAFF_OF_CHILD },
   'account.calendarFeed.read': { target: 'none', allow: ['signed-in'] },
   'account.calendarFeed.renew': { target: 'none', allow: ['signed-in'] },
   // information (server/information/): news and letters. A guardian reads the items of their children's groups, units
@@ -261,7 +264,9 @@ export const actions = {
   // the unit, the administrator to the municipality; who may publish to an item's place sees who has read it.
   'information.read': { target: 'none', allow: ['signed-in'] },
   'informationItem.read': { target: 'informationItem', allow: ['guardian-of-child', 'staff-of-group', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
-  'informationItem.manage': { target: 'informationItem', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'] },
+  // (editing, removing and "Läst av": the route narrows it to who may publish to the item's place — a municipality's
+  // item lists every unit of it, so its heads pass here and only its administrator there)
+  'informationItem.manage': { target: 'informationItem', allow: ['staff-of-group', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
   'informationAttachment.read': { target: 'informationAttachment', allow: ['guardian-of-child', 'staff-of-group', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
   'group.information.publish': { target: 'group', allow: STAFF_OF_CHILD },
   'unit.information.publish': { target: 'unit', allow: ['staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
@@ -373,6 +378,11 @@ export const actions = {
   'group.talks.remind': { target: 'group', allow: ['staff-of-group', 'head-of-unit'] },
   'unit.talks.settings.read': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
   'unit.talks.settings.update': { target: 'unit', allow: ['head-of-unit', 'admin-of-municipality'] },
+  // the menu (server/menu/): a unit's week of breakfast, lunch and snack, read by the guardians of the unit's children
+  // (and a pupil), its staff, head and the admin; written (the week's form, prefilled from last week on request) by the
+  // unit's staff, its head and the admin
+  'unitMenu.read': { target: 'unitMenu', allow: ['guardian-of-child', 'student-self', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
+  'unit.menu.write': { target: 'unit', allow: ['staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
 } satisfies Record<string, ActionDefinition>;
 
 export type Action = keyof typeof actions;

@@ -2,8 +2,13 @@
 // that has a box declares it in its own box.ts; server/start/boxes.ts is the one list of them.
 import type { Clock } from './clock.ts';
 import type { Db } from './db.ts';
+import type { Actor } from './policy.ts';
 
-export interface BoxContext<Child> { db: Db; clock: Clock; child: Child }
+export interface BoxContext<Child> {
+  db: Db; clock: Clock; child: Child;
+  /** Who looks at the box, for a box that differs per viewer (talks: a family in two homes sees its own home's talk); without it such a box shows only what is the same for everyone. */
+  viewer?: Actor;
+}
 
 export interface BoxDefinition<Child, Key extends string = string> {
   key: Key;

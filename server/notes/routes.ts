@@ -41,7 +41,8 @@ export function notesRoutes(routes: RouteTable, deps: Deps): void {
     const typed = { body: field(req.body, 'body'), version: field(req.body, 'version') };
     const parsed = parseNote(typed.body);
     if (!parsed.ok) return renderEdit(req, res, note, typed, parsed.errors, 400);
-    if (!(await changeNote(db, note.id, Number(typed.version), { body: parsed.value, by: actor.personId, at: clock.now() }))) {
+    const version = Number(typed.version); // (a version that is no integer, e.g. 1e309, is one nobody saved: stale)
+    if (!Number.isSafeInteger(version) || !(await changeNote(db, note.id, version, { body: parsed.value, by: actor.personId, at: clock.now() }))) {
       // Someone saved the note since this form was opened: their text is shown, what was typed stays in the form.
       return renderEdit(req, res, note, { ...typed, version: String(note.version) }, { body: { key: 'notes.errors.changedSince' } }, 409);
     }

@@ -144,6 +144,35 @@ export async function withdrawNotificationsByUrl(db: Db, w: { url: string; at: D
   return removeWithDeliveries(db, ids, w.at);
 }
 
+/**
+ * Takes back every unread notification leading to a url, whenever written (a calendar event removed: its earlier
+ * notices would lead to a page that is gone). Read ones stay in the list. Pass the change's transaction.
+ */
+export async function withdrawUnreadByUrl(db: Db, w: { url: string; at: Date }): Promise<number> {
+  const ids = (await db.selectFrom('notifications').select('id').where('url', '=', w.url).where('read_at', 'is', null).execute()).map((r) => r.id);
+  return removeWithDeliveries(db, ids, w.at);
+}
+
+/**
+ * Takes back every notification of a kind leading to a url, whoever it went to and whenever it was written (an
+ * information item removed: server/information/write.ts), with the mails and pushes not yet sent for them. In chunks,
+ * so a whole municipality's stays within the databases' limits on parameters. Pass the change's transaction.
+ */
+export async function withdrawNotificationsOfUrl(db: Db | Transaction<Database>, w: { kind: NotificationKind; url: string; at: Date }): Promise<number> {
+  const ids = (await db.selectFrom('notifications').select('id').where('kind', '=', w.kind.key).where('url', '=', w.url).execute()).map((r) => r.id);
+  let removed = 0;
+  for (let i = 0; i < ids.length; i += 500) removed += await removeWithDeliveries(db, ids.slice(i, i + 500), w.at);
+  return removed;
+}
+
+/** Which of these accounts (at most a few hundred) have a notification of a kind leading to a url (a fan-out resumed). */
+export async function accountsNotifiedOf(db: Db | Transaction<Database>, w: { kind: NotificationKind; url: string; accountIds: readonly number[] }): Promise<Set<number>> {
+  if (w.accountIds.length === 0) return new Set();
+  const rows = await db.selectFrom('notifications').select('account_id').where('kind', '=', w.kind.key).where('url', '=', w.url)
+    .where('account_id', 'in', [...w.accountIds]).execute();
+  return new Set(rows.map((r) => r.account_id));
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Each account's choices: per topic and child (0: all), when and by which channels. No row: the default (rules.ts).
 

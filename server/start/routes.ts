@@ -14,6 +14,7 @@ import { recentlyFailedJobs } from '../operations/jobs-page.ts';
 import { BOX_KEYS, boxesFor, loadBox } from './boxes.ts';
 import { picturesOf } from '../child-page/queries.ts';
 import { portfoliosAfterLeaving } from '../documentation/export-queries.ts';
+import { tomorrowCards } from '../tomorrow/card.ts';
 
 interface Deps { db: Db; clock: Clock; config: Pick<Config, 'publicUrl' | 'trustProxy'> }
 
@@ -30,7 +31,7 @@ export function startRoutes(routes: RouteTable, deps: Deps): void {
       const { db, clock } = deps;
       const child = await childSummary(db, target.id, today(clock));
       if (!child || !(await enabledBoxes(db, child.unitId, BOX_KEYS))[key]) throw notFound();
-      const box = await loadBox({ db, clock, child }, key);
+      const box = await loadBox({ db, clock, child, viewer: actor }, key);
       if (!box) throw notFound();
       // htmx asks for the box alone (it swaps itself); a browser without JavaScript gets it on a page of its own.
       if (req.get('HX-Request')) return render(req, res, 'start/box', { box, child });
@@ -50,7 +51,11 @@ async function renderStart(req: Request, res: Response, { db, clock, config }: D
     municipalitiesAdministeredBy(db, actor),
   ]);
   const child = children.find((c) => c.id === wanted) ?? children[0] ?? (actor.isStudent ? await childSummary(db, actor.personId, day) : undefined);
-  const boxes = child ? await boxesFor({ db, clock, child }) : [];
+  const [boxes, cards] = child
+    ? await Promise.all([boxesFor({ db, clock, child, viewer: actor }), tomorrowCards(db, actor, [child], day)])
+    : [[], new Map()];
+  // The tomorrow card of a guardian's child, above the boxes (server/tomorrow/); none for staff or when it has nothing to say.
+  const card = child ? cards.get(child.id) : undefined;
   // The child switcher shows each child's picture from their own page (server/child-page/).
   const pictures = child ? await picturesOf(db, [child.id, ...children.map((c) => c.id)]) : new Map<number, string>();
   // Admins hear when links in mails would not reach people (see kernel/public-url.ts).
@@ -61,5 +66,5 @@ async function renderStart(req: Request, res: Response, { db, clock, config }: D
   const leftChildren = [...actor.guardianOf.keys()].filter((id) => !children.some((c) => c.id === id));
   const formerPupil = !actor.isStudent && actor.guardianOf.size === 0 && actor.staffUnits.size === 0 && actor.adminOf.size === 0;
   const portfolios = await portfoliosAfterLeaving(db, formerPupil ? [actor.personId] : leftChildren, day);
-  render(req, res, 'start/page', { children, child, pictures, boxes, groups, units, municipalities, publicUrlNote, publicUrl: config.publicUrl, failedJobs, portfolios });
+  render(req, res, 'start/page', { children, child, pictures, boxes, tomorrow: card && !card.empty ? card : undefined, groups, units, municipalities, publicUrlNote, publicUrl: config.publicUrl, failedJobs, portfolios });
 }

@@ -1,4 +1,4 @@
-// Development talks: the only SQL on talk_slots, talk_bookings and talk_settings. Publishing a slot (refused when it
+// Development talks: the only SQL on talk_slots, talk_bookings, talk_settings and talk_open_notices. Publishing a slot (refused when it
 // overlaps another of the same staff member's), booking one for a child and home (the unique slot decides a race for
 // the last one), moving and cancelling a booking, the lists for staff and guardians, and the reminders of the day before.
 import type { Db } from '../kernel/db.ts';
@@ -52,8 +52,11 @@ export type Publish = { ok: true; id: number } | { ok: false; error: 'overlaps';
 /**
  * Publishes a slot for the group, held by the staff member; refused when it overlaps another slot of theirs that day.
  * The staff member's person row is locked first (PostgreSQL), so two overlapping slots posted at once cannot both pass.
+ * `published` runs in the same transaction once the slot is stored.
  */
-export async function publishSlot(db: Db, input: SlotInput & { groupId: number; staffPersonId: number; by: number; at: Date }): Promise<Publish> {
+export async function publishSlot(
+  db: Db, input: SlotInput & { groupId: number; staffPersonId: number; by: number; at: Date }, published?: (trx: Db, slotId: number) => Promise<void>,
+): Promise<Publish> {
   return retryRaces(() => db.transaction().execute(async (trx): Promise<Publish> => {
     await lockPerson(trx, input.staffPersonId);
     const sameDay = await slots(trx).where('talk_slots.staff_person_id', '=', input.staffPersonId).where('talk_slots.date', '=', input.date).execute();
@@ -63,6 +66,7 @@ export async function publishSlot(db: Db, input: SlotInput & { groupId: number; 
       group_id: input.groupId, staff_person_id: input.staffPersonId, date: input.date, start_time: input.start, end_time: input.end,
       place: input.place, video_url: input.videoUrl, created_by_account_id: input.by, created_at: input.at.toISOString(),
     }).returning('id').executeTakeFirstOrThrow();
+    await published?.(trx, row.id); // (what follows a publish, e.g. the families' notice queued: stored with the slot or not at all)
     return { ok: true, id: row.id };
   }));
 }
@@ -138,7 +142,7 @@ export async function childTalks(db: Db, childId: number, today: string): Promis
 }
 
 export type Book =
-  | { ok: true; slot: Slot; moved: boolean }
+  | { ok: true; slot: Slot; moved: boolean; /** The slot was the child's and home's already: nothing changed. */ already: boolean }
   | { ok: false; error: 'taken' | 'closed' | 'not-found' | 'locked' };
 
 class SlotTaken extends Error {}
@@ -149,7 +153,10 @@ class SlotTaken extends Error {}
  * transaction, the move included, is rolled back). 'closed': past the unit's deadline for this slot; 'locked': the
  * booking to move is past its deadline. `byStaff`: staff book on a guardian's behalf until the day itself.
  */
-export async function bookSlot(db: Db, input: { childId: number; slotId: number; household: number; by: number; at: Date; today: string; byStaff: boolean }): Promise<Book> {
+export async function bookSlot(
+  db: Db, input: { childId: number; slotId: number; household: number; by: number; at: Date; today: string; byStaff: boolean },
+  booked?: (trx: Db, slot: Slot) => Promise<void>,
+): Promise<Book> {
   const key = activeKey(input.childId, input.household);
   try {
     return await retryRaces(() => db.transaction().execute(async (trx): Promise<Book> => {
@@ -164,7 +171,7 @@ export async function bookSlot(db: Db, input: { childId: number; slotId: number;
       const settings = await talkSettings(trx, unitId);
       if (!bookingOpen(slot.date, input.today, settings, input.byStaff)) return { ok: false, error: 'closed' };
       const taken = await trx.selectFrom('talk_bookings').select(['id', 'child_id', 'household']).where('slot_id', '=', slot.id).executeTakeFirst();
-      if (taken) return taken.child_id === input.childId && taken.household === input.household ? { ok: true, slot, moved: false } : { ok: false, error: 'taken' };
+      if (taken) return taken.child_id === input.childId && taken.household === input.household ? { ok: true, slot, moved: false, already: true } : { ok: false, error: 'taken' };
       // A booking of a talk that has passed keeps its row but no longer holds the child's one coming talk.
       await trx.updateTable('talk_bookings').set({ active_key: null }).where('active_key', '=', key)
         .where('slot_id', 'in', (eb) => eb.selectFrom('talk_slots').select('talk_slots.id').where('talk_slots.date', '<', input.today)).execute();
@@ -184,7 +191,8 @@ export async function bookSlot(db: Db, input: { childId: number; slotId: number;
         if (isUniqueViolation(error, 'talk_bookings.slot_id')) throw new SlotTaken();
         throw error;
       }
-      return { ok: true, slot, moved: current !== undefined };
+      await booked?.(trx, slot); // (e.g. the family told that staff booked for them: with the booking or not at all)
+      return { ok: true, slot, moved: current !== undefined, already: false };
     }), ['talk_bookings.active_key']);
   } catch (error) {
     if (error instanceof SlotTaken) return { ok: false, error: 'taken' };
@@ -192,10 +200,13 @@ export async function bookSlot(db: Db, input: { childId: number; slotId: number;
   }
 }
 
-export type Cancel = { ok: true; slot: Slot } | { ok: false; error: 'not-found' | 'closed' };
+export type Cancel = { ok: true; slot: Slot; household: number } | { ok: false; error: 'not-found' | 'closed' };
 
 /** Cancels the child's booking (of this home) until the deadline; the slot is free again. */
-export async function cancelBooking(db: Db, input: { childId: number; bookingId: number; households: readonly number[]; today: string; byStaff: boolean }): Promise<Cancel> {
+export async function cancelBooking(
+  db: Db, input: { childId: number; bookingId: number; households: readonly number[]; today: string; byStaff: boolean },
+  cancelled?: (trx: Db, slot: Slot, household: number) => Promise<void>,
+): Promise<Cancel> {
   return db.transaction().execute(async (trx): Promise<Cancel> => {
     const row = await slots(trx).innerJoin('talk_bookings', 'talk_bookings.slot_id', 'talk_slots.id')
       .select(['talk_bookings.household']).where('talk_bookings.id', '=', input.bookingId)
@@ -206,7 +217,9 @@ export async function cancelBooking(db: Db, input: { childId: number; bookingId:
     if (!group) throw new Error(`talk slot ${slot.id}: group ${slot.groupId} not found`);
     if (!bookingOpen(slot.date, input.today, await talkSettings(trx, group.unitId), input.byStaff)) return { ok: false, error: 'closed' };
     const gone = await trx.deleteFrom('talk_bookings').where('id', '=', input.bookingId).executeTakeFirst();
-    return Number(gone.numDeletedRows) === 1 ? { ok: true, slot } : { ok: false, error: 'not-found' };
+    if (Number(gone.numDeletedRows) !== 1) return { ok: false, error: 'not-found' };
+    await cancelled?.(trx, slot, Number(row.household)); // (in the same transaction: a failed notice undoes the cancel)
+    return { ok: true, slot, household: Number(row.household) };
   });
 }
 
@@ -217,20 +230,26 @@ export async function bookingOfChild(db: Db, childId: number, bookingId: number)
   return row && { ...toSlot(row), household: Number(row.household) };
 }
 
-/** The children of `childIds` that have a coming booking in the group. */
-export async function childrenBookedInGroup(db: Db, groupId: number, childIds: readonly number[], today: string): Promise<Set<number>> {
-  if (childIds.length === 0) return new Set();
+/** Of the children of `childIds`, the homes (0, 1) that have a coming booking in the group, per child. */
+export async function bookedHomesInGroup(db: Db, groupId: number, childIds: readonly number[], today: string): Promise<Map<number, Set<number>>> {
+  const homes = new Map<number, Set<number>>();
+  if (childIds.length === 0) return homes;
   const rows = await db.selectFrom('talk_bookings').innerJoin('talk_slots', 'talk_slots.id', 'talk_bookings.slot_id')
-    .select('talk_bookings.child_id').where('talk_slots.group_id', '=', groupId).where('talk_slots.date', '>=', today)
+    .select(['talk_bookings.child_id', 'talk_bookings.household']).where('talk_slots.group_id', '=', groupId).where('talk_slots.date', '>=', today)
     .where('talk_bookings.child_id', 'in', [...childIds]).execute();
-  return new Set(rows.map((r) => r.child_id));
+  for (const r of rows) homes.set(r.child_id, (homes.get(r.child_id) ?? new Set()).add(Number(r.household)));
+  return homes;
 }
 
-/** Whether the group has free slots that guardians may still book. */
-export async function hasFreeSlots(db: Db, groupId: number, today: string): Promise<boolean> {
-  const row = await db.selectFrom('talk_slots').leftJoin('talk_bookings', 'talk_bookings.slot_id', 'talk_slots.id').select('talk_slots.id')
-    .where('talk_slots.group_id', '=', groupId).where('talk_slots.date', '>=', today).where('talk_bookings.id', 'is', null).executeTakeFirst();
-  return row !== undefined;
+/**
+ * Claims the group's "times are open" notice of the day; false when it was claimed already (by an earlier publish that
+ * day, a rerun of the job, or another process at the same moment: the primary key decides, and the loser waits for the
+ * winner's transaction on PostgreSQL). Pass the transaction that sends the notice, so an undone send frees the claim.
+ */
+export async function claimOpenNotice(trx: Db, groupId: number, day: string, at: Date): Promise<boolean> {
+  const result = await trx.insertInto('talk_open_notices').values({ group_id: groupId, day, created_at: at.toISOString() })
+    .onConflict((oc) => oc.columns(['group_id', 'day']).doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
 export interface DueReminder { bookingId: number; childId: number; childFirstName: string; household: number; slot: Slot }
@@ -255,4 +274,22 @@ export async function takeDueReminders(db: Db, day: string, at: Date, send: (trx
     });
   }
   return sent;
+}
+
+/** The demo's times (server/talks/demo.ts): written in the demo's own transaction, without a publish's checks or notice. */
+export async function insertDemoSlots(trx: Db, groupId: number, slots: (SlotInput & { staffPersonId: number })[], by: number, at: Date): Promise<number[]> {
+  if (slots.length === 0) return [];
+  const rows = await trx.insertInto('talk_slots').values(slots.map((s) => ({
+    group_id: groupId, staff_person_id: s.staffPersonId, date: s.date, start_time: s.start, end_time: s.end, place: s.place,
+    video_url: s.videoUrl, created_by_account_id: by, created_at: at.toISOString(),
+  }))).returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
+/** The demo's booking of a time for a child and home (the family's one coming talk). */
+export async function insertDemoBooking(trx: Db, b: { slotId: number; childId: number; household: number; by: number; at: Date }): Promise<void> {
+  await trx.insertInto('talk_bookings').values({
+    slot_id: b.slotId, child_id: b.childId, household: b.household, active_key: activeKey(b.childId, b.household), booked_by_account_id: b.by,
+    booked_at: b.at.toISOString(), reminded_at: null,
+  }).execute();
 }

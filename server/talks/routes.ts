@@ -11,12 +11,11 @@ import type { Actor } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
 import { childrenInGroup, childSummary, findUnit, groupWithUnit } from '../people/queries.ts';
 import { talkIcs } from './ics.ts';
-import { tellGuardiansToBook } from './notices.ts';
+import { queueTalksOpen, remindToBook, tellBookedByStaff } from './notices.ts';
 import {
-  bookSlot, cancelBooking, childrenBookedInGroup, childTalks, hasFreeSlots, publishSlot, removeSlot, saveTalkSettings,
-  slotsOfGroup, talkSettings, type Book,
+  bookSlot, cancelBooking, childTalks, publishSlot, removeSlot, saveTalkSettings, slotsOfGroup, talkSettings, type Book,
 } from './queries.ts';
-import { bookingOpen, householdOf, lastBookingDay, parseSettings, parseSlot } from './rules.ts';
+import { bookingOpen, householdOf, lastBookingDay, parseSettings, parseSlot, talksOfViewer } from './rules.ts';
 
 interface Deps { db: Db; clock: Clock }
 
@@ -56,8 +55,8 @@ export function talkRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.get('/children/:childId/talks.ics', 'child.talks.read', async (req, res, { actor, target }) => {
     const day = today(clock);
-    const [talks, child, household] = await Promise.all([childTalks(db, target.id, day), childSummary(db, target.id, day), guardianHousehold(db, actor, target.id, day)]);
-    const mine = talks.booked.filter((b) => b.settings.twoHomes === 'together' || b.household === household);
+    const [talks, child] = await Promise.all([childTalks(db, target.id, day), childSummary(db, target.id, day)]);
+    const mine = talksOfViewer(talks.booked, actor.guardianOf.get(target.id));
     if (!child) throw notFound();
     const ics = talkIcs(req.t, mine.map((b) => ({ slot: b, bookingId: b.bookingId, childName: child.firstName })), clock.now());
     res.set('Cache-Control', 'private, no-store').type('text/calendar; charset=utf-8')
@@ -74,15 +73,13 @@ export function talkRoutes(routes: RouteTable, deps: Deps): void {
     const values = { date: field(req.body, 'date'), start: field(req.body, 'start'), length: field(req.body, 'length'), place: field(req.body, 'place'), videoUrl: field(req.body, 'videoUrl') };
     const parsed = parseSlot((name) => field(req.body, name).trim(), day);
     if (!parsed.ok) return renderGroupPage(req, res, deps, target.id, parsed.errors, values, 400);
-    const opensBooking = !(await hasFreeSlots(db, target.id, day));
-    const outcome = await publishSlot(db, { ...parsed.value, groupId: target.id, staffPersonId: actor.personId, by: account.id, at: clock.now() });
+    const at = clock.now();
+    // The families hear of it through a job queued with the slot (one notice a day however many times are published).
+    const outcome = await publishSlot(db, { ...parsed.value, groupId: target.id, staffPersonId: actor.personId, by: account.id, at },
+      (trx) => queueTalksOpen(trx, target.id, day, at));
     if (!outcome.ok) {
       const other = outcome.other;
       return renderGroupPage(req, res, deps, target.id, { start: { key: 'talks.errors.overlaps', params: { start: other.start, end: other.end } } }, values, 409);
-    }
-    if (opensBooking) {
-      const children = await childrenToBook(db, target.id, day);
-      await tellGuardiansToBook(db, children, 'open', clock.now());
     }
     flash(req, 'talks.published');
     res.redirect(303, `/groups/${target.id}/talks`);
@@ -99,10 +96,13 @@ export function talkRoutes(routes: RouteTable, deps: Deps): void {
     const day = today(clock);
     const childId = Number(field(req.body, 'child'));
     const values = { child: field(req.body, 'child'), slot: field(req.body, 'slot'), household: field(req.body, 'household') };
-    const children = await childrenInGroup(db, target.id, day);
-    if (!children.some((c) => c.id === childId)) return renderGroupPage(req, res, deps, target.id, { child: { key: 'talks.errors.child' } }, values, 400);
+    const child = (await childrenInGroup(db, target.id, day)).find((c) => c.id === childId);
+    if (!child) return renderGroupPage(req, res, deps, target.id, { child: { key: 'talks.errors.child' } }, values, 400);
     const household = field(req.body, 'household') === '1' ? 1 : 0;
-    const outcome = await bookSlot(db, { childId, slotId: Number(field(req.body, 'slot')) || 0, household, by: account.id, at: clock.now(), today: day, byStaff: true });
+    const at = clock.now();
+    // The family hears that staff booked for them in the booking's transaction (both or neither); a booking already theirs is no news.
+    const outcome = await bookSlot(db, { childId, slotId: Number(field(req.body, 'slot')) || 0, household, by: account.id, at, today: day, byStaff: true },
+      (trx, slot) => tellBookedByStaff(trx, { which: 'booked', childId, childFirstName: child.firstName, household, slot, at }));
     if (!outcome.ok) return renderGroupPage(req, res, deps, target.id, { slot: { key: BOOK_ERRORS[outcome.error] } }, values, 409);
     flash(req, 'talks.bookedForGuardian');
     res.redirect(303, `/groups/${target.id}/talks`);
@@ -111,18 +111,17 @@ export function talkRoutes(routes: RouteTable, deps: Deps): void {
   routes.post('/groups/:groupId/talks/bookings/cancel', 'group.talks.book', async (req, res, { target }) => {
     const day = today(clock);
     const childId = Number(field(req.body, 'child'));
-    const children = await childrenInGroup(db, target.id, day);
-    const outcome = children.some((c) => c.id === childId)
-      ? await cancelBooking(db, { childId, bookingId: Number(field(req.body, 'booking')) || 0, households: [0, 1], today: day, byStaff: true })
+    const child = (await childrenInGroup(db, target.id, day)).find((c) => c.id === childId);
+    const outcome = child
+      ? await cancelBooking(db, { childId, bookingId: Number(field(req.body, 'booking')) || 0, households: [0, 1], today: day, byStaff: true },
+        (trx, slot, household) => tellBookedByStaff(trx, { which: 'cancelled', childId, childFirstName: child.firstName, household, slot, at: clock.now() }))
       : undefined;
     flash(req, outcome?.ok ? 'talks.cancelled' : { key: 'talks.errors.noBooking' });
     res.redirect(303, `/groups/${target.id}/talks`);
   });
 
   routes.post('/groups/:groupId/talks/remind', 'group.talks.remind', async (req, res, { target }) => {
-    const day = today(clock);
-    const children = await childrenToBook(db, target.id, day);
-    const told = await tellGuardiansToBook(db, children, 'reminder', clock.now());
+    const told = await remindToBook(db, target.id, today(clock), clock.now());
     flash(req, { key: 'talks.reminded', params: { n: told } });
     res.redirect(303, `/groups/${target.id}/talks`);
   });
@@ -156,19 +155,12 @@ async function guardianHousehold(db: Db, actor: Actor, childId: number, day: str
   return householdOf(settings.twoHomes, actor.guardianOf.get(childId)?.otherHousehold ?? false);
 }
 
-/** The group's children with no coming talk booked. */
-async function childrenToBook(db: Db, groupId: number, day: string) {
-  const children = await childrenInGroup(db, groupId, day);
-  const booked = await childrenBookedInGroup(db, groupId, children.map((c) => c.id), day);
-  return children.filter((c) => !booked.has(c.id));
-}
-
 async function renderChildPage(req: Request, res: Response, deps: Deps, actor: Actor, childId: number, errors: FieldErrors, status = 200): Promise<void> {
   const day = today(deps.clock);
-  const [child, talks, household] = await Promise.all([childSummary(deps.db, childId, day), childTalks(deps.db, childId, day), guardianHousehold(deps.db, actor, childId, day)]);
+  const [child, talks] = await Promise.all([childSummary(deps.db, childId, day), childTalks(deps.db, childId, day)]);
   if (!child) throw notFound();
   const settingsOf = new Map(talks.groups.map((g) => [g.groupId, g.settings]));
-  const mine = talks.booked.filter((b) => b.settings.twoHomes === 'together' || b.household === household)
+  const mine = talksOfViewer(talks.booked, actor.guardianOf.get(childId))
     .map((b) => ({ ...b, open: bookingOpen(b.date, day, b.settings), lastDay: lastBookingDay(b.date, b.settings.deadlineDays) }));
   const free = talks.free.flatMap((s) => {
     const settings = settingsOf.get(s.groupId);

@@ -70,6 +70,16 @@ export function householdOf(twoHomes: TwoHomes, otherHousehold: boolean): 0 | 1 
   return twoHomes === 'each' && otherHousehold ? 1 : 0;
 }
 
+/**
+ * Of a child's booked talks, those that are the viewer's: every talk of a unit that wants one talk together (it is the
+ * whole family's); with one talk each, only the viewer's own home's. A viewer who is not the child's guardian (or is
+ * unknown) sees only the whole family's talks, never one home's talk as if it were theirs.
+ */
+export function talksOfViewer<T extends { household: number; settings: TalkSettings }>(booked: readonly T[], guardianship: { otherHousehold: boolean } | undefined): T[] {
+  return booked.filter((b) => b.settings.twoHomes === 'together'
+    || (guardianship !== undefined && b.household === householdOf(b.settings.twoHomes, guardianship.otherHousehold)));
+}
+
 /** The key of a child's and home's one coming talk (unique while it is coming). */
 export function activeKey(childId: number, household: number): string {
   return `${childId}:${household}`;

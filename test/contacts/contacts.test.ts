@@ -117,6 +117,35 @@ describe('the contact list', () => {
     }
   });
 
+  it('never names the sibling of a protected child, nor so the family\'s surname, for any actor', async () => {
+    // Sami: Nora's brother in Blåbär, no protected identity of his own; Karim (their guardian) chose to show everything.
+    const { id: sami } = await t.db.insertInto('persons').values({
+      municipality_id: 1, first_name: 'Sami', last_name: 'Haddad', identity_number: null, identity_kind: null, birth_date: '2022-03-01',
+      protected_identity: 0, street_address: null, postal_code: null, city: null, email: null, phone: null, created_at: t.clock.now().toISOString(),
+    }).returning('id').executeTakeFirstOrThrow();
+    try {
+      await t.db.insertInto('guardianships').values([
+        { guardian_id: people.karim.id, child_id: sami, other_household: 0 }, { guardian_id: people.leila.id, child_id: sami, other_household: 0 }]).execute();
+      await t.db.insertInto('placements').values({ child_id: sami, group_id: blabar, start_date: '2026-08-17', end_date: null, hour_limit: 'none' }).execute();
+      await choose('vardnadshavare3', 'both');
+      await choose('vardnadshavare', 'phone');
+      for (const actor of MAY_READ) {
+        const res = await get(actor, listOf(blabar));
+        assert.equal(res.status, 200);
+        assert.doesNotMatch(main(res.text), /Sami|Haddad/, `${actor} sees Nora's brother or the family's name`);
+        assertNothingProtected(main(res.text), actor);
+        assert.ok(res.text.includes(people.emma.phone), `${actor} still sees the others who chose to be seen`);
+      }
+      const box = await get('vardnadshavare3', `/children/${sami}/boxes/contacts`).set('HX-Request', 'true');
+      assert.equal(box.status, 200);
+      assert.match(box.text, /Familjer som visar sina uppgifter: 1/, 'Emma only; not Karim');
+    } finally {
+      await t.db.deleteFrom('placements').where('child_id', '=', sami).execute();
+      await t.db.deleteFrom('guardianships').where('child_id', '=', sami).execute();
+      await t.db.deleteFrom('persons').where('id', '=', sami).execute();
+    }
+  });
+
   it('lists the group\'s staff and the unit\'s head with role, work phone and e-mail', async () => {
     const res = await get('vardnadshavare', listOf(blabar));
     const staff = await t.db.selectFrom('staff_assignments').innerJoin('persons', 'persons.id', 'staff_assignments.person_id')
@@ -221,13 +250,13 @@ describe('the contact list\'s rules', () => {
       ['Pia Test', 'staff', '070-1', 'pia@example.com'], ['Hemlig Test', 'staff', null, null], ['Rut Test', 'unit_head', '070-3', 'rut@example.com']]);
   });
 
-  it('leaves out a protected child and a child with a protected guardian; a guardian only as chosen, never by default', () => {
+  it('leaves out a protected child, a child with a protected guardian and a protected child\'s sibling; a guardian only as chosen, never by default', () => {
     const choices = new Map([[20, 'both'], [21, 'phone'], [22, 'both'], [23, 'both'], [24, 'both'], [25, 'both']] as const);
     const { children } = contactList(facts(), new Map(choices));
-    assert.deepEqual(children.map((c) => c.name), ['Alva Test', 'Ella Test']);
+    assert.deepEqual(children.map((c) => c.name), ['Alva Test'],
+      'not Ella: Frej is the guardian of a child with protected identity, and Ella\'s name would name that household');
     assert.deepEqual(children[0].guardians, [{ id: 20, name: 'Anna Test', phone: '070-20', email: 'anna@example.com' }],
       'Bo chose his phone, which is not registered: nothing to show, so he is not listed');
-    assert.deepEqual(children[1].guardians, [], 'Frej is the guardian of a child with protected identity elsewhere');
     assert.deepEqual(contactList(facts(), new Map()).children.flatMap((c) => c.guardians), [], 'the default shows nobody');
     assert.deepEqual(contactList(facts(), new Map([[20, 'email']])).children[0].guardians, [{ id: 20, name: 'Anna Test', phone: null, email: 'anna@example.com' }]);
   });

@@ -1,6 +1,6 @@
 // In Chromium: Blåbär's teacher publishes a letter with JavaScript off (a plain multipart form and a redirect), Elsa's
 // mother finds it in her list and opens it, and the teacher sees it counted; axe finds nothing on the list, the item
-// (with its read summary) and the publish form.
+// (with its read summary) and the publish form; an edit and a removal without JavaScript.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertAccessible, login, startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
@@ -52,5 +52,23 @@ describe('information in Chromium', () => {
     await staff.page.getByText(/Läst av 1 av \d+/).waitFor();
     await assertAccessible(staff.page, 'an information item with its read summary');
     staff.problems.assertNone();
+  });
+
+  // (axe needs JavaScript in the page: the edit and remove pages are checked by axe in test/browser/information.test.ts.)
+  it('the teacher edits and removes an item with JavaScript off', async () => {
+    const { page, problems } = await h.page({ javaScript: false, width: 360, touch: true });
+    await login(page, 'pedagog');
+    await page.goto('/information');
+    await page.getByRole('link', { name: 'Välkomstbrev till Blåbär' }).click();
+    await page.getByRole('link', { name: 'Ändra', exact: true }).click();
+    await page.getByLabel('Rubrik').fill('Välkomstbrev till Blåbär (nytt)');
+    await page.getByRole('button', { name: 'Spara ändringarna' }).click();
+    await page.getByText('Ändringarna är sparade.').waitFor();
+    await page.getByRole('heading', { name: 'Välkomstbrev till Blåbär (nytt)' }).waitFor();
+    await page.getByRole('link', { name: 'Ta bort', exact: true }).click();
+    await page.getByRole('button', { name: 'Ja, ta bort' }).click();
+    await page.getByText('Informationen är borttagen.').waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Välkomstbrev till Blåbär (nytt)' }).count(), 0);
+    problems.assertNone();
   });
 });

@@ -3,6 +3,7 @@
 // with a CSRF cookie of its own), and nothing changes. Walked over every POST route of the RouteTable, so a new route is
 // covered without new code.
 import { addEvent } from '../../server/calendar/queries.ts';
+import { insertItem } from '../../server/information/queries.ts';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
@@ -163,6 +164,10 @@ describe('CSRF on htmx POSTs', () => {
       values.calendarEventId = String(await addEvent(t.db, { municipalityId: Number(ids.municipalityId), unitId: Number(ids.unitId), groupId: Number(ids.groupId),
         title: 'CSRF', note: '', date: '2026-12-03', allDay: true, startTime: null, endTime: null, repeatUntil: null, bring: [], by: await emmaPerson(), at: now }));
     }
+    if (path.includes(':informationItemId')) { // an information item of Elsa's group
+      values.informationItemId = String(await insertItem(t.db, { municipalityId: Number(ids.municipalityId), scope: { kind: 'group', groupId: Number(ids.groupId) },
+        title: 'CSRF', body: 'Hej', linkUrl: null, pinned: false, expiresOn: null, accountId: emmaAccount, at: now }));
+    }
     if (path.includes(':homeObservationId')) {
       values.homeObservationId = String(await addObservation(t.db, { childId: Number(ids.childId), groupId: Number(ids.groupId), by: await emmaPerson(),
         body: 'Hej', at: now, photo: null }));
@@ -227,7 +232,8 @@ function formFor(path: string, actor: string): string {
     if (path.endsWith('/replies')) return [['body', 'Hej']];
     if (path.endsWith('/messages') || path.endsWith('/bulletins')) return [['to', 'guardians'], ['subject', 'Hej'], ['body', 'Hej']];
     if (path.endsWith('/information')) return [['title', 'Hej'], ['body', 'Hej']];
-    if (path.endsWith('/calendar')) return [['title', 'Hej'], ['date', '2026-12-03'], ['allDay', 'yes']];
+    if (/^\/information\/\d+\/edit$/.test(path)) return [['title', 'Hej'], ['body', 'Hej']];
+    if (path.endsWith('/calendar') || /^\/calendar\/events\/[^/]+\/edit$/.test(path)) return [['title', 'Hej'], ['date', '2026-12-03'], ['allDay', 'yes']];
     if (path.endsWith('/notes') || path.endsWith('/comments') || path.endsWith('/observations') || path === '/notes/:noteId/edit') return [['body', 'Hej'], ['version', '1']];
     if (path.endsWith('/settings/documentation')) return [['guestbook', 'on']];
     if (path.endsWith('/guestbook')) return [['greeting', 'Hej från förskolan']];

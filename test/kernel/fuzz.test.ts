@@ -38,6 +38,7 @@ const ID_TABLES: Record<string, string> = {
   personId: 'persons',
   registryImportId: 'registry_imports',
   unitLogoId: 'units',
+  unitMenuId: 'units',
   entryId: 'guestbook_entries',
   publishedPostId: 'posts', postMediaId: 'post_media',
   childPortfolioId: 'persons',

@@ -140,7 +140,7 @@ const MATRIX: Record<string, Row> = {
   'GET /children/:childId/boxes/documentation': CHILD_PAGE,
   'GET /children/:childId/boxes/blog': CHILD_PAGE,
   'GET /children/:childId/boxes/schedule': CHILD_PAGE,
-  'GET /children/:childId/boxes/talks': signedIn(404), // no talk times are bookable, so the box is not there
+  'GET /children/:childId/boxes/talks': CHILD_PAGE, // (the demo's talk booked for Elsa, server/talks/demo.ts)
   'GET /children/:childId/info': {
     anonymous: 'login', admin: 200, rektor: 200, pedagog: 200, pedagog2: 404, pedagog3: 404,
     vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 404, grannadmin: 404,
@@ -231,6 +231,11 @@ const MATRIX: Record<string, Row> = {
   'GET /information': signedIn(200),
   'GET /information/:informationItemId': { ...STAFF_OF_ELSA(200), pedagog2: 200, vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
   'GET /information/attachments/:informationAttachmentId': { ...STAFF_OF_ELSA(200), pedagog2: 200, vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
+  // editing and removing it: who may publish to Blåbär (Lingon's teacher of the same unit passes the action, not the route)
+  'GET /information/:informationItemId/edit': STAFF_OF_ELSA(200),
+  'POST /information/:informationItemId/edit': STAFF_OF_ELSA('back'),
+  'GET /information/:informationItemId/remove': STAFF_OF_ELSA(200),
+  'POST /information/:informationItemId/remove': STAFF_OF_ELSA('back'),
   'GET /groups/:groupId/information/new': STAFF_OF_ELSA(200),
   'POST /groups/:groupId/information': STAFF_OF_ELSA('back'),
   'GET /units/:unitId/information/new': { ...UNIT_SETTINGS(200), pedagog: 200, pedagog2: 200 },
@@ -242,12 +247,14 @@ const MATRIX: Record<string, Row> = {
   'GET /calendar': signedIn(200),
   'GET /calendar/events/:calendarEventId': { ...STAFF_OF_ELSA(200), pedagog2: 200, vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
   'POST /calendar/events/:calendarEventId/delete': STAFF_OF_ELSA('back'),
+  'GET /calendar/events/:calendarEventId/edit': STAFF_OF_ELSA(200),
+  'POST /calendar/events/:calendarEventId/edit': STAFF_OF_ELSA('back'),
   'GET /groups/:groupId/calendar/new': STAFF_OF_ELSA(200),
   'POST /groups/:groupId/calendar': STAFF_OF_ELSA('back'),
   'GET /units/:unitId/calendar/new': UNIT_SETTINGS(200),
   'POST /units/:unitId/calendar': UNIT_SETTINGS('back'),
   'GET /settings/calendar': signedIn(200),
-  'POST /settings/calendar/feed': signedIn('back'),
+  'POST /settings/calendar/feed': signedIn(200), // (the new URL shown once, in the answer itself)
   'GET /calendar/feed/:token.ics': everyone(200),
   // development talks: Elsa's times booked by her guardians; Blåbär's times published, booked for a guardian and reminded
   // by its staff and head (seen by the admin too); Solrosen's talk settings, its head's and the admin's
@@ -457,6 +464,10 @@ const MATRIX: Record<string, Row> = {
   'POST /admin/units/:unitId/logo': { ...signedIn(404), admin: 400 },
   'POST /admin/units/:unitId/logo/remove': { ...signedIn(404), admin: 'back' },
   'GET /units/:unitLogoId/logo': { ...signedIn(404), admin: 200, rektor: 200, pedagog: 200, pedagog2: 200, vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
+  // Solrosen's menu: read by those of Solrosen (its children's guardians, its staff and head, the admin), written by its staff
+  'GET /units/:unitMenuId/menu': { ...signedIn(404), admin: 200, rektor: 200, pedagog: 200, pedagog2: 200, vardnadshavare: 200, vardnadshavare2: 200, vardnadshavare3: 200 },
+  'GET /units/:unitId/menu/edit': { ...signedIn(404), admin: 200, rektor: 200, pedagog: 200, pedagog2: 200 },
+  'POST /units/:unitId/menu': { ...signedIn(404), admin: 400, rektor: 400, pedagog: 400, pedagog2: 400 }, // (no week named)
   'GET /units/:unitId/groups': UNIT_SETTINGS(200),
   'POST /units/:unitId/groups': UNIT_SETTINGS('back'),
   'GET /units/:unitId/groups/:groupId': UNIT_SETTINGS(200),
@@ -1390,7 +1401,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     prepare: async (c) => ({ slot: await talkSlotOf(c) }),
     form: (c) => [['child', String(c.own.childId)], ['slot', String(c.made.slot)]],
     answer: (c) => ({ to: `/groups/${c.own.groupId}/talks` }),
-    changes: ['talk_bookings'],
+    changes: ['talk_bookings', 'notifications'], mayChange: ['jobs'], // (the family hears that staff booked for them)
     check: async (c) => {
       const row = await c.t.db.selectFrom('talk_bookings').select('child_id').where('slot_id', '=', Number(c.made.slot)).executeTakeFirstOrThrow();
       assert.equal(row.child_id, c.own.childId);
@@ -1401,7 +1412,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     prepare: async (c) => talkBookingOf(c),
     form: (c) => [['child', String(c.own.childId)], ['booking', String(c.made.booking)]],
     answer: (c) => ({ to: `/groups/${c.own.groupId}/talks` }),
-    changes: ['talk_bookings'],
+    changes: ['talk_bookings', 'notifications'], mayChange: ['jobs'], // (the family hears that staff cancelled)
     check: async (c) => assert.equal(await c.t.db.selectFrom('talk_bookings').select('id').where('id', '=', Number(c.made.booking)).executeTakeFirst(), undefined),
   },
   'POST /groups/:groupId/talks/remind': {
@@ -1444,6 +1455,21 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
       assert.deepEqual(row, { deadline_days: 1 + (c.n % 5), updated_by_account_id: c.account.id });
     },
   },
+  // Solrosen's lunch of Monday 7 December written by its teacher, its head and the admin, each from the version they read
+  'POST /units/:unitId/menu': {
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => {
+      const row = await c.t.db.selectFrom('menu_days').select('version').where('unit_id', '=', c.own.unitId).where('date', '=', '2026-12-07').executeTakeFirst();
+      return { version: row?.version ?? 0 };
+    },
+    form: (c) => [['week', '2026-W50'], ['version-2026-12-07', String(c.made.version)], ['lunch-2026-12-07', `Matrisens lunch ${c.n}`]],
+    answer: (c) => ({ to: `/units/${c.own.unitId}/menu?week=2026-W50` }),
+    changes: ['menu_days'],
+    check: async (c) => {
+      const row = await c.t.db.selectFrom('menu_days').select(['lunch', 'updated_by_account_id']).where('unit_id', '=', c.own.unitId).where('date', '=', '2026-12-07').executeTakeFirstOrThrow();
+      assert.deepEqual(row, { lunch: `Matrisens lunch ${c.n}`, updated_by_account_id: c.account.id });
+    },
+  },
   // information published to Blåbär, to Solrosen and to Demokommun, its families notified
   'POST /groups/:groupId/information': {
     by: STAFF_OF_ELSAS,
@@ -1471,13 +1497,33 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     by: ['admin'],
     form: (c) => [['title', `Matrisens information ${c.n}`], ['body', 'Till alla'], ['expiresOn', '2026-12-31']],
     answer: () => ({ to: /^\/information\/\d+$/ }),
-    changes: ['information_items', 'notifications'],
-    mayChange: ['jobs'],
+    changes: ['information_items', 'jobs'], // (every family of the municipality is told by the job information.fanout)
     check: async (c) => {
       const item = await c.t.db.selectFrom('information_items').select(['group_id', 'unit_id', 'municipality_id', 'expires_on'])
         .where('title', '=', `Matrisens information ${c.n}`).executeTakeFirstOrThrow();
       assert.deepEqual(item, { group_id: null, unit_id: null, municipality_id: c.own.municipalityId, expires_on: '2026-12-31' });
     },
+  },
+  // an information item of Blåbär edited (nobody notified again) and one removed with its file
+  'POST /information/:informationItemId/edit': {
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => freshInformation(c.t, c.own, (await accountOf(c.t, 'pedagog')).id),
+    form: (c) => [['title', `Ändrad av matrisen ${c.n}`], ['body', 'Ny text'], ['pinned', '1'], ['removeFiles', String(c.made.informationAttachmentId)]],
+    answer: (c) => ({ to: `/information/${c.made.informationItemId}` }),
+    changes: ['information_items', 'information_attachments'],
+    check: async (c) => {
+      const item = await c.t.db.selectFrom('information_items').select(['title', 'body', 'pinned']).where('id', '=', Number(c.made.informationItemId)).executeTakeFirstOrThrow();
+      assert.deepEqual(item, { title: `Ändrad av matrisen ${c.n}`, body: 'Ny text', pinned: 1 });
+      assert.equal(await c.t.db.selectFrom('information_attachments').select('id').where('id', '=', Number(c.made.informationAttachmentId)).executeTakeFirst(), undefined);
+    },
+  },
+  'POST /information/:informationItemId/remove': {
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => freshInformation(c.t, c.own, (await accountOf(c.t, 'pedagog')).id),
+    form: () => [],
+    answer: () => ({ to: '/information' }),
+    changes: ['information_items', 'information_attachments'],
+    check: async (c) => assert.equal(await c.t.db.selectFrom('information_items').select('id').where('id', '=', Number(c.made.informationItemId)).executeTakeFirst(), undefined),
   },
   // a calendar event added to Blåbär and to Solrosen, its families notified; one removed; a subscription made
   'POST /groups/:groupId/calendar': {
@@ -1508,13 +1554,26 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     prepare: async (c) => ({ calendarEventId: await freshCalendarEvent(c.t, c.own) }),
     form: () => [],
     answer: () => ({ to: '/calendar' }),
-    changes: ['calendar_events'],
+    changes: ['calendar_events', 'notifications'], // (its families told: the event was ahead)
+    mayChange: ['jobs'],
     check: async (c) => assert.equal(await c.t.db.selectFrom('calendar_events').select('id').where('id', '=', Number(c.made.calendarEventId)).executeTakeFirst(), undefined),
+  },
+  'POST /calendar/events/:calendarEventId/edit': { // (moved to another day: its families told)
+    by: STAFF_OF_ELSAS,
+    prepare: async (c) => ({ calendarEventId: await freshCalendarEvent(c.t, c.own) }),
+    form: (c) => [['title', `Ändrad av matrisen ${c.n}`], ['date', '2026-12-04'], ['startTime', '09:00'], ['endTime', '10:00']],
+    answer: (c) => ({ to: `/calendar/events/${c.made.calendarEventId}` }),
+    changes: ['calendar_events', 'notifications'],
+    mayChange: ['jobs'],
+    check: async (c) => {
+      const event = await c.t.db.selectFrom('calendar_events').select(['title', 'date', 'start_time']).where('id', '=', Number(c.made.calendarEventId)).executeTakeFirstOrThrow();
+      assert.deepEqual(event, { title: `Ändrad av matrisen ${c.n}`, date: '2026-12-04', start_time: '09:00' });
+    },
   },
   'POST /settings/calendar/feed': {
     by: EVERY_KIND,
     form: () => [],
-    answer: () => ({ to: '/settings/calendar' }),
+    answer: () => ({ page: /value="http[^"]+\/calendar\/feed\/[A-Za-z0-9_-]{43}\.ics"/ }),
     changes: ['calendar_feed_tokens'],
     check: async (c) => assert.ok(await c.t.db.selectFrom('calendar_feed_tokens').select('account_id').where('account_id', '=', c.account.id).executeTakeFirst()),
   },
@@ -2506,6 +2565,7 @@ describe('the permission matrix', () => {
     if (path.includes(':entryId')) return { ...ids[side], entryId: await freshGreeting(t, ids[side].childId, ids[side].unitId) };
     if (path.endsWith('/guestbook')) await useGuestbook(t, ids[side].unitId);
     if (path.endsWith('/picture')) await givePicture(t, ids[side].childId);
+    if (path.includes(':unitMenuId')) return { ...ids[side], unitMenuId: ids[side].unitId };
     if (path.includes(':unitLogoId')) {
       await giveLogo(t, ids[side].unitId);
       return { ...ids[side], unitLogoId: ids[side].unitId };
@@ -2708,6 +2768,8 @@ describe('the permission matrix', () => {
     }
     if (path.endsWith('/bulletins')) return [['subject', 'Matrisens utskick'], ['body', 'Till alla']];
     if (path.endsWith('/information')) return [['title', 'Matrisens information'], ['body', 'Till alla']];
+    if (/^\/information\/\d+\/edit$/.test(path)) return [['title', 'Ändrad av matrisen'], ['body', 'Till alla']];
+    if (/^\/calendar\/events\/\d+\/edit$/.test(path)) return [['title', 'Ändrad av matrisen'], ['date', '2026-12-04'], ['allDay', 'yes']];
     if (path.endsWith('/calendar')) return [['title', 'Matrisens händelse'], ['date', '2026-12-03'], ['allDay', 'yes']];
     if (/^\/notes\/\d+\/edit$/.test(path)) return [['body', `Ändrad av matrisen (${actor})`], ['version', '1']];
     if (/^\/children\/\d+\/page$/.test(path)) return [['presentation', 'Matrisen'], ['version', '0']];

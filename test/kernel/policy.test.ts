@@ -67,6 +67,8 @@ const PLACES: Record<TargetKind, Location | null> = {
   registryImport: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [] },
   // a unit's logo: unit 100 with child 7 placed in it
   unitLogo: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [], childIds: [CHILD] },
+  // a unit's menu: unit 100 with child 7 placed in it
+  unitMenu: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [], childIds: [CHILD] },
   // a post of group 10 (a portfolio post's children, or the group's)
   post: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
   // a published post of group 10 to read (its children: a portfolio post's, or the group's) and one of its photos (the
@@ -266,12 +268,13 @@ const WHO_MAY: Record<Action, Name[]> = {
   'unit.calendar.create': ['head', 'admin'],
   'calendarEvent.read': ['guardian', 'otherHome', 'student', 'teacher', 'colleague', 'head', 'admin'],
   'calendarEvent.delete': STAFF,
+  'calendarEvent.update': STAFF,
   // information: everyone's own list; a group's item read by the children's guardians (both homes, not the pupil) and the
   // unit's staff, its readers seen by who may publish to the group; published to a group by its staff, to a unit by its
   // staff and head, to the municipality by its admin
   'information.read': EVERYONE,
   'informationItem.read': [...GUARDIANS, 'teacher', 'colleague', 'head', 'admin'],
-  'informationItem.manage': STAFF,
+  'informationItem.manage': [...STAFF, 'colleague'], // (the route narrows it to who may publish there: test/information)
   'informationAttachment.read': [...GUARDIANS, 'teacher', 'colleague', 'head', 'admin'],
   'group.information.publish': STAFF,
   'unit.information.publish': ['teacher', 'colleague', 'head', 'admin'],
@@ -288,6 +291,8 @@ const WHO_MAY: Record<Action, Name[]> = {
   'group.talks.remind': ['teacher', 'head'],
   'unit.talks.settings.read': ['head', 'admin'],
   'unit.talks.settings.update': ['head', 'admin'],
+  'unitMenu.read': ['guardian', 'otherHome', 'student', 'teacher', 'colleague', 'head', 'admin'],
+  'unit.menu.write': ['teacher', 'colleague', 'head', 'admin'],
 };
 
 /** What each action is about: the record the guard finds from the route (its :childId, :groupId...) and asks about. */
@@ -316,7 +321,7 @@ const ABOUT: Record<TargetKind, Action[]> = {
   unit: ['unit.read', 'unit.settings.read', 'unit.settings.update', 'unit.closureRequests.read', 'unit.admin.read', 'unit.update', 'unit.groups.read',
     'unit.groups.create', 'unit.children.read', 'unit.children.create',
     'unit.staff.read', 'unit.staff.create', 'unit.contact.update', 'unit.bulletin.send', 'unit.calendar.create',
-    'unit.information.publish', 'unit.talks.settings.read', 'unit.talks.settings.update'],
+    'unit.information.publish', 'unit.talks.settings.read', 'unit.talks.settings.update', 'unit.menu.write'],
   closureRequest: ['account.closure.handle'],
   staffMember: ['staffMember.read', 'staffMember.assign', 'staffMember.invite', 'staffMember.identity.update'],
   staffDetails: ['staffMember.update'],
@@ -329,6 +334,7 @@ const ABOUT: Record<TargetKind, Action[]> = {
   placement: ['placement.update'],
   registryImport: ['registryImport.read', 'registryImport.apply', 'registryImport.export'],
   unitLogo: ['unit.logo.read'],
+  unitMenu: ['unitMenu.read'],
   childPortfolio: ['child.portfolio.export'],
   post: ['post.update', 'post.delete'],
   publishedPost: ['post.read', 'post.comments.read', 'post.comments.create'],
@@ -337,7 +343,7 @@ const ABOUT: Record<TargetKind, Action[]> = {
   note: ['note.update', 'note.delete'],
   postComment: ['postComment.decide'],
   homeObservation: ['homeObservation.decide', 'homeObservation.photo.read'],
-  calendarEvent: ['calendarEvent.read', 'calendarEvent.delete'],
+  calendarEvent: ['calendarEvent.read', 'calendarEvent.delete', 'calendarEvent.update'],
   messageThread: ['messageThread.read', 'messageThread.reply', 'messageThread.archive', 'messageThread.retract'],
   messageAttachment: ['messageAttachment.read'],
   pushSubscription: ['pushSubscription.remove'],

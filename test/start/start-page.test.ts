@@ -22,10 +22,10 @@ describe('the guardian start page', () => {
     const guardian = await signIn(t.app, 'vardnadshavare');
     const page = await guardian.get(`/children/${elsa}`);
     assert.equal(page.status, 200);
-    assert.deepEqual(boxTitles(page.text), BUILT_BOXES);
+    assert.deepEqual(boxTitles(page.text), [...BUILT_BOXES, 'Utvecklingssamtal'], 'and the talk the demo booked for Elsa (server/talks/demo.ts)');
     assert.doesNotMatch(page.text, /inte byggd än/, 'every box is built: none says it is not');
     assert.match(page.text, /href="\/calendar">Hela kalendern</, 'the calendar box, with a way to the whole calendar');
-    assert.doesNotMatch(page.text, /Utvecklingssamtal/, 'talks are shown only when times are bookable');
+    assert.match(page.text, /Utvecklingssamtal [^<]*kl\. 08:30/, 'talks are shown while one is booked (or times are bookable)');
   });
 
   it('serves each box alone at its own URL: the htmx partial is exactly its part of the page', async () => {
@@ -69,7 +69,7 @@ describe('the guardian start page', () => {
     assert.equal(saved.status, 303);
 
     const guardian = await signIn(t.app, 'vardnadshavare');
-    assert.deepEqual(boxTitles((await guardian.get(`/children/${elsa}`)).text), BUILT_BOXES.filter((b) => b !== 'Blogg'));
+    assert.deepEqual(boxTitles((await guardian.get(`/children/${elsa}`)).text), [...BUILT_BOXES.filter((b) => b !== 'Blogg'), 'Utvecklingssamtal']);
     assert.equal((await guardian.get(`/children/${elsa}/boxes/blog`)).status, 404);
     assert.deepEqual(boxTitles((await guardian.get(`/children/${oskar}`)).text), BUILT_BOXES, "Oskar's school keeps its blog");
   });

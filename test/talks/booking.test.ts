@@ -7,8 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import ical from 'node-ical';
 import { postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { groupId, personId, unitId } from '../support/demo.ts';
-import { bookSlot, publishSlot, removeSlot } from '../../server/talks/queries.ts';
-import { sendTalkReminders } from '../../server/talks/notices.ts';
+import { bookSlot, cancelBooking, publishSlot, removeSlot } from '../../server/talks/queries.ts';
+import { registerTalkJobs, sendTalkReminders, TALKS_OPEN_JOB, tellTalksOpen } from '../../server/talks/notices.ts';
+import { JobRunner } from '../../server/kernel/jobs.ts';
 
 // The test app's today is Tuesday 24 November 2026.
 describe('development talks', () => {
@@ -17,7 +18,11 @@ describe('development talks', () => {
   let solrosen: number;
   let elsa: number;
   let nora: number;
+  let runner: JobRunner;
   const agents = new Map<string, Agent>();
+  const told = (kind: string, childId: number) => t.db.selectFrom('notifications').innerJoin('accounts', 'accounts.id', 'notifications.account_id')
+    .select(['accounts.username', 'notifications.url', 'notifications.params', 'notifications.created_at']).where('kind', '=', kind).where('child_id', '=', childId)
+    .orderBy('notifications.id').execute();
   const as = async (name: string) => {
     if (!agents.has(name)) agents.set(name, await signIn(t.app, name));
     return agents.get(name)!;
@@ -33,6 +38,11 @@ describe('development talks', () => {
     solrosen = await unitId(t.db, 'Förskolan Solrosen');
     elsa = await personId(t.db, 'Elsa', 'Andersson');
     nora = await personId(t.db, 'Nora', 'Haddad');
+    // The demo's talks go (server/talks/demo.ts): this test publishes and books its own.
+    await t.db.deleteFrom('talk_bookings').execute();
+    await t.db.deleteFrom('talk_slots').execute();
+    runner = new JobRunner({ db: t.db, clock: t.clock, log: () => undefined });
+    registerTalkJobs(runner, { db: t.db, clock: t.clock });
   });
   after(async () => t?.close());
 
@@ -42,14 +52,26 @@ describe('development talks', () => {
     assert.doesNotMatch(page.text, /id="box-talks"/);
   });
 
-  it('lets the teacher publish times, and tells the guardians the first time booking opens', async () => {
+  it('lets the teacher publish times, and tells the families once for the day’s batch, through a job after the publish', async () => {
     const res = await publish({ date: '2026-12-08', start: '08:30' });
     assert.equal(res.status, 303);
     assert.equal((await publish({ date: '2026-12-08', start: '09:00' })).status, 303);
     assert.deepEqual((await slotsOn('2026-12-08')).map((s) => [s.start_time, s.end_time]), [['08:30', '09:00'], ['09:00', '09:30']]);
-    const told = await t.db.selectFrom('notifications').select(['kind', 'url']).where('kind', '=', 'talksOpen').where('child_id', '=', elsa).execute();
-    assert.equal(told.length, 2, 'both of Elsa’s guardians, once (not again for the second time)');
-    assert.equal(told[0]?.url, `/children/${elsa}/talks`);
+    const jobs = await t.db.selectFrom('jobs').select('payload').where('kind', '=', TALKS_OPEN_JOB).execute();
+    assert.deepEqual(jobs.map((j) => JSON.parse(j.payload)), [{ groupId: blabar, day: '2026-11-24' }], 'one job for the batch');
+    assert.deepEqual(await told('talksOpen', elsa), [], 'nobody yet: the job tells them');
+    assert.equal(await runner.runDue(), 1);
+    const open = await told('talksOpen', elsa);
+    assert.deepEqual(open.map((n) => n.username).sort(), ['vardnadshavare', 'vardnadshavare2'], 'both of Elsa’s guardians, once');
+    assert.equal(open[0]?.url, `/children/${elsa}/talks`);
+    assert.deepEqual((await told('talksOpen', nora)).map((n) => n.username), ['vardnadshavare3'], 'Karim (Leila has no account)');
+    // Run again, twice at once, and after another time of the same day: nobody is told twice.
+    assert.equal(await tellTalksOpen(t.db, blabar, '2026-11-24', t.clock.now()), 0);
+    assert.deepEqual(await Promise.all([tellTalksOpen(t.db, blabar, '2026-11-24', t.clock.now()), tellTalksOpen(t.db, blabar, '2026-11-24', t.clock.now())]), [0, 0]);
+    assert.equal((await publish({ date: '2026-12-08', start: '10:30' })).status, 303);
+    await runner.runDue();
+    assert.equal((await told('talksOpen', elsa)).length, 2);
+    await t.db.deleteFrom('talk_slots').where('date', '=', '2026-12-08').where('start_time', '=', '10:30').execute();
     const page = await (await as('pedagog')).get(`/groups/${blabar}/talks`);
     assert.match(page.text, /Har inte bokat: \d+ av \d+/);
     assert.match(page.text, /Elsa Andersson/);
@@ -150,7 +172,20 @@ describe('development talks', () => {
     await postForm(head, `/units/${solrosen}/talks/settings`, `/units/${solrosen}/talks/settings`, { deadlineDays: '2', twoHomes: 'each' });
     const slots = await slotsOn('2026-12-08');
     assert.equal((await postForm(await as('vardnadshavare'), `/children/${elsa}/talks`, `/children/${elsa}/talks/book`, { slot: String(slots[0]!.id) })).status, 303);
+    // Emma's home has booked, Johan's not yet: his box offers times to book, never Emma's talk as if it were his.
+    const johanBox = async () => (await (await as('vardnadshavare2')).get(`/children/${elsa}/boxes/talks`).set('HX-Request', 'true')).text;
+    const boxBefore = await johanBox();
+    assert.match(boxBefore, /Det finns tider att boka/);
+    assert.doesNotMatch(boxBefore, /kl\. 08:30/, 'not the other home’s talk');
+    assert.doesNotMatch((await (await as('vardnadshavare2')).get(`/children/${elsa}`)).text, /8 december kl\. 08:30/);
+    assert.match((await (await as('vardnadshavare')).get(`/children/${elsa}`)).text, /8 december kl\. 08:30/, 'Emma sees her own');
     assert.equal((await postForm(await as('vardnadshavare2'), `/children/${elsa}/talks`, `/children/${elsa}/talks/book`, { slot: String(slots[1]!.id) })).status, 303);
+    const boxAfter = await johanBox();
+    assert.match(boxAfter, /8 december kl\. 09:00/);
+    assert.doesNotMatch(boxAfter, /kl\. 08:30/);
+    const johanIcs = await (await as('vardnadshavare2')).get(`/children/${elsa}/talks.ics`);
+    assert.match(johanIcs.text, /DTSTART;TZID=Europe\/Stockholm:20261208T090000/);
+    assert.doesNotMatch(johanIcs.text, /T083000/, 'his .ics holds his home’s talk only');
     const mine = (await bookings()).filter((b) => b.child_id === elsa);
     assert.deepEqual(mine.map((b) => [b.slot_id, b.household]), [[slots[0]!.id, 0], [slots[1]!.id, 1]]);
     const johan = await (await as('vardnadshavare2')).get(`/children/${elsa}/talks`);
@@ -167,6 +202,17 @@ describe('development talks', () => {
     const res = await postForm(pedagog, `/groups/${blabar}/talks`, `/groups/${blabar}/talks/bookings`, { child: String(nora), slot: String(slots[2]!.id) });
     assert.equal(res.status, 303);
     assert.deepEqual((await bookings()).filter((b) => b.child_id === nora).map((b) => b.slot_id), [slots[2]!.id]);
+    const booked = await told('talkBookedByStaff', nora);
+    assert.deepEqual(booked.map((n) => [n.username, n.url]), [['vardnadshavare3', `/children/${nora}/talks`]], 'Karim hears that staff booked for Nora');
+    assert.deepEqual(JSON.parse(booked[0]!.params), { child: 'Nora', date: '2026-12-08', time: '09:30' });
+    const bell = await (await as('vardnadshavare3')).get('/notifications');
+    assert.match(bell.text, /Personalen har bokat utvecklingssamtal för Nora tisdag 8 december kl\. 09:30/);
+    const noraBooking = (await bookings()).find((b) => b.child_id === nora)!;
+    const cancelled = await postForm(pedagog, `/groups/${blabar}/talks`, `/groups/${blabar}/talks/bookings/cancel`, { child: String(nora), booking: String(noraBooking.id) });
+    assert.equal(cancelled.status, 303);
+    assert.deepEqual((await told('talkCancelledByStaff', nora)).map((n) => n.username), ['vardnadshavare3']);
+    assert.equal((await postForm(pedagog, `/groups/${blabar}/talks`, `/groups/${blabar}/talks/bookings`, { child: String(nora), slot: String(slots[2]!.id) })).status, 303);
+    assert.equal((await told('talkBookedByStaff', nora)).length, 2);
     const taken = await postForm(pedagog, `/groups/${blabar}/talks`, `/groups/${blabar}/talks/bookings`, { child: String(nora), slot: String(slots[0]!.id) });
     assert.equal(taken.status, 409);
     const before = await t.db.selectFrom('notifications').select('child_id').where('kind', '=', 'talkBookingReminder').execute();
@@ -186,11 +232,37 @@ describe('development talks', () => {
     assert.equal(sent.filter((n) => n.child_id === elsa).length, 2, 'each of Elsa’s homes hears of its own talk');
     t.clock.set('2026-11-24T09:00:00Z');
   });
+
+  it('with one talk per home: staff cancelling tells that home only, and new times the next day reach the home without a talk', async () => {
+    const head = await as('rektor');
+    await postForm(head, `/units/${solrosen}/talks/settings`, `/units/${solrosen}/talks/settings`, { deadlineDays: '2', twoHomes: 'each' });
+    try {
+      t.clock.set('2026-11-25T09:00:00Z');
+      const johans = (await bookings()).find((b) => b.child_id === elsa && b.household === 1)!;
+      const before = (await told('talkCancelledByStaff', elsa)).length;
+      const res = await postForm(await as('pedagog'), `/groups/${blabar}/talks`, `/groups/${blabar}/talks/bookings/cancel`, { child: String(elsa), booking: String(johans.id) });
+      assert.equal(res.status, 303);
+      assert.deepEqual((await told('talkCancelledByStaff', elsa)).slice(before).map((n) => n.username), ['vardnadshavare2'], 'Johan’s home, not Emma');
+      const earlier = (await told('talksOpen', elsa)).length;
+      assert.equal((await publish({ date: '2026-12-09', start: '10:00' })).status, 303);
+      assert.equal(await runner.runDue(), 1, 'a new day, a new notice');
+      const fresh = (await told('talksOpen', elsa)).slice(earlier);
+      assert.deepEqual(fresh.map((n) => n.username), ['vardnadshavare2'], 'only the home without a talk');
+      assert.equal((await told('talksOpen', nora)).length, 1, 'Nora has her talk: Karim is not told again');
+    } finally {
+      t.clock.set('2026-11-24T09:00:00Z');
+      await postForm(head, `/units/${solrosen}/talks/settings`, `/units/${solrosen}/talks/settings`, { deadlineDays: '2', twoHomes: 'together' });
+    }
+  });
 });
 
 describe('the race for the last time', () => {
   let t: TestApp;
-  before(async () => { t = await startTestApp(); });
+  before(async () => {
+    t = await startTestApp();
+    await t.db.deleteFrom('talk_bookings').execute(); // (the demo's talks: this test makes its own)
+    await t.db.deleteFrom('talk_slots').execute();
+  });
   after(async () => t?.close());
 
   it('gives the last time to exactly one of two guardians posting at once; the other gets a clear message', async () => {
@@ -263,5 +335,65 @@ describe('the race for the last time', () => {
         assert.equal(slotLeft, undefined);
       }
     }
+  });
+});
+
+describe('the families’ notice that times are open', () => {
+  let t: TestApp;
+  let blabar: number;
+  let elsa: number;
+  let staff: { id: number; person_id: number };
+  const openNotices = () => t.db.selectFrom('notifications').select(['account_id', 'child_id']).where('kind', '=', 'talksOpen').execute();
+  const claims = () => t.db.selectFrom('talk_open_notices').select(['group_id', 'day']).where('group_id', '=', blabar).execute();
+  const publishOn = async (date: string, start: string, end: string) => {
+    const s = await publishSlot(t.db, { groupId: blabar, staffPersonId: staff.person_id, by: staff.id, at: t.clock.now(), date, start, end, place: 'Rummet', videoUrl: null });
+    assert.ok(s.ok);
+    return s.id;
+  };
+  before(async () => {
+    t = await startTestApp();
+    await t.db.deleteFrom('talk_bookings').execute(); // (the demo's talks: this test makes its own)
+    await t.db.deleteFrom('talk_slots').execute();
+    await t.db.deleteFrom('talk_open_notices').execute();
+    blabar = await groupId(t.db, 'Blåbär');
+    elsa = await personId(t.db, 'Elsa', 'Andersson');
+    staff = await t.db.selectFrom('accounts').select(['id', 'person_id']).where('username', '=', 'pedagog').executeTakeFirstOrThrow();
+  });
+  after(async () => t?.close());
+
+  it('tells nobody of times inside the unit’s deadline (guardians cannot book them), and keeps the day unclaimed', async () => {
+    // Today is Tuesday 24 November; Solrosen's deadline is two days: the 25th's last booking day was the 23rd.
+    await publishOn('2026-11-25', '10:00', '10:30');
+    await publishOn('2026-11-25', '11:00', '11:30');
+    assert.equal(await tellTalksOpen(t.db, blabar, '2026-11-24', t.clock.now()), 0, 'nobody told');
+    assert.deepEqual(await openNotices(), [], 'no family hears of times they cannot book');
+    assert.deepEqual(await claims(), [], 'the day is not used up');
+  });
+
+  it('tells each family once when a bookable time comes the same day, even with two notices running at once', async () => {
+    assert.deepEqual(await claims(), [], 'a fresh group and day');
+    const slot = await publishOn('2026-12-10', '10:00', '10:30');
+    const runs = await Promise.all([
+      tellTalksOpen(t.db, blabar, '2026-11-24', t.clock.now()), tellTalksOpen(t.db, blabar, '2026-11-24', t.clock.now()),
+    ]);
+    assert.equal(runs.filter((n) => n > 0).length, 1, `exactly one sends: ${runs}`);
+    const sent = await openNotices();
+    assert.ok(sent.some((n) => n.child_id === elsa));
+    assert.equal(new Set(sent.map((n) => `${n.account_id}:${n.child_id}`)).size, sent.length, 'nobody told twice');
+    assert.equal((await claims()).length, 1);
+    assert.ok(slot > 0);
+  });
+
+  it('tells the family of a staff booking or cancel in the same transaction: a failed notice stores nothing', async () => {
+    const slot = await publishOn('2026-12-11', '10:00', '10:30');
+    const at = t.clock.now();
+    const failing = async () => { throw new Error('the notice failed'); };
+    await assert.rejects(bookSlot(t.db, { childId: elsa, slotId: slot, household: 0, by: staff.id, at, today: '2026-11-24', byStaff: true }, failing), /the notice failed/);
+    assert.deepEqual(await t.db.selectFrom('talk_bookings').select('id').where('slot_id', '=', slot).execute(), [], 'no booking the family was not told of');
+    const booked = await bookSlot(t.db, { childId: elsa, slotId: slot, household: 0, by: staff.id, at, today: '2026-11-24', byStaff: true });
+    assert.ok(booked.ok);
+    const row = await t.db.selectFrom('talk_bookings').select('id').where('slot_id', '=', slot).executeTakeFirstOrThrow();
+    await assert.rejects(cancelBooking(t.db, { childId: elsa, bookingId: row.id, households: [0, 1], today: '2026-11-24', byStaff: true }, failing), /the notice failed/);
+    assert.ok(await t.db.selectFrom('talk_bookings').select('id').where('id', '=', row.id).executeTakeFirst(), 'still booked: the cancel is undone with its notice');
   });
 });
