@@ -66,46 +66,68 @@ function endOfLocalDayUtc(day: string): string {
 /** A local date and time as ical-generator reads a floating string: it writes it as it stands, with the calendar's TZID. */
 const local = (day: string, time: string) => `${day}T${time}:00`;
 
+type Translate = ReturnType<typeof translator>;
+
+function optionsIn(t: Translate) {
+  return {
+    name: t('calendar.feed.name'), prodId: { company: 'Vardag', product: 'Vardag', language: 'SV' }, method: ICalCalendarMethod.PUBLISH,
+    timezone: { name: TIME_ZONE, generator: vtimezone }, ttl: 60 * 60,
+  };
+}
+
+/**
+ * The calendar's frame in a language: its header and VTIMEZONE, written by ical-generator (made once per language). Its
+ * own folding of a whole calendar makes a TextEncoder per character (a year of two groups' events: ~100 ms of a
+ * request), so it writes only the frame; the events, each written by it, are folded by `foldLines` below.
+ */
+const frames = new Map<string, string>();
+function frameOf(t: Translate, lang: string): string {
+  const known = frames.get(lang);
+  if (known !== undefined) return known;
+  const frame = ical(optionsIn(t)).toString();
+  frames.set(lang, frame);
+  return frame;
+}
+
 /** The feed of an account: its calendar from a while back to a year ahead, with its units' closed days. */
 export async function feedOf(db: Db, actor: Actor, language: string | undefined, today: string): Promise<string> {
-  const t = translator(languageByCode(language) ?? DEFAULT_LANGUAGE);
+  const chosen = languageByCode(language) ?? DEFAULT_LANGUAGE;
+  const t = translator(chosen);
   const scope = await scopeOf(db, actor, today);
   const from = addDays(today, -FEED_DAYS_BACK);
   const to = addDays(today, FEED_DAYS_AHEAD);
   const groupIds = [...new Set([...scope.groupIds, ...scope.children.flatMap((c) => c.groupIds)])];
   const unitIds = [...new Set([...scope.unitIds, ...scope.children.flatMap((c) => c.unitIds)])];
   const [events, closed] = await Promise.all([eventsOf(db, { groupIds, unitIds }, from, to), closedIn(db, scope, from, to)]);
-  const options = {
-    name: t('calendar.feed.name'), prodId: { company: 'Vardag', product: 'Vardag', language: 'SV' }, method: ICalCalendarMethod.PUBLISH,
-    timezone: { name: TIME_ZONE, generator: vtimezone }, ttl: 60 * 60,
-  };
-  // ical-generator writes each event; the lines are folded here. Its own folding of the whole calendar makes a
-  // TextEncoder per character (a year of two groups' events: ~100 ms of a request), so the calendar it writes whole
-  // is only the frame (header and VTIMEZONE), and the events, each written by it, are folded by `foldLines` below.
-  const frame = ical(options).toString();
-  const calendar = ical(options);
+  const calendar = ical(optionsIn(t));
   const written: string[] = [];
-  const add = (data: Parameters<typeof calendar.createEvent>[0]) =>
-    written.push(writtenOnce(JSON.stringify(data), () => foldLines(calendar.createEvent(data).toString())));
-  const bringLabels = new Map(BRING_ITEMS.map((b) => [b, t(`calendar.bring.${b}`)]));
+  // Each event's key is what its text is made of, so a VEVENT found written costs neither ical-generator nor i18next.
+  const add = (key: string, data: () => Parameters<typeof calendar.createEvent>[0]) =>
+    written.push(writtenOnce(key, () => foldLines(calendar.createEvent(data()).toString())));
+  const lang = chosen.code;
+  let bringLabels: Map<string, string> | undefined;
   for (const e of events) {
     const where = e.groupName ?? e.unitName;
-    const bring = e.bring.map((b) => bringLabels.get(b)).join(', ');
-    const description = [e.note, bring ? t('calendar.bringLine', { items: bring }) : ''].filter(Boolean).join('\n');
-    const allDay = e.startTime === null || e.endTime === null;
-    add({
-      id: `event-${e.id}@vardag`, summary: `${e.title} (${where})`, description: description || undefined,
-      allDay, ...(allDay ? {} : { timezone: TIME_ZONE }), start: allDay ? e.date : local(e.date, e.startTime ?? '00:00'), end: allDay ? addDays(e.date, 1) : local(e.date, e.endTime ?? '00:00'),
-      repeating: e.repeatUntil ? `RRULE:FREQ=WEEKLY;UNTIL=${allDay ? e.repeatUntil.replaceAll('-', '') : endOfLocalDayUtc(e.repeatUntil)}` : null,
-      stamp: new Date(`${today}T00:00:00Z`),
+    add(JSON.stringify(['event', lang, today, e.id, e.title, e.note, e.bring, e.date, e.startTime, e.endTime, e.repeatUntil, where]), () => {
+      bringLabels ??= new Map(BRING_ITEMS.map((b) => [b, t(`calendar.bring.${b}`)]));
+      const bring = e.bring.map((b) => bringLabels?.get(b)).join(', ');
+      const description = [e.note, bring ? t('calendar.bringLine', { items: bring }) : ''].filter(Boolean).join('\n');
+      const allDay = e.startTime === null || e.endTime === null;
+      return {
+        id: `event-${e.id}@vardag`, summary: `${e.title} (${where})`, description: description || undefined,
+        allDay, ...(allDay ? {} : { timezone: TIME_ZONE }), start: allDay ? e.date : local(e.date, e.startTime ?? '00:00'), end: allDay ? addDays(e.date, 1) : local(e.date, e.endTime ?? '00:00'),
+        repeating: e.repeatUntil ? `RRULE:FREQ=WEEKLY;UNTIL=${allDay ? e.repeatUntil.replaceAll('-', '') : endOfLocalDayUtc(e.repeatUntil)}` : null,
+        stamp: new Date(`${today}T00:00:00Z`),
+      };
     });
   }
   for (const c of closed) {
-    add({
+    add(JSON.stringify(['closed', lang, today, c.date, c.unitName, c.reason]), () => ({
       id: `closed-${c.date}-${hashToken(c.unitName).slice(0, 12)}@vardag`, summary: t('calendar.closedFeed', { unit: c.unitName, reason: c.reason }),
       allDay: true, start: c.date, end: addDays(c.date, 1), stamp: new Date(`${today}T00:00:00Z`),
-    });
+    }));
   }
+  const frame = frameOf(t, lang);
   const end = frame.lastIndexOf('END:VCALENDAR');
   return `${frame.slice(0, end)}${written.join('')}${frame.slice(end)}`;
 }

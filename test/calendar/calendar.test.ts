@@ -201,6 +201,19 @@ describe('the calendar', () => {
     assert.equal(theirFeed.status, 200);
     assert.doesNotMatch(theirFeed.text, /Skogsutflykt|Luciafirande|Föräldramöte/);
 
+    // A changed event reads changed at the next poll (the feed keeps each written VEVENT by all it is made of).
+    const before = await t.db.selectFrom('calendar_events').select(['id', 'title', 'note', 'bring']).where('title', '=', 'Skogsutflykt').executeTakeFirstOrThrow();
+    await t.db.updateTable('calendar_events').set({ title: 'Skogsäventyr', note: 'Ny plats', bring: 'rainClothes' })
+      .where('id', '=', before.id).execute();
+    const changed = ical.sync.parseICS((await request(t.app).get(path)).text);
+    const renamed = (Object.values(changed).filter((c) => c?.type === 'VEVENT') as ical.VEvent[]).find((e) => String(e.summary).startsWith('Skogsäventyr'));
+    assert.ok(renamed, 'the new title');
+    assert.match(String(renamed.description), /Ny plats/);
+    assert.match(String(renamed.description), /Regnkläder/);
+    assert.equal(local(renamed.start), local(walk.start), 'at its time');
+    assert.ok(!Object.values(changed).some((c) => c?.type === 'VEVENT' && String((c as ical.VEvent).summary).startsWith('Skogsutflykt')), 'the old title gone');
+    await t.db.updateTable('calendar_events').set({ title: before.title, note: before.note, bring: before.bring }).where('id', '=', before.id).execute();
+
     const renewed = (await postForm(emma, '/settings/calendar', '/settings/calendar/feed')).text.match(/\/calendar\/feed\/([A-Za-z0-9_-]{43})\.ics/)!;
     assert.equal((await request(t.app).get(path)).status, 404, 'the old URL is gone');
     assert.equal((await request(t.app).get(`/calendar/feed/${renewed[1]}.ics`)).status, 200);
