@@ -81,6 +81,20 @@ export async function itemById(db: Db, id: number): Promise<Item | undefined> {
   return row && (await withPlaceNames(db, [row]))[0];
 }
 
+/**
+ * The item's row locked for an edit, with its files' ids: two edits of one item run one after the other (on
+ * PostgreSQL the second waits here), so each compares its form with what the other saved. Undefined when it is gone.
+ */
+export async function lockItemForEdit(trx: Transaction<Database>, id: number): Promise<{ item: ItemChanges; fileIds: number[] } | undefined> {
+  const row = await lockedRows(trx, trx.selectFrom('information_items').select(['title', 'body', 'link_url', 'pinned', 'expires_on']).where('id', '=', id)).executeTakeFirst();
+  if (!row) return undefined;
+  const files = await trx.selectFrom('information_attachments').select('id').where('item_id', '=', id).execute();
+  return {
+    item: { title: row.title, body: row.body, linkUrl: row.link_url, pinned: Boolean(row.pinned), expiresOn: row.expires_on },
+    fileIds: files.map((f) => f.id),
+  };
+}
+
 /** What an edit may change (not its place: a letter to the wrong group is removed and published anew). */
 export interface ItemChanges { title: string; body: string; linkUrl: string | null; pinned: boolean; expiresOn: string | null }
 

@@ -18,7 +18,7 @@ import {
   attachmentFile, attachmentsOfItem, audienceOf, itemById, listItems, markRead, municipalitiesOfUnits,
   type Item, type Scope, type Sources,
 } from './queries.ts';
-import { BODY_MAX_LENGTH, expired, parseItem, parseListQuery, readSummary, removedFileIds, TITLE_MAX_LENGTH } from './rules.ts';
+import { BODY_MAX_LENGTH, expired, itemVersion, parseItem, parseListQuery, readSummary, removedFileIds, TITLE_MAX_LENGTH } from './rules.ts';
 import { edit, itemUrl, publish, remove } from './write.ts';
 
 interface Deps { db: Db; clock: Clock; dataDir: string }
@@ -27,7 +27,7 @@ interface Deps { db: Db; clock: Clock; dataDir: string }
 interface Target { scope: Scope; municipalityId: number; name: string; action: string }
 
 /** The edit form's item: where it posts, and its files (each may be ticked for removal). */
-interface Editing { item: Item; action: string; files: { id: number; name: string; size: number }[] }
+interface Editing { item: Item; action: string; files: { id: number; name: string; size: number }[]; version: string }
 
 const formOf = (req: Request) => ({
   title: field(req.body, 'title'), body: field(req.body, 'body'), link: field(req.body, 'link'),
@@ -90,9 +90,12 @@ export function informationRoutes(routes: RouteTable, { db, clock, dataDir }: De
     const parsed = parseItem(formOf(req), today(clock), editing.item.expiresOn);
     if (!parsed.ok) return renderEdit(req, res, editing, parsed.errors);
     const removeIds = removedFileIds(fields(req.body, 'removeFiles'));
-    const edited = await edit(db, editing.item.id, parsed.value, removeIds, await messageFiles(req), clock.now());
+    const openedOn = field(req.body, 'version') || undefined;
+    const edited = await edit(db, editing.item.id, parsed.value, removeIds, await messageFiles(req), clock.now(), openedOn);
     if (!edited.ok) {
       if ('gone' in edited) throw notFound();
+      // Someone else saved meanwhile: the form comes back as typed, on their version, to be looked over and saved again.
+      if ('changed' in edited) return renderEdit(req, res, { ...editing, version: edited.version }, { title: { key: 'information.errors.changedMeanwhile' } }, 409);
       return renderEdit(req, res, editing, { attachments: { key: edited.error } });
     }
     flash(req, 'information.edited');
@@ -113,16 +116,19 @@ export function informationRoutes(routes: RouteTable, { db, clock, dataDir }: De
   async function managed(actor: Actor, target: Located): Promise<Editing> {
     const item = await itemById(db, target.id);
     if (!item || !mayManage(actor, item, target)) throw notFound();
-    return { item, action: `${itemUrl(item.id)}/edit`, files: await attachmentsOfItem(db, item.id) };
+    const files = await attachmentsOfItem(db, item.id);
+    return { item, action: `${itemUrl(item.id)}/edit`, files, version: itemVersion(item, files.map((f) => f.id)) };
   }
 
-  function renderEdit(req: Request, res: Response, editing: Editing, errors: FieldErrors = {}): void {
+  function renderEdit(req: Request, res: Response, editing: Editing, errors: FieldErrors = {}, status?: number): void {
     const { item } = editing;
+    // The version the form was opened on goes back with a form that has errors (a conflict gives the item's version now).
+    const version = req.method === 'POST' && status !== 409 ? field(req.body, 'version') : editing.version;
     const values = req.method === 'POST' ? { ...formOf(req), removeFiles: fields(req.body, 'removeFiles') }
       : { title: item.title, body: item.body, link: item.linkUrl ?? '', pinned: item.pinned ? '1' : '', expiresOn: item.expiresOn ?? '', removeFiles: [] };
     render(req, res, 'information/new', {
-      editing, errors, values, titleMax: TITLE_MAX_LENGTH, bodyMax: BODY_MAX_LENGTH, today: today(clock),
-    }, Object.keys(errors).length ? 400 : 200);
+      editing, version, errors, values, titleMax: TITLE_MAX_LENGTH, bodyMax: BODY_MAX_LENGTH, today: today(clock),
+    }, status ?? (Object.keys(errors).length ? 400 : 200));
   }
 
   routes.get('/information/attachments/:informationAttachmentId', 'informationAttachment.read', async (_req, res, { actor, target }) => {

@@ -1,6 +1,7 @@
 // The rules of Information, without the database: what a publish form must hold, what a list query means, and the
 // "Läst av 12 av 45" summary. Every refusal is a catalogue key at its field.
 import type { FieldErrors, Parsed } from '../kernel/forms.ts';
+import { createHash } from 'node:crypto';
 import { isDate } from '../kernel/dates.ts';
 
 export const TITLE_MAX_LENGTH = 200;
@@ -76,4 +77,13 @@ export function expired(item: { expiresOn: string | null }, today: string): bool
 /** The ids of the files ticked for removal on the edit form (whole numbers only; at most a few). */
 export function removedFileIds(values: readonly string[]): number[] {
   return [...new Set(values.filter((v) => /^[1-9][0-9]{0,9}$/.test(v)).map(Number))].slice(0, 20);
+}
+
+/**
+ * What an edit form was opened on: a short fingerprint of the item's text, settings and files. A save whose form
+ * carries another than the item has now was made on an older item (someone else saved meanwhile) and is refused.
+ */
+export function itemVersion(item: ParsedItem, fileIds: readonly number[]): string {
+  const parts = [item.title, item.body, item.linkUrl, item.pinned, item.expiresOn, [...fileIds].sort((a, b) => a - b)];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
 }

@@ -9,11 +9,12 @@ import { stockholmDate } from '../kernel/clock.ts';
 import type { Database, Db } from '../kernel/db.ts';
 import { enqueueJob, jobKind, type JobRunner } from '../kernel/jobs.ts';
 import { checkedFile, MAX_ATTACHMENTS, refusalKey } from '../messages/attachments.ts';
+import { itemVersion } from './rules.ts';
 import { defineNotificationKind } from '../notifications/kinds.ts';
 import { accountsNotifiedOf, notify, withdrawNotificationsOfUrl } from '../notifications/queries.ts';
 import {
   attachmentsOfItem, audienceOf, claimFanOut, deleteItem, fanOutFacts, holdUnnotified, insertAttachments, insertItem, placeOfItem,
-  removeItemAttachments, settleFanOut, updateItem, type ItemChanges, type NewItem,
+  lockItemForEdit, removeItemAttachments, settleFanOut, updateItem, type ItemChanges, type NewItem,
 } from './queries.ts';
 
 export const informationNotification = defineNotificationKind({ key: 'informationPublished', topic: 'information' });
@@ -126,18 +127,25 @@ export function registerInformationJobs(runner: JobRunner, { db }: { db: Db }): 
   });
 }
 
-export type Edited = { ok: true } | { ok: false; error: string /* a catalogue key for the field `attachments` */ } | { ok: false; gone: true };
+export type Edited = { ok: true } | { ok: false; error: string /* a catalogue key for the field `attachments` */ } | { ok: false; gone: true }
+  | { ok: false; changed: true; version: string /* the item's version now */ };
 
 /**
  * Saves an edit: the text and settings, the files ticked for removal gone, the form's new files added (checked as at
- * publishing; at most MAX_ATTACHMENTS in all). Nobody is notified again; who has read it stays read.
+ * publishing; at most MAX_ATTACHMENTS in all). Nobody is notified again; who has read it stays read. `openedOn`: the
+ * item's version the form was opened on; when someone else saved since, nothing is saved (`changed`).
  */
 export async function edit(
   db: Db, itemId: number, changes: ItemChanges, removeIds: readonly number[], files: Express.Multer.File[] | undefined, at: Date,
+  openedOn: string | undefined,
 ): Promise<Edited> {
   const checked = storedFiles(files);
   if (!checked.ok) return checked;
   return db.transaction().execute(async (trx): Promise<Edited> => {
+    const stored = await lockItemForEdit(trx, itemId);
+    if (!stored) return { ok: false, gone: true };
+    const version = itemVersion(stored.item, stored.fileIds);
+    if (openedOn !== undefined && openedOn !== version) return { ok: false, changed: true, version };
     if (!(await updateItem(trx, itemId, changes))) return { ok: false, gone: true };
     await removeItemAttachments(trx, itemId, removeIds);
     await insertAttachments(trx, itemId, checked.files, at);

@@ -321,4 +321,32 @@ describe('information: editing, removing, the municipality’s fan-out and the b
     assert.ok(total, box.text);
     assert.ok(Number(total[1]) > BOX_ITEMS);
   });
+  it('refuses an edit made on an older item: the form comes back as typed on the new version, nothing of it saved', async () => {
+    const { id } = await letter('Brev om utflykten');
+    const teacher = await as('pedagog');
+    const head = await as('rektor');
+    const versionIn = (html: string) => html.match(/name="version" value="([^"]+)"/)?.[1];
+    const save = (agent: Agent, form: string, title: string) => agent.post(`/information/${id}/edit`).field('_csrf', csrfFrom(form))
+      .field('version', versionIn(form) ?? '').field('title', title).field('body', 'Ta med matsäck.');
+    const teachers = (await teacher.get(`/information/${id}/edit`)).text;
+    const heads = (await head.get(`/information/${id}/edit`)).text;
+    assert.ok(versionIn(teachers));
+    assert.equal(versionIn(teachers), versionIn(heads));
+    assert.equal((await save(head, heads, 'Brev om utflykten till skogen')).status, 303);
+    const late = await save(teacher, teachers, 'Brev om utflykten, ny tid');
+    assert.equal(late.status, 409);
+    assert.match(late.text, /Någon annan ändrade informationen medan du skrev/);
+    assert.match(late.text, /value="Brev om utflykten, ny tid"/, 'what was typed comes back');
+    const stored = async () => (await t.db.selectFrom('information_items').select('title').where('id', '=', id).executeTakeFirstOrThrow()).title;
+    assert.equal(await stored(), 'Brev om utflykten till skogen', 'the head\'s save stands');
+    assert.notEqual(versionIn(late.text), versionIn(teachers), 'the form is on the version saved meanwhile');
+    assert.equal((await save(teacher, late.text, 'Brev om utflykten, ny tid')).status, 303, 'saved again on purpose');
+    assert.equal(await stored(), 'Brev om utflykten, ny tid');
+
+    // Two saves made on one version at the same moment: exactly one is saved, the other told.
+    const [a, b] = [(await teacher.get(`/information/${id}/edit`)).text, (await head.get(`/information/${id}/edit`)).text];
+    const answers = (await Promise.all([save(teacher, a, 'Brev A'), save(head, b, 'Brev B')])).map((r) => r.status).sort();
+    assert.deepEqual(answers, [303, 409]);
+    assert.ok(['Brev A', 'Brev B'].includes(await stored()));
+  });
 });
