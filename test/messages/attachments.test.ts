@@ -1,5 +1,6 @@
 // Files attached to a message: a photo drawn anew without its GPS position, a PDF kept as sent, anything else refused
 // at the field with nothing sent; an attachment is sent only to the accounts that see its message.
+import { informationUsesKey } from '../../server/information/queries.ts';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -146,8 +147,8 @@ describe('checking a file by its content', () => {
       fs.writeFileSync(`${dir}/d`, Buffer.concat([PDF, Buffer.from('% swept')]));
       const stored = await checkAndStore(t.dir, `${dir}/d`, 'x.pdf');
       assert.ok(stored.ok);
-      assert.deepEqual(await sweepAttachmentFiles(t.db, t.dir, new Date(Date.now() - 60_000)), [], 'a new file is left alone');
-      assert.deepEqual(await sweepAttachmentFiles(t.db, t.dir, new Date(Date.now() + 60_000)), [stored.key]);
+      assert.deepEqual(await sweepAttachmentFiles(t.db, t.dir, new Date(Date.now() - 60_000), [informationUsesKey]), [], 'a new file is left alone');
+      assert.deepEqual(await sweepAttachmentFiles(t.db, t.dir, new Date(Date.now() + 60_000), [informationUsesKey]), [stored.key]);
       assert.equal(fs.existsSync(`${attachmentFolder(t.dir)}/${stored.key.slice(0, 2)}/${stored.key}`), false);
     } finally {
       await t.close();
