@@ -128,6 +128,8 @@ export interface InformationItemsTable {
 export interface InformationReadsTable { item_id: number; account_id: number; read_at: string }
 export interface InformationAttachmentsTable { id: Generated<number>; item_id: number; media_key: string; name: string; mime: string; size: number; created_at: string }
 // calendar (migrations 0052, 0053, server/calendar/): a group's or a unit's events, and each account's feed token (hashed)
+/** How often a place's events changed (migration 0066): `place` is `g<groupId>` or `u<unitId>` (a unit's own events). */
+export interface CalendarRevisionsTable { place: string; revision: number }
 export interface CalendarEventsTable {
   id: Generated<number>; municipality_id: number; unit_id: number; group_id: number | null; title: string; note: Generated<string>;
   bring: Generated<string>; date: string; start_time: string | null; end_time: string | null; repeat_until: string | null;
@@ -169,6 +171,16 @@ export interface PushKeysTable { id: number; public_key: string; private_key: st
 export interface PushSubscriptionsTable {
   id: Generated<number>; account_id: number; endpoint: string; p256dh: string; auth: string; label: string; created_at: string;
   last_used_at: string | null;
+}
+// a PIN on a trusted device (migration 0063, server/pin/): the cookie token's SHA-256 hash unique, the PIN's argon2id hash
+export interface TrustedDevicesTable {
+  id: Generated<number>; account_id: number; token_hash: string; pin_hash: string; failures: Generated<number>;
+  label: string; created_at: string; last_used_at: string | null;
+}
+// passkeys (migration 0065, server/passkeys/): WebAuthn credentials, credential_id unique (base64url), public key base64url
+export interface PasskeysTable {
+  id: Generated<number>; account_id: number; credential_id: string; public_key: string; user_handle: string; counter: Generated<number>;
+  transports: Generated<string>; name: string; created_at: string; last_used_at: string | null;
 }
 export interface PushOutboxTable {
   id: Generated<number>; subscription_id: number; delivery_key: string; payload: string; created_at: string; sent_at: string | null;
@@ -361,7 +373,39 @@ export interface TalkOpenNoticesTable { group_id: number; day: string; created_a
 // A unit's menu of one day (server/menu/, migration 0057); `version` rises with each save.
 export interface MenuDaysTable { unit_id: number; date: string; breakfast: string | null; lunch: string | null; snack: string | null; version: number; updated_by_account_id: number; updated_at: string }
 
+// Strong login per municipality (server/e-id/settings.ts, staff-links.ts; migration 0061). `strong_acr`: one acr value a
+// line; `staff_match`: how staff are found, by the provider's subject or the e-mail address it vouches for.
+export type StaffMatch = 'subject' | 'email';
+export interface EIdSettingsTable {
+  municipality_id: number; enabled: Generated<number>; issuer: string; client_id: string; personnummer_claim: Generated<string>;
+  strong_acr: Generated<string>; staff_match: Generated<StaffMatch>; changed_by: number; changed_at: string;
+}
+export interface LoginSettingsTable {
+  municipality_id: number; strong_idle_minutes: Generated<number>; sms_code_login: Generated<number>; passkeys_strong: Generated<number>;
+  changed_by: number; changed_at: string;
+}
+export interface LoginSettingsChangesTable {
+  id: Generated<number>; municipality_id: number; setting: string; person_id: number | null; old_value: string | null; new_value: string | null;
+  changed_by: number; changed_at: string;
+}
+export interface StaffEIdLinksTable {
+  id: Generated<number>; municipality_id: number; person_id: number; issuer: string; subject: string | null; email: string | null;
+  created_by: number; created_at: string;
+}
+
+// Codes SMS:ed to log in (server/accounts/sms-login*.ts, migration 0064): the code's SHA-256 only; account_id null for a
+// request that named no account (a code nobody has, so both answers look alike).
+export interface SmsLoginCodesTable {
+  id: Generated<number>; account_id: number | null; code_hash: string; expires_at: string; used_at: string | null; attempts: Generated<number>;
+  created_at: string;
+}
+
 export interface Database {
+  sms_login_codes: SmsLoginCodesTable;
+  e_id_settings: EIdSettingsTable;
+  login_settings: LoginSettingsTable;
+  login_settings_changes: LoginSettingsChangesTable;
+  staff_e_id_links: StaffEIdLinksTable;
   app_meta: AppMetaTable;
   talk_slots: TalkSlotsTable;
   talk_bookings: TalkBookingsTable;
@@ -417,12 +461,15 @@ export interface Database {
   information_attachments: InformationAttachmentsTable;
   calendar_events: CalendarEventsTable;
   calendar_feed_tokens: CalendarFeedTokensTable;
+  calendar_revisions: CalendarRevisionsTable;
   jobs: JobsTable;
   mail_outbox: MailOutboxTable;
   contact_visibility: ContactVisibilityTable;
   push_keys: PushKeysTable;
   push_subscriptions: PushSubscriptionsTable;
   push_outbox: PushOutboxTable;
+  passkeys: PasskeysTable;
+  trusted_devices: TrustedDevicesTable;
   sms_outbox: SmsOutboxTable;
   invitations: InvitationsTable;
   invitation_children: InvitationChildrenTable;

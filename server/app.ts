@@ -16,7 +16,12 @@ import { DatabaseSessionStore, storeSessionBeforeRedirect } from './kernel/sessi
 import { createAssets, createEta, render, STATIC_DIR } from './kernel/views.ts';
 import { benchBaseline } from './kernel/bench-baseline.ts';
 import { accountRoutes, SESSION_COOKIE } from './accounts/routes.ts';
+import { removeSmsLoginCodes } from './accounts/sms-login-queries.ts';
+import { forgetTrustedDevices, pinLocators } from './accounts/pin-queries.ts';
+import { pinPersonalData } from './accounts/pin-personal-data.ts';
 import { signedInUser } from './accounts/signed-in.ts';
+import { stepUp, stepUpRoutes } from './accounts/step-up.ts';
+import { eIdConfigOf } from './e-id/settings.ts';
 import { configureHashing, type HashingOptions } from './accounts/passwords.ts';
 import { peopleLocators } from './people/relations.ts';
 import { accountLocators } from './accounts/closure-queries.ts';
@@ -36,6 +41,8 @@ import { BOX_KEYS } from './start/boxes.ts';
 import { headerCounts } from './start/header-counts.ts';
 import { invitationRoutes } from './invitations/routes.ts';
 import { registrationRoutes } from './invitations/registration.ts';
+import { newAccountRoutes } from './e-id/new-account.ts';
+import { studentRoutes } from './students/routes.ts';
 import { invitationLocators } from './invitations/queries.ts';
 import { absenceLocators, absencesOf, withdrawnOn } from './absence/queries.ts';
 import { absenceRoutes } from './absence/routes.ts';
@@ -109,12 +116,18 @@ import { childPageFilesAt, childPagePersonalData } from './child-page/personal-d
 import { exportRoutes } from './documentation/export.ts';
 import { exportLocators } from './documentation/export-queries.ts';
 import { documentationAdminRoutes } from './documentation/admin.ts';
+import { eIdAdminRoutes } from './e-id/admin.ts';
 import { documentationPersonalData, documentationFilesAt } from './documentation/personal-data.ts';
 import { documentationNeedsStrongLogin } from './documentation/settings.ts';
 import { manifest, offlineKeeping, serviceWorker } from './push/app-shell.ts';
 import { pushLocators } from './push/queries.ts';
 import { pushRoutes } from './push/routes.ts';
 import { pushPersonalData } from './push/personal-data.ts';
+import { eIdRoutes } from './e-id/routes.ts';
+import { DEMO_E_ID_PATH, demoIdentityProvider, demoStaffLookup } from './demo/e-id-provider.ts';
+import { passkeyRoutes } from './passkeys/routes.ts';
+import { passkeyLocators, removePasskeysOf } from './passkeys/queries.ts';
+import { passkeysPersonalData } from './passkeys/personal-data.ts';
 
 export interface AppDeps {
   db: Db;
@@ -144,7 +157,8 @@ export const PERSONAL_DATA = new PersonalDataRegistry(personRegister, accountIds
   notesPersonalData, commentsPersonalData,
   childPagePersonalData,
   documentationPersonalData,
-  pushPersonalData,
+  pushPersonalData, pinPersonalData,
+  passkeysPersonalData,
   messagesPersonalData, messageExtrasPersonalData,
   calendarPersonalData,
 ]);
@@ -156,6 +170,8 @@ export const PERSONAL_DATA = new PersonalDataRegistry(personRegister, accountIds
 export const NOTIFICATION_RECIPIENTS: RecipientDirectory = accountRecipientDirectory;
 
 const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
+/** The passkey pages' WebAuthn helper (@simplewebauthn/browser's UMD build), served from our own origin like htmx. */
+const WEBAUTHN_FILE = path.resolve(path.dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js');
 
 export function createApp(deps: AppDeps): VardagApp {
   const { db, clock, config } = deps;
@@ -163,7 +179,7 @@ export function createApp(deps: AppDeps): VardagApp {
   documentationFilesAt(config.dataDir); // where the register extract finds the portfolio's files
   childPageFilesAt(config.dataDir); // ...and the children's pictures
   const app = express();
-  const assets = createAssets([HTMX_FILE]);
+  const assets = createAssets([HTMX_FILE, WEBAUTHN_FILE]);
   app.locals.eta = createEta(config.production);
   app.locals.assets = assets;
   app.locals.demo = deps.demo;
@@ -186,6 +202,7 @@ export function createApp(deps: AppDeps): VardagApp {
 
   const staticOptions = { immutable: true, maxAge: '365d', index: false, fallthrough: true } as const;
   app.get(`/static/${assets.version}/vendor/htmx.min.js`, (_req, res) => res.sendFile(HTMX_FILE, staticOptions));
+  app.get(`/static/${assets.version}/vendor/simplewebauthn-browser.js`, (_req, res) => res.sendFile(WEBAUTHN_FILE, staticOptions));
   app.use(`/static/${assets.version}`, express.static(STATIC_DIR, staticOptions));
   app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(STATIC_DIR, 'img/favicon.ico'), { maxAge: '7d' }));
   // The installable app: its manifest and service worker, public and without a session (server/push/app-shell.ts).
@@ -193,6 +210,10 @@ export function createApp(deps: AppDeps): VardagApp {
   app.get('/sw.js', serviceWorker(assets));
   // For monitoring: no session, no CSRF, and no PUBLIC_URL note for a probe on 127.0.0.1 (see operations/health.ts).
   app.get('/healthz', healthz({ db, clock, folders: [config.dataDir, config.backupDir], runner: deps.jobs }));
+  // The demo's stand-in for the e-ID broker (an OpenID Connect provider with test identities): a demo database only,
+  // before the session and the form parsing, which the provider does its own way (server/demo/e-id-provider.ts).
+  const demoEId = deps.demo ? demoIdentityProvider({ db, publicUrl: config.publicUrl, secret: deps.sessionSecret, proxy: config.trustProxy !== false }) : undefined;
+  if (demoEId) app.use(DEMO_E_ID_PATH, demoEId.router);
   // Everything below is a page, a partial, a redirect or an error page, most of them personal or carrying a CSRF token:
   // none may be kept by a shared cache or shown again by the back button after logout on a shared computer.
   app.use(noStore);
@@ -232,12 +253,16 @@ export function createApp(deps: AppDeps): VardagApp {
 
   const router = express.Router();
   // Each domain finds its own records; a kind of record without a locator fails the type check here.
-  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators, ...organisationLocators, ...staffLocators, ...placementLocators, ...personLocators, ...registryImportLocators, ...noteLocators, ...commentLocators, ...readingLocators, ...documentationLocators, ...exportLocators, ...pushLocators, ...messageLocators, ...attachmentLocators, ...informationLocators, ...calendarLocators, ...menuLocators };
+  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators, ...organisationLocators, ...staffLocators, ...placementLocators, ...personLocators, ...registryImportLocators, ...noteLocators, ...commentLocators, ...readingLocators, ...documentationLocators, ...exportLocators, ...pushLocators, ...passkeyLocators, ...pinLocators, ...messageLocators, ...attachmentLocators, ...informationLocators, ...calendarLocators, ...menuLocators };
   // Every allowed request of an audited action leaves a row in the one audit trail.
   // An action that leaves strong login to the municipality asks its documentation settings.
-  const guard = createGuard(locators, db, () => today(clock), documentationNeedsStrongLogin);
+  // A weak session asking for what needs a strong one is sent through the municipality's e-ID login (step-up.ts).
+  const eIdAvailable = async (municipalityId: number) => (await eIdConfigOf(db, municipalityId)) !== null;
+  const guard = createGuard(locators, db, () => today(clock), documentationNeedsStrongLogin, stepUp({ db, clock, eIdAvailable }));
   const routes = new RouteTable(router, guard, auditTrail(db, clock));
-  accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing, accountCleanups: [removeFeedToken] });
+  accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing, accountCleanups: [removeFeedToken, removePasskeysOf, removeSmsLoginCodes, forgetTrustedDevices] });
+  eIdRoutes(routes, { db, clock, config, demo: demoEId && { issuer: demoEId.issuer, staff: demoStaffLookup(demoEId.issuer) } });
+  stepUpRoutes(routes, { db, clock, eIdAvailable });
   startRoutes(routes, { db, clock, config });
   peopleRoutes(routes, { db, clock, openingHours });
   childrenRoutes(routes, { db, clock });
@@ -248,6 +273,8 @@ export function createApp(deps: AppDeps): VardagApp {
   scheduleRoutes(routes, { db, clock });
   historyRoutes(routes, { db, clock });
   registrationRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
+  newAccountRoutes(routes, { db, clock, hashing: deps.hashing }); // an account by e-ID (seed 004)
+  studentRoutes(routes, { db, clock, config }); // student accounts from årskurs 3 (seed 001)
   notificationRoutes(routes, { db, clock });
   notificationSettingsRoutes(routes, { db, clock, recipients: NOTIFICATION_RECIPIENTS });
   messageRoutes(routes, { db, clock });
@@ -271,10 +298,13 @@ export function createApp(deps: AppDeps): VardagApp {
   commentRoutes(routes, { db, clock, config });
   exportRoutes(routes, { db, clock, dataDir: config.dataDir });
   pushRoutes(routes, { db, clock });
+  passkeyRoutes(routes, { db, clock, config });
   talkRoutes(routes, { db, clock });
   menuRoutes(routes, { db, clock });
-  // No strong login method (BankID, a municipality's SSO) exists yet: the setting cannot be turned on.
-  documentationAdminRoutes(routes, { db, clock, strongLoginAvailable: false });
+  // Strong login for documentation can be turned on where the municipality has e-ID (server/e-id/settings.ts).
+  documentationAdminRoutes(routes, { db, clock });
+  // A demo or test installation may use a local http e-ID provider; a real one only https.
+  eIdAdminRoutes(routes, { db, clock, allowHttpIssuer: deps.demo || process.env.NODE_ENV === 'test' });
   if (deps.demo) demoMailboxRoutes(routes, { db }); // a real database has no demo mailbox, whatever its config
   if (deps.demo) demoSmsRoutes(routes, { db }); // ...nor a demo SMS outbox
   app.use(router);

@@ -19,6 +19,7 @@ import { hashPassword } from './accounts/passwords.ts';
 import { isOpenAccountMobile } from './accounts/queries.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './demo/seed.ts';
 import { DemoDatabaseInProduction, settleMode } from './demo/mode.ts';
+import { DEMO_E_ID_PATH, useDemoEId } from './demo/e-id-provider.ts';
 import { JobRunner } from './kernel/jobs.ts';
 import { chooseMailTransport, registerMailJobs } from './mail/sender.ts';
 import { chooseSmsGateway, registerSmsJobs } from './sms/sender.ts';
@@ -55,6 +56,8 @@ if (cluster.isPrimary) {
     process.exit(1);
   }
   sessionSecret = config.sessionSecret ?? (await storedSecret(connection.db));
+  // A demo database logs in by e-ID at its own stand-in provider (/demo-e-id); a real database never does.
+  if (mode === 'demo') await useDemoEId(connection.db, `${config.publicUrl}${DEMO_E_ID_PATH}`, systemClock.now());
 } else {
   // A worker: the primary has migrated and settled the database, and made the session secret.
   const stored = await readMeta(connection.db, 'mode');
@@ -162,5 +165,6 @@ async function storedSecret(db: Db): Promise<string> {
 /** The demo's made-up accounts (no real person's): printed for the person at the terminal, as a table, not as a log line. */
 function printDemoLogins(): void {
   const lines = DEMO_LOGINS.map((login) => `  ${login.username.padEnd(16)} ${login.who}`);
-  process.stdout.write(`\nDemoläge. Logga in med något av dessa konton, lösenord: ${DEMO_PASSWORD}\n${lines.join('\n')}\n\n`);
+  process.stdout.write(`\nDemoläge. Logga in med något av dessa konton, lösenord: ${DEMO_PASSWORD}\n${lines.join('\n')}\n`
+    + 'Eller med "Logga in med BankID" på inloggningssidan: en testleverantör (/demo-e-id) visar samma personer.\n\n');
 }

@@ -54,7 +54,12 @@ import * as m0055 from './0055_create_talk_slots_and_bookings.ts';
 import * as m0056 from './0056_create_talk_settings.ts';
 import * as m0058 from './0058_mark_information_fanned_out.ts';
 import * as m0060 from './0060_create_talk_open_notices.ts';
+import * as m0066 from './0066_count_calendar_changes.ts';
 import * as m0057 from './0057_create_menu_days.ts';
+import * as m0061 from './0061_create_e_id_and_login_settings.ts';
+import * as m0064 from './0064_create_sms_login_codes.ts';
+import * as m0063 from './0063_create_trusted_devices.ts';
+import * as m0065 from './0065_create_passkeys.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_app_meta_and_sessions': m0001,
@@ -111,4 +116,9 @@ export const migrations: Record<string, Migration> = {
   '0057_create_menu_days': m0057,
   '0058_mark_information_fanned_out': m0058,
   '0060_create_talk_open_notices': m0060,
+  '0066_count_calendar_changes': m0066,
+  '0061_create_e_id_and_login_settings': m0061,
+  '0064_create_sms_login_codes': m0064,
+  '0065_create_passkeys': m0065,
+  '0063_create_trusted_devices': m0063,
 };

@@ -6,6 +6,7 @@ import { endOtherSessions } from '../kernel/session-store.ts';
 import { personFirstName, personMunicipality } from '../people/queries.ts';
 import { loginKey } from './passwords.ts';
 import { hashToken, looksLikeToken, newToken } from './tokens.ts';
+import { forgetTrustedDevices } from './pin-queries.ts';
 
 export const RESET_LINK_MINUTES = 60;
 
@@ -96,6 +97,7 @@ export async function resetPassword(db: Db, link: { tokenId: number; accountId: 
     await trx.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', link.accountId).execute();
     await useUpResetTokens(trx, link.accountId, now);
     await endOtherSessions(trx, link.accountId);
+    await forgetTrustedDevices(trx, link.accountId); // (its PINs too: pin-queries.ts)
     return true;
   });
 }

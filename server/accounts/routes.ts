@@ -16,7 +16,12 @@ import type { HashingOptions } from './passwords.ts';
 import { closureRoutes } from './closure-routes.ts';
 import type { AccountCleanup } from './closure-queries.ts';
 import { passwordResetRoutes } from './password-reset.ts';
+import { smsLoginOffered } from './sms-login.ts';
+import { smsLoginRoutes } from './sms-login-routes.ts';
 import { settingsPageRoutes } from './settings-routes.ts';
+import { municipalitiesWithEId } from '../e-id/settings.ts';
+import { hasDeviceToken } from './pin-device.ts';
+import { pinRoutes } from './pin-routes.ts';
 
 export interface AccountsDeps {
   db: Db; clock: Clock; config: Config; dummyHash: string; hashing?: HashingOptions;
@@ -28,12 +33,16 @@ export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
   const { db, clock, config } = deps;
   const limits = loginLimits(db, clock, config);
 
-  routes.publicGet('/login', (req, res) => {
+  routes.publicGet('/login', async (req, res) => {
     if (req.actor) return res.redirect(303, '/');
+    res.locals.smsLoginOffered = await smsLoginOffered(db); // (a link to "Logga in med SMS-kod", sms-login-routes.ts)
+    res.locals.eIdOffered = (await municipalitiesWithEId(db)).length > 0; // ("Logga in med BankID", server/e-id/routes.ts)
     renderLogin(req, res, {});
   });
 
   routes.publicPost('/login', async (req, res) => {
+    res.locals.smsLoginOffered = await smsLoginOffered(db);
+    res.locals.eIdOffered = (await municipalitiesWithEId(db)).length > 0;
     const username = field(req.body, 'username');
     const password = field(req.body, 'password');
     const errors = validateLogin(username, password);
@@ -67,6 +76,8 @@ export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
   });
 
   passwordResetRoutes(routes, deps);
+  smsLoginRoutes(routes, deps);
+  pinRoutes(routes, deps);
   settingsPageRoutes(routes, deps);
   closureRoutes(routes, deps);
 }
@@ -87,5 +98,8 @@ function renderLogin(req: Request, res: Response, errors: FieldErrors, status = 
   render(req, res, 'accounts/login', {
     errors,
     values: { username: field(req.body, 'username'), remember: field(req.body, 'remember') === 'yes', next },
+    smsLogin: res.locals.smsLoginOffered === true,
+    eIdLogin: res.locals.eIdOffered === true,
+    pinDevice: hasDeviceToken(req), // (this browser has a PIN: its form first, pin-routes.ts)
   }, status);
 }

@@ -9,6 +9,7 @@ import { loginTaken } from './queries.ts';
 import { useUpResetTokens } from './reset-queries.ts';
 import { hashToken, looksLikeToken, newToken } from './tokens.ts';
 import { isUniqueViolation } from '../../db/sql.ts';
+import { forgetTrustedDevices } from './pin-queries.ts';
 
 export const VERIFY_LINK_HOURS = 24;
 
@@ -49,12 +50,13 @@ export async function changeUsername(db: Db, accountId: number, username: string
   });
 }
 
-/** A new password: the old links to choose one stop working, and every other session of the account ends. */
+/** A new password: the old links to choose one stop working, every other session of the account ends, its PINs are forgotten. */
 export async function changePassword(db: Db, accountId: number, passwordHash: string, keepSid: string, now: Date): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', accountId).execute();
     await useUpResetTokens(trx, accountId, now);
     await endOtherSessions(trx, accountId, keepSid);
+    await forgetTrustedDevices(trx, accountId); // (its PINs too: pin-queries.ts)
   });
 }
 

@@ -1,10 +1,14 @@
 // Who is asking: on every request with a session, the signed-in account (a closed account signs out) and what the
 // account may do as its person (the actor the policy asks about); for a full page also what the header counts.
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
+import type { AuthLevel } from '../kernel/policy.ts';
 import { loadActor } from '../people/relations.ts';
+import { DEFAULT_LOGIN_SETTINGS, loginSettingsOf } from '../e-id/settings.ts';
 import { findSignedInAccount } from './queries.ts';
+import { municipalityOfPerson } from '../people/audit-scope.ts';
+import { authLevelOf } from './strength.ts';
 
 interface Deps {
   db: Db;
@@ -29,14 +33,26 @@ export function signedInUser({ db, clock, headerCounts, pageFrame }: Deps): Requ
     const fullPage = req.method === 'GET' && !req.get('HX-Request');
     // A plain form post may answer with its page again (a field to correct): that page has a footer too.
     const framed = pageFrame && !req.get('HX-Request') && (req.method === 'GET' || req.method === 'POST');
-    const [actor, counts, frame] = await Promise.all([
+    const [level, actor, counts, frame] = await Promise.all([
+      authLevel(req, db, clock, account.personId),
       loadActor(db, { id: account.id, person_id: account.personId }, 'password', today(clock)),
       fullPage ? headerCounts(account.id) : undefined,
       framed ? pageFrame(account.personId, today(clock)) : undefined,
     ]);
-    req.actor = actor;
+    req.actor = { ...actor, authLevel: level };
     if (counts) res.locals.unread = counts;
     if (frame) res.locals.frame = frame;
     next();
   };
+}
+
+/**
+ * How strong the session's login is now (strength.ts). Only a session marked strong costs anything: the idle minutes
+ * of the account's municipality (E2's login settings), two primary-key reads.
+ */
+async function authLevel(req: Request, db: Db, clock: Clock, personId: number): Promise<AuthLevel> {
+  if (!req.session.strong) return 'password';
+  const municipalityId = await municipalityOfPerson(db, personId);
+  const { strongIdleMinutes } = municipalityId === undefined ? DEFAULT_LOGIN_SETTINGS : await loginSettingsOf(db, municipalityId);
+  return authLevelOf(req, clock.now(), strongIdleMinutes);
 }

@@ -11,9 +11,9 @@ import type { Db } from '../kernel/db.ts';
 import { addDays } from '../kernel/dates.ts';
 import { translator, languageByCode, DEFAULT_LANGUAGE } from '../kernel/i18n.ts';
 import type { Actor } from '../kernel/policy.ts';
-import { eventsOf } from './queries.ts';
+import { groupWithUnit } from '../people/queries.ts';
 import { closedIn, scopeOf } from './calendar.ts';
-import { accountOfFeedToken, replaceFeedToken } from './queries.ts';
+import { accountOfFeedToken, eventsOf, placeKey, replaceFeedToken, revisionsOf, type CalendarEvent } from './queries.ts';
 import { BRING_ITEMS } from './rules.ts';
 
 export const TIME_ZONE = 'Europe/Stockholm';
@@ -80,63 +80,120 @@ function optionsIn(t: Translate) {
  * own folding of a whole calendar makes a TextEncoder per character (a year of two groups' events: ~100 ms of a
  * request), so it writes only the frame; the events, each written by it, are folded by `foldLines` below.
  */
-const frames = new Map<string, string>();
-function frameOf(t: Translate, lang: string): string {
+const frames = new Map<string, { head: Buffer; tail: Buffer }>();
+function frameOf(t: Translate, lang: string): { head: Buffer; tail: Buffer } {
   const known = frames.get(lang);
   if (known !== undefined) return known;
-  const frame = ical(optionsIn(t)).toString();
+  const text = ical(optionsIn(t)).toString();
+  const end = text.lastIndexOf('END:VCALENDAR');
+  const frame = { head: Buffer.from(text.slice(0, end)), tail: Buffer.from(text.slice(end)) };
   frames.set(lang, frame);
   return frame;
 }
 
 /** The feed of an account: its calendar from a while back to a year ahead, with its units' closed days. */
-export async function feedOf(db: Db, actor: Actor, language: string | undefined, today: string): Promise<string> {
+export async function feedOf(db: Db, actor: Actor, language: string | undefined, today: string): Promise<Buffer> {
   const chosen = languageByCode(language) ?? DEFAULT_LANGUAGE;
   const t = translator(chosen);
+  const lang = chosen.code;
   const scope = await scopeOf(db, actor, today);
   const from = addDays(today, -FEED_DAYS_BACK);
   const to = addDays(today, FEED_DAYS_AHEAD);
   const groupIds = [...new Set([...scope.groupIds, ...scope.children.flatMap((c) => c.groupIds)])];
   const unitIds = [...new Set([...scope.unitIds, ...scope.children.flatMap((c) => c.unitIds)])];
-  const [events, closed] = await Promise.all([eventsOf(db, { groupIds, unitIds }, from, to), closedIn(db, scope, from, to)]);
-  const calendar = ical(optionsIn(t));
-  const written: string[] = [];
-  // Each event's key is what its text is made of, so a VEVENT found written costs neither ical-generator nor i18next.
-  const add = (key: string, data: () => Parameters<typeof calendar.createEvent>[0]) =>
-    written.push(writtenOnce(key, () => foldLines(calendar.createEvent(data()).toString())));
-  const lang = chosen.code;
-  let bringLabels: Map<string, string> | undefined;
-  for (const e of events) {
-    const where = e.groupName ?? e.unitName;
-    add(JSON.stringify(['event', lang, today, e.id, e.title, e.note, e.bring, e.date, e.startTime, e.endTime, e.repeatUntil, where]), () => {
-      bringLabels ??= new Map(BRING_ITEMS.map((b) => [b, t(`calendar.bring.${b}`)]));
-      const bring = e.bring.map((b) => bringLabels?.get(b)).join(', ');
-      const description = [e.note, bring ? t('calendar.bringLine', { items: bring }) : ''].filter(Boolean).join('\n');
-      const allDay = e.startTime === null || e.endTime === null;
-      return {
-        id: `event-${e.id}@vardag`, summary: `${e.title} (${where})`, description: description || undefined,
-        allDay, ...(allDay ? {} : { timezone: TIME_ZONE }), start: allDay ? e.date : local(e.date, e.startTime ?? '00:00'), end: allDay ? addDays(e.date, 1) : local(e.date, e.endTime ?? '00:00'),
-        repeating: e.repeatUntil ? `RRULE:FREQ=WEEKLY;UNTIL=${allDay ? e.repeatUntil.replaceAll('-', '') : endOfLocalDayUtc(e.repeatUntil)}` : null,
-        stamp: new Date(`${today}T00:00:00Z`),
-      };
-    });
+  const places = [...groupIds.map((id) => placeKey(0, id)), ...unitIds.map((id) => placeKey(id, null))];
+  // The counts first, the events after: text kept under a count is never older than the count says.
+  const [revisions, groups, closed] = await Promise.all([
+    revisionsOf(db, places), Promise.all(groupIds.map((id) => groupWithUnit(db, id))), closedIn(db, scope, from, to),
+  ]);
+  const names = new Map<string, string>([
+    ...groups.flatMap((g) => (g ? [[placeKey(0, g.id), g.name] as const] : [])),
+    ...unitIds.map((id) => [placeKey(id, null), scope.unitNames.get(id) ?? ''] as const),
+  ]);
+  // A place's events as written, by all the text is made of: language, day (the stamp and the window), the count of
+  // changes and the name it is called by.
+  const keyOf = (place: string) => JSON.stringify([lang, today, place, revisions.get(place) ?? 0, names.get(place) ?? '']);
+  const blocks = new Map(places.map((place) => [place, touched(keyOf(place))]));
+  const missing = places.filter((place) => blocks.get(place) === undefined);
+  if (missing.length > 0) {
+    const events = await eventsOf(db, {
+      groupIds: groupIds.filter((id) => missing.includes(placeKey(0, id))), unitIds: unitIds.filter((id) => missing.includes(placeKey(id, null))),
+    }, from, to);
+    const calendar = ical(optionsIn(t));
+    const bringLabels = new Map(BRING_ITEMS.map((b) => [b, t(`calendar.bring.${b}`)]));
+    const written = new Map<string, string[]>(missing.map((place) => [place, []]));
+    for (const e of events) {
+      const place = placeKey(e.unitId, e.groupId);
+      written.get(place)?.push(foldLines(calendar.createEvent(vevent(e, names.get(place) ?? '', bringLabels, t, today)).toString()));
+    }
+    for (const [place, texts] of written) {
+      const block = Buffer.from(texts.join(''));
+      blocks.set(place, block);
+      keepBlock(keyOf(place), block);
+    }
   }
-  for (const c of closed) {
-    add(JSON.stringify(['closed', lang, today, c.date, c.unitName, c.reason]), () => ({
-      id: `closed-${c.date}-${hashToken(c.unitName).slice(0, 12)}@vardag`, summary: t('calendar.closedFeed', { unit: c.unitName, reason: c.reason }),
-      allDay: true, start: c.date, end: addDays(c.date, 1), stamp: new Date(`${today}T00:00:00Z`),
-    }));
-  }
+  const closedDays = closed.map((c) => writtenOnce(JSON.stringify(['closed', lang, today, c.date, c.unitName, c.reason]), () => foldLines(calendar().createEvent({
+    id: `closed-${c.date}-${hashToken(c.unitName).slice(0, 12)}@vardag`, summary: t('calendar.closedFeed', { unit: c.unitName, reason: c.reason }),
+    allDay: true, start: c.date, end: addDays(c.date, 1), stamp: new Date(`${today}T00:00:00Z`),
+  }).toString())));
   const frame = frameOf(t, lang);
-  const end = frame.lastIndexOf('END:VCALENDAR');
-  return `${frame.slice(0, end)}${written.join('')}${frame.slice(end)}`;
+  // Bytes, each place's written once: the answer is one copy of them, not a string made and encoded again per poll.
+  return Buffer.concat([frame.head, ...places.flatMap((place) => blocks.get(place) ?? []), Buffer.from(closedDays.join('')), frame.tail]);
+
+  function calendar() {
+    return ical(optionsIn(t));
+  }
+}
+
+/** An event as ical-generator takes it: named by its group or unit, its "ta med" items in its description. */
+function vevent(e: CalendarEvent, where: string, bringLabels: Map<string, string>, t: Translate, today: string) {
+  const bring = e.bring.map((b) => bringLabels.get(b)).join(', ');
+  const description = [e.note, bring ? t('calendar.bringLine', { items: bring }) : ''].filter(Boolean).join('\n');
+  const allDay = e.startTime === null || e.endTime === null;
+  return {
+    id: `event-${e.id}@vardag`, summary: `${e.title} (${where})`, description: description || undefined,
+    allDay, ...(allDay ? {} : { timezone: TIME_ZONE }), start: allDay ? e.date : local(e.date, e.startTime ?? '00:00'), end: allDay ? addDays(e.date, 1) : local(e.date, e.endTime ?? '00:00'),
+    repeating: e.repeatUntil ? `RRULE:FREQ=WEEKLY;UNTIL=${allDay ? e.repeatUntil.replaceAll('-', '') : endOfLocalDayUtc(e.repeatUntil)}` : null,
+    stamp: new Date(`${today}T00:00:00Z`),
+  };
 }
 
 /**
- * The written VEVENTs, by all they are made of (the text is a function of it): a group's events are the same text in
- * the feed of each of its families, and in each poll of the same day, and ical-generator takes ~25 µs to write one (a
- * year of two groups': ~12 ms of a request). Bounded; the least recently used go first.
+ * Each place's events as written (the VEVENTs of a group's year: ~50 KB), by `keyOf` above: a group's events are the
+ * same text in the feed of each of its families and in each poll of the same day, and reading and writing them costs
+ * ~5 ms. Bounded by size; the least recently used go first. A change of an event counts in calendar_revisions, so the
+ * next poll after it finds no text under the new count and reads the place's events again.
  */
+const BLOCKS_LIMIT_BYTES = 16 * 2 ** 20;
+const placeBlocks = new Map<string, Buffer>();
+let placeBlocksBytes = 0;
+
+/** The kept block under the key, now the most recently used; undefined when none is kept. */
+function touched(key: string): Buffer | undefined {
+  const block = placeBlocks.get(key);
+  if (block !== undefined) {
+    placeBlocks.delete(key);
+    placeBlocks.set(key, block);
+  }
+  return block;
+}
+
+function keepBlock(key: string, block: Buffer): void {
+  const old = placeBlocks.get(key);
+  if (old !== undefined) {
+    placeBlocks.delete(key);
+    placeBlocksBytes -= old.length;
+  }
+  placeBlocks.set(key, block);
+  placeBlocksBytes += block.length;
+  for (const [oldest, bytes] of placeBlocks) {
+    if (placeBlocksBytes <= BLOCKS_LIMIT_BYTES || oldest === key) break;
+    placeBlocks.delete(oldest);
+    placeBlocksBytes -= bytes.length;
+  }
+}
+
+/** The written closed days, by all they are made of. Bounded; the least recently used go first. */
 const WRITTEN_LIMIT = 20_000;
 const writtenEvents = new Map<string, string>();
 

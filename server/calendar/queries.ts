@@ -1,6 +1,7 @@
-// The calendar's SQL: its events (calendar_events) and the accounts' feed tokens (calendar_feed_tokens), and the
-// locator of an event: its unit and municipality, its group (a unit's event: none, so only the unit's head and the
-// admin remove it), and the children placed now in its group or in every group of its unit (their guardians read it).
+// The calendar's SQL: its events (calendar_events, with how often each place's events changed: calendar_revisions), the
+// accounts' feed tokens (calendar_feed_tokens), and the locator of an event: its unit and municipality, its group (a
+// unit's event: none, so only the unit's head and the admin remove it), and the children placed now in its group or in
+// every group of its unit (their guardians read it).
 import type { ExpressionBuilder } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Db } from '../kernel/db.ts';
@@ -60,11 +61,35 @@ export async function eventById(db: Db, eventId: number): Promise<CalendarEvent 
 
 export interface NewEvent extends EventForm { municipalityId: number; unitId: number; groupId: number | null; by: number; at: Date }
 
+/** Where an event is kept in the feed's written text: its group (`g<id>`), or its unit's own events (`u<id>`). */
+export const placeKey = (unitId: number, groupId: number | null): string => (groupId !== null ? `g${groupId}` : `u${unitId}`);
+
+/**
+ * Counts one more change of a place's events. Every write of an event calls it on the same handle, so inside the
+ * write's transaction: the feed keeps a place's written events by this count (server/calendar/feed.ts), and a write
+ * that did not count would leave the families' phone calendars showing the old event.
+ */
+async function countChange(db: Db, unitId: number, groupId: number | null): Promise<void> {
+  await db.insertInto('calendar_revisions').values({ place: placeKey(unitId, groupId), revision: 1 })
+    .onConflict((oc) => oc.column('place').doUpdateSet((eb) => ({ revision: eb('calendar_revisions.revision', '+', 1) })))
+    .execute();
+}
+
+/** How many times each place's events have changed (0: not since migration 0066). */
+export async function revisionsOf(db: Db, places: readonly string[]): Promise<Map<string, number>> {
+  const rows = places.length === 0 ? [] : await db.selectFrom('calendar_revisions').select(['place', 'revision'])
+    .where('place', 'in', [...places]).execute();
+  const found = new Map(rows.map((r) => [r.place, Number(r.revision)]));
+  return new Map(places.map((p) => [p, found.get(p) ?? 0]));
+}
+
+/** Adds an event (call it in a transaction: it counts the change of its place too). */
 export async function addEvent(db: Db, e: NewEvent): Promise<number> {
   const { id } = await db.insertInto('calendar_events').values({
     municipality_id: e.municipalityId, unit_id: e.unitId, group_id: e.groupId, title: e.title, note: e.note, bring: e.bring.join(','),
     date: e.date, start_time: e.startTime, end_time: e.endTime, repeat_until: e.repeatUntil, created_by: e.by, created_at: e.at.toISOString(),
   }).returning('id').executeTakeFirstOrThrow();
+  await countChange(db, e.unitId, e.groupId);
   return id;
 }
 
@@ -93,12 +118,17 @@ export async function updateEvent(db: Db, eventId: number, e: EventForm, read: S
   }).where('id', '=', eventId).where('title', '=', read.title).where('note', '=', read.note).where('bring', '=', read.bringStored)
     .where('date', '=', read.date).where(nullable('start_time', read.startTime)).where(nullable('end_time', read.endTime))
     .where(nullable('repeat_until', read.repeatUntil)).executeTakeFirst();
-  return Number(updated.numUpdatedRows) === 1;
+  if (Number(updated.numUpdatedRows) !== 1) return false;
+  await countChange(db, read.unitId, read.groupId); // an event never moves to another group or unit
+  return true;
 }
 
+/** Removes an event (in a transaction, like every write: it counts the change of its place). */
 export async function removeEvent(db: Db, eventId: number): Promise<boolean> {
-  const removed = await db.deleteFrom('calendar_events').where('id', '=', eventId).executeTakeFirst();
-  return Number(removed.numDeletedRows) === 1;
+  const removed = await db.deleteFrom('calendar_events').where('id', '=', eventId).returning(['unit_id', 'group_id']).executeTakeFirst();
+  if (!removed) return false;
+  await countChange(db, removed.unit_id, removed.group_id);
+  return true;
 }
 
 /** The account whose feed token has this hash (the token itself is never stored). */

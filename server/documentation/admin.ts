@@ -8,14 +8,19 @@ import type { FieldErrors } from '../kernel/forms.ts';
 import { field, flash, notFound, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { administeredMunicipality, type AdministeredMunicipality } from '../people/audit-scope.ts';
+import { eIdConfigOf } from '../e-id/settings.ts';
 import { NUMBER_FIELDS, formValues, parseDocumentationSettings, STRONG_LOGIN_FIELD } from './admin-rules.ts';
 import { documentationSettings, documentationSettingsChanges, saveDocumentationSettings } from './settings.ts';
 
-/** `strongLoginAvailable`: whether Vardag has a strong login method (BankID, a municipality's SSO) configured. */
-interface Deps { db: Db; clock: Clock; strongLoginAvailable: boolean }
+interface Deps { db: Db; clock: Clock }
+
+/** Whether the municipality has a strong login method: its e-ID broker (BankID, Freja eID; server/e-id/settings.ts). */
+async function strongLoginAvailable(db: Db, municipalityId: number): Promise<boolean> {
+  return (await eIdConfigOf(db, municipalityId)) !== null;
+}
 
 export function documentationAdminRoutes(routes: RouteTable, deps: Deps): void {
-  const { db, clock, strongLoginAvailable } = deps;
+  const { db, clock } = deps;
 
   routes.get('/admin/documentation', 'municipality.documentation.update', async (req, res, { actor }) => {
     const municipality = await administeredMunicipality(db, actor.adminOf, typeof req.query.municipality === 'string' ? req.query.municipality : '');
@@ -26,7 +31,7 @@ export function documentationAdminRoutes(routes: RouteTable, deps: Deps): void {
   routes.post('/admin/documentation', 'municipality.documentation.update', async (req, res, { actor, account }) => {
     const municipality = await administeredMunicipality(db, actor.adminOf, field(req.body, 'municipality'));
     if (!municipality) throw notFound();
-    const parsed = parseDocumentationSettings((name) => field(req.body, name), strongLoginAvailable);
+    const parsed = parseDocumentationSettings((name) => field(req.body, name), await strongLoginAvailable(db, municipality.chosen.id));
     if (!parsed.ok) return settingsPage(req, res, deps, municipality, parsed.errors);
     const changed = await saveDocumentationSettings(db, municipality.chosen.id, parsed.value, account.personId, clock.now());
     flash(req, changed.length > 0 ? 'documentation.admin.saved' : 'documentation.admin.unchanged');
@@ -35,10 +40,11 @@ export function documentationAdminRoutes(routes: RouteTable, deps: Deps): void {
 }
 
 async function settingsPage(
-  req: Request, res: Response, { db, strongLoginAvailable }: Deps, municipality: AdministeredMunicipality, errors: FieldErrors = {},
+  req: Request, res: Response, { db }: Deps, municipality: AdministeredMunicipality, errors: FieldErrors = {},
 ): Promise<void> {
-  const [settings, changes] = await Promise.all([
+  const [settings, changes, available] = await Promise.all([
     documentationSettings(db, municipality.chosen.id), documentationSettingsChanges(db, municipality.chosen.id),
+    strongLoginAvailable(db, municipality.chosen.id),
   ]);
   const submitted = Object.keys(errors).length > 0;
   const values = submitted
@@ -47,6 +53,6 @@ async function settingsPage(
   const strongLogin = submitted ? field(req.body, STRONG_LOGIN_FIELD) === 'yes' : settings.strongLogin;
   render(req, res, 'documentation/admin', {
     chosen: municipality.chosen, mine: municipality.mine, fields: NUMBER_FIELDS, values, errors, strongLogin,
-    strongLoginOn: settings.strongLogin, strongLoginAvailable, changes,
+    strongLoginOn: settings.strongLogin, strongLoginAvailable: available, changes,
   }, submitted ? 400 : 200);
 }

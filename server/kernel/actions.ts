@@ -25,6 +25,8 @@ export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 
   | 'messageThread' // a message thread (server/messages/): its municipality and the accounts taking part in it (`accountIds`)
   | 'messageAttachment' // a file attached to a message: its thread's municipality and the accounts that see the message (its sender and recipients)
   | 'pushSubscription' // a device's push subscription (server/push/): the one account it belongs to (`accountIds`)
+  | 'passkey' // a passkey (server/passkeys/): the one account it belongs to (`accountIds`)
+  | 'trustedDevice' // a browser with a PIN (server/accounts/pin*.ts): the one account it belongs to (`accountIds`)
   | 'informationItem' // an information item (server/information/): its group, unit or municipality, and the children placed there now
   | 'informationAttachment' // a file of an information item: as its item
   | 'calendarEvent' // a calendar event (server/calendar/): its group (or every group of its unit), unit, municipality and the children placed there now
@@ -84,6 +86,10 @@ export const actions = {
   // the user's own pages
   'start.read': { target: 'none', allow: ['signed-in'] },
   'session.end': { target: 'none', allow: ['signed-in'] },
+  // step-up (server/accounts/step-up.ts): the way to a strong login from a weak session (to the municipality's e-ID, or a
+  // page saying it has none), and the form kept while it happened, shown once to be sent again
+  'session.strong.start': { target: 'none', allow: ['signed-in'] },
+  'session.stepUp.read': { target: 'none', allow: ['signed-in'] },
   'account.language.update': { target: 'none', allow: ['signed-in'] },
   'notifications.read': { target: 'none', allow: ['signed-in'] },
   'messages.read': { target: 'none', allow: ['signed-in'] },
@@ -97,6 +103,18 @@ export const actions = {
   'account.devices.subscribe': { target: 'none', allow: ['signed-in'] },
   'account.devices.test': { target: 'none', allow: ['signed-in'] },
   'pushSubscription.remove': { target: 'pushSubscription', allow: ['participant'] },
+  // passkeys (server/passkeys/, `/settings/passkeys`): one's own passkeys listed, a new one registered (options, then the
+  // browser's answer; where the municipality counts passkeys as strong, only from a strong session: checked in the
+  // handler), one removed by the account it belongs to only. Logging in with one is public (/login/passkey).
+  'account.passkeys.read': { target: 'none', allow: ['signed-in'] },
+  'account.passkeys.register': { target: 'none', allow: ['signed-in'] },
+  'passkey.remove': { target: 'passkey', allow: ['participant'] },
+  // a PIN on a trusted device (server/accounts/pin-routes.ts, `/settings/pin`): one's own browsers with a PIN listed, a
+  // PIN chosen for this browser (only a guardian without staff or admin roles, right after a login not made with a PIN:
+  // checked in the handler by pin-rules.ts), one removed by the account it belongs to only. Logging in with it is public
+  'account.pin.read': { target: 'none', allow: ['signed-in'] },
+  'account.pin.set': { target: 'none', allow: ['signed-in'] },
+  'trustedDevice.remove': { target: 'trustedDevice', allow: ['participant'] },
 
   // a child
   'child.start.read': { target: 'child', allow: ['guardian-of-child', 'student-self'] },
@@ -138,6 +156,11 @@ export const actions = {
   'child.invitations.create': { target: 'child', allow: STAFF_OF_CHILD, audited: true },
   'group.invitations.read': { target: 'group', allow: ['staff-of-group', 'head-of-unit', 'admin-of-municipality'] },
   'invitation.manage': { target: 'invitation', allow: STAFF_OF_CHILD },
+  // student accounts (server/students/): a pupil from school year 3 (students/rules.ts) gets a one-time letter with a key
+  // (an invitation of the pupil themself, registered at /register_invite), made by the staff of the pupil's school class,
+  // the school's head or the admin — never by fritids staff or a preschool; the class's list of pupils and their accounts
+  'child.studentAccount.manage': { target: 'child', allow: STAFF_OF_CHILD, only: { scope: 'school-groups' } },
+  'group.studentAccounts.read': { target: 'group', allow: STAFF_OF_CHILD },
 
   // a group (avdelning/klass)
   'group.read': { target: 'group', allow: ['guardian-of-child', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
@@ -347,6 +370,12 @@ export const actions = {
   // its documentation settings (server/documentation/admin.ts): limits per file, the portfolio's download time after a
   // child left, strong login; an admin, of their own municipality (the page reaches it through the actor)
   'municipality.documentation.update': { target: 'none', allow: ['any-admin'] },
+  // its login settings (server/e-id/admin.ts): the e-ID broker (issuer, client id, personnummer claim, strong acr values,
+  // staff matching), the idle minutes of a strong login, SMS code login, passkeys as strong; and the staff linked to an
+  // identity at the broker (a link lets that identity sign in as the staff member). An admin, of their own municipality
+  // (the pages reach it through the actor); not strong: an admin sets up the e-ID that strong login needs here
+  'municipality.login.update': { target: 'none', allow: ['any-admin'] },
+  'municipality.staffLinks.update': { target: 'none', allow: ['any-admin'] },
 
   // privacy (server/privacy/): a municipality's retention periods and its people's register extracts, for its admin;
   // audited: an extract holds everything Vardag keeps about a person and their children

@@ -23,7 +23,17 @@ declare global {
 }
 
 declare module 'express-session' {
-  interface SessionData { accountId?: number; childId?: number; language?: string; loginAt?: string; flash?: string | FieldError; agent?: string }
+  interface SessionData {
+    accountId?: number; childId?: number; language?: string; loginAt?: string; flash?: string | FieldError; agent?: string;
+    /** A strong (e-ID) login of this session: when, last seen (idle lapse back to weak), the provider's acr (server/accounts/strength.ts). */
+    strong?: { at: string; seenAt: string; acr: string };
+    /** A form posted on a weak session to an action that needs a strong login, kept to be sent again after the e-ID login (step-up). */
+    stepUp?: { method: 'GET' | 'POST'; path: string; body: Record<string, string | string[]>; at: string };
+    /** An OIDC login under way (server/e-id/): state, nonce and PKCE verifier, never in a URL or a log line. */
+    oidc?: { municipalityId: number; state: string; nonce: string; codeVerifier: string; next: string; at: string };
+    /** A guardian matched by e-ID who has no account yet, on the way to "an account by e-ID" (server/e-id/new-account). */
+    eIdPending?: { municipalityId: number; personId: number; acr: string; at: string };
+  }
 }
 
 export class HttpError extends Error {
@@ -175,11 +185,23 @@ function answerAfter(res: Response, work: RequestWork, before: () => Promise<voi
 export type StrongLoginSetting = (db: Db, municipalityId: number) => Promise<boolean>;
 
 /**
+ * What a request allowed only with a strong login does on a weak session (step-up: server/accounts/step-up.ts sends it
+ * through the e-ID login, keeping a posted form); `municipalityId` is the record's, when the action has one.
+ */
+export type StrongLoginNeeded = (req: Request, res: Response, municipalityId: number | undefined) => Promise<void>;
+
+const refuseWeakLogin: StrongLoginNeeded = async () => {
+  throw new HttpError(403, 'Strong login required');
+};
+
+/**
  * Sign-in first, then the policy: a record that is not yours, or does not exist, is the same 404. For a 'chosen-group'
  * action the group comes from the posted form (parsed before the router), so the policy decides about that group.
+ * A record that is yours but needs a strong login you do not have goes to `strongLoginNeeded` (step-up).
  */
 export function createGuard(
   locators: Locators, db: Db, today: () => string, strongLoginRequired: StrongLoginSetting = async () => false,
+  strongLoginNeeded: StrongLoginNeeded = refuseWeakLogin,
 ): (action: Action) => RequestHandler {
   return (action) => async (req, res, next) => {
     if (!req.actor || !req.account) return redirectToLogin(req, res);
@@ -198,7 +220,7 @@ export function createGuard(
     const asked = strongLogin === 'municipality-setting' && target !== undefined && req.actor.authLevel !== 'strong'
       && await strongLoginRequired(db, target.municipalityId);
     const decision = decide(req.actor, action, target ?? null, asked);
-    if (decision === 'needs-strong-login') throw new HttpError(403, 'Strong login required');
+    if (decision === 'needs-strong-login') return strongLoginNeeded(req, res, target?.municipalityId);
     if (decision === 'deny') throw notFound();
     (req as GuardedRequest)[CONTEXT] = { actor: req.actor, account: req.account, target };
     next();

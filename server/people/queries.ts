@@ -474,3 +474,21 @@ export async function unitContactsNamed(db: Db, name: string): Promise<UnitConta
     .select(unitContactColumns).where('units.name', '=', name).orderBy('units.id').execute();
   return rows.map(toUnitContact);
 }
+
+/** A person as an account is made for them (an account by e-ID, a pupil's): name, municipality, protection, birth date. */
+export interface PersonForAccount {
+  id: number; firstName: string; lastName: string; municipalityId: number; protectedIdentity: boolean; birthDate: string | null;
+  /** The registry's e-mail address, offered as a start (never shown to anyone else). */
+  email: string | null;
+  hasIdentityNumber: boolean;
+}
+
+export async function personForAccount(db: Db, personId: number): Promise<PersonForAccount | undefined> {
+  const r = await db.selectFrom('persons')
+    .select(['id', 'first_name', 'last_name', 'municipality_id', 'protected_identity', 'birth_date', 'email', 'identity_number'])
+    .where('id', '=', personId).executeTakeFirst();
+  return r && {
+    id: r.id, firstName: r.first_name, lastName: r.last_name, municipalityId: r.municipality_id,
+    protectedIdentity: r.protected_identity === 1, birthDate: r.birth_date, email: r.email, hasIdentityNumber: r.identity_number !== null,
+  };
+}

@@ -7,7 +7,7 @@ import { allows } from '../kernel/policy.ts';
 import { notFound, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { unitDetails } from './organisation.ts';
-import { childProfile, childrenInGroup, groupPage, municipalityPage, unitPage } from './queries.ts';
+import { childProfile, childrenInGroup, groupPage, groupWithUnit, municipalityPage, unitPage } from './queries.ts';
 import { visibleDetails } from './visibility.ts';
 
 /** A unit's opening hours per ISO weekday, null when closed: kept by the unit settings, handed over by app.ts. */
@@ -34,7 +34,9 @@ export function peopleRoutes(routes: RouteTable, { db, clock, openingHours }: De
     const children = showChildren ? await childrenInGroup(db, group.id, today(clock)) : undefined;
     const canSeeInvitations = allows(actor, 'group.invitations.read', target);
     const canSeeToday = allows(actor, 'group.today.read', target);
-    render(req, res, 'people/group', { group, children, canSeeInvitations, canSeeToday });
+    // A school class's pupils from årskurs 3 may have student accounts (server/students/)
+    const canSeeStudentAccounts = allows(actor, 'group.studentAccounts.read', target) && (await groupWithUnit(db, group.id))?.unitKind === 'school';
+    render(req, res, 'people/group', { group, children, canSeeInvitations, canSeeToday, canSeeStudentAccounts });
   });
 
   routes.get('/units/:unitId', 'unit.read', async (req, res, { actor, target }) => {

@@ -1,9 +1,15 @@
 // The boxes of the start page, in the order they appear: the one list. Each box comes from its domain's
 // box.ts; a feature that is not built yet says so, and a box never shows made-up content. The unit settings offer
 // these keys (app.ts hands them over), so a new box is added here and nowhere else.
-import { loadBox as loadDefinedBox, type BoxContext, type RenderedBox } from '../kernel/boxes.ts';
-import type { ChildSummary } from '../people/queries.ts';
+import { boxUrl, loadBox as loadDefinedBox, type BoxContext, type RenderedBox } from '../kernel/boxes.ts';
+import { actionDefinition, type Action } from '../kernel/actions.ts';
+import { findUnit, type ChildSummary } from '../people/queries.ts';
+import { documentationNeedsStrongLogin } from '../documentation/settings.ts';
+import { strongLoginUrl } from '../accounts/step-up.ts';
 import { enabledBoxes } from '../settings/queries.ts';
+import { today } from '../kernel/clock.ts';
+import { allows } from '../kernel/policy.ts';
+import { locateChild } from '../people/relations.ts';
 import { absenceBox } from '../absence/box.ts';
 import { scheduleBox } from '../schedule/box.ts';
 import { documentationBox } from '../documentation/box.ts';
@@ -35,9 +41,45 @@ export async function boxesFor(context: BoxContext<ChildSummary>): Promise<Rende
   return loaded.filter((box) => box !== null);
 }
 
+/**
+ * The boxes showing what an action allowed only with a strong login shows (the documentation, where the municipality
+ * asks for it): on a weak session such a box says "Logga in med BankID för att se" in its place, with the way there
+ * (step-up), instead of its content — not hidden, and never the content.
+ */
+const STRONG_BOX_ACTIONS: Partial<Record<BoxKey, Action>> = { documentation: 'child.portfolio.read', blog: 'group.blog.read' };
+
+/**
+ * The action a box stands for where someone who sees the child's start page may still be refused it: a pupil with a
+ * student account sees the guardian's page minus reporting absence, booking talks (seed 001) and the contact list of
+ * the group's guardians. The action table decides (server/kernel/actions.ts); a box the viewer may not use is left out.
+ */
+const BOX_ACTIONS: Partial<Record<BoxKey, Action>> = { absence: 'child.absence.report', talks: 'child.talks.read', contacts: 'group.contacts.read' };
+
+async function viewerMayUse(context: BoxContext<ChildSummary>, key: BoxKey): Promise<boolean> {
+  const action = BOX_ACTIONS[key];
+  if (!action || !context.viewer) return true;
+  // The child as the policy sees it (its groups, units, municipality); for the contact list, the child's groups.
+  return allows(context.viewer, action, await locateChild(context.db, context.child.id, today(context.clock)));
+}
+
 /** One box of the list by its key. */
 export async function loadBox(context: BoxContext<ChildSummary>, key: BoxKey): Promise<RenderedBox<BoxKey> | null> {
   const definition = BOXES.find((box) => box.key === key);
   if (!definition) throw new Error(`No box ${key}`);
+  if (!(await viewerMayUse(context, key))) return null;
+  const locked = await needsStrongLogin(context, key);
+  if (locked) return { key, view: '/accounts/step-up-box', url: boxUrl(context.child.id, key), data: locked };
   return loadDefinedBox<ChildSummary, BoxKey>(definition, context);
+}
+
+/** The way to a strong login in place of the box, when its content needs one the viewer's session does not have. */
+async function needsStrongLogin({ db, child, viewer }: BoxContext<ChildSummary>, key: BoxKey): Promise<{ stepUpUrl: string } | null> {
+  const action = STRONG_BOX_ACTIONS[key];
+  if (!action || viewer?.authLevel === 'strong') return null;
+  const { strongLogin } = actionDefinition(action);
+  if (!strongLogin) return null;
+  const municipalityId = (await findUnit(db, child.unitId))?.municipalityId;
+  if (municipalityId === undefined) return null;
+  if (strongLogin === 'municipality-setting' && !(await documentationNeedsStrongLogin(db, municipalityId))) return null;
+  return { stepUpUrl: strongLoginUrl(`/children/${child.id}`, municipalityId) };
 }

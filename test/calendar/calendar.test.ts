@@ -15,7 +15,7 @@ import { PERSONAL_DATA } from '../../server/app.ts';
 import { askToClose } from '../../server/accounts/close-account.ts';
 import { today } from '../../server/kernel/clock.ts';
 import { addDays } from '../../server/kernel/dates.ts';
-import { addEvent } from '../../server/calendar/queries.ts';
+import { addEvent, eventRow, removeEvent, updateEvent } from '../../server/calendar/queries.ts';
 
 describe('the calendar', () => {
   let t: TestApp;
@@ -201,10 +201,11 @@ describe('the calendar', () => {
     assert.equal(theirFeed.status, 200);
     assert.doesNotMatch(theirFeed.text, /Skogsutflykt|Luciafirande|Föräldramöte/);
 
-    // A changed event reads changed at the next poll (the feed keeps each written VEVENT by all it is made of).
-    const before = await t.db.selectFrom('calendar_events').select(['id', 'title', 'note', 'bring']).where('title', '=', 'Skogsutflykt').executeTakeFirstOrThrow();
-    await t.db.updateTable('calendar_events').set({ title: 'Skogsäventyr', note: 'Ny plats', bring: 'rainClothes' })
-      .where('id', '=', before.id).execute();
+    // A changed event reads changed at the next poll (the feed keeps a group's written events by its count of changes,
+    // which the calendar's own update counts up).
+    const { id: walkId } = await t.db.selectFrom('calendar_events').select('id').where('title', '=', 'Skogsutflykt').executeTakeFirstOrThrow();
+    const before = (await eventRow(t.db, walkId))!;
+    assert.ok(await updateEvent(t.db, walkId, { ...before, title: 'Skogsäventyr', note: 'Ny plats', bring: ['rainClothes'] }, before));
     const changed = ical.sync.parseICS((await request(t.app).get(path)).text);
     const renamed = (Object.values(changed).filter((c) => c?.type === 'VEVENT') as ical.VEvent[]).find((e) => String(e.summary).startsWith('Skogsäventyr'));
     assert.ok(renamed, 'the new title');
@@ -212,7 +213,18 @@ describe('the calendar', () => {
     assert.match(String(renamed.description), /Regnkläder/);
     assert.equal(local(renamed.start), local(walk.start), 'at its time');
     assert.ok(!Object.values(changed).some((c) => c?.type === 'VEVENT' && String((c as ical.VEvent).summary).startsWith('Skogsutflykt')), 'the old title gone');
-    await t.db.updateTable('calendar_events').set({ title: before.title, note: before.note, bring: before.bring }).where('id', '=', before.id).execute();
+    assert.ok(await updateEvent(t.db, walkId, before, (await eventRow(t.db, walkId))!));
+    assert.match((await request(t.app).get(path)).text, /SUMMARY:Skogsutflykt/, 'and back again');
+    // An event added to the group, and removed again, is in the next poll, and then gone.
+    const { created_by: by } = await t.db.selectFrom('calendar_events').select('created_by').where('id', '=', walkId).executeTakeFirstOrThrow();
+    const added = await t.db.transaction().execute(async (trx) => addEvent(trx, {
+      municipalityId: (await trx.selectFrom('units').select('municipality_id').where('id', '=', before.unitId).executeTakeFirstOrThrow()).municipality_id,
+      unitId: before.unitId, groupId: before.groupId, title: 'Äppelplockning', note: '', date: before.date, allDay: true, startTime: null, endTime: null,
+      repeatUntil: null, bring: [], by, at: t.clock.now(),
+    }));
+    assert.match((await request(t.app).get(path)).text, /SUMMARY:Äppelplockning/, 'an added event');
+    assert.ok(await t.db.transaction().execute((trx) => removeEvent(trx, added)));
+    assert.doesNotMatch((await request(t.app).get(path)).text, /Äppelplockning/, 'a removed event');
 
     const renewed = (await postForm(emma, '/settings/calendar', '/settings/calendar/feed')).text.match(/\/calendar\/feed\/([A-Za-z0-9_-]{43})\.ics/)!;
     assert.equal((await request(t.app).get(path)).status, 404, 'the old URL is gone');

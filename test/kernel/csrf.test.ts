@@ -20,6 +20,10 @@ import { addComment, addObservation } from '../../server/documentation/comments-
 import { writeDemoPost } from '../../server/documentation/demo.ts';
 import { addMessage, addParticipants, createThread } from '../../server/messages/queries.ts';
 import { saveSubscription } from '../../server/push/queries.ts';
+import { addPasskey } from '../../server/passkeys/queries.ts';
+import { SoftAuthenticator } from '../passkeys/authenticator.ts';
+import { trustDevice } from '../../server/accounts/pin-queries.ts';
+import { newToken } from '../../server/accounts/tokens.ts';
 import crypto from 'node:crypto';
 
 /** A browser's push keys (a P-256 public key and a 16-byte auth secret, base64url), for a device's subscription. */
@@ -57,6 +61,8 @@ describe('CSRF on htmx POSTs', () => {
     if (path.endsWith('/comments') || path.endsWith('/observations')) return 'vardnadshavare'; // a guardian's comment or home observation
     if (path.includes(':messageThreadId')) return 'vardnadshavare'; // a thread of Emma's
     if (path.includes(':pushSubscriptionId')) return 'vardnadshavare'; // a device of Emma's
+    if (path.includes(':passkeyId')) return 'vardnadshavare'; // a passkey of Emma's
+    if (path.startsWith('/settings/pin')) return 'vardnadshavare'; // a PIN of Emma's (only a guardian chooses one)
     return 'admin';
   }
 
@@ -160,6 +166,14 @@ describe('CSRF on htmx POSTs', () => {
       values.pushSubscriptionId = String(await saveSubscription(t.db, emmaAccount, { endpoint: `https://fcm.googleapis.com/fcm/send/csrf-${Math.random()}`,
         p256dh: PUSH_KEYS.p256dh, auth: PUSH_KEYS.auth, label: 'Chrome · Android' }, now));
     }
+    if (path.includes(':passkeyId')) { // a passkey of Emma's
+      const added = await addPasskey(t.db, emmaAccount, new SoftAuthenticator('http://localhost').made(), now);
+      if (added.ok) values.passkeyId = String(added.id);
+    }
+    if (path.includes(':trustedDeviceId')) { // a browser of Emma's with a PIN
+      values.trustedDeviceId = String(await trustDevice(t.db, { accountId: emmaAccount, tokenHash: newToken().hash, pinHash: 'csrf', label: 'Chrome · Android' },
+        undefined, now));
+    }
     if (path.includes(':calendarEventId')) { // an event of Elsa's group
       values.calendarEventId = String(await addEvent(t.db, { municipalityId: Number(ids.municipalityId), unitId: Number(ids.unitId), groupId: Number(ids.groupId),
         title: 'CSRF', note: '', date: '2026-12-03', allDay: true, startTime: null, endTime: null, repeatUntil: null, bring: [], by: await emmaPerson(), at: now }));
@@ -243,6 +257,9 @@ function formFor(path: string, actor: string): string {
     if (path === '/register_invite') return [['key', 'AAAA-BBBB-CCCC'], ['username', 'ny förälder'], ['email', 'ny@example.com'],
       ['email_confirm', 'ny@example.com'], ['name', 'Ny Förälder'], ['password', 'blå cykel i regnet'], ['terms', 'yes']];
     if (path === '/password/forgot') return [['name', 'admin']];
+    if (path === '/login/sms') return [['name', 'vardnadshavare']];
+    if (path === '/login/pin' || path === '/settings/pin') return [['pin', '2580'], ['repeat', '2580']];
+    if (path === '/login/sms/code') return [['code', '123456']];
     if (path.startsWith('/password/reset/')) return [['password', 'blå-cykel-regn-tisdag']];
     if (path === '/settings/username') return [['username', `${actor}-nytt`]];
     if (path === '/settings/emails') return [['email', `${actor}-csrf@example.com`]];

@@ -20,9 +20,10 @@ const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.en
  * Tables a refused or invalid answer may write: the session (its CSRF token, a flash, a sign-out) and the counters of
  * failed password checks (a wrong password on a refused login or registration counts), the rate limits' hits (a
  * request counts before it is checked), and the audit trail (an allowed user's invalid form of an audited action is
- * recorded as an attempt). Nothing else.
+ * recorded as an attempt), and the tries counted on an SMS login code (a wrong code is one more try; a request for a
+ * code that names nobody stores a code nobody has, server/accounts/sms-login.ts). Nothing else.
  */
-const BOOKKEEPING = new Set(['sessions', 'login_limits', 'rate_limit_hits', 'audit_trail']);
+const BOOKKEEPING = new Set(['sessions', 'login_limits', 'rate_limit_hits', 'audit_trail', 'sms_login_codes']);
 
 /** Routes that end the actor's session or account: each case gets a fresh login of its own. */
 const ENDS_SESSION = /^\/logout$|^\/settings\/close$|^\/settings\/sessions\/end|^\/password\/reset\//;
@@ -45,7 +46,7 @@ const ID_TABLES: Record<string, string> = {
   childNotesId: 'persons', noteId: 'notes', postCommentId: 'post_comments', homeObservationId: 'home_observations',
   postId: 'posts', mediaId: 'post_media',
   messageThreadId: 'message_threads', messageId: 'messages', messageAttachmentId: 'message_attachments',
-  pushSubscriptionId: 'push_subscriptions',
+  pushSubscriptionId: 'push_subscriptions', trustedDeviceId: 'trusted_devices', passkeyId: 'passkeys',
   informationItemId: 'information_items', informationAttachmentId: 'information_attachments',
   calendarEventId: 'calendar_events',
 };

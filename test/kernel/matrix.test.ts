@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
-import { csrfFrom, demoPasswordHash, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { CHEAP_HASHING, csrfFrom, demoPasswordHash, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { changedTables, fingerprint, groupId, municipalityId, personId, tableContents, unitId } from '../support/demo.ts';
+import { enableEId, markSessionStrong, setDocumentationStrongLogin, signInStrong } from '../support/strong-login.ts';
 import { ACTORS, assertNamesOnlyVisibleChildren, loadChildren, notOnContactList, type ActorName, type PlacedChild } from '../support/visibility.ts';
+import { actionDefinition } from '../../server/kernel/actions.ts';
 import { JobRunner } from '../../server/kernel/jobs.ts';
 import { DEFAULT_LANGUAGE, translator } from '../../server/kernel/i18n.ts';
 import { composeMail } from '../../server/mail/compose.ts';
@@ -22,7 +24,10 @@ import { addEmail, addVerifiedEmail, changeUsername, extraEmails, ownAccount, pa
 import { hashMobileCode } from '../../server/accounts/verify-mobile.ts';
 import { findSignedInAccount, setLanguage } from '../../server/accounts/queries.ts';
 import { openClosureRequest, withdrawClosure } from '../../server/accounts/closure-queries.ts';
-import { loginKey, verifyPassword } from '../../server/accounts/passwords.ts';
+import { hashPassword, loginKey, verifyPassword } from '../../server/accounts/passwords.ts';
+import { trustDevice, trustedDevicesOf } from '../../server/accounts/pin-queries.ts';
+import { pinSecret } from '../../server/accounts/pin-rules.ts';
+import { newToken } from '../../server/accounts/tokens.ts';
 import { DEMO_PASSWORD } from '../../server/demo/seed.ts';
 import { today } from '../../server/kernel/clock.ts';
 import { addDays, mondayOfWeek, weekKey, WEEKDAYS } from '../../server/kernel/dates.ts';
@@ -68,7 +73,12 @@ import { outOfOfficeOf, saveOutOfOffice } from '../../server/messages/out-of-off
 import { devicesOf, saveSubscription } from '../../server/push/queries.ts';
 import { choiceOf as contactChoiceOf } from '../../server/contacts/queries.ts';
 import { deviceLabel } from '../../server/push/rules.ts';
+import { addPasskey, passkeysOf, removePasskeysOf } from '../../server/passkeys/queries.ts';
+import { SoftAuthenticator } from '../passkeys/authenticator.ts';
 import nodeCrypto from 'node:crypto';
+import { pendingEIdAgent } from '../support/e-id-pending.ts';
+import { eIdConfigOf, loginSettingsOf, saveLoginSettings } from '../../server/e-id/settings.ts';
+import { linkStaff, staffPersonForIdentity } from '../../server/e-id/staff-links.ts';
 
 /** A browser's push keys as its script posts them (a P-256 public key and a 16-byte auth secret, base64url). */
 function pushKeysForm(): [string, string][] {
@@ -77,6 +87,22 @@ function pushKeysForm(): [string, string][] {
 }
 
 /** A device of the account that gets its push notifications. */
+/** A browser with a PIN of the account's (a made-up token: probes remove it, never log in with it). */
+async function probeTrustedDevice(t: TestApp, accountId: number): Promise<number> {
+  return trustDevice(t.db, { accountId, tokenHash: newToken().hash, pinHash: 'probe', label: deviceLabel(undefined) }, undefined, t.clock.now());
+}
+
+/** A passkey of the account, made by a software authenticator (kept by the case's number, to log in with it). */
+const probeAuthenticators = new Map<number, SoftAuthenticator>();
+async function probePasskey(t: TestApp, accountId: number, n = -1): Promise<number> {
+  const device = new SoftAuthenticator(new URL(t.config.publicUrl).origin);
+  probeAuthenticators.set(n, device);
+  await removePasskeysOf(t.db, accountId); // (an account keeps at most ten: each probe starts again)
+  const added = await addPasskey(t.db, accountId, device.made(), t.clock.now());
+  if (!added.ok) throw new Error(`no passkey: ${added.error}`);
+  return added.id;
+}
+
 async function probeSubscription(t: TestApp, accountId: number, name: string): Promise<number> {
   const [[, p256dh], [, auth]] = pushKeysForm();
   const id = await saveSubscription(t.db, accountId, { endpoint: `https://fcm.googleapis.com/fcm/send/${name}`, p256dh, auth, label: deviceLabel(undefined) }, t.clock.now());
@@ -89,8 +115,11 @@ const registryStaffNumber = (n: number) => identityNumber('1979-04-04', 500 + n)
 const registryStaffFile = (n: number) => 'typ;personnummer;fornamn;efternamn;epost;barn;enhet;grupp;startdatum;roll\n'
   + `personal;${registryStaffNumber(n)};Matris;Personal${n};matris.personal${n}@example.com;;Förskolan Solrosen;;;personal\n`;
 
-/** 200 ok · 400 form refused · 404 not found · 401 refused login · 'login' redirect to the login page · 'back' a redirect elsewhere */
-type Outcome = 200 | 400 | 401 | 404 | 'login' | 'back';
+/**
+ * 200 ok · 400 form refused · 404 not found · 401 refused login · 403 not for this kind of user (a PIN for staff) · 'login'
+ * redirect to the login page · 'back' a redirect elsewhere
+ */
+type Outcome = 200 | 400 | 401 | 403 | 404 | 'login' | 'back';
 type Row = Record<ActorName, Outcome>;
 
 const signedIn = (outcome: Outcome): Row => ({ ...everyone(outcome), anonymous: 'login' });
@@ -115,6 +144,22 @@ const ELSA_REPORTERS = (ok: Outcome): Row => ({ ...STAFF_OF_ELSA(ok), vardnadsha
 /** Every staff member and unit head, of any unit (not the admins, not the guardians, not the pupil). */
 const ANY_STAFF = (ok: Outcome): Row => ({ ...signedIn(404), rektor: ok, pedagog: ok, pedagog2: ok, pedagog3: ok, larare2b: ok, fritids: ok, rektor2: ok });
 
+/** The routes whose action needs a strong login where the record's municipality asks for it (documentation), by hand. */
+const STRONG_ROUTES = new Set([
+  'GET /children/:childId/page', 'GET /children/:childId/page/edit', 'POST /children/:childId/page', 'POST /children/:childId/picture',
+  'POST /children/:childId/picture/delete', 'POST /children/:childId/guestbook', 'POST /children/:childId/guestbook/:entryId/remove',
+  'GET /groups/:groupId/posts', 'GET /groups/:groupId/posts/new', 'POST /groups/:groupId/posts', 'GET /posts/:postId/edit',
+  'POST /posts/:postId/edit', 'POST /posts/:postId/publish', 'POST /posts/:postId/media', 'POST /posts/:postId/media/:mediaId/delete',
+  'POST /posts/:postId/delete', 'GET /children/:childId/portfolio', 'GET /groups/:groupId/blog', 'GET /posts/:publishedPostId',
+  'GET /media/:postMediaId/download', 'GET /media/:postMediaId/:variant', 'GET /children/:childNotesId/notes',
+  'POST /children/:childNotesId/notes', 'GET /notes/:noteId/edit', 'POST /notes/:noteId/edit', 'POST /notes/:noteId/delete',
+  'GET /posts/:publishedPostId/comments', 'POST /posts/:publishedPostId/comments', 'GET /groups/:groupId/comments',
+  'POST /comments/:postCommentId/approve', 'POST /observations/:homeObservationId/approve', 'POST /comments/:postCommentId/reject',
+  'POST /observations/:homeObservationId/reject', 'GET /children/:childId/observations', 'POST /children/:childId/observations',
+  'GET /observations/:homeObservationId/photo/:variant', 'GET /children/:childPortfolioId/portfolio/export',
+  'GET /children/:childPortfolioId/portfolio/export/download',
+]);
+
 /** Routes whose records belong to no municipality, so there is no "record of the other municipality" to try. */
 const DATABASE_WIDE = new Set(['GET /demo/mailbox/:mailId']);
 
@@ -127,6 +172,10 @@ const MATRIX: Record<string, Row> = {
   'POST /language': everyone('back'),
   'GET /': signedIn(200),
   'POST /logout': signedIn('login'),
+  // step-up (server/accounts/step-up.ts): the way to a strong login (no municipality of the demo has e-ID here: the page
+  // saying so), and the form kept during it (none kept: to the start page)
+  'GET /login/strong': signedIn(403),
+  'GET /login/step-up': signedIn('back'),
   'GET /notifications': signedIn(200),
   'POST /notifications/read': signedIn('back'),
   // a notification of Emma's: it leads her on; nobody else finds it
@@ -324,6 +373,16 @@ const MATRIX: Record<string, Row> = {
   'POST /invitations/:invitationId/revoke': STAFF_OF_ELSA('back'),
   'POST /invitations/:invitationId/print': STAFF_OF_ELSA(200),
   // a guardian with a key: public; an unknown key is said to be unknown, to anyone
+  // an account by e-ID (seed 004): public; without a pending e-ID login in the session the page says to log in with e-ID
+  // again and its form is refused (the account made from a pending login: in EFFECTS)
+  'GET /account/new/e-id': everyone(200),
+  'POST /account/new/e-id': everyone(400),
+  // student accounts (seed 001), probed with a pupil of Björkskolan's 4A (årskurs 4) without an account: of these actors
+  // only the admin is staff of the pupil's class (larare2b teaches 2B, fritids works at Lärkan, elev is a classmate); the
+  // letter is the answer of the POST. Blåbär's list of student accounts: its staff's, saying it is no school class
+  'GET /children/:childId/student-account': { ...signedIn(404), admin: 200 },
+  'POST /children/:childId/student-account': { ...signedIn(404), admin: 200 },
+  'GET /groups/:groupId/student-accounts': STAFF_OF_ELSA(200),
   'GET /register_invite': everyone(200),
   'GET /register_invite/:key': everyone(200),
   'POST /register_invite': everyone(400),
@@ -342,6 +401,14 @@ const MATRIX: Record<string, Row> = {
   // the municipality's documentation settings: each admin their own municipality's
   'GET /admin/documentation': { ...signedIn(404), admin: 200, grannadmin: 200 },
   'POST /admin/documentation': { ...signedIn(404), admin: 'back', grannadmin: 'back' },
+  // the municipality's login settings and its staff's e-ID links: each admin their own municipality's (the matrix's empty
+  // form: no idle minutes, 400; a connection test of no issuer, a page saying it failed; a link or unlink of nobody, 404)
+  'GET /admin/login': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'POST /admin/login': { ...signedIn(404), admin: 400, grannadmin: 400 },
+  'POST /admin/login/test': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'GET /admin/login/staff': { ...signedIn(404), admin: 200, grannadmin: 200 },
+  'POST /admin/login/staff/link': signedIn(404),
+  'POST /admin/login/staff/unlink': signedIn(404),
   'GET /admin/audit': { ...signedIn(404), admin: 200, grannadmin: 200 },
   'GET /admin/audit/export': { ...signedIn(404), admin: 200, grannadmin: 200 },
   // the registry import: each admin uploads for their own municipality; a file's preview and approval are its
@@ -371,6 +438,17 @@ const MATRIX: Record<string, Row> = {
   'POST /password/reset/:token': everyone('login'),
   'GET /email/verify/:token': everyone(200),
   'POST /email/verify/:token': everyone(200),
+  // logging in with an SMS code: off in the demo's municipalities (not found); signed in, back to the start page. A code
+  // asked for goes on to /login/sms/code, the same answer for any name; no code asked for goes back to /login/sms.
+  'GET /login/sms': { ...everyone('back'), anonymous: 404 },
+  'POST /login/sms': { ...everyone('back'), anonymous: 'login' },
+  'GET /login/sms/code': { ...everyone('back'), anonymous: 'login' },
+  'POST /login/sms/code': { ...everyone('back'), anonymous: 'login' },
+  // logging in with e-ID (server/e-id/routes.ts): public; the matrix's demo database has no e-ID configured (only
+  // `npm start` points the demo at its own provider), so the start says so to everyone; a callback with no login under
+  // way in the session is refused, whoever sends it
+  'GET /login/e-id': everyone(404),
+  'GET /login/e-id/callback': everyone(400),
   // "Mina inställningar": each signed-in user, about their own account only
   'GET /settings': signedIn(200),
   'POST /settings/username': signedIn('back'), // the user's own username again
@@ -393,6 +471,23 @@ const MATRIX: Record<string, Row> = {
   'POST /settings/devices': signedIn(400), // without a subscription
   'POST /settings/devices/:pushSubscriptionId/remove': { ...signedIn(404), vardnadshavare: 'back' },
   'POST /settings/devices/test': signedIn('back'),
+  // passkeys: one's own (registering without the browser's answer is refused); a passkey of Emma's, removed by her only;
+  // logging in with one is public (without a challenge asked for, back to the login page)
+  'GET /settings/passkeys': signedIn(200),
+  'POST /settings/passkeys/options': signedIn(200),
+  'POST /settings/passkeys': signedIn(400),
+  'POST /settings/passkeys/:passkeyId/remove': { ...signedIn(404), vardnadshavare: 'back' },
+  'POST /login/passkey/options': everyone(200),
+  'POST /login/passkey': everyone('login'),
+  // a PIN on this browser (server/accounts/pin-routes.ts): one's own browsers only; a PIN chosen only by a guardian with
+  // no staff or admin role (the others: 403; a guardian's form without a PIN: 400); a device of Emma's: nobody else finds it
+  'GET /settings/pin': signedIn(200),
+  'POST /settings/pin': { ...signedIn(403), vardnadshavare: 400, vardnadshavare2: 400, vardnadshavare3: 400 },
+  'POST /settings/pin/:trustedDeviceId/remove': { ...signedIn(404), vardnadshavare: 'back' },
+  // logging in with this browser's PIN: signed in, back to the start page; without the browser's cookie, to the login
+  // page (GET), and a post without a PIN is refused at its field
+  'GET /login/pin': { ...everyone('back'), anonymous: 'login' },
+  'POST /login/pin': { ...everyone('back'), anonymous: 400 },
   // closing the account of a guardian of a Solrosen child: its head and the admin; nobody else, not even the guardian
   'GET /units/:unitId/closure-requests': UNIT_SETTINGS(200),
   'GET /municipalities/:municipalityId/closure-requests': { ...signedIn(404), admin: 200 },
@@ -569,6 +664,15 @@ async function inviteeOf(t: TestApp): Promise<{ guardianId: number; childId: num
   return invitee;
 }
 
+/** A pupil of 4A (årskurs 4) with no account and no letter yet, for a student account. */
+async function freshPupilOf4A(t: TestApp): Promise<number> {
+  const pupil = await t.db.selectFrom('placements').select('child_id').where('group_id', '=', await groupId(t.db, '4A'))
+    .where('child_id', 'not in', t.db.selectFrom('accounts').select('person_id'))
+    .where('child_id', 'not in', t.db.selectFrom('invitations').select('guardian_id')).orderBy('child_id').executeTakeFirst();
+  if (!pupil) throw new Error('No pupil of 4A without an account or a letter is left');
+  return pupil.child_id;
+}
+
 async function spareGuardian(t: TestApp): Promise<{ guardianId: number; childId: number }> {
   const { guardianId: invited } = await inviteeOf(t);
   const spare = (await guardiansWithoutAccount(t)).find((g) => g.guardianId !== invited && !handedOut.has(g.guardianId));
@@ -578,6 +682,34 @@ async function spareGuardian(t: TestApp): Promise<{ guardianId: number; childId:
 }
 
 /** An account of a spare guardian (see above), with the demo password. */
+/** A spare account with a verified mobile number of its own, in a municipality that lets its people log in with an SMS code. */
+async function smsLoginAccount(c: EffectCase): Promise<Record<string, number | string>> {
+  const { id } = await spareAccount(c);
+  const mobile = `+467090${String(c.n).padStart(5, '0')}`;
+  await c.t.db.updateTable('accounts').set({ mobile }).where('id', '=', id).execute();
+  const at = c.t.clock.now().toISOString();
+  await c.t.db.insertInto('login_settings').values({ municipality_id: c.own.municipalityId, sms_code_login: 1, changed_by: 1, changed_at: at })
+    .onConflict((oc) => oc.column('municipality_id').doUpdateSet({ sms_code_login: 1 })).execute();
+  return { account: id, mobile };
+}
+
+/** The broker the login settings' cases configure, switched on for a case and off again after it (the demo has no e-ID). */
+const MATRIX_ISSUER = 'https://broker.example.se/oidc';
+async function matrixEIdOn(c: EffectCase): Promise<void> {
+  await saveLoginSettings(c.t.db, c.own.municipalityId, { eId: { enabled: true, issuer: MATRIX_ISSUER, clientId: 'vardag', personnummerClaim: 'personal_number',
+    strongAcr: ['urn:loa3'], staffMatch: 'subject' }, login: await loginSettingsOf(c.t.db, c.own.municipalityId) }, 1, c.t.clock.now());
+}
+async function matrixEIdOff(c: EffectCase): Promise<void> {
+  await c.t.db.deleteFrom('staff_e_id_links').where('municipality_id', '=', c.own.municipalityId).execute();
+  await c.t.db.deleteFrom('e_id_settings').where('municipality_id', '=', c.own.municipalityId).execute();
+  await c.t.db.updateTable('login_settings').set({ strong_idle_minutes: 20 }).where('municipality_id', '=', c.own.municipalityId).execute();
+}
+
+/** SMS code login off again, as the demo has it. */
+async function smsLoginOff(c: EffectCase): Promise<void> {
+  await c.t.db.updateTable('login_settings').set({ sms_code_login: 0 }).where('municipality_id', '=', c.own.municipalityId).execute();
+}
+
 async function spareAccount(c: EffectCase): Promise<{ id: number; personId: number; childId: number }> {
   const { guardianId, childId } = await spareGuardian(c.t);
   const id = await createAccount(c.t.db, { personId: guardianId, username: `effekt-${c.n}`, email: null, passwordHash: await demoPasswordHash() }, c.t.clock.now());
@@ -1137,6 +1269,54 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     changes: ['documentation_settings', 'documentation_settings_changes'],
     check: async (c) => assert.equal((await documentationSettings(c.t.db, c.own.municipalityId)).exportGraceDays, 100 + c.n),
     restore: async (c) => { await c.t.db.deleteFrom('documentation_settings').where('municipality_id', '=', c.own.municipalityId).execute(); },
+  },
+  // the login settings: the e-ID broker and the idle minutes saved, each change kept; a connection test saves nothing
+  'POST /admin/login': {
+    by: ['admin'],
+    form: (c) => [['municipality', String(c.own.municipalityId)], ['e_id_enabled', 'yes'], ['issuer', 'https://broker.example.se/oidc'],
+      ['client_id', 'vardag'], ['personnummer_claim', 'personal_number'], ['strong_acr', 'urn:loa3'], ['staff_match', 'subject'],
+      ['strong_idle_minutes', String(5 + (c.n % 400))]],
+    answer: (c) => ({ to: `/admin/login?municipality=${c.own.municipalityId}` }),
+    changes: ['e_id_settings', 'login_settings', 'login_settings_changes'],
+    check: async (c) => {
+      assert.equal((await loginSettingsOf(c.t.db, c.own.municipalityId)).strongIdleMinutes, 5 + (c.n % 400));
+      assert.equal((await eIdConfigOf(c.t.db, c.own.municipalityId))?.issuer, 'https://broker.example.se/oidc');
+    },
+    restore: async (c) => { await matrixEIdOff(c); },
+  },
+  'POST /admin/login/test': {
+    by: ['admin'],
+    form: (c) => [['municipality', String(c.own.municipalityId)], ['issuer', '']],
+    answer: () => ({ page: new RegExp(said('loginAdmin.test.failed')) }),
+    changes: [],
+    check: async () => {},
+  },
+  // a staff member linked to an identity at the broker, and unlinked; each change kept
+  'POST /admin/login/staff/link': {
+    by: ['admin'],
+    prepare: async (c) => {
+      await matrixEIdOn(c);
+      return { person: (await freshStaff(c.t, c.own)).personId };
+    },
+    form: (c) => [['municipality', String(c.own.municipalityId)], ['person', String(c.made.person)], [`identity-${c.made.person}`, `matris-${c.n}`]],
+    answer: (c) => ({ to: `/admin/login/staff?municipality=${c.own.municipalityId}` }),
+    changes: ['staff_e_id_links', 'login_settings_changes'],
+    check: async (c) => assert.equal((await staffPersonForIdentity(c.t.db, c.own.municipalityId, { issuer: MATRIX_ISSUER, subject: `matris-${c.n}` }))?.personId, c.made.person),
+    restore: async (c) => { await matrixEIdOff(c); },
+  },
+  'POST /admin/login/staff/unlink': {
+    by: ['admin'],
+    prepare: async (c) => {
+      await matrixEIdOn(c);
+      const { personId } = await freshStaff(c.t, c.own);
+      await linkStaff(c.t.db, { municipalityId: c.own.municipalityId, personId, issuer: MATRIX_ISSUER, match: 'subject', identity: `matris-${c.n}` }, 1, c.t.clock.now());
+      return { person: personId };
+    },
+    form: (c) => [['municipality', String(c.own.municipalityId)], ['person', String(c.made.person)]],
+    answer: (c) => ({ to: `/admin/login/staff?municipality=${c.own.municipalityId}` }),
+    changes: ['staff_e_id_links', 'login_settings_changes'],
+    check: async (c) => assert.equal(await staffPersonForIdentity(c.t.db, c.own.municipalityId, { issuer: MATRIX_ISSUER, subject: `matris-${c.n}` }), null),
+    restore: async (c) => { await matrixEIdOff(c); },
   },
   'POST /admin/statements/accessibility': {
     by: ['admin'],
@@ -1856,6 +2036,46 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
       assert.deepEqual(keys.map((k) => [k.delivery, k.revoked_at !== null]), [['email', true], ['paper', false]], 'a paper key, the old one revoked');
     },
   },
+  'POST /account/new/e-id': {
+    by: ['anonymous'],
+    prepare: async (c) => {
+      let spare = await spareGuardian(c.t);
+      // (a guardian with protected identity gets no account by e-ID: the next one)
+      while ((await c.t.db.selectFrom('persons').select('protected_identity').where('id', '=', spare.guardianId).executeTakeFirstOrThrow()).protected_identity === 1) {
+        spare = await spareGuardian(c.t);
+      }
+      const person = await c.t.db.selectFrom('persons').select('municipality_id').where('id', '=', spare.guardianId).executeTakeFirstOrThrow();
+      return { guardianId: spare.guardianId, municipality: person.municipality_id };
+    },
+    send: async (c, _agent, target) => {
+      const { agent } = await pendingEIdAgent(c.t, { municipalityId: Number(c.made.municipality), personId: Number(c.made.guardianId), acr: 'loa3' });
+      const page = await agent.get(target);
+      return agent.post(target).type('form').send(new URLSearchParams({
+        _csrf: csrfFrom(page.text), email: `e-id-${c.n}@example.com`, email_confirm: `e-id-${c.n}@example.com`, username: `e-id-${c.n}`,
+        language: 'sv', terms: 'yes',
+      }).toString());
+    },
+    form: () => [],
+    answer: () => ({ to: '/' }),
+    changes: ['accounts'],
+    check: async (c) => {
+      const account = await c.t.db.selectFrom('accounts').select(['username', 'email']).where('person_id', '=', Number(c.made.guardianId)).executeTakeFirstOrThrow();
+      assert.deepEqual(account, { username: `e-id-${c.n}`, email: `e-id-${c.n}@example.com` });
+    },
+  },
+  'POST /children/:childId/student-account': {
+    by: ['admin'],
+    prepare: async (c) => ({ childId: await freshPupilOf4A(c.t) }),
+    form: () => [],
+    answer: () => ({ page: /<svg[\s\S]*\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b/ }), // the QR code and the key
+    changes: ['invitations', 'invitation_children', 'invitation_keys'],
+    check: async (c) => {
+      const invitation = await c.t.db.selectFrom('invitations').innerJoin('invitation_keys', 'invitation_keys.invitation_id', 'invitations.id')
+        .innerJoin('invitation_children', 'invitation_children.invitation_id', 'invitations.id')
+        .select(['invitation_children.child_id', 'invitation_keys.delivery']).where('invitations.guardian_id', '=', Number(c.made.childId)).execute();
+      assert.deepEqual(invitation, [{ child_id: Number(c.made.childId), delivery: 'paper' }], 'an invitation of the pupil themself, a paper key');
+    },
+  },
   'POST /register_invite': {
     by: ['anonymous'],
     prepare: async (c) => {
@@ -1931,6 +2151,39 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     answer: () => ({ to: '/login' }),
     changes: ['accounts', 'password_reset_tokens'],
     check: async (c) => assert.ok(await verifyPassword(await passwordHashOf(c.t.db, Number(c.made.account)), `ny cykel i regnet ${c.n}`), 'the new password'),
+  },
+  'POST /login/sms': {
+    by: ['anonymous'],
+    prepare: (c) => smsLoginAccount(c),
+    form: (c) => [['name', `effekt-${c.n}`]],
+    answer: () => ({ to: '/login/sms/code' }),
+    changes: ['sms_login_codes', 'sms_outbox'], mayChange: ['jobs'],
+    check: async (c) => {
+      const codes = await c.t.db.selectFrom('sms_login_codes').select('code_hash').where('account_id', '=', Number(c.made.account)).execute();
+      assert.equal(codes.length, 1, 'a code');
+      const sms = await c.t.db.selectFrom('sms_outbox').select('message').where('recipient', '=', String(c.made.mobile)).execute();
+      assert.match(sms.map((m) => m.message).join(), /^Vardag: Din inloggningskod är \d{6}\./, 'texted');
+    },
+    restore: (c) => smsLoginOff(c),
+  },
+  'POST /login/sms/code': {
+    by: ['anonymous'],
+    prepare: (c) => smsLoginAccount(c),
+    // (asks for the code first, in the same browser, then types in the code the SMS brought)
+    send: async (c, agent, target) => {
+      await postForm(agent, '/login/sms', '/login/sms', { name: `effekt-${c.n}` });
+      const sms = await c.t.db.selectFrom('sms_outbox').select('message').where('recipient', '=', String(c.made.mobile)).executeTakeFirstOrThrow();
+      return postForm(agent, '/login/sms/code', target, { code: sms.message.match(/\d{6}/)?.[0] ?? '' });
+    },
+    form: () => [],
+    answer: () => ({ to: '/' }),
+    changes: ['accounts', 'sms_login_codes', 'sms_outbox'], mayChange: ['jobs'],
+    check: async (c, agent) => {
+      assert.equal((await agent.get('/settings')).status, 200, 'signed in');
+      const codes = await c.t.db.selectFrom('sms_login_codes').select('used_at').where('account_id', '=', Number(c.made.account)).execute();
+      assert.ok(codes.length === 1 && codes[0].used_at, 'the code used');
+    },
+    restore: (c) => smsLoginOff(c),
   },
   'POST /email/verify/:token': {
     by: ['anonymous', 'vardnadshavare'],
@@ -2121,6 +2374,93 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     answer: () => ({ to: '/settings/devices' }),
     changes: ['push_subscriptions'],
     check: async (c) => assert.equal((await devicesOf(c.t.db, c.account.id)).some((d) => d.id === Number(c.made.pushSubscriptionId)), false),
+  },
+  'POST /settings/pin': {
+    by: ['vardnadshavare'], // (a guardian without staff roles: the others are refused, see MATRIX)
+    form: () => [['pin', '2580'], ['repeat', '2580']],
+    answer: () => ({ to: '/settings/pin' }),
+    changes: ['trusted_devices'],
+    check: async (c) => assert.ok((await trustedDevicesOf(c.t.db, c.account.id)).length > 0, 'a browser with a PIN'),
+  },
+  'POST /settings/pin/:trustedDeviceId/remove': {
+    by: ['vardnadshavare'],
+    prepare: async (c) => ({ trustedDeviceId: await probeTrustedDevice(c.t, c.account.id) }),
+    form: () => [],
+    answer: () => ({ to: '/settings/pin' }),
+    changes: ['trusted_devices'],
+    check: async (c) => assert.equal((await trustedDevicesOf(c.t.db, c.account.id)).some((d) => d.id === Number(c.made.trustedDeviceId)), false),
+  },
+  'POST /login/pin': {
+    by: ['anonymous'],
+    // (a spare guardian's browser with the PIN 2580: its cookie goes with the login page and the post)
+    prepare: async (c) => {
+      const { id } = await spareAccount(c);
+      const { token, hash } = newToken();
+      const pinHash = await hashPassword(pinSecret(token, '2580'), CHEAP_HASHING);
+      await trustDevice(c.t.db, { accountId: id, tokenHash: hash, pinHash, label: deviceLabel(undefined) }, undefined, c.t.clock.now());
+      return { account: id, token };
+    },
+    send: async (c, agent, target) => {
+      const cookie = `vardag.device=${c.made.token}`;
+      const page = await agent.get('/login').set('Cookie', cookie);
+      return agent.post(target).set('Cookie', cookie).type('form').send({ _csrf: csrfFrom(page.text), pin: '2580', next: '/' });
+    },
+    form: () => [],
+    answer: () => ({ to: '/' }),
+    changes: ['trusted_devices'], mayChange: ['accounts', 'login_limits'], // (its last use; the time of the last login; the address's count, taken back)
+    check: async (c, agent) => {
+      assert.equal((await agent.get('/settings')).status, 200, 'signed in');
+      assert.equal((await findSignedInAccount(c.t.db, Number(c.made.account)))?.id, Number(c.made.account));
+    },
+  },
+  'POST /settings/passkeys/options': {
+    by: EVERY_KIND,
+    form: () => [],
+    answer: () => ({ page: /"challenge":"[\w-]{20,}"/ }),
+    changes: [], // (the challenge is kept in the session)
+    check: async () => {},
+  },
+  'POST /settings/passkeys': {
+    by: EVERY_KIND,
+    form: () => [],
+    send: async (c, agent, target) => {
+      const token = csrfFrom((await agent.get('/settings/passkeys')).text);
+      const options = await agent.post('/settings/passkeys/options').set('x-csrf-token', token).set('accept', 'application/json').type('form').send({});
+      const answer = new SoftAuthenticator(new URL(c.t.config.publicUrl).origin).create(options.body as { challenge: string });
+      return agent.post(target).type('form').send({ _csrf: token, name: `Matris ${c.n}`, response: JSON.stringify(answer) });
+    },
+    answer: () => ({ to: '/settings/passkeys' }),
+    changes: ['passkeys'],
+    check: async (c) => assert.ok((await passkeysOf(c.t.db, c.account.id)).some((p) => p.name === `Matris ${c.n}`), 'the passkey is listed'),
+  },
+  'POST /settings/passkeys/:passkeyId/remove': {
+    by: EVERY_KIND,
+    prepare: async (c) => ({ passkeyId: await probePasskey(c.t, c.account.id) }),
+    form: () => [],
+    answer: () => ({ to: '/settings/passkeys' }),
+    changes: ['passkeys'],
+    check: async (c) => assert.equal((await passkeysOf(c.t.db, c.account.id)).some((p) => p.id === Number(c.made.passkeyId)), false),
+  },
+  'POST /login/passkey/options': {
+    by: ['anonymous'],
+    form: () => [],
+    answer: () => ({ page: /"challenge":"[\w-]{20,}"/ }),
+    changes: [], // (the challenge is kept in the visitor's new session)
+    check: async () => {},
+  },
+  'POST /login/passkey': {
+    by: ['anonymous'], // (a passkey of pedagog's, answered by its software authenticator)
+    prepare: async (c) => ({ passkeyId: await probePasskey(c.t, (await accountOf(c.t, 'pedagog')).id, c.n) }),
+    form: () => [],
+    send: async (c, agent, target) => {
+      const token = csrfFrom((await agent.get('/login')).text);
+      const options = await agent.post('/login/passkey/options').set('x-csrf-token', token).set('accept', 'application/json').type('form').send({});
+      const answer = probeAuthenticators.get(c.n)?.get(options.body as { challenge: string });
+      return agent.post(target).type('form').send({ _csrf: token, response: JSON.stringify(answer), next: '/settings' });
+    },
+    answer: () => ({ to: '/settings' }),
+    changes: ['passkeys'], mayChange: ['accounts', 'login_limits'], // (when it was used; the time of the last login)
+    check: async (_c, agent) => assert.equal((await agent.get('/settings')).status, 200, 'signed in'),
   },
   'POST /settings/devices/test': {
     by: EVERY_KIND,
@@ -2356,6 +2696,7 @@ describe('the permission matrix', () => {
   let oskarId = 0;
   let probeAddresses = 0;
   let elsaGuardian = 0;
+  let pupilOf4A = 0;
   let allChildren: PlacedChild[];
 
   before(async () => {
@@ -2379,6 +2720,12 @@ describe('the permission matrix', () => {
   it('covers every registered route, and only those', () => {
     const registered = t.routes.entries.map((e) => `${e.method} ${e.path}`).sort();
     assert.deepEqual(registered, Object.keys(MATRIX).sort());
+  });
+
+  it('tries weak sessions on exactly the routes whose action may need a strong login', () => {
+    const needing = t.routes.entries.filter((e) => e.access !== 'public' && Boolean(actionDefinition(e.access).strongLogin))
+      .map((e) => `${e.method} ${e.path}`).sort();
+    assert.deepEqual([...STRONG_ROUTES].sort(), needing);
   });
 
   for (const [route, row] of Object.entries(MATRIX)) {
@@ -2421,6 +2768,67 @@ describe('the permission matrix', () => {
       }
     });
   }
+
+  // Weak and strong sessions (issue 24): with Demokommun asking for a strong login for documentation and having e-ID,
+  // each route whose action needs it (written here by hand) sends a weak session of an allowed user to the e-ID login
+  // (step-up), writing nothing, and lets a strong one do what the matrix says; every other page is the same for a strong one.
+  describe('weak and strong sessions, Demokommun asking for a strong login', () => {
+    const strongAgents = new Map<ActorName, { agent: Agent; sid: string }>();
+    const weakAgents = new Map<ActorName, Agent>();
+    let eIdBefore: Record<string, unknown>[] = [];
+    before(async () => {
+      eIdBefore = await t.db.selectFrom('e_id_settings').selectAll().execute();
+      await enableEId(t.db, ids.own.municipalityId);
+      await setDocumentationStrongLogin(t.db, ids.own.municipalityId, true);
+      for (const actor of ACTORS) {
+        if (actor === 'anonymous') continue;
+        strongAgents.set(actor, await signInStrong(t.app, t.db, actor, t.clock.now()));
+        weakAgents.set(actor, await signIn(t.app, actor));
+      }
+    });
+    after(async () => {
+      await setDocumentationStrongLogin(t.db, ids.own.municipalityId, false);
+      await t.db.deleteFrom('e_id_settings').execute();
+      for (const row of eIdBefore) await t.db.insertInto('e_id_settings').values(row as never).execute();
+    });
+
+    const allowed = (outcome: Outcome) => outcome === 200 || outcome === 400 || outcome === 'back' || outcome === 403;
+    // With e-ID in Demokommun, the way to a strong login leads its users to it (Grannkommun has none: the page saying so).
+    const withEId: Record<string, Row> = { 'GET /login/strong': { ...signedIn('login'), grannadmin: 403 } };
+    for (const [route, row] of Object.entries({ ...MATRIX, ...withEId })) {
+      const [method, path] = route.split(' ');
+      const strong = STRONG_ROUTES.has(route);
+      if (method === 'POST' && !strong) continue; // (a POST that needs no strong login is the main matrix's, weak)
+      if (route === 'GET /login/e-id') continue; // (with e-ID it goes to the provider, here a made-up one: test/e-id/ tries it)
+      describe(route, () => {
+        for (const actor of ACTORS) {
+          if (actor === 'anonymous') continue;
+          const weakOutcome = strong && allowed(row[actor]) ? 'step-up' : row[actor];
+          // A weak session on a page that needs no strong login is the main matrix's (its sessions are all weak); here a
+          // strong session is tried on every page (a strong login must never widen what the matrix allows).
+          if (strong) it(`as ${actor}, weak: ${weakOutcome}`, async () => {
+            const target = fill(path, await probe('own', path));
+            const before = method === 'POST' ? await fingerprint(t.db) : '';
+            const res = await call(weakAgents.get(actor)!, method, target, actor);
+            if (weakOutcome === 'step-up') {
+              assert.equal(res.status, 303, `${route} as ${actor}, weak: ${res.status}`);
+              assert.match(res.headers.location, /^\/login\/e-id\?next=%2F/, `${route} as ${actor}, weak`);
+            } else {
+              assertOutcome(res, weakOutcome, `${route} as ${actor}, weak`);
+            }
+            if (method === 'POST' && weakOutcome === 'step-up') assert.equal(await fingerprint(t.db), before, `${route} as ${actor}, weak, changed a row`);
+          });
+          it(`as ${actor}, strong: ${row[actor]}`, async () => {
+            const { agent, sid } = strongAgents.get(actor)!;
+            await markSessionStrong(t.db, sid, t.clock.now()); // (whatever the clock did since)
+            const target = fill(path, await probe('own', path));
+            const res = await call(agent, method, target, actor);
+            assertOutcome(res, row[actor], `${route} as ${actor}, strong`);
+          });
+        }
+      });
+    }
+  });
 
   for (const [child, { family, seen }] of Object.entries(DETAILS)) {
     describe(`GET /children/:childId/info of ${child}: addresses and contact details`, () => {
@@ -2511,6 +2919,10 @@ describe('the permission matrix', () => {
     if (path.includes(':registeredChildId')) return { ...ids[side], registeredChildId: ids[side].childId };
     if (path.includes(':childPortfolioId')) return { ...ids[side], childPortfolioId: ids[side].childId };
     if (path.endsWith('/absences/unreported')) return { ...ids[side], childId: side === 'own' ? oskarId : ids[side].childId };
+    if (path.endsWith('/student-account')) {
+      if (side === 'own' && !pupilOf4A) pupilOf4A = await freshPupilOf4A(t);
+      return { ...ids[side], childId: side === 'own' ? pupilOf4A : ids[side].childId };
+    }
     if (path.includes(':invitationId')) return { ...ids[side], invitationId: await freshInvitation(side) };
     if (path.endsWith('/answer') || path.endsWith('/unreported/cancel')) return { ...ids[side], absenceId: await freshMark(side) };
     if (path.includes(':absenceId')) return { ...ids[side], absenceId: await freshAbsence(side) };
@@ -2521,6 +2933,14 @@ describe('the permission matrix', () => {
     if (path.includes(':token')) return { ...ids[side], token: await freshToken(path) };
     if (path.includes(':emailId')) return { ...ids[side], emailId: await freshEmail(side) };
     if (path.includes(':notificationId')) return { ...ids[side], notificationId: await freshNotification(side) };
+    if (path.includes(':trustedDeviceId')) {
+      const owner = side === 'own' ? (await accountOf(t, 'vardnadshavare')).id : await probeAccount('foreign');
+      return { ...ids[side], trustedDeviceId: await probeTrustedDevice(t, owner) };
+    }
+    if (path.includes(':passkeyId')) {
+      const owner = side === 'own' ? (await accountOf(t, 'vardnadshavare')).id : await probeAccount('foreign');
+      return { ...ids[side], passkeyId: await probePasskey(t, owner) };
+    }
     if (path.includes(':pushSubscriptionId')) {
       const owner = side === 'own' ? (await accountOf(t, 'vardnadshavare')).id : await probeAccount('foreign');
       return { ...ids[side], pushSubscriptionId: await probeSubscription(t, owner, `probe-${side}-${probeAddresses++}`) };
@@ -2690,6 +3110,8 @@ describe('the permission matrix', () => {
     if (method === 'POST' && path.startsWith('/password/reset/') && actor !== 'anonymous') return signIn(t.app, actor);
     // Logging out ends the session, so that probe gets a fresh login of its own.
     if (method === 'POST' && path === '/logout' && actor !== 'anonymous') return signIn(t.app, actor);
+    // An SMS code asked for stays in the browser's session: each SMS login probe is a fresh browser that asked for none.
+    if (path.startsWith('/login/sms') && actor === 'anonymous') return request.agent(t.app);
     return agents.get(actor)!;
   }
 
@@ -2781,6 +3203,8 @@ describe('the permission matrix', () => {
     if (path === '/register_invite/link') return [['key', 'AAAA-BBBB-CCCC'], ['username', actor === 'anonymous' ? 'admin' : actor], ['password', 'fel-losenord']];
     if (path === '/settings/invitation') return [['key', 'AAAA-BBBB-CCCC']];
     if (path === '/password/forgot') return [['name', actor === 'anonymous' ? 'admin' : actor]];
+    if (path === '/login/sms') return [['name', actor === 'anonymous' ? 'admin' : actor]];
+    if (path === '/login/sms/code') return [['code', '123456']];
     if (path.startsWith('/password/reset/')) return [['password', 'blå-cykel-regn-tisdag']];
     if (path === '/settings/username') return [['username', actor]];
     if (path === '/settings/password') return [['current_password', 'fel-losenord'], ['new_password', 'blå-cykel-regn-tisdag']];

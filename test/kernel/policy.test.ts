@@ -89,6 +89,10 @@ const PLACES: Record<TargetKind, Location | null> = {
   messageAttachment: { municipalityId: MUNICIPALITY, unitIds: [], groupIds: [], childIds: [], accountIds: [1050, 1060] },
   // a device of the guardian's (account 1050) that gets their push notifications: theirs alone, in no municipality
   pushSubscription: { municipalityId: 0, unitIds: [], groupIds: [], childIds: [], accountIds: [1050] },
+  // a passkey of the guardian's (account 1050): theirs alone, in no municipality
+  passkey: { municipalityId: 0, unitIds: [], groupIds: [], childIds: [], accountIds: [1050] },
+  // a browser of the guardian's (account 1050) with a PIN: theirs alone, in no municipality
+  trustedDevice: { municipalityId: 0, unitIds: [], groupIds: [], childIds: [], accountIds: [1050] },
   // a calendar event of group 10 (its children now: child 7)
   calendarEvent: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
   // an information item of group 10 (its children now: child 7) and a file of it
@@ -108,6 +112,9 @@ const GUARDIANS: Name[] = ['guardian', 'otherHome'];
 const WHO_MAY: Record<Action, Name[]> = {
   'start.read': EVERYONE,
   'session.end': EVERYONE,
+  // step-up: the way to a strong login and the form kept during it, one's own
+  'session.strong.start': EVERYONE,
+  'session.stepUp.read': EVERYONE,
   'account.language.update': EVERYONE,
   'notifications.read': EVERYONE,
   'messages.read': EVERYONE,
@@ -134,6 +141,9 @@ const WHO_MAY: Record<Action, Name[]> = {
   'child.invitations.create': STAFF,
   'group.invitations.read': STAFF,
   'invitation.manage': STAFF,
+  // student accounts: the staff of the pupil's school class (one that has started), the school's head, the admin
+  'child.studentAccount.manage': STAFF,
+  'group.studentAccounts.read': STAFF,
   'group.read': [...GUARDIANS, 'teacher', 'colleague', 'head', 'admin'],
   'group.children.read': STAFF,
   'group.today.read': STAFF,
@@ -197,6 +207,14 @@ const WHO_MAY: Record<Action, Name[]> = {
   'account.devices.subscribe': EVERYONE,
   'account.devices.test': EVERYONE,
   'pushSubscription.remove': ['guardian'],
+  // one's own passkeys: everyone's own (where passkeys count as strong, adding one needs a strong session: the handler); removed only by its account
+  'account.passkeys.read': EVERYONE,
+  'account.passkeys.register': EVERYONE,
+  'passkey.remove': ['guardian'],
+  // a PIN on one's own browser (only a guardian without staff roles gets one: checked by the handler); a device removed only by its account
+  'account.pin.read': EVERYONE,
+  'account.pin.set': EVERYONE,
+  'trustedDevice.remove': ['guardian'],
   'child.messages.write': [...GUARDIANS, ...STAFF],
   'group.bulletin.send': STAFF,
   'unit.bulletin.send': ['head', 'admin'],
@@ -259,6 +277,10 @@ const WHO_MAY: Record<Action, Name[]> = {
   'account.extract.read': EVERYONE,
   // the municipality's documentation settings: any admin, for their own municipality (the page reaches it through them)
   'municipality.documentation.update': ['admin', 'otherAdmin'],
+  // the municipality's login settings (e-ID broker, idle minutes, other ways in) and its staff's e-ID links: any admin, for
+  // their own municipality (the pages reach it through them)
+  'municipality.login.update': ['admin', 'otherAdmin'],
+  'municipality.staffLinks.update': ['admin', 'otherAdmin'],
   // the calendar: one's own calendar and subscription, everyone's; a group's event added by its staff, a unit's by its head;
   // an event read by the children's guardians, the pupil and the unit's staff, removed by who may add it
   'calendar.read': EVERYONE,
@@ -297,23 +319,25 @@ const WHO_MAY: Record<Action, Name[]> = {
 
 /** What each action is about: the record the guard finds from the route (its :childId, :groupId...) and asks about. */
 const ABOUT: Record<TargetKind, Action[]> = {
-  none: ['start.read', 'session.end', 'account.language.update', 'notifications.read', 'messages.read', 'account.settings.read',
+  none: ['start.read', 'session.end', 'session.strong.start', 'session.stepUp.read', 'account.language.update', 'notifications.read', 'messages.read', 'account.settings.read',
     'account.settings.update', 'account.closure.request', 'account.invitation.use', 'demo.mailbox.read', 'demo.sms.read',
     'operations.jobs.read',
     'children.admin.read', 'children.admin.create', 'staff.admin.read', 'staff.admin.create',
     'admin.read', 'areas.admin.read', 'areas.admin.create', 'units.admin.read', 'units.admin.create',
     'municipality.statements.update', 'municipality.audit.read', 'municipality.audit.export', 'registryImport.create', 'account.extract.read',
-    'municipality.documentation.update', 'account.devices.read', 'account.devices.subscribe', 'account.devices.test',
+    'municipality.documentation.update', 'municipality.login.update', 'municipality.staffLinks.update', 'account.devices.read', 'account.devices.subscribe', 'account.devices.test',
+    'account.passkeys.read', 'account.passkeys.register', 'account.pin.read', 'account.pin.set',
     'account.outOfOffice.read', 'account.outOfOffice.update', 'calendar.read', 'account.calendarFeed.read', 'account.calendarFeed.renew', 'account.contacts.read', 'account.contacts.update',
     'information.read'],
   child: ['child.start.read', 'child.info.read', 'child.absence.report', 'child.attendance.update', 'child.schedule.read',
     'child.schedule.update', 'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported', 'child.invitations.create',
     'child.absence.undoReport', 'child.consent.read', 'child.consent.give', 'child.consent.record', 'child.portfolio.read',
     'child.page.read', 'child.page.update', 'child.guestbook.write', 'child.guestbook.remove', 'child.picture.read',
-    'child.observations.read', 'child.observations.create', 'child.messages.write', 'child.talks.read', 'child.talks.book', 'child.talks.cancel'],
+    'child.observations.read', 'child.observations.create', 'child.messages.write', 'child.talks.read', 'child.talks.book', 'child.talks.cancel',
+    'child.studentAccount.manage'],
   absence: ['absence.cancel', 'absence.withdraw', 'absence.answer', 'absence.unreported.cancel'],
   personOfChild: ['person.contact.read', 'person.address.read'],
-  group: ['group.invitations.read', 'group.read', 'group.children.read', 'group.today.read', 'group.today.print', 'group.admin.read', 'group.update',
+  group: ['group.studentAccounts.read', 'group.invitations.read', 'group.read', 'group.children.read', 'group.today.read', 'group.today.print', 'group.admin.read', 'group.update',
     'group.posts.read', 'group.posts.create', 'group.consent.read', 'group.blog.read', 'group.comments.read', 'group.bulletin.send',
     'group.contacts.read', 'group.calendar.create', 'group.information.publish', 'group.talks.read', 'group.talks.publish', 'group.talks.book',
     'group.talks.remind'],
@@ -347,6 +371,8 @@ const ABOUT: Record<TargetKind, Action[]> = {
   messageThread: ['messageThread.read', 'messageThread.reply', 'messageThread.archive', 'messageThread.retract'],
   messageAttachment: ['messageAttachment.read'],
   pushSubscription: ['pushSubscription.remove'],
+  passkey: ['passkey.remove'],
+  trustedDevice: ['trustedDevice.remove'],
   informationItem: ['informationItem.read', 'informationItem.manage'],
   informationAttachment: ['informationAttachment.read'],
 };
@@ -375,6 +401,7 @@ describe('the action table', () => {
       ['child.attendance.update', { scope: 'chosen-group', field: 'group' }],
       ['child.absence.markUnreported', { scope: 'school-groups' }],
       ['absence.unreported.cancel', { scope: 'school-groups' }],
+      ['child.studentAccount.manage', { scope: 'school-groups' }],
     ]);
   });
 

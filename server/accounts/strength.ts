@@ -1,0 +1,51 @@
+// How strong a session's login is. A password (or PIN, SMS code, weak passkey) session is 'password'; an e-ID login
+// whose acr the municipality counts as strong makes it 'strong' for as long as it is used: each request refreshes when
+// it was last seen, and after the municipality's idle minutes without one it lapses back to weak — the session stays
+// signed in (seed 000: a BankID web session lasts 20 minutes while the app stays logged in).
+import type { Request } from 'express';
+import type { AuthLevel } from '../kernel/policy.ts';
+
+/** Idle minutes before a strong login lapses when the municipality has not set its own (issue 24: 20 minutes). */
+export const DEFAULT_STRONG_IDLE_MINUTES = 20;
+
+/** How far the last-seen mark may lag behind the requests before it is written again. */
+const REFRESH_MS = 60_000;
+
+/** Marks the session as strongly logged in now (after the e-ID callback checked the acr against the municipality's). */
+export function markStrong(req: Request, at: Date, acr: string): void {
+  const now = at.toISOString();
+  req.session.strong = { at: now, seenAt: now, acr };
+}
+
+/** Forgets a strong login (the weak session stays). */
+export function dropStrong(req: Request): void {
+  delete req.session.strong;
+}
+
+/**
+ * 'strong' while the strong login was last seen within `idleMinutes` (and this request refreshes when it was seen);
+ * a lapsed strong login is dropped from the session, which stays signed in and weak. A seenAt in the future (a clock
+ * set back) counts as seen now, never as strong for longer than the idle minutes from now.
+ */
+export function authLevelOf(req: Request, now: Date, idleMinutes: number): AuthLevel {
+  const strong = req.session?.strong;
+  if (!strong) return 'password';
+  const seen = Date.parse(strong.seenAt);
+  const idleMs = Math.max(0, idleMinutes) * 60_000;
+  if (!Number.isFinite(seen) || now.getTime() - Math.min(seen, now.getTime()) >= idleMs) {
+    delete req.session.strong;
+    return 'password';
+  }
+  // Like the session store's touch: write only when the mark moved by a minute, so not every request saves the session
+  // (the lapse may come up to a minute early, never late).
+  if (now.getTime() - seen >= REFRESH_MS || seen > now.getTime()) strong.seenAt = now.toISOString();
+  return 'strong';
+}
+
+/** Whether the session holds a strong login that has not lapsed, without refreshing it (for a page that only shows it). */
+export function isStrongAt(req: Request, now: Date, idleMinutes: number): boolean {
+  const strong = req.session?.strong;
+  if (!strong) return false;
+  const seen = Date.parse(strong.seenAt);
+  return Number.isFinite(seen) && now.getTime() - Math.min(seen, now.getTime()) < Math.max(0, idleMinutes) * 60_000;
+}

@@ -1,0 +1,121 @@
+// Passkeys: "Passkeys" in the settings (/settings/passkeys: register one under a name, list them, remove one) and
+// "Logga in med passkey" on the login page. Both ceremonies need the page's script (static/js/passkeys.js with the
+// @simplewebauthn/browser build served from our own origin): it asks for options (a challenge kept in the session),
+// lets the browser make or use the passkey, and posts the answer with the page's CSRF token, asking for JSON. Without
+// JavaScript the login page shows no passkey button and the settings page says that adding one needs it; removing one
+// is a plain form. A passkey login is weak unless the account's municipality counts passkeys as strong (its login
+// settings, server/e-id/settings.ts); there, registering one needs a strong login first, so a weak session (a PIN,
+// an SMS code) cannot make itself a strong way in.
+import type { Request, Response } from 'express';
+import type { Config } from '../config.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { Db } from '../kernel/db.ts';
+import type { FieldErrors } from '../kernel/forms.ts';
+import { field, flash, notFound, safeReturnPath, type RouteTable } from '../kernel/http.ts';
+import type { Actor } from '../kernel/policy.ts';
+import { render } from '../kernel/views.ts';
+import { addressOf, loginLimits } from '../accounts/login-limits.ts';
+import { findSignedInAccount } from '../accounts/queries.ts';
+import { startSession } from '../accounts/sessions.ts';
+import { markStrong } from '../accounts/strength.ts';
+import { loginSettingsOf } from '../e-id/settings.ts';
+import { municipalityOfPerson } from '../people/audit-scope.ts';
+import { forgetChallenge, loginOptions, register, registrationOptions, verifyLogin } from './ceremonies.ts';
+import { passkeysOf, removePasskey } from './queries.ts';
+import { checkName, relyingPartyOf } from './rules.ts';
+
+export interface PasskeyDeps { db: Db; clock: Clock; config: Config }
+
+/** The acr a passkey login is marked strong with (where the municipality counts passkeys as strong). */
+export const PASSKEY_ACR = 'passkey';
+
+export function passkeyRoutes(routes: RouteTable, deps: PasskeyDeps): void {
+  const { db, clock, config } = deps;
+  const limits = loginLimits(db, clock, config);
+  // Read at each request: PUBLIC_URL is the one place the relying party is named (a test sets it once it listens).
+  const rp = () => relyingPartyOf(config.publicUrl);
+
+  routes.get('/settings/passkeys', 'account.passkeys.read', (req, res, { account, actor }) => passkeysPage(req, res, deps, account.id, actor));
+
+  routes.post('/settings/passkeys/options', 'account.passkeys.register', async (req, res, { account, actor }) => {
+    if (await needsStrongFirst(db, actor)) res.status(403).json({ error: req.t('passkeys.errors.strongFirst') });
+    else res.json(await registrationOptions(req, db, rp(), account, clock.now()));
+  });
+
+  routes.post('/settings/passkeys', 'account.passkeys.register', async (req, res, { account, actor }) => {
+    const json = req.accepts(['html', 'json']) === 'json';
+    const named = checkName(field(req.body, 'name'), req.get('user-agent'));
+    const done = await needsStrongFirst(db, actor) ? { ok: false as const, error: 'strongFirst' as const }
+      : !named.ok ? named
+      : await register(req, db, rp(), account.id, field(req.body, 'response'), named.name, clock.now());
+    if (!done.ok) {
+      forgetChallenge(req);
+      const at = done.error === 'tooLong' ? 'name' : 'form';
+      const key = `passkeys.errors.${done.error}`;
+      if (json) res.status(400).json({ error: req.t(key), field: at });
+      else await passkeysPage(req, res, deps, account.id, actor, { [at]: { key } }, 400);
+      return;
+    }
+    flash(req, 'passkeys.added');
+    if (json) res.status(201).json({ next: '/settings/passkeys' });
+    else res.redirect(303, '/settings/passkeys');
+  });
+
+  routes.post('/settings/passkeys/:passkeyId/remove', 'passkey.remove', async (req, res, { account, target }) => {
+    if (!(await removePasskey(db, account.id, target.id))) throw notFound();
+    flash(req, 'passkeys.removed');
+    res.redirect(303, '/settings/passkeys');
+  });
+
+  // The login page's script asks for a challenge (this makes the visitor's session, which a page view never does).
+  routes.publicPost('/login/passkey/options', async (req, res) => {
+    res.json(await loginOptions(req, rp(), clock.now()));
+  });
+
+  // An answer naming a passkey counts against the address (and the passkey's account) in the login limits until it
+  // succeeds, as a password does; an answer with no challenge to match, or none at all, checked nothing and counts not.
+  routes.publicPost('/login/passkey', async (req, res) => {
+    const now = clock.now();
+    const refuse = (key: string, status: number) => {
+      if (req.accepts(['html', 'json']) === 'json') return res.status(status).json({ error: req.t(key) });
+      flash(req, key);
+      return res.redirect(303, '/login');
+    };
+    const checked = await verifyLogin(req, db, rp(), field(req.body, 'response'), now);
+    const named = checked.ok || checked.error === 'unknown' || checked.accountId !== undefined;
+    const begun = named ? await limits.begin({ address: addressOf(req), accountId: checked.accountId })
+      : { ok: true as const, succeeded: async () => {} };
+    if (!begun.ok) {
+      res.set('Retry-After', String(begun.retryAfter));
+      return refuse('login.errors.tooMany', 429);
+    }
+    const account = checked.ok ? await findSignedInAccount(db, checked.accountId) : undefined;
+    if (!checked.ok || !account) return refuse(`passkeys.login.errors.${checked.ok ? 'failed' : checked.error}`, checked.ok || checked.error !== 'expired' ? 401 : 400);
+    await begun.succeeded();
+    await startSession(req, db, clock, account.id, field(req.body, 'remember') === 'yes' ? config.rememberMeDays : undefined);
+    if (await passkeysStrong(db, account.personId)) markStrong(req, now, PASSKEY_ACR);
+    const next = safeReturnPath(field(req.body, 'next'));
+    if (req.accepts(['html', 'json']) === 'json') res.json({ next });
+    else res.redirect(303, next);
+  });
+}
+
+/** Whether the person's municipality counts a passkey login as strong. */
+async function passkeysStrong(db: Db, personId: number): Promise<boolean> {
+  const municipalityId = await municipalityOfPerson(db, personId);
+  return municipalityId !== undefined && (await loginSettingsOf(db, municipalityId)).passkeysStrong;
+}
+
+/** Where passkeys count as strong, only a strong session may add one (else a weak way in would mint a strong one). */
+async function needsStrongFirst(db: Db, actor: Actor): Promise<boolean> {
+  return actor.authLevel !== 'strong' && await passkeysStrong(db, actor.personId);
+}
+
+async function passkeysPage(
+  req: Request, res: Response, { db }: PasskeyDeps, accountId: number, actor: Actor, errors: FieldErrors = {}, status = 200,
+): Promise<void> {
+  const [passkeys, strongFirst] = await Promise.all([passkeysOf(db, accountId), needsStrongFirst(db, actor)]);
+  render(req, res, 'passkeys/page', {
+    title: req.t('passkeys.title'), passkeys, strongFirst, errors, values: { name: field(req.body, 'name') },
+  }, status);
+}
