@@ -180,7 +180,7 @@ export interface TrustedDevicesTable {
 // passkeys (migration 0065, server/passkeys/): WebAuthn credentials, credential_id unique (base64url), public key base64url
 export interface PasskeysTable {
   id: Generated<number>; account_id: number; credential_id: string; public_key: string; user_handle: string; counter: Generated<number>;
-  transports: Generated<string>; name: string; created_at: string; last_used_at: string | null;
+  transports: Generated<string>; name: string; registered_strong: Generated<number>; created_at: string; last_used_at: string | null;
 }
 export interface PushOutboxTable {
   id: Generated<number>; subscription_id: number; delivery_key: string; payload: string; created_at: string; sent_at: string | null;

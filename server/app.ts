@@ -273,7 +273,7 @@ export function createApp(deps: AppDeps): VardagApp {
   scheduleRoutes(routes, { db, clock });
   historyRoutes(routes, { db, clock });
   registrationRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing });
-  newAccountRoutes(routes, { db, clock, hashing: deps.hashing }); // an account by e-ID (seed 004)
+  newAccountRoutes(routes, { db, clock, publicUrl: config.publicUrl, hashing: deps.hashing }); // an account by e-ID (seed 004)
   studentRoutes(routes, { db, clock, config }); // student accounts from årskurs 3 (seed 001)
   notificationRoutes(routes, { db, clock });
   notificationSettingsRoutes(routes, { db, clock, recipients: NOTIFICATION_RECIPIENTS });

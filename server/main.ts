@@ -58,6 +58,7 @@ if (cluster.isPrimary) {
   sessionSecret = config.sessionSecret ?? (await storedSecret(connection.db));
   // A demo database logs in by e-ID at its own stand-in provider (/demo-e-id); a real database never does.
   if (mode === 'demo') await useDemoEId(connection.db, `${config.publicUrl}${DEMO_E_ID_PATH}`, systemClock.now());
+  if (mode === 'demo' && several) log.warn(`The demo's e-ID provider (${DEMO_E_ID_PATH}) keeps its keys and logins in each process: with VARDAG_WORKERS=${config.workers} a demo e-ID login usually fails. Use VARDAG_WORKERS=1 to try e-ID.`);
 } else {
   // A worker: the primary has migrated and settled the database, and made the session secret.
   const stored = await readMeta(connection.db, 'mode');

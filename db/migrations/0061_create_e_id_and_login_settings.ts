@@ -4,7 +4,7 @@ import { flagColumn, idColumn } from '../sql.ts';
 // Strong login per municipality (server/e-id/settings.ts, staff-links.ts): the municipality's e-ID broker (an OpenID
 // Connect provider; its client secret lives in the environment, never here), how long a strong login lasts idle and
 // which other ways in it allows, every change of those (and of the staff links) kept, and the staff an admin linked to an identity of the
-// provider (its subject or e-mail address), each identity once per provider.
+// provider (its subject or e-mail address), each identity once per municipality and provider.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('e_id_settings')
     .addColumn('municipality_id', 'integer', (c) => c.primaryKey().references('municipalities.id'))
@@ -50,7 +50,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_by', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('staff_e_id_links_person', ['municipality_id', 'person_id', 'issuer'])
-    .addUniqueConstraint('staff_e_id_links_subject', ['issuer', 'subject'])
-    .addUniqueConstraint('staff_e_id_links_email', ['issuer', 'email'])
+    // each identity once per municipality: one person working for two municipalities on the same broker is linked in both
+    .addUniqueConstraint('staff_e_id_links_subject', ['municipality_id', 'issuer', 'subject'])
+    .addUniqueConstraint('staff_e_id_links_email', ['municipality_id', 'issuer', 'email'])
     .execute();
 }

@@ -131,3 +131,27 @@ export function accountIsStaff(eb: OuterQuery, ref: string) {
   return eb.exists(eb.selectFrom('accounts').select('accounts.id')
     .where('accounts.id', '=', sql.ref<number>(ref)).where((inner) => isStaffPerson(inner, 'accounts.person_id')));
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// For the e-ID login (server/e-id/matching.ts) and the demo's test identities (server/demo/e-id-provider.ts).
+
+/** The person's open account (the oldest, should there be more), or undefined. */
+export async function openAccountOfPerson(db: Db, personId: number): Promise<number | undefined> {
+  const row = await db.selectFrom('accounts').select('id').where('person_id', '=', personId).where('closed_at', 'is', null)
+    .orderBy('id').limit(1).executeTakeFirst();
+  return row?.id;
+}
+
+/** The open accounts, oldest first, with the logins their holders use (the demo provider's test identities). */
+export async function openAccountsWithLogins(db: Db, limit: number): Promise<{ id: number; personId: number; username: string; email: string | null }[]> {
+  const rows = await db.selectFrom('accounts').select(['id', 'person_id', 'username', 'email'])
+    .where('closed_at', 'is', null).orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, personId: r.person_id, username: r.username, email: r.email }));
+}
+
+/** Which of the persons have an account, open or closed. */
+export async function personsWithAccounts(db: Db, personIds: readonly number[]): Promise<Set<number>> {
+  if (personIds.length === 0) return new Set();
+  const rows = await db.selectFrom('accounts').select('person_id').where('person_id', 'in', personIds).execute();
+  return new Set(rows.map((r) => r.person_id));
+}

@@ -47,8 +47,9 @@ export function signedInUser({ db, clock, headerCounts, pageFrame }: Deps): Requ
 }
 
 /**
- * How strong the session's login is now (strength.ts). Only a session marked strong costs anything: the idle minutes
- * of the account's municipality (E2's login settings), two primary-key reads.
+ * How strong the session's login is now (strength.ts; a request the person made keeps it strong, a page's own polling
+ * does not: isPoll). Only a session marked strong costs anything: the idle minutes of the account's municipality (E2's
+ * login settings), two primary-key reads.
  */
 async function authLevel(req: Request, db: Db, clock: Clock, personId: number): Promise<AuthLevel> {
   if (!req.session.strong) return 'password';

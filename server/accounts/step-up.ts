@@ -27,7 +27,9 @@ export type EIdAvailable = (municipalityId: number) => Promise<boolean>;
 
 interface Deps { db: Db; clock: Clock; eIdAvailable: EIdAvailable }
 
-export const eIdLoginUrl = (next: string): string => `${E_ID_LOGIN}?next=${encodeURIComponent(safeReturnPath(next))}`;
+/** The e-ID login returning to `next`; `municipalityId` when it is not the user's own (a record's elsewhere: its provider). */
+export const eIdLoginUrl = (next: string, municipalityId?: number): string =>
+  `${E_ID_LOGIN}?next=${encodeURIComponent(safeReturnPath(next))}${municipalityId === undefined ? '' : `&municipality=${municipalityId}`}`;
 
 /** The link to a strong login that returns to `next`, for the record's municipality. */
 export function strongLoginUrl(next: string, municipalityId?: number): string {
@@ -40,7 +42,9 @@ export function strongLoginUrl(next: string, municipalityId?: number): string {
 export function stepUp({ db, clock, eIdAvailable }: Deps): StrongLoginNeeded {
   return async (req, res, municipalityId) => {
     const htmx = Boolean(req.get('HX-Request'));
-    const municipality = municipalityId ?? await municipalityOfPerson(db, req.account?.personId ?? 0);
+    const own = await municipalityOfPerson(db, req.account?.personId ?? 0);
+    const municipality = municipalityId ?? own;
+    const elsewhere = municipality === own ? undefined : municipality;
     const page = htmx ? pageOf(req.get('HX-Current-URL')) : undefined;
     if (municipality === undefined || !(await eIdAvailable(municipality))) {
       // htmx swaps no error page: the browser goes to a page of its own saying the same.
@@ -58,17 +62,18 @@ export function stepUp({ db, clock, eIdAvailable }: Deps): StrongLoginNeeded {
       // A form that cannot be kept (files in it, too large): back to the page it was sent from.
       next = kept ? STEP_UP_PAGE : pageOf(req.get('HX-Current-URL') ?? req.get('Referer')) ?? '/';
     }
-    if (htmx) return void res.set('HX-Redirect', eIdLoginUrl(next)).status(403).end();
-    res.redirect(303, eIdLoginUrl(next));
+    if (htmx) return void res.set('HX-Redirect', eIdLoginUrl(next, elsewhere)).status(403).end();
+    res.redirect(303, eIdLoginUrl(next, elsewhere));
   };
 }
 
 export function stepUpRoutes(routes: RouteTable, { db, clock, eIdAvailable }: Deps): void {
   routes.get(STRONG_START, 'session.strong.start', async (req, res, { account }) => {
     const next = safeReturnPath(req.query.next);
-    const municipality = parseId(req.query.municipality) ?? await municipalityOfPerson(db, account.personId);
+    const own = await municipalityOfPerson(db, account.personId);
+    const municipality = parseId(req.query.municipality) ?? own;
     if (municipality === undefined || !(await eIdAvailable(municipality))) return unavailable(req, res);
-    res.redirect(303, eIdLoginUrl(next));
+    res.redirect(303, eIdLoginUrl(next, municipality === own ? undefined : municipality));
   });
 
   routes.get(STEP_UP_PAGE, 'session.stepUp.read', (req, res, { actor }) => {

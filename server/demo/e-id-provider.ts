@@ -9,6 +9,9 @@ import Provider, { type KoaContextLike } from 'oidc-provider';
 import type { Db } from '../kernel/db.ts';
 import type { StaffLookup } from '../e-id/matching.ts';
 import { linkedStaff } from '../e-id/matching.ts';
+import { useDemoEIdSettings } from '../e-id/settings.ts';
+import { openAccountOfPerson, openAccountsWithLogins, personsWithAccounts } from '../accounts/queries.ts';
+import { guardiansWithIdentityNumbers, isStaffPersonOf, municipalityIds, personsWithIdentityNumbers } from '../people/queries.ts';
 
 /** A made-up person who can "log in" at the provider: the subject is the provider's id of them. */
 export interface TestIdentity {
@@ -17,6 +20,8 @@ export interface TestIdentity {
   /** Twelve digits (ÅÅÅÅMMDDNNNN) as the brokers send it; none: an identity without a Swedish personnummer. */
   personnummer?: string;
   email?: string;
+  /** Whether the provider says it verified the e-mail (default true); false sends `email_verified: false`. */
+  emailVerified?: boolean;
 }
 
 /** One way to log in that the provider offers: the `acr` it puts in the ID token and the button's words. */
@@ -97,7 +102,7 @@ export function createIdentityProvider(options: IdentityProviderOptions): Identi
         claims: async () => ({
           sub: subject, name: identity.name, given_name: given, family_name: rest.join(' '),
           ...(identity.personnummer ? { [claim]: identity.personnummer } : {}),
-          ...(identity.email ? { email: identity.email, email_verified: true } : {}),
+          ...(identity.email ? { email: identity.email, email_verified: identity.emailVerified ?? true } : {}),
         }),
       };
     },
@@ -207,23 +212,24 @@ const demoSubject = (personId: number) => `person-${personId}`;
 
 /**
  * The demo's test identities: everybody with an open account (the logins printed at start), a few guardians who have
- * no account yet (to try "an account by e-ID") and one person without a Swedish personnummer.
+ * no account yet (to try "an account by e-ID") and one person without a Swedish personnummer. Read through the people
+ * and accounts modules' queries (their tables).
  */
 export async function demoIdentities(db: Db): Promise<TestIdentity[]> {
-  const withAccounts = await db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id')
-    .select(['persons.id', 'persons.first_name', 'persons.last_name', 'persons.identity_number', 'accounts.email', 'accounts.username'])
-    .where('accounts.closed_at', 'is', null).orderBy('accounts.id').limit(40).execute();
-  const without = await db.selectFrom('persons').select(['persons.id', 'persons.first_name', 'persons.last_name', 'persons.identity_number'])
-    .where('persons.identity_number', 'is not', null).where('persons.protected_identity', '=', 0)
-    .where((eb) => eb.exists(eb.selectFrom('guardianships').select('guardianships.id').whereRef('guardianships.guardian_id', '=', 'persons.id')))
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('accounts').select('accounts.id').whereRef('accounts.person_id', '=', 'persons.id'))))
-    .orderBy('persons.id').limit(3).execute();
+  const accounts = await openAccountsWithLogins(db, 40);
+  const persons = new Map((await personsWithIdentityNumbers(db, accounts.map((a) => a.personId))).map((p) => [p.id, p]));
+  const guardians = await guardiansWithIdentityNumbers(db, 60);
+  const hasAccount = await personsWithAccounts(db, guardians.map((g) => g.id));
+  const without = guardians.filter((g) => !hasAccount.has(g.id)).slice(0, 3);
   const digits = (n: string | null) => (n ? n.replace(/\D/g, '') : undefined);
   return [
-    ...withAccounts.map((p) => ({
-      subject: demoSubject(p.id), name: `${p.first_name} ${p.last_name} (${p.username})`, personnummer: digits(p.identity_number), email: p.email ?? undefined,
-    })),
-    ...without.map((p) => ({ subject: demoSubject(p.id), name: `${p.first_name} ${p.last_name} (inget konto)`, personnummer: digits(p.identity_number) })),
+    ...accounts.flatMap((a) => {
+      const p = persons.get(a.personId);
+      return p ? [{
+        subject: demoSubject(p.id), name: `${p.firstName} ${p.lastName} (${a.username})`, personnummer: digits(p.identityNumber), email: a.email ?? undefined,
+      }] : [];
+    }),
+    ...without.map((p) => ({ subject: demoSubject(p.id), name: `${p.firstName} ${p.lastName} (inget konto)`, personnummer: digits(p.identityNumber) })),
     { subject: 'no-personnummer', name: 'Testperson utan svenskt personnummer' },
   ];
 }
@@ -232,16 +238,8 @@ export async function demoIdentities(db: Db): Promise<TestIdentity[]> {
 export function demoStaffLookup(issuer: string): StaffLookup {
   return async (db, municipalityId, identity) => {
     const personId = identity.issuer === issuer ? Number(/^person-(\d+)$/.exec(identity.subject)?.[1]) : Number.NaN;
-    if (Number.isSafeInteger(personId)) {
-      const person = await db.selectFrom('persons').select('id').where('id', '=', personId).where('municipality_id', '=', municipalityId)
-        .where((eb) => eb.or([
-          eb.exists(eb.selectFrom('staff_assignments').select('staff_assignments.id').whereRef('staff_assignments.person_id', '=', 'persons.id')),
-          eb.exists(eb.selectFrom('municipality_admins').select('municipality_admins.person_id').whereRef('municipality_admins.person_id', '=', 'persons.id')),
-        ])).executeTakeFirst();
-      if (person) {
-        const account = await db.selectFrom('accounts').select('id').where('person_id', '=', personId).where('closed_at', 'is', null).executeTakeFirst();
-        return { personId, accountId: account?.id ?? null };
-      }
+    if (Number.isSafeInteger(personId) && await isStaffPersonOf(db, municipalityId, personId)) {
+      return { personId, accountId: (await openAccountOfPerson(db, personId)) ?? null };
     }
     return linkedStaff(db, municipalityId, identity);
   };
@@ -253,19 +251,10 @@ export function demoStaffLookup(issuer: string): StaffLookup {
  * admin's own configuration is left alone. Never called for a real database (server/main.ts).
  */
 export async function useDemoEId(db: Db, issuer: string, at: Date): Promise<void> {
-  const municipalities = await db.selectFrom('municipalities').select('id').execute();
-  for (const { id } of municipalities) {
-    const row = await db.selectFrom('e_id_settings').select('issuer').where('municipality_id', '=', id).executeTakeFirst();
-    if (row && !row.issuer.endsWith(DEMO_E_ID_PATH)) continue;
-    if (row) {
-      await db.updateTable('e_id_settings').set({ issuer }).where('municipality_id', '=', id).execute();
-    } else {
-      await db.insertInto('e_id_settings').values({
-        municipality_id: id, enabled: 1, issuer, client_id: DEMO_E_ID_CLIENT, strong_acr: ACR_BANKID, staff_match: 'subject',
-        changed_by: 0, changed_at: at.toISOString(),
-      }).onConflict((oc) => oc.column('municipality_id').doNothing()).execute();
-    }
-  }
+  await useDemoEIdSettings(db, {
+    municipalityIds: await municipalityIds(db), issuer, clientId: DEMO_E_ID_CLIENT, strongAcr: ACR_BANKID,
+    isDemoIssuer: (stored) => stored.endsWith(DEMO_E_ID_PATH),
+  }, at);
 }
 
 /** The demo's provider, to mount at DEMO_E_ID_PATH (app.ts); its cookie keys come from the session secret. */

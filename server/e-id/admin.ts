@@ -3,6 +3,11 @@
 // how long a strong login lasts idle, SMS code login and whether passkeys count as strong, each change listed with who
 // and when; a "test the connection" that reads the broker's discovery document; and the staff links
 // (/admin/login/staff): each staff member linked once to their identity at the broker, and unlinked.
+import type { LookupAddress } from 'node:dns';
+import { lookup } from 'node:dns/promises';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { Request, Response } from 'express';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
@@ -11,11 +16,14 @@ import { field, flash, notFound, parseId, type RouteTable } from '../kernel/http
 import { render } from '../kernel/views.ts';
 import { administeredMunicipality, type AdministeredMunicipality } from '../people/audit-scope.ts';
 import { documentationNeedsStrongLogin } from '../documentation/settings.ts';
-import { FIELDS, formValues, issuerProblem, parseLoginForm, parseStaffIdentity } from './admin-rules.ts';
+import { addressesProblem, FIELDS, formValues, issuerProblem, parseLoginForm, parseStaffIdentity } from './admin-rules.ts';
 import { clientSecretFor, loginSettingsChanges, loginSettingsOf, saveLoginSettings, storedEIdSettings } from './settings.ts';
 import { isStaffOfMunicipality, linkStaff, STAFF_PAGE_SIZE, staffWithLinks, unlinkStaff } from './staff-links.ts';
 
-/** `allowHttpIssuer`: a demo or test installation, whose broker may be a local http provider (never a real one). */
+/**
+ * `allowHttpIssuer`: a demo or test installation, whose broker may be a local http provider (never a real one) and
+ * whose "test the connection" may ask a loopback or private address.
+ */
 interface Deps { db: Db; clock: Clock; allowHttpIssuer: boolean }
 
 const municipalityAsked = (req: Request): string => (typeof req.query.municipality === 'string' ? req.query.municipality : '');
@@ -46,8 +54,9 @@ export function eIdAdminRoutes(routes: RouteTable, deps: Deps): void {
     const municipality = await administeredMunicipality(db, actor.adminOf, field(req.body, 'municipality'));
     if (!municipality) throw notFound();
     const result = await testDiscovery(field(req.body, FIELDS.issuer).trim(), {
-      allowHttp: deps.allowHttpIssuer, claim: field(req.body, FIELDS.personnummerClaim).trim(),
+      allowHttp: deps.allowHttpIssuer, allowPrivate: deps.allowHttpIssuer, claim: field(req.body, FIELDS.personnummerClaim).trim(),
     });
+    if (!result.ok && result.atIssuer) return settingsPage(req, res, deps, municipality, { errors: { [FIELDS.issuer]: result.error }, typed: true });
     await settingsPage(req, res, deps, municipality, { test: result, typed: true });
   });
 
@@ -124,31 +133,48 @@ async function staffPage(
   }, failed ? 400 : 200);
 }
 
-/** What the broker's discovery document said: the acr values it offers and whether it lists the personnummer claim. */
+/**
+ * What the broker's discovery document said: the acr values it offers and whether it lists the personnummer claim.
+ * A failure `atIssuer` is the typed address's own problem (shown at the field); any other is the broker's answer.
+ */
 export type DiscoveryResult =
   | { ok: true; issuer: string; acrValues: string[]; claimListed: boolean | null }
-  | { ok: false; error: FieldError };
+  | { ok: false; error: FieldError; atIssuer?: true };
 
 /** How long the test waits for the broker, and the most it reads of its answer. */
 const DISCOVERY_TIMEOUT_MS = 5000;
 const DISCOVERY_MAX_BYTES = 256 * 1024;
 
+/** How the test finds a host's addresses (every one of them); tests may answer for a name. */
+export type Resolve = (host: string) => Promise<LookupAddress[]>;
+const resolveAll: Resolve = (host) => lookup(host, { all: true, verbatim: true });
+
 /**
  * Reads `<issuer>/.well-known/openid-configuration` (no redirects followed, a few seconds at most) and checks that it
- * names the same issuer. Only an issuer the form would save is asked (https, or http on a demo or test installation).
+ * names the same issuer. Only an issuer the form would save is asked (https, or http on a demo or test installation),
+ * and outside demo and test (`allowPrivate`) only when every address its host resolves to is a public one; the request
+ * then connects to exactly those addresses (a name that resolves elsewhere a moment later is not followed there).
  */
-export async function testDiscovery(issuer: string, options: { allowHttp: boolean; claim: string }): Promise<DiscoveryResult> {
+export async function testDiscovery(
+  issuer: string, options: { allowHttp: boolean; allowPrivate: boolean; claim: string; resolve?: Resolve },
+): Promise<DiscoveryResult> {
   const problem = issuerProblem(issuer, options.allowHttp);
-  if (problem) return { ok: false, error: { key: problem } };
+  if (problem) return { ok: false, error: { key: problem }, atIssuer: true };
+  const url = new URL(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+  let addresses: LookupAddress[];
+  try {
+    addresses = await (options.resolve ?? resolveAll)(url.hostname.replace(/^\[(.*)\]$/, '$1'));
+  } catch {
+    return { ok: false, error: { key: 'loginAdmin.test.unreachable' } };
+  }
+  const refused = addressesProblem(addresses.map((a) => a.address), options.allowPrivate);
+  if (refused) return { ok: false, error: { key: refused }, atIssuer: true };
   let document: Record<string, unknown>;
   try {
-    const response = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, {
-      redirect: 'manual', signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), headers: { accept: 'application/json' },
-    });
-    if (response.status !== 200) return { ok: false, error: { key: 'loginAdmin.test.status', params: { status: response.status } } };
-    const text = await response.text();
-    if (text.length > DISCOVERY_MAX_BYTES) return { ok: false, error: { key: 'loginAdmin.test.notDiscovery' } };
-    const parsed: unknown = JSON.parse(text);
+    const answer = await getPinned(url, addresses);
+    if (answer.status !== 200) return { ok: false, error: { key: 'loginAdmin.test.status', params: { status: answer.status } } };
+    if (answer.text === null) return { ok: false, error: { key: 'loginAdmin.test.notDiscovery' } };
+    const parsed: unknown = JSON.parse(answer.text);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, error: { key: 'loginAdmin.test.notDiscovery' } };
     document = parsed as Record<string, unknown>;
   } catch (error) {
@@ -162,4 +188,39 @@ export async function testDiscovery(issuer: string, options: { allowHttp: boolea
     ok: true, issuer, acrValues: strings(document.acr_values_supported) ?? [],
     claimListed: claims === null || options.claim === '' ? null : claims.includes(options.claim),
   };
+}
+
+/**
+ * A GET of the URL connecting only to the given addresses (checked before), following no redirect, within the time
+ * limit; the body only for a 200 of at most DISCOVERY_MAX_BYTES (null when larger).
+ */
+function getPinned(url: URL, addresses: LookupAddress[]): Promise<{ status: number; text: string | null }> {
+  return new Promise((resolve, reject) => {
+    const pinned: LookupFunction = (_host, options, callback) => {
+      if (options.all) callback(null, addresses);
+      else callback(null, addresses[0].address, addresses[0].family);
+    };
+    const request = (url.protocol === 'https:' ? https : http).get(url, {
+      headers: { accept: 'application/json' }, lookup: pinned, signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS),
+    }, (response) => {
+      const status = response.statusCode ?? 0;
+      if (status !== 200) {
+        response.resume();
+        resolve({ status, text: null });
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > DISCOVERY_MAX_BYTES) {
+          resolve({ status, text: null });
+          request.destroy();
+        } else chunks.push(chunk);
+      });
+      response.on('end', () => resolve({ status, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
 }

@@ -4,13 +4,13 @@
 // municipality's strong values); a step-up of the signed-in session (the same person only: a new session id, marked
 // strong); a guardian without an account sent on to "an account by e-ID"; or a failure, with nothing changed.
 import type { Request } from 'express';
-import type { Clock } from '../kernel/clock.ts';
+import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { log } from '../kernel/log.ts';
 import { startSession } from '../accounts/sessions.ts';
 import { markStrong } from '../accounts/strength.ts';
 import { finishAuthorization, providerOf, type VerifiedIdentity } from './client.ts';
-import { matchIdentity, type StaffLookup } from './matching.ts';
+import { matchIdentity, stepUpMatch, type StaffLookup } from './matching.ts';
 import { failureOfError, isStrongAcr, loggable, loginFresh, providerErrorOf, type EIdFailure } from './rules.ts';
 import { eIdConfigOf } from './settings.ts';
 
@@ -47,21 +47,24 @@ export async function finishCallback(req: Request, deps: CallbackDeps): Promise<
     return fail(failureOfError(err), err);
   }
 
-  const match = await matchIdentity(db, pending.municipalityId, identity, deps.staff);
   const strong = isStrongAcr(identity.acr, eId.strongAcr);
   const acr = identity.acr ?? '';
+  const day = today(clock);
 
   if (req.session.accountId !== undefined) {
-    // A step-up: the signed-in person only, and only a strong login; otherwise the session stays as it was.
-    if (match.kind === 'account' && match.accountId !== req.session.accountId) return fail('otherPerson');
-    if (match.kind === 'guardianWithoutAccount') return fail('otherPerson');
-    if (match.kind !== 'account') return fail(match.kind);
+    // A step-up: the signed-in account's own person only, and only a strong login; otherwise the session stays as it
+    // was. The provider may be another municipality's than the person's (a record's there: the guard sends its id).
+    if (!req.account) return fail('expired');
+    const same = await stepUpMatch(db, pending.municipalityId, identity, req.account.personId, day, deps.staff);
+    if (same !== 'same') return fail(same);
     if (!strong) return fail('weak');
     await renewSessionId(req);
     markStrong(req, now, acr);
-    log.info({ outcome: 'step-up', municipalityId: pending.municipalityId, accountId: match.accountId }, 'e-ID login');
+    log.info({ outcome: 'step-up', municipalityId: pending.municipalityId, accountId: req.account.id }, 'e-ID login');
     return { ok: true, to: next };
   }
+
+  const match = await matchIdentity(db, pending.municipalityId, identity, day, deps.staff);
 
   switch (match.kind) {
     case 'account':
@@ -70,6 +73,8 @@ export async function finishCallback(req: Request, deps: CallbackDeps): Promise<
       log.info({ outcome: strong ? 'strong' : 'weak', municipalityId: pending.municipalityId, accountId: match.accountId }, 'e-ID login');
       return { ok: true, to: next };
     case 'guardianWithoutAccount':
+      // An account made by e-ID stands on that login alone: only a strong e-ID (BankID) may make one.
+      if (!strong) return fail('weakForAccount');
       await renewSessionId(req);
       req.session.eIdPending = { municipalityId: pending.municipalityId, personId: match.personId, acr, at: now.toISOString() };
       log.info({ outcome: 'no-account', municipalityId: pending.municipalityId }, 'e-ID login');

@@ -10,7 +10,10 @@ const DISCOVERY_TTL_MS = 60 * 60_000;
 /** How long a request to the provider may take. */
 const REQUEST_TIMEOUT_S = 10;
 
-const discovered = new Map<string, { at: number; configuration: Promise<client.Configuration> }>();
+/** How long a failed discovery is kept before the provider is asked again. */
+const DISCOVERY_RETRY_MS = 60_000;
+
+const discovered = new Map<string, { until: number; configuration: Promise<client.Configuration> }>();
 
 /** Plain http only for a provider on this machine (tests) or the demo's own provider: never for a real broker. */
 function insecureAllowed(issuer: URL, demoIssuer: string | undefined): boolean {
@@ -18,18 +21,22 @@ function insecureAllowed(issuer: URL, demoIssuer: string | undefined): boolean {
   return ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname) || (demoIssuer !== undefined && issuer.href.replace(/\/$/, '') === demoIssuer);
 }
 
-/** The provider's configuration for this client (discovered once per hour; a failed discovery is tried again next time). */
+/**
+ * The provider's configuration for this client (discovered once per hour). A failed discovery is kept for a minute
+ * too: the logins begun meanwhile fail at once, without each asking an unreachable provider again.
+ */
 export async function providerOf(config: EIdConfig, demoIssuer?: string): Promise<client.Configuration> {
   const key = JSON.stringify([config.issuer, config.clientId, config.clientSecret ?? '']);
   const kept = discovered.get(key);
-  if (kept && Date.now() - kept.at < DISCOVERY_TTL_MS) return kept.configuration;
+  if (kept && Date.now() < kept.until) return kept.configuration;
   const issuer = new URL(config.issuer);
   const auth = config.clientSecret ? client.ClientSecretBasic(config.clientSecret) : client.None();
   const configuration = client.discovery(issuer, config.clientId, undefined, auth, {
     timeout: REQUEST_TIMEOUT_S, ...(insecureAllowed(issuer, demoIssuer) ? { execute: [client.allowInsecureRequests] } : {}),
   });
-  discovered.set(key, { at: Date.now(), configuration });
-  configuration.catch(() => { if (discovered.get(key)?.configuration === configuration) discovered.delete(key); });
+  const entry = { until: Date.now() + DISCOVERY_TTL_MS, configuration };
+  discovered.set(key, entry);
+  configuration.catch(() => { entry.until = Math.min(entry.until, Date.now() + DISCOVERY_RETRY_MS); });
   return configuration;
 }
 
@@ -57,7 +64,10 @@ export async function authorizationStart(provider: client.Configuration, redirec
 
 export interface VerifiedIdentity {
   issuer: string; subject: string; acr: string | null; amr: string[];
-  email: string | null; personnummerClaim: unknown;
+  email: string | null;
+  /** Whether the provider says it verified the e-mail (`email_verified: true`); missing counts as not verified. */
+  emailVerified: boolean;
+  personnummerClaim: unknown;
 }
 
 /**
@@ -74,14 +84,19 @@ export async function finishAuthorization(
   if (!claims) throw new Error('No ID token');
   let personnummer: unknown = claims[personnummerClaim];
   let email: unknown = claims.email;
+  let emailVerified: unknown = claims.email_verified;
   if ((personnummer === undefined || email === undefined) && tokens.access_token && provider.serverMetadata().userinfo_endpoint) {
     const info = await client.fetchUserInfo(provider, tokens.access_token, claims.sub);
     personnummer ??= info[personnummerClaim];
-    email ??= info.email;
+    if (email === undefined) {
+      // The e-mail and whether it is verified from the same answer.
+      email = info.email;
+      emailVerified = info.email_verified;
+    }
   }
   return {
     issuer: claims.iss, subject: claims.sub, acr: typeof claims.acr === 'string' ? claims.acr : null,
     amr: Array.isArray(claims.amr) ? claims.amr.filter((v): v is string => typeof v === 'string') : [],
-    email: typeof email === 'string' ? email : null, personnummerClaim: personnummer,
+    email: typeof email === 'string' ? email : null, emailVerified: typeof email === 'string' && emailVerified === true, personnummerClaim: personnummer,
   };
 }

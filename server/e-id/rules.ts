@@ -21,7 +21,9 @@ export type EIdFailure =
   | 'unknown' // nobody of the municipality's guardians or staff has this identity
   | 'protected' // a guardian with protected identity, or no personnummer (seed 004: contact the preschool/school)
   | 'staffNotLinked' // a staff member whose identity no admin has linked
-  | 'noAccount'; // a linked staff member without an open account
+  | 'noAccount' // a linked staff member without an open account
+  | 'weakForAccount' // a guardian without an account logged in weakly: an account by e-ID needs a strong one (BankID)
+  | 'tooMany'; // too many logins begun from this address
 
 /** The HTTP status of each failure's page. */
 export function failureStatus(failure: EIdFailure): number {
@@ -29,7 +31,8 @@ export function failureStatus(failure: EIdFailure): number {
     case 'unreachable': return 503;
     case 'provider': return 502;
     case 'notConfigured': return 404;
-    case 'otherPerson': case 'weak': case 'unknown': case 'protected': case 'staffNotLinked': case 'noAccount': return 403;
+    case 'otherPerson': case 'weak': case 'unknown': case 'protected': case 'staffNotLinked': case 'noAccount': case 'weakForAccount': return 403;
+    case 'tooMany': return 429;
     default: return 400;
   }
 }
@@ -41,7 +44,9 @@ export function failureStatus(failure: EIdFailure): number {
 export function personnummerFromClaim(value: unknown): string | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
   const raw = String(value).trim();
-  if (raw.length > 20 || !Personnummer.valid(raw, { allowCoordinationNumber: true, allowInterimNumber: false })) return null;
+  // Twelve digits (a hyphen allowed): with ten the package would guess the century, and a guess may be somebody else.
+  if (!/^\d{8}-?\d{4}$/.test(raw)) return null;
+  if (!Personnummer.valid(raw, { allowCoordinationNumber: true, allowInterimNumber: false })) return null;
   const long = Personnummer.parse(raw, { allowCoordinationNumber: true, allowInterimNumber: false }).format(true);
   return `${long.slice(0, 8)}-${long.slice(8)}`;
 }

@@ -7,6 +7,7 @@
 import { lockedRows } from '../../db/sql.ts';
 import { prepared, type Db } from '../kernel/db.ts';
 import { RaceLost, retryRaces } from '../kernel/races.ts';
+import { municipalitiesOf } from '../people/audit-scope.ts';
 import { personName } from '../people/queries.ts';
 import type { StaffMatch } from '../../db/schema.ts';
 
@@ -67,9 +68,8 @@ export async function eIdConfigOf(db: Db, municipalityId: number): Promise<EIdCo
 
 /** The municipalities with an e-ID login, by name (the choice page of /login/e-id when there are several). */
 export async function municipalitiesWithEId(db: Db): Promise<{ id: number; name: string }[]> {
-  return db.selectFrom('e_id_settings').innerJoin('municipalities', 'municipalities.id', 'e_id_settings.municipality_id')
-    .select(['municipalities.id', 'municipalities.name']).where('e_id_settings.enabled', '=', 1)
-    .orderBy('municipalities.name').orderBy('municipalities.id').execute();
+  const rows = await db.selectFrom('e_id_settings').select('municipality_id').where('enabled', '=', 1).execute();
+  return municipalitiesOf(db, rows.map((r) => r.municipality_id));
 }
 
 const loginRow = prepared((db: Db, municipalityId: number) => db.selectFrom('login_settings')
@@ -182,4 +182,26 @@ export async function loginSettingsChanges(db: Db, municipalityId: number, limit
     setting: r.setting as LoginSettingChange['setting'], person: r.person ?? null, oldValue: r.old_value, newValue: r.new_value,
     changedAt: r.changed_at, changedBy: r.by ?? null,
   }));
+}
+
+/**
+ * The demo's e-ID (server/demo/e-id-provider.ts, on a demo database only): each of the municipalities without e-ID
+ * settings of its own gets the demo provider's, and one already at a demo provider follows the issuer (PUBLIC_URL may
+ * have changed). An admin's own settings are left alone.
+ */
+export async function useDemoEIdSettings(
+  db: Db, demo: { municipalityIds: readonly number[]; issuer: string; clientId: string; strongAcr: string; isDemoIssuer: (issuer: string) => boolean }, at: Date,
+): Promise<void> {
+  for (const id of demo.municipalityIds) {
+    const row = await db.selectFrom('e_id_settings').select('issuer').where('municipality_id', '=', id).executeTakeFirst();
+    if (row && !demo.isDemoIssuer(row.issuer)) continue;
+    if (row) {
+      await db.updateTable('e_id_settings').set({ issuer: demo.issuer }).where('municipality_id', '=', id).execute();
+    } else {
+      await db.insertInto('e_id_settings').values({
+        municipality_id: id, enabled: 1, issuer: demo.issuer, client_id: demo.clientId, strong_acr: demo.strongAcr, staff_match: 'subject',
+        changed_by: 0, changed_at: at.toISOString(),
+      }).onConflict((oc) => oc.column('municipality_id').doNothing()).execute();
+    }
+  }
 }

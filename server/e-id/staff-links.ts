@@ -4,49 +4,46 @@
 import { isUniqueViolation } from '../../db/sql.ts';
 import { prepared, type Db } from '../kernel/db.ts';
 import { RaceLost, retryRaces } from '../kernel/races.ts';
-import { peopleNamed } from '../people/audit-scope.ts';
+import { openAccountsOf } from '../accounts/queries.ts';
+import { isMunicipalityStaff, municipalityStaff } from '../people/queries.ts';
 import { eIdConfigOf, type StaffMatch } from './settings.ts';
 
 /**
- * An identity the provider vouched for: its issuer, subject and e-mail. Pass the e-mail only when the provider says it
- * is verified (`email_verified`); `emailVerified: false` makes sure an e-mail link never matches it.
+ * An identity the provider vouched for: its issuer, subject and e-mail. An e-mail link matches only when the provider
+ * says the address is verified (`emailVerified: true`, from the `email_verified` claim); missing means not verified.
  */
-export interface StaffIdentity { issuer: string; subject: string; email?: string | null | undefined; emailVerified?: boolean }
+export interface StaffIdentity { issuer: string; subject: string; email?: string | null | undefined; emailVerified?: boolean | undefined }
 export interface LinkedStaff { personId: number; accountId: number | null }
 
 /** An e-mail address as links keep it and compare it. */
 export const emailKey = (email: string): string => email.trim().toLowerCase();
 
 const bySubject = prepared((db: Db, municipalityId: number, issuer: string, subject: string) => db.selectFrom('staff_e_id_links')
-  .leftJoin('accounts', (j) => j.onRef('accounts.person_id', '=', 'staff_e_id_links.person_id').on('accounts.closed_at', 'is', null))
-  .select(['staff_e_id_links.person_id', 'accounts.id as account_id'])
-  .where('staff_e_id_links.municipality_id', '=', municipalityId).where('staff_e_id_links.issuer', '=', issuer)
-  .where('staff_e_id_links.subject', '=', subject));
+  .select('person_id').where('municipality_id', '=', municipalityId).where('issuer', '=', issuer).where('subject', '=', subject));
 
 const byEmail = prepared((db: Db, municipalityId: number, issuer: string, email: string) => db.selectFrom('staff_e_id_links')
-  .leftJoin('accounts', (j) => j.onRef('accounts.person_id', '=', 'staff_e_id_links.person_id').on('accounts.closed_at', 'is', null))
-  .select(['staff_e_id_links.person_id', 'accounts.id as account_id'])
-  .where('staff_e_id_links.municipality_id', '=', municipalityId).where('staff_e_id_links.issuer', '=', issuer)
-  .where('staff_e_id_links.email', '=', email));
+  .select('person_id').where('municipality_id', '=', municipalityId).where('issuer', '=', issuer).where('email', '=', email));
 
 /**
  * The staff member an admin linked to this identity of the municipality's provider (by subject or e-mail, as the
  * municipality's settings say), with their open account if they have one; null when nobody is linked, the identity
- * comes from another issuer than the configured one, or the municipality has no e-ID.
+ * comes from another issuer than the configured one, the e-mail is not verified, or the municipality has no e-ID.
  */
 export async function staffPersonForIdentity(db: Db, municipalityId: number, identity: StaffIdentity): Promise<LinkedStaff | null> {
   const config = await eIdConfigOf(db, municipalityId);
   if (!config || config.issuer !== identity.issuer) return null;
-  let rows: { person_id: number; account_id: number | null }[];
+  let rows: { person_id: number }[];
   if (config.staffMatch === 'subject') {
     if (!identity.subject) return null;
     rows = await bySubject(db, municipalityId, identity.issuer, identity.subject);
   } else {
-    if (!identity.email || identity.emailVerified === false) return null;
+    if (!identity.email || identity.emailVerified !== true) return null;
     rows = await byEmail(db, municipalityId, identity.issuer, emailKey(identity.email));
   }
   const [row] = rows;
-  return row ? { personId: row.person_id, accountId: row.account_id } : null;
+  if (!row) return null;
+  const [account] = await openAccountsOf(db, [row.person_id]);
+  return { personId: row.person_id, accountId: account?.id ?? null };
 }
 
 export interface StaffLinkRow { personId: number; name: string; identity: string | null }
@@ -62,36 +59,16 @@ export const STAFF_PAGE_SIZE = 200;
 export async function staffWithLinks(
   db: Db, municipalityId: number, options: { issuer: string | null; match: StaffMatch; today: string; q: string },
 ): Promise<StaffLinkRow[]> {
-  let query = db.selectFrom('persons')
-    .leftJoin('staff_e_id_links', (j) => j.onRef('staff_e_id_links.person_id', '=', 'persons.id')
-      .on('staff_e_id_links.municipality_id', '=', municipalityId).on('staff_e_id_links.issuer', '=', options.issuer ?? ''))
-    .select(['persons.id', 'persons.first_name', 'persons.last_name', 'staff_e_id_links.subject', 'staff_e_id_links.email'])
-    .where('persons.municipality_id', '=', municipalityId)
-    .where((eb) => eb.or([
-      eb.exists(eb.selectFrom('staff_assignments').innerJoin('units', 'units.id', 'staff_assignments.unit_id').select('staff_assignments.id')
-        .whereRef('staff_assignments.person_id', '=', 'persons.id').where('units.municipality_id', '=', municipalityId)
-        .where((inner) => inner.or([inner('staff_assignments.end_date', 'is', null), inner('staff_assignments.end_date', '>=', options.today)]))),
-      eb.exists(eb.selectFrom('municipality_admins').select('municipality_admins.person_id')
-        .whereRef('municipality_admins.person_id', '=', 'persons.id').where('municipality_admins.municipality_id', '=', municipalityId)),
-    ]));
-  if (options.q.trim() !== '') query = query.where('persons.id', 'in', (eb) => peopleNamed(eb, municipalityId, options.q.trim()));
-  const rows = await query.orderBy('persons.last_name').orderBy('persons.first_name').orderBy('persons.id').limit(STAFF_PAGE_SIZE + 1).execute();
-  return rows.map((r) => ({
-    personId: r.id, name: `${r.first_name} ${r.last_name}`, identity: (options.match === 'email' ? r.email : r.subject) ?? null,
-  }));
+  const staff = await municipalityStaff(db, municipalityId, { today: options.today, q: options.q, limit: STAFF_PAGE_SIZE + 1 });
+  const links = staff.length === 0 || options.issuer === null ? [] : await db.selectFrom('staff_e_id_links').select(['person_id', 'subject', 'email'])
+    .where('municipality_id', '=', municipalityId).where('issuer', '=', options.issuer).where('person_id', 'in', staff.map((s) => s.id)).execute();
+  const identities = new Map(links.map((l) => [l.person_id, options.match === 'email' ? l.email : l.subject]));
+  return staff.map((s) => ({ personId: s.id, name: `${s.firstName} ${s.lastName}`, identity: identities.get(s.id) ?? null }));
 }
 
 /** Whether the person is one of the municipality's staff or admins today (the only people an admin may link). */
 export async function isStaffOfMunicipality(db: Db, municipalityId: number, personId: number, today: string): Promise<boolean> {
-  const staff = await db.selectFrom('persons').select('persons.id').where('persons.id', '=', personId).where('persons.municipality_id', '=', municipalityId)
-    .where((eb) => eb.or([
-      eb.exists(eb.selectFrom('staff_assignments').innerJoin('units', 'units.id', 'staff_assignments.unit_id').select('staff_assignments.id')
-        .whereRef('staff_assignments.person_id', '=', 'persons.id').where('units.municipality_id', '=', municipalityId)
-        .where((inner) => inner.or([inner('staff_assignments.end_date', 'is', null), inner('staff_assignments.end_date', '>=', today)]))),
-      eb.exists(eb.selectFrom('municipality_admins').select('municipality_admins.person_id')
-        .whereRef('municipality_admins.person_id', '=', 'persons.id').where('municipality_admins.municipality_id', '=', municipalityId)),
-    ])).executeTakeFirst();
-  return staff !== undefined;
+  return isMunicipalityStaff(db, municipalityId, personId, today);
 }
 
 export type LinkOutcome = 'linked' | 'already-linked' | 'identity-taken';
@@ -99,7 +76,8 @@ export type LinkOutcome = 'linked' | 'already-linked' | 'identity-taken';
 /**
  * Links the person to the identity (a subject, or an e-mail address in lower case, as `match` says) at the issuer,
  * and keeps the change. A person already linked at this issuer keeps their link ('already-linked': unlink first); an
- * identity another person has ('identity-taken') is refused: the unique keys decide, also for two admins at once.
+ * identity another person of the municipality has ('identity-taken') is refused: the unique keys decide, also for two
+ * admins at once. The same identity may be linked in another municipality (one person working for two on one broker).
  */
 export async function linkStaff(
   db: Db, link: { municipalityId: number; personId: number; issuer: string; match: StaffMatch; identity: string }, by: number, at: Date,

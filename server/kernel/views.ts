@@ -48,8 +48,9 @@ export function createAssets(extraFiles: string[]): Assets {
   const css = fs.readFileSync(path.join(STATIC_DIR, 'css/vardag.css'), 'utf8');
   // htmx is an enhancement: every page works without it. It is fetched after the load event and the next frame (on a
   // fast line the load event can come before the first paint), so a slow phone paints the page first; a tap before it
-  // arrives is a plain form post or link, which works.
-  const loader = `addEventListener('load',function(){requestAnimationFrame(function(){setTimeout(function(){if(window.htmx)return;var s=document.createElement('script');s.src='${url('vendor/htmx.min.js')}';document.head.appendChild(s)},0)})})`;
+  // arrives is a plain form post or link, which works. So are a page's own enhancements named by `data-later-script`
+  // (the login page's passkey button), in the order they stand (async false: a library before the script that uses it).
+  const loader = `addEventListener('load',function(){requestAnimationFrame(function(){setTimeout(function(){function add(src){var s=document.createElement('script');s.src=src;s.async=false;document.head.appendChild(s)}if(!window.htmx)add('${url('vendor/htmx.min.js')}');document.querySelectorAll('[data-later-script]').forEach(function(e){add(e.getAttribute('data-later-script'))})},0)})})`;
   const sha = (text: string) => `'sha256-${crypto.createHash('sha256').update(text).digest('base64')}'`;
   return { version, url, inline: { css, cssHash: sha(css), loader, loaderHash: sha(loader) } };
 }

@@ -66,8 +66,13 @@ export async function registrationOptions(req: Request, db: Db, rp: RelyingParty
 
 export type Registered = { ok: true; id: number } | { ok: false; error: RegisterError };
 
-/** Checks the browser's new passkey against this session's challenge and stores it under `name`. */
-export async function register(req: Request, db: Db, rp: RelyingParty, accountId: number, answer: string, name: string, now: Date): Promise<Registered> {
+/**
+ * Checks the browser's new passkey against this session's challenge and stores it under `name`; `strong`: the session
+ * adding it is strong (recorded with the passkey: only such a passkey may later log in strong).
+ */
+export async function register(
+  req: Request, db: Db, rp: RelyingParty, accountId: number, answer: string, name: string, strong: boolean, now: Date,
+): Promise<Registered> {
   const kept = takeChallenge(req, 'register', now);
   if (!kept?.userHandle) return { ok: false, error: 'expired' };
   const response = parseAnswer<RegistrationResponseJSON>(answer);
@@ -85,6 +90,7 @@ export async function register(req: Request, db: Db, rp: RelyingParty, accountId
   return addPasskey(db, accountId, {
     credentialId: credential.id, publicKey: Buffer.from(credential.publicKey).toString('base64url'), userHandle: kept.userHandle,
     counter: credential.counter, transports: (credential.transports ?? []).filter((t) => /^[a-z-]{1,20}$/.test(t)).slice(0, 8), name,
+    registeredStrong: strong,
   }, now);
 }
 
@@ -98,7 +104,8 @@ export async function loginOptions(req: Request, rp: RelyingParty, now: Date): P
   return options;
 }
 
-export type LoggedIn = { ok: true; accountId: number } | { ok: false; error: LoginError; accountId?: number };
+/** A login's outcome; `registeredStrong`: the passkey was added from a strong session (it may log in strong). */
+export type LoggedIn = { ok: true; accountId: number; registeredStrong: boolean } | { ok: false; error: LoginError; accountId?: number };
 
 /**
  * Checks the browser's answer against this session's challenge and the passkey it names. The account is not checked
@@ -125,5 +132,5 @@ export async function verifyLogin(req: Request, db: Db, rp: RelyingParty, answer
   }
   if (!verified.verified) return { ok: false, error: 'failed', accountId: stored.accountId };
   if (!(await markPasskeyUsed(db, stored, verified.authenticationInfo.newCounter, now))) return { ok: false, error: 'failed', accountId: stored.accountId };
-  return { ok: true, accountId: stored.accountId };
+  return { ok: true, accountId: stored.accountId, registeredStrong: stored.registeredStrong };
 }

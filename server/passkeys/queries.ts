@@ -27,6 +27,8 @@ export async function credentialsOf(db: Db, accountId: number): Promise<{ userHa
 
 export interface NewPasskey {
   credentialId: string; publicKey: string; userHandle: string; counter: number; transports: string[]; name: string;
+  /** Added from a strong (e-ID) session: only then may it log in strong (where the municipality counts passkeys so). */
+  registeredStrong: boolean;
 }
 
 /**
@@ -40,7 +42,8 @@ export async function addPasskey(db: Db, accountId: number, passkey: NewPasskey,
     if (Number(count.n) >= MAX_PASSKEYS) return { ok: false as const, error: 'too-many' as const };
     const row = await trx.insertInto('passkeys').values({
       account_id: accountId, credential_id: passkey.credentialId, public_key: passkey.publicKey, user_handle: passkey.userHandle,
-      counter: passkey.counter, transports: passkey.transports.join(','), name: passkey.name, created_at: at.toISOString(),
+      counter: passkey.counter, transports: passkey.transports.join(','), name: passkey.name,
+      registered_strong: passkey.registeredStrong ? 1 : 0, created_at: at.toISOString(),
     }).onConflict((oc) => oc.column('credential_id').doNothing()).returning('id').executeTakeFirst();
     return row ? { ok: true as const, id: row.id } : { ok: false as const, error: 'taken' as const };
   });
@@ -48,16 +51,17 @@ export async function addPasskey(db: Db, accountId: number, passkey: NewPasskey,
 
 export interface StoredCredential {
   id: number; accountId: number; credentialId: string; publicKey: string; userHandle: string; counter: number; transports: string[];
+  registeredStrong: boolean;
 }
 
 /** The passkey a login names by its credential id, with its account (open or closed: the login checks). */
 export async function credentialById(db: Db, credentialId: string): Promise<StoredCredential | undefined> {
   const row = await db.selectFrom('passkeys')
-    .select(['id', 'account_id', 'credential_id', 'public_key', 'user_handle', 'counter', 'transports'])
+    .select(['id', 'account_id', 'credential_id', 'public_key', 'user_handle', 'counter', 'transports', 'registered_strong'])
     .where('credential_id', '=', credentialId).executeTakeFirst();
   return row && {
     id: row.id, accountId: row.account_id, credentialId: row.credential_id, publicKey: row.public_key, userHandle: row.user_handle,
-    counter: Number(row.counter), transports: splitTransports(row.transports),
+    counter: Number(row.counter), transports: splitTransports(row.transports), registeredStrong: Number(row.registered_strong) === 1,
   };
 }
 

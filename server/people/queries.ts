@@ -492,3 +492,104 @@ export async function personForAccount(db: Db, personId: number): Promise<Person
     protectedIdentity: r.protected_identity === 1, birthDate: r.birth_date, email: r.email, hasIdentityNumber: r.identity_number !== null,
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// For the e-ID login (server/e-id/matching.ts) and the demo's test identities (server/demo/e-id-provider.ts).
+
+/** The person of the municipality with this personnummer (as persons keep it, ÅÅÅÅMMDD-NNNN), and whether a guardian. */
+export async function personByIdentityNumber(
+  db: Db, municipalityId: number, identityNumber: string,
+): Promise<{ id: number; protectedIdentity: boolean; guardian: boolean } | undefined> {
+  const r = await db.selectFrom('persons').select(['persons.id', 'persons.protected_identity'])
+    .select((eb) => eb.exists(eb.selectFrom('guardianships').select('guardianships.id').whereRef('guardianships.guardian_id', '=', 'persons.id')).as('guardian'))
+    .where('persons.municipality_id', '=', municipalityId).where('persons.identity_number', '=', identityNumber).executeTakeFirst();
+  return r && { id: r.id, protectedIdentity: r.protected_identity === 1, guardian: Boolean(r.guardian) };
+}
+
+/** Whether the person has a staff role: an assignment not ended by `today` (or one ahead), or a municipality's admin. */
+export async function hasStaffRole(db: Db, personId: number, today: string): Promise<boolean> {
+  const assignment = await db.selectFrom('staff_assignments').select('id').where('person_id', '=', personId)
+    .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', today)])).limit(1).executeTakeFirst();
+  if (assignment) return true;
+  return (await db.selectFrom('municipality_admins').select('person_id').where('person_id', '=', personId).limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** Whether the person is of the municipality and staff (an assignment) or its admin (the demo provider's staff). */
+export async function isStaffPersonOf(db: Db, municipalityId: number, personId: number): Promise<boolean> {
+  const r = await db.selectFrom('persons').select('persons.id').where('persons.id', '=', personId).where('persons.municipality_id', '=', municipalityId)
+    .where((eb) => eb.or([
+      eb.exists(eb.selectFrom('staff_assignments').select('staff_assignments.id').whereRef('staff_assignments.person_id', '=', 'persons.id')),
+      eb.exists(eb.selectFrom('municipality_admins').select('municipality_admins.person_id').whereRef('municipality_admins.person_id', '=', 'persons.id')),
+    ])).executeTakeFirst();
+  return r !== undefined;
+}
+
+/** The person's personnummer as kept (ÅÅÅÅMMDD-NNNN), null when none. */
+export async function identityNumberOf(db: Db, personId: number): Promise<string | null> {
+  const r = await db.selectFrom('persons').select('identity_number').where('id', '=', personId).executeTakeFirst();
+  return r?.identity_number ?? null;
+}
+
+/** Names and personnummer of the persons (the demo provider's list of test identities). */
+export async function personsWithIdentityNumbers(
+  db: Db, personIds: readonly number[],
+): Promise<{ id: number; firstName: string; lastName: string; identityNumber: string | null }[]> {
+  if (personIds.length === 0) return [];
+  const rows = await db.selectFrom('persons').select(['id', 'first_name', 'last_name', 'identity_number']).where('id', 'in', personIds).execute();
+  return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, identityNumber: r.identity_number }));
+}
+
+/** Guardians with a personnummer and no protected identity, oldest first (the demo provider's candidates). */
+export async function guardiansWithIdentityNumbers(db: Db, limit: number): Promise<{ id: number; firstName: string; lastName: string; identityNumber: string }[]> {
+  const rows = await db.selectFrom('persons').select(['persons.id', 'persons.first_name', 'persons.last_name', 'persons.identity_number'])
+    .where('persons.identity_number', 'is not', null).where('persons.protected_identity', '=', 0)
+    .where((eb) => eb.exists(eb.selectFrom('guardianships').select('guardianships.id').whereRef('guardianships.guardian_id', '=', 'persons.id')))
+    .orderBy('persons.id').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, identityNumber: String(r.identity_number) }));
+}
+
+/** Every municipality's id. */
+export async function municipalityIds(db: Db): Promise<number[]> {
+  return (await db.selectFrom('municipalities').select('id').orderBy('id').execute()).map((r) => r.id);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// A municipality's staff as its admin links them to their e-ID (server/e-id/staff-links.ts): a person of the
+// municipality with an assignment in one of its units that has not ended by `today` (one starting later counts: they
+// can be linked before their first day), or one of its admins.
+
+export interface StaffMember { id: number; firstName: string; lastName: string }
+
+function staffOfMunicipality(municipalityId: number, today: string) {
+  return (eb: OuterQuery) => eb.and([
+    eb('persons.municipality_id', '=', municipalityId),
+    eb.or([
+      eb.exists(eb.selectFrom('staff_assignments').innerJoin('units', 'units.id', 'staff_assignments.unit_id').select('staff_assignments.id')
+        .whereRef('staff_assignments.person_id', '=', 'persons.id').where('units.municipality_id', '=', municipalityId)
+        .where((inner) => inner.or([inner('staff_assignments.end_date', 'is', null), inner('staff_assignments.end_date', '>=', today)]))),
+      eb.exists(eb.selectFrom('municipality_admins').select('municipality_admins.person_id')
+        .whereRef('municipality_admins.person_id', '=', 'persons.id').where('municipality_admins.municipality_id', '=', municipalityId)),
+    ]),
+  ]);
+}
+
+/** The municipality's staff and admins by name (`q`: every word somewhere in the name), at most `limit`. */
+export async function municipalityStaff(
+  db: Db, municipalityId: number, options: { today: string; q: string; limit: number },
+): Promise<StaffMember[]> {
+  let query = db.selectFrom('persons').select(['persons.id', 'persons.first_name', 'persons.last_name'])
+    .where(staffOfMunicipality(municipalityId, options.today));
+  if (options.q.trim() !== '') {
+    const { peopleNamed } = await import('./audit-scope.ts'); // (the name search the audit trail uses)
+    query = query.where('persons.id', 'in', (eb) => peopleNamed(eb, municipalityId, options.q.trim()));
+  }
+  const rows = await query.orderBy('persons.last_name').orderBy('persons.first_name').orderBy('persons.id').limit(options.limit).execute();
+  return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name }));
+}
+
+/** Whether the person is one of the municipality's staff or admins today (see above). */
+export async function isMunicipalityStaff(db: Db, municipalityId: number, personId: number, today: string): Promise<boolean> {
+  const row = await db.selectFrom('persons').select('persons.id').where('persons.id', '=', personId)
+    .where(staffOfMunicipality(municipalityId, today)).executeTakeFirst();
+  return row !== undefined;
+}

@@ -3,9 +3,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Request } from 'express';
-import { authLevelOf, DEFAULT_STRONG_IDLE_MINUTES, markStrong } from '../../server/accounts/strength.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
-import { municipalityId, personId } from '../support/demo.ts';
+import { authLevelOf, DEFAULT_STRONG_IDLE_MINUTES, isPoll, markStrong } from '../../server/accounts/strength.ts';
+import { startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { groupId, municipalityId, personId } from '../support/demo.ts';
 import { enableEId, markSessionStrong, setDocumentationStrongLogin, signInWithSession, storedSession } from '../support/strong-login.ts';
 
 const fakeRequest = (): Request => ({ session: {} }) as unknown as Request;
@@ -65,6 +65,41 @@ describe('authLevelOf', () => {
   });
 
   it('defaults to 20 idle minutes (issue 24)', () => assert.equal(DEFAULT_STRONG_IDLE_MINUTES, 20));
+
+  it('is not refreshed by a page polling by itself, which lets it lapse', () => {
+    const req = pollRequest('GET', { 'hx-request': 'true', 'hx-trigger': 'today-list', 'x-vardag-poll': 'today-list' });
+    markStrong(req, at('2026-11-24T09:00:00Z'), 'bankid');
+    for (const time of ['09:05', '09:10', '09:15']) assert.equal(authLevelOf(req, at(`2026-11-24T${time}:00Z`), 20), 'strong', time);
+    assert.equal(req.session.strong?.seenAt, '2026-11-24T09:00:00.000Z', 'polls leave the mark');
+    assert.equal(authLevelOf(req, at('2026-11-24T09:20:00Z'), 20), 'password');
+  });
+
+  it('brings a mark from the future back to now also on a poll (polls never keep it strong longer)', () => {
+    const req = pollRequest('GET', { 'hx-request': 'true', 'hx-trigger': 'today-list', 'x-vardag-poll': 'today-list' });
+    markStrong(req, at('2026-11-24T12:00:00Z'), 'bankid');
+    assert.equal(authLevelOf(req, at('2026-11-24T09:00:00Z'), 20), 'strong');
+    assert.equal(authLevelOf(req, at('2026-11-24T09:20:00Z'), 20), 'password');
+  });
+});
+
+function pollRequest(method: string, headers: Record<string, string>): Request {
+  return { method, headers, session: {} } as unknown as Request;
+}
+
+describe('isPoll', () => {
+  const poll = { 'hx-request': 'true', 'hx-trigger': 'today-list', 'x-vardag-poll': 'today-list' };
+  it('is an htmx GET from the element that names itself as polling', () => assert.equal(isPoll(pollRequest('GET', poll)), true));
+  it('is not a click inside the polled element (the header inherited, another trigger, or none)', () => {
+    assert.equal(isPoll(pollRequest('GET', { ...poll, 'hx-trigger': 'arrive-12' })), false);
+    const { 'hx-trigger': _, ...noTrigger } = poll;
+    assert.equal(isPoll(pollRequest('GET', noTrigger)), false);
+  });
+  it('is never a POST, a plain request, or one without the header', () => {
+    assert.equal(isPoll(pollRequest('POST', poll)), false);
+    assert.equal(isPoll(pollRequest('GET', { 'x-vardag-poll': 'today-list', 'hx-trigger': 'today-list' })), false);
+    assert.equal(isPoll(pollRequest('GET', { 'hx-request': 'true', 'hx-trigger': 'today-list' })), false);
+    assert.equal(isPoll(pollRequest('GET', { ...poll, 'x-vardag-poll': '', 'hx-trigger': '' })), false);
+  });
 });
 
 describe('a strong session through the app', () => {
@@ -118,6 +153,65 @@ describe('a strong session through the app', () => {
     } finally {
       await t.db.deleteFrom('login_settings').where('municipality_id', '=', demokommun).execute();
     }
+  });
+
+  describe('while the "Idag" list polls by itself', () => {
+    let blabar: number;
+    before(async () => {
+      blabar = await groupId(t.db, 'Blåbär');
+    });
+    const poll = (agent: Agent) => agent.get(`/groups/${blabar}/today`)
+      .set('HX-Request', 'true').set('HX-Trigger', 'today-list').set('X-Vardag-Poll', 'today-list');
+    const strongNow = async (sid: string) => (await storedSession(t.db, sid))?.strong !== undefined;
+
+    it('the list names itself as polling (hx-headers beside its hx-trigger)', async () => {
+      const { agent } = await signInWithSession(t.app, 'pedagog');
+      const page = await agent.get(`/groups/${blabar}/today`);
+      assert.equal(page.status, 200);
+      assert.match(page.text, /<div id="today-list"[^>]* hx-trigger="every 30s" hx-headers='\{"X-Vardag-Poll":"today-list"\}'/);
+    });
+
+    it('polls for longer than the idle minutes let the strong login lapse', async () => {
+      const { agent, sid } = await signInWithSession(t.app, 'pedagog');
+      await markSessionStrong(t.db, sid, t.clock.now());
+      for (let minute = 2; minute <= 18; minute += 2) {
+        advance(t, 2 * 60_000);
+        assert.equal((await poll(agent)).status, 200);
+      }
+      assert.equal(await strongNow(sid), true, 'strong after 18 minutes of polls');
+      advance(t, 2 * 60_000);
+      assert.equal((await poll(agent)).status, 200, 'the list still answers (weak)');
+      assert.equal(await strongNow(sid), false, '20 minutes of polls only: lapsed');
+      assert.equal((await agent.get('/')).status, 200, 'still signed in');
+    });
+
+    it('a request the person made refreshes it (also a click inside the list, which inherits the header)', async () => {
+      const { agent, sid } = await signInWithSession(t.app, 'pedagog');
+      await markSessionStrong(t.db, sid, t.clock.now());
+      advance(t, 10 * 60_000);
+      assert.equal((await poll(agent)).status, 200);
+      // htmx merges hx-headers from the ancestors: a request from an element inside the list carries the header, with
+      // its own id as HX-Trigger.
+      const click = await agent.get(`/groups/${blabar}/today`).set('HX-Request', 'true').set('HX-Trigger', 'child-link')
+        .set('X-Vardag-Poll', 'today-list');
+      assert.equal(click.status, 200);
+      for (let minute = 2; minute <= 18; minute += 2) {
+        advance(t, 2 * 60_000);
+        assert.equal((await poll(agent)).status, 200);
+      }
+      assert.equal(await strongNow(sid), true, '28 minutes after the strong login, 18 after the click');
+      advance(t, 2 * 60_000);
+      await poll(agent);
+      assert.equal(await strongNow(sid), false, '20 minutes of polls after the click: lapsed');
+      // A plain page view counts too.
+      const again = await signInWithSession(t.app, 'pedagog');
+      await markSessionStrong(t.db, again.sid, t.clock.now());
+      advance(t, 15 * 60_000);
+      assert.equal((await again.agent.get(`/groups/${blabar}/today`)).status, 200);
+      advance(t, 15 * 60_000);
+      await poll(again.agent);
+      assert.equal(await strongNow(again.sid), true, 'the page view at 15 minutes refreshed it');
+    });
   });
 
   it('a new login (a password) starts weak, whatever the session was', async () => {

@@ -37,7 +37,7 @@ describe('accessibility (axe, WCAG 2.1 AA)', () => {
   it('the login page with errors', () => withPage(async (page) => {
     await page.goto('/login');
     const response = page.waitForResponse((res) => res.request().method() === 'POST');
-    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.getByRole('button', { name: 'Logga in', exact: true }).click();
     assert.equal((await response).status(), 400);
     await page.locator('.error-summary').waitFor();
     assert.equal(await page.locator('.field-error').count(), 2);

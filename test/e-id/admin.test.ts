@@ -100,8 +100,31 @@ describe('the admin’s login settings', () => {
   });
 
   it('refuses an http issuer outside demo and test', async () => {
-    const result = await testDiscovery('http://127.0.0.1:1/oidc', { allowHttp: false, claim: '' });
-    assert.deepEqual(result, { ok: false, error: { key: 'loginAdmin.errors.issuerNotHttps' } });
+    const result = await testDiscovery('http://127.0.0.1:1/oidc', { allowHttp: false, allowPrivate: false, claim: '' });
+    assert.deepEqual(result, { ok: false, error: { key: 'loginAdmin.errors.issuerNotHttps' }, atIssuer: true });
+  });
+
+  it('asks no loopback, private or link-local address outside demo and test (every address of the name checked)', async () => {
+    const good = await discoveryServer((base) => ({ status: 200, body: JSON.stringify({ issuer: base }) }));
+    try {
+      const refused = { ok: false, error: { key: 'loginAdmin.errors.issuerPrivate' }, atIssuer: true };
+      const httpsBase = good.base.replace('http:', 'https:');
+      for (const issuer of [httpsBase, 'https://localhost/oidc', 'https://[::1]/oidc', 'https://169.254.169.254/oidc', 'https://10.0.0.1/oidc']) {
+        assert.deepEqual(await testDiscovery(issuer, { allowHttp: false, allowPrivate: false, claim: '' }), refused, issuer);
+      }
+      const mixed = async () => [{ address: '8.8.8.8', family: 4 }, { address: 'fd00::1', family: 6 }];
+      assert.deepEqual(await testDiscovery('https://broker.example.se/oidc', { allowHttp: false, allowPrivate: false, claim: '', resolve: mixed }), refused);
+      // The test installation's allowance: the same loopback broker is asked.
+      assert.equal((await testDiscovery(good.base, { allowHttp: true, allowPrivate: true, claim: '' })).ok, true);
+    } finally {
+      await good.close();
+    }
+    // The page shows the address's problem at the field, as typed.
+    const agent = await signIn(t.app, 'admin');
+    const res = await postForm(agent, '/admin/login', '/admin/login/test', { ...FORM, issuer: 'ftp://broker.example.se', municipality: String(demo) });
+    assert.equal(res.status, 400);
+    assert.match(res.text, /id="issuer-error"[\s\S]*Adressen måste börja med https:\/\//);
+    assert.ok(res.text.includes('value="ftp://broker.example.se"'));
   });
 
   it('lets documentation need a strong login once the municipality has e-ID, and then keeps e-ID from being switched off', async () => {
@@ -141,7 +164,7 @@ describe('the admin’s login settings', () => {
     } finally {
       await Promise.all([good.close(), wrong.close(), broken.close()]);
     }
-    const closed = await testDiscovery('http://127.0.0.1:9/oidc', { allowHttp: true, claim: '' });
+    const closed = await testDiscovery('http://127.0.0.1:9/oidc', { allowHttp: true, allowPrivate: true, claim: '' });
     assert.deepEqual(closed, { ok: false, error: { key: 'loginAdmin.test.unreachable' } });
   });
 

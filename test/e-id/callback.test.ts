@@ -5,14 +5,19 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { startTestApp, DEFAULT_NOW, type TestApp } from '../support/app.ts';
 import { ACR_BANKID, configureEId, identityOf, loginAtProvider, startTestProvider, type TestProvider } from '../support/oidc.ts';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { forgetProviders } from '../../server/e-id/client.ts';
+import { LOGIN_START_WINDOW_MINUTES, LOGIN_STARTS_PER_ADDRESS } from '../../server/e-id/routes.ts';
 import { failureOfError, isStrongAcr, loginFresh, personnummerFromClaim, providerErrorOf } from '../../server/e-id/rules.ts';
 
 describe('the e-ID rules', () => {
   it('reads a personnummer claim as persons keep it, and nothing else', () => {
     assert.equal(personnummerFromClaim('199001012393'), '19900101-2393');
     assert.equal(personnummerFromClaim('19900101-2393'), '19900101-2393');
-    assert.equal(personnummerFromClaim('900101-2393'), '19900101-2393');
+    assert.equal(personnummerFromClaim('900101-2393'), null, 'ten digits: the century would be a guess');
+    assert.equal(personnummerFromClaim('9001012393'), null);
+    assert.equal(personnummerFromClaim(199001012393), '19900101-2393');
     assert.equal(personnummerFromClaim('199001012391'), null, 'a wrong check digit');
     for (const bad of [undefined, null, '', 'abc', {}, ['199001012393'], '1'.repeat(40)]) assert.equal(personnummerFromClaim(bad), null);
   });
@@ -206,6 +211,43 @@ describe('e-ID login failures', () => {
     } finally {
       forgetProviders();
       await configureEId(t.db, municipalityId, provider.issuer);
+    }
+  });
+
+  it('asks a provider whose discovery failed again only after a minute', async () => {
+    let asked = 0;
+    const broken = http.createServer((_req, res) => { asked += 1; res.writeHead(500).end(); });
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    await configureEId(t.db, municipalityId, `http://127.0.0.1:${(broken.address() as AddressInfo).port}`);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await request(t.app).get('/login/e-id');
+        assert.equal(res.status, 503);
+        assert.match(res.text, /Vi får inte kontakt med tjänsten för e-legitimation/);
+      }
+      assert.equal(asked, 1, 'one discovery request for three logins begun');
+    } finally {
+      forgetProviders();
+      broken.closeAllConnections();
+      await new Promise<void>((resolve) => broken.close(() => resolve()));
+      await configureEId(t.db, municipalityId, provider.issuer);
+    }
+  });
+
+  it('limits the logins one address begins, with a Swedish page', async () => {
+    await t.db.deleteFrom('rate_limit_hits').execute(); // (the logins the tests above began count too)
+    try {
+      for (let i = 0; i < LOGIN_STARTS_PER_ADDRESS; i++) assert.equal((await request(t.app).get('/login/e-id')).status, 303);
+      const refused = await request(t.app).get('/login/e-id?next=/messages');
+      assert.equal(refused.status, 429);
+      assert.match(refused.text, /för många inloggningsförsök med e-legitimation/);
+      assert.match(refused.text, /href="\/login\?next=%2Fmessages"/, 'password login offered');
+      const later = Date.parse(DEFAULT_NOW) + (LOGIN_START_WINDOW_MINUTES * 60 + 1) * 1000;
+      t.clock.set(new Date(later).toISOString());
+      assert.equal((await request(t.app).get('/login/e-id')).status, 303, 'a new window');
+    } finally {
+      t.clock.set(DEFAULT_NOW);
+      await t.db.deleteFrom('rate_limit_hits').execute();
     }
   });
 });

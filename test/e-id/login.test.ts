@@ -45,6 +45,9 @@ describe('e-ID login', () => {
         { subject: 'staff-unlinked', name: 'Pedagog Olänkad', personnummer: staff.personnummer },
         { subject: 'stranger', name: 'Okänd Person', personnummer: '199001012393' },
         { subject: 'other-guardian', name: 'Annan Vårdnadshavare', personnummer: (await identityOf(t.db, 'vardnadshavare2')).personnummer },
+        { subject: 'ten-digits', name: 'Tio Siffror', personnummer: guardian.personnummer?.slice(2) },
+        { subject: 'mail-unverified', name: 'Pedagog Overifierad', email: 'Pedagog2@example.com', emailVerified: false },
+        { subject: 'mail-verified', name: 'Pedagog Verifierad', email: 'Pedagog2@example.com' },
       ],
     });
     await configureEId(t.db, guardian.municipalityId, provider.issuer);
@@ -174,6 +177,87 @@ describe('e-ID login', () => {
     assert.equal(linked.headers.location, '/');
     const staffAccount = (await t.db.selectFrom('accounts').select('id').where('username', '=', 'pedagog').executeTakeFirstOrThrow()).id;
     assert.ok((await sessionsOf(t, staffAccount)).some((s) => s.sess.strong !== undefined));
+  });
+
+  it('refuses a personnummer claim of ten digits (the century would be a guess)', async () => {
+    const res = await eIdLogin(request.agent(t.app), { subject: 'ten-digits', acr: ACR_BANKID });
+    assert.equal(res.status, 403);
+    assert.match(res.text, /saknar svenskt personnummer/);
+  });
+
+  it('makes no way to an account by e-ID from a weak login: BankID is needed', async () => {
+    const agent = request.agent(t.app);
+    const res = await eIdLogin(agent, { subject: 'no-account', acr: ACR_FREJA_WEAK });
+    assert.equal(res.status, 403);
+    assert.match(res.text, /skaffa ett konto i Vardag med e-legitimation behöver du logga in med BankID/);
+    const rows = await t.db.selectFrom('sessions').select('sess').where('account_id', 'is', null).execute();
+    assert.ok(!rows.some((r) => (JSON.parse(r.sess) as { eIdPending?: { personId: number } }).eIdPending?.personId === noAccountPerson.id
+      && JSON.parse(r.sess).eIdPending.acr === ACR_FREJA_WEAK), 'no pending account by e-ID');
+    assert.doesNotMatch((await agent.get('/account/new/e-id')).text, /name="email"/, 'A\'s page has no pending login');
+  });
+
+  it('signs a guardian who is also staff in through a staff link only, not by personnummer', async () => {
+    const unit = await t.db.selectFrom('units').select('id').where('municipality_id', '=', guardian.municipalityId).executeTakeFirstOrThrow();
+    const assignment = await t.db.insertInto('staff_assignments').values({
+      person_id: guardian.personId, unit_id: unit.id, group_id: null, role: 'staff', start_date: null, end_date: null,
+    }).returning('id').executeTakeFirstOrThrow();
+    try {
+      await t.db.deleteFrom('sessions').where('account_id', '=', guardianAccount).execute();
+      const res = await eIdLogin(request.agent(t.app), { subject: 'guardian', acr: ACR_BANKID });
+      assert.equal(res.status, 403);
+      assert.match(res.text, /inte kopplad till ditt personalkonto/);
+      assert.equal((await sessionsOf(t, guardianAccount)).length, 0, 'not signed in');
+      const stepUp = await eIdLogin(await signIn(t.app, 'vardnadshavare'), { subject: 'guardian', acr: ACR_BANKID }, '/');
+      assert.equal(stepUp.status, 403, 'nor stepped up by personnummer');
+      assert.ok((await sessionsOf(t, guardianAccount)).every((s) => s.sess.strong === undefined));
+      // An ended assignment is no staff role: a guardian again.
+      await t.db.updateTable('staff_assignments').set({ end_date: '2020-01-01' }).where('id', '=', assignment.id).execute();
+      assert.equal((await eIdLogin(request.agent(t.app), { subject: 'guardian', acr: ACR_BANKID })).status, 303);
+    } finally {
+      await t.db.deleteFrom('staff_assignments').where('id', '=', assignment.id).execute();
+      await t.db.deleteFrom('sessions').where('account_id', '=', guardianAccount).execute();
+    }
+  });
+
+  it('matches staff by e-mail only when the provider verified it', async () => {
+    const pedagog2 = await identityOf(t.db, 'pedagog2');
+    const account = (await t.db.selectFrom('accounts').select('id').where('username', '=', 'pedagog2').executeTakeFirstOrThrow()).id;
+    await configureEId(t.db, guardian.municipalityId, provider.issuer, { staffMatch: 'email' });
+    await t.db.insertInto('staff_e_id_links').values({
+      municipality_id: pedagog2.municipalityId, person_id: pedagog2.personId, issuer: provider.issuer, subject: null, email: 'pedagog2@example.com',
+      created_by: 0, created_at: new Date().toISOString(),
+    }).execute();
+    try {
+      const unverified = await eIdLogin(request.agent(t.app), { subject: 'mail-unverified', acr: ACR_BANKID });
+      assert.equal(unverified.status, 403);
+      assert.equal((await sessionsOf(t, account)).length, 0, 'an unverified e-mail matches nobody');
+      const verified = await eIdLogin(request.agent(t.app), { subject: 'mail-verified', acr: ACR_BANKID });
+      assert.equal(verified.status, 303);
+      assert.equal((await sessionsOf(t, account)).length, 1);
+    } finally {
+      await t.db.deleteFrom('staff_e_id_links').where('person_id', '=', pedagog2.personId).execute();
+      await t.db.deleteFrom('sessions').where('account_id', '=', account).execute();
+      await configureEId(t.db, guardian.municipalityId, provider.issuer);
+    }
+  });
+
+  it('steps up at the municipality the guard names (a record elsewhere), as the signed-in person only', async () => {
+    const other = await t.db.selectFrom('municipalities').select('id').where('id', '!=', guardian.municipalityId).orderBy('id').executeTakeFirstOrThrow();
+    // There, Freja counts as strong: a step-up at the user's own municipality (BankID only) would refuse it.
+    await configureEId(t.db, other.id, provider.issuer, { strongAcr: [ACR_FREJA_WEAK] });
+    try {
+      await t.db.deleteFrom('sessions').where('account_id', '=', guardianAccount).execute();
+      const agent = await signIn(t.app, 'vardnadshavare');
+      const res = await eIdLogin(agent, { subject: 'guardian', acr: ACR_FREJA_WEAK }, '/children', other.id);
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.location, '/children');
+      assert.ok((await sessionsOf(t, guardianAccount)).some((s) => (s.sess.strong as { acr?: string } | undefined)?.acr === ACR_FREJA_WEAK));
+      const someoneElse = await eIdLogin(await signIn(t.app, 'vardnadshavare'), { subject: 'other-guardian', acr: ACR_FREJA_WEAK }, '/', other.id);
+      assert.equal(someoneElse.status, 403);
+    } finally {
+      await t.db.deleteFrom('e_id_settings').where('municipality_id', '=', other.id).execute();
+      await t.db.deleteFrom('sessions').where('account_id', '=', guardianAccount).execute();
+    }
   });
 
   it('writes no code, state, token or personnummer in a log line', async () => {

@@ -10,7 +10,7 @@ import {
   acrList, clientSecretFor, DEFAULT_LOGIN_SETTINGS, eIdConfigOf, loginSettingsChanges, loginSettingsOf, municipalitiesWithEId, saveLoginSettings,
   type StoredEIdSettings,
 } from '../../server/e-id/settings.ts';
-import { issuerProblem, parseLoginForm, parseStaffIdentity } from '../../server/e-id/admin-rules.ts';
+import { addressesProblem, isPublicAddress, issuerProblem, parseLoginForm, parseStaffIdentity } from '../../server/e-id/admin-rules.ts';
 import { isStaffOfMunicipality, linkStaff, staffPersonForIdentity, staffWithLinks, unlinkStaff } from '../../server/e-id/staff-links.ts';
 
 const ISSUER = 'https://broker.example.se/oidc';
@@ -70,6 +70,19 @@ describe('the login settings form’s rules', () => {
     assert.ok(!parseStaffIdentity('', 'subject').ok);
     assert.deepEqual(parseStaffIdentity('Sara.Lind@Kommun.SE', 'email'), { ok: true, value: 'sara.lind@kommun.se' });
     assert.ok(!parseStaffIdentity('sara.lind', 'email').ok);
+  });
+
+  it('lets the connection test ask only public addresses outside demo and test', () => {
+    for (const address of ['8.8.8.8', '172.32.0.1', '2a00:1450:4001::1', '::ffff:8.8.8.8']) assert.ok(isPublicAddress(address), address);
+    const internal = [
+      '127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1',
+      '::1', '::', 'fd12:3456::1', 'fe80::1%eth0', 'ff02::1', '::ffff:127.0.0.1', '64:ff9b::a00:1', '2002:c0a8:0101::1', '2001:db8::1', 'nonsense',
+    ];
+    for (const address of internal) assert.ok(!isPublicAddress(address), address);
+    assert.equal(addressesProblem(['8.8.8.8'], false), null);
+    assert.equal(addressesProblem(['8.8.8.8', '127.0.0.1'], false), 'loginAdmin.errors.issuerPrivate', 'every address counts');
+    assert.equal(addressesProblem([], false), 'loginAdmin.errors.issuerPrivate');
+    assert.equal(addressesProblem(['127.0.0.1'], true), null, 'demo and test may use a local broker');
   });
 
   it('lists acr values one a line, each once', () => {
@@ -176,8 +189,9 @@ describe('a municipality’s e-ID and login settings', () => {
     await saveLoginSettings(t.db, demo, { eId: { ...EID, staffMatch: 'email' }, login: DEFAULT_LOGIN_SETTINGS }, 1, new Date());
     assert.equal(await staffPersonForIdentity(t.db, demo, { issuer: ISSUER, subject: 'sub-sara', email: null }), null);
     assert.equal(await linkStaff(t.db, { municipalityId: demo, personId: head.person_id, issuer: ISSUER, match: 'email', identity: 'rektor@kommun.se' }, 1, new Date()), 'linked');
-    assert.equal((await staffPersonForIdentity(t.db, demo, { issuer: ISSUER, subject: 'x', email: 'Rektor@Kommun.se' }))?.personId, head.person_id);
+    assert.equal((await staffPersonForIdentity(t.db, demo, { issuer: ISSUER, subject: 'x', email: 'Rektor@Kommun.se', emailVerified: true }))?.personId, head.person_id);
     assert.equal(await staffPersonForIdentity(t.db, demo, { issuer: ISSUER, subject: 'x', email: 'rektor@kommun.se', emailVerified: false }), null, 'not verified');
+    assert.equal(await staffPersonForIdentity(t.db, demo, { issuer: ISSUER, subject: 'x', email: 'rektor@kommun.se' }), null, 'not said to be verified');
 
     assert.ok(await unlinkStaff(t.db, { municipalityId: demo, personId: head.person_id, issuer: ISSUER }, 1, new Date()));
     assert.ok(!(await unlinkStaff(t.db, { municipalityId: demo, personId: head.person_id, issuer: ISSUER }, 1, new Date())));
@@ -189,6 +203,21 @@ describe('a municipality’s e-ID and login settings', () => {
     // Switched off: nobody is found.
     await saveLoginSettings(t.db, demo, { eId: { ...EID, enabled: false }, login: DEFAULT_LOGIN_SETTINGS }, 1, new Date());
     assert.equal(await staffPersonForIdentity(t.db, demo, { issuer: ISSUER, subject: 'sub-sara' }), null);
+  });
+
+  it('links the same identity in two municipalities (one person working for both on the same broker), once in each', async () => {
+    await saveLoginSettings(t.db, demo, { eId: EID, login: DEFAULT_LOGIN_SETTINGS }, 1, new Date());
+    await saveLoginSettings(t.db, grann, { eId: EID, login: DEFAULT_LOGIN_SETTINGS }, 1, new Date());
+    const teacher = await t.db.selectFrom('accounts').select(['id', 'person_id']).where('username', '=', 'pedagog').executeTakeFirstOrThrow();
+    const neighbour = await t.db.selectFrom('accounts').select(['id', 'person_id']).where('username', '=', 'grannadmin').executeTakeFirstOrThrow();
+    const link = (municipalityId: number, personId: number) =>
+      linkStaff(t.db, { municipalityId, personId, issuer: ISSUER, match: 'subject', identity: 'sub-both' }, 1, new Date());
+    assert.equal(await link(demo, teacher.person_id), 'linked');
+    assert.equal(await link(grann, neighbour.person_id), 'linked');
+    assert.deepEqual(await staffPersonForIdentity(t.db, demo, { issuer: ISSUER, subject: 'sub-both' }), { personId: teacher.person_id, accountId: teacher.id });
+    assert.deepEqual(await staffPersonForIdentity(t.db, grann, { issuer: ISSUER, subject: 'sub-both' }), { personId: neighbour.person_id, accountId: neighbour.id });
+    const head = await t.db.selectFrom('accounts').select('person_id').where('username', '=', 'rektor').executeTakeFirstOrThrow();
+    assert.equal(await link(demo, head.person_id), 'identity-taken', 'still once within a municipality');
   });
 
   it('links one of two admins linking the same identity at once', async () => {

@@ -63,11 +63,13 @@ export class SoftAuthenticator {
     };
   }
 
-  /** A passkey made without a server (for a test that stores it itself), as `addPasskey` takes it. */
-  made(name = 'Testnyckel'): { credentialId: string; publicKey: string; userHandle: string; counter: number; transports: string[]; name: string } {
+  /** A passkey made without a server (for a test that stores it itself), as `addPasskey` takes it (added from a weak session unless `registeredStrong`). */
+  made(name = 'Testnyckel', registeredStrong = false): {
+    credentialId: string; publicKey: string; userHandle: string; counter: number; transports: string[]; name: string; registeredStrong: boolean;
+  } {
     this.create({ challenge: 'AAAA', user: { id: crypto.randomBytes(32).toString('base64url') } });
     const passkey = this.passkeys[this.passkeys.length - 1] as SoftPasskey;
-    return { credentialId: b64(passkey.credentialId), publicKey: passkey.publicKey, userHandle: passkey.userHandle, counter: 0, transports: ['internal'], name };
+    return { credentialId: b64(passkey.credentialId), publicKey: passkey.publicKey, userHandle: passkey.userHandle, counter: 0, transports: ['internal'], name, registeredStrong };
   }
 
   /** Answers login options (navigator.credentials.get) with one of its passkeys, as AuthenticationResponseJSON. */

@@ -84,9 +84,10 @@ export async function loginAtProvider(authorizationUrl: string, choice: Provider
   return back.pathname + back.search;
 }
 
-/** Our /login/e-id for `next`, the provider's pages, and our callback: the callback's answer. */
-export async function eIdLogin(agent: Agent, choice: ProviderChoice, next?: string) {
-  const begun = await agent.get(`/login/e-id${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+/** Our /login/e-id for `next` (at `municipalityId`'s provider, if given), the provider's pages, and our callback: the callback's answer. */
+export async function eIdLogin(agent: Agent, choice: ProviderChoice, next?: string, municipalityId?: number) {
+  const query = new URLSearchParams({ ...(next ? { next } : {}), ...(municipalityId === undefined ? {} : { municipality: String(municipalityId) }) });
+  const begun = await agent.get(`/login/e-id${query.size > 0 ? `?${query}` : ''}`);
   if (begun.status !== 303) throw new Error(`/login/e-id answered ${begun.status}: ${begun.text.slice(0, 300)}`);
   const callback = await loginAtProvider(String(begun.headers.location), choice);
   return Object.assign(await agent.get(callback), { callback });
