@@ -5,6 +5,7 @@ import type { Actor } from '../kernel/policy.ts';
 import type { HourLimit, UnitKind } from '../../db/schema.ts';
 import { jsonValues, lockedRows } from '../../db/sql.ts';
 import { assignmentCountsOn, currentPlacements } from './relations.ts';
+import { peopleNamed } from './audit-scope.ts';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Pieces of queries for other modules: who a person is, asked inside their own query (a correlated subquery), so a
@@ -580,8 +581,7 @@ export async function municipalityStaff(
   let query = db.selectFrom('persons').select(['persons.id', 'persons.first_name', 'persons.last_name'])
     .where(staffOfMunicipality(municipalityId, options.today));
   if (options.q.trim() !== '') {
-    const { peopleNamed } = await import('./audit-scope.ts'); // (the name search the audit trail uses)
-    query = query.where('persons.id', 'in', (eb) => peopleNamed(eb, municipalityId, options.q.trim()));
+    query = query.where('persons.id', 'in', (eb) => peopleNamed(eb, municipalityId, options.q.trim())); // (the audit trail's name search)
   }
   const rows = await query.orderBy('persons.last_name').orderBy('persons.first_name').orderBy('persons.id').limit(options.limit).execute();
   return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name }));

@@ -231,13 +231,21 @@ describe("public forms' CSRF token", () => {
       '/email/verify/:token': `/email/verify/${added.token}`, '/privacy': '/privacy', '/accessibility': '/accessibility',
       // (a phone's calendar fetching the feed: no form, and no session either)
       '/calendar/feed/:token.ics': `/calendar/feed/${await renewFeedToken(t.db, emma.id, now)}.ics`,
+      // (without a pending e-ID login: the page saying how to begin one)
+      '/account/new/e-id': '/account/new/e-id',
+    };
+    // The other ways in, asked with nothing under way, answer without keeping anything. (No municipality of this app has
+    // e-ID or SMS code login on; where one has, beginning an e-ID login keeps its state in a session row, limited per
+    // address: test/e-id/callback.test.ts.)
+    const ways: Record<string, number> = {
+      '/login/e-id': 404, '/login/e-id/callback': 400, '/login/pin': 303, '/login/sms': 404, '/login/sms/code': 303,
     };
     const publicGets = t.routes.entries.filter((e) => e.access === 'public' && e.method === 'GET').map((e) => e.path);
-    assert.deepEqual([...publicGets].sort(), Object.keys(pages).sort(), 'every public page is listed here');
+    assert.deepEqual([...publicGets].sort(), [...Object.keys(pages), ...Object.keys(ways)].sort(), 'every public page is listed here');
     const rows = await countRows(t.db, 'sessions');
-    for (const path of Object.values(pages)) {
+    for (const [path, status] of [...Object.values(pages).map((p) => [p, 200] as const), ...Object.entries(ways)]) {
       const res = await request(t.app).get(path);
-      assert.equal(res.status, 200, path);
+      assert.equal(res.status, status, path);
       if (res.text.includes('name="_csrf"')) assert.equal(csrfCookie(res), csrfFrom(res.text), `${path}: the form's token is the cookie's`);
       assert.doesNotMatch(String(res.headers['set-cookie'] ?? ''), /vardag\.sid=/, `${path}: no session cookie`);
     }
