@@ -21,7 +21,7 @@ import { forgetTrustedDevices, pinLocators } from './accounts/pin-queries.ts';
 import { pinPersonalData } from './accounts/pin-personal-data.ts';
 import { signedInUser } from './accounts/signed-in.ts';
 import { stepUp, stepUpRoutes } from './accounts/step-up.ts';
-import { eIdConfigOf } from './e-id/settings.ts';
+import { eIdConfigOf, loginSettingsOf, municipalitiesWithEId } from './e-id/settings.ts';
 import { configureHashing, type HashingOptions } from './accounts/passwords.ts';
 import { peopleLocators } from './people/relations.ts';
 import { accountLocators } from './accounts/closure-queries.ts';
@@ -228,8 +228,10 @@ export function createApp(deps: AppDeps): VardagApp {
     name: SESSION_COOKIE, secret: deps.sessionSecret, store, resave: false, saveUninitialized: false, rolling: true,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: config.sessionIdleMinutes * 60_000 },
   }), storeSessionBeforeRedirect);
+  // A municipality's ways to log in (server/e-id/settings.ts), handed to accounts, which e-id signs people in through.
+  const loginSettings = (municipalityId: number) => loginSettingsOf(db, municipalityId);
   app.use(signedInUser({
-    db, clock, headerCounts: (accountId) => headerCounts(db, accountId), pageFrame: (personId, day) => pageFrameOf(db, personId, day),
+    db, clock, headerCounts: (accountId) => headerCounts(db, accountId), pageFrame: (personId, day) => pageFrameOf(db, personId, day), loginSettings,
   }));
   app.use(language);
   // A remembered session's pages may be kept for reading offline in the installed app: a header tells the service worker.
@@ -260,7 +262,8 @@ export function createApp(deps: AppDeps): VardagApp {
   const eIdAvailable = async (municipalityId: number) => (await eIdConfigOf(db, municipalityId)) !== null;
   const guard = createGuard(locators, db, () => today(clock), documentationNeedsStrongLogin, stepUp({ db, clock, eIdAvailable }));
   const routes = new RouteTable(router, guard, auditTrail(db, clock));
-  accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing, accountCleanups: [removeFeedToken, removePasskeysOf, removeSmsLoginCodes, forgetTrustedDevices] });
+  accountRoutes(routes, { db, clock, config, dummyHash: deps.dummyHash, hashing: deps.hashing, accountCleanups: [removeFeedToken, removePasskeysOf, removeSmsLoginCodes, forgetTrustedDevices],
+    loginSettings, eIdOffered: async () => (await municipalitiesWithEId(db)).length > 0 });
   eIdRoutes(routes, { db, clock, config, demo: demoEId && { issuer: demoEId.issuer, staff: demoStaffLookup(demoEId.issuer) } });
   stepUpRoutes(routes, { db, clock, eIdAvailable });
   startRoutes(routes, { db, clock, config });
@@ -302,7 +305,7 @@ export function createApp(deps: AppDeps): VardagApp {
   talkRoutes(routes, { db, clock });
   menuRoutes(routes, { db, clock });
   // Strong login for documentation can be turned on where the municipality has e-ID (server/e-id/settings.ts).
-  documentationAdminRoutes(routes, { db, clock });
+  documentationAdminRoutes(routes, { db, clock, eIdAvailable });
   // A demo or test installation may use a local http e-ID provider; a real one only https.
   eIdAdminRoutes(routes, { db, clock, allowHttpIssuer: deps.demo || process.env.NODE_ENV === 'test' });
   if (deps.demo) demoMailboxRoutes(routes, { db }); // a real database has no demo mailbox, whatever its config

@@ -16,10 +16,9 @@ import type { HashingOptions } from './passwords.ts';
 import { closureRoutes } from './closure-routes.ts';
 import type { AccountCleanup } from './closure-queries.ts';
 import { passwordResetRoutes } from './password-reset.ts';
-import { smsLoginOffered } from './sms-login.ts';
+import { smsLoginOffered, type LoginSettingsOf } from './sms-login.ts';
 import { smsLoginRoutes } from './sms-login-routes.ts';
 import { settingsPageRoutes } from './settings-routes.ts';
-import { municipalitiesWithEId } from '../e-id/settings.ts';
 import { hasDeviceToken } from './pin-device.ts';
 import { pinRoutes } from './pin-routes.ts';
 
@@ -27,6 +26,9 @@ export interface AccountsDeps {
   db: Db; clock: Clock; config: Config; dummyHash: string; hashing?: HashingOptions;
   /** What other domains remove when an account is closed (closure-queries.ts AccountCleanup). */
   accountCleanups?: readonly AccountCleanup[];
+  /** The municipality's ways to log in, and whether any municipality has e-ID ("Logga in med BankID"): from app.ts. */
+  loginSettings: LoginSettingsOf;
+  eIdOffered: () => Promise<boolean>;
 }
 
 export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
@@ -35,14 +37,14 @@ export function accountRoutes(routes: RouteTable, deps: AccountsDeps): void {
 
   routes.publicGet('/login', async (req, res) => {
     if (req.actor) return res.redirect(303, '/');
-    res.locals.smsLoginOffered = await smsLoginOffered(db); // (a link to "Logga in med SMS-kod", sms-login-routes.ts)
-    res.locals.eIdOffered = (await municipalitiesWithEId(db)).length > 0; // ("Logga in med BankID", server/e-id/routes.ts)
+    res.locals.smsLoginOffered = await smsLoginOffered(db, deps.loginSettings); // (a link to "Logga in med SMS-kod", sms-login-routes.ts)
+    res.locals.eIdOffered = await deps.eIdOffered(); // ("Logga in med BankID", server/e-id/routes.ts)
     renderLogin(req, res, {});
   });
 
   routes.publicPost('/login', async (req, res) => {
-    res.locals.smsLoginOffered = await smsLoginOffered(db);
-    res.locals.eIdOffered = (await municipalitiesWithEId(db)).length > 0;
+    res.locals.smsLoginOffered = await smsLoginOffered(db, deps.loginSettings);
+    res.locals.eIdOffered = await deps.eIdOffered();
     const username = field(req.body, 'username');
     const password = field(req.body, 'password');
     const errors = validateLogin(username, password);

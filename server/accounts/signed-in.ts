@@ -5,10 +5,10 @@ import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import type { AuthLevel } from '../kernel/policy.ts';
 import { loadActor } from '../people/relations.ts';
-import { DEFAULT_LOGIN_SETTINGS, loginSettingsOf } from '../e-id/settings.ts';
 import { findSignedInAccount } from './queries.ts';
 import { municipalityOfPerson } from '../people/audit-scope.ts';
-import { authLevelOf } from './strength.ts';
+import type { LoginSettingsOf } from './sms-login.ts';
+import { authLevelOf, DEFAULT_STRONG_IDLE_MINUTES } from './strength.ts';
 
 interface Deps {
   db: Db;
@@ -17,9 +17,11 @@ interface Deps {
   headerCounts: (accountId: number) => Promise<object>;
   /** What a page's footer names for the person (their municipality and units), read together with the actor. */
   pageFrame?: (personId: number, today: string) => Promise<object>;
+  /** The municipality's login settings (its strong login's idle minutes), from app.ts. */
+  loginSettings: LoginSettingsOf;
 }
 
-export function signedInUser({ db, clock, headerCounts, pageFrame }: Deps): RequestHandler {
+export function signedInUser({ db, clock, headerCounts, pageFrame, loginSettings }: Deps): RequestHandler {
   return async (req, res, next) => {
     const accountId = req.session?.accountId;
     if (accountId === undefined) return next();
@@ -34,7 +36,7 @@ export function signedInUser({ db, clock, headerCounts, pageFrame }: Deps): Requ
     // A plain form post may answer with its page again (a field to correct): that page has a footer too.
     const framed = pageFrame && !req.get('HX-Request') && (req.method === 'GET' || req.method === 'POST');
     const [level, actor, counts, frame] = await Promise.all([
-      authLevel(req, db, clock, account.personId),
+      authLevel(req, db, clock, account.personId, loginSettings),
       loadActor(db, { id: account.id, person_id: account.personId }, 'password', today(clock)),
       fullPage ? headerCounts(account.id) : undefined,
       framed ? pageFrame(account.personId, today(clock)) : undefined,
@@ -51,9 +53,9 @@ export function signedInUser({ db, clock, headerCounts, pageFrame }: Deps): Requ
  * does not: isPoll). Only a session marked strong costs anything: the idle minutes of the account's municipality (E2's
  * login settings), two primary-key reads.
  */
-async function authLevel(req: Request, db: Db, clock: Clock, personId: number): Promise<AuthLevel> {
+async function authLevel(req: Request, db: Db, clock: Clock, personId: number, loginSettings: LoginSettingsOf): Promise<AuthLevel> {
   if (!req.session.strong) return 'password';
   const municipalityId = await municipalityOfPerson(db, personId);
-  const { strongIdleMinutes } = municipalityId === undefined ? DEFAULT_LOGIN_SETTINGS : await loginSettingsOf(db, municipalityId);
+  const strongIdleMinutes = municipalityId === undefined ? DEFAULT_STRONG_IDLE_MINUTES : (await loginSettings(municipalityId)).strongIdleMinutes;
   return authLevelOf(req, clock.now(), strongIdleMinutes);
 }

@@ -15,10 +15,10 @@ import { addressOf, loginLimits } from './login-limits.ts';
 import { loginKey, MAX_LOGIN_NAME } from './passwords.ts';
 import { MOBILE_CODE_DIGITS, parseMobileCode } from './rules.ts';
 import { startSession } from './sessions.ts';
-import { SMS_LOGIN_MINUTES, smsLogin, smsLoginOffered } from './sms-login.ts';
+import { SMS_LOGIN_MINUTES, smsLogin, smsLoginOffered, type LoginSettingsOf } from './sms-login.ts';
 import { smsLoginCodeAccount } from './sms-login-queries.ts';
 
-interface Deps { db: Db; clock: Clock; config: Config }
+interface Deps { db: Db; clock: Clock; config: Config; loginSettings: LoginSettingsOf }
 
 const HOUR = 60 * 60_000;
 /** Codes asked for an hour from one address (a household's, a school's network: several people) and for one typed name. */
@@ -27,7 +27,7 @@ export const SMS_LOGIN_PER_NAME = 5;
 
 export function smsLoginRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock, config } = deps;
-  const sms = smsLogin(db, clock);
+  const sms = smsLogin(db, clock, deps.loginSettings);
   const limits = loginLimits(db, clock, config);
   const tooMany = (req: Request, res: Response) => renderRequest(req, res, { name: { key: 'smsLogin.errors.tooMany' } }, 429);
   const limit = (name: string, max: number, key: (req: Request) => string) => rateLimit({
@@ -46,7 +46,7 @@ export function smsLoginRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.publicGet('/login/sms', async (req, res) => {
     if (req.actor) return res.redirect(303, '/');
-    if (!(await smsLoginOffered(db))) throw notFound();
+    if (!(await smsLoginOffered(db, deps.loginSettings))) throw notFound();
     renderRequest(req, res, {});
   });
 

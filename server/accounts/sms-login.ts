@@ -12,7 +12,6 @@ import type { Db } from '../kernel/db.ts';
 import { DEFAULT_LANGUAGE, languageByCode, translator } from '../kernel/i18n.ts';
 import { DatabaseRateLimitStore } from '../kernel/rate-limits.ts';
 import { allMunicipalities } from '../people/audit-scope.ts';
-import { loginSettingsOf } from '../e-id/settings.ts';
 import { queueSms } from '../sms/outbox.ts';
 import { parseSwedishMobile } from '../sms/rules.ts';
 import { MOBILE_CODE_DIGITS } from './rules.ts';
@@ -28,6 +27,12 @@ declare module 'express-session' {
 }
 
 /** How long a code works: long enough for a slow SMS, short enough for a guessed one to be of no use (issue 24: short-lived). */
+/**
+ * A municipality's ways to log in (server/e-id/settings.ts keeps them with its e-ID settings on /admin/login): handed in
+ * by app.ts, so accounts and e-id do not import each other (e-id signs people in through accounts' sessions).
+ */
+export type LoginSettingsOf = (municipalityId: number) => Promise<{ strongIdleMinutes: number; smsCodeLogin: boolean }>;
+
 export const SMS_LOGIN_MINUTES = 10;
 /** Wrong tries a code allows; then a new one must be asked for. */
 export const SMS_LOGIN_TRIES = 5;
@@ -48,7 +53,7 @@ export interface SmsLogin {
   use(codeId: number, code: string, now: Date): Promise<UseSmsLoginCode | { ok: false; error: 'off' }>;
 }
 
-export function smsLogin(db: Db, clock: Clock): SmsLogin {
+export function smsLogin(db: Db, clock: Clock, loginSettings: LoginSettingsOf): SmsLogin {
   const perAccount = counter(db, clock, 'sms-login-account');
   const perNumber = counter(db, clock, 'sms-login-number');
 
@@ -64,7 +69,7 @@ export function smsLogin(db: Db, clock: Clock): SmsLogin {
       const expiresAt = new Date(now.getTime() + SMS_LOGIN_MINUTES * 60_000);
       const accounts = await accountsFor(db, typed);
       const allowed: SmsLoginAccount[] = [];
-      for (const account of accounts) if ((await loginSettingsOf(db, account.municipalityId)).smsCodeLogin) allowed.push(account);
+      for (const account of accounts) if ((await loginSettings(account.municipalityId)).smsCodeLogin) allowed.push(account);
       const noCode = () => storeSmsLoginCode(db, null, hashSmsLoginCode('none', crypto.randomBytes(32).toString('hex')), expiresAt, now);
       if (allowed.length === 0) return noCode();
       const mobile = allowed[0].mobile;
@@ -91,7 +96,7 @@ export function smsLogin(db: Db, clock: Clock): SmsLogin {
       // Used up either way; but an account closed meanwhile, or a municipality that turned SMS login off, lets nobody in.
       const account = await smsAccountById(db, used.accountId);
       if (!account) return { ok: false, error: 'gone' };
-      if (!(await loginSettingsOf(db, account.municipalityId)).smsCodeLogin) return { ok: false, error: 'off' };
+      if (!(await loginSettings(account.municipalityId)).smsCodeLogin) return { ok: false, error: 'off' };
       return used;
     },
   };
@@ -119,7 +124,7 @@ function counter(db: Db, clock: Clock, name: string): DatabaseRateLimitStore {
  * Whether any municipality of the database lets its people log in with an SMS code: the login page then links to it
  * (the page is the same for everyone, before anyone is known). One primary-key read per municipality.
  */
-export async function smsLoginOffered(db: Db): Promise<boolean> {
-  for (const municipality of await allMunicipalities(db)) if ((await loginSettingsOf(db, municipality.id)).smsCodeLogin) return true;
+export async function smsLoginOffered(db: Db, loginSettings: LoginSettingsOf): Promise<boolean> {
+  for (const municipality of await allMunicipalities(db)) if ((await loginSettings(municipality.id)).smsCodeLogin) return true;
   return false;
 }

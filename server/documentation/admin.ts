@@ -8,16 +8,14 @@ import type { FieldErrors } from '../kernel/forms.ts';
 import { field, flash, notFound, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { administeredMunicipality, type AdministeredMunicipality } from '../people/audit-scope.ts';
-import { eIdConfigOf } from '../e-id/settings.ts';
 import { NUMBER_FIELDS, formValues, parseDocumentationSettings, STRONG_LOGIN_FIELD } from './admin-rules.ts';
 import { documentationSettings, documentationSettingsChanges, saveDocumentationSettings } from './settings.ts';
 
-interface Deps { db: Db; clock: Clock }
-
-/** Whether the municipality has a strong login method: its e-ID broker (BankID, Freja eID; server/e-id/settings.ts). */
-async function strongLoginAvailable(db: Db, municipalityId: number): Promise<boolean> {
-  return (await eIdConfigOf(db, municipalityId)) !== null;
-}
+/**
+ * `eIdAvailable`: whether the municipality has a strong login method, its e-ID broker (BankID, Freja eID; app.ts asks
+ * server/e-id/settings.ts, which asks this domain's settings in turn: handed in, so the two do not import each other).
+ */
+interface Deps { db: Db; clock: Clock; eIdAvailable: (municipalityId: number) => Promise<boolean> }
 
 export function documentationAdminRoutes(routes: RouteTable, deps: Deps): void {
   const { db, clock } = deps;
@@ -31,7 +29,7 @@ export function documentationAdminRoutes(routes: RouteTable, deps: Deps): void {
   routes.post('/admin/documentation', 'municipality.documentation.update', async (req, res, { actor, account }) => {
     const municipality = await administeredMunicipality(db, actor.adminOf, field(req.body, 'municipality'));
     if (!municipality) throw notFound();
-    const parsed = parseDocumentationSettings((name) => field(req.body, name), await strongLoginAvailable(db, municipality.chosen.id));
+    const parsed = parseDocumentationSettings((name) => field(req.body, name), await deps.eIdAvailable(municipality.chosen.id));
     if (!parsed.ok) return settingsPage(req, res, deps, municipality, parsed.errors);
     const changed = await saveDocumentationSettings(db, municipality.chosen.id, parsed.value, account.personId, clock.now());
     flash(req, changed.length > 0 ? 'documentation.admin.saved' : 'documentation.admin.unchanged');
@@ -40,11 +38,11 @@ export function documentationAdminRoutes(routes: RouteTable, deps: Deps): void {
 }
 
 async function settingsPage(
-  req: Request, res: Response, { db }: Deps, municipality: AdministeredMunicipality, errors: FieldErrors = {},
+  req: Request, res: Response, { db, eIdAvailable }: Deps, municipality: AdministeredMunicipality, errors: FieldErrors = {},
 ): Promise<void> {
   const [settings, changes, available] = await Promise.all([
     documentationSettings(db, municipality.chosen.id), documentationSettingsChanges(db, municipality.chosen.id),
-    strongLoginAvailable(db, municipality.chosen.id),
+    eIdAvailable(municipality.chosen.id),
   ]);
   const submitted = Object.keys(errors).length > 0;
   const values = submitted

@@ -10,6 +10,7 @@ import { JobRunner } from '../../server/kernel/jobs.ts';
 import { createElksGateway, registerSmsJobs } from '../../server/sms/sender.ts';
 import { isOpenAccountMobile } from '../../server/accounts/queries.ts';
 import { SMS_LOGIN_PER_ACCOUNT, smsLogin } from '../../server/accounts/sms-login.ts';
+import { loginSettingsOf } from '../../server/e-id/settings.ts';
 import { SMS_LOGIN_PER_ADDRESS, SMS_LOGIN_PER_NAME } from '../../server/accounts/sms-login-routes.ts';
 import { csrfFrom, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { municipalityId } from '../support/demo.ts';
@@ -236,7 +237,7 @@ describe('logging in with an SMS code', () => {
 
   it('uses a code once, also through the use case at once from two processes', async () => {
     await smsLoginIn(t, 'Demokommun', true);
-    const use = smsLogin(t.db, t.clock);
+    const use = smsLogin(t.db, t.clock, (id) => loginSettingsOf(t.db, id));
     const codeId = await use.request('vardnadshavare', t.clock.now());
     const code = codeIn((await smsTo(t, EMMA_MOBILE)).at(-1));
     const results = await Promise.all([1, 2, 3, 4].map(() => use.use(codeId, code, t.clock.now())));
