@@ -25,7 +25,7 @@ import { hashMobileCode } from '../../server/accounts/verify-mobile.ts';
 import { findSignedInAccount, setLanguage } from '../../server/accounts/queries.ts';
 import { openClosureRequest, withdrawClosure } from '../../server/accounts/closure-queries.ts';
 import { hashPassword, loginKey, verifyPassword } from '../../server/accounts/passwords.ts';
-import { trustDevice, trustedDevicesOf } from '../../server/accounts/pin-queries.ts';
+import { forgetTrustedDevices, trustDevice, trustedDevicesOf } from '../../server/accounts/pin-queries.ts';
 import { pinSecret } from '../../server/accounts/pin-rules.ts';
 import { newToken } from '../../server/accounts/tokens.ts';
 import { DEMO_PASSWORD } from '../../server/demo/seed.ts';
@@ -1711,7 +1711,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     by: STAFF_OF_ELSAS,
     form: (c) => [['title', `Matrisens händelse ${c.n}`], ['date', '2026-12-03'], ['startTime', '09:00'], ['endTime', '10:00'], ['bring', 'rainClothes']],
     answer: () => ({ to: /^\/calendar\/events\/\d+$/ }),
-    changes: ['calendar_events', 'notifications'],
+    changes: ['calendar_events', 'calendar_revisions', 'notifications'],
     mayChange: ['jobs'],
     check: async (c) => {
       const event = await c.t.db.selectFrom('calendar_events').select(['group_id', 'unit_id', 'bring']).where('title', '=', `Matrisens händelse ${c.n}`).executeTakeFirstOrThrow();
@@ -1722,7 +1722,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     by: HEADS_OF_ELSA,
     form: (c) => [['title', `Matrisens händelse ${c.n}`], ['date', '2026-12-03'], ['allDay', 'yes'], ['repeat', 'weekly'], ['repeatUntil', '2027-01-28']],
     answer: () => ({ to: /^\/calendar\/events\/\d+$/ }),
-    changes: ['calendar_events', 'notifications'],
+    changes: ['calendar_events', 'calendar_revisions', 'notifications'],
     mayChange: ['jobs'],
     check: async (c) => {
       const event = await c.t.db.selectFrom('calendar_events').select(['group_id', 'unit_id', 'repeat_until', 'start_time'])
@@ -1735,7 +1735,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     prepare: async (c) => ({ calendarEventId: await freshCalendarEvent(c.t, c.own) }),
     form: () => [],
     answer: () => ({ to: '/calendar' }),
-    changes: ['calendar_events', 'notifications'], // (its families told: the event was ahead)
+    changes: ['calendar_events', 'calendar_revisions', 'notifications'], // (its families told: the event was ahead)
     mayChange: ['jobs'],
     check: async (c) => assert.equal(await c.t.db.selectFrom('calendar_events').select('id').where('id', '=', Number(c.made.calendarEventId)).executeTakeFirst(), undefined),
   },
@@ -1744,7 +1744,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     prepare: async (c) => ({ calendarEventId: await freshCalendarEvent(c.t, c.own) }),
     form: (c) => [['title', `Ändrad av matrisen ${c.n}`], ['date', '2026-12-04'], ['startTime', '09:00'], ['endTime', '10:00']],
     answer: (c) => ({ to: `/calendar/events/${c.made.calendarEventId}` }),
-    changes: ['calendar_events', 'notifications'],
+    changes: ['calendar_events', 'calendar_revisions', 'notifications'],
     mayChange: ['jobs'],
     check: async (c) => {
       const event = await c.t.db.selectFrom('calendar_events').select(['title', 'date', 'start_time']).where('id', '=', Number(c.made.calendarEventId)).executeTakeFirstOrThrow();
@@ -2058,10 +2058,12 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     },
     form: () => [],
     answer: () => ({ to: '/' }),
-    changes: ['accounts'],
+    changes: ['accounts', 'account_emails', 'jobs', 'mail_outbox'], // (the typed address, unconfirmed, and its link by mail)
     check: async (c) => {
-      const account = await c.t.db.selectFrom('accounts').select(['username', 'email']).where('person_id', '=', Number(c.made.guardianId)).executeTakeFirstOrThrow();
-      assert.deepEqual(account, { username: `e-id-${c.n}`, email: `e-id-${c.n}@example.com` });
+      const account = await c.t.db.selectFrom('accounts').select(['id', 'username', 'email']).where('person_id', '=', Number(c.made.guardianId)).executeTakeFirstOrThrow();
+      assert.deepEqual({ username: account.username, email: account.email }, { username: `e-id-${c.n}`, email: null }, 'no login e-mail before it is confirmed');
+      const typed = (await extraEmails(c.t.db, account.id)).find((e) => e.email === `e-id-${c.n}@example.com`);
+      assert.ok(typed && !typed.verified, 'the typed address, waiting for its link');
     },
   },
   'POST /children/:childId/student-account': {
@@ -2213,7 +2215,7 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     prepare: async (c) => ({ hash: await passwordHashOf(c.t.db, c.account.id) }),
     form: (c) => [['current_password', DEMO_PASSWORD], ['new_password', `ny cykel i regnet ${c.n}`]],
     answer: () => ({ to: '/settings#password-section' }),
-    changes: ['accounts'],
+    changes: ['accounts'], mayChange: ['trusted_devices'], // (a browser with a PIN the probes left: a new password forgets it)
     check: async (c) => assert.ok(await verifyPassword(await passwordHashOf(c.t.db, c.account.id), `ny cykel i regnet ${c.n}`), 'the new password'),
     restore: async (c) => { await c.t.db.updateTable('accounts').set({ password_hash: String(c.made.hash) }).where('id', '=', c.account.id).execute(); },
   },
@@ -2382,6 +2384,8 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
     answer: () => ({ to: '/settings/pin' }),
     changes: ['trusted_devices'],
     check: async (c) => assert.ok((await trustedDevicesOf(c.t.db, c.account.id)).length > 0, 'a browser with a PIN'),
+    // (a later case, the guardian's new password, would forget it: a change of its own)
+    restore: async (c) => forgetTrustedDevices(c.t.db, c.account.id),
   },
   'POST /settings/pin/:trustedDeviceId/remove': {
     by: ['vardnadshavare'],
