@@ -49,11 +49,20 @@ if (lint.status !== 0) {
 }
 
 const only = process.argv.slice(2);
-const files = only.length ? only : findTests('test');
-if (files.length === 0) {
+const found = only.length ? only : findTests('test');
+if (found.length === 0) {
   console.error('No test files found under test/.');
   process.exit(1);
 }
+const misnamed = found.filter((file) => isBrowserFile(file) !== usesBrowser(file));
+if (misnamed.length) {
+  console.error(`A test file that drives Chromium lives in test/browser/ or ends in browser.test.ts, and only such a file does: ${misnamed.join(', ')}. No test was run.`);
+  process.exit(1);
+}
+// The browser tests check pages (axe, layout, scripts, languages), which the database under them does not change:
+// they run on SQLite only. On PostgreSQL every other test runs, the permission matrix and the fuzzer among them.
+const files = order(database === 'postgres' ? found.filter((file) => !isBrowserFile(file)) : found);
+const leftOut = found.length - files.length;
 
 const env = { ...process.env, NODE_ENV: 'test', VARDAG_TEST_DATABASE: database };
 let cluster;
@@ -61,7 +70,7 @@ if (database === 'postgres') {
   const { startTestCluster } = await tsImport('../test/support/database.ts', import.meta.url);
   cluster = await startTestCluster();
   env.VARDAG_TEST_POSTGRES = cluster.base;
-  console.log(`The tests run on PostgreSQL (${execVersion(path.join(postgresBin, 'postgres'))}), a cluster at ${cluster.base}, on Node ${process.version}.`);
+  console.log(`The tests run on PostgreSQL (${execVersion(path.join(postgresBin, 'postgres'))}), a cluster at ${cluster.base}, on Node ${process.version}; the ${leftOut} browser test files run on SQLite only.`);
 } else {
   console.log(`The tests run on SQLite files, on Node ${process.version}.`);
 }
@@ -81,7 +90,7 @@ child.on('close', async (code) => {
   const tests = count('tests');
   const passed = count('pass');
   const failed = count('fail');
-  console.log(`\n${files.length} test files, ${tests} tests, on ${database === 'postgres' ? 'PostgreSQL' : 'SQLite'}, Node ${process.version}`);
+  console.log(`\n${files.length} test files, ${tests} tests, on ${database === 'postgres' ? `PostgreSQL (not the ${leftOut} browser test files: those on SQLite)` : 'SQLite'}, Node ${process.version}`);
   console.log(`${passed} passed, ${failed} failed`);
   if (tests === 0) {
     console.error('No test ran: that is a failure, not a pass.');
@@ -96,6 +105,23 @@ function findTests(dir) {
     if (entry.isDirectory()) return findTests(full);
     return entry.name.endsWith('.test.ts') ? [full] : [];
   }).sort();
+}
+
+function isBrowserFile(file) {
+  return file.split(path.sep).includes('browser') || file.endsWith('browser.test.ts');
+}
+
+function usesBrowser(file) {
+  return /from '(?:\.\.\/)+support\/browser\.ts'|from 'playwright-core'/.test(fs.readFileSync(file, 'utf8'));
+}
+
+/**
+ * The files in the order they start: the longest first (the permission matrix, the fuzzer, the browser tests), so that
+ * the two files running side by side end near each other rather than one long file running alone at the end.
+ */
+function order(list) {
+  const weight = (file) => (file.endsWith('matrix.test.ts') ? 3 : file.endsWith('fuzz.test.ts') ? 2 : isBrowserFile(file) ? 1 : 0);
+  return [...list].sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
 }
 
 function execVersion(program) {

@@ -2,15 +2,13 @@
 // e-ID broker and the login settings (field messages in Swedish for bad input, each change listed), tests the
 // connection against a real discovery document, and links and unlinks staff; documentation's strong login can be
 // turned on once the municipality has e-ID. Nobody else reaches the pages; another municipality's admin gets 404.
-// In Chromium: both pages whole at 360 px and accessible (axe) in Swedish and Arabic.
+// In Chromium: admin-browser.test.ts.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Page } from 'playwright-core';
 import { postForm, signIn, startTestApp, type TestApp } from '../support/app.ts';
 import { municipalityId } from '../support/demo.ts';
-import { assertAccessible, login, startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
 import { DEFAULT_LOGIN_SETTINGS, eIdConfigOf, loginSettingsChanges, loginSettingsOf, saveLoginSettings } from '../../server/e-id/settings.ts';
 import { staffPersonForIdentity } from '../../server/e-id/staff-links.ts';
 import { testDiscovery } from '../../server/e-id/admin.ts';
@@ -224,44 +222,4 @@ describe('the admin’s login settings', () => {
     const foreign = await postForm(neighbour, '/admin/login/staff', '/admin/login/staff/link', { municipality: String(grann), person: String(teacher.person_id), [`identity-${teacher.person_id}`]: 'x' });
     assert.equal(foreign.status, 404, 'another municipality’s staff member');
   });
-});
-
-describe('the admin’s login pages in Chromium', () => {
-  let h: BrowserHarness;
-  before(async () => {
-    h = await startBrowserHarness();
-    const demo = await municipalityId(h.t.db, 'Demokommun');
-    await saveLoginSettings(h.t.db, demo, { eId: { enabled: true, issuer: ISSUER, clientId: 'c', personnummerClaim: 'pnr', strongAcr: ['a'], staffMatch: 'subject' }, login: DEFAULT_LOGIN_SETTINGS }, 1, new Date());
-  });
-  after(() => h.close());
-
-  const assertWhole = async (page: Page, what: string) => {
-    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-    assert.ok(scroll <= client, `${what}: ${scroll} px wide in a ${client} px window`);
-  };
-
-  for (const language of ['sv', 'ar'] as const) {
-    it(`both pages are whole at 360 px and accessible, also with an error (${language})`, async () => {
-      await h.t.db.updateTable('accounts').set({ language }).where('username', '=', 'admin').execute();
-      try {
-        const { page, problems } = await h.page({ width: 360, touch: true });
-        await login(page, 'admin');
-        for (const path of ['/admin/login', '/admin/login/staff']) {
-          await page.goto(path);
-          if (language === 'ar') assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
-          await assertWhole(page, path);
-          await assertAccessible(page, `${path} (${language})`);
-        }
-        await page.goto('/admin/login');
-        await page.locator('#strong_idle_minutes').fill('2');
-        await page.locator('form[action="/admin/login"] button[type=submit]:not([formaction])').click();
-        await page.locator('#strong_idle_minutes-error').waitFor();
-        await assertWhole(page, '/admin/login with an error');
-        await assertAccessible(page, `/admin/login with an error (${language})`);
-        problems.assertNone();
-      } finally {
-        await h.t.db.updateTable('accounts').set({ language: 'sv' }).where('username', '=', 'admin').execute();
-      }
-    });
-  }
 });

@@ -1,6 +1,7 @@
 // Named demo records, found by name so tests read like the feature ("Elsa", "Blåbär", "Solrosen").
 import { sql } from 'kysely';
 import type { Db } from '../../server/kernel/db.ts';
+import { recordWrites } from './database.ts';
 
 export async function personId(db: Db, first: string, last: string): Promise<number> {
   const row = await db.selectFrom('persons').select('id').where('first_name', '=', first).where('last_name', '=', last).executeTakeFirstOrThrow();
@@ -39,12 +40,36 @@ export async function fingerprint(db: Db): Promise<string> {
 /** Every table but the bookkeeping, each with its rows as one string: compare two with `changedTables`. */
 export async function tableContents(db: Db): Promise<Map<string, string>> {
   const contents = new Map<string, string>();
-  for (const table of (await db.introspection.getTables()).filter((tb) => !BOOKKEEPING.has(tb.name) && !tb.name.startsWith('kysely_'))) {
+  for (const table of (await db.introspection.getTables()).filter((tb) => !BOOKKEEPING.has(tb.name) && !tb.name.startsWith('kysely_') && !tb.name.startsWith(WATCH_PREFIX))) {
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(db);
     // Sorted: PostgreSQL returns rows in no set order (a row rewritten with its own values moves), SQLite by rowid.
     contents.set(table.name, JSON.stringify(rows.rows.map((row) => JSON.stringify(row)).sort()));
   }
   return contents;
+}
+
+const WATCH_PREFIX = 'test_writes';
+
+/** The rows written since `clear`, as "table insert|update|delete", each once, sorted. */
+export interface WriteWatch { clear(): Promise<void>; written(): Promise<string[]> }
+
+/**
+ * Watches every table but the bookkeeping for writes, by triggers (test/support/database.ts `recordWrites`): stricter
+ * than comparing two `fingerprint`s (a row written back with its own values counts) and a query instead of reading the
+ * whole database, for tests that check thousands of refused requests wrote nothing. Install it once the tables are made.
+ */
+export async function watchWrites(db: Db, name = WATCH_PREFIX): Promise<WriteWatch> {
+  if (!name.startsWith(WATCH_PREFIX)) throw new Error(`a write watch's table starts with ${WATCH_PREFIX}`);
+  const tables = (await db.introspection.getTables()).map((tb) => tb.name)
+    .filter((table) => !BOOKKEEPING.has(table) && !table.startsWith('kysely_') && !table.startsWith(WATCH_PREFIX));
+  await recordWrites(db, tables, name);
+  return {
+    async clear() { await sql`delete from ${sql.table(name)}`.execute(db); },
+    async written() {
+      const rows = await sql<{ tbl: string; op: string }>`select distinct tbl, op from ${sql.table(name)}`.execute(db);
+      return rows.rows.map((row) => `${row.tbl} ${row.op}`).sort();
+    },
+  };
 }
 
 /** The tables whose rows differ between two `tableContents`: what a request wrote (the bookkeeping left out). */
