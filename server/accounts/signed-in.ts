@@ -8,7 +8,7 @@ import { loadActor } from '../people/relations.ts';
 import { findSignedInAccount } from './queries.ts';
 import { municipalityOfPerson } from '../people/audit-scope.ts';
 import type { LoginSettingsOf } from './sms-login.ts';
-import { authLevelOf, DEFAULT_STRONG_IDLE_MINUTES } from './strength.ts';
+import { authLevelOf, DEFAULT_STRONG_IDLE_MINUTES, strongMunicipalities } from './strength.ts';
 
 interface Deps {
   db: Db;
@@ -41,7 +41,9 @@ export function signedInUser({ db, clock, headerCounts, pageFrame, loginSettings
       fullPage ? headerCounts(account.id) : undefined,
       framed ? pageFrame(account.personId, today(clock)) : undefined,
     ]);
-    req.actor = { ...actor, authLevel: level };
+    // A strong login counts for the municipalities that made it strong (a session marked before they were kept: none).
+    const strongIn = new Set(level === 'strong' ? strongMunicipalities(req) : []);
+    req.actor = { ...actor, authLevel: strongIn.size > 0 ? 'strong' : 'password', strongIn };
     if (counts) res.locals.unread = counts;
     if (frame) res.locals.frame = frame;
     next();

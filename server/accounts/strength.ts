@@ -29,10 +29,20 @@ export function isPoll(req: Pick<Request, 'method' | 'headers'>): boolean {
     && headers['hx-trigger'] === poll;
 }
 
-/** Marks the session as strongly logged in now (after the e-ID callback checked the acr against the municipality's). */
-export function markStrong(req: Request, at: Date, acr: string): void {
+/**
+ * Marks the session as strongly logged in now for `municipalityId`'s records (after the e-ID callback checked the acr
+ * against that municipality's; a passkey where the person's municipality counts passkeys as strong). A session strong
+ * for another municipality stays so for it too: this request has already dropped a lapsed one (authLevelOf).
+ */
+export function markStrong(req: Request, at: Date, acr: string, municipalityId: number): void {
   const now = at.toISOString();
-  req.session.strong = { at: now, seenAt: now, acr };
+  const municipalityIds = [...new Set([...(req.session.strong?.municipalityIds ?? []), municipalityId])];
+  req.session.strong = { at: now, seenAt: now, acr, municipalityIds };
+}
+
+/** The municipalities the session's strong login counts for (after authLevelOf: none once it lapsed). */
+export function strongMunicipalities(req: Request): number[] {
+  return req.session?.strong?.municipalityIds ?? [];
 }
 
 /** Forgets a strong login (the weak session stays). */

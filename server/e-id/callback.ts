@@ -59,7 +59,7 @@ export async function finishCallback(req: Request, deps: CallbackDeps): Promise<
     if (same !== 'same') return fail(same);
     if (!strong) return fail('weak');
     await renewSessionId(req);
-    markStrong(req, now, acr);
+    markStrong(req, now, acr, pending.municipalityId);
     log.info({ outcome: 'step-up', municipalityId: pending.municipalityId, accountId: req.account.id }, 'e-ID login');
     return { ok: true, to: next };
   }
@@ -69,7 +69,7 @@ export async function finishCallback(req: Request, deps: CallbackDeps): Promise<
   switch (match.kind) {
     case 'account':
       await startSession(req, db, clock, match.accountId);
-      if (strong) markStrong(req, now, acr);
+      if (strong) markStrong(req, now, acr, pending.municipalityId);
       log.info({ outcome: strong ? 'strong' : 'weak', municipalityId: pending.municipalityId, accountId: match.accountId }, 'e-ID login');
       return { ok: true, to: next };
     case 'guardianWithoutAccount':

@@ -65,7 +65,7 @@ export function newAccountRoutes(routes: RouteTable, deps: Deps): void {
     // A new session id (startSession regenerates it): the pending login is gone with the old session, used once.
     await startSession(req, db, clock, outcome.accountId);
     const config = await eIdConfigOf(db, pending.municipalityId);
-    if (config?.strongAcr.includes(pending.acr)) markStrong(req, clock.now(), pending.acr);
+    if (config?.strongAcr.includes(pending.acr)) markStrong(req, clock.now(), pending.acr, pending.municipalityId);
     const language = languageByCode(values.language);
     if (language) req.session.language = language.code;
     // The next page tells where the link went and that the address is used only once confirmed.

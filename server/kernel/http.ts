@@ -4,7 +4,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import type { TFunction } from 'i18next';
 import { actionDefinition, ONE_CHILD_KINDS, type actions, type Action, type TargetKind } from './actions.ts';
 import { RequestWork, withRequestWork, type Db, type Execute } from './db.ts';
-import { decide, type Actor, type Location } from './policy.ts';
+import { decide, isStrongFor, type Actor, type Location } from './policy.ts';
 import type { Language } from './i18n.ts';
 import type { FieldError } from './forms.ts';
 import { log } from './log.ts';
@@ -26,7 +26,7 @@ declare module 'express-session' {
   interface SessionData {
     accountId?: number; childId?: number; language?: string; loginAt?: string; flash?: string | FieldError; agent?: string;
     /** A strong (e-ID) login of this session: when, last seen (idle lapse back to weak), the provider's acr (server/accounts/strength.ts). */
-    strong?: { at: string; seenAt: string; acr: string };
+    strong?: { at: string; seenAt: string; acr: string; municipalityIds?: number[] };
     /** A form posted on a weak session to an action that needs a strong login, kept to be sent again after the e-ID login (step-up). */
     stepUp?: { method: 'GET' | 'POST'; path: string; body: Record<string, string | string[]>; at: string };
     /** An OIDC login under way (server/e-id/): state, nonce and PKCE verifier, never in a URL or a log line. */
@@ -217,7 +217,7 @@ export function createGuard(
       const chosenGroupId = only?.scope === 'chosen-group' ? parseId(field(req.body, only.field)) : undefined;
       if (chosenGroupId !== undefined) target.chosenGroupId = chosenGroupId;
     }
-    const asked = strongLogin === 'municipality-setting' && target !== undefined && req.actor.authLevel !== 'strong'
+    const asked = strongLogin === 'municipality-setting' && target !== undefined && !isStrongFor(req.actor, target)
       && await strongLoginRequired(db, target.municipalityId);
     const decision = decide(req.actor, action, target ?? null, asked);
     if (decision === 'needs-strong-login') return strongLoginNeeded(req, res, target?.municipalityId);

@@ -9,6 +9,11 @@ export interface Actor {
   accountId: number;
   personId: number;
   authLevel: AuthLevel;
+  /**
+   * The municipalities whose own e-ID login (or passkey setting) made the session strong: a strong login counts for
+   * their records only, as each municipality decides which logins are strong (empty on a weak session).
+   */
+  strongIn: ReadonlySet<number>;
   adminOf: ReadonlySet<number>;        // municipality ids
   headOf: ReadonlySet<number>;         // unit ids
   staffUnits: ReadonlySet<number>;     // unit ids where the user has any assignment
@@ -55,8 +60,13 @@ export function decide(actor: Actor | undefined, action: Action, location: Locat
     : definition.allow;
   if (!places.some((at) => rules.some((rule) => ruleHolds(rule, actor, at)))) return 'deny';
   const strong = definition.strongLogin === true || (definition.strongLogin === 'municipality-setting' && municipalityAsksStrongLogin);
-  if (strong && actor.authLevel !== 'strong') return 'needs-strong-login';
+  if (strong && !isStrongFor(actor, location)) return 'needs-strong-login';
   return 'allow';
+}
+
+/** Whether the actor's login is strong for the record: made strong by the record's own municipality. */
+export function isStrongFor(actor: Actor, location: Pick<Location, 'municipalityId'> | null): boolean {
+  return actor.authLevel === 'strong' && (location === null || actor.strongIn.has(location.municipalityId));
 }
 
 export function allows(actor: Actor | undefined, action: Action, location: Location | null): boolean {

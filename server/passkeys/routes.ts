@@ -115,17 +115,18 @@ export function passkeyRoutes(routes: RouteTable, deps: PasskeyDeps): void {
     await begun.succeeded();
     await startSession(req, db, clock, account.id, field(req.body, 'remember') === 'yes' ? config.rememberMeDays : undefined);
     // Strong only with a passkey added from a strong session, where the municipality counts passkeys as strong.
-    if (checked.registeredStrong && await passkeysStrong(db, account.personId)) markStrong(req, now, PASSKEY_ACR);
+    const strongIn = checked.registeredStrong ? await passkeysStrongIn(db, account.personId) : undefined;
+    if (strongIn !== undefined) markStrong(req, now, PASSKEY_ACR, strongIn);
     const next = safeReturnPath(field(req.body, 'next'));
     if (req.accepts(['html', 'json']) === 'json') res.json({ next });
     else res.redirect(303, next);
   });
 }
 
-/** Whether the person's municipality counts a passkey login as strong. */
-async function passkeysStrong(db: Db, personId: number): Promise<boolean> {
+/** The person's municipality, where it counts a passkey login as strong; undefined where a passkey is weak. */
+async function passkeysStrongIn(db: Db, personId: number): Promise<number | undefined> {
   const municipalityId = await municipalityOfPerson(db, personId);
-  return municipalityId !== undefined && (await loginSettingsOf(db, municipalityId)).passkeysStrong;
+  return municipalityId !== undefined && (await loginSettingsOf(db, municipalityId)).passkeysStrong ? municipalityId : undefined;
 }
 
 /**

@@ -16,6 +16,7 @@ export async function loadActor(db: Db, account: { id: number; person_id: number
     accountId: account.id,
     personId,
     authLevel,
+    strongIn: new Set(),
     adminOf: new Set(of('admin').map((r) => Number(r.a))),
     headOf: new Set(of('unit_head').map((r) => Number(r.a))),
     staffUnits: new Set(assignments.map((r) => Number(r.a))),

@@ -8,7 +8,7 @@ import { documentationNeedsStrongLogin } from '../documentation/settings.ts';
 import { strongLoginUrl } from '../accounts/step-up.ts';
 import { enabledBoxes } from '../settings/queries.ts';
 import { today } from '../kernel/clock.ts';
-import { allows } from '../kernel/policy.ts';
+import { allows, isStrongFor } from '../kernel/policy.ts';
 import { locateChild } from '../people/relations.ts';
 import { absenceBox } from '../absence/box.ts';
 import { scheduleBox } from '../schedule/box.ts';
@@ -75,11 +75,11 @@ export async function loadBox(context: BoxContext<ChildSummary>, key: BoxKey): P
 /** The way to a strong login in place of the box, when its content needs one the viewer's session does not have. */
 async function needsStrongLogin({ db, child, viewer }: BoxContext<ChildSummary>, key: BoxKey): Promise<{ stepUpUrl: string } | null> {
   const action = STRONG_BOX_ACTIONS[key];
-  if (!action || viewer?.authLevel === 'strong') return null;
+  if (!action) return null;
   const { strongLogin } = actionDefinition(action);
   if (!strongLogin) return null;
   const municipalityId = (await findUnit(db, child.unitId))?.municipalityId;
-  if (municipalityId === undefined) return null;
+  if (municipalityId === undefined || (viewer && isStrongFor(viewer, { municipalityId }))) return null;
   if (strongLogin === 'municipality-setting' && !(await documentationNeedsStrongLogin(db, municipalityId))) return null;
   return { stepUpUrl: strongLoginUrl(`/children/${child.id}`, municipalityId) };
 }

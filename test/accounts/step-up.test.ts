@@ -42,6 +42,18 @@ describe('step-up', () => {
     assert.equal((await agent.get(nextOf(res.headers.location))).status, 200);
   });
 
+  it('a login made strong by another municipality\'s e-ID is weak for this one\'s records, its box locked too', async () => {
+    const { agent, sid } = await signInWithSession(t.app, 'vardnadshavare');
+    await markSessionStrong(t.db, sid, t.clock.now(), undefined, [grannkommun]);
+    const res = await agent.get(`/children/${elsa}/portfolio`);
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.location, `/login/e-id?next=${encodeURIComponent(`/children/${elsa}/portfolio`)}`);
+    assert.match((await agent.get(`/children/${elsa}`)).text, /Logga in med BankID för att se/);
+    await markSessionStrong(t.db, sid, t.clock.now(), undefined, [grannkommun, demokommun]);
+    assert.equal((await agent.get(`/children/${elsa}/portfolio`)).status, 200);
+    assert.doesNotMatch((await agent.get(`/children/${elsa}`)).text, /Logga in med BankID för att se/);
+  });
+
   it('an htmx request gets HX-Redirect to the e-ID login, back to the whole page it came from', async () => {
     const { agent } = await signInWithSession(t.app, 'vardnadshavare');
     const res = await agent.get(`/children/${elsa}/portfolio`).set('HX-Request', 'true').set('HX-Current-URL', `http://127.0.0.1/children/${elsa}`);

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Request } from 'express';
-import { authLevelOf, DEFAULT_STRONG_IDLE_MINUTES, isPoll, markStrong } from '../../server/accounts/strength.ts';
+import { authLevelOf, DEFAULT_STRONG_IDLE_MINUTES, isPoll, markStrong, strongMunicipalities } from '../../server/accounts/strength.ts';
 import { startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { groupId, municipalityId, personId } from '../support/demo.ts';
 import { enableEId, markSessionStrong, setDocumentationStrongLogin, signInWithSession, storedSession } from '../support/strong-login.ts';
@@ -19,8 +19,8 @@ describe('authLevelOf', () => {
 
   it('is strong after markStrong, and stays strong while requests keep coming within the idle minutes', () => {
     const req = fakeRequest();
-    markStrong(req, at('2026-11-24T09:00:00Z'), 'bankid');
-    assert.deepEqual(req.session.strong, { at: '2026-11-24T09:00:00.000Z', seenAt: '2026-11-24T09:00:00.000Z', acr: 'bankid' });
+    markStrong(req, at('2026-11-24T09:00:00Z'), 'bankid', 1);
+    assert.deepEqual(req.session.strong, { at: '2026-11-24T09:00:00.000Z', seenAt: '2026-11-24T09:00:00.000Z', acr: 'bankid', municipalityIds: [1] });
     // A request every 15 minutes for an hour: each one refreshes when it was seen.
     for (const time of ['09:15', '09:30', '09:45', '10:00']) {
       assert.equal(authLevelOf(req, at(`2026-11-24T${time}:00Z`), 20), 'strong', time);
@@ -29,9 +29,23 @@ describe('authLevelOf', () => {
     assert.equal(req.session.strong?.at, '2026-11-24T09:00:00.000Z', 'when it was made stays');
   });
 
+  it('counts for the municipality whose login made it strong; a second one adds its own, a lapse drops both', () => {
+    const req = fakeRequest();
+    markStrong(req, at('2026-11-24T09:00:00Z'), 'bankid', 1);
+    assert.deepEqual(strongMunicipalities(req), [1]);
+    assert.equal(authLevelOf(req, at('2026-11-24T09:10:00Z'), 20), 'strong');
+    markStrong(req, at('2026-11-24T09:10:00Z'), 'freja', 2);
+    markStrong(req, at('2026-11-24T09:10:00Z'), 'freja', 2);
+    assert.deepEqual(strongMunicipalities(req), [1, 2]);
+    assert.equal(authLevelOf(req, at('2026-11-24T09:31:00Z'), 20), 'password');
+    assert.deepEqual(strongMunicipalities(req), []);
+    markStrong(req, at('2026-11-24T09:31:00Z'), 'bankid', 2);
+    assert.deepEqual(strongMunicipalities(req), [2], 'a lapsed one is not brought back by another');
+  });
+
   it('lapses after the idle minutes: the mark is dropped, weak from then on', () => {
     const req = fakeRequest();
-    markStrong(req, at('2026-11-24T09:00:00Z'), 'bankid');
+    markStrong(req, at('2026-11-24T09:00:00Z'), 'bankid', 1);
     assert.equal(authLevelOf(req, at('2026-11-24T09:19:59Z'), 20), 'strong');
     assert.equal(authLevelOf(req, at('2026-11-24T09:39:58Z'), 20), 'strong', 'the request at 09:19:59 refreshed it');
     assert.equal(authLevelOf(req, at('2026-11-24T10:00:00Z'), 20), 'password');
@@ -41,7 +55,7 @@ describe('authLevelOf', () => {
 
   it('refreshes the mark at most once a minute (the session is not saved on every request), never lasting longer', () => {
     const req = fakeRequest();
-    markStrong(req, at('2026-11-24T09:00:00Z'), 'bankid');
+    markStrong(req, at('2026-11-24T09:00:00Z'), 'bankid', 1);
     assert.equal(authLevelOf(req, at('2026-11-24T09:00:30Z'), 20), 'strong');
     assert.equal(req.session.strong?.seenAt, '2026-11-24T09:00:00.000Z', 'half a minute: not written');
     assert.equal(authLevelOf(req, at('2026-11-24T09:20:00Z'), 20), 'password', 'lapses from the written mark: never late');
@@ -49,7 +63,7 @@ describe('authLevelOf', () => {
 
   it('follows the idle minutes given (the municipality\'s)', () => {
     const req = fakeRequest();
-    markStrong(req, at('2026-11-24T09:00:00Z'), 'bankid');
+    markStrong(req, at('2026-11-24T09:00:00Z'), 'bankid', 1);
     assert.equal(authLevelOf(req, at('2026-11-24T09:59:00Z'), 60), 'strong');
     assert.equal(authLevelOf(req, at('2026-11-24T10:03:00Z'), 5), 'strong');
     assert.equal(authLevelOf(req, at('2026-11-24T10:08:00Z'), 5), 'password');
@@ -57,7 +71,7 @@ describe('authLevelOf', () => {
 
   it('counts a mark from the future (a clock set back) as seen now, and an unreadable one as none', () => {
     const req = fakeRequest();
-    markStrong(req, at('2026-11-24T12:00:00Z'), 'bankid');
+    markStrong(req, at('2026-11-24T12:00:00Z'), 'bankid', 1);
     assert.equal(authLevelOf(req, at('2026-11-24T09:00:00Z'), 20), 'strong');
     assert.equal(authLevelOf(req, at('2026-11-24T09:20:00Z'), 20), 'password', 'not strong until noon');
     req.session.strong = { at: 'x', seenAt: 'not a date', acr: 'bankid' };
@@ -68,7 +82,7 @@ describe('authLevelOf', () => {
 
   it('is not refreshed by a page polling by itself, which lets it lapse', () => {
     const req = pollRequest('GET', { 'hx-request': 'true', 'hx-trigger': 'today-list', 'x-vardag-poll': 'today-list' });
-    markStrong(req, at('2026-11-24T09:00:00Z'), 'bankid');
+    markStrong(req, at('2026-11-24T09:00:00Z'), 'bankid', 1);
     for (const time of ['09:05', '09:10', '09:15']) assert.equal(authLevelOf(req, at(`2026-11-24T${time}:00Z`), 20), 'strong', time);
     assert.equal(req.session.strong?.seenAt, '2026-11-24T09:00:00.000Z', 'polls leave the mark');
     assert.equal(authLevelOf(req, at('2026-11-24T09:20:00Z'), 20), 'password');
@@ -76,7 +90,7 @@ describe('authLevelOf', () => {
 
   it('brings a mark from the future back to now also on a poll (polls never keep it strong longer)', () => {
     const req = pollRequest('GET', { 'hx-request': 'true', 'hx-trigger': 'today-list', 'x-vardag-poll': 'today-list' });
-    markStrong(req, at('2026-11-24T12:00:00Z'), 'bankid');
+    markStrong(req, at('2026-11-24T12:00:00Z'), 'bankid', 1);
     assert.equal(authLevelOf(req, at('2026-11-24T09:00:00Z'), 20), 'strong');
     assert.equal(authLevelOf(req, at('2026-11-24T09:20:00Z'), 20), 'password');
   });

@@ -267,7 +267,7 @@ describe('the audit trail', () => {
       routes.post('/probe/:childId', 'child.absence.report', handler);
       const app = express();
       app.use((req, _res, next) => {
-        req.actor = { accountId: 1, personId: 1, authLevel: 'password', adminOf: new Set([1]), headOf: new Set(), staffUnits: new Set(),
+        req.actor = { accountId: 1, personId: 1, authLevel: 'password', strongIn: new Set(), adminOf: new Set([1]), headOf: new Set(), staffUnits: new Set(),
           staffGroups: new Set(), guardianOf: new Map(), isStudent: false };
         req.account = { id: 1, personId: 1, username: 'probe', displayName: 'Probe', language: 'sv' };
         next();

@@ -6,7 +6,7 @@ import { parseGreeting, parsePresentation, writesAsStaff } from '../../server/ch
 import type { Actor } from '../../server/kernel/policy.ts';
 
 const actor = (relations: Partial<Actor>): Actor => ({
-  accountId: 1, personId: 1, authLevel: 'password', adminOf: new Set(), headOf: new Set(), staffUnits: new Set(),
+  accountId: 1, personId: 1, authLevel: 'password', strongIn: new Set(), adminOf: new Set(), headOf: new Set(), staffUnits: new Set(),
   staffGroups: new Set(), guardianOf: new Map(), isStudent: false, ...relations,
 });
 const elsa = { id: 7, municipalityId: 1000, unitIds: [100], groupIds: [10], childIds: [7] };

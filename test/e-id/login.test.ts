@@ -72,6 +72,7 @@ describe('e-ID login', () => {
     const sessions = await sessionsOf(t, guardianAccount);
     const strong = sessions.find((s) => (s.sess.strong as { acr?: string } | undefined)?.acr === ACR_BANKID);
     assert.ok(strong, 'the session is strong');
+    assert.deepEqual((strong.sess.strong as { municipalityIds?: number[] }).municipalityIds, [guardian.municipalityId], 'for the records of the municipality whose e-ID it was');
     assert.equal(strong.sess.oidc, undefined, 'the login under way is forgotten');
   });
 
@@ -95,6 +96,7 @@ describe('e-ID login', () => {
     const after = await sessionsOf(t, guardianAccount);
     const stepped = after.find((s) => s.sess.strong !== undefined && !before.some((b) => b.sid === s.sid));
     assert.ok(stepped, 'a new, strong session');
+    assert.deepEqual((stepped.sess.strong as { municipalityIds?: number[] }).municipalityIds, [guardian.municipalityId]);
     assert.equal(stepped.sess.accountId, guardianAccount);
     assert.equal((await agent.get('/')).status, 200);
   });

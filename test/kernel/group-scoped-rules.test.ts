@@ -12,7 +12,7 @@ import { groupId, municipalityId, personId } from '../support/demo.ts';
 
 function actor(relations: Partial<Actor>): Actor {
   return {
-    accountId: 1, personId: 1, authLevel: 'password', adminOf: new Set(), headOf: new Set(), staffUnits: new Set(),
+    accountId: 1, personId: 1, authLevel: 'password', strongIn: new Set(), adminOf: new Set(), headOf: new Set(), staffUnits: new Set(),
     staffGroups: new Set(), guardianOf: new Map(), isStudent: false, ...relations,
   };
 }

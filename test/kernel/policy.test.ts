@@ -14,7 +14,7 @@ const CHILD = 7;
 
 function actor(relations: Partial<Actor>): Actor {
   return {
-    accountId: 1, personId: 1, authLevel: 'password', adminOf: new Set(), headOf: new Set(), staffUnits: new Set(),
+    accountId: 1, personId: 1, authLevel: 'password', strongIn: new Set(), adminOf: new Set(), headOf: new Set(), staffUnits: new Set(),
     staffGroups: new Set(), guardianOf: new Map(), isStudent: false, ...relations,
     // each person's own account (the rule 'participant' asks for the account)
     ...(relations.personId !== undefined && relations.accountId === undefined ? { accountId: 1000 + relations.personId } : {}),
@@ -540,19 +540,24 @@ describe('a strong login and an action the table gets wrong', () => {
     try { run(name as Action); } finally { delete table[name]; }
   };
 
+  /** Strong by the e-ID of the records' municipality. */
+  const strongHere = { authLevel: 'strong' as const, strongIn: new Set([MUNICIPALITY]) };
+
   it('asks for a strong login (step-up) where an action needs one, and lets a strong login through', () => {
     extra('test.strong', { target: 'child', allow: ['guardian-of-child'], strongLogin: true }, (action) => {
       assert.equal(decide(PEOPLE.guardian, action, PLACES.child), 'needs-strong-login');
-      assert.equal(decide({ ...PEOPLE.guardian, authLevel: 'strong' }, action, PLACES.child), 'allow');
+      assert.equal(decide({ ...PEOPLE.guardian, ...strongHere }, action, PLACES.child), 'allow');
       assert.equal(allows(PEOPLE.guardian, action, PLACES.child), false);
       assert.equal(decide(PEOPLE.teacher, action, PLACES.child), 'deny');
-      assert.equal(decide({ ...PEOPLE.teacher, authLevel: 'strong' }, action, PLACES.child), 'deny');
+      assert.equal(decide({ ...PEOPLE.teacher, ...strongHere }, action, PLACES.child), 'deny');
+      // Strong by another municipality's e-ID: that municipality decided what is strong, not the record's.
+      assert.equal(decide({ ...PEOPLE.guardian, authLevel: 'strong', strongIn: new Set([MUNICIPALITY + 1]) }, action, PLACES.child), 'needs-strong-login');
     });
-    assert.equal(decide({ ...PEOPLE.guardian, authLevel: 'strong' }, 'child.info.read', PLACES.child), 'allow');
+    assert.equal(decide({ ...PEOPLE.guardian, ...strongHere }, 'child.info.read', PLACES.child), 'allow');
   });
 
   it('asks for a strong login where the action leaves it to the municipality only when its municipality turned it on', () => {
-    const strong = { ...PEOPLE.guardian, authLevel: 'strong' as const };
+    const strong = { ...PEOPLE.guardian, ...strongHere };
     assert.equal(decide(PEOPLE.guardian, 'child.portfolio.export', PLACES.childPortfolio), 'allow', 'the setting off (the default)');
     assert.equal(decide(PEOPLE.guardian, 'child.portfolio.export', PLACES.childPortfolio, true), 'needs-strong-login');
     assert.equal(decide(strong, 'child.portfolio.export', PLACES.childPortfolio, true), 'allow');

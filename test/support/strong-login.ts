@@ -27,11 +27,15 @@ export async function signInWithSession(app: express.Express, username: string):
   return { agent, sid: sessionIdOf(res.headers['set-cookie']) };
 }
 
-/** Marks the stored session strong as of `at` (what the e-ID callback does after checking the acr). */
-export async function markSessionStrong(db: Db, sid: string, at: Date, acr = STRONG_ACR): Promise<void> {
+/**
+ * Marks the stored session strong as of `at` (what the e-ID callback does after checking the acr), for the records of
+ * `municipalityIds` (default: every municipality, as if each one's e-ID had been used).
+ */
+export async function markSessionStrong(db: Db, sid: string, at: Date, acr = STRONG_ACR, municipalityIds?: number[]): Promise<void> {
   const row = await db.selectFrom('sessions').select('sess').where('sid', '=', sid).executeTakeFirstOrThrow();
   const sess = JSON.parse(row.sess) as Record<string, unknown>;
-  sess.strong = { at: at.toISOString(), seenAt: at.toISOString(), acr };
+  const everywhere = municipalityIds ?? (await db.selectFrom('municipalities').select('id').execute()).map((m) => m.id);
+  sess.strong = { at: at.toISOString(), seenAt: at.toISOString(), acr, municipalityIds: everywhere };
   await db.updateTable('sessions').set({ sess: JSON.stringify(sess) }).where('sid', '=', sid).execute();
 }
 
