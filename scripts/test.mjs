@@ -75,7 +75,7 @@ if (database === 'postgres') {
   console.log(`The tests run on SQLite files, on Node ${process.version}.`);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'test-files.mjs'), ...files], {
   stdio: ['ignore', 'pipe', 'inherit'],
   env,
 });
