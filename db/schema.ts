@@ -400,6 +400,38 @@ export interface SmsLoginCodesTable {
   created_at: string;
 }
 
+// School assessment (migration 0067, server/assessment/): a municipality's matrix (levels, subjects, abilities; every
+// change kept) and a pupil's assessment of a subject for a term ("HT2026"), one level per ability, draft until published
+export type AssessmentStatus = 'draft' | 'published';
+export interface AssessmentLevelsTable { id: Generated<number>; municipality_id: number; name: string; position: number }
+export interface AssessmentSubjectsTable { id: Generated<number>; municipality_id: number; name: string; position: number }
+export interface AssessmentAbilitiesTable { id: Generated<number>; subject_id: number; name: string; position: number }
+export interface AssessmentMatrixChangesTable { id: Generated<number>; municipality_id: number; change: string; changed_by: number; changed_at: string }
+export interface AssessmentsTable {
+  id: Generated<number>; child_id: number; subject_id: number; term: string; group_id: number; comment: string; status: AssessmentStatus;
+  published_at: string | null; updated_at: string; updated_by: number; version: Generated<number>;
+}
+export interface AssessmentMarksTable { assessment_id: number; ability_id: number; level_id: number }
+
+// Individual development plans and their comments (migration 0068, server/development-plans/); notes of a development
+// talk on its booking (server/talks/notes.ts)
+export interface DevelopmentPlansTable {
+  id: Generated<number>; child_id: number; term: string; group_id: number; goals: string; school_does: string; pupil_does: string;
+  guardians_do: string; signed_at: string | null; signed_by: number | null; created_at: string; updated_at: string; updated_by: number;
+  version: Generated<number>;
+}
+export interface DevelopmentPlanCommentsTable { id: Generated<number>; plan_id: number; author_id: number; body: string; created_at: string }
+export interface TalkNotesTable {
+  id: Generated<number>; booking_id: number; child_id: number; body: string; created_at: string; updated_at: string; updated_by: number;
+  version: Generated<number>;
+}
+
+// Extra adaptations (migration 0069, server/adaptations/)
+export interface ExtraAdaptationsTable {
+  id: Generated<number>; child_id: number; group_id: number; what: string; decided_by: string; decided_on: string; review_by: string;
+  ended_on: string | null; created_at: string; created_by: number; updated_at: string; updated_by: number; version: Generated<number>;
+}
+
 export interface Database {
   sms_login_codes: SmsLoginCodesTable;
   e_id_settings: EIdSettingsTable;
@@ -491,4 +523,14 @@ export interface Database {
   standard_care_times: StandardCareTimesTable;
   retention_periods: RetentionPeriodsTable;
   retention_period_changes: RetentionPeriodChangesTable;
+  assessment_levels: AssessmentLevelsTable;
+  assessment_subjects: AssessmentSubjectsTable;
+  assessment_abilities: AssessmentAbilitiesTable;
+  assessment_matrix_changes: AssessmentMatrixChangesTable;
+  assessments: AssessmentsTable;
+  assessment_marks: AssessmentMarksTable;
+  development_plans: DevelopmentPlansTable;
+  development_plan_comments: DevelopmentPlanCommentsTable;
+  talk_notes: TalkNotesTable;
+  extra_adaptations: ExtraAdaptationsTable;
 }

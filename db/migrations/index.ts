@@ -55,6 +55,9 @@ import * as m0056 from './0056_create_talk_settings.ts';
 import * as m0058 from './0058_mark_information_fanned_out.ts';
 import * as m0060 from './0060_create_talk_open_notices.ts';
 import * as m0066 from './0066_count_calendar_changes.ts';
+import * as m0067 from './0067_create_assessment.ts';
+import * as m0068 from './0068_create_development_plans_and_talk_notes.ts';
+import * as m0069 from './0069_create_extra_adaptations.ts';
 import * as m0057 from './0057_create_menu_days.ts';
 import * as m0061 from './0061_create_e_id_and_login_settings.ts';
 import * as m0064 from './0064_create_sms_login_codes.ts';
@@ -121,4 +124,7 @@ export const migrations: Record<string, Migration> = {
   '0064_create_sms_login_codes': m0064,
   '0065_create_passkeys': m0065,
   '0063_create_trusted_devices': m0063,
+  '0067_create_assessment': m0067,
+  '0068_create_development_plans_and_talk_notes': m0068,
+  '0069_create_extra_adaptations': m0069,
 };

@@ -22,6 +22,9 @@ import { seedDemoInformation } from '../information/demo.ts';
 import { seedDemoTalks } from '../talks/demo.ts';
 import { seedDemoContacts } from '../contacts/demo.ts';
 import { seedDemoCalendar } from '../calendar/demo.ts';
+import { seedDemoAssessment } from '../assessment/demo.ts';
+import { seedDemoDevelopmentPlans } from '../development-plans/demo.ts';
+import { seedDemoAdaptations } from '../adaptations/demo.ts';
 
 export const DEMO_PASSWORD = 'vardag-demo';
 
@@ -330,7 +333,7 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
     // Added later, at the end so that the ids above stay as they were (and new people, as tests give Göran, Mats and
     // Ulla logins of their own): a second teacher of 2B, a second at the fritids and a second head of Vitsippan, each
     // with a login; a login for a pupil of 4A; and Linnea, whose placement in Blåbär ended last month.
-    await s.staffWithLogin(demo, ['Tove', 'Almqvist'], { unit: bjorkskolan, group: class2b }, 'larare2b');
+    const tove = await s.staffWithLogin(demo, ['Tove', 'Almqvist'], { unit: bjorkskolan, group: class2b }, 'larare2b');
     await s.staffWithLogin(demo, ['Jesper', 'Fors'], { unit: larkan, group: fritids }, 'fritids');
     await s.staffWithLogin(demo, ['Agneta', 'Holmér'], { unit: vitsippan, group: null, role: 'unit_head' }, 'rektor2');
     if (pupil === undefined) throw new Error('the demo has no pupil in 4A');
@@ -362,5 +365,11 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
     await seedDemoCalendar(trx, { municipalityId: demo, unitId: solrosen, groupId: blabar, createdBy: sara, today: options.today, now: options.now });
     // Solrosen's menu for this week and next (server/menu/demo.ts)
     await seedDemoMenu(trx, { unitId: solrosen, accountId: teacher, today: options.today, at: options.now });
+    // Björkskolan: Demokommun's assessment matrix, and Oskar's (2B) and the 4A pupil's assessments, development plans
+    // and extra adaptations (server/assessment/demo.ts, server/development-plans/demo.ts, server/adaptations/demo.ts)
+    const school = { municipalityId: demo, schoolId: bjorkskolan, class2b, class4a, oskar, pupil, teacher: tove, head: schoolHead, today: options.today, now: options.now };
+    await seedDemoAssessment(trx, school);
+    await seedDemoDevelopmentPlans(trx, school);
+    await seedDemoAdaptations(trx, school);
   }
 }

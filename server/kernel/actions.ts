@@ -30,10 +30,13 @@ export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 
   | 'informationItem' // an information item (server/information/): its group, unit or municipality, and the children placed there now
   | 'informationAttachment' // a file of an information item: as its item
   | 'calendarEvent' // a calendar event (server/calendar/): its group (or every group of its unit), unit, municipality and the children placed there now
+  | 'schoolChild' // a pupil's school records (assessment, development plan, extra adaptations): the child, in its school classes (the actions count `school-groups`)
+  | 'schoolClass' // a school class (a group of a unit of kind 'school'; any other group: not found)
+  | 'adaptation' // an extra adaptation of a pupil (server/adaptations/): its child, in its school classes
   | 'unitMenu'; // a unit's menu (server/menu/): the unit, its municipality and the children placed in it now or later
 
 /** The kinds of record that are about exactly one child (the child itself, an absence's child): the child an audit row names. */
-export const ONE_CHILD_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['child', 'absence', 'registeredChild', 'placement', 'childNotes', 'note', 'postComment', 'homeObservation', 'childPortfolio']);
+export const ONE_CHILD_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['child', 'absence', 'registeredChild', 'placement', 'childNotes', 'note', 'postComment', 'homeObservation', 'childPortfolio', 'schoolChild', 'adaptation']);
 
 export type Rule =
   | 'signed-in'              // any signed-in user, about themselves (start page, logout)
@@ -80,6 +83,10 @@ export interface ActionDefinition {
 }
 
 const STAFF_OF_CHILD: readonly Rule[] = ['staff-of-group', 'head-of-unit', 'admin-of-municipality'];
+/** A pupil's class teachers and the school's head: never the admin, never fritids staff (the actions count `school-groups`). */
+const SCHOOL_STAFF: readonly Rule[] = ['staff-of-group', 'head-of-unit'];
+const PUPIL_HOME_AND_SCHOOL: readonly Rule[] = ['guardian-of-child', 'student-self', ...SCHOOL_STAFF];
+const SCHOOL: GroupScope = { scope: 'school-groups' };
 
 // `satisfies`, not `as const`: mutation testing (stryker.config.mjs) skips everything that stands under an `as`.
 export const actions = {
@@ -412,6 +419,29 @@ export const actions = {
   // unit's staff, its head and the admin
   'unitMenu.read': { target: 'unitMenu', allow: ['guardian-of-child', 'student-self', 'staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
   'unit.menu.write': { target: 'unit', allow: ['staff-of-unit', 'head-of-unit', 'admin-of-municipality'] },
+
+  // School assessment (server/assessment/), individual development plans (server/development-plans/), notes of a
+  // development talk (server/talks/notes.ts) and extra adaptations (server/adaptations/), seeds 001 and 004: seen by the
+  // pupil's guardians, the pupil (with a student account), the teachers of the pupil's class and the school's head —
+  // nobody else, not the admin, not fritids staff. Every read and change needs a strong login for the pupil's
+  // municipality and leaves a row in the audit trail. The admin keeps the municipality's assessment matrix (levels,
+  // subjects, abilities), which holds nobody's data.
+  'municipality.assessment.update': { target: 'none', allow: ['any-admin'] },
+  'child.assessment.read': { target: 'schoolChild', allow: PUPIL_HOME_AND_SCHOOL, only: SCHOOL, strongLogin: true, audited: true },
+  'child.assessment.write': { target: 'schoolChild', allow: SCHOOL_STAFF, only: SCHOOL, strongLogin: true, audited: true },
+  // the A4 page staff print for a meeting (a guardian without BankID is shown the documents there)
+  'child.assessment.print': { target: 'schoolChild', allow: SCHOOL_STAFF, only: SCHOOL, strongLogin: true, audited: true },
+  'schoolClass.assessment.read': { target: 'schoolClass', allow: SCHOOL_STAFF, strongLogin: true, audited: true },
+  'schoolClass.assessment.publish': { target: 'schoolClass', allow: SCHOOL_STAFF, strongLogin: true, audited: true },
+  'child.plan.read': { target: 'schoolChild', allow: PUPIL_HOME_AND_SCHOOL, only: SCHOOL, strongLogin: true, audited: true },
+  'child.plan.write': { target: 'schoolChild', allow: SCHOOL_STAFF, only: SCHOOL, strongLogin: true, audited: true },
+  'child.plan.sign': { target: 'schoolChild', allow: SCHOOL_STAFF, only: SCHOOL, strongLogin: true, audited: true },
+  'child.plan.comment': { target: 'schoolChild', allow: ['guardian-of-child', 'student-self'], only: SCHOOL, strongLogin: true, audited: true },
+  'child.talkNotes.write': { target: 'schoolChild', allow: SCHOOL_STAFF, only: SCHOOL, strongLogin: true, audited: true },
+  'child.adaptations.read': { target: 'schoolChild', allow: PUPIL_HOME_AND_SCHOOL, only: SCHOOL, strongLogin: true, audited: true },
+  'child.adaptations.create': { target: 'schoolChild', allow: SCHOOL_STAFF, only: SCHOOL, strongLogin: true, audited: true },
+  'adaptation.update': { target: 'adaptation', allow: SCHOOL_STAFF, only: SCHOOL, strongLogin: true, audited: true },
+  'adaptation.end': { target: 'adaptation', allow: SCHOOL_STAFF, only: SCHOOL, strongLogin: true, audited: true },
 } satisfies Record<string, ActionDefinition>;
 
 export type Action = keyof typeof actions;

@@ -106,6 +106,12 @@ export async function locateGroup(db: Db, groupId: number, today: string): Promi
   };
 }
 
+/** A school class: a group of a school (unit kind 'school'); a preschool's or fritids' group is none (not found). */
+export async function locateSchoolClass(db: Db, groupId: number, today: string): Promise<Location | null> {
+  const group = await groupWithUnit(db, groupId);
+  return group?.unitKind === 'school' ? locateGroup(db, groupId, today) : null;
+}
+
 export async function locateUnit(db: Db, unitId: number): Promise<Location | null> {
   const unit = await db.selectFrom('units').select('municipality_id').where('id', '=', unitId).executeTakeFirst();
   return unit ? { municipalityId: unit.municipality_id, unitIds: [unitId], groupIds: [], childIds: [] } : null;
@@ -145,5 +151,8 @@ export function locatePersonOfChild(
 
 /** The records of the organisation, found by their id in a route. */
 export const peopleLocators = {
-  child: locateChild, group: locateGroup, unit: (db, id) => locateUnit(db, id), municipality: (db, id) => locateMunicipality(db, id),
+  child: locateChild, group: locateGroup,
+  // a pupil's school records (assessment, development plan, adaptations): the child, its school classes counted by the
+  // actions themselves (`only: school-groups`); a school class
+  schoolChild: locateChild, schoolClass: locateSchoolClass, unit: (db, id) => locateUnit(db, id), municipality: (db, id) => locateMunicipality(db, id),
 } satisfies Partial<Locators>;
