@@ -76,6 +76,12 @@ export interface TimedRetentionRule {
 export interface PersonalDataPart {
   /** The domain declaring it (for messages and tests). */
   domain: string;
+  /**
+   * Its records are read only with a strong login (a pupil's assessment, development plan, extra adaptations): they go
+   * into an extract the person takes themself from a session strong for their municipality, never into a weak
+   * session's or the admin's (who may not read them at all); such an extract says what it left out and how to get it.
+   */
+  strongLogin?: true;
   extract?(db: Db, subject: ExtractSubject): Promise<ExtractPart>;
   retention?: readonly RetentionRule[];
   timedRetention?: readonly TimedRetentionRule[];
@@ -152,11 +158,18 @@ export class PersonalDataRegistry {
     return subject && { ...subject, accountIds: await this.accountsOf(db, personId) };
   }
 
-  /** Every part's sections and files of the subject's extract, in the order the parts were registered. */
-  async extract(db: Db, subject: ExtractSubject): Promise<ExtractPart> {
+  /**
+   * Every part's sections and files of the subject's extract, in the order the parts were registered; the parts that
+   * need a strong login only when `strong` (the person themself, strong for their municipality), else `withheld`.
+   */
+  async extract(db: Db, subject: ExtractSubject, { strong }: { strong: boolean } = { strong: false }): Promise<ExtractPart & { withheld: boolean }> {
     const none: ExtractPart = { sections: [] };
-    const parts = await Promise.all(this.parts.map((part) => part.extract?.(db, subject) ?? none));
-    return { sections: parts.flatMap((p) => p.sections), files: parts.flatMap((p) => p.files ?? []), stored: parts.flatMap((p) => p.stored ?? []) };
+    const included = this.parts.filter((part) => strong || !part.strongLogin);
+    const parts = await Promise.all(included.map((part) => part.extract?.(db, subject) ?? none));
+    return {
+      sections: parts.flatMap((p) => p.sections), files: parts.flatMap((p) => p.files ?? []), stored: parts.flatMap((p) => p.stored ?? []),
+      withheld: included.length < this.parts.length,
+    };
   }
 }
 

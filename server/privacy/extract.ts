@@ -3,7 +3,7 @@
 // children, as the registry's parts give it, and nothing of other families.
 import type { Writable } from 'node:stream';
 import type { Db } from '../kernel/db.ts';
-import type { ExtractSection, ExtractValue, PersonalDataRegistry } from '../kernel/personal-data.ts';
+import type { ExtractSection, ExtractSubject, ExtractValue, PersonalDataRegistry } from '../kernel/personal-data.ts';
 import { writeZip, type ZipFile } from '../kernel/zip.ts';
 
 export interface ExtractChild { id: number; name: string; folder: string }
@@ -14,6 +14,8 @@ export interface ExtractDocument {
   children: ExtractChild[];
   sections: (ExtractSection & { child: ExtractChild | null })[];
   files: { child: ExtractChild | null; path: string }[];
+  /** Records that need a strong login were left out (a weak session's extract, or the admin's). */
+  withheld: boolean;
 }
 
 /** The flag columns (0 or 1) a reader is shown as yes or no. */
@@ -34,10 +36,11 @@ export interface Extract {
 /** The extract of a person, or undefined when there is no such person. `html` renders the readable page. */
 export async function buildExtract(
   db: Db, registry: PersonalDataRegistry, personId: number, now: Date, html: (document: ExtractDocument) => string,
+  strong: (subject: ExtractSubject) => boolean = () => false,
 ): Promise<Extract | undefined> {
   const subject = await registry.subjectOf(db, personId);
   if (!subject) return undefined;
-  const part = await registry.extract(db, subject);
+  const part = await registry.extract(db, subject, { strong: strong(subject) });
   const details = (childId: number | null) => part.sections.find((s) => s.title === 'personalData.sections.person' && s.childId === childId);
   const own = details(null);
   const children: ExtractChild[] = subject.childIds.map((id) => ({
@@ -58,6 +61,7 @@ export async function buildExtract(
     children,
     sections: part.sections.map((s) => ({ ...s, child: childOf(s.childId) })),
     files: files.map(({ child, path }) => ({ child, path })),
+    withheld: part.withheld,
   };
   return {
     document,

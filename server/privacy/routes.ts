@@ -7,7 +7,9 @@ import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import type { FieldErrors } from '../kernel/forms.ts';
 import { field, flash, notFound, type RouteTable } from '../kernel/http.ts';
-import { MIN_RETENTION_DAYS, type ExtractPart, type PersonalDataRegistry } from '../kernel/personal-data.ts';
+import { MIN_RETENTION_DAYS, type ExtractPart, type ExtractSubject, type PersonalDataRegistry } from '../kernel/personal-data.ts';
+import { isStrongFor } from '../kernel/policy.ts';
+import { strongLoginUrl } from '../accounts/step-up.ts';
 import { render } from '../kernel/views.ts';
 import { municipalityTerms } from '../people/municipality-terms.ts';
 import { findPersons, personForExtract } from '../people/personal-data.ts';
@@ -39,8 +41,9 @@ export function privacyRoutes(routes: RouteTable, deps: Deps): void {
   routes.get('/admin/people/:personId/extract', 'person.extract.read', async (req, res, { target }) => {
     const [person, subject] = await Promise.all([personForExtract(db, target.id), personalData.subjectOf(db, target.id)]);
     if (!person || !subject) throw notFound();
+    const part = await personalData.extract(db, subject); // (never the records that need a strong login: not the admin's to read)
     render(req, res, 'privacy/person', {
-      contents: extractContents(await personalData.extract(db, subject), subject.childIds),
+      contents: extractContents(part, subject.childIds), withheld: part.withheld,
       person: { id: person.id, name: `${person.first_name} ${person.last_name}`, birthDate: person.birth_date,
         identity: maskedIdentity(person.identity_number), protectedIdentity: person.protected_identity === 1 },
       municipalityId: target.municipalityId,
@@ -49,9 +52,16 @@ export function privacyRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.get('/admin/people/:personId/extract/download', 'person.extract.read', (req, res, { target }) => sendExtract(req, res, deps, target.id));
 
-  routes.get('/settings/extract', 'account.extract.read', (req, res) => render(req, res, 'privacy/own', {}));
+  // A pupil's school records (assessment, IUP, adaptations) need a strong login: on a weak session the page says they
+  // are left out and gives the way to BankID (the step-up returns here).
+  routes.get('/settings/extract', 'account.extract.read', async (req, res, { actor, account }) => {
+    const subject = await personalData.subjectOf(db, account.personId);
+    const weak = subject !== null && !isStrongFor(actor, subject);
+    render(req, res, 'privacy/own', { stepUpUrl: weak ? strongLoginUrl('/settings/extract', subject.municipalityId) : null });
+  });
 
-  routes.get('/settings/extract/download', 'account.extract.read', (req, res, { account }) => sendExtract(req, res, deps, account.personId));
+  routes.get('/settings/extract/download', 'account.extract.read', (req, res, { actor, account }) => sendExtract(req, res, deps, account.personId,
+    (subject) => isStrongFor(actor, subject)));
 }
 
 async function privacyPage(req: Request, res: Response, { db, personalData }: Deps, municipalityId: number, errors: FieldErrors = {}): Promise<void> {
@@ -99,12 +109,14 @@ function extractContents(part: ExtractPart, childIds: readonly number[]) {
   }));
 }
 
-async function sendExtract(req: Request, res: Response, { db, clock, personalData }: Deps, personId: number): Promise<void> {
+/** `strong`: whether the records that need a strong login go in (the person themself, strong for their municipality). */
+async function sendExtract(req: Request, res: Response, { db, clock, personalData }: Deps, personId: number,
+  strong: (subject: ExtractSubject) => boolean = () => false): Promise<void> {
   const eta = res.app.locals.eta as Eta;
   const html = (document: ExtractDocument) => eta.render('privacy/document', {
     t: req.t, lang: req.language.code, dir: req.language.dir, document, flags: FLAG_COLUMNS,
   });
-  const extract = await buildExtract(db, personalData, personId, clock.now(), html);
+  const extract = await buildExtract(db, personalData, personId, clock.now(), html, strong);
   if (!extract) throw notFound();
   res.set('Content-Disposition', `attachment; filename="registerutdrag-${today(clock)}.zip"`);
   res.type('application/zip');

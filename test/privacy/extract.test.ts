@@ -7,6 +7,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import type request from 'supertest';
 import { signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { personId } from '../support/demo.ts';
+import { signInStrong } from '../support/strong-login.ts';
 import { PERSONAL_DATA } from '../../server/app.ts';
 import { PersonalDataRegistry, type PersonalDataPart } from '../../server/kernel/personal-data.ts';
 import { buildExtract } from '../../server/privacy/extract.ts';
@@ -163,5 +164,44 @@ describe('the register extract', () => {
     const names = Object.keys(unzipSync(new Uint8Array(Buffer.concat(chunks)))).filter((n) => !n.includes('/portfolj-') && !n.endsWith('/barnets-bild.jpg')).sort(); // (documentation's own photos and the children's pictures aside)
     assert.deepEqual(names, [`barn-${ids.elsa}/foto_1.jpg`, 'registerutdrag.html', 'registerutdrag.json']);
     assert.equal(await buildExtract(t.db, registry, 987654, t.clock.now(), () => ''), undefined);
+  });
+
+  it('holds the records that need a strong login only when the person takes it strong for their municipality, never the admin\'s', async () => {
+    const secret: PersonalDataPart = {
+      domain: 'test-strong', strongLogin: true,
+      async extract(_db, subject) {
+        return { sections: subject.childIds.map((childId) => ({ title: 'personalData.sections.notes', childId, columns: ['body'], rows: [{ body: 'Hemlig bedömning' }] })) };
+      },
+    };
+    const registry = new PersonalDataRegistry(personRegister, accountIdsOf, [...PERSONAL_DATA.parts, secret]);
+    const json = async (strong: boolean) => {
+      const extract = await buildExtract(t.db, registry, ids.emma, t.clock.now(), () => '<html></html>', () => strong);
+      assert.ok(extract);
+      return extract.document;
+    };
+    const weak = await json(false);
+    assert.equal(weak.withheld, true);
+    assert.doesNotMatch(JSON.stringify(weak), /Hemlig bedömning/);
+    const strong = await json(true);
+    assert.equal(strong.withheld, false);
+    assert.match(JSON.stringify(strong), /Hemlig bedömning/);
+    // the registry's own parts: withheld on a weak download (the HTML says so), and the admin's always
+    const emma = await signIn(t.app, 'vardnadshavare');
+    const own = await emma.get('/settings/extract');
+    assert.match(own.text, /kommer bara med när du är inloggad med BankID/);
+    assert.match(own.text, /href="\/login\/strong\?next=%2Fsettings%2Fextract&amp;municipality=\d+"/);
+    const { files } = await download(emma, '/settings/extract/download');
+    assert.equal(JSON.parse(files['registerutdrag.json']).withheld, true);
+    assert.match(files['registerutdrag.html'], /de visas bara för den som loggat in med BankID/);
+    // ...and taken strong (an e-ID login of Demokommun), the page offers no BankID and the extract holds them
+    const strongEmma = (await signInStrong(t.app, t.db, 'vardnadshavare', t.clock.now())).agent;
+    assert.doesNotMatch((await strongEmma.get('/settings/extract')).text, /kommer bara med när du är inloggad med BankID/);
+    const strongFiles = (await download(strongEmma, '/settings/extract/download')).files;
+    assert.equal(JSON.parse(strongFiles['registerutdrag.json']).withheld, false);
+    assert.doesNotMatch(strongFiles['registerutdrag.html'], /de visas bara för den som loggat in med BankID/);
+    const admin = await signIn(t.app, 'admin');
+    assert.match((await admin.get(`/admin/people/${ids.emma}/extract`)).text, /ingår inte här/);
+    const byAdmin = await download(admin, `/admin/people/${ids.emma}/extract/download`);
+    assert.equal(JSON.parse(byAdmin.files['registerutdrag.json']).withheld, true);
   });
 });
