@@ -98,6 +98,11 @@ const PLACES: Record<TargetKind, Location | null> = {
   // an information item of group 10 (its children now: child 7) and a file of it
   informationItem: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
   informationAttachment: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD] },
+  // a pupil's school records (assessment, development plan, adaptations): child 7 in school class 10, started; a school
+  // class (a group of a school: its children now); an extra adaptation of child 7's (where its child is)
+  schoolChild: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD], groups: [schoolClass] },
+  schoolClass: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD, 9] },
+  adaptation: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD], groups: [schoolClass] },
   // the guardian (person 50) seen on the child's page
   personOfChild: {
     municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD],
@@ -315,6 +320,24 @@ const WHO_MAY: Record<Action, Name[]> = {
   'unit.talks.settings.update': ['head', 'admin'],
   'unitMenu.read': ['guardian', 'otherHome', 'student', 'teacher', 'colleague', 'head', 'admin'],
   'unit.menu.write': ['teacher', 'colleague', 'head', 'admin'],
+  // school assessment, development plans, talk notes and extra adaptations (always with a strong login for the pupil's
+  // municipality): the guardians (both homes), the pupil, the teachers of the pupil's class and the school's head; never
+  // the admin, never a colleague of another class; the admin keeps the municipality's matrix (any admin, their own)
+  'municipality.assessment.update': ['admin', 'otherAdmin'],
+  'child.assessment.read': [...GUARDIANS, 'student', 'teacher', 'head'],
+  'child.assessment.write': ['teacher', 'head'],
+  'child.assessment.print': ['teacher', 'head'],
+  'schoolClass.assessment.read': ['teacher', 'head'],
+  'schoolClass.assessment.publish': ['teacher', 'head'],
+  'child.plan.read': [...GUARDIANS, 'student', 'teacher', 'head'],
+  'child.plan.write': ['teacher', 'head'],
+  'child.plan.sign': ['teacher', 'head'],
+  'child.plan.comment': [...GUARDIANS, 'student'],
+  'child.talkNotes.write': ['teacher', 'head'],
+  'child.adaptations.read': [...GUARDIANS, 'student', 'teacher', 'head'],
+  'child.adaptations.create': ['teacher', 'head'],
+  'adaptation.update': ['teacher', 'head'],
+  'adaptation.end': ['teacher', 'head'],
 };
 
 /** What each action is about: the record the guard finds from the route (its :childId, :groupId...) and asks about. */
@@ -328,7 +351,7 @@ const ABOUT: Record<TargetKind, Action[]> = {
     'municipality.documentation.update', 'municipality.login.update', 'municipality.staffLinks.update', 'account.devices.read', 'account.devices.subscribe', 'account.devices.test',
     'account.passkeys.read', 'account.passkeys.register', 'account.pin.read', 'account.pin.set',
     'account.outOfOffice.read', 'account.outOfOffice.update', 'calendar.read', 'account.calendarFeed.read', 'account.calendarFeed.renew', 'account.contacts.read', 'account.contacts.update',
-    'information.read'],
+    'information.read', 'municipality.assessment.update'],
   child: ['child.start.read', 'child.info.read', 'child.absence.report', 'child.attendance.update', 'child.schedule.read',
     'child.schedule.update', 'child.schedule.comment', 'child.history.read', 'child.absence.markUnreported', 'child.invitations.create',
     'child.absence.undoReport', 'child.consent.read', 'child.consent.give', 'child.consent.record', 'child.portfolio.read',
@@ -375,18 +398,26 @@ const ABOUT: Record<TargetKind, Action[]> = {
   trustedDevice: ['trustedDevice.remove'],
   informationItem: ['informationItem.read', 'informationItem.manage'],
   informationAttachment: ['informationAttachment.read'],
+  schoolChild: ['child.assessment.read', 'child.assessment.write', 'child.assessment.print', 'child.plan.read', 'child.plan.write', 'child.plan.sign',
+    'child.plan.comment', 'child.talkNotes.write', 'child.adaptations.read', 'child.adaptations.create'],
+  schoolClass: ['schoolClass.assessment.read', 'schoolClass.assessment.publish'],
+  adaptation: ['adaptation.update', 'adaptation.end'],
 };
 
 const ALL_ACTIONS = Object.keys(actions) as Action[];
 const placeOf = (action: Action) => PLACES[actionDefinition(action).target];
+/** Strong by the e-ID of the records' municipality. */
+const strongHere = { authLevel: 'strong' as const, strongIn: new Set([MUNICIPALITY]) };
+/** Who asks: for an action that always needs a strong login, the person with a strong login for the record's municipality. */
+const asking = (name: Name, action: Action): Actor => (actionDefinition(action).strongLogin === true ? { ...PEOPLE[name], ...strongHere } : PEOPLE[name]);
 
 describe('the action table', () => {
   it('says for every action who may do it, and refuses everyone else', () => {
     assert.deepEqual(Object.keys(WHO_MAY).sort(), [...ALL_ACTIONS].sort(), 'a new action needs its line in WHO_MAY');
     for (const action of ALL_ACTIONS) {
-      const allowed = EVERYONE.filter((name) => decide(PEOPLE[name], action, placeOf(action)) === 'allow');
+      const allowed = EVERYONE.filter((name) => decide(asking(name, action), action, placeOf(action)) === 'allow');
       assert.deepEqual(allowed, EVERYONE.filter((name) => WHO_MAY[action].includes(name)), action);
-      for (const name of EVERYONE) assert.equal(allows(PEOPLE[name], action, placeOf(action)), WHO_MAY[action].includes(name), `${action} ${name}`);
+      for (const name of EVERYONE) assert.equal(allows(asking(name, action), action, placeOf(action)), WHO_MAY[action].includes(name), `${action} ${name}`);
     }
   });
 
@@ -402,6 +433,9 @@ describe('the action table', () => {
       ['child.absence.markUnreported', { scope: 'school-groups' }],
       ['absence.unreported.cancel', { scope: 'school-groups' }],
       ['child.studentAccount.manage', { scope: 'school-groups' }],
+      ...['child.assessment.read', 'child.assessment.write', 'child.assessment.print', 'child.plan.read', 'child.plan.write', 'child.plan.sign',
+        'child.plan.comment', 'child.talkNotes.write', 'child.adaptations.read', 'child.adaptations.create', 'adaptation.update', 'adaptation.end',
+      ].map((action) => [action, { scope: 'school-groups' }]),
     ]);
   });
 
@@ -424,6 +458,10 @@ describe('the action table', () => {
       'registryImport.export', // the whole list of who is reached, as CSV
       'municipality.audit.export', // the admins' CSV of the audit trail carries its names out of the house
       'person.extract.read', // a register extract holds everything about the person and their children
+      // a pupil's assessment, development plan, talk notes and extra adaptations: every read and change
+      'child.assessment.read', 'child.assessment.write', 'child.assessment.print', 'schoolClass.assessment.read', 'schoolClass.assessment.publish',
+      'child.plan.read', 'child.plan.write', 'child.plan.sign', 'child.plan.comment', 'child.talkNotes.write',
+      'child.adaptations.read', 'child.adaptations.create', 'adaptation.update', 'adaptation.end',
     ]);
   });
 
@@ -496,6 +534,77 @@ describe('actions that count only some of a child’s groups', () => {
   });
 });
 
+describe('a pupil’s school records: assessment, development plan, talk notes and extra adaptations', () => {
+  const SCHOOL_ACTIONS = ALL_ACTIONS.filter((action) => ['schoolChild', 'schoolClass', 'adaptation'].includes(actionDefinition(action).target));
+  const strong = (who: Actor, municipalityId = MUNICIPALITY): Actor => ({ ...who, authLevel: 'strong', strongIn: new Set([municipalityId]) });
+  const group = (over: Partial<PlacedGroup>): PlacedGroup => ({ ...schoolClass, ...over });
+  const pupilIn = (groups: PlacedGroup[]): Location => ({
+    municipalityId: groups[0].municipalityId, unitIds: groups.map((g) => g.unitId), groupIds: groups.map((g) => g.id), childIds: [CHILD], groups,
+  });
+  const fritids = group({ id: 20, unitId: 200, unitKind: 'fritids' });
+  /** Staff of the pupil's fritids group, and the fritids' head: the same school's leisure centre, not the class. */
+  const fritidsStaff = actor({ personId: 63, staffGroups: new Set([20]), staffUnits: new Set([200]) });
+  const fritidsHead = actor({ personId: 72, headOf: new Set([200]) });
+
+  it('are these actions, each needing a strong login and leaving an audit row; the matrix itself is the admin’s, weak is enough', () => {
+    assert.deepEqual(SCHOOL_ACTIONS.length, 14);
+    for (const action of SCHOOL_ACTIONS) {
+      assert.equal(actionDefinition(action).strongLogin, true, action);
+      assert.equal(actionDefinition(action).audited, true, action);
+    }
+    assert.equal(actionDefinition('municipality.assessment.update').strongLogin, undefined);
+    assert.equal(decide(PEOPLE.admin, 'municipality.assessment.update', null), 'allow');
+    assert.equal(decide(PEOPLE.teacher, 'municipality.assessment.update', null), 'deny');
+    assert.equal(decide(PEOPLE.head, 'municipality.assessment.update', null), 'deny');
+  });
+
+  it('asks the pupil’s guardians, the pupil and the class’s staff for a strong login, and refuses everyone else outright', () => {
+    for (const action of SCHOOL_ACTIONS) {
+      for (const name of EVERYONE) {
+        assert.equal(decide(PEOPLE[name], action, placeOf(action)), WHO_MAY[action].includes(name) ? 'needs-strong-login' : 'deny', `${action} ${name} weak`);
+        assert.equal(allows(PEOPLE[name], action, placeOf(action)), false, `${action} ${name} weak`);
+      }
+    }
+  });
+
+  it('counts a login strong only for another municipality as weak here', () => {
+    for (const action of SCHOOL_ACTIONS) {
+      for (const name of EVERYONE) {
+        const elsewhere = strong(PEOPLE[name], MUNICIPALITY + 1);
+        assert.equal(decide(elsewhere, action, placeOf(action)), WHO_MAY[action].includes(name) ? 'needs-strong-login' : 'deny', `${action} ${name}`);
+        const both = { ...PEOPLE[name], authLevel: 'strong' as const, strongIn: new Set([MUNICIPALITY + 1, MUNICIPALITY]) };
+        assert.equal(decide(both, action, placeOf(action)), WHO_MAY[action].includes(name) ? 'allow' : 'deny', `${action} ${name} strong in both`);
+      }
+    }
+  });
+
+  it('never lets the admin in, strong or not, nor a colleague of another class or another school', () => {
+    for (const action of SCHOOL_ACTIONS) {
+      for (const name of ['admin', 'otherAdmin', 'colleague', 'otherTeacher', 'otherHead', 'stranger', 'otherParent', 'otherStudent', 'formerPupil'] as Name[]) {
+        assert.equal(decide(strong(PEOPLE[name]), action, placeOf(action)), 'deny', `${action} ${name}`);
+      }
+    }
+  });
+
+  it('never lets fritids staff or the fritids’ head in, even for a pupil placed in their fritids', () => {
+    const schoolAndFritids = pupilIn([schoolClass, fritids]);
+    for (const action of SCHOOL_ACTIONS.filter((a) => actionDefinition(a).target !== 'schoolClass')) {
+      assert.equal(decide(strong(fritidsStaff), action, schoolAndFritids), 'deny', `${action} fritids staff`);
+      assert.equal(decide(strong(fritidsHead), action, schoolAndFritids), 'deny', `${action} fritids head`);
+      assert.equal(decide(strong(PEOPLE.teacher), action, schoolAndFritids), WHO_MAY[action].includes('teacher') ? 'allow' : 'deny', action);
+      assert.equal(decide(strong(PEOPLE.guardian), action, schoolAndFritids), WHO_MAY[action].includes('guardian') ? 'allow' : 'deny', action);
+    }
+  });
+
+  it('has no school records for a child in no school class that has started: nobody, not even the guardians', () => {
+    for (const action of SCHOOL_ACTIONS.filter((a) => actionDefinition(a).target !== 'schoolClass')) {
+      for (const groups of [[fritids], [group({ started: false }), fritids], [group({ unitKind: 'preschool' })]]) {
+        for (const name of EVERYONE) assert.equal(decide(strong(PEOPLE[name]), action, pupilIn(groups)), 'deny', `${action} ${name}`);
+      }
+    }
+  });
+});
+
 describe('details of a person beside a child', () => {
   const person = (over: Partial<NonNullable<Location['person']>>, childIds = [CHILD]): Location => ({
     ...PLACES.personOfChild!, childIds, person: { id: 50, protectedIdentity: false, otherHousehold: false, ...over },
@@ -539,9 +648,6 @@ describe('a strong login and an action the table gets wrong', () => {
     table[name] = definition;
     try { run(name as Action); } finally { delete table[name]; }
   };
-
-  /** Strong by the e-ID of the records' municipality. */
-  const strongHere = { authLevel: 'strong' as const, strongIn: new Set([MUNICIPALITY]) };
 
   it('asks for a strong login (step-up) where an action needs one, and lets a strong login through', () => {
     extra('test.strong', { target: 'child', allow: ['guardian-of-child'], strongLogin: true }, (action) => {
