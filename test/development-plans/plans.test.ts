@@ -72,6 +72,10 @@ describe('individual development plans', () => {
     assert.notEqual(posted.status, 200);
     assert.doesNotMatch(posted.text, /Läsa med flyt|Tack för ett bra samtal/);
     assert.equal((await t.db.selectFrom('development_plan_comments').select('id').execute()).length, before, 'nothing saved');
+    for (const table of ['notifications', 'mail_outbox'] as const) {
+      const rows = JSON.stringify(await t.db.selectFrom(table).selectAll().execute());
+      assert.doesNotMatch(rows, /Läsa med flyt|Tack för ett bra samtal|Vi kom överens/, `${table} holds none of it`);
+    }
     const weakTeacher = await signIn(t.app, 'larare2b');
     const edit = await weakTeacher.get(`${page()}/edit`);
     assert.doesNotMatch(edit.text, /Läsa med flyt/);
@@ -129,6 +133,30 @@ describe('individual development plans', () => {
     assert.match(stale.text, />Gammal text<\/textarea>/);
     assert.match(stale.text, /Räkna med tiotal\./, 'the saved plan shown');
     assert.equal((await planRow()).goals, after.goals);
+  });
+
+  it('writes a first plan in the class the teacher teaches; a second first save at the same time is stale', async () => {
+    const tove = await as('larare2b');
+    const class2b = (await t.db.selectFrom('development_plans').select('group_id').where('child_id', '=', oskar).executeTakeFirstOrThrow()).group_id;
+    const classmate = (await t.db.selectFrom('placements').select('child_id').where('group_id', '=', class2b).where('child_id', '!=', oskar)
+      .orderBy('child_id').executeTakeFirstOrThrow()).child_id;
+    const url = `/children/${classmate}/plan/edit`;
+    const form = await tove.get(url);
+    assert.equal(form.status, 200);
+    const first = await postForm(tove, url, url, { goals: 'Första målet', version: '' });
+    assert.equal(first.status, 303);
+    const row = await t.db.selectFrom('development_plans').selectAll().where('child_id', '=', classmate).executeTakeFirstOrThrow();
+    assert.deepEqual([row.term, row.group_id, row.goals, row.school_does, row.signed_at], ['HT2026', class2b, 'Första målet', '', null]);
+    const again = await postForm(tove, url, url, { goals: 'Samtidigt', version: '' });
+    assert.equal(again.status, 409);
+    assert.equal((await t.db.selectFrom('development_plans').select('goals').where('child_id', '=', classmate).executeTakeFirstOrThrow()).goals, 'Första målet');
+  });
+
+  it('lets the pupil comment on their own plan', async () => {
+    const elev = await as('elev');
+    const res = await postForm(elev, `/children/${pupil}/plan`, `/children/${pupil}/plan/comments`, { comment: 'Jag vill skriva om hästar.' });
+    assert.equal(res.status, 303);
+    assert.match((await elev.get(`/children/${pupil}/plan`)).text, /Jag vill skriva om hästar\./);
   });
 
   it('lets Emma comment (not too long, not empty) and not the teacher', async () => {
@@ -201,5 +229,12 @@ describe('individual development plans', () => {
     assert.equal((await tove.get(page())).status, 200);
     await t.db.updateTable('placements').set({ end_date: '2026-11-23' }).where('child_id', '=', oskar).execute();
     assert.equal((await tove.get(page())).status, 404);
+  });
+
+  it('sends none of it in a notification or mail (they reach weak sessions and inboxes)', async () => {
+    for (const table of ['notifications', 'mail_outbox'] as const) {
+      const rows = JSON.stringify(await t.db.selectFrom(table).selectAll().execute());
+      assert.doesNotMatch(rows, /Läsa med flyt|Tack för ett bra samtal|Vi kom överens|Ny anteckning|Vi övar på tiotal|Första målet/, table);
+    }
   });
 });
