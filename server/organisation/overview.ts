@@ -13,6 +13,7 @@ const SECTIONS: readonly AdminSection[] = [
   { key: 'import', path: '/admin/import' },
   { key: 'statements', path: '/admin/statements' },
   { key: 'documentation', path: '/admin/documentation' },
+  { key: 'assessment', path: '/admin/assessment' },
   { key: 'login', path: '/admin/login' },
   { key: 'audit', path: '/admin/audit' },
   { key: 'jobs', path: '/admin/jobs' },

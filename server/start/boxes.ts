@@ -8,7 +8,7 @@ import { documentationNeedsStrongLogin } from '../documentation/settings.ts';
 import { strongLoginUrl } from '../accounts/step-up.ts';
 import { enabledBoxes } from '../settings/queries.ts';
 import { today } from '../kernel/clock.ts';
-import { allows, isStrongFor } from '../kernel/policy.ts';
+import { decide, isStrongFor } from '../kernel/policy.ts';
 import { locateChild } from '../people/relations.ts';
 import { absenceBox } from '../absence/box.ts';
 import { scheduleBox } from '../schedule/box.ts';
@@ -18,6 +18,7 @@ import { talksBox } from '../talks/box.ts';
 import { calendarBox } from '../calendar/box.ts';
 import { informationBox } from '../information/box.ts';
 import { contactsBox } from '../contacts/box.ts';
+import { assessmentBox } from '../assessment/box.ts';
 
 export const BOXES = [
   absenceBox,
@@ -29,6 +30,8 @@ export const BOXES = [
   scheduleBox,
   // Shown only while the child has a coming talk booked or times to book (server/talks/box.ts).
   talksBox,
+  // A pupil's assessment, with the ways to the IUP and the extra adaptations: only for a child with a school placement.
+  assessmentBox,
 ] as const;
 
 export type BoxKey = (typeof BOXES)[number]['key'];
@@ -46,20 +49,28 @@ export async function boxesFor(context: BoxContext<ChildSummary>): Promise<Rende
  * asks for it): on a weak session such a box says "Logga in med BankID för att se" in its place, with the way there
  * (step-up), instead of its content — not hidden, and never the content.
  */
-const STRONG_BOX_ACTIONS: Partial<Record<BoxKey, Action>> = { documentation: 'child.portfolio.read', blog: 'group.blog.read' };
+const STRONG_BOX_ACTIONS: Partial<Record<BoxKey, Action>> = {
+  documentation: 'child.portfolio.read', blog: 'group.blog.read', assessment: 'child.assessment.read',
+};
+
+/** What stands in a box's place on a weak session, where it says more than the way to BankID (the assessment: ask the school). */
+const STEP_UP_VIEWS: Partial<Record<BoxKey, string>> = { assessment: '/assessment/step-up-box' };
 
 /**
  * The action a box stands for where someone who sees the child's start page may still be refused it: a pupil with a
  * student account sees the guardian's page minus reporting absence, booking talks (seed 001) and the contact list of
  * the group's guardians. The action table decides (server/kernel/actions.ts); a box the viewer may not use is left out.
  */
-const BOX_ACTIONS: Partial<Record<BoxKey, Action>> = { absence: 'child.absence.report', talks: 'child.talks.read', contacts: 'group.contacts.read' };
+const BOX_ACTIONS: Partial<Record<BoxKey, Action>> = {
+  absence: 'child.absence.report', talks: 'child.talks.read', contacts: 'group.contacts.read', assessment: 'child.assessment.read',
+};
 
 async function viewerMayUse(context: BoxContext<ChildSummary>, key: BoxKey): Promise<boolean> {
   const action = BOX_ACTIONS[key];
   if (!action || !context.viewer) return true;
-  // The child as the policy sees it (its groups, units, municipality); for the contact list, the child's groups.
-  return allows(context.viewer, action, await locateChild(context.db, context.child.id, today(context.clock)));
+  // The child as the policy sees it (its groups, units, municipality); for the contact list, the child's groups. An
+  // action the viewer may do once their login is strong counts: the box then shows the way there (needsStrongLogin).
+  return decide(context.viewer, action, await locateChild(context.db, context.child.id, today(context.clock))) !== 'deny';
 }
 
 /** One box of the list by its key. */
@@ -68,7 +79,7 @@ export async function loadBox(context: BoxContext<ChildSummary>, key: BoxKey): P
   if (!definition) throw new Error(`No box ${key}`);
   if (!(await viewerMayUse(context, key))) return null;
   const locked = await needsStrongLogin(context, key);
-  if (locked) return { key, view: '/accounts/step-up-box', url: boxUrl(context.child.id, key), data: locked };
+  if (locked) return { key, view: STEP_UP_VIEWS[key] ?? '/accounts/step-up-box', url: boxUrl(context.child.id, key), data: locked };
   return loadDefinedBox<ChildSummary, BoxKey>(definition, context);
 }
 

@@ -40,7 +40,7 @@ describe('unit settings: an overview and a page per section', () => {
     for (const [section, title] of SECTIONS) {
       assert.match(page.text, new RegExp(`<a class="action-link" href="${base}/${section}">(Ändra|Visa)<span class="visually-hidden"> ${title}</span></a>`));
     }
-    assert.match(textOf(page.text, 'boxes'), /8 av 8 boxar visas för vårdnadshavarna/);
+    assert.match(textOf(page.text, 'boxes'), /9 av 9 boxar visas för vårdnadshavarna/);
     assert.match(textOf(page.text, 'opening-hours'), /måndag–fredag 06:30–18:00 lördag–söndag Stängt/);
     assert.match(textOf(page.text, 'care-times'), /Låsta dagar: 2 Registrering framåt \(månader\): 12/);
     assert.match(textOf(page.text, 'closed-days'), /Nästa: fredag 4 december \(Planeringsdag\)/);
