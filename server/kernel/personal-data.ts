@@ -160,7 +160,8 @@ export class PersonalDataRegistry {
 
   /**
    * Every part's sections and files of the subject's extract, in the order the parts were registered; the parts that
-   * need a strong login only when `strong` (the person themself, strong for their municipality), else `withheld`.
+   * need a strong login only when `strong` (the person themself, strong for their municipality), else `withheld`
+   * (said only to someone with children, whose records they would be).
    */
   async extract(db: Db, subject: ExtractSubject, { strong }: { strong: boolean } = { strong: false }): Promise<ExtractPart & { withheld: boolean }> {
     const none: ExtractPart = { sections: [] };
@@ -168,7 +169,7 @@ export class PersonalDataRegistry {
     const parts = await Promise.all(included.map((part) => part.extract?.(db, subject) ?? none));
     return {
       sections: parts.flatMap((p) => p.sections), files: parts.flatMap((p) => p.files ?? []), stored: parts.flatMap((p) => p.stored ?? []),
-      withheld: included.length < this.parts.length,
+      withheld: subject.childIds.length > 0 && included.length < this.parts.length, // (only children's records need it)
     };
   }
 }

@@ -56,7 +56,7 @@ export function privacyRoutes(routes: RouteTable, deps: Deps): void {
   // are left out and gives the way to BankID (the step-up returns here).
   routes.get('/settings/extract', 'account.extract.read', async (req, res, { actor, account }) => {
     const subject = await personalData.subjectOf(db, account.personId);
-    const weak = subject !== null && !isStrongFor(actor, subject);
+    const weak = subject !== null && subject.childIds.length > 0 && !isStrongFor(actor, subject);
     render(req, res, 'privacy/own', { stepUpUrl: weak ? strongLoginUrl('/settings/extract', subject.municipalityId) : null });
   });
 

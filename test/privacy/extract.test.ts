@@ -199,6 +199,10 @@ describe('the register extract', () => {
     const strongFiles = (await download(strongEmma, '/settings/extract/download')).files;
     assert.equal(JSON.parse(strongFiles['registerutdrag.json']).withheld, false);
     assert.doesNotMatch(strongFiles['registerutdrag.html'], /de visas bara för den som loggat in med BankID/);
+    // someone without children has no such records: nothing is said to be left out
+    const teacher = await signIn(t.app, 'pedagog');
+    assert.doesNotMatch((await teacher.get('/settings/extract')).text, /kommer bara med när du är inloggad med BankID/);
+    assert.equal(JSON.parse((await download(teacher, '/settings/extract/download')).files['registerutdrag.json']).withheld, false);
     const admin = await signIn(t.app, 'admin');
     assert.match((await admin.get(`/admin/people/${ids.emma}/extract`)).text, /ingår inte här/);
     const byAdmin = await download(admin, `/admin/people/${ids.emma}/extract/download`);
