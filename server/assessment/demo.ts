@@ -32,14 +32,20 @@ export async function seedDemoAssessment(db: Db, demo: SchoolDemo): Promise<void
     ...LEVELS.map((name) => `level added: ${name}`), ...SUBJECTS.map(([name]) => `subject added: ${name}`),
   ].map((change) => ({ municipality_id: demo.municipalityId, change, changed_by: demo.head, changed_at: at }))).execute();
 
+  const levelOf = (name: string): number => {
+    const id = level.get(name);
+    if (id === undefined) throw new Error(`the demo matrix has no level ${name}`);
+    return id;
+  };
   const term = termOf(demo.today);
   const write = async (childId: number, groupId: number, by: number, subjectName: string, levels: readonly string[], comment: string, published: boolean) => {
-    const s = subject.get(subjectName)!;
+    const s = subject.get(subjectName);
+    if (!s) throw new Error(`the demo matrix has no ${subjectName}`);
     const { id } = await db.insertInto('assessments').values({
       child_id: childId, subject_id: s.id, term, group_id: groupId, comment, status: published ? 'published' : 'draft',
       published_at: published ? at : null, updated_at: at, updated_by: by,
     }).returning('id').executeTakeFirstOrThrow();
-    await db.insertInto('assessment_marks').values(s.abilities.map((abilityId, n) => ({ assessment_id: id, ability_id: abilityId, level_id: level.get(levels[n])! }))).execute();
+    await db.insertInto('assessment_marks').values(s.abilities.map((abilityId, n) => ({ assessment_id: id, ability_id: abilityId, level_id: levelOf(levels[n]) }))).execute();
   };
   await write(demo.oskar, demo.class2b, demo.teacher, 'Svenska', ['Uppnår', 'Arbetar mot', 'Fördjupar'],
     'Oskar läser med flyt och berättar gärna inför klassen. Nästa steg är att skriva längre texter med stor bokstav och punkt.', true);

@@ -47,7 +47,10 @@ export function nextTerm(term: string): string {
 /** `term` and the `count - 1` terms before it, newest first. */
 export function previousTerms(term: string, count: number): string[] {
   const terms = [term];
-  while (terms.length < count) terms.push(previousTerm(terms[terms.length - 1]!));
+  for (let last = term; terms.length < count;) {
+    last = previousTerm(last);
+    terms.push(last);
+  }
   return terms;
 }
 
