@@ -19,7 +19,7 @@ import {
   saveAssessment, statusesOf, type Matrix, type MatrixChangeResult, type MatrixSubject,
 } from './queries.ts';
 import { COMMENT_MAX_LENGTH, NAME_MAX_LENGTH, isFamily, isMatrixKind, levelField, parseAssessment, parseMatrixName, writingClass } from './rules.ts';
-import { isTerm, previousTerms, termLabel, termOf } from './terms.ts';
+import { compareTerms, isTerm, previousTerms, termLabel, termOf } from './terms.ts';
 
 interface Deps { db: Db; clock: Clock }
 
@@ -45,6 +45,12 @@ export function assessmentRoutes(routes: RouteTable, deps: Deps): void {
     if (!child) throw notFound();
     return child;
   };
+  /** A term to write in: the current one or an earlier one (a coming term has nothing to assess yet). */
+  const writableTerm = (value: unknown): string => {
+    const term = termAsked(value);
+    if (compareTerms(term, termOf(today(clock))) > 0) throw notFound();
+    return term;
+  };
   const subjectOf = (matrix: Matrix, value: string): MatrixSubject => {
     const subject = matrix.subjects.find((s) => String(s.id) === value);
     if (!subject) throw notFound();
@@ -67,7 +73,7 @@ export function assessmentRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.get('/children/:schoolChildId/assessment/edit', 'child.assessment.write', async (req, res, { actor, target }) => {
     if (writingClass(actor, target.groups ?? []) === undefined) throw notFound();
-    const term = termAsked(req.query.term);
+    const term = writableTerm(req.query.term);
     const matrix = await matrixOf(db, target.municipalityId);
     const subject = subjectOf(matrix, typeof req.query.subject === 'string' ? req.query.subject : '');
     const [child, saved] = await Promise.all([childOf(target), assessmentOf(db, target.id, subject.id, term)]);
@@ -79,7 +85,7 @@ export function assessmentRoutes(routes: RouteTable, deps: Deps): void {
   routes.post('/children/:schoolChildId/assessment/edit', 'child.assessment.write', async (req, res, { actor, target }) => {
     const groupId = writingClass(actor, target.groups ?? []);
     if (groupId === undefined) throw notFound();
-    const term = termAsked(field(req.body, 'term'));
+    const term = writableTerm(field(req.body, 'term'));
     const matrix = await matrixOf(db, target.municipalityId);
     const subject = subjectOf(matrix, field(req.body, 'subject'));
     const read = (name: string) => field(req.body, name);

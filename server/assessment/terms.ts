@@ -44,6 +44,12 @@ export function nextTerm(term: string): string {
   return m[1] === 'HT' ? `VT${year + 1}` : `HT${year}`;
 }
 
+/** Negative when term `a` comes before `b`, 0 for the same term, positive after (both terms, see isTerm). */
+export function compareTerms(a: string, b: string): number {
+  const order = (t: string) => Number(t.slice(2)) * 2 + (t.startsWith('HT') ? 1 : 0);
+  return order(a) - order(b);
+}
+
 /** `term` and the `count - 1` terms before it, newest first. */
 export function previousTerms(term: string, count: number): string[] {
   const terms = [term];

@@ -197,6 +197,7 @@ describe('school assessment', () => {
     assert.equal((await teacher.get(`/children/${oskar}/assessment/edit?subject=999999`)).status, 404);
     assert.equal((await teacher.get(`/children/${oskar}/assessment/edit?subject=${engelska}&term=HT1999x`)).status, 404);
     assert.equal((await teacher.get(`/children/${oskar}/assessment?term=2026`)).status, 404);
+    assert.equal((await teacher.get(`/children/${oskar}/assessment/edit?subject=${engelska}&term=VT2027`)).status, 404, 'a coming term');
     assert.deepEqual(await assessmentsOfChild(t.db, oskar, 'HT2026'), before);
   });
 

@@ -3,7 +3,7 @@
 // extract and of retention, on the demo's data.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isTerm, nextTerm, previousTerm, previousTerms, termOf } from '../../server/assessment/terms.ts';
+import { compareTerms, isTerm, nextTerm, previousTerm, previousTerms, termOf } from '../../server/assessment/terms.ts';
 import { parseAssessment, parseMatrixName, writingClass } from '../../server/assessment/rules.ts';
 import { assessmentPersonalData } from '../../server/assessment/personal-data.ts';
 import type { Actor } from '../../server/kernel/policy.ts';
@@ -27,6 +27,9 @@ describe('terms', () => {
     assert.equal(nextTerm('HT2026'), 'VT2027');
     assert.equal(nextTerm('VT2026'), 'HT2026');
     assert.deepEqual(previousTerms('HT2026', 3), ['HT2026', 'VT2026', 'HT2025']);
+    assert.ok(compareTerms('VT2026', 'HT2026') < 0);
+    assert.ok(compareTerms('VT2027', 'HT2026') > 0);
+    assert.equal(compareTerms('HT2026', 'HT2026'), 0);
   });
 });
 
