@@ -12,6 +12,8 @@ import { sql } from 'kysely';
 import { csrfFrom, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { recordWrites } from '../support/database.ts';
 import { ACTORS, assertNamesOnlyVisibleChildren, loadChildren, notOnContactList, type ActorName, type PlacedChild } from '../support/visibility.ts';
+import { markSessionStrong, signInWithSession } from '../support/strong-login.ts';
+import { actionDefinition } from '../../server/kernel/actions.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 5);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
@@ -49,6 +51,7 @@ const ID_TABLES: Record<string, string> = {
   pushSubscriptionId: 'push_subscriptions', trustedDeviceId: 'trusted_devices', passkeyId: 'passkeys',
   informationItemId: 'information_items', informationAttachmentId: 'information_attachments',
   calendarEventId: 'calendar_events',
+  schoolChildId: 'persons', schoolClassId: 'groups', adaptationId: 'extra_adaptations',
 };
 
 const HOSTILE = [
@@ -100,6 +103,11 @@ const STACK = /\n\s+at [^\n]+:\d+:\d+|node:internal|node_modules\/|\/server\/[a-
 describe('the fuzzer: every route, every actor, hostile values', () => {
   let t: TestApp;
   const agents = new Map<ActorName, Agent>();
+  /**
+   * Each actor's strong session (as if by their e-ID, for every municipality), for the routes whose action always needs
+   * one: a weak session would only ever reach the step-up there, never the forms.
+   */
+  const strongAgents = new Map<ActorName, { agent: Agent; sid: string }>();
   let children: PlacedChild[];
   const idPool = new Map<string, string[]>();
   const formNames = new Map<string, Set<string>>();
@@ -121,6 +129,10 @@ describe('the fuzzer: every route, every actor, hostile values', () => {
     ownIds.registeredChildId = String(elsa.id); // (the children admin's page of Elsa)
     ownIds.childPortfolioId = String(elsa.id); // (Elsa's portfolio to download)
     ownIds.childNotesId = String(elsa.id); // (Elsa's notes)
+    // a pupil's school records: Oskar (Emma's, in 2B) and his class
+    const oskar = await t.db.selectFrom('persons').select('id').where('first_name', '=', 'Oskar').where('last_name', '=', 'Andersson').executeTakeFirstOrThrow();
+    ownIds.schoolChildId = String(oskar.id);
+    ownIds.schoolClassId = String((await t.db.selectFrom('groups').select('id').where('name', '=', '2B').executeTakeFirstOrThrow()).id);
     // a closed day in every unit, so that deleting one is tried with real records of both municipalities
     for (const unit of await t.db.selectFrom('units').select('id').execute()) {
       await t.db.insertInto('unit_closed_days').values({ unit_id: unit.id, date: '2029-06-01', reason: 'Planeringsdag' }).execute();
@@ -133,17 +145,29 @@ describe('the fuzzer: every route, every actor, hostile values', () => {
     // The real field names: every form on every page (Elsa's records, else the first of each kind) as each actor sees it.
     const gets = t.routes.entries.filter((e) => e.method === 'GET');
     const posts = t.routes.entries.filter((e) => e.method === 'POST');
+    const collect = (html: string) => {
+      for (const form of formsOf(html)) {
+        const route = posts.find((p) => routeRegex(p.path).test(form.action));
+        if (!route) continue;
+        const names = formNames.get(route.path) ?? new Set<string>();
+        for (const n of form.names) names.add(n);
+        formNames.set(route.path, names);
+      }
+    };
     for (const actor of ACTORS) {
       for (const entry of gets) {
-        const res = await agents.get(actor)!.get(fillWith(entry.path, (param) => ownIds[param] ?? idPool.get(param)?.[0] ?? 'x'));
-        for (const form of formsOf(res.text ?? '')) { // (an image or a ZIP has no text)
-          const route = posts.find((p) => routeRegex(p.path).test(form.action));
-          if (!route) continue;
-          const names = formNames.get(route.path) ?? new Set<string>();
-          for (const n of form.names) names.add(n);
-          formNames.set(route.path, names);
-        }
+        const res = await (await agentOf(actor, entry.access)).get(fillWith(entry.path, (param) => ownIds[param] ?? idPool.get(param)?.[0] ?? 'x'));
+        collect(res.text ?? ''); // (an image or a ZIP has no text)
       }
+    }
+    // Forms shown only on a page asked with a query: the assessment form of one of Oskar's subjects, and 2B's overview of a
+    // subject with a draft (its form to publish them), each as every actor sees it (with a strong session)
+    const draft = await t.db.selectFrom('assessments').select(['subject_id', 'term']).where('group_id', '=', Number(ownIds.schoolClassId))
+      .where('status', '=', 'draft').orderBy('id').executeTakeFirst();
+    const asked = draft ? [`/children/${ownIds.schoolChildId}/assessment/edit?subject=${draft.subject_id}&term=${draft.term}`,
+      `/groups/${ownIds.schoolClassId}/assessment?subject=${draft.subject_id}&term=${draft.term}`] : [];
+    for (const actor of ACTORS) {
+      for (const page of asked) collect((await (await agentOf(actor, 'child.assessment.write')).get(page)).text ?? '');
     }
     // Triggers record every write to a table but the bookkeeping, so that a refused answer's writes are seen.
     const tables = (await t.db.introspection.getTables()).map((tb) => tb.name)
@@ -157,6 +181,27 @@ describe('the fuzzer: every route, every actor, hostile values', () => {
     console.log(`fuzz: ${requests} requests, ${RUNS} runs per route${SEED === undefined ? '' : `, seed ${SEED}`}; fuzzed answers ${answers}`);
     await t.close();
   });
+
+  /** Whether the route's action always needs a strong login (its pages and forms are reached with a strong session only). */
+  function alwaysStrong(access: string): boolean {
+    return access !== 'public' && actionDefinition(access as Parameters<typeof actionDefinition>[0]).strongLogin === true;
+  }
+
+  /**
+   * The actor's agent for a route: their strong session where the action always needs one (made strong again before each
+   * case, whatever the clock did since, and signed in again when an earlier case ended it), else their weak one.
+   */
+  async function agentOf(actor: ActorName, access: string): Promise<Agent> {
+    if (actor === 'anonymous' || !alwaysStrong(access)) return agents.get(actor)!;
+    let made = strongAgents.get(actor);
+    if (made && !(await t.db.selectFrom('sessions').select('sid').where('sid', '=', made.sid).executeTakeFirst())) made = undefined;
+    if (!made) {
+      made = await signInWithSession(t.app, actor); // (throws when an earlier case closed or renamed the account)
+      strongAgents.set(actor, made);
+    }
+    await markSessionStrong(t.db, made.sid, t.clock.now());
+    return made.agent;
+  }
 
   function fillWith(routePath: string, pick: (param: string) => string): string {
     return routePath.replace(/:([a-zA-Z]+)/g, (_, param: string) => encodeURIComponent(pick(param)));
@@ -188,13 +233,14 @@ describe('the fuzzer: every route, every actor, hostile values', () => {
     for (const method of ['GET', 'POST'] as const) {
       it(`${method}: no 500, no stack trace, no write when refused, no other child's name`, async (tt) => {
         for (const entry of t.routes.entries.filter((e) => e.method === method)) {
-          await tt.test(`${entry.method} ${entry.path}`, () => fuzzRoute(entry.method, entry.path));
+          await tt.test(`${entry.method} ${entry.path}`, () => fuzzRoute(entry.method, entry.path, entry.access));
         }
       });
     }
   });
 
-  async function fuzzRoute(method: 'GET' | 'POST', routePath: string) {
+  async function fuzzRoute(method: 'GET' | 'POST', routePath: string, access: string) {
+    const strong = alwaysStrong(access);
     const names = [...new Set([...(formNames.get(routePath) ?? []), ...handlerNames])];
     const own = formNames.get(routePath) ? [...formNames.get(routePath)!] : handlerNames;
     const params = [...routePath.matchAll(/:([a-zA-Z]+)/g)].map((m) => m[1]);
@@ -214,7 +260,8 @@ describe('the fuzzer: every route, every actor, hostile values', () => {
       const target = params.length ? fillWith(routePath, (p) => c.ids[params.indexOf(p)]) : routePath;
       const fields = c.fields.filter((_, i) => !c.drop.includes(i));
       const label = `${method} ${target} as ${c.actor} (${c.encoding}${c.htmx ? ', htmx' : ''}) ${JSON.stringify(fields).slice(0, 600)}`;
-      let agent = agents.get(c.actor)!;
+      let agent: Agent;
+      try { agent = await agentOf(c.actor, access); } catch { return; } // (a strong session of an account an earlier case closed)
       if (method === 'POST' && ENDS_SESSION.test(routePath) && c.actor !== 'anonymous') {
         try { agent = await signIn(t.app, c.actor); } catch { return; } // the account was closed or renamed by an earlier case
       }
@@ -229,8 +276,13 @@ describe('the fuzzer: every route, every actor, hostile values', () => {
         requests++;
         if (c.actor !== 'anonymous' && !/name="_csrf"/.test(page.text)) {
           // an earlier case ended this session (another session's "end the others", a closed account): sign in again
-          try { agent = await signIn(t.app, c.actor); } catch { return; }
-          agents.set(c.actor, agent);
+          if (strong) {
+            strongAgents.delete(c.actor);
+            try { agent = await agentOf(c.actor, access); } catch { return; }
+          } else {
+            try { agent = await signIn(t.app, c.actor); } catch { return; }
+            agents.set(c.actor, agent);
+          }
           page = await agent.get('/');
         }
         const token = csrfFrom(page.text);
@@ -245,7 +297,7 @@ describe('the fuzzer: every route, every actor, hostile values', () => {
         }
         requests++;
       }
-      const kind = `${method} ${res.status}`;
+      const kind = `${method} ${res.status}${strong ? ' (strong)' : ''}`;
       statuses.set(kind, (statuses.get(kind) ?? 0) + 1);
       assert.notEqual(res.status, 500, `${label}: 500`);
       assert.ok(res.status < 500, `${label}: ${res.status}`);
