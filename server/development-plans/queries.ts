@@ -46,7 +46,7 @@ export async function planOf(db: Db, childId: number, term: string): Promise<Dev
 /** A plan in the list of the pupil's terms: its term, class and whether it is signed. */
 export interface PlanSummary { term: string; groupId: number; signedAt: string | null }
 
-/** Every plan of the pupil, newest term first (terms sort as text within a year: "VT2027" after "HT2026" by year, then HT before VT). */
+/** Every plan of the pupil, newest term first (by year, then the autumn term after the spring term of the same year). */
 export async function plansOfChild(db: Db, childId: number): Promise<PlanSummary[]> {
   const rows = await db.selectFrom('development_plans').select(['term', 'group_id', 'signed_at'])
     .where('child_id', '=', childId).execute();
