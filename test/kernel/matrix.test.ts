@@ -3102,6 +3102,8 @@ describe('the permission matrix', () => {
           const text = res.text ?? ''; // (an image has none)
           if (res.status === 200) assertNamesOnlyVisibleChildren(notOnContactList(allChildren, path, text), text, actor, route);
           assert.doesNotMatch(text, /Hemlig väg|462 99/, `${route} as ${actor} shows the protected address`);
+          // (the assessment box on a weak session: the way to BankID in its place, never what it holds)
+          if (path.endsWith('/boxes/assessment') && res.status === 200) assert.match(text, new RegExp(said('stepUp.box.link')), `${route} as ${actor}`);
           // (A public route that sends to the login page did its work: setting a password with a link does.)
           const refused = res.status === 404 || res.status === 401 || (row[actor] === 'login' && !isPublic(method, path));
           if (method === 'POST' && refused) {
@@ -3236,6 +3238,61 @@ describe('the permission matrix', () => {
       }
     });
   }
+
+  // The school records' two people the actors leave out (seed 001): the pupil with a student account, who reads their own
+  // assessment, plan and adaptations and writes none, and the school's head (Bo, no demo login: one made here), who does
+  // what the class's teachers do, for every class of the school, writing in the pupil's first school class.
+  describe('a pupil’s school records: the pupil themself and the school’s head', () => {
+    const SELF: [string, Outcome][] = [
+      ['GET /children/:self/assessment', 200], ['GET /children/:self/plan', 200], ['GET /children/:self/adaptations', 200],
+      ['GET /children/:self/assessment/edit', 404], ['GET /children/:self/assessment/print', 404], ['GET /children/:self/plan/edit', 404],
+      ['GET /children/:self/adaptations/new', 404], ['GET /children/:self/boxes/assessment', 200],
+    ];
+    for (const [route, outcome] of SELF) {
+      const path = route.slice(4).replace(':self', '');
+      it(`${route} as elev (their own), strong: ${outcome}; weak: ${outcome === 200 && !route.includes('/boxes/') ? WEAK_ON_ALWAYS_STRONG : outcome}`, async () => {
+        const self = (await accountOf(t, 'elev')).personId;
+        const target = `/children/${self}${path.slice('/children/'.length)}${path.endsWith('/assessment/edit') ? `?subject=${(await subjectOf(t, 'Svenska')).id}` : ''}`;
+        assertOutcome(await (await strongAgentFor('elev')).get(target), outcome, `${target} as elev, strong`);
+        const weak = outcome === 200 && !route.includes('/boxes/') ? WEAK_ON_ALWAYS_STRONG : outcome;
+        assertOutcome(await agents.get('elev')!.get(target), weak, `${target} as elev, weak`);
+      });
+    }
+
+    let head: Agent | undefined;
+    async function headAgent(): Promise<Agent> {
+      if (head) return head;
+      const school = await unitId(t.db, 'Björkskolan');
+      const { person_id } = await t.db.selectFrom('staff_assignments').select('person_id').where('unit_id', '=', school).where('role', '=', 'unit_head')
+        .orderBy('id').executeTakeFirstOrThrow();
+      await createAccount(t.db, { personId: person_id, username: 'matrisrektorbjork', email: null, passwordHash: await demoPasswordHash() }, t.clock.now());
+      head = (await signInStrong(t.app, t.db, 'matrisrektorbjork', t.clock.now())).agent;
+      return head;
+    }
+    it('the school’s head reads and writes Oskar’s and the 4A pupil’s records, and the classes’ overviews', async () => {
+      const agent = await headAgent();
+      const { class2b } = await schoolRecords(t);
+      const class4a = await groupId(t.db, '4A');
+      const elev = (await accountOf(t, 'elev')).personId;
+      const svenska = (await subjectOf(t, 'Svenska')).id;
+      for (const child of [oskarId, elev]) {
+        for (const page of ['assessment', `assessment/edit?subject=${svenska}`, 'assessment/print', 'plan', 'plan/edit', 'adaptations', 'adaptations/new']) {
+          if (page === 'plan/edit') await unsignedPlanOf(t, child).catch(() => undefined); // (the 4A pupil may have no plan this term)
+          assertOutcome(await agent.get(`/children/${child}/${page}`), 200, `/children/${child}/${page} as the head`);
+        }
+      }
+      for (const group of [class2b, class4a]) assertOutcome(await agent.get(`/groups/${group}/assessment`), 200, `/groups/${group}/assessment as the head`);
+      // not the fritids' children as such: Lärkan is no school class (not found), though Bo heads the fritids too
+      assertOutcome(await agent.get(`/groups/${await groupId(t.db, 'Lärkan')}/assessment`), 404, 'Lärkan\'s assessment as the head');
+    });
+    it('the school’s head adds an adaptation of Oskar’s in his school class 2B', async () => {
+      const agent = await headAgent();
+      const res = await postForm(agent, '/', `/children/${oskarId}/adaptations`, adaptationForm(today(t.clock), 'Rektorns anpassning'));
+      assertOutcome(res, 'back', 'the head adds an adaptation');
+      const made = await t.db.selectFrom('extra_adaptations').select(['group_id', 'child_id']).where('what', '=', 'Rektorns anpassning').execute();
+      assert.deepEqual(made, [{ group_id: (await schoolRecords(t)).class2b, child_id: oskarId }]);
+    });
+  });
 
   describe('every allowed POST shows its effect', () => {
     let effectCases = 0;
