@@ -3294,6 +3294,53 @@ describe('the permission matrix', () => {
     });
   });
 
+  // ...and who is not let in though near: a teacher of another class of the same school (Helena, 4A: a login made here),
+  // 2B's teacher on class 4A, and Grannkommun's admin naming Demokommun in the matrix's forms.
+  describe('a pupil’s school records: another class’s teacher, another class, another municipality’s matrix', () => {
+    it('the teacher of 4A finds none of Oskar’s (2B) records, strong, and writes nothing', async () => {
+      const helena = await personId(t.db, 'Helena', 'Vik');
+      await createAccount(t.db, { personId: helena, username: 'matrislarare4a', email: null, passwordHash: await demoPasswordHash() }, t.clock.now());
+      const agent = (await signInStrong(t.app, t.db, 'matrislarare4a', t.clock.now())).agent;
+      const svenska = (await subjectOf(t, 'Svenska')).id;
+      for (const page of ['assessment', `assessment/edit?subject=${svenska}`, 'assessment/print', 'plan', 'plan/edit', 'adaptations', 'adaptations/new']) {
+        assertOutcome(await agent.get(`/children/${oskarId}/${page}`), 404, `Oskar's ${page} as 4A's teacher`);
+      }
+      assertOutcome(await agent.get(`/groups/${(await schoolRecords(t)).class2b}/assessment`), 404, '2B\'s assessment as 4A\'s teacher');
+      assertOutcome(await agent.get(`/adaptations/${await freshAdaptation(t, oskarId)}/edit`), 404, 'an adaptation of Oskar\'s as 4A\'s teacher');
+      await writes.clear();
+      assertOutcome(await postForm(agent, '/', `/children/${oskarId}/adaptations`, adaptationForm(today(t.clock), 'Fel klass')), 404, 'adding as 4A\'s teacher');
+      assertOutcome(await postForm(agent, '/', `/children/${oskarId}/assessment/edit`, await assessmentForm(t, oskarId, 'Svenska', 'Fel klass', 'publish')), 404,
+        'assessing as 4A\'s teacher');
+      assert.deepEqual(await writes.written(), [], '4A\'s teacher wrote rows');
+      // (their own class: its overview)
+      assertOutcome(await agent.get(`/groups/${await groupId(t.db, '4A')}/assessment`), 200, '4A\'s assessment as its teacher');
+    });
+
+    it('2B’s teacher finds no overview of 4A and publishes nothing there', async () => {
+      const class4a = await groupId(t.db, '4A');
+      const agent = await strongAgentFor('larare2b');
+      assertOutcome(await agent.get(`/groups/${class4a}/assessment`), 404, '4A\'s assessment as 2B\'s teacher');
+      await writes.clear();
+      const { term } = await schoolRecords(t);
+      assertOutcome(await postForm(agent, '/', `/groups/${class4a}/assessment/publish`, [['term', term], ['subject', String((await subjectOf(t, 'Svenska')).id)]]),
+        404, 'publishing 4A\'s as 2B\'s teacher');
+      assert.deepEqual(await writes.written(), [], '2B\'s teacher wrote rows');
+    });
+
+    it('Grannkommun’s admin naming Demokommun in the matrix’s page and forms: not found, nothing written', async () => {
+      const agent = agents.get('grannadmin')!;
+      const demokommun = String(ids.own.municipalityId);
+      assertOutcome(await agent.get(`/admin/assessment?municipality=${demokommun}`), 404, 'Demokommun\'s matrix as grannadmin');
+      await writes.clear();
+      for (const [path, form] of [['/admin/assessment/levels', [['name', 'Grannens nivå']]], ['/admin/assessment/subjects', [['name', 'Grannens ämne']]],
+        ['/admin/assessment/remove', [['kind', 'level'], ['id', String(await freshLevel(t, ids.own.municipalityId))]]]] as [string, [string, string][]][]) {
+        await writes.clear();
+        assertOutcome(await postForm(agent, '/', path, [['municipality', demokommun], ...form]), 404, `${path} naming Demokommun as grannadmin`);
+        assert.deepEqual(await writes.written(), [], `${path} naming Demokommun as grannadmin wrote rows`);
+      }
+    });
+  });
+
   describe('every allowed POST shows its effect', () => {
     let effectCases = 0;
 
