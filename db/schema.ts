@@ -423,7 +423,7 @@ export interface DevelopmentPlansTable {
 export interface DevelopmentPlanCommentsTable { id: Generated<number>; plan_id: number; author_id: number; body: string; created_at: string }
 export interface TalkNotesTable {
   id: Generated<number>; booking_id: number; child_id: number; body: string; created_at: string; updated_at: string; updated_by: number;
-  version: Generated<number>;
+  home: number | null; version: Generated<number>;
 }
 
 // Extra adaptations (migration 0069, server/adaptations/)

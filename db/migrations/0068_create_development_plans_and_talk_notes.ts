@@ -7,7 +7,9 @@ import { idColumn } from '../sql.ts';
 // is not changed), earlier terms' plans kept read-only. `version` is the row version. The guardians' and the pupil's
 // comments on a plan (development_plan_comments).
 // Notes of a development talk (server/talks/notes.ts): written by the staff on a talk booked in the talks domain
-// (`booking_id`), one note per booking, about the booking's child.
+// (`booking_id`), one note per booking, about the booking's child. `home`: which home the note is for, fixed when it is
+// written: the booking's household when the unit held one talk for each home, null when the talk was the family's
+// together (a later change of the unit's two-homes setting never shows one home's note to the other home).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('development_plans')
     .addColumn('id', 'integer', idColumn(db))
@@ -40,6 +42,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'integer', idColumn(db))
     .addColumn('booking_id', 'integer', (c) => c.notNull().unique().references('talk_bookings.id').onDelete('cascade'))
     .addColumn('child_id', 'integer', (c) => c.notNull().references('persons.id'))
+    .addColumn('home', 'integer')
     .addColumn('body', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())

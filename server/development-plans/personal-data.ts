@@ -1,12 +1,11 @@
 // Development plans' part of the register extract (each child's plans, the comments on them and the notes of the
-// child's development talks, who wrote them as "you" or "someone else"; a talk of the other home only when the guardian
-// sees it in talks) and of retention (a child's plans, comments and talks' notes go with the child's other records,
+// child's development talks, who wrote them as "you" or "someone else"; a guardian only the notes for the whole family
+// and for their own home, as on the plan page, whatever the unit's two-homes setting is now) and of retention (a child's plans, comments and talks' notes go with the child's other records,
 // after the municipality's period). Read only with a strong login: never in a weak session's or the admin's extract.
 import type { Db } from '../kernel/db.ts';
 import { slices, type ExtractSection, type PersonalDataPart } from '../kernel/personal-data.ts';
 import { guardianshipOf } from '../people/queries.ts';
-import { removeTalkNotesOfChildren, talkNotesOfChildren } from '../talks/notes.ts';
-import { talksOfViewer } from '../talks/rules.ts';
+import { noteIsGuardians, removeTalkNotesOfChildren, talkNotesOfChildren } from '../talks/notes.ts';
 
 export const developmentPlanPersonalData: PersonalDataPart = {
   domain: 'development-plans',
@@ -28,7 +27,7 @@ export const developmentPlanPersonalData: PersonalDataPart = {
     for (const childId of childIds) {
       const guardianship = childId === subject.personId ? undefined : await guardianshipOf(db, subject.personId, childId);
       const own = notes.filter((n) => n.childId === childId);
-      const seen = guardianship ? talksOfViewer(own, guardianship) : own;
+      const seen = guardianship ? own.filter((n) => noteIsGuardians(n.home, guardianship)) : own;
       sections.push({
         title: 'personalData.sections.developmentPlans', childId,
         columns: ['term', 'goals', 'school_does', 'pupil_does', 'guardians_do', 'signed_at', 'created_at', 'updated_at'],

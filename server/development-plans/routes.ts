@@ -3,7 +3,9 @@
 // class and the school's head write the current term's plan until they sign it, and the talks' notes; the guardians and
 // the pupil comment. Every request needs a strong login and is audited (the action table and the route table see to
 // it: a weak session is sent to BankID and never gets a line of it). Plain forms; a change saved meanwhile is said,
-// not overwritten.
+// not overwritten. A pupil's school records follow the pupil: whoever may read the pupil (their guardians, themself,
+// the teachers of their school class now and the school's head) reads every plan of theirs, whichever school wrote it,
+// and the staff write this term's plan even when an earlier school began it.
 import type { Request, Response } from 'express';
 import { isTerm, termLabel, termOf } from '../assessment/terms.ts';
 import { today, type Clock } from '../kernel/clock.ts';
@@ -12,13 +14,12 @@ import type { FieldErrors } from '../kernel/forms.ts';
 import { field, flash, notFound, parseId, type Located, type RouteTable } from '../kernel/http.ts';
 import { allows, type Actor } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
-import { childSummary, groupWithUnit } from '../people/queries.ts';
-import { heldTalks, saveTalkNote } from '../talks/notes.ts';
-import { talksOfViewer } from '../talks/rules.ts';
-import { addPlanComment, planOf, plansOfChild, savePlan, signPlan, type DevelopmentPlan, type PlanSummary } from './queries.ts';
+import { childSummary } from '../people/queries.ts';
+import { heldTalks, heldTalksOfGuardian, saveTalkNote } from '../talks/notes.ts';
+import { addPlanComment, planOf, plansOfChild, savePlan, signPlan, type DevelopmentPlan } from './queries.ts';
 import {
-  COMMENT_MAX_LENGTH, PLAN_FIELD_MAX_LENGTH, PLAN_FIELDS, TALK_NOTE_MAX_LENGTH, parsePlan, parseText, parseVersion, readableSchools,
-  readsAsFamily, schoolClasses, staffClasses, writingClass,
+  COMMENT_MAX_LENGTH, PLAN_FIELD_MAX_LENGTH, PLAN_FIELDS, TALK_NOTE_MAX_LENGTH, parsePlan, parseText, parseVersion, readsAsFamily,
+  schoolClasses, staffClasses, writingClass,
 } from './rules.ts';
 
 interface Deps { db: Db; clock: Clock }
@@ -37,7 +38,7 @@ export function developmentPlanRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.get('/children/:schoolChildId/plan/edit', 'child.plan.write', async (req, res, { actor, target }) => {
     const term = termOf(today(clock));
-    const plan = await readablePlan(actor, target, term);
+    const plan = await planOf(db, target.id, term);
     if (plan?.signedAt) {
       flash(req, 'developmentPlans.alreadySigned');
       return res.redirect(303, `/children/${target.id}/plan`);
@@ -50,7 +51,7 @@ export function developmentPlanRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.post('/children/:schoolChildId/plan/edit', 'child.plan.write', async (req, res, { actor, target }) => {
     const term = termOf(today(clock));
-    const plan = await readablePlan(actor, target, term);
+    const plan = await planOf(db, target.id, term);
     const typed: Record<string, string> = { version: field(req.body, 'version') };
     for (const name of PLAN_FIELDS) typed[name] = field(req.body, name);
     const parsed = parsePlan((name) => typed[name] ?? '');
@@ -72,7 +73,7 @@ export function developmentPlanRoutes(routes: RouteTable, deps: Deps): void {
 
   routes.post('/children/:schoolChildId/plan/sign', 'child.plan.sign', async (req, res, { actor, target }) => {
     const term = termOf(today(clock));
-    const plan = await readablePlan(actor, target, term);
+    const plan = await planOf(db, target.id, term);
     if (!plan) throw notFound();
     const signed = await signPlan(db, plan.id, parseVersion(field(req.body, 'version')), actor.personId, clock.now());
     if (!signed.ok && signed.error === 'stale') {
@@ -115,38 +116,17 @@ export function developmentPlanRoutes(routes: RouteTable, deps: Deps): void {
     res.redirect(303, `/children/${target.id}/plan#talks`);
   });
 
-  /** The plans of the pupil the user reads: the family every one, the staff those written in their school. */
-  async function readablePlans(actor: Actor, target: Located): Promise<PlanSummary[]> {
-    const schools = readableSchools(actor, target.id, target.groups ?? []);
-    const plans = await plansOfChild(db, target.id);
-    if (schools === null) return plans;
-    const units = new Map<number, number | undefined>();
-    for (const groupId of new Set(plans.map((p) => p.groupId))) units.set(groupId, (await groupWithUnit(db, groupId))?.unitId);
-    return plans.filter((p) => { const unit = units.get(p.groupId); return unit !== undefined && schools.has(unit); });
-  }
-
-  /** The pupil's plan of the term when the user reads it (undefined: none written, or written where the user does not read). */
-  async function readablePlan(actor: Actor, target: Located, term: string): Promise<DevelopmentPlan | undefined> {
-    const plan = await planOf(db, target.id, term);
-    if (!plan) return undefined;
-    const visible = (await readablePlans(actor, target)).some((p) => p.term === term);
-    if (!visible) throw notFound();
-    return plan;
-  }
-
   async function renderPlan(req: Request, res: Response, actor: Actor, target: Located, term: string, state: PageState = {}): Promise<void> {
     const day = today(clock);
     const current = termOf(day);
     const groups = target.groups ?? [];
-    const [child, plans] = await Promise.all([childSummary(db, target.id, day), readablePlans(actor, target)]);
+    const [child, plans, plan] = await Promise.all([childSummary(db, target.id, day), plansOfChild(db, target.id), planOf(db, target.id, term)]);
     if (!child) throw notFound();
-    const plan = plans.some((p) => p.term === term) ? await planOf(db, target.id, term) : undefined;
-    const schools = readableSchools(actor, target.id, groups);
-    const talkGroups = schoolClasses(groups).filter((g) => schools === null || schools.has(g.unitId)).map((g) => g.id);
-    const held = await heldTalks(db, target.id, talkGroups, day);
-    // A guardian sees the talks of their own home (or the whole family's); the pupil and the staff every one.
+    const held = await heldTalks(db, target.id, schoolClasses(groups).map((g) => g.id), day);
+    // A guardian sees the notes for the whole family and for their own home (as written); the pupil and the staff every one.
     const isPupil = actor.isStudent && actor.personId === target.id;
-    const talks = actor.guardianOf.has(target.id) && !isPupil ? talksOfViewer(held, actor.guardianOf.get(target.id)) : held;
+    const guardianship = isPupil ? undefined : actor.guardianOf.get(target.id);
+    const talks = guardianship ? heldTalksOfGuardian(held, guardianship) : held;
     const writes = new Set(allows(actor, 'child.talkNotes.write', target) ? staffClasses(actor, groups).map((g) => g.id) : []);
     const isCurrent = term === current;
     render(req, res, 'development-plans/page', {

@@ -1,6 +1,6 @@
 // The rules of individual development plans (IUP): what a plan, a comment and a talk's note may say, and in which of
 // the pupil's school classes a user writes them (a class the teacher teaches; the school's head: the pupil's first
-// class); whose plans a reader sees (the family every one of the child's, the staff those written in their school).
+// class). Whoever may read the pupil reads every plan of theirs, whichever school wrote it (the records follow the pupil).
 import type { FieldErrors, Parsed } from '../kernel/forms.ts';
 import type { Actor, PlacedGroup } from '../kernel/policy.ts';
 
@@ -56,15 +56,6 @@ export function writingClass(actor: Actor, groups: readonly PlacedGroup[]): numb
 /** Whether the user reads the pupil's records as the family: a guardian of the child, or the pupil themself. */
 export function readsAsFamily(actor: Actor, childId: number): boolean {
   return actor.guardianOf.has(childId) || (actor.isStudent && actor.personId === childId);
-}
-
-/**
- * The schools whose plans and talks' notes the user reads: null for the family (every one of the child's), for staff
- * the units of the pupil's school classes where they work for the pupil (never what another school wrote).
- */
-export function readableSchools(actor: Actor, childId: number, groups: readonly PlacedGroup[]): ReadonlySet<number> | null {
-  if (readsAsFamily(actor, childId)) return null;
-  return new Set(staffClasses(actor, groups).map((g) => g.unitId));
 }
 
 /** A version read with a form: a whole number, else none (a version nobody saved, so the save is stale). */

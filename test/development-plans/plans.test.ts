@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { DEFAULT_NOW, demoPasswordHash, postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
-import { personId } from '../support/demo.ts';
+import { groupId, municipalityId, personId } from '../support/demo.ts';
 import { signInStrong } from '../support/strong-login.ts';
 
 describe('individual development plans', () => {
@@ -128,6 +128,8 @@ describe('individual development plans', () => {
     const after = await planRow();
     assert.equal(after.goals, 'Läsa med flyt.\nRäkna med tiotal.');
     assert.equal(after.version, before.version + 1);
+    assert.match((await tove.get(page())).text, /<p class="post-text" dir="auto">Läsa med flyt\.\nRäkna med tiotal\.<\/p>/,
+      'the goals one text, its line break kept on the page (white-space: pre-line)');
     const stale = await postForm(tove, `${page()}/edit`, `${page()}/edit`, { goals: 'Gammal text', version: String(before.version) });
     assert.equal(stale.status, 409);
     assert.match(stale.text, /Någon har sparat planen sedan du öppnade den/);
@@ -180,15 +182,16 @@ describe('individual development plans', () => {
   it('writes, changes at the version read and refuses the notes of talks not this child’s, not held yet, too long', async () => {
     const tove = await as('larare2b');
     const note = await t.db.selectFrom('talk_notes').select(['booking_id', 'version', 'body']).where('child_id', '=', oskar).executeTakeFirstOrThrow();
-    const changed = await postForm(tove, page(), `/children/${oskar}/talk-notes`, { bookingId: String(note.booking_id), body: 'Ny anteckning', version: String(note.version) });
+    const changed = await postForm(tove, page(), `/children/${oskar}/talk-notes`, { bookingId: String(note.booking_id), body: 'Ny anteckning\r\nAndra raden', version: String(note.version) });
     assert.equal(changed.status, 303);
+    assert.match((await tove.get(page())).text, /<p class="post-text" dir="auto">Ny anteckning\r?\nAndra raden<\/p>/, 'the note’s line break kept');
     const stale = await postForm(tove, page(), `/children/${oskar}/talk-notes`, { bookingId: String(note.booking_id), body: 'Gammal', version: String(note.version) });
     assert.equal(stale.status, 409);
     assert.match(stale.text, /Någon har sparat anteckningen/);
     const long = await postForm(tove, page(), `/children/${oskar}/talk-notes`, { bookingId: String(note.booking_id), body: 'z'.repeat(4001), version: String(note.version + 1) });
     assert.equal(long.status, 400);
     assert.match(long.text, /Skriv högst 4000 tecken/);
-    assert.equal((await t.db.selectFrom('talk_notes').select('body').where('booking_id', '=', note.booking_id).executeTakeFirstOrThrow()).body, 'Ny anteckning');
+    assert.equal((await t.db.selectFrom('talk_notes').select('body').where('booking_id', '=', note.booking_id).executeTakeFirstOrThrow()).body, 'Ny anteckning\r\nAndra raden');
     // A talk next week in 2B, booked for Oskar: not held yet, so no note.
     const slot = await t.db.selectFrom('talk_slots').select(['group_id', 'staff_person_id', 'created_by_account_id']).where('id', 'in',
       t.db.selectFrom('talk_bookings').select('slot_id').where('id', '=', note.booking_id)).executeTakeFirstOrThrow();
@@ -237,5 +240,63 @@ describe('individual development plans', () => {
       const rows = JSON.stringify(await t.db.selectFrom(table).selectAll().execute());
       assert.doesNotMatch(rows, /Läsa med flyt|Tack för ett bra samtal|Vi kom överens|Ny anteckning|Vi övar på tiotal|Första målet/, table);
     }
+  });
+});
+
+// A pupil's school records follow the pupil: Oskar moves from 2B at Björkskolan to 2C at Ekskolan in the middle of the
+// term; Ekskolan's teacher reads the plans Björkskolan wrote and carries on this term's plan (no second plan of the term
+// can be begun: one plan a term).
+describe('individual development plans after a move to another school in the term', () => {
+  let t: TestApp;
+  let oskar: number;
+  let class2c: number;
+  const as = async (name: string) => (await signInStrong(t.app, t.db, name, new Date(DEFAULT_NOW))).agent;
+  const page = () => `/children/${oskar}/plan`;
+
+  before(async () => {
+    t = await startTestApp();
+    oskar = await personId(t.db, 'Oskar', 'Andersson');
+    const demokommun = await municipalityId(t.db, 'Demokommun');
+    const unit = (await t.db.insertInto('units').values({ municipality_id: demokommun, area_id: null, name: 'Ekskolan', kind: 'school',
+      street_address: null, postal_code: null, city: null, phone: null, email: null }).returning('id').executeTakeFirstOrThrow()).id;
+    class2c = (await t.db.insertInto('groups').values({ unit_id: unit, name: '2C' }).returning('id').executeTakeFirstOrThrow()).id;
+    const kim = (await t.db.insertInto('persons').values({ municipality_id: demokommun, first_name: 'Kim', last_name: 'Berg', identity_number: null,
+      identity_kind: null, birth_date: null, protected_identity: 0, street_address: null, postal_code: null, city: null, email: null, phone: null,
+      created_at: DEFAULT_NOW }).returning('id').executeTakeFirstOrThrow()).id;
+    await t.db.insertInto('staff_assignments').values({ person_id: kim, unit_id: unit, group_id: class2c, role: 'staff', start_date: null, end_date: null }).execute();
+    await t.db.insertInto('accounts').values({
+      person_id: kim, username: 'ekskolan', username_key: 'ekskolan', password_hash: await demoPasswordHash(), language: 'sv', created_at: DEFAULT_NOW,
+    }).execute();
+    await t.db.updateTable('placements').set({ end_date: '2026-11-20' }).where('child_id', '=', oskar).where('group_id', '=', await groupId(t.db, '2B')).execute();
+    await t.db.insertInto('placements').values({ child_id: oskar, group_id: class2c, start_date: '2026-11-23', end_date: null, hour_limit: 'none' }).execute();
+  });
+  after(() => t.close());
+
+  it('shows the new school’s teacher the plans the earlier school wrote, this term’s and the earlier term’s', async () => {
+    const kim = await as('ekskolan');
+    const res = await kim.get(page());
+    assert.equal(res.status, 200);
+    assert.match(res.text, /Läsa med flyt och berätta vad texten handlar om\./, 'this term’s plan, written at Björkskolan');
+    assert.doesNotMatch(res.text, /Ingen utvecklingsplan är skriven/);
+    assert.match(res.text, new RegExp(`href="/children/${oskar}/plan\\?term=VT2026"`), 'last term’s plan listed');
+    const earlier = await kim.get(`${page()}?term=VT2026`);
+    assert.equal(earlier.status, 200);
+    assert.match(earlier.text, /Läsa kapitelböcker på egen hand\./);
+    assert.equal((await (await as('larare2b')).get(page())).status, 404, 'the earlier school’s teacher no longer reads him');
+  });
+
+  it('lets the new school’s teacher change and sign this term’s plan the earlier school began', async () => {
+    const kim = await as('ekskolan');
+    const form = await kim.get(`${page()}/edit`);
+    assert.equal(form.status, 200);
+    assert.match(form.text, /Läsa med flyt/);
+    const before = await t.db.selectFrom('development_plans').selectAll().where('child_id', '=', oskar).where('term', '=', 'HT2026').executeTakeFirstOrThrow();
+    const saved = await postForm(kim, `${page()}/edit`, `${page()}/edit`, { goals: 'Läsa med flyt på nya skolan.', version: String(before.version) });
+    assert.equal(saved.status, 303);
+    const after = await t.db.selectFrom('development_plans').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow();
+    assert.equal(after.goals, 'Läsa med flyt på nya skolan.');
+    const signed = await postForm(kim, page(), `${page()}/sign`, { version: String(after.version) });
+    assert.equal(signed.status, 303);
+    assert.match((await kim.get(page())).text, /Godkänd av Kim Berg/);
   });
 });
