@@ -401,11 +401,12 @@ export interface SmsLoginCodesTable {
 }
 
 // School assessment (migration 0067, server/assessment/): a municipality's matrix (levels, subjects, abilities; every
-// change kept) and a pupil's assessment of a subject for a term ("HT2026"), one level per ability, draft until published
+// change kept) and a pupil's assessment of a subject for a term ("HT2026"), one level per ability, draft until published;
+// `name_key`: the name folded (server/assessment/rules.ts nameKey), unique in its list, written with every name
 export type AssessmentStatus = 'draft' | 'published';
-export interface AssessmentLevelsTable { id: Generated<number>; municipality_id: number; name: string; position: number }
-export interface AssessmentSubjectsTable { id: Generated<number>; municipality_id: number; name: string; position: number }
-export interface AssessmentAbilitiesTable { id: Generated<number>; subject_id: number; name: string; position: number }
+export interface AssessmentLevelsTable { id: Generated<number>; municipality_id: number; name: string; name_key: string | null; position: number }
+export interface AssessmentSubjectsTable { id: Generated<number>; municipality_id: number; name: string; name_key: string | null; position: number }
+export interface AssessmentAbilitiesTable { id: Generated<number>; subject_id: number; name: string; name_key: string | null; position: number }
 export interface AssessmentMatrixChangesTable { id: Generated<number>; municipality_id: number; change: string; changed_by: number; changed_at: string }
 export interface AssessmentsTable {
   id: Generated<number>; child_id: number; subject_id: number; term: string; group_id: number; comment: string; status: AssessmentStatus;

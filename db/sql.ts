@@ -110,6 +110,17 @@ export function isUniqueViolation(error: unknown, constraintOrColumn?: string): 
   return false;
 }
 
+/**
+ * Whether `error` is a foreign key violation, on either database: a row names one that is not there (removed
+ * meanwhile), or a row still named by another's reference was to be removed. PostgreSQL's 23503; SQLite's
+ * SQLITE_CONSTRAINT_FOREIGNKEY (its foreign keys are on: see openDatabase in server/kernel/db.ts).
+ */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
 /** Whether `name` is one of a comma-separated list ("a, b"). */
 function listed(list: string | undefined, name: string): boolean {
   return (list ?? '').split(',').some((item) => item.trim() === name);

@@ -3,8 +3,11 @@ import { oneOf } from '../check.ts';
 import { idColumn } from '../sql.ts';
 
 // School assessment (server/assessment/). A municipality's assessment matrix: its knowledge levels in order ("Arbetar
-// mot", "Uppnår", "Fördjupar"), its subjects and each subject's abilities, names unique within their list (a second
-// "Uppnår" is refused at the field). A pupil's assessment of one subject for one term ("HT2026", "VT2027"): the
+// mot", "Uppnår", "Fördjupar"), its subjects and each subject's abilities, names unique within their list whatever
+// their case (a second "Uppnår" or an "uppnår" is refused at the field): `name_key` is the name folded as the app folds
+// it (server/assessment/rules.ts, nameKey: NFC, lower case in Swedish), written with every name, unique in its list, so
+// two admins adding "Uppnår" and "uppnår" at once cannot both succeed (SQLite's lower() folds ASCII only, hence the
+// column). It may be null only for a row written around the app (a test's fixture), which its list's key then skips. A pupil's assessment of one subject for one term ("HT2026", "VT2027"): the
 // teacher's comment and one level per ability (assessment_marks), written in the pupil's class (`group_id`), a draft
 // until published (families see published ones only). `version` is the row version: two teachers saving at once
 // cannot both win. A level, subject or ability that an assessment uses is not removed (the queries refuse it).
@@ -14,25 +17,31 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'integer', idColumn(db))
     .addColumn('municipality_id', 'integer', (c) => c.notNull().references('municipalities.id'))
     .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('name_key', 'text')
     .addColumn('position', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('assessment_levels_name').unique().on('assessment_levels').columns(['municipality_id', 'name']).execute();
+  await db.schema.createIndex('assessment_levels_name_key').unique().on('assessment_levels').columns(['municipality_id', 'name_key']).execute();
 
   await db.schema.createTable('assessment_subjects')
     .addColumn('id', 'integer', idColumn(db))
     .addColumn('municipality_id', 'integer', (c) => c.notNull().references('municipalities.id'))
     .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('name_key', 'text')
     .addColumn('position', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('assessment_subjects_name').unique().on('assessment_subjects').columns(['municipality_id', 'name']).execute();
+  await db.schema.createIndex('assessment_subjects_name_key').unique().on('assessment_subjects').columns(['municipality_id', 'name_key']).execute();
 
   await db.schema.createTable('assessment_abilities')
     .addColumn('id', 'integer', idColumn(db))
     .addColumn('subject_id', 'integer', (c) => c.notNull().references('assessment_subjects.id'))
     .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('name_key', 'text')
     .addColumn('position', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('assessment_abilities_name').unique().on('assessment_abilities').columns(['subject_id', 'name']).execute();
+  await db.schema.createIndex('assessment_abilities_name_key').unique().on('assessment_abilities').columns(['subject_id', 'name_key']).execute();
 
   await db.schema.createTable('assessment_matrix_changes')
     .addColumn('id', 'integer', idColumn(db))

@@ -4,6 +4,7 @@
 import type { Db } from '../kernel/db.ts';
 import type { SchoolDemo } from './terms.ts';
 import { termOf } from './terms.ts';
+import { nameKey } from './rules.ts';
 
 const LEVELS = ['Arbetar mot', 'Uppnår', 'Fördjupar'] as const;
 const SUBJECTS: readonly [string, readonly string[]][] = [
@@ -16,15 +17,15 @@ export async function seedDemoAssessment(db: Db, demo: SchoolDemo): Promise<void
   const at = demo.now.toISOString();
   const level = new Map<string, number>();
   for (const [n, name] of LEVELS.entries()) {
-    const { id } = await db.insertInto('assessment_levels').values({ municipality_id: demo.municipalityId, name, position: n + 1 }).returning('id').executeTakeFirstOrThrow();
+    const { id } = await db.insertInto('assessment_levels').values({ municipality_id: demo.municipalityId, name, name_key: nameKey(name), position: n + 1 }).returning('id').executeTakeFirstOrThrow();
     level.set(name, id);
   }
   const subject = new Map<string, { id: number; abilities: number[] }>();
   for (const [n, [name, abilities]] of SUBJECTS.entries()) {
-    const { id } = await db.insertInto('assessment_subjects').values({ municipality_id: demo.municipalityId, name, position: n + 1 }).returning('id').executeTakeFirstOrThrow();
+    const { id } = await db.insertInto('assessment_subjects').values({ municipality_id: demo.municipalityId, name, name_key: nameKey(name), position: n + 1 }).returning('id').executeTakeFirstOrThrow();
     const ids: number[] = [];
     for (const [m, ability] of abilities.entries()) {
-      ids.push((await db.insertInto('assessment_abilities').values({ subject_id: id, name: ability, position: m + 1 }).returning('id').executeTakeFirstOrThrow()).id);
+      ids.push((await db.insertInto('assessment_abilities').values({ subject_id: id, name: ability, name_key: nameKey(ability), position: m + 1 }).returning('id').executeTakeFirstOrThrow()).id);
     }
     subject.set(name, { id, abilities: ids });
   }

@@ -3,14 +3,14 @@
 // the municipality's period). Read only with a strong login: a weak session's extract leaves them out and says so.
 import type { Db } from '../kernel/db.ts';
 import { slices, type PersonalDataPart } from '../kernel/personal-data.ts';
-import { assessmentsOfChildren, removeAssessmentsOf } from './queries.ts';
+import { publishedAssessmentsOfChildren, removeAssessmentsOf } from './queries.ts';
 
 export const assessmentPersonalData: PersonalDataPart = {
   domain: 'assessment',
   strongLogin: true,
   async extract(db, subject) {
     if (subject.childIds.length === 0) return { sections: [] };
-    const assessments = await assessmentsOfChildren(db, subject.childIds);
+    const assessments = await publishedAssessmentsOfChildren(db, subject.childIds);
     return {
       sections: subject.childIds.map((childId) => ({
         title: 'personalData.sections.assessment', childId, columns: ['term', 'subject', 'levels', 'comment', 'status', 'updated_at'],

@@ -1,11 +1,16 @@
 // School assessment's SQL: a municipality's assessment matrix (its knowledge levels in order, its subjects and each
 // subject's abilities, every change kept with who and when) and the pupils' assessments (one per pupil, subject and
 // term: a comment and one level per ability, a draft until published). A level, subject or ability an assessment uses
-// is not removed; an id from a form counts only within the admin's municipality (another's is not found).
+// is not removed; an id from a form counts only within the admin's municipality (another's is not found). The
+// database has the last word in a race: a name taken meanwhile (whatever its case) is 'taken', a level, subject or
+// ability an assessment came to use meanwhile is 'in-use', and an assessment naming one removed meanwhile is 'gone'.
 import type { Db } from '../kernel/db.ts';
 import { personName } from '../people/queries.ts';
-import { isUniqueViolation } from '../../db/sql.ts';
-import type { AssessmentStatus } from '../../db/schema.ts';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/sql.ts';
+import type { ExpressionBuilder } from 'kysely';
+import type { AssessmentStatus, Database } from '../../db/schema.ts';
+import { nameKey } from './rules.ts';
+import { compareTerms } from './terms.ts';
 
 export interface MatrixEntry { id: number; name: string }
 export interface MatrixSubject extends MatrixEntry { abilities: MatrixEntry[] }
@@ -36,7 +41,7 @@ async function logChange(trx: Db, municipalityId: number, change: string, by: nu
   await trx.insertInto('assessment_matrix_changes').values({ municipality_id: municipalityId, change, changed_by: by, changed_at: at.toISOString() }).execute();
 }
 
-/** Runs `write`; a name already in its list (a race with a colleague, or typed twice) is 'taken'. */
+/** Runs `write`; a name already in its list, in any case (a race with a colleague, or typed twice), is 'taken'. */
 async function unlessTaken(write: () => Promise<void>): Promise<MatrixChangeResult> {
   try {
     await write();
@@ -51,7 +56,7 @@ async function unlessTaken(write: () => Promise<void>): Promise<MatrixChangeResu
 export async function addLevel(db: Db, municipalityId: number, name: string, by: number, at: Date): Promise<MatrixChangeResult> {
   return unlessTaken(() => db.transaction().execute(async (trx) => {
     const last = await trx.selectFrom('assessment_levels').select((eb) => eb.fn.max('position').as('p')).where('municipality_id', '=', municipalityId).executeTakeFirst();
-    await trx.insertInto('assessment_levels').values({ municipality_id: municipalityId, name, position: Number(last?.p ?? 0) + 1 }).execute();
+    await trx.insertInto('assessment_levels').values({ municipality_id: municipalityId, name, name_key: nameKey(name), position: Number(last?.p ?? 0) + 1 }).execute();
     await logChange(trx, municipalityId, `level added: ${name}`, by, at);
   }));
 }
@@ -60,7 +65,7 @@ export async function addLevel(db: Db, municipalityId: number, name: string, by:
 export async function addSubject(db: Db, municipalityId: number, name: string, by: number, at: Date): Promise<MatrixChangeResult> {
   return unlessTaken(() => db.transaction().execute(async (trx) => {
     const last = await trx.selectFrom('assessment_subjects').select((eb) => eb.fn.max('position').as('p')).where('municipality_id', '=', municipalityId).executeTakeFirst();
-    await trx.insertInto('assessment_subjects').values({ municipality_id: municipalityId, name, position: Number(last?.p ?? 0) + 1 }).execute();
+    await trx.insertInto('assessment_subjects').values({ municipality_id: municipalityId, name, name_key: nameKey(name), position: Number(last?.p ?? 0) + 1 }).execute();
     await logChange(trx, municipalityId, `subject added: ${name}`, by, at);
   }));
 }
@@ -71,13 +76,26 @@ export async function addAbility(db: Db, municipalityId: number, subjectId: numb
   if (!subject) return { ok: false, error: 'not-found' };
   return unlessTaken(() => db.transaction().execute(async (trx) => {
     const last = await trx.selectFrom('assessment_abilities').select((eb) => eb.fn.max('position').as('p')).where('subject_id', '=', subjectId).executeTakeFirst();
-    await trx.insertInto('assessment_abilities').values({ subject_id: subjectId, name, position: Number(last?.p ?? 0) + 1 }).execute();
+    await trx.insertInto('assessment_abilities').values({ subject_id: subjectId, name, name_key: nameKey(name), position: Number(last?.p ?? 0) + 1 }).execute();
     await logChange(trx, municipalityId, `ability added: ${subject.name} / ${name}`, by, at);
   }));
 }
 
-/** Removes a level, subject (with its abilities) or ability of the municipality, unless an assessment uses it. */
+/**
+ * Removes a level, subject (with its abilities) or ability of the municipality, unless an assessment uses it: one
+ * that did when asked, or came to meanwhile (a teacher's save between the check and the delete: the database's
+ * foreign key refuses the delete), is 'in-use'.
+ */
 export async function removeMatrixEntry(db: Db, municipalityId: number, kind: MatrixKind, id: number, by: number, at: Date): Promise<MatrixChangeResult> {
+  try {
+    return await removeUnlessUsed(db, municipalityId, kind, id, by, at);
+  } catch (error) {
+    if (isForeignKeyViolation(error)) return { ok: false, error: 'in-use' };
+    throw error;
+  }
+}
+
+async function removeUnlessUsed(db: Db, municipalityId: number, kind: MatrixKind, id: number, by: number, at: Date): Promise<MatrixChangeResult> {
   return db.transaction().execute(async (trx): Promise<MatrixChangeResult> => {
     if (kind === 'level') {
       const level = await trx.selectFrom('assessment_levels').select('name').where('id', '=', id).where('municipality_id', '=', municipalityId).executeTakeFirst();
@@ -126,7 +144,8 @@ export interface Assessment {
 
 /**
  * The pupil's assessments of the term in the order of the matrix's subjects, each with its marks in the order of the
- * subject's abilities (without a term: every term's); `publishedOnly` for the family (a draft is the teacher's).
+ * subject's abilities (without a term: every term's, the oldest term first: VT2026 before HT2026); `publishedOnly` for
+ * the family (a draft is the teacher's). Whichever school wrote them: a pupil's records follow the pupil.
  */
 export async function assessmentsOfChild(db: Db, childId: number, term?: string, publishedOnly = false): Promise<Assessment[]> {
   let query = db.selectFrom('assessments').innerJoin('assessment_subjects', 'assessment_subjects.id', 'assessments.subject_id')
@@ -136,7 +155,8 @@ export async function assessmentsOfChild(db: Db, childId: number, term?: string,
     .where('assessments.child_id', '=', childId);
   if (term !== undefined) query = query.where('assessments.term', '=', term);
   if (publishedOnly) query = query.where('assessments.status', '=', 'published');
-  const rows = await query.orderBy('assessments.term').orderBy('assessment_subjects.position').orderBy('assessment_subjects.id').execute();
+  const rows = (await query.orderBy('assessment_subjects.position').orderBy('assessment_subjects.id').execute())
+    .sort((a, b) => compareTerms(a.term, b.term)); // stable: each term's subjects stay in the matrix's order
   const marks = await marksOf(db, rows.map((r) => r.id));
   return rows.map((r) => ({
     id: r.id, childId: r.child_id, subjectId: r.subject_id, subject: r.subject, term: r.term, groupId: r.group_id,
@@ -176,11 +196,17 @@ export interface AssessmentToSave {
 }
 
 /**
- * Saves the pupil's assessment of the subject and term: a new one when `version` is 0 and there is none, else the one
- * whose version is still `version`. False when someone saved it since (or made it meanwhile): nothing changes then.
- * A published assessment stays published.
+ * How a save went: 'saved'; 'stale' when someone saved it since (or made it, or published it, meanwhile); 'gone' when
+ * a level, ability or the subject it names was removed from the matrix meanwhile. Nothing changes unless 'saved'.
  */
-export async function saveAssessment(db: Db, version: number, a: AssessmentToSave): Promise<boolean> {
+export type SaveResult = 'saved' | 'stale' | 'gone';
+
+/**
+ * Saves the pupil's assessment of the subject and term: a new one when `version` is 0 and there is none, else the one
+ * whose version is still `version`. A published assessment stays published, so a draft's save of one that was
+ * published meanwhile is 'stale' (publishing needs every level: the rules check that for the form shown again).
+ */
+export async function saveAssessment(db: Db, version: number, a: AssessmentToSave): Promise<SaveResult> {
   const at = a.at.toISOString();
   try {
     return await db.transaction().execute(async (trx) => {
@@ -194,22 +220,24 @@ export async function saveAssessment(db: Db, version: number, a: AssessmentToSav
       } else {
         const current = await trx.selectFrom('assessments').select(['id', 'status', 'published_at'])
           .where('child_id', '=', a.childId).where('subject_id', '=', a.subjectId).where('term', '=', a.term).executeTakeFirst();
-        if (!current) return false;
+        if (!current) return 'stale';
+        if (current.status === 'published' && !a.publish) return 'stale';
         const published = a.publish || current.status === 'published';
         const saved = await trx.updateTable('assessments').set((eb) => ({
           group_id: a.groupId, comment: a.comment, status: published ? 'published' : 'draft',
           published_at: current.published_at ?? (published ? at : null), updated_at: at, updated_by: a.by, version: eb('version', '+', 1),
         })).where('id', '=', current.id).where('version', '=', version).executeTakeFirst();
-        if (Number(saved.numUpdatedRows) !== 1) return false;
+        if (Number(saved.numUpdatedRows) !== 1) return 'stale';
         id = current.id;
         await trx.deleteFrom('assessment_marks').where('assessment_id', '=', id).execute();
       }
       const marks = [...a.marks].map(([abilityId, levelId]) => ({ assessment_id: id, ability_id: abilityId, level_id: levelId }));
       if (marks.length > 0) await trx.insertInto('assessment_marks').values(marks).execute();
-      return true;
+      return 'saved' as const;
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return false; // a colleague made the first version meanwhile
+    if (isUniqueViolation(error)) return 'stale'; // a colleague made the first version meanwhile
+    if (isForeignKeyViolation(error)) return 'gone'; // the admin removed a level, ability or the subject meanwhile
     throw error;
   }
 }
@@ -222,20 +250,61 @@ export async function statusesOf(db: Db, childIds: readonly number[], subjectId:
   return new Map(rows.map((r) => [r.child_id, r.status]));
 }
 
-/** Publishes the drafts of the subject and term of the class's pupils written in the class; how many. */
-export async function publishDrafts(db: Db, groupId: number, childIds: readonly number[], subjectId: number, term: string, at: Date): Promise<number> {
-  if (childIds.length === 0) return 0;
-  const done = await db.updateTable('assessments')
-    .set((eb) => ({ status: 'published', published_at: at.toISOString(), version: eb('version', '+', 1) }))
-    .where('group_id', '=', groupId).where('child_id', 'in', childIds).where('subject_id', '=', subjectId)
-    .where('term', '=', term).where('status', '=', 'draft').executeTakeFirst();
-  return Number(done.numUpdatedRows);
+/** The class's drafts of a subject and term: those publishing would publish (`ready`) and those it leaves out. */
+export interface ClassDrafts { ready: number; unfinished: number }
+
+/** The class's drafts: of the subject and term, of the class's pupils, written in the class (what publishDrafts takes). */
+function classDrafts(eb: ExpressionBuilder<Database, 'assessments'>, groupId: number, childIds: readonly number[], subjectId: number, term: string) {
+  return eb.and([
+    eb('assessments.group_id', '=', groupId), eb('assessments.child_id', 'in', childIds), eb('assessments.subject_id', '=', subjectId),
+    eb('assessments.term', '=', term), eb('assessments.status', '=', 'draft'),
+  ]);
 }
 
-/** All of the children's assessments with their marks, for the register extract. */
-export async function assessmentsOfChildren(db: Db, childIds: readonly number[]): Promise<Assessment[]> {
+/**
+ * Whether the assessment has a level for every ability of its subject: no ability of the subject lacks a mark (a
+ * draft may be unfinished; a published assessment never is).
+ */
+function everyAbilityMarked(eb: ExpressionBuilder<Database, 'assessments'>) {
+  return eb.not(eb.exists(eb.selectFrom('assessment_abilities').select('assessment_abilities.id')
+    .whereRef('assessment_abilities.subject_id', '=', 'assessments.subject_id')
+    .where((inner) => inner.not(inner.exists(inner.selectFrom('assessment_marks').select('assessment_marks.ability_id')
+      .whereRef('assessment_marks.assessment_id', '=', 'assessments.id').whereRef('assessment_marks.ability_id', '=', 'assessment_abilities.id'))))));
+}
+
+/** How many of the class's drafts of the subject and term publishing would publish, and how many it would leave out. */
+export async function draftsOf(db: Db, groupId: number, childIds: readonly number[], subjectId: number, term: string): Promise<ClassDrafts> {
+  if (childIds.length === 0) return { ready: 0, unfinished: 0 };
+  const [all, ready] = await Promise.all([
+    db.selectFrom('assessments').where((eb) => classDrafts(eb, groupId, childIds, subjectId, term))
+      .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+    db.selectFrom('assessments').where((eb) => eb.and([classDrafts(eb, groupId, childIds, subjectId, term), everyAbilityMarked(eb)]))
+      .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return { ready: Number(ready?.n ?? 0), unfinished: Number(all?.n ?? 0) - Number(ready?.n ?? 0) };
+}
+
+/**
+ * Publishes the class's drafts of the subject and term (its pupils', written in the class) that have a level for
+ * every ability of the subject; a draft still missing one is left a draft. How many were published and left out.
+ */
+export async function publishDrafts(db: Db, groupId: number, childIds: readonly number[], subjectId: number, term: string, at: Date): Promise<{ published: number; leftOut: number }> {
+  if (childIds.length === 0) return { published: 0, leftOut: 0 };
+  return db.transaction().execute(async (trx) => {
+    const done = await trx.updateTable('assessments').where((eb) => eb.and([classDrafts(eb, groupId, childIds, subjectId, term), everyAbilityMarked(eb)]))
+      .set((eb) => ({ status: 'published', published_at: at.toISOString(), version: eb('version', '+', 1) })).executeTakeFirst();
+    const left = await draftsOf(trx, groupId, childIds, subjectId, term);
+    return { published: Number(done.numUpdatedRows), leftOut: left.unfinished };
+  });
+}
+
+/**
+ * The children's published assessments with their marks, every term's, the oldest first: the register extract of the
+ * family, who never see a draft (a draft is the teacher's work, not yet a record given to the home).
+ */
+export async function publishedAssessmentsOfChildren(db: Db, childIds: readonly number[]): Promise<Assessment[]> {
   if (childIds.length === 0) return [];
-  const all = await Promise.all(childIds.map((childId) => assessmentsOfChild(db, childId)));
+  const all = await Promise.all(childIds.map((childId) => assessmentsOfChild(db, childId, undefined, true)));
   return all.flat();
 }
 

@@ -15,10 +15,12 @@ import { administeredMunicipality, type AdministeredMunicipality } from '../peop
 import { planOf } from '../development-plans/queries.ts';
 import { adaptationsOfChild } from '../adaptations/queries.ts';
 import {
-  addAbility, addLevel, addSubject, assessmentOf, assessmentsOfChild, matrixChanges, matrixOf, publishDrafts, removeMatrixEntry,
+  addAbility, addLevel, addSubject, assessmentOf, assessmentsOfChild, draftsOf, matrixChanges, matrixOf, publishDrafts, removeMatrixEntry,
   saveAssessment, statusesOf, type Matrix, type MatrixChangeResult, type MatrixSubject,
 } from './queries.ts';
-import { COMMENT_MAX_LENGTH, NAME_MAX_LENGTH, isFamily, isMatrixKind, levelField, parseAssessment, parseMatrixName, writingClass } from './rules.ts';
+import {
+  COMMENT_MAX_LENGTH, NAME_MAX_LENGTH, isFamily, isMatrixKind, levelField, parseAssessment, parseMatrixName, removedFromMatrix, writingClass,
+} from './rules.ts';
 import { compareTerms, isTerm, previousTerms, termLabel, termOf } from './terms.ts';
 
 interface Deps { db: Db; clock: Clock }
@@ -35,10 +37,10 @@ export function assessmentRoutes(routes: RouteTable, deps: Deps): void {
     if (typeof value !== 'string' || !isTerm(value)) throw notFound();
     return value;
   };
-  /** The terms a chooser offers, with the one asked for when it is older. */
+  /** The terms a chooser offers, newest first, with the one asked for in its place when it is another. */
   const termsOffered = (term: string): string[] => {
     const recent = previousTerms(termOf(today(clock)), TERMS_OFFERED);
-    return recent.includes(term) ? recent : [...recent, term];
+    return (recent.includes(term) ? recent : [...recent, term]).sort((a, b) => compareTerms(b, a));
   };
   const childOf = async (target: Located): Promise<ChildSummary> => {
     const child = await childSummary(db, target.id, today(clock));
@@ -91,18 +93,24 @@ export function assessmentRoutes(routes: RouteTable, deps: Deps): void {
     const read = (name: string) => field(req.body, name);
     const values: Record<string, string> = { comment: read('comment'), version: read('version') };
     for (const ability of subject.abilities) values[levelField(ability.id)] = read(levelField(ability.id));
-    const parsed = parseAssessment(read, subject, matrix.levels);
-    const child = await childOf(target);
-    if (!parsed.ok) {
-      const saved = await assessmentOf(db, target.id, subject.id, term);
-      return renderEdit(req, res, { child, term, matrix, subject, saved, values }, parsed.errors, 400);
-    }
+    const [child, before] = await Promise.all([childOf(target), assessmentOf(db, target.id, subject.id, term)]);
+    // a change of a published assessment publishes it again: every ability needs its level, whatever the button
+    const parsed = parseAssessment(read, subject, matrix.levels, before?.status === 'published');
+    if (!parsed.ok) return renderEdit(req, res, { child, term, matrix, subject, saved: before, values }, parsed.errors, 400);
     const version = /^\d{1,9}$/.test(values.version) ? Number(values.version) : -1; // anything else is a version nobody saved: stale
-    const saved = version >= 0 && await saveAssessment(db, version, {
+    const saved = version < 0 ? 'stale' : await saveAssessment(db, version, {
       childId: target.id, subjectId: subject.id, term, groupId, comment: parsed.value.comment, marks: parsed.value.marks,
       publish: parsed.value.publish, by: actor.personId, at: clock.now(),
     });
-    if (!saved) {
+    if (saved === 'gone') {
+      // The admin removed a level, an ability or the subject since the matrix was read: said at the field, the form kept.
+      const fresh = await matrixOf(db, target.municipalityId);
+      const current = await assessmentOf(db, target.id, subject.id, term);
+      const errors = removedFromMatrix(parsed.value.marks, subject, fresh);
+      const shown = fresh.subjects.find((s) => s.id === subject.id);
+      return renderEdit(req, res, { child, term, matrix: shown ? fresh : matrix, subject: shown ?? subject, saved: current, values }, errors, 409);
+    }
+    if (saved === 'stale') {
       // Someone saved it since this form was opened: their assessment is shown, what was typed stays in the form.
       const current = await assessmentOf(db, target.id, subject.id, term);
       return renderEdit(req, res, { child, term, matrix, subject, saved: current, values: { ...values, version: String(current?.version ?? 0) } },
@@ -132,12 +140,16 @@ export function assessmentRoutes(routes: RouteTable, deps: Deps): void {
     const day = today(clock);
     const [group, pupils] = await Promise.all([groupPage(db, target.id, day), childrenInGroup(db, target.id, day)]);
     if (!group) throw notFound();
-    const statuses = subject ? await statusesOf(db, pupils.map((p) => p.id), subject.id, term) : new Map();
+    const childIds = pupils.map((p) => p.id);
+    const [statuses, drafts] = subject
+      ? await Promise.all([statusesOf(db, childIds, subject.id, term), draftsOf(db, target.id, childIds, subject.id, term)])
+      : [new Map(), { ready: 0, unfinished: 0 }];
     render(req, res, 'assessment/class', {
       group, term, termName: termLabel(req.t, term), terms: termsOffered(term).map((value) => ({ value, label: termLabel(req.t, value) })),
       subjects: matrix.subjects, subject,
       pupils: pupils.map((p) => ({ ...p, status: statuses.get(p.id) ?? 'none' })),
-      drafts: [...statuses.values()].filter((s) => s === 'draft').length,
+      // exactly what publishing takes (written in this class, every level set) and what it leaves out
+      drafts: drafts.ready, unfinished: drafts.unfinished,
     });
   });
 
@@ -146,8 +158,9 @@ export function assessmentRoutes(routes: RouteTable, deps: Deps): void {
     const matrix = await matrixOf(db, target.municipalityId);
     const subject = subjectOf(matrix, field(req.body, 'subject'));
     const pupils = await childrenInGroup(db, target.id, today(clock));
-    const count = await publishDrafts(db, target.id, pupils.map((p) => p.id), subject.id, term, clock.now());
-    flash(req, { key: 'assessment.class.publishedCount', params: { count } });
+    const { published, leftOut } = await publishDrafts(db, target.id, pupils.map((p) => p.id), subject.id, term, clock.now());
+    flash(req, leftOut === 0 ? { key: 'assessment.class.publishedCount', params: { count: published } }
+      : { key: 'assessment.class.publishedLeftOut', params: { count: leftOut, published } });
     res.redirect(303, `/groups/${target.id}/assessment?term=${term}&subject=${subject.id}`);
   });
 

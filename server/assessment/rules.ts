@@ -17,13 +17,15 @@ export interface ParsedAssessment { comment: string; marks: Map<number, number>;
 
 /**
  * A posted assessment of `subject`: each ability's level must be one of the municipality's (`levels`) or left empty
- * (a draft may be unfinished; to publish, every ability needs its level); the comment at most 2000 characters.
+ * (a draft may be unfinished; to publish, every ability needs its level); the comment at most 2000 characters. A change
+ * of an assessment already published (`published`) is a publishing whatever the button: it stays published, so it
+ * needs every level too.
  */
 export function parseAssessment(
-  read: (name: string) => string, subject: MatrixSubject, levels: Matrix['levels'],
+  read: (name: string) => string, subject: MatrixSubject, levels: Matrix['levels'], published = false,
 ): Parsed<ParsedAssessment> {
   const errors: FieldErrors = {};
-  const publish = read('action') === 'publish';
+  const publish = published || read('action') === 'publish';
   const comment = read('comment').trim();
   if (comment.length > COMMENT_MAX_LENGTH) errors.comment = { key: 'assessment.errors.commentTooLong', params: { max: COMMENT_MAX_LENGTH } };
   const known = new Set(levels.map((l) => l.id));
@@ -43,12 +45,39 @@ export function parseAssessment(
   return { ok: true, value: { comment, marks, publish } };
 }
 
-/** A name for the matrix: required, at most 100 characters, not one already in its list. */
+/**
+ * What a save refused by the database's foreign keys says: at each ability whose level was removed from the matrix
+ * meanwhile; else (the ability or the subject itself removed) for the whole form.
+ */
+export function removedFromMatrix(marks: ReadonlyMap<number, number>, subject: MatrixSubject, fresh: Matrix): FieldErrors {
+  const freshSubject = fresh.subjects.find((s) => s.id === subject.id);
+  if (!freshSubject) return { form: { key: 'assessment.errors.subjectGone', params: { subject: subject.name } } };
+  const levels = new Set(fresh.levels.map((l) => l.id));
+  const abilities = new Set(freshSubject.abilities.map((a) => a.id));
+  const errors: FieldErrors = {};
+  for (const ability of subject.abilities) {
+    const level = marks.get(ability.id);
+    if (level === undefined) continue;
+    if (!abilities.has(ability.id)) errors.form = { key: 'assessment.errors.abilityGone', params: { ability: ability.name } };
+    else if (!levels.has(level)) errors[levelField(ability.id)] = { key: 'assessment.errors.levelGone', params: { ability: ability.name } };
+  }
+  return Object.keys(errors).length > 0 ? errors : { form: { key: 'assessment.errors.matrixChanged' } };
+}
+
+/**
+ * A matrix name as its list compares it: "Uppnår", "UPPNÅR" and "uppnår" are one name. Stored beside the name
+ * (`name_key`, unique in its list), so the database refuses the second of two adds at once too.
+ */
+export function nameKey(name: string): string {
+  return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('sv');
+}
+
+/** A name for the matrix: required, at most 100 characters, not one already in its list (in any case). */
 export function parseMatrixName(typed: string, taken: readonly string[]): Parsed<string> {
   const name = typed.trim().replace(/\s+/g, ' ');
   if (!name) return { ok: false, errors: { name: { key: 'assessment.admin.errors.nameMissing' } } };
   if (name.length > NAME_MAX_LENGTH) return { ok: false, errors: { name: { key: 'assessment.admin.errors.nameTooLong', params: { max: NAME_MAX_LENGTH } } } };
-  if (taken.some((t) => t.toLocaleLowerCase('sv') === name.toLocaleLowerCase('sv'))) return { ok: false, errors: { name: { key: 'assessment.admin.errors.nameTaken', params: { name } } } };
+  if (taken.some((t) => nameKey(t) === nameKey(name))) return { ok: false, errors: { name: { key: 'assessment.admin.errors.nameTaken', params: { name } } } };
   return { ok: true, value: name };
 }
 

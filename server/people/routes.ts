@@ -3,7 +3,7 @@
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { WEEKDAYS } from '../kernel/dates.ts';
-import { allows } from '../kernel/policy.ts';
+import { allows, decide } from '../kernel/policy.ts';
 import { notFound, type RouteTable } from '../kernel/http.ts';
 import { render } from '../kernel/views.ts';
 import { unitDetails } from './organisation.ts';
@@ -35,8 +35,11 @@ export function peopleRoutes(routes: RouteTable, { db, clock, openingHours }: De
     const canSeeInvitations = allows(actor, 'group.invitations.read', target);
     const canSeeToday = allows(actor, 'group.today.read', target);
     // A school class's pupils from årskurs 3 may have student accounts (server/students/)
-    const canSeeStudentAccounts = allows(actor, 'group.studentAccounts.read', target) && (await groupWithUnit(db, group.id))?.unitKind === 'school';
-    render(req, res, 'people/group', { group, children, canSeeInvitations, canSeeToday, canSeeStudentAccounts });
+    const school = (await groupWithUnit(db, group.id))?.unitKind === 'school';
+    const canSeeStudentAccounts = allows(actor, 'group.studentAccounts.read', target) && school;
+    // a school class's assessment overview: for whom the policy lets read it (a weak session: the link leads to BankID)
+    const canSeeAssessment = school && decide(actor, 'schoolClass.assessment.read', target) !== 'deny';
+    render(req, res, 'people/group', { group, children, canSeeInvitations, canSeeToday, canSeeStudentAccounts, canSeeAssessment });
   });
 
   routes.get('/units/:unitId', 'unit.read', async (req, res, { actor, target }) => {

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { DEFAULT_NOW, demoPasswordHash, postForm, type Agent, type TestApp, startTestApp } from '../support/app.ts';
 import { groupId, municipalityId, personId } from '../support/demo.ts';
 import { signInStrong, signInWithSession } from '../support/strong-login.ts';
-import { assessmentsOfChild } from '../../server/assessment/queries.ts';
+import { sql } from 'kysely';
+import { addLevel, assessmentsOfChild, saveAssessment } from '../../server/assessment/queries.ts';
+import { dialectOf } from '../../db/sql.ts';
 
 describe('school assessment', () => {
   let t: TestApp;
@@ -240,6 +242,119 @@ describe('school assessment', () => {
       { term: 'HT2026', subject: String(engelska) })).status, 404);
   });
 
+  it('publishes only the class’s finished drafts, says how many it left out and why, and counts exactly what it would publish', async () => {
+    const teacher = await as('larare2b');
+    const matematik = await subjectId('Matematik');
+    const engelska = await subjectId('Engelska');
+    const [tal, problem] = await abilities('Matematik');
+    const edit = `/children/${oskar}/assessment/edit?subject=${matematik}&term=VT2026`;
+    const draft = await postForm(teacher, edit, `/children/${oskar}/assessment/edit`, {
+      subject: String(matematik), term: 'VT2026', comment: 'Halvfärdig', version: '0',
+      [`level-${tal.id}`]: String(await levelId('Uppnår')), [`level-${problem.id}`]: '', action: 'draft',
+    });
+    assert.equal(draft.status, 303);
+    // a finished draft of Oskar's written in 4A: the overview shows it, but publishing 2B's drafts does not take it
+    const { id } = await t.db.insertInto('assessments').values({ child_id: oskar, subject_id: engelska, term: 'VT2026', group_id: class4a, comment: 'Skrivet i 4A',
+      status: 'draft', published_at: null, updated_at: DEFAULT_NOW, updated_by: await personId(t.db, 'Tove', 'Almqvist') }).returning('id').executeTakeFirstOrThrow();
+    const uppnar = await levelId('Uppnår');
+    await t.db.insertInto('assessment_marks').values((await abilities('Engelska')).map((a) => ({ assessment_id: id, ability_id: a.id, level_id: uppnar }))).execute();
+    const page = await teacher.get(`/groups/${class2b}/assessment?term=VT2026&subject=${matematik}`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /1 utkast saknar kunskapsnivå för någon förmåga och publiceras inte förrän det är klart/);
+    assert.doesNotMatch(page.text, /väntar på att publiceras/);
+    const other = await teacher.get(`/groups/${class2b}/assessment?term=VT2026&subject=${engelska}`);
+    assert.match(other.text, /<td>Utkast<\/td>/);
+    assert.doesNotMatch(other.text, /väntar på att publiceras/, 'written in 4A: not what publishing 2B takes');
+    const res = await postForm(teacher, `/groups/${class2b}/assessment?term=VT2026&subject=${matematik}`, `/groups/${class2b}/assessment/publish`,
+      { term: 'VT2026', subject: String(matematik) });
+    assert.equal(res.status, 303);
+    assert.match((await teacher.get(String(res.headers.location))).text,
+      /Publicerade bedömningar: 0\. 1 utkast saknar kunskapsnivå för någon förmåga och publicerades inte\./);
+    const after = await assessmentsOfChild(t.db, oskar, 'VT2026');
+    assert.equal(after.find((a) => a.subjectId === matematik)!.status, 'draft', 'the unfinished draft stays a draft');
+    assert.equal(after.find((a) => a.subjectId === engelska)!.status, 'draft');
+    assert.doesNotMatch((await (await as('vardnadshavare')).get(`/children/${oskar}/assessment?term=VT2026`)).text, /Halvfärdig/);
+    await t.db.deleteFrom('assessments').where('id', '=', id).execute();
+  });
+
+  it('treats a draft save of a published assessment as publishing: a level left out is refused at the field, nothing changes', async () => {
+    const teacher = await as('larare2b');
+    const svenska = await subjectId('Svenska');
+    const [las, skriv, tal] = await abilities('Svenska');
+    const current = (await assessmentsOfChild(t.db, oskar, 'HT2026')).find((a) => a.subjectId === svenska)!;
+    assert.equal(current.status, 'published');
+    const res = await postForm(teacher, `/children/${oskar}/assessment/edit?subject=${svenska}`, `/children/${oskar}/assessment/edit`, {
+      subject: String(svenska), term: 'HT2026', comment: 'Tömd', version: String(current.version),
+      [`level-${las.id}`]: String(await levelId('Uppnår')), [`level-${skriv.id}`]: '', [`level-${tal.id}`]: '', action: 'draft',
+    });
+    assert.equal(res.status, 400);
+    assert.match(res.text, new RegExp(`id="level-${skriv.id}-error"[^>]*>.*Välj en kunskapsnivå för Skriva`));
+    assert.deepEqual((await assessmentsOfChild(t.db, oskar, 'HT2026')).find((a) => a.subjectId === svenska), current);
+  });
+
+  it('says at the form, not with a server error, when a level was removed from the matrix while the teacher saved', async () => {
+    const teacher = await as('larare2b');
+    const engelska = await subjectId('Engelska');
+    const [forsta, tala] = await abilities('Engelska');
+    const admin = await personId(t.db, 'Karin', 'Lindqvist');
+    assert.deepEqual(await addLevel(t.db, demokommun, 'Tillfällig', admin, new Date(DEFAULT_NOW)), { ok: true });
+    const gone = await levelId('Tillfällig');
+    const current = (await assessmentsOfChild(t.db, oskar, 'HT2026')).find((a) => a.subjectId === engelska)!;
+    // the admin's removal lands between the form's matrix and the save: the database's foreign key refuses the marks
+    const postgres = dialectOf(t.db) === 'postgres';
+    if (postgres) {
+      await sql.raw(`create function vanish_level() returns trigger language plpgsql as $$ begin delete from assessment_levels where id = ${gone}; return new; end $$`).execute(t.db);
+      await sql.raw(`create trigger vanish_level before insert on assessment_marks for each row when (new.level_id = ${gone}) execute function vanish_level()`).execute(t.db);
+    } else {
+      await sql.raw(`create trigger vanish_level before insert on assessment_marks when new.level_id = ${gone} begin delete from assessment_levels where id = ${gone}; end`).execute(t.db);
+    }
+    try {
+      const res = await postForm(teacher, `/children/${oskar}/assessment/edit?subject=${engelska}`, `/children/${oskar}/assessment/edit`, {
+        subject: String(engelska), term: 'HT2026', comment: 'Med en nivå som försvinner', version: String(current.version),
+        [`level-${forsta.id}`]: String(gone), [`level-${tala.id}`]: String(await levelId('Uppnår')), action: 'draft',
+      });
+      assert.equal(res.status, 409);
+      assert.match(res.text, /<title>Fel:/);
+      assert.match(res.text, /bedömningsmatris ändrades medan du skrev/, 'the level is back once the save is undone: the matrix changed');
+      assert.match(res.text, />Med en nivå som försvinner<\/textarea>/, 'what was typed stays');
+    } finally {
+      await sql.raw('drop trigger vanish_level' + (postgres ? ' on assessment_marks' : '')).execute(t.db);
+      if (postgres) await sql.raw('drop function vanish_level()').execute(t.db);
+    }
+    assert.deepEqual((await assessmentsOfChild(t.db, oskar, 'HT2026')).find((a) => a.subjectId === engelska), current, 'nothing saved');
+    // removed for good before the save: the query says 'gone', and the page says so at the level's field
+    await t.db.deleteFrom('assessment_levels').where('id', '=', gone).execute();
+    assert.equal(await saveAssessment(t.db, current.version, {
+      childId: oskar, subjectId: engelska, term: 'HT2026', groupId: class2b, comment: 'x', marks: new Map([[forsta.id, gone]]), publish: true, by: admin, at: new Date(DEFAULT_NOW),
+    }), 'gone');
+    assert.deepEqual((await assessmentsOfChild(t.db, oskar, 'HT2026')).find((a) => a.subjectId === engelska), current);
+  });
+
+  it('shows the staff everything of the pupil’s, whichever school wrote it: an assessment and the IUP written at another school', async () => {
+    const ekskolan2c = await groupId(t.db, '2C');
+    const matematik = await subjectId('Matematik');
+    await t.db.updateTable('assessments').set({ group_id: ekskolan2c }).where('child_id', '=', oskar).where('subject_id', '=', matematik).where('term', '=', 'HT2026').execute();
+    await t.db.updateTable('development_plans').set({ group_id: ekskolan2c }).where('child_id', '=', oskar).where('term', '=', 'HT2026').execute();
+    const teacher = await as('larare2b');
+    assert.match((await teacher.get(`/children/${oskar}/assessment`)).text, /Oskar räknar säkert/);
+    const print = await teacher.get(`/children/${oskar}/assessment/print`);
+    assert.match(print.text, /Läsa med flyt och berätta vad texten handlar om\.\nLösa textuppgifter/, 'the plan, its line break kept');
+    assert.match(print.text, /<dd class="print-text" dir="auto">Läsa med flyt/);
+    assert.match(print.text, /<section class="print-subject">\s*<h3>Matematik<\/h3>/);
+    await t.db.updateTable('assessments').set({ group_id: class2b }).where('child_id', '=', oskar).where('subject_id', '=', matematik).where('term', '=', 'HT2026').execute();
+    await t.db.updateTable('development_plans').set({ group_id: class2b }).where('child_id', '=', oskar).where('term', '=', 'HT2026').execute();
+  });
+
+  it('links the class’s page to its assessment for whom the policy lets read it', async () => {
+    assert.match((await (await as('larare2b')).get(`/groups/${class2b}`)).text, new RegExp(`href="/groups/${class2b}/assessment">Bedömning</a>`));
+    assert.match((await (await signInWithSession(t.app, 'larare2b')).agent.get(`/groups/${class2b}`)).text, /assessment">Bedömning/, 'a weak session: the link leads to BankID');
+    const pedagog = (await t.db.selectFrom('accounts').innerJoin('staff_assignments', 'staff_assignments.person_id', 'accounts.person_id')
+      .select('staff_assignments.group_id').where('accounts.username', '=', 'pedagog').executeTakeFirstOrThrow()).group_id!;
+    const preschool = await (await as('pedagog')).get(`/groups/${pedagog}`);
+    assert.equal(preschool.status, 200);
+    assert.doesNotMatch(preschool.text, /\/assessment"/, 'a preschool group has none');
+  });
+
   it('prints one page for a meeting: the term’s assessments (drafts marked), the IUP and current adaptations', async () => {
     const res = await (await as('larare2b')).get(`/children/${oskar}/assessment/print`);
     assert.equal(res.status, 200);
@@ -313,6 +428,32 @@ describe('school assessment', () => {
       assert.equal((await postForm(admin, '/admin/assessment', '/admin/assessment/remove', { municipality: String(demokommun), kind: 'subject', id: String(bild) })).status, 303);
       assert.equal(await t.db.selectFrom('assessment_subjects').select('id').where('id', '=', bild).executeTakeFirst(), undefined);
       assert.match((await admin.get('/admin/assessment')).text, /Ämne borttaget: Bild/);
+    });
+
+    it('refuses at the button, never with a server error, a removal the database finds in use', async () => {
+      const admin = (await signInWithSession(t.app, 'admin')).agent;
+      assert.equal((await postForm(admin, '/admin/assessment', '/admin/assessment/subjects', { municipality: String(demokommun), name: 'Musik' })).status, 303);
+      const musik = await subjectId('Musik');
+      assert.equal((await postForm(admin, '/admin/assessment', '/admin/assessment/abilities', { municipality: String(demokommun), subjectId: String(musik), name: 'Sjunga' })).status, 303);
+      const [sjunga] = await abilities('Musik');
+      // a mark naming Sjunga that the query's own check does not see (as one saved meanwhile): the foreign key refuses
+      const svenska = (await assessmentsOfChild(t.db, oskar, 'HT2026')).find((a) => a.subject === 'Svenska')!;
+      await t.db.insertInto('assessment_marks').values({ assessment_id: svenska.id, ability_id: sjunga.id, level_id: await levelId('Uppnår') }).execute();
+      const res = await postForm(admin, '/admin/assessment', '/admin/assessment/remove', { municipality: String(demokommun), kind: 'subject', id: String(musik) });
+      assert.equal(res.status, 400);
+      assert.match(res.text, new RegExp(`id="remove-subject-${musik}-error"[^>]*>.*Ämnet har bedömningar`));
+      assert.ok(await t.db.selectFrom('assessment_subjects').select('id').where('id', '=', musik).executeTakeFirst());
+      await t.db.deleteFrom('assessment_marks').where('ability_id', '=', sjunga.id).execute();
+    });
+
+    it('refuses a name whatever its case, also when two admins add it at once', async () => {
+      const karin = await personId(t.db, 'Karin', 'Lindqvist');
+      const at = new Date(DEFAULT_NOW);
+      const results = await Promise.all([addLevel(t.db, demokommun, 'Godkänd', karin, at), addLevel(t.db, demokommun, 'GODKÄND', karin, at)]);
+      assert.deepEqual(results.map((r) => r.ok).sort(), [false, true]);
+      assert.deepEqual(results.find((r) => !r.ok), { ok: false, error: 'taken' });
+      const names = (await t.db.selectFrom('assessment_levels').select('name').where('municipality_id', '=', demokommun).execute()).map((l) => l.name.toLowerCase());
+      assert.equal(names.filter((n) => n === 'godkänd').length, 1);
     });
 
     it('does not find another municipality’s level, subject or ability', async () => {

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareTerms, isTerm, nextTerm, previousTerm, previousTerms, termOf } from '../../server/assessment/terms.ts';
-import { parseAssessment, parseMatrixName, writingClass } from '../../server/assessment/rules.ts';
+import { nameKey, parseAssessment, parseMatrixName, removedFromMatrix, writingClass } from '../../server/assessment/rules.ts';
 import { assessmentPersonalData } from '../../server/assessment/personal-data.ts';
 import type { Actor } from '../../server/kernel/policy.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
@@ -51,6 +51,22 @@ describe('a posted assessment', () => {
     assert.ok(!parsed.ok);
     assert.equal(parsed.errors['level-11'].key, 'assessment.errors.levelMissing');
   });
+  it('treats a draft save of an assessment already published as publishing: every level needed', () => {
+    const parsed = parseAssessment(read({ 'level-10': '5', action: 'draft' }), subject, levels, true);
+    assert.ok(!parsed.ok);
+    assert.equal(parsed.errors['level-11'].key, 'assessment.errors.levelMissing');
+    const whole = parseAssessment(read({ 'level-10': '5', 'level-11': '6', action: 'draft' }), subject, levels, true);
+    assert.ok(whole.ok);
+    assert.equal(whole.value.publish, true, 'it stays published');
+  });
+  it('says at the field which level was removed from the matrix meanwhile, else for the form', () => {
+    const marks = new Map([[10, 5], [11, 6]]);
+    assert.deepEqual(removedFromMatrix(marks, subject, { levels: [levels[1]], subjects: [subject] }),
+      { 'level-10': { key: 'assessment.errors.levelGone', params: { ability: 'Läsa' } } });
+    assert.equal(removedFromMatrix(marks, subject, { levels, subjects: [{ ...subject, abilities: [subject.abilities[0]] }] }).form.key, 'assessment.errors.abilityGone');
+    assert.equal(removedFromMatrix(marks, subject, { levels, subjects: [] }).form.key, 'assessment.errors.subjectGone');
+    assert.equal(removedFromMatrix(marks, subject, { levels, subjects: [subject] }).form.key, 'assessment.errors.matrixChanged');
+  });
   it('refuses a level that is not the municipality’s, and a comment over 2000 characters', () => {
     for (const bad of ['7', '0', '5.0', '05', 'Uppnår', '1e3']) {
       const parsed = parseAssessment(read({ 'level-10': bad }), subject, levels);
@@ -70,6 +86,12 @@ describe('a name for the matrix', () => {
     assert.equal((parseMatrixName(' ', []) as { errors: Record<string, { key: string }> }).errors.name.key, 'assessment.admin.errors.nameMissing');
     assert.equal((parseMatrixName('x'.repeat(101), []) as { errors: Record<string, { key: string }> }).errors.name.key, 'assessment.admin.errors.nameTooLong');
     assert.equal((parseMatrixName('UPPNÅR', ['Uppnår']) as { errors: Record<string, { key: string }> }).errors.name.key, 'assessment.admin.errors.nameTaken');
+  });
+  it('is folded the same way in the app and in the database’s key (name_key)', () => {
+    assert.equal(nameKey('UPPNÅR'), nameKey('uppnår'));
+    assert.equal(nameKey(' Arbetar   mot '), 'arbetar mot');
+    assert.equal(nameKey('A\u030Athus'), nameKey('åthus'), 'composed or not');
+    assert.notEqual(nameKey('Uppnår'), nameKey('Uppnar'));
   });
 });
 
@@ -97,19 +119,25 @@ describe('the register extract and retention', () => {
   before(async () => { t = await startTestApp(); });
   after(() => t.close());
 
-  it('gives Oskar’s guardian his assessments, drafts included and marked, and removes them with him', async () => {
+  it('gives Oskar’s guardian his published assessments, never a draft, terms in their order, and removes them all with him', async () => {
     const oskar = await personId(t.db, 'Oskar', 'Andersson');
     const emma = await personId(t.db, 'Emma', 'Andersson');
+    // last spring's Svenska: VT2026 comes before HT2026 (as text it would not)
+    const svenska = await t.db.selectFrom('assessments').select(['subject_id', 'group_id', 'updated_by', 'updated_at']).where('child_id', '=', oskar)
+      .where('comment', 'like', 'Oskar läser%').executeTakeFirstOrThrow();
+    await t.db.insertInto('assessments').values({ ...svenska, child_id: oskar, term: 'VT2026', comment: 'Vårens text', status: 'published', published_at: svenska.updated_at }).execute();
     const part = await assessmentPersonalData.extract!(t.db, { personId: emma, municipalityId: 1, accountIds: [], childIds: [oskar] });
     const [section] = part.sections;
     assert.equal(section.childId, oskar);
-    assert.deepEqual(section.rows.map((r) => [r.term, r.subject, r.status]), [['HT2026', 'Svenska', 'published'], ['HT2026', 'Matematik', 'published'], ['HT2026', 'Engelska', 'draft']]);
-    assert.equal(section.rows[0].levels, 'Läsa: Uppnår; Skriva: Arbetar mot; Tala: Fördjupar');
+    assert.deepEqual(section.rows.map((r) => [r.term, r.subject, r.status]),
+      [['VT2026', 'Svenska', 'published'], ['HT2026', 'Svenska', 'published'], ['HT2026', 'Matematik', 'published']]);
+    assert.ok(!JSON.stringify(part).includes('Utkast: Oskar förstår'), 'the family never sees the teacher’s draft');
+    assert.equal(section.rows[1].levels, 'Läsa: Uppnår; Skriva: Arbetar mot; Tala: Fördjupar');
     assert.equal(assessmentPersonalData.strongLogin, true);
     const rule = assessmentPersonalData.retention![0];
     assert.equal(rule.kind, 'assessment');
     assert.equal(rule.defaultMonths, 12);
-    assert.equal(await rule.remove(t.db, [oskar], { municipalityId: 1, day: '2027-01-01' } as never), 3);
+    assert.equal(await rule.remove(t.db, [oskar], { municipalityId: 1, day: '2027-01-01' } as never), 4, 'the draft too');
     assert.equal((await t.db.selectFrom('assessments').select('id').where('child_id', '=', oskar).execute()).length, 0);
     assert.ok((await t.db.selectFrom('assessments').select('id').execute()).length > 0, 'the 4A pupil’s stays');
   });
