@@ -7,10 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { personId } from '../support/demo.ts';
-import { markSessionStrong, sessionIdOf } from '../support/strong-login.ts';
-import { assertAccessible, login, startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
-import { PHONE_WIDTH, sidewaysScroll } from '../support/page-checks.ts';
-import { SESSION_COOKIE } from '../../server/accounts/routes.ts';
+import { login, startBrowserHarness, type BrowserHarness } from '../support/browser.ts';
+import { PHONE_WIDTH, assertReadsInLanguage, loginStrong } from '../support/page-checks.ts';
 
 describe('school assessment in Chromium (axe, 360 px, Swedish and Arabic)', () => {
   let h: BrowserHarness;
@@ -29,18 +27,8 @@ describe('school assessment in Chromium (axe, 360 px, Swedish and Arabic)', () =
   });
   after(() => h.close());
 
-  async function strongLogin(page: Page, username: string): Promise<void> {
-    await login(page, username);
-    const cookie = (await page.context().cookies()).find((c) => c.name === SESSION_COOKIE);
-    if (!cookie) throw new Error('no session cookie');
-    await markSessionStrong(h.t.db, sessionIdOf(`${SESSION_COOKIE}=${cookie.value}`), h.t.clock.now());
-  }
-
-  async function checkPage(page: Page, what: string, language: 'sv' | 'ar'): Promise<void> {
-    assert.equal(await page.locator('html').getAttribute('dir'), language === 'ar' ? 'rtl' : 'ltr', what);
-    await assertAccessible(page, what);
-    assert.equal(await sidewaysScroll(page), 0, `${what}: scrolls sideways`);
-  }
+  const strongLogin = (page: Page, username: string) => loginStrong(page, h.t.db, username, h.t.clock.now());
+  const checkPage = assertReadsInLanguage;
 
   for (const language of ['sv', 'ar'] as const) {
     it(`the teacher's, the guardian's, the pupil's and the admin's pages (${language})`, async () => {

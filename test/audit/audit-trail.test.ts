@@ -15,9 +15,12 @@ import { queueMail } from '../../server/mail/outbox.ts';
 import { storeImportFile } from '../../server/people/registry-sync.ts';
 import { COLUMNS } from '../../server/registry-import/layout.ts';
 import { toCsv } from '../../server/registry-import/sample.ts';
-import { postForm, signIn, startTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { postForm, startTestApp, type Agent, type TestApp } from '../support/app.ts';
 import { refuseInserts } from '../support/database.ts';
 import { personId } from '../support/demo.ts';
+import { signInStrong } from '../support/strong-login.ts';
+import { addAdaptation } from '../../server/adaptations/queries.ts';
+import { termOf } from '../../server/assessment/terms.ts';
 import { ACTORS, type ActorName } from '../support/visibility.ts';
 import { addGuestbookEntry } from '../../server/child-page/queries.ts';
 import { documentationFeatures, saveDocumentationFeatures } from '../../server/settings/queries.ts';
@@ -39,8 +42,9 @@ describe('the audit trail', () => {
   before(async () => {
     // every actor signs in from the one test address: the per-address limit has tests of its own
     t = await startTestApp({ env: { LOGIN_LIMIT_PER_ADDRESS: '1000', LOGIN_LIMIT_PER_ACCOUNT: '1000' } });
+    // strong for every municipality: a pupil's school records need it for every read (the step-up has tests of its own)
     for (const actor of ACTORS.filter((a) => a !== 'anonymous')) {
-      agents.set(actor, await signIn(t.app, actor));
+      agents.set(actor, (await signInStrong(t.app, t.db, actor, t.clock.now())).agent);
       const row = await t.db.selectFrom('accounts').select(['id', 'person_id']).where('username', '=', actor).executeTakeFirstOrThrow();
       accounts.set(actor, { id: row.id, personId: row.person_id });
     }
@@ -56,10 +60,12 @@ describe('the audit trail', () => {
   it("audits exactly the actions that read or change a child's notes, comments or contact details (written out by hand)", () => {
     const audited = (Object.keys(actions) as Action[]).filter((a) => actionDefinition(a).audited).sort();
     assert.deepEqual(audited, ['absence.answer', 'absence.cancel', 'absence.unreported.cancel', 'absence.withdraw',
-      'child.absence.markUnreported', 'child.absence.report', 'child.absence.undoReport', 'child.consent.give', 'child.consent.record', 'child.guestbook.remove', 'child.guestbook.write', 'child.history.read', 'child.info.read',
-      'child.invitations.create', 'child.notes.create', 'child.notes.read', 'child.observations.create', 'child.observations.read', 'child.page.read', 'child.page.update', 'child.portfolio.export', 'child.portfolio.read', 'child.register.read', 'child.register.update', 'child.schedule.comment', 'child.schedule.read',
-      'child.schedule.update', 'group.comments.read', 'group.posts.create', 'group.posts.read', 'group.today.print', 'homeObservation.decide', 'municipality.audit.export', 'note.delete', 'note.update', 'person.extract.read', 'placement.update', 'post.comments.create', 'post.comments.read', 'post.delete', 'post.read', 'post.update', 'postComment.decide', 'postMedia.download',
-      'registryImport.apply', 'registryImport.export', 'registryImport.read']);
+      'adaptation.end', 'adaptation.update',
+      'child.absence.markUnreported', 'child.absence.report', 'child.absence.undoReport', 'child.adaptations.create', 'child.adaptations.read',
+      'child.assessment.print', 'child.assessment.read', 'child.assessment.write', 'child.consent.give', 'child.consent.record', 'child.guestbook.remove', 'child.guestbook.write', 'child.history.read', 'child.info.read',
+      'child.invitations.create', 'child.notes.create', 'child.notes.read', 'child.observations.create', 'child.observations.read', 'child.page.read', 'child.page.update', 'child.plan.comment', 'child.plan.read', 'child.plan.sign', 'child.plan.write', 'child.portfolio.export', 'child.portfolio.read', 'child.register.read', 'child.register.update', 'child.schedule.comment', 'child.schedule.read',
+      'child.schedule.update', 'child.talkNotes.write', 'group.comments.read', 'group.posts.create', 'group.posts.read', 'group.today.print', 'homeObservation.decide', 'municipality.audit.export', 'note.delete', 'note.update', 'person.extract.read', 'placement.update', 'post.comments.create', 'post.comments.read', 'post.delete', 'post.read', 'post.update', 'postComment.decide', 'postMedia.download',
+      'registryImport.apply', 'registryImport.export', 'registryImport.read', 'schoolClass.assessment.publish', 'schoolClass.assessment.read']);
   });
 
   describe('reading', () => {
@@ -350,8 +356,10 @@ describe('the audit trail', () => {
           for (const child of [elsa, oskar]) {
             for (const actor of ACTORS.filter((a) => a !== 'anonymous')) {
               const { path, about } = await fill(entry.path, child);
+              const fields = await recordFields(path, child);
               const before = await lastId(t.db);
-              const res = entry.method === 'GET' ? await agent(actor).get(path) : await postForm(agent(actor), '/', path, {});
+              const res = entry.method === 'GET' ? await agent(actor).get(Object.keys(fields).length ? `${path}?${new URLSearchParams(fields)}` : path)
+                : await postForm(agent(actor), '/', path, fields);
               const rows = await rowsAfter(t.db, before);
               const label = `${entry.method} ${path} as ${actor}: ${res.status}`;
               if (res.status === 404) {
@@ -452,8 +460,33 @@ describe('the audit trail', () => {
           title: 'Prov', publishedAt: null, media: [{ stored: 41, tagged: 'none' }] });
         filled = filled.replace(':postId', String(post.id)).replace(':mediaId', String(post.mediaIds[0]));
       }
+      // a pupil's school records: the child, their first group (a school class only for a pupil), an adaptation of theirs
+      filled = filled.replace(':schoolChildId', String(child)).replace(':schoolClassId', String(firstPlacement.group_id));
+      if (filled.includes(':adaptationId')) {
+        const day = today(t.clock);
+        filled = filled.replace(':adaptationId', String(await addAdaptation(t.db, { childId: child, groupId: firstPlacement.group_id, what: 'Prov',
+          decidedBy: 'Prov', decidedOn: day, reviewBy: day }, 1, t.clock.now())));
+      }
       if (/:[a-zA-Z]+/.test(filled)) throw new Error(`No probe for ${path}`);
       return { path: filled, about: child };
+    }
+
+    /**
+     * The fields a route needs to find its record at all (it answers 404 without them, after letting the actor in): a
+     * subject and term for an assessment's form and a class's publishing, a development talk held for a note.
+     */
+    async function recordFields(path: string, child: number): Promise<Record<string, string>> {
+      if (/\/assessment\/(edit|publish)$/.test(path)) {
+        const { municipality_id } = await t.db.selectFrom('persons').select('municipality_id').where('id', '=', child).executeTakeFirstOrThrow();
+        const subject = await t.db.selectFrom('assessment_subjects').select('id').where('municipality_id', '=', municipality_id).orderBy('id').executeTakeFirst();
+        return { subject: String(subject?.id ?? 0), term: termOf(today(t.clock)) };
+      }
+      if (path.endsWith('/talk-notes')) {
+        const held = await t.db.selectFrom('talk_bookings').innerJoin('talk_slots', 'talk_slots.id', 'talk_bookings.slot_id').select('talk_bookings.id')
+          .where('talk_bookings.child_id', '=', child).where('talk_slots.date', '<=', today(t.clock)).orderBy('talk_bookings.id').executeTakeFirst();
+        return { bookingId: String(held?.id ?? 0), body: 'Prov' };
+      }
+      return {};
     }
 
     /** A child of their own, placed in the group for 2026, with a guardian. */

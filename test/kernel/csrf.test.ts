@@ -25,6 +25,7 @@ import { SoftAuthenticator } from '../passkeys/authenticator.ts';
 import { trustDevice } from '../../server/accounts/pin-queries.ts';
 import { newToken } from '../../server/accounts/tokens.ts';
 import crypto from 'node:crypto';
+import { adaptationsOfChild } from '../../server/adaptations/queries.ts';
 
 /** A browser's push keys (a P-256 public key and a 16-byte auth secret, base64url), for a device's subscription. */
 const PUSH_KEYS = { p256dh: crypto.createECDH('prime256v1').generateKeys().toString('base64url'), auth: crypto.randomBytes(16).toString('base64url') };
@@ -181,6 +182,14 @@ describe('CSRF on htmx POSTs', () => {
     if (path.includes(':informationItemId')) { // an information item of Elsa's group
       values.informationItemId = String(await insertItem(t.db, { municipalityId: Number(ids.municipalityId), scope: { kind: 'group', groupId: Number(ids.groupId) },
         title: 'CSRF', body: 'Hej', linkUrl: null, pinned: false, expiresOn: null, accountId: emmaAccount, at: now }));
+    }
+    // a pupil's school records: Oskar (2B), his class, one of his extra adaptations (the demo's)
+    if (path.includes(':schoolChildId')) values.schoolChildId = String(await personId(t.db, 'Oskar', 'Andersson'));
+    if (path.includes(':schoolClassId')) values.schoolClassId = String(await groupId(t.db, '2B'));
+    if (path.includes(':adaptationId')) {
+      const [adaptation] = await adaptationsOfChild(t.db, await personId(t.db, 'Oskar', 'Andersson'));
+      if (!adaptation) throw new Error('the demo has no adaptation of Oskar\'s');
+      values.adaptationId = String(adaptation.id);
     }
     if (path.includes(':homeObservationId')) {
       values.homeObservationId = String(await addObservation(t.db, { childId: Number(ids.childId), groupId: Number(ids.groupId), by: await emmaPerson(),

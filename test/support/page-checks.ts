@@ -4,7 +4,10 @@
 // reported at once, so one run names all of them.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { axe, describeViolations, login, type BrowserHarness } from './browser.ts';
+import { assertAccessible, axe, describeViolations, login, type BrowserHarness } from './browser.ts';
+import { markSessionStrong, sessionIdOf } from './strong-login.ts';
+import { SESSION_COOKIE } from '../../server/accounts/routes.ts';
+import type { Db } from '../../server/kernel/db.ts';
 
 export const PHONE_WIDTH = 360;
 export const DESKTOP_WIDTH = 1280;
@@ -149,4 +152,19 @@ export function visitsOf(username: string): { language: 'sv' | 'ar'; width: numb
   return (['sv', 'ar'] as const).flatMap((language) => [PHONE_WIDTH, DESKTOP_WIDTH].map((width) => ({
     language, width, label: `${username} in ${language === 'sv' ? 'Swedish' : 'Arabic (right to left)'} at ${width} px`,
   })));
+}
+
+/** Logs the page in as `username` and makes its session strong for every municipality (what BankID at the broker does). */
+export async function loginStrong(page: Page, db: Db, username: string, at: Date): Promise<void> {
+  await login(page, username);
+  const cookie = (await page.context().cookies()).find((c) => c.name === SESSION_COOKIE);
+  if (!cookie) throw new Error('no session cookie');
+  await markSessionStrong(db, sessionIdOf(`${SESSION_COOKIE}=${cookie.value}`), at);
+}
+
+/** The page reads in its language's direction, without an axe violation, and never scrolls sideways. */
+export async function assertReadsInLanguage(page: Page, what: string, language: 'sv' | 'ar'): Promise<void> {
+  assert.equal(await page.locator('html').getAttribute('dir'), language === 'ar' ? 'rtl' : 'ltr', what);
+  await assertAccessible(page, what);
+  assert.equal(await sidewaysScroll(page), 0, `${what}: scrolls sideways`);
 }
