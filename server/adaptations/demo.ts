@@ -2,7 +2,7 @@
 // room — and one that ended, decided by his teachers with the special needs teacher; written by Tove (larare2b).
 import { addDays } from '../kernel/dates.ts';
 import type { Db } from '../kernel/db.ts';
-import type { SchoolDemo } from '../assessment/terms.ts';
+import type { SchoolDemo } from '../people/school-demo.ts';
 import { addAdaptation, endAdaptation } from './queries.ts';
 
 export async function seedDemoAdaptations(db: Db, demo: SchoolDemo): Promise<void> {

@@ -7,7 +7,7 @@ import type { ChildSummary } from '../people/queries.ts';
 import { locateChild } from '../people/relations.ts';
 import { publishedCount } from './queries.ts';
 import { schoolClasses } from './rules.ts';
-import { termOf } from './terms.ts';
+import { termOf } from '../kernel/terms.ts';
 
 export const assessmentBox = defineBox<ChildSummary, 'assessment'>({
   key: 'assessment',

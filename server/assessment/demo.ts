@@ -2,8 +2,8 @@
 // with their abilities), Oskar's assessments of this term (Svenska and Matematik published, Engelska a draft of his
 // teacher Tove's) and the 4A pupil's published one in Svenska (written by Bo, the school's head).
 import type { Db } from '../kernel/db.ts';
-import type { SchoolDemo } from './terms.ts';
-import { termOf } from './terms.ts';
+import type { SchoolDemo } from '../people/school-demo.ts';
+import { termOf } from '../kernel/terms.ts';
 import { nameKey } from './rules.ts';
 
 const LEVELS = ['Arbetar mot', 'Uppnår', 'Fördjupar'] as const;

@@ -10,7 +10,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '../../db/sql.ts';
 import type { ExpressionBuilder } from 'kysely';
 import type { AssessmentStatus, Database } from '../../db/schema.ts';
 import { nameKey } from './rules.ts';
-import { compareTerms } from './terms.ts';
+import { compareTerms } from '../kernel/terms.ts';
 
 export interface MatrixEntry { id: number; name: string }
 export interface MatrixSubject extends MatrixEntry { abilities: MatrixEntry[] }

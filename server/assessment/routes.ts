@@ -21,7 +21,7 @@ import {
 import {
   COMMENT_MAX_LENGTH, NAME_MAX_LENGTH, isFamily, isMatrixKind, levelField, parseAssessment, parseMatrixName, removedFromMatrix, writingClass,
 } from './rules.ts';
-import { compareTerms, isTerm, previousTerms, termLabel, termOf } from './terms.ts';
+import { compareTerms, isTerm, previousTerms, termLabel, termOf } from '../kernel/terms.ts';
 
 interface Deps { db: Db; clock: Clock }
 

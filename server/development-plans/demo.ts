@@ -2,7 +2,8 @@
 // not yet signed off, with a comment from Emma (vardnadshavare); last term's plan, signed; and the talk held two weeks
 // ago with Tove's note (server/talks/notes.ts). The 4A pupil (elev) has this term's plan, signed.
 import { openAccountOfPerson } from '../accounts/queries.ts';
-import { previousTerm, termOf, type SchoolDemo } from '../assessment/terms.ts';
+import { previousTerm, termOf } from '../kernel/terms.ts';
+import type { SchoolDemo } from '../people/school-demo.ts';
 import { addDays } from '../kernel/dates.ts';
 import type { Db } from '../kernel/db.ts';
 import { guardiansOfChild } from '../people/queries.ts';

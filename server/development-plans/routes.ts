@@ -7,7 +7,7 @@
 // the teachers of their school class now and the school's head) reads every plan of theirs, whichever school wrote it,
 // and the staff write this term's plan even when an earlier school began it.
 import type { Request, Response } from 'express';
-import { isTerm, termLabel, termOf } from '../assessment/terms.ts';
+import { isTerm, termLabel, termOf } from '../kernel/terms.ts';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import type { FieldErrors } from '../kernel/forms.ts';

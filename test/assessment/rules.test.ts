@@ -3,7 +3,7 @@
 // extract and of retention, on the demo's data.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareTerms, isTerm, nextTerm, previousTerm, previousTerms, termOf } from '../../server/assessment/terms.ts';
+import { compareTerms, isTerm, nextTerm, previousTerm, previousTerms, termOf } from '../../server/kernel/terms.ts';
 import { nameKey, parseAssessment, parseMatrixName, removedFromMatrix, writingClass } from '../../server/assessment/rules.ts';
 import { assessmentPersonalData } from '../../server/assessment/personal-data.ts';
 import type { Actor } from '../../server/kernel/policy.ts';

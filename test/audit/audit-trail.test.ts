@@ -20,7 +20,7 @@ import { refuseInserts } from '../support/database.ts';
 import { personId } from '../support/demo.ts';
 import { signInStrong } from '../support/strong-login.ts';
 import { addAdaptation } from '../../server/adaptations/queries.ts';
-import { termOf } from '../../server/assessment/terms.ts';
+import { termOf } from '../../server/kernel/terms.ts';
 import { ACTORS, type ActorName } from '../support/visibility.ts';
 import { addGuestbookEntry } from '../../server/child-page/queries.ts';
 import { documentationFeatures, saveDocumentationFeatures } from '../../server/settings/queries.ts';

@@ -79,7 +79,7 @@ import nodeCrypto from 'node:crypto';
 import { pendingEIdAgent } from '../support/e-id-pending.ts';
 import { eIdConfigOf, loginSettingsOf, saveLoginSettings } from '../../server/e-id/settings.ts';
 import { linkStaff, staffPersonForIdentity } from '../../server/e-id/staff-links.ts';
-import { termOf } from '../../server/assessment/terms.ts';
+import { termOf } from '../../server/kernel/terms.ts';
 
 /** A browser's push keys as its script posts them (a P-256 public key and a 16-byte auth secret, base64url). */
 function pushKeysForm(): [string, string][] {

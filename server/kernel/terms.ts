@@ -1,17 +1,7 @@
 import type { TFunction } from 'i18next';
 
 // School terms: the autumn term (HT, August–December) and the spring term (VT, January–July), named as schools write
-// them ("HT2026", "VT2027"). Assessments and development plans are kept per term.
-
-/** What the demo's school records are seeded with (server/demo/seed.ts hands it to each school domain's demo.ts). */
-export interface SchoolDemo {
-  municipalityId: number; schoolId: number; class2b: number; class4a: number;
-  /** Oskar (2B, Emma's) and the 4A pupil with a student account. */
-  oskar: number; pupil: number;
-  /** Tove, a teacher of 2B (larare2b), and Bo, the school's head. */
-  teacher: number; head: number;
-  today: string; now: Date;
-}
+// them ("HT2026", "VT2027"). A school's records are kept per term (server/assessment/, server/development-plans/).
 
 const TERM = /^(HT|VT)(\d{4})$/;
 
@@ -60,9 +50,9 @@ export function previousTerms(term: string, count: number): string[] {
   return terms;
 }
 
-/** "Hösttermin 2026" / "Vårtermin 2027" from the catalogue (assessment.terms.HT / .VT); `t` is a request's TFunction. */
+/** "Hösttermin 2026" / "Vårtermin 2027" from the catalogue (terms.HT / terms.VT); `t` is a request's TFunction. */
 export function termLabel(t: TFunction, term: string): string {
   const m = TERM.exec(term);
   if (!m) return term;
-  return t(`assessment.terms.${m[1]}`, { year: m[2] });
+  return t(`terms.${m[1]}`, { year: m[2] });
 }
