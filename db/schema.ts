@@ -433,7 +433,42 @@ export interface ExtraAdaptationsTable {
   ended_on: string | null; created_at: string; created_by: number; updated_at: string; updated_by: number; version: Generated<number>;
 }
 
+// Two homes (migration 0070, server/schedule/)
+export type CareHomePatternKind = 'alternate-weeks' | 'weekdays';
+export interface CareHomePatternsTable {
+  id: Generated<number>; child_id: number; guardian_id: number; kind: CareHomePatternKind; weekdays: string | null; valid_from: string;
+  valid_to: string | null; created_by: number; created_at: string;
+}
+export interface CareTimeConflictsTable {
+  id: Generated<number>; child_id: number; date: string; starts: string | null; ends: string | null; day_off: Generated<number>;
+  registered_by: number; created_at: string; settled_at: string | null; settled_by: number | null;
+}
+
+// Same-day notes, the pickup list, who may not pick up, walking home alone (migration 0071, server/day-notes/, server/pickup/)
+export type DayNoteKind = 'late' | 'early' | 'other-pickup' | 'walks-home';
+export interface DayNotesTable {
+  id: Generated<number>; child_id: number; date: string; kind: DayNoteKind; minutes: number | null; at_time: string | null;
+  pickup_name: string | null; pickup_person_id: number | null; written_by: number; created_at: string; cancelled_at: string | null;
+  cancelled_by: number | null;
+}
+export type PickupPersonKind = 'pickup' | 'emergency';
+export interface PickupPersonsTable {
+  id: Generated<number>; child_id: number; kind: PickupPersonKind; name: string; relation: string; phone: string; created_by: number;
+  created_at: string; updated_by: number; updated_at: string; removed_at: string | null; version: Generated<number>;
+}
+export interface PickupBansTable {
+  id: Generated<number>; child_id: number; unit_id: number; name: string; reason: string; recorded_by: number; recorded_at: string;
+  ended_at: string | null; ended_by: number | null;
+}
+export interface WalkHomePermissionsTable { child_id: number; allowed_by: number; allowed_at: string }
+
 export interface Database {
+  care_home_patterns: CareHomePatternsTable;
+  care_time_conflicts: CareTimeConflictsTable;
+  day_notes: DayNotesTable;
+  pickup_persons: PickupPersonsTable;
+  pickup_bans: PickupBansTable;
+  walk_home_permissions: WalkHomePermissionsTable;
   sms_login_codes: SmsLoginCodesTable;
   e_id_settings: EIdSettingsTable;
   login_settings: LoginSettingsTable;

@@ -63,9 +63,13 @@ import { menuRoutes } from './menu/routes.ts';
 import { assessmentRoutes } from './assessment/routes.ts';
 import { developmentPlanRoutes } from './development-plans/routes.ts';
 import { adaptationRoutes } from './adaptations/routes.ts';
+import { dayNoteRoutes } from './day-notes/routes.ts';
+import { pickupRoutes } from './pickup/routes.ts';
 import { assessmentPersonalData } from './assessment/personal-data.ts';
 import { developmentPlanPersonalData } from './development-plans/personal-data.ts';
 import { adaptationPersonalData } from './adaptations/personal-data.ts';
+import { dayNotePersonalData } from './day-notes/personal-data.ts';
+import { pickupPersonalData } from './pickup/personal-data.ts';
 import { menuLocators } from './menu/queries.ts';
 import { messagesPersonalData } from './messages/personal-data.ts';
 import { messageExtrasPersonalData } from './messages/out-of-office.ts';
@@ -106,6 +110,8 @@ import { consentPersonalData } from './consent/personal-data.ts';
 import { notesRoutes } from './notes/routes.ts';
 import { noteLocators } from './notes/queries.ts';
 import { adaptationLocators } from './adaptations/queries.ts';
+import { dayNoteLocators } from './day-notes/queries.ts';
+import { pickupLocators } from './pickup/queries.ts';
 import { notesPersonalData } from './notes/personal-data.ts';
 import { commentRoutes } from './documentation/comments-routes.ts';
 import { commentLocators } from './documentation/comments-queries.ts';
@@ -169,6 +175,7 @@ export const PERSONAL_DATA = new PersonalDataRegistry(personRegister, accountIds
   assessmentPersonalData, developmentPlanPersonalData, adaptationPersonalData,
   messagesPersonalData, messageExtrasPersonalData,
   calendarPersonalData,
+  dayNotePersonalData, pickupPersonalData,
 ]);
 
 /**
@@ -263,7 +270,7 @@ export function createApp(deps: AppDeps): VardagApp {
 
   const router = express.Router();
   // Each domain finds its own records; a kind of record without a locator fails the type check here.
-  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators, ...organisationLocators, ...staffLocators, ...placementLocators, ...personLocators, ...registryImportLocators, ...noteLocators, ...commentLocators, ...readingLocators, ...documentationLocators, ...exportLocators, ...pushLocators, ...passkeyLocators, ...pinLocators, ...messageLocators, ...attachmentLocators, ...informationLocators, ...calendarLocators, ...menuLocators, ...adaptationLocators };
+  const locators: Locators = { ...peopleLocators, ...accountLocators, ...invitationLocators, ...absenceLocators, ...organisationLocators, ...staffLocators, ...placementLocators, ...personLocators, ...registryImportLocators, ...noteLocators, ...commentLocators, ...readingLocators, ...documentationLocators, ...exportLocators, ...pushLocators, ...passkeyLocators, ...pinLocators, ...messageLocators, ...attachmentLocators, ...informationLocators, ...calendarLocators, ...menuLocators, ...adaptationLocators, ...dayNoteLocators, ...pickupLocators };
   // Every allowed request of an audited action leaves a row in the one audit trail.
   // An action that leaves strong login to the municipality asks its documentation settings.
   // A weak session asking for what needs a strong one is sent through the municipality's e-ID login (step-up.ts).
@@ -315,6 +322,8 @@ export function createApp(deps: AppDeps): VardagApp {
   assessmentRoutes(routes, { db, clock }); // school: assessment, the IUP and extra adaptations (issue 25)
   developmentPlanRoutes(routes, { db, clock });
   adaptationRoutes(routes, { db, clock });
+  dayNoteRoutes(routes, { db, clock }); // families: same-day notes, the pickup list, who may not pick up (issue 26)
+  pickupRoutes(routes, { db, clock });
   // Strong login for documentation can be turned on where the municipality has e-ID (server/e-id/settings.ts).
   documentationAdminRoutes(routes, { db, clock, eIdAvailable });
   // A demo or test installation may use a local http e-ID provider; a real one only https.

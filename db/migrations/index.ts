@@ -58,6 +58,8 @@ import * as m0066 from './0066_count_calendar_changes.ts';
 import * as m0067 from './0067_create_assessment.ts';
 import * as m0068 from './0068_create_development_plans_and_talk_notes.ts';
 import * as m0069 from './0069_create_extra_adaptations.ts';
+import * as m0070 from './0070_create_care_homes.ts';
+import * as m0071 from './0071_create_day_notes_and_pickup.ts';
 import * as m0057 from './0057_create_menu_days.ts';
 import * as m0061 from './0061_create_e_id_and_login_settings.ts';
 import * as m0064 from './0064_create_sms_login_codes.ts';
@@ -127,4 +129,6 @@ export const migrations: Record<string, Migration> = {
   '0067_create_assessment': m0067,
   '0068_create_development_plans_and_talk_notes': m0068,
   '0069_create_extra_adaptations': m0069,
+  '0070_create_care_homes': m0070,
+  '0071_create_day_notes_and_pickup': m0071,
 };

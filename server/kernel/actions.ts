@@ -33,10 +33,13 @@ export type TargetKind = 'none' | 'child' | 'group' | 'unit' | 'municipality' | 
   | 'schoolChild' // a pupil's school records (assessment, development plan, extra adaptations): the child, in its school classes (the actions count `school-groups`)
   | 'schoolClass' // a school class (a group of a unit of kind 'school'; any other group: not found)
   | 'adaptation' // an extra adaptation of a pupil (server/adaptations/): its child, in its school classes
+  | 'dayNote' // a same-day note (server/day-notes/): its child, where the child is placed now
+  | 'pickupPerson' // a person on a child's pickup list or emergency contacts (server/pickup/): its child
+  | 'pickupBan' // a person who may not pick a child up (server/pickup/): its child, in the unit it was recorded in
   | 'unitMenu'; // a unit's menu (server/menu/): the unit, its municipality and the children placed in it now or later
 
 /** The kinds of record that are about exactly one child (the child itself, an absence's child): the child an audit row names. */
-export const ONE_CHILD_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['child', 'absence', 'registeredChild', 'placement', 'childNotes', 'note', 'postComment', 'homeObservation', 'childPortfolio', 'schoolChild', 'adaptation']);
+export const ONE_CHILD_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['child', 'absence', 'registeredChild', 'placement', 'childNotes', 'note', 'postComment', 'homeObservation', 'childPortfolio', 'schoolChild', 'adaptation', 'dayNote', 'pickupPerson', 'pickupBan']);
 
 export type Rule =
   | 'signed-in'              // any signed-in user, about themselves (start page, logout)
@@ -442,6 +445,27 @@ export const actions = {
   'child.adaptations.create': { target: 'schoolChild', allow: SCHOOL_STAFF, only: SCHOOL, strongLogin: true, audited: true },
   'adaptation.update': { target: 'adaptation', allow: SCHOOL_STAFF, only: SCHOOL, strongLogin: true, audited: true },
   'adaptation.end': { target: 'adaptation', allow: SCHOOL_STAFF, only: SCHOOL, strongLogin: true, audited: true },
+
+  // Families (issue 26). Two homes (server/schedule/): each guardian sets which days are theirs to register care times
+  // for (every other week, or some weekdays, from a day on) and ends it; a day both registered differently is settled
+  // on the week page (child.schedule.update). Audited: the patterns say where the child lives which week.
+  'child.homes.update': { target: 'child', allow: ['guardian-of-child'], audited: true },
+  // same-day notes (server/day-notes/): "Vi blir sena", "Hämtas tidigare", "Hämtas av någon annan", "Går hem själv",
+  // written by a guardian, shown on the group's Today until midnight; taken back by a guardian or put away by the
+  // group's staff. Audited: they name who picks the child up
+  'child.dayNotes.create': { target: 'child', allow: ['guardian-of-child'], audited: true },
+  'dayNote.cancel': { target: 'dayNote', allow: ['guardian-of-child', 'staff-of-group', 'head-of-unit'], audited: true },
+  // the pickup list and emergency contacts (server/pickup/), kept by the guardians, seen by them and the staff of the
+  // child's group — for a child with protected identity nobody else either; walking home alone from fritids, a
+  // guardian's yes. Audited: names and phone numbers of people around the child
+  'child.pickup.read': { target: 'child', allow: ['guardian-of-child', 'staff-of-group'], audited: true },
+  'child.pickup.update': { target: 'child', allow: ['guardian-of-child'], audited: true },
+  'pickupPerson.update': { target: 'pickupPerson', allow: ['guardian-of-child'], audited: true },
+  // who may not pick the child up: recorded and ended by the unit's head, seen by the group's staff and the head, never
+  // by a guardian; every read and change in the audit trail
+  'child.pickupBans.read': { target: 'child', allow: ['staff-of-group', 'head-of-unit'], audited: true },
+  'child.pickupBans.create': { target: 'child', allow: ['head-of-unit'], audited: true },
+  'pickupBan.end': { target: 'pickupBan', allow: ['head-of-unit'], audited: true },
 } satisfies Record<string, ActionDefinition>;
 
 export type Action = keyof typeof actions;
