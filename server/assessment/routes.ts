@@ -187,21 +187,19 @@ export function assessmentRoutes(routes: RouteTable, deps: Deps): void {
     await adminPage(req, res, municipality);
   });
 
-  routes.post('/admin/assessment/levels', 'municipality.assessment.update', async (req, res, { actor }) => {
-    const municipality = await municipalityOf(actor, field(req.body, 'municipality'));
-    const matrix = await matrixOf(db, municipality.chosen.id);
-    const parsed = parseMatrixName(field(req.body, 'name'), matrix.levels.map((l) => l.name));
-    if (!parsed.ok) return adminPage(req, res, municipality, 'level', prefixed('level', parsed.errors));
-    await answer(req, res, municipality, await addLevel(db, municipality.chosen.id, parsed.value, actor.personId, clock.now()), 'level', 'level-name');
-  });
-
-  routes.post('/admin/assessment/subjects', 'municipality.assessment.update', async (req, res, { actor }) => {
-    const municipality = await municipalityOf(actor, field(req.body, 'municipality'));
-    const matrix = await matrixOf(db, municipality.chosen.id);
-    const parsed = parseMatrixName(field(req.body, 'name'), matrix.subjects.map((s) => s.name));
-    if (!parsed.ok) return adminPage(req, res, municipality, 'subject', prefixed('subject', parsed.errors));
-    await answer(req, res, municipality, await addSubject(db, municipality.chosen.id, parsed.value, actor.personId, clock.now()), 'subject', 'subject-name');
-  });
+  // a level and a subject are added alike: a name unique in the matrix's list of its kind
+  const topLevel = [
+    { path: '/admin/assessment/levels', form: 'level', names: (m: Matrix) => m.levels.map((l) => l.name), add: addLevel },
+    { path: '/admin/assessment/subjects', form: 'subject', names: (m: Matrix) => m.subjects.map((s) => s.name), add: addSubject },
+  ] as const;
+  for (const kind of topLevel) {
+    routes.post(kind.path, 'municipality.assessment.update', async (req, res, { actor }) => {
+      const municipality = await municipalityOf(actor, field(req.body, 'municipality'));
+      const parsed = parseMatrixName(field(req.body, 'name'), kind.names(await matrixOf(db, municipality.chosen.id)));
+      if (!parsed.ok) return adminPage(req, res, municipality, kind.form, prefixed(kind.form, parsed.errors));
+      await answer(req, res, municipality, await kind.add(db, municipality.chosen.id, parsed.value, actor.personId, clock.now()), kind.form, `${kind.form}-name`);
+    });
+  }
 
   routes.post('/admin/assessment/abilities', 'municipality.assessment.update', async (req, res, { actor }) => {
     const municipality = await municipalityOf(actor, field(req.body, 'municipality'));
