@@ -103,6 +103,11 @@ const PLACES: Record<TargetKind, Location | null> = {
   schoolChild: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD], groups: [schoolClass] },
   schoolClass: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD, 9] },
   adaptation: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD], groups: [schoolClass] },
+  // families (issue 26): a same-day note about child 7 and a person on its pickup list (where the child is placed now);
+  // a person who may not pick child 7 up, recorded in unit 100 (the child's groups in that unit)
+  dayNote: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD], groups: [schoolClass] },
+  pickupPerson: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD], groups: [schoolClass] },
+  pickupBan: { municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD], groups: [schoolClass] },
   // the guardian (person 50) seen on the child's page
   personOfChild: {
     municipalityId: MUNICIPALITY, unitIds: [UNIT], groupIds: [GROUP], childIds: [CHILD],
@@ -338,6 +343,20 @@ const WHO_MAY: Record<Action, Name[]> = {
   'child.adaptations.create': ['teacher', 'head'],
   'adaptation.update': ['teacher', 'head'],
   'adaptation.end': ['teacher', 'head'],
+  // families (issue 26): the two homes' patterns, set by each guardian (both homes); same-day notes written by the
+  // guardians, taken back by them or put away by the group's staff and the unit's head (not the admin); the pickup list
+  // kept by the guardians and read by them and the group's staff alone (not the head, the admin, another group, the
+  // pupil); who may not pick up: read by the group's staff and the unit's head, recorded and ended by the head alone,
+  // never a guardian nor the admin
+  'child.homes.update': GUARDIANS,
+  'child.dayNotes.create': GUARDIANS,
+  'dayNote.cancel': [...GUARDIANS, 'teacher', 'head'],
+  'child.pickup.read': [...GUARDIANS, 'teacher'],
+  'child.pickup.update': GUARDIANS,
+  'pickupPerson.update': GUARDIANS,
+  'child.pickupBans.read': ['teacher', 'head'],
+  'child.pickupBans.create': ['head'],
+  'pickupBan.end': ['head'],
 };
 
 /** What each action is about: the record the guard finds from the route (its :childId, :groupId...) and asks about. */
@@ -357,7 +376,8 @@ const ABOUT: Record<TargetKind, Action[]> = {
     'child.absence.undoReport', 'child.consent.read', 'child.consent.give', 'child.consent.record', 'child.portfolio.read',
     'child.page.read', 'child.page.update', 'child.guestbook.write', 'child.guestbook.remove', 'child.picture.read',
     'child.observations.read', 'child.observations.create', 'child.messages.write', 'child.talks.read', 'child.talks.book', 'child.talks.cancel',
-    'child.studentAccount.manage'],
+    'child.studentAccount.manage', 'child.homes.update', 'child.dayNotes.create', 'child.pickup.read', 'child.pickup.update',
+    'child.pickupBans.read', 'child.pickupBans.create'],
   absence: ['absence.cancel', 'absence.withdraw', 'absence.answer', 'absence.unreported.cancel'],
   personOfChild: ['person.contact.read', 'person.address.read'],
   group: ['group.studentAccounts.read', 'group.invitations.read', 'group.read', 'group.children.read', 'group.today.read', 'group.today.print', 'group.admin.read', 'group.update',
@@ -402,6 +422,9 @@ const ABOUT: Record<TargetKind, Action[]> = {
     'child.plan.comment', 'child.talkNotes.write', 'child.adaptations.read', 'child.adaptations.create'],
   schoolClass: ['schoolClass.assessment.read', 'schoolClass.assessment.publish'],
   adaptation: ['adaptation.update', 'adaptation.end'],
+  dayNote: ['dayNote.cancel'],
+  pickupPerson: ['pickupPerson.update'],
+  pickupBan: ['pickupBan.end'],
 };
 
 const ALL_ACTIONS = Object.keys(actions) as Action[];
@@ -462,6 +485,10 @@ describe('the action table', () => {
       'child.assessment.read', 'child.assessment.write', 'child.assessment.print', 'schoolClass.assessment.read', 'schoolClass.assessment.publish',
       'child.plan.read', 'child.plan.write', 'child.plan.sign', 'child.plan.comment', 'child.talkNotes.write',
       'child.adaptations.read', 'child.adaptations.create', 'adaptation.update', 'adaptation.end',
+      // families: where the child lives which week, who picks it up today, the pickup list's names and phone numbers,
+      // who may not pick it up (every read too)
+      'child.homes.update', 'child.dayNotes.create', 'dayNote.cancel', 'child.pickup.read', 'child.pickup.update', 'pickupPerson.update',
+      'child.pickupBans.read', 'child.pickupBans.create', 'pickupBan.end',
     ]);
   });
 
@@ -602,6 +629,52 @@ describe('a pupil’s school records: assessment, development plan, talk notes a
         for (const name of EVERYONE) assert.equal(decide(strong(PEOPLE[name]), action, pupilIn(groups)), 'deny', `${action} ${name}`);
       }
     }
+  });
+});
+
+describe('families: two homes, same-day notes, the pickup list and who may not pick up', () => {
+  const FAMILY_ACTIONS: Action[] = ['child.homes.update', 'child.dayNotes.create', 'dayNote.cancel', 'child.pickup.read', 'child.pickup.update',
+    'pickupPerson.update', 'child.pickupBans.read', 'child.pickupBans.create', 'pickupBan.end'];
+  const who = (action: Action, at: Location | null) => EVERYONE.filter((name) => decide(PEOPLE[name], action, at) === 'allow');
+  const fritids: PlacedGroup = { ...schoolClass, id: 20, unitId: 200, unitKind: 'fritids' };
+  const inSchoolAndFritids: Location = { ...PLACES.child!, unitIds: [UNIT, 200], groupIds: [GROUP, 20], groups: [schoolClass, fritids] };
+
+  it('are audited, need no strong login and count every group of the child', () => {
+    for (const action of FAMILY_ACTIONS) {
+      assert.equal(actionDefinition(action).audited, true, action);
+      assert.equal(actionDefinition(action).strongLogin, undefined, action);
+      assert.equal(actionDefinition(action).only, undefined, action);
+    }
+  });
+
+  it('shows a protected child’s pickup list to its guardians and its own group’s staff alone, never to the head or the admin', () => {
+    const protectedChild: Location = { ...PLACES.child!, person: { id: CHILD, protectedIdentity: true, otherHousehold: false } };
+    assert.deepEqual(who('child.pickup.read', protectedChild), ['guardian', 'otherHome', 'teacher']);
+    assert.deepEqual(who('child.pickup.read', inSchoolAndFritids), ['guardian', 'otherHome', 'teacher', 'otherTeacher']);
+    assert.equal(decide(PEOPLE.colleague, 'child.pickup.read', { ...PLACES.child!, groupIds: [GROUP, 11] }), 'allow', 'staff of any group the child is in');
+  });
+
+  it('never lets a guardian, the pupil or the admin near who may not pick up; the staff of the child’s groups read it', () => {
+    for (const action of ['child.pickupBans.read', 'child.pickupBans.create', 'pickupBan.end'] as Action[]) {
+      for (const name of ['guardian', 'otherHome', 'student', 'formerPupil', 'admin', 'otherAdmin'] as Name[]) {
+        assert.equal(decide(PEOPLE[name], action, placeOf(action)), 'deny', `${action} ${name}`);
+      }
+    }
+    assert.deepEqual(who('child.pickupBans.read', inSchoolAndFritids), ['teacher', 'otherTeacher', 'head', 'otherHead']);
+    assert.deepEqual(who('child.pickupBans.create', inSchoolAndFritids), ['head', 'otherHead']);
+  });
+
+  it('lets only the head of the unit a ban was recorded in end it (the locator narrows the ban to that unit)', () => {
+    const recordedInFritids: Location = { ...PLACES.pickupBan!, unitIds: [200], groupIds: [20], groups: [fritids] };
+    assert.deepEqual(who('pickupBan.end', PLACES.pickupBan), ['head']);
+    assert.deepEqual(who('pickupBan.end', recordedInFritids), ['otherHead']);
+    assert.deepEqual(who('pickupBan.end', null), []);
+  });
+
+  it('lets the group’s staff and the head put a same-day note away, and only the guardians write one', () => {
+    assert.deepEqual(who('dayNote.cancel', PLACES.dayNote), ['guardian', 'otherHome', 'teacher', 'head']);
+    assert.deepEqual(who('child.dayNotes.create', inSchoolAndFritids), ['guardian', 'otherHome']);
+    assert.deepEqual(who('pickupPerson.update', PLACES.pickupPerson), ['guardian', 'otherHome']);
   });
 });
 
