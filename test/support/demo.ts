@@ -40,15 +40,21 @@ export async function fingerprint(db: Db): Promise<string> {
 /** Every table but the bookkeeping, each with its rows as one string: compare two with `changedTables`. */
 export async function tableContents(db: Db): Promise<Map<string, string>> {
   const contents = new Map<string, string>();
-  for (const table of (await db.introspection.getTables()).filter((tb) => !BOOKKEEPING.has(tb.name) && !tb.name.startsWith('kysely_') && !tb.name.startsWith(WATCH_PREFIX))) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(db);
+  for (const table of await dataTables(db)) {
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
     // Sorted: PostgreSQL returns rows in no set order (a row rewritten with its own values moves), SQLite by rowid.
-    contents.set(table.name, JSON.stringify(rows.rows.map((row) => JSON.stringify(row)).sort()));
+    contents.set(table, JSON.stringify(rows.rows.map((row) => JSON.stringify(row)).sort()));
   }
   return contents;
 }
 
 const WATCH_PREFIX = 'test_writes';
+
+/** Every table but the bookkeeping (sessions, migrations, a write watch's own table...). */
+async function dataTables(db: Db): Promise<string[]> {
+  return (await db.introspection.getTables()).map((tb) => tb.name)
+    .filter((table) => !BOOKKEEPING.has(table) && !table.startsWith('kysely_') && !table.startsWith(WATCH_PREFIX));
+}
 
 /** The rows written since `clear`, as "table insert|update|delete", each once, sorted. */
 export interface WriteWatch { clear(): Promise<void>; written(): Promise<string[]> }
@@ -60,9 +66,7 @@ export interface WriteWatch { clear(): Promise<void>; written(): Promise<string[
  */
 export async function watchWrites(db: Db, name = WATCH_PREFIX): Promise<WriteWatch> {
   if (!name.startsWith(WATCH_PREFIX)) throw new Error(`a write watch's table starts with ${WATCH_PREFIX}`);
-  const tables = (await db.introspection.getTables()).map((tb) => tb.name)
-    .filter((table) => !BOOKKEEPING.has(table) && !table.startsWith('kysely_') && !table.startsWith(WATCH_PREFIX));
-  await recordWrites(db, tables, name);
+  await recordWrites(db, await dataTables(db), name);
   return {
     async clear() { await sql`delete from ${sql.table(name)}`.execute(db); },
     async written() {
