@@ -62,9 +62,13 @@ describe('the audit trail', () => {
     assert.deepEqual(audited, ['absence.answer', 'absence.cancel', 'absence.unreported.cancel', 'absence.withdraw',
       'adaptation.end', 'adaptation.update',
       'child.absence.markUnreported', 'child.absence.report', 'child.absence.undoReport', 'child.adaptations.create', 'child.adaptations.read',
-      'child.assessment.print', 'child.assessment.read', 'child.assessment.write', 'child.consent.give', 'child.consent.record', 'child.guestbook.remove', 'child.guestbook.write', 'child.history.read', 'child.info.read',
-      'child.invitations.create', 'child.notes.create', 'child.notes.read', 'child.observations.create', 'child.observations.read', 'child.page.read', 'child.page.update', 'child.plan.comment', 'child.plan.read', 'child.plan.sign', 'child.plan.write', 'child.portfolio.export', 'child.portfolio.read', 'child.register.read', 'child.register.update', 'child.schedule.comment', 'child.schedule.read',
-      'child.schedule.update', 'child.talkNotes.write', 'group.comments.read', 'group.posts.create', 'group.posts.read', 'group.today.print', 'homeObservation.decide', 'municipality.audit.export', 'note.delete', 'note.update', 'person.extract.read', 'placement.update', 'post.comments.create', 'post.comments.read', 'post.delete', 'post.read', 'post.update', 'postComment.decide', 'postMedia.download',
+      'child.assessment.print', 'child.assessment.read', 'child.assessment.write', 'child.consent.give', 'child.consent.record', 'child.dayNotes.create', 'child.guestbook.remove', 'child.guestbook.write', 'child.history.read',
+      'child.homes.update', 'child.info.read',
+      'child.invitations.create', 'child.notes.create', 'child.notes.read', 'child.observations.create', 'child.observations.read', 'child.page.read', 'child.page.update',
+      'child.pickup.read', 'child.pickup.update', 'child.pickupBans.create', 'child.pickupBans.read',
+      'child.plan.comment', 'child.plan.read', 'child.plan.sign', 'child.plan.write', 'child.portfolio.export', 'child.portfolio.read', 'child.register.read', 'child.register.update', 'child.schedule.comment', 'child.schedule.read',
+      'child.schedule.update', 'child.talkNotes.write', 'dayNote.cancel', 'group.comments.read', 'group.posts.create', 'group.posts.read', 'group.today.print', 'homeObservation.decide', 'municipality.audit.export', 'note.delete', 'note.update', 'person.extract.read',
+      'pickupBan.end', 'pickupPerson.update', 'placement.update', 'post.comments.create', 'post.comments.read', 'post.delete', 'post.read', 'post.update', 'postComment.decide', 'postMedia.download',
       'registryImport.apply', 'registryImport.export', 'registryImport.read', 'schoolClass.assessment.publish', 'schoolClass.assessment.read']);
   });
 
@@ -466,6 +470,25 @@ describe('the audit trail', () => {
         const day = today(t.clock);
         filled = filled.replace(':adaptationId', String(await addAdaptation(t.db, { childId: child, groupId: firstPlacement.group_id, what: 'Prov',
           decidedBy: 'Prov', decidedOn: day, reviewBy: day }, 1, t.clock.now())));
+      }
+      // families (issue 26): a note of today's about the child, a person on its pickup list, a ban recorded in the unit of its
+      // first group (the head of that unit ends it)
+      if (/:(dayNoteId|pickupPersonId|pickupBanId)/.test(filled)) {
+        const { guardian_id: guardian } = await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', child).orderBy('guardian_id').executeTakeFirstOrThrow();
+        const { unit_id: unit } = await t.db.selectFrom('groups').select('unit_id').where('id', '=', firstPlacement.group_id).executeTakeFirstOrThrow();
+        const at = t.clock.now().toISOString();
+        if (filled.includes(':dayNoteId')) {
+          filled = filled.replace(':dayNoteId', String((await t.db.insertInto('day_notes').values({ child_id: child, date: today(t.clock), kind: 'late', minutes: 20,
+            at_time: null, pickup_name: null, pickup_person_id: null, written_by: guardian, created_at: at }).returning('id').executeTakeFirstOrThrow()).id));
+        }
+        if (filled.includes(':pickupPersonId')) {
+          filled = filled.replace(':pickupPersonId', String((await t.db.insertInto('pickup_persons').values({ child_id: child, kind: 'pickup', name: 'Prov Provsson',
+            relation: 'Mormor', phone: '070-111 22 33', created_by: guardian, created_at: at, updated_by: guardian, updated_at: at }).returning('id').executeTakeFirstOrThrow()).id));
+        }
+        if (filled.includes(':pickupBanId')) {
+          filled = filled.replace(':pickupBanId', String((await t.db.insertInto('pickup_bans').values({ child_id: child, unit_id: unit, name: 'Prov Förbudsson',
+            reason: 'Prov', recorded_by: 1, recorded_at: at }).returning('id').executeTakeFirstOrThrow()).id));
+        }
       }
       if (/:[a-zA-Z]+/.test(filled)) throw new Error(`No probe for ${path}`);
       return { path: filled, about: child };
