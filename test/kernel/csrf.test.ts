@@ -25,6 +25,7 @@ import { SoftAuthenticator } from '../passkeys/authenticator.ts';
 import { trustDevice } from '../../server/accounts/pin-queries.ts';
 import { newToken } from '../../server/accounts/tokens.ts';
 import crypto from 'node:crypto';
+import { today } from '../../server/kernel/clock.ts';
 import { adaptationsOfChild } from '../../server/adaptations/queries.ts';
 
 /** A browser's push keys (a P-256 public key and a 16-byte auth secret, base64url), for a device's subscription. */
@@ -64,6 +65,9 @@ describe('CSRF on htmx POSTs', () => {
     if (path.includes(':pushSubscriptionId')) return 'vardnadshavare'; // a device of Emma's
     if (path.includes(':passkeyId')) return 'vardnadshavare'; // a passkey of Emma's
     if (path.startsWith('/settings/pin')) return 'vardnadshavare'; // a PIN of Emma's (only a guardian chooses one)
+    // families (issue 26): the homes' patterns, same-day notes and the pickup list are the guardians'; bans the unit head's
+    if (/\/(schedule\/homes|day-notes|pickup|walk-home)(\/|$)/.test(path) || path.includes(':pickupPersonId')) return 'vardnadshavare';
+    if (path.includes('pickup-bans') || path.includes(':pickupBanId')) return 'rektor';
     return 'admin';
   }
 
@@ -191,6 +195,22 @@ describe('CSRF on htmx POSTs', () => {
       if (!adaptation) throw new Error('the demo has no adaptation of Oskar\'s');
       values.adaptationId = String(adaptation.id);
     }
+    // families (issue 26): walking home is for a child in fritids (Oskar); a note of Elsa's today, a person on her pickup
+    // list (Emma's), a ban recorded in Solrosen
+    if (path.endsWith('/walk-home')) values.childId = String(await personId(t.db, 'Oskar', 'Andersson'));
+    if (path.includes(':dayNoteId')) {
+      values.dayNoteId = String((await t.db.insertInto('day_notes').values({ child_id: Number(ids.childId), date: today(t.clock), kind: 'late', minutes: 20,
+        at_time: null, pickup_name: null, pickup_person_id: null, written_by: await emmaPerson(), created_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow()).id);
+    }
+    if (path.includes(':pickupPersonId')) {
+      values.pickupPersonId = String((await t.db.insertInto('pickup_persons').values({ child_id: Number(ids.childId), kind: 'pickup', name: 'Mormor Eva',
+        relation: 'Mormor', phone: '070-111 22 33', created_by: await emmaPerson(), created_at: now.toISOString(), updated_by: await emmaPerson(),
+        updated_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow()).id);
+    }
+    if (path.includes(':pickupBanId')) {
+      values.pickupBanId = String((await t.db.insertInto('pickup_bans').values({ child_id: Number(ids.childId), unit_id: Number(ids.unitId), name: 'Okänd Person',
+        reason: 'Beslut av tingsrätten', recorded_by: await emmaPerson(), recorded_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow()).id);
+    }
     if (path.includes(':homeObservationId')) {
       values.homeObservationId = String(await addObservation(t.db, { childId: Number(ids.childId), groupId: Number(ids.groupId), by: await emmaPerson(),
         body: 'Hej', at: now, photo: null }));
@@ -248,6 +268,15 @@ function formFor(path: string, actor: string): string {
     if (path.endsWith('/absences/unreported')) return [['from', '08:00'], ['to', '09:00']];
     if (path.endsWith('/closed-days')) return [['date', '2028-03-01'], ['reason', 'Studiedag']];
     if (path.endsWith('/terms')) return [['terms', 'Nya villkor.']];
+    if (path.endsWith('/schedule/homes')) return [['kind', 'weekdays'], ['weekdays', '1'], ['weekdays', '2'], ['from', '2027-01-04']];
+    if (path.endsWith('/schedule/homes/end')) return [['from', '2027-02-01']];
+    if (path.endsWith('/schedule/conflicts')) return [['date', '2027-01-11'], ['choice', 'mine']];
+    if (path.endsWith('/day-notes')) return [['kind', 'late'], ['minutes', '20']];
+    if (path.endsWith('/pickup')) return [['kind', 'pickup'], ['name', 'Morfar Ali'], ['relation', 'Morfar'], ['phone', '070-222 33 44']];
+    if (path === '/pickup-persons/:pickupPersonId') return [['name', 'Mormor Eva'], ['relation', 'Mormor'], ['phone', '070-999 88 77'], ['version', '1']];
+    if (path.endsWith('/remove')) return [['version', '1']];
+    if (path.endsWith('/walk-home')) return [['allowed', 'yes']];
+    if (path.endsWith('/pickup-bans')) return [['name', 'Okänd Person'], ['reason', 'Beslut av tingsrätten']];
     if (path.endsWith('/schedule')) return [['week', '2027-W02'], ['starts_2027-01-11', '08:00'], ['ends_2027-01-11', '15:00']];
     if (path.endsWith('/schedule/standard')) return [['starts_1', '08:00'], ['ends_1', '15:00']];
     if (path.endsWith('/schedule/comment')) return [['date', '2026-12-01'], ['staff_comment', 'Utflykt']];
