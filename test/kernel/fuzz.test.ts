@@ -14,6 +14,8 @@ import { recordWrites } from '../support/database.ts';
 import { ACTORS, assertNamesOnlyVisibleChildren, loadChildren, notOnContactList, type ActorName, type PlacedChild } from '../support/visibility.ts';
 import { markSessionStrong, signInWithSession } from '../support/strong-login.ts';
 import { actionDefinition } from '../../server/kernel/actions.ts';
+import { today } from '../../server/kernel/clock.ts';
+import { addDays } from '../../server/kernel/dates.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 5);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
@@ -52,6 +54,7 @@ const ID_TABLES: Record<string, string> = {
   informationItemId: 'information_items', informationAttachmentId: 'information_attachments',
   calendarEventId: 'calendar_events',
   schoolChildId: 'persons', schoolClassId: 'groups', adaptationId: 'extra_adaptations',
+  dayNoteId: 'day_notes', pickupPersonId: 'pickup_persons', pickupBanId: 'pickup_bans',
 };
 
 const HOSTILE = [
@@ -133,6 +136,31 @@ describe('the fuzzer: every route, every actor, hostile values', () => {
     const oskar = await t.db.selectFrom('persons').select('id').where('first_name', '=', 'Oskar').where('last_name', '=', 'Andersson').executeTakeFirstOrThrow();
     ownIds.schoolChildId = String(oskar.id);
     ownIds.schoolClassId = String((await t.db.selectFrom('groups').select('id').where('name', '=', '2B').executeTakeFirstOrThrow()).id);
+    // families (issue 26): a note of Elsa's today, a person on her pickup list (Emma's), a ban recorded in Solrosen, Emma's
+    // weekdays and a conflict on days of hers two homes registered differently, so that the guardians' pages show their forms (take
+    // back, change, remove, settle) and the head's the form to end a ban; the same for Grannkommun's first child, so that
+    // real records of both municipalities are tried
+    const emma = (await t.db.selectFrom('accounts').select('person_id').where('username', '=', 'vardnadshavare').executeTakeFirstOrThrow()).person_id;
+    const at = t.clock.now().toISOString();
+    const grannChild = await t.db.selectFrom('placements').innerJoin('groups', 'groups.id', 'placements.group_id').innerJoin('units', 'units.id', 'groups.unit_id')
+      .innerJoin('municipalities', 'municipalities.id', 'units.municipality_id').select(['placements.child_id', 'units.id as unit'])
+      .where('municipalities.name', '=', 'Grannkommun').orderBy('placements.id').executeTakeFirstOrThrow();
+    for (const [child, unitId, own] of [[elsa.id, unit.id, true], [grannChild.child_id, grannChild.unit, false]] as const) {
+      const note = await t.db.insertInto('day_notes').values({ child_id: child, date: today(t.clock), kind: 'late', minutes: 20, at_time: null,
+        pickup_name: null, pickup_person_id: null, written_by: emma, created_at: at }).returning('id').executeTakeFirstOrThrow();
+      const person = await t.db.insertInto('pickup_persons').values({ child_id: child, kind: 'pickup', name: 'Mormor Eva', relation: 'Mormor',
+        phone: '070-111 22 33', created_by: emma, created_at: at, updated_by: emma, updated_at: at }).returning('id').executeTakeFirstOrThrow();
+      const ban = await t.db.insertInto('pickup_bans').values({ child_id: child, unit_id: unitId, name: 'Okänd Person', reason: 'Beslut av tingsrätten',
+        recorded_by: emma, recorded_at: at }).returning('id').executeTakeFirstOrThrow();
+      for (const days of [1, 7, 14]) { // (this week's, next week's and the one after: the week page shows its own)
+        await t.db.insertInto('care_time_conflicts').values({ child_id: child, date: addDays(today(t.clock), days), starts: '09:00', ends: '15:00', day_off: 0,
+          registered_by: emma, created_at: at }).execute();
+      }
+      // Emma's days of the child (Mondays and Tuesdays), so that the homes page offers her the form that ends them
+      await t.db.insertInto('care_home_patterns').values({ child_id: child, guardian_id: emma, kind: 'weekdays', weekdays: '1,2', valid_from: today(t.clock),
+        valid_to: null, created_by: emma, created_at: at }).execute();
+      if (own) Object.assign(ownIds, { dayNoteId: String(note.id), pickupPersonId: String(person.id), pickupBanId: String(ban.id) });
+    }
     // a closed day in every unit, so that deleting one is tried with real records of both municipalities
     for (const unit of await t.db.selectFrom('units').select('id').execute()) {
       await t.db.insertInto('unit_closed_days').values({ unit_id: unit.id, date: '2029-06-01', reason: 'Planeringsdag' }).execute();
@@ -166,6 +194,8 @@ describe('the fuzzer: every route, every actor, hostile values', () => {
       .where('status', '=', 'draft').orderBy('id').executeTakeFirst();
     const asked = draft ? [`/children/${ownIds.schoolChildId}/assessment/edit?subject=${draft.subject_id}&term=${draft.term}`,
       `/groups/${ownIds.schoolClassId}/assessment?subject=${draft.subject_id}&term=${draft.term}`] : [];
+    // walking home is for a child in fritids: Oskar's pickup page and note page (Emma's forms there), as every actor sees them
+    asked.push(`/children/${ownIds.schoolChildId}/pickup`, `/children/${ownIds.schoolChildId}/day-notes`);
     for (const actor of ACTORS) {
       for (const page of asked) collect((await (await agentOf(actor, 'child.assessment.write')).get(page)).text ?? '');
     }
