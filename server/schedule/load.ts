@@ -11,6 +11,10 @@ import { locateChild } from '../people/relations.ts';
 import { carePlacement, loadChildCare, type CarePlacement, type ChildCare } from './queries.ts';
 import { absencesOf, type AbsenceItem } from '../absence/queries.ts';
 import { changeRules, firstStandardDay, limitPeriod, type ChangeRules } from './rules.ts';
+import { guardiansOfChild } from '../people/queries.ts';
+import { openAccountsOf } from '../accounts/queries.ts';
+import { conflictsOf, patternsOf, type CareConflict } from './homes.ts';
+import { hasTwoHomes, otherHousehold, type HomeGuardian, type HomePattern } from './homes-rules.ts';
 
 export interface ScheduleDeps { db: Db; clock: Clock }
 
@@ -33,6 +37,38 @@ export interface WeekPage {
   siblings: Sibling[];
   /** The absence reported (or marked unreported) on the week's days, by date. */
   absences: Map<string, AbsenceItem>;
+  homes: Homes;
+}
+
+/** Two homes, for one child and one user: the guardians by household, their patterns, the week's unsettled conflicts. */
+export interface Homes {
+  guardians: HomeGuardian[];
+  twoHomes: boolean;
+  patterns: HomePattern[];
+  /** The user as a guardian of the child (a person id), or null (staff). */
+  me: number | null;
+  /** The guardians in the other household than the user's. */
+  others: HomeGuardian[];
+  /** Their open accounts: a day registered by one of them is theirs. */
+  otherAccounts: Set<number>;
+  conflicts: Map<string, CareConflict>;
+}
+
+/** The child's two homes as the user sees them, with the unsettled conflicts from `from` to `to`. */
+export async function loadHomes(db: Db, actor: Actor, childId: number, from: string, to: string): Promise<Homes> {
+  const [guardians, patterns, conflicts] = await Promise.all([
+    guardiansOfChild(db, childId), patternsOf(db, childId), conflictsOf(db, childId, from, to),
+  ]);
+  // Only the names and households are kept: a guardian in the other household never sees the other's contact details.
+  const homeGuardians = guardians.map((g) => ({ id: g.id, name: `${g.firstName} ${g.lastName}`, otherHousehold: g.otherHousehold }));
+  const me = actor.guardianOf.has(childId) ? actor.personId : null;
+  const twoHomes = hasTwoHomes(homeGuardians);
+  const others = me !== null && twoHomes ? otherHousehold(homeGuardians, me) : [];
+  const accounts = others.length ? await openAccountsOf(db, others.map((g) => g.id)) : [];
+  return {
+    guardians: homeGuardians, twoHomes, patterns: twoHomes ? patterns : [], me, others,
+    otherAccounts: new Set(accounts.map((a) => a.id)), conflicts,
+  };
 }
 
 /** Today and the clock time in Stockholm, which the rules compare against. */
@@ -58,8 +94,9 @@ export async function loadWeek(
   const placement = await carePlacement(db, child.id, today(clock));
   if (!placement) return undefined;
   const range = dataRange(placement, monday, addDays(monday, 7 * extraWeeks));
-  const [care, absences] = await Promise.all([
+  const [care, absences, homes] = await Promise.all([
     loadChildCare(db, placement, range.from, range.to), absencesOf(db, [child.id], monday, addDays(monday, 6)),
+    loadHomes(db, actor, child.id, monday, addDays(monday, 7 * extraWeeks + 6)),
   ]);
   const asGuardian = actor.guardianOf.has(child.id);
   const canUpdate = allows(actor, 'child.schedule.update', child);
@@ -69,6 +106,7 @@ export async function loadWeek(
     canHistory: allows(actor, 'child.history.read', child),
     siblings: canUpdate && asGuardian ? await siblingsOf({ db, clock }, actor, child.id) : [],
     absences: new Map(absences.map((a) => [a.date, a])),
+    homes,
   };
 }
 

@@ -9,7 +9,8 @@ import { recordHistory } from '../history/queries.ts';
 import { accountIsStaff, accountName } from '../accounts/queries.ts';
 import { childPlacements, placementsOn, type PlacementDetails } from '../people/queries.ts';
 import { closedDays, groupCutoff, openingHours, unitRules, unitsOpenOn, type UnitRules } from '../settings/queries.ts';
-import { registers, type DayValue, type WeekPattern } from './rules.ts';
+import { registers, sameTimes, type DayValue, type WeekPattern } from './rules.ts';
+import { raiseConflict } from './homes.ts';
 import { isoWeekday } from '../kernel/dates.ts';
 import type { Calendar } from '../settings/calendar.ts';
 
@@ -189,9 +190,15 @@ export interface DayWrite {
   expectedVersion: number | null;
   /** Only the times and "Ledig" (a repeated week or a copy to a sibling keeps the day's own comment). */
   timesOnly?: boolean;
+  /**
+   * Two homes: the saving guardian (a person) and the accounts of the guardians in the other household. A day one of
+   * them registered with other times is not overwritten: this registration waits beside it (care_time_conflicts).
+   */
+  guard?: { person: number; otherAccounts: ReadonlySet<number> };
 }
 
-export type SaveResult = { ok: true; written: number } | { ok: false; conflicts: { childId: number; date: string }[] };
+/** `raised`: the days whose registration waits beside another household's (two homes). */
+export type SaveResult = { ok: true; written: number; raised: { childId: number; date: string }[] } | { ok: false; conflicts: { childId: number; date: string }[] };
 
 function historyValue(v: DayValue) {
   return { starts: v.starts, ends: v.ends, dayOff: v.dayOff, comment: v.comment };
@@ -210,16 +217,32 @@ export async function saveDays(db: Db, writes: DayWrite[], by: number, now: Date
 }
 
 async function writeDays(trx: Trx, writes: DayWrite[], by: number, now: Date): Promise<SaveResult> {
-  const current = new Map<string, { version: number; value: DayValue }>();
+  const current = new Map<string, { version: number; value: DayValue; registeredBy: number | null }>();
   for (const w of writes) {
-    const row = await trx.selectFrom('care_times').select(['starts', 'ends', 'day_off', 'comment', 'version'])
+    const row = await trx.selectFrom('care_times').select(['starts', 'ends', 'day_off', 'comment', 'version', 'registered_by'])
       .where('child_id', '=', w.childId).where('date', '=', w.date).executeTakeFirst();
-    if (row) current.set(`${w.childId}/${w.date}`, { version: row.version, value: { starts: row.starts, ends: row.ends, dayOff: row.day_off === 1, comment: row.comment } });
+    if (row) {
+      current.set(`${w.childId}/${w.date}`, {
+        version: row.version, value: { starts: row.starts, ends: row.ends, dayOff: row.day_off === 1, comment: row.comment }, registeredBy: row.registered_by,
+      });
+    }
   }
-  const conflicts = writes.filter((w) => w.expectedVersion !== null && (current.get(`${w.childId}/${w.date}`)?.version ?? 0) !== w.expectedVersion);
+  // Two homes: a day the other household registered with other times keeps them; this registration waits beside it.
+  const diverted = new Set(writes.filter((w) => {
+    const before = current.get(`${w.childId}/${w.date}`);
+    return w.guard && before && registers(before.value) && before.registeredBy !== null && w.guard.otherAccounts.has(before.registeredBy)
+      && !sameTimes(before.value, w.value);
+  }));
+  const conflicts = writes.filter((w) => !diverted.has(w) && w.expectedVersion !== null && (current.get(`${w.childId}/${w.date}`)?.version ?? 0) !== w.expectedVersion);
   if (conflicts.length) return { ok: false, conflicts: conflicts.map((c) => ({ childId: c.childId, date: c.date })) };
+  const raised: { childId: number; date: string }[] = [];
+  for (const w of diverted) {
+    await raiseConflict(trx, { childId: w.childId, date: w.date, value: w.value, person: w.guard?.person ?? 0, accountId: by, now });
+    raised.push({ childId: w.childId, date: w.date });
+  }
   let written = 0;
   for (const w of writes) {
+    if (diverted.has(w)) continue;
     const before = current.get(`${w.childId}/${w.date}`);
     const value = w.timesOnly ? { ...w.value, comment: before?.value.comment ?? null } : w.value;
     const old = before?.value ?? null;
@@ -238,7 +261,7 @@ async function writeDays(trx: Trx, writes: DayWrite[], by: number, now: Date): P
     await recordHistory(trx, { childId: w.childId, date: w.date, what: 'times', old: old && historyValue(old), new: historyValue(value), by, at: now });
     written++;
   }
-  return { ok: true, written };
+  return { ok: true, written, raised };
 }
 
 /** The staff's comment on a day (empty removes it). It does not change the day's version: it is not the guardians' to conflict with. */

@@ -9,6 +9,7 @@ import { render } from '../kernel/views.ts';
 import { childSummary } from '../people/queries.ts';
 import { loadStandard, loadWeek, type ScheduleDeps } from './load.ts';
 import { saveComment } from './save-comment.ts';
+import { endHomes, homesView, loadHomesPage, saveHomes, settle } from './homes-page.ts';
 import { saveStandardWeek } from './save-standard.ts';
 import { saveWeek } from './save-week.ts';
 import { standardView } from './standard-view.ts';
@@ -29,7 +30,7 @@ export function scheduleRoutes(routes: RouteTable, deps: ScheduleDeps): void {
     const form = (req.body ?? {}) as Record<string, unknown>;
     const saved = await saveWeek(deps, context, monday, form, req.language.locale);
     if (saved.ok) {
-      flash(req, savedMessage(saved.written, saved.whole, req.language));
+      flash(req, saved.raised.length ? { key: 'homes.conflict.raised', params: { count: saved.raised.length } } : savedMessage(saved.written, saved.whole, req.language));
       return res.redirect(303, weekUrl(saved.childId, saved.monday));
     }
     if (saved.kind === 'not-found') throw notFound();
@@ -49,6 +50,44 @@ export function scheduleRoutes(routes: RouteTable, deps: ScheduleDeps): void {
     if (saved.kind === 'not-found') throw notFound();
     const { page, comment, errors } = saved;
     render(req, res, 'schedule/page', weekView(page, req.language, { errors, commentDate: comment.date, commentText: comment.text }), 400);
+  });
+
+  routes.get('/children/:childId/schedule/homes', 'child.schedule.read', async (req, res, context) => {
+    const page = await loadHomesPage(deps, context);
+    if (!page) throw notFound();
+    render(req, res, 'schedule/homes', homesView(page, req.language));
+  });
+
+  routes.post('/children/:childId/schedule/homes', 'child.homes.update', async (req, res, context) => {
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const saved = await saveHomes(deps, context, form);
+    if (saved.ok) {
+      flash(req, 'homes.saved');
+      return res.redirect(303, `/children/${saved.childId}/schedule/homes`);
+    }
+    if (saved.kind === 'not-found') throw notFound();
+    render(req, res, 'schedule/homes', homesView(saved.page, req.language, { form, errors: saved.errors }), 400);
+  });
+
+  routes.post('/children/:childId/schedule/homes/end', 'child.homes.update', async (req, res, context) => {
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const saved = await endHomes(deps, context, form);
+    if (saved.ok) {
+      flash(req, 'homes.ended');
+      return res.redirect(303, `/children/${saved.childId}/schedule/homes`);
+    }
+    if (saved.kind === 'not-found') throw notFound();
+    render(req, res, 'schedule/homes', homesView(saved.page, req.language, { form, errors: saved.errors }), 400);
+  });
+
+  routes.post('/children/:childId/schedule/conflicts', 'child.schedule.update', async (req, res, context) => {
+    const settled = await settle(deps, context, mondayOf, (req.body ?? {}) as Record<string, unknown>);
+    if (settled.ok) {
+      flash(req, settled.settled ? 'homes.conflict.settled' : 'homes.conflict.gone');
+      return res.redirect(303, `${weekUrl(settled.childId, mondayOf(settled.date))}#clashes`);
+    }
+    if (settled.kind === 'not-found') throw notFound();
+    render(req, res, 'schedule/page', weekView(settled.page, req.language, { errors: settled.errors }), 400);
   });
 
   routes.get('/children/:childId/schedule/standard', 'child.schedule.read', async (req, res, { actor, target }) => {

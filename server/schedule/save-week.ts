@@ -8,11 +8,12 @@ import { field, fields } from '../kernel/http.ts';
 import type { Actor } from '../kernel/policy.ts';
 import { loadChildCare, saveDays, type DayWrite } from './queries.ts';
 import { changeRules, copyToSibling, dayState, hoursText, overLimit, overLimitError, parseRepeat, planWeek, repeatPattern, type DayValue, type WeekPlan, type WholeWeek } from './rules.ts';
+import { theirPattern, twoHomesOn } from './homes-rules.ts';
 import { dataRange, loadWeek, moment, type ChildContext, type ScheduleDeps, type WeekPage } from './load.ts';
 
 export type SaveWeekResult =
   /** Saved; `whole` says which days "Hela veckan" was laid on and which kept the times typed for them. */
-  | { ok: true; childId: number; monday: string; written: number; whole: WholeWeek | undefined }
+  | { ok: true; childId: number; monday: string; written: number; whole: WholeWeek | undefined; raised: string[] }
   | { ok: false; kind: 'not-found' }
   /** Refused: the errors at their fields, and the week to show again with what the user typed. */
   | { ok: false; kind: 'invalid'; page: WeekPage; plan: WeekPlan; errors: FieldErrors }
@@ -30,6 +31,11 @@ export async function saveWeek(
   if (!page) return { ok: false, kind: 'not-found' };
   const plan = planWeek((name) => field(form, name), (name) => form[name] !== undefined, page.days, page.care, page.rules);
   Object.assign(errors, plan.errors);
+  // Two homes: the other household's days are theirs to register.
+  for (const date of plan.changes.keys()) {
+    const theirs = theirPattern(page.homes, date);
+    if (theirs) errors[`day_${date}`] = { key: 'homes.errors.theirDay', params: { name: theirs.guardianName } };
+  }
   const own = new Map([...plan.changes].map(([date, c]) => [date, c.value]));
 
   let repeated = new Map<string, DayValue>();
@@ -37,6 +43,10 @@ export async function saveWeek(
     const laid = repeatPattern(plan.pattern, repeat.weeks, page.rules);
     if (laid.error) errors.repeat_weeks = laid.error;
     repeated = laid.writes;
+    const theirs = [...repeated.keys()].map((date) => ({ date, pattern: theirPattern(page.homes, date) })).find((d) => d.pattern);
+    if (theirs?.pattern && !errors.repeat_weeks) {
+      errors.repeat_weeks = { key: 'homes.errors.repeatTheirs', params: { name: theirs.pattern.guardianName }, dates: { date: theirs.date } };
+    }
   }
   const over = overLimit(page.care, new Map([...own, ...repeated]), page.rules.today);
   if (over && !Object.keys(errors).length) errors.hours = overLimitError(over, monday, locale);
@@ -46,13 +56,19 @@ export async function saveWeek(
   if (Object.keys(errors).length) return { ok: false, kind: 'invalid', page, plan, errors };
 
   const childId = page.placement.childId;
+  const { homes } = page;
+  const guard = (date: string) => (homes.me !== null && homes.otherAccounts.size && twoHomesOn(homes.patterns, date)
+    ? { guard: { person: homes.me, otherAccounts: homes.otherAccounts } } : {});
   const writes: DayWrite[] = [
-    ...[...plan.changes].map(([date, c]) => ({ childId, date, value: c.value, expectedVersion: c.version })),
-    ...[...repeated].map(([date, value]) => ({ childId, date, value, expectedVersion: null, timesOnly: true })),
+    ...[...plan.changes].map(([date, c]) => ({ childId, date, value: c.value, expectedVersion: c.version, ...guard(date) })),
+    ...[...repeated].map(([date, value]) => ({ childId, date, value, expectedVersion: null, timesOnly: true, ...guard(date) })),
     ...copies,
   ];
   const saved = await saveDays(deps.db, writes, account.id, deps.clock.now());
-  if (saved.ok) return { ok: true, childId, monday, written: saved.written, whole: plan.whole };
+  if (saved.ok) {
+    const raised = saved.raised.filter((r) => r.childId === childId).map((r) => r.date);
+    return { ok: true, childId, monday, written: saved.written, whole: plan.whole, raised };
+  }
   const fresh = await loadWeek(deps, actor, target, monday, repeat.weeks);
   if (!fresh) return { ok: false, kind: 'not-found' };
   const conflicts = new Set(saved.conflicts.filter((c) => c.childId === childId).map((c) => c.date));

@@ -59,6 +59,7 @@ export function standardView(page: StandardPage, language: Language, options: St
     })),
     limitNote: page.placement.hourLimit === 'none' ? null
       : t('schedule.standard.limit', { limit: STANDARD_WEEK_LIMIT, used: hoursText(minutes, language.locale) }),
+    firstDay: page.canUpdate ? t('schedule.standard.firstDay', { date: formatDate(page.earliest, language) }) : null,
     validFromHint: t('schedule.standard.validFromHint', { date: formatDate(page.earliest, language, LONG_DATE) }),
   };
 }

@@ -11,6 +11,10 @@ import {
   type DayState, type RawDay, type WeekPlan, type WholeWeek,
 } from './rules.ts';
 import type { WeekPage } from './load.ts';
+import type { RegisteredDay } from './queries.ts';
+import type { CareConflict } from './homes.ts';
+import { theirPattern } from './homes-rules.ts';
+import { homesSentences, ruleSentences } from './plain-words.ts';
 
 export interface DayView {
   date: string;
@@ -38,7 +42,14 @@ export interface DayView {
   absence: string | null;
   /** The text of the link to the staff's comment form for the day (staff only). */
   commentLink: string | null;
+  /** Two homes: "Den här dagen registrerar Erik Berg." on a day of the other household's pattern. */
+  homesNote: string | null;
+  /** Two homes: "Krock: Anna Lind 07:30–16:00, Erik Berg 08:00–17:00" while a conflict waits. */
+  clash: string | null;
 }
+
+/** An unsettled conflict of the week: its sentence, and the settling form's two choices for a guardian. */
+export interface ClashView { date: string; title: string; text: string; mine: string; theirs: string; canSettle: boolean }
 
 export interface WeekViewOptions {
   /** The week form as posted, when it comes back refused or in conflict: what the user typed is shown again. */
@@ -105,7 +116,9 @@ export function weekView(page: WeekPage, language: Language, options: WeekViewOp
       hoursNotes.set(key, note);
     }
     const by = source === 'registered' ? registered?.registeredBy ?? null : null;
-    const editable = page.canUpdate && state === 'open';
+    const theirs = theirPattern(page.homes, date);
+    const editable = page.canUpdate && state === 'open' && !theirs;
+    const waiting = page.homes.conflicts.get(date);
     const shownAsText = !editable && state !== 'closed';
     return {
       date, title, isToday: date === rules.today, state, editable, note,
@@ -120,7 +133,9 @@ export function weekView(page: WeekPage, language: Language, options: WeekViewOp
       } : null,
       value: shownAsText ? valueText(t, shown) : '',
       comment: shownAsText && registered?.comment ? t('schedule.guardianComment', { text: registered.comment }) : null,
-      hint: shownAsText && page.canUpdate ? stateHint(t, state, care.cutoff) : null,
+      hint: shownAsText && page.canUpdate && !theirs ? stateHint(t, state, care.cutoff) : null,
+      homesNote: theirs && state !== 'closed' ? t('homes.day.theirs', { name: theirs.guardianName }) : null,
+      clash: waiting ? clashText(t, registered, waiting) : null,
       source: state === 'closed' ? null
         : by ? t(by.staff ? 'schedule.source.registeredStaff' : 'schedule.source.registered', { name: by.name })
         : t(source === 'standard' ? 'schedule.source.standard' : 'schedule.source.none'),
@@ -149,6 +164,10 @@ export function weekView(page: WeekPage, language: Language, options: WeekViewOp
     thisWeek: weekKey(rules.today),
     hoursUsed,
     lockSentences: lockSentences(page, views, language, t),
+    ruleSentences: page.canUpdate ? ruleSentences(rules, language, t) : [],
+    homesSentences: homesSentences(page.homes.patterns, days, language, t, (items) => listOf(items, language)),
+    clashes: clashViews(page, language, t),
+    homesLink: page.homes.twoHomes,
     staffNote: page.canUpdate && !page.asGuardian && (care.rules.lockDays > 0 || care.cutoff !== null),
     canUpdate: page.canUpdate, canComment: page.canComment, canHistory: page.canHistory,
     siblings: page.siblings.map((s) => ({ id: s.id, firstName: s.firstName })),
@@ -161,6 +180,30 @@ export function weekView(page: WeekPage, language: Language, options: WeekViewOp
 }
 
 export type WeekView = ReturnType<typeof weekView>;
+
+/** "Krock: Anna Lind 07:30–16:00, Erik Berg 08:00–17:00": the day as it stands, then the registration that waits. */
+function clashText(t: TFunction, registered: RegisteredDay | undefined, waiting: CareConflict): string {
+  return t('homes.conflict.text', {
+    current: registered?.registeredBy?.name ?? '', currentValue: valueText(t, registered),
+    waiting: waiting.registeredByName, waitingValue: valueText(t, waiting),
+  });
+}
+
+/** The week's conflicts; a guardian gets a form with "mine" and "theirs" as the guardian sees them. */
+function clashViews(page: WeekPage, language: Language, t: TFunction): ClashView[] {
+  return [...page.homes.conflicts.values()].filter((c) => page.days.includes(c.date)).map((c) => {
+    const registered = page.care.registered.get(c.date);
+    const current = { name: registered?.registeredBy?.name ?? '', value: valueText(t, registered) };
+    const waiting = { name: c.registeredByName, value: valueText(t, c) };
+    const iWait = page.homes.me === c.registeredBy;
+    const [mine, theirs] = iWait ? [waiting, current] : [current, waiting];
+    return {
+      date: c.date, title: formatDate(c.date, language), text: clashText(t, registered, c),
+      mine: t('homes.conflict.mine', { value: mine.value }), theirs: t('homes.conflict.theirs', { name: theirs.name, value: theirs.value }),
+      canSettle: page.canUpdate && page.asGuardian,
+    };
+  });
+}
 
 /** "Frånvaro anmäld", "Frånvaro anmäld 09:00–11:00", "Ogiltig frånvaro 08:00–10:00". */
 function absenceText(t: TFunction, absence: { kind: string; starts: string | null; ends: string | null } | undefined): string | null {
