@@ -1,17 +1,46 @@
 // The history page's lines in the reader's words: each change's kind, and its value before and after as text
-// ("08:00–16:00", "Frånvaro hela dagen", "kom 07:45").
+// ("08:00–16:00", "Frånvaro hela dagen", "kom 07:45"). The pickup list's and emergency contacts' changes name the person
+// only for a reader the page says may see the list (`pickupDetails`: the policy's 'child.pickup.read'), as the list
+// itself: otherwise that someone was added, changed or removed.
 import type { TFunction } from 'i18next';
+import { formatPhone } from '../pickup/rules.ts';
 import type { HistoryEntry } from './queries.ts';
 
 export interface HistoryLine { date: string; what: string; before: string; after: string; by: string; at: string }
 
 const KINDS = ['times', 'standard', 'absence', 'attendance'];
 
-export function historyLine(t: TFunction, e: HistoryEntry): HistoryLine {
+export interface HistoryOptions {
+  /** Whether the reader may see the child's pickup list (names and phone numbers in its changes); off: hidden. */
+  pickupDetails?: boolean;
+}
+
+export function historyLine(t: TFunction, e: HistoryEntry, options: HistoryOptions = {}): HistoryLine {
+  if (e.what === 'pickup' || e.what === 'walkHome') return pickupLine(t, e, options.pickupDetails === true);
   return {
     date: e.date, what: t(`schedule.history.kind.${KINDS.includes(e.what) ? e.what : 'other'}`),
     before: historyValue(t, e.what, e.old), after: historyValue(t, e.what, e.new), by: e.by, at: e.at,
   };
+}
+
+/** A change of the pickup list or emergency contacts ("Hämtlista", "Eva Berg (mormor), 070-123 45 67"), or of walking home. */
+function pickupLine(t: TFunction, e: HistoryEntry, details: boolean): HistoryLine {
+  const line = { date: e.date, by: e.by, at: e.at };
+  if (e.what === 'walkHome') {
+    const answer = (v: unknown) => (isRecord(v) && typeof v.allowed === 'boolean' ? t(v.allowed ? 'pickup.history.walkHomeYes' : 'pickup.history.walkHomeNo') : t('schedule.history.empty'));
+    return { ...line, what: t('pickup.history.kind.walkHome'), before: answer(e.old), after: answer(e.new) };
+  }
+  const kindOf = [e.new, e.old].map((v) => (isRecord(v) ? v.kind : undefined)).find((k) => k === 'pickup' || k === 'emergency') ?? 'pickup';
+  const person = (v: unknown): string => {
+    if (!isRecord(v)) return t('schedule.history.empty');
+    if (!details) return t('pickup.history.hidden');
+    return t('pickup.history.person', { name: text(v.name) ?? '', relation: text(v.relation) ?? '', phone: formatPhone(text(v.phone) ?? '') });
+  };
+  return { ...line, what: t(`pickup.history.kind.${kindOf}`), before: person(e.old), after: person(e.new) };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object';
 }
 
 export function historyValue(t: TFunction, what: string, value: unknown): string {

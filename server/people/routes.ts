@@ -5,6 +5,7 @@ import type { Db } from '../kernel/db.ts';
 import { WEEKDAYS } from '../kernel/dates.ts';
 import { allows, decide } from '../kernel/policy.ts';
 import { notFound, type RouteTable } from '../kernel/http.ts';
+import { pickupCard } from '../pickup/card.ts';
 import { render } from '../kernel/views.ts';
 import { unitDetails } from './organisation.ts';
 import { childProfile, childrenInGroup, groupPage, groupWithUnit, municipalityPage, unitPage } from './queries.ts';
@@ -24,6 +25,8 @@ export function peopleRoutes(routes: RouteTable, { db, clock, openingHours }: De
       placements: profile.placements,
       guardians: profile.guardians.map((g) => visibleDetails(actor, target, g, g.otherHousehold)),
       canInvite: allows(actor, 'child.invitations.create', target),
+      // the pickup list and emergency contacts, and who may not pick up: each only for whom the policy allows
+      pickup: await pickupCard(db, clock, actor, target),
     });
   });
 

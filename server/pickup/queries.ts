@@ -3,9 +3,12 @@
 import { prepared, type Db } from '../kernel/db.ts';
 import type { Locators } from '../kernel/http.ts';
 import type { Location } from '../kernel/policy.ts';
+import { personName } from '../people/queries.ts';
 import { locateChild } from '../people/relations.ts';
 
-const pickupPersonChild = prepared((db: Db, id: number) => db.selectFrom('pickup_persons').select('child_id').where('id', '=', id).where('removed_at', 'is', null));
+// (a removed person is still found, for its guardians only: a change posted after the other guardian removed them is
+// said, with what was typed kept, not a 404)
+const pickupPersonChild = prepared((db: Db, id: number) => db.selectFrom('pickup_persons').select('child_id').where('id', '=', id));
 const pickupBanPlace = prepared((db: Db, id: number) => db.selectFrom('pickup_bans').select(['child_id', 'unit_id']).where('id', '=', id));
 
 async function locatePickupPerson(db: Db, id: number, today: string): Promise<Location | null> {
@@ -55,9 +58,18 @@ export async function pickupPersonsOfChildren(db: Db, childIds: readonly number[
 const livePersonById = prepared((db: Db, id: number) => db.selectFrom('pickup_persons').select(personColumns)
   .where('id', '=', id).where('removed_at', 'is', null));
 
+/** The person while on the list; undefined once removed (or never there). */
 export async function pickupPersonById(db: Db, id: number): Promise<PickupPerson | undefined> {
   const [row] = await livePersonById(db, id);
   return row && toPerson(row);
+}
+
+const anyPersonById = prepared((db: Db, id: number) => db.selectFrom('pickup_persons').select([...personColumns, 'removed_at']).where('id', '=', id));
+
+/** The person, removed or not (a form posted after a removal). */
+export async function pickupPersonEverById(db: Db, id: number): Promise<(PickupPerson & { removed: boolean }) | undefined> {
+  const [row] = await anyPersonById(db, id);
+  return row && { ...toPerson(row), removed: row.removed_at !== null };
 }
 
 export interface NewPickupPerson { childId: number; kind: 'pickup' | 'emergency'; name: string; relation: string; phone: string }
@@ -95,6 +107,7 @@ export async function removePickupPerson(db: Db, id: number, version: number, by
 // Who may not pick up
 
 export interface PickupBan { id: number; childId: number; unitId: number; name: string; reason: string; recordedBy: number; recordedAt: string; endedAt: string | null }
+export interface ListedBan extends PickupBan { recordedByName: string | null; endedByName: string | null }
 
 const banColumns = ['id', 'child_id', 'unit_id', 'name', 'reason', 'recorded_by', 'recorded_at', 'ended_at'] as const;
 type BanRow = { id: number; child_id: number; unit_id: number; name: string; reason: string; recorded_by: number; recorded_at: string; ended_at: string | null };
@@ -102,12 +115,13 @@ const toBan = (r: BanRow): PickupBan => ({
   id: r.id, childId: r.child_id, unitId: r.unit_id, name: r.name, reason: r.reason, recordedBy: r.recorded_by, recordedAt: r.recorded_at, endedAt: r.ended_at,
 });
 
-const bansOfChild = prepared((db: Db, childId: number) => db.selectFrom('pickup_bans').select(banColumns)
+const bansOfChild = prepared((db: Db, childId: number) => db.selectFrom('pickup_bans')
+  .select((eb) => [...banColumns, personName(eb, 'pickup_bans.recorded_by').as('recorded_by_name'), personName(eb, 'pickup_bans.ended_by').as('ended_by_name')])
   .where('child_id', '=', childId).orderBy('recorded_at', 'desc').orderBy('id', 'desc'));
 
-/** Every ban of the child (in any unit), current ones first, each part newest first. */
-export async function pickupBansOf(db: Db, childId: number): Promise<PickupBan[]> {
-  const all = (await bansOfChild(db, childId)).map(toBan);
+/** Every ban of the child (in any unit) with who recorded and ended it, current ones first, each part newest first. */
+export async function pickupBansOf(db: Db, childId: number): Promise<ListedBan[]> {
+  const all = (await bansOfChild(db, childId)).map((r) => ({ ...toBan(r), recordedByName: r.recorded_by_name, endedByName: r.ended_by_name }));
   return [...all.filter((b) => b.endedAt === null), ...all.filter((b) => b.endedAt !== null)];
 }
 
@@ -168,4 +182,33 @@ export async function setWalkHome(db: Db, childId: number, allowed: boolean, by:
   if (existing) return false;
   await db.insertInto('walk_home_permissions').values({ child_id: childId, allowed_by: by, allowed_at: at.toISOString() }).execute();
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The register extract and retention
+
+export interface PersonForExtract extends PickupPerson { createdBy: number; createdAt: string; updatedAt: string; removedAt: string | null }
+
+/** Every person the children's guardians put on the lists (removed ones too), in the order added. */
+export async function pickupPersonsForExtract(db: Db, childIds: readonly number[]): Promise<PersonForExtract[]> {
+  if (childIds.length === 0) return [];
+  const rows = await db.selectFrom('pickup_persons').select([...personColumns, 'created_by', 'created_at', 'updated_at', 'removed_at'])
+    .where('child_id', 'in', childIds).orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => ({ ...toPerson(r), createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at, removedAt: r.removed_at }));
+}
+
+/** The children's walk-home yes, with who gave it and when. */
+export async function walkHomeForExtract(db: Db, childIds: readonly number[]): Promise<{ childId: number; allowedBy: number; allowedAt: string }[]> {
+  if (childIds.length === 0) return [];
+  const rows = await db.selectFrom('walk_home_permissions').select(['child_id', 'allowed_by', 'allowed_at']).where('child_id', 'in', childIds).execute();
+  return rows.map((r) => ({ childId: r.child_id, allowedBy: r.allowed_by, allowedAt: r.allowed_at }));
+}
+
+/** Removes the children's pickup lists, bans and walk-home answers (retention, in the caller's transaction); how many rows went. */
+export async function removePickupOf(db: Db, childIds: readonly number[]): Promise<number> {
+  if (childIds.length === 0) return 0;
+  const walk = await db.deleteFrom('walk_home_permissions').where('child_id', 'in', childIds).executeTakeFirst();
+  const bans = await db.deleteFrom('pickup_bans').where('child_id', 'in', childIds).executeTakeFirst();
+  const persons = await db.deleteFrom('pickup_persons').where('child_id', 'in', childIds).executeTakeFirst();
+  return Number(walk.numDeletedRows) + Number(bans.numDeletedRows) + Number(persons.numDeletedRows);
 }
