@@ -2,15 +2,18 @@
 import { defineBox } from '../kernel/boxes.ts';
 import { addDays } from '../kernel/dates.ts';
 import type { ChildSummary } from '../people/queries.ts';
+import { dayNoteOptions } from '../day-notes/write.ts';
 import { absenceContext } from './context.ts';
 
 export const absenceBox = defineBox<ChildSummary, 'absence'>({
   key: 'absence',
   view: '/absence/box',
-  load: async ({ db, clock, child }) => {
+  load: async ({ db, clock, child, viewer }) => {
     const context = await absenceContext(db, clock, child);
     if (!context) return null;
     const nextIsTomorrow = context.next !== undefined && context.next === addDays(context.today, 1);
-    return { ...context, nextIsTomorrow, upcoming: context.upcoming.slice(0, 3), more: context.upcoming.length > 3 };
+    // The same-day notes in one tap ("Vi blir sena", "Hämtas av..."), for the child's guardians on an open day (server/day-notes/).
+    const dayNotes = context.todayOpen && viewer?.guardianOf.has(child.id) ? await dayNoteOptions(db, clock, child) : undefined;
+    return { ...context, nextIsTomorrow, upcoming: context.upcoming.slice(0, 3), more: context.upcoming.length > 3, dayNotes };
   },
 });

@@ -17,7 +17,9 @@ export interface PrintPage extends TodayPage { guardians: Record<number, Printed
  * passing reads it, so on paper their details are shown to nobody.
  */
 export async function printPage(db: Db, absences: AbsenceReads, actor: Actor, group: Located, day: string, today: string, now: Date): Promise<PrintPage | undefined> {
-  const page = await todayPage(db, absences, group.id, day, today, now);
+  // The pickup list and bans as for the screen: the group's staff (bans also the unit's head); a protected identity's
+  // list thus reaches paper only when the group's own staff print it.
+  const page = await todayPage(db, absences, group.id, day, today, now, { actor, group });
   if (!page) return undefined;
   const guardians = await guardiansOfChildren(db, page.children.map((c) => c.id));
   const printed: Record<number, PrintedGuardian[]> = {};

@@ -3,6 +3,7 @@
 import { prepared, type Db } from '../kernel/db.ts';
 import { jsonValues, lockedRows } from '../../db/sql.ts';
 import { recordHistory } from '../history/queries.ts';
+import { notifyAttendance } from './notices.ts';
 
 export interface Attendance {
   childId: number; arrivedAt: string | null; leftAt: string | null;
@@ -64,6 +65,8 @@ export async function markAttendance(db: Db, a: AttendanceEvent): Promise<MarkOu
     const old = before ? { arrived_at: before.arrived_at, left_at: before.left_at } : null;
     const after = a.event === 'arrive' ? { arrived_at: a.time, left_at: null } : { arrived_at: before?.arrived_at ?? null, left_at: a.time };
     await recordHistory(trx, { childId: a.childId, date: a.date, what: 'attendance', old, new: after, by: a.by, at: a.now });
+    // The guardians who chose to hear of it (server/attendance/notices.ts), in the same transaction.
+    await notifyAttendance(trx, { childId: a.childId, event: a.event, time: a.time, at: a.now });
     return { ok: true };
   });
 }

@@ -15,6 +15,8 @@ import type { NotificationTiming } from '../../db/schema.ts';
  */
 export const DEFAULT_TIMING = {
   messages: 'now', absence: 'summary', information: 'summary', calendar: 'summary', documentation: 'summary', blog: 'summary',
+  // A child marked arrived or picked up on Today (server/attendance/notices.ts): nobody hears of it until they choose to.
+  attendance: 'off',
 } as const satisfies Record<string, NotificationTiming>;
 
 export type NotificationTopic = keyof typeof DEFAULT_TIMING;
@@ -26,7 +28,7 @@ export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 /** SMS costs money and wakes people: only for absence (a child who did not come). */
 export const SMS_TOPICS: readonly NotificationTopic[] = ['absence'];
 /** The topics a guardian chooses per child (the rest once, for everything). */
-export const CHILD_TOPICS: readonly NotificationTopic[] = ['messages', 'absence', 'documentation'];
+export const CHILD_TOPICS: readonly NotificationTopic[] = ['messages', 'absence', 'documentation', 'attendance'];
 
 export interface NotificationKind<Key extends string = string> {
   /** Stored with each notification; its text is `notifications.kinds.<key>`. */
