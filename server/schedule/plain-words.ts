@@ -8,10 +8,13 @@ import { formatDate, LONG_DATE, type Language } from '../kernel/i18n.ts';
 import { beforeCutoff, dayState, lastBookableDay, type ChangeRules } from './rules.ts';
 import { ownerOn, twoHomesOn, type HomePattern } from './homes-rules.ts';
 
-/** The first day from today on that the user may change (undefined: none before the last bookable day). */
+/**
+ * The first day after today that the user may change (undefined: none before the last bookable day). Today itself is
+ * left out: a lock window keeps today's times open, and the sentence is about planning ahead.
+ */
 export function firstOpenDay(rules: ChangeRules): string | undefined {
   const last = lastBookableDay(rules);
-  for (let day = rules.today, i = 0; day <= last && i < 400; day = addDays(day, 1), i++) {
+  for (let day = addDays(rules.today, 1), i = 0; day <= last && i < 400; day = addDays(day, 1), i++) {
     if (dayState(day, rules) === 'open') return day;
   }
   return undefined;
