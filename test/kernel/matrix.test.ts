@@ -185,6 +185,8 @@ const allowedOutcome = (outcome: Outcome) => outcome === 200 || outcome === 400 
 // 4A pupil (elev: another pupil), never staff or heads of other units. Strong sessions: ALWAYS_STRONG.
 const OSKAR_HOME_AND_CLASS = (ok: Outcome): Row => ({ ...signedIn(404), vardnadshavare: ok, larare2b: ok });
 const OSKAR_CLASS = (ok: Outcome): Row => ({ ...signedIn(404), larare2b: ok });
+/** Elsa's guardians, both households (Emma, vardnadshavare; Johan, vardnadshavare2), and nobody else. */
+const ELSA_HOMES = (ok: Outcome): Row => ({ ...signedIn(404), vardnadshavare: ok, vardnadshavare2: ok });
 
 /** Routes whose records belong to no municipality, so there is no "record of the other municipality" to try. */
 const DATABASE_WIDE = new Set(['GET /demo/mailbox/:mailId']);
@@ -627,6 +629,29 @@ const MATRIX: Record<string, Row> = {
   'GET /adaptations/:adaptationId/edit': OSKAR_CLASS(200),
   'POST /adaptations/:adaptationId/edit': OSKAR_CLASS('back'),
   'POST /adaptations/:adaptationId/end': OSKAR_CLASS('back'),
+  // families (issue 26), probed with Elsa (Emma and Johan: two households): the two homes' patterns, read where the week
+  // is read, set and ended by each guardian; a waiting conflict settled by whoever registers her care times
+  'GET /children/:childId/schedule/homes': ELSA_REPORTERS(200),
+  'POST /children/:childId/schedule/homes': ELSA_HOMES('back'),
+  'POST /children/:childId/schedule/homes/end': ELSA_HOMES('back'),
+  'POST /children/:childId/schedule/conflicts': ELSA_REPORTERS('back'),
+  // same-day notes: written by her guardians, taken back by them or put away by Blåbär's staff and Solrosen's head (not
+  // the admin: a note is the day's, not the register's)
+  'GET /children/:childId/day-notes': ELSA_HOMES(200),
+  'POST /children/:childId/day-notes': ELSA_HOMES('back'),
+  'POST /day-notes/:dayNoteId/cancel': { ...ELSA_HOMES('back'), pedagog: 'back', rektor: 'back' },
+  // the pickup list and emergency contacts: kept by her guardians, read by Blåbär's staff too (not the head, the admin,
+  // Lingon's staff); walking home alone: Oskar's (fritids at Lärkan), Emma's answer alone — not his fritids staff
+  'GET /children/:childId/pickup': { ...ELSA_HOMES(200), pedagog: 200 },
+  'POST /children/:childId/pickup': ELSA_HOMES('back'),
+  'POST /pickup-persons/:pickupPersonId': ELSA_HOMES('back'),
+  'POST /pickup-persons/:pickupPersonId/remove': ELSA_HOMES('back'),
+  'POST /children/:childId/walk-home': { ...signedIn(404), vardnadshavare: 'back' },
+  // who may not pick her up: read by Blåbär's staff and Solrosen's head, recorded and ended by the head alone; never a
+  // guardian, never the admin
+  'GET /children/:childId/pickup-bans': { ...signedIn(404), pedagog: 200, rektor: 200 },
+  'POST /children/:childId/pickup-bans': { ...signedIn(404), rektor: 'back' },
+  'POST /pickup-bans/:pickupBanId/end': { ...signedIn(404), rektor: 'back' },
 };
 
 // Details beside a child on its info page (GET /children/:childId/info): whose address and contact details (e-mail,
@@ -1066,6 +1091,54 @@ async function adminMunicipality(c: EffectCase): Promise<number> {
 }
 const matrixChanges = (c: EffectCase, municipality: number) => c.t.db.selectFrom('assessment_matrix_changes').select(['change', 'changed_by'])
   .where('municipality_id', '=', municipality).orderBy('id', 'desc').executeTakeFirstOrThrow();
+
+// ---- Families (issue 26): the records the probes and the effect cases work on ----
+
+/** The days the matrix sets the two homes' patterns from and settles conflicts on: far ahead, in no week another probe saves. */
+const HOMES_FROM = '2030-01-07';
+const HOMES_END = '2030-06-03';
+const CONFLICT_DAY = '2030-03-05';
+/** Each guardian of Elsa's their own weekdays (Emma Monday and Tuesday, Johan Wednesday and Thursday): never a shared day. */
+const homesWeekdays = (actor: ActorName) => (actor === 'vardnadshavare2' ? ['3', '4'] : ['1', '2']);
+
+/** A same-day note of today about the child, written by its first guardian; each call its own. */
+async function freshDayNote(t: TestApp, childId: number): Promise<number> {
+  const by = await firstGuardian(t, childId);
+  return (await t.db.insertInto('day_notes').values({ child_id: childId, date: today(t.clock), kind: 'late', minutes: 20, at_time: null, pickup_name: null,
+    pickup_person_id: null, written_by: by, created_at: t.clock.now().toISOString() }).returning('id').executeTakeFirstOrThrow()).id;
+}
+/** A person on the child's pickup list, added by its first guardian; each call its own (version 1). */
+async function freshPickupPerson(t: TestApp, childId: number, kind: 'pickup' | 'emergency' = 'pickup'): Promise<number> {
+  const by = await firstGuardian(t, childId);
+  const at = t.clock.now().toISOString();
+  return (await t.db.insertInto('pickup_persons').values({ child_id: childId, kind, name: 'Mormor Matris', relation: 'Mormor', phone: '+46701112233',
+    created_by: by, created_at: at, updated_by: by, updated_at: at }).returning('id').executeTakeFirstOrThrow()).id;
+}
+/** A person who may not pick the child up, recorded in the unit; each call its own. */
+async function freshPickupBan(t: TestApp, childId: number, unitId: number): Promise<number> {
+  return (await t.db.insertInto('pickup_bans').values({ child_id: childId, unit_id: unitId, name: 'Okänd Matrisperson', reason: 'Beslut av tingsrätten',
+    recorded_by: 1, recorded_at: t.clock.now().toISOString() }).returning('id').executeTakeFirstOrThrow()).id;
+}
+/** The guardian's own days of the child from HOMES_FROM (their weekdays), in force until ended: what ending ends. */
+async function homesOf(t: TestApp, childId: number, guardian: ActorName): Promise<number> {
+  const person = (await accountOf(t, guardian)).personId;
+  return (await t.db.insertInto('care_home_patterns').values({ child_id: childId, guardian_id: person, kind: 'weekdays', weekdays: homesWeekdays(guardian).join(','),
+    valid_from: HOMES_FROM, valid_to: null, created_by: person, created_at: t.clock.now().toISOString() }).returning('id').executeTakeFirstOrThrow()).id;
+}
+/** Johan's registration of the day, waiting beside the day's care time (the only one waiting that day). */
+async function freshConflict(t: TestApp, childId: number, date = CONFLICT_DAY): Promise<number> {
+  const johan = (await accountOf(t, 'vardnadshavare2')).personId;
+  const at = t.clock.now().toISOString();
+  await t.db.updateTable('care_time_conflicts').set({ settled_at: at, settled_by: johan }).where('child_id', '=', childId).where('date', '=', date)
+    .where('settled_at', 'is', null).execute();
+  return (await t.db.insertInto('care_time_conflicts').values({ child_id: childId, date, starts: '09:00', ends: '14:00', day_off: 0, registered_by: johan,
+    created_at: at }).returning('id').executeTakeFirstOrThrow()).id;
+}
+async function firstGuardian(t: TestApp, childId: number): Promise<number> {
+  return (await t.db.selectFrom('guardianships').select('guardian_id').where('child_id', '=', childId).orderBy('guardian_id').executeTakeFirstOrThrow()).guardian_id;
+}
+const pickupPersonRow = (t: TestApp, id: number) => t.db.selectFrom('pickup_persons').select(['child_id', 'kind', 'name', 'relation', 'phone', 'removed_at', 'version', 'updated_by'])
+  .where('id', '=', id).executeTakeFirstOrThrow();
 
 const EFFECTS: Record<string, Effect | Effect[]> = {
   // documentation: a new draft, a save, publishing, a photo uploaded, a photo removed, a post deleted
@@ -3006,6 +3079,145 @@ const EFFECTS: Record<string, Effect | Effect[]> = {
       assert.equal(await openClosureRequest(c.t.db, Number(c.made.holder)), undefined, 'the request handled');
     },
   },
+  // families (issue 26): a guardian's own days of Elsa (each a Monday of its own in 2031 on), ended from a day on; a conflict
+  // settled, the day as it stands kept
+  'POST /children/:childId/schedule/homes': {
+    by: ['vardnadshavare', 'vardnadshavare2'],
+    prepare: async (c) => ({ from: addDays('2031-01-06', 7 * c.n) }),
+    form: (c) => [['kind', 'weekdays'], ...homesWeekdays(c.actor).map((d): [string, string] => ['weekdays', d]), ['from', String(c.made.from)]],
+    answer: (c) => ({ to: `/children/${c.own.childId}/schedule/homes` }),
+    changes: ['care_home_patterns', 'care_history'],
+    check: async (c) => {
+      const saved = await c.t.db.selectFrom('care_home_patterns').select(['kind', 'weekdays', 'valid_to', 'created_by']).where('child_id', '=', c.own.childId)
+        .where('guardian_id', '=', c.account.personId).where('valid_from', '=', String(c.made.from)).execute();
+      assert.deepEqual(saved, [{ kind: 'weekdays', weekdays: homesWeekdays(c.actor).join(','), valid_to: null, created_by: c.account.personId }]);
+    },
+  },
+  'POST /children/:childId/schedule/homes/end': {
+    by: ['vardnadshavare', 'vardnadshavare2'],
+    prepare: async (c) => ({ pattern: await homesOf(c.t, c.own.childId, c.actor) }),
+    form: () => [['end_from', HOMES_END]],
+    answer: (c) => ({ to: `/children/${c.own.childId}/schedule/homes` }),
+    changes: ['care_home_patterns'], mayChange: ['care_history'],
+    check: async (c) => {
+      const mine = await c.t.db.selectFrom('care_home_patterns').select(['id', 'valid_from', 'valid_to']).where('child_id', '=', c.own.childId)
+        .where('guardian_id', '=', c.account.personId).execute();
+      assert.deepEqual(mine.filter((p) => p.valid_from <= HOMES_END && (p.valid_to === null || p.valid_to >= HOMES_END)), [], 'no day of mine from the end on');
+      assert.equal(mine.find((p) => p.id === Number(c.made.pattern))?.valid_to, addDays(HOMES_END, -1), 'the last day: the day before');
+    },
+  },
+  'POST /children/:childId/schedule/conflicts': {
+    by: REPORTERS_OF_ELSA,
+    prepare: async (c) => ({ conflict: await freshConflict(c.t, c.own.childId) }),
+    // (mine: the day as it stands for anyone but Johan, whose registration waits; Johan's "theirs" is the same)
+    form: (c) => [['date', CONFLICT_DAY], ['choice', c.actor === 'vardnadshavare2' ? 'theirs' : 'mine']],
+    answer: (c) => ({ to: new RegExp(`^/children/${c.own.childId}/schedule\\?week=2030-W10#clashes$`) }),
+    changes: ['care_time_conflicts', 'care_history'], mayChange: ['notifications'],
+    check: async (c) => {
+      const row = await c.t.db.selectFrom('care_time_conflicts').select(['settled_at', 'settled_by']).where('id', '=', Number(c.made.conflict)).executeTakeFirstOrThrow();
+      assert.equal(row.settled_by, c.account.personId);
+      assert.ok(row.settled_at);
+      assert.equal((await careTimesOf(c.t.db, c.own.childId, CONFLICT_DAY, CONFLICT_DAY)).get(CONFLICT_DAY)?.starts, undefined, 'the waiting times were not kept');
+    },
+  },
+  // a same-day note: "Vi blir sena (ca N min)" for today, by either home; taken back or put away, by who may
+  'POST /children/:childId/day-notes': {
+    by: ['vardnadshavare', 'vardnadshavare2'],
+    form: (c) => [['kind', 'late'], ['minutes', String(5 + (c.n % 200))]],
+    answer: (c) => ({ to: `/children/${c.own.childId}/day-notes` }),
+    changes: ['day_notes'], mayChange: ['notifications'],
+    check: async (c) => {
+      const notes = await c.t.db.selectFrom('day_notes').select(['date', 'kind', 'minutes', 'written_by', 'cancelled_at']).where('child_id', '=', c.own.childId)
+        .where('minutes', '=', 5 + (c.n % 200)).where('written_by', '=', c.account.personId).execute();
+      assert.deepEqual(notes, [{ date: today(c.t.clock), kind: 'late', minutes: 5 + (c.n % 200), written_by: c.account.personId, cancelled_at: null }]);
+    },
+  },
+  'POST /day-notes/:dayNoteId/cancel': {
+    by: ['vardnadshavare', 'vardnadshavare2', 'pedagog', 'rektor'],
+    prepare: async (c) => ({ dayNoteId: await freshDayNote(c.t, c.own.childId) }),
+    form: () => [],
+    answer: (c) => ({ to: `/children/${c.own.childId}/day-notes` }),
+    changes: ['day_notes'],
+    check: async (c) => {
+      const note = await c.t.db.selectFrom('day_notes').select(['cancelled_at', 'cancelled_by']).where('id', '=', Number(c.made.dayNoteId)).executeTakeFirstOrThrow();
+      assert.equal(note.cancelled_by, c.account.personId);
+      assert.ok(note.cancelled_at);
+    },
+  },
+  // the pickup list: a person added, changed and removed by either home (version-checked), each change in the history
+  'POST /children/:childId/pickup': {
+    by: ['vardnadshavare', 'vardnadshavare2'],
+    form: (c) => [['kind', c.n % 2 ? 'emergency' : 'pickup'], ['name', `Morfar Effekt ${c.n}`], ['relation', 'Morfar'], ['phone', '070-222 33 44']],
+    answer: (c) => ({ to: new RegExp(`^/children/${c.own.childId}/pickup(\\?|#|$)`) }),
+    changes: ['pickup_persons'], mayChange: ['care_history'],
+    check: async (c) => {
+      const added = await c.t.db.selectFrom('pickup_persons').select(['child_id', 'kind', 'relation', 'phone', 'created_by', 'removed_at'])
+        .where('name', '=', `Morfar Effekt ${c.n}`).execute();
+      assert.deepEqual(added, [{ child_id: c.own.childId, kind: c.n % 2 ? 'emergency' : 'pickup', relation: 'Morfar', phone: '+46702223344',
+        created_by: c.account.personId, removed_at: null }]);
+    },
+  },
+  'POST /pickup-persons/:pickupPersonId': {
+    by: ['vardnadshavare', 'vardnadshavare2'],
+    prepare: async (c) => ({ pickupPersonId: await freshPickupPerson(c.t, c.own.childId) }),
+    form: (c) => [['name', `Mormor Ändrad ${c.n}`], ['relation', 'Mormor'], ['phone', '070-999 88 77'], ['version', '1']],
+    answer: (c) => ({ to: new RegExp(`^/children/${c.own.childId}/pickup(\\?|#|$)`) }),
+    changes: ['pickup_persons'], mayChange: ['care_history'],
+    check: async (c) => {
+      const row = await pickupPersonRow(c.t, Number(c.made.pickupPersonId));
+      assert.deepEqual([row.name, row.phone, row.version, row.updated_by, row.removed_at], [`Mormor Ändrad ${c.n}`, '+46709998877', 2, c.account.personId, null]);
+    },
+  },
+  'POST /pickup-persons/:pickupPersonId/remove': {
+    by: ['vardnadshavare', 'vardnadshavare2'],
+    prepare: async (c) => ({ pickupPersonId: await freshPickupPerson(c.t, c.own.childId, 'emergency') }),
+    form: () => [['version', '1']],
+    answer: (c) => ({ to: new RegExp(`^/children/${c.own.childId}/pickup(\\?|#|$)`) }),
+    changes: ['pickup_persons'], mayChange: ['care_history'],
+    check: async (c) => {
+      const row = await pickupPersonRow(c.t, Number(c.made.pickupPersonId));
+      assert.ok(row.removed_at, 'removed (the row kept)');
+      assert.equal(row.child_id, c.own.childId);
+    },
+  },
+  // walking home alone from fritids: Emma's yes for Oskar (the permission taken away first, so that each case gives it)
+  'POST /children/:childId/walk-home': {
+    by: ['vardnadshavare'],
+    prepare: async (c) => {
+      await c.t.db.deleteFrom('walk_home_permissions').where('child_id', '=', c.own.oskarId).execute();
+      return { childId: c.own.oskarId };
+    },
+    form: () => [['allowed', 'yes']],
+    answer: (c) => ({ to: new RegExp(`^/children/${c.own.oskarId}/pickup(\\?|#|$)`) }),
+    changes: ['walk_home_permissions'], mayChange: ['care_history'],
+    check: async (c) => {
+      const row = await c.t.db.selectFrom('walk_home_permissions').select('allowed_by').where('child_id', '=', c.own.oskarId).execute();
+      assert.deepEqual(row, [{ allowed_by: c.account.personId }]);
+    },
+  },
+  // who may not pick up: recorded by Solrosen's head in Solrosen, ended by them
+  'POST /children/:childId/pickup-bans': {
+    by: ['rektor'],
+    form: (c) => [['name', `Okänd Effekt ${c.n}`], ['reason', 'Beslut av tingsrätten']],
+    answer: (c) => ({ to: new RegExp(`^/children/${c.own.childId}/pickup-bans(\\?|#|$)`) }),
+    changes: ['pickup_bans'], mayChange: ['care_history'],
+    check: async (c) => {
+      const bans = await c.t.db.selectFrom('pickup_bans').select(['child_id', 'unit_id', 'reason', 'recorded_by', 'ended_at']).where('name', '=', `Okänd Effekt ${c.n}`).execute();
+      assert.deepEqual(bans, [{ child_id: c.own.childId, unit_id: c.own.unitId, reason: 'Beslut av tingsrätten', recorded_by: c.account.personId, ended_at: null }]);
+    },
+  },
+  'POST /pickup-bans/:pickupBanId/end': {
+    by: ['rektor'],
+    prepare: async (c) => ({ pickupBanId: await freshPickupBan(c.t, c.own.childId, c.own.unitId) }),
+    form: () => [],
+    answer: (c) => ({ to: new RegExp(`^/children/${c.own.childId}/pickup-bans(\\?|#|$)`) }),
+    changes: ['pickup_bans'], mayChange: ['care_history'],
+    check: async (c) => {
+      const ban = await c.t.db.selectFrom('pickup_bans').select(['ended_at', 'ended_by']).where('id', '=', Number(c.made.pickupBanId)).executeTakeFirstOrThrow();
+      assert.equal(ban.ended_by, c.account.personId);
+      assert.ok(ban.ended_at);
+    },
+  },
 };
 
 /** A mobile number of this case alone, as typed and as stored. */
@@ -3406,6 +3618,14 @@ describe('the permission matrix', () => {
     if (path.includes(':schoolClassId')) return { ...ids[side], schoolClassId: side === 'own' ? (await schoolRecords(t)).class2b : ids[side].groupId };
     if (path.includes(':adaptationId')) return { ...ids[side], adaptationId: await freshAdaptation(t, side === 'own' ? oskarId : ids[side].childId) };
     if (path === '/children/:childId/boxes/assessment') return { ...ids[side], childId: side === 'own' ? oskarId : ids[side].childId };
+    // families (issue 26): walking home is Oskar's (fritids); a fresh note, pickup person and ban (in the side's unit) of the
+    // side's child; each of Elsa's guardians their own days before they end them; Johan's registration waiting on a day
+    if (path.endsWith('/walk-home')) return { ...ids[side], childId: side === 'own' ? oskarId : ids[side].childId };
+    if (path.includes(':dayNoteId')) return { ...ids[side], dayNoteId: await freshDayNote(t, ids[side].childId) };
+    if (path.includes(':pickupPersonId')) return { ...ids[side], pickupPersonId: await freshPickupPerson(t, ids[side].childId) };
+    if (path.includes(':pickupBanId')) return { ...ids[side], pickupBanId: await freshPickupBan(t, ids[side].childId, ids[side].unitId) };
+    if (path.endsWith('/schedule/homes/end') && side === 'own') for (const guardian of ['vardnadshavare', 'vardnadshavare2'] as const) await homesOf(t, ids.own.childId, guardian);
+    if (path.endsWith('/schedule/conflicts')) await freshConflict(t, ids[side].childId);
     // the matrix's forms: a fresh level of Demokommun's to remove, a subject of Demokommun's own to add abilities to
     if (path === '/admin/assessment/remove') probeLevel = await freshLevel(t, ids.own.municipalityId);
     if (path === '/admin/assessment/abilities') probeSubject ||= await freshSubject(t, ids.own.municipalityId);
@@ -3690,6 +3910,17 @@ describe('the permission matrix', () => {
   /** A valid form for each POST route, so that a refusal can only come from the policy. */
   function validForm(path: string, actor: ActorName): [string, string][] {
     if (path === '/login') return [['username', actor === 'anonymous' ? 'admin' : actor], ['password', 'fel-losenord']];
+    // families (issue 26): each guardian their own weekdays; the end of them; a conflict settled keeping the day as it stands
+    if (/^\/children\/\d+\/schedule\/homes$/.test(path)) return [['kind', 'weekdays'], ...homesWeekdays(actor).map((d): [string, string] => ['weekdays', d]), ['from', HOMES_FROM]];
+    if (/^\/children\/\d+\/schedule\/homes\/end$/.test(path)) return [['end_from', HOMES_END]];
+    if (/^\/children\/\d+\/schedule\/conflicts$/.test(path)) return [['date', CONFLICT_DAY], ['choice', actor === 'vardnadshavare2' ? 'theirs' : 'mine']];
+    if (/^\/children\/\d+\/day-notes$/.test(path)) return [['kind', 'late'], ['minutes', '20']];
+    if (/^\/children\/\d+\/pickup$/.test(path)) return [['kind', 'pickup'], ['name', `Morfar ${actor}`], ['relation', 'Morfar'], ['phone', '070-222 33 44']];
+    if (/^\/pickup-persons\/\d+$/.test(path)) return [['name', `Mormor ${actor}`], ['relation', 'Mormor'], ['phone', '070-999 88 77'], ['version', '1']];
+    if (/^\/pickup-persons\/\d+\/remove$/.test(path)) return [['version', '1']];
+    if (/^\/children\/\d+\/walk-home$/.test(path)) return [['allowed', 'yes']];
+    if (/^\/children\/\d+\/pickup-bans$/.test(path)) return [['name', `Okänd ${actor}`], ['reason', 'Beslut av tingsrätten']];
+    if (/^\/(day-notes|pickup-bans)\/\d+\/(cancel|end)$/.test(path)) return [];
     if (/^\/groups\/\d+\/posts$/.test(path)) return [['kind', 'group'], ['title', 'Matrisinlägg'], ['body', 'Text']];
     if (/^\/posts\/\d+\/(edit|publish)$/.test(path)) {
       const postId = Number(path.split('/')[2]);
