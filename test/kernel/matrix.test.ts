@@ -3553,6 +3553,111 @@ describe('the permission matrix', () => {
     });
   });
 
+  // Families (issue 26): what the rows cannot say — whose eyes a pickup list and a ban reach on the other pages (Today, its
+  // print, the child's card, the contact list), the audit row of each ban read, and the near misses the probes leave out.
+  describe('families: the pickup list and who may not pick up, seen where they are shown', () => {
+    const has = (text: string, name: string) => text.includes(name);
+
+    it('shows a protected child’s pickup list (Nora) to her guardian and Blåbär’s staff alone: not the head, the admin, Lingon, the contact list or another’s print', async () => {
+      const nora = await personId(t.db, 'Nora', 'Haddad');
+      const hidden = 'Hemlig Hämtare';
+      const karim = (await accountOf(t, 'vardnadshavare3')).personId;
+      const at = t.clock.now().toISOString();
+      const person = (await t.db.insertInto('pickup_persons').values({ child_id: nora, kind: 'pickup', name: hidden, relation: 'Faster', phone: '+46705550101',
+        created_by: karim, created_at: at, updated_by: karim, updated_at: at }).returning('id').executeTakeFirstOrThrow()).id;
+      try {
+        const blabar = ids.own.groupId;
+        for (const actor of ['vardnadshavare3', 'pedagog'] as const) {
+          const res = await agents.get(actor)!.get(`/children/${nora}/pickup`);
+          assertOutcome(res, 200, `Nora's pickup list as ${actor}`);
+          assert.ok(has(res.text, hidden), `Nora's pickup list as ${actor} names ${hidden}`);
+        }
+        for (const actor of ['rektor', 'admin', 'pedagog2', 'vardnadshavare', 'vardnadshavare2'] as const) {
+          assertOutcome(await agents.get(actor)!.get(`/children/${nora}/pickup`), 404, `Nora's pickup list as ${actor}`);
+        }
+        // the staff's pages: the group's staff see it on Today and on her card; the head and the admin on neither, nor in their print
+        for (const page of [`/groups/${blabar}/today`, `/children/${nora}/info`]) {
+          assert.ok(has((await agents.get('pedagog')!.get(page)).text, hidden), `${page} as pedagog names ${hidden}`);
+        }
+        for (const actor of ['rektor', 'admin'] as const) {
+          for (const page of [`/groups/${blabar}/today`, `/groups/${blabar}/today/print`, `/children/${nora}/info`]) {
+            const res = await agents.get(actor)!.get(page);
+            assertOutcome(res, 200, `${page} as ${actor}`);
+            assert.ok(!has(res.text, hidden), `${page} as ${actor} names Nora's pickup person`);
+          }
+        }
+        for (const actor of ['vardnadshavare', 'vardnadshavare2', 'vardnadshavare3', 'pedagog', 'rektor', 'admin'] as const) {
+          assert.ok(!has((await agents.get(actor)!.get(`/groups/${blabar}/contacts`)).text, hidden), `the contact list as ${actor} names Nora's pickup person`);
+        }
+      } finally {
+        await t.db.updateTable('pickup_persons').set({ removed_at: at }).where('id', '=', person).execute();
+      }
+    });
+
+    it('shows who may not pick Elsa up to Blåbär’s staff and the head (each read audited), never to a guardian or the admin', async () => {
+      const banned = 'Förbjuden Matrishämtare';
+      const ban = await t.db.insertInto('pickup_bans').values({ child_id: ids.own.childId, unit_id: ids.own.unitId, name: banned, reason: 'Beslut av tingsrätten',
+        recorded_by: (await accountOf(t, 'rektor')).personId, recorded_at: t.clock.now().toISOString() }).returning('id').executeTakeFirstOrThrow();
+      const elsa = ids.own.childId;
+      const blabar = ids.own.groupId;
+      const banReads = async (actor: ActorName, after: number) => t.db.selectFrom('audit_trail').select(['child_id']).where('id', '>', after)
+        .where('action', '=', 'child.pickupBans.read').where('account_id', '=', (await accountOf(t, actor)).id).execute();
+      const lastAudit = async () => (await t.db.selectFrom('audit_trail').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst())?.id ?? 0;
+      try {
+        for (const [actor, page] of [['pedagog', `/groups/${blabar}/today`], ['pedagog', `/children/${elsa}/info`], ['pedagog', `/children/${elsa}/pickup-bans`],
+          ['rektor', `/children/${elsa}/pickup-bans`], ['rektor', `/children/${elsa}/info`]] as [ActorName, string][]) {
+          const before = Number(await lastAudit());
+          const res = await agents.get(actor)!.get(page);
+          assertOutcome(res, 200, `${page} as ${actor}`);
+          assert.ok(has(res.text, banned), `${page} as ${actor} shows the ban`);
+          assert.deepEqual(await banReads(actor, before), [{ child_id: elsa }], `${page} as ${actor}: one audit row of the ban read`);
+        }
+        for (const actor of ['vardnadshavare', 'vardnadshavare2'] as const) {
+          for (const page of ['/', `/children/${elsa}`, `/children/${elsa}/info`, `/children/${elsa}/pickup`, `/children/${elsa}/day-notes`, `/children/${elsa}/schedule`,
+            `/children/${elsa}/schedule/homes`]) {
+            const res = await agents.get(actor)!.get(page);
+            assert.ok(!has(res.text ?? '', banned), `${page} as ${actor} (${res.status}) shows the ban`);
+          }
+        }
+        for (const page of [`/groups/${blabar}/today`, `/groups/${blabar}/today/print`, `/children/${elsa}/info`]) {
+          const res = await agents.get('admin')!.get(page);
+          assertOutcome(res, 200, `${page} as admin`);
+          assert.ok(!has(res.text, banned), `${page} as admin shows the ban`);
+        }
+      } finally {
+        await t.db.updateTable('pickup_bans').set({ ended_at: t.clock.now().toISOString(), ended_by: 1 }).where('id', '=', ban.id).execute();
+      }
+    });
+
+    it('ends a ban only in the unit it was recorded in: one recorded in another unit is not found for Solrosen’s head, nothing written', async () => {
+      const humlan = await t.db.selectFrom('groups').select('unit_id').where('id', '=', await groupId(t.db, 'Humlan')).executeTakeFirstOrThrow();
+      const elsewhere = await freshPickupBan(t, ids.own.childId, humlan.unit_id);
+      for (const actor of ['rektor', 'rektor2', 'pedagog'] as const) {
+        await writes.clear();
+        assertOutcome(await postForm(agents.get(actor)!, '/', `/pickup-bans/${elsewhere}/end`, []), 404, `a ban of Elsa's recorded elsewhere, ended as ${actor}`);
+        assert.deepEqual(await writes.written(), [], `${actor} wrote rows`);
+      }
+    });
+
+    it('says at the form that walking home is for fritids (Elsa is in preschool), and saves nothing', async () => {
+      await writes.clear();
+      const res = await postForm(agents.get('vardnadshavare')!, '/', `/children/${ids.own.childId}/walk-home`, [['allowed', 'yes']]);
+      assertOutcome(res, 400, 'walking home for Elsa as Emma');
+      assert.match(res.text, new RegExp(said('pickup.errors.notInFritids')));
+      assert.deepEqual(await writes.written(), [], 'walking home for Elsa wrote rows');
+    });
+
+    it('refuses a note for a child of someone else’s and a note for yesterday, saving nothing', async () => {
+      await writes.clear();
+      assertOutcome(await postForm(agents.get('vardnadshavare3')!, '/', `/children/${ids.own.childId}/day-notes`, [['kind', 'late'], ['minutes', '20']]), 404,
+        'a note for Elsa as Karim');
+      const yesterday = await postForm(agents.get('vardnadshavare')!, '/', `/children/${ids.own.childId}/day-notes`,
+        [['kind', 'late'], ['minutes', '20'], ['date', addDays(today(t.clock), -1)]]);
+      assertOutcome(yesterday, 400, 'a note for yesterday');
+      assert.deepEqual(await writes.written(), [], 'refused notes wrote rows');
+    });
+  });
+
   describe('every allowed POST shows its effect', () => {
     let effectCases = 0;
 
