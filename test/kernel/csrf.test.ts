@@ -269,7 +269,7 @@ function formFor(path: string, actor: string): string {
     if (path.endsWith('/closed-days')) return [['date', '2028-03-01'], ['reason', 'Studiedag']];
     if (path.endsWith('/terms')) return [['terms', 'Nya villkor.']];
     if (path.endsWith('/schedule/homes')) return [['kind', 'weekdays'], ['weekdays', '1'], ['weekdays', '2'], ['from', '2027-01-04']];
-    if (path.endsWith('/schedule/homes/end')) return [['from', '2027-02-01']];
+    if (path.endsWith('/schedule/homes/end')) return [['end_from', '2027-02-01']];
     if (path.endsWith('/schedule/conflicts')) return [['date', '2027-01-11'], ['choice', 'mine']];
     if (path.endsWith('/day-notes')) return [['kind', 'late'], ['minutes', '20']];
     if (path.endsWith('/pickup')) return [['kind', 'pickup'], ['name', 'Morfar Ali'], ['relation', 'Morfar'], ['phone', '070-222 33 44']];
