@@ -64,7 +64,7 @@ export function firstSharedDay(pattern: NewPattern, others: readonly HomePattern
   const candidate = { ...pattern, validTo: null };
   for (const other of others) {
     if (other.validTo !== null && other.validTo < pattern.validFrom) continue;
-    const start = other.validFrom > pattern.validFrom ? other.validFrom : pattern.validFrom;
+    const start = [other.validFrom, pattern.validFrom].sort()[1]; // the later of the two first days (ISO dates sort as text)
     for (let i = 0; i < 14; i++) {
       const date = addDays(start, i);
       if (other.validTo !== null && date > other.validTo) break;

@@ -195,3 +195,11 @@ async function overwriteDay(trx: Db, childId: number, date: string, v: { starts:
   const old = row ? { starts: row.starts, ends: row.ends, dayOff: row.day_off === 1, comment: row.comment } : null;
   await recordHistory(trx, { childId, date, what: 'times', old, new: { ...v, comment: row?.comment ?? null }, by, at: now });
 }
+
+/** A pattern written as it is, without a line in the child's history (the demo municipality: nobody changed anything). */
+export async function insertDemoPattern(trx: Db, p: { childId: number; guardianId: number; kind: CareHomePatternKind; weekdays: number[]; validFrom: string; now: Date }): Promise<void> {
+  await trx.insertInto('care_home_patterns').values({
+    child_id: p.childId, guardian_id: p.guardianId, kind: p.kind, weekdays: p.weekdays.length ? p.weekdays.join(',') : null,
+    valid_from: p.validFrom, valid_to: null, created_by: p.guardianId, created_at: p.now.toISOString(),
+  }).execute();
+}
