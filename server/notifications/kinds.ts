@@ -27,6 +27,12 @@ export const NOTIFICATION_CHANNELS = ['email', 'push', 'sms'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 /** SMS costs money and wakes people: only for absence (a child who did not come). */
 export const SMS_TOPICS: readonly NotificationTopic[] = ['absence'];
+/**
+ * The topics where 'off' means nothing at all, not even the bell (who writes them asks first: a tap on Today disturbs
+ * nobody who did not choose it). Off until chosen; a posted form that leaves one out keeps what applies, and the
+ * settings page's sentence leaves it out while off.
+ */
+export const QUIET_TOPICS: readonly NotificationTopic[] = ['attendance'];
 /** The topics a guardian chooses per child (the rest once, for everything). */
 export const CHILD_TOPICS: readonly NotificationTopic[] = ['messages', 'absence', 'documentation', 'attendance'];
 

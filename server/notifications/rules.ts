@@ -2,7 +2,7 @@
 // due, and what the choices page says will happen.
 import type { NotificationTiming } from '../../db/schema.ts';
 import {
-  CHILD_TOPICS, DEFAULT_TIMING, NOTIFICATION_TOPICS, SMS_TOPICS, type NotificationChannel, type NotificationTopic,
+  CHILD_TOPICS, DEFAULT_TIMING, NOTIFICATION_TOPICS, QUIET_TOPICS, SMS_TOPICS, type NotificationChannel, type NotificationTopic,
 } from './kinds.ts';
 
 /** When and how one topic (for one child, or 0 for all) reaches a person. */
@@ -75,7 +75,8 @@ export function parseChoices(
   for (const childId of sections) {
     for (const topic of topicsOfSection(childId)) {
       const timing = form(choiceField(childId, topic, 'timing'));
-      if (childId !== 0 && timing === '') continue; // a child's section not posted: what applies to the child stays
+      // a child's section not posted, or a quiet topic left out: what applies stays
+      if ((childId !== 0 || QUIET_TOPICS.includes(topic)) && timing === '') continue;
       if (!(['now', 'summary', 'off'] as string[]).includes(timing)) {
         errors[choiceField(childId, topic, 'timing')] = { key: 'notificationSettings.errors.timingMissing' };
         continue;
@@ -112,6 +113,7 @@ export function sentenceParts(choices: Record<NotificationTopic, Choice>, reacha
   const groups = new Map<string, SentencePart>();
   for (const topic of NOTIFICATION_TOPICS) {
     const c = choices[topic];
+    if (c.timing === 'off' && QUIET_TOPICS.includes(topic)) continue; // (off: nothing at all, not "only in Vardag")
     // (SMS is not how news reaches the person: it is the one SMS about a child absent without a word, see smsWanted)
     const channels = (['email', 'push'] as const).filter((ch) => c[ch] && reachable[ch]);
     const timing = channels.length === 0 ? 'off' : c.timing;
