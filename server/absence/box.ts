@@ -12,8 +12,9 @@ export const absenceBox = defineBox<ChildSummary, 'absence'>({
     const context = await absenceContext(db, clock, child);
     if (!context) return null;
     const nextIsTomorrow = context.next !== undefined && context.next === addDays(context.today, 1);
-    // The same-day notes in one tap ("Vi blir sena", "Hämtas av..."), for the child's guardians on an open day (server/day-notes/).
-    const dayNotes = context.todayOpen && viewer?.guardianOf.has(child.id) ? await dayNoteOptions(db, clock, child) : undefined;
+    // The same-day notes in one tap ("Vi blir sena", "Hämtas av..."), for the child's guardians on an open day
+    // (server/day-notes/); the view shows them only to a guardian of the child (a box loaded without its viewer too).
+    const dayNotes = context.todayOpen && (viewer === undefined || viewer.guardianOf.has(child.id)) ? await dayNoteOptions(db, clock, child) : undefined;
     return { ...context, nextIsTomorrow, upcoming: context.upcoming.slice(0, 3), more: context.upcoming.length > 3, dayNotes };
   },
 });
