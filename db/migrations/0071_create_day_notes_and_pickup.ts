@@ -4,7 +4,8 @@ import { idColumn } from '../sql.ts';
 // Same-day notes (server/day-notes/): "Vi blir sena (ca 20 min)", "Hämtas tidigare kl 14:30", "Hämtas av någon annan:
 // Mormor Eva", "Går hem själv" — for one child and one day (`date`), shown on the group's Today until midnight.
 // `kind` is 'late' (`minutes`), 'early' (`at_time`), 'other-pickup' (`pickup_name`, from the pickup list:
-// `pickup_person_id`, or typed) or 'walks-home'. A cancelled one keeps its row (`cancelled_at`).
+// `pickup_person_id`, or typed; the name stays when retention removes the list's row first) or 'walks-home'. A
+// cancelled one keeps its row (`cancelled_at`).
 //
 // The pickup list and emergency contacts (server/pickup/), kept by the guardians: `kind` 'pickup' or 'emergency';
 // removed ones keep their row (`removed_at`); every change is also in the child's history. `version`: the row version.
@@ -54,7 +55,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('minutes', 'integer')
     .addColumn('at_time', 'text')
     .addColumn('pickup_name', 'text')
-    .addColumn('pickup_person_id', 'integer', (c) => c.references('pickup_persons.id'))
+    .addColumn('pickup_person_id', 'integer', (c) => c.references('pickup_persons.id').onDelete('set null'))
     .addColumn('written_by', 'integer', (c) => c.notNull().references('persons.id'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('cancelled_at', 'text')

@@ -25,6 +25,9 @@ import { seedDemoCalendar } from '../calendar/demo.ts';
 import { seedDemoAssessment } from '../assessment/demo.ts';
 import { seedDemoDevelopmentPlans } from '../development-plans/demo.ts';
 import { seedDemoAdaptations } from '../adaptations/demo.ts';
+import { seedDemoHomes } from '../schedule/demo-homes.ts';
+import { seedDemoPickup } from '../pickup/demo.ts';
+import { seedDemoDayNotes } from '../day-notes/demo.ts';
 
 export const DEMO_PASSWORD = 'vardag-demo';
 
@@ -227,7 +230,7 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
     const admin = await s.adult(demo, 'Karin', 'Lindqvist');
     await s.admin(admin, demo);
     await s.account(admin, 'admin');
-    await s.staffWithLogin(demo, ['Maria', 'Ek'], { unit: solrosen, group: null, role: 'unit_head' }, 'rektor');
+    const solrosenHead = await s.staffWithLogin(demo, ['Maria', 'Ek'], { unit: solrosen, group: null, role: 'unit_head' }, 'rektor');
     const sara = await s.staffWithLogin(demo, ['Sara', 'Holm'], { unit: solrosen, group: blabar }, 'pedagog');
     await s.staffWithLogin(demo, ['Ali', 'Hassan'], { unit: solrosen, group: lingon }, 'pedagog2');
     await s.staffWithLogin(demo, ['Lena', 'Strand'], { unit: vitsippan, group: humlan }, 'pedagog3');
@@ -305,6 +308,12 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
       await insertFirstStandard(trx, { childId: child.childId, validFrom: started, days, by: registrar, now: options.now });
     }
     await seedDemoNotes(trx, { childId: elsa, unitId: solrosen, authorAccount: registrar, today: options.today }); // (Elsa's notes)
+    // Families (issue 26): Elsa's two homes take every other week (only with care times: tests of two guardians' saves
+    // seed without), the pickup lists, a walk-home yes and a ban, two of Blåbär's families' notes of this morning.
+    if (options.careTimes !== false) await seedDemoHomes(trx, { childId: elsa, mother: emma, father: johan, now: options.now, today: options.today });
+    await seedDemoPickup(trx, { elsa, oskar, emma, johan, solrosen, head: solrosenHead, now: options.now });
+    const noteChildren = s.placements.filter((p) => p.groupId === blabar && p.childId !== elsa && p.childId !== nora).map((p) => p.childId).slice(0, 2);
+    await seedDemoDayNotes(trx, { childIds: noteChildren, today: options.today });
     // Photo consent on paper for three of Blåbär's other children (the last placed), so the group's photos of them reach every family.
     const consenting = s.placements.filter((p) => p.groupId === blabar && p.childId !== elsa && p.childId !== nora).map((p) => p.childId).slice(-3);
     await seedDemoConsents(trx, { childIds: consenting, recordedBy: sara, today: options.today, at: options.now });

@@ -83,6 +83,11 @@ export interface ActionDefinition {
    * assessment): every allowed request of it leaves a row in the audit trail (server/audit/), a write in its transaction.
    */
   audited?: true;
+  /**
+   * About something the child's family is never shown (who may not pick the child up): its audit rows stay out of the
+   * family's register extract too, which would otherwise say that such a record exists.
+   */
+  keptFromFamily?: true;
 }
 
 const STAFF_OF_CHILD: readonly Rule[] = ['staff-of-group', 'head-of-unit', 'admin-of-municipality'];
@@ -463,12 +468,15 @@ export const actions = {
   'pickupPerson.update': { target: 'pickupPerson', allow: ['guardian-of-child'], audited: true },
   // who may not pick the child up: recorded and ended by the unit's head, seen by the group's staff and the head, never
   // by a guardian; every read and change in the audit trail
-  'child.pickupBans.read': { target: 'child', allow: ['staff-of-group', 'head-of-unit'], audited: true },
-  'child.pickupBans.create': { target: 'child', allow: ['head-of-unit'], audited: true },
-  'pickupBan.end': { target: 'pickupBan', allow: ['head-of-unit'], audited: true },
+  'child.pickupBans.read': { target: 'child', allow: ['staff-of-group', 'head-of-unit'], audited: true, keptFromFamily: true },
+  'child.pickupBans.create': { target: 'child', allow: ['head-of-unit'], audited: true, keptFromFamily: true },
+  'pickupBan.end': { target: 'pickupBan', allow: ['head-of-unit'], audited: true, keptFromFamily: true },
 } satisfies Record<string, ActionDefinition>;
 
 export type Action = keyof typeof actions;
+
+/** The actions whose audit rows a family's register extract leaves out (see `keptFromFamily`). */
+export const KEPT_FROM_FAMILY: readonly Action[] = (Object.keys(actions) as Action[]).filter((a) => actionDefinition(a).keptFromFamily);
 
 export function actionDefinition(action: Action): ActionDefinition {
   return actions[action];
