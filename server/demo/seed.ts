@@ -191,6 +191,8 @@ export interface DemoOptions {
   passwordHash: string; now: Date; today: string;
   /** Standard care times for most preschool and fritids children (on for `npm start`; tests make their own). */
   careTimes?: boolean;
+  /** The families' records: Elsa's two homes (with care times only), pickup lists, a ban, today's notes (on for `npm start`; tests make their own). */
+  families?: boolean;
   /** The data folder, for the files of the demo's generated pictures (none: the demo has no picture files). */
   dataDir?: string;
 }
@@ -308,12 +310,14 @@ export async function seedDemo(trx: Transaction<Database>, options: DemoOptions)
       await insertFirstStandard(trx, { childId: child.childId, validFrom: started, days, by: registrar, now: options.now });
     }
     await seedDemoNotes(trx, { childId: elsa, unitId: solrosen, authorAccount: registrar, today: options.today }); // (Elsa's notes)
-    // Families (issue 26): Elsa's two homes take every other week (only with care times: tests of two guardians' saves
-    // seed without), the pickup lists, a walk-home yes and a ban, two of Blåbär's families' notes of this morning.
-    if (options.careTimes !== false) await seedDemoHomes(trx, { childId: elsa, mother: emma, father: johan, now: options.now, today: options.today });
-    await seedDemoPickup(trx, { elsa, oskar, emma, johan, solrosen, head: solrosenHead, now: options.now });
-    const noteChildren = s.placements.filter((p) => p.groupId === blabar && p.childId !== elsa && p.childId !== nora).map((p) => p.childId).slice(0, 2);
-    await seedDemoDayNotes(trx, { childIds: noteChildren, today: options.today });
+    // Families (issue 26): Elsa's two homes take every other week, the pickup lists, a walk-home yes and a ban, two of
+    // Blåbär's families' notes of this morning.
+    if (options.families !== false) {
+      if (options.careTimes !== false) await seedDemoHomes(trx, { childId: elsa, mother: emma, father: johan, now: options.now, today: options.today });
+      await seedDemoPickup(trx, { elsa, oskar, emma, johan, solrosen, head: solrosenHead, now: options.now });
+      const noteChildren = s.placements.filter((p) => p.groupId === blabar && p.childId !== elsa && p.childId !== nora).map((p) => p.childId).slice(0, 2);
+      await seedDemoDayNotes(trx, { childIds: noteChildren, today: options.today });
+    }
     // Photo consent on paper for three of Blåbär's other children (the last placed), so the group's photos of them reach every family.
     const consenting = s.placements.filter((p) => p.groupId === blabar && p.childId !== elsa && p.childId !== nora).map((p) => p.childId).slice(-3);
     await seedDemoConsents(trx, { childIds: consenting, recordedBy: sara, today: options.today, at: options.now });

@@ -8,7 +8,7 @@ import type { HistoryEntry } from './queries.ts';
 
 export interface HistoryLine { date: string; what: string; before: string; after: string; by: string; at: string }
 
-const KINDS = ['times', 'standard', 'absence', 'attendance'];
+const KINDS = ['times', 'standard', 'absence', 'attendance', 'homes', 'conflict'];
 
 export interface HistoryOptions {
   /** Whether the reader may see the child's pickup list (names and phone numbers in its changes); off: hidden. */
@@ -61,6 +61,14 @@ export function historyValue(t: TFunction, what: string, value: unknown): string
       : t('schedule.history.absenceWhole');
     return text(v.comment) ? `${absence}. ${t('schedule.guardianComment', { text: text(v.comment) })}` : absence;
   }
+  // two homes (server/schedule/homes.ts): a guardian's days, set or ended, and a registration that waited beside the day
+  if (what === 'homes') {
+    const from = text(v.validFrom) ?? '';
+    const days = Array.isArray(v.weekdays) ? v.weekdays.map((d) => t(`schedule.weekdayShort.${d}`)).join(', ') : '';
+    const pattern = v.kind === 'alternate-weeks' ? t('schedule.history.homesAlternate', { from }) : t('schedule.history.homesWeekdays', { days, from });
+    return text(v.validTo) ? `${pattern} ${t('homes.pattern.until', { date: text(v.validTo) })}` : pattern;
+  }
+  if (what === 'conflict') return dayText(t, v);
   if (what === 'attendance') {
     const parts = [
       ...(text(v.arrived_at) ? [t('schedule.history.arrived', { time: text(v.arrived_at) })] : []),

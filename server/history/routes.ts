@@ -2,6 +2,7 @@
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { notFound, type RouteTable } from '../kernel/http.ts';
+import { allows } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
 import { childSummary } from '../people/queries.ts';
 import { careHistory } from './queries.ts';
@@ -13,10 +14,12 @@ interface Deps { db: Db; clock: Clock }
 const HISTORY_LINES = 300;
 
 export function historyRoutes(routes: RouteTable, { db, clock }: Deps): void {
-  routes.get('/children/:childId/history', 'child.history.read', async (req, res, { target }) => {
+  routes.get('/children/:childId/history', 'child.history.read', async (req, res, { actor, target }) => {
     const child = await childSummary(db, target.id, today(clock));
     if (!child) throw notFound();
-    const entries = (await careHistory(db, child.id, HISTORY_LINES)).map((e) => historyLine(req.t, e));
+    // the pickup list's changes name the person only to a reader of the list (the group's staff, not the head or admin)
+    const pickupDetails = allows(actor, 'child.pickup.read', target);
+    const entries = (await careHistory(db, child.id, HISTORY_LINES)).map((e) => historyLine(req.t, e, { pickupDetails }));
     render(req, res, 'history/page', { child, entries });
   });
 }

@@ -5,6 +5,7 @@
 import type { Db } from '../kernel/db.ts';
 import type { AuditTrail } from '../kernel/http.ts';
 import type { Actor } from '../kernel/policy.ts';
+import { formatPhone } from './rules.ts';
 import {
   childrenAllowedToWalkHome, currentBansOfChildren, pickupPersonsOf, pickupPersonsOfChildren, walkHomePermission, type PickupPerson,
 } from './queries.ts';
@@ -26,14 +27,17 @@ export async function mayWalkHome(db: Db, childId: number): Promise<boolean> {
   return (await walkHomePermission(db, childId)) !== undefined;
 }
 
-/** For each of the children (every id has an entry): its pickup persons, emergency contacts, current bans, walk-home yes. */
+/**
+ * For each of the children (every id has an entry): its pickup persons, emergency contacts (their phone as people read
+ * it, "070-174 00 12"), current bans, walk-home yes.
+ */
 export async function pickupForToday(db: Db, childIds: readonly number[]): Promise<Map<number, PickupToday>> {
   const ids = [...new Set(childIds)];
   const [persons, bans, walkers] = await Promise.all([
     pickupPersonsOfChildren(db, ids), currentBansOfChildren(db, ids), childrenAllowedToWalkHome(db, ids),
   ]);
   const result = new Map<number, PickupToday>(ids.map((id) => [id, { pickup: [], emergency: [], bans: [], mayWalkHome: walkers.has(id) }]));
-  for (const p of persons) result.get(p.childId)?.[p.kind === 'pickup' ? 'pickup' : 'emergency'].push(p);
+  for (const p of persons) result.get(p.childId)?.[p.kind === 'pickup' ? 'pickup' : 'emergency'].push({ ...p, phone: formatPhone(p.phone) });
   for (const b of bans) result.get(b.childId)?.bans.push({ id: b.id, name: b.name, reason: b.reason, unitId: b.unitId });
   return result;
 }

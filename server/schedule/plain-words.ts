@@ -27,7 +27,9 @@ export function ruleSentences(rules: ChangeRules, language: Language, t: TFuncti
   const sentences: string[] = [];
   if (rules.asGuardian) {
     const first = firstOpenDay(rules);
-    if (first) sentences.push(t('schedule.plain.firstOpen', { date: formatDate(first, language) }));
+    // today open inside a lock window (its times still change): said, or the sentence would seem to close it
+    const todayOpen = first !== undefined && first !== addDays(rules.today, 1) && dayState(rules.today, rules) === 'open';
+    if (first) sentences.push(t(todayOpen ? 'schedule.plain.todayAndFirstOpen' : 'schedule.plain.firstOpen', { date: formatDate(first, language) }));
     if (rules.lockDays > 0) sentences.push(t('schedule.plain.lockDays', { count: rules.lockDays }));
     if (rules.cutoff !== null) {
       const tomorrow = addDays(rules.today, 1);

@@ -58,7 +58,7 @@ describe('moving an installation from SQLite to PostgreSQL', () => {
     url = await cluster.createDatabase();
     dataDir = tempDir('move');
     sqliteFile = path.join(dataDir, 'vardag.sqlite');
-    source = await startTestApp({ careTimes: true, env: { VARDAG_DATA_DIR: dataDir, VARDAG_DATABASE_URL: '' } });
+    source = await startTestApp({ careTimes: true, families: true, env: { VARDAG_DATA_DIR: dataDir, VARDAG_DATABASE_URL: '' } });
     assert.equal(dialectOf(source.db), 'sqlite');
     await useForAWhile(source);
   });
@@ -70,9 +70,9 @@ describe('moving an installation from SQLite to PostgreSQL', () => {
     const anna = await personId(db, 'Anna', 'Johansson');
     const emma = await signIn(app, 'vardnadshavare');
     const absence = await postForm(emma, `/children/${elsa}/absence`, `/children/${elsa}/absences`, { when: 'range', from: '2026-12-02', to: '2026-12-03' });
-    const schedule = `/children/${elsa}/schedule`;
-    const week = await emma.get(`${schedule}?week=2026-W49`);
-    const careTime = await submit(emma, schedule, formFields(week.text, schedule), { 'starts_2026-12-01': '08:00', 'ends_2026-12-01': '15:00' });
+    const schedule = `/children/${elsa}/schedule`; // week 50: her mother's in the demo's two homes (week 49 is her father's)
+    const week = await emma.get(`${schedule}?week=2026-W50`);
+    const careTime = await submit(emma, schedule, formFields(week.text, schedule), { 'starts_2026-12-08': '08:00', 'ends_2026-12-08': '15:00' });
     const teacher = await signIn(app, 'pedagog');
     const blabar = await groupId(db, 'Blåbär');
     const arrival = await postForm(teacher, `/groups/${blabar}/today`, `/children/${alice}/attendance`, { event: 'arrive', group: String(blabar) });

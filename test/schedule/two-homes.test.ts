@@ -179,7 +179,7 @@ describe('plain words for the rules of the week', () => {
 
   it('says in one sentence each from which day times can change and how far ahead one can plan, in Swedish and English', async () => {
     const sv = textOf((await emma.get(`/children/${elsa}/schedule?week=2026-W48`)).text, 'rules');
-    assert.match(sv, /Du kan ändra tiderna från och med fredag 27 november\./);
+    assert.match(sv, /Du kan ändra dagens tider, och tiderna från och med fredag 27 november\./, 'today stays open in the lock window, and the sentence says so');
     assert.match(sv, /Tiderna låses 2 dagar i förväg\./);
     assert.match(sv, /Du kan planera till och med 24 november 2027\./);
     const standard = (await emma.get(`/children/${elsa}/schedule/standard`)).text;
@@ -187,7 +187,7 @@ describe('plain words for the rules of the week', () => {
     await postForm(emma, '/', '/language', { language: 'en', next: '/' });
     try {
       const en = textOf((await emma.get(`/children/${elsa}/schedule?week=2026-W48`)).text, 'rules');
-      assert.match(en, /You can change the times from Friday(,)? 27 November\./);
+      assert.match(en, /You can change today's times, and the times from Friday(,)? 27 November\./);
       assert.match(en, /You can plan up to and including 24 November 2027\./);
     } finally {
       await postForm(emma, '/', '/language', { language: 'sv', next: '/' });

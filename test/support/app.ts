@@ -41,6 +41,8 @@ export interface TestAppOptions {
   existingDataDir?: string;
   /** Seed the demo's standard care times too (off: tests register what they need). */
   careTimes?: boolean;
+  /** Seed the demo's families' records too: two homes (with care times), pickup lists, a ban, today's notes (off: tests make their own). */
+  families?: boolean;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -59,7 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     if (mode !== 'demo' && mode !== 'production') throw new Error(`The database in ${existing} has no mode: it was never settled`);
     production = mode === 'production';
   } else {
-    await settleMode(connection.db, production, (trx) => seedDemo(trx, { passwordHash, now: clock.now(), today: today(clock), careTimes: options.careTimes ?? false, dataDir: dir }));
+    await settleMode(connection.db, production, (trx) => seedDemo(trx, { passwordHash, now: clock.now(), today: today(clock), careTimes: options.careTimes ?? false, families: options.families ?? false, dataDir: dir }));
   }
   const { app, routes, close } = createApp({
     db: connection.db, clock, config, demo: !production, sessionSecret: 'test-secret', dummyHash: passwordHash, hashing: CHEAP_HASHING,
