@@ -26,6 +26,7 @@ import { configureHashing, type HashingOptions } from './accounts/passwords.ts';
 import { peopleLocators } from './people/relations.ts';
 import { accountLocators } from './accounts/closure-queries.ts';
 import { peopleRoutes } from './people/routes.ts';
+import { pickupCard } from './pickup/card.ts';
 import { placementLocators } from './people/placements.ts';
 import { childrenRoutes } from './children/routes.ts';
 import { pageFrameOf } from './people/queries.ts';
@@ -64,6 +65,7 @@ import { assessmentRoutes } from './assessment/routes.ts';
 import { developmentPlanRoutes } from './development-plans/routes.ts';
 import { adaptationRoutes } from './adaptations/routes.ts';
 import { dayNoteRoutes } from './day-notes/routes.ts';
+import { absenceBox } from './absence/box.ts';
 import { pickupRoutes } from './pickup/routes.ts';
 import { assessmentPersonalData } from './assessment/personal-data.ts';
 import { developmentPlanPersonalData } from './development-plans/personal-data.ts';
@@ -282,7 +284,7 @@ export function createApp(deps: AppDeps): VardagApp {
   eIdRoutes(routes, { db, clock, config, demo: demoEId && { issuer: demoEId.issuer, staff: demoStaffLookup(demoEId.issuer) } });
   stepUpRoutes(routes, { db, clock, eIdAvailable });
   startRoutes(routes, { db, clock, config });
-  peopleRoutes(routes, { db, clock, openingHours });
+  peopleRoutes(routes, { db, clock, openingHours, pickupCard: (actor, child) => pickupCard(db, clock, actor, child) });
   childrenRoutes(routes, { db, clock });
   settingsRoutes(routes, { db, clock, boxes: BOX_KEYS, timesBetween: childrenWithTimesBetween, schedule: { careTimesOf, standardSchedules } });
   invitationRoutes(routes, { db, clock, config });
@@ -322,7 +324,7 @@ export function createApp(deps: AppDeps): VardagApp {
   assessmentRoutes(routes, { db, clock }); // school: assessment, the IUP and extra adaptations (issue 25)
   developmentPlanRoutes(routes, { db, clock });
   adaptationRoutes(routes, { db, clock });
-  dayNoteRoutes(routes, { db, clock }); // families: same-day notes, the pickup list, who may not pick up (issue 26)
+  dayNoteRoutes(routes, { db, clock, box: absenceBox }); // families: same-day notes, the pickup list, who may not pick up (issue 26)
   pickupRoutes(routes, { db, clock });
   // Strong login for documentation can be turned on where the municipality has e-ID (server/e-id/settings.ts).
   documentationAdminRoutes(routes, { db, clock, eIdAvailable });

@@ -4,17 +4,17 @@
 import type { Request, Response } from 'express';
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
-import { loadBox, postedFromBox } from '../kernel/boxes.ts';
+import { loadBox, postedFromBox, type BoxDefinition } from '../kernel/boxes.ts';
 import type { FieldErrors } from '../kernel/forms.ts';
 import { field, fields, flash, notFound, safeReturnPath, type RouteTable } from '../kernel/http.ts';
 import type { Actor } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
-import { childSummary } from '../people/queries.ts';
-import { absenceBox } from '../absence/box.ts';
+import { childSummary, type ChildSummary } from '../people/queries.ts';
 import { cancelNote, dayNoteOptions, writeDayNote, type DayNoteOptions } from './write.ts';
 import type { NoteForm } from './rules.ts';
 
-interface Deps { db: Db; clock: Clock }
+/** `box`: the start page's Frånvaro box, where the notes' forms also stand (server/absence/box.ts, handed over by app.ts). */
+interface Deps { db: Db; clock: Clock; box: BoxDefinition<ChildSummary> }
 
 const FORM_FIELDS = ['kind', 'date', 'minutes', 'time', 'pickupPerson', 'pickupName'] as const;
 
@@ -31,10 +31,10 @@ export function dayNoteRoutes(routes: RouteTable, deps: Deps): void {
     const outcome = await writeDayNote(db, clock, { actor, options, form, siblings: fields(req.body, 'siblings'), by: actor.personId });
     if (!outcome.ok && outcome.error === 'not-found') throw notFound();
     if (!outcome.ok) {
-      if (postedFromBox(req, absenceBox.key)) return renderBox(req, res, deps, actor, target.id, { errors: outcome.errors });
+      if (postedFromBox(req, deps.box.key)) return renderBox(req, res, deps, actor, target.id, { errors: outcome.errors });
       return renderPage(req, res, options, outcome.errors, { ...form, siblings: fields(req.body, 'siblings') }, 400);
     }
-    if (postedFromBox(req, absenceBox.key)) return renderBox(req, res, deps, actor, target.id, { message: 'dayNotes.saved' });
+    if (postedFromBox(req, deps.box.key)) return renderBox(req, res, deps, actor, target.id, { message: 'dayNotes.saved' });
     flash(req, 'dayNotes.saved');
     res.redirect(303, safeReturnPath(field(req.body, 'next') || `/children/${target.id}/day-notes`));
   });
@@ -45,7 +45,7 @@ export function dayNoteRoutes(routes: RouteTable, deps: Deps): void {
     if (!outcome.ok && outcome.error === 'gone') throw notFound();
     const childId = outcome.note?.childId ?? Number(target.childIds[0]);
     const message = outcome.ok ? 'dayNotes.cancelled' : 'dayNotes.errors.past';
-    if (postedFromBox(req, absenceBox.key)) return renderBox(req, res, deps, actor, childId, outcome.ok ? { message } : { errors: { form: { key: message } } });
+    if (postedFromBox(req, deps.box.key)) return renderBox(req, res, deps, actor, childId, outcome.ok ? { message } : { errors: { form: { key: message } } });
     flash(req, message);
     res.redirect(303, safeReturnPath(field(req.body, 'next') || `/children/${childId}/day-notes`));
   });
@@ -62,10 +62,10 @@ function renderPage(req: Request, res: Response, options: DayNoteOptions, errors
 }
 
 /** The Frånvaro box alone (its note forms swap it in place): with the first error, or with what was done. */
-async function renderBox(req: Request, res: Response, { db, clock }: Deps, viewer: Actor, childId: number, said: { errors?: FieldErrors; message?: string }): Promise<void> {
+async function renderBox(req: Request, res: Response, { db, clock, box: definition }: Deps, viewer: Actor, childId: number, said: { errors?: FieldErrors; message?: string }): Promise<void> {
   const child = await childSummary(db, childId, today(clock));
   if (!child) throw notFound();
-  const box = await loadBox(absenceBox, { db, clock, child, viewer });
+  const box = await loadBox(definition, { db, clock, child, viewer });
   if (!box) throw notFound();
   const errors = said.errors ?? {};
   const failed = Object.keys(errors).length > 0;

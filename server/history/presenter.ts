@@ -3,7 +3,7 @@
 // only for a reader the page says may see the list (`pickupDetails`: the policy's 'child.pickup.read'), as the list
 // itself: otherwise that someone was added, changed or removed.
 import type { TFunction } from 'i18next';
-import { formatPhone } from '../pickup/rules.ts';
+import { formatPhone } from '../kernel/phones.ts';
 import type { HistoryEntry } from './queries.ts';
 
 export interface HistoryLine { date: string; what: string; before: string; after: string; by: string; at: string }

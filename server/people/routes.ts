@@ -3,9 +3,8 @@
 import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { WEEKDAYS } from '../kernel/dates.ts';
-import { allows, decide } from '../kernel/policy.ts';
+import { allows, decide, type Actor, type Location } from '../kernel/policy.ts';
 import { notFound, type RouteTable } from '../kernel/http.ts';
-import { pickupCard } from '../pickup/card.ts';
 import { render } from '../kernel/views.ts';
 import { unitDetails } from './organisation.ts';
 import { childProfile, childrenInGroup, groupPage, groupWithUnit, municipalityPage, unitPage } from './queries.ts';
@@ -14,9 +13,15 @@ import { visibleDetails } from './visibility.ts';
 /** A unit's opening hours per ISO weekday, null when closed: kept by the unit settings, handed over by app.ts. */
 type OpeningHours = (db: Db, unitId: number) => Promise<Record<number, { opens: string; closes: string } | null>>;
 
-interface Deps { db: Db; clock: Clock; openingHours: OpeningHours }
+/**
+ * The child's pickup list, emergency contacts and who may not pick up, for the child's page (views/pickup/card.eta):
+ * kept by server/pickup/ (card.ts), handed over by app.ts; undefined where the viewer may see none of it.
+ */
+type PickupCardOf = (actor: Actor, child: Location & { id: number }) => Promise<unknown>;
 
-export function peopleRoutes(routes: RouteTable, { db, clock, openingHours }: Deps): void {
+interface Deps { db: Db; clock: Clock; openingHours: OpeningHours; pickupCard: PickupCardOf }
+
+export function peopleRoutes(routes: RouteTable, { db, clock, openingHours, pickupCard }: Deps): void {
   routes.get('/children/:childId/info', 'child.info.read', async (req, res, { actor, target }) => {
     const profile = await childProfile(db, target.id, today(clock));
     if (!profile) throw notFound();
@@ -26,7 +31,7 @@ export function peopleRoutes(routes: RouteTable, { db, clock, openingHours }: De
       guardians: profile.guardians.map((g) => visibleDetails(actor, target, g, g.otherHousehold)),
       canInvite: allows(actor, 'child.invitations.create', target),
       // the pickup list and emergency contacts, and who may not pick up: each only for whom the policy allows
-      pickup: await pickupCard(db, clock, actor, target),
+      pickup: await pickupCard(actor, target),
     });
   });
 

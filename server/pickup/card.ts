@@ -7,7 +7,8 @@ import type { Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import { allows, type Actor, type Location } from '../kernel/policy.ts';
 import { pickupBansOf, pickupPersonsOf, walkHomePermission, type ListedBan, type PickupPerson } from './queries.ts';
-import { formatPhone, placedInFritids } from './rules.ts';
+import { formatPhone } from '../kernel/phones.ts';
+import { placedInFritids } from './rules.ts';
 import { recordBanReads } from './today.ts';
 
 export interface PickupCard {

@@ -8,13 +8,14 @@ import { today, type Clock } from '../kernel/clock.ts';
 import type { Db } from '../kernel/db.ts';
 import type { FieldErrors } from '../kernel/forms.ts';
 import { field, flash, notFound, type Located, type RouteTable } from '../kernel/http.ts';
+import { formatPhone } from '../kernel/phones.ts';
 import { allows, type Actor } from '../kernel/policy.ts';
 import { render } from '../kernel/views.ts';
 import { childSummary } from '../people/queries.ts';
 import { shown } from './card.ts';
 import { pickupBansOf, pickupBanById, pickupPersonEverById, pickupPersonsOf, walkHomePermission, type PickupPerson } from './queries.ts';
 import {
-  NAME_MAX_LENGTH, REASON_MAX_LENGTH, RELATION_MAX_LENGTH, banUnit, formatPhone, parseBan, parsePickupPerson, parseWalkHome, placedInFritids,
+  NAME_MAX_LENGTH, REASON_MAX_LENGTH, RELATION_MAX_LENGTH, banUnit, parseBan, parsePickupPerson, parseWalkHome, placedInFritids,
   type BanForm, type PickupPersonForm,
 } from './rules.ts';
 import { addPerson, answerWalkHome, changePerson, endBan, recordBan, removePerson, type Writer } from './write.ts';

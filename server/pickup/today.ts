@@ -5,7 +5,7 @@
 import type { Db } from '../kernel/db.ts';
 import type { AuditTrail } from '../kernel/http.ts';
 import type { Actor } from '../kernel/policy.ts';
-import { formatPhone } from './rules.ts';
+import { formatPhone } from '../kernel/phones.ts';
 import {
   childrenAllowedToWalkHome, currentBansOfChildren, pickupPersonsOf, pickupPersonsOfChildren, walkHomePermission, type PickupPerson,
 } from './queries.ts';

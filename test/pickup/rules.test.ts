@@ -2,7 +2,8 @@
 // them; what the person and ban forms must hold; who counts as in fritids; in which unit a head records a ban.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { banUnit, formatPhone, normalisePhone, parseBan, parsePickupPerson, parseWalkHome, placedInFritids } from '../../server/pickup/rules.ts';
+import { formatPhone, normalisePhone } from '../../server/kernel/phones.ts';
+import { banUnit, parseBan, parsePickupPerson, parseWalkHome, placedInFritids } from '../../server/pickup/rules.ts';
 import type { Actor, PlacedGroup } from '../../server/kernel/policy.ts';
 
 describe('pickup rules', () => {
