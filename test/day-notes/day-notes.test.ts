@@ -45,7 +45,7 @@ describe('same-day notes', () => {
     assert.equal(sent.status, 303);
     const today = await teacher.get(`/groups/${blabar}/today`);
     const elsaRow = row(today.text, 'Elsa Andersson');
-    assert.match(elsaRow, /<strong class="tag day-note-mark">Sen ca 20 min<\/strong> <span class="muted">\(Emma Andersson\)<\/span>/);
+    assert.match(elsaRow, /<strong class="tag day-note-mark">Sen ca 20 min<\/strong> <span class="muted">\(<bdi>Emma Andersson<\/bdi>\)<\/span>/);
     assert.doesNotMatch(row(today.text, 'Nora Haddad'), /Sen ca/);
 
     t.clock.set('2026-11-25T06:30:00Z'); // Wednesday 07:30
