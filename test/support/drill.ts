@@ -162,6 +162,8 @@ export async function crashDrill(template: DrillTemplate, options: { loadMs?: nu
         const page = await request(base).get(`${action}?week=${week}`).set('Cookie', client.cookie).then((res) => res, () => undefined);
         if (!page) return; // the server is gone
         if (page.status !== 200) continue;
+        // A week of the other home's (the demo's two homes alternate weeks) has no form for this guardian: none to write.
+        if (!page.text.includes(`action="${action}"`)) continue;
         // The week's form as the page renders it (with its `was_` fields), posted back with new times on its open days.
         const fields = formFields(page.text, action);
         const days: WeekWrite['days'] = {};
